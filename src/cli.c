@@ -1,0 +1,195 @@
+/*
+ * Options of the watch mode (memtrend(1)).  Every option has a long form;
+ * values use the human units of units.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fields.h"
+#include "root.h"
+#include "units.h"
+
+enum {
+	OPT_KIB = 256,
+	OPT_PROBE,
+	OPT_ROOT,
+	OPT_LIST_FIELDS,
+};
+
+static const struct option cli_options[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "every", required_argument, NULL, 'e' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "kib", no_argument, NULL, OPT_KIB },
+	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "list-fields", optional_argument, NULL, OPT_LIST_FIELDS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void
+cli_usage(FILE *fp)
+{
+	fprintf(fp,
+"Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND [ARGS...]\n"
+"       memtrend --probe [-p PID]\n"
+"\n"
+"Watch a process's memory (RSS, PSS, USS and more) without stopping it:\n"
+"one row per sample, an optional CSV log, and a summary at the end.\n"
+"\n"
+"Target (one of):\n"
+"  -p, --pid PID         watch the process with this PID\n"
+"  -n, --name NAME       watch the one process with this command name\n"
+"  [--] COMMAND [ARGS]   start COMMAND and watch it until it exits;\n"
+"                        memtrend then exits with its status\n"
+"\n"
+"Sampling:\n"
+"  -e, --every INTERVAL  time between samples (default 1s; e.g. 250ms, 5m)\n"
+"  -c, --count N         stop after N samples\n"
+"  -d, --duration D      stop after D (e.g. 30s, 1h, 2d)\n"
+"\n"
+"Output:\n"
+"  -o, --output FILE     log every sample to FILE as CSV (\"-\": stdout)\n"
+"  -f, --force           overwrite FILE if it exists\n"
+"  -q, --quiet           no live rows, only the summary\n"
+"      --kib             print sizes as plain KiB instead of human units\n"
+"\n"
+"Other:\n"
+"      --probe           show what this kernel and these privileges allow\n"
+"      --root DIR        read /proc and /sys under DIR (tests; also\n"
+"                        MEMTREND_ROOT)\n"
+"      --list-fields     list the CSV columns\n"
+"  -h, --help            this help\n"
+"  -V, --version         version\n"
+"\n"
+"Exit status: 0 done; 2 error (bad input, unreadable target, write\n"
+"failure); with COMMAND, the command's own non-zero status.\n"
+"\n"
+"CSV columns (sizes in KiB):\n"
+"  timestamp     ISO 8601 UTC time of the sample\n"
+"  elapsed_s     seconds since the first sample\n"
+"  pid           process ID\n");
+	fields_print(fp, "text");
+	fprintf(fp, "\nSee memtrend(1) for details.\n");
+}
+
+static int
+cli_parse_pid(const char *text, pid_t *pid, struct error *err)
+{
+	uint64_t n;
+
+	if (units_parse_count(text, &n, NULL) < 0 || n > 4194304)
+		return error_set(err, EINVAL, "invalid pid '%s' (use a "
+		    "process ID from ps or pgrep)", text);
+	*pid = (pid_t)n;
+	return 0;
+}
+
+static int
+cli_check(struct cli *c, int argc, char **argv, struct error *err)
+{
+	int targets;
+
+	if (optind < argc)
+		c->command = argv + optind;
+	if (c->mode != CLI_WATCH)
+		return 0;
+	targets = (c->pid > 0) + (c->name != NULL) + (c->command != NULL);
+	if (targets == 0)
+		return error_set(err, EINVAL, "nothing to watch: give -p PID, "
+		    "-n NAME or a command");
+	if (targets > 1)
+		return error_set(err, EINVAL, "give only one of -p PID, "
+		    "-n NAME or a command");
+	return 0;
+}
+
+int
+cli_parse(struct cli *c, int argc, char **argv, struct error *err)
+{
+	uint64_t n;
+	int opt, rc = 0;
+
+	memset(c, 0, sizeof *c);
+	c->mode = CLI_WATCH;
+	c->watch.interval_ns = UNITS_NS_PER_S;
+	c->watch.live = true;
+	c->watch.root = root_default();
+	optind = 0;
+	opterr = 0;
+	while (rc == 0 && (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
+	    cli_options, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			rc = cli_parse_pid(optarg, &c->pid, err);
+			break;
+		case 'n':
+			if (*optarg == '\0')
+				rc = error_set(err, EINVAL, "empty name for -n");
+			c->name = optarg;
+			break;
+		case 'e':
+			rc = units_parse_duration(optarg, &c->watch.interval_ns,
+			    err);
+			break;
+		case 'c':
+			rc = units_parse_count(optarg, &c->watch.count, err);
+			break;
+		case 'd':
+			rc = units_parse_duration(optarg, &n, err);
+			c->watch.duration_ns = n;
+			break;
+		case 'o':
+			c->watch.csv_path = optarg;
+			break;
+		case 'f':
+			c->watch.force = true;
+			break;
+		case 'q':
+			c->watch.live = false;
+			break;
+		case OPT_KIB:
+			c->watch.raw_kib = true;
+			break;
+		case OPT_PROBE:
+			c->mode = CLI_PROBE;
+			break;
+		case OPT_ROOT:
+			c->watch.root = optarg;
+			break;
+		case OPT_LIST_FIELDS:
+			c->mode = CLI_FIELDS;
+			c->fields_format = optarg != NULL ? optarg : "text";
+			break;
+		case 'h':
+			c->mode = CLI_HELP;
+			return 0;
+		case 'V':
+			c->mode = CLI_VERSION;
+			return 0;
+		case ':':
+			return error_set(err, EINVAL, "option %s needs a value",
+			    argv[optind - 1]);
+		default:
+			return error_set(err, EINVAL, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") == 0)
+		c->watch.live = false;	/* stdout carries the CSV */
+	return cli_check(c, argc, argv, err);
+}

@@ -1,0 +1,35 @@
+/*
+ * Command-line parsing into one plain struct; main.c acts on it.
+ */
+#ifndef MEMTREND_CLI_H
+#define MEMTREND_CLI_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "watch.h"
+
+enum cli_mode {
+	CLI_WATCH,
+	CLI_PROBE,
+	CLI_HELP,
+	CLI_VERSION,
+	CLI_FIELDS,	/* --list-fields[=man] */
+};
+
+struct cli {
+	enum cli_mode mode;
+	pid_t pid;		/* -p */
+	const char *name;	/* -n */
+	char **command;		/* after "--" or the first non-option */
+	const char *fields_format;
+	struct watch_opts watch;
+};
+
+/* Fills c from argv; returns 0 or -EINVAL with a message for the user. */
+int cli_parse(struct cli *c, int argc, char **argv, struct error *err);
+
+void cli_usage(FILE *fp);
+
+#endif

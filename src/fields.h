@@ -1,0 +1,54 @@
+/*
+ * The one table of per-sample fields.  It drives the CSV header, the
+ * --help field list and the man page's FIELDS section, so a field is
+ * added here and nowhere else.
+ */
+#ifndef MEMTREND_FIELDS_H
+#define MEMTREND_FIELDS_H
+
+#include <stdio.h>
+
+enum field_id {
+	/* The CSV contract: these first, in this order. */
+	FIELD_RSS_KB,
+	FIELD_PSS_KB,
+	FIELD_USS_KB,
+	FIELD_ANON_KB,
+	FIELD_FILE_KB,
+	FIELD_SHMEM_KB,
+	FIELD_SWAP_KB,
+	FIELD_MINFLT,
+	FIELD_MAJFLT,
+	/* Beyond the contract. */
+	FIELD_SWAP_PSS_KB,
+	FIELD_PSS_ANON_KB,
+	FIELD_PSS_FILE_KB,
+	FIELD_PSS_SHMEM_KB,
+	FIELD_ANON_THP_KB,
+	FIELD_THREADS,
+	FIELD_COUNT
+};
+
+enum field_kind {
+	FIELD_KIB,	/* a size in KiB */
+	FIELD_COUNTER,	/* a cumulative count; rates are its differences */
+	FIELD_GAUGE,	/* a plain number */
+};
+
+struct field {
+	const char *name;	/* CSV column */
+	const char *label;	/* live view column */
+	enum field_kind kind;
+	const char *source;	/* the kernel file it comes from */
+	const char *help;
+};
+
+extern const struct field fields[FIELD_COUNT];
+
+/* The field whose CSV column is name, or -1. */
+int fields_find(const char *name);
+
+/* Lists the fields for --help ("text") or as man page roff ("man"). */
+void fields_print(FILE *fp, const char *format);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * memtrend: a non-invasive memory-growth monitor for Linux processes.
+ * Parses the command line, picks the mode, runs it, and is the only place
+ * that prints errors and chooses the exit status.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fields.h"
+#include "probe.h"
+#include "sinks/csv.h"
+#include "sinks/term.h"
+#include "target.h"
+#include "units.h"
+#include "watch.h"
+
+#define EXIT_ERROR 2
+
+static int
+main_fail(const struct error *err)
+{
+	fprintf(stderr, "memtrend: %s\n", err->msg);
+	return EXIT_ERROR;
+}
+
+static int
+main_find_target(const struct cli *c, struct target *t, struct error *err)
+{
+	if (c->pid > 0)
+		return target_from_pid(t, c->watch.root, c->pid, err);
+	if (c->name != NULL)
+		return target_from_name(t, c->watch.root, c->name, err);
+	return target_launch(t, c->watch.root, c->command, err);
+}
+
+static void
+main_announce(const struct cli *c, const struct target *t)
+{
+	char every[32];
+
+	units_format_duration(every, sizeof every,
+	    (double)c->watch.interval_ns / 1e9);
+	fprintf(stderr, "memtrend: watching pid %d (%s) every %s%s%s; "
+	    "Ctrl-C to stop\n", (int)t->pid, t->comm, every,
+	    c->watch.csv_path != NULL ? ", CSV to " : "",
+	    c->watch.csv_path != NULL ? c->watch.csv_path : "");
+}
+
+static int
+main_watch(const struct cli *c)
+{
+	struct watch_result res;
+	struct target t;
+	struct error err;
+	FILE *out;
+	int code = 0;
+
+	if (c->watch.csv_path != NULL &&
+	    csv_sink_check(c->watch.csv_path, c->watch.force, &err) < 0)
+		return main_fail(&err);
+	if (main_find_target(c, &t, &err) < 0)
+		return main_fail(&err);
+	main_announce(c, &t);
+	watch_run(&c->watch, &t, &res);
+	if (t.launched && !t.reaped)
+		target_stop(&t);
+
+	/* stdout may be carrying the CSV ("-o -"). */
+	out = c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") == 0 ?
+	    stderr : stdout;
+	if (res.end == WATCH_END_ERROR) {
+		code = main_fail(&res.why);
+	} else if (res.end == WATCH_END_TARGET_EXIT) {
+		fprintf(stderr, "memtrend: %s\n", res.why.msg);
+		if (t.launched)
+			code = target_exit_code(&t);
+	}
+	if (res.summary.samples == 0 && res.end == WATCH_END_ERROR) {
+		target_close(&t);
+		return code;
+	}
+	term_summary(out, &res.summary, c->watch.raw_kib,
+	    (double)c->watch.interval_ns / 1e9, res.overruns);
+	if (c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") != 0)
+		fprintf(out, "CSV: %lu row%s in %s\n", res.csv_rows,
+		    res.csv_rows == 1 ? "" : "s", c->watch.csv_path);
+	target_close(&t);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct probe probe;
+	struct error err;
+	struct cli c;
+
+	if (cli_parse(&c, argc, argv, &err) < 0) {
+		fprintf(stderr, "memtrend: %s\nTry 'memtrend --help'.\n",
+		    err.msg);
+		return EXIT_ERROR;
+	}
+	switch (c.mode) {
+	case CLI_HELP:
+		cli_usage(stdout);
+		return 0;
+	case CLI_VERSION:
+		printf("memtrend %s\n", PACKAGE_VERSION);
+		return 0;
+	case CLI_FIELDS:
+		fields_print(stdout, c.fields_format);
+		return 0;
+	case CLI_PROBE:
+		probe_run(&probe, c.watch.root, c.pid);
+		term_probe(stdout, &probe);
+		return 0;
+	case CLI_WATCH:
+		break;
+	}
+	return main_watch(&c);
+}

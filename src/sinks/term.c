@@ -1,0 +1,215 @@
+/*
+ * Terminal output.  Escape codes (bold headers) only when the stream is a
+ * terminal; the header repeats every screenful there, as vmstat does.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sinks/term.h"
+#include "units.h"
+#include "xmalloc.h"
+
+#define TERM_COL 10
+
+/* The live view's memory columns, in order. */
+static const enum field_id term_mem_fields[] = {
+	FIELD_RSS_KB, FIELD_PSS_KB, FIELD_USS_KB, FIELD_ANON_KB,
+	FIELD_FILE_KB, FIELD_SHMEM_KB, FIELD_SWAP_KB,
+};
+#define TERM_NMEM (sizeof term_mem_fields / sizeof term_mem_fields[0])
+
+struct term_sink {
+	FILE *fp;
+	bool raw;
+	bool tty;
+	unsigned long rows;	/* rows since the last header */
+	bool have_prev;
+	struct sample prev;
+	double first_uss;
+};
+
+struct term_sink *
+term_open(FILE *fp, bool raw_kib)
+{
+	struct term_sink *t = xcalloc(1, sizeof *t);
+
+	t->fp = fp;
+	t->raw = raw_kib;
+	t->tty = isatty(fileno(fp));
+	t->first_uss = NAN;
+	return t;
+}
+
+static unsigned long
+term_screen_rows(FILE *fp)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_row > 3)
+		return ws.ws_row - 1;
+	return 24 - 1;
+}
+
+static void
+term_header(struct term_sink *t)
+{
+	size_t i;
+
+	if (t->tty)
+		fputs("\033[1m", t->fp);
+	fprintf(t->fp, "%-8s", "time");
+	for (i = 0; i < TERM_NMEM; i++)
+		fprintf(t->fp, " %*s", TERM_COL, fields[term_mem_fields[i]].label);
+	fprintf(t->fp, " %*s %*s %*s", TERM_COL, "minflt/s", TERM_COL,
+	    "majflt/s", TERM_COL, "uss_chg");
+	if (t->tty)
+		fputs("\033[0m", t->fp);
+	fputc('\n', t->fp);
+}
+
+/* Per-second rate of a counter since the previous row. */
+static double
+term_rate(const struct term_sink *t, const struct sample *s, enum field_id f)
+{
+	double dt;
+
+	if (!t->have_prev)
+		return NAN;
+	dt = s->elapsed_s - t->prev.elapsed_s;
+	if (dt <= 0 || isnan(s->value[f]) || isnan(t->prev.value[f]))
+		return NAN;
+	return (s->value[f] - t->prev.value[f]) / dt;
+}
+
+void
+term_row(struct term_sink *t, const struct sample *s)
+{
+	time_t secs = (time_t)s->wall_s;
+	char buf[32], clock[16];
+	double rate;
+	struct tm tm;
+	size_t i;
+	int f;
+
+	if (t->rows == 0 || (t->tty && t->rows >= term_screen_rows(t->fp))) {
+		term_header(t);
+		t->rows = 0;
+	}
+	localtime_r(&secs, &tm);
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	fprintf(t->fp, "%-8s", clock);
+	for (i = 0; i < TERM_NMEM; i++) {
+		units_format_kib(buf, sizeof buf,
+		    s->value[term_mem_fields[i]], t->raw, false);
+		fprintf(t->fp, " %*s", TERM_COL, buf);
+	}
+	for (f = FIELD_MINFLT; f <= FIELD_MAJFLT; f++) {
+		rate = term_rate(t, s, f);
+		if (isnan(rate))
+			snprintf(buf, sizeof buf, "-");
+		else
+			snprintf(buf, sizeof buf, "%.0f", rate);
+		fprintf(t->fp, " %*s", TERM_COL, buf);
+	}
+	if (isnan(t->first_uss))
+		t->first_uss = s->value[FIELD_USS_KB];
+	units_format_kib(buf, sizeof buf,
+	    s->value[FIELD_USS_KB] - t->first_uss, t->raw, true);
+	fprintf(t->fp, " %*s\n", TERM_COL, buf);
+	fflush(t->fp);
+	t->rows++;
+	t->prev = *s;
+	t->have_prev = true;
+}
+
+void
+term_close(struct term_sink *t)
+{
+	free(t);
+}
+
+static void
+term_summary_kib_row(FILE *fp, const struct summary_stat *st,
+    const char *label, bool raw)
+{
+	const double vals[] = { st->first, st->last, st->min, st->max };
+	char buf[32];
+	size_t i;
+
+	fprintf(fp, "  %-8s", label);
+	if (st->n == 0) {
+		fprintf(fp, " %*s\n", TERM_COL, "unavailable");
+		return;
+	}
+	for (i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+		units_format_kib(buf, sizeof buf, vals[i], raw, false);
+		fprintf(fp, " %*s", TERM_COL, buf);
+	}
+	units_format_kib(buf, sizeof buf, st->last - st->first, raw, true);
+	fprintf(fp, " %*s", TERM_COL, buf);
+	units_format_kib(buf, sizeof buf, summary_rate_per_hour(st), raw, true);
+	fprintf(fp, " %*s\n", TERM_COL, buf);
+}
+
+void
+term_summary(FILE *fp, const struct summary *sum, bool raw,
+    double interval_s, unsigned long overruns)
+{
+	const struct summary_stat *st;
+	char span[32], every[32], cost[32], cmax[32];
+	double secs = sum->last_s - sum->first_s;
+	size_t i;
+	int f;
+
+	units_format_duration(span, sizeof span, secs);
+	units_format_duration(every, sizeof every, interval_s);
+	fprintf(fp, "summary: %lu sample%s over %s (every %s), %lu "
+	    "overrun%s\n", sum->samples, sum->samples == 1 ? "" : "s", span,
+	    every, overruns, overruns == 1 ? "" : "s");
+	if (sum->samples == 0)
+		return;
+	units_format_duration(cost, sizeof cost,
+	    sum->cost_total_s / (double)sum->samples);
+	units_format_duration(cmax, sizeof cmax, sum->cost_max_s);
+	fprintf(fp, "  sampling cost: %s CPU per sample on average, %s at "
+	    "most\n", cost, cmax);
+	fprintf(fp, "  %-8s %*s %*s %*s %*s %*s %*s\n", "", TERM_COL, "first",
+	    TERM_COL, "last", TERM_COL, "min", TERM_COL, "max", TERM_COL,
+	    "change", TERM_COL, "per hour");
+	for (i = 0; i < TERM_NMEM; i++)
+		term_summary_kib_row(fp, &sum->stat[term_mem_fields[i]],
+		    fields[term_mem_fields[i]].label, raw);
+	for (f = FIELD_MINFLT; f <= FIELD_MAJFLT; f++) {
+		st = &sum->stat[f];
+		if (st->n < 2 || st->last_s <= st->first_s)
+			continue;
+		fprintf(fp, "  %-8s %.0f during the run, %.1f/s on average\n",
+		    fields[f].label, st->last - st->first,
+		    (st->last - st->first) / (st->last_s - st->first_s));
+	}
+}
+
+void
+term_probe(FILE *fp, const struct probe *p)
+{
+	int i;
+
+	if (p->pid > 0)
+		fprintf(fp, "capabilities for pid %d:\n", (int)p->pid);
+	for (i = 0; i < PROBE_COUNT; i++) {
+		fprintf(fp, "%-17s %-11s %s\n", probe_info[i].name,
+		    p->cap[i].available ? "available" : "unavailable",
+		    p->cap[i].detail);
+		if (p->cap[i].available)
+			fprintf(fp, "%-29s for: %s\n", "", probe_info[i].gives);
+		else
+			fprintf(fp, "%-29s fallback: %s\n", "",
+			    probe_info[i].fallback);
+	}
+}

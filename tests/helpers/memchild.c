@@ -1,0 +1,151 @@
+/*
+ * memchild: a test target with exactly known memory.  It talks over
+ * stdin/stdout one line at a time so a test can sample it before and after
+ * each step:
+ *
+ *   memchild private SIZE   "started" ... "go" -> maps and touches SIZE
+ *                           private anonymous bytes -> "ready"
+ *   memchild shared SIZE    maps SIZE MAP_SHARED anonymous (untouched),
+ *                           forks; "started PARENT CHILD" ... "go" -> the
+ *                           parent writes every page, the child reads
+ *                           every page -> "ready"
+ *   memchild exit-after MS STATUS
+ *                           "started", sleeps MS milliseconds, exits STATUS
+ *
+ * It then waits for stdin to close and exits 0 (the shared child too).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void __attribute__((format(printf, 1, 2)))
+say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+static int
+wait_line(const char *want)
+{
+	char line[64];
+
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return -1;
+	return strncmp(line, want, strlen(want)) == 0 ? 0 : -1;
+}
+
+static void
+touch(volatile char *p, size_t size, int write)
+{
+	size_t i;
+	long page = sysconf(_SC_PAGESIZE);
+	char sink = 0;
+
+	for (i = 0; i < size; i += (size_t)page) {
+		if (write)
+			p[i] = (char)(i / (size_t)page) | 1;
+		else
+			sink += p[i];
+	}
+	(void)sink;
+}
+
+static int
+run_private(size_t size)
+{
+	char *p;
+
+	say("started\n");
+	if (wait_line("go") < 0)
+		return 1;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	madvise(p, size, MADV_NOHUGEPAGE);
+	touch(p, size, 1);
+	say("ready\n");
+	wait_line("quit");
+	return 0;
+}
+
+static int
+run_shared(size_t size)
+{
+	int go[2], done[2];
+	char c = 0;
+	char *p;
+	pid_t child;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || pipe(go) < 0 || pipe(done) < 0)
+		return 1;
+	child = fork();
+	if (child < 0)
+		return 1;
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(go[1]);
+		close(done[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		touch(p, size, 0);
+		if (write(done[1], &c, 1) != 1)
+			_exit(1);
+		/* Stay until the parent goes. */
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	close(done[1]);
+	say("started %ld %ld\n", (long)getpid(), (long)child);
+	if (wait_line("go") < 0)
+		return 1;
+	touch(p, size, 1);
+	if (write(go[1], &c, 1) != 1 || read(done[0], &c, 1) != 1)
+		return 1;
+	say("ready\n");
+	wait_line("quit");
+	close(go[1]);
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct timespec ts;
+	long ms;
+
+	if (argc >= 3 && strcmp(argv[1], "private") == 0)
+		return run_private(strtoul(argv[2], NULL, 0));
+	if (argc >= 3 && strcmp(argv[1], "shared") == 0)
+		return run_shared(strtoul(argv[2], NULL, 0));
+	if (argc >= 4 && strcmp(argv[1], "exit-after") == 0) {
+		say("started\n");
+		ms = strtol(argv[2], NULL, 10);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		return atoi(argv[3]);
+	}
+	fprintf(stderr, "usage: memchild private|shared SIZE | "
+	    "exit-after MS STATUS\n");
+	return 2;
+}
