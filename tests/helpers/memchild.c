@@ -9,6 +9,8 @@
  *                           forks; "started PARENT CHILD" ... "go" -> the
  *                           parent writes every page, the child reads
  *                           every page -> "ready"
+ *   memchild hold SIZE      maps and touches SIZE private anonymous bytes
+ *                           at once -> "ready" (for benchmarks)
  *   memchild exit-after MS STATUS
  *                           "started", sleeps MS milliseconds, exits STATUS
  *
@@ -64,12 +66,12 @@ touch(volatile char *p, size_t size, int write)
 }
 
 static int
-run_private(size_t size)
+run_private(size_t size, int wait_go)
 {
 	char *p;
 
 	say("started\n");
-	if (wait_line("go") < 0)
+	if (wait_go && wait_line("go") < 0)
 		return 1;
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -133,7 +135,9 @@ main(int argc, char **argv)
 	long ms;
 
 	if (argc >= 3 && strcmp(argv[1], "private") == 0)
-		return run_private(strtoul(argv[2], NULL, 0));
+		return run_private(strtoul(argv[2], NULL, 0), 1);
+	if (argc >= 3 && strcmp(argv[1], "hold") == 0)
+		return run_private(strtoul(argv[2], NULL, 0), 0);
 	if (argc >= 3 && strcmp(argv[1], "shared") == 0)
 		return run_shared(strtoul(argv[2], NULL, 0));
 	if (argc >= 4 && strcmp(argv[1], "exit-after") == 0) {
@@ -145,7 +149,7 @@ main(int argc, char **argv)
 			;
 		return atoi(argv[3]);
 	}
-	fprintf(stderr, "usage: memchild private|shared SIZE | "
+	fprintf(stderr, "usage: memchild private|shared|hold SIZE | "
 	    "exit-after MS STATUS\n");
 	return 2;
 }
