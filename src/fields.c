@@ -9,7 +9,7 @@
 #include "fields.h"
 
 const struct field fields[FIELD_COUNT] = {
-	[FIELD_RSS_KB] = { "rss_kb", "rss", FIELD_KIB, "smaps_rollup Rss",
+	[FIELD_RSS_KB] = { "rss_kb", "rss", FIELD_KIB, "status VmRSS",
 	    "resident set size: all pages of the process in RAM" },
 	[FIELD_PSS_KB] = { "pss_kb", "pss", FIELD_KIB, "smaps_rollup Pss",
 	    "proportional set size: each resident page divided by the "
@@ -18,16 +18,15 @@ const struct field fields[FIELD_COUNT] = {
 	    "smaps_rollup Private_Clean + Private_Dirty + Private_Hugetlb",
 	    "unique set size: pages mapped by this process alone, what "
 	    "exiting would free" },
-	[FIELD_ANON_KB] = { "anon_kb", "anon", FIELD_KIB,
-	    "smaps_rollup Anonymous",
+	[FIELD_ANON_KB] = { "anon_kb", "anon", FIELD_KIB, "status RssAnon",
 	    "resident anonymous memory (heap, stacks, private writes)" },
 	[FIELD_FILE_KB] = { "file_kb", "file", FIELD_KIB,
-	    "smaps_rollup Rss - Anonymous - status RssShmem",
+	    "status RssFile",
 	    "resident file-backed pages (code, libraries, mapped files)" },
 	[FIELD_SHMEM_KB] = { "shmem_kb", "shmem", FIELD_KIB,
 	    "status RssShmem",
 	    "resident shared memory (tmpfs, SysV, MAP_SHARED anonymous)" },
-	[FIELD_SWAP_KB] = { "swap_kb", "swap", FIELD_KIB, "smaps_rollup Swap",
+	[FIELD_SWAP_KB] = { "swap_kb", "swap", FIELD_KIB, "status VmSwap",
 	    "anonymous memory swapped out" },
 	[FIELD_MINFLT] = { "minflt", "minflt", FIELD_COUNTER, "stat minflt",
 	    "minor page faults since the process started" },
@@ -47,6 +46,52 @@ const struct field fields[FIELD_COUNT] = {
 	    "anonymous memory backed by transparent huge pages" },
 	[FIELD_THREADS] = { "threads", "threads", FIELD_GAUGE,
 	    "stat num_threads", "number of threads" },
+	[FIELD_PARTIAL] = { "partial", "partial", FIELD_GAUGE, "memtrend",
+	    "1 when the target exited while the sample was taken, so part "
+	    "of it is missing" },
+};
+
+const struct field region_fields[REGION_FIELD_COUNT] = {
+	[RF_SIZE_KB] = { "size_kb", "size", FIELD_KIB, "smaps Size",
+	    "virtual size of the region's mappings" },
+	[RF_RSS_KB] = { "rss_kb", "rss", FIELD_KIB, "smaps Rss or pagemap",
+	    "resident pages (the zero page excluded)" },
+	[RF_PSS_KB] = { "pss_kb", "pss", FIELD_KIB,
+	    "smaps Pss or pagemap + kpagecount",
+	    "resident pages divided by the number of their mappers" },
+	[RF_USS_KB] = { "uss_kb", "uss", FIELD_KIB,
+	    "smaps Private_* or pagemap exclusive bit",
+	    "pages mapped by this process alone" },
+	[RF_SWAP_KB] = { "swap_kb", "swap", FIELD_KIB, "smaps Swap or pagemap",
+	    "swapped-out pages" },
+	[RF_ANON_KB] = { "anon_kb", "anon", FIELD_KIB,
+	    "smaps Anonymous or pagemap", "resident anonymous pages" },
+	[RF_FILE_KB] = { "file_kb", "file", FIELD_KIB,
+	    "smaps Rss - Anonymous or pagemap",
+	    "resident file-backed and shared-memory pages" },
+	[RF_REFERENCED_KB] = { "referenced_kb", "ref", FIELD_KIB,
+	    "smaps Referenced or kpageflags",
+	    "resident pages marked accessed" },
+	[RF_THP_KB] = { "thp_kb", "thp", FIELD_KIB,
+	    "smaps *HugePages/PmdMapped or kpageflags",
+	    "resident pages in transparent huge pages" },
+	[RF_KSM_KB] = { "ksm_kb", "ksm", FIELD_KIB, "smaps KSM or kpageflags",
+	    "pages merged by KSM" },
+	[RF_DIRTY_KB] = { "dirty_kb", "dirty", FIELD_KIB,
+	    "smaps *_Dirty or kpageflags", "resident pages modified since "
+	    "they were read or written back" },
+	[RF_HUGETLB_KB] = { "hugetlb_kb", "hugetlb", FIELD_KIB,
+	    "smaps *_Hugetlb", "hugetlbfs pages (not counted in rss_kb)" },
+	[RF_ZERO_KB] = { "zero_kb", "zero", FIELD_KIB, "pagemap PFN",
+	    "pages mapped to the shared zero page (page level only)" },
+	[RF_ACTIVE_KB] = { "active_kb", "active", FIELD_KIB, "kpageflags",
+	    "resident pages on the kernel's active LRU (page level only)" },
+	[RF_FLAGS_ERR_PCT] = { "flags_err_pct", "err%", FIELD_GAUGE,
+	    "memtrend", "95 % error bound, in percentage points of rss_kb, of "
+	    "the kpageflags-based columns when they come from a page sample; "
+	    "0 when every page was read" },
+	[RF_MAPPINGS] = { "mappings", "maps", FIELD_GAUGE, "maps",
+	    "number of mappings in the region" },
 };
 
 int
@@ -62,19 +107,19 @@ fields_find(const char *name)
 }
 
 void
-fields_print(FILE *fp, const char *format)
+fields_print(FILE *fp, const struct field *table, int n, const char *format)
 {
 	int i;
 
 	if (strcmp(format, "man") == 0) {
-		for (i = 0; i < FIELD_COUNT; i++)
+		for (i = 0; i < n; i++)
 			fprintf(fp, ".TP\n.B %s\n%s%s.\nSource: %s.\n",
-			    fields[i].name, fields[i].help,
-			    fields[i].kind == FIELD_KIB ? ", in KiB" : "",
-			    fields[i].source);
+			    table[i].name, table[i].help,
+			    table[i].kind == FIELD_KIB ? ", in KiB" : "",
+			    table[i].source);
 		return;
 	}
-	for (i = 0; i < FIELD_COUNT; i++)
-		fprintf(fp, "  %-13s %s%s\n", fields[i].name, fields[i].help,
-		    fields[i].kind == FIELD_KIB ? " (KiB)" : "");
+	for (i = 0; i < n; i++)
+		fprintf(fp, "  %-13s %s%s\n", table[i].name, table[i].help,
+		    table[i].kind == FIELD_KIB ? " (KiB)" : "");
 }

@@ -26,6 +26,7 @@ enum field_id {
 	FIELD_PSS_SHMEM_KB,
 	FIELD_ANON_THP_KB,
 	FIELD_THREADS,
+	FIELD_PARTIAL,
 	FIELD_COUNT
 };
 
@@ -45,10 +46,35 @@ struct field {
 
 extern const struct field fields[FIELD_COUNT];
 
+/* Per-region values: the columns of the long-format regions CSV after
+ * timestamp,elapsed_s,pid,region,kind. */
+enum region_field {
+	RF_SIZE_KB,
+	RF_RSS_KB,
+	RF_PSS_KB,
+	RF_USS_KB,
+	RF_SWAP_KB,
+	RF_ANON_KB,
+	RF_FILE_KB,
+	RF_REFERENCED_KB,
+	RF_THP_KB,
+	RF_KSM_KB,
+	RF_DIRTY_KB,
+	RF_HUGETLB_KB,
+	RF_ZERO_KB,
+	RF_ACTIVE_KB,
+	RF_FLAGS_ERR_PCT,
+	RF_MAPPINGS,
+	REGION_FIELD_COUNT
+};
+
+extern const struct field region_fields[REGION_FIELD_COUNT];
+
 /* The field whose CSV column is name, or -1. */
 int fields_find(const char *name);
 
-/* Lists the fields for --help ("text") or as man page roff ("man"). */
-void fields_print(FILE *fp, const char *format);
+/* Lists a table's fields for --help ("text") or as man page roff ("man"). */
+void fields_print(FILE *fp, const struct field *table, int n,
+    const char *format);
 
 #endif

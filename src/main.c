@@ -62,6 +62,9 @@ main_watch(const struct cli *c)
 	if (c->watch.csv_path != NULL &&
 	    csv_sink_check(c->watch.csv_path, c->watch.force, &err) < 0)
 		return main_fail(&err);
+	if (c->watch.regions_csv_path != NULL &&
+	    csv_sink_check(c->watch.regions_csv_path, c->watch.force, &err) < 0)
+		return main_fail(&err);
 	if (main_find_target(c, &t, &err) < 0)
 		return main_fail(&err);
 	main_announce(c, &t);
@@ -69,9 +72,12 @@ main_watch(const struct cli *c)
 	if (t.launched && !t.reaped)
 		target_stop(&t);
 
-	/* stdout may be carrying the CSV ("-o -"). */
-	out = c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") == 0 ?
-	    stderr : stdout;
+	/* stdout may be carrying a CSV ("-o -"). */
+	out = c->watch.live || c->watch.csv_path == NULL ||
+	    strcmp(c->watch.csv_path, "-") != 0 ? stdout : stderr;
+	if (c->watch.regions_csv_path != NULL &&
+	    strcmp(c->watch.regions_csv_path, "-") == 0)
+		out = stderr;
 	if (res.end == WATCH_END_ERROR) {
 		code = main_fail(&res.why);
 	} else if (res.end == WATCH_END_TARGET_EXIT) {
@@ -79,15 +85,24 @@ main_watch(const struct cli *c)
 		if (t.launched)
 			code = target_exit_code(&t);
 	}
-	if (res.summary.samples == 0 && res.end == WATCH_END_ERROR) {
-		target_close(&t);
-		return code;
+	if (res.summary.samples > 0 || res.end != WATCH_END_ERROR) {
+		term_summary(out, &res.summary, c->watch.raw_kib,
+		    (double)c->watch.interval_ns / 1e9, res.overruns);
+		term_regions_summary(out, &res.regions, c->watch.raw_kib,
+		    c->watch.top_regions);
+		term_tiers(out, &res.sched, res.elapsed_s);
+		if (c->watch.csv_path != NULL &&
+		    strcmp(c->watch.csv_path, "-") != 0)
+			fprintf(out, "CSV: %lu row%s in %s\n", res.csv_rows,
+			    res.csv_rows == 1 ? "" : "s", c->watch.csv_path);
+		if (c->watch.regions_csv_path != NULL &&
+		    strcmp(c->watch.regions_csv_path, "-") != 0)
+			fprintf(out, "regions CSV: %lu region sample%s in "
+			    "%s\n", res.regions.samples,
+			    res.regions.samples == 1 ? "" : "s",
+			    c->watch.regions_csv_path);
 	}
-	term_summary(out, &res.summary, c->watch.raw_kib,
-	    (double)c->watch.interval_ns / 1e9, res.overruns);
-	if (c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") != 0)
-		fprintf(out, "CSV: %lu row%s in %s\n", res.csv_rows,
-		    res.csv_rows == 1 ? "" : "s", c->watch.csv_path);
+	watch_result_free(&res);
 	target_close(&t);
 	return code;
 }
@@ -112,7 +127,12 @@ main(int argc, char **argv)
 		printf("memtrend %s\n", PACKAGE_VERSION);
 		return 0;
 	case CLI_FIELDS:
-		fields_print(stdout, c.fields_format);
+		if (strcmp(c.fields_format, "man-regions") == 0)
+			fields_print(stdout, region_fields, REGION_FIELD_COUNT,
+			    "man");
+		else
+			fields_print(stdout, fields, FIELD_COUNT,
+			    c.fields_format);
 		return 0;
 	case CLI_PROBE:
 		probe_run(&probe, c.watch.root, c.pid);

@@ -26,9 +26,6 @@
 #include "probe.h"
 #include "root.h"
 
-#define PROBE_CAP_SYS_ADMIN 21
-#define PROBE_CAP_PERFMON 38
-
 const struct probe_info probe_info[PROBE_COUNT] = {
 	[PROBE_SMAPS_ROLLUP] = { "smaps_rollup",
 	    "RSS/PSS/USS totals every tick",

@@ -46,6 +46,9 @@ struct probe {
 /* Probes everything for pid (0: memtrend's own process). */
 void probe_run(struct probe *p, const char *root, pid_t pid);
 
+#define PROBE_CAP_SYS_ADMIN 21
+#define PROBE_CAP_PERFMON 38
+
 /* True when the effective capability set of memtrend (from
  * ROOT/proc/self/status CapEff) holds capability number cap. */
 bool probe_has_capability(const char *root, int cap);

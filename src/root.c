@@ -92,37 +92,49 @@ root_read_file(const char *root, const char *path, char *buf, size_t len)
 
 
 long
+root_pread_grow(int fd, char **buf, size_t *cap)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	if (*buf == NULL || *cap < 4096) {
+		*cap = 16384;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+	for (;;) {
+		if (*cap - len < 4096) {
+			*cap *= 2;
+			*buf = xreallocarray(*buf, *cap, 1);
+		}
+		n = pread(fd, *buf + len, *cap - len - 1, (off_t)len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	(*buf)[len] = '\0';
+	return (long)len;
+}
+
+long
 root_read_alloc(const char *root, const char *path, char **out)
 {
-	size_t cap = 16384, len = 0;
-	char *buf;
-	ssize_t n;
+	size_t cap = 0;
+	long n;
 	int fd;
 
 	fd = root_open(root, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
-	buf = xmalloc(cap);
-	for (;;) {
-		if (cap - len < 4096) {
-			cap *= 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		free(buf);
-		return n;
-	}
+	*out = NULL;
+	n = root_pread_grow(fd, out, &cap);
 	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	return (long)len;
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
 }

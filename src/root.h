@@ -30,6 +30,11 @@ long root_read_file(const char *root, const char *path, char *buf,
  * NUL-terminated buffer; returns the length or -errno. */
 long root_read_alloc(const char *root, const char *path, char **out);
 
+/* Reads a whole file of any size from offset 0 with pread (so a file kept
+ * open is re-read), into *buf, growing it (and *cap) as needed; the text
+ * is NUL-terminated.  Returns the length or -errno. */
+long root_pread_grow(int fd, char **buf, size_t *cap);
+
 /* Reads a small file relative to a directory fd (pread from 0, so a
  * file kept open can be re-read); returns the length or -errno. */
 long root_pread_all(int fd, char *buf, size_t len);

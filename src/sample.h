@@ -7,7 +7,11 @@
 
 #include <sys/types.h>
 
+#include <stdbool.h>
+
 #include "fields.h"
+
+struct region_set;
 
 struct sample {
 	double wall_s;		/* CLOCK_REALTIME, seconds since the epoch */
@@ -15,6 +19,10 @@ struct sample {
 	pid_t pid;
 	double value[FIELD_COUNT];
 	double cost_s;		/* CPU time this sample took to take */
+	unsigned int tiers;	/* the tiers that ran (1 << enum tier) */
+	/* Per-region values when a region tier ran this tick, else NULL. */
+	const struct region_set *regions;
+	bool partial;		/* a source was cut short by the target exiting */
 };
 
 /* Marks every value unavailable. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -224,6 +225,8 @@ target_launch(struct target *t, const char *root, char *const argv[],
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
+		/* The command lives only as long as the monitor. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGXFSZ, SIG_DFL);
 		execvp(argv[0], argv);

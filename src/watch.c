@@ -13,11 +13,26 @@
 
 #include "sinks/csv.h"
 #include "sinks/term.h"
+#include "sources/layout.h"
 #include "sources/rollup.h"
 #include "ticker.h"
+#include "units.h"
 #include "watch.h"
 
 static volatile sig_atomic_t watch_stop_signal;
+
+struct watch {
+	const struct watch_opts *o;
+	struct target *t;
+	struct watch_result *res;
+	struct rollup *rollup;
+	struct layout *layout;
+	struct csv_sink *csv, *regions_csv;
+	struct term_sink *term;
+	struct ticker tk;
+	bool noted[TIER_COUNT];	/* throttling notice given */
+	bool pages_noted;
+};
 
 static void
 watch_on_stop(int sig)
@@ -58,19 +73,96 @@ watch_clock_s(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Runs one tier, measuring its CPU cost. */
+static int
+watch_tier(struct watch *w, enum tier tier, struct sample *s, bool smaps)
+{
+	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID), cost;
+	int rc;
+
+	switch (tier) {
+	case TIER_STAT:
+		rc = rollup_sample(w->rollup, w->t, smaps, s, &w->res->why);
+		break;
+	case TIER_SMAPS:
+		rc = layout_sample_smaps(w->layout, s, &w->res->why);
+		break;
+	case TIER_PAGES:
+		rc = layout_sample_pages(w->layout, s, &w->res->why);
+		break;
+	default:
+		rc = 0;
+		break;
+	}
+	cost = watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	s->cost_s += cost;
+	if (tier == TIER_STAT && smaps) {
+		/* One libproc2 read serves both tiers: the stat part costs
+		 * what a stat-only read does (calibrated at the start), the
+		 * smaps_rollup walk the rest. */
+		double stat = w->res->sched.t[TIER_STAT].cost_s;
+
+		sched_charge(&w->res->sched, TIER_STAT, stat < cost ? stat :
+		    cost);
+		sched_charge(&w->res->sched, TIER_ROLLUP,
+		    stat < cost ? cost - stat : 0);
+	} else {
+		sched_charge(&w->res->sched, tier, cost);
+	}
+	return rc;
+}
+
+/* Says once when the budget keeps a tier from running every tick. */
+static void
+watch_note_throttle(struct watch *w)
+{
+	const struct sched *sc = &w->res->sched;
+	double interval = (double)w->o->interval_ns / 1e9, every;
+	char cost[32], period[32];
+	int i;
+
+	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
+		if (w->noted[i] || !sched_throttled(sc, i, interval))
+			continue;
+		w->noted[i] = true;
+		every = sc->t[i].cost_s / (sc->budget * sc->t[i].share);
+		units_format_duration(cost, sizeof cost, sc->t[i].cost_s);
+		units_format_duration(period, sizeof period, every);
+		term_notice("%s costs %s of CPU here, so it runs about every "
+		    "%s to keep within --budget %.3g%% (--budget 100%% runs it "
+		    "every tick)", tier_names[i], cost, period,
+		    sc->budget * 100);
+	}
+}
+
 /* Takes one sample; returns 0, or -errno with res->why filled. */
 static int
-watch_take(struct rollup *r, struct target *t, const struct ticker *tk,
-    struct sample *s, struct watch_result *res)
+watch_take(struct watch *w, struct sample *s)
 {
-	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
+	unsigned int due;
 	int rc;
 
 	sample_clear(s);
 	s->wall_s = watch_clock_s(CLOCK_REALTIME);
-	s->elapsed_s = ticker_elapsed_s(tk);
-	rc = rollup_sample(r, t, s, &res->why);
-	s->cost_s = watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	s->elapsed_s = ticker_elapsed_s(&w->tk);
+	due = sched_plan(&w->res->sched, s->elapsed_s);
+	rc = watch_tier(w, TIER_STAT, s, (due >> TIER_ROLLUP) & 1);
+	if (rc < 0)
+		return rc;
+	s->tiers = due;
+	if ((due >> TIER_PAGES) & 1)
+		rc = watch_tier(w, TIER_PAGES, s, false);
+	else if ((due >> TIER_SMAPS) & 1)
+		rc = watch_tier(w, TIER_SMAPS, s, false);
+	s->value[FIELD_PARTIAL] = s->partial;
+	if (!w->pages_noted && w->layout != NULL && (due >> TIER_PAGES) & 1) {
+		const char *note = layout_pages_note(w->layout);
+
+		w->pages_noted = true;
+		if (note != NULL)
+			term_notice("%s", note);
+	}
+	watch_note_throttle(w);
 	return rc;
 }
 
@@ -102,18 +194,19 @@ watch_target_gone(struct target *t, struct watch_result *res)
 }
 
 static bool
-watch_sleep(const struct watch_opts *o, struct ticker *tk, struct target *t,
-    struct watch_result *res)
+watch_sleep(struct watch *w)
 {
+	struct watch_result *res = w->res;
 	double due;
 
 	for (;;) {
-		due = ticker_plan(tk);
-		if (o->duration_ns != 0 && due * 1e9 >= (double)o->duration_ns) {
+		due = ticker_plan(&w->tk);
+		if (w->o->duration_ns != 0 &&
+		    due * 1e9 >= (double)w->o->duration_ns) {
 			watch_end(res, WATCH_END_DURATION, "duration reached");
 			return false;
 		}
-		if (ticker_sleep(tk) == 0 && watch_stop_signal == 0)
+		if (ticker_sleep(&w->tk) == 0 && watch_stop_signal == 0)
 			return true;
 		if (watch_stop_signal != 0) {
 			snprintf(res->why.msg, sizeof res->why.msg, "stopped by "
@@ -121,46 +214,126 @@ watch_sleep(const struct watch_opts *o, struct ticker *tk, struct target *t,
 			res->end = WATCH_END_SIGNAL;
 			return false;
 		}
-		if (t->launched && target_reap(t)) {
-			watch_target_gone(t, res);
+		if (w->t->launched && target_reap(w->t)) {
+			watch_target_gone(w->t, res);
 			return false;
 		}
 	}
+}
+
+/* Measures a stat-only read once, so its cost is known apart from the
+ * smaps_rollup walk it usually shares a read with. */
+static int
+watch_calibrate(struct watch *w)
+{
+	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
+	struct sample s;
+	int rc;
+
+	sample_clear(&s);
+	rc = rollup_sample(w->rollup, w->t, false, &s, &w->res->why);
+	sched_calibrate(&w->res->sched, TIER_STAT,
+	    watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0);
+	return rc;
+}
+
+static int
+watch_open(struct watch *w)
+{
+	const struct watch_opts *o = w->o;
+	struct error *err = &w->res->why;
+	unsigned int extra = 0;
+
+	if (o->pages)
+		extra |= 1u << TIER_PAGES;
+	else if (o->regions)
+		extra |= 1u << TIER_SMAPS;
+	sched_init(&w->res->sched, o->budget, extra);
+	if (rollup_open(&w->rollup, err) < 0)
+		return -1;
+	if (watch_calibrate(w) < 0)
+		return -1;
+	if (extra != 0 && layout_open(&w->layout, w->t, o->root, o->group,
+	    o->pages, err) < 0)
+		return -1;
+	if (o->csv_path != NULL && csv_sink_open(&w->csv, o->csv_path,
+	    CSV_SAMPLES, o->force, err) < 0)
+		return -1;
+	if (o->regions_csv_path != NULL && csv_sink_open(&w->regions_csv,
+	    o->regions_csv_path, CSV_REGIONS, o->force, err) < 0)
+		return -1;
+	if (o->live)
+		w->term = term_open(stdout, o->raw_kib,
+		    extra != 0 ? o->top_regions : 0);
+	return 0;
+}
+
+/* Hands the sample to the sinks; returns false when one failed. */
+static bool
+watch_emit(struct watch *w, const struct sample *s)
+{
+	struct watch_result *res = w->res;
+
+	summary_add(&res->summary, s);
+	regtrack_add(&res->regions, s);
+	if (w->term != NULL)
+		term_row(w->term, s, &res->regions);
+	if (w->csv != NULL) {
+		if (csv_sink_write(w->csv, s, &res->why) < 0)
+			return false;
+		res->csv_rows++;
+	}
+	if (w->regions_csv != NULL &&
+	    csv_sink_write(w->regions_csv, s, &res->why) < 0)
+		return false;
+	return true;
+}
+
+static void
+watch_close(struct watch *w)
+{
+	struct watch_result *res = w->res;
+	bool failed = res->end == WATCH_END_ERROR;
+
+	if (w->csv != NULL &&
+	    csv_sink_close(w->csv, failed ? NULL : &res->why) < 0)
+		res->end = WATCH_END_ERROR;
+	failed = res->end == WATCH_END_ERROR;
+	if (w->regions_csv != NULL &&
+	    csv_sink_close(w->regions_csv, failed ? NULL : &res->why) < 0)
+		res->end = WATCH_END_ERROR;
+	if (w->term != NULL)
+		term_close(w->term);
+	layout_close(w->layout);
+	rollup_close(w->rollup);
 }
 
 void
 watch_run(const struct watch_opts *o, struct target *t,
     struct watch_result *res)
 {
-	struct csv_sink *csv = NULL;
-	struct term_sink *term = NULL;
-	struct rollup *r = NULL;
-	struct ticker tk;
+	struct watch w = { .o = o, .t = t, .res = res };
 	struct sample s;
 	uint64_t n = 0;
 	int rc;
 
 	memset(res, 0, sizeof *res);
 	summary_init(&res->summary);
+	regtrack_init(&res->regions);
 	watch_stop_signal = 0;
 	watch_signals();
-	if (rollup_open(&r, &res->why) < 0) {
+	if (watch_open(&w) < 0) {
 		res->end = WATCH_END_ERROR;
+		watch_close(&w);
 		return;
 	}
-	if (o->csv_path != NULL &&
-	    csv_sink_open(&csv, o->csv_path, o->force, &res->why) < 0) {
-		rollup_close(r);
-		res->end = WATCH_END_ERROR;
-		return;
-	}
-	if (o->live)
-		term = term_open(stdout, o->raw_kib);
-
-	ticker_start(&tk, o->interval_ns);
+	ticker_start(&w.tk, o->interval_ns);
 	for (;;) {
-		rc = watch_take(r, t, &tk, &s, res);
+		rc = watch_take(&w, &s);
 		if (rc == -ESRCH || rc == -ESTALE) {
+			/* A partial last sample is still written. */
+			if (s.partial)
+				watch_emit(&w, &s);
 			watch_target_gone(t, res);
 			break;
 		}
@@ -168,28 +341,24 @@ watch_run(const struct watch_opts *o, struct target *t,
 			res->end = WATCH_END_ERROR;
 			break;
 		}
-		summary_add(&res->summary, &s);
-		if (term != NULL)
-			term_row(term, &s);
-		if (csv != NULL) {
-			if (csv_sink_write(csv, &s, &res->why) < 0) {
-				res->end = WATCH_END_ERROR;
-				break;
-			}
-			res->csv_rows++;
+		if (!watch_emit(&w, &s)) {
+			res->end = WATCH_END_ERROR;
+			break;
 		}
 		if (o->count != 0 && ++n >= o->count) {
 			watch_end(res, WATCH_END_COUNT, "sample count reached");
 			break;
 		}
-		if (!watch_sleep(o, &tk, t, res))
+		if (!watch_sleep(&w))
 			break;
 	}
-	res->overruns = tk.overruns;
-	if (csv != NULL && csv_sink_close(csv, res->end == WATCH_END_ERROR ?
-	    NULL : &res->why) < 0)
-		res->end = WATCH_END_ERROR;
-	if (term != NULL)
-		term_close(term);
-	rollup_close(r);
+	res->overruns = w.tk.overruns;
+	res->elapsed_s = ticker_elapsed_s(&w.tk);
+	watch_close(&w);
+}
+
+void
+watch_result_free(struct watch_result *res)
+{
+	regtrack_free(&res->regions);
 }

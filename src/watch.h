@@ -1,15 +1,21 @@
 /*
- * The sampling loop: on every tick the sources fill one sample, which the
- * sinks (terminal, CSV) and the run summary then read.  Data flows one way.
+ * The sampling loop: on every tick the scheduler picks the tiers that fit
+ * the budget, the sources fill one sample, and the sinks (terminal, CSV,
+ * regions CSV) and analysis (summary, region growth) then read it.  Data
+ * flows one way.
  */
 #ifndef MEMTREND_WATCH_H
 #define MEMTREND_WATCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/regtrack.h"
 #include "analysis/summary.h"
 #include "error.h"
+#include "regions.h"
+#include "sched.h"
 #include "target.h"
 
 struct watch_opts {
@@ -17,9 +23,15 @@ struct watch_opts {
 	uint64_t count;		/* stop after this many samples; 0: never */
 	uint64_t duration_ns;	/* stop after this long; 0: never */
 	const char *csv_path;	/* NULL: no CSV */
-	bool force;		/* overwrite an existing CSV */
+	const char *regions_csv_path;	/* NULL: no regions CSV */
+	bool force;		/* overwrite existing CSV files */
 	bool live;		/* print a row per sample */
 	bool raw_kib;
+	double budget;		/* fraction of one core; 1: unlimited */
+	bool regions;		/* tier 2: regions from smaps */
+	bool pages;		/* tier 3: regions from a pagemap walk */
+	size_t top_regions;	/* regions listed live and in the summary */
+	enum region_group group;
 	const char *root;
 };
 
@@ -35,12 +47,17 @@ struct watch_result {
 	enum watch_end end;
 	struct error why;	/* what ended the run, for the user */
 	struct summary summary;
+	struct regtrack regions;
+	struct sched sched;
+	double elapsed_s;
 	uint64_t overruns;
 	unsigned long csv_rows;
 };
 
-/* Runs until an end condition; sets up its own signal handling. */
+/* Runs until an end condition; sets up its own signal handling.  The
+ * result holds memory: release it with watch_result_free(). */
 void watch_run(const struct watch_opts *o, struct target *t,
     struct watch_result *res);
+void watch_result_free(struct watch_result *res);
 
 #endif

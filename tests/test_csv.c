@@ -6,11 +6,13 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "regions.h"
 #include "sinks/csv.h"
 #include "testutil.h"
 
@@ -33,35 +35,73 @@ csv_sample(struct sample *s, double base)
 
 Test(csv, header_starts_with_contract)
 {
-	char buf[4096];
+	struct csv_buf b = { 0 };
 
-	csv_format_header(buf, sizeof buf);
-	cr_assert_eq(strncmp(buf, contract, strlen(contract)), 0, "%s", buf);
-	cr_assert_eq(buf[strlen(contract)], ',');
-	cr_assert_eq(buf[strlen(buf) - 1], '\n');
+	csv_format_header(&b, CSV_SAMPLES);
+	cr_assert_eq(strncmp(b.text, contract, strlen(contract)), 0, "%s",
+	    b.text);
+	cr_assert_eq(b.text[strlen(contract)], ',');
+	cr_assert_eq(b.text[b.len - 1], '\n');
+	free(b.text);
 }
 
 Test(csv, unavailable_is_empty_never_zero)
 {
+	struct csv_buf b = { 0 };
 	struct sample s;
-	char buf[4096];
 
 	csv_sample(&s, 100);
 	s.value[FIELD_PSS_KB] = NAN;
-	csv_format_row(buf, sizeof buf, &s);
-	cr_assert(strstr(buf, ",100,,102,") != NULL, "%s", buf);
-	cr_assert(strncmp(buf, "2026-11-18T11:06:40", 19) == 0, "%s", buf);
-	cr_assert(strstr(buf, ".125Z,0.100,4242,") != NULL, "%s", buf);
+	csv_format_row(&b, &s);
+	cr_assert(strstr(b.text, ",100,,102,") != NULL, "%s", b.text);
+	cr_assert(strncmp(b.text, "2026-11-18T11:06:40", 19) == 0, "%s",
+	    b.text);
+	cr_assert(strstr(b.text, ".125Z,0.100,4242,") != NULL, "%s", b.text);
+	free(b.text);
 }
 
 Test(csv, text_fields_quoted_only_when_needed)
 {
-	char buf[128];
+	struct csv_buf b = { 0 };
 
-	csv_format_text(buf, sizeof buf, "[heap]");
-	cr_assert_str_eq(buf, "[heap]");
-	csv_format_text(buf, sizeof buf, "/opt/a,b \"x\".so");
-	cr_assert_str_eq(buf, "\"/opt/a,b \"\"x\"\".so\"");
+	csv_buf_text(&b, "[heap]");
+	cr_assert_str_eq(b.text, "[heap]");
+	b.len = 0;
+	csv_buf_text(&b, "/opt/a,b \"x\".so");
+	cr_assert_str_eq(b.text, "\"/opt/a,b \"\"x\"\".so\"");
+	free(b.text);
+}
+
+/* The long-format regions CSV: the issue's column order, one row per
+ * region, names quoted when they must be. */
+Test(csv, region_rows_long_format)
+{
+	static const char *head = "timestamp,elapsed_s,pid,region,kind,"
+	    "size_kb,rss_kb,pss_kb,uss_kb,swap_kb,";
+	struct region_set set = { 0 };
+	struct csv_buf b = { 0 };
+	struct sample s;
+	struct region *r;
+
+	csv_format_header(&b, CSV_REGIONS);
+	cr_assert_eq(strncmp(b.text, head, strlen(head)), 0, "%s", b.text);
+	cr_assert(strstr(b.text, ",source,partial\n") != NULL, "%s", b.text);
+	b.len = 0;
+	csv_sample(&s, 7);
+	r = regions_append(&set, "[heap]", REGION_HEAP);
+	r->v[RF_RSS_KB] = 1024;
+	r->v[RF_ZERO_KB] = NAN;
+	r = regions_append(&set, "/srv/a,b.so", REGION_CODE);
+	r->v[RF_USS_KB] = 8;
+	s.regions = &set;
+	csv_format_regions(&b, &s);
+	cr_assert(strstr(b.text, ",4242,[heap],heap,0,1024,0,0,0,") != NULL,
+	    "%s", b.text);
+	cr_assert(strstr(b.text, ",4242,\"/srv/a,b.so\",code,0,0,0,8,") !=
+	    NULL, "%s", b.text);
+	cr_assert(strstr(b.text, ",smaps,0\n") != NULL, "%s", b.text);
+	free(b.text);
+	regions_free(&set);
 }
 
 struct rows {
@@ -96,7 +136,7 @@ Test(csv, rows_round_trip_through_libcsv, .fini = tu_tmp_cleanup)
 	int i;
 
 	snprintf(path, sizeof path, "%s/rt.csv", tu_tmpdir());
-	cr_assert_eq(csv_sink_open(&sink, path, false, &err), 0, "%s", err.msg);
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0, "%s", err.msg);
 	csv_sample(&s, 1000);
 	cr_assert_eq(csv_sink_write(sink, &s, &err), 0);
 	csv_sample(&s, 2000);
@@ -130,9 +170,9 @@ Test(csv, existing_file_needs_force, .fini = tu_tmp_cleanup)
 	fp = fopen(path, "w");
 	fputs("precious\n", fp);
 	fclose(fp);
-	cr_assert_lt(csv_sink_open(&sink, path, false, &err), 0);
+	cr_assert_lt(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0);
 	cr_assert(strstr(err.msg, "--force") != NULL, "%s", err.msg);
-	cr_assert_eq(csv_sink_open(&sink, path, true, &err), 0);
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, true, &err), 0);
 	cr_assert_eq(csv_sink_close(sink, &err), 0);
 }
 
@@ -170,7 +210,7 @@ Test(csv, failed_write_keeps_whole_rows, .fini = tu_tmp_cleanup)
 	lim = old;
 	lim.rlim_cur = 1500;
 	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	cr_assert_eq(csv_sink_open(&sink, path, false, &err), 0, "%s", err.msg);
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0, "%s", err.msg);
 	for (i = 0; i < 100 && rc == 0; i++) {
 		csv_sample(&s, 1000 + i);
 		rc = csv_sink_write(sink, &s, &err);
@@ -186,5 +226,7 @@ Test(csv, failed_write_keeps_whole_rows, .fini = tu_tmp_cleanup)
 	cr_assert_eq(tu_table_num(&t, t.nrows - 1, "rss_kb"), 1000 + i - 2);
 	cr_assert_eq(tu_table_num(&t, t.nrows - 1, "threads"),
 	    1000 + i - 2 + FIELD_THREADS);
+	cr_assert_eq(tu_table_num(&t, t.nrows - 1, fields[FIELD_COUNT - 1].name),
+	    1000 + i - 2 + FIELD_COUNT - 1, "the last column is whole");
 	tu_table_free(&t);
 }

@@ -295,11 +295,11 @@ Test(live, reused_pid_is_not_our_process)
 	    err.msg);
 	cr_assert_eq(rollup_open(&r, &err), 0);
 	sample_clear(&s);
-	cr_assert_eq(rollup_sample(r, &t, &s, &err), 0, "%s", err.msg);
+	cr_assert_eq(rollup_sample(r, &t, true, &s, &err), 0, "%s", err.msg);
 	cr_assert_gt(s.value[FIELD_RSS_KB], 0);
 	t.start_ticks += 1;	/* as if the PID had been recycled */
 	sample_clear(&s);
-	cr_assert_eq(rollup_sample(r, &t, &s, &err), -ESTALE);
+	cr_assert_eq(rollup_sample(r, &t, true, &s, &err), -ESTALE);
 	cr_assert(strstr(err.msg, "another process") != NULL, "%s", err.msg);
 	cr_assert(isnan(s.value[FIELD_RSS_KB]));
 	rollup_close(r);

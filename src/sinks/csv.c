@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,85 +16,136 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "regions.h"
 #include "sinks/csv.h"
 #include "xmalloc.h"
 
-#define CSV_ROW_MAX 4096
-
 struct csv_sink {
 	char *path;
+	enum csv_kind kind;
 	int fd;
 	bool is_pipe;		/* cannot be cut back after a short write */
 	off_t good;		/* end of the last row written whole */
+	struct csv_buf row;
 };
 
-size_t
-csv_format_text(char *buf, size_t len, const char *src)
+void
+csv_buf_add(struct csv_buf *b, const char *fmt, ...)
 {
-	size_t n = strlen(src);
-
-	if (strpbrk(src, ",\"\r\n") == NULL) {
-		snprintf(buf, len, "%s", src);
-		return n;
-	}
-	n = csv_write(buf, len > 0 ? len - 1 : 0, src, n);
-	if (len > 0)
-		buf[n < len ? n : len - 1] = '\0';
-	return n;
-}
-
-/* Appends ",value", or just "," when the value is unavailable. */
-static size_t
-csv_append_value(char *buf, size_t len, size_t used, double v)
-{
+	va_list ap;
 	int n;
 
-	if (used >= len)
-		return used;
-	n = isnan(v) ? snprintf(buf + used, len - used, ",") :
-	    snprintf(buf + used, len - used, ",%.0f", v);
-	return used + (n > 0 ? (size_t)n : 0);
+	for (;;) {
+		if (b->cap - b->len < 64 || b->text == NULL) {
+			b->cap = b->cap ? b->cap * 2 : 4096;
+			b->text = xreallocarray(b->text, b->cap, 1);
+		}
+		va_start(ap, fmt);
+		n = vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->len + (size_t)(n > 0 ? n : 0) + 64;
+		b->text = xreallocarray(b->text, b->cap, 1);
+	}
 }
 
-size_t
-csv_format_header(char *buf, size_t len)
+void
+csv_buf_text(struct csv_buf *b, const char *src)
 {
-	size_t used;
-	int i, n;
+	size_t n = strlen(src), need;
 
-	n = snprintf(buf, len, "timestamp,elapsed_s,pid");
-	used = n > 0 ? (size_t)n : 0;
-	for (i = 0; i < FIELD_COUNT && used < len; i++) {
-		n = snprintf(buf + used, len - used, ",%s", fields[i].name);
-		used += n > 0 ? (size_t)n : 0;
+	if (strpbrk(src, ",\"\r\n") == NULL) {
+		csv_buf_add(b, "%s", src);
+		return;
 	}
-	if (used < len) {
-		n = snprintf(buf + used, len - used, "\n");
-		used += n > 0 ? (size_t)n : 0;
+	need = n * 2 + 3;	/* every character a quote, plus the quotes */
+	if (b->text == NULL || b->cap - b->len < need + 1) {
+		b->cap = b->len + need + 64;
+		b->text = xreallocarray(b->text, b->cap, 1);
 	}
-	return used;
+	b->len += csv_write(b->text + b->len, need, src, n);
+	b->text[b->len] = '\0';
 }
 
-size_t
-csv_format_row(char *buf, size_t len, const struct sample *s)
+/* ",value" in the field's format, or "," when unavailable. */
+static void
+csv_buf_value(struct csv_buf *b, const struct field *f, double v)
+{
+	if (isnan(v))
+		csv_buf_add(b, ",");
+	else if (f->kind == FIELD_GAUGE)
+		csv_buf_add(b, ",%.6g", v);
+	else
+		csv_buf_add(b, ",%.0f", v);
+}
+
+void
+csv_format_header(struct csv_buf *b, enum csv_kind kind)
+{
+	int i;
+
+	csv_buf_add(b, "timestamp,elapsed_s,pid");
+	if (kind == CSV_SAMPLES) {
+		for (i = 0; i < FIELD_COUNT; i++)
+			csv_buf_add(b, ",%s", fields[i].name);
+	} else {
+		csv_buf_add(b, ",region,kind");
+		for (i = 0; i < REGION_FIELD_COUNT; i++)
+			csv_buf_add(b, ",%s", region_fields[i].name);
+		csv_buf_add(b, ",source,partial");
+	}
+	csv_buf_add(b, "\n");
+}
+
+/* "timestamp,elapsed_s,pid" of a sample. */
+static void
+csv_format_stamp(struct csv_buf *b, const struct sample *s)
 {
 	time_t secs = (time_t)floor(s->wall_s);
 	int ms = (int)((s->wall_s - (double)secs) * 1000);
+	char stamp[32];
 	struct tm tm;
-	size_t used;
-	int i;
 
 	gmtime_r(&secs, &tm);
-	used = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	used += (size_t)snprintf(buf + used, len - used, ".%03dZ,%.3f,%d",
-	    ms > 999 ? 999 : ms, s->elapsed_s, (int)s->pid);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+	csv_buf_add(b, "%s.%03dZ,%.3f,%d", stamp, ms > 999 ? 999 : ms,
+	    s->elapsed_s, (int)s->pid);
+}
+
+void
+csv_format_row(struct csv_buf *b, const struct sample *s)
+{
+	int i;
+
+	csv_format_stamp(b, s);
 	for (i = 0; i < FIELD_COUNT; i++)
-		used = csv_append_value(buf, len, used, s->value[i]);
-	if (used + 1 < len) {
-		buf[used++] = '\n';
-		buf[used] = '\0';
+		csv_buf_value(b, &fields[i], s->value[i]);
+	csv_buf_add(b, "\n");
+}
+
+void
+csv_format_regions(struct csv_buf *b, const struct sample *s)
+{
+	const struct region *r;
+	size_t i;
+	int f;
+
+	if (s->regions == NULL)
+		return;
+	for (i = 0; i < s->regions->n; i++) {
+		r = &s->regions->v[i];
+		csv_format_stamp(b, s);
+		csv_buf_add(b, ",");
+		csv_buf_text(b, r->name);
+		csv_buf_add(b, ",%s", region_kind_names[r->kind]);
+		for (f = 0; f < REGION_FIELD_COUNT; f++)
+			csv_buf_value(b, &region_fields[f], r->v[f]);
+		csv_buf_add(b, ",%s,%d\n",
+		    region_source_names[s->regions->source], s->partial);
 	}
-	return used;
 }
 
 static int
@@ -129,7 +181,7 @@ csv_sink_open_error(const char *path, int code, struct error *err)
 {
 	if (code == EEXIST)
 		return error_set(err, code, "%s already exists; use --force to "
-		    "overwrite it, or another -o path", path);
+		    "overwrite it, or another path", path);
 	if (code == ENOENT)
 		return error_set(err, code, "cannot create %s: its directory "
 		    "does not exist", path);
@@ -156,10 +208,9 @@ csv_sink_check(const char *path, bool force, struct error *err)
 }
 
 int
-csv_sink_open(struct csv_sink **out, const char *path, bool force,
-    struct error *err)
+csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
+    bool force, struct error *err)
 {
-	char header[CSV_ROW_MAX];
 	struct csv_sink *c;
 	struct stat st;
 	int fd, rc;
@@ -174,10 +225,11 @@ csv_sink_open(struct csv_sink **out, const char *path, bool force,
 		return csv_sink_open_error(path, errno, err);
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
+	c->kind = kind;
 	c->path = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
 	c->is_pipe = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
-	rc = csv_sink_put(c, header, csv_format_header(header, sizeof header),
-	    err);
+	csv_format_header(&c->row, kind);
+	rc = csv_sink_put(c, c->row.text, c->row.len, err);
 	if (rc < 0) {
 		csv_sink_close(c, NULL);
 		return rc;
@@ -189,9 +241,14 @@ csv_sink_open(struct csv_sink **out, const char *path, bool force,
 int
 csv_sink_write(struct csv_sink *c, const struct sample *s, struct error *err)
 {
-	char row[CSV_ROW_MAX];
-
-	return csv_sink_put(c, row, csv_format_row(row, sizeof row, s), err);
+	c->row.len = 0;
+	if (c->kind == CSV_SAMPLES)
+		csv_format_row(&c->row, s);
+	else
+		csv_format_regions(&c->row, s);
+	if (c->row.len == 0)
+		return 0;
+	return csv_sink_put(c, c->row.text, c->row.len, err);
 }
 
 const char *
@@ -213,6 +270,7 @@ csv_sink_close(struct csv_sink *c, struct error *err)
 	if (close(c->fd) != 0 && rc == 0 && errno != EINTR)
 		rc = error_set(err, errno, "cannot close %s: %s", c->path,
 		    strerror(errno));
+	free(c->row.text);
 	free(c->path);
 	free(c);
 	return rc;

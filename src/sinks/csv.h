@@ -15,26 +15,43 @@
 
 struct csv_sink;
 
-/* path "-" writes to standard output.  An existing file is refused unless
- * force is set. */
-int csv_sink_open(struct csv_sink **out, const char *path, bool force,
-    struct error *err);
+enum csv_kind {
+	CSV_SAMPLES,	/* one row per sample (the contract) */
+	CSV_REGIONS,	/* long format: one row per region per region sample */
+};
+
+/* A growable text buffer rows are built in. */
+struct csv_buf {
+	char *text;
+	size_t len, cap;
+};
+
+void csv_buf_add(struct csv_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Appends src as one CSV field, quoted (by libcsv) only when it must be. */
+void csv_buf_text(struct csv_buf *b, const char *src);
+
 /* Checks, without creating anything, that csv_sink_open() could create
  * path: its directory exists and is writable, and it does not exist yet
  * unless force is set.  Run before starting a command or a long wait. */
 int csv_sink_check(const char *path, bool force, struct error *err);
+
+/* path "-" writes to standard output.  An existing file is refused unless
+ * force is set. */
+int csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
+    bool force, struct error *err);
+/* Writes the sample's row (CSV_SAMPLES), or its region rows when it has
+ * any (CSV_REGIONS), in one write. */
 int csv_sink_write(struct csv_sink *c, const struct sample *s,
     struct error *err);
 const char *csv_sink_path(const struct csv_sink *c);
 /* Returns 0 or -errno when the final flush to disk failed. */
 int csv_sink_close(struct csv_sink *c, struct error *err);
 
-/* The header and one row, each ending in "\n"; return their length. */
-size_t csv_format_header(char *buf, size_t len);
-size_t csv_format_row(char *buf, size_t len, const struct sample *s);
-
-/* Appends src to buf as one CSV field, quoted only when it must be. */
-size_t csv_format_text(char *buf, size_t len, const char *src);
+/* The header and rows, appended to b, each ending in "\n". */
+void csv_format_header(struct csv_buf *b, enum csv_kind kind);
+void csv_format_row(struct csv_buf *b, const struct sample *s);
+void csv_format_regions(struct csv_buf *b, const struct sample *s);
 
 /*
  * Reads a CSV file (or "-" for standard input) row by row.  fn gets the

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -27,6 +28,7 @@ static const enum field_id term_mem_fields[] = {
 struct term_sink {
 	FILE *fp;
 	bool raw;
+	size_t top;
 	bool tty;
 	unsigned long rows;	/* rows since the last header */
 	bool have_prev;
@@ -35,12 +37,13 @@ struct term_sink {
 };
 
 struct term_sink *
-term_open(FILE *fp, bool raw_kib)
+term_open(FILE *fp, bool raw_kib, size_t top_regions)
 {
 	struct term_sink *t = xcalloc(1, sizeof *t);
 
 	t->fp = fp;
 	t->raw = raw_kib;
+	t->top = top_regions;
 	t->tty = isatty(fileno(fp));
 	t->first_uss = NAN;
 	return t;
@@ -87,8 +90,59 @@ term_rate(const struct term_sink *t, const struct sample *s, enum field_id f)
 	return (s->value[f] - t->prev.value[f]) / dt;
 }
 
+/* A region name cut to width from the left, where paths differ least. */
+static const char *
+term_fit(char *buf, size_t len, const char *name, size_t width)
+{
+	size_t n = strlen(name);
+
+	if (n <= width)
+		return name;
+	snprintf(buf, len, "...%s", name + n - (width - 3));
+	return buf;
+}
+
+/* One line per region: name, kind, USS (or RSS), growth, rate. */
+static void
+term_region_lines(FILE *fp, const struct regtrack *rt, bool raw, size_t n,
+    bool last_only)
+{
+	const struct regtrack_entry **top;
+	const struct regtrack_entry *e;
+	char now[32], first[32], growth[32], rate[32], name[64];
+	size_t i, k;
+	double v;
+
+	top = xcalloc(n + 1, sizeof *top);
+	k = regtrack_top(rt, top, n);
+	for (i = 0; i < k; i++) {
+		e = top[i];
+		v = isnan(e->last[RF_USS_KB]) ? e->last[RF_RSS_KB] :
+		    e->last[RF_USS_KB];
+		units_format_kib(now, sizeof now, v, raw, false);
+		units_format_kib(first, sizeof first, isnan(e->first[RF_USS_KB])
+		    ? e->first[RF_RSS_KB] : e->first[RF_USS_KB], raw, false);
+		units_format_kib(growth, sizeof growth, regtrack_growth_kb(e),
+		    raw, true);
+		units_format_kib(rate, sizeof rate, regtrack_rate_per_hour(e),
+		    raw, true);
+		if (last_only)
+			fprintf(fp, "  %-34s %-12s %*s %*s %*s/h\n",
+			    term_fit(name, sizeof name, e->name, 34),
+			    region_kind_names[e->kind], TERM_COL, now, TERM_COL,
+			    growth, TERM_COL, rate);
+		else
+			fprintf(fp, "  %-34s %-12s %*s %*s %*s %*s/h\n",
+			    term_fit(name, sizeof name, e->name, 34),
+			    region_kind_names[e->kind], TERM_COL, first,
+			    TERM_COL, now, TERM_COL, growth, TERM_COL, rate);
+	}
+	free(top);
+}
+
 void
-term_row(struct term_sink *t, const struct sample *s)
+term_row(struct term_sink *t, const struct sample *s,
+    const struct regtrack *rt)
 {
 	time_t secs = (time_t)s->wall_s;
 	char buf[32], clock[16];
@@ -122,6 +176,13 @@ term_row(struct term_sink *t, const struct sample *s)
 	units_format_kib(buf, sizeof buf,
 	    s->value[FIELD_USS_KB] - t->first_uss, t->raw, true);
 	fprintf(t->fp, " %*s\n", TERM_COL, buf);
+	if (t->top > 0 && s->regions != NULL && rt != NULL) {
+		fprintf(t->fp, "  %-34s %-12s %*s %*s %*s\n", "region (by "
+		    "growth)", "kind", TERM_COL, "uss", TERM_COL, "growth",
+		    TERM_COL + 2, "rate");
+		term_region_lines(t->fp, rt, t->raw, t->top, true);
+		t->rows = 0;	/* the header again after the block */
+	}
 	fflush(t->fp);
 	t->rows++;
 	t->prev = *s;
@@ -196,6 +257,49 @@ term_summary(FILE *fp, const struct summary *sum, bool raw,
 }
 
 void
+term_regions_summary(FILE *fp, const struct regtrack *rt, bool raw, size_t n)
+{
+	if (rt->samples == 0)
+		return;
+	fprintf(fp, "  regions that grew most (%lu region samples):\n",
+	    rt->samples);
+	fprintf(fp, "  %-34s %-12s %*s %*s %*s %*s\n", "region", "kind",
+	    TERM_COL, "first", TERM_COL, "last", TERM_COL, "growth",
+	    TERM_COL + 2, "rate");
+	term_region_lines(fp, rt, raw, n, false);
+}
+
+void
+term_tiers(FILE *fp, const struct sched *s, double elapsed_s)
+{
+	const struct sched_tier *t;
+	char cost[32], every[32];
+	double total = 0;
+	int i;
+
+	for (i = 0; i < TIER_COUNT; i++) {
+		t = &s->t[i];
+		if (!t->enabled)
+			continue;
+		total += t->total_s;
+		units_format_duration(cost, sizeof cost,
+		    t->runs ? t->total_s / (double)t->runs : NAN);
+		units_format_duration(every, sizeof every, t->runs > 1 ?
+		    elapsed_s / (double)(t->runs - 1) : NAN);
+		fprintf(fp, "  %-13s %6lu run%s, every %s, %s CPU each\n",
+		    tier_names[i], t->runs, t->runs == 1 ? " " : "s", every,
+		    cost);
+	}
+	if (s->budget >= 1)
+		fprintf(fp, "  monitor CPU: %.2f %% of one core (no budget)\n",
+		    elapsed_s > 0 ? total / elapsed_s * 100 : 0);
+	else
+		fprintf(fp, "  monitor CPU: %.2f %% of one core (budget "
+		    "%.3g %%)\n", elapsed_s > 0 ? total / elapsed_s * 100 : 0,
+		    s->budget * 100);
+}
+
+void
 term_probe(FILE *fp, const struct probe *p)
 {
 	int i;
@@ -212,4 +316,16 @@ term_probe(FILE *fp, const struct probe *p)
 			fprintf(fp, "%-29s fallback: %s\n", "",
 			    probe_info[i].fallback);
 	}
+}
+
+void
+term_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("memtrend: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }

@@ -9,15 +9,28 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "analysis/regtrack.h"
 #include "analysis/summary.h"
 #include "probe.h"
 #include "sample.h"
+#include "sched.h"
 
 struct term_sink;
 
-struct term_sink *term_open(FILE *fp, bool raw_kib);
-void term_row(struct term_sink *t, const struct sample *s);
+/* top_regions: how many regions to list after a row that brought region
+ * data (0: none). */
+struct term_sink *term_open(FILE *fp, bool raw_kib, size_t top_regions);
+/* One row; then, when the sample has regions, the top regions of rt. */
+void term_row(struct term_sink *t, const struct sample *s,
+    const struct regtrack *rt);
 void term_close(struct term_sink *t);
+
+/* The regions that grew most over the run (rt), n at most. */
+void term_regions_summary(FILE *fp, const struct regtrack *rt, bool raw_kib,
+    size_t n);
+
+/* How often each tier ran, what it cost, and the monitor's CPU share. */
+void term_tiers(FILE *fp, const struct sched *s, double elapsed_s);
 
 /* The end-of-run table: first/last/min/max, change and rate of each
  * field, faults, overruns and the sampling cost. */
@@ -25,5 +38,8 @@ void term_summary(FILE *fp, const struct summary *sum, bool raw_kib,
     double interval_s, unsigned long overruns);
 
 void term_probe(FILE *fp, const struct probe *p);
+
+/* A one-line notice on standard error ("memtrend: ..."). */
+void term_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

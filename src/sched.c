@@ -1,0 +1,103 @@
+/*
+ * Token-bucket tier scheduler (see sched.h).  Tier 0 always runs; its
+ * cost is taken from the other tiers' credit in proportion to their
+ * shares, so the sum of all tiers stays within the budget.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sched.h"
+
+#define SCHED_EWMA 0.3		/* weight of the newest cost */
+
+const char *const tier_names[TIER_COUNT] = {
+	[TIER_STAT] = "stat",
+	[TIER_ROLLUP] = "smaps_rollup",
+	[TIER_SMAPS] = "smaps",
+	[TIER_PAGES] = "pagemap",
+};
+
+void
+sched_init(struct sched *s, double budget, unsigned int extra)
+{
+	double heavy = 0;
+	int i;
+
+	memset(s, 0, sizeof *s);
+	s->budget = budget;
+	s->t[TIER_STAT].enabled = true;
+	s->t[TIER_ROLLUP].enabled = true;
+	s->t[TIER_SMAPS].enabled = (extra >> TIER_SMAPS) & 1;
+	s->t[TIER_PAGES].enabled = (extra >> TIER_PAGES) & 1;
+	/* The totals get half the budget when a region tier shares it. */
+	for (i = TIER_SMAPS; i < TIER_COUNT; i++)
+		heavy += s->t[i].enabled;
+	s->t[TIER_ROLLUP].share = heavy > 0 ? 0.5 : 1;
+	for (i = TIER_SMAPS; i < TIER_COUNT; i++)
+		s->t[i].share = s->t[i].enabled ? 0.5 / heavy : 0;
+}
+
+unsigned int
+sched_plan(struct sched *s, double now_s)
+{
+	struct sched_tier *t;
+	unsigned int due = 1u << TIER_STAT;
+	double dt;
+	int i;
+
+	dt = s->started ? fmax(0, now_s - s->last_s) : 0;
+	s->started = true;
+	s->last_s = now_s;
+	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
+		t = &s->t[i];
+		if (!t->enabled)
+			continue;
+		if (s->budget >= 1 || t->runs == 0) {
+			due |= 1u << i;
+			continue;
+		}
+		t->credit_s += dt * s->budget * t->share;
+		/* Never bank more than one run ahead. */
+		t->credit_s = fmin(t->credit_s, fmax(t->cost_s,
+		    dt * s->budget * t->share));
+		if (t->credit_s >= t->cost_s)
+			due |= 1u << i;
+	}
+	return due;
+}
+
+void
+sched_charge(struct sched *s, enum tier tier, double cost_s)
+{
+	struct sched_tier *t = &s->t[tier];
+	int i;
+
+	t->cost_s = t->runs == 0 && t->cost_s == 0 ? cost_s :
+	    SCHED_EWMA * cost_s + (1 - SCHED_EWMA) * t->cost_s;
+	t->runs++;
+	t->total_s += cost_s;
+	if (tier != TIER_STAT) {
+		t->credit_s -= cost_s;
+		return;
+	}
+	for (i = TIER_ROLLUP; i < TIER_COUNT; i++)
+		if (s->t[i].enabled)
+			s->t[i].credit_s -= cost_s * s->t[i].share;
+}
+
+void
+sched_calibrate(struct sched *s, enum tier tier, double cost_s)
+{
+	s->t[tier].cost_s = cost_s;
+}
+
+bool
+sched_throttled(const struct sched *s, enum tier tier, double interval_s)
+{
+	const struct sched_tier *t = &s->t[tier];
+
+	return s->budget < 1 && t->enabled && t->runs > 0 &&
+	    t->cost_s > interval_s * s->budget * t->share;
+}

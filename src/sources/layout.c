@@ -1,0 +1,185 @@
+/*
+ * The layout source (see layout.h): /proc/PID/{maps,smaps,task} and
+ * pagemap, kept open and re-read with pread each time.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "root.h"
+#include "sources/layout.h"
+#include "sources/pagemap.h"
+#include "sources/smaps.h"
+#include "sources/threads.h"
+#include "xmalloc.h"
+
+#define LAYOUT_FLAGS_SAMPLE 4096	/* pages whose kpageflags are read */
+
+struct layout {
+	const struct target *target;
+	enum region_group group;
+	int maps_fd, smaps_fd;
+	char *text;
+	size_t text_cap;
+	struct mapping_list list;
+	size_t *region_of;
+	size_t region_cap;
+	struct threads threads;
+	struct pagemap *pm;
+	struct pagemap_opts pm_opts;
+	struct page_stats *stats;
+	struct region_set set;
+	bool pss_from_smaps;	/* no PFNs or no kpagecount here */
+	char note[200];
+};
+
+int
+layout_open(struct layout **out, const struct target *t, const char *root,
+    enum region_group group, bool pages, struct error *err)
+{
+	struct layout *l = xcalloc(1, sizeof *l);
+	int rc;
+
+	l->target = t;
+	l->group = group;
+	l->maps_fd = openat(t->proc_fd, "maps", O_RDONLY | O_CLOEXEC);
+	l->smaps_fd = openat(t->proc_fd, "smaps", O_RDONLY | O_CLOEXEC);
+	if (l->maps_fd < 0 || l->smaps_fd < 0) {
+		rc = error_set(err, errno, "cannot open /proc/%d/smaps: %s "
+		    "(%s)", (int)t->pid, strerror(errno), error_hint(errno));
+		layout_close(l);
+		return rc;
+	}
+	if (pages) {
+		rc = pagemap_open(&l->pm, t->proc_fd, root, err);
+		if (rc < 0) {
+			layout_close(l);
+			return rc;
+		}
+		l->pm_opts.pss = true;
+		l->pm_opts.flags_sample = LAYOUT_FLAGS_SAMPLE;
+		l->pm_opts.seed = (uint64_t)t->pid;
+		if (root_is_live(root))
+			pagemap_find_zero_pfns(&l->pm_opts.zero_pfn,
+			    &l->pm_opts.huge_zero_pfn);
+		if (!probe_has_capability(root, PROBE_CAP_SYS_ADMIN))
+			snprintf(l->note, sizeof l->note, "pagemap PFNs read "
+			    "as zero without CAP_SYS_ADMIN: PSS per region "
+			    "comes from smaps and page kinds are not reported "
+			    "(run as root for them)");
+		else if (!pagemap_has_kpagecount(l->pm))
+			snprintf(l->note, sizeof l->note, "cannot read "
+			    "/proc/kpagecount: PSS per region comes from smaps "
+			    "(run as root)");
+		l->pss_from_smaps = l->note[0] != '\0';
+	}
+	*out = l;
+	return 0;
+}
+
+/* Reads and parses maps or smaps; -ESRCH when the process is gone. */
+static int
+layout_read(struct layout *l, int fd, struct error *err)
+{
+	long n;
+	int rc;
+
+	n = root_pread_grow(fd, &l->text, &l->text_cap);
+	if (n == 0 || n == -ESRCH)
+		return error_set(err, ESRCH, "pid %d (%s) has exited",
+		    (int)l->target->pid, l->target->comm);
+	if (n < 0)
+		return error_set(err, (int)-n, "cannot read the mappings of "
+		    "pid %d: %s", (int)l->target->pid, strerror((int)-n));
+	rc = smaps_parse(l->text, &l->list, err);
+	if (rc < 0)
+		return rc;
+	if (l->list.n > l->region_cap) {
+		l->region_cap = l->list.n * 2;
+		l->region_of = xreallocarray(l->region_of, l->region_cap,
+		    sizeof *l->region_of);
+		l->stats = xreallocarray(l->stats, l->region_cap,
+		    sizeof *l->stats);
+	}
+	/* Without thread stack pointers, thread stacks count as [anon]. */
+	if (threads_read(&l->threads, l->target->proc_fd, l->target->pid,
+	    NULL) < 0)
+		l->threads.n = 0;
+	regions_assign(&l->set, &l->list, l->threads.v, l->threads.n,
+	    l->group, l->region_of);
+	return 0;
+}
+
+int
+layout_sample_smaps(struct layout *l, struct sample *s, struct error *err)
+{
+	int rc;
+
+	rc = layout_read(l, l->smaps_fd, err);
+	if (rc == -ESRCH)
+		s->partial = true;	/* the totals were read, regions not */
+	if (rc < 0)
+		return rc;
+	regions_add_smaps(&l->set, &l->list, l->region_of);
+	s->regions = &l->set;
+	return 0;
+}
+
+int
+layout_sample_pages(struct layout *l, struct sample *s, struct error *err)
+{
+	int rc;
+
+	/* smaps lists the mappings too, with the PSS the walk cannot get
+	 * without PFNs; otherwise maps (no page walk of its own) will do. */
+	rc = layout_read(l, l->pss_from_smaps ? l->smaps_fd : l->maps_fd, err);
+	if (rc == -ESRCH)
+		s->partial = true;
+	if (rc < 0)
+		return rc;
+	rc = pagemap_walk(l->pm, &l->list, l->region_of, &l->pm_opts,
+	    l->stats, err);
+	if (rc < 0 && rc != -ESRCH)
+		return rc;
+	pagemap_add_regions(l->pm, &l->set, &l->list, l->region_of, l->stats);
+	if (l->pss_from_smaps) {
+		regions_set_from_smaps(&l->set, &l->list, l->region_of,
+		    SMAPS_PSS, RF_PSS_KB);
+		l->set.source = REGION_SOURCE_PAGEMAP_SMAPS;
+	}
+	s->regions = &l->set;
+	if (rc == -ESRCH)
+		s->partial = true;
+	return rc;
+}
+
+const char *
+layout_pages_note(const struct layout *l)
+{
+	return l->note[0] != '\0' ? l->note : NULL;
+}
+
+void
+layout_close(struct layout *l)
+{
+	if (l == NULL)
+		return;
+	if (l->maps_fd >= 0)
+		close(l->maps_fd);
+	if (l->smaps_fd >= 0)
+		close(l->smaps_fd);
+	pagemap_close(l->pm);
+	threads_free(&l->threads);
+	mapping_list_free(&l->list);
+	regions_free(&l->set);
+	free(l->text);
+	free(l->region_of);
+	free(l->stats);
+	free(l);
+}
