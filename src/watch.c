@@ -14,6 +14,7 @@
 #include "sinks/csv.h"
 #include "sinks/term.h"
 #include "sources/rollup.h"
+#include "sources/system.h"
 #include "ticker.h"
 #include "watch.h"
 
@@ -60,8 +61,8 @@ watch_clock_s(clockid_t clock)
 
 /* Takes one sample; returns 0, or -errno with res->why filled. */
 static int
-watch_take(struct rollup *r, struct target *t, const struct ticker *tk,
-    struct sample *s, struct watch_result *res)
+watch_take(struct rollup *r, struct system *sy, struct target *t,
+    const struct ticker *tk, struct sample *s, struct watch_result *res)
 {
 	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
 	int rc;
@@ -70,6 +71,8 @@ watch_take(struct rollup *r, struct target *t, const struct ticker *tk,
 	s->wall_s = watch_clock_s(CLOCK_REALTIME);
 	s->elapsed_s = ticker_elapsed_s(tk);
 	rc = rollup_sample(r, t, s, &res->why);
+	if (rc == 0)
+		system_sample(sy, s);
 	s->cost_s = watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	return rc;
 }
@@ -135,6 +138,7 @@ watch_run(const struct watch_opts *o, struct target *t,
 	struct csv_sink *csv = NULL;
 	struct term_sink *term = NULL;
 	struct rollup *r = NULL;
+	struct system *sy = NULL;
 	struct ticker tk;
 	struct sample s;
 	uint64_t n = 0;
@@ -142,6 +146,7 @@ watch_run(const struct watch_opts *o, struct target *t,
 
 	memset(res, 0, sizeof *res);
 	summary_init(&res->summary);
+	verdict_init(&res->verdict, o->metric);
 	watch_stop_signal = 0;
 	watch_signals();
 	if (rollup_open(&r, &res->why) < 0) {
@@ -156,10 +161,11 @@ watch_run(const struct watch_opts *o, struct target *t,
 	}
 	if (o->live)
 		term = term_open(stdout, o->raw_kib);
+	sy = system_open(o->root, t->pid);
 
 	ticker_start(&tk, o->interval_ns);
 	for (;;) {
-		rc = watch_take(r, t, &tk, &s, res);
+		rc = watch_take(r, sy, t, &tk, &s, res);
 		if (rc == -ESRCH || rc == -ESTALE) {
 			watch_target_gone(t, res);
 			break;
@@ -169,8 +175,11 @@ watch_run(const struct watch_opts *o, struct target *t,
 			break;
 		}
 		summary_add(&res->summary, &s);
-		if (term != NULL)
+		verdict_add(&res->verdict, &s);
+		if (term != NULL) {
 			term_row(term, &s);
+			term_verdict(term, &res->verdict);
+		}
 		if (csv != NULL) {
 			if (csv_sink_write(csv, &s, &res->why) < 0) {
 				res->end = WATCH_END_ERROR;
@@ -191,5 +200,6 @@ watch_run(const struct watch_opts *o, struct target *t,
 		res->end = WATCH_END_ERROR;
 	if (term != NULL)
 		term_close(term);
+	system_close(sy);
 	rollup_close(r);
 }

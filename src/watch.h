@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "analysis/summary.h"
+#include "analysis/verdict.h"
 #include "error.h"
 #include "target.h"
 
@@ -20,6 +21,7 @@ struct watch_opts {
 	bool force;		/* overwrite an existing CSV */
 	bool live;		/* print a row per sample */
 	bool raw_kib;
+	int metric;		/* judged by the verdict; VERDICT_AUTO */
 	const char *root;
 };
 
@@ -35,6 +37,7 @@ struct watch_result {
 	enum watch_end end;
 	struct error why;	/* what ended the run, for the user */
 	struct summary summary;
+	struct verdict verdict;	/* freed by the caller: verdict_free() */
 	uint64_t overruns;
 	unsigned long csv_rows;
 };

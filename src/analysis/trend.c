@@ -47,6 +47,7 @@
 #define TREND_PERSIST_FRAC 0.5		/* ... over this part of the time before */
 #define TREND_PERSIST_MAX_S 3600.0	/* ... or this long */
 #define TREND_WITHDRAW 3		/* failing ones to lower it */
+#define TREND_QUIET 10.0		/* rise / residual range: no correction */
 #define TREND_GAP 10.0			/* a pause of 10 usual intervals: a gap */
 
 struct trend_bucket {
@@ -222,6 +223,23 @@ trend_rank(const double *v, size_t n, double *idx, double *rank)
 	}
 }
 
+/* The residuals r about the line are too small to matter: their whole
+ * range is under 1/TREND_QUIET of the line's rise (rounding, or a page
+ * of jitter, on a steady climb).  Noise that small, however correlated,
+ * cannot make the trend, so no variance correction applies. */
+static bool
+trend_quiet(const double *x, const double *r, size_t n, double slope)
+{
+	double lo = r[0], hi = r[0];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		lo = fmin(lo, r[i]);
+		hi = fmax(hi, r[i]);
+	}
+	return (hi - lo) * TREND_QUIET <= fabs(slope * (x[n - 1] - x[0]));
+}
+
 double
 trend_hamed_rao(const double *x, const double *y, size_t n, double slope,
     double *work)
@@ -235,6 +253,8 @@ trend_hamed_rao(const double *x, const double *y, size_t n, double slope,
 		return 1;
 	for (i = 0; i < n; i++)
 		r[i] = y[i] - slope * (x[i] - x[0]);
+	if (trend_quiet(x, r, n, slope))
+		return 1;
 	trend_rank(r, n, idx, rank);
 	for (i = 0; i < n; i++)
 		den += (rank[i] - mean) * (rank[i] - mean);
@@ -273,6 +293,8 @@ trend_ar1_factor(const double *x, const double *y, size_t n, double slope,
 		work[i] = y[i] - slope * (x[i] - x[0]);
 		mean += work[i];
 	}
+	if (trend_quiet(x, work, n, slope))
+		return 1;
 	mean /= nn;
 	for (i = 0; i < n; i++) {
 		den += (work[i] - mean) * (work[i] - mean);
@@ -377,6 +399,7 @@ trend_new(void)
 	t->ev.why = TREND_WHY_FEW;
 	t->ev.detected_at_s = NAN;
 	t->ev.first_s = t->ev.last_s = NAN;
+	t->ev.need_samples = TREND_MIN_SAMPLES;
 	return t;
 }
 
@@ -808,6 +831,8 @@ trend_add(struct trend *t, double t_s, double v)
 	}
 	ev->last_s = t_s;
 	ev->samples++;
+	if (ev->why == TREND_WHY_FEW && ev->samples < TREND_MIN_SAMPLES)
+		ev->need_samples = TREND_MIN_SAMPLES - ev->samples;
 	for (k = 0; k < TREND_SCALES; k++)
 		trend_scale_add(&t->scale[k], t_s, v);
 	k = trend_pick_scale(t);

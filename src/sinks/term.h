@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "analysis/summary.h"
+#include "analysis/verdict.h"
 #include "probe.h"
 #include "sample.h"
 
@@ -23,6 +24,12 @@ void term_close(struct term_sink *t);
  * field, faults, overruns and the sampling cost. */
 void term_summary(FILE *fp, const struct summary *sum, bool raw_kib,
     double interval_s, unsigned long overruns);
+
+/* The live verdict line: printed when the verdict changes, and again
+ * every TERM_VERDICT_ROWS rows while it holds. */
+void term_verdict(struct term_sink *t, const struct verdict *v);
+/* The verdict sentence that ends the summary. */
+void term_verdict_summary(FILE *fp, const struct verdict *v);
 
 void term_probe(FILE *fp, const struct probe *p);
 
