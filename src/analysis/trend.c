@@ -47,7 +47,7 @@
 #define TREND_PERSIST_FRAC 0.5		/* ... over this part of the time before */
 #define TREND_PERSIST_MAX_S 3600.0	/* ... or this long */
 #define TREND_WITHDRAW 3		/* failing ones to lower it */
-#define TREND_QUIET 10.0		/* rise / residual range: no correction */
+#define TREND_QUIET 50.0		/* rise / residual range: no correction */
 #define TREND_GAP 10.0			/* a pause of 10 usual intervals: a gap */
 
 struct trend_bucket {
@@ -223,21 +223,19 @@ trend_rank(const double *v, size_t n, double *idx, double *rank)
 	}
 }
 
-/* The residuals r about the line are too small to matter: their whole
- * range is under 1/TREND_QUIET of the line's rise (rounding, or a page
- * of jitter, on a steady climb).  Noise that small, however correlated,
- * cannot make the trend, so no variance correction applies. */
+/* The residuals r about the line are too small to matter: the middle
+ * 80 % of them spans under 1/TREND_QUIET of the line's rise (rounding,
+ * or a page of jitter, on a steady climb; a start-up outlier does not
+ * count).  Noise that small, however correlated, cannot make the trend,
+ * so no variance correction applies.  scratch holds n doubles. */
 static bool
-trend_quiet(const double *x, const double *r, size_t n, double slope)
+trend_quiet(const double *x, const double *r, size_t n, double slope,
+    double *scratch)
 {
-	double lo = r[0], hi = r[0];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		lo = fmin(lo, r[i]);
-		hi = fmax(hi, r[i]);
-	}
-	return (hi - lo) * TREND_QUIET <= fabs(slope * (x[n - 1] - x[0]));
+	memcpy(scratch, r, n * sizeof *r);
+	qsort(scratch, n, sizeof *scratch, trend_cmp);
+	return (scratch[n - 1 - n / 10] - scratch[n / 10]) * TREND_QUIET <=
+	    fabs(slope * (x[n - 1] - x[0]));
 }
 
 double
@@ -253,7 +251,7 @@ trend_hamed_rao(const double *x, const double *y, size_t n, double slope,
 		return 1;
 	for (i = 0; i < n; i++)
 		r[i] = y[i] - slope * (x[i] - x[0]);
-	if (trend_quiet(x, r, n, slope))
+	if (trend_quiet(x, r, n, slope, idx))
 		return 1;
 	trend_rank(r, n, idx, rank);
 	for (i = 0; i < n; i++)
@@ -293,7 +291,7 @@ trend_ar1_factor(const double *x, const double *y, size_t n, double slope,
 		work[i] = y[i] - slope * (x[i] - x[0]);
 		mean += work[i];
 	}
-	if (trend_quiet(x, work, n, slope))
+	if (trend_quiet(x, work, n, slope, work + n))
 		return 1;
 	mean /= nn;
 	for (i = 0; i < n; i++) {

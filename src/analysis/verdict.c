@@ -376,12 +376,12 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		verdict_kib(buf, len, ev->level_kb);
 		verdict_cat(buf, len, " over ");
 		verdict_duration(buf, len, ev->end_s - ev->start_s);
-		verdict_cat(buf, len, ": no significant trend in the floor "
-		    "(slope ");
+		verdict_cat(buf, len, ": no significant trend in the floor, "
+		    "slope ");
 		verdict_rate(buf, len, ev);
-		verdict_cat(buf, len, "; Mann–Kendall ");
+		verdict_cat(buf, len, ", Mann–Kendall ");
 		verdict_p(buf, len, ev->p_value);
-		verdict_cat(buf, len, ").");
+		verdict_cat(buf, len, ".");
 		return;
 	case TREND_WHY_FALLING:
 		verdict_cat(buf, len, "%s", m);
