@@ -339,4 +339,5 @@ Test(trend, flag_withdrawn_when_the_floor_recedes)
 	cr_assert_neq(ev->verdict, TREND_GROWING, "why %d", ev->why);
 	cr_assert_eq(ev->raises, 1);
 	cr_assert(!isnan(ev->detected_at_s));
+	trend_free(t);
 }
