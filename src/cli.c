@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/verdict.h"
 #include "cli.h"
 #include "fields.h"
 #include "root.h"
@@ -24,6 +25,9 @@ enum {
 	OPT_PAGES,
 	OPT_BUDGET,
 	OPT_GROUP_BY,
+	OPT_METRIC,
+	OPT_FAIL_ON_GROWTH,
+	OPT_JSON,
 };
 
 static const struct option cli_options[] = {
@@ -44,8 +48,17 @@ static const struct option cli_options[] = {
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "list-fields", optional_argument, NULL, OPT_LIST_FIELDS },
+	{ "metric", required_argument, NULL, OPT_METRIC },
+	{ "fail-on-growth", no_argument, NULL, OPT_FAIL_ON_GROWTH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option cli_analyze_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "metric", required_argument, NULL, OPT_METRIC },
+	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -54,10 +67,12 @@ cli_usage(FILE *fp)
 {
 	fprintf(fp,
 "Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND [ARGS...]\n"
+"       memtrend analyze [--json] [--metric uss|pss|rss] FILE.csv\n"
 "       memtrend --probe [-p PID]\n"
 "\n"
 "Watch a process's memory (RSS, PSS, USS and more) without stopping it:\n"
-"one row per sample, an optional CSV log, and a summary at the end.\n"
+"one row per sample, an optional CSV log, and a summary at the end that\n"
+"says, with evidence, whether memory is growing steadily (a leak).\n"
 "\n"
 "Target (one of):\n"
 "  -p, --pid PID         watch the process with this PID\n"
@@ -89,6 +104,15 @@ cli_usage(FILE *fp)
 "  -q, --quiet           no live rows, only the summary\n"
 "      --kib             print sizes as plain KiB instead of human units\n"
 "\n"
+"Verdict:\n"
+"      --metric M        judge uss (default), pss or rss\n"
+"      --fail-on-growth  exit 1 when the verdict at the end is 'growing'\n"
+"\n"
+"Analyze (memtrend analyze FILE.csv; \"-\" reads standard input):\n"
+"      --json            print the verdict as one JSON object\n"
+"      --metric M        judge uss, pss or rss (default: uss if the file\n"
+"                        has it, else pss, else rss)\n"
+"\n"
 "Other:\n"
 "      --probe           show what this kernel and these privileges allow\n"
 "      --root DIR        read /proc and /sys under DIR (tests; also\n"
@@ -97,8 +121,9 @@ cli_usage(FILE *fp)
 "  -h, --help            this help\n"
 "  -V, --version         version\n"
 "\n"
-"Exit status: 0 done; 2 error (bad input, unreadable target, write\n"
-"failure); with COMMAND, the command's own non-zero status.\n"
+"Exit status: 0 done; 1 growing (analyze, or --fail-on-growth); 2 error\n"
+"(bad input, unreadable target, write failure); with COMMAND, the\n"
+"command's own non-zero status, which wins over 1.\n"
 "\n"
 "CSV columns (sizes in KiB):\n"
 "  timestamp     ISO 8601 UTC time of the sample\n"
@@ -160,6 +185,47 @@ cli_check(struct cli *c, int argc, char **argv, struct error *err)
 	return 0;
 }
 
+/* memtrend analyze [--json] [--metric M] FILE */
+static int
+cli_parse_analyze(struct cli *c, int argc, char **argv, struct error *err)
+{
+	int opt, rc = 0;
+
+	c->mode = CLI_ANALYZE;
+	optind = 0;
+	opterr = 0;
+	while (rc == 0 && (opt = getopt_long(argc, argv, ":h",
+	    cli_analyze_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_JSON:
+			c->json = true;
+			break;
+		case OPT_METRIC:
+			rc = verdict_parse_metric(optarg, &c->watch.metric, err);
+			break;
+		case 'h':
+			c->mode = CLI_HELP;
+			return 0;
+		case ':':
+			return error_set(err, EINVAL, "option %s needs a value",
+			    argv[optind - 1]);
+		default:
+			return error_set(err, EINVAL, "unknown option '%s' for "
+			    "analyze", argv[optind - 1]);
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (optind >= argc)
+		return error_set(err, EINVAL, "analyze needs a CSV file (or - "
+		    "for standard input)");
+	if (optind + 1 < argc)
+		return error_set(err, EINVAL, "analyze takes one file, not "
+		    "'%s' too", argv[optind + 1]);
+	c->file = argv[optind];
+	return 0;
+}
+
 int
 cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 {
@@ -170,9 +236,12 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 	c->mode = CLI_WATCH;
 	c->watch.interval_ns = UNITS_NS_PER_S;
 	c->watch.live = true;
+	c->watch.metric = VERDICT_AUTO;
 	c->watch.root = root_default();
 	c->watch.budget = 0.02;
 	c->watch.top_regions = 5;
+	if (argc > 1 && strcmp(argv[1], "analyze") == 0)
+		return cli_parse_analyze(c, argc - 1, argv + 1, err);
 	optind = 0;
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
@@ -239,6 +308,12 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 		case OPT_LIST_FIELDS:
 			c->mode = CLI_FIELDS;
 			c->fields_format = optarg != NULL ? optarg : "text";
+			break;
+		case OPT_METRIC:
+			rc = verdict_parse_metric(optarg, &c->watch.metric, err);
+			break;
+		case OPT_FAIL_ON_GROWTH:
+			c->fail_on_growth = true;
 			break;
 		case 'h':
 			c->mode = CLI_HELP;

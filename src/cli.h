@@ -16,6 +16,7 @@ enum cli_mode {
 	CLI_HELP,
 	CLI_VERSION,
 	CLI_FIELDS,	/* --list-fields[=man] */
+	CLI_ANALYZE,	/* memtrend analyze FILE */
 };
 
 struct cli {
@@ -24,10 +25,14 @@ struct cli {
 	const char *name;	/* -n */
 	char **command;		/* after "--" or the first non-option */
 	const char *fields_format;
+	bool fail_on_growth;	/* exit 1 when the verdict is growing */
+	bool json;		/* analyze: print the JSON object */
+	const char *file;	/* analyze: the CSV */
 	struct watch_opts watch;
 };
 
-/* Fills c from argv; returns 0 or -EINVAL with a message for the user. */
+/* Fills c from argv ("memtrend analyze ..." as well); returns 0 or
+ * -EINVAL with a message for the user. */
 int cli_parse(struct cli *c, int argc, char **argv, struct error *err);
 
 void cli_usage(FILE *fp);

@@ -46,6 +46,18 @@ const struct field fields[FIELD_COUNT] = {
 	    "anonymous memory backed by transparent huge pages" },
 	[FIELD_THREADS] = { "threads", "threads", FIELD_GAUGE,
 	    "stat num_threads", "number of threads" },
+		[FIELD_MEM_AVAILABLE_KB] = { "mem_available_kb", "memavail",
+	    FIELD_KIB, "/proc/meminfo MemAvailable (libproc2)",
+	    "memory the system can still give without swapping (empty "
+	    "when unknown)" },
+	[FIELD_CGROUP_LIMIT_KB] = { "cgroup_limit_kb", "cglimit", FIELD_KIB,
+	    "cgroup v2 memory.max or v1 memory.limit_in_bytes, the "
+	    "tightest of the target's cgroup and its parents",
+	    "memory limit of the target's cgroup (empty when none)" },
+	[FIELD_CGROUP_USAGE_KB] = { "cgroup_usage_kb", "cgusage", FIELD_KIB,
+	    "cgroup v2 memory.current or v1 memory.usage_in_bytes of that "
+	    "cgroup", "memory the limited cgroup uses now (empty when no "
+	    "limit)" },
 	[FIELD_PARTIAL] = { "partial", "partial", FIELD_GAUGE, "memtrend",
 	    "1 when the target exited while the sample was taken, so part "
 	    "of it is missing" },

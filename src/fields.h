@@ -26,6 +26,10 @@ enum field_id {
 	FIELD_PSS_SHMEM_KB,
 	FIELD_ANON_THP_KB,
 	FIELD_THREADS,
+	/* System context, for the time until memory runs out. */
+	FIELD_MEM_AVAILABLE_KB,
+	FIELD_CGROUP_LIMIT_KB,
+	FIELD_CGROUP_USAGE_KB,
 	FIELD_PARTIAL,
 	FIELD_COUNT
 };

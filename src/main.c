@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/verdict.h"
+#include "analyze.h"
 #include "cli.h"
 #include "fields.h"
 #include "probe.h"
@@ -18,6 +20,7 @@
 #include "units.h"
 #include "watch.h"
 
+#define EXIT_GROWING 1
 #define EXIT_ERROR 2
 
 static int
@@ -101,9 +104,45 @@ main_watch(const struct cli *c)
 			    "%s\n", res.regions.samples,
 			    res.regions.samples == 1 ? "" : "s",
 			    c->watch.regions_csv_path);
+		term_verdict_summary(out, &res.verdict);
+		/* An error, then the command's own failure, win over
+		 * growth. */
+		if (code == 0 && c->fail_on_growth &&
+		    verdict_evidence(&res.verdict)->verdict == TREND_GROWING)
+			code = EXIT_GROWING;
 	}
 	watch_result_free(&res);
 	target_close(&t);
+	return code;
+}
+
+static int
+main_analyze(const struct cli *c)
+{
+	char sentence[2048];
+	struct verdict v;
+	struct error err;
+	int code;
+
+	verdict_init(&v, c->watch.metric);
+	if (analyze_file(c->file, &v, &err) < 0) {
+		verdict_free(&v);
+		return main_fail(&err);
+	}
+	if (c->json) {
+		verdict_json(stdout, &v);
+	} else {
+		verdict_sentence(&v, sentence, sizeof sentence);
+		printf("%s\n", sentence);
+	}
+	code = verdict_evidence(&v)->verdict == TREND_GROWING ?
+	    EXIT_GROWING : 0;
+	verdict_free(&v);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "memtrend: cannot write the verdict to "
+		    "standard output\n");
+		return EXIT_ERROR;
+	}
 	return code;
 }
 
@@ -138,6 +177,8 @@ main(int argc, char **argv)
 		probe_run(&probe, c.watch.root, c.pid);
 		term_probe(stdout, &probe);
 		return 0;
+	case CLI_ANALYZE:
+		return main_analyze(&c);
 	case CLI_WATCH:
 		break;
 	}

@@ -15,6 +15,7 @@
 #include "sinks/term.h"
 #include "sources/layout.h"
 #include "sources/rollup.h"
+#include "sources/system.h"
 #include "ticker.h"
 #include "units.h"
 #include "watch.h"
@@ -27,6 +28,7 @@ struct watch {
 	struct watch_result *res;
 	struct rollup *rollup;
 	struct layout *layout;
+	struct system *system;
 	struct csv_sink *csv, *regions_csv;
 	struct term_sink *term;
 	struct ticker tk;
@@ -83,6 +85,8 @@ watch_tier(struct watch *w, enum tier tier, struct sample *s, bool smaps)
 	switch (tier) {
 	case TIER_STAT:
 		rc = rollup_sample(w->rollup, w->t, smaps, s, &w->res->why);
+		if (rc == 0)
+			system_sample(w->system, s);
 		break;
 	case TIER_SMAPS:
 		rc = layout_sample_smaps(w->layout, s, &w->res->why);
@@ -256,6 +260,7 @@ watch_open(struct watch *w)
 	if (extra != 0 && layout_open(&w->layout, w->t, o->root, o->group,
 	    o->pages, err) < 0)
 		return -1;
+	w->system = system_open(o->root, w->t->pid);
 	if (o->csv_path != NULL && csv_sink_open(&w->csv, o->csv_path,
 	    CSV_SAMPLES, o->force, err) < 0)
 		return -1;
@@ -276,8 +281,11 @@ watch_emit(struct watch *w, const struct sample *s)
 
 	summary_add(&res->summary, s);
 	regtrack_add(&res->regions, s);
-	if (w->term != NULL)
+	verdict_add(&res->verdict, s);
+	if (w->term != NULL) {
 		term_row(w->term, s, &res->regions);
+		term_verdict(w->term, &res->verdict);
+	}
 	if (w->csv != NULL) {
 		if (csv_sink_write(w->csv, s, &res->why) < 0)
 			return false;
@@ -305,6 +313,7 @@ watch_close(struct watch *w)
 	if (w->term != NULL)
 		term_close(w->term);
 	layout_close(w->layout);
+	system_close(w->system);
 	rollup_close(w->rollup);
 }
 
@@ -320,6 +329,7 @@ watch_run(const struct watch_opts *o, struct target *t,
 	memset(res, 0, sizeof *res);
 	summary_init(&res->summary);
 	regtrack_init(&res->regions);
+	verdict_init(&res->verdict, o->metric);
 	watch_stop_signal = 0;
 	watch_signals();
 	if (watch_open(&w) < 0) {
@@ -361,4 +371,5 @@ void
 watch_result_free(struct watch_result *res)
 {
 	regtrack_free(&res->regions);
+	verdict_free(&res->verdict);
 }

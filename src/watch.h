@@ -13,6 +13,7 @@
 
 #include "analysis/regtrack.h"
 #include "analysis/summary.h"
+#include "analysis/verdict.h"
 #include "error.h"
 #include "regions.h"
 #include "sched.h"
@@ -32,6 +33,7 @@ struct watch_opts {
 	bool pages;		/* tier 3: regions from a pagemap walk */
 	size_t top_regions;	/* regions listed live and in the summary */
 	enum region_group group;
+	int metric;		/* judged by the verdict; VERDICT_AUTO */
 	const char *root;
 };
 
@@ -50,6 +52,7 @@ struct watch_result {
 	struct regtrack regions;
 	struct sched sched;
 	double elapsed_s;
+	struct verdict verdict;	/* freed by the caller: verdict_free() */
 	uint64_t overruns;
 	unsigned long csv_rows;
 };

@@ -305,3 +305,63 @@ Test(live, reused_pid_is_not_our_process)
 	rollup_close(r);
 	target_close(&t);
 }
+
+/* The bundled demo leaks 256 KiB/s: flagged within a short quick-start
+ * run, though its first sample comes before its 8 MiB working set (a
+ * start-up step that alone is not a leak).  --fail-on-growth turns the
+ * verdict into exit status 1. */
+Test(live, demo_leak_is_flagged_growing)
+{
+	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "100ms",
+	    "--duration", "10s", "-q", "--", demo, NULL }, 60);
+	cr_assert_eq(r.status, 1, "status %d: %s%s", r.status, r.out, r.err);
+	cr_assert(strstr(r.out, "verdict: growing: USS growing ") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "First flagged at ") != NULL, "%s", r.out);
+}
+
+Test(live, flat_demo_is_not_flagged)
+{
+	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "100ms",
+	    "--duration", "10s", "-q", "--", demo, "--flat", NULL }, 60);
+	cr_assert_eq(r.status, 0, "status %d: %s%s", r.status, r.out, r.err);
+	cr_assert(strstr(r.out, "verdict: ") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "verdict: growing") == NULL, "%s", r.out);
+}
+
+/* The command's own failure wins over growth: the CI step shows why it
+ * failed first. */
+Test(live, command_status_wins_over_growth)
+{
+	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	char cmd[1024];
+	struct run r;
+
+	snprintf(cmd, sizeof cmd, "'%s' --for 8s; exit 3", demo);
+	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "100ms",
+	    "-q", "--", "/bin/sh", "-c", cmd, NULL }, 60);
+	cr_assert_eq(r.status, 3, "status %d: %s%s", r.status, r.out, r.err);
+}
+
+/* The live view prints the verdict as it changes, not on every row. */
+Test(live, live_view_prints_the_verdict_as_it_changes)
+{
+	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	const char *p;
+	struct run r;
+	int lines = 0;
+
+	tu_run(&r, (char *[]){ mt, "--every", "100ms", "--duration", "8s",
+	    "--", demo, NULL }, 60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	for (p = r.out; (p = strstr(p, "verdict: ")) != NULL; p++)
+		lines++;
+	cr_assert_geq(lines, 3, "%s", r.out);	/* changes + the summary */
+	cr_assert_leq(lines, 8, "%s", r.out);
+}

@@ -17,6 +17,7 @@
 #include "xmalloc.h"
 
 #define TERM_COL 10
+#define TERM_VERDICT_ROWS 60
 
 /* The live view's memory columns, in order. */
 static const enum field_id term_mem_fields[] = {
@@ -34,6 +35,8 @@ struct term_sink {
 	bool have_prev;
 	struct sample prev;
 	double first_uss;
+	int verdict;		/* last verdict printed; -1: none */
+	unsigned long verdict_rows;	/* rows since */
 };
 
 struct term_sink *
@@ -46,6 +49,7 @@ term_open(FILE *fp, bool raw_kib, size_t top_regions)
 	t->top = top_regions;
 	t->tty = isatty(fileno(fp));
 	t->first_uss = NAN;
+	t->verdict = -1;
 	return t;
 }
 
@@ -297,6 +301,39 @@ term_tiers(FILE *fp, const struct sched *s, double elapsed_s)
 		fprintf(fp, "  monitor CPU: %.2f %% of one core (budget "
 		    "%.3g %%)\n", elapsed_s > 0 ? total / elapsed_s * 100 : 0,
 		    s->budget * 100);
+}
+
+void
+term_verdict(struct term_sink *t, const struct verdict *v)
+{
+	const struct trend_evidence *ev = verdict_evidence(v);
+	char sentence[2048];
+
+	if (ev->samples == 0)
+		return;
+	if ((int)ev->verdict == t->verdict &&
+	    ++t->verdict_rows < TERM_VERDICT_ROWS)
+		return;
+	t->verdict = (int)ev->verdict;
+	t->verdict_rows = 0;
+	verdict_sentence(v, sentence, sizeof sentence);
+	if (t->tty)
+		fputs("\033[1m", t->fp);
+	fprintf(t->fp, "verdict: %s:", verdict_name(ev->verdict));
+	if (t->tty)
+		fputs("\033[0m", t->fp);
+	fprintf(t->fp, " %s\n", sentence);
+	fflush(t->fp);
+}
+
+void
+term_verdict_summary(FILE *fp, const struct verdict *v)
+{
+	const struct trend_evidence *ev = verdict_evidence(v);
+	char sentence[2048];
+
+	verdict_sentence(v, sentence, sizeof sentence);
+	fprintf(fp, "verdict: %s: %s\n", verdict_name(ev->verdict), sentence);
 }
 
 void

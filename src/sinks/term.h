@@ -11,6 +11,7 @@
 
 #include "analysis/regtrack.h"
 #include "analysis/summary.h"
+#include "analysis/verdict.h"
 #include "probe.h"
 #include "sample.h"
 #include "sched.h"
@@ -36,6 +37,12 @@ void term_tiers(FILE *fp, const struct sched *s, double elapsed_s);
  * field, faults, overruns and the sampling cost. */
 void term_summary(FILE *fp, const struct summary *sum, bool raw_kib,
     double interval_s, unsigned long overruns);
+
+/* The live verdict line: printed when the verdict changes, and again
+ * every TERM_VERDICT_ROWS rows while it holds. */
+void term_verdict(struct term_sink *t, const struct verdict *v);
+/* The verdict sentence that ends the summary. */
+void term_verdict_summary(FILE *fp, const struct verdict *v);
 
 void term_probe(FILE *fp, const struct probe *p);
 
