@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,11 @@ main_watch(const struct cli *c)
 		    (double)c->watch.interval_ns / 1e9, res.overruns);
 		term_regions_summary(out, &res.regions, c->watch.raw_kib,
 		    c->watch.top_regions);
-		term_tiers(out, &res.sched, res.elapsed_s);
+		/* A run of N samples spans N intervals, even when it
+		 * ended at the last one. */
+		term_tiers(out, &res.tiers, fmax(res.elapsed_s,
+		    (double)res.summary.samples *
+		    (double)c->watch.interval_ns / 1e9));
 		if (c->watch.csv_path != NULL &&
 		    strcmp(c->watch.csv_path, "-") != 0)
 			fprintf(out, "CSV: %lu row%s in %s\n", res.csv_rows,

@@ -104,14 +104,14 @@ watch_tier(struct watch *w, enum tier tier, struct sample *s, bool smaps)
 		/* One libproc2 read serves both tiers: the stat part costs
 		 * what a stat-only read does (calibrated at the start), the
 		 * smaps_rollup walk the rest. */
-		double stat = w->res->sched.t[TIER_STAT].cost_s;
+		double stat = w->res->tiers.t[TIER_STAT].cost_s;
 
-		sched_charge(&w->res->sched, TIER_STAT, stat < cost ? stat :
+		tiers_charge(&w->res->tiers, TIER_STAT, stat < cost ? stat :
 		    cost);
-		sched_charge(&w->res->sched, TIER_ROLLUP,
+		tiers_charge(&w->res->tiers, TIER_ROLLUP,
 		    stat < cost ? cost - stat : 0);
 	} else {
-		sched_charge(&w->res->sched, tier, cost);
+		tiers_charge(&w->res->tiers, tier, cost);
 	}
 	return rc;
 }
@@ -120,13 +120,13 @@ watch_tier(struct watch *w, enum tier tier, struct sample *s, bool smaps)
 static void
 watch_note_throttle(struct watch *w)
 {
-	const struct sched *sc = &w->res->sched;
+	const struct tiers *sc = &w->res->tiers;
 	double interval = (double)w->o->interval_ns / 1e9, every;
 	char cost[32], period[32];
 	int i;
 
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
-		if (w->noted[i] || !sched_throttled(sc, i, interval))
+		if (w->noted[i] || !tiers_throttled(sc, i, interval))
 			continue;
 		w->noted[i] = true;
 		every = sc->t[i].cost_s / (sc->budget * sc->t[i].share);
@@ -149,7 +149,7 @@ watch_take(struct watch *w, struct sample *s)
 	sample_clear(s);
 	s->wall_s = watch_clock_s(CLOCK_REALTIME);
 	s->elapsed_s = ticker_elapsed_s(&w->tk);
-	due = sched_plan(&w->res->sched, s->elapsed_s);
+	due = tiers_plan(&w->res->tiers, s->elapsed_s);
 	rc = watch_tier(w, TIER_STAT, s, (due >> TIER_ROLLUP) & 1);
 	if (rc < 0)
 		return rc;
@@ -236,7 +236,7 @@ watch_calibrate(struct watch *w)
 
 	sample_clear(&s);
 	rc = rollup_sample(w->rollup, w->t, false, &s, &w->res->why);
-	sched_calibrate(&w->res->sched, TIER_STAT,
+	tiers_calibrate(&w->res->tiers, TIER_STAT,
 	    watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0);
 	return rc;
 }
@@ -252,7 +252,7 @@ watch_open(struct watch *w)
 		extra |= 1u << TIER_PAGES;
 	else if (o->regions)
 		extra |= 1u << TIER_SMAPS;
-	sched_init(&w->res->sched, o->budget, extra);
+	tiers_init(&w->res->tiers, o->budget, extra);
 	if (rollup_open(&w->rollup, err) < 0)
 		return -1;
 	if (watch_calibrate(w) < 0)

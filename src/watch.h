@@ -16,7 +16,7 @@
 #include "analysis/verdict.h"
 #include "error.h"
 #include "regions.h"
-#include "sched.h"
+#include "tiers.h"
 #include "target.h"
 
 struct watch_opts {
@@ -50,7 +50,7 @@ struct watch_result {
 	struct error why;	/* what ended the run, for the user */
 	struct summary summary;
 	struct regtrack regions;
-	struct sched sched;
+	struct tiers tiers;
 	double elapsed_s;
 	struct verdict verdict;	/* freed by the caller: verdict_free() */
 	uint64_t overruns;

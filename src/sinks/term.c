@@ -274,9 +274,9 @@ term_regions_summary(FILE *fp, const struct regtrack *rt, bool raw, size_t n)
 }
 
 void
-term_tiers(FILE *fp, const struct sched *s, double elapsed_s)
+term_tiers(FILE *fp, const struct tiers *s, double elapsed_s)
 {
-	const struct sched_tier *t;
+	const struct tiers_tier *t;
 	char cost[32], every[32];
 	double total = 0;
 	int i;

@@ -14,7 +14,7 @@
 #include "analysis/verdict.h"
 #include "probe.h"
 #include "sample.h"
-#include "sched.h"
+#include "tiers.h"
 
 struct term_sink;
 
@@ -31,7 +31,7 @@ void term_regions_summary(FILE *fp, const struct regtrack *rt, bool raw_kib,
     size_t n);
 
 /* How often each tier ran, what it cost, and the monitor's CPU share. */
-void term_tiers(FILE *fp, const struct sched *s, double elapsed_s);
+void term_tiers(FILE *fp, const struct tiers *s, double elapsed_s);
 
 /* The end-of-run table: first/last/min/max, change and rate of each
  * field, faults, overruns and the sampling cost. */

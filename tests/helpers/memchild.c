@@ -11,12 +11,27 @@
  *                           every page -> "ready"
  *   memchild hold SIZE      maps and touches SIZE private anonymous bytes
  *                           at once -> "ready" (for benchmarks)
+ *   memchild zoo FILE       one of every kind of region: three threads
+ *                           (each blocked, 64 KiB of stack touched), FILE
+ *                           mapped shared and read, 16 MiB MAP_SHARED
+ *                           anonymous shared with a forked child, a 4 MiB
+ *                           SysV segment, a 2 MiB memfd;
+ *                           "started PID CHILD TID1 TID2 TID3" ... "go" ->
+ *                           the heap grows by 16 MiB (sbrk, touched) ->
+ *                           "ready"
  *   memchild exit-after MS STATUS
  *                           "started", sleeps MS milliseconds, exits STATUS
  *
  * It then waits for stdin to close and exits 0 (the shared child too).
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -128,6 +143,108 @@ run_shared(size_t size)
 	return 0;
 }
 
+static int zoo_pipe[2];
+
+static void *
+zoo_thread(void *arg)
+{
+	volatile char stack[64 * 1024];
+	char c;
+
+	memset((char *)stack, 1, sizeof stack);
+	*(pid_t *)arg = (pid_t)syscall(SYS_gettid);
+	/* Blocked here until the process ends. */
+	if (read(zoo_pipe[0], &c, 1) < 0)
+		return NULL;
+	return stack[0] ? arg : NULL;
+}
+
+static char *
+zoo_map_file(const char *path, size_t *size)
+{
+	struct stat st;
+	char *p;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return NULL;
+	*size = (size_t)st.st_size;
+	p = mmap(NULL, *size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	touch(p, *size, 0);
+	return p;
+}
+
+static int
+run_zoo(const char *file)
+{
+	const size_t shared = 16 << 20, sysv = 4 << 20, memfd = 2 << 20;
+	pthread_t th[3];
+	pid_t tids[3] = { 0, 0, 0 }, child;
+	int go[2], done[2], fd, id, i;
+	size_t fsize;
+	char c = 0, *p, *heap;
+
+	if (pipe(zoo_pipe) < 0 || pipe(go) < 0 || pipe(done) < 0)
+		return 1;
+	if (zoo_map_file(file, &fsize) == NULL)
+		return 1;
+	p = mmap(NULL, shared, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	touch(p, shared, 1);
+	child = fork();
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(go[1]);
+		close(done[0]);
+		touch(p, shared, 0);
+		if (write(done[1], &c, 1) != 1)
+			_exit(1);
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	if (read(done[0], &c, 1) != 1)
+		return 1;
+	id = shmget(IPC_PRIVATE, sysv, IPC_CREAT | 0600);
+	if (id < 0 || (p = shmat(id, NULL, 0)) == (void *)-1)
+		return 1;
+	shmctl(id, IPC_RMID, NULL);	/* gone when we detach */
+	touch(p, sysv, 1);
+	fd = memfd_create("mtzoo", 0);
+	if (fd < 0 || ftruncate(fd, (off_t)memfd) < 0)
+		return 1;
+	p = mmap(NULL, memfd, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	touch(p, memfd, 1);
+	for (i = 0; i < 3; i++)
+		if (pthread_create(&th[i], NULL, zoo_thread, &tids[i]) != 0)
+			return 1;
+	while (tids[0] == 0 || tids[1] == 0 || tids[2] == 0)
+		usleep(1000);
+	usleep(20000);	/* let each thread reach its read */
+	say("started %ld %ld %ld %ld %ld\n", (long)getpid(), (long)child,
+	    (long)tids[0], (long)tids[1], (long)tids[2]);
+	if (wait_line("go") < 0)
+		return 1;
+	heap = sbrk(16 << 20);
+	if (heap == (void *)-1)
+		return 1;
+	touch(heap, 16 << 20, 1);
+	say("ready\n");
+	wait_line("quit");
+	close(go[1]);
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -140,6 +257,8 @@ main(int argc, char **argv)
 		return run_private(strtoul(argv[2], NULL, 0), 0);
 	if (argc >= 3 && strcmp(argv[1], "shared") == 0)
 		return run_shared(strtoul(argv[2], NULL, 0));
+	if (argc >= 3 && strcmp(argv[1], "zoo") == 0)
+		return run_zoo(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "exit-after") == 0) {
 		say("started\n");
 		ms = strtol(argv[2], NULL, 10);
@@ -149,7 +268,7 @@ main(int argc, char **argv)
 			;
 		return atoi(argv[3]);
 	}
-	fprintf(stderr, "usage: memchild private|shared|hold SIZE | "
+	fprintf(stderr, "usage: memchild private|shared|hold SIZE | zoo FILE | "
 	    "exit-after MS STATUS\n");
 	return 2;
 }

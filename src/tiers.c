@@ -1,5 +1,5 @@
 /*
- * Token-bucket tier scheduler (see sched.h).  Tier 0 always runs; its
+ * Token-bucket tier scheduler (see tiers.h).  Tier 0 always runs; its
  * cost is taken from the other tiers' credit in proportion to their
  * shares, so the sum of all tiers stays within the budget.
  */
@@ -8,9 +8,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "sched.h"
+#include "tiers.h"
 
-#define SCHED_EWMA 0.3		/* weight of the newest cost */
+#define TIERS_EWMA 0.3		/* weight of the newest cost */
 
 const char *const tier_names[TIER_COUNT] = {
 	[TIER_STAT] = "stat",
@@ -20,7 +20,7 @@ const char *const tier_names[TIER_COUNT] = {
 };
 
 void
-sched_init(struct sched *s, double budget, unsigned int extra)
+tiers_init(struct tiers *s, double budget, unsigned int extra)
 {
 	double heavy = 0;
 	int i;
@@ -40,9 +40,9 @@ sched_init(struct sched *s, double budget, unsigned int extra)
 }
 
 unsigned int
-sched_plan(struct sched *s, double now_s)
+tiers_plan(struct tiers *s, double now_s)
 {
-	struct sched_tier *t;
+	struct tiers_tier *t;
 	unsigned int due = 1u << TIER_STAT;
 	double dt;
 	int i;
@@ -58,10 +58,9 @@ sched_plan(struct sched *s, double now_s)
 			due |= 1u << i;
 			continue;
 		}
-		t->credit_s += dt * s->budget * t->share;
-		/* Never bank more than one run ahead. */
-		t->credit_s = fmin(t->credit_s, fmax(t->cost_s,
-		    dt * s->budget * t->share));
+		/* Earn this tick's share, banking at most one run ahead. */
+		t->credit_s = fmin(t->credit_s + dt * s->budget * t->share,
+		    t->cost_s + dt * s->budget * t->share);
 		if (t->credit_s >= t->cost_s)
 			due |= 1u << i;
 	}
@@ -69,13 +68,13 @@ sched_plan(struct sched *s, double now_s)
 }
 
 void
-sched_charge(struct sched *s, enum tier tier, double cost_s)
+tiers_charge(struct tiers *s, enum tier tier, double cost_s)
 {
-	struct sched_tier *t = &s->t[tier];
+	struct tiers_tier *t = &s->t[tier];
 	int i;
 
 	t->cost_s = t->runs == 0 && t->cost_s == 0 ? cost_s :
-	    SCHED_EWMA * cost_s + (1 - SCHED_EWMA) * t->cost_s;
+	    TIERS_EWMA * cost_s + (1 - TIERS_EWMA) * t->cost_s;
 	t->runs++;
 	t->total_s += cost_s;
 	if (tier != TIER_STAT) {
@@ -88,15 +87,15 @@ sched_charge(struct sched *s, enum tier tier, double cost_s)
 }
 
 void
-sched_calibrate(struct sched *s, enum tier tier, double cost_s)
+tiers_calibrate(struct tiers *s, enum tier tier, double cost_s)
 {
 	s->t[tier].cost_s = cost_s;
 }
 
 bool
-sched_throttled(const struct sched *s, enum tier tier, double interval_s)
+tiers_throttled(const struct tiers *s, enum tier tier, double interval_s)
 {
-	const struct sched_tier *t = &s->t[tier];
+	const struct tiers_tier *t = &s->t[tier];
 
 	return s->budget < 1 && t->enabled && t->runs > 0 &&
 	    t->cost_s > interval_s * s->budget * t->share;

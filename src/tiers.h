@@ -5,8 +5,8 @@
  * the cost of a run, so the monitor as a whole stays within the budget
  * whatever the target's size.
  */
-#ifndef MEMTREND_SCHED_H
-#define MEMTREND_SCHED_H
+#ifndef MEMTREND_TIERS_H
+#define MEMTREND_TIERS_H
 
 #include <stdbool.h>
 
@@ -20,7 +20,7 @@ enum tier {
 
 extern const char *const tier_names[TIER_COUNT];
 
-struct sched_tier {
+struct tiers_tier {
 	bool enabled;
 	double share;		/* of the budget */
 	double credit_s;	/* CPU seconds it has earned and not spent */
@@ -29,29 +29,29 @@ struct sched_tier {
 	double total_s;		/* CPU seconds spent in all runs */
 };
 
-struct sched {
+struct tiers {
 	double budget;		/* fraction of one core; >= 1: unlimited */
 	double last_s;		/* when credit was last earned */
 	bool started;
-	struct sched_tier t[TIER_COUNT];
+	struct tiers_tier t[TIER_COUNT];
 };
 
 /* Enables TIER_STAT and TIER_ROLLUP, and the tiers flagged in extra
  * (1 << TIER_SMAPS, 1 << TIER_PAGES). */
-void sched_init(struct sched *s, double budget, unsigned int extra);
+void tiers_init(struct tiers *s, double budget, unsigned int extra);
 
 /* The tiers to run at time now_s, as a bit mask of 1 << tier.  A tier
  * never measured is always due. */
-unsigned int sched_plan(struct sched *s, double now_s);
+unsigned int tiers_plan(struct tiers *s, double now_s);
 
 /* Records that tier ran and took cost_s CPU seconds. */
-void sched_charge(struct sched *s, enum tier tier, double cost_s);
+void tiers_charge(struct tiers *s, enum tier tier, double cost_s);
 
 /* Sets a tier's expected cost before its first run is measured alone. */
-void sched_calibrate(struct sched *s, enum tier tier, double cost_s);
+void tiers_calibrate(struct tiers *s, enum tier tier, double cost_s);
 
 /* Whether throttling holds tier back from running every tick. */
-bool sched_throttled(const struct sched *s, enum tier tier,
+bool tiers_throttled(const struct tiers *s, enum tier tier,
     double interval_s);
 
 #endif
