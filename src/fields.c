@@ -11,11 +11,13 @@
 const struct field fields[FIELD_COUNT] = {
 	[FIELD_RSS_KB] = { "rss_kb", "rss", FIELD_KIB, "status VmRSS",
 	    "resident set size: all pages of the process in RAM" },
-	[FIELD_PSS_KB] = { "pss_kb", "pss", FIELD_KIB, "smaps_rollup Pss",
+	[FIELD_PSS_KB] = { "pss_kb", "pss", FIELD_KIB,
+	    "smaps_rollup Pss, or the sum over regions",
 	    "proportional set size: each resident page divided by the "
 	    "number of processes mapping it" },
 	[FIELD_USS_KB] = { "uss_kb", "uss", FIELD_KIB,
-	    "smaps_rollup Private_Clean + Private_Dirty + Private_Hugetlb",
+	    "smaps_rollup Private_Clean + Private_Dirty + Private_Hugetlb, "
+	    "or the sum over regions",
 	    "unique set size: pages mapped by this process alone, what "
 	    "exiting would free" },
 	[FIELD_ANON_KB] = { "anon_kb", "anon", FIELD_KIB, "status RssAnon",

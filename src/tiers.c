@@ -31,12 +31,14 @@ tiers_init(struct tiers *s, double budget, unsigned int extra)
 	s->t[TIER_ROLLUP].enabled = true;
 	s->t[TIER_SMAPS].enabled = (extra >> TIER_SMAPS) & 1;
 	s->t[TIER_PAGES].enabled = (extra >> TIER_PAGES) & 1;
-	/* The totals get half the budget when a region tier shares it. */
+	/* A region tier also yields the PSS/USS totals (summed over the
+	 * regions), so smaps_rollup only adds the few totals that have no
+	 * per-mapping form: it gets a quarter of the budget then. */
 	for (i = TIER_SMAPS; i < TIER_COUNT; i++)
 		heavy += s->t[i].enabled;
-	s->t[TIER_ROLLUP].share = heavy > 0 ? 0.5 : 1;
+	s->t[TIER_ROLLUP].share = heavy > 0 ? 0.25 : 1;
 	for (i = TIER_SMAPS; i < TIER_COUNT; i++)
-		s->t[i].share = s->t[i].enabled ? 0.5 / heavy : 0;
+		s->t[i].share = s->t[i].enabled ? 0.75 / heavy : 0;
 }
 
 unsigned int

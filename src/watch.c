@@ -158,6 +158,8 @@ watch_take(struct watch *w, struct sample *s)
 		rc = watch_tier(w, TIER_PAGES, s, false);
 	else if ((due >> TIER_SMAPS) & 1)
 		rc = watch_tier(w, TIER_SMAPS, s, false);
+	if (rc == 0 && w->layout != NULL)
+		layout_fill_totals(w->layout, s);
 	s->value[FIELD_PARTIAL] = s->partial;
 	if (!w->pages_noted && w->layout != NULL && (due >> TIER_PAGES) & 1) {
 		const char *note = layout_pages_note(w->layout);

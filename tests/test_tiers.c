@@ -47,10 +47,11 @@ Test(tiers, stays_within_budget)
 	cr_assert_leq(cpu / 3600, 0.02 * 1.01, "%.4f of a core", cpu / 3600);
 	cr_assert_geq(cpu / 3600, 0.02 * 0.9, "budget left unused: %.4f",
 	    cpu / 3600);
-	/* Each heavy tier has half of what tier 0 leaves. */
-	cr_assert(runs[TIER_ROLLUP] > 3600 / 5 && runs[TIER_ROLLUP] < 3600 / 4,
+	/* The region tier has three quarters of what tier 0 leaves, the
+	 * totals one quarter. */
+	cr_assert(runs[TIER_ROLLUP] > 3600 / 9 && runs[TIER_ROLLUP] < 3600 / 7,
 	    "rollup %lu runs", runs[TIER_ROLLUP]);
-	cr_assert(runs[TIER_PAGES] > 3600 / 4 && runs[TIER_PAGES] < 3600 / 3,
+	cr_assert(runs[TIER_PAGES] > 3600 / 3 && runs[TIER_PAGES] < 3600 / 2,
 	    "pages %lu runs", runs[TIER_PAGES]);
 	cr_assert(tiers_throttled(&s, TIER_ROLLUP, 1.0));
 }

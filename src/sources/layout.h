@@ -30,6 +30,12 @@ int layout_sample_smaps(struct layout *l, struct sample *s,
 int layout_sample_pages(struct layout *l, struct sample *s,
     struct error *err);
 
+/* After a region sample that was not cut short: fills the PSS/USS totals
+ * (and swap PSS and THP from smaps) that smaps_rollup did not supply this
+ * tick, as the sums over the regions -- the same pages, counted the same
+ * way. */
+void layout_fill_totals(const struct layout *l, struct sample *s);
+
 /* What the page walk cannot see here (no PFNs, no kpagecount) and what
  * it does instead, in one line; NULL when it sees everything. */
 const char *layout_pages_note(const struct layout *l);

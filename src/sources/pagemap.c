@@ -32,7 +32,7 @@
 #define PM_CHUNK	65536	/* pagemap entries per pread */
 #define PM_QUEUE	65536	/* shared pages queued for kpagecount */
 #define PM_SCAN_VEC	256	/* PAGEMAP_SCAN ranges per ioctl */
-#define PM_RUN_GAP	64	/* PFNs this close share one pread */
+#define PM_RUN_GAP	16	/* PFNs this close share one pread */
 #define PM_KBUF		4096	/* entries per kpagecount/kpageflags pread */
 #define PM_SPARSE	0.25	/* below this density, scan */
 #define PM_SCAN_MIN	512	/* pages: smaller mappings are just read */
