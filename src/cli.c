@@ -25,6 +25,12 @@ enum {
 	OPT_PAGES,
 	OPT_BUDGET,
 	OPT_GROUP_BY,
+	OPT_IDLE,
+	OPT_NO_CLEAR_REFS,
+	OPT_IDLE_SAMPLE,
+	OPT_FAULTS,
+	OPT_FAULT_ADDRESSES,
+	OPT_FAULT_PERIOD,
 	OPT_METRIC,
 	OPT_FAIL_ON_GROWTH,
 	OPT_JSON,
@@ -45,6 +51,12 @@ static const struct option cli_options[] = {
 	{ "pages", no_argument, NULL, OPT_PAGES },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
+	{ "idle", no_argument, NULL, OPT_IDLE },
+	{ "no-clear-refs", no_argument, NULL, OPT_NO_CLEAR_REFS },
+	{ "idle-sample", required_argument, NULL, OPT_IDLE_SAMPLE },
+	{ "faults", no_argument, NULL, OPT_FAULTS },
+	{ "fault-addresses", no_argument, NULL, OPT_FAULT_ADDRESSES },
+	{ "fault-period", required_argument, NULL, OPT_FAULT_PERIOD },
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "list-fields", optional_argument, NULL, OPT_LIST_FIELDS },
@@ -94,6 +106,17 @@ cli_usage(FILE *fp)
 "                        pagemap (+ kpagecount/kpageflags as root)\n"
 "      --regions-csv FILE  log every region sample to FILE (long format)\n"
 "      --group-by HOW    kind (default), path, or mapping\n"
+"      --idle            per region: share of pages not accessed since the\n"
+"                        previous region sample, and how long they stayed\n"
+"                        idle (page_idle, else soft-dirty, else clear_refs\n"
+"                        + Referenced)\n"
+"      --no-clear-refs   never clear the target's accessed bits\n"
+"      --idle-sample N   pages followed per region (default 256)\n"
+"      --faults          count page faults of every thread with perf\n"
+"                        events (else the stat counters)\n"
+"      --fault-addresses also sample where faults happen: faults per\n"
+"                        second per region (implies --regions)\n"
+"      --fault-period N  one address sample every N faults (default 1)\n"
 "      --budget PCT      CPU budget for sampling, of one core (default\n"
 "                        2%%); heavy sources are spaced out to stay\n"
 "                        within it; 100%% samples everything every tick\n"
@@ -240,6 +263,9 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 	c->watch.root = root_default();
 	c->watch.budget = 0.02;
 	c->watch.top_regions = 5;
+	c->watch.allow_clear_refs = true;
+	c->watch.idle_sample = 256;
+	c->watch.fault_period = 1;
 	if (argc > 1 && strcmp(argv[1], "analyze") == 0)
 		return cli_parse_analyze(c, argc - 1, argv + 1, err);
 	optind = 0;
@@ -295,6 +321,31 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 			break;
 		case OPT_GROUP_BY:
 			rc = cli_parse_group(optarg, &c->watch.group, err);
+			break;
+		case OPT_IDLE:
+			c->watch.regions = true;
+			c->watch.idle = true;
+			break;
+		case OPT_NO_CLEAR_REFS:
+			c->watch.allow_clear_refs = false;
+			break;
+		case OPT_FAULTS:
+			c->watch.faults = true;
+			break;
+		case OPT_FAULT_ADDRESSES:
+			c->watch.faults = true;
+			c->watch.fault_addresses = true;
+			c->watch.regions = true;
+			break;
+		case OPT_FAULT_PERIOD:
+			rc = units_parse_count(optarg, &n, err);
+			c->watch.fault_period = (unsigned int)(n > 1000000 ?
+			    1000000 : n);
+			break;
+		case OPT_IDLE_SAMPLE:
+			rc = units_parse_count(optarg, &n, err);
+			c->watch.idle_sample = (unsigned int)(n > 1u << 20 ?
+			    1u << 20 : n);
 			break;
 		case OPT_KIB:
 			c->watch.raw_kib = true;

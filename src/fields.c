@@ -60,6 +60,13 @@ const struct field fields[FIELD_COUNT] = {
 	    "cgroup v2 memory.current or v1 memory.usage_in_bytes of that "
 	    "cgroup", "memory the limited cgroup uses now (empty when no "
 	    "limit)" },
+	[FIELD_PERF_MINFLT] = { "perf_minflt", "minflt", FIELD_COUNTER,
+	    "perf_event_open PERF_COUNT_SW_PAGE_FAULTS_MIN, every thread",
+	    "minor page faults since memtrend attached (--faults; empty "
+	    "when perf is not permitted)" },
+	[FIELD_PERF_MAJFLT] = { "perf_majflt", "majflt", FIELD_COUNTER,
+	    "perf_event_open PERF_COUNT_SW_PAGE_FAULTS_MAJ, every thread",
+	    "major page faults since memtrend attached (--faults)" },
 	[FIELD_PARTIAL] = { "partial", "partial", FIELD_GAUGE, "memtrend",
 	    "1 when the target exited while the sample was taken, so part "
 	    "of it is missing" },
@@ -106,6 +113,35 @@ const struct field region_fields[REGION_FIELD_COUNT] = {
 	    "0 when every page was read" },
 	[RF_MAPPINGS] = { "mappings", "maps", FIELD_GAUGE, "maps",
 	    "number of mappings in the region" },
+	[RF_IDLE_PCT] = { "idle_pct", "idle%", FIELD_GAUGE,
+	    "page_idle, soft-dirty or smaps Referenced (idle_method)",
+	    "percent of the resident pages not accessed since the previous "
+	    "scan (with soft-dirty: not written)" },
+	[RF_IDLE_ERR_PCT] = { "idle_err_pct", "err%", FIELD_GAUGE, "memtrend",
+	    "95 % bound of idle_pct, in percentage points, when it comes from "
+	    "a page sample; 0 when every page was seen" },
+	[RF_IDLE_1_KB] = { "idle_1_kb", "idle1", FIELD_KIB, "idle scans",
+	    "resident pages idle for 1 scan" },
+	[RF_IDLE_2_4_KB] = { "idle_2_4_kb", "idle2-4", FIELD_KIB, "idle scans",
+	    "resident pages idle for 2 to 4 consecutive scans" },
+	[RF_IDLE_5_16_KB] = { "idle_5_16_kb", "idle5-16", FIELD_KIB,
+	    "idle scans", "resident pages idle for 5 to 16 consecutive scans" },
+	[RF_IDLE_17_64_KB] = { "idle_17_64_kb", "idle17-64", FIELD_KIB,
+	    "idle scans", "resident pages idle for 17 to 64 consecutive "
+	    "scans" },
+	[RF_IDLE_GT64_KB] = { "idle_gt64_kb", "idle>64", FIELD_KIB,
+	    "idle scans", "resident pages idle for more than 64 consecutive "
+	    "scans" },
+	[RF_STALE_NEW_PCT] = { "stale_new_pct", "stale%", FIELD_GAUGE,
+	    "idle scans", "percent of the memory that appeared during the "
+	    "run (pages; with the referenced method, new mappings) never "
+	    "accessed again since it was first seen" },
+	[RF_IDLE_SCAN_S] = { "idle_scan_s", "scan_s", FIELD_GAUGE, "clock",
+	    "seconds since the previous idle scan: what one scan of age "
+	    "means" },
+	[RF_FAULTS_PER_S] = { "faults_per_s", "flt/s", FIELD_GAUGE,
+	    "perf page-fault samples (PERF_SAMPLE_ADDR)",
+	    "page faults per second at addresses in the region" },
 };
 
 int

@@ -26,6 +26,8 @@ enum field_id {
 	FIELD_PSS_SHMEM_KB,
 	FIELD_ANON_THP_KB,
 	FIELD_THREADS,
+	FIELD_PERF_MINFLT,
+	FIELD_PERF_MAJFLT,
 	/* System context, for the time until memory runs out. */
 	FIELD_MEM_AVAILABLE_KB,
 	FIELD_CGROUP_LIMIT_KB,
@@ -69,6 +71,18 @@ enum region_field {
 	RF_ACTIVE_KB,
 	RF_FLAGS_ERR_PCT,
 	RF_MAPPINGS,
+	/* Access tracking (--idle); NAN when not measured. */
+	RF_IDLE_PCT,
+	RF_IDLE_ERR_PCT,
+	RF_IDLE_1_KB,
+	RF_IDLE_2_4_KB,
+	RF_IDLE_5_16_KB,
+	RF_IDLE_17_64_KB,
+	RF_IDLE_GT64_KB,
+	RF_STALE_NEW_PCT,
+	RF_IDLE_SCAN_S,
+	/* Page-fault addresses (--fault-addresses); NAN when not measured. */
+	RF_FAULTS_PER_S,
 	REGION_FIELD_COUNT
 };
 

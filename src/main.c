@@ -94,9 +94,12 @@ main_watch(const struct cli *c)
 		    (double)c->watch.interval_ns / 1e9, res.overruns);
 		term_regions_summary(out, &res.regions, c->watch.raw_kib,
 		    c->watch.top_regions);
+		term_idle_summary(out, &res.regions, c->watch.raw_kib,
+		    c->watch.top_regions);
 		/* A run of N samples spans N intervals, even when it
 		 * ended at the last one. */
-		term_tiers(out, &res.tiers, fmax(res.elapsed_s,
+		term_tiers(out, &res.tiers, res.summary.last_s -
+		    res.summary.first_s, fmax(res.elapsed_s,
 		    (double)res.summary.samples *
 		    (double)c->watch.interval_ns / 1e9));
 		if (c->watch.csv_path != NULL &&

@@ -154,7 +154,7 @@ regions_get(struct region_set *set, const char *name, enum region_kind kind)
 	r->name = xstrdup(name);
 	r->kind = kind;
 	for (f = 0; f < REGION_FIELD_COUNT; f++)
-		r->v[f] = 0;
+		r->v[f] = f >= RF_IDLE_PCT ? NAN : 0;	/* measured apart */
 	set->n++;
 	if (set->nslots < set->cap * 2) {
 		regions_rehash(set);

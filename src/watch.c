@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "sinks/csv.h"
 #include "sinks/term.h"
+#include "sources/faults.h"
 #include "sources/layout.h"
 #include "sources/rollup.h"
 #include "sources/system.h"
@@ -29,6 +31,10 @@ struct watch {
 	struct rollup *rollup;
 	struct layout *layout;
 	struct system *system;
+	struct faults *faults;
+	uint64_t *fault_addrs;
+	size_t nfault_addrs, fault_cap;
+	double faults_counted;	/* perf minor + major at the last tick */
 	struct csv_sink *csv, *regions_csv;
 	struct term_sink *term;
 	struct ticker tk;
@@ -75,6 +81,22 @@ watch_clock_s(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Page-fault counts, and their addresses counted against the regions. */
+static void
+watch_faults(struct watch *w, struct sample *s)
+{
+	double total;
+
+	w->nfault_addrs = 0;
+	w->res->faults_lost += faults_sample(w->faults, s, &w->fault_addrs,
+	    &w->nfault_addrs, &w->fault_cap);
+	total = s->value[FIELD_PERF_MINFLT] + s->value[FIELD_PERF_MAJFLT];
+	if (w->layout != NULL)
+		layout_add_faults(w->layout, w->fault_addrs, w->nfault_addrs,
+		    total - w->faults_counted);
+	w->faults_counted = total;
+}
+
 /* Runs one tier, measuring its CPU cost. */
 static int
 watch_tier(struct watch *w, enum tier tier, struct sample *s, bool smaps)
@@ -87,6 +109,8 @@ watch_tier(struct watch *w, enum tier tier, struct sample *s, bool smaps)
 		rc = rollup_sample(w->rollup, w->t, smaps, s, &w->res->why);
 		if (rc == 0)
 			system_sample(w->system, s);
+		if (rc == 0 && w->faults != NULL)
+			watch_faults(w, s);
 		break;
 	case TIER_SMAPS:
 		rc = layout_sample_smaps(w->layout, s, &w->res->why);
@@ -259,10 +283,34 @@ watch_open(struct watch *w)
 		return -1;
 	if (watch_calibrate(w) < 0)
 		return -1;
-	if (extra != 0 && layout_open(&w->layout, w->t, o->root, o->group,
-	    o->pages, err) < 0)
-		return -1;
+	if (extra != 0) {
+		struct layout_opts lo = {
+			.root = o->root, .group = o->group, .pages = o->pages,
+			.idle = o->idle, .allow_clear_refs = o->allow_clear_refs,
+			.idle_sample = o->idle_sample,
+		};
+
+		if (layout_open(&w->layout, w->t, &lo, err) < 0)
+			return -1;
+		if (layout_idle_note(w->layout) != NULL)
+			term_notice("idle pages: %s",
+			    layout_idle_note(w->layout));
+	}
 	w->system = system_open(o->root, w->t->pid);
+	if (o->faults) {
+		struct faults_opts fo = { .addresses = o->fault_addresses,
+		    .period = o->fault_period };
+		struct error ferr;
+
+		if (faults_open(&w->faults, w->t, &fo, &ferr) < 0)
+			term_notice("page faults: %s; using the /proc/PID/stat "
+			    "counters instead", ferr.msg);
+		else
+			term_notice("page faults: perf events on %zu thread%s%s",
+			    faults_threads(w->faults),
+			    faults_threads(w->faults) == 1 ? "" : "s",
+			    o->fault_addresses ? ", with addresses" : "");
+	}
 	if (o->csv_path != NULL && csv_sink_open(&w->csv, o->csv_path,
 	    CSV_SAMPLES, o->force, err) < 0)
 		return -1;
@@ -275,6 +323,33 @@ watch_open(struct watch *w)
 	return 0;
 }
 
+/* Where the growth is: the regions that grew most, for the verdict. */
+static void
+watch_evidence(struct watch *w)
+{
+	const struct regtrack *rt = &w->res->regions;
+	const struct regtrack_entry *top[3];
+	double total = 0, g;
+	size_t i, n;
+
+	for (i = 0; i < rt->n; i++) {
+		g = regtrack_growth_kb(&rt->v[i]);
+		total += g > 0 ? g : 0;
+	}
+	verdict_clear_regions(&w->res->verdict);
+	if (total <= 0)
+		return;
+	n = regtrack_top(rt, top, 3);
+	for (i = 0; i < n; i++) {
+		g = regtrack_growth_kb(top[i]);
+		if (g <= 0)
+			break;
+		verdict_add_region(&w->res->verdict, top[i]->name, g / total,
+		    top[i]->last[RF_STALE_NEW_PCT] / 100,
+		    top[i]->last_s - top[i]->first_s);
+	}
+}
+
 /* Hands the sample to the sinks; returns false when one failed. */
 static bool
 watch_emit(struct watch *w, const struct sample *s)
@@ -283,6 +358,8 @@ watch_emit(struct watch *w, const struct sample *s)
 
 	summary_add(&res->summary, s);
 	regtrack_add(&res->regions, s);
+	if (s->regions != NULL)
+		watch_evidence(w);
 	verdict_add(&res->verdict, s);
 	if (w->term != NULL) {
 		term_row(w->term, s, &res->regions);
@@ -315,6 +392,8 @@ watch_close(struct watch *w)
 	if (w->term != NULL)
 		term_close(w->term);
 	layout_close(w->layout);
+	faults_close(w->faults);
+	free(w->fault_addrs);
 	system_close(w->system);
 	rollup_close(w->rollup);
 }

@@ -32,6 +32,12 @@ struct watch_opts {
 	bool regions;		/* tier 2: regions from smaps */
 	bool pages;		/* tier 3: regions from a pagemap walk */
 	size_t top_regions;	/* regions listed live and in the summary */
+	bool idle;		/* access tracking on each region sample */
+	bool allow_clear_refs;	/* false: --no-clear-refs */
+	unsigned int idle_sample;	/* pages followed per region */
+	bool faults;		/* perf page-fault events */
+	bool fault_addresses;	/* ... and where they happen */
+	unsigned int fault_period;	/* one address sample per N faults */
 	enum region_group group;
 	int metric;		/* judged by the verdict; VERDICT_AUTO */
 	const char *root;
@@ -55,6 +61,7 @@ struct watch_result {
 	struct verdict verdict;	/* freed by the caller: verdict_free() */
 	uint64_t overruns;
 	unsigned long csv_rows;
+	uint64_t faults_lost;	/* address samples the kernel dropped */
 };
 
 /* Runs until an end condition; sets up its own signal handling.  The

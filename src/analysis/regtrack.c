@@ -101,6 +101,11 @@ regtrack_cmp(const void *a_, const void *b_)
 		gb = -INFINITY;
 	if (ga != gb)
 		return ga < gb ? 1 : -1;
+	/* Equal growth (often none): the bigger region first. */
+	ga = isnan(a->last[RF_USS_KB]) ? a->last[RF_RSS_KB] : a->last[RF_USS_KB];
+	gb = isnan(b->last[RF_USS_KB]) ? b->last[RF_RSS_KB] : b->last[RF_USS_KB];
+	if (!isnan(ga) && !isnan(gb) && ga != gb)
+		return ga < gb ? 1 : -1;
 	return strcmp(a->name, b->name);
 }
 

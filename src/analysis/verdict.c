@@ -61,6 +61,12 @@ verdict_add(struct verdict *v, const struct sample *s)
 	return trend_add(v->trend, s->elapsed_s, s->value[v->metric]);
 }
 
+void
+verdict_clear_regions(struct verdict *v)
+{
+	v->nregions = 0;
+}
+
 int
 verdict_add_region(struct verdict *v, const char *name, double growth_share,
     double idle_share, double idle_s)
@@ -296,8 +302,10 @@ verdict_regions(const struct verdict *v, char *buf, size_t len)
 			    "growth", r->name, r->growth_share * 100);
 			if (!isnan(r->idle_share)) {
 				verdict_cat(buf, len, "; %.0f %% of its new "
-				    "pages stayed idle > ", r->idle_share * 100);
+				    "pages were never touched again after they "
+				    "appeared (followed for ", r->idle_share * 100);
 				verdict_duration(buf, len, r->idle_s);
+				verdict_cat(buf, len, ")");
 			}
 		} else {
 			verdict_cat(buf, len, "%s %s %.0f %%", i == 1 ?

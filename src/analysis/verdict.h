@@ -23,8 +23,8 @@
 struct verdict_region {
 	char name[64];
 	double growth_share;	/* of the metric's growth, 0..1 */
-	double idle_share;	/* of its new pages that stayed idle; NAN */
-	double idle_s;		/* idle for longer than this */
+	double idle_share;	/* of its new pages never touched again; NAN */
+	double idle_s;		/* for how long they were followed */
 };
 
 struct verdict {
@@ -43,8 +43,13 @@ void verdict_free(struct verdict *v);
  * time is not after the previous sample's. */
 int verdict_add(struct verdict *v, const struct sample *s);
 
+/* Empties the region evidence (before it is given again). */
+void verdict_clear_regions(struct verdict *v);
+
 /* Adds a region to the evidence, largest share first; -ENOSPC when the
- * list is full. */
+ * list is full.  idle_share: of its new pages, those never touched again
+ * after they appeared (NAN: unknown); idle_s: how long they were
+ * followed. */
 int verdict_add_region(struct verdict *v, const char *name,
     double growth_share, double idle_share, double idle_s);
 

@@ -130,7 +130,13 @@ term_region_lines(FILE *fp, const struct regtrack *rt, bool raw, size_t n,
 		    raw, true);
 		units_format_kib(rate, sizeof rate, regtrack_rate_per_hour(e),
 		    raw, true);
-		if (last_only)
+		if (last_only && !isnan(e->last[RF_IDLE_PCT]))
+			fprintf(fp, "  %-34s %-12s %*s %*s %*s/h %5.1f%%%s\n",
+			    term_fit(name, sizeof name, e->name, 34),
+			    region_kind_names[e->kind], TERM_COL, now, TERM_COL,
+			    growth, TERM_COL, rate, e->last[RF_IDLE_PCT],
+			    e->last[RF_IDLE_ERR_PCT] > 0.05 ? "±" : "");
+		else if (last_only)
 			fprintf(fp, "  %-34s %-12s %*s %*s %*s/h\n",
 			    term_fit(name, sizeof name, e->name, 34),
 			    region_kind_names[e->kind], TERM_COL, now, TERM_COL,
@@ -168,7 +174,10 @@ term_row(struct term_sink *t, const struct sample *s,
 		fprintf(t->fp, " %*s", TERM_COL, buf);
 	}
 	for (f = FIELD_MINFLT; f <= FIELD_MAJFLT; f++) {
-		rate = term_rate(t, s, f);
+		/* perf events when they run, else the stat counters. */
+		rate = term_rate(t, s, isnan(s->value[f - FIELD_MINFLT +
+		    FIELD_PERF_MINFLT]) ? f : f - FIELD_MINFLT +
+		    FIELD_PERF_MINFLT);
 		if (isnan(rate))
 			snprintf(buf, sizeof buf, "-");
 		else
@@ -181,9 +190,9 @@ term_row(struct term_sink *t, const struct sample *s,
 	    s->value[FIELD_USS_KB] - t->first_uss, t->raw, true);
 	fprintf(t->fp, " %*s\n", TERM_COL, buf);
 	if (t->top > 0 && s->regions != NULL && rt != NULL) {
-		fprintf(t->fp, "  %-34s %-12s %*s %*s %*s\n", "region (by "
+		fprintf(t->fp, "  %-34s %-12s %*s %*s %*s %6s\n", "region (by "
 		    "growth)", "kind", TERM_COL, "uss", TERM_COL, "growth",
-		    TERM_COL + 2, "rate");
+		    TERM_COL + 2, "rate", "idle");
 		term_region_lines(t->fp, rt, t->raw, t->top, true);
 		t->rows = 0;	/* the header again after the block */
 	}
@@ -273,8 +282,74 @@ term_regions_summary(FILE *fp, const struct regtrack *rt, bool raw, size_t n)
 	term_region_lines(fp, rt, raw, n, false);
 }
 
+/* The oldest idle memory of a region: the KiB in the oldest non-empty
+ * age bin and the bins older, and the time that bin's age means. */
+static bool
+term_oldest_idle(const struct regtrack_entry *e, double *kb, double *secs)
+{
+	static const double edge[] = { 1, 2, 5, 17, 65 };
+	int b;
+
+	*kb = 0;
+	for (b = 4; b >= 0; b--) {
+		if (isnan(e->last[RF_IDLE_1_KB + b]))
+			return false;
+		*kb += e->last[RF_IDLE_1_KB + b];
+		if (*kb >= 4) {
+			*secs = edge[b] * e->last[RF_IDLE_SCAN_S];
+			return true;
+		}
+	}
+	return false;
+}
+
+struct term_idle {
+	const struct regtrack_entry *e;
+	double kb, secs;
+};
+
+static int
+term_idle_cmp(const void *a_, const void *b_)
+{
+	const struct term_idle *a = a_, *b = b_;
+
+	return a->kb < b->kb ? 1 : a->kb > b->kb ? -1 : 0;
+}
+
 void
-term_tiers(FILE *fp, const struct tiers *s, double elapsed_s)
+term_idle_summary(FILE *fp, const struct regtrack *rt, bool raw, size_t n)
+{
+	struct term_idle *v;
+	char amount[32], age[32], name[64];
+	size_t i, k = 0;
+
+	v = xcalloc(rt->n + 1, sizeof *v);
+	for (i = 0; i < rt->n; i++) {
+		v[k].e = &rt->v[i];
+		if (!isnan(rt->v[i].last[RF_IDLE_PCT]) &&
+		    term_oldest_idle(&rt->v[i], &v[k].kb, &v[k].secs))
+			k++;
+	}
+	qsort(v, k, sizeof *v, term_idle_cmp);
+	if (k > 0)
+		fprintf(fp, "  idle memory (resident, not accessed since), "
+		    "largest first:\n");
+	for (i = 0; i < k && i < n; i++) {
+		units_format_kib(amount, sizeof amount, v[i].kb, raw, false);
+		units_format_duration(age, sizeof age, v[i].secs);
+		fprintf(fp, "  %-34s %*s idle for >= %s (%.0f %% of it idle at "
+		    "the last scan", term_fit(name, sizeof name, v[i].e->name,
+		    34), TERM_COL, amount, age, v[i].e->last[RF_IDLE_PCT]);
+		if (!isnan(v[i].e->last[RF_STALE_NEW_PCT]))
+			fprintf(fp, "; %.0f %% of its new memory never touched "
+			    "again", v[i].e->last[RF_STALE_NEW_PCT]);
+		fprintf(fp, ")\n");
+	}
+	free(v);
+}
+
+void
+term_tiers(FILE *fp, const struct tiers *s, double span_s, double wall_s)
 {
 	const struct tiers_tier *t;
 	char cost[32], every[32];
@@ -289,17 +364,17 @@ term_tiers(FILE *fp, const struct tiers *s, double elapsed_s)
 		units_format_duration(cost, sizeof cost,
 		    t->runs ? t->total_s / (double)t->runs : NAN);
 		units_format_duration(every, sizeof every, t->runs > 1 ?
-		    elapsed_s / (double)(t->runs - 1) : NAN);
+		    span_s / (double)(t->runs - 1) : NAN);
 		fprintf(fp, "  %-13s %6lu run%s, every %s, %s CPU each\n",
 		    tier_names[i], t->runs, t->runs == 1 ? " " : "s", every,
 		    cost);
 	}
 	if (s->budget >= 1)
 		fprintf(fp, "  monitor CPU: %.2f %% of one core (no budget)\n",
-		    elapsed_s > 0 ? total / elapsed_s * 100 : 0);
+		    wall_s > 0 ? total / wall_s * 100 : 0);
 	else
 		fprintf(fp, "  monitor CPU: %.2f %% of one core (budget "
-		    "%.3g %%)\n", elapsed_s > 0 ? total / elapsed_s * 100 : 0,
+		    "%.3g %%)\n", wall_s > 0 ? total / wall_s * 100 : 0,
 		    s->budget * 100);
 }
 

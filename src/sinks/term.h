@@ -30,8 +30,16 @@ void term_close(struct term_sink *t);
 void term_regions_summary(FILE *fp, const struct regtrack *rt, bool raw_kib,
     size_t n);
 
-/* How often each tier ran, what it cost, and the monitor's CPU share. */
-void term_tiers(FILE *fp, const struct tiers *s, double elapsed_s);
+/* For the regions that grew most (n at most): their oldest idle memory,
+ * the time its age means, and the share of their new memory never
+ * touched again ("[heap] 41 MiB idle for >= 10 min"). */
+void term_idle_summary(FILE *fp, const struct regtrack *rt, bool raw_kib,
+    size_t n);
+
+/* How often each tier ran over span_s (first to last sample), what it
+ * cost, and the monitor's CPU share of wall_s. */
+void term_tiers(FILE *fp, const struct tiers *s, double span_s,
+    double wall_s);
 
 /* The end-of-run table: first/last/min/max, change and rate of each
  * field, faults, overruns and the sampling cost. */

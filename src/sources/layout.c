@@ -14,6 +14,7 @@
 
 #include "probe.h"
 #include "root.h"
+#include "sources/idle.h"
 #include "sources/layout.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
@@ -40,17 +41,30 @@ struct layout {
 	struct region_set set;
 	bool pss_from_smaps;	/* no PFNs or no kpagecount here */
 	char note[200];
+	struct idle *idle;
+	/* Fault addresses since the last region sample (at most
+	 * LAYOUT_FAULTS_MAX kept, the rest only counted), and when that was;
+	 * the next sample attributes them with its own mappings, so faults in
+	 * memory mapped since are found too. */
+	uint64_t *faults;
+	size_t nfaults, faults_cap;
+	double faults_total;	/* faults counted meanwhile */
+	bool faults_on;
+	double faults_since_s;
 };
 
+#define LAYOUT_FAULTS_MAX 262144
+
 int
-layout_open(struct layout **out, const struct target *t, const char *root,
-    enum region_group group, bool pages, struct error *err)
+layout_open(struct layout **out, const struct target *t,
+    const struct layout_opts *o, struct error *err)
 {
 	struct layout *l = xcalloc(1, sizeof *l);
+	const char *root = o->root;
 	int rc;
 
 	l->target = t;
-	l->group = group;
+	l->group = o->group;
 	l->maps_fd = openat(t->proc_fd, "maps", O_RDONLY | O_CLOEXEC);
 	l->smaps_fd = openat(t->proc_fd, "smaps", O_RDONLY | O_CLOEXEC);
 	if (l->maps_fd < 0 || l->smaps_fd < 0) {
@@ -59,7 +73,19 @@ layout_open(struct layout **out, const struct target *t, const char *root,
 		layout_close(l);
 		return rc;
 	}
-	if (pages) {
+	if (o->idle) {
+		struct idle_opts io = {
+			.root = root, .allow_clear_refs = o->allow_clear_refs,
+			.sample = o->idle_sample, .seed = (uint64_t)t->pid,
+		};
+
+		rc = idle_open(&l->idle, t->proc_fd, &io, err);
+		if (rc < 0) {
+			layout_close(l);
+			return rc;
+		}
+	}
+	if (o->pages) {
 		rc = pagemap_open(&l->pm, t->proc_fd, root, err);
 		if (rc < 0) {
 			layout_close(l);
@@ -119,6 +145,89 @@ layout_read(struct layout *l, int fd, struct error *err)
 	return 0;
 }
 
+void
+layout_add_faults(struct layout *l, const uint64_t *addrs, size_t n,
+    double counted)
+{
+	size_t keep;
+
+	l->faults_on = true;
+	l->faults_total += counted;
+	keep = n;
+	if (l->nfaults + keep > LAYOUT_FAULTS_MAX)
+		keep = LAYOUT_FAULTS_MAX - l->nfaults;
+	if (l->nfaults + keep > l->faults_cap) {
+		l->faults_cap = l->nfaults + keep + 4096;
+		l->faults = xreallocarray(l->faults, l->faults_cap,
+		    sizeof *l->faults);
+	}
+	memcpy(l->faults + l->nfaults, addrs, keep * sizeof *addrs);
+	l->nfaults += keep;
+}
+
+/* The mapping holding addr, or SIZE_MAX. */
+static size_t
+layout_mapping_at(const struct layout *l, uint64_t addr)
+{
+	size_t lo = 0, hi = l->list.n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (addr < l->list.v[mid].start)
+			hi = mid;
+		else if (addr >= l->list.v[mid].end)
+			lo = mid + 1;
+		else
+			return mid;
+	}
+	return SIZE_MAX;
+}
+
+/* Fault rates per region since the last region sample. */
+static void
+layout_fault_rates(struct layout *l, double now_s)
+{
+	double dt = now_s - l->faults_since_s, scale;
+	size_t i, m;
+
+	if (!l->faults_on)
+		return;
+	if (dt > 0) {
+		for (i = 0; i < l->set.n; i++)
+			l->set.v[i].v[RF_FAULTS_PER_S] = 0;
+		/* The addresses are a sample (one per period faults, and
+		 * fewer when the ring buffer overflowed or past the cap):
+		 * they share out the faults the counters counted. */
+		scale = l->nfaults > 0 ?
+		    l->faults_total / (double)l->nfaults / dt : 0;
+		for (i = 0; i < l->nfaults; i++) {
+			m = layout_mapping_at(l, l->faults[i]);
+			if (m != SIZE_MAX && l->region_of[m] != SIZE_MAX)
+				l->set.v[l->region_of[m]].v[RF_FAULTS_PER_S] +=
+				    scale;
+		}
+	}
+	l->nfaults = 0;
+	l->faults_total = 0;
+	l->faults_since_s = now_s;
+}
+
+/* With idle tracking, the region sample is also an idle scan. */
+static int
+layout_idle(struct layout *l, struct sample *s, struct error *err)
+{
+	int rc;
+
+	layout_fault_rates(l, s->elapsed_s);
+	if (l->idle == NULL)
+		return 0;
+	rc = idle_scan(l->idle, &l->list, l->region_of, &l->set, s->elapsed_s,
+	    err);
+	if (rc == -ESRCH)
+		s->partial = true;
+	return rc;
+}
+
 int
 layout_sample_smaps(struct layout *l, struct sample *s, struct error *err)
 {
@@ -131,7 +240,7 @@ layout_sample_smaps(struct layout *l, struct sample *s, struct error *err)
 		return rc;
 	regions_add_smaps(&l->set, &l->list, l->region_of);
 	s->regions = &l->set;
-	return 0;
+	return layout_idle(l, s, err);
 }
 
 int
@@ -141,7 +250,8 @@ layout_sample_pages(struct layout *l, struct sample *s, struct error *err)
 
 	/* smaps lists the mappings too, with the PSS the walk cannot get
 	 * without PFNs; otherwise maps (no page walk of its own) will do. */
-	rc = layout_read(l, l->pss_from_smaps ? l->smaps_fd : l->maps_fd, err);
+	rc = layout_read(l, l->pss_from_smaps || (l->idle != NULL &&
+	    idle_needs_smaps(l->idle)) ? l->smaps_fd : l->maps_fd, err);
 	if (rc == -ESRCH)
 		s->partial = true;
 	if (rc < 0)
@@ -157,9 +267,11 @@ layout_sample_pages(struct layout *l, struct sample *s, struct error *err)
 		l->set.source = REGION_SOURCE_PAGEMAP_SMAPS;
 	}
 	s->regions = &l->set;
-	if (rc == -ESRCH)
+	if (rc == -ESRCH) {
 		s->partial = true;
-	return rc;
+		return rc;
+	}
+	return layout_idle(l, s, err);
 }
 
 static void
@@ -198,6 +310,12 @@ layout_fill_totals(const struct layout *l, struct sample *s)
 }
 
 const char *
+layout_idle_note(const struct layout *l)
+{
+	return l->idle != NULL ? idle_describe(l->idle) : NULL;
+}
+
+const char *
 layout_pages_note(const struct layout *l)
 {
 	return l->note[0] != '\0' ? l->note : NULL;
@@ -213,6 +331,8 @@ layout_close(struct layout *l)
 	if (l->smaps_fd >= 0)
 		close(l->smaps_fd);
 	pagemap_close(l->pm);
+	idle_close(l->idle);
+	free(l->faults);
 	threads_free(&l->threads);
 	mapping_list_free(&l->list);
 	regions_free(&l->set);

@@ -450,9 +450,8 @@ pagemap_add_regions(const struct pagemap *pm, struct region_set *set,
 	acc = xcalloc(set->n + 1, sizeof *acc);
 	for (r = 0; r < set->n; r++) {
 		v = set->v[r].v;
-		for (f = 0; f < REGION_FIELD_COUNT; f++)
-			if (f != RF_SIZE_KB && f != RF_MAPPINGS)
-				v[f] = 0;
+		for (f = RF_RSS_KB; f <= RF_FLAGS_ERR_PCT; f++)
+			v[f] = 0;
 	}
 	for (i = 0; i < list->n; i++) {
 		if (region_of[i] == SIZE_MAX)

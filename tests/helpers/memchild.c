@@ -19,6 +19,12 @@
  *                           "started PID CHILD TID1 TID2 TID3" ... "go" ->
  *                           the heap grows by 16 MiB (sbrk, touched) ->
  *                           "ready"
+ *   memchild hotcold SIZE   two private anonymous mappings of SIZE, apart:
+ *                           a hot one rewritten continuously and a cold
+ *                           one written once; "started HOT COLD" (their
+ *                           addresses in hex)
+ *   memchild fault PAGES    "started" ... "go" -> maps and writes PAGES
+ *                           new pages -> "ready"
  *   memchild exit-after MS STATUS
  *                           "started", sleeps MS milliseconds, exits STATUS
  *
@@ -245,6 +251,53 @@ run_zoo(const char *file)
 	return 0;
 }
 
+static int
+run_hotcold(size_t size)
+{
+	volatile char *hot;
+	char *all;
+	size_t i;
+	int k;
+
+	/* hot | guard | cold: the guard keeps the kernel from merging the
+	 * two into one mapping. */
+	all = mmap(NULL, 2 * size + 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (all == MAP_FAILED || mprotect(all + size, 4096, PROT_NONE) < 0)
+		return 1;
+	hot = all;
+	touch(all + size + 4096, size, 1);
+	touch(all, size, 1);
+	say("started %lx %lx\n", (unsigned long)all,
+	    (unsigned long)(all + size + 4096));
+	for (k = 0;; k++) {
+		for (i = 0; i < size; i += 4096)
+			hot[i] = (char)k;
+		usleep(2000);
+	}
+	return 0;
+}
+
+static int
+run_fault(size_t pages)
+{
+	size_t size = pages * 4096;
+	char *p;
+
+	say("started\n");
+	if (wait_line("go") < 0)
+		return 1;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	madvise(p, size, MADV_NOHUGEPAGE);
+	touch(p, size, 1);
+	say("ready\n");
+	wait_line("quit");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -257,6 +310,10 @@ main(int argc, char **argv)
 		return run_private(strtoul(argv[2], NULL, 0), 0);
 	if (argc >= 3 && strcmp(argv[1], "shared") == 0)
 		return run_shared(strtoul(argv[2], NULL, 0));
+	if (argc >= 3 && strcmp(argv[1], "hotcold") == 0)
+		return run_hotcold(strtoul(argv[2], NULL, 0));
+	if (argc >= 3 && strcmp(argv[1], "fault") == 0)
+		return run_fault(strtoul(argv[2], NULL, 0));
 	if (argc >= 3 && strcmp(argv[1], "zoo") == 0)
 		return run_zoo(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "exit-after") == 0) {
@@ -268,7 +325,8 @@ main(int argc, char **argv)
 			;
 		return atoi(argv[3]);
 	}
-	fprintf(stderr, "usage: memchild private|shared|hold SIZE | zoo FILE | "
+	fprintf(stderr, "usage: memchild private|shared|hold|hotcold SIZE | fault PAGES | "
+	    "zoo FILE | "
 	    "exit-after MS STATUS\n");
 	return 2;
 }
