@@ -156,6 +156,8 @@ layout_add_faults(struct layout *l, const uint64_t *addrs, size_t n,
 	keep = n;
 	if (l->nfaults + keep > LAYOUT_FAULTS_MAX)
 		keep = LAYOUT_FAULTS_MAX - l->nfaults;
+	if (keep == 0)
+		return;
 	if (l->nfaults + keep > l->faults_cap) {
 		l->faults_cap = l->nfaults + keep + 4096;
 		l->faults = xreallocarray(l->faults, l->faults_cap,
