@@ -24,7 +24,9 @@
  *                           one written once; "started HOT COLD" (their
  *                           addresses in hex)
  *   memchild fault PAGES    "started" ... "go" -> maps and writes PAGES
- *                           new pages -> "ready"
+ *                           new pages -> "ready MINFLT", MINFLT being the
+ *                           minor faults the kernel counted for it meanwhile
+ *                           (getrusage)
  *   memchild exit-after MS STATUS
  *                           "started", sleeps MS milliseconds, exits STATUS
  *
@@ -45,6 +47,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -282,18 +285,21 @@ static int
 run_fault(size_t pages)
 {
 	size_t size = pages * 4096;
+	struct rusage r0, r1;
 	char *p;
 
 	say("started\n");
 	if (wait_line("go") < 0)
 		return 1;
+	getrusage(RUSAGE_SELF, &r0);
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 1;
 	madvise(p, size, MADV_NOHUGEPAGE);
 	touch(p, size, 1);
-	say("ready\n");
+	getrusage(RUSAGE_SELF, &r1);
+	say("ready %ld\n", r1.ru_minflt - r0.ru_minflt);
 	wait_line("quit");
 	return 0;
 }
