@@ -132,30 +132,23 @@ Test(cli, unknown_option_and_missing_value)
 }
 
 /* A process we may not read: an unprivileged memtrend watching root's. */
+static bool
+cli_unprivileged_run(void *arg)
+{
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "-p", arg, "-c", "1", NULL }, 20);
+	return r.status == 2 && strstr(r.err, "ermission denied") != NULL &&
+	    strstr(r.err, "CAP_SYS_PTRACE") != NULL &&
+	    strstr(r.err, "smaps_rollup") != NULL;
+}
+
 Test(cli, process_we_may_not_read)
 {
 	char pid[16];
-	struct run r;
-	pid_t p;
-	int st;
 
-	if (geteuid() != 0)
-		cr_skip_test("needs root to drop to another user");
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
-	p = fork();
-	if (p == 0) {
-		if (setgid(65534) != 0 || setuid(65534) != 0)
-			_exit(99);
-		tu_run(&r, (char *[]){ mt, "-p", pid, "-c", "1", NULL }, 20);
-		_exit(r.status == 2 &&
-		    strstr(r.err, "ermission denied") != NULL &&
-		    strstr(r.err, "CAP_SYS_PTRACE") != NULL &&
-		    strstr(r.err, "smaps_rollup") != NULL ? 0 : 1);
-	}
-	waitpid(p, &st, 0);
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 99)
-		cr_skip_test("cannot switch to user nobody here");
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	cr_assert(tu_as_nobody(cli_unprivileged_run, pid),
 	    "unprivileged run did not fail with a permission message");
 }
 

@@ -275,34 +275,27 @@ Test(regions_live, exit_mid_walk)
 
 /* Not root: PFNs read as zero, so PSS per region comes from smaps, with
  * one line saying so; USS still comes from the walk. */
+static bool
+rl_unprivileged_pages(void *path)
+{
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "-c", "1", "-q", "--pages", "--budget",
+	    "100%", "--regions-csv", path, "--", memchild, "exit-after",
+	    "3000", "0", NULL }, 30);
+	return r.status == 0 && strstr(r.err, "PFNs read as zero") &&
+	    strstr(r.err, "smaps");
+}
+
 Test(regions_live, unprivileged_pages_fall_back)
 {
-	char path[512], pid[16];
+	char path[512];
 	struct table t;
-	struct run r;
-	pid_t p;
-	int st;
 
-	if (geteuid() != 0)
-		cr_skip_test("needs root to switch to another user");
 	snprintf(path, sizeof path, "%s/unpriv.csv", tu_tmpdir());
 	cr_assert_eq(chmod(tu_tmpdir(), 0777), 0);
-	p = fork();
-	if (p == 0) {
-		if (setgid(65534) != 0 || setuid(65534) != 0)
-			_exit(99);
-		snprintf(pid, sizeof pid, "%d", (int)getpid());
-		tu_run(&r, (char *[]){ mt, "-c", "1", "-q", "--pages",
-		    "--budget", "100%", "--regions-csv", path, "--", memchild,
-		    "exit-after", "3000", "0", NULL }, 30);
-		_exit(r.status == 0 && strstr(r.err, "PFNs read as zero") &&
-		    strstr(r.err, "smaps") ? 0 : 1);
-	}
-	waitpid(p, &st, 0);
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 99)
-		cr_skip_test("cannot switch to user nobody here");
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the unprivileged "
-	    "run did not say it falls back");
+	cr_assert(tu_as_nobody(rl_unprivileged_pages, path), "the "
+	    "unprivileged run did not say it falls back");
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_gt(t.nrows, 3);
 	cr_assert_str_eq(t.rows[0][t.ncols - 2], "pagemap+smaps");

@@ -143,6 +143,27 @@ tu_run(struct run *r, char *const argv[], int timeout_s)
 	tu_slurp(err, r->err, sizeof r->err);
 }
 
+bool
+tu_as_nobody(bool (*fn)(void *), void *arg)
+{
+	pid_t p;
+	int st;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to switch to another user");
+	p = fork();
+	cr_assert(p >= 0);
+	if (p == 0) {
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(99);
+		_exit(fn(arg) ? 0 : 1);
+	}
+	waitpid(p, &st, 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 99)
+		cr_skip_test("cannot switch to user nobody here");
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 double
 tu_rollup_kb(pid_t pid, const char *field)
 {

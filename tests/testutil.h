@@ -39,6 +39,10 @@ struct run {
 /* Runs argv to completion (killed after timeout_s) and captures output. */
 void tu_run(struct run *r, char *const argv[], int timeout_s);
 
+/* Runs fn(arg) in a child switched to user nobody and returns whether
+ * it returned true; skips the test when not root or the switch fails. */
+bool tu_as_nobody(bool (*fn)(void *), void *arg);
+
 /* A kernel smaps_rollup field of pid in KiB, read by the test itself. */
 double tu_rollup_kb(pid_t pid, const char *field);
 
