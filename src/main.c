@@ -112,6 +112,12 @@ main_watch(const struct cli *c)
 			    "%s\n", res.regions.samples,
 			    res.regions.samples == 1 ? "" : "s",
 			    c->watch.regions_csv_path);
+		if (res.faults_lost > 0)
+			fprintf(out, "  %llu fault-address samples were lost "
+			    "(ring buffer full): the per-region fault rates "
+			    "share out the counted faults in proportion; "
+			    "--fault-period N samples fewer\n",
+			    (unsigned long long)res.faults_lost);
 		term_verdict_summary(out, &res.verdict);
 		/* An error, then the command's own failure, win over
 		 * growth. */

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <linux/perf_event.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 
 #include "compat/pagemap_scan.h"
 #include "probe.h"
+#include "sources/system.h"
 #include "root.h"
 
 const struct probe_info probe_info[PROBE_COUNT] = {
@@ -263,49 +265,45 @@ probe_perf(struct probe *p, const char *root)
 	    privileged ? ", privileged" : ", own processes only");
 }
 
+/* The limit file of one cgroup version, if it can be read. */
+static bool
+probe_cgroup_file(const char *root, const char *base, const char *cg,
+    const char *name, char *file, size_t len, char *limit, size_t llen)
+{
+	if (cg[0] == '\0')
+		return false;
+	snprintf(file, len, "%s%s%s%s", base, cg, strcmp(cg, "/") == 0 ? "" :
+	    "/", name);
+	return root_read_file(root, file, limit, llen) >= 0;
+}
+
 /* Finds the process's memory cgroup (v2 unified, or v1 "memory") and its
  * limit file. */
 static void
 probe_cgroup(struct probe *p, const char *root)
 {
-	char path[64], buf[4096], file[1024], limit[64], *line, *save = NULL;
-	const char *kind = NULL;
+	char path[64], buf[4096], file[1024], limit[64], v2[512], v1[512];
+	const char *kind;
 
 	probe_pid_path(path, sizeof path, p->pid, "cgroup");
 	if (root_read_file(root, path, buf, sizeof buf) < 0) {
 		probe_set(p, PROBE_CGROUP_MEMORY, false, "%s: unreadable", path);
 		return;
 	}
-	for (line = strtok_r(buf, "\n", &save); line != NULL && kind == NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		char *ctrl = strchr(line, ':'), *cg;
-
-		if (ctrl == NULL || (cg = strchr(ctrl + 1, ':')) == NULL)
-			continue;
-		*cg++ = '\0';
-		ctrl++;
-		if (strcmp(ctrl, "") == 0) {
-			snprintf(file, sizeof file, "/sys/fs/cgroup%s%smemory.max",
-			    cg, strcmp(cg, "/") == 0 ? "" : "/");
-			kind = "v2";
-		} else if (strstr(ctrl, "memory") != NULL) {
-			snprintf(file, sizeof file, "/sys/fs/cgroup/memory%s%s"
-			    "memory.limit_in_bytes", cg,
-			    strcmp(cg, "/") == 0 ? "" : "/");
-			kind = "v1";
-		}
-		if (kind != NULL && root_read_file(root, file, limit,
-		    sizeof limit) < 0)
-			kind = NULL;
-	}
-	if (kind == NULL) {
+	system_parse_cgroup(buf, v2, sizeof v2, v1, sizeof v1);
+	if (probe_cgroup_file(root, "/sys/fs/cgroup", v2, "memory.max", file,
+	    sizeof file, limit, sizeof limit))
+		kind = "v2";
+	else if (probe_cgroup_file(root, "/sys/fs/cgroup/memory", v1,
+	    "memory.limit_in_bytes", file, sizeof file, limit, sizeof limit))
+		kind = "v1";
+	else {
 		probe_set(p, PROBE_CGROUP_MEMORY, false, "no memory controller "
 		    "limit file found for %s", path);
 		return;
 	}
 	limit[strcspn(limit, "\n")] = '\0';
-	/* v1 writes "no limit" as a huge page-aligned number, v2 as "max". */
-	if (strcmp(limit, "max") == 0 || strtod(limit, NULL) >= 0x1p62)
+	if (isnan(system_parse_kb(limit)))
 		probe_set(p, PROBE_CGROUP_MEMORY, true, "cgroup %s %s: no "
 		    "limit set", kind, file);
 	else

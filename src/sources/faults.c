@@ -212,12 +212,6 @@ faults_threads(const struct faults *f)
 	return f->n;
 }
 
-unsigned int
-faults_period(const struct faults *f)
-{
-	return f->o.period;
-}
-
 static uint64_t
 faults_read(int fd)
 {

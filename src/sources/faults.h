@@ -39,9 +39,6 @@ size_t faults_threads(const struct faults *f);
 uint64_t faults_sample(struct faults *f, struct sample *s, uint64_t **addrs,
     size_t *n, size_t *cap);
 
-/* One address sample stands for this many faults. */
-unsigned int faults_period(const struct faults *f);
-
 void faults_close(struct faults *f);
 
 #endif
