@@ -7,6 +7,7 @@
 #
 # memtrend's cost is its CPU time (user + system) for 1 + SAMPLES samples
 # minus its CPU time for 1 sample, divided by SAMPLES: start-up excluded.
+# --budget 100% makes every sample read smaps_rollup, as the floor does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-40}
@@ -31,8 +32,8 @@ for size in 1G 4G; do
 	read -r line <&"${HOLD[0]}"	# started
 	read -r line <&"${HOLD[0]}"	# ready
 	floor=$(bench/floor "$pid" "$n")
-	one=$(cpu ./memtrend -p "$pid" -c 1 -q --every 1ms)
-	many=$(cpu ./memtrend -p "$pid" -c $((n + 1)) -q --every 1ms)
+	one=$(cpu ./memtrend -p "$pid" -c 1 -q --every 1ms --budget 100%)
+	many=$(cpu ./memtrend -p "$pid" -c $((n + 1)) -q --every 1ms --budget 100%)
 	runs=5
 	smem_total=$(cpu bash -c "for i in \$(seq $runs); do smem -P '^tests/helpers/memchild hold' >/dev/null; done")
 	kill "$pid"; wait "$pid" 2>/dev/null || true
