@@ -28,6 +28,10 @@ if (!exists("has_pss")) has_pss = 0
 if (!exists("has_uss")) has_uss = 0
 if (!exists("metric")) metric = 'RSS'
 if (!exists("has_fit")) has_fit = 0
+if (!exists("sizes")) sizes = '/dev/null'
+if (!exists("floor")) floor = '/dev/null'
+if (!exists("fit")) fit = '/dev/null'
+if (!exists("faults")) faults = '/dev/null'
 if (!exists("flagged")) flagged = NaN
 if (!exists("flagged_label")) flagged_label = ''
 if (!exists("has_faults")) has_faults = 0
@@ -35,7 +39,7 @@ if (!exists("has_majflt")) has_majflt = 0
 if (!exists("faults_max")) faults_max = 1000
 if (!exists("majflt_title")) majflt_title = 'major faults/s'
 # Room for the legend, right of the plot.
-key_w = 200
+key_w = 210
 if (!exists("common")) common = 'common.gp'
 load common
 
@@ -85,7 +89,7 @@ plot \
     for [i = 1:has_uss] sizes using (X($1)):(KB($4)) with lines \
 	lc rgb c_uss lw 1.5 title 'USS', \
     for [i = 1:has_fit] floor using (X($1)):(KB($2)) with points \
-	pt 7 ps 0.45 lc rgb c_trend title metric.' floor: bucket minima', \
+	pt 7 ps 0.45 lc rgb c_trend title metric.' floor (minima)', \
     for [i = 1:has_fit] fit using (X($1)):(KB($2)) with lines \
 	lc rgb c_trend dt (8, 4) lw 1.5 title metric.' trend (Theil–Sen)', \
     for [i = 1:has_fit] keyentry with filledcurves fc rgb c_band \

@@ -485,7 +485,7 @@ plot_has_faults(const struct series *s)
 	return false;
 }
 
-/* "web.csv: USS growing" */
+/* The title ("web.csv: USS growing") and the verdict as the caption. */
 static void
 plot_params_words(struct gnuplot *g, const struct series *s, size_t wrap)
 {
@@ -496,7 +496,7 @@ plot_params_words(struct gnuplot *g, const struct series *s, size_t wrap)
 	snprintf(title, sizeof title, "%s: %s %s", plot_basename(s->path),
 	    metric_labels[plot_metric_col(s)], ev->verdict == TREND_GROWING ?
 	    "growing" : ev->verdict == TREND_STABLE ? "stable" :
-	    "not enough data for a verdict");
+	    "- no verdict yet");
 	gnuplot_param_str(g, "title", title);
 	verdict_sentence(&s->verdict, sentence, sizeof sentence);
 	caption = plot_wrap(sentence, wrap);
