@@ -69,6 +69,8 @@ set key at screen rm + 12.0 / width, screen main_top left top vertical \
     Left reverse samplen 2.5 spacing 1.2 noopaque
 set ylabel 'memory ('.unit.')'
 set offsets 0, 0, graph 0.06, graph 0.06
+# Autoscaled, never below 0 (the offset would take it there).
+set yrange [0 < * : *]
 if (has_faults) { unset xlabel }
 
 if (flagged == flagged) {
