@@ -33,7 +33,7 @@ struct cli {
 	const char *file;	/* analyze: the CSV */
 	struct watch_opts watch;
 	enum cli_mode help;	/* CLI_HELP: for this subcommand */
-	const char *plot_out;	/* watch: --plot, drawn from -o at the end */
+	const char *plot_out;	/* watch: --plot, drawn from -o */
 	struct plot_opts plot;	/* plot, report, and --plot */
 };
 

@@ -14,7 +14,7 @@
 #include "sinks/csv.h"
 #include "xmalloc.h"
 
-#define SERIES_GAP 10.0		/* a pause of 10 usual intervals: a gap */
+#define SERIES_GAP 10.0		/* a pause of 10 intervals: a gap */
 
 const enum field_id series_fields[SERIES_NCOLS] = {
 	[SERIES_RSS] = FIELD_RSS_KB,
@@ -172,7 +172,7 @@ enum {
 	RC_IDLE_SCAN,
 	RC_IDLE_METHOD,
 	RC_AGE,			/* SERIES_NAGES of them */
-	RC_FIELD = RC_AGE + SERIES_NAGES,	/* REGION_FIELD_COUNT of them */
+	RC_FIELD = RC_AGE + SERIES_NAGES, /* REGION_FIELD_COUNT of them */
 	RC_COUNT = RC_FIELD + REGION_FIELD_COUNT
 };
 
@@ -441,8 +441,8 @@ series_region_row(void *ctx, unsigned long line, char **cells, size_t n)
 	if (!sr->header)
 		return series_header(sr, cells, n);
 	if (n < sr->need)
-		return error_set(sr->err, EINVAL, "%s line %lu: %zu cell%s, but "
-		    "the header has %zu columns", sr->path, line, n,
+		return error_set(sr->err, EINVAL, "%s line %lu: %zu cell%s, "
+		    "but the header has %zu columns", sr->path, line, n,
 		    n == 1 ? "" : "s", sr->ncols);
 	if ((rc = series_time(sr, line, cells, &t, &wall)) < 0 ||
 	    (rc = series_at(sr, line, t, wall)) < 0)

@@ -34,7 +34,7 @@ struct series {
 	char *path;
 	size_t n, cap;
 	double *t;		/* elapsed seconds since the first row */
-	double *wall;		/* seconds since the epoch; NAN: no timestamp */
+	double *wall;		/* since the epoch; NAN: no timestamp */
 	double *v[SERIES_NCOLS];
 	size_t known[SERIES_NCOLS];	/* rows where the value is known */
 	bool has_wall;		/* every row has a timestamp */
@@ -76,7 +76,7 @@ extern const char *const series_age_labels[SERIES_NAGES];
 struct series_region {
 	char *name;
 	enum region_kind kind;
-	double *kb;		/* per region sample: USS, or RSS (see uss) */
+	double *kb;		/* per region sample: USS or RSS (uss) */
 	double *rss_kb, *uss_kb;
 	double *idle_pct, *idle_err_pct;
 	/* The idle ages at the last region sample that had them. */
@@ -99,7 +99,7 @@ struct series_regions {
 	bool has_idle;		/* some row has an idle_pct value */
 	double idle_scan_s;	/* the last one given; NAN */
 	char idle_method[64];	/* the last one given; "" */
-	struct regtrack track;	/* growth per region, as the summary has it */
+	struct regtrack track;	/* growth per region, as the summary */
 	struct region_set index;	/* (kind, name) -> r[]: RF_MAPPINGS */
 };
 

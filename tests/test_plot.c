@@ -179,7 +179,8 @@ svg_text(const char *svg)
 				break;
 			if (*p == '<') {
 				q = strchr(p, '>');
-				depth += p[1] == '/' ? -1 : q[-1] == '/' ? 0 : 1;
+				depth += p[1] == '/' ? -1 :
+				    q[-1] == '/' ? 0 : 1;
 				p = q;
 				continue;
 			}
@@ -365,6 +366,35 @@ Test(plot, long_runs_get_a_wall_clock_axis)
 	assert_has(text, "elapsed (h)");
 	cr_assert(strstr(text, "12:00") == NULL);
 	free(text);
+	free(svg);
+}
+
+/* A long CSV is drawn from the minimum and maximum of buckets of rows,
+ * not row by row: gnuplot gets a bounded amount of data. */
+Test(plot, long_csvs_are_bucketed)
+{
+	const struct tracegen_spec saw = { .shape = TG_SAWTOOTH_RISING,
+		.seed = 5, .interval_s = 1, .duration_s = 30000,
+		.base_kb = 100000, .rate = 0.01, .noise = 0.05,
+		.period_s = 600 };
+	const char *csv = out_path("big.csv"), *svg_path = out_path("b.svg");
+	struct tracegen g;
+	double at, kb;
+	int longest;
+	char *svg;
+	FILE *fp = fopen(csv, "w");
+
+	fprintf(fp, "elapsed_s,uss_kb,minflt\n");
+	tracegen_start(&g, &saw);
+	while (tracegen_next(&g, &at, &kb))
+		fprintf(fp, "%.0f,%.0f,%.0f\n", at, kb, at * 7);
+	fclose(fp);
+	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)svg_path,
+	    NULL });
+	svg = slurp(svg_path, NULL);
+	longest = svg_longest_path(svg);
+	cr_assert(longest > 1000 && longest <= 4100, "%d points", longest);
+	assert_has(svg, "minor faults/s");
 	free(svg);
 }
 
