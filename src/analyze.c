@@ -15,16 +15,19 @@
 #include "analyze.h"
 #include "sinks/csv.h"
 
-enum { COL_TIME, COL_METRIC, COL_AVAIL, COL_LIMIT, COL_USAGE, COL_COUNT };
-
 static const enum field_id analyze_context[] = { FIELD_MEM_AVAILABLE_KB,
 	FIELD_CGROUP_LIMIT_KB, FIELD_CGROUP_USAGE_KB };
+#define ANALYZE_NCONTEXT (sizeof analyze_context / sizeof analyze_context[0])
 
 struct analyze {
 	const char *path;
 	struct verdict *v;
 	struct error *err;
-	long col[COL_COUNT];	/* -1: absent */
+	analyze_sample_fn fn;	/* NULL: the verdict only */
+	void *ctx;
+	long time_col;		/* elapsed_s, else timestamp */
+	long wall_col;		/* timestamp, read only for fn; -1: absent */
+	long col[FIELD_COUNT];	/* -1: absent or not read */
 	const char *time_name;	/* "elapsed_s" or "timestamp" */
 	size_t ncols, need;	/* header width; cells a row must have */
 	bool header;
@@ -43,52 +46,64 @@ analyze_find(char **cells, size_t n, const char *name)
 	return -1;
 }
 
+/* Whether a field's column is read: the judged metric and the system
+ * context always, every field when the rows go to a callback too. */
+static bool
+analyze_wants(const struct analyze *a, int f)
+{
+	size_t i;
+
+	if (a->fn != NULL || f == a->v->metric)
+		return true;
+	for (i = 0; i < ANALYZE_NCONTEXT; i++)
+		if ((int)analyze_context[i] == f)
+			return true;
+	return false;
+}
+
 static int
 analyze_header(struct analyze *a, char **cells, size_t n)
 {
 	static const enum field_id order[] = { FIELD_USS_KB, FIELD_PSS_KB,
 		FIELD_RSS_KB };
 	size_t i;
-	int c;
+	int f;
 
 	a->time_name = "elapsed_s";
-	a->col[COL_TIME] = analyze_find(cells, n, "elapsed_s");
-	if (a->col[COL_TIME] < 0) {
+	a->time_col = analyze_find(cells, n, "elapsed_s");
+	if (a->time_col < 0) {
 		a->time_name = "timestamp";
-		a->col[COL_TIME] = analyze_find(cells, n, "timestamp");
+		a->time_col = analyze_find(cells, n, "timestamp");
 	}
-	if (a->col[COL_TIME] < 0)
+	if (a->time_col < 0)
 		return error_set(a->err, EINVAL, "%s line 1: no elapsed_s or "
 		    "timestamp column (analyze needs one of them and one of "
 		    "uss_kb, pss_kb, rss_kb)", a->path);
 	if (a->v->metric == VERDICT_AUTO) {
 		for (i = 0; i < sizeof order / sizeof order[0]; i++) {
-			a->col[COL_METRIC] = analyze_find(cells, n,
-			    fields[order[i]].name);
-			if (a->col[COL_METRIC] >= 0) {
+			if (analyze_find(cells, n, fields[order[i]].name) >= 0) {
 				a->v->metric = (int)order[i];
 				break;
 			}
 		}
-		if (a->col[COL_METRIC] < 0)
+		if (a->v->metric == VERDICT_AUTO)
 			return error_set(a->err, EINVAL, "%s line 1: no "
 			    "uss_kb, pss_kb or rss_kb column", a->path);
-	} else {
-		a->col[COL_METRIC] = analyze_find(cells, n,
-		    fields[a->v->metric].name);
-		if (a->col[COL_METRIC] < 0)
-			return error_set(a->err, EINVAL, "%s line 1: no %s "
-			    "column for --metric %s", a->path,
-			    fields[a->v->metric].name,
-			    verdict_metric_name(a->v));
+	} else if (analyze_find(cells, n, fields[a->v->metric].name) < 0) {
+		return error_set(a->err, EINVAL, "%s line 1: no %s column for "
+		    "--metric %s", a->path, fields[a->v->metric].name,
+		    verdict_metric_name(a->v));
 	}
-	for (i = 0; i < 3; i++)
-		a->col[COL_AVAIL + i] = analyze_find(cells, n,
-		    fields[analyze_context[i]].name);
+	a->wall_col = a->fn != NULL ? analyze_find(cells, n, "timestamp") : -1;
+	a->need = (size_t)(a->time_col > a->wall_col ? a->time_col :
+	    a->wall_col) + 1;
+	for (f = 0; f < FIELD_COUNT; f++) {
+		a->col[f] = analyze_wants(a, f) ?
+		    analyze_find(cells, n, fields[f].name) : -1;
+		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
+			a->need = (size_t)a->col[f] + 1;
+	}
 	a->ncols = n;
-	for (c = 0; c < COL_COUNT; c++)
-		if (a->col[c] >= 0 && (size_t)a->col[c] + 1 > a->need)
-			a->need = (size_t)a->col[c] + 1;
 	a->header = true;
 	return 0;
 }
@@ -139,8 +154,7 @@ analyze_row(void *ctx, unsigned long line, char **cells, size_t n)
 	struct analyze *a = ctx;
 	struct sample s;
 	double t;
-	size_t i;
-	int rc;
+	int f, rc;
 
 	if (!a->header)
 		return analyze_header(a, cells, n);
@@ -148,7 +162,7 @@ analyze_row(void *ctx, unsigned long line, char **cells, size_t n)
 		return error_set(a->err, EINVAL, "%s line %lu: %zu cell%s, but "
 		    "the header has %zu columns", a->path, line, n,
 		    n == 1 ? "" : "s", a->ncols);
-	if ((rc = analyze_time(a, line, cells[a->col[COL_TIME]], &t)) < 0)
+	if ((rc = analyze_time(a, line, cells[a->time_col], &t)) < 0)
 		return rc;
 	if (a->rows == 0)
 		a->t0 = t;
@@ -156,37 +170,46 @@ analyze_row(void *ctx, unsigned long line, char **cells, size_t n)
 		return error_set(a->err, EINVAL, "%s line %lu: %s %s is not "
 		    "after the previous row's %s (rows must be in time order, "
 		    "without duplicates)", a->path, line, a->time_name,
-		    cells[a->col[COL_TIME]], a->time_name);
+		    cells[a->time_col], a->time_name);
 	sample_clear(&s);
 	s.elapsed_s = t - a->t0;
-	rc = analyze_number(a, line, cells[a->col[COL_METRIC]],
-	    fields[a->v->metric].name, true, &s.value[a->v->metric]);
-	for (i = 0; rc == 0 && i < 3; i++) {
-		if (a->col[COL_AVAIL + i] >= 0)
-			rc = analyze_number(a, line,
-			    cells[a->col[COL_AVAIL + i]],
-			    fields[analyze_context[i]].name, true,
-			    &s.value[analyze_context[i]]);
+	s.wall_s = NAN;
+	if (a->wall_col >= 0 && analyze_parse_time(cells[a->wall_col],
+	    &s.wall_s) < 0)
+		return error_set(a->err, EINVAL, "%s line %lu: timestamp '%s' "
+		    "is not an ISO 8601 time (like 2026-11-18T11:06:40Z)",
+		    a->path, line, cells[a->wall_col]);
+	for (f = 0; f < FIELD_COUNT; f++) {
+		if (a->col[f] >= 0 && (rc = analyze_number(a, line,
+		    cells[a->col[f]], fields[f].name, true, &s.value[f])) < 0)
+			return rc;
 	}
-	if (rc < 0)
-		return rc;
 	a->prev_t = t;
 	a->rows++;
-	return verdict_add(a->v, &s);
+	if ((rc = verdict_add(a->v, &s)) < 0)
+		return rc;
+	return a->fn != NULL ? a->fn(a->ctx, &s) : 0;
 }
 
 int
 analyze_file(const char *path, struct verdict *v, struct error *err)
 {
+	return analyze_file_each(path, v, NULL, NULL, err);
+}
+
+int
+analyze_file_each(const char *path, struct verdict *v, analyze_sample_fn fn,
+    void *ctx, struct error *err)
+{
 	struct analyze a;
-	int rc, c;
+	int rc;
 
 	memset(&a, 0, sizeof a);
 	a.path = strcmp(path, "-") == 0 ? "standard input" : path;
 	a.v = v;
 	a.err = err;
-	for (c = 0; c < COL_COUNT; c++)
-		a.col[c] = -1;
+	a.fn = fn;
+	a.ctx = ctx;
 	rc = csv_read(path, analyze_row, &a, err);
 	if (rc < 0)
 		return rc;

@@ -34,6 +34,7 @@ enum {
 	OPT_METRIC,
 	OPT_FAIL_ON_GROWTH,
 	OPT_JSON,
+	OPT_PLOT,
 };
 
 static const struct option cli_options[] = {
@@ -62,6 +63,7 @@ static const struct option cli_options[] = {
 	{ "list-fields", optional_argument, NULL, OPT_LIST_FIELDS },
 	{ "metric", required_argument, NULL, OPT_METRIC },
 	{ "fail-on-growth", no_argument, NULL, OPT_FAIL_ON_GROWTH },
+	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -80,6 +82,8 @@ cli_usage(FILE *fp)
 	fprintf(fp,
 "Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND [ARGS...]\n"
 "       memtrend analyze [--json] [--metric uss|pss|rss] FILE.csv\n"
+"       memtrend plot FILE.csv -o CHART.png|.svg|.pdf   (see plot --help)\n"
+"       memtrend report FILE.csv -o REPORT.html         (see report --help)\n"
 "       memtrend --probe [-p PID]\n"
 "\n"
 "Watch a process's memory (RSS, PSS, USS and more) without stopping it:\n"
@@ -125,6 +129,8 @@ cli_usage(FILE *fp)
 "  -o, --output FILE     log every sample to FILE as CSV (\"-\": stdout)\n"
 "  -f, --force           overwrite FILE if it exists\n"
 "  -q, --quiet           no live rows, only the summary\n"
+"      --plot CHART      at the end, draw the growth chart of the -o CSV\n"
+"                        (.png, .svg or .pdf; needs gnuplot)\n"
 "      --kib             print sizes as plain KiB instead of human units\n"
 "\n"
 "Verdict:\n"
@@ -198,6 +204,10 @@ cli_check(struct cli *c, int argc, char **argv, struct error *err)
 		c->command = argv + optind;
 	if (c->mode != CLI_WATCH)
 		return 0;
+	if (c->plot_out != NULL && (c->watch.csv_path == NULL ||
+	    strcmp(c->watch.csv_path, "-") == 0))
+		return error_set(err, EINVAL, "--plot draws the chart from the "
+		    "run's CSV: give -o FILE.csv too");
 	targets = (c->pid > 0) + (c->name != NULL) + (c->command != NULL);
 	if (targets == 0)
 		return error_set(err, EINVAL, "nothing to watch: give -p PID, "
@@ -266,8 +276,12 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 	c->watch.allow_clear_refs = true;
 	c->watch.idle_sample = 256;
 	c->watch.fault_period = 1;
+	plot_opts_init(&c->plot);
 	if (argc > 1 && strcmp(argv[1], "analyze") == 0)
 		return cli_parse_analyze(c, argc - 1, argv + 1, err);
+	if (argc > 1 && (strcmp(argv[1], "plot") == 0 ||
+	    strcmp(argv[1], "report") == 0))
+		return cli_parse_plot(c, argc - 1, argv + 1, err);
 	optind = 0;
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
@@ -365,6 +379,9 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 			break;
 		case OPT_FAIL_ON_GROWTH:
 			c->fail_on_growth = true;
+			break;
+		case OPT_PLOT:
+			c->plot_out = optarg;
 			break;
 		case 'h':
 			c->mode = CLI_HELP;

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "plot.h"
 #include "watch.h"
 
 enum cli_mode {
@@ -17,6 +18,8 @@ enum cli_mode {
 	CLI_VERSION,
 	CLI_FIELDS,	/* --list-fields[=man] */
 	CLI_ANALYZE,	/* memtrend analyze FILE */
+	CLI_PLOT,	/* memtrend plot FILE -o CHART */
+	CLI_REPORT,	/* memtrend report FILE -o HTML */
 };
 
 struct cli {
@@ -29,6 +32,9 @@ struct cli {
 	bool json;		/* analyze: print the JSON object */
 	const char *file;	/* analyze: the CSV */
 	struct watch_opts watch;
+	enum cli_mode help;	/* CLI_HELP: for this subcommand */
+	const char *plot_out;	/* watch: --plot, drawn from -o */
+	struct plot_opts plot;	/* plot, report, and --plot */
 };
 
 /* Fills c from argv ("memtrend analyze ..." as well); returns 0 or
@@ -36,5 +42,9 @@ struct cli {
 int cli_parse(struct cli *c, int argc, char **argv, struct error *err);
 
 void cli_usage(FILE *fp);
+
+/* memtrend plot|report (cli_plot.c); argv[0] is the subcommand. */
+int cli_parse_plot(struct cli *c, int argc, char **argv, struct error *err);
+void cli_plot_usage(FILE *fp, enum cli_mode mode);
 
 #endif

@@ -14,7 +14,9 @@
 #include "analyze.h"
 #include "cli.h"
 #include "fields.h"
+#include "plot.h"
 #include "probe.h"
+#include "report.h"
 #include "sinks/csv.h"
 #include "sinks/term.h"
 #include "target.h"
@@ -54,6 +56,24 @@ main_announce(const struct cli *c, const struct target *t)
 	    c->watch.csv_path != NULL ? c->watch.csv_path : "");
 }
 
+/* --plot: the growth chart of the run's own CSV. */
+static int
+main_plot_run(const struct cli *c, FILE *out)
+{
+	struct plot_opts o = c->plot;
+	struct error err;
+
+	o.csv = c->watch.csv_path;
+	o.out = c->plot_out;
+	o.force = c->watch.force;
+	o.metric = c->watch.metric;
+	o.chart = PLOT_GROWTH;
+	if (plot_run(&o, &err) < 0)
+		return main_fail(&err);
+	fprintf(out, "chart: %s\n", o.out);
+	return 0;
+}
+
 static int
 main_watch(const struct cli *c)
 {
@@ -68,6 +88,9 @@ main_watch(const struct cli *c)
 		return main_fail(&err);
 	if (c->watch.regions_csv_path != NULL &&
 	    csv_sink_check(c->watch.regions_csv_path, c->watch.force, &err) < 0)
+		return main_fail(&err);
+	if (c->plot_out != NULL &&
+	    plot_check(c->plot_out, c->watch.force, &err) < 0)
 		return main_fail(&err);
 	if (main_find_target(c, &t, &err) < 0)
 		return main_fail(&err);
@@ -119,6 +142,9 @@ main_watch(const struct cli *c)
 			    "--fault-period N samples fewer\n",
 			    (unsigned long long)res.faults_lost);
 		term_verdict_summary(out, &res.verdict);
+		if (c->plot_out != NULL && res.csv_rows > 0 &&
+		    main_plot_run(c, out) != 0 && code == 0)
+			code = EXIT_ERROR;
 		/* An error, then the command's own failure, win over
 		 * growth. */
 		if (code == 0 && c->fail_on_growth &&
@@ -160,6 +186,19 @@ main_analyze(const struct cli *c)
 	return code;
 }
 
+static int
+main_plot(const struct cli *c)
+{
+	struct error err;
+	int rc;
+
+	if (c->mode == CLI_REPORT)
+		rc = report_run(&c->plot, &err);
+	else
+		rc = plot_run(&c->plot, &err);
+	return rc < 0 ? main_fail(&err) : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -174,7 +213,10 @@ main(int argc, char **argv)
 	}
 	switch (c.mode) {
 	case CLI_HELP:
-		cli_usage(stdout);
+		if (c.help == CLI_PLOT || c.help == CLI_REPORT)
+			cli_plot_usage(stdout, c.help);
+		else
+			cli_usage(stdout);
 		return 0;
 	case CLI_VERSION:
 		printf("memtrend %s\n", PACKAGE_VERSION);
@@ -193,6 +235,9 @@ main(int argc, char **argv)
 		return 0;
 	case CLI_ANALYZE:
 		return main_analyze(&c);
+	case CLI_PLOT:
+	case CLI_REPORT:
+		return main_plot(&c);
 	case CLI_WATCH:
 		break;
 	}
