@@ -134,8 +134,8 @@ const struct field region_fields[REGION_FIELD_COUNT] = {
 	    "scans" },
 	[RF_STALE_NEW_PCT] = { "stale_new_pct", "stale%", FIELD_GAUGE,
 	    "idle scans", "percent of the memory that appeared during the "
-	    "run (pages; with the referenced method, new mappings) never "
-	    "accessed again since it was first seen" },
+	    "run never accessed again after it appeared (with the referenced "
+	    "method: added over the last 64 scans at most, a lower bound)" },
 	[RF_IDLE_SCAN_S] = { "idle_scan_s", "scan_s", FIELD_GAUGE, "clock",
 	    "seconds since the previous idle scan: what one scan of age "
 	    "means" },

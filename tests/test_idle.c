@@ -313,3 +313,49 @@ Test(idle, nothing_available_says_why)
 	    strstr(err.msg, "--no-clear-refs") != NULL, "%s", err.msg);
 	close(fd);
 }
+
+/* Referenced: a mapping that grows in place.  A leak's new pages are
+ * referenced only in the scan that adds them; a cache's again and again. */
+static double
+id_grow(bool leak)
+{
+	struct idle_opts o = { .force = IDLE_REFERENCED, .seed = 1 };
+	struct mapping_list list = { 0 };
+	struct region_set set = { 0 };
+	size_t region_of[1];
+	struct error err;
+	struct idle *id;
+	char text[256];
+	double stale;
+	int i, rss;
+
+	id_mkdirs();
+	o.root = id_root;
+	cr_assert_eq(idle_open(&id, id_proc, &o, &err), 0, "%s", err.msg);
+	for (i = 0; i < 10; i++) {
+		rss = 1024 + 256 * i;
+		/* The leak: the new 256 KiB, plus 4 KiB of bookkeeping. */
+		snprintf(text, sizeof text, "00100000-00f00000 rw-p 00000000 "
+		    "00:00 0 [heap]\nRss: %d kB\nReferenced: %d kB\n", rss,
+		    leak ? (i ? 260 : rss) : rss);
+		cr_assert_eq(smaps_parse(text, &list, &err), 0);
+		regions_assign(&set, &list, NULL, 0, REGION_GROUP_KIND,
+		    region_of);
+		regions_add_smaps(&set, &list, region_of);
+		cr_assert_eq(idle_scan(id, &list, region_of, &set, i, &err), 0);
+	}
+	stale = set.v[0].v[RF_STALE_NEW_PCT];
+	idle_close(id);
+	regions_free(&set);
+	mapping_list_free(&list);
+	close(id_proc);
+	tu_tmp_cleanup();
+	return stale;
+}
+
+Test(idle, referenced_stale_growth)
+{
+	/* 9 scans added 2304 KiB; at most 9 * 4 KiB of it touched again. */
+	cr_assert_float_eq(id_grow(true), (2304.0 - 36) / 2304 * 100, 1e-6);
+	cr_assert_float_eq(id_grow(false), 0, 1e-9);
+}

@@ -54,13 +54,15 @@ struct idle_obs {
 };
 
 /* A followed mapping (referenced method), by start address, with the
- * Referenced KiB of its last IDLE_HISTORY scans. */
+ * Referenced and Rss KiB of its last IDLE_HISTORY scans. */
 #define IDLE_HISTORY 65
 struct idle_mapping {
 	uint64_t start;
 	uint32_t first_scan;
 	uint32_t nref;		/* scans in ref[] so far */
+	float first_rss;	/* when it was armed */
 	float ref[IDLE_HISTORY];	/* ring, newest at (nref - 1) */
+	float rss[IDLE_HISTORY];
 };
 
 struct idle {
@@ -306,6 +308,41 @@ idle_idle_for(const struct idle_mapping *m, double rss, uint32_t k)
 	return fmax(0, rss - sum);
 }
 
+/*
+ * The memory added over the last k scans (k up to IDLE_HISTORY - 1, or
+ * since the start; a mapping that appeared during the run counts whole
+ * as added) and a lower bound of how much of it was never referenced
+ * again after it appeared.  A page added in a scan is referenced in that
+ * scan, so of a scan's Referenced at least the growth it brought was
+ * creation; only the rest, ref - added, can be new pages touched again.
+ */
+static void
+idle_stale_referenced(const struct idle_mapping *m, double rss,
+    struct idle_tally *t)
+{
+	uint32_t k = m->nref < IDLE_HISTORY - 1 ? m->nref : IDLE_HISTORY - 1;
+	double base, prev, fresh, again = 0, now, added;
+	uint32_t j;
+
+	if (k < m->nref)
+		base = m->rss[(m->nref - 1 - k) % IDLE_HISTORY];
+	else
+		base = m->first_scan > 1 ? 0 : m->first_rss;
+	fresh = rss - base;
+	if (fresh <= 0)
+		return;
+	prev = base;
+	for (j = m->nref - k; j < m->nref; j++) {
+		now = m->rss[j % IDLE_HISTORY];
+		added = now > prev ? now - prev : 0;
+		if (m->ref[j % IDLE_HISTORY] > added)
+			again += m->ref[j % IDLE_HISTORY] - added;
+		prev = now;
+	}
+	t->fresh += fresh;
+	t->stale += again >= fresh ? 0 : fresh - again;
+}
+
 static int
 idle_scan_referenced(struct idle *id, const struct mapping_list *list,
     const size_t *region_of, struct idle_tally *tl, struct error *err)
@@ -335,10 +372,12 @@ idle_scan_referenced(struct idle *id, const struct mapping_list *list,
 			memset(now, 0, sizeof *now);
 			now->start = m->start;
 			now->first_scan = id->scan;
+			now->first_rss = (float)rss;
 			continue;
 		}
 		*now = *old;
-		now->ref[now->nref++ % IDLE_HISTORY] = (float)ref;
+		now->ref[now->nref % IDLE_HISTORY] = (float)ref;
+		now->rss[now->nref++ % IDLE_HISTORY] = (float)rss;
 		if (now->nref > 2 * IDLE_HISTORY)
 			now->nref -= IDLE_HISTORY;	/* same ring slots */
 		t = &tl[region_of[i]];
@@ -349,11 +388,7 @@ idle_scan_referenced(struct idle *id, const struct mapping_list *list,
 		for (b = 0; b < 4; b++)
 			t->bins[b] += at_least[b] - at_least[b + 1];
 		t->bins[4] += at_least[4];
-		if (now->first_scan > 1) {
-			t->fresh += rss;
-			t->stale += idle_idle_for(now, rss, id->scan -
-			    now->first_scan);
-		}
+		idle_stale_referenced(now, rss, t);
 	}
 	/* Mappings come sorted by address, so the new list is too. */
 	{
