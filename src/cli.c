@@ -162,9 +162,10 @@ cli_usage(FILE *fp)
 	fprintf(fp, "\nRegions CSV columns (after timestamp,elapsed_s,pid,"
 	    "region,kind):\n");
 	fields_print(fp, region_fields, REGION_FIELD_COUNT, "text");
-	fprintf(fp, "  %-13s %s\n  %-13s %s\n", "source", "smaps, pagemap or "
-	    "pagemap+smaps (PSS from smaps)", "partial", "1 when the target "
-	    "exited during the sample");
+	fprintf(fp, "  %-13s %s\n  %-13s %s\n  %-13s %s\n", "source",
+	    "smaps, pagemap or pagemap+smaps (PSS from smaps)", "partial",
+	    "1 when the target exited during the sample", "idle_method",
+	    "page_idle, soft-dirty or referenced, with --idle");
 	fprintf(fp, "\nSee memtrend(1) for details.\n");
 }
 

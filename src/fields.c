@@ -120,16 +120,16 @@ const struct field region_fields[REGION_FIELD_COUNT] = {
 	[RF_IDLE_ERR_PCT] = { "idle_err_pct", "err%", FIELD_GAUGE, "memtrend",
 	    "95 % bound of idle_pct, in percentage points, when it comes from "
 	    "a page sample; 0 when every page was seen" },
-	[RF_IDLE_1_KB] = { "idle_1_kb", "idle1", FIELD_KIB, "idle scans",
+	[RF_IDLE_1_KB] = { "idle_age_1_kb", "idle1", FIELD_KIB, "idle scans",
 	    "resident pages idle for 1 scan" },
-	[RF_IDLE_2_4_KB] = { "idle_2_4_kb", "idle2-4", FIELD_KIB, "idle scans",
+	[RF_IDLE_2_4_KB] = { "idle_age_2_4_kb", "idle2-4", FIELD_KIB, "idle scans",
 	    "resident pages idle for 2 to 4 consecutive scans" },
-	[RF_IDLE_5_16_KB] = { "idle_5_16_kb", "idle5-16", FIELD_KIB,
+	[RF_IDLE_5_16_KB] = { "idle_age_5_16_kb", "idle5-16", FIELD_KIB,
 	    "idle scans", "resident pages idle for 5 to 16 consecutive scans" },
-	[RF_IDLE_17_64_KB] = { "idle_17_64_kb", "idle17-64", FIELD_KIB,
+	[RF_IDLE_17_64_KB] = { "idle_age_17_64_kb", "idle17-64", FIELD_KIB,
 	    "idle scans", "resident pages idle for 17 to 64 consecutive "
 	    "scans" },
-	[RF_IDLE_GT64_KB] = { "idle_gt64_kb", "idle>64", FIELD_KIB,
+	[RF_IDLE_GT64_KB] = { "idle_age_gt64_kb", "idle>64", FIELD_KIB,
 	    "idle scans", "resident pages idle for more than 64 consecutive "
 	    "scans" },
 	[RF_STALE_NEW_PCT] = { "stale_new_pct", "stale%", FIELD_GAUGE,

@@ -171,6 +171,7 @@ void
 regions_reset(struct region_set *set)
 {
 	set->n = 0;
+	set->idle_method = NULL;
 	if (set->slots != NULL)
 		memset(set->slots, 0, set->nslots * sizeof *set->slots);
 }

@@ -64,6 +64,7 @@ struct region_set {
 	struct region *v;
 	size_t n, cap;
 	enum region_source source;
+	const char *idle_method;	/* when the idle columns are filled */
 	size_t *slots;		/* hash of (kind, name) -> index + 1 */
 	size_t nslots;
 };

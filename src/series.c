@@ -24,11 +24,6 @@ const enum field_id series_fields[SERIES_NCOLS] = {
 	[SERIES_MAJFLT] = FIELD_MAJFLT,
 };
 
-const char *const series_age_columns[SERIES_NAGES] = {
-	"idle_1_kb", "idle_2_4_kb", "idle_5_16_kb", "idle_17_64_kb",
-	"idle_gt64_kb",
-};
-
 const char *const series_age_labels[SERIES_NAGES] = {
 	"1 scan", "2-4 scans", "5-16 scans", "17-64 scans", "over 64 scans",
 };
@@ -162,23 +157,23 @@ series_rate(const struct series *s, enum series_col c, size_t i)
 
 /* ---- regions ---------------------------------------------------------- */
 
+/* The columns read: four by name, then the region field table's. */
 enum {
 	RC_ELAPSED,
 	RC_TIMESTAMP,
 	RC_REGION,
 	RC_KIND,
-	RC_IDLE_PCT,
-	RC_IDLE_ERR,
-	RC_IDLE_SCAN,
 	RC_IDLE_METHOD,
-	RC_AGE,			/* SERIES_NAGES of them */
-	RC_FIELD = RC_AGE + SERIES_NAGES, /* REGION_FIELD_COUNT of them */
+	RC_FIELD,		/* REGION_FIELD_COUNT of them */
 	RC_COUNT = RC_FIELD + REGION_FIELD_COUNT
 };
+#define RC_IDLE_PCT	(RC_FIELD + RF_IDLE_PCT)
+#define RC_IDLE_ERR	(RC_FIELD + RF_IDLE_ERR_PCT)
+#define RC_IDLE_SCAN	(RC_FIELD + RF_IDLE_SCAN_S)
+#define RC_AGE		(RC_FIELD + RF_IDLE_1_KB)	/* SERIES_NAGES */
 
-static const char *const series_rc_names[RC_AGE] = {
-	"elapsed_s", "timestamp", "region", "kind", "idle_pct",
-	"idle_err_pct", "idle_scan_s", "idle_method",
+static const char *const series_rc_names[RC_FIELD] = {
+	"elapsed_s", "timestamp", "region", "kind", "idle_method",
 };
 
 struct series_reader {
@@ -200,8 +195,7 @@ series_header(struct series_reader *sr, char **cells, size_t n)
 	int c;
 
 	for (c = 0; c < RC_COUNT; c++) {
-		const char *name = c < RC_AGE ? series_rc_names[c] :
-		    c < RC_FIELD ? series_age_columns[c - RC_AGE] :
+		const char *name = c < RC_FIELD ? series_rc_names[c] :
 		    region_fields[c - RC_FIELD].name;
 
 		sr->col[c] = -1;
@@ -394,17 +388,17 @@ series_idle(struct series_reader *sr, unsigned long line, char **cells,
 	bool any = false;
 	int a, rc;
 
-	rc = series_cell(sr, line, cells, RC_IDLE_PCT, "idle_pct",
-	    &r->idle_pct[k]);
+	rc = series_cell(sr, line, cells, RC_IDLE_PCT,
+	    region_fields[RF_IDLE_PCT].name, &r->idle_pct[k]);
 	if (rc == 0)
-		rc = series_cell(sr, line, cells, RC_IDLE_ERR, "idle_err_pct",
-		    &r->idle_err_pct[k]);
+		rc = series_cell(sr, line, cells, RC_IDLE_ERR,
+		    region_fields[RF_IDLE_ERR_PCT].name, &r->idle_err_pct[k]);
 	if (rc == 0)
-		rc = series_cell(sr, line, cells, RC_IDLE_SCAN, "idle_scan_s",
-		    &scan);
+		rc = series_cell(sr, line, cells, RC_IDLE_SCAN,
+		    region_fields[RF_IDLE_SCAN_S].name, &scan);
 	for (a = 0; rc == 0 && a < SERIES_NAGES; a++) {
 		rc = series_cell(sr, line, cells, RC_AGE + a,
-		    series_age_columns[a], &age[a]);
+		    region_fields[RF_IDLE_1_KB + a].name, &age[a]);
 		any |= !isnan(age[a]);
 	}
 	if (rc < 0)

@@ -70,7 +70,6 @@ enum series_age {
 	SERIES_NAGES
 };
 
-extern const char *const series_age_columns[SERIES_NAGES];
 extern const char *const series_age_labels[SERIES_NAGES];
 
 struct series_region {

@@ -85,7 +85,8 @@ Test(csv, region_rows_long_format)
 
 	csv_format_header(&b, CSV_REGIONS);
 	cr_assert_eq(strncmp(b.text, head, strlen(head)), 0, "%s", b.text);
-	cr_assert(strstr(b.text, ",source,partial\n") != NULL, "%s", b.text);
+	cr_assert(strstr(b.text, ",source,partial,idle_method\n") != NULL,
+	    "%s", b.text);
 	b.len = 0;
 	csv_sample(&s, 7);
 	r = regions_append(&set, "[heap]", REGION_HEAP);
@@ -99,7 +100,7 @@ Test(csv, region_rows_long_format)
 	    "%s", b.text);
 	cr_assert(strstr(b.text, ",4242,\"/srv/a,b.so\",code,0,0,0,8,") !=
 	    NULL, "%s", b.text);
-	cr_assert(strstr(b.text, ",smaps,0\n") != NULL, "%s", b.text);
+	cr_assert(strstr(b.text, ",smaps,0,\n") != NULL, "%s", b.text);
 	free(b.text);
 	regions_free(&set);
 }

@@ -298,7 +298,7 @@ Test(regions_live, unprivileged_pages_fall_back)
 	    "unprivileged run did not say it falls back");
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_gt(t.nrows, 3);
-	cr_assert_str_eq(t.rows[0][t.ncols - 2], "pagemap+smaps");
+	cr_assert_str_eq(t.rows[0][t.ncols - 3], "pagemap+smaps");
 	cr_assert(!isnan(region_kb(&t, "[stack]", "stack", "pss_kb")));
 	cr_assert(!isnan(region_kb(&t, "[stack]", "stack", "uss_kb")));
 	cr_assert(isnan(region_kb(&t, "[stack]", "stack", "thp_kb")),

@@ -95,7 +95,7 @@ csv_format_header(struct csv_buf *b, enum csv_kind kind)
 		csv_buf_add(b, ",region,kind");
 		for (i = 0; i < REGION_FIELD_COUNT; i++)
 			csv_buf_add(b, ",%s", region_fields[i].name);
-		csv_buf_add(b, ",source,partial");
+		csv_buf_add(b, ",source,partial,idle_method");
 	}
 	csv_buf_add(b, "\n");
 }
@@ -143,8 +143,10 @@ csv_format_regions(struct csv_buf *b, const struct sample *s)
 		csv_buf_add(b, ",%s", region_kind_names[r->kind]);
 		for (f = 0; f < REGION_FIELD_COUNT; f++)
 			csv_buf_value(b, &region_fields[f], r->v[f]);
-		csv_buf_add(b, ",%s,%d\n",
-		    region_source_names[s->regions->source], s->partial);
+		csv_buf_add(b, ",%s,%d,%s\n",
+		    region_source_names[s->regions->source], s->partial,
+		    s->regions->idle_method != NULL ?
+		    s->regions->idle_method : "");
 	}
 }
 

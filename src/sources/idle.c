@@ -710,9 +710,11 @@ idle_scan(struct idle *id, const struct mapping_list *list,
 			idle_rehash(id, 512, false);
 		rc = idle_scan_pages(id, list, region_of, set, tl, err);
 	}
-	if (rc == 0 && id->scan > 1)
+	if (rc == 0 && id->scan > 1) {
 		idle_write_regions(id, set, tl, scan_s,
 		    id->method != IDLE_REFERENCED);
+		set->idle_method = idle_method_names[id->method];
+	}
 	free(tl);
 	return rc;
 }
