@@ -139,6 +139,14 @@ const struct field region_fields[REGION_FIELD_COUNT] = {
 	[RF_IDLE_SCAN_S] = { "idle_scan_s", "scan_s", FIELD_GAUGE, "clock",
 	    "seconds since the previous idle scan: what one scan of age "
 	    "means" },
+	[RF_HINT_REFERENCED_PCT] = { "hint_referenced_pct", "kref%",
+	    FIELD_GAUGE, "kpageflags KPF_REFERENCED of the idle sample",
+	    "percent of the followed pages the kernel itself marks referenced "
+	    "(its LRU flag; a passive hint, with --idle as root)" },
+	[RF_HINT_ACTIVE_PCT] = { "hint_active_pct", "kact%", FIELD_GAUGE,
+	    "kpageflags KPF_ACTIVE of the idle sample",
+	    "percent of the followed pages on the kernel's active LRU list "
+	    "(a passive hint, with --idle as root)" },
 	[RF_FAULTS_PER_S] = { "faults_per_s", "flt/s", FIELD_GAUGE,
 	    "perf page-fault samples (PERF_SAMPLE_ADDR)",
 	    "page faults per second at addresses in the region" },

@@ -81,6 +81,8 @@ enum region_field {
 	RF_IDLE_GT64_KB,
 	RF_STALE_NEW_PCT,
 	RF_IDLE_SCAN_S,
+	RF_HINT_REFERENCED_PCT,
+	RF_HINT_ACTIVE_PCT,
 	/* Page-fault addresses (--fault-addresses); NAN when not measured. */
 	RF_FAULTS_PER_S,
 	REGION_FIELD_COUNT

@@ -63,9 +63,10 @@ id_get(const char *path, uint64_t index)
 static void
 id_mkdirs(void)
 {
-	const char *dirs[] = { "/proc", "/proc/4242", "/sys", "/sys/kernel",
-	    "/sys/kernel/mm", "/sys/kernel/mm/page_idle" };
+	const char *dirs[] = { "/proc", "/proc/4242", "/proc/self", "/sys",
+	    "/sys/kernel", "/sys/kernel/mm", "/sys/kernel/mm/page_idle" };
 	char full[512];
+	FILE *fp;
 	size_t i;
 
 	snprintf(id_root, sizeof id_root, "%s", tu_tmpdir());
@@ -78,6 +79,16 @@ id_mkdirs(void)
 	cr_assert(id_proc >= 0);
 	id_put("/proc/4242/clear_refs", 0, 0);
 	id_put("/sys/kernel/mm/page_idle/bitmap", 1024, 0);
+	/* Root, so the kernel's page flags of the sample are read too. */
+	id_file("/proc/self/status", full, sizeof full);
+	fp = fopen(full, "w");
+	cr_assert(fp != NULL);
+	fputs("Name:\tmemtrend\nCapEff:\t000001ffffffffff\n", fp);
+	fclose(fp);
+	for (i = 0; i < 128; i++)	/* PG_referenced on the first 32 */
+		id_put("/proc/kpageflags", PFN0 + i, (i < 32 ?
+		    1ULL << KPF_REFERENCED : 0) | (i < 64 ? 1ULL << KPF_ACTIVE :
+		    0));
 }
 
 /* n present pages at BASE_VPN; soft marks them soft-dirty. */
@@ -165,6 +176,9 @@ Test(idle, page_idle_bitmap_round_trip)
 	cr_assert_float_eq(V(&c, RF_IDLE_1_KB), 96 * 4, 1e-9);
 	cr_assert_float_eq(V(&c, RF_IDLE_SCAN_S), 10, 1e-9);
 	cr_assert_eq(id_get(bm, 64), UINT64_MAX, "re-armed");
+	/* The kernel's own flags, read for the same sample. */
+	cr_assert_float_eq(V(&c, RF_HINT_REFERENCED_PCT), 25, 1e-9);
+	cr_assert_float_eq(V(&c, RF_HINT_ACTIVE_PCT), 50, 1e-9);
 	/* Nothing accessed for two more scans, then page 0 is. */
 	id_scan(&c, 20);
 	id_scan(&c, 30);

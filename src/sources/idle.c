@@ -69,6 +69,7 @@ struct idle {
 	enum idle_method method;
 	struct idle_opts o;
 	int pagemap_fd, bitmap_fd, clear_fd;
+	int kflags_fd;		/* kpageflags for the hints, or -1 */
 	char why[300];
 	uint32_t scan;		/* scans done */
 	double last_s;
@@ -128,7 +129,7 @@ idle_open(struct idle **out, int proc_fd, const struct idle_opts *o,
 
 	id->o = *o;
 	id->seed = o->seed ^ 0x6a09e667f3bcc909ULL;
-	id->pagemap_fd = id->bitmap_fd = id->clear_fd = -1;
+	id->pagemap_fd = id->bitmap_fd = id->clear_fd = id->kflags_fd = -1;
 	if (id->o.sample == 0)
 		id->o.sample = 256;
 	if (o->force != IDLE_NONE) {
@@ -142,7 +143,12 @@ idle_open(struct idle **out, int proc_fd, const struct idle_opts *o,
 	if (id->method != IDLE_PAGE_IDLE)
 		id->clear_fd = openat(proc_fd, "clear_refs",
 		    O_WRONLY | O_CLOEXEC);
-	if (id->method != IDLE_REFERENCED)
+	/* The kernel's own referenced/active flags of the followed pages:
+	 * a passive hint, whenever kpageflags and PFNs can be read. */
+	if (probe_has_capability(o->root, PROBE_CAP_SYS_ADMIN))
+		id->kflags_fd = root_open(o->root, "/proc/kpageflags",
+		    O_RDONLY);
+	if (id->method != IDLE_REFERENCED || id->kflags_fd >= 0)
 		id->pagemap_fd = openat(proc_fd, "pagemap", O_RDONLY | O_CLOEXEC);
 	if (id->method == IDLE_PAGE_IDLE)
 		id->bitmap_fd = root_open(o->root,
@@ -658,9 +664,67 @@ idle_tally_pages(struct idle *id, struct idle_page **present, size_t n,
 	}
 }
 
+/* A followed page's PFN with its region, for kpageflags. */
+struct idle_hint {
+	uint64_t pfn;		/* first: pagemap_read_by_pfn sorts by it */
+	uint32_t region;
+	double w;
+};
+
+struct idle_hint_tally {
+	double w, referenced, active;
+};
+
+static void
+idle_hint_add(void *item, uint64_t flags, void *ctx)
+{
+	struct idle_hint *h = item;
+	struct idle_hint_tally *t = &((struct idle_hint_tally *)ctx)[h->region];
+
+	t->w += h->w;
+	t->referenced += (flags >> KPF_REFERENCED) & 1 ? h->w : 0;
+	t->active += (flags >> KPF_ACTIVE) & 1 ? h->w : 0;
+}
+
+/* The kernel's referenced/active flags of the followed pages, per region:
+ * recorded whatever the method, as they cost the target nothing. */
+static void
+idle_hints(struct idle *id, const struct idle_obs *obs, size_t nobs,
+    struct region_set *set)
+{
+	struct idle_hint_tally *tl;
+	struct idle_hint *h;
+	size_t i, n = 0;
+
+	if (id->kflags_fd < 0 || nobs == 0)
+		return;
+	h = xcalloc(nobs, sizeof *h);
+	for (i = 0; i < nobs; i++) {
+		if ((obs[i].entry & PM_PFN_MASK) == 0)
+			continue;
+		h[n].pfn = obs[i].entry & PM_PFN_MASK;
+		h[n].region = obs[i].region;
+		h[n++].w = (double)(1ULL << obs[i].weight_log2);
+	}
+	tl = xcalloc(set->n + 1, sizeof *tl);
+	if (pagemap_read_by_pfn(id->kflags_fd, h, n, sizeof *h, idle_hint_add,
+	    tl) == 0) {
+		for (i = 0; i < set->n; i++) {
+			if (tl[i].w <= 0)
+				continue;
+			set->v[i].v[RF_HINT_REFERENCED_PCT] = 100 *
+			    tl[i].referenced / tl[i].w;
+			set->v[i].v[RF_HINT_ACTIVE_PCT] = 100 * tl[i].active /
+			    tl[i].w;
+		}
+	}
+	free(tl);
+	free(h);
+}
+
 static int
 idle_scan_pages(struct idle *id, const struct mapping_list *list,
-    const size_t *region_of, const struct region_set *set,
+    const size_t *region_of, struct region_set *set,
     struct idle_tally *tl, struct error *err)
 {
 	struct idle_page **present;
@@ -675,6 +739,7 @@ idle_scan_pages(struct idle *id, const struct mapping_list *list,
 	}
 	present = xcalloc(nobs + 1, sizeof *present);
 	idle_match(id, obs, nobs, present);
+	idle_hints(id, obs, nobs, set);
 	free(obs);
 	if (id->method == IDLE_PAGE_IDLE) {
 		rc = idle_bitmap(id, present, nobs, err);
@@ -705,6 +770,15 @@ idle_scan(struct idle *id, const struct mapping_list *list,
 	tl = xcalloc(set->n + 1, sizeof *tl);
 	if (id->method == IDLE_REFERENCED) {
 		rc = idle_scan_referenced(id, list, region_of, tl, err);
+		if (rc == 0 && id->kflags_fd >= 0) {
+			struct idle_obs *obs;
+			size_t nobs;
+
+			if (idle_observe(id, list, region_of, set, &obs, &nobs,
+			    err) == 0)
+				idle_hints(id, obs, nobs, set);
+			free(obs);
+		}
 	} else {
 		if (id->pages == NULL)
 			idle_rehash(id, 512, false);
@@ -730,6 +804,8 @@ idle_close(struct idle *id)
 		close(id->bitmap_fd);
 	if (id->clear_fd >= 0)
 		close(id->clear_fd);
+	if (id->kflags_fd >= 0)
+		close(id->kflags_fd);
 	free(id->pages);
 	free(id->entries);
 	free(id->maps);

@@ -38,7 +38,7 @@
 #define PM_SCAN_MIN	512	/* pages: smaller mappings are just read */
 
 struct pm_ref {
-	uint64_t pfn;
+	uint64_t pfn;		/* first: pagemap_read_by_pfn sorts by it */
 	uint32_t mapping;
 };
 
@@ -58,7 +58,6 @@ struct pagemap {
 	struct pm_ref *sample;
 	size_t nsample, sample_cap;
 	uint64_t sample_seen;
-	uint64_t *kbuf;
 	struct pm_density *dens, *next_dens;
 	size_t ndens, nnext;
 	uint64_t rng;
@@ -84,7 +83,6 @@ pagemap_open(struct pagemap **out, int proc_fd, const char *root,
 	pm->flags_fd = root_open(root, "/proc/kpageflags", O_RDONLY);
 	pm->buf = xcalloc(PM_CHUNK, sizeof *pm->buf);
 	pm->queue = xcalloc(PM_QUEUE, sizeof *pm->queue);
-	pm->kbuf = xcalloc(PM_KBUF, sizeof *pm->kbuf);
 	pm->rng = 0x9e3779b97f4a7c15ULL;
 
 	memset(&arg, 0, sizeof arg);
@@ -132,56 +130,56 @@ pm_random(struct pagemap *pm)
 }
 
 static int
-pm_ref_cmp(const void *a_, const void *b_)
+pm_pfn_cmp(const void *a_, const void *b_)
 {
-	const struct pm_ref *a = a_, *b = b_;
+	uint64_t a = *(const uint64_t *)a_, b = *(const uint64_t *)b_;
 
-	return a->pfn < b->pfn ? -1 : a->pfn > b->pfn;
+	return a < b ? -1 : a > b;
 }
 
-/*
- * Reads the 64-bit entry of every PFN in refs (sorted) from a
- * PFN-indexed file, one pread per run of nearby PFNs, and hands each
- * reference its entry.
- */
-typedef void (*pm_ref_fn)(struct page_stats *st, uint64_t entry);
-
-static int
-pm_read_refs(struct pagemap *pm, int fd, struct pm_ref *refs, size_t n,
-    struct page_stats *stats, pm_ref_fn fn)
+int
+pagemap_read_by_pfn(int fd, void *items, size_t n, size_t size,
+    void (*fn)(void *item, uint64_t value, void *ctx), void *ctx)
 {
+	uint64_t buf[PM_KBUF], first, last;
+	char *base = items;
 	size_t i = 0, j;
-	uint64_t first, last;
 	ssize_t got;
 
-	qsort(refs, n, sizeof *refs, pm_ref_cmp);
+#define PM_PFN(k) (*(const uint64_t *)(base + (k) * size))
+	qsort(items, n, size, pm_pfn_cmp);
 	while (i < n) {
-		first = last = refs[i].pfn;
-		for (j = i + 1; j < n && refs[j].pfn - last <= PM_RUN_GAP &&
-		    refs[j].pfn - first < PM_KBUF; j++)
-			last = refs[j].pfn;
-		got = pread(fd, pm->kbuf, (last - first + 1) * 8,
-		    (off_t)(first * 8));
+		first = last = PM_PFN(i);
+		for (j = i + 1; j < n && PM_PFN(j) - last <= PM_RUN_GAP &&
+		    PM_PFN(j) - first < PM_KBUF; j++)
+			last = PM_PFN(j);
+		got = pread(fd, buf, (last - first + 1) * 8, (off_t)(first * 8));
 		if (got < 0)
 			return -errno;
 		if ((size_t)got < (last - first + 1) * 8)
 			return -EIO;
 		for (; i < j; i++)
-			fn(&stats[refs[i].mapping],
-			    pm->kbuf[refs[i].pfn - first]);
+			fn(base + i * size, buf[PM_PFN(i) - first], ctx);
 	}
+#undef PM_PFN
 	return 0;
 }
 
 static void
-pm_add_count(struct page_stats *st, uint64_t count)
+pm_add_count(void *ref, uint64_t count, void *stats)
 {
+	struct page_stats *st = &((struct page_stats *)stats)[
+	    ((struct pm_ref *)ref)->mapping];
+
 	st->pss += count > 1 ? 1.0 / (double)count : 1.0;
 }
 
 static void
-pm_add_flags(struct page_stats *st, uint64_t flags)
+pm_add_flags(void *ref, uint64_t flags, void *stats)
 {
+	struct page_stats *st = &((struct page_stats *)stats)[
+	    ((struct pm_ref *)ref)->mapping];
+
 	st->sampled++;
 	st->thp += (flags >> KPF_THP) & 1;
 	st->ksm += (flags >> KPF_KSM) & 1;
@@ -196,8 +194,8 @@ pm_flush_counts(struct pagemap *pm, struct page_stats *stats)
 	int rc = 0;
 
 	if (pm->nqueue > 0)
-		rc = pm_read_refs(pm, pm->count_fd, pm->queue, pm->nqueue,
-		    stats, pm_add_count);
+		rc = pagemap_read_by_pfn(pm->count_fd, pm->queue, pm->nqueue,
+		    sizeof *pm->queue, pm_add_count, stats);
 	pm->nqueue = 0;
 	return rc;
 }
@@ -400,8 +398,8 @@ pagemap_walk(struct pagemap *pm, const struct mapping_list *list,
 	if (rc == 0)
 		rc = pm_flush_counts(pm, stats);
 	if (rc == 0 && pm->nsample > 0)
-		rc = pm_read_refs(pm, pm->flags_fd, pm->sample, pm->nsample,
-		    stats, pm_add_flags);
+		rc = pagemap_read_by_pfn(pm->flags_fd, pm->sample, pm->nsample,
+		    sizeof *pm->sample, pm_add_flags, stats);
 
 	/* Mappings come sorted by address, so the densities are too. */
 	{
@@ -565,7 +563,6 @@ pagemap_close(struct pagemap *pm)
 	free(pm->buf);
 	free(pm->queue);
 	free(pm->sample);
-	free(pm->kbuf);
 	free(pm->dens);
 	free(pm->next_dens);
 	free(pm);

@@ -81,6 +81,15 @@ void pagemap_add_regions(const struct pagemap *pm, struct region_set *set,
     const struct mapping_list *list, const size_t *region_of,
     const struct page_stats *stats);
 
+/*
+ * Reads the 64-bit entry of each item's PFN from a PFN-indexed file
+ * (kpagecount, kpageflags): items of size bytes each begin with their
+ * uint64_t PFN; they are sorted by it and read in one pread per run of
+ * nearby PFNs, and fn gets each item with its entry.  0 or -errno.
+ */
+int pagemap_read_by_pfn(int fd, void *items, size_t n, size_t size,
+    void (*fn)(void *item, uint64_t value, void *ctx), void *ctx);
+
 /* The PFNs of the zero page and the huge zero page as this process sees
  * them (needs CAP_SYS_ADMIN; 0 when unknown). */
 void pagemap_find_zero_pfns(uint64_t *zero_pfn, uint64_t *huge_zero_pfn);
