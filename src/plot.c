@@ -901,13 +901,9 @@ plot_run(const struct plot_opts *o, struct error *err)
 		return rc;
 	if (chart == PLOT_AUTO)
 		chart = o->regions_csv != NULL ? PLOT_REGIONS : PLOT_GROWTH;
-	if ((rc = series_load(&s, o->csv, o->metric, err)) < 0)
+	if ((rc = series_load_both(&s, &rs, o->csv, o->regions_csv, o->metric,
+	    err)) < 0)
 		return rc;
-	if (o->regions_csv != NULL &&
-	    (rc = series_load_regions(&rs, o->regions_csv, err)) < 0) {
-		series_free(&s);
-		return rc;
-	}
 	rc = plot_can_draw(chart, &s, o->regions_csv != NULL ? &rs : NULL,
 	    err);
 	if (rc == 0)

@@ -475,13 +475,9 @@ report_run(const struct plot_opts *o, struct error *err)
 	if ((rc = report_check_name(o->out, err)) < 0 ||
 	    (rc = csv_sink_check(o->out, o->force, err)) < 0)
 		return rc;
-	if ((rc = series_load(&s, o->csv, o->metric, err)) < 0)
+	if ((rc = series_load_both(&s, &rs, o->csv, o->regions_csv, o->metric,
+	    err)) < 0)
 		return rc;
-	if (o->regions_csv != NULL &&
-	    (rc = series_load_regions(&rs, o->regions_csv, err)) < 0) {
-		series_free(&s);
-		return rc;
-	}
 	memset(&r, 0, sizeof r);
 	r.s = &s;
 	r.rs = o->regions_csv != NULL ? &rs : NULL;

@@ -533,3 +533,20 @@ series_regions_top(const struct series_regions *rs, size_t *out, size_t n)
 	free(top);
 	return m;
 }
+
+int
+series_load_both(struct series *s, struct series_regions *rs,
+    const char *path, const char *regions_path, int metric,
+    struct error *err)
+{
+	int rc;
+
+	if ((rc = series_load(s, path, metric, err)) < 0)
+		return rc;
+	if (regions_path != NULL &&
+	    (rc = series_load_regions(rs, regions_path, err)) < 0) {
+		series_free(s);
+		return rc;
+	}
+	return 0;
+}

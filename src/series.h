@@ -104,6 +104,12 @@ struct series_regions {
 
 int series_load_regions(struct series_regions *rs, const char *path,
     struct error *err);
+
+/* Both at once, as plot and report take them: the samples CSV, and the
+ * regions CSV when regions_path is not NULL.  Nothing to free on error. */
+int series_load_both(struct series *s, struct series_regions *rs,
+    const char *path, const char *regions_path, int metric,
+    struct error *err);
 void series_regions_free(struct series_regions *rs);
 
 /* Up to n regions (indices into r), largest growth first, as the live
