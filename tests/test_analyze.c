@@ -258,3 +258,38 @@ Test(analyze, usage_errors)
 	cr_assert(strstr(r.err, "cannot open /nonexistent.csv") != NULL, "%s",
 	    r.err);
 }
+
+/* A real 15 s capture of the bundled demo (memtrend --every 100ms --
+ * ./memtrend-demo): one sample before its working set, then a climb so
+ * steady that the thirds' slopes differ only in the fourth digit, which
+ * once read as "levelling off" and withdrew the flag.  Every prefix
+ * past the first flag stays flagged. */
+Test(analyze, steady_demo_capture_stays_flagged)
+{
+	char path[512], line[1024], *cut;
+	FILE *in, *out;
+	int rows = 0, flagged = 0;
+	struct run r;
+
+	snprintf(path, sizeof path, "%s/analyze/demo-15s.csv", tu_fixtures());
+	in = fopen(path, "r");
+	cr_assert(in != NULL, "%s", path);
+	cut = write_file("prefix.csv", "");
+	while (fgets(line, sizeof line, in) != NULL) {
+		out = fopen(cut, "a");
+		cr_assert(out != NULL);
+		fputs(line, out);
+		fclose(out);
+		if (rows++ < 40 || rows % 10 != 0)
+			continue;
+		tu_run(&r, (char *[]){ mt, "analyze", cut, NULL }, 30);
+		if (r.status == 1)
+			flagged++;
+		else
+			cr_assert_eq(flagged, 0, "withdrawn after %d rows: %s",
+			    rows, r.out);
+	}
+	fclose(in);
+	cr_assert_gt(flagged, 5, "flagged in %d prefixes: %s", flagged, r.out);
+	cr_assert_eq(r.status, 1, "%s", r.out);
+}

@@ -37,6 +37,7 @@
 #define TREND_KEEP 0.5			/* last third vs the whole window */
 #define TREND_STEADY 0.5		/* last third vs the first third */
 #define TREND_DECEL 1.5			/* slowing down by this many std errors */
+#define TREND_DECEL_REL 0.2		/* ... and by this part of the first */
 #define TREND_RECENT 4			/* finer scales judged as recent parts */
 #define TREND_SEG_MIN 6			/* points for a segment to show a trend */
 #define TREND_SEG_ALPHA 0.01
@@ -626,11 +627,14 @@ trend_is_saturating(struct trend *t, const double *x, const double *y,
 	if (last.slope < TREND_STEADY * first.slope)
 		return true;
 	/* Decelerating beyond the noise: the thirds' slopes differ by more
-	 * than TREND_DECEL standard errors (from their 95 % intervals). */
+	 * than TREND_DECEL standard errors (from their 95 % intervals), and
+	 * by a material part of the first: on a nearly noise-free climb the
+	 * errors shrink to nothing and a sampling jitter of a fraction of a
+	 * per cent would otherwise read as levelling off. */
 	se_first = (first.hi - first.lo) / (2 * TREND_Z95);
 	se_last = (last.hi - last.lo) / (2 * TREND_Z95);
-	return first.slope - last.slope > TREND_DECEL *
-	    sqrt(se_first * se_first + se_last * se_last);
+	return first.slope - last.slope > fmax(TREND_DECEL_REL * first.slope,
+	    TREND_DECEL * sqrt(se_first * se_first + se_last * se_last));
 }
 
 /* The most a daily cycle of +-TREND_CYCLE_AMP of level could rise over
