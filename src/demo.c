@@ -1,7 +1,7 @@
 /*
  * memtrend-demo: a small program with a known memory behaviour, for trying
  * memtrend and for its tests.  By default it leaks 256 KiB a second on top
- * of a steady 8 MiB working set and short-lived allocation bursts.
+ * of a steady 2 MiB working set and short-lived allocation bursts.
  */
 #include "config.h"
 
@@ -36,7 +36,7 @@ demo_usage(FILE *fp)
 "A demo target for memtrend with a known memory behaviour.\n"
 "  --leak RATE     bytes leaked per second (default 256K; e.g. 1M)\n"
 "  --flat          leak nothing: a steady working set only\n"
-"  --base SIZE     steady working set kept in use (default 8M)\n"
+"  --base SIZE     steady working set kept in use (default 2M)\n"
 "  --for DURATION  exit after DURATION (default: run until killed)\n");
 }
 
@@ -78,7 +78,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t leak = 256 * 1024, base = 8 << 20, stop_ns = 0, tick = 0;
+	uint64_t leak = 256 * 1024, base = 2 << 20, stop_ns = 0, tick = 0;
 	struct timespec start, due;
 	struct error err;
 	char *burst;

@@ -259,8 +259,9 @@ Test(analyze, usage_errors)
 	    r.err);
 }
 
-/* A real 15 s capture of the bundled demo (memtrend --every 100ms --
- * ./memtrend-demo): one sample before its working set, then a climb so
+/* A real 25 s capture of the bundled demo (memtrend --every 100ms
+ * --duration 25s -- ./memtrend-demo): one sample before its working
+ * set, then a climb so
  * steady that the thirds' slopes differ only in the fourth digit, which
  * once read as "levelling off" and withdrew the flag.  Every prefix
  * past the first flag stays flagged. */
@@ -271,7 +272,7 @@ Test(analyze, steady_demo_capture_stays_flagged)
 	int rows = 0, flagged = 0;
 	struct run r;
 
-	snprintf(path, sizeof path, "%s/analyze/demo-15s.csv", tu_fixtures());
+	snprintf(path, sizeof path, "%s/analyze/demo-25s.csv", tu_fixtures());
 	in = fopen(path, "r");
 	cr_assert(in != NULL, "%s", path);
 	cut = write_file("prefix.csv", "");

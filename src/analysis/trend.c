@@ -39,9 +39,12 @@
 #define TREND_DECEL 1.5			/* slowing down by this many std errors */
 #define TREND_DECEL_REL 0.2		/* ... and by this part of the first */
 #define TREND_RECENT 4			/* finer scales judged as recent parts */
+#define TREND_TAIL 1.5			/* rose this much faster before: a tail */
 #define TREND_SEG_MIN 6			/* points for a segment to show a trend */
 #define TREND_SEG_ALPHA 0.01
 #define TREND_STEP_RSS 0.8		/* step model this much better: a step */
+#define TREND_MIN_SPAN_S 1800.0		/* rising this long before a leak, */
+#define TREND_SHORT_RISE 1.0		/* unless the floor rose this much */
 #define TREND_DAY_S 86400.0
 #define TREND_CYCLE_AMP 0.10		/* daily swing assumed possible: +-10 % */
 #define TREND_PERSIST 3			/* passing evaluations to raise the flag */
@@ -76,6 +79,7 @@ struct trend {
 	bool flag;
 	/* Work space for one evaluation. */
 	double x[TREND_RING], y[TREND_RING], raw[TREND_RING];
+	double before_x[TREND_RING], before_y[TREND_RING];
 	double tmp[3 * TREND_RING];
 	double pairs[TREND_PAIRS];
 };
@@ -607,15 +611,80 @@ trend_is_step(struct trend *t, const double *x, const double *y, size_t n,
 	return true;
 }
 
+/* Levelling off by the whole window's curvature: a least-squares
+ * parabola y = a + b u + c u^2 (u the time scaled to [-1, 1]) whose c is
+ * negative at 95 % (its error from the residuals, widened for their
+ * lag-1 autocorrelation) and whose slope at the last third's middle is
+ * under TREND_STEADY of that at the first third's.  All the points
+ * count, so this sees a warm-up's bend long before the thirds' own
+ * slopes, each from a third of the points, can. */
+static bool
+trend_is_concave(struct trend *t, const double *x, const double *y,
+    size_t n)
+{
+	double h = (x[n - 1] - x[0]) / 2, mid = x[0] + h, u, p[3];
+	double a[3][4], m[5] = { 0 }, rss = 0, f, det, b, c, var_c;
+	double *res = t->tmp + 2 * TREND_RING;	/* ar1 uses the first two */
+	size_t i;
+	int r, k;
+
+	if (n < 3 * TREND_SEG_MIN || h <= 0)
+		return false;
+	memset(a, 0, sizeof a);
+	for (i = 0; i < n; i++) {
+		u = (x[i] - mid) / h;
+		for (k = 0, f = 1; k < 5; k++, f *= u)
+			m[k] += f;
+		a[0][3] += y[i];
+		a[1][3] += u * y[i];
+		a[2][3] += u * u * y[i];
+	}
+	for (r = 0; r < 3; r++)
+		for (k = 0; k < 3; k++)
+			a[r][k] = m[r + k];
+	/* Cramer's rule for b and c; (X'X)^-1 at [2][2] for c's variance. */
+	det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+	    a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+	    a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+	if (fabs(det) < 1e-12)
+		return false;
+	p[0] = (a[0][3] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+	    a[0][1] * (a[1][3] * a[2][2] - a[1][2] * a[2][3]) +
+	    a[0][2] * (a[1][3] * a[2][1] - a[1][1] * a[2][3])) / det;
+	b = (a[0][0] * (a[1][3] * a[2][2] - a[1][2] * a[2][3]) -
+	    a[0][3] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+	    a[0][2] * (a[1][0] * a[2][3] - a[1][3] * a[2][0])) / det;
+	c = (a[0][0] * (a[1][1] * a[2][3] - a[1][3] * a[2][1]) -
+	    a[0][1] * (a[1][0] * a[2][3] - a[1][3] * a[2][0]) +
+	    a[0][3] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])) / det;
+	if (!(c < 0) || b + 4 * c / 3 >= TREND_STEADY * (b - 4 * c / 3))
+		return false;
+	for (i = 0; i < n; i++) {
+		u = (x[i] - mid) / h;
+		res[i] = y[i] - (p[0] + b * u + c * u * u);
+		rss += res[i] * res[i];
+	}
+	var_c = rss / (double)(n - 3) *
+	    (a[0][0] * a[1][1] - a[0][1] * a[1][0]) / det *
+	    trend_ar1_factor(x, res, n, 0, t->tmp);
+	return c + TREND_Z95 * sqrt(var_c) < 0;
+}
+
 /* Still rising, not levelling off: the last third keeps up with the
- * whole window and with the first third. */
+ * whole window, and has not slowed down from the first third beyond
+ * the noise: by half at one standard error of the difference, or by a
+ * material part (TREND_DECEL_REL) at TREND_DECEL of them.  Noise alone
+ * must not read as levelling off: on a nearly noise-free climb the
+ * errors shrink to nothing and a slope differing in the fourth digit
+ * would, and on a noisy one the thirds' point slopes often differ by
+ * half. */
 static bool
 trend_is_saturating(struct trend *t, const double *x, const double *y,
     size_t n, double slope)
 {
 	size_t third = n / 3;
 	struct trend_fit first, last;
-	double se_first, se_last;
+	double se, drop;
 
 	if (third < TREND_SEG_MIN)
 		return false;
@@ -624,17 +693,12 @@ trend_is_saturating(struct trend *t, const double *x, const double *y,
 
 	if (last.hi < TREND_KEEP * slope)
 		return true;
-	if (last.slope < TREND_STEADY * first.slope)
+	/* Standard errors from the 95 % intervals. */
+	se = hypot(first.hi - first.lo, last.hi - last.lo) / (2 * TREND_Z95);
+	drop = first.slope - last.slope;
+	if (trend_is_concave(t, x, y, n))
 		return true;
-	/* Decelerating beyond the noise: the thirds' slopes differ by more
-	 * than TREND_DECEL standard errors (from their 95 % intervals), and
-	 * by a material part of the first: on a nearly noise-free climb the
-	 * errors shrink to nothing and a sampling jitter of a fraction of a
-	 * per cent would otherwise read as levelling off. */
-	se_first = (first.hi - first.lo) / (2 * TREND_Z95);
-	se_last = (last.hi - last.lo) / (2 * TREND_Z95);
-	return first.slope - last.slope > fmax(TREND_DECEL_REL * first.slope,
-	    TREND_DECEL * sqrt(se_first * se_first + se_last * se_last));
+	return drop > fmax(TREND_DECEL_REL * first.slope, TREND_DECEL * se);
 }
 
 /* The most a daily cycle of +-TREND_CYCLE_AMP of level could rise over
@@ -709,6 +773,13 @@ trend_judge(struct trend *t, const double *x, double *y, size_t n)
 	min_rate = fmax(TREND_MIN_KB_H, TREND_MIN_REL_H * fabs(ev->level_kb));
 	if (ev->slope_lo < min_rate || f.lo * span < TREND_MIN_RISE_KB)
 		return TREND_WHY_SLOW;
+	/* A warm-up or the first tooth of a sawtooth rises like a leak for
+	 * a while; a leak that doubles the floor needs no more watching. */
+	if (span < TREND_MIN_SPAN_S && f.lo * span < TREND_SHORT_RISE *
+	    fabs(f.intercept)) {
+		ev->need_s = TREND_MIN_SPAN_S - span;
+		return TREND_WHY_SHORT;
+	}
 	if (!ev->deseasonalized &&
 	    f.lo * span <= trend_cycle_rise(ev->level_kb, span)) {
 		ev->need_s = trend_cycle_need(ev->level_kb, span, f.lo);
@@ -720,21 +791,48 @@ trend_judge(struct trend *t, const double *x, double *y, size_t n)
 /* A leak that began late in the window: the line over the whole window
  * bends at the onset, so judge the recent parts on their own too: the
  * full rings of the finer scales, each covering half the one before.
- * The whole window's evidence stays unless one of them passes. */
+ * The whole window's evidence stays unless one of them passes, the
+ * floor before that part did not rise much faster (the tail of a
+ * warm-up, whose curve the whole window's test cannot call), and the
+ * recent part ends above every floor point before it. */
 static enum trend_why
 trend_judge_recent(struct trend *t, int k, enum trend_why why)
 {
 	struct trend_evidence whole = t->ev;
 	const struct trend_scale *sc;
-	size_t m;
+	struct trend_fit before;
+	size_t m, nb, all, i;
+	double slope, high;
 	int j;
 
+	all = trend_scale_points(&t->scale[k], t->before_x, t->before_y,
+	    TREND_RING);
 	for (j = k - 1; j >= 0 && j >= k - TREND_RECENT; j--) {
 		sc = &t->scale[j];
 		if (sc->count < TREND_RING)
 			break;
 		m = trend_scale_points(sc, t->x, t->y, TREND_RING);
 		if (trend_judge(t, t->x, t->y, m) == TREND_WHY_GROWING) {
+			slope = t->ev.slope / 3600;
+			for (nb = 0; nb < all && t->before_x[nb] < t->x[0]; nb++)
+				;
+			if (nb >= TREND_SEG_MIN) {
+				trend_fit(t, t->before_x, t->before_y, nb,
+				    &before);
+				if (before.slope > TREND_TAIL * slope) {
+					t->ev = whole;
+					return TREND_WHY_SATURATING;
+				}
+				/* An onset climbs to new heights; a wander
+				 * only back to where it has been. */
+				high = t->before_y[0];
+				for (i = 1; i < nb; i++)
+					high = fmax(high, t->before_y[i]);
+				if (t->ev.floor_end_kb <= high) {
+					t->ev = whole;
+					return why;
+				}
+			}
 			t->ev.points = m;
 			t->ev.bucket_s = sc->width_s;
 			t->ev.start_s = t->x[0];
@@ -771,7 +869,7 @@ trend_evaluate(struct trend *t, int k)
 		why = trend_judge(t, t->x, t->y, n);
 		/* Not when the whole window levels off: a warm-up's tail. */
 		if (why == TREND_WHY_FLAT || why == TREND_WHY_SLOW ||
-		    why == TREND_WHY_CYCLE)
+		    why == TREND_WHY_CYCLE || why == TREND_WHY_SHORT)
 			why = trend_judge_recent(t, k, why);
 	}
 
@@ -801,7 +899,8 @@ trend_evaluate(struct trend *t, int k)
 		ev->verdict = TREND_INSUFFICIENT;
 		ev->why = TREND_WHY_CONFIRMING;
 	} else {
-		ev->verdict = why == TREND_WHY_FEW || why == TREND_WHY_CYCLE ?
+		ev->verdict = why == TREND_WHY_FEW || why == TREND_WHY_CYCLE ||
+		    why == TREND_WHY_SHORT ?
 		    TREND_INSUFFICIENT : TREND_STABLE;
 		ev->why = why;
 	}

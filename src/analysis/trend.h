@@ -29,6 +29,7 @@ enum trend_why {
 	TREND_WHY_FALLING,	/* a significant decrease */
 	TREND_WHY_SLOW,		/* rising, below the minimum rate */
 	TREND_WHY_CYCLE,	/* a daily cycle could rise this much */
+	TREND_WHY_SHORT,	/* rising, but not for long enough yet */
 	TREND_WHY_SATURATING,	/* rising, but levelling off (warm-up) */
 	TREND_WHY_STEP,		/* one step, flat on both sides */
 	TREND_WHY_RECEDED,	/* the floor fell back */

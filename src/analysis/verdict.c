@@ -379,6 +379,14 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		verdict_duration(buf, len, ev->need_s);
 		verdict_cat(buf, len, " more to tell.");
 		return;
+	case TREND_WHY_SHORT:
+		verdict_cat(buf, len, "%s", m);
+		verdict_over(ev, "rising", buf, len);
+		verdict_cat(buf, len, ", but a warm-up or the first tooth of a "
+		    "sawtooth rises like that for a while; needs ");
+		verdict_duration(buf, len, ev->need_s);
+		verdict_cat(buf, len, " more (or the floor to double) to tell.");
+		return;
 	case TREND_WHY_FLAT:
 		verdict_cat(buf, len, "%s stable at ", m);
 		verdict_kib(buf, len, ev->level_kb);
@@ -493,6 +501,7 @@ verdict_why_name(enum trend_why why)
 		[TREND_WHY_FALLING] = "falling",
 		[TREND_WHY_SLOW] = "too_slow",
 		[TREND_WHY_CYCLE] = "daily_cycle_possible",
+		[TREND_WHY_SHORT] = "too_short",
 		[TREND_WHY_SATURATING] = "levelling_off",
 		[TREND_WHY_STEP] = "single_step",
 		[TREND_WHY_RECEDED] = "floor_receded",
