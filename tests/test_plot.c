@@ -280,7 +280,7 @@ Test(plot, growth_svg_has_the_verdict_and_the_series)
 	assert_has(text, "USS trend (Theil–Sen)");
 	assert_has(text, "USS floor");
 	assert_has(text, "slope, 95 % CI");
-	assert_has(text, "flagged at 12.5 s");
+	assert_has(text, "flagged at 11.2 s");
 	assert_has(text, "minor faults/s");
 	assert_has(text, "memory (MiB)");
 	assert_has(text, "elapsed (s)");

@@ -48,7 +48,7 @@
 #define TREND_DAY_S 86400.0
 #define TREND_CYCLE_AMP 0.10		/* daily swing assumed possible: +-10 % */
 #define TREND_PERSIST 3			/* passing evaluations to raise the flag */
-#define TREND_PERSIST_FRAC 0.5		/* ... over this part of the time before */
+#define TREND_PERSIST_FRAC 0.35		/* ... over this part of the time before */
 #define TREND_PERSIST_MAX_S 3600.0	/* ... or this long */
 #define TREND_WITHDRAW 3		/* failing ones to lower it */
 #define TREND_QUIET 50.0		/* rise / residual range: no correction */
