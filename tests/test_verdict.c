@@ -190,6 +190,28 @@ Test(verdict, insufficient_says_how_much_more)
 	verdict_free(&v);
 }
 
+/* A rise watched for 15 min: the sentence says what it could still be
+ * and how long it needs; the JSON names the gate. */
+Test(verdict, short_rise_says_how_long_it_needs)
+{
+	struct verdict v;
+	char buf[1024];
+
+	verdict_init(&v, VERDICT_AUTO);
+	feed_leak(&v, 0.25);
+	cr_assert_eq(verdict_evidence(&v)->verdict, TREND_INSUFFICIENT);
+	verdict_sentence(&v, buf, sizeof buf);
+	cr_assert(strncmp(buf, "USS rising 35.3 MiB/h", 21) == 0, "%s", buf);
+	cr_assert(strstr(buf, ", but a warm-up or the first tooth of a "
+	    "sawtooth rises like that for a while; needs 15 min 10 s ") != NULL,
+	    "%s", buf);
+	cr_assert(strstr(buf, " more (or the floor to double) to tell.") !=
+	    NULL, "%s", buf);
+	cr_assert(strstr(json_of(&v), "\"reason\":\"too_short\"") != NULL,
+	    "%s", json_of(&v));
+	verdict_free(&v);
+}
+
 Test(verdict, metric_names)
 {
 	struct error err;

@@ -35,7 +35,7 @@
 #define TREND_MIN_KB_H 64.0		/* and 64 KiB/h */
 #define TREND_MIN_RISE_KB 64.0		/* lower-bound rise over the window */
 #define TREND_KEEP 0.5			/* last third vs the whole window */
-#define TREND_STEADY 0.5		/* last third vs the first third */
+#define TREND_STEADY 0.5		/* parabola's slope, last vs first third */
 #define TREND_DECEL 1.5			/* slowing down by this many std errors */
 #define TREND_DECEL_REL 0.2		/* ... and by this part of the first */
 #define TREND_RECENT 4			/* finer scales judged as recent parts */
@@ -622,8 +622,8 @@ static bool
 trend_is_concave(struct trend *t, const double *x, const double *y,
     size_t n)
 {
-	double h = (x[n - 1] - x[0]) / 2, mid = x[0] + h, u, p[3];
-	double a[3][4], m[5] = { 0 }, rss = 0, f, det, b, c, var_c;
+	double h = (x[n - 1] - x[0]) / 2, mid = x[0] + h, u;
+	double a[3][4], m[5] = { 0 }, rss = 0, f, det, a0, b, c, var_c;
 	double *res = t->tmp + 2 * TREND_RING;	/* ar1 uses the first two */
 	size_t i;
 	int r, k;
@@ -642,13 +642,14 @@ trend_is_concave(struct trend *t, const double *x, const double *y,
 	for (r = 0; r < 3; r++)
 		for (k = 0; k < 3; k++)
 			a[r][k] = m[r + k];
-	/* Cramer's rule for b and c; (X'X)^-1 at [2][2] for c's variance. */
+	/* Cramer's rule for a0, b and c; (X'X)^-1 at [2][2] for c's
+	 * variance. */
 	det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
 	    a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
 	    a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
 	if (fabs(det) < 1e-12)
 		return false;
-	p[0] = (a[0][3] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+	a0 = (a[0][3] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
 	    a[0][1] * (a[1][3] * a[2][2] - a[1][2] * a[2][3]) +
 	    a[0][2] * (a[1][3] * a[2][1] - a[1][1] * a[2][3])) / det;
 	b = (a[0][0] * (a[1][3] * a[2][2] - a[1][2] * a[2][3]) -
@@ -661,7 +662,7 @@ trend_is_concave(struct trend *t, const double *x, const double *y,
 		return false;
 	for (i = 0; i < n; i++) {
 		u = (x[i] - mid) / h;
-		res[i] = y[i] - (p[0] + b * u + c * u * u);
+		res[i] = y[i] - (a0 + b * u + c * u * u);
 		rss += res[i] * res[i];
 	}
 	var_c = rss / (double)(n - 3) *
@@ -671,13 +672,13 @@ trend_is_concave(struct trend *t, const double *x, const double *y,
 }
 
 /* Still rising, not levelling off: the last third keeps up with the
- * whole window, and has not slowed down from the first third beyond
- * the noise: by half at one standard error of the difference, or by a
- * material part (TREND_DECEL_REL) at TREND_DECEL of them.  Noise alone
- * must not read as levelling off: on a nearly noise-free climb the
- * errors shrink to nothing and a slope differing in the fourth digit
- * would, and on a noisy one the thirds' point slopes often differ by
- * half. */
+ * whole window, the whole window does not bend down (above), and the
+ * last third has not slowed from the first by both a material part
+ * (TREND_DECEL_REL) and TREND_DECEL standard errors of the difference.
+ * Noise alone must not read as levelling off: on a nearly noise-free
+ * climb the errors shrink to nothing and a slope differing in the
+ * fourth digit would; on a noisy one the thirds' point slopes often
+ * differ by half. */
 static bool
 trend_is_saturating(struct trend *t, const double *x, const double *y,
     size_t n, double slope)
@@ -691,13 +692,11 @@ trend_is_saturating(struct trend *t, const double *x, const double *y,
 	trend_fit(t, x, y, third, &first);
 	trend_fit(t, x + n - third, y + n - third, third, &last);
 
-	if (last.hi < TREND_KEEP * slope)
+	if (last.hi < TREND_KEEP * slope || trend_is_concave(t, x, y, n))
 		return true;
 	/* Standard errors from the 95 % intervals. */
 	se = hypot(first.hi - first.lo, last.hi - last.lo) / (2 * TREND_Z95);
 	drop = first.slope - last.slope;
-	if (trend_is_concave(t, x, y, n))
-		return true;
 	return drop > fmax(TREND_DECEL_REL * first.slope, TREND_DECEL * se);
 }
 

@@ -347,6 +347,18 @@ verdict_over(const struct trend_evidence *ev, const char *how, char *buf,
 	verdict_duration(buf, len, ev->end_s - ev->start_s);
 }
 
+/* "USS rising R over D, but <why>; needs N more<or> to tell." */
+static void
+verdict_needs_more(const struct trend_evidence *ev, const char *m,
+    const char *why, const char *or, char *buf, size_t len)
+{
+	verdict_cat(buf, len, "%s", m);
+	verdict_over(ev, "rising", buf, len);
+	verdict_cat(buf, len, ", but %s; needs ", why);
+	verdict_duration(buf, len, ev->need_s);
+	verdict_cat(buf, len, " more%s to tell.", or);
+}
+
 static void
 verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
     char *buf, size_t len)
@@ -372,20 +384,13 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		    "calling it a leak.");
 		return;
 	case TREND_WHY_CYCLE:
-		verdict_cat(buf, len, "%s", m);
-		verdict_over(ev, "rising", buf, len);
-		verdict_cat(buf, len, ", but a daily cycle could rise that much; "
-		    "needs ");
-		verdict_duration(buf, len, ev->need_s);
-		verdict_cat(buf, len, " more to tell.");
+		verdict_needs_more(ev, m, "a daily cycle could rise that much",
+		    "", buf, len);
 		return;
 	case TREND_WHY_SHORT:
-		verdict_cat(buf, len, "%s", m);
-		verdict_over(ev, "rising", buf, len);
-		verdict_cat(buf, len, ", but a warm-up or the first tooth of a "
-		    "sawtooth rises like that for a while; needs ");
-		verdict_duration(buf, len, ev->need_s);
-		verdict_cat(buf, len, " more (or the floor to double) to tell.");
+		verdict_needs_more(ev, m, "a warm-up or the first tooth of a "
+		    "sawtooth rises like that for a while",
+		    " (or the floor to double)", buf, len);
 		return;
 	case TREND_WHY_FLAT:
 		verdict_cat(buf, len, "%s stable at ", m);
