@@ -3,9 +3,11 @@
 # beside the by-hand baseline, both in this run: precision, recall, false
 # alarms (also per process-day), median and p90 detection delay.
 #
-#   bench/score.sh [-v|-vv]      (run from the build directory)
+#   bench/score.sh [-v|-vv] [-s SALT]     (run from the build directory)
 #
 # -v lists the traces each method gets wrong, -vv every detection delay.
+# -s SALT scores a held-out set: the same shapes with other seeds (the
+# detector's thresholds were tuned on the default set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make -s bench/score

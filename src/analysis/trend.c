@@ -801,7 +801,7 @@ trend_judge_recent(struct trend *t, int k, enum trend_why why)
 	const struct trend_scale *sc;
 	struct trend_fit before;
 	size_t m, nb, all, i;
-	double slope, high;
+	double slope, high, spread;
 	int j;
 
 	all = trend_scale_points(&t->scale[k], t->before_x, t->before_y,
@@ -822,12 +822,15 @@ trend_judge_recent(struct trend *t, int k, enum trend_why why)
 					t->ev = whole;
 					return TREND_WHY_SATURATING;
 				}
-				/* An onset climbs to new heights; a wander
-				 * only back to where it has been. */
+				/* An onset climbs to new heights, clear of
+				 * the old floor's own spread; a wander only
+				 * back to about where it has been. */
 				high = t->before_y[0];
 				for (i = 1; i < nb; i++)
 					high = fmax(high, t->before_y[i]);
-				if (t->ev.floor_end_kb <= high) {
+				memcpy(t->tmp, t->before_y, nb * sizeof *t->tmp);
+				spread = high - trend_median(t->tmp, nb);
+				if (t->ev.floor_end_kb <= high + spread) {
 					t->ev = whole;
 					return why;
 				}
