@@ -701,14 +701,21 @@ trend_is_saturating(struct trend *t, const double *x, const double *y,
 }
 
 /* The most a daily cycle of +-TREND_CYCLE_AMP of level could rise over
- * a window of span_s. */
+ * a window of span_s, as the rise of the line fitted to it (slope times
+ * span), which is what the cycle is compared with.  For A sin(wt + p)
+ * seen over a span s, the least-squares slope times s is at most
+ * 6 A (sin h - h cos h) / h^2 with h = w s / 2: 2 A h for a short span,
+ * but 2.43 A over half a day and 2.62 A at most (h = 2.08, 16 h), more
+ * than the 2 A between trough and crest. */
 static double
 trend_cycle_rise(double level, double span_s)
 {
-	double half = TREND_DAY_S / 2;
+	double h = M_PI * span_s / TREND_DAY_S;
 
-	return 2 * TREND_CYCLE_AMP * fabs(level) *
-	    sin(M_PI * fmin(span_s, half) / TREND_DAY_S);
+	if (h < 1e-6)
+		return 2 * TREND_CYCLE_AMP * fabs(level) * h;
+	return TREND_CYCLE_AMP * fabs(level) * 6 * (sin(h) - h * cos(h)) /
+	    (h * h);
 }
 
 /* Span needed before a rise at slope_lo (per second) beats any daily
