@@ -347,6 +347,17 @@ verdict_over(const struct trend_evidence *ev, const char *how, char *buf,
 	verdict_duration(buf, len, ev->end_s - ev->start_s);
 }
 
+/* "USS <how> <KIB> over <the window>" */
+static void
+verdict_amount_over(const struct trend_evidence *ev, const char *m,
+    const char *how, double kib, char *buf, size_t len)
+{
+	verdict_cat(buf, len, "%s %s ", m, how);
+	verdict_kib(buf, len, kib);
+	verdict_cat(buf, len, " over ");
+	verdict_duration(buf, len, ev->end_s - ev->start_s);
+}
+
 /* "USS rising R over D, but <why>; needs N more<or> to tell." */
 static void
 verdict_needs_more(const struct trend_evidence *ev, const char *m,
@@ -393,10 +404,7 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		    " (or the floor to double)", buf, len);
 		return;
 	case TREND_WHY_FLAT:
-		verdict_cat(buf, len, "%s stable at ", m);
-		verdict_kib(buf, len, ev->level_kb);
-		verdict_cat(buf, len, " over ");
-		verdict_duration(buf, len, ev->end_s - ev->start_s);
+		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
 		verdict_cat(buf, len, ": no significant trend in the floor, "
 		    "slope ");
 		verdict_rate(buf, len, ev);
@@ -416,10 +424,8 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		    "of the floor per hour, or under 64 KiB in all).");
 		return;
 	case TREND_WHY_SATURATING:
-		verdict_cat(buf, len, "%s rose ", m);
-		verdict_kib(buf, len, ev->floor_end_kb - ev->floor_start_kb);
-		verdict_cat(buf, len, " over ");
-		verdict_duration(buf, len, ev->end_s - ev->start_s);
+		verdict_amount_over(ev, m, "rose", ev->floor_end_kb -
+		    ev->floor_start_kb, buf, len);
 		verdict_cat(buf, len, " but is levelling off (a warm-up or a "
 		    "filling cache), not a steady leak.");
 		return;
