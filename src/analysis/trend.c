@@ -74,6 +74,7 @@ struct trend {
 	struct trend_scale scale[TREND_SCALES];
 	struct trend_evidence ev;
 	double interval_s;		/* usual interval (moving average) */
+	bool daily;			/* a daily cycle is possible */
 	unsigned int pass_run, fail_run;
 	double pass_since_s;		/* when the gates started to pass */
 	bool flag;
@@ -403,7 +404,14 @@ trend_new(void)
 	t->ev.detected_at_s = NAN;
 	t->ev.first_s = t->ev.last_s = NAN;
 	t->ev.need_samples = TREND_MIN_SAMPLES;
+	t->daily = true;
 	return t;
+}
+
+void
+trend_set_daily_cycle(struct trend *t, bool possible)
+{
+	t->daily = possible;
 }
 
 void
@@ -786,7 +794,7 @@ trend_judge(struct trend *t, const double *x, double *y, size_t n)
 		ev->need_s = TREND_MIN_SPAN_S - span;
 		return TREND_WHY_SHORT;
 	}
-	if (!ev->deseasonalized &&
+	if (t->daily && !ev->deseasonalized &&
 	    f.lo * span <= trend_cycle_rise(ev->level_kb, span)) {
 		ev->need_s = trend_cycle_need(ev->level_kb, span, f.lo);
 		return TREND_WHY_CYCLE;

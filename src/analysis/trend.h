@@ -67,6 +67,10 @@ struct trend;
 struct trend *trend_new(void);
 void trend_free(struct trend *t);
 
+/* Whether a daily cycle is possible in this run (default yes: a server).
+ * A test or a command memtrend launched has none to wait for. */
+void trend_set_daily_cycle(struct trend *t, bool possible);
+
 /* Adds one value (KiB) at t_s seconds.  A NAN value is skipped.  Returns
  * -EINVAL when t_s is not after the previous time. */
 int trend_add(struct trend *t, double t_s, double value);
