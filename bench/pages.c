@@ -19,12 +19,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "regions.h"
-#include "root.h"
+#include "core/regions.h"
+#include "util/root.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
-#include "target.h"
-#include "xmalloc.h"
+#include "core/target.h"
+#include "util/xmalloc.h"
 
 static double
 pages_cpu_s(void)

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "error.h"
-#include "units.h"
+#include "util/error.h"
+#include "util/units.h"
 
 #define DEMO_TICK_NS (100 * 1000 * 1000ULL)
 #define DEMO_CHUNK 4096

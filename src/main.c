@@ -11,17 +11,17 @@
 #include <string.h>
 
 #include "analysis/verdict.h"
-#include "analyze.h"
-#include "cli.h"
-#include "fields.h"
-#include "plot.h"
-#include "probe.h"
-#include "report.h"
+#include "analysis/replay.h"
+#include "cmd/cmd.h"
+#include "core/fields.h"
+#include "charts/plot.h"
+#include "core/probe.h"
+#include "charts/report.h"
 #include "sinks/csv.h"
 #include "sinks/term.h"
-#include "target.h"
-#include "units.h"
-#include "watch.h"
+#include "core/target.h"
+#include "util/units.h"
+#include "cmd/watch.h"
 
 #define EXIT_GROWING 1
 #define EXIT_ERROR 2

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "sources/faults.h"
-#include "target.h"
+#include "core/target.h"
 #include "testutil.h"
 
 static char *mt, *memchild;

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "analysis/trend.h"
-#include "analyze.h"
+#include "analysis/replay.h"
 #include "testutil.h"
 #include "tracegen.h"
 

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "regions.h"
+#include "core/regions.h"
 #include "sources/idle.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "regions.h"
+#include "core/regions.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
 #include "testutil.h"

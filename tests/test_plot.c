@@ -20,12 +20,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "analyze.h"
+#include "analysis/replay.h"
 #include "pngcheck.h"
-#include "series.h"
+#include "charts/series.h"
 #include "testutil.h"
 #include "tracegen.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 static char *mt;
 static char demo[512], demo_regions[512], idle_regions[512];

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "core/probe.h"
 #include "testutil.h"
 
 static void

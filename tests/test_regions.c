@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regions.h"
-#include "root.h"
+#include "core/regions.h"
+#include "util/root.h"
 #include "sources/smaps.h"
 #include "sources/threads.h"
 #include "testutil.h"

@@ -17,11 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "regions.h"
-#include "root.h"
+#include "core/regions.h"
+#include "util/root.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
-#include "target.h"
+#include "core/target.h"
 #include "testutil.h"
 
 static char *mt, *memchild;

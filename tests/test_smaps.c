@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "root.h"
+#include "util/root.h"
 #include "sources/smaps.h"
 #include "testutil.h"
 

@@ -4,7 +4,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "tiers.h"
+#include "core/tiers.h"
 
 /* Runs n ticks of interval_s, charging each due tier its cost; returns
  * how many times each ran. */

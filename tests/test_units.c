@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "units.h"
+#include "util/units.h"
 
 Test(units, interval_units)
 {

@@ -20,7 +20,7 @@
 
 #include "sinks/csv.h"
 #include "testutil.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 const char *
 tu_bin(const char *env, const char *fallback)

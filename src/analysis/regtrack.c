@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "analysis/regtrack.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 void
 regtrack_init(struct regtrack *rt)

@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "regions.h"
-#include "sample.h"
+#include "core/regions.h"
+#include "core/sample.h"
 
 struct regtrack_entry {
 	char *name;

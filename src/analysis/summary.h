@@ -5,7 +5,7 @@
 #ifndef MEMTREND_ANALYSIS_SUMMARY_H
 #define MEMTREND_ANALYSIS_SUMMARY_H
 
-#include "sample.h"
+#include "core/sample.h"
 
 struct summary_stat {
 	unsigned long n;		/* samples where the value was known */

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "analysis/trend.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 #define TREND_SCALES 20
 #define TREND_RING 128			/* floor buckets kept per scale */

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "analysis/verdict.h"
-#include "units.h"
+#include "util/units.h"
 
 static const struct {
 	const char *name;	/* --metric and JSON */

@@ -13,8 +13,8 @@
 #include <stdio.h>
 
 #include "analysis/trend.h"
-#include "error.h"
-#include "sample.h"
+#include "util/error.h"
+#include "core/sample.h"
 
 #define VERDICT_AUTO (-1)	/* metric: USS, else PSS, else RSS */
 #define VERDICT_REGIONS 8

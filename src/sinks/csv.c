@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "regions.h"
+#include "core/regions.h"
 #include "sinks/csv.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 struct csv_sink {
 	char *path;

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
-#include "sample.h"
+#include "util/error.h"
+#include "core/sample.h"
 
 struct csv_sink;
 

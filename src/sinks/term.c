@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "sinks/term.h"
-#include "units.h"
-#include "xmalloc.h"
+#include "util/units.h"
+#include "util/xmalloc.h"
 
 #define TERM_COL 10
 #define TERM_VERDICT_ROWS 60

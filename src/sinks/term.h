@@ -12,9 +12,9 @@
 #include "analysis/regtrack.h"
 #include "analysis/summary.h"
 #include "analysis/verdict.h"
-#include "probe.h"
-#include "sample.h"
-#include "tiers.h"
+#include "core/probe.h"
+#include "core/sample.h"
+#include "core/tiers.h"
 
 struct term_sink;
 

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "sources/faults.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 #define FAULTS_RING_PAGES 16	/* data pages per thread: 64 KiB */
 

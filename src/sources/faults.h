@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "sample.h"
-#include "target.h"
+#include "util/error.h"
+#include "core/sample.h"
+#include "core/target.h"
 
 struct faults;
 

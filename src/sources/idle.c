@@ -17,11 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe.h"
-#include "root.h"
+#include "core/probe.h"
+#include "util/root.h"
 #include "sources/idle.h"
 #include "sources/pagemap.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 #define IDLE_PAGE 4096ULL
 #define IDLE_MAX_CANDIDATES 65536	/* per mapping and scan */

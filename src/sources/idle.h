@@ -22,8 +22,8 @@
 
 #include <stdbool.h>
 
-#include "error.h"
-#include "regions.h"
+#include "util/error.h"
+#include "core/regions.h"
 #include "sources/smaps.h"
 
 enum idle_method {

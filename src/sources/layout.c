@@ -12,14 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe.h"
-#include "root.h"
+#include "core/probe.h"
+#include "util/root.h"
 #include "sources/idle.h"
 #include "sources/layout.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
 #include "sources/threads.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 /* Pages whose kpageflags are read: a 95 % bound of +-3 points on a region
  * that gets all of them, for a few ms of preads at most. */

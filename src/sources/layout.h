@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "regions.h"
-#include "sample.h"
-#include "target.h"
+#include "util/error.h"
+#include "core/regions.h"
+#include "core/sample.h"
+#include "core/target.h"
 
 struct layout;
 

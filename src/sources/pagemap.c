@@ -24,10 +24,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "compat/pagemap_scan.h"
-#include "root.h"
+#include "util/compat/pagemap_scan.h"
+#include "util/root.h"
 #include "sources/pagemap.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 #define PM_CHUNK	65536	/* pagemap entries per pread */
 #define PM_QUEUE	65536	/* shared pages queued for kpagecount */

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "regions.h"
+#include "util/error.h"
+#include "core/regions.h"
 #include "sources/smaps.h"
 
 /* pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "sources/rollup.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 /* Tier 0 items (stat, status) first, then tier 1 (smaps_rollup). */
 enum {

@@ -9,9 +9,9 @@
 
 #include <stdbool.h>
 
-#include "error.h"
-#include "sample.h"
-#include "target.h"
+#include "util/error.h"
+#include "core/sample.h"
+#include "core/target.h"
 
 struct rollup;
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "sources/smaps.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 static const struct {
 	const char *name;	/* including the colon */

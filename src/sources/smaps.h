@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "util/error.h"
 
 /* The smaps per-mapping counters memtrend uses, in KiB. */
 enum smaps_field {

@@ -20,9 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "root.h"
+#include "util/root.h"
 #include "sources/system.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 struct system {
 	struct meminfo_info *meminfo;	/* NULL when libproc2 failed */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "sample.h"
+#include "core/sample.h"
 
 struct system;
 

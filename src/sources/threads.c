@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "root.h"
+#include "util/root.h"
 #include "sources/threads.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 int
 threads_parse_syscall(const char *text, uint64_t *sp)

@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "error.h"
-#include "regions.h"
+#include "util/error.h"
+#include "core/regions.h"
 
 struct threads {
 	struct stack_hint *v;	/* threads other than the main one */
