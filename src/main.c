@@ -13,9 +13,9 @@
 #include "analysis/verdict.h"
 #include "analysis/replay.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd-probe.h"
 #include "core/fields.h"
 #include "charts/plot.h"
-#include "core/probe.h"
 #include "charts/report.h"
 #include "sinks/csv.h"
 #include "sinks/term.h"
@@ -202,7 +202,6 @@ main_plot(const struct cli *c)
 int
 main(int argc, char **argv)
 {
-	struct probe probe;
 	struct error err;
 	struct cli c;
 
@@ -230,9 +229,7 @@ main(int argc, char **argv)
 			    c.fields_format);
 		return 0;
 	case CLI_PROBE:
-		probe_run(&probe, c.watch.root, c.pid);
-		term_probe(stdout, &probe);
-		return 0;
+		return cmd_probe_run(c.watch.root, c.pid);
 	case CLI_ANALYZE:
 		return main_analyze(&c);
 	case CLI_PLOT:

@@ -1,13 +1,14 @@
 /*
  * The capability probe against fixture trees under a test root, and its
- * agreement with the running kernel (src/probe.c).
+ * agreement with the running kernel (src/cmd/cmd-probe.c, each
+ * source's *_probe()).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/probe.h"
+#include "cmd/cmd-probe.h"
 #include "testutil.h"
 
 static void
@@ -17,7 +18,7 @@ probe_fixture(struct probe *p, const char *name)
 
 	snprintf(root, sizeof root, "%s/probe/%s", tu_fixtures(), name);
 	cr_assert_eq(access(root, F_OK), 0, "no fixture %s", root);
-	probe_run(p, root, 0);
+	cmd_probe_collect(p, root, 0);
 }
 
 #define assert_cap(p, which, ok, text) do {				\
@@ -70,7 +71,7 @@ Test(probe, missing_process_files)
 	char root[512];
 
 	snprintf(root, sizeof root, "%s/probe/full", tu_fixtures());
-	probe_run(&p, root, 999999);
+	cmd_probe_collect(&p, root, 999999);
 	assert_cap(&p, PROBE_SMAPS_ROLLUP, false, "/proc/999999/smaps_rollup");
 	assert_cap(&p, PROBE_PAGEMAP_PFN, false, "/proc/999999/pagemap");
 	assert_cap(&p, PROBE_CGROUP_MEMORY, false, "unreadable");
@@ -82,7 +83,7 @@ Test(probe, live_matches_this_kernel)
 	struct probe p;
 	bool idle = access("/sys/kernel/mm/page_idle/bitmap", R_OK | W_OK) == 0;
 
-	probe_run(&p, "/", 0);
+	cmd_probe_collect(&p, "/", 0);
 	cr_assert(p.cap[PROBE_SMAPS_ROLLUP].available);
 	cr_assert_eq(p.cap[PROBE_PAGE_IDLE].available, idle, "%s",
 	    p.cap[PROBE_PAGE_IDLE].detail);

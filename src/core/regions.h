@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #include "core/fields.h"
-#include "sources/smaps.h"
+#include "core/mapping.h"
 
 enum region_kind {
 	REGION_HEAP,

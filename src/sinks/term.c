@@ -412,25 +412,6 @@ term_verdict_summary(FILE *fp, const struct verdict *v)
 }
 
 void
-term_probe(FILE *fp, const struct probe *p)
-{
-	int i;
-
-	if (p->pid > 0)
-		fprintf(fp, "capabilities for pid %d:\n", (int)p->pid);
-	for (i = 0; i < PROBE_COUNT; i++) {
-		fprintf(fp, "%-17s %-11s %s\n", probe_info[i].name,
-		    p->cap[i].available ? "available" : "unavailable",
-		    p->cap[i].detail);
-		if (p->cap[i].available)
-			fprintf(fp, "%-29s for: %s\n", "", probe_info[i].gives);
-		else
-			fprintf(fp, "%-29s fallback: %s\n", "",
-			    probe_info[i].fallback);
-	}
-}
-
-void
 term_notice(const char *fmt, ...)
 {
 	va_list ap;

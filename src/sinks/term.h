@@ -1,7 +1,6 @@
 /*
  * The terminal: live rows vmstat-style (header again every screenful on a
- * terminal; plain text otherwise), the summary at exit, and the --probe
- * table.
+ * terminal; plain text otherwise) and the summary at exit.
  */
 #ifndef MEMTREND_SINKS_TERM_H
 #define MEMTREND_SINKS_TERM_H
@@ -12,7 +11,6 @@
 #include "analysis/regtrack.h"
 #include "analysis/summary.h"
 #include "analysis/verdict.h"
-#include "core/probe.h"
 #include "core/sample.h"
 #include "core/tiers.h"
 
@@ -51,8 +49,6 @@ void term_summary(FILE *fp, const struct summary *sum, bool raw_kib,
 void term_verdict(struct term_sink *t, const struct verdict *v);
 /* The verdict sentence that ends the summary. */
 void term_verdict_summary(FILE *fp, const struct verdict *v);
-
-void term_probe(FILE *fp, const struct probe *p);
 
 /* A one-line notice on standard error ("memtrend: ..."). */
 void term_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -24,7 +24,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/probe.h"
 #include "sources/faults.h"
+#include "util/root.h"
 #include "util/xmalloc.h"
 
 #define FAULTS_RING_PAGES 16	/* data pages per thread: 64 KiB */
@@ -300,4 +302,52 @@ faults_close(struct faults *f)
 		close(f->task_fd);
 	free(f->v);
 	free(f);
+}
+
+void
+faults_probe(struct probe *p, const char *root)
+{
+	struct perf_event_attr attr;
+	char buf[32];
+	long paranoid;
+	bool privileged;
+	int fd;
+
+	if (root_read_file(root, "/proc/sys/kernel/perf_event_paranoid", buf,
+	    sizeof buf) < 0) {
+		probe_set(p, PROBE_PERF_FAULTS, false, "no perf_event_paranoid:"
+		    " kernel built without CONFIG_PERF_EVENTS");
+		return;
+	}
+	paranoid = strtol(buf, NULL, 10);
+	privileged = probe_has_capability(root, PROBE_CAP_PERFMON) ||
+	    probe_has_capability(root, PROBE_CAP_SYS_ADMIN);
+	if (!privileged && paranoid > 2) {
+		probe_set(p, PROBE_PERF_FAULTS, false, "perf_event_paranoid is "
+		    "%ld: needs CAP_PERFMON or perf_event_paranoid <= 2",
+		    paranoid);
+		return;
+	}
+	if (!root_is_live(root)) {
+		probe_set(p, PROBE_PERF_FAULTS, true, "perf_event_paranoid %ld%s",
+		    paranoid, privileged ? ", CAP_PERFMON held" :
+		    " (own processes only)");
+		return;
+	}
+	memset(&attr, 0, sizeof attr);
+	attr.size = sizeof attr;
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_PAGE_FAULTS_MIN;
+	attr.disabled = 1;
+	attr.exclude_kernel = 1;
+	fd = (int)syscall(SYS_perf_event_open, &attr, p->pid, -1, -1, 0);
+	if (fd < 0) {
+		probe_set(p, PROBE_PERF_FAULTS, false, "perf_event_open: %s "
+		    "(perf_event_paranoid %ld)", strerror(errno), paranoid);
+		return;
+	}
+	close(fd);
+	probe_set(p, PROBE_PERF_FAULTS, true, "software page-fault events "
+	    "(perf_event_paranoid %ld%s)", paranoid,
+	    privileged ? ", privileged" : ", own processes only");
 }

@@ -41,4 +41,8 @@ uint64_t faults_sample(struct faults *f, struct sample *s, uint64_t **addrs,
 
 void faults_close(struct faults *f);
 
+struct probe;
+/* The perf page-fault row of memtrend --probe (perf_event_open(2)). */
+void faults_probe(struct probe *p, const char *root);
+
 #endif

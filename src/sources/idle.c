@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/probe.h"
@@ -91,7 +92,9 @@ idle_pick(struct idle *id, struct error *err)
 	struct probe p;
 	char tried[448];
 
-	probe_run(&p, id->o.root, 0);
+	probe_init(&p, 0);
+	pagemap_probe(&p, id->o.root);
+	idle_probe(&p, id->o.root);
 	snprintf(tried, sizeof tried, "page_idle: %s; soft-dirty: %s",
 	    p.cap[PROBE_PAGE_IDLE].detail, p.cap[PROBE_SOFT_DIRTY].detail);
 	if (p.cap[PROBE_PAGE_IDLE].available &&
@@ -811,4 +814,62 @@ idle_close(struct idle *id)
 	free(id->maps);
 	free(id->next_maps);
 	free(id);
+}
+
+/* A VMA created on a kernel with CONFIG_MEM_SOFT_DIRTY carries VM_SOFTDIRTY,
+ * shown as "sd" in its smaps VmFlags; without the option the flag does not
+ * exist.  Mapping a fresh page first makes sure one new VMA is there. */
+static void
+idle_probe_soft_dirty(struct probe *p, const char *root)
+{
+	char path[64], *smaps, *flags;
+	bool found = false;
+	void *fresh = MAP_FAILED;
+	long n;
+
+	if (p->pid == 0 && root_is_live(root))
+		fresh = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fresh != MAP_FAILED)
+		*(volatile char *)fresh = 1;
+	probe_pid_path(path, sizeof path, p->pid, "smaps");
+	n = root_read_alloc(root, path, &smaps);
+	if (fresh != MAP_FAILED)
+		munmap(fresh, 4096);
+	if (n < 0) {
+		probe_set(p, PROBE_SOFT_DIRTY, false, "%s: %s", path,
+		    probe_why((int)-n, "missing"));
+		return;
+	}
+	for (flags = strstr(smaps, "VmFlags:"); flags != NULL && !found;
+	    flags = strstr(flags + 8, "VmFlags:")) {
+		size_t len = strcspn(flags, "\n");
+		char line[256];
+
+		snprintf(line, sizeof line, "%.*s ", (int)len, flags);
+		found = strstr(line, " sd ") != NULL;
+	}
+	free(smaps);
+	if (!found)
+		probe_set(p, PROBE_SOFT_DIRTY, false, "no 'sd' in %s VmFlags: "
+		    "kernel built without CONFIG_MEM_SOFT_DIRTY", path);
+	else if (!p->cap[PROBE_CLEAR_REFS].available)
+		probe_set(p, PROBE_SOFT_DIRTY, false, "kernel has it, but %s",
+		    p->cap[PROBE_CLEAR_REFS].detail);
+	else
+		probe_set(p, PROBE_SOFT_DIRTY, true, "VmFlags 'sd' in %s",
+		    path);
+}
+
+void
+idle_probe(struct probe *p, const char *root)
+{
+	char path[64];
+
+	probe_file(p, PROBE_PAGE_IDLE, root, "/sys/kernel/mm/page_idle/bitmap",
+	    O_RDWR, "missing (kernel built without CONFIG_IDLE_PAGE_TRACKING)");
+	probe_pid_path(path, sizeof path, p->pid, "clear_refs");
+	probe_file(p, PROBE_CLEAR_REFS, root, path, O_WRONLY,
+	    "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
+	idle_probe_soft_dirty(p, root);
 }

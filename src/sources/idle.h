@@ -72,4 +72,9 @@ int idle_scan(struct idle *id, const struct mapping_list *list,
 
 void idle_close(struct idle *id);
 
+struct probe;
+/* The page_idle, clear_refs and soft-dirty rows of memtrend --probe
+ * (Documentation/admin-guide/mm/idle_page_tracking.rst, soft-dirty.rst). */
+void idle_probe(struct probe *p, const char *root);
+
 #endif

@@ -21,9 +21,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/probe.h"
 #include "util/compat/pagemap_scan.h"
 #include "util/root.h"
 #include "sources/pagemap.h"
@@ -566,4 +568,59 @@ pagemap_close(struct pagemap *pm)
 	free(pm->dens);
 	free(pm->next_dens);
 	free(pm);
+}
+
+static void
+pagemap_probe_kpage(struct probe *p, const char *root)
+{
+	probe_file(p, PROBE_KPAGEFLAGS, root, "/proc/kpageflags", O_RDONLY,
+	    "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
+	probe_file(p, PROBE_KPAGECOUNT, root, "/proc/kpagecount", O_RDONLY,
+	    "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
+}
+
+void
+pagemap_probe(struct probe *p, const char *root)
+{
+	struct pm_scan_arg arg;
+	struct page_region region;
+	char path[64];
+	int fd;
+
+	probe_pid_path(path, sizeof path, p->pid, "pagemap");
+	fd = probe_open(p, PROBE_PAGEMAP_PFN, root, path, O_RDONLY,
+	    "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
+	if (fd < 0) {
+		probe_set(p, PROBE_PAGEMAP_SCAN, false, "%s",
+		    p->cap[PROBE_PAGEMAP_PFN].detail);
+		pagemap_probe_kpage(p, root);
+		return;
+	}
+	if (probe_has_capability(root, PROBE_CAP_SYS_ADMIN))
+		probe_set(p, PROBE_PAGEMAP_PFN, true, "%s: CAP_SYS_ADMIN held",
+		    path);
+	else
+		probe_set(p, PROBE_PAGEMAP_PFN, false, "%s: PFNs read as zero "
+		    "without CAP_SYS_ADMIN (run as root)", path);
+
+	/* A one-page scan at address 0: any kernel with the ioctl accepts
+	 * it; older kernels (and fixture files) answer ENOTTY. */
+	memset(&arg, 0, sizeof arg);
+	arg.size = sizeof arg;
+	arg.start = 0;
+	arg.end = (uint64_t)sysconf(_SC_PAGESIZE);
+	arg.vec = (uintptr_t)&region;
+	arg.vec_len = 1;
+	arg.return_mask = PAGE_IS_PRESENT;
+	if (ioctl(fd, PAGEMAP_SCAN, &arg) >= 0)
+		probe_set(p, PROBE_PAGEMAP_SCAN, true, "ioctl on %s works",
+		    path);
+	else if (errno == ENOTTY || errno == EINVAL)
+		probe_set(p, PROBE_PAGEMAP_SCAN, false, "kernel lacks the "
+		    "PAGEMAP_SCAN ioctl (Linux 6.7 or later)");
+	else
+		probe_set(p, PROBE_PAGEMAP_SCAN, false, "ioctl on %s: %s",
+		    path, strerror(errno));
+	close(fd);
+	pagemap_probe_kpage(p, root);
 }

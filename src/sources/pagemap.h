@@ -96,4 +96,9 @@ void pagemap_find_zero_pfns(uint64_t *zero_pfn, uint64_t *huge_zero_pfn);
 
 void pagemap_close(struct pagemap *pm);
 
+struct probe;
+/* The pagemap PFN, PAGEMAP_SCAN, kpageflags and kpagecount rows of
+ * memtrend --probe (Documentation/admin-guide/mm/pagemap.rst). */
+void pagemap_probe(struct probe *p, const char *root);
+
 #endif

@@ -8,11 +8,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libproc2/pids.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/probe.h"
 #include "sources/rollup.h"
 #include "util/xmalloc.h"
 
@@ -135,4 +137,14 @@ rollup_close(struct rollup *r)
 	if (r->full != NULL)
 		procps_pids_unref(&r->full);
 	free(r);
+}
+
+void
+rollup_probe(struct probe *p, const char *root)
+{
+	char path[64];
+
+	probe_pid_path(path, sizeof path, p->pid, "smaps_rollup");
+	probe_file(p, PROBE_SMAPS_ROLLUP, root, path, O_RDONLY,
+	    "missing (Linux 4.14 or later needed)");
 }

@@ -28,4 +28,9 @@ int rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
 
 void rollup_close(struct rollup *r);
 
+struct probe;
+/* The smaps_rollup row of memtrend --probe (Documentation/filesystems/
+ * proc.rst). */
+void rollup_probe(struct probe *p, const char *root);
+
 #endif

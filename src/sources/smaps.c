@@ -38,20 +38,6 @@ static const struct {
 	{ "SwapPss:", SMAPS_SWAP_PSS },
 };
 
-const char *
-mapping_path(const struct mapping_list *list, const struct mapping *m)
-{
-	return list->strings + m->path_off;
-}
-
-void
-mapping_list_free(struct mapping_list *list)
-{
-	free(list->v);
-	free(list->strings);
-	memset(list, 0, sizeof *list);
-}
-
 static size_t
 smaps_add_string(struct mapping_list *list, const char *s, size_t len)
 {

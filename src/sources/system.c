@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/probe.h"
 #include "util/root.h"
 #include "sources/system.h"
 #include "util/xmalloc.h"
@@ -182,4 +183,50 @@ system_close(struct system *sy)
 	if (sy->usage_fd >= 0)
 		close(sy->usage_fd);
 	free(sy);
+}
+
+/* The limit file of one cgroup version, if it can be read. */
+static bool
+system_probe_cgroup_file(const char *root, const char *base, const char *cg,
+    const char *name, char *file, size_t len, char *limit, size_t llen)
+{
+	if (cg[0] == '\0')
+		return false;
+	snprintf(file, len, "%s%s%s%s", base, cg, strcmp(cg, "/") == 0 ? "" :
+	    "/", name);
+	return root_read_file(root, file, limit, llen) >= 0;
+}
+
+/* Finds the process's memory cgroup (v2 unified, or v1 "memory") and its
+ * limit file. */
+void
+system_probe(struct probe *p, const char *root)
+{
+	char path[64], buf[4096], file[1024], limit[64], v2[512], v1[512];
+	const char *kind;
+
+	probe_pid_path(path, sizeof path, p->pid, "cgroup");
+	if (root_read_file(root, path, buf, sizeof buf) < 0) {
+		probe_set(p, PROBE_CGROUP_MEMORY, false, "%s: unreadable", path);
+		return;
+	}
+	system_parse_cgroup(buf, v2, sizeof v2, v1, sizeof v1);
+	if (system_probe_cgroup_file(root, "/sys/fs/cgroup", v2, "memory.max", file,
+	    sizeof file, limit, sizeof limit))
+		kind = "v2";
+	else if (system_probe_cgroup_file(root, "/sys/fs/cgroup/memory", v1,
+	    "memory.limit_in_bytes", file, sizeof file, limit, sizeof limit))
+		kind = "v1";
+	else {
+		probe_set(p, PROBE_CGROUP_MEMORY, false, "no memory controller "
+		    "limit file found for %s", path);
+		return;
+	}
+	limit[strcspn(limit, "\n")] = '\0';
+	if (isnan(system_parse_kb(limit)))
+		probe_set(p, PROBE_CGROUP_MEMORY, true, "cgroup %s %s: no "
+		    "limit set", kind, file);
+	else
+		probe_set(p, PROBE_CGROUP_MEMORY, true, "cgroup %s %s = %s "
+		    "bytes", kind, file, limit);
 }

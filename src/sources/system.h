@@ -33,4 +33,9 @@ void system_parse_cgroup(const char *text, char *v2, size_t v2len,
  * "unlimited" (a number of 2^62 or more) and for anything unreadable. */
 double system_parse_kb(const char *text);
 
+struct probe;
+/* The cgroup memory row of memtrend --probe (Documentation/admin-guide/
+ * cgroup-v2.rst). */
+void system_probe(struct probe *p, const char *root);
+
 #endif
