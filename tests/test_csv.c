@@ -14,6 +14,7 @@
 
 #include "core/regions.h"
 #include "sinks/csv.h"
+#include "util/csvread.h"
 #include "testutil.h"
 
 static const char *contract =

@@ -18,7 +18,7 @@
 
 #include <criterion/criterion.h>
 
-#include "sinks/csv.h"
+#include "util/csvread.h"
 #include "testutil.h"
 #include "util/xmalloc.h"
 

@@ -1,6 +1,6 @@
 /*
  * memtrend analyze (see analyze.h): the CSV is read through libcsv
- * (csv_read() in sinks/csv.c) one row at a time, so a file of any length
+ * (csv_read() in util/csvread.c) one row at a time, so a file of any length
  * takes constant memory; each row becomes a sample fed to the verdict.
  */
 #include "config.h"
@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "analysis/replay.h"
-#include "sinks/csv.h"
+#include "util/csvread.h"
 
 static const enum field_id analyze_context[] = { FIELD_MEM_AVAILABLE_KB,
 	FIELD_CGROUP_LIMIT_KB, FIELD_CGROUP_USAGE_KB };

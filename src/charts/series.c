@@ -11,7 +11,7 @@
 
 #include "analysis/replay.h"
 #include "charts/series.h"
-#include "sinks/csv.h"
+#include "util/csvread.h"
 #include "util/xmalloc.h"
 
 #define SERIES_GAP 10.0		/* a pause of 10 intervals: a gap */

@@ -1,5 +1,5 @@
 /*
- * CSV time series out and in, through libcsv.  The header contract is in
+ * CSV time series out, through libcsv (reading back: util/csvread.h).  The header contract is in
  * DESIGN.md: timestamp,elapsed_s,pid then the field table in order.  A row
  * is written whole with one write(2) per tick; a failed write is cut back
  * so every row before it stays intact and parseable.
@@ -52,14 +52,5 @@ int csv_sink_close(struct csv_sink *c, struct error *err);
 void csv_format_header(struct csv_buf *b, enum csv_kind kind);
 void csv_format_row(struct csv_buf *b, const struct sample *s);
 void csv_format_regions(struct csv_buf *b, const struct sample *s);
-
-/*
- * Reads a CSV file (or "-" for standard input) row by row.  fn gets the
- * row's 1-based line number and its NUL-terminated cells; a non-zero
- * return stops the read and is passed back.
- */
-typedef int (*csv_row_fn)(void *ctx, unsigned long line, char **cells,
-    size_t ncells);
-int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err);
 
 #endif
