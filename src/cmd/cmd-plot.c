@@ -1,6 +1,6 @@
 /*
- * Options of `memtrend plot` and `memtrend report` (memtrend(1)), parsed
- * into the same struct cli as the rest.
+ * memtrend plot [OPTIONS] FILE.csv -o CHART (memtrend(1)): its options,
+ * shared with memtrend report (cmd-report.c), its usage and its run.
  */
 #include "config.h"
 
@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "analysis/verdict.h"
+#include "charts/plot.h"
+#include "cmd/cmd-plot.h"
 #include "cmd/cmd.h"
 #include "util/units.h"
 
@@ -23,7 +25,7 @@ enum {
 	OPT_TEMPLATES,
 };
 
-static const struct option cli_plot_options[] = {
+const struct option cmd_plot_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "regions", required_argument, NULL, OPT_REGIONS },
@@ -37,36 +39,9 @@ static const struct option cli_plot_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-void
-cli_plot_usage(FILE *fp, enum cli_mode mode)
+static void
+cmd_plot_usage(FILE *fp)
 {
-	if (mode == CLI_REPORT) {
-		fprintf(fp,
-"Usage: memtrend report [OPTIONS] FILE.csv -o REPORT.html\n"
-"\n"
-"Writes one self-contained HTML file about a run: the verdict and its\n"
-"evidence, the growth chart (and the regions and idle charts with\n"
-"--regions), and tables of each size's first, last, minimum, maximum,\n"
-"change and rate, and of the regions that grew most.  The charts are\n"
-"inline SVG: the file has no external references and reads offline in\n"
-"any browser.  Needs gnuplot (Debian package %s).\n"
-"\n"
-"  -o, --output FILE     the HTML file to write\n"
-"  -f, --force           overwrite FILE if it exists\n"
-"      --regions FILE    the run's regions CSV (from --regions-csv)\n"
-"      --metric M        judge uss, pss or rss (default: as analyze)\n"
-"      --top N           regions shown by name (default %d)\n"
-"      --size WxH        chart size in pixels (default %dx%d)\n"
-"      --time AXIS       auto (wall clock for runs of 2 h or more),\n"
-"                        elapsed or wall\n"
-"      --templates DIR   chart templates to use before the installed\n"
-"                        ones (also MEMTREND_PLOTS)\n"
-"  -h, --help            this help\n"
-"\n"
-"Exit status: 0 written; 2 error (nothing written).\n",
-		    GNUPLOT_PACKAGE, PLOT_TOP, PLOT_WIDTH, PLOT_HEIGHT - 100);
-		return;
-	}
 	fprintf(fp,
 "Usage: memtrend plot [OPTIONS] FILE.csv -o CHART.png|.svg|.pdf\n"
 "\n"
@@ -102,9 +77,8 @@ cli_plot_usage(FILE *fp, enum cli_mode mode)
 }
 
 static int
-cli_plot_option(struct cli *c, int opt, struct error *err)
+cmd_plot_option(struct plot_opts *p, int opt, struct error *err)
 {
-	struct plot_opts *p = &c->plot;
 	uint64_t n;
 	int rc = 0;
 
@@ -143,33 +117,33 @@ cli_plot_option(struct cli *c, int opt, struct error *err)
 	return rc;
 }
 
-/* memtrend plot|report [OPTIONS] FILE; argv[0] is the subcommand. */
 int
-cli_parse_plot(struct cli *c, int argc, char **argv, struct error *err)
+cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
+    struct error *err)
 {
 	const char *what = argv[0];
+	bool report = strcmp(what, "report") == 0;
 	int opt, rc = 0;
 
-	c->mode = strcmp(what, "report") == 0 ? CLI_REPORT : CLI_PLOT;
-	plot_opts_init(&c->plot);
-	if (c->mode == CLI_REPORT)
-		c->plot.style.height = PLOT_HEIGHT - 100;
+	*help = false;
+	plot_opts_init(o);
+	if (report)
+		o->style.height = PLOT_HEIGHT - 100;
 	optind = 0;
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, ":o:fh",
-	    cli_plot_options, NULL)) != -1) {
+	    cmd_plot_options, NULL)) != -1) {
 		if (opt == 'h') {
-			c->help = c->mode;
-			c->mode = CLI_HELP;
+			*help = true;
 			return 0;
 		}
 		if (opt == ':')
 			return error_set(err, EINVAL, "option %s needs a value",
 			    argv[optind - 1]);
-		if (opt == '?' || (c->mode == CLI_REPORT && opt == OPT_CHART))
+		if (opt == '?' || (report && opt == OPT_CHART))
 			return error_set(err, EINVAL, "unknown option '%s' for "
 			    "%s", argv[optind - 1], what);
-		rc = cli_plot_option(c, opt, err);
+		rc = cmd_plot_option(o, opt, err);
 	}
 	if (rc < 0)
 		return rc;
@@ -180,13 +154,37 @@ cli_parse_plot(struct cli *c, int argc, char **argv, struct error *err)
 		return error_set(err, EINVAL, "%s takes one CSV file, not "
 		    "'%s' too (a regions CSV goes with --regions)", what,
 		    argv[optind + 1]);
-	c->plot.csv = argv[optind];
-	if (c->plot.out == NULL)
+	o->csv = argv[optind];
+	if (o->out == NULL)
 		return error_set(err, EINVAL, "%s needs -o FILE%s", what,
-		    c->mode == CLI_REPORT ? ".html" : " (.png, .svg or .pdf)");
-	if (c->plot.regions_csv != NULL &&
-	    strcmp(c->plot.regions_csv, c->plot.csv) == 0)
+		    report ? ".html" : " (.png, .svg or .pdf)");
+	if (o->regions_csv != NULL &&
+	    strcmp(o->regions_csv, o->csv) == 0)
 		return error_set(err, EINVAL, "--regions names the same file "
-		    "as the CSV, '%s'", c->plot.csv);
+		    "as the CSV, '%s'", o->csv);
 	return 0;
 }
+
+static int
+cmd_plot_run(int argc, char **argv)
+{
+	struct plot_opts o;
+	struct error err;
+	bool help;
+
+	if (cmd_plot_parse(&o, argc, argv, &help, &err) < 0)
+		return cmd_usage_error(&err);
+	if (help) {
+		cmd_plot_usage(stdout);
+		return 0;
+	}
+	return plot_run(&o, &err) < 0 ? cmd_fail(&err) : 0;
+}
+
+const struct cmd_entry cmd_plot_entry = {
+	.name = "plot",
+	.word = true,
+	.options = cmd_plot_options,
+	.usage = cmd_plot_usage,
+	.run = cmd_plot_run,
+};

@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "cmd/cmd-probe.h"
+#include "cmd/cmd-watch.h"
+#include "cmd/cmd.h"
 #include "sources/faults.h"
 #include "sources/idle.h"
 #include "sources/pagemap.h"
@@ -53,3 +55,30 @@ cmd_probe_run(const char *root, pid_t pid)
 	cmd_probe_print(stdout, &probe);
 	return 0;
 }
+
+/* --probe is an option of the default command line: parse that. */
+static int
+cmd_probe_main(int argc, char **argv)
+{
+	struct cmd_watch c;
+	struct error err;
+
+	if (cmd_watch_parse(&c, argc, argv, &err) < 0)
+		return cmd_usage_error(&err);
+	return cmd_probe_run(c.watch.root, c.pid);
+}
+
+static const struct option cmd_probe_options[] = {
+	{ "probe", no_argument, NULL, 0 },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "root", required_argument, NULL, 0 },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct cmd_entry cmd_probe_entry = {
+	.name = "probe",
+	.word = false,	/* memtrend --probe [-p PID] */
+	.options = cmd_probe_options,
+	.usage = cmd_watch_usage,
+	.run = cmd_probe_main,
+};

@@ -1,16 +1,26 @@
 /*
- * Options of the watch mode (memtrend(1)).  Every option has a long form;
- * values use the human units of units.h.
+ * memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND (memtrend(1)): the
+ * options, the main usage, and the run: find the target, run the sampling
+ * loop (watch.c), print the recap, draw --plot.  Every option has a long
+ * form; values use the human units of units.h.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/verdict.h"
+#include "charts/plot.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd-probe.h"
+#include "cmd/cmd-watch.h"
+#include "core/target.h"
+#include "sinks/csv.h"
+#include "sinks/term.h"
 #include "core/fields.h"
 #include "util/root.h"
 #include "util/units.h"
@@ -33,11 +43,10 @@ enum {
 	OPT_FAULT_PERIOD,
 	OPT_METRIC,
 	OPT_FAIL_ON_GROWTH,
-	OPT_JSON,
 	OPT_PLOT,
 };
 
-static const struct option cli_options[] = {
+static const struct option cmd_watch_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
 	{ "name", required_argument, NULL, 'n' },
 	{ "every", required_argument, NULL, 'e' },
@@ -69,15 +78,8 @@ static const struct option cli_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const struct option cli_analyze_options[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "metric", required_argument, NULL, OPT_METRIC },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 void
-cli_usage(FILE *fp)
+cmd_watch_usage(FILE *fp)
 {
 	fprintf(fp,
 "Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND [ARGS...]\n"
@@ -170,7 +172,7 @@ cli_usage(FILE *fp)
 }
 
 static int
-cli_parse_pid(const char *text, pid_t *pid, struct error *err)
+cmd_watch_parse_pid(const char *text, pid_t *pid, struct error *err)
 {
 	uint64_t n;
 
@@ -182,7 +184,7 @@ cli_parse_pid(const char *text, pid_t *pid, struct error *err)
 }
 
 static int
-cli_parse_group(const char *text, enum region_group *group, struct error *err)
+cmd_watch_parse_group(const char *text, enum region_group *group, struct error *err)
 {
 	if (strcmp(text, "kind") == 0)
 		*group = REGION_GROUP_KIND;
@@ -197,13 +199,13 @@ cli_parse_group(const char *text, enum region_group *group, struct error *err)
 }
 
 static int
-cli_check(struct cli *c, int argc, char **argv, struct error *err)
+cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 {
 	int targets;
 
 	if (optind < argc)
 		c->command = argv + optind;
-	if (c->mode != CLI_WATCH)
+	if (c->action != CMD_WATCH_RUN)
 		return 0;
 	if (c->plot_out != NULL && (c->watch.csv_path == NULL ||
 	    strcmp(c->watch.csv_path, "-") == 0))
@@ -219,55 +221,14 @@ cli_check(struct cli *c, int argc, char **argv, struct error *err)
 	return 0;
 }
 
-/* memtrend analyze [--json] [--metric M] FILE */
-static int
-cli_parse_analyze(struct cli *c, int argc, char **argv, struct error *err)
-{
-	int opt, rc = 0;
-
-	c->mode = CLI_ANALYZE;
-	optind = 0;
-	opterr = 0;
-	while (rc == 0 && (opt = getopt_long(argc, argv, ":h",
-	    cli_analyze_options, NULL)) != -1) {
-		switch (opt) {
-		case OPT_JSON:
-			c->json = true;
-			break;
-		case OPT_METRIC:
-			rc = verdict_parse_metric(optarg, &c->watch.metric, err);
-			break;
-		case 'h':
-			c->mode = CLI_HELP;
-			return 0;
-		case ':':
-			return error_set(err, EINVAL, "option %s needs a value",
-			    argv[optind - 1]);
-		default:
-			return error_set(err, EINVAL, "unknown option '%s' for "
-			    "analyze", argv[optind - 1]);
-		}
-	}
-	if (rc < 0)
-		return rc;
-	if (optind >= argc)
-		return error_set(err, EINVAL, "analyze needs a CSV file (or - "
-		    "for standard input)");
-	if (optind + 1 < argc)
-		return error_set(err, EINVAL, "analyze takes one file, not "
-		    "'%s' too", argv[optind + 1]);
-	c->file = argv[optind];
-	return 0;
-}
-
 int
-cli_parse(struct cli *c, int argc, char **argv, struct error *err)
+cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 {
 	uint64_t n;
 	int opt, rc = 0;
 
 	memset(c, 0, sizeof *c);
-	c->mode = CLI_WATCH;
+	c->action = CMD_WATCH_RUN;
 	c->watch.interval_ns = UNITS_NS_PER_S;
 	c->watch.live = true;
 	c->watch.metric = VERDICT_AUTO;
@@ -278,18 +239,13 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 	c->watch.idle_sample = 256;
 	c->watch.fault_period = 1;
 	plot_opts_init(&c->plot);
-	if (argc > 1 && strcmp(argv[1], "analyze") == 0)
-		return cli_parse_analyze(c, argc - 1, argv + 1, err);
-	if (argc > 1 && (strcmp(argv[1], "plot") == 0 ||
-	    strcmp(argv[1], "report") == 0))
-		return cli_parse_plot(c, argc - 1, argv + 1, err);
 	optind = 0;
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
-	    cli_options, NULL)) != -1) {
+	    cmd_watch_options, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
-			rc = cli_parse_pid(optarg, &c->pid, err);
+			rc = cmd_watch_parse_pid(optarg, &c->pid, err);
 			break;
 		case 'n':
 			if (*optarg == '\0')
@@ -335,7 +291,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 			rc = units_parse_percent(optarg, &c->watch.budget, err);
 			break;
 		case OPT_GROUP_BY:
-			rc = cli_parse_group(optarg, &c->watch.group, err);
+			rc = cmd_watch_parse_group(optarg, &c->watch.group, err);
 			break;
 		case OPT_IDLE:
 			c->watch.regions = true;
@@ -366,13 +322,13 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 			c->watch.raw_kib = true;
 			break;
 		case OPT_PROBE:
-			c->mode = CLI_PROBE;
+			c->action = CMD_WATCH_PROBE;
 			break;
 		case OPT_ROOT:
 			c->watch.root = optarg;
 			break;
 		case OPT_LIST_FIELDS:
-			c->mode = CLI_FIELDS;
+			c->action = CMD_WATCH_FIELDS;
 			c->fields_format = optarg != NULL ? optarg : "text";
 			break;
 		case OPT_METRIC:
@@ -385,10 +341,10 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 			c->plot_out = optarg;
 			break;
 		case 'h':
-			c->mode = CLI_HELP;
+			c->action = CMD_WATCH_HELP;
 			return 0;
 		case 'V':
-			c->mode = CLI_VERSION;
+			c->action = CMD_WATCH_VERSION;
 			return 0;
 		case ':':
 			return error_set(err, EINVAL, "option %s needs a value",
@@ -408,5 +364,167 @@ cli_parse(struct cli *c, int argc, char **argv, struct error *err)
 	    strcmp(c->watch.csv_path, c->watch.regions_csv_path) == 0)
 		return error_set(err, EINVAL, "-o and --regions-csv name the "
 		    "same file '%s'", c->watch.csv_path);
-	return cli_check(c, argc, argv, err);
+	return cmd_watch_check(c, argc, argv, err);
 }
+
+static int
+cmd_watch_find_target(const struct cmd_watch *c, struct target *t, struct error *err)
+{
+	if (c->pid > 0)
+		return target_from_pid(t, c->watch.root, c->pid, err);
+	if (c->name != NULL)
+		return target_from_name(t, c->watch.root, c->name, err);
+	return target_launch(t, c->watch.root, c->command, err);
+}
+
+static void
+cmd_watch_announce(const struct cmd_watch *c, const struct target *t)
+{
+	char every[32];
+
+	units_format_duration(every, sizeof every,
+	    (double)c->watch.interval_ns / 1e9);
+	fprintf(stderr, "memtrend: watching pid %d (%s) every %s%s%s; "
+	    "Ctrl-C to stop\n", (int)t->pid, t->comm, every,
+	    c->watch.csv_path != NULL ? ", CSV to " : "",
+	    c->watch.csv_path != NULL ? c->watch.csv_path : "");
+}
+
+/* --plot: the growth chart of the run's own CSV. */
+static int
+cmd_watch_plot(const struct cmd_watch *c, FILE *out)
+{
+	struct plot_opts o = c->plot;
+	struct error err;
+
+	o.csv = c->watch.csv_path;
+	o.out = c->plot_out;
+	o.force = c->watch.force;
+	o.metric = c->watch.metric;
+	o.chart = PLOT_GROWTH;
+	if (plot_run(&o, &err) < 0)
+		return cmd_fail(&err);
+	fprintf(out, "chart: %s\n", o.out);
+	return 0;
+}
+
+static int
+cmd_watch_loop(const struct cmd_watch *c)
+{
+	struct watch_result res;
+	struct target t;
+	struct error err;
+	FILE *out;
+	int code = 0;
+
+	if (c->watch.csv_path != NULL &&
+	    csv_sink_check(c->watch.csv_path, c->watch.force, &err) < 0)
+		return cmd_fail(&err);
+	if (c->watch.regions_csv_path != NULL &&
+	    csv_sink_check(c->watch.regions_csv_path, c->watch.force, &err) < 0)
+		return cmd_fail(&err);
+	if (c->plot_out != NULL &&
+	    plot_check(c->plot_out, c->watch.force, &err) < 0)
+		return cmd_fail(&err);
+	if (cmd_watch_find_target(c, &t, &err) < 0)
+		return cmd_fail(&err);
+	cmd_watch_announce(c, &t);
+	watch_run(&c->watch, &t, &res);
+	if (t.launched && !t.reaped)
+		target_stop(&t);
+
+	/* stdout may be carrying a CSV ("-o -"). */
+	out = c->watch.live || c->watch.csv_path == NULL ||
+	    strcmp(c->watch.csv_path, "-") != 0 ? stdout : stderr;
+	if (c->watch.regions_csv_path != NULL &&
+	    strcmp(c->watch.regions_csv_path, "-") == 0)
+		out = stderr;
+	if (res.end == WATCH_END_ERROR) {
+		code = cmd_fail(&res.why);
+	} else if (res.end == WATCH_END_TARGET_EXIT) {
+		fprintf(stderr, "memtrend: %s\n", res.why.msg);
+		if (t.launched)
+			code = target_exit_code(&t);
+	}
+	if (res.summary.samples > 0 || res.end != WATCH_END_ERROR) {
+		term_summary(out, &res.summary, c->watch.raw_kib,
+		    (double)c->watch.interval_ns / 1e9, res.overruns);
+		term_regions_summary(out, &res.regions, c->watch.raw_kib,
+		    c->watch.top_regions);
+		term_idle_summary(out, &res.regions, c->watch.raw_kib,
+		    c->watch.top_regions);
+		/* A run of N samples spans N intervals, even when it
+		 * ended at the last one. */
+		term_tiers(out, &res.tiers, res.summary.last_s -
+		    res.summary.first_s, fmax(res.elapsed_s,
+		    (double)res.summary.samples *
+		    (double)c->watch.interval_ns / 1e9));
+		if (c->watch.csv_path != NULL &&
+		    strcmp(c->watch.csv_path, "-") != 0)
+			fprintf(out, "CSV: %lu row%s in %s\n", res.csv_rows,
+			    res.csv_rows == 1 ? "" : "s", c->watch.csv_path);
+		if (c->watch.regions_csv_path != NULL &&
+		    strcmp(c->watch.regions_csv_path, "-") != 0)
+			fprintf(out, "regions CSV: %lu region sample%s in "
+			    "%s\n", res.regions.samples,
+			    res.regions.samples == 1 ? "" : "s",
+			    c->watch.regions_csv_path);
+		if (res.faults_lost > 0)
+			fprintf(out, "  %llu fault-address samples were lost "
+			    "(ring buffer full): the per-region fault rates "
+			    "share out the counted faults in proportion; "
+			    "--fault-period N samples fewer\n",
+			    (unsigned long long)res.faults_lost);
+		term_verdict_summary(out, &res.verdict);
+		if (c->plot_out != NULL && res.csv_rows > 0 &&
+		    cmd_watch_plot(c, out) != 0 && code == 0)
+			code = CMD_EXIT_ERROR;
+		/* An error, then the command's own failure, win over
+		 * growth. */
+		if (code == 0 && c->fail_on_growth &&
+		    verdict_evidence(&res.verdict)->verdict == TREND_GROWING)
+			code = CMD_EXIT_GROWING;
+	}
+	watch_result_free(&res);
+	target_close(&t);
+	return code;
+}
+
+static int
+cmd_watch_run(int argc, char **argv)
+{
+	struct cmd_watch c;
+	struct error err;
+
+	if (cmd_watch_parse(&c, argc, argv, &err) < 0)
+		return cmd_usage_error(&err);
+	switch (c.action) {
+	case CMD_WATCH_HELP:
+		cmd_watch_usage(stdout);
+		return 0;
+	case CMD_WATCH_VERSION:
+		printf("memtrend %s\n", PACKAGE_VERSION);
+		return 0;
+	case CMD_WATCH_FIELDS:
+		if (strcmp(c.fields_format, "man-regions") == 0)
+			fields_print(stdout, region_fields, REGION_FIELD_COUNT,
+			    "man");
+		else
+			fields_print(stdout, fields, FIELD_COUNT,
+			    c.fields_format);
+		return 0;
+	case CMD_WATCH_PROBE:
+		return cmd_probe_run(c.watch.root, c.pid);
+	case CMD_WATCH_RUN:
+		break;
+	}
+	return cmd_watch_loop(&c);
+}
+
+const struct cmd_entry cmd_watch_entry = {
+	.name = "watch",
+	.word = false,
+	.options = cmd_watch_options,
+	.usage = cmd_watch_usage,
+	.run = cmd_watch_run,
+};

@@ -1,50 +1,43 @@
 /*
- * Command-line parsing into one plain struct; main.c acts on it.
+ * The commands, tmux-style: each command file (cmd-watch.c, cmd-analyze.c,
+ * cmd-plot.c, cmd-report.c, cmd-probe.c) defines one entry with its name,
+ * options, usage and run function, and main.c dispatches on the table of
+ * entries.  The command layer is the only one that prints errors and
+ * chooses the exit status.
  */
-#ifndef MEMTREND_CLI_H
-#define MEMTREND_CLI_H
+#ifndef MEMTREND_CMD_CMD_H
+#define MEMTREND_CMD_CMD_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <sys/types.h>
 
 #include "util/error.h"
-#include "charts/plot.h"
-#include "cmd/watch.h"
 
-enum cli_mode {
-	CLI_WATCH,
-	CLI_PROBE,
-	CLI_HELP,
-	CLI_VERSION,
-	CLI_FIELDS,	/* --list-fields[=man] */
-	CLI_ANALYZE,	/* memtrend analyze FILE */
-	CLI_PLOT,	/* memtrend plot FILE -o CHART */
-	CLI_REPORT,	/* memtrend report FILE -o HTML */
+#define CMD_EXIT_GROWING 1
+#define CMD_EXIT_ERROR 2
+
+struct cmd_entry {
+	const char *name;
+	/* true: run as "memtrend NAME ..."; false: chosen by the default
+	 * command line (watch when nothing else is; probe by --probe). */
+	bool word;
+	const struct option *options;
+	void (*usage)(FILE *fp);
+	/* Parses argv (argv[0] "memtrend", or the command's word) and runs;
+	 * returns the exit status. */
+	int (*run)(int argc, char **argv);
 };
 
-struct cli {
-	enum cli_mode mode;
-	pid_t pid;		/* -p */
-	const char *name;	/* -n */
-	char **command;		/* after "--" or the first non-option */
-	const char *fields_format;
-	bool fail_on_growth;	/* exit 1 when the verdict is growing */
-	bool json;		/* analyze: print the JSON object */
-	const char *file;	/* analyze: the CSV */
-	struct watch_opts watch;
-	enum cli_mode help;	/* CLI_HELP: for this subcommand */
-	const char *plot_out;	/* watch: --plot, drawn from -o */
-	struct plot_opts plot;	/* plot, report, and --plot */
-};
+extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_analyze_entry;
+extern const struct cmd_entry cmd_plot_entry;
+extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_probe_entry;
 
-/* Fills c from argv ("memtrend analyze ..." as well); returns 0 or
- * -EINVAL with a message for the user. */
-int cli_parse(struct cli *c, int argc, char **argv, struct error *err);
-
-void cli_usage(FILE *fp);
-
-/* memtrend plot|report (cli_plot.c); argv[0] is the subcommand. */
-int cli_parse_plot(struct cli *c, int argc, char **argv, struct error *err);
-void cli_plot_usage(FILE *fp, enum cli_mode mode);
+/* "memtrend: <msg>" on standard error; returns CMD_EXIT_ERROR. */
+int cmd_fail(const struct error *err);
+/* The same for bad command-line input, with the --help hint. */
+int cmd_usage_error(const struct error *err);
 
 #endif
