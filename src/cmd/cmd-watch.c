@@ -20,6 +20,7 @@
 #include "cmd/cmd-watch.h"
 #include "core/target.h"
 #include "sinks/csv.h"
+#include "sinks/recap.h"
 #include "sinks/term.h"
 #include "core/fields.h"
 #include "util/root.h"
@@ -447,15 +448,15 @@ cmd_watch_loop(const struct cmd_watch *c)
 			code = target_exit_code(&t);
 	}
 	if (res.summary.samples > 0 || res.end != WATCH_END_ERROR) {
-		term_summary(out, &res.summary, c->watch.raw_kib,
+		recap_table(out, &res.summary, c->watch.raw_kib,
 		    (double)c->watch.interval_ns / 1e9, res.overruns);
-		term_regions_summary(out, &res.regions, c->watch.raw_kib,
+		recap_regions(out, &res.regions, c->watch.raw_kib,
 		    c->watch.top_regions);
-		term_idle_summary(out, &res.regions, c->watch.raw_kib,
+		recap_idle(out, &res.regions, c->watch.raw_kib,
 		    c->watch.top_regions);
 		/* A run of N samples spans N intervals, even when it
 		 * ended at the last one. */
-		term_tiers(out, &res.tiers, res.summary.last_s -
+		recap_tiers(out, &res.tiers, res.summary.last_s -
 		    res.summary.first_s, fmax(res.elapsed_s,
 		    (double)res.summary.samples *
 		    (double)c->watch.interval_ns / 1e9));
@@ -475,7 +476,7 @@ cmd_watch_loop(const struct cmd_watch *c)
 			    "share out the counted faults in proportion; "
 			    "--fault-period N samples fewer\n",
 			    (unsigned long long)res.faults_lost);
-		term_verdict_summary(out, &res.verdict);
+		recap_verdict(out, &res.verdict);
 		if (c->plot_out != NULL && res.csv_rows > 0 &&
 		    cmd_watch_plot(c, out) != 0 && code == 0)
 			code = CMD_EXIT_ERROR;

@@ -16,14 +16,14 @@
 #include "util/units.h"
 #include "util/xmalloc.h"
 
-#define TERM_COL 10
 #define TERM_VERDICT_ROWS 60
 
-/* The live view's memory columns, in order. */
-static const enum field_id term_mem_fields[] = {
+const enum field_id term_mem_fields[] = {
 	FIELD_RSS_KB, FIELD_PSS_KB, FIELD_USS_KB, FIELD_ANON_KB,
 	FIELD_FILE_KB, FIELD_SHMEM_KB, FIELD_SWAP_KB,
 };
+const size_t term_nmem_fields = sizeof term_mem_fields /
+    sizeof term_mem_fields[0];
 #define TERM_NMEM (sizeof term_mem_fields / sizeof term_mem_fields[0])
 
 struct term_sink {
@@ -94,9 +94,8 @@ term_rate(const struct term_sink *t, const struct sample *s, enum field_id f)
 	return (s->value[f] - t->prev.value[f]) / dt;
 }
 
-/* A region name cut to width from the left, where paths differ least. */
-static const char *
-term_fit(char *buf, size_t len, const char *name, size_t width)
+const char *
+term_fit_name(char *buf, size_t len, const char *name, size_t width)
 {
 	size_t n = strlen(name);
 
@@ -106,8 +105,7 @@ term_fit(char *buf, size_t len, const char *name, size_t width)
 	return buf;
 }
 
-/* One line per region: name, kind, USS (or RSS), growth, rate. */
-static void
+void
 term_region_lines(FILE *fp, const struct regtrack *rt, bool raw, size_t n,
     bool last_only)
 {
@@ -132,18 +130,18 @@ term_region_lines(FILE *fp, const struct regtrack *rt, bool raw, size_t n,
 		    raw, true);
 		if (last_only && !isnan(e->last[RF_IDLE_PCT]))
 			fprintf(fp, "  %-34s %-12s %*s %*s %*s/h %5.1f%%%s\n",
-			    term_fit(name, sizeof name, e->name, 34),
+			    term_fit_name(name, sizeof name, e->name, 34),
 			    region_kind_names[e->kind], TERM_COL, now, TERM_COL,
 			    growth, TERM_COL, rate, e->last[RF_IDLE_PCT],
 			    e->last[RF_IDLE_ERR_PCT] > 0.05 ? "±" : "");
 		else if (last_only)
 			fprintf(fp, "  %-34s %-12s %*s %*s %*s/h\n",
-			    term_fit(name, sizeof name, e->name, 34),
+			    term_fit_name(name, sizeof name, e->name, 34),
 			    region_kind_names[e->kind], TERM_COL, now, TERM_COL,
 			    growth, TERM_COL, rate);
 		else
 			fprintf(fp, "  %-34s %-12s %*s %*s %*s %*s/h\n",
-			    term_fit(name, sizeof name, e->name, 34),
+			    term_fit_name(name, sizeof name, e->name, 34),
 			    region_kind_names[e->kind], TERM_COL, first,
 			    TERM_COL, now, TERM_COL, growth, TERM_COL, rate);
 	}
@@ -208,176 +206,6 @@ term_close(struct term_sink *t)
 	free(t);
 }
 
-static void
-term_summary_kib_row(FILE *fp, const struct summary_stat *st,
-    const char *label, bool raw)
-{
-	const double vals[] = { st->first, st->last, st->min, st->max };
-	char buf[32];
-	size_t i;
-
-	fprintf(fp, "  %-8s", label);
-	if (st->n == 0) {
-		fprintf(fp, " %*s\n", TERM_COL, "unavailable");
-		return;
-	}
-	for (i = 0; i < sizeof vals / sizeof vals[0]; i++) {
-		units_format_kib(buf, sizeof buf, vals[i], raw, false);
-		fprintf(fp, " %*s", TERM_COL, buf);
-	}
-	units_format_kib(buf, sizeof buf, st->last - st->first, raw, true);
-	fprintf(fp, " %*s", TERM_COL, buf);
-	units_format_kib(buf, sizeof buf, summary_rate_per_hour(st), raw, true);
-	fprintf(fp, " %*s\n", TERM_COL, buf);
-}
-
-void
-term_summary(FILE *fp, const struct summary *sum, bool raw,
-    double interval_s, unsigned long overruns)
-{
-	const struct summary_stat *st;
-	char span[32], every[32], cost[32], cmax[32];
-	double secs = sum->last_s - sum->first_s;
-	size_t i;
-	int f;
-
-	units_format_duration(span, sizeof span, secs);
-	units_format_duration(every, sizeof every, interval_s);
-	fprintf(fp, "summary: %lu sample%s over %s (every %s), %lu "
-	    "overrun%s\n", sum->samples, sum->samples == 1 ? "" : "s", span,
-	    every, overruns, overruns == 1 ? "" : "s");
-	if (sum->samples == 0)
-		return;
-	units_format_duration(cost, sizeof cost,
-	    sum->cost_total_s / (double)sum->samples);
-	units_format_duration(cmax, sizeof cmax, sum->cost_max_s);
-	fprintf(fp, "  sampling cost: %s CPU per sample on average, %s at "
-	    "most\n", cost, cmax);
-	fprintf(fp, "  %-8s %*s %*s %*s %*s %*s %*s\n", "", TERM_COL, "first",
-	    TERM_COL, "last", TERM_COL, "min", TERM_COL, "max", TERM_COL,
-	    "change", TERM_COL, "per hour");
-	for (i = 0; i < TERM_NMEM; i++)
-		term_summary_kib_row(fp, &sum->stat[term_mem_fields[i]],
-		    fields[term_mem_fields[i]].label, raw);
-	for (f = FIELD_MINFLT; f <= FIELD_MAJFLT; f++) {
-		st = &sum->stat[f];
-		if (st->n < 2 || st->last_s <= st->first_s)
-			continue;
-		fprintf(fp, "  %-8s %.0f during the run, %.1f/s on average\n",
-		    fields[f].label, st->last - st->first,
-		    (st->last - st->first) / (st->last_s - st->first_s));
-	}
-}
-
-void
-term_regions_summary(FILE *fp, const struct regtrack *rt, bool raw, size_t n)
-{
-	if (rt->samples == 0)
-		return;
-	fprintf(fp, "  regions that grew most (%lu region samples):\n",
-	    rt->samples);
-	fprintf(fp, "  %-34s %-12s %*s %*s %*s %*s\n", "region", "kind",
-	    TERM_COL, "first", TERM_COL, "last", TERM_COL, "growth",
-	    TERM_COL + 2, "rate");
-	term_region_lines(fp, rt, raw, n, false);
-}
-
-/* The oldest idle memory of a region: the KiB in the oldest non-empty
- * age bin and the bins older, and the time that bin's age means. */
-static bool
-term_oldest_idle(const struct regtrack_entry *e, double *kb, double *secs)
-{
-	static const double edge[] = { 1, 2, 5, 17, 65 };
-	int b;
-
-	*kb = 0;
-	for (b = 4; b >= 0; b--) {
-		if (isnan(e->last[RF_IDLE_1_KB + b]))
-			return false;
-		*kb += e->last[RF_IDLE_1_KB + b];
-		if (*kb >= 4) {
-			*secs = edge[b] * e->last[RF_IDLE_SCAN_S];
-			return true;
-		}
-	}
-	return false;
-}
-
-struct term_idle {
-	const struct regtrack_entry *e;
-	double kb, secs;
-};
-
-static int
-term_idle_cmp(const void *a_, const void *b_)
-{
-	const struct term_idle *a = a_, *b = b_;
-
-	return a->kb < b->kb ? 1 : a->kb > b->kb ? -1 : 0;
-}
-
-void
-term_idle_summary(FILE *fp, const struct regtrack *rt, bool raw, size_t n)
-{
-	struct term_idle *v;
-	char amount[32], age[32], name[64];
-	size_t i, k = 0;
-
-	v = xcalloc(rt->n + 1, sizeof *v);
-	for (i = 0; i < rt->n; i++) {
-		v[k].e = &rt->v[i];
-		if (!isnan(rt->v[i].last[RF_IDLE_PCT]) &&
-		    term_oldest_idle(&rt->v[i], &v[k].kb, &v[k].secs))
-			k++;
-	}
-	qsort(v, k, sizeof *v, term_idle_cmp);
-	if (k > 0)
-		fprintf(fp, "  idle memory (resident, not accessed since), "
-		    "largest first:\n");
-	for (i = 0; i < k && i < n; i++) {
-		units_format_kib(amount, sizeof amount, v[i].kb, raw, false);
-		units_format_duration(age, sizeof age, v[i].secs);
-		fprintf(fp, "  %-34s %*s idle for >= %s (%.0f %% of it idle at "
-		    "the last scan", term_fit(name, sizeof name, v[i].e->name,
-		    34), TERM_COL, amount, age, v[i].e->last[RF_IDLE_PCT]);
-		if (!isnan(v[i].e->last[RF_STALE_NEW_PCT]))
-			fprintf(fp, "; %.0f %% of its new memory never touched "
-			    "again", v[i].e->last[RF_STALE_NEW_PCT]);
-		fprintf(fp, ")\n");
-	}
-	free(v);
-}
-
-void
-term_tiers(FILE *fp, const struct tiers *s, double span_s, double wall_s)
-{
-	const struct tiers_tier *t;
-	char cost[32], every[32];
-	double total = 0;
-	int i;
-
-	for (i = 0; i < TIER_COUNT; i++) {
-		t = &s->t[i];
-		if (!t->enabled)
-			continue;
-		total += t->total_s;
-		units_format_duration(cost, sizeof cost,
-		    t->runs ? t->total_s / (double)t->runs : NAN);
-		units_format_duration(every, sizeof every, t->runs > 1 ?
-		    span_s / (double)(t->runs - 1) : NAN);
-		fprintf(fp, "  %-13s %6lu run%s, every %s, %s CPU each\n",
-		    tier_names[i], t->runs, t->runs == 1 ? " " : "s", every,
-		    cost);
-	}
-	if (s->budget >= 1)
-		fprintf(fp, "  monitor CPU: %.2f %% of one core (no budget)\n",
-		    wall_s > 0 ? total / wall_s * 100 : 0);
-	else
-		fprintf(fp, "  monitor CPU: %.2f %% of one core (budget "
-		    "%.3g %%)\n", wall_s > 0 ? total / wall_s * 100 : 0,
-		    s->budget * 100);
-}
-
 void
 term_verdict(struct term_sink *t, const struct verdict *v)
 {
@@ -399,16 +227,6 @@ term_verdict(struct term_sink *t, const struct verdict *v)
 		fputs("\033[0m", t->fp);
 	fprintf(t->fp, " %s\n", sentence);
 	fflush(t->fp);
-}
-
-void
-term_verdict_summary(FILE *fp, const struct verdict *v)
-{
-	const struct trend_evidence *ev = verdict_evidence(v);
-	char sentence[2048];
-
-	verdict_sentence(v, sentence, sizeof sentence);
-	fprintf(fp, "verdict: %s: %s\n", verdict_name(ev->verdict), sentence);
 }
 
 void
