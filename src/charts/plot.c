@@ -15,7 +15,6 @@
 
 #include "util/output.h"
 #include "charts/plot.h"
-#include "sinks/csv.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
 
@@ -125,7 +124,7 @@ plot_check(const char *out, bool force, struct error *err)
 	int rc;
 
 	if ((rc = plot_format_of(out, &fmt, err)) < 0 ||
-	    (rc = csv_sink_check(out, force, err)) < 0 ||
+	    (rc = output_check(out, force, err)) < 0 ||
 	    (rc = gnuplot_find(&gp, err)) < 0)
 		return rc;
 	free(gp);
@@ -897,7 +896,7 @@ plot_run(const struct plot_opts *o, struct error *err)
 	int rc;
 
 	if ((rc = plot_format_of(o->out, &fmt, err)) < 0 ||
-	    (rc = csv_sink_check(o->out, o->force, err)) < 0)
+	    (rc = output_check(o->out, o->force, err)) < 0)
 		return rc;
 	if (chart == PLOT_AUTO)
 		chart = o->regions_csv != NULL ? PLOT_REGIONS : PLOT_GROWTH;

@@ -17,7 +17,6 @@
 
 #include "util/output.h"
 #include "charts/report.h"
-#include "sinks/csv.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
 
@@ -473,7 +472,7 @@ report_run(const struct plot_opts *o, struct error *err)
 	int rc;
 
 	if ((rc = report_check_name(o->out, err)) < 0 ||
-	    (rc = csv_sink_check(o->out, o->force, err)) < 0)
+	    (rc = output_check(o->out, o->force, err)) < 0)
 		return rc;
 	if ((rc = series_load_both(&s, &rs, o->csv, o->regions_csv, o->metric,
 	    err)) < 0)

@@ -19,7 +19,7 @@
 #include "cmd/cmd-probe.h"
 #include "cmd/cmd-watch.h"
 #include "core/target.h"
-#include "sinks/csv.h"
+#include "util/output.h"
 #include "sinks/recap.h"
 #include "sinks/term.h"
 #include "core/fields.h"
@@ -419,10 +419,10 @@ cmd_watch_loop(const struct cmd_watch *c)
 	int code = 0;
 
 	if (c->watch.csv_path != NULL &&
-	    csv_sink_check(c->watch.csv_path, c->watch.force, &err) < 0)
+	    output_check(c->watch.csv_path, c->watch.force, &err) < 0)
 		return cmd_fail(&err);
 	if (c->watch.regions_csv_path != NULL &&
-	    csv_sink_check(c->watch.regions_csv_path, c->watch.force, &err) < 0)
+	    output_check(c->watch.regions_csv_path, c->watch.force, &err) < 0)
 		return cmd_fail(&err);
 	if (c->plot_out != NULL &&
 	    plot_check(c->plot_out, c->watch.force, &err) < 0)

@@ -18,6 +18,7 @@
 
 #include "core/regions.h"
 #include "sinks/csv.h"
+#include "util/output.h"
 #include "util/xmalloc.h"
 
 struct csv_sink {
@@ -178,37 +179,6 @@ csv_sink_put(struct csv_sink *c, const char *buf, size_t len,
 	return 0;
 }
 
-static int
-csv_sink_open_error(const char *path, int code, struct error *err)
-{
-	if (code == EEXIST)
-		return error_set(err, code, "%s already exists; use --force to "
-		    "overwrite it, or another path", path);
-	if (code == ENOENT)
-		return error_set(err, code, "cannot create %s: its directory "
-		    "does not exist", path);
-	return error_set(err, code, "cannot create %s: %s", path,
-	    strerror(code));
-}
-
-int
-csv_sink_check(const char *path, bool force, struct error *err)
-{
-	char *copy, *dir;
-	int rc = 0;
-
-	if (strcmp(path, "-") == 0)
-		return 0;
-	if (!force && access(path, F_OK) == 0)
-		return csv_sink_open_error(path, EEXIST, err);
-	copy = xstrdup(path);
-	dir = dirname(copy);
-	if (access(dir, W_OK) != 0)
-		rc = csv_sink_open_error(path, errno, err);
-	free(copy);
-	return rc;
-}
-
 int
 csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
     bool force, struct error *err)
@@ -224,7 +194,7 @@ csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
 		    (force ? O_TRUNC : O_EXCL), 0644);
 	}
 	if (fd < 0)
-		return csv_sink_open_error(path, errno, err);
+		return output_create_error(path, errno, err);
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
 	c->kind = kind;

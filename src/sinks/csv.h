@@ -31,11 +31,6 @@ void csv_buf_add(struct csv_buf *b, const char *fmt, ...)
 /* Appends src as one CSV field, quoted (by libcsv) only when it must be. */
 void csv_buf_text(struct csv_buf *b, const char *src);
 
-/* Checks, without creating anything, that csv_sink_open() could create
- * path: its directory exists and is writable, and it does not exist yet
- * unless force is set.  Run before starting a command or a long wait. */
-int csv_sink_check(const char *path, bool force, struct error *err);
-
 /* path "-" writes to standard output.  An existing file is refused unless
  * force is set. */
 int csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,

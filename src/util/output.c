@@ -140,3 +140,34 @@ output_close(struct output *o)
 	free(o->path);
 	memset(o, 0, sizeof *o);
 }
+
+int
+output_create_error(const char *path, int code, struct error *err)
+{
+	if (code == EEXIST)
+		return error_set(err, code, "%s already exists; use --force to "
+		    "overwrite it, or another path", path);
+	if (code == ENOENT)
+		return error_set(err, code, "cannot create %s: its directory "
+		    "does not exist", path);
+	return error_set(err, code, "cannot create %s: %s", path,
+	    strerror(code));
+}
+
+int
+output_check(const char *path, bool force, struct error *err)
+{
+	char *copy, *dir;
+	int rc = 0;
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	if (!force && access(path, F_OK) == 0)
+		return output_create_error(path, EEXIST, err);
+	copy = xstrdup(path);
+	dir = dirname(copy);
+	if (access(dir, W_OK) != 0)
+		rc = output_create_error(path, errno, err);
+	free(copy);
+	return rc;
+}
