@@ -165,7 +165,7 @@ Test(analyze, timestamps_and_foreign_csv)
 		    i / 360, i / 6 % 60, i % 6 * 10);
 	path = write_file("ts.csv", text);
 	verdict_init(&v, VERDICT_AUTO);
-	cr_assert_eq(analyze_file(path, &v, &err), 0, "%s", err.msg);
+	cr_assert_eq(replay_file(path, &v, &err), 0, "%s", err.msg);
 	cr_assert_eq(verdict_evidence(&v)->samples, 2000);
 	cr_assert_eq(verdict_evidence(&v)->last_s, 19990);
 	cr_assert_eq(verdict_evidence(&v)->verdict, TREND_GROWING);
@@ -176,16 +176,16 @@ Test(analyze, iso_8601_times)
 {
 	double s;
 
-	cr_assert_eq(analyze_parse_time("2026-11-18T11:06:40.125Z", &s), 0);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40.125Z", &s), 0);
 	cr_assert_eq(s, 1795000000.125);
-	cr_assert_eq(analyze_parse_time("2026-11-18 12:06:40+01:00", &s), 0);
+	cr_assert_eq(replay_parse_time("2026-11-18 12:06:40+01:00", &s), 0);
 	cr_assert_eq(s, 1795000000);
-	cr_assert_eq(analyze_parse_time("2026-11-18T06:06:40-0500", &s), 0);
+	cr_assert_eq(replay_parse_time("2026-11-18T06:06:40-0500", &s), 0);
 	cr_assert_eq(s, 1795000000);
-	cr_assert_eq(analyze_parse_time("2026-11-18T11:06:40", &s), 0);
-	cr_assert_eq(analyze_parse_time("18/11/2026 11:06", &s), -EINVAL);
-	cr_assert_eq(analyze_parse_time("2026-13-18T11:06:40Z", &s), -EINVAL);
-	cr_assert_eq(analyze_parse_time("2026-11-18T11:06:40Zjunk", &s),
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40", &s), 0);
+	cr_assert_eq(replay_parse_time("18/11/2026 11:06", &s), -EINVAL);
+	cr_assert_eq(replay_parse_time("2026-13-18T11:06:40Z", &s), -EINVAL);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40Zjunk", &s),
 	    -EINVAL);
 }
 
@@ -237,7 +237,7 @@ Test(analyze, empty_cells_are_unknown_not_zero)
 	struct error err;
 
 	verdict_init(&v, VERDICT_AUTO);
-	cr_assert_eq(analyze_file(path, &v, &err), 0, "%s", err.msg);
+	cr_assert_eq(replay_file(path, &v, &err), 0, "%s", err.msg);
 	cr_assert_eq(verdict_evidence(&v)->samples, 2);
 	verdict_free(&v);
 }

@@ -1,5 +1,5 @@
 /*
- * memtrend analyze (see analyze.h): the CSV is read through libcsv
+ * The CSV replay (see replay.h): the CSV is read through libcsv
  * (csv_read() in util/csvread.c) one row at a time, so a file of any length
  * takes constant memory; each row becomes a sample fed to the verdict.
  */
@@ -15,15 +15,15 @@
 #include "analysis/replay.h"
 #include "util/csvread.h"
 
-static const enum field_id analyze_context[] = { FIELD_MEM_AVAILABLE_KB,
+static const enum field_id replay_context[] = { FIELD_MEM_AVAILABLE_KB,
 	FIELD_CGROUP_LIMIT_KB, FIELD_CGROUP_USAGE_KB };
-#define ANALYZE_NCONTEXT (sizeof analyze_context / sizeof analyze_context[0])
+#define REPLAY_NCONTEXT (sizeof replay_context / sizeof replay_context[0])
 
-struct analyze {
+struct replay {
 	const char *path;
 	struct verdict *v;
 	struct error *err;
-	analyze_sample_fn fn;	/* NULL: the verdict only */
+	replay_sample_fn fn;	/* NULL: the verdict only */
 	void *ctx;
 	long time_col;		/* elapsed_s, else timestamp */
 	long wall_col;		/* timestamp, read only for fn; -1: absent */
@@ -36,7 +36,7 @@ struct analyze {
 };
 
 static long
-analyze_find(char **cells, size_t n, const char *name)
+replay_find(char **cells, size_t n, const char *name)
 {
 	size_t i;
 
@@ -49,20 +49,20 @@ analyze_find(char **cells, size_t n, const char *name)
 /* Whether a field's column is read: the judged metric and the system
  * context always, every field when the rows go to a callback too. */
 static bool
-analyze_wants(const struct analyze *a, int f)
+replay_wants(const struct replay *a, int f)
 {
 	size_t i;
 
 	if (a->fn != NULL || f == a->v->metric)
 		return true;
-	for (i = 0; i < ANALYZE_NCONTEXT; i++)
-		if ((int)analyze_context[i] == f)
+	for (i = 0; i < REPLAY_NCONTEXT; i++)
+		if ((int)replay_context[i] == f)
 			return true;
 	return false;
 }
 
 static int
-analyze_header(struct analyze *a, char **cells, size_t n)
+replay_header(struct replay *a, char **cells, size_t n)
 {
 	static const enum field_id order[] = { FIELD_USS_KB, FIELD_PSS_KB,
 		FIELD_RSS_KB };
@@ -70,10 +70,10 @@ analyze_header(struct analyze *a, char **cells, size_t n)
 	int f;
 
 	a->time_name = "elapsed_s";
-	a->time_col = analyze_find(cells, n, "elapsed_s");
+	a->time_col = replay_find(cells, n, "elapsed_s");
 	if (a->time_col < 0) {
 		a->time_name = "timestamp";
-		a->time_col = analyze_find(cells, n, "timestamp");
+		a->time_col = replay_find(cells, n, "timestamp");
 	}
 	if (a->time_col < 0)
 		return error_set(a->err, EINVAL, "%s line 1: no elapsed_s or "
@@ -81,7 +81,7 @@ analyze_header(struct analyze *a, char **cells, size_t n)
 		    "uss_kb, pss_kb, rss_kb)", a->path);
 	if (a->v->metric == VERDICT_AUTO) {
 		for (i = 0; i < sizeof order / sizeof order[0]; i++) {
-			if (analyze_find(cells, n, fields[order[i]].name) >= 0) {
+			if (replay_find(cells, n, fields[order[i]].name) >= 0) {
 				a->v->metric = (int)order[i];
 				break;
 			}
@@ -89,17 +89,17 @@ analyze_header(struct analyze *a, char **cells, size_t n)
 		if (a->v->metric == VERDICT_AUTO)
 			return error_set(a->err, EINVAL, "%s line 1: no "
 			    "uss_kb, pss_kb or rss_kb column", a->path);
-	} else if (analyze_find(cells, n, fields[a->v->metric].name) < 0) {
+	} else if (replay_find(cells, n, fields[a->v->metric].name) < 0) {
 		return error_set(a->err, EINVAL, "%s line 1: no %s column for "
 		    "--metric %s", a->path, fields[a->v->metric].name,
 		    verdict_metric_name(a->v));
 	}
-	a->wall_col = a->fn != NULL ? analyze_find(cells, n, "timestamp") : -1;
+	a->wall_col = a->fn != NULL ? replay_find(cells, n, "timestamp") : -1;
 	a->need = (size_t)(a->time_col > a->wall_col ? a->time_col :
 	    a->wall_col) + 1;
 	for (f = 0; f < FIELD_COUNT; f++) {
-		a->col[f] = analyze_wants(a, f) ?
-		    analyze_find(cells, n, fields[f].name) : -1;
+		a->col[f] = replay_wants(a, f) ?
+		    replay_find(cells, n, fields[f].name) : -1;
 		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
 			a->need = (size_t)a->col[f] + 1;
 	}
@@ -110,7 +110,7 @@ analyze_header(struct analyze *a, char **cells, size_t n)
 
 /* A numeric cell; empty is NAN when allowed. */
 static int
-analyze_number(struct analyze *a, unsigned long line, const char *cell,
+replay_number(struct replay *a, unsigned long line, const char *cell,
     const char *name, bool empty_ok, double *out)
 {
 	const char *p = cell;
@@ -136,12 +136,12 @@ analyze_number(struct analyze *a, unsigned long line, const char *cell,
 }
 
 static int
-analyze_time(struct analyze *a, unsigned long line, const char *cell,
+replay_time(struct replay *a, unsigned long line, const char *cell,
     double *t)
 {
 	if (a->time_name[0] == 'e')
-		return analyze_number(a, line, cell, a->time_name, false, t);
-	if (analyze_parse_time(cell, t) < 0)
+		return replay_number(a, line, cell, a->time_name, false, t);
+	if (replay_parse_time(cell, t) < 0)
 		return error_set(a->err, EINVAL, "%s line %lu: timestamp '%s' "
 		    "is not an ISO 8601 time (like 2026-11-18T11:06:40Z)",
 		    a->path, line, cell);
@@ -149,20 +149,20 @@ analyze_time(struct analyze *a, unsigned long line, const char *cell,
 }
 
 static int
-analyze_row(void *ctx, unsigned long line, char **cells, size_t n)
+replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 {
-	struct analyze *a = ctx;
+	struct replay *a = ctx;
 	struct sample s;
 	double t;
 	int f, rc;
 
 	if (!a->header)
-		return analyze_header(a, cells, n);
+		return replay_header(a, cells, n);
 	if (n < a->need)
 		return error_set(a->err, EINVAL, "%s line %lu: %zu cell%s, but "
 		    "the header has %zu columns", a->path, line, n,
 		    n == 1 ? "" : "s", a->ncols);
-	if ((rc = analyze_time(a, line, cells[a->time_col], &t)) < 0)
+	if ((rc = replay_time(a, line, cells[a->time_col], &t)) < 0)
 		return rc;
 	if (a->rows == 0)
 		a->t0 = t;
@@ -174,13 +174,13 @@ analyze_row(void *ctx, unsigned long line, char **cells, size_t n)
 	sample_clear(&s);
 	s.elapsed_s = t - a->t0;
 	s.wall_s = NAN;
-	if (a->wall_col >= 0 && analyze_parse_time(cells[a->wall_col],
+	if (a->wall_col >= 0 && replay_parse_time(cells[a->wall_col],
 	    &s.wall_s) < 0)
 		return error_set(a->err, EINVAL, "%s line %lu: timestamp '%s' "
 		    "is not an ISO 8601 time (like 2026-11-18T11:06:40Z)",
 		    a->path, line, cells[a->wall_col]);
 	for (f = 0; f < FIELD_COUNT; f++) {
-		if (a->col[f] >= 0 && (rc = analyze_number(a, line,
+		if (a->col[f] >= 0 && (rc = replay_number(a, line,
 		    cells[a->col[f]], fields[f].name, true, &s.value[f])) < 0)
 			return rc;
 	}
@@ -192,16 +192,16 @@ analyze_row(void *ctx, unsigned long line, char **cells, size_t n)
 }
 
 int
-analyze_file(const char *path, struct verdict *v, struct error *err)
+replay_file(const char *path, struct verdict *v, struct error *err)
 {
-	return analyze_file_each(path, v, NULL, NULL, err);
+	return replay_file_each(path, v, NULL, NULL, err);
 }
 
 int
-analyze_file_each(const char *path, struct verdict *v, analyze_sample_fn fn,
+replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
     void *ctx, struct error *err)
 {
-	struct analyze a;
+	struct replay a;
 	int rc;
 
 	memset(&a, 0, sizeof a);
@@ -210,7 +210,7 @@ analyze_file_each(const char *path, struct verdict *v, analyze_sample_fn fn,
 	a.err = err;
 	a.fn = fn;
 	a.ctx = ctx;
-	rc = csv_read(path, analyze_row, &a, err);
+	rc = csv_read(path, replay_row, &a, err);
 	if (rc < 0)
 		return rc;
 	if (!a.header)
@@ -223,7 +223,7 @@ analyze_file_each(const char *path, struct verdict *v, analyze_sample_fn fn,
 }
 
 int
-analyze_parse_time(const char *text, double *seconds)
+replay_parse_time(const char *text, double *seconds)
 {
 	int y, mo, d, h, mi, n = 0, oh = 0, om = 0;
 	const char *p;

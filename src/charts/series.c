@@ -1,6 +1,6 @@
 /*
  * Time series read back from CSV files (see series.h).  Both files go
- * through libcsv (csv_read); the samples CSV through analyze's mapping.
+ * through libcsv (csv_read); the samples CSV through the replay (analysis/replay.c).
  */
 #include "config.h"
 
@@ -93,7 +93,7 @@ series_load(struct series *s, const char *path, int metric,
 	s->has_wall = true;
 	summary_init(&s->summary);
 	verdict_init(&s->verdict, metric);
-	rc = analyze_file_each(path, &s->verdict, series_add, s, err);
+	rc = replay_file_each(path, &s->verdict, series_add, s, err);
 	if (rc < 0) {
 		series_free(s);
 		return rc;
@@ -295,7 +295,7 @@ series_time(struct series_reader *sr, unsigned long line, char **cells,
 	*wall = NAN;
 	if (sr->col[RC_TIMESTAMP] >= 0) {
 		ts = cells[sr->col[RC_TIMESTAMP]];
-		if (analyze_parse_time(ts, wall) < 0)
+		if (replay_parse_time(ts, wall) < 0)
 			return error_set(sr->err, EINVAL, "%s line %lu: "
 			    "timestamp '%s' is not an ISO 8601 time (like "
 			    "2026-11-18T11:06:40Z)", sr->path, line, ts);

@@ -1,7 +1,7 @@
 /*
  * A run's time series read back whole from memtrend's CSV files, for the
- * charts and the report.  The samples CSV is read through analyze's
- * column mapping (analyze_file_each), so its verdict is exactly the one
+ * charts and the report.  The samples CSV is read through the replay's
+ * column mapping (replay_file_each), so its verdict is exactly the one
  * `memtrend analyze` gives; the long-format regions CSV becomes one
  * series per region, ranked by growth as the live summary ranks them
  * (analysis/regtrack).  Unknown values are NAN, never 0.

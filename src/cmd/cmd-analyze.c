@@ -84,7 +84,7 @@ cmd_analyze_file(const struct cmd_analyze *c)
 	int code;
 
 	verdict_init(&v, c->metric);
-	if (analyze_file(c->file, &v, &err) < 0) {
+	if (replay_file(c->file, &v, &err) < 0) {
 		verdict_free(&v);
 		return cmd_fail(&err);
 	}
