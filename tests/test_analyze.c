@@ -1,5 +1,5 @@
 /*
- * memtrend analyze (src/analyze.c, src/main.c): replaying CSVs, the exit
+ * memtrend analyze (src/analysis/replay.c, src/cmd/cmd-analyze.c): replaying CSVs, the exit
  * status, the JSON, and every kind of bad input named by its line.
  */
 #include <criterion/criterion.h>

@@ -1,6 +1,6 @@
 /*
- * Bad input gets one clear line and exit status 2 (src/cli.c, src/main.c,
- * src/target.c).
+ * Bad input gets one clear line and exit status 2 (src/cmd/cmd-*.c,
+ * src/main.c, src/core/target.c).
  */
 #include <criterion/criterion.h>
 #include <signal.h>

@@ -1,6 +1,6 @@
 /*
- * memtrend plot and report (src/plot.c, src/report.c, src/gnuplot.c,
- * src/series.c): every chart to PNG and SVG from fixture CSVs, checked as
+ * memtrend plot and report (src/charts/): every chart to PNG and SVG
+ * from fixture CSVs, checked as
  * images (size, not blank) and as text (the verdict, the series names);
  * the report self-contained; no temporary file left, also after errors
  * and signals; gnuplot missing; every kind of bad input.

@@ -1,5 +1,5 @@
 /*
- * Mappings grouped into regions (src/regions.c) and thread stack
+ * Mappings grouped into regions (src/core/regions.c) and thread stack
  * pointers (src/sources/threads.c), on captured and hand-made maps.
  */
 #include <criterion/criterion.h>

@@ -1,5 +1,5 @@
 /*
- * The tier scheduler (src/tiers.c) with simulated costs: no clocks, so
+ * The tier scheduler (src/core/tiers.c) with simulated costs: no clocks, so
  * the figures are exact.
  */
 #include <criterion/criterion.h>

@@ -1,5 +1,5 @@
 /*
- * Intervals, sizes, percentages and human formatting (src/units.c).
+ * Intervals, sizes, percentages and human formatting (src/util/units.c).
  */
 #include <criterion/criterion.h>
 #include <math.h>

@@ -13,7 +13,6 @@
 
 #include "analysis/replay.h"
 #include "analysis/verdict.h"
-#include "cmd/cmd-watch.h"
 #include "cmd/cmd.h"
 
 enum {

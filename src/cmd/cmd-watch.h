@@ -7,7 +7,6 @@
 #define MEMTREND_CMD_CMD_WATCH_H
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <sys/types.h>
 
 #include "charts/plot.h"
@@ -33,10 +32,6 @@ struct cmd_watch {
 	const char *plot_out;	/* --plot, drawn from -o */
 	struct plot_opts plot;
 };
-
-/* The main usage: every command's synopsis, the watch options, analyze's
- * and the CSV columns. */
-void cmd_watch_usage(FILE *fp);
 
 /* Fills c from the default command line; returns 0 or -EINVAL with a
  * message for the user. */

@@ -35,6 +35,10 @@ extern const struct cmd_entry cmd_plot_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_probe_entry;
 
+/* The main usage (cmd-watch.c): every command's synopsis, the watch
+ * options, analyze's, and the CSV columns. */
+void cmd_watch_usage(FILE *fp);
+
 /* "memtrend: <msg>" on standard error; returns CMD_EXIT_ERROR. */
 int cmd_fail(const struct error *err);
 /* The same for bad command-line input, with the --help hint. */
