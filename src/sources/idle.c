@@ -23,8 +23,8 @@
 #include "sources/idle.h"
 #include "sources/pagemap.h"
 #include "util/xmalloc.h"
+#include "util/page.h"
 
-#define IDLE_PAGE 4096ULL
 #define IDLE_MAX_CANDIDATES 65536	/* per mapping and scan */
 #define IDLE_SPAN 512			/* pagemap entries read at once */
 
@@ -485,7 +485,7 @@ static int
 idle_read_entries(struct idle *id, const struct mapping *m, unsigned int k,
     uint64_t *vpns, size_t *n)
 {
-	uint64_t first = m->start / IDLE_PAGE, last = m->end / IDLE_PAGE;
+	uint64_t first = m->start / page_size(), last = m->end / page_size();
 	uint64_t b, vpn, lo, buf[IDLE_SPAN];
 	size_t i = 0, j;
 	ssize_t got;
@@ -575,7 +575,7 @@ idle_observe(struct idle *id, const struct mapping_list *list,
 		if (region_of[i] == SIZE_MAX)
 			continue;
 		k = idle_level(id, set->v[region_of[i]].v[RF_RSS_KB] * 1024 /
-		    IDLE_PAGE, (m->end - m->start) / IDLE_PAGE);
+		    page_size(), (m->end - m->start) / page_size());
 		rc = idle_read_entries(id, m, k, vpns, &n);
 		for (j = 0; j < n && rc == 0; j++) {
 			if (!(id->entries[j] & PM_PRESENT) ||
@@ -586,7 +586,7 @@ idle_observe(struct idle *id, const struct mapping_list *list,
 				cap = cap ? cap * 2 : 1024;
 				*obs = xreallocarray(*obs, cap, sizeof **obs);
 			}
-			(*obs)[*nobs].vaddr = vpns[j] * IDLE_PAGE;
+			(*obs)[*nobs].vaddr = vpns[j] * page_size();
 			(*obs)[*nobs].entry = id->entries[j];
 			(*obs)[*nobs].region = (uint32_t)region_of[i];
 			(*obs)[(*nobs)++].weight_log2 = k;
@@ -828,14 +828,14 @@ idle_probe_soft_dirty(struct probe *p, const char *root)
 	long n;
 
 	if (p->pid == 0 && root_is_live(root))
-		fresh = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		fresh = mmap(NULL, page_size(), PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (fresh != MAP_FAILED)
 		*(volatile char *)fresh = 1;
 	probe_pid_path(path, sizeof path, p->pid, "smaps");
 	n = root_read_alloc(root, path, &smaps);
 	if (fresh != MAP_FAILED)
-		munmap(fresh, 4096);
+		munmap(fresh, page_size());
 	if (n < 0) {
 		probe_set(p, PROBE_SOFT_DIRTY, false, "%s: %s", path,
 		    probe_why((int)-n, "missing"));

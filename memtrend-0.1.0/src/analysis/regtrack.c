@@ -1,0 +1,142 @@
+/*
+ * Per-region growth tracking (see regtrack.h).  The region_set hash finds
+ * an entry by (kind, name); its RF_MAPPINGS slot holds the entry number.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/regtrack.h"
+#include "util/xmalloc.h"
+
+void
+regtrack_init(struct regtrack *rt)
+{
+	memset(rt, 0, sizeof *rt);
+}
+
+static struct regtrack_entry *
+regtrack_entry(struct regtrack *rt, const struct region *r, double now_s)
+{
+	struct regtrack_entry *e;
+	const struct region *idx;
+
+	idx = regions_find(&rt->index, r->name, r->kind);
+	if (idx != NULL)
+		return &rt->v[(size_t)idx->v[RF_MAPPINGS]];
+	if (rt->n == rt->cap) {
+		rt->cap = rt->cap ? rt->cap * 2 : 32;
+		rt->v = xreallocarray(rt->v, rt->cap, sizeof *rt->v);
+	}
+	e = &rt->v[rt->n];
+	memset(e, 0, sizeof *e);
+	e->name = xstrdup(r->name);
+	e->kind = r->kind;
+	e->first_s = now_s;
+	memcpy(e->first, r->v, sizeof e->first);
+	regions_append(&rt->index, r->name, r->kind)->v[RF_MAPPINGS] =
+	    (double)rt->n;
+	rt->n++;
+	return e;
+}
+
+void
+regtrack_add(struct regtrack *rt, const struct sample *s)
+{
+	struct regtrack_entry *e;
+	size_t i;
+
+	if (s->regions == NULL)
+		return;
+	rt->samples++;
+	for (i = 0; i < rt->n; i++)
+		rt->v[i].present = false;
+	for (i = 0; i < s->regions->n; i++) {
+		e = regtrack_entry(rt, &s->regions->v[i], s->elapsed_s);
+		memcpy(e->last, s->regions->v[i].v, sizeof e->last);
+		e->last_s = s->elapsed_s;
+		e->present = true;
+	}
+	/* A region that went away (unmapped) now holds nothing. */
+	for (i = 0; i < rt->n; i++) {
+		if (rt->v[i].present)
+			continue;
+		for (int f = 0; f < REGION_FIELD_COUNT; f++)
+			if (f != RF_SIZE_KB)
+				rt->v[i].last[f] = isnan(rt->v[i].last[f]) ?
+				    NAN : 0;
+		rt->v[i].last[RF_SIZE_KB] = 0;
+		rt->v[i].last_s = s->elapsed_s;
+	}
+}
+
+double
+regtrack_growth_kb(const struct regtrack_entry *e)
+{
+	double g = e->last[RF_USS_KB] - e->first[RF_USS_KB];
+
+	return isnan(g) ? e->last[RF_RSS_KB] - e->first[RF_RSS_KB] : g;
+}
+
+double
+regtrack_rate_per_hour(const struct regtrack_entry *e)
+{
+	if (e->last_s <= e->first_s)
+		return NAN;
+	return regtrack_growth_kb(e) / (e->last_s - e->first_s) * 3600;
+}
+
+static int
+regtrack_cmp(const void *a_, const void *b_)
+{
+	const struct regtrack_entry *a = *(const struct regtrack_entry *const *)a_;
+	const struct regtrack_entry *b = *(const struct regtrack_entry *const *)b_;
+	double ga = regtrack_growth_kb(a), gb = regtrack_growth_kb(b);
+
+	if (isnan(ga))
+		ga = -INFINITY;
+	if (isnan(gb))
+		gb = -INFINITY;
+	if (ga != gb)
+		return ga < gb ? 1 : -1;
+	/* Equal growth (often none): the bigger region first. */
+	ga = isnan(a->last[RF_USS_KB]) ? a->last[RF_RSS_KB] : a->last[RF_USS_KB];
+	gb = isnan(b->last[RF_USS_KB]) ? b->last[RF_RSS_KB] : b->last[RF_USS_KB];
+	if (!isnan(ga) && !isnan(gb) && ga != gb)
+		return ga < gb ? 1 : -1;
+	return strcmp(a->name, b->name);
+}
+
+size_t
+regtrack_top(const struct regtrack *rt, const struct regtrack_entry **out,
+    size_t n)
+{
+	const struct regtrack_entry **all;
+	size_t i;
+
+	if (rt->n == 0)
+		return 0;
+	all = xcalloc(rt->n, sizeof *all);
+	for (i = 0; i < rt->n; i++)
+		all[i] = &rt->v[i];
+	qsort(all, rt->n, sizeof *all, regtrack_cmp);
+	if (n > rt->n)
+		n = rt->n;
+	memcpy(out, all, n * sizeof *out);
+	free(all);
+	return n;
+}
+
+void
+regtrack_free(struct regtrack *rt)
+{
+	size_t i;
+
+	for (i = 0; i < rt->n; i++)
+		free(rt->v[i].name);
+	free(rt->v);
+	regions_free(&rt->index);
+	memset(rt, 0, sizeof *rt);
+}

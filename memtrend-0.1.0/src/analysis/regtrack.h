@@ -1,0 +1,43 @@
+/*
+ * Growth per region over a run: each region's first and latest values,
+ * for the live top-N, the summary, and the verdict's "where".
+ */
+#ifndef MEMTREND_ANALYSIS_REGTRACK_H
+#define MEMTREND_ANALYSIS_REGTRACK_H
+
+#include <stddef.h>
+
+#include "core/regions.h"
+#include "core/sample.h"
+
+struct regtrack_entry {
+	char *name;
+	enum region_kind kind;
+	double first_s, last_s;		/* elapsed_s when first/last seen */
+	double first[REGION_FIELD_COUNT];
+	double last[REGION_FIELD_COUNT];
+	bool present;			/* in the latest region sample */
+};
+
+struct regtrack {
+	struct regtrack_entry *v;
+	size_t n, cap;
+	struct region_set index;	/* (kind, name) -> entry number */
+	unsigned long samples;		/* region samples seen */
+};
+
+void regtrack_init(struct regtrack *rt);
+/* Takes the sample's regions, if it has any. */
+void regtrack_add(struct regtrack *rt, const struct sample *s);
+
+/* The growth that ranks regions: USS, or RSS where USS is not known. */
+double regtrack_growth_kb(const struct regtrack_entry *e);
+double regtrack_rate_per_hour(const struct regtrack_entry *e);
+
+/* Up to n entries, largest growth first; returns how many. */
+size_t regtrack_top(const struct regtrack *rt, const struct regtrack_entry **out,
+    size_t n);
+
+void regtrack_free(struct regtrack *rt);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * The CSV replay (see replay.h): the CSV is read through libcsv
+ * (csv_read() in util/csvread.c) one row at a time, so a file of any length
+ * takes constant memory; each row becomes a sample fed to the verdict.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analysis/replay.h"
+#include "util/csvread.h"
+
+static const enum field_id replay_context[] = { FIELD_MEM_AVAILABLE_KB,
+	FIELD_CGROUP_LIMIT_KB, FIELD_CGROUP_USAGE_KB };
+#define REPLAY_NCONTEXT (sizeof replay_context / sizeof replay_context[0])
+
+struct replay {
+	const char *path;
+	struct verdict *v;
+	struct error *err;
+	replay_sample_fn fn;	/* NULL: the verdict only */
+	void *ctx;
+	long time_col;		/* elapsed_s, else timestamp */
+	long wall_col;		/* timestamp, read only for fn; -1: absent */
+	long col[FIELD_COUNT];	/* -1: absent or not read */
+	const char *time_name;	/* "elapsed_s" or "timestamp" */
+	size_t ncols, need;	/* header width; cells a row must have */
+	bool header;
+	unsigned long rows;
+	double prev_t, t0;
+};
+
+static long
+replay_find(char **cells, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(cells[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Whether a field's column is read: the judged metric and the system
+ * context always, every field when the rows go to a callback too. */
+static bool
+replay_wants(const struct replay *a, int f)
+{
+	size_t i;
+
+	if (a->fn != NULL || f == a->v->metric)
+		return true;
+	for (i = 0; i < REPLAY_NCONTEXT; i++)
+		if ((int)replay_context[i] == f)
+			return true;
+	return false;
+}
+
+static int
+replay_header(struct replay *a, char **cells, size_t n)
+{
+	static const enum field_id order[] = { FIELD_USS_KB, FIELD_PSS_KB,
+		FIELD_RSS_KB };
+	size_t i;
+	int f;
+
+	a->time_name = "elapsed_s";
+	a->time_col = replay_find(cells, n, "elapsed_s");
+	if (a->time_col < 0) {
+		a->time_name = "timestamp";
+		a->time_col = replay_find(cells, n, "timestamp");
+	}
+	if (a->time_col < 0)
+		return error_set(a->err, EINVAL, "%s line 1: no elapsed_s or "
+		    "timestamp column (analyze needs one of them and one of "
+		    "uss_kb, pss_kb, rss_kb)", a->path);
+	if (a->v->metric == VERDICT_AUTO) {
+		for (i = 0; i < sizeof order / sizeof order[0]; i++) {
+			if (replay_find(cells, n, fields[order[i]].name) >= 0) {
+				a->v->metric = (int)order[i];
+				break;
+			}
+		}
+		if (a->v->metric == VERDICT_AUTO)
+			return error_set(a->err, EINVAL, "%s line 1: no "
+			    "uss_kb, pss_kb or rss_kb column", a->path);
+	} else if (replay_find(cells, n, fields[a->v->metric].name) < 0) {
+		return error_set(a->err, EINVAL, "%s line 1: no %s column for "
+		    "--metric %s", a->path, fields[a->v->metric].name,
+		    verdict_metric_name(a->v));
+	}
+	a->wall_col = a->fn != NULL ? replay_find(cells, n, "timestamp") : -1;
+	a->need = (size_t)(a->time_col > a->wall_col ? a->time_col :
+	    a->wall_col) + 1;
+	for (f = 0; f < FIELD_COUNT; f++) {
+		a->col[f] = replay_wants(a, f) ?
+		    replay_find(cells, n, fields[f].name) : -1;
+		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
+			a->need = (size_t)a->col[f] + 1;
+	}
+	a->ncols = n;
+	a->header = true;
+	return 0;
+}
+
+/* A numeric cell; empty is NAN when allowed. */
+static int
+replay_number(struct replay *a, unsigned long line, const char *cell,
+    const char *name, bool empty_ok, double *out)
+{
+	const char *p = cell;
+	char *end;
+
+	while (*p == ' ')
+		p++;
+	if (*p == '\0') {
+		*out = NAN;
+		if (empty_ok)
+			return 0;
+		return error_set(a->err, EINVAL, "%s line %lu: %s is empty",
+		    a->path, line, name);
+	}
+	errno = 0;
+	*out = strtod(p, &end);
+	while (*end == ' ')
+		end++;
+	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
+		return error_set(a->err, EINVAL, "%s line %lu: %s is '%s', "
+		    "not a number", a->path, line, name, cell);
+	return 0;
+}
+
+static int
+replay_time(struct replay *a, unsigned long line, const char *cell,
+    double *t)
+{
+	if (a->time_name[0] == 'e')
+		return replay_number(a, line, cell, a->time_name, false, t);
+	if (replay_parse_time(cell, t) < 0)
+		return error_set(a->err, EINVAL, "%s line %lu: timestamp '%s' "
+		    "is not an ISO 8601 time (like 2026-11-18T11:06:40Z)",
+		    a->path, line, cell);
+	return 0;
+}
+
+static int
+replay_row(void *ctx, unsigned long line, char **cells, size_t n)
+{
+	struct replay *a = ctx;
+	struct sample s;
+	double t;
+	int f, rc;
+
+	if (!a->header)
+		return replay_header(a, cells, n);
+	if (n < a->need)
+		return error_set(a->err, EINVAL, "%s line %lu: %zu cell%s, but "
+		    "the header has %zu columns", a->path, line, n,
+		    n == 1 ? "" : "s", a->ncols);
+	if ((rc = replay_time(a, line, cells[a->time_col], &t)) < 0)
+		return rc;
+	if (a->rows == 0)
+		a->t0 = t;
+	else if (!(t > a->prev_t))
+		return error_set(a->err, EINVAL, "%s line %lu: %s %s is not "
+		    "after the previous row's %s (rows must be in time order, "
+		    "without duplicates)", a->path, line, a->time_name,
+		    cells[a->time_col], a->time_name);
+	sample_clear(&s);
+	s.elapsed_s = t - a->t0;
+	s.wall_s = NAN;
+	if (a->wall_col >= 0 && replay_parse_time(cells[a->wall_col],
+	    &s.wall_s) < 0)
+		return error_set(a->err, EINVAL, "%s line %lu: timestamp '%s' "
+		    "is not an ISO 8601 time (like 2026-11-18T11:06:40Z)",
+		    a->path, line, cells[a->wall_col]);
+	for (f = 0; f < FIELD_COUNT; f++) {
+		if (a->col[f] >= 0 && (rc = replay_number(a, line,
+		    cells[a->col[f]], fields[f].name, true, &s.value[f])) < 0)
+			return rc;
+	}
+	a->prev_t = t;
+	a->rows++;
+	if ((rc = verdict_add(a->v, &s)) < 0)
+		return rc;
+	return a->fn != NULL ? a->fn(a->ctx, &s) : 0;
+}
+
+int
+replay_file(const char *path, struct verdict *v, struct error *err)
+{
+	return replay_file_each(path, v, NULL, NULL, err);
+}
+
+int
+replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
+    void *ctx, struct error *err)
+{
+	struct replay a;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	a.path = strcmp(path, "-") == 0 ? "standard input" : path;
+	a.v = v;
+	a.err = err;
+	a.fn = fn;
+	a.ctx = ctx;
+	rc = csv_read(path, replay_row, &a, err);
+	if (rc < 0)
+		return rc;
+	if (!a.header)
+		return error_set(err, EINVAL, "%s is empty: no header line",
+		    a.path);
+	if (a.rows == 0)
+		return error_set(err, EINVAL, "%s line 1: a header but no rows "
+		    "of samples", a.path);
+	return 0;
+}
+
+int
+replay_parse_time(const char *text, double *seconds)
+{
+	int y, mo, d, h, mi, n = 0, oh = 0, om = 0;
+	const char *p;
+	struct tm tm;
+	double sec;
+	time_t base;
+
+	if (sscanf(text, "%4d-%2d-%2d%*1[T ]%2d:%2d:%lf%n", &y, &mo, &d, &h,
+	    &mi, &sec, &n) != 6 || n == 0)
+		return -EINVAL;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || !(sec >= 0 && sec < 61))
+		return -EINVAL;
+	p = text + n;
+	if (*p == 'Z' && p[1] == '\0') {
+		p++;
+	} else if ((*p == '+' || *p == '-') && (sscanf(p + 1,
+	    "%2d:%2d", &oh, &om) == 2 || sscanf(p + 1, "%2d%2d", &oh,
+	    &om) == 2)) {
+		if (*p == '-') {
+			oh = -oh;
+			om = -om;
+		}
+		p += strlen(p);
+	}
+	if (*p != '\0')
+		return -EINVAL;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	base = timegm(&tm);
+	*seconds = (double)base + sec - (oh * 3600.0 + om * 60.0);
+	return 0;
+}

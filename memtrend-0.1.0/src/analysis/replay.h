@@ -1,0 +1,32 @@
+/*
+ * The CSV replay behind memtrend analyze, plot and report: a CSV time
+ * series replayed through the same streaming verdict the live monitor
+ * runs.  Any CSV with a header that has
+ * elapsed_s (or an ISO 8601 timestamp) and at least one of rss_kb,
+ * pss_kb, uss_kb will do; other columns are ignored (DESIGN.md).
+ */
+#ifndef MEMTREND_ANALYSIS_REPLAY_H
+#define MEMTREND_ANALYSIS_REPLAY_H
+
+#include "analysis/verdict.h"
+#include "util/error.h"
+
+/* Reads path ("-": standard input) into v, whose metric is
+ * VERDICT_AUTO (USS if the file has it, else PSS, else RSS) or a field
+ * id.  Bad input fails with -EINVAL and a message naming the line. */
+int replay_file(const char *path, struct verdict *v, struct error *err);
+
+/* The same, and each row's sample goes to fn after the verdict took it:
+ * elapsed_s counted from the first row, wall_s from the timestamp column
+ * (NAN without one), every column of the field table the header has
+ * (checked as strictly as the metric).  A non-zero return from fn stops
+ * the read and is returned.  Charts and the report read CSVs this way. */
+typedef int (*replay_sample_fn)(void *ctx, const struct sample *s);
+int replay_file_each(const char *path, struct verdict *v,
+    replay_sample_fn fn, void *ctx, struct error *err);
+
+/* An ISO 8601 date and time ("2026-11-18T11:06:40.125Z", a space for
+ * the T, an offset or none for UTC) as seconds since the epoch. */
+int replay_parse_time(const char *text, double *seconds);
+
+#endif

@@ -1,0 +1,587 @@
+/*
+ * Evidence to words and JSON (see verdict.h).  Sizes keep the unit that
+ * suits the slope (KiB/MiB/GiB per hour), its interval uses the same unit
+ * so the three numbers compare at a glance.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/verdict.h"
+#include "util/units.h"
+
+static const struct {
+	const char *name;	/* --metric and JSON */
+	const char *label;	/* in sentences */
+	enum field_id field;
+} verdict_metrics[] = {
+	{ "uss", "USS", FIELD_USS_KB },
+	{ "pss", "PSS", FIELD_PSS_KB },
+	{ "rss", "RSS", FIELD_RSS_KB },
+};
+#define VERDICT_NMETRICS (sizeof verdict_metrics / sizeof verdict_metrics[0])
+
+void
+verdict_init(struct verdict *v, int metric)
+{
+	memset(v, 0, sizeof *v);
+	v->metric = metric;
+	v->trend = trend_new();
+	v->mem_available_kb = v->cgroup_limit_kb = v->cgroup_usage_kb = NAN;
+}
+
+void
+verdict_free(struct verdict *v)
+{
+	trend_free(v->trend);
+	v->trend = NULL;
+}
+
+int
+verdict_add(struct verdict *v, const struct sample *s)
+{
+	size_t i;
+
+	if (v->metric == VERDICT_AUTO) {
+		for (i = 0; i < VERDICT_NMETRICS; i++)
+			if (!isnan(s->value[verdict_metrics[i].field]))
+				break;
+		if (i == VERDICT_NMETRICS)
+			return 0;	/* nothing to judge yet */
+		v->metric = (int)verdict_metrics[i].field;
+	}
+	if (!isnan(s->value[FIELD_MEM_AVAILABLE_KB]))
+		v->mem_available_kb = s->value[FIELD_MEM_AVAILABLE_KB];
+	v->cgroup_limit_kb = s->value[FIELD_CGROUP_LIMIT_KB];
+	v->cgroup_usage_kb = s->value[FIELD_CGROUP_USAGE_KB];
+	return trend_add(v->trend, s->elapsed_s, s->value[v->metric]);
+}
+
+void
+verdict_clear_regions(struct verdict *v)
+{
+	v->nregions = 0;
+}
+
+int
+verdict_add_region(struct verdict *v, const char *name, double growth_share,
+    double idle_share, double idle_s)
+{
+	struct verdict_region *r;
+	size_t at;
+
+	if (v->nregions == VERDICT_REGIONS)
+		return -ENOSPC;
+	for (at = v->nregions; at > 0; at--) {
+		if (v->region[at - 1].growth_share >= growth_share)
+			break;
+		v->region[at] = v->region[at - 1];
+	}
+	r = &v->region[at];
+	snprintf(r->name, sizeof r->name, "%s", name);
+	r->growth_share = growth_share;
+	r->idle_share = idle_share;
+	r->idle_s = idle_s;
+	v->nregions++;
+	return 0;
+}
+
+const struct trend_evidence *
+verdict_evidence(const struct verdict *v)
+{
+	return trend_evidence(v->trend);
+}
+
+const char *
+verdict_name(enum trend_verdict verdict)
+{
+	switch (verdict) {
+	case TREND_GROWING:
+		return "growing";
+	case TREND_STABLE:
+		return "stable";
+	case TREND_INSUFFICIENT:
+		break;
+	}
+	return "insufficient";
+}
+
+static size_t
+verdict_metric_index(const struct verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < VERDICT_NMETRICS; i++)
+		if ((int)verdict_metrics[i].field == v->metric)
+			return i;
+	return 0;
+}
+
+const char *
+verdict_metric_name(const struct verdict *v)
+{
+	return v->metric == VERDICT_AUTO ? "" :
+	    verdict_metrics[verdict_metric_index(v)].name;
+}
+
+static const char *
+verdict_metric_label(const struct verdict *v)
+{
+	return v->metric == VERDICT_AUTO ? "Memory" :
+	    verdict_metrics[verdict_metric_index(v)].label;
+}
+
+int
+verdict_parse_metric(const char *text, int *metric, struct error *err)
+{
+	size_t i;
+
+	for (i = 0; i < VERDICT_NMETRICS; i++) {
+		if (strcmp(text, verdict_metrics[i].name) == 0) {
+			*metric = (int)verdict_metrics[i].field;
+			return 0;
+		}
+	}
+	return error_set(err, EINVAL, "invalid metric '%s' (use uss, pss or "
+	    "rss)", text);
+}
+
+double
+verdict_hours_to_mem(const struct verdict *v)
+{
+	const struct trend_evidence *ev = verdict_evidence(v);
+
+	if (ev->verdict != TREND_GROWING || !(ev->slope > 0) ||
+	    isnan(v->mem_available_kb))
+		return NAN;
+	return v->mem_available_kb / ev->slope;
+}
+
+double
+verdict_hours_to_limit(const struct verdict *v)
+{
+	const struct trend_evidence *ev = verdict_evidence(v);
+	double used = v->cgroup_usage_kb;
+
+	if (ev->verdict != TREND_GROWING || !(ev->slope > 0) ||
+	    isnan(v->cgroup_limit_kb))
+		return NAN;
+	if (isnan(used))
+		used = ev->floor_end_kb;
+	return fmax(0, v->cgroup_limit_kb - used) / ev->slope;
+}
+
+/* ---- the sentence ----------------------------------------------------- */
+
+static void verdict_cat(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+verdict_cat(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* The divisor and name of the unit that suits kb. */
+static double
+verdict_unit(double kb, const char **name)
+{
+	static const char *names[] = { "KiB", "MiB", "GiB", "TiB" };
+	double a = fabs(kb), div = 1;
+	size_t u = 0;
+
+	while (a >= 1024 && u + 1 < sizeof names / sizeof names[0]) {
+		a /= 1024;
+		div *= 1024;
+		u++;
+	}
+	*name = names[u];
+	return div;
+}
+
+/* Three significant figures or so. */
+static void
+verdict_num(char *buf, size_t len, double v)
+{
+	double a = fabs(v);
+
+	if (isnan(v))
+		snprintf(buf, len, "?");
+	else if (a >= 100 || a == 0)
+		snprintf(buf, len, "%.0f", v);
+	else if (a >= 10)
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.2f", v);
+}
+
+/* "12.3 MiB/h (95% CI 11.8–12.9)" */
+static void
+verdict_rate(char *buf, size_t len, const struct trend_evidence *ev)
+{
+	char b[32], lo[32], hi[32];
+	const char *unit;
+	double div = verdict_unit(ev->slope, &unit);
+
+	verdict_num(b, sizeof b, ev->slope / div);
+	verdict_num(lo, sizeof lo, ev->slope_lo / div);
+	verdict_num(hi, sizeof hi, ev->slope_hi / div);
+	verdict_cat(buf, len, "%s %s/h (95%% CI %s–%s)", b, unit, lo, hi);
+}
+
+static void
+verdict_p(char *buf, size_t len, double p)
+{
+	if (p < 1e-9)
+		verdict_cat(buf, len, "p < 1e-9");
+	else if (p < 0.001)
+		verdict_cat(buf, len, "p = %.1e", p);
+	else
+		verdict_cat(buf, len, "p = %.2g", p);
+}
+
+static void
+verdict_kib(char *buf, size_t len, double kb)
+{
+	char b[32];
+
+	units_format_kib(b, sizeof b, kb, false, false);
+	verdict_cat(buf, len, "%s", b);
+}
+
+static void
+verdict_duration(char *buf, size_t len, double s)
+{
+	char b[32];
+
+	units_format_duration(b, sizeof b, s);
+	verdict_cat(buf, len, "%s", b);
+}
+
+static void
+verdict_growing(const struct verdict *v, const struct trend_evidence *ev,
+    char *buf, size_t len)
+{
+	verdict_cat(buf, len, "%s growing ", verdict_metric_label(v));
+	verdict_rate(buf, len, ev);
+	verdict_cat(buf, len, " for ");
+	verdict_duration(buf, len, ev->end_s - ev->start_s);
+	verdict_cat(buf, len, ", steady (Mann–Kendall, autocorrelation-"
+	    "corrected ");
+	verdict_p(buf, len, ev->p_value);
+	verdict_cat(buf, len, "). Floor rose with it: ");
+	verdict_kib(buf, len, ev->floor_start_kb);
+	verdict_cat(buf, len, " to ");
+	verdict_kib(buf, len, ev->floor_end_kb);
+	verdict_cat(buf, len, ". First flagged at ");
+	verdict_duration(buf, len, ev->detected_at_s - ev->first_s);
+	verdict_cat(buf, len, ".");
+}
+
+static void
+verdict_regions(const struct verdict *v, char *buf, size_t len)
+{
+	const struct verdict_region *r;
+	size_t i;
+
+	for (i = 0; i < v->nregions; i++) {
+		r = &v->region[i];
+		if (i == 0) {
+			verdict_cat(buf, len, " %s accounts for %.0f %% of the "
+			    "growth", r->name, r->growth_share * 100);
+			if (!isnan(r->idle_share)) {
+				verdict_cat(buf, len, "; %.0f %% of its new "
+				    "pages were never touched again after they "
+				    "appeared (followed for ", r->idle_share * 100);
+				verdict_duration(buf, len, r->idle_s);
+				verdict_cat(buf, len, ")");
+			}
+		} else {
+			verdict_cat(buf, len, "%s %s %.0f %%", i == 1 ?
+			    "; then" : ",", r->name, r->growth_share * 100);
+		}
+	}
+	if (v->nregions > 0)
+		verdict_cat(buf, len, ".");
+}
+
+static void
+verdict_exhaustion(const struct verdict *v, char *buf, size_t len)
+{
+	double mem = verdict_hours_to_mem(v), lim = verdict_hours_to_limit(v);
+
+	if (isnan(mem) && isnan(lim))
+		return;
+	verdict_cat(buf, len, " At this rate ");
+	if (!isnan(mem)) {
+		verdict_cat(buf, len, "MemAvailable runs out in ");
+		verdict_duration(buf, len, mem * 3600);
+	}
+	if (!isnan(lim)) {
+		verdict_cat(buf, len, "%sthe cgroup limit in ", isnan(mem) ?
+		    "" : "; ");
+		verdict_duration(buf, len, lim * 3600);
+	}
+	verdict_cat(buf, len, ".");
+}
+
+/* "rising 1.2 MiB/h (95% CI 0.9–1.5) over 5 h 0 min" */
+static void
+verdict_over(const struct trend_evidence *ev, const char *how, char *buf,
+    size_t len)
+{
+	verdict_cat(buf, len, " %s ", how);
+	verdict_rate(buf, len, ev);
+	verdict_cat(buf, len, " over ");
+	verdict_duration(buf, len, ev->end_s - ev->start_s);
+}
+
+/* "USS <how> <KIB> over <the window>" */
+static void
+verdict_amount_over(const struct trend_evidence *ev, const char *m,
+    const char *how, double kib, char *buf, size_t len)
+{
+	verdict_cat(buf, len, "%s %s ", m, how);
+	verdict_kib(buf, len, kib);
+	verdict_cat(buf, len, " over ");
+	verdict_duration(buf, len, ev->end_s - ev->start_s);
+}
+
+/* "USS rising R over D, but <why>; needs N more<or> to tell." */
+static void
+verdict_needs_more(const struct trend_evidence *ev, const char *m,
+    const char *why, const char *or, char *buf, size_t len)
+{
+	verdict_cat(buf, len, "%s", m);
+	verdict_over(ev, "rising", buf, len);
+	verdict_cat(buf, len, ", but %s; needs ", why);
+	verdict_duration(buf, len, ev->need_s);
+	verdict_cat(buf, len, " more%s to tell.", or);
+}
+
+static void
+verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
+    char *buf, size_t len)
+{
+	const char *m = verdict_metric_label(v);
+
+	switch (ev->why) {
+	case TREND_WHY_GROWING:
+	case TREND_WHY_FEW:
+		verdict_cat(buf, len, "%s: not enough data yet (%lu sample%s "
+		    "over ", m, ev->samples, ev->samples == 1 ? "" : "s");
+		verdict_duration(buf, len, ev->samples > 0 ? ev->last_s -
+		    ev->first_s : 0);
+		verdict_cat(buf, len, "); needs at least %lu more sample%s.",
+		    ev->need_samples, ev->need_samples == 1 ? "" : "s");
+		return;
+	case TREND_WHY_CONFIRMING:
+		verdict_cat(buf, len, "%s", m);
+		verdict_over(ev, "rising", buf, len);
+		verdict_cat(buf, len, " (");
+		verdict_p(buf, len, ev->p_value);
+		verdict_cat(buf, len, "); confirming that it keeps on before "
+		    "calling it a leak.");
+		return;
+	case TREND_WHY_CYCLE:
+		verdict_needs_more(ev, m, "a daily cycle could rise that much",
+		    "", buf, len);
+		return;
+	case TREND_WHY_SHORT:
+		verdict_needs_more(ev, m, "a warm-up or the first tooth of a "
+		    "sawtooth rises like that for a while",
+		    " (or the floor to double)", buf, len);
+		return;
+	case TREND_WHY_FLAT:
+		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
+		verdict_cat(buf, len, ": no significant trend in the floor, "
+		    "slope ");
+		verdict_rate(buf, len, ev);
+		verdict_cat(buf, len, ", Mann–Kendall ");
+		verdict_p(buf, len, ev->p_value);
+		verdict_cat(buf, len, ".");
+		return;
+	case TREND_WHY_FALLING:
+		verdict_cat(buf, len, "%s", m);
+		verdict_over(ev, "falling", buf, len);
+		verdict_cat(buf, len, ": not a leak.");
+		return;
+	case TREND_WHY_SLOW:
+		verdict_cat(buf, len, "%s", m);
+		verdict_over(ev, "rising", buf, len);
+		verdict_cat(buf, len, ", too slow to call a leak (under 0.2 %% "
+		    "of the floor per hour, or under 64 KiB in all).");
+		return;
+	case TREND_WHY_SATURATING:
+		verdict_amount_over(ev, m, "rose", ev->floor_end_kb -
+		    ev->floor_start_kb, buf, len);
+		verdict_cat(buf, len, " but is levelling off (a warm-up or a "
+		    "filling cache), not a steady leak.");
+		return;
+	case TREND_WHY_STEP:
+		verdict_cat(buf, len, "%s stepped up ", m);
+		verdict_kib(buf, len, ev->step_kb);
+		verdict_cat(buf, len, " at ");
+		verdict_duration(buf, len, ev->step_at_s - ev->first_s);
+		verdict_cat(buf, len, " and stayed flat on both sides: a step, "
+		    "not a leak.");
+		return;
+	case TREND_WHY_RECEDED:
+		verdict_cat(buf, len, "%s rose, then its floor fell back: not a "
+		    "leak.", m);
+		return;
+	}
+}
+
+void
+verdict_sentence(const struct verdict *v, char *buf, size_t len)
+{
+	const struct trend_evidence *ev = verdict_evidence(v);
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (ev->verdict == TREND_GROWING) {
+		verdict_growing(v, ev, buf, len);
+		verdict_regions(v, buf, len);
+		verdict_exhaustion(v, buf, len);
+	} else {
+		verdict_not_growing(v, ev, buf, len);
+	}
+	if (ev->gaps > 0) {
+		verdict_cat(buf, len, " The data has %lu gap%s (", ev->gaps,
+		    ev->gaps == 1 ? "" : "s");
+		verdict_duration(buf, len, ev->gap_s);
+		verdict_cat(buf, len, " in all), not filled in.");
+	}
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static void
+verdict_json_string(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+
+	fputc('"', fp);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", fp);
+		else if (*p < 0x20)
+			fprintf(fp, "\\u%04x", *p);
+		else
+			fputc(*p, fp);
+	}
+	fputc('"', fp);
+}
+
+/* ,"key":value with that many decimals (negative: significant digits),
+ * or null when the value is unknown. */
+static void
+verdict_json_num(FILE *fp, const char *key, double v, int decimals)
+{
+	fprintf(fp, ",\"%s\":", key);
+	if (!isfinite(v))
+		fputs("null", fp);
+	else if (decimals < 0)
+		fprintf(fp, "%.*g", -decimals, v);
+	else
+		fprintf(fp, "%.*f", decimals, v);
+}
+
+static const char *
+verdict_why_name(enum trend_why why)
+{
+	static const char *names[] = {
+		[TREND_WHY_GROWING] = "growing",
+		[TREND_WHY_FEW] = "few_samples",
+		[TREND_WHY_FLAT] = "no_trend",
+		[TREND_WHY_FALLING] = "falling",
+		[TREND_WHY_SLOW] = "too_slow",
+		[TREND_WHY_CYCLE] = "daily_cycle_possible",
+		[TREND_WHY_SHORT] = "too_short",
+		[TREND_WHY_SATURATING] = "levelling_off",
+		[TREND_WHY_STEP] = "single_step",
+		[TREND_WHY_RECEDED] = "floor_receded",
+		[TREND_WHY_CONFIRMING] = "confirming",
+	};
+
+	return names[why];
+}
+
+void
+verdict_json(FILE *fp, const struct verdict *v)
+{
+	const struct trend_evidence *ev = verdict_evidence(v);
+	bool growing = ev->verdict == TREND_GROWING;
+	const struct verdict_region *r;
+	char sentence[2048];
+	size_t i;
+
+	fprintf(fp, "{\"verdict\":\"%s\",\"metric\":", verdict_name(ev->verdict));
+	verdict_json_string(fp, verdict_metric_name(v));
+	verdict_json_num(fp, "slope_kb_per_hour", ev->points > 0 ? ev->slope :
+	    NAN, 1);
+	verdict_json_num(fp, "detected_at_s", growing ? ev->detected_at_s -
+	    ev->first_s : NAN, 3);
+	fprintf(fp, ",\"reason\":\"%s\"", verdict_why_name(ev->why));
+	verdict_json_num(fp, "slope_ci95_low_kb_per_hour", ev->points > 0 ?
+	    ev->slope_lo : NAN, 1);
+	verdict_json_num(fp, "slope_ci95_high_kb_per_hour", ev->points > 0 ?
+	    ev->slope_hi : NAN, 1);
+	verdict_json_num(fp, "p_value", ev->points > 0 ? ev->p_value : NAN,
+	    -3);
+	fprintf(fp, ",\"samples\":%lu,\"points\":%zu", ev->samples,
+	    ev->points);
+	verdict_json_num(fp, "span_s", ev->samples > 0 ? ev->last_s -
+	    ev->first_s : 0, 3);
+	verdict_json_num(fp, "window_start_s", ev->start_s - ev->first_s,
+	    3);
+	verdict_json_num(fp, "window_end_s", ev->end_s - ev->first_s, 3);
+	verdict_json_num(fp, "bucket_s", ev->points > 0 ? ev->bucket_s : NAN,
+	    -6);
+	verdict_json_num(fp, "floor_kb", ev->points > 0 ? ev->level_kb : NAN,
+	    0);
+	verdict_json_num(fp, "floor_start_kb", ev->points > 0 ?
+	    ev->floor_start_kb : NAN, 0);
+	verdict_json_num(fp, "floor_end_kb", ev->points > 0 ?
+	    ev->floor_end_kb : NAN, 0);
+	fprintf(fp, ",\"gaps\":%lu", ev->gaps);
+	verdict_json_num(fp, "gap_s", ev->gap_s, 3);
+	fprintf(fp, ",\"need_samples\":%lu", ev->need_samples);
+	verdict_json_num(fp, "need_s", ev->need_s, 0);
+	verdict_json_num(fp, "mem_available_kb", v->mem_available_kb, 0);
+	verdict_json_num(fp, "hours_to_mem_available",
+	    verdict_hours_to_mem(v), 2);
+	verdict_json_num(fp, "cgroup_limit_kb", v->cgroup_limit_kb, 0);
+	verdict_json_num(fp, "cgroup_usage_kb", v->cgroup_usage_kb, 0);
+	verdict_json_num(fp, "hours_to_cgroup_limit",
+	    verdict_hours_to_limit(v), 2);
+	fputs(",\"regions\":[", fp);
+	for (i = 0; i < v->nregions; i++) {
+		r = &v->region[i];
+		fprintf(fp, "%s{\"name\":", i > 0 ? "," : "");
+		verdict_json_string(fp, r->name);
+		verdict_json_num(fp, "growth_share", r->growth_share, 4);
+		verdict_json_num(fp, "idle_share", r->idle_share, 4);
+		verdict_json_num(fp, "idle_s", r->idle_s, 0);
+		fputc('}', fp);
+	}
+	fputs("],\"sentence\":", fp);
+	verdict_sentence(v, sentence, sizeof sentence);
+	verdict_json_string(fp, sentence);
+	fputs("}\n", fp);
+}

@@ -1,0 +1,76 @@
+/*
+ * What memtrend concludes about a run: the trend detector's evidence on
+ * one metric, the system context (MemAvailable, a cgroup limit) for the
+ * time until memory runs out, and -- when the per-region work provides it
+ * -- which regions account for the growth.  It turns these into the
+ * sentence a person can check and the JSON object of the contract in
+ * DESIGN.md.  The live monitor and `memtrend analyze` both feed samples
+ * through verdict_add(), so they run exactly the same detector.
+ */
+#ifndef MEMTREND_ANALYSIS_VERDICT_H
+#define MEMTREND_ANALYSIS_VERDICT_H
+
+#include <stdio.h>
+
+#include "analysis/trend.h"
+#include "util/error.h"
+#include "core/sample.h"
+
+#define VERDICT_AUTO (-1)	/* metric: USS, else PSS, else RSS */
+#define VERDICT_REGIONS 8
+
+/* One region's part in the growth ("[heap] accounts for 94 % ..."). */
+struct verdict_region {
+	char name[64];
+	double growth_share;	/* of the metric's growth, 0..1 */
+	double idle_share;	/* of its new pages never touched again; NAN */
+	double idle_s;		/* for how long they were followed */
+};
+
+struct verdict {
+	int metric;		/* a field id, or VERDICT_AUTO until chosen */
+	struct trend *trend;
+	/* The latest known system context; NAN when unknown. */
+	double mem_available_kb, cgroup_limit_kb, cgroup_usage_kb;
+	size_t nregions;
+	struct verdict_region region[VERDICT_REGIONS];
+};
+
+void verdict_init(struct verdict *v, int metric);
+void verdict_free(struct verdict *v);
+
+/* Feeds one sample's metric to the detector.  Returns -EINVAL when its
+ * time is not after the previous sample's. */
+int verdict_add(struct verdict *v, const struct sample *s);
+
+/* Empties the region evidence (before it is given again). */
+void verdict_clear_regions(struct verdict *v);
+
+/* Adds a region to the evidence, largest share first; -ENOSPC when the
+ * list is full.  idle_share: of its new pages, those never touched again
+ * after they appeared (NAN: unknown); idle_s: how long they were
+ * followed. */
+int verdict_add_region(struct verdict *v, const char *name,
+    double growth_share, double idle_share, double idle_s);
+
+const struct trend_evidence *verdict_evidence(const struct verdict *v);
+
+/* "growing", "stable", "insufficient". */
+const char *verdict_name(enum trend_verdict verdict);
+/* "uss", "pss", "rss" (or "" before the metric is known). */
+const char *verdict_metric_name(const struct verdict *v);
+/* uss|pss|rss to a field id; -EINVAL for anything else. */
+int verdict_parse_metric(const char *text, int *metric, struct error *err);
+
+/* Hours until MemAvailable, and the cgroup limit, would run out at the
+ * growth rate; NAN unless growing and the context is known. */
+double verdict_hours_to_mem(const struct verdict *v);
+double verdict_hours_to_limit(const struct verdict *v);
+
+/* The evidence in words, one paragraph without a final newline. */
+void verdict_sentence(const struct verdict *v, char *buf, size_t len);
+
+/* The JSON object, on one line, with a final newline. */
+void verdict_json(FILE *fp, const struct verdict *v);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * The one table of per-sample fields.  It drives the CSV header, the
+ * --help field list and the man page's FIELDS section, so a field is
+ * added here and nowhere else.
+ */
+#ifndef MEMTREND_FIELDS_H
+#define MEMTREND_FIELDS_H
+
+#include <stdio.h>
+
+enum field_id {
+	/* The CSV contract: these first, in this order. */
+	FIELD_RSS_KB,
+	FIELD_PSS_KB,
+	FIELD_USS_KB,
+	FIELD_ANON_KB,
+	FIELD_FILE_KB,
+	FIELD_SHMEM_KB,
+	FIELD_SWAP_KB,
+	FIELD_MINFLT,
+	FIELD_MAJFLT,
+	/* Beyond the contract. */
+	FIELD_SWAP_PSS_KB,
+	FIELD_PSS_ANON_KB,
+	FIELD_PSS_FILE_KB,
+	FIELD_PSS_SHMEM_KB,
+	FIELD_ANON_THP_KB,
+	FIELD_THREADS,
+	FIELD_PERF_MINFLT,
+	FIELD_PERF_MAJFLT,
+	/* System context, for the time until memory runs out. */
+	FIELD_MEM_AVAILABLE_KB,
+	FIELD_CGROUP_LIMIT_KB,
+	FIELD_CGROUP_USAGE_KB,
+	FIELD_PARTIAL,
+	FIELD_COUNT
+};
+
+enum field_kind {
+	FIELD_KIB,	/* a size in KiB */
+	FIELD_COUNTER,	/* a cumulative count; rates are its differences */
+	FIELD_GAUGE,	/* a plain number */
+};
+
+struct field {
+	const char *name;	/* CSV column */
+	const char *label;	/* live view column */
+	enum field_kind kind;
+	const char *source;	/* the kernel file it comes from */
+	const char *help;
+};
+
+extern const struct field fields[FIELD_COUNT];
+
+/* Per-region values: the columns of the long-format regions CSV after
+ * timestamp,elapsed_s,pid,region,kind. */
+enum region_field {
+	RF_SIZE_KB,
+	RF_RSS_KB,
+	RF_PSS_KB,
+	RF_USS_KB,
+	RF_SWAP_KB,
+	RF_ANON_KB,
+	RF_FILE_KB,
+	RF_REFERENCED_KB,
+	RF_THP_KB,
+	RF_KSM_KB,
+	RF_DIRTY_KB,
+	RF_HUGETLB_KB,
+	RF_ZERO_KB,
+	RF_ACTIVE_KB,
+	RF_FLAGS_ERR_PCT,
+	RF_MAPPINGS,
+	/* Access tracking (--idle); NAN when not measured. */
+	RF_IDLE_PCT,
+	RF_IDLE_ERR_PCT,
+	RF_IDLE_1_KB,
+	RF_IDLE_2_4_KB,
+	RF_IDLE_5_16_KB,
+	RF_IDLE_17_64_KB,
+	RF_IDLE_GT64_KB,
+	RF_STALE_NEW_PCT,
+	RF_IDLE_SCAN_S,
+	RF_HINT_REFERENCED_PCT,
+	RF_HINT_ACTIVE_PCT,
+	/* Page-fault addresses (--fault-addresses); NAN when not measured. */
+	RF_FAULTS_PER_S,
+	REGION_FIELD_COUNT
+};
+
+extern const struct field region_fields[REGION_FIELD_COUNT];
+
+/* The field whose CSV column is name, or -1. */
+int fields_find(const char *name);
+
+/* Lists a table's fields for --help ("text") or as man page roff ("man"). */
+void fields_print(FILE *fp, const struct field *table, int n,
+    const char *format);
+
+#endif

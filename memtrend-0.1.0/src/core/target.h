@@ -1,0 +1,52 @@
+/*
+ * Who is watched: a PID plus its start time, so a process that later gets
+ * the same PID is never taken for the old one.  Found by PID, by name
+ * (libproc2), or by launching a command.
+ */
+#ifndef MEMTREND_TARGET_H
+#define MEMTREND_TARGET_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+struct target {
+	pid_t pid;
+	unsigned long long start_ticks;	/* stat start_time: the identity */
+	char comm[64];
+	int proc_fd;		/* ROOT/proc/PID, opened while it was ours */
+	bool launched;		/* we started it and must reap it */
+	bool reaped;
+	int wait_status;	/* from waitpid(), once reaped */
+};
+
+int target_from_pid(struct target *t, const char *root, pid_t pid,
+    struct error *err);
+
+/* Exactly one process whose command name or argv[0] basename is name;
+ * several or none is an error that lists them. */
+int target_from_name(struct target *t, const char *root, const char *name,
+    struct error *err);
+
+/* Starts argv[0] with PATH lookup; fails if it cannot be executed. */
+int target_launch(struct target *t, const char *root, char *const argv[],
+    struct error *err);
+
+/* Reaps a launched child without blocking; returns true once it exited. */
+bool target_reap(struct target *t);
+
+/* Stops a launched child still running (SIGTERM, then SIGKILL after a
+ * grace period) and reaps it. */
+void target_stop(struct target *t);
+
+/* Describes how a launched command ended: "exited with status 3". */
+void target_describe_exit(const struct target *t, char *buf, size_t len);
+
+/* The exit status memtrend passes on for a launched command: its own, or
+ * 128 + signal. */
+int target_exit_code(const struct target *t);
+
+void target_close(struct target *t);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * The tier scheduler (DESIGN.md, "Sampling tiers and the overhead
+ * budget").  Every tier's cost is measured as it runs; each heavy tier
+ * earns CPU credit at its share of the budget and runs when it has earned
+ * the cost of a run, so the monitor as a whole stays within the budget
+ * whatever the target's size.
+ */
+#ifndef MEMTREND_TIERS_H
+#define MEMTREND_TIERS_H
+
+#include <stdbool.h>
+
+enum tier {
+	TIER_STAT,	/* stat + status counters: every tick */
+	TIER_ROLLUP,	/* smaps_rollup totals */
+	TIER_SMAPS,	/* smaps per mapping (--regions) */
+	TIER_PAGES,	/* pagemap walk (--pages) */
+	TIER_COUNT
+};
+
+extern const char *const tier_names[TIER_COUNT];
+
+struct tiers_tier {
+	bool enabled;
+	double share;		/* of the budget */
+	double credit_s;	/* CPU seconds it has earned and not spent */
+	double cost_s;		/* recent cost of one run (EWMA) */
+	unsigned long runs;
+	double total_s;		/* CPU seconds spent in all runs */
+};
+
+struct tiers {
+	double budget;		/* fraction of one core; >= 1: unlimited */
+	double last_s;		/* when credit was last earned */
+	bool started;
+	struct tiers_tier t[TIER_COUNT];
+};
+
+/* Enables TIER_STAT and TIER_ROLLUP, and the tiers flagged in extra
+ * (1 << TIER_SMAPS, 1 << TIER_PAGES). */
+void tiers_init(struct tiers *s, double budget, unsigned int extra);
+
+/* The tiers to run at time now_s, as a bit mask of 1 << tier.  A tier
+ * never measured is always due. */
+unsigned int tiers_plan(struct tiers *s, double now_s);
+
+/* Records that tier ran and took cost_s CPU seconds. */
+void tiers_charge(struct tiers *s, enum tier tier, double cost_s);
+
+/* Sets a tier's expected cost before its first run is measured alone. */
+void tiers_calibrate(struct tiers *s, enum tier tier, double cost_s);
+
+/* Whether throttling holds tier back from running every tick. */
+bool tiers_throttled(const struct tiers *s, enum tier tier,
+    double interval_s);
+
+#endif

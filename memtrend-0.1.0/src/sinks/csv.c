@@ -1,0 +1,249 @@
+/*
+ * CSV sink on libcsv (csv_write(3) quoting).
+ */
+#include "config.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/regions.h"
+#include "sinks/csv.h"
+#include "util/output.h"
+#include "util/xmalloc.h"
+
+struct csv_sink {
+	char *path;
+	enum csv_kind kind;
+	int fd;
+	bool is_pipe;		/* cannot be cut back after a short write */
+	off_t good;		/* end of the last row written whole */
+	struct csv_buf row;
+};
+
+void
+csv_buf_add(struct csv_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		if (b->cap - b->len < 64 || b->text == NULL) {
+			b->cap = b->cap ? b->cap * 2 : 4096;
+			b->text = xreallocarray(b->text, b->cap, 1);
+		}
+		va_start(ap, fmt);
+		n = vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->len + (size_t)(n > 0 ? n : 0) + 64;
+		b->text = xreallocarray(b->text, b->cap, 1);
+	}
+}
+
+void
+csv_buf_text(struct csv_buf *b, const char *src)
+{
+	size_t n = strlen(src), need;
+
+	if (strpbrk(src, ",\"\r\n") == NULL) {
+		csv_buf_add(b, "%s", src);
+		return;
+	}
+	need = n * 2 + 3;	/* every character a quote, plus the quotes */
+	if (b->text == NULL || b->cap - b->len < need + 1) {
+		b->cap = b->len + need + 64;
+		b->text = xreallocarray(b->text, b->cap, 1);
+	}
+	b->len += csv_write(b->text + b->len, need, src, n);
+	b->text[b->len] = '\0';
+}
+
+/* ",value" in the field's format, or "," when unavailable. */
+static void
+csv_buf_value(struct csv_buf *b, const struct field *f, double v)
+{
+	if (isnan(v))
+		csv_buf_add(b, ",");
+	else if (f->kind == FIELD_GAUGE)
+		csv_buf_add(b, ",%.6g", v);
+	else
+		csv_buf_add(b, ",%.0f", v);
+}
+
+void
+csv_format_header(struct csv_buf *b, enum csv_kind kind)
+{
+	int i;
+
+	csv_buf_add(b, "timestamp,elapsed_s,pid");
+	if (kind == CSV_SAMPLES) {
+		for (i = 0; i < FIELD_COUNT; i++)
+			csv_buf_add(b, ",%s", fields[i].name);
+	} else {
+		csv_buf_add(b, ",region,kind");
+		for (i = 0; i < REGION_FIELD_COUNT; i++)
+			csv_buf_add(b, ",%s", region_fields[i].name);
+		csv_buf_add(b, ",source,partial,idle_method");
+	}
+	csv_buf_add(b, "\n");
+}
+
+/* "timestamp,elapsed_s,pid" of a sample. */
+static void
+csv_format_stamp(struct csv_buf *b, const struct sample *s)
+{
+	time_t secs = (time_t)floor(s->wall_s);
+	int ms = (int)((s->wall_s - (double)secs) * 1000);
+	char stamp[32];
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+	csv_buf_add(b, "%s.%03dZ,%.3f,%d", stamp, ms > 999 ? 999 : ms,
+	    s->elapsed_s, (int)s->pid);
+}
+
+void
+csv_format_row(struct csv_buf *b, const struct sample *s)
+{
+	int i;
+
+	csv_format_stamp(b, s);
+	for (i = 0; i < FIELD_COUNT; i++)
+		csv_buf_value(b, &fields[i], s->value[i]);
+	csv_buf_add(b, "\n");
+}
+
+void
+csv_format_regions(struct csv_buf *b, const struct sample *s)
+{
+	const struct region *r;
+	size_t i;
+	int f;
+
+	if (s->regions == NULL)
+		return;
+	for (i = 0; i < s->regions->n; i++) {
+		r = &s->regions->v[i];
+		csv_format_stamp(b, s);
+		csv_buf_add(b, ",");
+		csv_buf_text(b, r->name);
+		csv_buf_add(b, ",%s", region_kind_names[r->kind]);
+		for (f = 0; f < REGION_FIELD_COUNT; f++)
+			csv_buf_value(b, &region_fields[f], r->v[f]);
+		csv_buf_add(b, ",%s,%d,%s\n",
+		    region_source_names[s->regions->source], s->partial,
+		    s->regions->idle_method != NULL ?
+		    s->regions->idle_method : "");
+	}
+}
+
+static int
+csv_sink_put(struct csv_sink *c, const char *buf, size_t len,
+    struct error *err)
+{
+	size_t done = 0;
+	ssize_t n;
+	int code;
+
+	while (done < len) {
+		n = write(c->fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			code = n < 0 ? errno : ENOSPC;
+			/* Cut a partial row so the file stays parseable. */
+			if (done > 0 && !c->is_pipe &&
+			    ftruncate(c->fd, c->good) == 0)
+				lseek(c->fd, c->good, SEEK_SET);
+			return error_set(err, code, "cannot write %s: %s; "
+			    "stopped, the rows already written are intact",
+			    c->path, strerror(code));
+		}
+		done += (size_t)n;
+	}
+	c->good += (off_t)len;
+	return 0;
+}
+
+int
+csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
+    bool force, struct error *err)
+{
+	struct csv_sink *c;
+	struct stat st;
+	int fd, rc;
+
+	if (strcmp(path, "-") == 0) {
+		fd = dup(STDOUT_FILENO);
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+		    (force ? O_TRUNC : O_EXCL), 0644);
+	}
+	if (fd < 0)
+		return output_create_error(path, errno, err);
+	c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	c->kind = kind;
+	c->path = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
+	c->is_pipe = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
+	csv_format_header(&c->row, kind);
+	rc = csv_sink_put(c, c->row.text, c->row.len, err);
+	if (rc < 0) {
+		csv_sink_close(c, NULL);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+int
+csv_sink_write(struct csv_sink *c, const struct sample *s, struct error *err)
+{
+	c->row.len = 0;
+	if (c->kind == CSV_SAMPLES)
+		csv_format_row(&c->row, s);
+	else
+		csv_format_regions(&c->row, s);
+	if (c->row.len == 0)
+		return 0;
+	return csv_sink_put(c, c->row.text, c->row.len, err);
+}
+
+const char *
+csv_sink_path(const struct csv_sink *c)
+{
+	return c->path;
+}
+
+int
+csv_sink_close(struct csv_sink *c, struct error *err)
+{
+	int rc = 0;
+
+	if (c == NULL)
+		return 0;
+	if (!c->is_pipe && fdatasync(c->fd) != 0 && errno != EINVAL)
+		rc = error_set(err, errno, "cannot flush %s to disk: %s",
+		    c->path, strerror(errno));
+	if (close(c->fd) != 0 && rc == 0 && errno != EINTR)
+		rc = error_set(err, errno, "cannot close %s: %s", c->path,
+		    strerror(errno));
+	free(c->row.text);
+	free(c->path);
+	free(c);
+	return rc;
+}

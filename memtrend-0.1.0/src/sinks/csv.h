@@ -1,0 +1,51 @@
+/*
+ * CSV time series out, through libcsv (reading back: util/csvread.h).  The header contract is in
+ * DESIGN.md: timestamp,elapsed_s,pid then the field table in order.  A row
+ * is written whole with one write(2) per tick; a failed write is cut back
+ * so every row before it stays intact and parseable.
+ */
+#ifndef MEMTREND_SINKS_CSV_H
+#define MEMTREND_SINKS_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/error.h"
+#include "core/sample.h"
+
+struct csv_sink;
+
+enum csv_kind {
+	CSV_SAMPLES,	/* one row per sample (the contract) */
+	CSV_REGIONS,	/* long format: one row per region per region sample */
+};
+
+/* A growable text buffer rows are built in. */
+struct csv_buf {
+	char *text;
+	size_t len, cap;
+};
+
+void csv_buf_add(struct csv_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Appends src as one CSV field, quoted (by libcsv) only when it must be. */
+void csv_buf_text(struct csv_buf *b, const char *src);
+
+/* path "-" writes to standard output.  An existing file is refused unless
+ * force is set. */
+int csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
+    bool force, struct error *err);
+/* Writes the sample's row (CSV_SAMPLES), or its region rows when it has
+ * any (CSV_REGIONS), in one write. */
+int csv_sink_write(struct csv_sink *c, const struct sample *s,
+    struct error *err);
+const char *csv_sink_path(const struct csv_sink *c);
+/* Returns 0 or -errno when the final flush to disk failed. */
+int csv_sink_close(struct csv_sink *c, struct error *err);
+
+/* The header and rows, appended to b, each ending in "\n". */
+void csv_format_header(struct csv_buf *b, enum csv_kind kind);
+void csv_format_row(struct csv_buf *b, const struct sample *s);
+void csv_format_regions(struct csv_buf *b, const struct sample *s);
+
+#endif

@@ -1,0 +1,345 @@
+/*
+ * The layout source (see layout.h): /proc/PID/{maps,smaps,task} and
+ * pagemap, kept open and re-read with pread each time.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/probe.h"
+#include "util/root.h"
+#include "sources/idle.h"
+#include "sources/layout.h"
+#include "sources/pagemap.h"
+#include "sources/smaps.h"
+#include "sources/threads.h"
+#include "util/xmalloc.h"
+
+/* Pages whose kpageflags are read: a 95 % bound of +-3 points on a region
+ * that gets all of them, for a few ms of preads at most. */
+#define LAYOUT_FLAGS_SAMPLE 1024
+
+struct layout {
+	const struct target *target;
+	enum region_group group;
+	int maps_fd, smaps_fd;
+	char *text;
+	size_t text_cap;
+	struct mapping_list list;
+	size_t *region_of;
+	size_t region_cap;
+	struct threads threads;
+	struct pagemap *pm;
+	struct pagemap_opts pm_opts;
+	struct page_stats *stats;
+	struct region_set set;
+	bool pss_from_smaps;	/* no PFNs or no kpagecount here */
+	char note[200];
+	struct idle *idle;
+	/* Fault addresses since the last region sample (at most
+	 * LAYOUT_FAULTS_MAX kept, the rest only counted), and when that was;
+	 * the next sample attributes them with its own mappings, so faults in
+	 * memory mapped since are found too. */
+	uint64_t *faults;
+	size_t nfaults, faults_cap;
+	double faults_total;	/* faults counted meanwhile */
+	bool faults_on;
+	double faults_since_s;
+};
+
+#define LAYOUT_FAULTS_MAX 262144
+
+int
+layout_open(struct layout **out, const struct target *t,
+    const struct layout_opts *o, struct error *err)
+{
+	struct layout *l = xcalloc(1, sizeof *l);
+	const char *root = o->root;
+	int rc;
+
+	l->target = t;
+	l->group = o->group;
+	l->maps_fd = openat(t->proc_fd, "maps", O_RDONLY | O_CLOEXEC);
+	l->smaps_fd = openat(t->proc_fd, "smaps", O_RDONLY | O_CLOEXEC);
+	if (l->maps_fd < 0 || l->smaps_fd < 0) {
+		rc = error_set(err, errno, "cannot open /proc/%d/smaps: %s "
+		    "(%s)", (int)t->pid, strerror(errno), error_hint(errno));
+		layout_close(l);
+		return rc;
+	}
+	if (o->idle) {
+		struct idle_opts io = {
+			.root = root, .allow_clear_refs = o->allow_clear_refs,
+			.sample = o->idle_sample, .seed = (uint64_t)t->pid,
+		};
+
+		rc = idle_open(&l->idle, t->proc_fd, &io, err);
+		if (rc < 0) {
+			layout_close(l);
+			return rc;
+		}
+	}
+	if (o->pages) {
+		rc = pagemap_open(&l->pm, t->proc_fd, root, err);
+		if (rc < 0) {
+			layout_close(l);
+			return rc;
+		}
+		l->pm_opts.pss = true;
+		l->pm_opts.flags_sample = LAYOUT_FLAGS_SAMPLE;
+		l->pm_opts.seed = (uint64_t)t->pid;
+		if (root_is_live(root))
+			pagemap_find_zero_pfns(&l->pm_opts.zero_pfn,
+			    &l->pm_opts.huge_zero_pfn);
+		if (!probe_has_capability(root, PROBE_CAP_SYS_ADMIN))
+			snprintf(l->note, sizeof l->note, "pagemap PFNs read "
+			    "as zero without CAP_SYS_ADMIN: PSS per region "
+			    "comes from smaps and page kinds are not reported "
+			    "(run as root for them)");
+		else if (!pagemap_has_kpagecount(l->pm))
+			snprintf(l->note, sizeof l->note, "cannot read "
+			    "/proc/kpagecount: PSS per region comes from smaps "
+			    "(run as root)");
+		l->pss_from_smaps = l->note[0] != '\0';
+	}
+	*out = l;
+	return 0;
+}
+
+/* Reads and parses maps or smaps; -ESRCH when the process is gone. */
+static int
+layout_read(struct layout *l, int fd, struct error *err)
+{
+	long n;
+	int rc;
+
+	n = root_pread_grow(fd, &l->text, &l->text_cap);
+	if (n == 0 || n == -ESRCH)
+		return error_set(err, ESRCH, "pid %d (%s) has exited",
+		    (int)l->target->pid, l->target->comm);
+	if (n < 0)
+		return error_set(err, (int)-n, "cannot read the mappings of "
+		    "pid %d: %s", (int)l->target->pid, strerror((int)-n));
+	rc = smaps_parse(l->text, &l->list, err);
+	if (rc < 0)
+		return rc;
+	if (l->list.n > l->region_cap) {
+		l->region_cap = l->list.n * 2;
+		l->region_of = xreallocarray(l->region_of, l->region_cap,
+		    sizeof *l->region_of);
+		l->stats = xreallocarray(l->stats, l->region_cap,
+		    sizeof *l->stats);
+	}
+	/* Without thread stack pointers, thread stacks count as [anon]. */
+	if (threads_read(&l->threads, l->target->proc_fd, l->target->pid,
+	    NULL) < 0)
+		l->threads.n = 0;
+	regions_assign(&l->set, &l->list, l->threads.v, l->threads.n,
+	    l->group, l->region_of);
+	return 0;
+}
+
+void
+layout_add_faults(struct layout *l, const uint64_t *addrs, size_t n,
+    double counted)
+{
+	size_t keep;
+
+	l->faults_on = true;
+	l->faults_total += counted;
+	keep = n;
+	if (l->nfaults + keep > LAYOUT_FAULTS_MAX)
+		keep = LAYOUT_FAULTS_MAX - l->nfaults;
+	if (keep == 0)
+		return;
+	if (l->nfaults + keep > l->faults_cap) {
+		l->faults_cap = l->nfaults + keep + 4096;
+		l->faults = xreallocarray(l->faults, l->faults_cap,
+		    sizeof *l->faults);
+	}
+	memcpy(l->faults + l->nfaults, addrs, keep * sizeof *addrs);
+	l->nfaults += keep;
+}
+
+/* The mapping holding addr, or SIZE_MAX. */
+static size_t
+layout_mapping_at(const struct layout *l, uint64_t addr)
+{
+	size_t lo = 0, hi = l->list.n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (addr < l->list.v[mid].start)
+			hi = mid;
+		else if (addr >= l->list.v[mid].end)
+			lo = mid + 1;
+		else
+			return mid;
+	}
+	return SIZE_MAX;
+}
+
+/* Fault rates per region since the last region sample. */
+static void
+layout_fault_rates(struct layout *l, double now_s)
+{
+	double dt = now_s - l->faults_since_s, scale;
+	size_t i, m;
+
+	if (!l->faults_on)
+		return;
+	if (dt > 0) {
+		for (i = 0; i < l->set.n; i++)
+			l->set.v[i].v[RF_FAULTS_PER_S] = 0;
+		/* The addresses are a sample (one per period faults, and
+		 * fewer when the ring buffer overflowed or past the cap):
+		 * they share out the faults the counters counted. */
+		scale = l->nfaults > 0 ?
+		    l->faults_total / (double)l->nfaults / dt : 0;
+		for (i = 0; i < l->nfaults; i++) {
+			m = layout_mapping_at(l, l->faults[i]);
+			if (m != SIZE_MAX && l->region_of[m] != SIZE_MAX)
+				l->set.v[l->region_of[m]].v[RF_FAULTS_PER_S] +=
+				    scale;
+		}
+	}
+	l->nfaults = 0;
+	l->faults_total = 0;
+	l->faults_since_s = now_s;
+}
+
+/* With idle tracking, the region sample is also an idle scan. */
+static int
+layout_idle(struct layout *l, struct sample *s, struct error *err)
+{
+	int rc;
+
+	layout_fault_rates(l, s->elapsed_s);
+	if (l->idle == NULL)
+		return 0;
+	rc = idle_scan(l->idle, &l->list, l->region_of, &l->set, s->elapsed_s,
+	    err);
+	if (rc == -ESRCH)
+		s->partial = true;
+	return rc;
+}
+
+int
+layout_sample_smaps(struct layout *l, struct sample *s, struct error *err)
+{
+	int rc;
+
+	rc = layout_read(l, l->smaps_fd, err);
+	if (rc == -ESRCH)
+		s->partial = true;	/* the totals were read, regions not */
+	if (rc < 0)
+		return rc;
+	regions_add_smaps(&l->set, &l->list, l->region_of);
+	s->regions = &l->set;
+	return layout_idle(l, s, err);
+}
+
+int
+layout_sample_pages(struct layout *l, struct sample *s, struct error *err)
+{
+	int rc;
+
+	/* smaps lists the mappings too, with the PSS the walk cannot get
+	 * without PFNs; otherwise maps (no page walk of its own) will do. */
+	rc = layout_read(l, l->pss_from_smaps || (l->idle != NULL &&
+	    idle_needs_smaps(l->idle)) ? l->smaps_fd : l->maps_fd, err);
+	if (rc == -ESRCH)
+		s->partial = true;
+	if (rc < 0)
+		return rc;
+	rc = pagemap_walk(l->pm, &l->list, l->region_of, &l->pm_opts,
+	    l->stats, err);
+	if (rc < 0 && rc != -ESRCH)
+		return rc;
+	pagemap_add_regions(l->pm, &l->set, &l->list, l->region_of, l->stats);
+	if (l->pss_from_smaps) {
+		regions_set_from_smaps(&l->set, &l->list, l->region_of,
+		    SMAPS_PSS, RF_PSS_KB);
+		l->set.source = REGION_SOURCE_PAGEMAP_SMAPS;
+	}
+	s->regions = &l->set;
+	if (rc == -ESRCH) {
+		s->partial = true;
+		return rc;
+	}
+	return layout_idle(l, s, err);
+}
+
+static void
+layout_fill(struct sample *s, enum field_id f, double v)
+{
+	if (isnan(s->value[f]))
+		s->value[f] = v;
+}
+
+void
+layout_fill_totals(const struct layout *l, struct sample *s)
+{
+	double pss = 0, uss = 0, swap_pss = 0, thp = 0;
+	const struct mapping *m;
+	size_t i;
+
+	if (s->regions != &l->set || s->partial)
+		return;
+	for (i = 0; i < l->set.n; i++) {
+		pss += l->set.v[i].v[RF_PSS_KB];
+		uss += l->set.v[i].v[RF_USS_KB];
+	}
+	layout_fill(s, FIELD_PSS_KB, pss);
+	layout_fill(s, FIELD_USS_KB, uss);
+	if (l->set.source != REGION_SOURCE_SMAPS)
+		return;
+	for (i = 0; i < l->list.n; i++) {
+		m = &l->list.v[i];
+		swap_pss += isnan(m->kb[SMAPS_SWAP_PSS]) ? 0 :
+		    m->kb[SMAPS_SWAP_PSS];
+		thp += isnan(m->kb[SMAPS_ANON_HUGE]) ? 0 :
+		    m->kb[SMAPS_ANON_HUGE];
+	}
+	layout_fill(s, FIELD_SWAP_PSS_KB, swap_pss);
+	layout_fill(s, FIELD_ANON_THP_KB, thp);
+}
+
+const char *
+layout_idle_note(const struct layout *l)
+{
+	return l->idle != NULL ? idle_describe(l->idle) : NULL;
+}
+
+const char *
+layout_pages_note(const struct layout *l)
+{
+	return l->note[0] != '\0' ? l->note : NULL;
+}
+
+void
+layout_close(struct layout *l)
+{
+	if (l == NULL)
+		return;
+	if (l->maps_fd >= 0)
+		close(l->maps_fd);
+	if (l->smaps_fd >= 0)
+		close(l->smaps_fd);
+	pagemap_close(l->pm);
+	idle_close(l->idle);
+	free(l->faults);
+	threads_free(&l->threads);
+	mapping_list_free(&l->list);
+	regions_free(&l->set);
+	free(l->text);
+	free(l->region_of);
+	free(l->stats);
+	free(l);
+}

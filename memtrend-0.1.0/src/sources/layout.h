@@ -1,0 +1,66 @@
+/*
+ * Tiers 2 and 3: the target's memory layout as regions.  Reads the
+ * mappings (smaps, or maps when pagemap supplies the counts), the threads'
+ * stack pointers, and for tier 3 walks pagemap, then groups everything
+ * into the regions of regions.h; with idle tracking, each region sample
+ * is also an idle scan.
+ */
+#ifndef MEMTREND_SOURCES_LAYOUT_H
+#define MEMTREND_SOURCES_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+#include "core/regions.h"
+#include "core/sample.h"
+#include "core/target.h"
+
+struct layout;
+
+struct layout_opts {
+	const char *root;
+	enum region_group group;
+	bool pages;		/* tier 3: the page walk */
+	bool idle;		/* access tracking on every region sample */
+	bool allow_clear_refs;	/* false: --no-clear-refs */
+	unsigned int idle_sample;	/* pages followed per region */
+};
+
+int layout_open(struct layout **out, const struct target *t,
+    const struct layout_opts *o, struct error *err);
+
+/* With idle tracking: the method, and why that one, in one line. */
+const char *layout_idle_note(const struct layout *l);
+
+/* Tier 2: regions from smaps.  Points s->regions at the layout's set.
+ * Returns 0, -ESRCH when the target went away (s->partial then says
+ * whether some regions were read), or another -errno. */
+int layout_sample_smaps(struct layout *l, struct sample *s,
+    struct error *err);
+
+/* Tier 3: regions from a pagemap walk (PSS from smaps without PFNs). */
+int layout_sample_pages(struct layout *l, struct sample *s,
+    struct error *err);
+
+/* After a region sample that was not cut short: fills the PSS/USS totals
+ * (and swap PSS and THP from smaps) that smaps_rollup did not supply this
+ * tick, as the sums over the regions -- the same pages, counted the same
+ * way. */
+void layout_fill_totals(const struct layout *l, struct sample *s);
+
+/* Keeps sampled page-fault addresses for the next region sample, which
+ * shares out among its regions, in proportion to the addresses in each,
+ * the faults counted meanwhile (counted: the counters' increase since the
+ * last call): faults_per_s. */
+void layout_add_faults(struct layout *l, const uint64_t *addrs, size_t n,
+    double counted);
+
+/* What the page walk cannot see here (no PFNs, no kpagecount) and what
+ * it does instead, in one line; NULL when it sees everything. */
+const char *layout_pages_note(const struct layout *l);
+
+void layout_close(struct layout *l);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * CSV files read row by row (see csvread.c): analyze's replay, the charts
+ * and the tests read memtrend's CSVs back this way.
+ */
+#ifndef MEMTREND_UTIL_CSVREAD_H
+#define MEMTREND_UTIL_CSVREAD_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+/*
+ * Reads a CSV file (or "-" for standard input) row by row.  fn gets the
+ * row's 1-based line number and its NUL-terminated cells; a non-zero
+ * return stops the read and is passed back.
+ */
+typedef int (*csv_row_fn)(void *ctx, unsigned long line, char **cells,
+    size_t ncells);
+int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err);
+
+#endif

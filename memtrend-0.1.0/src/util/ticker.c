@@ -1,0 +1,69 @@
+/*
+ * Absolute-clock ticks with clock_nanosleep(TIMER_ABSTIME).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <time.h>
+
+#include "util/ticker.h"
+
+uint64_t
+ticker_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void
+ticker_start(struct ticker *t, uint64_t interval_ns)
+{
+	t->interval_ns = interval_ns;
+	t->start_ns = ticker_now_ns();
+	t->next = 1;
+	t->overruns = 0;
+	t->skipped = 0;
+}
+
+static uint64_t
+ticker_due_ns(const struct ticker *t)
+{
+	return t->start_ns + t->next * t->interval_ns;
+}
+
+double
+ticker_plan(struct ticker *t)
+{
+	uint64_t now = ticker_now_ns(), due = ticker_due_ns(t), behind;
+
+	if (now >= due) {
+		behind = (now - due) / t->interval_ns + 1;
+		t->overruns++;
+		t->skipped += behind;
+		t->next += behind;
+	}
+	return (double)(t->next * t->interval_ns) / 1e9;
+}
+
+int
+ticker_sleep(struct ticker *t)
+{
+	uint64_t due = ticker_due_ns(t);
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(due / 1000000000ULL);
+	ts.tv_nsec = (long)(due % 1000000000ULL);
+	if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	    EINTR)
+		return -EINTR;
+	t->next++;
+	return 0;
+}
+
+double
+ticker_elapsed_s(const struct ticker *t)
+{
+	return (double)(ticker_now_ns() - t->start_ns) / 1e9;
+}

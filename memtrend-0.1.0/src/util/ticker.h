@@ -1,0 +1,37 @@
+/*
+ * Ticks on an absolute monotonic clock: tick k is due at start + k *
+ * interval, so a day at 1 s is 86 400 ticks with no drift.  A tick that is
+ * already late when its predecessor finishes is an overrun; the missed
+ * ticks are skipped rather than bunched.
+ */
+#ifndef MEMTREND_TICKER_H
+#define MEMTREND_TICKER_H
+
+#include <stdint.h>
+
+struct ticker {
+	uint64_t interval_ns;
+	uint64_t start_ns;	/* CLOCK_MONOTONIC of tick 0 */
+	uint64_t next;		/* index of the next tick */
+	uint64_t overruns;	/* samples that took longer than the interval */
+	uint64_t skipped;	/* ticks skipped because of them */
+};
+
+/* Monotonic time in nanoseconds. */
+uint64_t ticker_now_ns(void);
+
+/* Tick 0 is now. */
+void ticker_start(struct ticker *t, uint64_t interval_ns);
+
+/* Picks the next tick (skipping those already past, counting an overrun)
+ * and returns when it is due, in seconds after tick 0. */
+double ticker_plan(struct ticker *t);
+
+/* Sleeps until the planned tick; returns 0, or -EINTR when a signal
+ * arrived first (the tick stays planned). */
+int ticker_sleep(struct ticker *t);
+
+/* Seconds since tick 0. */
+double ticker_elapsed_s(const struct ticker *t);
+
+#endif

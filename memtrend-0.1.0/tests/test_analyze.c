@@ -1,0 +1,296 @@
+/*
+ * memtrend analyze (src/analysis/replay.c, src/cmd/cmd-analyze.c): replaying CSVs, the exit
+ * status, the JSON, and every kind of bad input named by its line.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/trend.h"
+#include "analysis/replay.h"
+#include "testutil.h"
+#include "tracegen.h"
+
+static char *mt;
+
+static void
+analyze_setup(void)
+{
+	mt = (char *)tu_bin("MEMTREND_BIN", "./memtrend");
+}
+
+TestSuite(analyze, .init = analyze_setup, .fini = tu_tmp_cleanup);
+
+static char *
+write_file(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", tu_tmpdir(), name);
+	fp = fopen(path, "w");
+	cr_assert(fp != NULL);
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+/* A labelled trace as a CSV in memtrend's own format (timestamp,
+ * elapsed_s, pid, the memory columns, then an unknown one). */
+static char *
+write_trace(const char *name, const struct tracegen_spec *spec)
+{
+	static char path[512];
+	struct tracegen g;
+	double at, kb;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", tu_tmpdir(), name);
+	fp = fopen(path, "w");
+	cr_assert(fp != NULL);
+	fprintf(fp, "timestamp,elapsed_s,pid,rss_kb,pss_kb,uss_kb,extra\n");
+	tracegen_start(&g, spec);
+	while (tracegen_next(&g, &at, &kb))
+		fprintf(fp, "2026-01-01T00:00:00.000Z,%.3f,42,%.0f,%.0f,%.0f,"
+		    "x\n", at, kb + 3000, kb + 1000, kb);
+	fclose(fp);
+	return path;
+}
+
+static const struct tracegen_spec leak = {
+	.shape = TG_LINEAR, .seed = 7, .interval_s = 10,
+	.duration_s = 8 * 3600, .base_kb = 300 * 1024, .rate = 0.05,
+	.noise = 0.01,
+};
+
+static const struct tracegen_spec flat = {
+	.shape = TG_FLAT, .seed = 7, .interval_s = 10,
+	.duration_s = 8 * 3600, .base_kb = 300 * 1024, .noise = 0.01,
+};
+
+/* The replay flags the leak at the very moment the detector fed live
+ * would have. */
+Test(analyze, growing_exits_1_with_the_live_detection_time)
+{
+	struct trend *t = trend_new();
+	char *path = write_trace("leak.csv", &leak), want[64];
+	struct tracegen g;
+	double at, kb;
+	struct run r;
+
+	tracegen_start(&g, &leak);
+	while (tracegen_next(&g, &at, &kb))
+		trend_add(t, at, kb);
+	cr_assert_eq(trend_evidence(t)->verdict, TREND_GROWING);
+	snprintf(want, sizeof want, "\"detected_at_s\":%.3f,",
+	    trend_evidence(t)->detected_at_s);
+	trend_free(t);
+
+	tu_run(&r, (char *[]){ mt, "analyze", "--json", path, NULL }, 30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strncmp(r.out, "{\"verdict\":\"growing\",\"metric\":\"uss\","
+	    "\"slope_kb_per_hour\":", 54) == 0, "%s", r.out);
+	cr_assert(strstr(r.out, want) != NULL, "want %s in %s", want, r.out);
+	cr_assert_str_eq(r.err, "");
+
+	tu_run(&r, (char *[]){ mt, "analyze", path, NULL }, 30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strncmp(r.out, "USS growing ", 12) == 0, "%s", r.out);
+}
+
+Test(analyze, stable_exits_0)
+{
+	char *path = write_trace("flat.csv", &flat);
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "analyze", "--json", path, NULL }, 30);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strncmp(r.out, "{\"verdict\":\"stable\"", 19) == 0, "%s",
+	    r.out);
+	cr_assert(strstr(r.out, "\"detected_at_s\":null") != NULL, "%s", r.out);
+}
+
+Test(analyze, insufficient_exits_0)
+{
+	char *path = write_file("short.csv", "elapsed_s,rss_kb\n0,100\n1,200\n"
+	    "2,300\n");
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "analyze", "--json", path, NULL }, 10);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"verdict\":\"insufficient\",\"metric\":"
+	    "\"rss\"") != NULL, "%s", r.out);
+}
+
+Test(analyze, metric_choice)
+{
+	char *path = write_trace("m.csv", &leak);
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "analyze", "--json", "--metric", "rss",
+	    path, NULL }, 30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.out, "\"metric\":\"rss\"") != NULL, "%s", r.out);
+	path = write_file("pss.csv", "elapsed_s,rss_kb,pss_kb\n0,1,2\n");
+	tu_run(&r, (char *[]){ mt, "analyze", "--json", path, NULL }, 10);
+	cr_assert(strstr(r.out, "\"metric\":\"pss\"") != NULL, "%s", r.out);
+	tu_run(&r, (char *[]){ mt, "analyze", "--metric", "uss", path, NULL },
+	    10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "line 1: no uss_kb column for --metric uss")
+	    != NULL, "%s", r.err);
+	tu_run(&r, (char *[]){ mt, "analyze", "--metric", "vsz", path, NULL },
+	    10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "invalid metric 'vsz'") != NULL, "%s", r.err);
+}
+
+/* Only an ISO 8601 timestamp, columns in another order, extra columns,
+ * and standard input. */
+Test(analyze, timestamps_and_foreign_csv)
+{
+	char text[200000], *path;
+	struct verdict v;
+	struct error err;
+	size_t used = 0;
+	int i;
+
+	used += (size_t)snprintf(text, sizeof text, "host,uss_kb,timestamp\n");
+	for (i = 0; i < 2000; i++)
+		used += (size_t)snprintf(text + used, sizeof text - used,
+		    "web1,%d,2026-03-01T%02d:%02d:%02d+01:00\n", 50000 + i * 20,
+		    i / 360, i / 6 % 60, i % 6 * 10);
+	path = write_file("ts.csv", text);
+	verdict_init(&v, VERDICT_AUTO);
+	cr_assert_eq(replay_file(path, &v, &err), 0, "%s", err.msg);
+	cr_assert_eq(verdict_evidence(&v)->samples, 2000);
+	cr_assert_eq(verdict_evidence(&v)->last_s, 19990);
+	cr_assert_eq(verdict_evidence(&v)->verdict, TREND_GROWING);
+	verdict_free(&v);
+}
+
+Test(analyze, iso_8601_times)
+{
+	double s;
+
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40.125Z", &s), 0);
+	cr_assert_eq(s, 1795000000.125);
+	cr_assert_eq(replay_parse_time("2026-11-18 12:06:40+01:00", &s), 0);
+	cr_assert_eq(s, 1795000000);
+	cr_assert_eq(replay_parse_time("2026-11-18T06:06:40-0500", &s), 0);
+	cr_assert_eq(s, 1795000000);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40", &s), 0);
+	cr_assert_eq(replay_parse_time("18/11/2026 11:06", &s), -EINVAL);
+	cr_assert_eq(replay_parse_time("2026-13-18T11:06:40Z", &s), -EINVAL);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40Zjunk", &s),
+	    -EINVAL);
+}
+
+/* Exit 2, one line naming the file and the line, nothing on stdout. */
+static void
+expect_bad(const char *text, const char *words)
+{
+	char *path = write_file("bad.csv", text);
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "analyze", path, NULL }, 10);
+	cr_assert_eq(r.status, 2, "status %d: %s", r.status, r.err);
+	cr_assert(strncmp(r.err, "memtrend: ", 10) == 0, "%s", r.err);
+	cr_assert(strstr(r.err, path) != NULL, "%s", r.err);
+	cr_assert(strstr(r.err, words) != NULL, "stderr '%s' lacks '%s'",
+	    r.err, words);
+	cr_assert_str_eq(r.out, "");
+}
+
+Test(analyze, bad_input_names_the_line)
+{
+	expect_bad("", "is empty: no header line");
+	expect_bad("elapsed_s,uss_kb\n", "line 1: a header but no rows");
+	expect_bad("time,uss_kb\n0,1\n", "line 1: no elapsed_s or timestamp "
+	    "column");
+	expect_bad("elapsed_s,vsz_kb\n0,1\n", "line 1: no uss_kb, pss_kb or "
+	    "rss_kb column");
+	expect_bad("elapsed_s,uss_kb\n0,1\n1,2\n2,lots\n",
+	    "line 4: uss_kb is 'lots', not a number");
+	expect_bad("elapsed_s,uss_kb\n0,1\n1,2\n1,3\n",
+	    "line 4: elapsed_s 1 is not after the previous row's elapsed_s "
+	    "(rows must be in time order, without duplicates)");
+	expect_bad("elapsed_s,uss_kb\n0,1\n5,2\n3,3\n", "line 4: elapsed_s 3 "
+	    "is not after");
+	expect_bad("elapsed_s,uss_kb\n0,1\n1\n", "line 3: 1 cell, but the "
+	    "header has 2 columns");
+	expect_bad("elapsed_s,uss_kb\n0,1\n,2\n", "line 3: elapsed_s is empty");
+	expect_bad("timestamp,uss_kb\nyesterday,1\n", "line 2: timestamp "
+	    "'yesterday' is not an ISO 8601 time");
+	expect_bad("elapsed_s,uss_kb\n0,1\n1,\"2\n", "line 3: malformed CSV");
+	expect_bad("elapsed_s,uss_kb\n0,nan\n", "line 2: uss_kb is 'nan', not "
+	    "a number");
+}
+
+Test(analyze, empty_cells_are_unknown_not_zero)
+{
+	char *path = write_file("gaps.csv", "elapsed_s,uss_kb\n0,1\n1,\n2,3\n");
+	struct verdict v;
+	struct error err;
+
+	verdict_init(&v, VERDICT_AUTO);
+	cr_assert_eq(replay_file(path, &v, &err), 0, "%s", err.msg);
+	cr_assert_eq(verdict_evidence(&v)->samples, 2);
+	verdict_free(&v);
+}
+
+Test(analyze, usage_errors)
+{
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "analyze", NULL }, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "analyze needs a CSV file") != NULL, "%s",
+	    r.err);
+	tu_run(&r, (char *[]){ mt, "analyze", "a.csv", "b.csv", NULL }, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "one file") != NULL, "%s", r.err);
+	tu_run(&r, (char *[]){ mt, "analyze", "/nonexistent.csv", NULL }, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "cannot open /nonexistent.csv") != NULL, "%s",
+	    r.err);
+}
+
+/* A real 25 s capture of the bundled demo (memtrend --every 100ms
+ * --duration 25s -- ./memtrend-demo): one sample before its working
+ * set, then a climb so
+ * steady that the thirds' slopes differ only in the fourth digit, which
+ * once read as "levelling off" and withdrew the flag.  Every prefix
+ * past the first flag stays flagged. */
+Test(analyze, steady_demo_capture_stays_flagged)
+{
+	char path[512], line[1024], *cut;
+	FILE *in, *out;
+	int rows = 0, flagged = 0;
+	struct run r;
+
+	snprintf(path, sizeof path, "%s/analyze/demo-25s.csv", tu_fixtures());
+	in = fopen(path, "r");
+	cr_assert(in != NULL, "%s", path);
+	cut = write_file("prefix.csv", "");
+	while (fgets(line, sizeof line, in) != NULL) {
+		out = fopen(cut, "a");
+		cr_assert(out != NULL);
+		fputs(line, out);
+		fclose(out);
+		if (rows++ < 40 || rows % 10 != 0)
+			continue;
+		tu_run(&r, (char *[]){ mt, "analyze", cut, NULL }, 30);
+		if (r.status == 1)
+			flagged++;
+		else
+			cr_assert_eq(flagged, 0, "withdrawn after %d rows: %s",
+			    rows, r.out);
+	}
+	fclose(in);
+	cr_assert_gt(flagged, 5, "flagged in %d prefixes: %s", flagged, r.out);
+	cr_assert_eq(r.status, 1, "%s", r.out);
+}

@@ -1,0 +1,164 @@
+/*
+ * Bad input gets one clear line and exit status 2 (src/cmd/cmd-*.c,
+ * src/main.c, src/core/target.c).
+ */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char *mt;
+
+static void
+cli_setup(void)
+{
+	mt = (char *)tu_bin("MEMTREND_BIN", "./memtrend");
+}
+
+TestSuite(cli, .init = cli_setup, .fini = tu_tmp_cleanup);
+
+/* Exit 2, one line on stderr (plus the --help hint for usage errors), the
+ * expected words in it, nothing on stdout. */
+static void
+expect_error(char *const argv[], const char *words)
+{
+	struct run r;
+
+	tu_run(&r, argv, 20);
+	cr_assert_eq(r.status, 2, "status %d, stderr: %s", r.status, r.err);
+	cr_assert(strstr(r.err, words) != NULL, "stderr '%s' lacks '%s'",
+	    r.err, words);
+	cr_assert(strncmp(r.err, "memtrend: ", 10) == 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "", "stdout: %s", r.out);
+}
+
+static pid_t
+unused_pid(void)
+{
+	char path[64];
+	pid_t pid;
+
+	for (pid = 4000000; pid > 1000; pid -= 7919) {
+		snprintf(path, sizeof path, "/proc/%d", (int)pid);
+		if (access(path, F_OK) != 0)
+			return pid;
+	}
+	cr_assert_fail("no free pid");
+	return 0;
+}
+
+Test(cli, pid_that_does_not_exist)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof pid, "%d", (int)unused_pid());
+	expect_error((char *[]){ mt, "-p", pid, "-c", "1", NULL },
+	    "no process with pid");
+}
+
+Test(cli, malformed_pid)
+{
+	expect_error((char *[]){ mt, "-p", "12ab", NULL }, "invalid pid");
+}
+
+Test(cli, malformed_interval)
+{
+	expect_error((char *[]){ mt, "-p", "1", "--every", "fast", NULL },
+	    "invalid interval 'fast'");
+	expect_error((char *[]){ mt, "-p", "1", "--every", "0s", NULL },
+	    "out of range");
+	expect_error((char *[]){ mt, "-p", "1", "-d", "1x", NULL },
+	    "invalid interval");
+}
+
+Test(cli, name_matching_nothing)
+{
+	expect_error((char *[]){ mt, "-n", "no-such-process-xyz", NULL },
+	    "no process named 'no-such-process-xyz'");
+}
+
+/* Two copies of one program under a unique name: both are listed. */
+Test(cli, name_matching_several)
+{
+	char *child = (char *)tu_bin("MEMCHILD", "tests/helpers/memchild");
+	char prog[512], cmd[1200];
+	struct child a, b;
+	struct run r;
+
+	snprintf(prog, sizeof prog, "%s/mtdup", tu_tmpdir());
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", child, prog);
+	cr_assert_eq(system(cmd), 0);
+	tu_child_start(&a, (char *[]){ prog, "exit-after", "20000", "0", NULL });
+	tu_child_start(&b, (char *[]){ prog, "exit-after", "20000", "0", NULL });
+	tu_run(&r, (char *[]){ mt, "-n", "mtdup", NULL }, 20);
+	kill(a.pid, SIGTERM);
+	kill(b.pid, SIGTERM);
+	tu_child_end(&a);
+	tu_child_end(&b);
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert(strstr(r.err, "2 processes are named 'mtdup'") != NULL, "%s",
+	    r.err);
+	cr_assert(strstr(r.err, "mtdup") != NULL && strstr(r.err, "-p PID"),
+	    "%s", r.err);
+}
+
+Test(cli, command_that_cannot_start)
+{
+	expect_error((char *[]){ mt, "-c", "1", "--", "/nonexistent/prog", NULL },
+	    "cannot start '/nonexistent/prog': No such file or directory");
+}
+
+Test(cli, output_in_missing_directory)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-o",
+	    "/nonexistent-dir/x.csv", NULL }, "directory does not exist");
+}
+
+Test(cli, unknown_option_and_missing_value)
+{
+	expect_error((char *[]){ mt, "--frobnicate", NULL }, "unknown option");
+	expect_error((char *[]){ mt, "-p", NULL }, "needs a value");
+	expect_error((char *[]){ mt, NULL }, "nothing to watch");
+	expect_error((char *[]){ mt, "-p", "1", "-n", "x", NULL },
+	    "only one of");
+}
+
+/* A process we may not read: an unprivileged memtrend watching root's. */
+static bool
+cli_unprivileged_run(void *arg)
+{
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "-p", arg, "-c", "1", NULL }, 20);
+	return r.status == 2 && strstr(r.err, "ermission denied") != NULL &&
+	    strstr(r.err, "CAP_SYS_PTRACE") != NULL &&
+	    strstr(r.err, "smaps_rollup") != NULL;
+}
+
+Test(cli, process_we_may_not_read)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	cr_assert(tu_as_nobody(cli_unprivileged_run, pid),
+	    "unprivileged run did not fail with a permission message");
+}
+
+Test(cli, help_lists_options_and_fields)
+{
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "--help", NULL }, 10);
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(r.out, "--every") && strstr(r.out, "uss_kb") &&
+	    strstr(r.out, "--probe") && strstr(r.out, "Exit status"), "%s",
+	    r.out);
+}

@@ -1,0 +1,234 @@
+/*
+ * CSV out and back in through libcsv (src/sinks/csv.c).
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/regions.h"
+#include "sinks/csv.h"
+#include "util/csvread.h"
+#include "testutil.h"
+
+static const char *contract =
+    "timestamp,elapsed_s,pid,rss_kb,pss_kb,uss_kb,anon_kb,file_kb,"
+    "shmem_kb,swap_kb,minflt,majflt";
+
+static void
+csv_sample(struct sample *s, double base)
+{
+	int i;
+
+	sample_clear(s);
+	s->wall_s = 1795000000.125;
+	s->elapsed_s = base / 1000;
+	s->pid = 4242;
+	for (i = 0; i < FIELD_COUNT; i++)
+		s->value[i] = base + i;
+}
+
+Test(csv, header_starts_with_contract)
+{
+	struct csv_buf b = { 0 };
+
+	csv_format_header(&b, CSV_SAMPLES);
+	cr_assert_eq(strncmp(b.text, contract, strlen(contract)), 0, "%s",
+	    b.text);
+	cr_assert_eq(b.text[strlen(contract)], ',');
+	cr_assert_eq(b.text[b.len - 1], '\n');
+	free(b.text);
+}
+
+Test(csv, unavailable_is_empty_never_zero)
+{
+	struct csv_buf b = { 0 };
+	struct sample s;
+
+	csv_sample(&s, 100);
+	s.value[FIELD_PSS_KB] = NAN;
+	csv_format_row(&b, &s);
+	cr_assert(strstr(b.text, ",100,,102,") != NULL, "%s", b.text);
+	cr_assert(strncmp(b.text, "2026-11-18T11:06:40", 19) == 0, "%s",
+	    b.text);
+	cr_assert(strstr(b.text, ".125Z,0.100,4242,") != NULL, "%s", b.text);
+	free(b.text);
+}
+
+Test(csv, text_fields_quoted_only_when_needed)
+{
+	struct csv_buf b = { 0 };
+
+	csv_buf_text(&b, "[heap]");
+	cr_assert_str_eq(b.text, "[heap]");
+	b.len = 0;
+	csv_buf_text(&b, "/opt/a,b \"x\".so");
+	cr_assert_str_eq(b.text, "\"/opt/a,b \"\"x\"\".so\"");
+	free(b.text);
+}
+
+/* The long-format regions CSV: the issue's column order, one row per
+ * region, names quoted when they must be. */
+Test(csv, region_rows_long_format)
+{
+	static const char *head = "timestamp,elapsed_s,pid,region,kind,"
+	    "size_kb,rss_kb,pss_kb,uss_kb,swap_kb,";
+	struct region_set set = { 0 };
+	struct csv_buf b = { 0 };
+	struct sample s;
+	struct region *r;
+
+	csv_format_header(&b, CSV_REGIONS);
+	cr_assert_eq(strncmp(b.text, head, strlen(head)), 0, "%s", b.text);
+	cr_assert(strstr(b.text, ",source,partial,idle_method\n") != NULL,
+	    "%s", b.text);
+	b.len = 0;
+	csv_sample(&s, 7);
+	r = regions_append(&set, "[heap]", REGION_HEAP);
+	r->v[RF_RSS_KB] = 1024;
+	r->v[RF_ZERO_KB] = NAN;
+	r = regions_append(&set, "/srv/a,b.so", REGION_CODE);
+	r->v[RF_USS_KB] = 8;
+	s.regions = &set;
+	csv_format_regions(&b, &s);
+	cr_assert(strstr(b.text, ",4242,[heap],heap,0,1024,0,0,0,") != NULL,
+	    "%s", b.text);
+	cr_assert(strstr(b.text, ",4242,\"/srv/a,b.so\",code,0,0,0,8,") !=
+	    NULL, "%s", b.text);
+	cr_assert(strstr(b.text, ",smaps,0,\n") != NULL, "%s", b.text);
+	free(b.text);
+	regions_free(&set);
+}
+
+struct rows {
+	unsigned long n;
+	char cells[4][16][64];
+	size_t ncells[4];
+};
+
+static int
+csv_collect(void *ctx, unsigned long line, char **cells, size_t n)
+{
+	struct rows *r = ctx;
+	size_t i;
+
+	cr_assert_eq(line, r->n + 1);
+	if (r->n < 4) {
+		for (i = 0; i < n && i < 16; i++)
+			snprintf(r->cells[r->n][i], 64, "%s", cells[i]);
+		r->ncells[r->n] = n;
+	}
+	r->n++;
+	return 0;
+}
+
+Test(csv, rows_round_trip_through_libcsv, .fini = tu_tmp_cleanup)
+{
+	struct csv_sink *sink;
+	struct error err;
+	struct rows rows;
+	struct sample s;
+	char path[256];
+	int i;
+
+	snprintf(path, sizeof path, "%s/rt.csv", tu_tmpdir());
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0, "%s", err.msg);
+	csv_sample(&s, 1000);
+	cr_assert_eq(csv_sink_write(sink, &s, &err), 0);
+	csv_sample(&s, 2000);
+	s.value[FIELD_SWAP_KB] = NAN;
+	cr_assert_eq(csv_sink_write(sink, &s, &err), 0);
+	cr_assert_eq(csv_sink_close(sink, &err), 0);
+
+	memset(&rows, 0, sizeof rows);
+	cr_assert_eq(csv_read(path, csv_collect, &rows, &err), 0, "%s",
+	    err.msg);
+	cr_assert_eq(rows.n, 3);
+	cr_assert_eq(rows.ncells[0], 3 + FIELD_COUNT);
+	cr_assert_str_eq(rows.cells[0][3], "rss_kb");
+	cr_assert_eq(rows.ncells[1], 3 + FIELD_COUNT);
+	cr_assert_str_eq(rows.cells[1][2], "4242");
+	cr_assert_str_eq(rows.cells[1][1], "1.000");
+	for (i = 0; i < 9; i++)
+		cr_assert_eq(strtod(rows.cells[1][3 + i], NULL), 1000 + i);
+	cr_assert_str_eq(rows.cells[2][3 + FIELD_SWAP_KB], "");
+	cr_assert_str_eq(rows.cells[2][3 + FIELD_RSS_KB], "2000");
+}
+
+Test(csv, existing_file_needs_force, .fini = tu_tmp_cleanup)
+{
+	struct csv_sink *sink;
+	struct error err;
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/keep.csv", tu_tmpdir());
+	fp = fopen(path, "w");
+	fputs("precious\n", fp);
+	fclose(fp);
+	cr_assert_lt(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0);
+	cr_assert(strstr(err.msg, "--force") != NULL, "%s", err.msg);
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, true, &err), 0);
+	cr_assert_eq(csv_sink_close(sink, &err), 0);
+}
+
+Test(csv, reader_names_the_bad_line, .fini = tu_tmp_cleanup)
+{
+	struct error err;
+	struct rows rows;
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/bad.csv", tu_tmpdir());
+	fp = fopen(path, "w");
+	fputs("a,b\n1,2\n3,\"unterminated\n", fp);
+	fclose(fp);
+	memset(&rows, 0, sizeof rows);
+	cr_assert_lt(csv_read(path, csv_collect, &rows, &err), 0);
+	cr_assert(strstr(err.msg, "line 3") != NULL, "%s", err.msg);
+}
+
+/* A write that fails part-way (here: the file size limit, as a full disk
+ * would) stops cleanly and leaves only whole rows behind. */
+Test(csv, failed_write_keeps_whole_rows, .fini = tu_tmp_cleanup)
+{
+	struct rlimit old, lim;
+	struct csv_sink *sink;
+	struct error err;
+	struct table t;
+	struct sample s;
+	char path[256];
+	int i, rc = 0;
+
+	snprintf(path, sizeof path, "%s/full.csv", tu_tmpdir());
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = 1500;
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0, "%s", err.msg);
+	for (i = 0; i < 100 && rc == 0; i++) {
+		csv_sample(&s, 1000 + i);
+		rc = csv_sink_write(sink, &s, &err);
+	}
+	setrlimit(RLIMIT_FSIZE, &old);
+	cr_assert_lt(rc, 0, "the limit was never hit");
+	cr_assert(strstr(err.msg, "intact") != NULL, "%s", err.msg);
+	csv_sink_close(sink, NULL);
+
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, (size_t)i - 1, "%zu rows for %d writes", t.nrows,
+	    i);
+	cr_assert_eq(tu_table_num(&t, t.nrows - 1, "rss_kb"), 1000 + i - 2);
+	cr_assert_eq(tu_table_num(&t, t.nrows - 1, "threads"),
+	    1000 + i - 2 + FIELD_THREADS);
+	cr_assert_eq(tu_table_num(&t, t.nrows - 1, fields[FIELD_COUNT - 1].name),
+	    1000 + i - 2 + FIELD_COUNT - 1, "the last column is whole");
+	tu_table_free(&t);
+}

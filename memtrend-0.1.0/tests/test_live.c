@@ -1,0 +1,373 @@
+/*
+ * End to end against real processes with known memory: the numbers
+ * memtrend logs, target exit, launch mode, stopping, write failures.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sources/rollup.h"
+#include "core/target.h"
+#include "testutil.h"
+
+static char *mt, *memchild;
+
+static void
+live_setup(void)
+{
+	mt = (char *)tu_bin("MEMTREND_BIN", "./memtrend");
+	memchild = (char *)tu_bin("MEMCHILD", "tests/helpers/memchild");
+}
+
+TestSuite(live, .init = live_setup, .fini = tu_tmp_cleanup);
+
+/* One memtrend sample of pid into a fresh CSV, read back. */
+static void
+sample_once(struct table *t, pid_t pid, const char *tag)
+{
+	char pidtext[16], path[512];
+	struct run r;
+
+	snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
+	snprintf(path, sizeof path, "%s/%s-%d.csv", tu_tmpdir(), tag, (int)pid);
+	tu_run(&r, (char *[]){ mt, "-p", pidtext, "-c", "1", "-q", "-o", path,
+	    NULL }, 30);
+	cr_assert_eq(r.status, 0, "memtrend failed: %s", r.err);
+	cr_assert_eq(tu_table_load(t, path), 0);
+	cr_assert_eq(t->nrows, 1);
+}
+
+static void
+assert_near(double got, double want, double tol, const char *what)
+{
+	cr_assert(fabs(got - want) <= tol, "%s: got %.0f KiB, want %.0f KiB "
+	    "(within %.0f)", what, got, want, tol);
+}
+
+/* memtrend's value agrees with the kernel's smaps_rollup within 1 % (or
+ * two pages, for the few KiB a small process's counts move by). */
+static void
+assert_kernel(const struct table *t, pid_t pid)
+{
+	double rss = tu_rollup_kb(pid, "Rss"), pss = tu_rollup_kb(pid, "Pss");
+	double uss = tu_rollup_kb(pid, "Private_Clean") +
+	    tu_rollup_kb(pid, "Private_Dirty") +
+	    tu_rollup_kb(pid, "Private_Hugetlb");
+
+	assert_near(tu_table_num(t, 0, "rss_kb"), rss, fmax(rss * 0.01, 8),
+	    "rss");
+	assert_near(tu_table_num(t, 0, "pss_kb"), pss, fmax(pss * 0.01, 8),
+	    "pss");
+	assert_near(tu_table_num(t, 0, "uss_kb"), uss, fmax(uss * 0.01, 8),
+	    "uss");
+}
+
+Test(live, private_64mib_counts_in_rss_pss_uss)
+{
+	struct table before, after;
+	struct child c;
+	char line[64];
+	const double want = 64 * MIB_KB, tol = want * 0.02;
+
+	tu_child_start(&c, (char *[]){ memchild, "private", "67108864", NULL });
+	sample_once(&before, c.pid, "before");
+	tu_child_send(&c, "go");
+	cr_assert(tu_child_line(&c, line, sizeof line));
+	cr_assert_str_eq(line, "ready");
+	sample_once(&after, c.pid, "after");
+	assert_kernel(&after, c.pid);
+	tu_child_end(&c);
+
+	assert_near(tu_table_num(&after, 0, "rss_kb") -
+	    tu_table_num(&before, 0, "rss_kb"), want, tol, "rss growth");
+	assert_near(tu_table_num(&after, 0, "pss_kb") -
+	    tu_table_num(&before, 0, "pss_kb"), want, tol, "pss growth");
+	assert_near(tu_table_num(&after, 0, "uss_kb") -
+	    tu_table_num(&before, 0, "uss_kb"), want, tol, "uss growth");
+	assert_near(tu_table_num(&after, 0, "anon_kb") -
+	    tu_table_num(&before, 0, "anon_kb"), want, tol, "anon growth");
+	assert_near(tu_table_num(&after, 0, "shmem_kb"),
+	    tu_table_num(&before, 0, "shmem_kb"), tol, "shmem unchanged");
+	tu_table_free(&before);
+	tu_table_free(&after);
+}
+
+/* 32 MiB MAP_SHARED between two processes: in both RSS, half in each PSS,
+ * in neither USS. */
+Test(live, shared_32mib_pair_splits_pss)
+{
+	struct table before[2], after[2];
+	const double size = 32 * MIB_KB, tol = size * 0.02;
+	struct child c;
+	char line[64];
+	pid_t pids[2];
+	int i;
+
+	tu_child_start(&c, (char *[]){ memchild, "shared", "33554432", NULL });
+	cr_assert_eq(sscanf(c.first, "started %d %d", &pids[0], &pids[1]), 2,
+	    "%s", c.first);
+	for (i = 0; i < 2; i++)
+		sample_once(&before[i], pids[i], "before");
+	tu_child_send(&c, "go");
+	cr_assert(tu_child_line(&c, line, sizeof line));
+	cr_assert_str_eq(line, "ready");
+	for (i = 0; i < 2; i++) {
+		sample_once(&after[i], pids[i], "after");
+		assert_kernel(&after[i], pids[i]);
+	}
+	tu_child_end(&c);
+
+	for (i = 0; i < 2; i++) {
+		assert_near(tu_table_num(&after[i], 0, "rss_kb") -
+		    tu_table_num(&before[i], 0, "rss_kb"), size, tol, "rss");
+		assert_near(tu_table_num(&after[i], 0, "pss_kb") -
+		    tu_table_num(&before[i], 0, "pss_kb"), size / 2, tol, "pss");
+		assert_near(tu_table_num(&after[i], 0, "uss_kb") -
+		    tu_table_num(&before[i], 0, "uss_kb"), 0, tol, "uss");
+		assert_near(tu_table_num(&after[i], 0, "shmem_kb") -
+		    tu_table_num(&before[i], 0, "shmem_kb"), size, tol, "shmem");
+		tu_table_free(&before[i]);
+		tu_table_free(&after[i]);
+	}
+}
+
+/* Every row is complete and none is a row of zeros: RSS always, USS at
+ * the first tick and wherever the budget let smaps_rollup run (an empty
+ * cell otherwise, never 0). */
+static void
+assert_rows_sane(const struct table *t)
+{
+	double uss;
+	size_t i;
+
+	cr_assert_gt(tu_table_num(t, 0, "uss_kb"), 0, "the first row has USS");
+	for (i = 0; i < t->nrows; i++) {
+		cr_assert_gt(tu_table_num(t, i, "rss_kb"), 0, "row %zu", i);
+		uss = tu_table_num(t, i, "uss_kb");
+		cr_assert(isnan(uss) || uss > 0, "row %zu: uss %f", i, uss);
+		cr_assert(!isnan(tu_table_num(t, i, "minflt")), "row %zu", i);
+		if (i > 0)
+			cr_assert_gt(tu_table_num(t, i, "elapsed_s"),
+			    tu_table_num(t, i - 1, "elapsed_s"));
+	}
+}
+
+Test(live, target_exit_while_watching)
+{
+	char pid[16], path[512];
+	struct table t;
+	struct child c;
+	struct run r;
+
+	tu_child_start(&c, (char *[]){ memchild, "exit-after", "700", "0",
+	    NULL });
+	snprintf(pid, sizeof pid, "%d", (int)c.pid);
+	snprintf(path, sizeof path, "%s/exit.csv", tu_tmpdir());
+	/* Not reaped until the end: memtrend must see a zombie as exited. */
+	tu_run(&r, (char *[]){ mt, "-p", pid, "--every", "100ms", "-o", path,
+	    NULL }, 30);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.err, "has exited") != NULL, "%s", r.err);
+	cr_assert(strstr(r.out, "summary:") != NULL, "%s", r.out);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_geq(t.nrows, 3);
+	cr_assert_leq(t.nrows, 9);
+	assert_rows_sane(&t);
+	tu_table_free(&t);
+	tu_child_end(&c);
+}
+
+Test(live, launch_mode_passes_exit_status)
+{
+	char path[512];
+	struct table t;
+	struct run r;
+
+	snprintf(path, sizeof path, "%s/launch.csv", tu_tmpdir());
+	tu_run(&r, (char *[]){ mt, "--every", "100ms", "-q", "-o", path, "--",
+	    memchild, "exit-after", "500", "3", NULL }, 30);
+	cr_assert_eq(r.status, 3, "%s", r.err);
+	cr_assert(strstr(r.err, "exited with status 3") != NULL, "%s", r.err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_geq(t.nrows, 3);
+	assert_rows_sane(&t);
+	tu_table_free(&t);
+
+	tu_run(&r, (char *[]){ mt, "--every", "100ms", "-q", "--", "/bin/sh",
+	    "-c", "sleep 0.3; kill -9 $$", NULL }, 30);
+	cr_assert_eq(r.status, 128 + 9, "%s", r.err);
+	cr_assert(strstr(r.err, "killed by signal 9") != NULL, "%s", r.err);
+}
+
+Test(live, count_and_duration_stop_on_the_clock)
+{
+	char path[512];
+	struct table t;
+	struct run r;
+	size_t i;
+
+	snprintf(path, sizeof path, "%s/count.csv", tu_tmpdir());
+	tu_run(&r, (char *[]){ mt, "--every", "100ms", "-c", "5", "-o", path,
+	    "--", memchild, "exit-after", "20000", "0", NULL }, 30);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, 5);
+	for (i = 0; i < t.nrows; i++)
+		cr_assert(fabs(tu_table_num(&t, i, "elapsed_s") - 0.1 * i) <
+		    0.05, "row %zu at %.3f s", i, tu_table_num(&t, i,
+		    "elapsed_s"));
+	tu_table_free(&t);
+
+	snprintf(path, sizeof path, "%s/duration.csv", tu_tmpdir());
+	tu_run(&r, (char *[]){ mt, "--every", "100ms", "-d", "1s", "-o", path,
+	    "--", memchild, "exit-after", "20000", "0", NULL }, 30);
+	cr_assert_eq(r.status, 0, "a command memtrend stopped is not a "
+	    "failure: %s", r.err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, 10);
+	assert_rows_sane(&t);
+	tu_table_free(&t);
+	cr_assert(strstr(r.out, "10 samples") != NULL, "%s", r.out);
+}
+
+Test(live, interrupt_ends_cleanly_with_summary)
+{
+	char pid[16], path[512], cmd[1200];
+	struct table t;
+	int st;
+
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	snprintf(path, sizeof path, "%s/int.csv", tu_tmpdir());
+	snprintf(cmd, sizeof cmd, "'%s' -p %s --every 100ms -q -o '%s' "
+	    "> '%s.out' 2>&1 & sleep 0.55; kill -INT $!; wait $!", mt, pid,
+	    path, path);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_geq(t.nrows, 4);
+	cr_assert_leq(t.nrows, 7);
+	assert_rows_sane(&t);
+	tu_table_free(&t);
+}
+
+/* A write failure mid-run (file size limit, as a full disk) stops with
+ * exit 2 and a clear line; the rows before it stay whole. */
+Test(live, write_error_stops_and_keeps_rows)
+{
+	char path[512], cmd[1200], err[4096] = "";
+	struct table t;
+	size_t i;
+	FILE *fp;
+	int st;
+
+	snprintf(path, sizeof path, "%s/limited.csv", tu_tmpdir());
+	snprintf(cmd, sizeof cmd, "ulimit -f 4 && exec '%s' -p %d --every "
+	    "10ms -c 1000 -q -o '%s' 2> '%s.err' > /dev/null", mt,
+	    (int)getpid(), path, path);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %#x", st);
+	snprintf(cmd, sizeof cmd, "%s.err", path);
+	fp = fopen(cmd, "r");
+	cr_assert(fp != NULL);
+	cr_assert(fread(err, 1, sizeof err - 1, fp) > 0);
+	fclose(fp);
+	cr_assert(strstr(err, "cannot write") != NULL &&
+	    strstr(err, "intact") != NULL, "%s", err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_geq(t.nrows, 2);
+	for (i = 0; i < t.nrows; i++)
+		cr_assert(!isnan(tu_table_num(&t, i, "threads")), "row %zu "
+		    "is cut short", i);
+	tu_table_free(&t);
+}
+
+/* A target whose PID now names another process is never sampled. */
+Test(live, reused_pid_is_not_our_process)
+{
+	struct rollup *r;
+	struct target t;
+	struct error err;
+	struct sample s;
+
+	cr_assert_eq(target_from_pid(&t, "/", getpid(), &err), 0, "%s",
+	    err.msg);
+	cr_assert_eq(rollup_open(&r, &err), 0);
+	sample_clear(&s);
+	cr_assert_eq(rollup_sample(r, &t, true, &s, &err), 0, "%s", err.msg);
+	cr_assert_gt(s.value[FIELD_RSS_KB], 0);
+	t.start_ticks += 1;	/* as if the PID had been recycled */
+	sample_clear(&s);
+	cr_assert_eq(rollup_sample(r, &t, true, &s, &err), -ESTALE);
+	cr_assert(strstr(err.msg, "another process") != NULL, "%s", err.msg);
+	cr_assert(isnan(s.value[FIELD_RSS_KB]));
+	rollup_close(r);
+	target_close(&t);
+}
+
+/* The bundled demo leaks 256 KiB/s: flagged within a short quick-start
+ * run (once its floor has doubled: a run this short cannot yet tell a
+ * leak from a warm-up by its shape), though its first sample comes
+ * before its 2 MiB working set (a start-up step that alone is not a
+ * leak).  --fail-on-growth turns the verdict into exit status 1. */
+Test(live, demo_leak_is_flagged_growing)
+{
+	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "100ms",
+	    "--duration", "20s", "-q", "--", demo, NULL }, 60);
+	cr_assert_eq(r.status, 1, "status %d: %s%s", r.status, r.out, r.err);
+	cr_assert(strstr(r.out, "verdict: growing: USS growing ") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "First flagged at ") != NULL, "%s", r.out);
+}
+
+Test(live, flat_demo_is_not_flagged)
+{
+	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "100ms",
+	    "--duration", "10s", "-q", "--", demo, "--flat", NULL }, 60);
+	cr_assert_eq(r.status, 0, "status %d: %s%s", r.status, r.out, r.err);
+	cr_assert(strstr(r.out, "verdict: ") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "verdict: growing") == NULL, "%s", r.out);
+}
+
+/* The command's own failure wins over growth: the CI step shows why it
+ * failed first. */
+Test(live, command_status_wins_over_growth)
+{
+	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	char cmd[1024];
+	struct run r;
+
+	snprintf(cmd, sizeof cmd, "'%s' --for 8s; exit 3", demo);
+	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "100ms",
+	    "-q", "--", "/bin/sh", "-c", cmd, NULL }, 60);
+	cr_assert_eq(r.status, 3, "status %d: %s%s", r.status, r.out, r.err);
+}
+
+/* The live view prints the verdict as it changes, not on every row. */
+Test(live, live_view_prints_the_verdict_as_it_changes)
+{
+	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	const char *p;
+	struct run r;
+	int lines = 0;
+
+	tu_run(&r, (char *[]){ mt, "--every", "100ms", "--duration", "8s",
+	    "--", demo, NULL }, 60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	for (p = r.out; (p = strstr(p, "verdict: ")) != NULL; p++)
+		lines++;
+	cr_assert_geq(lines, 3, "%s", r.out);	/* changes + the summary */
+	cr_assert_leq(lines, 8, "%s", r.out);
+}

@@ -1,0 +1,770 @@
+/*
+ * memtrend plot and report (src/charts/): every chart to PNG and SVG
+ * from fixture CSVs, checked as
+ * images (size, not blank) and as text (the verdict, the series names);
+ * the report self-contained; no temporary file left, also after errors
+ * and signals; gnuplot missing; every kind of bad input.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "analysis/replay.h"
+#include "pngcheck.h"
+#include "charts/series.h"
+#include "testutil.h"
+#include "tracegen.h"
+#include "util/xmalloc.h"
+
+static char *mt;
+static char demo[512], demo_regions[512], idle_regions[512];
+static char tmp[512];		/* TMPDIR for memtrend: must stay empty */
+
+static void
+plot_setup(void)
+{
+	mt = (char *)tu_bin("MEMTREND_BIN", "./memtrend");
+	snprintf(demo, sizeof demo, "%s/plot/demo.csv", tu_fixtures());
+	snprintf(demo_regions, sizeof demo_regions, "%s/plot/demo-regions.csv",
+	    tu_fixtures());
+	snprintf(idle_regions, sizeof idle_regions, "%s/plot/idle-regions.csv",
+	    tu_fixtures());
+	snprintf(tmp, sizeof tmp, "%s/tmp", tu_tmpdir());
+	cr_assert(mkdir(tmp, 0700) == 0);
+	setenv("TMPDIR", tmp, 1);
+	unsetenv("MEMTREND_GNUPLOT");
+	unsetenv("MEMTREND_PLOTS");
+}
+
+TestSuite(plot, .init = plot_setup, .fini = tu_tmp_cleanup);
+
+static const char *
+out_path(const char *name)
+{
+	static char path[8][512];
+	static int next;
+	char *p = path[next++ % 8];
+
+	snprintf(p, 512, "%s/%s", tu_tmpdir(), name);
+	return p;
+}
+
+/* Entries in a directory ("." and ".." not counted); with hidden, only
+ * those whose name starts with a dot. */
+static int
+dir_entries(const char *dir, bool hidden, char *first, size_t len)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	cr_assert(d != NULL, "cannot open %s", dir);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    (hidden && de->d_name[0] != '.'))
+			continue;
+		if (n++ == 0 && first != NULL)
+			snprintf(first, len, "%s", de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Nothing left in TMPDIR, and no hidden temporary output file (".NAME.
+ * XXXXXX") beside the outputs. */
+static void
+assert_no_temporaries(void)
+{
+	char name[256] = "";
+
+	cr_assert_eq(dir_entries(tmp, false, name, sizeof name), 0,
+	    "left in TMPDIR: %s", name);
+	cr_assert_eq(dir_entries(tu_tmpdir(), true, name, sizeof name), 0,
+	    "left beside the output: %s", name);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	long n;
+
+	cr_assert(fp != NULL, "cannot open %s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	cr_assert(fread(buf, 1, (size_t)n, fp) == (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	if (len != NULL)
+		*len = (size_t)n;
+	return buf;
+}
+
+static void
+run_ok(char *const argv[])
+{
+	struct run r;
+
+	tu_run(&r, argv, 60);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_assert_str_eq(r.err, "");
+}
+
+/* A valid PNG of that size with more than a blank canvas's colours. */
+static void
+assert_png(const char *path, unsigned int w, unsigned int h)
+{
+	unsigned int pw, ph;
+	size_t colours;
+	int rc;
+
+	cr_assert_eq(png_size(path, &pw, &ph), 0, "%s is not a PNG", path);
+	cr_assert(pw == w && ph == h, "%s is %ux%u, not %ux%u", path, pw, ph,
+	    w, h);
+	rc = png_colours(path, 100000, &colours);
+	if (rc == -ENOSYS) {
+		cr_log_warn("built without zlib: %s's colours not counted",
+		    path);
+		return;
+	}
+	cr_assert_eq(rc, 0, "cannot decode %s", path);
+	/* Lines, text and fills in several colours, antialiased. */
+	cr_assert_gt(colours, 50, "%s has only %zu colours: blank?", path,
+	    colours);
+}
+
+/* An attribute of the <svg> element, as a number. */
+static double
+svg_attr(const char *svg, const char *name)
+{
+	const char *p = strstr(svg, "<svg"), *end = p ? strchr(p, '>') : NULL;
+	char key[64];
+
+	cr_assert(p != NULL && end != NULL, "no <svg> element");
+	snprintf(key, sizeof key, " %s=\"", name);
+	p = strstr(p, key);
+	cr_assert(p != NULL && p < end, "<svg> has no %s", name);
+	return strtod(p + strlen(key), NULL);
+}
+
+/* The text of every <text> element, XML entities undone, joined by
+ * spaces: the wrapped caption reads as one sentence again. */
+static char *
+svg_text(const char *svg)
+{
+	size_t cap = strlen(svg) + 1, n = 0;
+	char *out = calloc(cap, 1);
+	const char *p = svg, *q;
+	int depth;
+
+	while ((p = strstr(p, "<text")) != NULL) {
+		p = strchr(p, '>') + 1;
+		for (depth = 0; *p != '\0'; p++) {
+			if (strncmp(p, "</text>", 7) == 0 && depth == 0)
+				break;
+			if (*p == '<') {
+				q = strchr(p, '>');
+				depth += p[1] == '/' ? -1 :
+				    q[-1] == '/' ? 0 : 1;
+				p = q;
+				continue;
+			}
+			if (strncmp(p, "&lt;", 4) == 0) {
+				out[n++] = '<';
+				p += 3;
+			} else if (strncmp(p, "&gt;", 4) == 0) {
+				out[n++] = '>';
+				p += 3;
+			} else if (strncmp(p, "&amp;", 5) == 0) {
+				out[n++] = '&';
+				p += 4;
+			} else if (strncmp(p, "&quot;", 6) == 0) {
+				out[n++] = '"';
+				p += 5;
+			} else if (strncmp(p, "&apos;", 6) == 0) {
+				out[n++] = '\'';
+				p += 5;
+			} else {
+				out[n++] = *p;
+			}
+		}
+		out[n++] = ' ';
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static void
+assert_has(const char *text, const char *what)
+{
+	cr_assert(strstr(text, what) != NULL, "'%s' not found", what);
+}
+
+/* The verdict sentence analyze prints for a CSV. */
+static void
+analyze_sentence(const char *csv, char *buf, size_t len)
+{
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "analyze", (char *)csv, NULL }, 30);
+	cr_assert(r.status == 0 || r.status == 1, "%s", r.err);
+	r.out[strcspn(r.out, "\n")] = '\0';
+	cr_assert_lt(strlen(r.out), len);
+	memcpy(buf, r.out, strlen(r.out) + 1);
+}
+
+/* The longest run of line-to commands in any <path d="...">: a series
+ * drawn from many points. */
+static int
+svg_longest_path(const char *svg)
+{
+	const char *p = svg, *end;
+	int best = 0, n;
+
+	while ((p = strstr(p, " d='")) != NULL) {
+		end = strchr(p + 4, '\'');
+		for (n = 0; p < end; p++)
+			n += *p == 'L';
+		best = n > best ? n : best;
+	}
+	return best;
+}
+
+/* ---- growth ----------------------------------------------------------- */
+
+Test(plot, growth_png_is_an_image_of_the_asked_size)
+{
+	const char *png = out_path("g.png"), *small = out_path("s.png");
+
+	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)png, NULL });
+	assert_png(png, 1000, 650);
+	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)small, "--size",
+	    "640x400", NULL });
+	assert_png(small, 640, 400);
+	assert_no_temporaries();
+}
+
+Test(plot, growth_svg_has_the_verdict_and_the_series)
+{
+	const char *svg_path = out_path("g.svg");
+	char sentence[2048], *svg, *text;
+
+	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)svg_path, NULL });
+	svg = slurp(svg_path, NULL);
+	cr_assert_eq(svg_attr(svg, "width"), 1000);
+	cr_assert_eq(svg_attr(svg, "height"), 650);
+	text = svg_text(svg);
+	analyze_sentence(demo, sentence, sizeof sentence);
+	cr_assert(strncmp(sentence, "USS growing", 11) == 0, "%s", sentence);
+	/* The caption wraps the sentence at spaces: a newline became a
+	 * text element boundary, which svg_text() joins with a space. */
+	assert_has(text, sentence);
+	assert_has(text, "demo.csv: USS growing");
+	assert_has(text, "RSS");
+	assert_has(text, "PSS");
+	assert_has(text, "USS trend (Theil–Sen)");
+	assert_has(text, "USS floor");
+	assert_has(text, "slope, 95 % CI");
+	assert_has(text, "flagged at 11.2 s");
+	assert_has(text, "minor faults/s");
+	assert_has(text, "memory (MiB)");
+	assert_has(text, "elapsed (s)");
+	/* 80 samples: the series are drawn point by point. */
+	cr_assert_gt(svg_longest_path(svg), 60);
+	free(text);
+	free(svg);
+	assert_no_temporaries();
+}
+
+Test(plot, pdf_by_extension)
+{
+	const char *pdf = out_path("g.pdf");
+	size_t len;
+	char *buf;
+
+	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)pdf, NULL });
+	buf = slurp(pdf, &len);
+	cr_assert(len > 1000 && strncmp(buf, "%PDF-", 5) == 0);
+	free(buf);
+}
+
+/* Only elapsed_s and one memory column still makes a chart. */
+Test(plot, minimal_csv_gets_its_chart)
+{
+	const char *csv = out_path("min.csv"), *png = out_path("min.png");
+	const char *svg_path = out_path("min.svg");
+	char *svg, *text;
+	FILE *fp = fopen(csv, "w");
+	int i;
+
+	fprintf(fp, "elapsed_s,rss_kb\n");
+	for (i = 0; i < 20; i++)
+		fprintf(fp, "%d,%d\n", i, 1000 + (i % 3) * 10);
+	fclose(fp);
+	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)png, NULL });
+	assert_png(png, 1000, 650);
+	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)svg_path,
+	    NULL });
+	svg = slurp(svg_path, NULL);
+	text = svg_text(svg);
+	assert_has(text, "RSS: not enough data yet");
+	assert_has(text, "memory (KiB)");
+	cr_assert(strstr(text, "PSS") == NULL && strstr(text, "faults") ==
+	    NULL, "series drawn that the CSV does not have");
+	free(text);
+	free(svg);
+}
+
+/* An 8-hour run with timestamps: a clock axis (UTC); elapsed on request. */
+Test(plot, long_runs_get_a_wall_clock_axis)
+{
+	const struct tracegen_spec leak = { .shape = TG_LINEAR, .seed = 3,
+		.interval_s = 30, .duration_s = 8 * 3600,
+		.base_kb = 2.0 * 1024 * 1024, .rate = 0.02, .noise = 0.01 };
+	const char *csv = out_path("long.csv"), *svg_path = out_path("l.svg");
+	struct tracegen g;
+	double at, kb;
+	char *svg, *text;
+	FILE *fp = fopen(csv, "w");
+
+	fprintf(fp, "timestamp,elapsed_s,uss_kb\n");
+	tracegen_start(&g, &leak);
+	while (tracegen_next(&g, &at, &kb))
+		fprintf(fp, "2026-03-01T%02d:%02d:%02dZ,%.0f,%.0f\n",
+		    6 + (int)at / 3600, (int)at / 60 % 60, (int)at % 60, at,
+		    kb);
+	fclose(fp);
+	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)svg_path,
+	    NULL });
+	svg = slurp(svg_path, NULL);
+	text = svg_text(svg);
+	assert_has(text, "time (UTC)");
+	assert_has(text, "08:00");
+	assert_has(text, "12:00");
+	assert_has(text, "memory (GiB)");
+	free(text);
+	free(svg);
+	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)svg_path,
+	    "--time", "elapsed", "--force", NULL });
+	svg = slurp(svg_path, NULL);
+	text = svg_text(svg);
+	assert_has(text, "elapsed (h)");
+	cr_assert(strstr(text, "12:00") == NULL);
+	free(text);
+	free(svg);
+}
+
+/* A long CSV is drawn from the minimum and maximum of buckets of rows,
+ * not row by row: gnuplot gets a bounded amount of data. */
+Test(plot, long_csvs_are_bucketed)
+{
+	const struct tracegen_spec saw = { .shape = TG_SAWTOOTH_RISING,
+		.seed = 5, .interval_s = 1, .duration_s = 30000,
+		.base_kb = 100000, .rate = 0.01, .noise = 0.05,
+		.period_s = 600 };
+	const char *csv = out_path("big.csv"), *svg_path = out_path("b.svg");
+	struct tracegen g;
+	double at, kb;
+	int longest;
+	char *svg;
+	FILE *fp = fopen(csv, "w");
+
+	fprintf(fp, "elapsed_s,uss_kb,minflt\n");
+	tracegen_start(&g, &saw);
+	while (tracegen_next(&g, &at, &kb))
+		fprintf(fp, "%.0f,%.0f,%.0f\n", at, kb, at * 7);
+	fclose(fp);
+	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)svg_path,
+	    NULL });
+	svg = slurp(svg_path, NULL);
+	longest = svg_longest_path(svg);
+	cr_assert(longest > 1000 && longest <= 4100, "%d points", longest);
+	assert_has(svg, "minor faults/s");
+	free(svg);
+}
+
+/* ---- regions and idle ------------------------------------------------- */
+
+Test(plot, regions_chart_png_and_svg)
+{
+	const char *png = out_path("r.png"), *svg_path = out_path("r.svg");
+	char *svg, *text;
+
+	run_ok((char *[]){ mt, "plot", demo, "--regions", demo_regions, "-o",
+	    (char *)png, NULL });
+	assert_png(png, 1000, 650);
+	run_ok((char *[]){ mt, "plot", demo, "--regions", demo_regions, "-o",
+	    (char *)svg_path, NULL });
+	svg = slurp(svg_path, NULL);
+	cr_assert_eq(svg_attr(svg, "width"), 1000);
+	text = svg_text(svg);
+	/* The demo leaks into its heap; nothing else grows, so the rest
+	 * (its working set in [anon], libraries, stack) is "other". */
+	assert_has(text, "[heap]  +5.41 MiB");
+	assert_has(text, "Stacked: the 1 region that grew most");
+	assert_has(text, "other");
+	assert_has(text, "USS (MiB)");
+	assert_has(text, "demo-regions.csv: USS by region");
+	free(text);
+	free(svg);
+	assert_no_temporaries();
+}
+
+Test(plot, idle_chart_png_and_svg)
+{
+	const char *png = out_path("i.png"), *svg_path = out_path("i.svg");
+	char *svg, *text;
+
+	run_ok((char *[]){ mt, "plot", demo, "--regions", idle_regions,
+	    "--chart", "idle", "-o", (char *)png, NULL });
+	assert_png(png, 1000, 650);
+	run_ok((char *[]){ mt, "plot", demo, "--regions", idle_regions,
+	    "--chart", "idle", "-o", (char *)svg_path, NULL });
+	svg = slurp(svg_path, NULL);
+	text = svg_text(svg);
+	assert_has(text, "[heap]");
+	assert_has(text, "[anon]");
+	assert_has(text, "libc.so.6 (code)");
+	assert_has(text, "idle 17-64 scans");
+	assert_has(text, "accessed");
+	assert_has(text, "a scan every 30.0 s (page_idle)");
+	/* [stack] has no idle data: not drawn. */
+	cr_assert(strstr(text, "[stack]") == NULL);
+	free(text);
+	free(svg);
+}
+
+Test(plot, idle_chart_needs_idle_data)
+{
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "plot", demo, "--regions", demo_regions,
+	    "--chart", "idle", "-o", (char *)out_path("i.png"), NULL }, 30);
+	cr_assert_eq(r.status, 2);
+	assert_has(r.err, "has no idle data");
+	tu_run(&r, (char *[]){ mt, "plot", demo, "--chart", "regions", "-o",
+	    (char *)out_path("r.png"), NULL }, 30);
+	cr_assert_eq(r.status, 2);
+	assert_has(r.err, "the regions chart needs a regions CSV");
+	assert_no_temporaries();
+}
+
+/* ---- faults ----------------------------------------------------------- */
+
+/* Rates from cumulative counters: none across a restart (the counter
+ * went back) or a gap, none from an unknown value. */
+Test(plot, fault_rates_skip_restarts_and_gaps)
+{
+	const char *csv = out_path("f.csv");
+	struct series s;
+	struct error err;
+	FILE *fp = fopen(csv, "w");
+
+	fprintf(fp, "elapsed_s,rss_kb,minflt,majflt\n"
+	    "0,100,1000,5\n1,100,1100,5\n2,100,1300,6\n"	/* 100/s, 200/s */
+	    "3,100,50,0\n4,100,150,0\n"			/* restart */
+	    "5,100,,0\n6,100,400,0\n"			/* unknown */
+	    "60,100,1000,1\n61,100,1010,1\n");		/* a gap */
+	fclose(fp);
+	cr_assert_eq(series_load(&s, csv, -1, &err), 0, "%s", err.msg);
+	cr_assert_eq(s.n, 9);
+	cr_assert_eq(s.interval_s, 1);
+	cr_assert_float_eq(series_rate(&s, SERIES_MINFLT, 1), 100, 1e-9);
+	cr_assert_float_eq(series_rate(&s, SERIES_MINFLT, 2), 200, 1e-9);
+	cr_assert(isnan(series_rate(&s, SERIES_MINFLT, 3)), "restart");
+	cr_assert_float_eq(series_rate(&s, SERIES_MINFLT, 4), 100, 1e-9);
+	cr_assert(isnan(series_rate(&s, SERIES_MINFLT, 5)), "unknown");
+	cr_assert(isnan(series_rate(&s, SERIES_MINFLT, 6)), "unknown");
+	cr_assert(isnan(series_rate(&s, SERIES_MINFLT, 7)), "gap");
+	cr_assert_float_eq(series_rate(&s, SERIES_MINFLT, 8), 10, 1e-9);
+	cr_assert_float_eq(series_rate(&s, SERIES_MAJFLT, 2), 1, 1e-9);
+	series_free(&s);
+}
+
+/* The regions CSV is long format, names may be quoted, cells empty. */
+Test(plot, regions_csv_is_read_per_region)
+{
+	const char *csv = out_path("r.csv");
+	struct series_regions rs;
+	struct error err;
+	size_t top[4], n;
+	FILE *fp = fopen(csv, "w");
+
+	fprintf(fp, "timestamp,elapsed_s,region,kind,rss_kb,uss_kb\n"
+	    "2026-01-01T00:00:00Z,0,[heap],heap,100,90\n"
+	    "2026-01-01T00:00:00Z,0,\"/srv/a,b.so\",data,50,\n"
+	    "2026-01-01T00:00:01Z,1,[heap],heap,300,290\n"
+	    "2026-01-01T00:00:01Z,1,\"/srv/a,b.so\",data,60,40\n"
+	    "2026-01-01T00:00:01Z,1,[anon],anon,20,20\n");
+	fclose(fp);
+	cr_assert_eq(series_load_regions(&rs, csv, &err), 0, "%s", err.msg);
+	cr_assert_eq(rs.nt, 2);
+	cr_assert_eq(rs.n, 3);
+	cr_assert(rs.uss && !rs.has_idle && rs.has_wall);
+	cr_assert_str_eq(rs.r[1].name, "/srv/a,b.so");
+	cr_assert(isnan(rs.r[1].kb[0]), "an empty cell is unknown, not 0");
+	cr_assert(isnan(rs.r[2].kb[0]), "[anon] was not there at first");
+	n = series_regions_top(&rs, top, 4);
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(rs.r[top[0]].name, "[heap]");
+	series_regions_free(&rs);
+}
+
+/* ---- report ----------------------------------------------------------- */
+
+Test(plot, report_is_self_contained)
+{
+	const char *html = out_path("rep.html");
+	static const char *const banned[] = { "http://", "https://", "src=",
+		"<link", "@import", "<script", "url(http", "url(data" };
+	char sentence[2048], *buf, *p;
+	size_t i, svgs = 0;
+
+	run_ok((char *[]){ mt, "report", demo, "--regions", idle_regions, "-o",
+	    (char *)html, NULL });
+	buf = slurp(html, NULL);
+	for (i = 0; i < sizeof banned / sizeof banned[0]; i++)
+		cr_assert(strcasestr(buf, banned[i]) == NULL, "the report has "
+		    "'%s'", banned[i]);
+	cr_assert(strncmp(buf, "<!DOCTYPE html>", 15) == 0);
+	for (p = buf; (p = strstr(p, "<svg")) != NULL; p++)
+		svgs++;
+	cr_assert_eq(svgs, 3, "growth, regions, idle: %zu charts", svgs);
+	cr_assert_eq(strstr(buf, "<?xml") , NULL);
+	analyze_sentence(demo, sentence, sizeof sentence);
+	/* The sentence has a '<', which HTML escapes. */
+	p = strstr(sentence, "p < 1e-9");
+	cr_assert(p != NULL);
+	memmove(p + 6, p + 3, strlen(p + 3) + 1);
+	memcpy(p + 2, "&lt;", 4);
+	assert_has(buf, sentence);
+	assert_has(buf, "<h2>Verdict: growing</h2>");
+	assert_has(buf, "<td>uss_kb</td>");
+	assert_has(buf, "<td>[heap]</td>");
+	/* Ids are prefixed per chart, so none repeats. */
+	assert_has(buf, "id='c0-gpPt0'");
+	assert_has(buf, "id='c1-gpPt0'");
+	assert_has(buf, "xlink:href='#c1-gpPt");
+	free(buf);
+	assert_no_temporaries();
+}
+
+Test(plot, report_without_regions)
+{
+	const char *html = out_path("rep.html");
+	char *buf, *p;
+	size_t svgs = 0;
+
+	run_ok((char *[]){ mt, "report", demo, "-o", (char *)html, NULL });
+	buf = slurp(html, NULL);
+	for (p = buf; (p = strstr(p, "<svg")) != NULL; p++)
+		svgs++;
+	cr_assert_eq(svgs, 1);
+	assert_has(buf, "minflt");
+	free(buf);
+}
+
+/* ---- errors ----------------------------------------------------------- */
+
+static void
+expect_fail(char *const argv[], const char *words)
+{
+	struct run r;
+
+	tu_run(&r, argv, 30);
+	cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_assert(strncmp(r.err, "memtrend: ", 10) == 0, "%s", r.err);
+	cr_assert(strchr(r.err, '\n') == r.err + strlen(r.err) - 1 ||
+	    strstr(r.err, "Try 'memtrend --help'") != NULL,
+	    "more than one line: %s", r.err);
+	assert_has(r.err, words);
+	cr_assert_str_eq(r.out, "");
+}
+
+Test(plot, gnuplot_missing_says_which_package)
+{
+	const char *png = out_path("g.png"), *csv = out_path("copy.csv");
+	char *before, *after, *cmd;
+	struct stat st0, st1;
+
+	xasprintf(&cmd, "cp %s %s", demo, csv);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	stat(csv, &st0);
+	before = slurp(csv, NULL);
+	setenv("MEMTREND_GNUPLOT", "/nonexistent/gnuplot", 1);
+	expect_fail((char *[]){ mt, "plot", (char *)csv, "-o", (char *)png,
+	    NULL }, "gnuplot-nox");
+	expect_fail((char *[]){ mt, "report", (char *)csv, "-o",
+	    (char *)out_path("r.html"), NULL }, "gnuplot-nox");
+	/* Searched on PATH when named without a slash. */
+	setenv("MEMTREND_GNUPLOT", "gnuplot", 1);
+	setenv("PATH", "/nonexistent", 1);
+	expect_fail((char *[]){ mt, "plot", (char *)csv, "-o", (char *)png,
+	    NULL }, "apt-get install gnuplot-nox");
+	/* A live run with --plot fails before it starts. */
+	expect_fail((char *[]){ mt, "-c", "3", "-o", (char *)out_path("n.csv"),
+	    "--plot", (char *)png, "--", "/bin/true", NULL }, "gnuplot-nox");
+	cr_assert(access(out_path("n.csv"), F_OK) != 0);
+	cr_assert(access(png, F_OK) != 0, "no chart");
+	after = slurp(csv, NULL);
+	stat(csv, &st1);
+	cr_assert_str_eq(before, after, "the CSV changed");
+	cr_assert_eq(st0.st_mtime, st1.st_mtime);
+	free(before);
+	free(after);
+	assert_no_temporaries();
+}
+
+Test(plot, bad_input_is_one_clear_line)
+{
+	const char *png = out_path("g.png"), *bad = out_path("bad.csv");
+	FILE *fp = fopen(bad, "w");
+
+	fprintf(fp, "elapsed_s,vsz_kb\n0,1\n");
+	fclose(fp);
+	expect_fail((char *[]){ mt, "plot", (char *)bad, "-o", (char *)png,
+	    NULL }, "line 1: no uss_kb, pss_kb or rss_kb column");
+	expect_fail((char *[]){ mt, "plot", "/nonexistent.csv", "-o",
+	    (char *)png, NULL }, "cannot open /nonexistent.csv");
+	expect_fail((char *[]){ mt, "plot", demo, "-o",
+	    (char *)out_path("g.gif"), NULL }, "end it in .png, .svg or .pdf");
+	expect_fail((char *[]){ mt, "plot", demo, "-o", "/nonexistent/g.png",
+	    NULL }, "its directory does not exist");
+	expect_fail((char *[]){ mt, "plot", demo, NULL }, "plot needs -o");
+	expect_fail((char *[]){ mt, "plot", "-o", (char *)png, NULL },
+	    "plot needs a CSV file");
+	expect_fail((char *[]){ mt, "plot", demo, "--chart", "pie", "-o",
+	    (char *)png, NULL }, "invalid chart 'pie'");
+	expect_fail((char *[]){ mt, "plot", demo, "--size", "10x10", "-o",
+	    (char *)png, NULL }, "invalid size '10x10'");
+	expect_fail((char *[]){ mt, "plot", demo, "--regions", (char *)bad, "-o",
+	    (char *)png, NULL }, "no region column");
+	expect_fail((char *[]){ mt, "report", demo, "-o",
+	    (char *)out_path("r.png"), NULL }, "name it .html");
+	expect_fail((char *[]){ mt, "-c", "3", "--plot", (char *)png, "--",
+	    "/bin/true", NULL }, "--plot draws the chart from the run's CSV: "
+	    "give -o FILE.csv too");
+	cr_assert(access(png, F_OK) != 0);
+	assert_no_temporaries();
+}
+
+Test(plot, existing_output_needs_force)
+{
+	const char *png = out_path("g.png");
+	FILE *fp = fopen(png, "w");
+	char *buf;
+
+	fputs("keep me", fp);
+	fclose(fp);
+	expect_fail((char *[]){ mt, "plot", demo, "-o", (char *)png, NULL },
+	    "already exists; use --force");
+	buf = slurp(png, NULL);
+	cr_assert_str_eq(buf, "keep me");
+	free(buf);
+	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)png, "-f", NULL });
+	assert_png(png, 1000, 650);
+	assert_no_temporaries();
+}
+
+/* A template that makes gnuplot fail: its message, and nothing left. */
+Test(plot, gnuplot_failure_is_reported_and_cleaned_up)
+{
+	const char *dir = out_path("tpl"), *png = out_path("g.png");
+	char path[600];
+	FILE *fp;
+
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof path, "%s/growth.gp", dir);
+	fp = fopen(path, "w");
+	fputs("load common\nplot no_such_variable\n", fp);
+	fclose(fp);
+	expect_fail((char *[]){ mt, "plot", demo, "-o", (char *)png,
+	    "--templates", (char *)dir, NULL }, "gnuplot failed on");
+	expect_fail((char *[]){ mt, "plot", demo, "-o", (char *)png,
+	    "--templates", (char *)dir, NULL }, "undefined variable");
+	cr_assert(access(png, F_OK) != 0);
+	assert_no_temporaries();
+}
+
+/* A restyled copy of a template is used; the rest come from plots/. */
+Test(plot, templates_can_be_overridden)
+{
+	const char *dir = out_path("tpl"), *svg_path = out_path("g.svg");
+	char *cmd, *svg;
+
+	xasprintf(&cmd, "mkdir %s && sed 's/memory (/MEMORY (/' %s/growth.gp "
+	    "> %s/growth.gp", dir, tu_bin("PLOTS", "plots"), dir);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	setenv("MEMTREND_PLOTS", dir, 1);
+	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)svg_path, NULL });
+	svg = slurp(svg_path, NULL);
+	assert_has(svg, "MEMORY (MiB)");
+	free(svg);
+}
+
+/* SIGTERM while gnuplot runs: it is stopped, nothing is written and the
+ * temporaries go.  The "gnuplot" here only sleeps. */
+Test(plot, a_signal_leaves_nothing_behind)
+{
+	const char *png = out_path("g.png"), *fake = out_path("slow-gnuplot");
+	int i, st;
+	pid_t pid;
+	FILE *fp = fopen(fake, "w");
+
+	fputs("#!/bin/sh\nexec sleep 60\n", fp);
+	fclose(fp);
+	chmod(fake, 0755);
+	setenv("MEMTREND_GNUPLOT", fake, 1);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", 1);
+
+		dup2(null, 2);
+		execl(mt, mt, "plot", demo, "-o", png, (char *)NULL);
+		_exit(127);
+	}
+	/* Wait until the data is written and "gnuplot" started. */
+	for (i = 0; i < 3000 && dir_entries(tmp, false, NULL, 0) == 0; i++)
+		usleep(10000);
+	cr_assert(dir_entries(tmp, false, NULL, 0) > 0, "no temporary directory");
+	usleep(200000);
+	kill(pid, SIGTERM);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+	cr_assert(access(png, F_OK) != 0);
+	assert_no_temporaries();
+}
+
+/* --plot on a live run: the chart of the run's own CSV at the end. */
+Test(plot, live_run_writes_its_chart)
+{
+	const char *csv = out_path("live.csv"), *png = out_path("live.png");
+	const char *demo_bin = tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "-q", "--every", "50ms", "--count", "40",
+	    "-o", (char *)csv, "--plot", (char *)png, "--", (char *)demo_bin,
+	    NULL }, 60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	assert_has(r.out, "chart: ");
+	assert_png(png, 1000, 650);
+	assert_no_temporaries();
+}

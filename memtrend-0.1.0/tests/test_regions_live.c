@@ -1,0 +1,307 @@
+/*
+ * Regions and page-level accounting against real children with known
+ * layouts (memchild zoo): per-thread stacks, a shared file mapping, a
+ * MAP_SHARED region split with a child, SysV and memfd segments, a heap
+ * that grows by a known amount; smaps and pagemap agreeing; a process
+ * that exits mid-walk.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/regions.h"
+#include "util/root.h"
+#include "sources/pagemap.h"
+#include "sources/smaps.h"
+#include "core/target.h"
+#include "testutil.h"
+
+static char *mt, *memchild;
+static char zoo_file[512];
+
+static void
+rl_setup(void)
+{
+	char cmd[1200];
+
+	mt = (char *)tu_bin("MEMTREND_BIN", "./memtrend");
+	memchild = (char *)tu_bin("MEMCHILD", "tests/helpers/memchild");
+	snprintf(zoo_file, sizeof zoo_file, "%s/zoo.bin", tu_tmpdir());
+	snprintf(cmd, sizeof cmd, "head -c 8388608 /dev/urandom > '%s'",
+	    zoo_file);
+	cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(regions_live, .init = rl_setup, .fini = tu_tmp_cleanup);
+
+struct zoo {
+	struct child c;
+	pid_t pid, child, tids[3];
+};
+
+static void
+zoo_start(struct zoo *z)
+{
+	tu_child_start(&z->c, (char *[]){ memchild, "zoo", zoo_file, NULL });
+	cr_assert_eq(sscanf(z->c.first, "started %d %d %d %d %d", &z->pid,
+	    &z->child, &z->tids[0], &z->tids[1], &z->tids[2]), 5, "%s",
+	    z->c.first);
+}
+
+/* One memtrend sample of pid's regions, read back. */
+static void
+regions_once(struct table *t, pid_t pid, const char *mode, const char *tag)
+{
+	char pidtext[16], path[512];
+	struct run r;
+
+	snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
+	snprintf(path, sizeof path, "%s/%s-%s.csv", tu_tmpdir(), tag, mode);
+	tu_run(&r, (char *[]){ mt, "-p", pidtext, "-c", "1", "-q",
+	    (char *)mode, "--budget", "100%", "--regions-csv", path, NULL },
+	    60);
+	cr_assert_eq(r.status, 0, "memtrend failed: %s", r.err);
+	cr_assert_eq(tu_table_load(t, path), 0);
+	cr_assert_gt(t->nrows, 5);
+}
+
+/* The row of region (name, kind), or -1. */
+static long
+find_row(const struct table *t, const char *name, const char *kind)
+{
+	size_t i, rc = 3, kc = 4;
+
+	cr_assert_str_eq(t->header[rc], "region");
+	cr_assert_str_eq(t->header[kc], "kind");
+	for (i = 0; i < t->nrows; i++)
+		if (strcmp(t->rows[i][rc], name) == 0 &&
+		    strcmp(t->rows[i][kc], kind) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* 0 when the region is not there (yet). */
+static double
+region_kb_or0(const struct table *t, const char *name, const char *kind,
+    const char *col)
+{
+	long row = find_row(t, name, kind);
+
+	return row < 0 ? 0 : tu_table_num(t, (size_t)row, col);
+}
+
+static double
+region_kb(const struct table *t, const char *name, const char *kind,
+    const char *col)
+{
+	long row = find_row(t, name, kind);
+
+	cr_assert_geq(row, 0, "no region %s (%s)", name, kind);
+	return tu_table_num(t, (size_t)row, col);
+}
+
+static void
+near(double got, double want, double tol, const char *what)
+{
+	cr_assert(fabs(got - want) <= tol, "%s: got %.1f KiB, want %.1f "
+	    "(within %.1f)", what, got, want, tol);
+}
+
+/* Every kind of region is where it should be, in both modes. */
+static void
+zoo_layout(const char *mode)
+{
+	struct table t;
+	struct zoo z;
+	char name[32];
+	int i;
+
+	zoo_start(&z);
+	regions_once(&t, z.pid, mode, "zoo");
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof name, "[stack:%d]", (int)z.tids[i]);
+		cr_assert_geq(region_kb(&t, name, "thread_stack", "rss_kb"), 64,
+		    "%s: one region per thread, its 64 KiB touched", name);
+	}
+	near(region_kb(&t, zoo_file, "data", "rss_kb"), 8192, 8,
+	    "shared file mapping");
+	near(region_kb(&t, zoo_file, "data", "file_kb"), 8192, 8,
+	    "its pages are file pages");
+	near(region_kb(&t, "[shared anon]", "shmem", "rss_kb"), 16384, 8,
+	    "MAP_SHARED anon");
+	near(region_kb(&t, "[shared anon]", "shmem", "pss_kb"), 8192, 8,
+	    "PSS is half: a child maps it too");
+	near(region_kb(&t, "[shared anon]", "shmem", "uss_kb"), 0, 8,
+	    "not unique to us");
+	near(region_kb(&t, "SYSV 0x00000000", "sysv", "rss_kb"), 4096, 8,
+	    "SysV segment");
+	near(region_kb(&t, "memfd:mtzoo", "shmem", "rss_kb"), 2048, 8,
+	    "memfd");
+	tu_table_free(&t);
+	tu_child_end(&z.c);
+}
+
+Test(regions_live, zoo_from_smaps)
+{
+	zoo_layout("--regions");
+}
+
+Test(regions_live, zoo_from_pagemap)
+{
+	zoo_layout("--pages");
+}
+
+/* The heap grows by 16 MiB: [heap] does, by that much, in both modes. */
+Test(regions_live, heap_growth_is_found)
+{
+	const char *modes[] = { "--regions", "--pages" };
+	struct table before[2], after[2];
+	struct zoo z;
+	char line[64];
+	int i;
+
+	zoo_start(&z);
+	for (i = 0; i < 2; i++)
+		regions_once(&before[i], z.pid, modes[i], "before");
+	tu_child_send(&z.c, "go");
+	cr_assert(tu_child_line(&z.c, line, sizeof line));
+	cr_assert_str_eq(line, "ready");
+	for (i = 0; i < 2; i++) {
+		regions_once(&after[i], z.pid, modes[i], "after");
+		/* (A malloc that never calls brk has no [heap] before.) */
+		near(region_kb(&after[i], "[heap]", "heap", "uss_kb") -
+		    region_kb_or0(&before[i], "[heap]", "heap", "uss_kb"),
+		    16384, 16384 * 0.02, modes[i]);
+		near(region_kb(&after[i], "[heap]", "heap", "rss_kb") -
+		    region_kb_or0(&before[i], "[heap]", "heap", "rss_kb"),
+		    16384, 16384 * 0.02, modes[i]);
+		tu_table_free(&before[i]);
+		tu_table_free(&after[i]);
+	}
+	tu_child_end(&z.c);
+}
+
+/* A quiescent process: the page walk agrees with smaps within 0.5 % on
+ * every sizeable region and in total (needs root for PFNs). */
+Test(regions_live, pagemap_agrees_with_smaps)
+{
+	static const char *cols[] = { "rss_kb", "uss_kb", "pss_kb",
+	    "swap_kb" };
+	struct table sm, pg;
+	double sum_sm[4] = { 0 }, sum_pg[4] = { 0 }, a, b;
+	struct zoo z;
+	size_t i, c;
+	long row;
+
+	if (geteuid() != 0)
+		cr_skip_test("page-level PSS needs root (PFNs)");
+	zoo_start(&z);
+	regions_once(&sm, z.pid, "--regions", "agree");
+	regions_once(&pg, z.pid, "--pages", "agree");
+	for (i = 0; i < sm.nrows; i++) {
+		row = find_row(&pg, sm.rows[i][3], sm.rows[i][4]);
+		cr_assert_geq(row, 0, "region %s only in smaps", sm.rows[i][3]);
+		for (c = 0; c < 4; c++) {
+			a = tu_table_num(&sm, i, cols[c]);
+			b = tu_table_num(&pg, (size_t)row, cols[c]);
+			sum_sm[c] += a;
+			sum_pg[c] += b;
+			if (a >= 1024)
+				near(b, a, a * 0.005, cols[c]);
+		}
+	}
+	for (c = 0; c < 4; c++)
+		near(sum_pg[c], sum_sm[c], sum_sm[c] * 0.005, cols[c]);
+	cr_assert_eq(pg.nrows, sm.nrows);
+	tu_table_free(&sm);
+	tu_table_free(&pg);
+	tu_child_end(&z.c);
+}
+
+/* The process exits between listing its mappings and walking them: the
+ * walk says so, nothing crashes. */
+Test(regions_live, exit_mid_walk)
+{
+	struct pagemap_opts o = { .pss = true, .flags_sample = 64 };
+	struct mapping_list list = { 0 };
+	struct page_stats *stats;
+	struct pagemap *pm;
+	size_t *region_of, i;
+	struct region_set set = { 0 };
+	struct target t;
+	struct child c;
+	struct error err;
+	char *text = NULL;
+	size_t cap = 0;
+	int fd;
+
+	tu_child_start(&c, (char *[]){ memchild, "hold", "16777216", NULL });
+	cr_assert(tu_child_line(&c, (char[64]){ 0 }, 64));	/* ready */
+	cr_assert_eq(target_from_pid(&t, "/", c.pid, &err), 0, "%s", err.msg);
+	fd = openat(t.proc_fd, "maps", O_RDONLY);
+	cr_assert_gt(root_pread_grow(fd, &text, &cap), 0);
+	close(fd);
+	cr_assert_eq(smaps_parse(text, &list, &err), 0);
+	region_of = calloc(list.n, sizeof *region_of);
+	stats = calloc(list.n, sizeof *stats);
+	regions_assign(&set, &list, NULL, 0, REGION_GROUP_KIND, region_of);
+	cr_assert_eq(pagemap_open(&pm, t.proc_fd, "/", &err), 0, "%s",
+	    err.msg);
+
+	kill(c.pid, SIGKILL);
+	tu_child_end(&c);	/* reaped: its address space is gone */
+	cr_assert_eq(pagemap_walk(pm, &list, region_of, &o, stats, &err),
+	    -ESRCH);
+	cr_assert(strstr(err.msg, "exited during the page walk") != NULL,
+	    "%s", err.msg);
+	for (i = 0; i < list.n; i++)
+		cr_assert_eq(stats[i].present, 0);
+	pagemap_close(pm);
+	target_close(&t);
+	regions_free(&set);
+	mapping_list_free(&list);
+	free(region_of);
+	free(stats);
+	free(text);
+}
+
+/* Not root: PFNs read as zero, so PSS per region comes from smaps, with
+ * one line saying so; USS still comes from the walk. */
+static bool
+rl_unprivileged_pages(void *path)
+{
+	struct run r;
+
+	tu_run(&r, (char *[]){ mt, "-c", "1", "-q", "--pages", "--budget",
+	    "100%", "--regions-csv", path, "--", memchild, "exit-after",
+	    "3000", "0", NULL }, 30);
+	return r.status == 0 && strstr(r.err, "PFNs read as zero") &&
+	    strstr(r.err, "smaps");
+}
+
+Test(regions_live, unprivileged_pages_fall_back)
+{
+	char path[512];
+	struct table t;
+
+	snprintf(path, sizeof path, "%s/unpriv.csv", tu_tmpdir());
+	cr_assert_eq(chmod(tu_tmpdir(), 0777), 0);
+	cr_assert(tu_as_nobody(rl_unprivileged_pages, path), "the "
+	    "unprivileged run did not say it falls back");
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_gt(t.nrows, 3);
+	cr_assert_str_eq(t.rows[0][t.ncols - 3], "pagemap+smaps");
+	cr_assert(!isnan(region_kb(&t, "[stack]", "stack", "pss_kb")));
+	cr_assert(!isnan(region_kb(&t, "[stack]", "stack", "uss_kb")));
+	cr_assert(isnan(region_kb(&t, "[stack]", "stack", "thp_kb")),
+	    "page kinds are unknown without PFNs, not 0");
+	tu_table_free(&t);
+}

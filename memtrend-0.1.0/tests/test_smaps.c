@@ -1,0 +1,135 @@
+/*
+ * The maps/smaps parser on captured text (src/sources/smaps.c).
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/root.h"
+#include "sources/smaps.h"
+#include "testutil.h"
+
+static char *
+smaps_fixture(const char *name)
+{
+	char path[512], *text = NULL;
+
+	snprintf(path, sizeof path, "%s/smaps/%s", tu_fixtures(), name);
+	cr_assert_gt(root_read_alloc("/", path, &text), 0, "%s", path);
+	return text;
+}
+
+static double
+smaps_sum(const struct mapping_list *l, enum smaps_field f)
+{
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		sum += isnan(l->v[i].kb[f]) ? 0 : l->v[i].kb[f];
+	return sum;
+}
+
+/* The per-mapping counts of a captured smaps add up to the smaps_rollup
+ * captured with it. */
+Test(smaps, sums_match_rollup)
+{
+	struct mapping_list l = { 0 };
+	char *text = smaps_fixture("zoo.smaps");
+	char *rollup = smaps_fixture("zoo.rollup");
+	struct mapping_list r = { 0 };
+	struct error err;
+
+	cr_assert_eq(smaps_parse(text, &l, &err), 0, "%s", err.msg);
+	cr_assert_eq(l.n, 34);
+	cr_assert_eq(smaps_parse(rollup, &r, &err), 0, "%s", err.msg);
+	cr_assert_eq(r.n, 1);
+	cr_assert_eq(smaps_sum(&l, SMAPS_RSS), r.v[0].kb[SMAPS_RSS]);
+	cr_assert_eq(smaps_sum(&l, SMAPS_PRIVATE_DIRTY),
+	    r.v[0].kb[SMAPS_PRIVATE_DIRTY]);
+	cr_assert_eq(smaps_sum(&l, SMAPS_ANONYMOUS),
+	    r.v[0].kb[SMAPS_ANONYMOUS]);
+	/* Pss is rounded per mapping, the rollup once. */
+	cr_assert(fabs(smaps_sum(&l, SMAPS_PSS) - r.v[0].kb[SMAPS_PSS]) <
+	    (double)l.n, "pss %f vs %f", smaps_sum(&l, SMAPS_PSS),
+	    r.v[0].kb[SMAPS_PSS]);
+	mapping_list_free(&l);
+	mapping_list_free(&r);
+	free(text);
+	free(rollup);
+}
+
+Test(smaps, header_fields)
+{
+	struct mapping_list l = { 0 };
+	char *text = smaps_fixture("kinds.maps");
+	const struct mapping *m;
+	struct error err;
+
+	cr_assert_eq(smaps_parse(text, &l, &err), 0, "%s", err.msg);
+	cr_assert_eq(l.n, 24);
+	m = &l.v[0];
+	cr_assert_eq(m->start, 0x400000);
+	cr_assert_eq(m->end, 0x452000);
+	cr_assert_str_eq(m->perms, "r-xp");
+	cr_assert_eq(m->dev_major, 8);
+	cr_assert_eq(m->dev_minor, 2);
+	cr_assert_eq(m->inode, 173521);
+	cr_assert_str_eq(mapping_path(&l, m), "/usr/bin/my server",
+	    "a path with a space is kept whole");
+	cr_assert(!m->has_counts, "maps has no counts");
+	cr_assert(isnan(m->kb[SMAPS_RSS]));
+	cr_assert_str_eq(mapping_path(&l, &l.v[10]), "");
+	cr_assert_eq(l.v[1].offset, 0x51000);
+	cr_assert_str_eq(mapping_path(&l, &l.v[23]), "[vsyscall]");
+	cr_assert_eq(l.v[23].start, 0xffffffffff600000ULL);
+	mapping_list_free(&l);
+	free(text);
+}
+
+Test(smaps, vmflags)
+{
+	struct mapping_list l = { 0 };
+	struct error err;
+	const char *text =
+	    "7f0000c00000-7f0001000000 rw-s 00000000 00:0f 99 /huge\n"
+	    "Size:               4096 kB\n"
+	    "Private_Hugetlb:    2048 kB\n"
+	    "VmFlags: rd wr sh mr mw me ms de ht sd \n"
+	    "7ffd1a2f0000-7ffd1a311000 rw-p 00000000 00:00 0 [stack]\n"
+	    "Rss:                  12 kB\n"
+	    "VmFlags: rd wr mr mw me gd ac\n";
+
+	cr_assert_eq(smaps_parse(text, &l, &err), 0, "%s", err.msg);
+	cr_assert_eq(l.n, 2);
+	cr_assert_eq(l.v[0].vmflags, SMAPS_VM_HUGETLB | SMAPS_VM_SOFTDIRTY |
+	    SMAPS_VM_SHARED);
+	cr_assert_eq(l.v[1].vmflags, SMAPS_VM_GROWSDOWN);
+	cr_assert_eq(l.v[0].kb[SMAPS_PRIVATE_HUGETLB], 2048);
+	cr_assert_eq(l.v[1].kb[SMAPS_RSS], 12);
+	cr_assert(l.v[1].has_counts);
+	mapping_list_free(&l);
+}
+
+Test(smaps, garbage_names_the_line)
+{
+	struct mapping_list l = { 0 };
+	struct error err;
+
+	cr_assert_lt(smaps_parse("00400000-00452000 r-xp 0 08:02 1 /a\n"
+	    "Rss: 4 kB\n0040zzzz garbage\n", &l, &err), 0);
+	cr_assert(strstr(err.msg, "line 3") != NULL, "%s", err.msg);
+	mapping_list_free(&l);
+}
+
+Test(smaps, empty_text_is_no_mappings)
+{
+	struct mapping_list l = { 0 };
+	struct error err;
+
+	cr_assert_eq(smaps_parse("", &l, &err), 0);
+	cr_assert_eq(l.n, 0);
+	mapping_list_free(&l);
+}

@@ -1,0 +1,97 @@
+/*
+ * The tier scheduler (src/core/tiers.c) with simulated costs: no clocks, so
+ * the figures are exact.
+ */
+#include <criterion/criterion.h>
+
+#include "core/tiers.h"
+
+/* Runs n ticks of interval_s, charging each due tier its cost; returns
+ * how many times each ran. */
+static void
+tiers_simulate(struct tiers *s, int n, double interval_s,
+    const double cost[TIER_COUNT], unsigned long runs[TIER_COUNT],
+    double *cpu)
+{
+	unsigned int due;
+	int i, t;
+
+	*cpu = 0;
+	for (t = 0; t < TIER_COUNT; t++)
+		runs[t] = 0;
+	for (i = 0; i < n; i++) {
+		due = tiers_plan(s, i * interval_s);
+		for (t = 0; t < TIER_COUNT; t++) {
+			if (!((due >> t) & 1))
+				continue;
+			tiers_charge(s, t, cost[t]);
+			runs[t]++;
+			*cpu += cost[t];
+		}
+	}
+}
+
+/* 4 GiB target at 1 s: smaps_rollup 40 ms and pagemap 35 ms would be
+ * 7.5 % of a core every tick; 2 % spaces them out. */
+Test(tiers, stays_within_budget)
+{
+	const double cost[TIER_COUNT] = { 0.0002, 0.040, 0, 0.035 };
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu;
+
+	tiers_init(&s, 0.02, 1u << TIER_PAGES);
+	tiers_simulate(&s, 3600, 1.0, cost, runs, &cpu);
+	cr_assert_eq(runs[TIER_STAT], 3600, "tier 0 runs every tick");
+	cr_assert_eq(runs[TIER_SMAPS], 0);
+	cr_assert_leq(cpu / 3600, 0.02 * 1.01, "%.4f of a core", cpu / 3600);
+	cr_assert_geq(cpu / 3600, 0.02 * 0.9, "budget left unused: %.4f",
+	    cpu / 3600);
+	/* The region tier has three quarters of what tier 0 leaves, the
+	 * totals one quarter. */
+	cr_assert(runs[TIER_ROLLUP] > 3600 / 9 && runs[TIER_ROLLUP] < 3600 / 7,
+	    "rollup %lu runs", runs[TIER_ROLLUP]);
+	cr_assert(runs[TIER_PAGES] > 3600 / 3 && runs[TIER_PAGES] < 3600 / 2,
+	    "pages %lu runs", runs[TIER_PAGES]);
+	cr_assert(tiers_throttled(&s, TIER_ROLLUP, 1.0));
+}
+
+Test(tiers, cheap_tiers_run_every_tick)
+{
+	const double cost[TIER_COUNT] = { 0.0001, 0.0003, 0.002, 0 };
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu;
+
+	tiers_init(&s, 0.02, 1u << TIER_SMAPS);
+	tiers_simulate(&s, 600, 1.0, cost, runs, &cpu);
+	cr_assert_eq(runs[TIER_ROLLUP], 600);
+	cr_assert_eq(runs[TIER_SMAPS], 600);
+	cr_assert(!tiers_throttled(&s, TIER_SMAPS, 1.0));
+}
+
+Test(tiers, full_budget_runs_everything)
+{
+	const double cost[TIER_COUNT] = { 0.001, 0.5, 0, 0.9 };
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu;
+
+	tiers_init(&s, 1.0, 1u << TIER_PAGES);
+	tiers_simulate(&s, 100, 1.0, cost, runs, &cpu);
+	cr_assert_eq(runs[TIER_ROLLUP], 100);
+	cr_assert_eq(runs[TIER_PAGES], 100);
+	cr_assert(!tiers_throttled(&s, TIER_PAGES, 1.0));
+}
+
+/* The first tick runs every tier, to measure it. */
+Test(tiers, first_tick_measures_all)
+{
+	struct tiers s;
+	unsigned int due;
+
+	tiers_init(&s, 0.0001, 1u << TIER_SMAPS);
+	due = tiers_plan(&s, 0);
+	cr_assert_eq(due, 1u << TIER_STAT | 1u << TIER_ROLLUP |
+	    1u << TIER_SMAPS);
+}

@@ -1,0 +1,294 @@
+/*
+ * Evidence to words and JSON (src/analysis/verdict.c), and the system
+ * context it measures time to exhaustion against (src/sources/system.c).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/verdict.h"
+#include "sources/system.h"
+#include "testutil.h"
+
+/* A steady 36 MiB/h USS leak from 100 MiB, sampled every 10 s for 4 h,
+ * with MemAvailable 1 GiB and a cgroup limit 512 MiB above usage. */
+static void
+feed_leak(struct verdict *v, double hours)
+{
+	struct sample s;
+	double t;
+
+	for (t = 0; t <= hours * 3600; t += 10) {
+		sample_clear(&s);
+		s.elapsed_s = t;
+		s.value[FIELD_USS_KB] = 102400 + 10 * t + fmod(t * 13, 64);
+		s.value[FIELD_PSS_KB] = s.value[FIELD_USS_KB] + 500;
+		s.value[FIELD_MEM_AVAILABLE_KB] = 1048576;
+		s.value[FIELD_CGROUP_LIMIT_KB] = 1048576;
+		s.value[FIELD_CGROUP_USAGE_KB] = 524288;
+		cr_assert_eq(verdict_add(v, &s), 0);
+	}
+}
+
+static void
+feed_flat(struct verdict *v, double hours)
+{
+	struct sample s;
+	double t;
+
+	for (t = 0; t <= hours * 3600; t += 10) {
+		sample_clear(&s);
+		s.elapsed_s = t;
+		s.value[FIELD_USS_KB] = 102400 + fmod(t * 13, 64);
+		cr_assert_eq(verdict_add(v, &s), 0);
+	}
+}
+
+static char *
+json_of(const struct verdict *v)
+{
+	static char buf[8192];
+	FILE *fp = fmemopen(buf, sizeof buf, "w");
+
+	cr_assert(fp != NULL);
+	verdict_json(fp, v);
+	fclose(fp);
+	return buf;
+}
+
+Test(verdict, growing_sentence_gives_the_evidence)
+{
+	struct verdict v;
+	char s[2048];
+
+	verdict_init(&v, VERDICT_AUTO);
+	feed_leak(&v, 4);
+	cr_assert_eq(verdict_evidence(&v)->verdict, TREND_GROWING);
+	cr_assert_str_eq(verdict_metric_name(&v), "uss");
+	verdict_sentence(&v, s, sizeof s);
+	cr_assert(strncmp(s, "USS growing 35.", 15) == 0, "%s", s);
+	cr_assert(strstr(s, "MiB/h (95% CI 3") != NULL, "%s", s);
+	cr_assert(strstr(s, "Mann–Kendall, autocorrelation-corrected p < "
+	    "1e-9") != NULL, "%s", s);
+	cr_assert(strstr(s, "Floor rose with it") != NULL, "%s", s);
+	/* 1 GiB at 35.2 MiB/h: 29 h; (1 GiB - 512 MiB): 14.5 h. */
+	cr_assert(strstr(s, "At this rate MemAvailable runs out in 1 d 5 h; "
+	    "the cgroup limit in 14 h") != NULL, "%s", s);
+	cr_assert(strstr(s, "accounts for") == NULL, "%s", s);
+	verdict_free(&v);
+}
+
+Test(verdict, regions_when_the_region_work_provides_them)
+{
+	struct verdict v;
+	char s[2048];
+
+	verdict_init(&v, VERDICT_AUTO);
+	feed_leak(&v, 4);
+	cr_assert_eq(verdict_add_region(&v, "anon", 0.04, NAN, NAN), 0);
+	cr_assert_eq(verdict_add_region(&v, "[heap]", 0.94, 0.97, 600), 0);
+	cr_assert_eq(v.nregions, 2);
+	cr_assert_str_eq(v.region[0].name, "[heap]");
+	verdict_sentence(&v, s, sizeof s);
+	cr_assert(strstr(s, " [heap] accounts for 94 % of the growth; 97 % of "
+	    "its new pages were never touched again after they appeared "
+	    "(followed for 10 min 0 s); then anon 4 %.") != NULL, "%s", s);
+	cr_assert(strstr(json_of(&v), "\"regions\":[{\"name\":\"[heap]\","
+	    "\"growth_share\":0.9400,\"idle_share\":0.9700,\"idle_s\":600},"
+	    "{\"name\":\"anon\",\"growth_share\":0.0400,\"idle_share\":null")
+	    != NULL, "%s", json_of(&v));
+	verdict_free(&v);
+}
+
+Test(verdict, region_list_is_bounded)
+{
+	struct verdict v;
+	int i;
+
+	verdict_init(&v, VERDICT_AUTO);
+	for (i = 0; i < VERDICT_REGIONS; i++)
+		cr_assert_eq(verdict_add_region(&v, "r", 0.1, NAN, NAN), 0);
+	cr_assert_eq(verdict_add_region(&v, "r", 0.1, NAN, NAN), -ENOSPC);
+	verdict_free(&v);
+}
+
+Test(verdict, json_contract_when_growing)
+{
+	struct verdict v;
+	char *j;
+
+	verdict_init(&v, VERDICT_AUTO);
+	feed_leak(&v, 4);
+	j = json_of(&v);
+	cr_assert(strncmp(j, "{\"verdict\":\"growing\",\"metric\":\"uss\","
+	    "\"slope_kb_per_hour\":3", 52) == 0, "%s", j);
+	cr_assert(strstr(j, "\"detected_at_s\":null") == NULL, "%s", j);
+	cr_assert(strstr(j, "\"detected_at_s\":") != NULL, "%s", j);
+	cr_assert(strstr(j, "\"p_value\":") && strstr(j, "\"span_s\":14400.000")
+	    && strstr(j, "\"hours_to_mem_available\":2") &&
+	    strstr(j, "\"cgroup_limit_kb\":1048576"), "%s", j);
+	cr_assert_eq(j[strlen(j) - 2], '}', "%s", j);
+	cr_assert_eq(j[strlen(j) - 1], '\n');
+	verdict_free(&v);
+}
+
+Test(verdict, json_contract_when_stable)
+{
+	struct verdict v;
+	char *j;
+
+	verdict_init(&v, VERDICT_AUTO);
+	feed_flat(&v, 4);
+	j = json_of(&v);
+	cr_assert(strncmp(j, "{\"verdict\":\"stable\",\"metric\":\"uss\"", 34)
+	    == 0, "%s", j);
+	cr_assert(strstr(j, "\"detected_at_s\":null") != NULL, "%s", j);
+	cr_assert(strstr(j, "\"hours_to_mem_available\":null") != NULL, "%s",
+	    j);
+	cr_assert(strstr(j, "\"sentence\":\"USS stable at 100 MiB") != NULL,
+	    "%s", j);
+	verdict_free(&v);
+}
+
+Test(verdict, json_strings_are_escaped)
+{
+	struct verdict v;
+	char *j;
+
+	verdict_init(&v, VERDICT_AUTO);
+	feed_flat(&v, 1);
+	verdict_add_region(&v, "/opt/a \"b\"\\c\n", 1, NAN, NAN);
+	j = json_of(&v);
+	cr_assert(strstr(j, "\"name\":\"/opt/a \\\"b\\\"\\\\c\\n\"") != NULL,
+	    "%s", j);
+	verdict_free(&v);
+}
+
+Test(verdict, insufficient_says_how_much_more)
+{
+	struct verdict v;
+	struct sample s;
+	char buf[1024];
+	int i;
+
+	verdict_init(&v, VERDICT_AUTO);
+	for (i = 0; i < 12; i++) {
+		sample_clear(&s);
+		s.elapsed_s = i;
+		s.value[FIELD_RSS_KB] = 5000;
+		verdict_add(&v, &s);
+	}
+	cr_assert_str_eq(verdict_metric_name(&v), "rss");
+	cr_assert_eq(verdict_evidence(&v)->verdict, TREND_INSUFFICIENT);
+	verdict_sentence(&v, buf, sizeof buf);
+	cr_assert(strstr(buf, "needs at least 18 more samples") != NULL, "%s",
+	    buf);
+	cr_assert(strstr(json_of(&v), "\"verdict\":\"insufficient\"") != NULL);
+	verdict_free(&v);
+}
+
+/* A rise watched for 15 min: the sentence says what it could still be
+ * and how long it needs; the JSON names the gate. */
+Test(verdict, short_rise_says_how_long_it_needs)
+{
+	struct verdict v;
+	char buf[1024];
+
+	verdict_init(&v, VERDICT_AUTO);
+	feed_leak(&v, 0.25);
+	cr_assert_eq(verdict_evidence(&v)->verdict, TREND_INSUFFICIENT);
+	verdict_sentence(&v, buf, sizeof buf);
+	cr_assert(strncmp(buf, "USS rising 35.3 MiB/h", 21) == 0, "%s", buf);
+	cr_assert(strstr(buf, ", but a warm-up or the first tooth of a "
+	    "sawtooth rises like that for a while; needs 15 min 10 s ") != NULL,
+	    "%s", buf);
+	cr_assert(strstr(buf, " more (or the floor to double) to tell.") !=
+	    NULL, "%s", buf);
+	cr_assert(strstr(json_of(&v), "\"reason\":\"too_short\"") != NULL,
+	    "%s", json_of(&v));
+	verdict_free(&v);
+}
+
+Test(verdict, metric_names)
+{
+	struct error err;
+	int m;
+
+	cr_assert_eq(verdict_parse_metric("pss", &m, &err), 0);
+	cr_assert_eq(m, FIELD_PSS_KB);
+	cr_assert_eq(verdict_parse_metric("vsz", &m, &err), -EINVAL);
+	cr_assert(strstr(err.msg, "use uss, pss or rss") != NULL, "%s",
+	    err.msg);
+}
+
+/* ---- system context ---------------------------------------------------- */
+
+Test(verdict, cgroup_paths_v1_and_v2)
+{
+	char v2[256], v1[256];
+
+	system_parse_cgroup("12:pids:/a\n4:memory:/user/app\n0::/user/app\n",
+	    v2, sizeof v2, v1, sizeof v1);
+	cr_assert_str_eq(v2, "/user/app");
+	cr_assert_str_eq(v1, "/user/app");
+	system_parse_cgroup("0::/system.slice/web.service\n", v2, sizeof v2,
+	    v1, sizeof v1);
+	cr_assert_str_eq(v2, "/system.slice/web.service");
+	cr_assert_str_eq(v1, "");
+	system_parse_cgroup("3:cpu,memory:/x", v2, sizeof v2, v1, sizeof v1);
+	cr_assert_str_eq(v1, "/x");
+}
+
+Test(verdict, limit_values)
+{
+	cr_assert_eq(system_parse_kb("1073741824\n"), 1048576);
+	cr_assert(isnan(system_parse_kb("max\n")));
+	cr_assert(isnan(system_parse_kb("9223372036854771712\n")));
+	cr_assert(isnan(system_parse_kb("junk")));
+}
+
+static void
+system_fixture(const char *name, struct sample *s)
+{
+	char root[512];
+	struct system *sy;
+
+	snprintf(root, sizeof root, "%s/system/%s", tu_fixtures(), name);
+	sy = system_open(root, 4242);
+	sample_clear(s);
+	system_sample(sy, s);
+	system_close(sy);
+}
+
+/* The service has no limit of its own; its slice's 1 GiB binds it. */
+Test(verdict, cgroup_v2_limit_from_a_parent)
+{
+	struct sample s;
+
+	system_fixture("v2", &s);
+	cr_assert_eq(s.value[FIELD_CGROUP_LIMIT_KB], 1048576);
+	cr_assert_eq(s.value[FIELD_CGROUP_USAGE_KB], 204800);
+	/* libproc2 reads the live /proc/meminfo. */
+	cr_assert_gt(s.value[FIELD_MEM_AVAILABLE_KB], 0);
+}
+
+Test(verdict, cgroup_v1_limit)
+{
+	struct sample s;
+
+	system_fixture("v1", &s);
+	cr_assert_eq(s.value[FIELD_CGROUP_LIMIT_KB], 524288);
+	cr_assert_eq(s.value[FIELD_CGROUP_USAGE_KB], 102400);
+}
+
+Test(verdict, no_cgroup_limit_is_unknown)
+{
+	struct sample s;
+
+	system_fixture("none", &s);
+	cr_assert(isnan(s.value[FIELD_CGROUP_LIMIT_KB]));
+	cr_assert(isnan(s.value[FIELD_CGROUP_USAGE_KB]));
+}

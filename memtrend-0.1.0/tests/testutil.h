@@ -1,0 +1,64 @@
+/*
+ * Helpers shared by the Criterion tests: child processes with known
+ * memory, running the memtrend binary, reading its CSV back.
+ */
+#ifndef MEMTREND_TESTUTIL_H
+#define MEMTREND_TESTUTIL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define MIB_KB 1024.0
+
+struct child {
+	pid_t pid;
+	FILE *to;		/* its stdin */
+	FILE *from;		/* its stdout */
+	char first[128];	/* its first line */
+};
+
+/* Path of a built program: $MEMTREND_BIN, $MEMTREND_DEMO, $MEMCHILD. */
+const char *tu_bin(const char *env, const char *fallback);
+const char *tu_fixtures(void);
+
+/* Starts a program with pipes to and from it; reads its first line. */
+void tu_child_start(struct child *c, char *const argv[]);
+void tu_child_send(struct child *c, const char *line);
+/* Reads the next line into buf (without newline); false at EOF. */
+bool tu_child_line(struct child *c, char *buf, size_t len);
+/* Closes its stdin and reaps it; returns its wait status. */
+int tu_child_end(struct child *c);
+
+struct run {
+	int status;		/* exit status, or 128 + signal */
+	char out[65536];
+	char err[8192];
+};
+
+/* Runs argv to completion (killed after timeout_s) and captures output. */
+void tu_run(struct run *r, char *const argv[], int timeout_s);
+
+/* Runs fn(arg) in a child switched to user nobody and returns whether
+ * it returned true; skips the test when not root or the switch fails. */
+bool tu_as_nobody(bool (*fn)(void *), void *arg);
+
+/* A kernel smaps_rollup field of pid in KiB, read by the test itself. */
+double tu_rollup_kb(pid_t pid, const char *field);
+
+/* A temporary directory for this test, removed by tu_tmp_cleanup(). */
+const char *tu_tmpdir(void);
+void tu_tmp_cleanup(void);
+
+/* A CSV read back through memtrend's libcsv reader. */
+struct table {
+	size_t ncols, nrows;
+	char **header;
+	char ***rows;
+};
+int tu_table_load(struct table *t, const char *path);
+/* A numeric cell by column name; NAN when empty. */
+double tu_table_num(const struct table *t, size_t row, const char *col);
+void tu_table_free(struct table *t);
+
+#endif
