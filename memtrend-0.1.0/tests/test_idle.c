@@ -5,6 +5,7 @@
  * smaps text for the referenced method.
  */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
 #include "testutil.h"
+#include "util/page.h"
 
 #define BASE_VPN 0x100		/* the mapping starts at 0x100000 */
 #define PFN0 4096		/* page i has PFN PFN0 + i */
@@ -120,8 +122,9 @@ id_open(struct id_case *c, enum idle_method method, size_t pages,
 	struct error err;
 
 	memset(c, 0, sizeof *c);
-	snprintf(maps, sizeof maps, "%x-%zx rw-p 00000000 00:00 0 \n",
-	    BASE_VPN * 4096, (BASE_VPN + pages) * 4096);
+	snprintf(maps, sizeof maps, "%" PRIx64 "-%" PRIx64 " rw-p 00000000 "
+	    "00:00 0 \n", (uint64_t)BASE_VPN * page_size(),
+	    (uint64_t)(BASE_VPN + pages) * page_size());
 	cr_assert_eq(smaps_parse(maps, &c->list, &err), 0, "%s", err.msg);
 	regions_assign(&c->set, &c->list, NULL, 0, REGION_GROUP_KIND,
 	    c->region_of);

@@ -15,7 +15,6 @@
 #include "util/error.h"
 
 #define PLOT_MAX_ROWS 4000	/* beyond: min/max per bucket of rows */
-#define PLOT_GAP 10.0		/* a pause of 10 usual intervals: a gap */
 #define PLOT_WALL_S 7200.0	/* runs this long get a wall-clock axis */
 #define PLOT_FIT_POINTS 64
 #define PLOT_LABEL 40		/* longest region label, in characters */

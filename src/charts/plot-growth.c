@@ -54,8 +54,8 @@ plot_write_sizes(struct gnuplot *g, const struct series *s,
 	*max_kb = 0;
 	for (i = 0; i < s->n; i = j) {
 		j = i + step < s->n ? i + step : s->n;
-		if (i > 0 && s->interval_s > 0 &&
-		    s->t[i] - s->t[i - 1] > PLOT_GAP * s->interval_s)
+		if (i > 0 && sample_is_gap(s->t[i] - s->t[i - 1],
+		    s->interval_s))
 			fputc('\n', fp);
 		for (c = 0; c < 3; c++) {
 			lo[c] = hi[c] = NAN;

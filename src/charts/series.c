@@ -14,7 +14,6 @@
 #include "util/csvread.h"
 #include "util/xmalloc.h"
 
-#define SERIES_GAP 10.0		/* a pause of 10 intervals: a gap */
 
 const enum field_id series_fields[SERIES_NCOLS] = {
 	[SERIES_RSS] = FIELD_RSS_KB,
@@ -146,7 +145,7 @@ series_rate(const struct series *s, enum series_col c, size_t i)
 	dt = s->t[i] - s->t[i - 1];
 	dv = s->v[c][i] - s->v[c][i - 1];
 	if (isnan(dv) || dv < 0 || !(dt > 0) ||
-	    (s->interval_s > 0 && dt > SERIES_GAP * s->interval_s))
+	    sample_is_gap(dt, s->interval_s))
 		return NAN;
 	return dv / dt;
 }

@@ -55,7 +55,7 @@ double series_wall_at(const struct series *s, double t);
 
 /* Events per second of a cumulative counter between rows i - 1 and i;
  * NAN when either value is unknown, the counter went back (a restarted
- * process), or the rows are a gap apart (10 usual intervals). */
+ * process), or the rows are a gap apart (sample_is_gap). */
 double series_rate(const struct series *s, enum series_col c, size_t i);
 
 /* ---- regions ---------------------------------------------------------- */

@@ -17,3 +17,9 @@ sample_clear(struct sample *s)
 	for (i = 0; i < FIELD_COUNT; i++)
 		s->value[i] = NAN;
 }
+
+bool
+sample_is_gap(double dt_s, double interval_s)
+{
+	return interval_s > 0 && dt_s > SAMPLE_GAP_INTERVALS * interval_s;
+}

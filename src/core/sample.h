@@ -5,9 +5,8 @@
 #ifndef MEMTREND_SAMPLE_H
 #define MEMTREND_SAMPLE_H
 
-#include <sys/types.h>
-
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "core/fields.h"
 
@@ -27,5 +26,12 @@ struct sample {
 
 /* Marks every value unavailable. */
 void sample_clear(struct sample *s);
+
+/* The gap rule: a pause between two samples longer than
+ * SAMPLE_GAP_INTERVALS usual intervals is a gap (the monitor was stopped,
+ * the machine slept), not a slow tick; rates are not taken across it and
+ * charts break their lines there.  interval_s 0: not known yet, no gap. */
+#define SAMPLE_GAP_INTERVALS 10.0
+bool sample_is_gap(double dt_s, double interval_s);
 
 #endif

@@ -70,15 +70,10 @@ plot_params_common(struct gnuplot *g, const struct plot_style *st,
 void
 plot_params_unit(struct gnuplot *g, double max_kb)
 {
-	static const char *names[] = { "KiB", "MiB", "GiB", "TiB" };
-	double div = 1;
-	size_t u = 0;
+	const char *unit;
+	double div = units_kib_scale(max_kb, 2, &unit);
 
-	while (max_kb / div >= 2048 && u + 1 < sizeof names / sizeof names[0]) {
-		div *= 1024;
-		u++;
-	}
-	gnuplot_param_str(g, "unit", names[u]);
+	gnuplot_param_str(g, "unit", unit);
 	gnuplot_param_num(g, "kib_per_unit", div);
 }
 

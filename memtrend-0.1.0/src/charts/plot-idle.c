@@ -110,7 +110,7 @@ plot_write_ages(struct gnuplot *g, const struct series_regions *rs,
 	gnuplot_param_str(g, "ages", path);
 	fprintf(fp, "i\tregion\taccessed");
 	for (a = 0; a < SERIES_NAGES; a++)
-		fprintf(fp, "\tidle %s", series_age_labels[a]);
+		fprintf(fp, "\tidle %s", field_idle_age_labels[a]);
 	fputc('\n', fp);
 	*max_kb = 0;
 	for (j = 0; j < n; j++) {

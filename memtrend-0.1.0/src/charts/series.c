@@ -24,10 +24,6 @@ const enum field_id series_fields[SERIES_NCOLS] = {
 	[SERIES_MAJFLT] = FIELD_MAJFLT,
 };
 
-const char *const series_age_labels[SERIES_NAGES] = {
-	"1 scan", "2-4 scans", "5-16 scans", "17-64 scans", "over 64 scans",
-};
-
 static int
 series_cmp_double(const void *a_, const void *b_)
 {

@@ -60,17 +60,9 @@ double series_rate(const struct series *s, enum series_col c, size_t i);
 
 /* ---- regions ---------------------------------------------------------- */
 
-/* The idle-age columns: KiB idle for that many consecutive scans. */
-enum series_age {
-	SERIES_AGE_1,
-	SERIES_AGE_2_4,
-	SERIES_AGE_5_16,
-	SERIES_AGE_17_64,
-	SERIES_AGE_GT64,
-	SERIES_NAGES
-};
-
-extern const char *const series_age_labels[SERIES_NAGES];
+/* The idle-age columns: KiB idle for that many consecutive scans (the
+ * bins of field_idle_age_scans). */
+#define SERIES_NAGES FIELD_IDLE_AGES
 
 struct series_region {
 	char *name;

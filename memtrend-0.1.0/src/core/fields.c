@@ -181,3 +181,10 @@ fields_print(FILE *fp, const struct field *table, int n, const char *format)
 		fprintf(fp, "  %-13s %s%s\n", table[i].name, table[i].help,
 		    table[i].kind == FIELD_KIB ? " (KiB)" : "");
 }
+
+const unsigned int field_idle_age_scans[FIELD_IDLE_AGES] = {
+	1, 2, 5, 17, 65,
+};
+const char *const field_idle_age_labels[FIELD_IDLE_AGES] = {
+	"1 scan", "2-4 scans", "5-16 scans", "17-64 scans", "over 64 scans",
+};

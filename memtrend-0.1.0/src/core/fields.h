@@ -90,6 +90,13 @@ enum region_field {
 
 extern const struct field region_fields[REGION_FIELD_COUNT];
 
+/* The idle-age histogram, RF_IDLE_1_KB to RF_IDLE_GT64_KB: bin b holds
+ * the pages idle for at least field_idle_age_scans[b] consecutive scans
+ * (and fewer than the next bin's).  The one table of those edges. */
+#define FIELD_IDLE_AGES 5
+extern const unsigned int field_idle_age_scans[FIELD_IDLE_AGES];
+extern const char *const field_idle_age_labels[FIELD_IDLE_AGES];
+
 /* The field whose CSV column is name, or -1. */
 int fields_find(const char *name);
 

@@ -90,16 +90,15 @@ recap_regions(FILE *fp, const struct regtrack *rt, bool raw, size_t n)
 static bool
 recap_oldest_idle(const struct regtrack_entry *e, double *kb, double *secs)
 {
-	static const double edge[] = { 1, 2, 5, 17, 65 };
 	int b;
 
 	*kb = 0;
-	for (b = 4; b >= 0; b--) {
+	for (b = FIELD_IDLE_AGES - 1; b >= 0; b--) {
 		if (isnan(e->last[RF_IDLE_1_KB + b]))
 			return false;
 		*kb += e->last[RF_IDLE_1_KB + b];
 		if (*kb >= 4) {
-			*secs = edge[b] * e->last[RF_IDLE_SCAN_S];
+			*secs = field_idle_age_scans[b] * e->last[RF_IDLE_SCAN_S];
 			return true;
 		}
 	}

@@ -28,6 +28,7 @@
 #include "sources/faults.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
+#include "util/page.h"
 
 #define FAULTS_RING_PAGES 16	/* data pages per thread: 64 KiB */
 
@@ -187,7 +188,7 @@ faults_open(struct faults **out, const struct target *t,
 	f->o = *o;
 	if (f->o.period == 0)
 		f->o.period = 1;
-	f->page = sysconf(_SC_PAGESIZE);
+	f->page = (long)page_size();
 	f->task_fd = openat(t->proc_fd, "task", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC);
 	if (f->task_fd < 0) {

@@ -23,8 +23,8 @@
 #include "sources/idle.h"
 #include "sources/pagemap.h"
 #include "util/xmalloc.h"
+#include "util/page.h"
 
-#define IDLE_PAGE 4096ULL
 #define IDLE_MAX_CANDIDATES 65536	/* per mapping and scan */
 #define IDLE_SPAN 512			/* pagemap entries read at once */
 
@@ -56,7 +56,7 @@ struct idle_obs {
 
 /* A followed mapping (referenced method), by start address, with the
  * Referenced and Rss KiB of its last IDLE_HISTORY scans. */
-#define IDLE_HISTORY 65
+#define IDLE_HISTORY 65	/* field_idle_age_scans[] last edge */
 struct idle_mapping {
 	uint64_t start;
 	uint32_t first_scan;
@@ -202,20 +202,16 @@ idle_mix(uint64_t x)
 static enum region_field
 idle_bin(uint32_t age)
 {
-	if (age <= 1)
-		return RF_IDLE_1_KB;
-	if (age <= 4)
-		return RF_IDLE_2_4_KB;
-	if (age <= 16)
-		return RF_IDLE_5_16_KB;
-	if (age <= 64)
-		return RF_IDLE_17_64_KB;
-	return RF_IDLE_GT64_KB;
+	int b = FIELD_IDLE_AGES - 1;
+
+	while (b > 0 && age < field_idle_age_scans[b])
+		b--;
+	return (enum region_field)(RF_IDLE_1_KB + b);
 }
 
 /* Per region tallies of one scan, in pages (or KiB for referenced). */
 struct idle_tally {
-	double known, idle, bins[5], fresh, stale;
+	double known, idle, bins[FIELD_IDLE_AGES], fresh, stale;
 	unsigned long n;	/* pages observed (for the error bound) */
 	double population;	/* pages they stand for */
 };
@@ -258,7 +254,7 @@ idle_write_regions(struct idle *id, struct region_set *set,
 		v[RF_IDLE_PCT] = 100 * t->idle / t->known;
 		v[RF_IDLE_ERR_PCT] = sampled ? idle_bound(t->idle / t->known,
 		    (double)t->n, t->population) : 0;
-		for (b = 0; b < 5; b++)
+		for (b = 0; b < FIELD_IDLE_AGES; b++)
 			v[RF_IDLE_1_KB + b] = sampled ? rss * t->bins[b] /
 			    t->known : t->bins[b];
 		v[RF_STALE_NEW_PCT] = t->fresh > 0 ?
@@ -356,11 +352,10 @@ static int
 idle_scan_referenced(struct idle *id, const struct mapping_list *list,
     const size_t *region_of, struct idle_tally *tl, struct error *err)
 {
-	static const uint32_t edges[] = { 1, 2, 5, 17, 65 };
 	const struct idle_mapping *old;
 	struct idle_mapping *now;
 	const struct mapping *m;
-	double rss, ref, at_least[5];
+	double rss, ref, at_least[FIELD_IDLE_AGES];
 	size_t i, n = 0;
 	struct idle_tally *t;
 	int b;
@@ -392,11 +387,12 @@ idle_scan_referenced(struct idle *id, const struct mapping_list *list,
 		t = &tl[region_of[i]];
 		t->known += rss;
 		t->idle += rss - ref;
-		for (b = 0; b < 5; b++)
-			at_least[b] = idle_idle_for(now, rss, edges[b]);
-		for (b = 0; b < 4; b++)
+		for (b = 0; b < FIELD_IDLE_AGES; b++)
+			at_least[b] = idle_idle_for(now, rss,
+			    field_idle_age_scans[b]);
+		for (b = 0; b + 1 < FIELD_IDLE_AGES; b++)
 			t->bins[b] += at_least[b] - at_least[b + 1];
-		t->bins[4] += at_least[4];
+		t->bins[b] += at_least[b];
 		idle_stale_referenced(now, rss, t);
 	}
 	/* Mappings come sorted by address, so the new list is too. */
@@ -485,7 +481,7 @@ static int
 idle_read_entries(struct idle *id, const struct mapping *m, unsigned int k,
     uint64_t *vpns, size_t *n)
 {
-	uint64_t first = m->start / IDLE_PAGE, last = m->end / IDLE_PAGE;
+	uint64_t first = m->start / page_size(), last = m->end / page_size();
 	uint64_t b, vpn, lo, buf[IDLE_SPAN];
 	size_t i = 0, j;
 	ssize_t got;
@@ -575,7 +571,7 @@ idle_observe(struct idle *id, const struct mapping_list *list,
 		if (region_of[i] == SIZE_MAX)
 			continue;
 		k = idle_level(id, set->v[region_of[i]].v[RF_RSS_KB] * 1024 /
-		    IDLE_PAGE, (m->end - m->start) / IDLE_PAGE);
+		    page_size(), (m->end - m->start) / page_size());
 		rc = idle_read_entries(id, m, k, vpns, &n);
 		for (j = 0; j < n && rc == 0; j++) {
 			if (!(id->entries[j] & PM_PRESENT) ||
@@ -586,7 +582,7 @@ idle_observe(struct idle *id, const struct mapping_list *list,
 				cap = cap ? cap * 2 : 1024;
 				*obs = xreallocarray(*obs, cap, sizeof **obs);
 			}
-			(*obs)[*nobs].vaddr = vpns[j] * IDLE_PAGE;
+			(*obs)[*nobs].vaddr = vpns[j] * page_size();
 			(*obs)[*nobs].entry = id->entries[j];
 			(*obs)[*nobs].region = (uint32_t)region_of[i];
 			(*obs)[(*nobs)++].weight_log2 = k;
@@ -828,14 +824,14 @@ idle_probe_soft_dirty(struct probe *p, const char *root)
 	long n;
 
 	if (p->pid == 0 && root_is_live(root))
-		fresh = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		fresh = mmap(NULL, page_size(), PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (fresh != MAP_FAILED)
 		*(volatile char *)fresh = 1;
 	probe_pid_path(path, sizeof path, p->pid, "smaps");
 	n = root_read_alloc(root, path, &smaps);
 	if (fresh != MAP_FAILED)
-		munmap(fresh, 4096);
+		munmap(fresh, page_size());
 	if (n < 0) {
 		probe_set(p, PROBE_SOFT_DIRTY, false, "%s: %s", path,
 		    probe_why((int)-n, "missing"));

@@ -30,6 +30,7 @@
 #include "util/root.h"
 #include "sources/pagemap.h"
 #include "util/xmalloc.h"
+#include "util/page.h"
 
 #define PM_CHUNK	65536	/* pagemap entries per pread */
 #define PM_QUEUE	65536	/* shared pages queued for kpagecount */
@@ -80,7 +81,7 @@ pagemap_open(struct pagemap **out, int proc_fd, const char *root,
 		    strerror(errno), error_hint(errno));
 	pm = xcalloc(1, sizeof *pm);
 	pm->fd = fd;
-	pm->page = (uint64_t)sysconf(_SC_PAGESIZE);
+	pm->page = page_size();
 	pm->count_fd = root_open(root, "/proc/kpagecount", O_RDONLY);
 	pm->flags_fd = root_open(root, "/proc/kpageflags", O_RDONLY);
 	pm->buf = xcalloc(PM_CHUNK, sizeof *pm->buf);
@@ -531,7 +532,7 @@ pagemap_find_zero_pfns(uint64_t *zero_pfn, uint64_t *huge_zero_pfn)
 		p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
 		madvise((void *)p, huge, MADV_NOHUGEPAGE);
 		(void)p[0];
-		if (pread(fd, &entry, 8, (off_t)((uintptr_t)p / 4096 * 8)) == 8
+		if (pread(fd, &entry, 8, (off_t)((uintptr_t)p / page_size() * 8)) == 8
 		    && (entry & PM_PRESENT))
 			*zero_pfn = entry & PM_PFN_MASK;
 		munmap(raw, 2 * huge);
@@ -542,7 +543,7 @@ pagemap_find_zero_pfns(uint64_t *zero_pfn, uint64_t *huge_zero_pfn)
 		p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
 		madvise((void *)p, huge, MADV_HUGEPAGE);
 		(void)p[0];
-		if (pread(fd, &entry, 8, (off_t)((uintptr_t)p / 4096 * 8)) == 8
+		if (pread(fd, &entry, 8, (off_t)((uintptr_t)p / page_size() * 8)) == 8
 		    && (entry & PM_PRESENT) &&
 		    (entry & PM_PFN_MASK) != *zero_pfn &&
 		    (entry & PM_PFN_MASK) % 512 == 0)
@@ -608,7 +609,7 @@ pagemap_probe(struct probe *p, const char *root)
 	memset(&arg, 0, sizeof arg);
 	arg.size = sizeof arg;
 	arg.start = 0;
-	arg.end = (uint64_t)sysconf(_SC_PAGESIZE);
+	arg.end = page_size();
 	arg.vec = (uintptr_t)&region;
 	arg.vec_len = 1;
 	arg.return_mask = PAGE_IS_PRESENT;

@@ -115,13 +115,29 @@ bad:
 	    "number above 0)", text ? text : "");
 }
 
+double
+units_kib_scale(double kib, double at_least, const char **name)
+{
+	static const char *const names[] = { "KiB", "MiB", "GiB", "TiB",
+		"PiB" };
+	double a = fabs(kib), div = 1;
+	size_t u = 0;
+
+	while (a / div / 1024 >= at_least &&
+	    u + 1 < sizeof names / sizeof names[0]) {
+		div *= 1024;
+		u++;
+	}
+	*name = names[u];
+	return div;
+}
+
 void
 units_format_kib(char *buf, size_t len, double kib, bool raw, bool signed_)
 {
-	static const char *names[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
 	const char *sign = signed_ && kib > 0 ? "+" : "";
-	double a = fabs(kib);
-	size_t u = 0;
+	double a = fabs(kib), div;
+	const char *unit;
 
 	if (isnan(kib)) {
 		snprintf(buf, len, "-");
@@ -131,17 +147,15 @@ units_format_kib(char *buf, size_t len, double kib, bool raw, bool signed_)
 		snprintf(buf, len, "%s%.0f", sign, kib);
 		return;
 	}
-	while (a >= 1024 && u + 1 < sizeof names / sizeof names[0]) {
-		a /= 1024;
-		kib /= 1024;
-		u++;
-	}
-	if (u == 0 || a >= 100)
-		snprintf(buf, len, "%s%.0f %s", sign, kib, names[u]);
+	div = units_kib_scale(kib, 1, &unit);
+	a /= div;
+	kib /= div;
+	if (div == 1 || a >= 100)
+		snprintf(buf, len, "%s%.0f %s", sign, kib, unit);
 	else if (a >= 10)
-		snprintf(buf, len, "%s%.1f %s", sign, kib, names[u]);
+		snprintf(buf, len, "%s%.1f %s", sign, kib, unit);
 	else
-		snprintf(buf, len, "%s%.2f %s", sign, kib, names[u]);
+		snprintf(buf, len, "%s%.2f %s", sign, kib, unit);
 }
 
 void

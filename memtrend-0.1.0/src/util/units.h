@@ -25,6 +25,11 @@ int units_parse_percent(const char *text, double *fraction, struct error *err);
 /* A positive whole number (counts). */
 int units_parse_count(const char *text, uint64_t *n, struct error *err);
 
+/* The unit of the one KiB, MiB, GiB, TiB, PiB ladder that suits kib: the
+ * largest in which |kib| is still at least at_least (1 for text, 2 for a
+ * chart axis); returns its size in KiB and sets *name. */
+double units_kib_scale(double kib, double at_least, const char **name);
+
 /* KiB as "812 KiB", "64.0 MiB", "1.23 GiB"; raw prints plain KiB.  NAN
  * prints "-".  signed_ adds a leading '+' to positive values. */
 void units_format_kib(char *buf, size_t len, double kib, bool raw,
