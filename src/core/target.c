@@ -14,13 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/root.h"
 #include "core/target.h"
+#include "util/spawn.h"
 
 #define TARGET_PF_KTHREAD 0x00200000UL	/* include/linux/sched.h */
 #define TARGET_LIST_MAX 8
@@ -207,45 +207,17 @@ int
 target_launch(struct target *t, const char *root, char *const argv[],
     struct error *err)
 {
-	int pipefd[2], child_errno = 0, rc;
-	ssize_t n;
+	/* The command lives only as long as the monitor. */
+	const struct spawn_opts so = { .fd = { -1, -1, -1 },
+	    .die_with_parent = true };
 	pid_t pid;
+	int rc;
 
 	target_init(t);
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return error_set(err, errno, "cannot start '%s': pipe: %s",
-		    argv[0], strerror(errno));
-	pid = fork();
-	if (pid < 0) {
-		rc = errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return error_set(err, rc, "cannot start '%s': fork: %s",
-		    argv[0], strerror(rc));
-	}
-	if (pid == 0) {
-		close(pipefd[0]);
-		/* The command lives only as long as the monitor. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGXFSZ, SIG_DFL);
-		execvp(argv[0], argv);
-		child_errno = errno;
-		n = write(pipefd[1], &child_errno, sizeof child_errno);
-		_exit(n < 0 ? 126 : 127);
-	}
-	close(pipefd[1]);
-	do
-		n = read(pipefd[0], &child_errno, sizeof child_errno);
-	while (n < 0 && errno == EINTR);
-	close(pipefd[0]);
-	if (n > 0) {
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return error_set(err, child_errno, "cannot start '%s': %s "
-		    "(check the command name and PATH)", argv[0],
-		    strerror(child_errno));
-	}
+	rc = spawn_run(&pid, argv, &so);
+	if (rc < 0)
+		return error_set(err, -rc, "cannot start '%s': %s (check the "
+		    "command name and PATH)", argv[0], strerror(-rc));
 	rc = target_from_pid(t, root, pid, err);
 	/* Ours to reap and stop even when it could not be identified. */
 	t->pid = pid;
