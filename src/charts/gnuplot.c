@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "charts/gnuplot.h"
+#include "util/spawn.h"
 #include "util/xmalloc.h"
 
 #define GNUPLOT_STDERR 4096	/* the tail of gnuplot's messages kept */
@@ -327,23 +328,6 @@ gnuplot_interrupted(const struct gnuplot *g, struct error *err)
 	    "temporary files removed", strsignal(gnuplot_signal));
 }
 
-static void
-gnuplot_child(const struct gnuplot *g, const char *template, int errfd)
-{
-	int null = open("/dev/null", O_RDWR);
-
-	if (null >= 0) {
-		dup2(null, STDIN_FILENO);
-		dup2(null, STDOUT_FILENO);
-	}
-	dup2(errfd, STDERR_FILENO);
-	execl(g->prog, "gnuplot", "-e", g->params != NULL ? g->params : "",
-	    template, (char *)NULL);
-	dprintf(STDERR_FILENO, "cannot run %s: %s\n", g->prog,
-	    strerror(errno));
-	_exit(127);
-}
-
 /* The last line gnuplot printed, for the error message. */
 static const char *
 gnuplot_last_line(char *text)
@@ -387,7 +371,10 @@ int
 gnuplot_run(struct gnuplot *g, const char *template, struct error *err)
 {
 	char msg[GNUPLOT_STDERR];
-	int pipefd[2], st, rc;
+	char *argv[] = { g->prog, "-e", g->params != NULL ? g->params : "",
+		(char *)template, NULL };
+	struct spawn_opts so = { .fd = { -1, -1, -1 } };
+	int pipefd[2], null, st, rc;
 	pid_t pid;
 
 	if ((rc = gnuplot_interrupted(g, err)) < 0)
@@ -395,17 +382,18 @@ gnuplot_run(struct gnuplot *g, const char *template, struct error *err)
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		return error_set(err, errno, "cannot run gnuplot: %s",
 		    strerror(errno));
-	pid = fork();
-	if (pid < 0) {
-		rc = errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return error_set(err, rc, "cannot run gnuplot: %s",
-		    strerror(rc));
-	}
-	if (pid == 0)
-		gnuplot_child(g, template, pipefd[1]);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	so.fd[0] = so.fd[1] = null;
+	so.fd[2] = pipefd[1];
+	rc = spawn_run(&pid, argv, &so);
+	if (null >= 0)
+		close(null);
 	close(pipefd[1]);
+	if (rc < 0) {
+		close(pipefd[0]);
+		return error_set(err, -rc, "cannot run %s: %s", g->prog,
+		    strerror(-rc));
+	}
 	gnuplot_collect(pid, pipefd[0], msg, sizeof msg);
 	close(pipefd[0]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
