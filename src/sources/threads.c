@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/root.h"
+#include "sources/tasks.h"
 #include "sources/threads.h"
 #include "util/xmalloc.h"
 
@@ -56,58 +56,76 @@ threads_find(const struct stack_hint *v, size_t n, pid_t tid)
 	return NULL;
 }
 
+struct threads_scan {
+	struct threads *t;
+	const struct stack_hint *old;
+	size_t nold;
+	int task_fd;
+	pid_t pid;
+};
+
+static int
+threads_add(void *ctx, pid_t tid)
+{
+	struct threads_scan *sc = ctx;
+	struct threads *t = sc->t;
+	const struct stack_hint *prev;
+	struct stack_hint *hint;
+	char path[64], buf[256];
+	uint64_t sp = 0;
+	int fd;
+
+	if (tid == sc->pid)
+		return 0;
+	snprintf(path, sizeof path, "%ld/syscall", (long)tid);
+	fd = openat(sc->task_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (root_pread_all(fd, buf, sizeof buf) < 0 ||
+		    threads_parse_syscall(buf, &sp) < 0)
+			sp = 0;
+		close(fd);
+	}
+	if (sp == 0 && (prev = threads_find(sc->old, sc->nold, tid)) != NULL)
+		sp = prev->sp;
+	if (sp == 0) {
+		t->unknown++;
+		return 0;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->v = xreallocarray(t->v, t->cap, sizeof *t->v);
+	}
+	hint = &t->v[t->n++];
+	hint->tid = tid;
+	hint->sp = sp;
+	return 0;
+}
+
 int
 threads_read(struct threads *t, int proc_fd, pid_t pid, struct error *err)
 {
-	struct stack_hint *old = t->v, *hint;
-	const struct stack_hint *prev;
-	size_t nold = t->n;
-	struct dirent *de;
-	char path[64], buf[256];
-	uint64_t sp;
-	DIR *dir;
-	int fd;
-	long tid;
+	struct threads_scan sc = { .t = t, .old = t->v, .nold = t->n,
+	    .pid = pid };
+	int rc;
 
-	fd = openat(proc_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	sc.task_fd = openat(proc_fd, "task", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC);
+	if (sc.task_fd < 0)
 		return error_set(err, errno, "cannot list the threads of pid "
 		    "%d: %s", (int)pid, strerror(errno));
-	}
 	t->v = NULL;
 	t->n = t->cap = t->unknown = 0;
-	while ((de = readdir(dir)) != NULL) {
-		tid = strtol(de->d_name, NULL, 10);
-		if (tid <= 0 || tid == pid)
-			continue;
-		snprintf(path, sizeof path, "%ld/syscall", tid);
-		fd = openat(dirfd(dir), path, O_RDONLY | O_CLOEXEC);
-		sp = 0;
-		if (fd >= 0) {
-			if (root_pread_all(fd, buf, sizeof buf) < 0 ||
-			    threads_parse_syscall(buf, &sp) < 0)
-				sp = 0;
-			close(fd);
-		}
-		if (sp == 0 &&
-		    (prev = threads_find(old, nold, (pid_t)tid)) != NULL)
-			sp = prev->sp;
-		if (sp == 0) {
-			t->unknown++;
-			continue;
-		}
-		if (t->n == t->cap) {
-			t->cap = t->cap ? t->cap * 2 : 16;
-			t->v = xreallocarray(t->v, t->cap, sizeof *t->v);
-		}
-		hint = &t->v[t->n++];
-		hint->tid = (pid_t)tid;
-		hint->sp = sp;
+	rc = tasks_each(sc.task_fd, threads_add, &sc);
+	close(sc.task_fd);
+	if (rc < 0) {
+		/* Keep the hints of the last good read. */
+		free(t->v);
+		t->v = (struct stack_hint *)sc.old;
+		t->n = t->cap = sc.nold;
+		return error_set(err, -rc, "cannot list the threads of pid "
+		    "%d: %s", (int)pid, strerror(-rc));
 	}
-	closedir(dir);
-	free(old);
+	free((void *)sc.old);
 	return 0;
 }
 
