@@ -26,6 +26,7 @@
 
 #include "core/probe.h"
 #include "sources/faults.h"
+#include "sources/tasks.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
 #include "util/page.h"
@@ -148,33 +149,39 @@ faults_known(const struct faults *f, pid_t tid)
 	return false;
 }
 
+struct faults_scan {
+	struct faults *f;
+	bool count;
+	struct error *err;	/* filled when a thread's events failed */
+	bool failed;
+};
+
+static int
+faults_scan_thread(void *ctx, pid_t tid)
+{
+	struct faults_scan *sc = ctx;
+	int rc;
+
+	if (faults_known(sc->f, tid))
+		return 0;
+	rc = faults_open_thread(sc->f, tid, sc->count, sc->err);
+	if (rc == -ESRCH)
+		return 0;
+	sc->failed = rc < 0;
+	return rc;
+}
+
 /* Opens events for the threads not seen yet; count: also counting ones
  * (at attach: later threads are counted through inherit). */
 static int
 faults_scan_threads(struct faults *f, bool count, struct error *err)
 {
-	struct dirent *de;
-	DIR *dir;
-	int fd, rc = 0;
-	long tid;
+	struct faults_scan sc = { .f = f, .count = count, .err = err };
+	int rc = tasks_each(f->task_fd, faults_scan_thread, &sc);
 
-	fd = dup(f->task_fd);
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return error_set(err, errno, "cannot list threads: %s",
-		    strerror(errno));
-	}
-	rewinddir(dir);
-	while (rc == 0 && (de = readdir(dir)) != NULL) {
-		tid = strtol(de->d_name, NULL, 10);
-		if (tid <= 0 || faults_known(f, (pid_t)tid))
-			continue;
-		rc = faults_open_thread(f, (pid_t)tid, count, err);
-		if (rc == -ESRCH)
-			rc = 0;
-	}
-	closedir(dir);
+	if (rc < 0 && !sc.failed)
+		return error_set(err, -rc, "cannot list threads: %s",
+		    strerror(-rc));
 	return rc;
 }
 
