@@ -249,20 +249,16 @@ tu_table_load(struct table *t, const char *path)
 double
 tu_table_num(const struct table *t, size_t row, const char *col)
 {
-	size_t i, j;
+	long i = csv_column(t->header, t->ncols, col);
+	long j;
 
 	cr_assert(row < t->nrows, "row %zu of %zu", row, t->nrows);
-	for (i = 0; i < t->ncols; i++) {
-		if (strcmp(t->header[i], col) != 0)
-			continue;
-		for (j = 0; j <= i; j++)
-			if (t->rows[row][j] == NULL)
-				return NAN;	/* short row */
-		return t->rows[row][i][0] == '\0' ? NAN :
-		    strtod(t->rows[row][i], NULL);
-	}
-	cr_assert_fail("no column %s", col);
-	return NAN;
+	cr_assert(i >= 0, "no column %s", col);
+	for (j = 0; j <= i; j++)
+		if (t->rows[row][j] == NULL)
+			return NAN;	/* short row */
+	return t->rows[row][i][0] == '\0' ? NAN :
+	    strtod(t->rows[row][i], NULL);
 }
 
 void

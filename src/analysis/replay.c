@@ -35,17 +35,6 @@ struct replay {
 	double prev_t, t0;
 };
 
-static long
-replay_find(char **cells, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(cells[i], name) == 0)
-			return (long)i;
-	return -1;
-}
-
 /* Whether a field's column is read: the judged metric and the system
  * context always, every field when the rows go to a callback too. */
 static bool
@@ -69,11 +58,11 @@ replay_header(struct replay *a, char **cells, size_t n)
 	size_t i;
 	int f;
 
-	a->time_name = "elapsed_s";
-	a->time_col = replay_find(cells, n, "elapsed_s");
+	a->time_name = field_keys[KEY_ELAPSED_S].name;
+	a->time_col = csv_column(cells, n, a->time_name);
 	if (a->time_col < 0) {
-		a->time_name = "timestamp";
-		a->time_col = replay_find(cells, n, "timestamp");
+		a->time_name = field_keys[KEY_TIMESTAMP].name;
+		a->time_col = csv_column(cells, n, a->time_name);
 	}
 	if (a->time_col < 0)
 		return error_set(a->err, EINVAL, "%s line 1: no elapsed_s or "
@@ -81,7 +70,7 @@ replay_header(struct replay *a, char **cells, size_t n)
 		    "uss_kb, pss_kb, rss_kb)", a->path);
 	if (a->v->metric == VERDICT_AUTO) {
 		for (i = 0; i < sizeof order / sizeof order[0]; i++) {
-			if (replay_find(cells, n, fields[order[i]].name) >= 0) {
+			if (csv_column(cells, n, fields[order[i]].name) >= 0) {
 				a->v->metric = (int)order[i];
 				break;
 			}
@@ -89,17 +78,18 @@ replay_header(struct replay *a, char **cells, size_t n)
 		if (a->v->metric == VERDICT_AUTO)
 			return error_set(a->err, EINVAL, "%s line 1: no "
 			    "uss_kb, pss_kb or rss_kb column", a->path);
-	} else if (replay_find(cells, n, fields[a->v->metric].name) < 0) {
+	} else if (csv_column(cells, n, fields[a->v->metric].name) < 0) {
 		return error_set(a->err, EINVAL, "%s line 1: no %s column for "
 		    "--metric %s", a->path, fields[a->v->metric].name,
 		    verdict_metric_name(a->v));
 	}
-	a->wall_col = a->fn != NULL ? replay_find(cells, n, "timestamp") : -1;
+	a->wall_col = a->fn != NULL ?
+	    csv_column(cells, n, field_keys[KEY_TIMESTAMP].name) : -1;
 	a->need = (size_t)(a->time_col > a->wall_col ? a->time_col :
 	    a->wall_col) + 1;
 	for (f = 0; f < FIELD_COUNT; f++) {
 		a->col[f] = replay_wants(a, f) ?
-		    replay_find(cells, n, fields[f].name) : -1;
+		    csv_column(cells, n, fields[f].name) : -1;
 		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
 			a->need = (size_t)a->col[f] + 1;
 	}

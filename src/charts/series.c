@@ -167,8 +167,8 @@ enum {
 #define RC_IDLE_SCAN	(RC_FIELD + RF_IDLE_SCAN_S)
 #define RC_AGE		(RC_FIELD + RF_IDLE_1_KB)	/* SERIES_NAGES */
 
-static const char *const series_rc_names[RC_FIELD] = {
-	"elapsed_s", "timestamp", "region", "kind", "idle_method",
+static const enum field_key series_rc_keys[RC_FIELD] = {
+	KEY_ELAPSED_S, KEY_TIMESTAMP, KEY_REGION, KEY_KIND, KEY_IDLE_METHOD,
 };
 
 struct series_reader {
@@ -186,22 +186,20 @@ struct series_reader {
 static int
 series_header(struct series_reader *sr, char **cells, size_t n)
 {
-	size_t i;
 	int c;
 
 	for (c = 0; c < RC_COUNT; c++) {
-		const char *name = c < RC_FIELD ? series_rc_names[c] :
+		const char *name = c < RC_FIELD ?
+		    field_keys[series_rc_keys[c]].name :
 		    region_fields[c - RC_FIELD].name;
 
-		sr->col[c] = -1;
-		for (i = 0; i < n; i++)
-			if (strcmp(cells[i], name) == 0)
-				sr->col[c] = (long)i;
+		sr->col[c] = csv_column(cells, n, name);
 		if (sr->col[c] >= 0 && (size_t)sr->col[c] + 1 > sr->need)
 			sr->need = (size_t)sr->col[c] + 1;
 	}
 	sr->ncols = n;
-	sr->time_name = sr->col[RC_ELAPSED] >= 0 ? "elapsed_s" : "timestamp";
+	sr->time_name = field_keys[sr->col[RC_ELAPSED] >= 0 ? KEY_ELAPSED_S :
+	    KEY_TIMESTAMP].name;
 	if (sr->col[RC_ELAPSED] < 0 && sr->col[RC_TIMESTAMP] < 0)
 		return error_set(sr->err, EINVAL, "%s line 1: no elapsed_s or "
 		    "timestamp column (is this a regions CSV from "
@@ -296,7 +294,8 @@ series_time(struct series_reader *sr, unsigned long line, char **cells,
 			    "2026-11-18T11:06:40Z)", sr->path, line, ts);
 	}
 	if (sr->col[RC_ELAPSED] >= 0) {
-		rc = series_cell(sr, line, cells, RC_ELAPSED, "elapsed_s", t);
+		rc = series_cell(sr, line, cells, RC_ELAPSED,
+		    field_keys[KEY_ELAPSED_S].name, t);
 		if (rc == 0 && isnan(*t))
 			rc = error_set(sr->err, EINVAL, "%s line %lu: "
 			    "elapsed_s is empty", sr->path, line);

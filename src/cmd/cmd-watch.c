@@ -157,18 +157,14 @@ cmd_watch_usage(FILE *fp)
 "(bad input, unreadable target, write failure); with COMMAND, the\n"
 "command's own non-zero status, which wins over 1.\n"
 "\n"
-"CSV columns (sizes in KiB):\n"
-"  timestamp     ISO 8601 UTC time of the sample\n"
-"  elapsed_s     seconds since the first sample\n"
-"  pid           process ID\n");
+"CSV columns (sizes in KiB):\n");
+	fields_print(fp, field_keys, KEY_PID + 1, "text");
 	fields_print(fp, fields, FIELD_COUNT, "text");
 	fprintf(fp, "\nRegions CSV columns (after timestamp,elapsed_s,pid,"
 	    "region,kind):\n");
 	fields_print(fp, region_fields, REGION_FIELD_COUNT, "text");
-	fprintf(fp, "  %-13s %s\n  %-13s %s\n  %-13s %s\n", "source",
-	    "smaps, pagemap or pagemap+smaps (PSS from smaps)", "partial",
-	    "1 when the target exited during the sample", "idle_method",
-	    "page_idle, soft-dirty or referenced, with --idle");
+	fields_print(fp, field_keys + KEY_SOURCE, KEY_COUNT - KEY_SOURCE,
+	    "text");
 	fprintf(fp, "\nSee memtrend(1) for details.\n");
 }
 

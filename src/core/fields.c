@@ -72,6 +72,24 @@ const struct field fields[FIELD_COUNT] = {
 	    "of it is missing" },
 };
 
+const struct field field_keys[KEY_COUNT] = {
+	[KEY_TIMESTAMP] = { "timestamp", "time", FIELD_GAUGE, "the clock",
+	    "ISO 8601 UTC time of the sample" },
+	[KEY_ELAPSED_S] = { "elapsed_s", "elapsed", FIELD_GAUGE,
+	    "the monotonic clock", "seconds since the first sample" },
+	[KEY_PID] = { "pid", "pid", FIELD_GAUGE, "the target", "process ID" },
+	[KEY_REGION] = { "region", "region", FIELD_GAUGE, "regions.c",
+	    "the region's name" },
+	[KEY_KIND] = { "kind", "kind", FIELD_GAUGE, "regions.c",
+	    "the region's kind (heap, stack, anon, code...)" },
+	[KEY_SOURCE] = { "source", "source", FIELD_GAUGE, "memtrend",
+	    "smaps, pagemap or pagemap+smaps (PSS from smaps)" },
+	[KEY_PARTIAL] = { "partial", "partial", FIELD_GAUGE, "memtrend",
+	    "1 when the target exited during the sample" },
+	[KEY_IDLE_METHOD] = { "idle_method", "idle_method", FIELD_GAUGE,
+	    "idle.c", "page_idle, soft-dirty or referenced, with --idle" },
+};
+
 const struct field region_fields[REGION_FIELD_COUNT] = {
 	[RF_SIZE_KB] = { "size_kb", "size", FIELD_KIB, "smaps Size",
 	    "virtual size of the region's mappings" },

@@ -90,6 +90,24 @@ enum region_field {
 
 extern const struct field region_fields[REGION_FIELD_COUNT];
 
+/* The columns that say when, whose and which region a row is about rather
+ * than measure anything (the CSV contract in DESIGN.md): every CSV starts
+ * timestamp,elapsed_s,pid; the regions CSV goes on region,kind, its
+ * fields, then source,partial,idle_method. */
+enum field_key {
+	KEY_TIMESTAMP,
+	KEY_ELAPSED_S,
+	KEY_PID,
+	KEY_REGION,
+	KEY_KIND,
+	KEY_SOURCE,
+	KEY_PARTIAL,
+	KEY_IDLE_METHOD,
+	KEY_COUNT
+};
+
+extern const struct field field_keys[KEY_COUNT];
+
 /* The idle-age histogram, RF_IDLE_1_KB to RF_IDLE_GT64_KB: bin b holds
  * the pages idle for at least field_idle_age_scans[b] consecutive scans
  * (and fewer than the next bin's).  The one table of those edges. */

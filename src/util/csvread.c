@@ -104,3 +104,14 @@ out:
 		fclose(fp);
 	return rc;
 }
+
+long
+csv_column(char *const *cells, size_t ncells, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ncells; i++)
+		if (strcmp(cells[i], name) == 0)
+			return (long)i;
+	return -1;
+}

@@ -18,4 +18,8 @@ typedef int (*csv_row_fn)(void *ctx, unsigned long line, char **cells,
     size_t ncells);
 int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err);
 
+/* The index of the first header cell equal to name, or -1: the one way a
+ * column is found by name in memtrend's CSVs. */
+long csv_column(char *const *cells, size_t ncells, const char *name);
+
 #endif
