@@ -88,15 +88,18 @@ csv_format_header(struct csv_buf *b, enum csv_kind kind)
 {
 	int i;
 
-	csv_buf_add(b, "timestamp,elapsed_s,pid");
+	csv_buf_add(b, "%s,%s,%s", field_keys[KEY_TIMESTAMP].name,
+	    field_keys[KEY_ELAPSED_S].name, field_keys[KEY_PID].name);
 	if (kind == CSV_SAMPLES) {
 		for (i = 0; i < FIELD_COUNT; i++)
 			csv_buf_add(b, ",%s", fields[i].name);
 	} else {
-		csv_buf_add(b, ",region,kind");
+		csv_buf_add(b, ",%s,%s", field_keys[KEY_REGION].name,
+		    field_keys[KEY_KIND].name);
 		for (i = 0; i < REGION_FIELD_COUNT; i++)
 			csv_buf_add(b, ",%s", region_fields[i].name);
-		csv_buf_add(b, ",source,partial,idle_method");
+		for (i = KEY_SOURCE; i <= KEY_IDLE_METHOD; i++)
+			csv_buf_add(b, ",%s", field_keys[i].name);
 	}
 	csv_buf_add(b, "\n");
 }
