@@ -1,15 +1,26 @@
 /*
- * Per-region growth tracking (see regtrack.h).  The region_set hash finds
- * an entry by (kind, name); its RF_MAPPINGS slot holds the entry number.
+ * Per-region growth tracking (see regtrack.h).  rt->index holds the
+ * entries' (kind, name) in the same order as rt->v, so its
+ * regions_index() is the entry number.
  */
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/regtrack.h"
 #include "util/xmalloc.h"
+
+const struct regtrack_entry *
+regtrack_find(const struct regtrack *rt, const char *name,
+    enum region_kind kind)
+{
+	size_t i = regions_index(&rt->index, name, kind);
+
+	return i != SIZE_MAX ? &rt->v[i] : NULL;
+}
 
 void
 regtrack_init(struct regtrack *rt)
@@ -20,12 +31,11 @@ regtrack_init(struct regtrack *rt)
 static struct regtrack_entry *
 regtrack_entry(struct regtrack *rt, const struct region *r, double now_s)
 {
+	size_t i = regions_index(&rt->index, r->name, r->kind);
 	struct regtrack_entry *e;
-	const struct region *idx;
 
-	idx = regions_find(&rt->index, r->name, r->kind);
-	if (idx != NULL)
-		return &rt->v[(size_t)idx->v[RF_MAPPINGS]];
+	if (i != SIZE_MAX)
+		return &rt->v[i];
 	if (rt->n == rt->cap) {
 		rt->cap = rt->cap ? rt->cap * 2 : 32;
 		rt->v = xreallocarray(rt->v, rt->cap, sizeof *rt->v);
@@ -36,8 +46,7 @@ regtrack_entry(struct regtrack *rt, const struct region *r, double now_s)
 	e->kind = r->kind;
 	e->first_s = now_s;
 	memcpy(e->first, r->v, sizeof e->first);
-	regions_append(&rt->index, r->name, r->kind)->v[RF_MAPPINGS] =
-	    (double)rt->n;
+	regions_append(&rt->index, r->name, r->kind);
 	rt->n++;
 	return e;
 }

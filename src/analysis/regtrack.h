@@ -22,9 +22,14 @@ struct regtrack_entry {
 struct regtrack {
 	struct regtrack_entry *v;
 	size_t n, cap;
-	struct region_set index;	/* (kind, name) -> entry number */
+	struct region_set index;	/* (kind, name) -> entry number:
+				 * regions_index() */
 	unsigned long samples;		/* region samples seen */
 };
+
+/* The entry of the region named name of kind, or NULL. */
+const struct regtrack_entry *regtrack_find(const struct regtrack *rt,
+    const char *name, enum region_kind kind);
 
 void regtrack_init(struct regtrack *rt);
 /* Takes the sample's regions, if it has any. */

@@ -37,12 +37,10 @@ plot_kb_or_zero(const struct series_region *r, size_t k)
 static double
 plot_region_growth(const struct series_regions *rs, size_t i)
 {
-	const struct region *idx = regions_find(&rs->track.index,
+	const struct regtrack_entry *e = regtrack_find(&rs->track,
 	    rs->r[i].name, rs->r[i].kind);
 
-	if (idx == NULL)
-		return NAN;
-	return regtrack_growth_kb(&rs->track.v[(size_t)idx->v[RF_MAPPINGS]]);
+	return e != NULL ? regtrack_growth_kb(e) : NAN;
 }
 
 /* The stack's tops, bottom to top: "other", then the top regions from

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,11 +353,11 @@ static struct series_region *
 series_region(struct series_regions *rs, const char *name,
     enum region_kind kind)
 {
-	const struct region *idx = regions_find(&rs->index, name, kind);
+	size_t i = regions_index(&rs->index, name, kind);
 	struct series_region *r;
 
-	if (idx != NULL)
-		return &rs->r[(size_t)idx->v[RF_MAPPINGS]];
+	if (i != SIZE_MAX)
+		return &rs->r[i];
 	if (rs->n == rs->ncap) {
 		rs->ncap = rs->ncap ? rs->ncap * 2 : 32;
 		rs->r = xreallocarray(rs->r, rs->ncap, sizeof *rs->r);
@@ -367,8 +368,7 @@ series_region(struct series_regions *rs, const char *name,
 	r->kind = kind;
 	r->age_rss_kb = NAN;
 	series_region_grow(r, 0, rs->cap);
-	regions_append(&rs->index, name, kind)->v[RF_MAPPINGS] =
-	    (double)rs->n;
+	regions_append(&rs->index, name, kind);	/* in step with r[] */
 	rs->n++;
 	return r;
 }
@@ -514,15 +514,14 @@ size_t
 series_regions_top(const struct series_regions *rs, size_t *out, size_t n)
 {
 	const struct regtrack_entry **top;
-	const struct region *idx;
-	size_t i, k, m = 0;
+	size_t i, j, k, m = 0;
 
 	top = xcalloc(n + 1, sizeof *top);
 	k = regtrack_top(&rs->track, top, n);
 	for (i = 0; i < k; i++) {
-		idx = regions_find(&rs->index, top[i]->name, top[i]->kind);
-		if (idx != NULL)
-			out[m++] = (size_t)idx->v[RF_MAPPINGS];
+		j = regions_index(&rs->index, top[i]->name, top[i]->kind);
+		if (j != SIZE_MAX)
+			out[m++] = j;
 	}
 	free(top);
 	return m;

@@ -91,7 +91,7 @@ struct series_regions {
 	double idle_scan_s;	/* the last one given; NAN */
 	char idle_method[64];	/* the last one given; "" */
 	struct regtrack track;	/* growth per region, as the summary */
-	struct region_set index;	/* (kind, name) -> r[]: RF_MAPPINGS */
+	struct region_set index;	/* (kind, name) -> r[]: regions_index() */
 };
 
 int series_load_regions(struct series_regions *rs, const char *path,

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -324,4 +325,13 @@ regions_free(struct region_set *set)
 	free(set->v);
 	free(set->slots);
 	memset(set, 0, sizeof *set);
+}
+
+size_t
+regions_index(const struct region_set *set, const char *name,
+    enum region_kind kind)
+{
+	const struct region *r = regions_find(set, name, kind);
+
+	return r != NULL ? (size_t)(r - set->v) : SIZE_MAX;
 }

@@ -103,6 +103,12 @@ struct region *regions_append(struct region_set *set, const char *name,
 const struct region *regions_find(const struct region_set *set,
     const char *name, enum region_kind kind);
 
+/* The position of the region named name of kind in set, or SIZE_MAX.  A
+ * set filled by regions_append() in step with a table of one's own is
+ * that table's (kind, name) -> row map (regtrack, series). */
+size_t regions_index(const struct region_set *set, const char *name,
+    enum region_kind kind);
+
 /* Copies src into dst (dst keeps its own memory). */
 void regions_copy(struct region_set *dst, const struct region_set *src);
 
