@@ -221,24 +221,29 @@ gnuplot_tmp_create(struct gnuplot *g, const char *name, FILE **fp,
 	return 0;
 }
 
-/* The directory templates come with: the source tree's plots/ when this
- * program runs from the build tree, else the installed ones. */
+/* The directory templates come with: plots/ beside the program when it
+ * runs from a build tree (the source tree's own, or the link to it a
+ * separate build tree makes), else the installed ones.  No build path is
+ * compiled in, so the installed binary does not depend on where it was
+ * built. */
 static const char *
 gnuplot_default_templates(void)
 {
-	char exe[4096], *build = realpath(MEMTREND_BUILDDIR, NULL);
-	bool uninstalled = false;
-	ssize_t len;
-	size_t n;
+	static char dir[4096];
+	ssize_t len = readlink("/proc/self/exe", dir, sizeof dir - 32);
+	char *slash;
 
-	len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len > 0 && build != NULL) {
-		exe[len] = '\0';
-		n = strlen(build);
-		uninstalled = strncmp(exe, build, n) == 0 && exe[n] == '/';
-	}
-	free(build);
-	return uninstalled ? MEMTREND_SRCDIR "/plots" : MEMTREND_PLOTSDIR;
+	if (len <= 0)
+		return MEMTREND_PLOTSDIR;
+	dir[len] = '\0';
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return MEMTREND_PLOTSDIR;
+	strcpy(slash, "/plots/common.gp");
+	if (access(dir, R_OK) != 0)
+		return MEMTREND_PLOTSDIR;
+	slash[sizeof "/plots" - 1] = '\0';
+	return dir;
 }
 
 int
