@@ -218,12 +218,10 @@ cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 	return 0;
 }
 
-int
-cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
+/* The defaults of every option (memtrend(1)). */
+static void
+cmd_watch_defaults(struct cmd_watch *c)
 {
-	uint64_t n;
-	int opt, rc = 0;
-
 	memset(c, 0, sizeof *c);
 	c->action = CMD_WATCH_RUN;
 	c->watch.interval_ns = UNITS_NS_PER_S;
@@ -236,88 +234,162 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 	c->watch.idle_sample = 256;
 	c->watch.fault_period = 1;
 	plot_opts_init(&c->plot);
+}
+
+/* Target, sampling, output and verdict options; 1: not one of them. */
+static int
+cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
+{
+	struct watch_opts *w = &c->watch;
+	uint64_t n;
+	int rc = 0;
+
+	switch (opt) {
+	case 'p':
+		rc = cmd_watch_parse_pid(optarg, &c->pid, err);
+		break;
+
+	case 'n':
+		if (*optarg == '\0')
+			rc = error_set(err, EINVAL, "empty name for -n");
+		c->name = optarg;
+		break;
+
+	case 'e':
+		rc = units_parse_duration(optarg, &w->interval_ns,
+		    err);
+		break;
+
+	case 'c':
+		rc = units_parse_count(optarg, &w->count, err);
+		break;
+
+	case 'd':
+		rc = units_parse_duration(optarg, &n, err);
+		w->duration_ns = n;
+		break;
+
+	case 'o':
+		w->csv_path = optarg;
+		break;
+
+	case 'f':
+		w->force = true;
+		break;
+
+	case 'q':
+		w->live = false;
+		break;
+
+	case OPT_BUDGET:
+		rc = units_parse_percent(optarg, &w->budget, err);
+		break;
+
+	case OPT_KIB:
+		w->raw_kib = true;
+		break;
+
+	case OPT_METRIC:
+		rc = verdict_parse_metric(optarg, &w->metric, err);
+		break;
+
+	case OPT_FAIL_ON_GROWTH:
+		c->fail_on_growth = true;
+		break;
+
+	case OPT_PLOT:
+		c->plot_out = optarg;
+		break;
+	default:
+		return 1;
+	}
+	return rc;
+}
+
+/* Per-region options (--regions, --pages, --idle, --faults...); 1: not
+ * one of them. */
+static int
+cmd_watch_region_option(struct cmd_watch *c, int opt, struct error *err)
+{
+	struct watch_opts *w = &c->watch;
+	uint64_t n;
+	int rc = 0;
+
+	switch (opt) {
+	case OPT_REGIONS:
+		w->regions = true;
+		if (optarg != NULL) {
+			rc = units_parse_count(optarg, &n, err);
+			w->top_regions = (size_t)n;
+		}
+		break;
+
+	case OPT_REGIONS_CSV:
+		w->regions = true;
+		w->regions_csv_path = optarg;
+		break;
+
+	case OPT_PAGES:
+		w->regions = true;
+		w->pages = true;
+		break;
+
+	case OPT_GROUP_BY:
+		rc = cmd_watch_parse_group(optarg, &w->group, err);
+		break;
+
+	case OPT_IDLE:
+		w->regions = true;
+		w->idle = true;
+		break;
+
+	case OPT_NO_CLEAR_REFS:
+		w->allow_clear_refs = false;
+		break;
+
+	case OPT_FAULTS:
+		w->faults = true;
+		break;
+
+	case OPT_FAULT_ADDRESSES:
+		w->faults = true;
+		w->fault_addresses = true;
+		w->regions = true;
+		break;
+
+	case OPT_FAULT_PERIOD:
+		rc = units_parse_count(optarg, &n, err);
+		w->fault_period = (unsigned int)(n > 1000000 ?
+		    1000000 : n);
+		break;
+
+	case OPT_IDLE_SAMPLE:
+		rc = units_parse_count(optarg, &n, err);
+		w->idle_sample = (unsigned int)(n > 1u << 20 ?
+		    1u << 20 : n);
+		break;
+	default:
+		return 1;
+	}
+	return rc;
+}
+
+int
+cmd_watch_parse(struct cmd_watch *c, int argc, char **argv,
+    struct error *err)
+{
+	int opt, rc = 0;
+
+	cmd_watch_defaults(c);
 	optind = 0;
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
 	    cmd_watch_options, NULL)) != -1) {
+		if ((rc = cmd_watch_option(c, opt, err)) != 1 ||
+		    (rc = cmd_watch_region_option(c, opt, err)) != 1)
+			continue;
+		rc = 0;
 		switch (opt) {
-		case 'p':
-			rc = cmd_watch_parse_pid(optarg, &c->pid, err);
-			break;
-		case 'n':
-			if (*optarg == '\0')
-				rc = error_set(err, EINVAL, "empty name for -n");
-			c->name = optarg;
-			break;
-		case 'e':
-			rc = units_parse_duration(optarg, &c->watch.interval_ns,
-			    err);
-			break;
-		case 'c':
-			rc = units_parse_count(optarg, &c->watch.count, err);
-			break;
-		case 'd':
-			rc = units_parse_duration(optarg, &n, err);
-			c->watch.duration_ns = n;
-			break;
-		case 'o':
-			c->watch.csv_path = optarg;
-			break;
-		case 'f':
-			c->watch.force = true;
-			break;
-		case 'q':
-			c->watch.live = false;
-			break;
-		case OPT_REGIONS:
-			c->watch.regions = true;
-			if (optarg != NULL) {
-				rc = units_parse_count(optarg, &n, err);
-				c->watch.top_regions = (size_t)n;
-			}
-			break;
-		case OPT_REGIONS_CSV:
-			c->watch.regions = true;
-			c->watch.regions_csv_path = optarg;
-			break;
-		case OPT_PAGES:
-			c->watch.regions = true;
-			c->watch.pages = true;
-			break;
-		case OPT_BUDGET:
-			rc = units_parse_percent(optarg, &c->watch.budget, err);
-			break;
-		case OPT_GROUP_BY:
-			rc = cmd_watch_parse_group(optarg, &c->watch.group, err);
-			break;
-		case OPT_IDLE:
-			c->watch.regions = true;
-			c->watch.idle = true;
-			break;
-		case OPT_NO_CLEAR_REFS:
-			c->watch.allow_clear_refs = false;
-			break;
-		case OPT_FAULTS:
-			c->watch.faults = true;
-			break;
-		case OPT_FAULT_ADDRESSES:
-			c->watch.faults = true;
-			c->watch.fault_addresses = true;
-			c->watch.regions = true;
-			break;
-		case OPT_FAULT_PERIOD:
-			rc = units_parse_count(optarg, &n, err);
-			c->watch.fault_period = (unsigned int)(n > 1000000 ?
-			    1000000 : n);
-			break;
-		case OPT_IDLE_SAMPLE:
-			rc = units_parse_count(optarg, &n, err);
-			c->watch.idle_sample = (unsigned int)(n > 1u << 20 ?
-			    1u << 20 : n);
-			break;
-		case OPT_KIB:
-			c->watch.raw_kib = true;
-			break;
 		case OPT_PROBE:
 			c->action = CMD_WATCH_PROBE;
 			break;
@@ -327,15 +399,6 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 		case OPT_LIST_FIELDS:
 			c->action = CMD_WATCH_FIELDS;
 			c->fields_format = optarg != NULL ? optarg : "text";
-			break;
-		case OPT_METRIC:
-			rc = verdict_parse_metric(optarg, &c->watch.metric, err);
-			break;
-		case OPT_FAIL_ON_GROWTH:
-			c->fail_on_growth = true;
-			break;
-		case OPT_PLOT:
-			c->plot_out = optarg;
 			break;
 		case 'h':
 			c->action = CMD_WATCH_HELP;
@@ -405,6 +468,62 @@ cmd_watch_plot(const struct cmd_watch *c, FILE *out)
 	return 0;
 }
 
+/* Checks every output before the target is found or started. */
+static int
+cmd_watch_check_outputs(const struct cmd_watch *c, struct error *err)
+{
+	int rc = 0;
+
+	if (c->watch.csv_path != NULL)
+		rc = output_check(c->watch.csv_path, c->watch.force, err);
+	if (rc == 0 && c->watch.regions_csv_path != NULL)
+		rc = output_check(c->watch.regions_csv_path, c->watch.force,
+		    err);
+	if (rc == 0 && c->plot_out != NULL)
+		rc = plot_check(c->plot_out, c->watch.force, err);
+	return rc;
+}
+
+/* The recap of a run that took samples or ended cleanly, the files
+ * written, --plot, and the exit status growth asks for. */
+static int
+cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
+    FILE *out, int code)
+{
+	recap_table(out, &res->summary, c->watch.raw_kib,
+	    (double)c->watch.interval_ns / 1e9, res->overruns);
+	recap_regions(out, &res->regions, c->watch.raw_kib,
+	    c->watch.top_regions);
+	recap_idle(out, &res->regions, c->watch.raw_kib, c->watch.top_regions);
+	/* A run of N samples spans N intervals, even when it ended at the
+	 * last one. */
+	recap_tiers(out, &res->tiers, res->summary.last_s -
+	    res->summary.first_s, fmax(res->elapsed_s,
+	    (double)res->summary.samples * (double)c->watch.interval_ns / 1e9));
+	if (c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") != 0)
+		fprintf(out, "CSV: %lu row%s in %s\n", res->csv_rows,
+		    res->csv_rows == 1 ? "" : "s", c->watch.csv_path);
+	if (c->watch.regions_csv_path != NULL &&
+	    strcmp(c->watch.regions_csv_path, "-") != 0)
+		fprintf(out, "regions CSV: %lu region sample%s in %s\n",
+		    res->regions.samples, res->regions.samples == 1 ? "" : "s",
+		    c->watch.regions_csv_path);
+	if (res->faults_lost > 0)
+		fprintf(out, "  %llu fault-address samples were lost (ring "
+		    "buffer full): the per-region fault rates share out the "
+		    "counted faults in proportion; --fault-period N samples "
+		    "fewer\n", (unsigned long long)res->faults_lost);
+	recap_verdict(out, &res->verdict);
+	if (c->plot_out != NULL && res->csv_rows > 0 &&
+	    cmd_watch_plot(c, out) != 0 && code == 0)
+		code = CMD_EXIT_ERROR;
+	/* An error, then the command's own failure, win over growth. */
+	if (code == 0 && c->fail_on_growth &&
+	    verdict_evidence(&res->verdict)->verdict == TREND_GROWING)
+		code = CMD_EXIT_GROWING;
+	return code;
+}
+
 static int
 cmd_watch_loop(const struct cmd_watch *c)
 {
@@ -414,16 +533,8 @@ cmd_watch_loop(const struct cmd_watch *c)
 	FILE *out;
 	int code = 0;
 
-	if (c->watch.csv_path != NULL &&
-	    output_check(c->watch.csv_path, c->watch.force, &err) < 0)
-		return cmd_fail(&err);
-	if (c->watch.regions_csv_path != NULL &&
-	    output_check(c->watch.regions_csv_path, c->watch.force, &err) < 0)
-		return cmd_fail(&err);
-	if (c->plot_out != NULL &&
-	    plot_check(c->plot_out, c->watch.force, &err) < 0)
-		return cmd_fail(&err);
-	if (cmd_watch_find_target(c, &t, &err) < 0)
+	if (cmd_watch_check_outputs(c, &err) < 0 ||
+	    cmd_watch_find_target(c, &t, &err) < 0)
 		return cmd_fail(&err);
 	cmd_watch_announce(c, &t);
 	watch_run(&c->watch, &t, &res);
@@ -443,45 +554,8 @@ cmd_watch_loop(const struct cmd_watch *c)
 		if (t.launched)
 			code = target_exit_code(&t);
 	}
-	if (res.summary.samples > 0 || res.end != WATCH_END_ERROR) {
-		recap_table(out, &res.summary, c->watch.raw_kib,
-		    (double)c->watch.interval_ns / 1e9, res.overruns);
-		recap_regions(out, &res.regions, c->watch.raw_kib,
-		    c->watch.top_regions);
-		recap_idle(out, &res.regions, c->watch.raw_kib,
-		    c->watch.top_regions);
-		/* A run of N samples spans N intervals, even when it
-		 * ended at the last one. */
-		recap_tiers(out, &res.tiers, res.summary.last_s -
-		    res.summary.first_s, fmax(res.elapsed_s,
-		    (double)res.summary.samples *
-		    (double)c->watch.interval_ns / 1e9));
-		if (c->watch.csv_path != NULL &&
-		    strcmp(c->watch.csv_path, "-") != 0)
-			fprintf(out, "CSV: %lu row%s in %s\n", res.csv_rows,
-			    res.csv_rows == 1 ? "" : "s", c->watch.csv_path);
-		if (c->watch.regions_csv_path != NULL &&
-		    strcmp(c->watch.regions_csv_path, "-") != 0)
-			fprintf(out, "regions CSV: %lu region sample%s in "
-			    "%s\n", res.regions.samples,
-			    res.regions.samples == 1 ? "" : "s",
-			    c->watch.regions_csv_path);
-		if (res.faults_lost > 0)
-			fprintf(out, "  %llu fault-address samples were lost "
-			    "(ring buffer full): the per-region fault rates "
-			    "share out the counted faults in proportion; "
-			    "--fault-period N samples fewer\n",
-			    (unsigned long long)res.faults_lost);
-		recap_verdict(out, &res.verdict);
-		if (c->plot_out != NULL && res.csv_rows > 0 &&
-		    cmd_watch_plot(c, out) != 0 && code == 0)
-			code = CMD_EXIT_ERROR;
-		/* An error, then the command's own failure, win over
-		 * growth. */
-		if (code == 0 && c->fail_on_growth &&
-		    verdict_evidence(&res.verdict)->verdict == TREND_GROWING)
-			code = CMD_EXIT_GROWING;
-	}
+	if (res.summary.samples > 0 || res.end != WATCH_END_ERROR)
+		code = cmd_watch_recap(c, &res, out, code);
 	watch_result_free(&res);
 	target_close(&t);
 	return code;
