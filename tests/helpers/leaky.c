@@ -3,7 +3,7 @@
  * working set and then a steady leak, as a test binary under
  * `memtrend --fail-on-growth -- ./leaky` would look.
  *
- *   leaky [--set MIB] [--rate KIBPS] [--seconds N] [--no-leak]
+ *   leaky [--set MIB] [--rate KIBPS] [--seconds N] [--after S] [--no-leak]
  *
  * At start it fills and touches a working set of MIB MiB (default 32) in
  * 64 KiB heap blocks.  Then, every 100 ms for N seconds (default 200), it
@@ -11,7 +11,8 @@
  * leaks: allocates, writes and never frees 1 KiB blocks at KIBPS KiB a
  * second (default 20: 3.5 MiB, 11 % of the default set, in 3 min).  The
  * leaked blocks stay reachable through a chain, as most long-running
- * programs' leaks do.  --no-leak keeps the set and the churn, leaks
+ * programs' leaks do.  --after S holds off the leak for the first S
+ * seconds (a late onset).  --no-leak keeps the set and the churn, leaks
  * nothing.  It exits 0 at the end (and at SIGTERM or SIGINT).
  *
  * Every allocated byte is written, so the memory is really resident: the
@@ -46,11 +47,13 @@ static void
 leaky_usage(FILE *fp)
 {
 	fprintf(fp,
-"Usage: leaky [--set MIB] [--rate KIBPS] [--seconds N] [--no-leak]\n"
+"Usage: leaky [--set MIB] [--rate KIBPS] [--seconds N] [--after S]\n"
+"             [--no-leak]\n"
 "A start-up working set, then a steady leak (a CI-gate test target).\n"
 "  --set MIB      working set filled at start, in MiB (default 32)\n"
 "  --rate KIBPS   leak rate in KiB a second (default 20)\n"
 "  --seconds N    run N seconds after the start-up, then exit 0 (default 200)\n"
+"  --after S      leak only after the first S of those seconds (default 0)\n"
 "  --no-leak      keep the working set and churn, leak nothing\n");
 }
 
@@ -139,11 +142,12 @@ main(int argc, char **argv)
 		{ "set", required_argument, NULL, 's' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "seconds", required_argument, NULL, 't' },
+		{ "after", required_argument, NULL, 'a' },
 		{ "no-leak", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	double set_mib = 32, rate_kib = 20, seconds = 200;
+	double set_mib = 32, rate_kib = 20, seconds = 200, after_s = 0;
 	long long leaked_kib = 0, ticks, tick;
 	size_t blocks, slice, i;
 	struct timespec start;
@@ -160,6 +164,9 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			rc = leaky_parse(optarg, 0, &seconds);
+			break;
+		case 'a':
+			rc = leaky_parse(optarg, 0, &after_s);
 			break;
 		case 'n':
 			rate_kib = 0;
@@ -189,8 +196,9 @@ main(int argc, char **argv)
 	ticks = (long long)(seconds * 1e9 / LEAKY_TICK_NS);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (tick = 1; tick <= ticks && !leaky_done; tick++) {
-		long long due_kib = (long long)(rate_kib * (double)tick *
-		    LEAKY_TICK_NS / 1e9);
+		double leak_s = (double)tick * LEAKY_TICK_NS / 1e9 - after_s;
+		long long due_kib = leak_s > 0 ? (long long)(rate_kib * leak_s) :
+		    0;
 
 		for (i = 0; i < slice && blocks > 0; i++)
 			memset(set[((size_t)tick * slice + i) % blocks],
