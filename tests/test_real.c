@@ -281,6 +281,19 @@ Test(real, leaky_without_leak_is_never_flagged)
 	real_check("leaky-noleak.csv");
 }
 
+/* The same set, flat for 4 min, then 20 KiB/s: judge the line after the
+ * bend. */
+Test(real, leaky_late_onset_is_growing)
+{
+	real_check("leaky-late.csv");
+}
+
+/* The same set, then 2 KiB/s: 0.37 % of the set a minute, 4.2 % in all. */
+Test(real, leaky_slow_leak_is_growing)
+{
+	real_check("leaky-slow.csv");
+}
+
 /* 400 new keys a second: a straight line with a bump at each hash-table
  * resize (the old and new tables live side by side while rehashing). */
 Test(real, redis_given_new_keys_is_growing)
