@@ -76,11 +76,11 @@ score_memtrend(const struct tracegen_spec *s, struct score_result *r,
 		if (trace && ev->evaluations != evals) {
 			evals = ev->evaluations;
 			printf("%9.0f %10.0f v%d why%d n%3zu b%7.0fs slope %9.1f "
-			    "[%9.1f %9.1f] p %.2g level %.0f cyc %.0f\n", at,
+			    "[%9.1f %9.1f] p %.2g level %.0f cyc %.0f ex %d/%d dbic %.1f st %.0f\n", at,
 			    kb, ev->verdict, ev->why, ev->points,
 			    ev->bucket_s, ev->slope, ev->slope_lo,
 			    ev->slope_hi, ev->p_value, ev->level_kb,
-			    ev->cycle_kb);
+			    ev->cycle_kb, ev->explanation, ev->runner_up, ev->delta_bic, ev->start_s);
 		}
 	}
 	r->final = ev->verdict;
