@@ -125,7 +125,8 @@ struct tracegen_case {
 	/* A leak the context lets one identify (recall counts these):
 	 * CI, >= 3 min and >= 150 samples after the start-up and grown >=
 	 * 2 % of the working set; otherwise >= 3 %/h or >= 20 h seen, and
-	 * grown >= 2 %. */
+	 * grown >= 2 %.  Leaks draw 0.2-10 %/min in CI, 0.25-20 %/h
+	 * log-uniform otherwise, with one in four at 4-6 %/h. */
 	bool identifiable;
 	double onset_s;		/* the leak begins; a flag before is false */
 	double startup_end_s;	/* the start-up is within 2 % of its end */
