@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -552,6 +553,21 @@ score_show(const struct tracegen_case *c, const char *csv)
 	return 0;
 }
 
+/* CPU time of this process and its workers: the wall time depends on
+ * what else the machine runs. */
+static double
+score_cpu_s(void)
+{
+	struct rusage self, kids;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+	    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
+	    (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+}
+
 static int
 score_usage(void)
 {
@@ -605,8 +621,11 @@ main(int argc, char **argv)
 	}
 	n = tracegen_families(cases, SCORE_MAX, salt);
 	if (only >= 0 || csv != NULL) {
-		if (only < 0 || (size_t)only >= n)
-			return score_usage();
+		if (only < 0 || (size_t)only >= n) {
+			fprintf(stderr, "score: -t takes a trace index below "
+			    "%zu (-v lists them)\n", n);
+			return 2;
+		}
 		return score_show(&cases[only], csv);
 	}
 	res = mmap(NULL, n * sizeof *res, PROT_READ | PROT_WRITE,
@@ -629,9 +648,9 @@ main(int argc, char **argv)
 			fails += score_print_context(cases, n, res, c, fam);
 	if (score_verbose)
 		score_list(cases, n, res);
-	printf("\nmemtrend fails %d goal%s; scored in %.1f s (%d job%s)\n",
-	    fails, fails == 1 ? "" : "s", (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, jobs, jobs == 1 ? "" :
-	    "s");
+	printf("\nmemtrend fails %d goal%s; scored in %.1f s wall, %.1f s "
+	    "CPU (%d job%s)\n", fails, fails == 1 ? "" : "s",
+	    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec -
+	    t0.tv_nsec) / 1e9, score_cpu_s(), jobs, jobs == 1 ? "" : "s");
 	return 0;
 }
