@@ -377,16 +377,21 @@ models_fit_flat_linear(struct models_work *w, struct models_result *r)
 }
 
 /* One step between points i - 1 and i; the onset adds a line from
- * there on (with a jump allowed: a start-up before it). */
+ * there on (with a jump allowed), and a start-up's decay before it
+ * where the best warm-up found one (its time constant is kept). */
 static void
 models_fit_changes(struct models_work *w, struct models_result *r,
     const double *x)
 {
-	const double *cols[3] = { w->one, w->col[0], w->col[1] };
+	const double *cols[4] = { w->one, w->col[0], w->col[1], w->col[2] };
+	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
+	bool startup = wu->valid && wu->tau_s > 0 && wu->tau_s < w->span / 4;
 	struct models_ls ls;
 	size_t i, c, stride = w->n > 64 ? 2 : 1;
-	bool imp;
+	bool imp, imp2 = false;
 
+	for (i = 0; startup && i < w->n; i++)
+		w->col[2][i] = exp(-w->u[i] * w->span / wu->tau_s);
 	for (c = 2; c + 2 < w->n; c += stride) {
 		double uc = (w->u[c - 1] + w->u[c]) / 2;
 
@@ -404,10 +409,16 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 			continue;
 		models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_ONSET], &ls,
 		    &imp);
-		if (imp) {
+		if (startup)
+			models_try_both(w, cols, 4, 6, 2, &r->fit[MODELS_ONSET],
+			    &ls, &imp2);
+		if (imp || imp2) {
 			r->fit[MODELS_ONSET].step_kb = ls.beta[1] * w->ys;
 			r->fit[MODELS_ONSET].step_at_s = (x[c - 1] + x[c]) / 2;
 			r->fit[MODELS_ONSET].start_s = (x[c - 1] + x[c]) / 2;
+			r->fit[MODELS_ONSET].exp_kb = imp2 ? ls.beta[3] *
+			    w->ys : 0;
+			r->fit[MODELS_ONSET].tau_s = imp2 ? wu->tau_s : 0;
 		}
 	}
 }
@@ -438,45 +449,76 @@ models_fit_wander(struct models_work *w, struct models_result *r,
 	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
 }
 
+/* One time constant tau (in windows) of the warm-ups. */
+static void
+models_try_tau(struct models_work *w, struct models_result *r, double tau)
+{
+	const double *cols[3] = { w->one, w->col[2], w->u };
+	struct models_fit *f;
+	struct models_ls ls;
+	size_t i;
+	bool imp;
+
+	for (i = 0; i < w->n; i++)
+		w->col[2][i] = exp(-w->u[i] / tau);
+	models_try_both(w, cols, 2, 3, -1, &r->fit[MODELS_WARMUP], &ls, &imp);
+	if (imp) {
+		f = &r->fit[MODELS_WARMUP];
+		f->tau_s = tau * w->span;
+		f->plateau_kb = w->y0 + w->ys * ls.beta[0];
+		f->start_s = w->x0;
+		f->exp_kb = ls.beta[1] * w->ys;
+	}
+	models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_STARTUP_LINEAR], &ls,
+	    &imp);
+	if (imp) {
+		f = &r->fit[MODELS_STARTUP_LINEAR];
+		f->tau_s = tau * w->span;
+		f->exp_kb = ls.beta[1] * w->ys;
+		/* The growth is judged once the start-up has settled (to
+		 * 5 %). */
+		f->start_s = w->x0 + fmin(3 * tau, 0.75) * w->span;
+	}
+}
+
 /* Warm-ups: a + b e^(-t/tau) for tau from 1/64 of the window to
- * tau_cap windows; with a line added, a start-up followed by growth. */
+ * tau_cap windows (and tau_max_s), on a grid refined around the best;
+ * with a line added, a start-up followed by growth.  A fill -- a rise
+ * at a steady rate that stopped, seen flat for at least a quarter of
+ * the window -- is a warm-up too. */
 static void
 models_fit_warmups(struct models_work *w, struct models_result *r,
     const struct models_opts *opts)
 {
-	const double *cols[3] = { w->one, w->col[2], w->u };
-	double lo = 1.0 / 64, hi = opts->tau_cap, tau;
-	struct models_fit *f;
+	const double *cols[2] = { w->one, w->col[3] };
+	double lo = 1.0 / 64, hi = opts->tau_cap, ratio, best, uc;
+	struct models_fit *f = &r->fit[MODELS_WARMUP];
 	struct models_ls ls;
-	size_t i;
+	size_t i, c;
 	int j;
 	bool imp;
 
 	if (opts->tau_max_s > 0)
 		hi = fmin(hi, opts->tau_max_s / w->span);
 	hi = fmax(hi, 4 * lo);
-	for (j = 0; j < MODELS_TAUS; j++) {
-		tau = lo * pow(hi / lo, (double)j / (MODELS_TAUS - 1));
+	ratio = pow(hi / lo, 1.0 / (MODELS_TAUS - 1));
+	for (j = 0; j < MODELS_TAUS; j++)
+		models_try_tau(w, r, lo * pow(ratio, j));
+	best = f->tau_s / w->span;
+	for (j = -3; j <= 3; j++)
+		if (j != 0 && best * pow(ratio, j / 4.0) <= hi)
+			models_try_tau(w, r, best * pow(ratio, j / 4.0));
+	for (c = 1; c < w->n && w->u[c] <= 0.75; c++) {
+		uc = w->u[c];
 		for (i = 0; i < w->n; i++)
-			w->col[2][i] = exp(-w->u[i] / tau);
-		models_try_both(w, cols, 2, 3, -1, &r->fit[MODELS_WARMUP], &ls,
-		    &imp);
+			w->col[3][i] = fmin(w->u[i], uc);
+		models_try_both(w, cols, 2, 3, -1, f, &ls, &imp);
 		if (imp) {
-			f = &r->fit[MODELS_WARMUP];
-			f->tau_s = tau * w->span;
-			f->plateau_kb = w->y0 + w->ys * ls.beta[0];
+			f->tau_s = uc * w->span / 3;
+			f->plateau_kb = w->y0 + w->ys * (ls.beta[0] +
+			    ls.beta[1] * uc);
 			f->start_s = w->x0;
-			f->exp_kb = ls.beta[1] * w->ys;
-		}
-		models_try_both(w, cols, 3, 4, 2,
-		    &r->fit[MODELS_STARTUP_LINEAR], &ls, &imp);
-		if (imp) {
-			f = &r->fit[MODELS_STARTUP_LINEAR];
-			f->tau_s = tau * w->span;
-			f->exp_kb = ls.beta[1] * w->ys;
-			/* The growth is judged once the start-up has
-			 * settled (to 5 %). */
-			f->start_s = w->x0 + fmin(3 * tau, 0.75) * w->span;
+			f->exp_kb = -ls.beta[1] * uc * w->ys;
 		}
 	}
 }
@@ -586,8 +628,8 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	if (!w->has_cycle)
 		r->cycle_amp_kb = 0;
 	models_fit_flat_linear(w, r);
-	models_fit_changes(w, r, x);
 	models_fit_warmups(w, r, opts);
+	models_fit_changes(w, r, x);
 	models_fit_daily(w, r, opts);
 	models_fit_wander(w, r, opts);
 
@@ -629,7 +671,8 @@ models_growth_part(const struct models_result *r, enum models_kind kind,
 			out[i] -= f->cyc[0] * cos(a) + f->cyc[1] * sin(a) +
 			    f->cyc[2] * cos(2 * a) + f->cyc[3] * sin(2 * a);
 		}
-		if (kind == MODELS_STARTUP_LINEAR && f->tau_s > 0 && span > 0)
+		if ((kind == MODELS_STARTUP_LINEAR || kind == MODELS_ONSET) &&
+		    f->tau_s > 0 && span > 0)
 			out[i] -= f->exp_kb * exp(-(x[i] - x[0]) / f->tau_s);
 	}
 }

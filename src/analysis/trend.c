@@ -45,8 +45,8 @@
 #define TREND_SEG_MIN 6			/* points for a regime's own test */
 #define TREND_MIN_SPAN_S 1800.0		/* server: rising this long, */
 #define TREND_SHORT_RISE 1.0		/* unless the floor rose this much */
-#define TREND_CI_SPAN_S 180.0		/* test run: this long after start-up */
-#define TREND_CI_SAMPLES 150		/* ... and this many samples */
+#define TREND_CI_SPAN_S 90.0		/* test run: this long after start-up */
+#define TREND_CI_SAMPLES 90		/* ... and this many samples */
 #define TREND_DAY_S 86400.0
 #define TREND_CYCLE_AMP 0.10		/* daily swing assumed possible: +-10 % */
 #define TREND_PERSIST 3			/* passing evaluations to raise the flag */
