@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/models.h"
 #include "analysis/trend.h"
 #include "util/xmalloc.h"
 
@@ -30,27 +31,28 @@
 #define TREND_Z95 1.959963984540054	/* two-sided 95 % normal quantile */
 #define TREND_MIN_SAMPLES 30
 #define TREND_MIN_POINTS 12
-#define TREND_ALPHA 1e-4		/* one-sided p needed for growth */
+#define TREND_ALPHA 1e-3		/* one-sided p of the regime's trend */
+#define TREND_DECISIVE 10.0		/* BIC lead of growth: decisive */
+#define TREND_TAU_CAP 3.0		/* longest warm-up, in windows */
+#define TREND_TAU_MAX_S 3600.0		/* ... a server's, in seconds */
+#define TREND_CI_TAU_MAX_S 60.0		/* ... a test run's */
+#define TREND_WANDER 0.03		/* a server's wander: +-3 % (1 sd) */
+#define TREND_CI_WANDER 0.01		/* a test run's */
 #define TREND_MIN_REL_H 0.002		/* slope floor: 0.2 % of the level/h */
 #define TREND_MIN_KB_H 64.0		/* and 64 KiB/h */
-#define TREND_MIN_RISE_KB 64.0		/* lower-bound rise over the window */
-#define TREND_KEEP 0.5			/* last third vs the whole window */
-#define TREND_STEADY 0.5		/* parabola's slope, last vs first third */
-#define TREND_DECEL 1.5			/* slowing down by this many std errors */
-#define TREND_DECEL_REL 0.2		/* ... and by this part of the first */
-#define TREND_RECENT 4			/* finer scales judged as recent parts */
-#define TREND_TAIL 1.5			/* rose this much faster before: a tail */
-#define TREND_SEG_MIN 6			/* points for a segment to show a trend */
-#define TREND_SEG_ALPHA 0.01
-#define TREND_STEP_RSS 0.8		/* step model this much better: a step */
-#define TREND_MIN_SPAN_S 1800.0		/* rising this long before a leak, */
+#define TREND_MIN_RISE_KB 64.0		/* lower-bound rise over the regime */
+#define TREND_MIN_RISE_REL 0.005	/* ... and 0.5 % of its floor */
+#define TREND_SEG_MIN 6			/* points for a regime's own test */
+#define TREND_MIN_SPAN_S 1800.0		/* server: rising this long, */
 #define TREND_SHORT_RISE 1.0		/* unless the floor rose this much */
+#define TREND_CI_SPAN_S 90.0		/* test run: this long after start-up */
+#define TREND_CI_SAMPLES 90		/* ... and this many samples */
 #define TREND_DAY_S 86400.0
 #define TREND_CYCLE_AMP 0.10		/* daily swing assumed possible: +-10 % */
 #define TREND_PERSIST 3			/* passing evaluations to raise the flag */
-#define TREND_PERSIST_FRAC 0.35		/* ... over this part of the time before */
+#define TREND_PERSIST_FRAC 0.1		/* ... over this part of the regime */
 #define TREND_PERSIST_MAX_S 3600.0	/* ... or this long */
-#define TREND_WITHDRAW 3		/* failing ones to lower it */
+#define TREND_WITHDRAW 3		/* decisively bounded ones to lower it */
 #define TREND_QUIET 50.0		/* rise / residual range: no correction */
 #define TREND_GAP 10.0			/* a pause of 10 usual intervals: a gap */
 
@@ -78,9 +80,11 @@ struct trend {
 	unsigned int pass_run, fail_run;
 	double pass_since_s;		/* when the gates started to pass */
 	bool flag;
+	struct models_result models;	/* of the last evaluation */
+	struct models_work *work;
 	/* Work space for one evaluation. */
 	double x[TREND_RING], y[TREND_RING], raw[TREND_RING];
-	double before_x[TREND_RING], before_y[TREND_RING];
+	unsigned long counts[TREND_RING];	/* samples per floor point */
 	double tmp[3 * TREND_RING];
 	double pairs[TREND_PAIRS];
 };
@@ -405,6 +409,9 @@ trend_new(void)
 	t->ev.first_s = t->ev.last_s = NAN;
 	t->ev.need_samples = TREND_MIN_SAMPLES;
 	t->daily = true;
+	t->ev.daily_cycle = true;
+	t->work = models_work_new();
+	t->ev.explanation = t->ev.runner_up = MODELS_KINDS;
 	return t;
 }
 
@@ -412,11 +419,15 @@ void
 trend_set_daily_cycle(struct trend *t, bool possible)
 {
 	t->daily = possible;
+	t->ev.daily_cycle = possible;
 }
 
 void
 trend_free(struct trend *t)
 {
+	if (t == NULL)
+		return;
+	models_work_free(t->work);
 	free(t);
 }
 
@@ -468,7 +479,7 @@ trend_pick_scale(const struct trend *t)
  * samples each holds, y its minimum. */
 static size_t
 trend_scale_points(const struct trend_scale *sc, double *x, double *y,
-    size_t max)
+    unsigned long *counts, size_t max)
 {
 	size_t i, n = sc->count < max ? sc->count : max;
 	unsigned int at;
@@ -478,6 +489,8 @@ trend_scale_points(const struct trend_scale *sc, double *x, double *y,
 		    TREND_RING;
 		x[i] = (sc->ring[at].t_first + sc->ring[at].t_last) / 2;
 		y[i] = sc->ring[at].min;
+		if (counts != NULL)
+			counts[i] = sc->ring[at].n;
 	}
 	return n;
 }
@@ -489,224 +502,10 @@ trend_floor(const struct trend *t, double *x, double *y, size_t max,
 	int k = trend_pick_scale(t);
 
 	*bucket_s = t->scale[k].width_s;
-	return trend_scale_points(&t->scale[k], x, y, max);
+	return trend_scale_points(&t->scale[k], x, y, NULL, max);
 }
 
-/* ---- gates ------------------------------------------------------------ */
-
-/* Removes a fitted 24-hour harmonic from y (least squares jointly with a
- * line, so the cycle cannot absorb the trend); returns its amplitude. */
-static double
-trend_deseasonalize(const double *x, double *y, size_t n)
-{
-	double a[4][5], w = 2 * M_PI / TREND_DAY_S, f[4], x0 = x[0], c, d;
-	size_t i;
-	int r, s, col, piv;
-
-	memset(a, 0, sizeof a);
-	for (i = 0; i < n; i++) {
-		f[0] = 1;
-		f[1] = (x[i] - x0) / TREND_DAY_S;
-		f[2] = cos(w * (x[i] - x0));
-		f[3] = sin(w * (x[i] - x0));
-		for (r = 0; r < 4; r++) {
-			for (s = 0; s < 4; s++)
-				a[r][s] += f[r] * f[s];
-			a[r][4] += f[r] * y[i];
-		}
-	}
-	for (col = 0; col < 4; col++) {	/* Gauss-Jordan, partial pivoting */
-		piv = col;
-		for (r = col + 1; r < 4; r++)
-			if (fabs(a[r][col]) > fabs(a[piv][col]))
-				piv = r;
-		if (fabs(a[piv][col]) < 1e-12)
-			return 0;
-		for (s = 0; s < 5; s++) {
-			double v = a[col][s];
-
-			a[col][s] = a[piv][s];
-			a[piv][s] = v;
-		}
-		for (r = 0; r < 4; r++) {
-			double m = a[r][col] / a[col][col];
-
-			if (r == col)
-				continue;
-			for (s = col; s < 5; s++)
-				a[r][s] -= m * a[col][s];
-		}
-	}
-	c = a[2][4] / a[2][2];
-	d = a[3][4] / a[3][3];
-	for (i = 0; i < n; i++)
-		y[i] -= c * cos(w * (x[i] - x0)) + d * sin(w * (x[i] - x0));
-	return sqrt(c * c + d * d);
-}
-
-/* Residual sum of squares of a least-squares line over y[from..to). */
-static double
-trend_rss_line(const double *x, const double *y, size_t from, size_t to)
-{
-	double n = (double)(to - from), sx = 0, sy = 0, sxx = 0, sxy = 0;
-	double syy = 0, vx, cxy;
-	size_t i;
-
-	for (i = from; i < to; i++) {
-		sx += x[i];
-		sy += y[i];
-	}
-	for (i = from; i < to; i++) {
-		double dx = x[i] - sx / n, dy = y[i] - sy / n;
-
-		sxx += dx * dx;
-		sxy += dx * dy;
-		syy += dy * dy;
-	}
-	vx = sxx;
-	cxy = sxy;
-	return vx > 0 ? syy - cxy * cxy / vx : syy;
-}
-
-/* One step, flat on both sides?  The best single mean shift must explain
- * the floor clearly better than a line, and neither side may show a
- * trend of its own. */
-static bool
-trend_is_step(struct trend *t, const double *x, const double *y, size_t n,
-    double *step_kb, double *step_at_s)
-{
-	double total = 0, left = 0, best = -1, ssb, rss_step, mean, rss_line;
-	double m1, m2, d;
-	size_t k, at = 0, i;
-	struct trend_fit f;
-
-	for (i = 0; i < n; i++)
-		total += y[i];
-	for (k = 1; k < n; k++) {
-		left += y[k - 1];
-		m1 = left / (double)k;
-		m2 = (total - left) / (double)(n - k);
-		d = m2 - m1;
-		ssb = (double)k * (double)(n - k) / (double)n * d * d;
-		if (ssb > best) {
-			best = ssb;
-			at = k;
-		}
-	}
-	mean = total / (double)n;
-	rss_step = 0;
-	for (i = 0; i < n; i++)
-		rss_step += (y[i] - mean) * (y[i] - mean);
-	rss_step -= best;
-	rss_line = trend_rss_line(x, y, 0, n);
-	left = 0;
-	for (i = 0; i < at; i++)
-		left += y[i];
-	*step_kb = (total - left) / (double)(n - at) - left / (double)at;
-	*step_at_s = (x[at - 1] + x[at]) / 2;
-	if (rss_step > TREND_STEP_RSS * rss_line)
-		return false;
-	if (at >= TREND_SEG_MIN) {
-		trend_fit(t, x, y, at, &f);
-		if (f.p < TREND_SEG_ALPHA)
-			return false;
-	}
-	if (n - at >= TREND_SEG_MIN) {
-		trend_fit(t, x + at, y + at, n - at, &f);
-		if (f.p < TREND_SEG_ALPHA)
-			return false;
-	}
-	return true;
-}
-
-/* Levelling off by the whole window's curvature: a least-squares
- * parabola y = a + b u + c u^2 (u the time scaled to [-1, 1]) whose c is
- * negative at 95 % (its error from the residuals, widened for their
- * lag-1 autocorrelation) and whose slope at the last third's middle is
- * under TREND_STEADY of that at the first third's.  All the points
- * count, so this sees a warm-up's bend long before the thirds' own
- * slopes, each from a third of the points, can. */
-static bool
-trend_is_concave(struct trend *t, const double *x, const double *y,
-    size_t n)
-{
-	double h = (x[n - 1] - x[0]) / 2, mid = x[0] + h, u;
-	double a[3][4], m[5] = { 0 }, rss = 0, f, det, a0, b, c, var_c;
-	double *res = t->tmp + 2 * TREND_RING;	/* ar1 uses the first two */
-	size_t i;
-	int r, k;
-
-	if (n < 3 * TREND_SEG_MIN || h <= 0)
-		return false;
-	memset(a, 0, sizeof a);
-	for (i = 0; i < n; i++) {
-		u = (x[i] - mid) / h;
-		for (k = 0, f = 1; k < 5; k++, f *= u)
-			m[k] += f;
-		a[0][3] += y[i];
-		a[1][3] += u * y[i];
-		a[2][3] += u * u * y[i];
-	}
-	for (r = 0; r < 3; r++)
-		for (k = 0; k < 3; k++)
-			a[r][k] = m[r + k];
-	/* Cramer's rule for a0, b and c; (X'X)^-1 at [2][2] for c's
-	 * variance. */
-	det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
-	    a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
-	    a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
-	if (fabs(det) < 1e-12)
-		return false;
-	a0 = (a[0][3] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
-	    a[0][1] * (a[1][3] * a[2][2] - a[1][2] * a[2][3]) +
-	    a[0][2] * (a[1][3] * a[2][1] - a[1][1] * a[2][3])) / det;
-	b = (a[0][0] * (a[1][3] * a[2][2] - a[1][2] * a[2][3]) -
-	    a[0][3] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
-	    a[0][2] * (a[1][0] * a[2][3] - a[1][3] * a[2][0])) / det;
-	c = (a[0][0] * (a[1][1] * a[2][3] - a[1][3] * a[2][1]) -
-	    a[0][1] * (a[1][0] * a[2][3] - a[1][3] * a[2][0]) +
-	    a[0][3] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])) / det;
-	if (!(c < 0) || b + 4 * c / 3 >= TREND_STEADY * (b - 4 * c / 3))
-		return false;
-	for (i = 0; i < n; i++) {
-		u = (x[i] - mid) / h;
-		res[i] = y[i] - (a0 + b * u + c * u * u);
-		rss += res[i] * res[i];
-	}
-	var_c = rss / (double)(n - 3) *
-	    (a[0][0] * a[1][1] - a[0][1] * a[1][0]) / det *
-	    trend_ar1_factor(x, res, n, 0, t->tmp);
-	return c + TREND_Z95 * sqrt(var_c) < 0;
-}
-
-/* Still rising, not levelling off: the last third keeps up with the
- * whole window, the whole window does not bend down (above), and the
- * last third has not slowed from the first by both a material part
- * (TREND_DECEL_REL) and TREND_DECEL standard errors of the difference.
- * Noise alone must not read as levelling off: on a nearly noise-free
- * climb the errors shrink to nothing and a slope differing in the
- * fourth digit would; on a noisy one the thirds' point slopes often
- * differ by half. */
-static bool
-trend_is_saturating(struct trend *t, const double *x, const double *y,
-    size_t n, double slope)
-{
-	size_t third = n / 3;
-	struct trend_fit first, last;
-	double se, drop;
-
-	if (third < TREND_SEG_MIN)
-		return false;
-	trend_fit(t, x, y, third, &first);
-	trend_fit(t, x + n - third, y + n - third, third, &last);
-
-	if (last.hi < TREND_KEEP * slope || trend_is_concave(t, x, y, n))
-		return true;
-	/* Standard errors from the 95 % intervals. */
-	se = hypot(first.hi - first.lo, last.hi - last.lo) / (2 * TREND_Z95);
-	drop = first.slope - last.slope;
-	return drop > fmax(TREND_DECEL_REL * first.slope, TREND_DECEL * se);
-}
+/* ---- judging --------------------------------------------------------- */
 
 /* The most a daily cycle of +-TREND_CYCLE_AMP of level could rise over
  * a window of span_s, as the rise of the line fitted to it (slope times
@@ -742,122 +541,183 @@ trend_cycle_need(double level, double span_s, double slope_lo)
 	return TREND_DAY_S - span_s;
 }
 
-static enum trend_why
-trend_judge(struct trend *t, const double *x, double *y, size_t n)
+/* The evidence on the regime the explanation of kind names: its growth
+ * part (less a cycle and a start-up's decay) from where it starts,
+ * through the robust statistics.  Returns the first point's index. */
+static size_t
+trend_regime(struct trend *t, enum models_kind kind, const double *x,
+    const double *y, size_t n, struct trend_fit *f)
 {
 	struct trend_evidence *ev = &t->ev;
-	double span = x[n - 1] - x[0], mid, recent;
-	double min_rate;
+	const struct models_fit *m = &t->models.fit[kind];
+	size_t i0 = 0;
+
+	while (i0 < n && x[i0] < m->start_s)
+		i0++;
+	if (n - i0 < TREND_SEG_MIN)
+		i0 = n > TREND_SEG_MIN ? n - TREND_SEG_MIN : 0;
+	models_growth_part(&t->models, kind, x, y, n, t->raw);
+	trend_fit(t, x + i0, t->raw + i0, n - i0, f);
+	ev->slope = f->slope * 3600;
+	ev->slope_lo = f->lo * 3600;
+	ev->slope_hi = f->hi * 3600;
+	ev->p_value = f->p;
+	ev->start_s = x[i0];
+	ev->floor_start_kb = f->intercept;
+	ev->floor_end_kb = f->intercept + f->slope * (x[n - 1] - x[i0]);
+	ev->deseasonalized = m->cycle;
+	return i0;
+}
+
+/* Why a window the growth does not win is what it is: the bounded
+ * explanation that fits best, in words. */
+static enum trend_why
+trend_bounded_why(struct trend *t)
+{
+	const struct models_result *r = &t->models;
+	struct trend_evidence *ev = &t->ev;
+	const struct models_fit *b = &r->fit[r->best_bounded];
+
+	switch (r->best_bounded) {
+	case MODELS_STEP:
+		ev->step_kb = b->step_kb;
+		ev->step_at_s = b->step_at_s;
+		return TREND_WHY_STEP;
+	case MODELS_WARMUP:
+		if (b->exp_kb < 0 && b->plateau_kb > ev->floor_start_kb)
+			return TREND_WHY_SATURATING;
+		break;
+	case MODELS_DAILY:
+		return TREND_WHY_CYCLE;
+	case MODELS_WANDER:
+		return TREND_WHY_WANDER;
+	default:
+		break;
+	}
+	if (b->cycle)
+		return TREND_WHY_PERIODIC;
+	return TREND_WHY_FLAT;
+}
+
+/* Samples in the floor buckets from index i0 on. */
+static unsigned long
+trend_samples_from(const struct trend *t, size_t i0, size_t n)
+{
+	unsigned long s = 0;
+	size_t i;
+
+	for (i = i0; i < n; i++)
+		s += t->counts[i];
+	return s;
+}
+
+/* Judges the window: every explanation fitted, then growth must beat
+ * the best bounded one decisively, be significant on its own regime,
+ * fast enough, and have lasted longer than a start-up could. */
+static enum trend_why
+trend_judge(struct trend *t, const double *x, const double *y, size_t n)
+{
+	struct trend_evidence *ev = &t->ev;
+	struct models_result *r = &t->models;
+	struct models_opts opts = {
+		.daily = t->daily,
+		.daily_amp = TREND_CYCLE_AMP,
+		.tau_cap = TREND_TAU_CAP,
+		.tau_max_s = t->daily ? TREND_TAU_MAX_S : TREND_CI_TAU_MAX_S,
+		.wander_amp = t->daily ? TREND_WANDER : TREND_CI_WANDER,
+	};
+	enum models_kind g;
 	struct trend_fit f;
-	size_t m;
+	double span, rise_lo, min_rate, mid, recent, need;
+	unsigned long samples;
+	size_t i0, m;
 
-	memcpy(t->tmp, y, n * sizeof *y);
-	ev->level_kb = trend_median(t->tmp, n);
-	memcpy(t->raw, y, n * sizeof *y);
-	ev->deseasonalized = span >= TREND_DAY_S;
-	ev->cycle_kb = ev->deseasonalized ? trend_deseasonalize(x, y, n) : 0;
-
-	trend_fit(t, x, y, n, &f);
-	ev->slope = f.slope * 3600;
-	ev->slope_lo = f.lo * 3600;
-	ev->slope_hi = f.hi * 3600;
-	ev->p_value = f.p;
-	ev->floor_start_kb = f.intercept;
-	ev->floor_end_kb = f.intercept + f.slope * span;
+	models_compare(t->work, x, y, n, &opts, r);
+	g = r->best_growth;
+	ev->explanation = r->best;
+	ev->runner_up = models_is_growth(r->best) ? r->best_bounded : g;
+	ev->level_kb = r->level_kb;
+	ev->cycle_period_s = r->period_s;
+	ev->cycle_kb = r->cycle_amp_kb;
 	ev->step_kb = 0;
 	ev->step_at_s = NAN;
+	ev->plateau_kb = r->fit[MODELS_WARMUP].plateau_kb;
+	ev->tau_s = r->fit[MODELS_WARMUP].tau_s;
+	ev->delta_bic = g == MODELS_KINDS ? -INFINITY :
+	    r->fit[r->best_bounded].bic - r->fit[g].bic;
+	if (r->best_bounded == MODELS_DAILY)
+		ev->cycle_kb = r->fit[MODELS_DAILY].amp_kb;
 
-	if (f.p >= TREND_ALPHA)
-		return trend_normal_sf(-f.z) < TREND_ALPHA ? TREND_WHY_FALLING :
-		    TREND_WHY_FLAT;
-
-	/* Receded: the recent floor is back below the line's middle. */
-	m = n / 8 > 3 ? n / 8 : 3;
-	memcpy(t->tmp, y + n - m, m * sizeof *y);
+	i0 = trend_regime(t, g == MODELS_KINDS ? MODELS_LINEAR : g, x, y, n,
+	    &f);
+	span = x[n - 1] - x[i0];
+	if (f.p >= TREND_ALPHA) {
+		if (trend_normal_sf(-f.z) < TREND_ALPHA)
+			return TREND_WHY_FALLING;
+		return trend_bounded_why(t);
+	}
+	/* Receded: the recent floor is back below the regime line's
+	 * middle. */
+	m = (n - i0) / 8 > 3 ? (n - i0) / 8 : 3;
+	memcpy(t->tmp, t->raw + n - m, m * sizeof *y);
 	recent = trend_median(t->tmp, m);
 	mid = f.intercept + f.slope * span / 2;
 	if (recent < mid)
 		return TREND_WHY_RECEDED;
-
-	if (trend_is_step(t, x, t->raw, n, &ev->step_kb, &ev->step_at_s))
-		return TREND_WHY_STEP;
-	if (trend_is_saturating(t, x, y, n, f.slope))
-		return TREND_WHY_SATURATING;
+	if (ev->delta_bic < TREND_DECISIVE) {
+		if (!models_is_growth(r->best))
+			return trend_bounded_why(t);
+		if (r->best_bounded == MODELS_DAILY) {
+			ev->need_s = trend_cycle_need(ev->level_kb,
+			    x[n - 1] - x[0], f.lo);
+			return TREND_WHY_CYCLE;
+		}
+		return TREND_WHY_AMBIGUOUS;
+	}
 
 	min_rate = fmax(TREND_MIN_KB_H, TREND_MIN_REL_H * fabs(ev->level_kb));
-	if (ev->slope_lo < min_rate || f.lo * span < TREND_MIN_RISE_KB)
+	rise_lo = f.lo * span;
+	if (ev->slope_lo < min_rate || rise_lo < fmax(TREND_MIN_RISE_KB,
+	    TREND_MIN_RISE_REL * fabs(ev->floor_start_kb)))
 		return TREND_WHY_SLOW;
-	/* A warm-up or the first tooth of a sawtooth rises like a leak for
-	 * a while; a leak that doubles the floor needs no more watching. */
-	if (span < TREND_MIN_SPAN_S && f.lo * span < TREND_SHORT_RISE *
-	    fabs(f.intercept)) {
-		ev->need_s = TREND_MIN_SPAN_S - span;
-		return TREND_WHY_SHORT;
+	/* Longer than a start-up or a GC's first tooth could rise: a
+	 * test run's few minutes and samples, a server's half hour (or
+	 * the floor doubled). */
+	samples = trend_samples_from(t, i0, n);
+	if (!t->daily) {
+		need = fmax(TREND_CI_SPAN_S - span, (double)(TREND_CI_SAMPLES -
+		    (long)fmin(samples, TREND_CI_SAMPLES)) * t->interval_s);
+	} else {
+		need = rise_lo >= TREND_SHORT_RISE * fabs(ev->floor_start_kb) ?
+		    0 : TREND_MIN_SPAN_S - span;
 	}
-	if (t->daily && !ev->deseasonalized &&
-	    f.lo * span <= trend_cycle_rise(ev->level_kb, span)) {
-		ev->need_s = trend_cycle_need(ev->level_kb, span, f.lo);
-		return TREND_WHY_CYCLE;
+	if (need > 0) {
+		ev->need_s = need;
+		return TREND_WHY_SHORT;
 	}
 	return TREND_WHY_GROWING;
 }
 
-/* A leak that began late in the window: the line over the whole window
- * bends at the onset, so judge the recent parts on their own too: the
- * full rings of the finer scales, each covering half the one before.
- * The whole window's evidence stays unless one of them passes, the
- * floor before that part did not rise much faster (the tail of a
- * warm-up, whose curve the whole window's test cannot call), and the
- * recent part ends above every floor point before it. */
-static enum trend_why
-trend_judge_recent(struct trend *t, int k, enum trend_why why)
+/* Records a raise or a withdrawal of the flag: the latest TREND_FLAGS
+ * are kept. */
+static void
+trend_flag_set(struct trend *t, bool up)
 {
-	struct trend_evidence whole = t->ev;
-	const struct trend_scale *sc;
-	struct trend_fit before;
-	size_t m, nb, all, i;
-	double slope, high, spread;
-	int j;
+	struct trend_evidence *ev = &t->ev;
+	struct trend_flag *fl;
 
-	all = trend_scale_points(&t->scale[k], t->before_x, t->before_y,
-	    TREND_RING);
-	for (j = k - 1; j >= 0 && j >= k - TREND_RECENT; j--) {
-		sc = &t->scale[j];
-		if (sc->count < TREND_RING)
-			break;
-		m = trend_scale_points(sc, t->x, t->y, TREND_RING);
-		if (trend_judge(t, t->x, t->y, m) == TREND_WHY_GROWING) {
-			slope = t->ev.slope / 3600;
-			for (nb = 0; nb < all && t->before_x[nb] < t->x[0]; nb++)
-				;
-			if (nb >= TREND_SEG_MIN) {
-				trend_fit(t, t->before_x, t->before_y, nb,
-				    &before);
-				if (before.slope > TREND_TAIL * slope) {
-					t->ev = whole;
-					return TREND_WHY_SATURATING;
-				}
-				/* An onset climbs to new heights, clear of
-				 * the old floor's own spread; a wander only
-				 * back to about where it has been. */
-				high = t->before_y[0];
-				for (i = 1; i < nb; i++)
-					high = fmax(high, t->before_y[i]);
-				memcpy(t->tmp, t->before_y, nb * sizeof *t->tmp);
-				spread = high - trend_median(t->tmp, nb);
-				if (t->ev.floor_end_kb <= high + spread) {
-					t->ev = whole;
-					return why;
-				}
-			}
-			t->ev.points = m;
-			t->ev.bucket_s = sc->width_s;
-			t->ev.start_s = t->x[0];
-			return TREND_WHY_GROWING;
-		}
-		t->ev = whole;
+	t->flag = up;
+	if (up) {
+		ev->raises++;
+		if (isnan(ev->detected_at_s))
+			ev->detected_at_s = ev->last_s;
+		fl = &ev->flags[ev->nflags++ % TREND_FLAGS];
+		fl->raised_s = ev->last_s;
+		fl->withdrawn_s = NAN;
+	} else if (ev->nflags > 0) {
+		ev->flags[(ev->nflags - 1) % TREND_FLAGS].withdrawn_s =
+		    ev->last_s;
 	}
-	return why;
 }
 
 static void
@@ -870,7 +730,8 @@ trend_evaluate(struct trend *t, int k)
 	ev->evaluations++;
 	ev->need_s = 0;
 	ev->need_samples = 0;
-	n = trend_scale_points(&t->scale[k], t->x, t->y, TREND_RING);
+	n = trend_scale_points(&t->scale[k], t->x, t->y, t->counts,
+	    TREND_RING);
 	ev->points = n;
 	ev->bucket_s = t->scale[k].width_s;
 	ev->start_s = n > 0 ? t->x[0] : NAN;
@@ -884,10 +745,6 @@ trend_evaluate(struct trend *t, int k)
 		why = TREND_WHY_FEW;
 	} else {
 		why = trend_judge(t, t->x, t->y, n);
-		/* Not when the whole window levels off: a warm-up's tail. */
-		if (why == TREND_WHY_FLAT || why == TREND_WHY_SLOW ||
-		    why == TREND_WHY_CYCLE || why == TREND_WHY_SHORT)
-			why = trend_judge_recent(t, k, why);
 	}
 
 	if (why == TREND_WHY_GROWING) {
@@ -896,18 +753,22 @@ trend_evaluate(struct trend *t, int k)
 			t->pass_since_s = ev->last_s;
 		if (!t->flag && t->pass_run >= TREND_PERSIST &&
 		    ev->last_s - t->pass_since_s >= fmin(TREND_PERSIST_MAX_S,
-		    TREND_PERSIST_FRAC * (t->pass_since_s - ev->start_s))) {
-			t->flag = true;
-			ev->raises++;
-			if (isnan(ev->detected_at_s))
-				ev->detected_at_s = ev->last_s;
-		}
+		    TREND_PERSIST_FRAC * (t->pass_since_s - ev->start_s)))
+			trend_flag_set(t, true);
 	} else {
 		t->pass_run = 0;
-		if (t->flag && (why == TREND_WHY_RECEDED ||
-		    why == TREND_WHY_FALLING ||
-		    ++t->fail_run >= TREND_WITHDRAW))
-			t->flag = false;
+		/* A flag stands until the floor falls back, or a bounded
+		 * explanation wins decisively for a while: a change of
+		 * bucket width or one step in a leaking program's floor
+		 * must not withdraw it. */
+		if (!t->flag)
+			;
+		else if (why == TREND_WHY_RECEDED || why == TREND_WHY_FALLING)
+			trend_flag_set(t, false);
+		else if (ev->delta_bic > -TREND_DECISIVE)
+			t->fail_run = 0;
+		else if (++t->fail_run >= TREND_WITHDRAW)
+			trend_flag_set(t, false);
 	}
 	if (t->flag) {
 		ev->verdict = TREND_GROWING;
@@ -917,7 +778,7 @@ trend_evaluate(struct trend *t, int k)
 		ev->why = TREND_WHY_CONFIRMING;
 	} else {
 		ev->verdict = why == TREND_WHY_FEW || why == TREND_WHY_CYCLE ||
-		    why == TREND_WHY_SHORT ?
+		    why == TREND_WHY_SHORT || why == TREND_WHY_AMBIGUOUS ?
 		    TREND_INSUFFICIENT : TREND_STABLE;
 		ev->why = why;
 	}

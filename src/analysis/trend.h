@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "analysis/models.h"
+
 enum trend_verdict {
 	TREND_INSUFFICIENT,
 	TREND_STABLE,
@@ -34,6 +36,17 @@ enum trend_why {
 	TREND_WHY_STEP,		/* one step, flat on both sides */
 	TREND_WHY_RECEDED,	/* the floor fell back */
 	TREND_WHY_CONFIRMING,	/* gates pass, not yet for long enough */
+	TREND_WHY_PERIODIC,	/* a cycle over a flat floor */
+	TREND_WHY_AMBIGUOUS,	/* growth fits best, not yet decisively */
+	TREND_WHY_WANDER,	/* a mean-reverting wander */
+};
+
+#define TREND_FLAGS 32		/* raises and withdrawals kept */
+
+/* One raise of the flag (an alert someone got) and its withdrawal. */
+struct trend_flag {
+	double raised_s;
+	double withdrawn_s;	/* NAN while it stands */
 };
 
 struct trend_evidence {
@@ -45,21 +58,30 @@ struct trend_evidence {
 	/* The judged window of floor points. */
 	size_t points;
 	double bucket_s;	/* width of one floor bucket */
-	double start_s, end_s;	/* first and last floor point */
+	double start_s, end_s;	/* the regime judged: first, last point */
 	double slope;		/* Theil-Sen, KiB per hour */
 	double slope_lo, slope_hi;	/* its 95 % confidence interval */
 	double p_value;		/* one-sided (growth), Hamed-Rao corrected */
 	double level_kb;	/* median floor in the window */
 	double floor_start_kb, floor_end_kb;	/* the fitted floor line */
 	double step_kb, step_at_s;	/* the largest single step seen */
-	double cycle_kb;	/* amplitude of a fitted daily cycle, or 0 */
-	bool deseasonalized;	/* a daily cycle was fitted and removed */
+	double cycle_kb;	/* amplitude of a fitted cycle, or 0 */
+	bool deseasonalized;	/* a cycle was fitted and removed */
 	double need_s;		/* insufficient: more span needed, or 0 */
 	unsigned long need_samples;	/* insufficient: more samples needed */
 	unsigned long gaps;	/* pauses longer than the usual interval */
 	double gap_s;		/* their total length */
 	double detected_at_s;	/* when the flag was first raised; NAN */
 	unsigned long raises;	/* times the flag was raised */
+	/* The explanations compared (models.h). */
+	enum models_kind explanation;	/* the best; MODELS_KINDS: none */
+	enum models_kind runner_up;	/* the best of the other side */
+	double delta_bic;	/* growth's lead over the best bounded one */
+	double cycle_period_s;	/* a cycle found (0: none) */
+	double plateau_kb, tau_s;	/* the best warm-up's level and pace */
+	bool daily_cycle;	/* judged as if a daily cycle were possible */
+	size_t nflags;		/* raises recorded (the last TREND_FLAGS kept) */
+	struct trend_flag flags[TREND_FLAGS];
 };
 
 struct trend;

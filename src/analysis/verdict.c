@@ -269,6 +269,73 @@ verdict_duration(char *buf, size_t len, double s)
 	verdict_cat(buf, len, "%s", b);
 }
 
+/* " under a 3 h 0 min cycle of +-40 MiB" */
+static void
+verdict_cycle(const struct trend_evidence *ev, char *buf, size_t len)
+{
+	verdict_cat(buf, len, " under a ");
+	verdict_duration(buf, len, ev->cycle_period_s);
+	verdict_cat(buf, len, " cycle of ±");
+	verdict_kib(buf, len, ev->cycle_kb);
+}
+
+/* An explanation in words: "a warm-up levelling off at 310 MiB". */
+static void
+verdict_explanation(const struct trend_evidence *ev, enum models_kind kind,
+    char *buf, size_t len)
+{
+	switch (kind) {
+	case MODELS_FLAT:
+		verdict_cat(buf, len, "a flat floor");
+		break;
+	case MODELS_STEP:
+		verdict_cat(buf, len, "one step");
+		break;
+	case MODELS_WARMUP:
+		verdict_cat(buf, len, "a warm-up levelling off at ");
+		verdict_kib(buf, len, ev->plateau_kb);
+		break;
+	case MODELS_DAILY:
+		verdict_cat(buf, len, "a daily cycle");
+		break;
+	case MODELS_WANDER:
+		verdict_cat(buf, len, "a wander about a level");
+		break;
+	case MODELS_LINEAR:
+		verdict_cat(buf, len, "a steady rise from the start");
+		break;
+	case MODELS_STARTUP_LINEAR:
+		verdict_cat(buf, len, "a start-up, then a steady rise from ");
+		verdict_duration(buf, len, ev->start_s - ev->first_s);
+		break;
+	case MODELS_ONSET:
+		verdict_cat(buf, len, "a level floor, then a steady rise from ");
+		verdict_duration(buf, len, ev->start_s - ev->first_s);
+		break;
+	case MODELS_KINDS:
+		verdict_cat(buf, len, "none");
+		break;
+	}
+}
+
+/* " Best explanation: X; next best: Y (BIC N worse)." */
+static void
+verdict_explained(const struct trend_evidence *ev, char *buf, size_t len)
+{
+	if (ev->explanation == MODELS_KINDS)
+		return;
+	verdict_cat(buf, len, " Best explanation: ");
+	verdict_explanation(ev, ev->explanation, buf, len);
+	if (ev->deseasonalized && ev->cycle_period_s > 0)
+		verdict_cycle(ev, buf, len);
+	if (ev->runner_up != MODELS_KINDS && isfinite(ev->delta_bic)) {
+		verdict_cat(buf, len, "; next best: ");
+		verdict_explanation(ev, ev->runner_up, buf, len);
+		verdict_cat(buf, len, " (BIC %.0f worse)", fabs(ev->delta_bic));
+	}
+	verdict_cat(buf, len, ".");
+}
+
 static void
 verdict_growing(const struct verdict *v, const struct trend_evidence *ev,
     char *buf, size_t len)
@@ -287,6 +354,7 @@ verdict_growing(const struct verdict *v, const struct trend_evidence *ev,
 	verdict_cat(buf, len, ". First flagged at ");
 	verdict_duration(buf, len, ev->detected_at_s - ev->first_s);
 	verdict_cat(buf, len, ".");
+	verdict_explained(ev, buf, len);
 }
 
 static void
@@ -424,10 +492,36 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		    "of the floor per hour, or under 64 KiB in all).");
 		return;
 	case TREND_WHY_SATURATING:
-		verdict_amount_over(ev, m, "rose", ev->floor_end_kb -
-		    ev->floor_start_kb, buf, len);
-		verdict_cat(buf, len, " but is levelling off (a warm-up or a "
-		    "filling cache), not a steady leak.");
+		verdict_cat(buf, len, "%s growing, slowing: likely a cache "
+		    "filling toward ~", m);
+		verdict_kib(buf, len, ev->plateau_kb);
+		verdict_cat(buf, len, " (a warm-up, time constant ");
+		verdict_duration(buf, len, ev->tau_s);
+		verdict_cat(buf, len, "), not a steady leak.");
+		return;
+	case TREND_WHY_PERIODIC:
+		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
+		verdict_cat(buf, len, ":");
+		verdict_cycle(ev, buf, len);
+		verdict_cat(buf, len, " on a flat floor, no trend beyond it "
+		    "(slope ");
+		verdict_rate(buf, len, ev);
+		verdict_cat(buf, len, ").");
+		return;
+	case TREND_WHY_WANDER:
+		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
+		verdict_cat(buf, len, ": it wanders about that level and comes "
+		    "back, no trend (slope ");
+		verdict_rate(buf, len, ev);
+		verdict_cat(buf, len, ").");
+		return;
+	case TREND_WHY_AMBIGUOUS:
+		verdict_cat(buf, len, "%s", m);
+		verdict_over(ev, "rising", buf, len);
+		verdict_cat(buf, len, ", but ");
+		verdict_explanation(ev, ev->runner_up, buf, len);
+		verdict_cat(buf, len, " still explains it nearly as well; "
+		    "watching until one wins.");
 		return;
 	case TREND_WHY_STEP:
 		verdict_cat(buf, len, "%s stepped up ", m);
@@ -517,6 +611,9 @@ verdict_why_name(enum trend_why why)
 		[TREND_WHY_STEP] = "single_step",
 		[TREND_WHY_RECEDED] = "floor_receded",
 		[TREND_WHY_CONFIRMING] = "confirming",
+		[TREND_WHY_PERIODIC] = "periodic",
+		[TREND_WHY_AMBIGUOUS] = "undecided",
+		[TREND_WHY_WANDER] = "wander",
 	};
 
 	return names[why];
@@ -570,6 +667,35 @@ verdict_json(FILE *fp, const struct verdict *v)
 	verdict_json_num(fp, "cgroup_usage_kb", v->cgroup_usage_kb, 0);
 	verdict_json_num(fp, "hours_to_cgroup_limit",
 	    verdict_hours_to_limit(v), 2);
+	verdict_json_num(fp, "regime_start_s", ev->points > 0 ? ev->start_s -
+	    ev->first_s : NAN, 3);
+	fputs(",\"explanation\":", fp);
+	verdict_json_string(fp, models_name(ev->explanation));
+	fputs(",\"runner_up\":", fp);
+	verdict_json_string(fp, models_name(ev->runner_up));
+	verdict_json_num(fp, "delta_bic", ev->delta_bic, 1);
+	fprintf(fp, ",\"context\":{\"daily_cycle\":%s}",
+	    ev->daily_cycle ? "true" : "false");
+	fputs(",\"cycles\":[", fp);
+	if (ev->cycle_period_s > 0) {
+		fputs("{", fp);
+		fprintf(fp, "\"period_s\":%.0f", ev->cycle_period_s);
+		verdict_json_num(fp, "amplitude_kb", ev->cycle_kb, 0);
+		fputs("}", fp);
+	}
+	fputs("],\"flags\":[", fp);
+	for (i = ev->nflags > TREND_FLAGS ? ev->nflags - TREND_FLAGS : 0;
+	    i < ev->nflags; i++) {
+		const struct trend_flag *fl = &ev->flags[i % TREND_FLAGS];
+
+		fprintf(fp, "%s{\"raised_s\":%.3f", i > 0 &&
+		    i != (ev->nflags > TREND_FLAGS ? ev->nflags - TREND_FLAGS :
+		    0) ? "," : "", fl->raised_s - ev->first_s);
+		verdict_json_num(fp, "withdrawn_s", fl->withdrawn_s -
+		    ev->first_s, 3);
+		fputs("}", fp);
+	}
+	fputs("]", fp);
 	fputs(",\"regions\":[", fp);
 	for (i = 0; i < v->nregions; i++) {
 		r = &v->region[i];

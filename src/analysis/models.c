@@ -1,0 +1,678 @@
+/*
+ * Explanations of a memory floor compared by penalised likelihood (see
+ * models.h).  Every explanation is linear in its coefficients once its
+ * shape parameter is fixed -- the warm-up's time constant, the step's or
+ * the onset's time, the cycle's period -- so each is a least-squares fit
+ * over a small grid of those.  Times are scaled to [0, 1] over the
+ * window and values centred and scaled, so the normal equations stay
+ * well conditioned whatever the units.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/models.h"
+#include "xmalloc.h"
+
+#define MODELS_MAX_COLS 8
+#define MODELS_TAUS 16		/* warm-up time constants tried */
+#define MODELS_PERIODS 32	/* cycle periods tried */
+#define MODELS_CYCLE_GAIN 10.0	/* BIC a cycle must gain to be kept */
+#define MODELS_CYCLE_K 5	/* its parameters: 2 harmonics, period */
+#define MODELS_PHI_MAX 0.6	/* short-memory noise */
+#define MODELS_PHI_WANDER 0.99	/* a wander's memory */
+#define MODELS_PHI_STEPS 40
+#define MODELS_DAY_S 86400.0
+
+/* The window in the scaled units, and scratch for the fits. */
+struct models_work {
+	size_t n;
+	double x0, span, y0, ys;
+	double u[MODELS_MAX_POINTS];	/* time, 0..1 */
+	double v[MODELS_MAX_POINTS];	/* value, centred and scaled */
+	double one[MODELS_MAX_POINTS];
+	double col[4][MODELS_MAX_POINTS];	/* shape columns */
+	double cyc[4][MODELS_MAX_POINTS];	/* periodic columns */
+	double res[MODELS_MAX_POINTS];
+	double eps;			/* least innovation variance */
+	bool has_cycle;
+};
+
+struct models_ls {
+	double beta[MODELS_MAX_COLS];
+	double inv_diag[MODELS_MAX_COLS];
+	double rss;
+};
+
+static const char *models_names[MODELS_KINDS] = {
+	[MODELS_FLAT] = "flat",
+	[MODELS_STEP] = "step",
+	[MODELS_WARMUP] = "warm-up",
+	[MODELS_DAILY] = "daily-cycle",
+	[MODELS_WANDER] = "wander",
+	[MODELS_LINEAR] = "linear",
+	[MODELS_STARTUP_LINEAR] = "start-up+linear",
+	[MODELS_ONSET] = "onset+linear",
+};
+
+const char *
+models_name(enum models_kind kind)
+{
+	return kind < MODELS_KINDS ? models_names[kind] : "";
+}
+
+bool
+models_is_growth(enum models_kind kind)
+{
+	return kind >= MODELS_LINEAR && kind < MODELS_KINDS;
+}
+
+/* Least squares of v on the k columns: Gauss-Jordan on the normal
+ * equations with the identity alongside, for the coefficients' variance
+ * factors.  Leaves the residuals in w->res.  False when singular. */
+static bool
+models_solve(struct models_work *w, const double *const *cols, int k,
+    struct models_ls *ls)
+{
+	double a[MODELS_MAX_COLS][2 * MODELS_MAX_COLS + 1];
+	int r, s, c, piv, m = 2 * k + 1;
+	size_t i;
+
+	memset(a, 0, sizeof a);
+	for (i = 0; i < w->n; i++)
+		for (r = 0; r < k; r++) {
+			for (s = r; s < k; s++)
+				a[r][s] += cols[r][i] * cols[s][i];
+			a[r][2 * k] += cols[r][i] * w->v[i];
+		}
+	for (r = 0; r < k; r++) {
+		for (s = 0; s < r; s++)
+			a[r][s] = a[s][r];
+		a[r][k + r] = 1;
+	}
+	for (c = 0; c < k; c++) {
+		piv = c;
+		for (r = c + 1; r < k; r++)
+			if (fabs(a[r][c]) > fabs(a[piv][c]))
+				piv = r;
+		if (fabs(a[piv][c]) < 1e-10)
+			return false;
+		if (piv != c)
+			for (s = 0; s < m; s++) {
+				double t = a[c][s];
+
+				a[c][s] = a[piv][s];
+				a[piv][s] = t;
+			}
+		for (r = 0; r < k; r++) {
+			double f;
+
+			if (r == c || a[r][c] == 0)
+				continue;
+			f = a[r][c] / a[c][c];
+			for (s = c; s < m; s++)
+				a[r][s] -= f * a[c][s];
+		}
+	}
+	for (r = 0; r < k; r++) {
+		ls->beta[r] = a[r][2 * k] / a[r][r];
+		ls->inv_diag[r] = a[r][k + r] / a[r][r];
+	}
+	ls->rss = 0;
+	for (i = 0; i < w->n; i++) {
+		double f = 0;
+
+		for (r = 0; r < k; r++)
+			f += ls->beta[r] * cols[r][i];
+		w->res[i] = w->v[i] - f;
+		ls->rss += w->res[i] * w->res[i];
+	}
+	return true;
+}
+
+/* The exact Gaussian AR(1) likelihood of the residuals (Box, Jenkins
+ * and Reinsel, section 7.1.2), with the innovation variance profiled
+ * out and phi by grid search over [0, MODELS_PHI_MAX]:
+ *
+ *   -2 ln L = n ln(S(phi) / n) - ln(1 - phi^2) + n,
+ *   S(phi) = (1 - phi^2) r0^2 + sum (r_i - phi r_{i-1})^2.
+ *
+ * The first point's term is what keeps a smooth misfit -- a line's
+ * residuals under a flat model -- from passing for a near-random walk.
+ * Returned as a BIC with k parameters; fills phi and the innovation
+ * variance. */
+static double
+models_bic_ar(struct models_work *w, int k, double phi_max, double sd_cap,
+    double *phi, double *var)
+{
+	double a = 0, b = 0, c = 0, r0 = w->res[0], nn = (double)w->n;
+	double best = INFINITY, f, p, sp, v, best_v = 0, cap;
+	size_t i;
+	int j;
+
+	for (i = 1; i < w->n; i++) {
+		a += w->res[i] * w->res[i];
+		b += w->res[i] * w->res[i - 1];
+		c += w->res[i - 1] * w->res[i - 1];
+	}
+	*phi = 0;
+	for (j = 0; j <= MODELS_PHI_STEPS; j++) {
+		p = phi_max * j / MODELS_PHI_STEPS;
+		sp = (1 - p * p) * r0 * r0 + a - 2 * p * b + p * p * c;
+		v = fmax(sp / nn, w->eps);
+		/* A bounded wander: its stationary spread is at most
+		 * sd_cap. */
+		cap = sd_cap * sd_cap * (1 - p * p);
+		if (v > cap)
+			v = fmax(cap, w->eps);
+		f = nn * log(v) + sp / v - log(1 - p * p);
+		if (f < best) {
+			best = f;
+			*phi = p;
+			best_v = v;
+		}
+	}
+	*var = best_v;
+	return best + k * log(nn);
+}
+
+static double
+models_bic(struct models_work *w, int k, double *phi, double *var)
+{
+	return models_bic_ar(w, k, MODELS_PHI_MAX, INFINITY, phi, var);
+}
+
+/* Fits the columns (with the cycle's when asked) and keeps the fit in
+ * *best when its BIC is lower.  slope_col: the column whose coefficient
+ * is the growth rate, or -1. */
+static bool
+models_try(struct models_work *w, const double *const *base, int nbase,
+    int kpar, bool cycle, int slope_col, struct models_fit *best,
+    struct models_ls *out)
+{
+	const double *cols[MODELS_MAX_COLS];
+	struct models_ls ls;
+	double phi, var, bic;
+	int k = nbase, j;
+
+	memcpy(cols, base, (size_t)nbase * sizeof *cols);
+	if (cycle)
+		for (j = 0; j < 4; j++)
+			cols[k++] = w->cyc[j];
+	if (!models_solve(w, cols, k, &ls))
+		return false;
+	bic = models_bic(w, kpar + (cycle ? MODELS_CYCLE_K : 0), &phi, &var);
+	if (best->valid && bic >= best->bic)
+		return false;
+	memset(best, 0, sizeof *best);
+	best->valid = true;
+	best->cycle = cycle;
+	best->k = kpar + (cycle ? MODELS_CYCLE_K : 0);
+	best->bic = bic;
+	best->phi = phi;
+	best->sigma_kb = sqrt(var) * w->ys;
+	if (slope_col >= 0) {
+		best->slope = ls.beta[slope_col] * w->ys / w->span;
+		best->slope_se = sqrt(ls.rss / (double)(w->n - (size_t)k) *
+		    ls.inv_diag[slope_col] * (1 + phi) / (1 - phi)) * w->ys /
+		    w->span;
+	}
+	for (j = 0; cycle && j < 4; j++)
+		best->cyc[j] = ls.beta[nbase + j] * w->ys;
+	best->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
+	for (j = 0; cycle && j < 4; j++)
+		best->end_kb -= best->cyc[j] * w->cyc[j][w->n - 1];
+	*out = ls;
+	return true;
+}
+
+/* The same explanation without and with the cycle. */
+static void
+models_try_both(struct models_work *w, const double *const *base, int nbase,
+    int kpar, int slope_col, struct models_fit *best, struct models_ls *ls,
+    bool *improved)
+{
+	*improved = false;
+	if (models_try(w, base, nbase, kpar, false, slope_col, best, ls))
+		*improved = true;
+	if (w->has_cycle && models_try(w, base, nbase, kpar, true, slope_col,
+	    best, ls))
+		*improved = true;
+}
+
+/* The two harmonics of period p_s at every point. */
+static void
+models_cycle_columns(struct models_work *w, double p_s)
+{
+	double c, s;
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		sincos(2 * M_PI * w->u[i] * w->span / p_s, &s, &c);
+		w->cyc[0][i] = c;
+		w->cyc[1][i] = s;
+		w->cyc[2][i] = 2 * c * c - 1;
+		w->cyc[3][i] = 2 * s * c;
+	}
+}
+
+/* The periodic component: harmonic regression (two harmonics, jointly
+ * with a line) at each of a grid of periods the window shows at least
+ * twice, kept when it gains MODELS_CYCLE_GAIN over the line alone.  A
+ * daily period is tried too where a daily cycle is possible and a day
+ * has been seen. */
+static double
+models_find_cycle(struct models_work *w, const struct models_opts *opts,
+    double step_s, double *amp_kb)
+{
+	const double *cols[6] = { w->one, w->u, w->cyc[0], w->cyc[1],
+		w->cyc[2], w->cyc[3] };
+	double lo = 4 * step_s, hi = w->span / 2, p, best_p = 0, phi, var;
+	double base, bic, best = INFINITY, mn = INFINITY, mx = -INFINITY;
+	struct models_ls ls;
+	int j, np = MODELS_PERIODS;
+
+	if (!models_solve(w, cols, 2, &ls))
+		return 0;
+	base = models_bic(w, 2, &phi, &var);
+	for (j = 0; j <= np; j++) {
+		if (j < np) {
+			if (hi <= lo)
+				continue;
+			p = lo * pow(hi / lo, (double)j / (np - 1));
+		} else {
+			if (!opts->daily || w->span < MODELS_DAY_S ||
+			    w->span >= 2 * MODELS_DAY_S)
+				continue;
+			p = MODELS_DAY_S;
+		}
+		models_cycle_columns(w, p);
+		if (!models_solve(w, cols, 6, &ls))
+			continue;
+		bic = models_bic(w, 2 + MODELS_CYCLE_K, &phi, &var);
+		if (bic < best) {
+			best = bic;
+			best_p = p;
+		}
+	}
+	if (best_p == 0 || best > base - MODELS_CYCLE_GAIN)
+		return 0;
+	models_cycle_columns(w, best_p);
+	models_solve(w, cols, 6, &ls);
+	/* Half the range of the fitted component over one period. */
+	for (j = 0; j < 64; j++) {
+		double a = 2 * M_PI * (double)j / 64, f;
+
+		f = ls.beta[2] * cos(a) + ls.beta[3] * sin(a) +
+		    ls.beta[4] * cos(2 * a) + ls.beta[5] * sin(2 * a);
+		mn = fmin(mn, f);
+		mx = fmax(mx, f);
+	}
+	*amp_kb = (mx - mn) / 2 * w->ys;
+	return best_p;
+}
+
+static int
+models_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+models_prepare(struct models_work *w, const double *x, const double *y,
+    size_t n, double *level)
+{
+	double tmp[MODELS_MAX_POINTS], lo = INFINITY, hi = -INFINITY;
+	size_t i;
+
+	w->n = n;
+	w->x0 = x[0];
+	w->span = x[n - 1] - x[0];
+	memcpy(tmp, y, n * sizeof *y);
+	qsort(tmp, n, sizeof *tmp, models_cmp);
+	w->y0 = n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+	*level = w->y0;
+	for (i = 0; i < n; i++) {
+		lo = fmin(lo, y[i]);
+		hi = fmax(hi, y[i]);
+	}
+	w->ys = fmax(hi - lo, 1);
+	for (i = 0; i < n; i++) {
+		w->u[i] = (x[i] - w->x0) / w->span;
+		w->v[i] = (y[i] - w->y0) / w->ys;
+		w->one[i] = 1;
+	}
+	/* Values come in whole 4 KiB pages: a rounding error's variance is
+	 * the least innovation variance believable. */
+	w->eps = 16.0 / 12 / (w->ys * w->ys);
+}
+
+/* The time between floor points, as the median spacing. */
+static double
+models_step_s(const double *x, size_t n)
+{
+	double d[MODELS_MAX_POINTS];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		d[i - 1] = x[i] - x[i - 1];
+	qsort(d, n - 1, sizeof *d, models_cmp);
+	return d[(n - 1) / 2];
+}
+
+static void
+models_fit_flat_linear(struct models_work *w, struct models_result *r)
+{
+	const double *cols[2] = { w->one, w->u };
+	struct models_ls ls;
+	bool imp;
+
+	models_try_both(w, cols, 1, 1, -1, &r->fit[MODELS_FLAT], &ls, &imp);
+	models_try_both(w, cols, 2, 2, 1, &r->fit[MODELS_LINEAR], &ls, &imp);
+	r->fit[MODELS_LINEAR].start_s = w->x0;
+}
+
+/* One step between points i - 1 and i; the onset adds a line from
+ * there on (with a jump allowed), and a start-up's decay before it
+ * where the best warm-up found one (its time constant is kept). */
+static void
+models_fit_changes(struct models_work *w, struct models_result *r,
+    const double *x)
+{
+	const double *cols[4] = { w->one, w->col[0], w->col[1], w->col[2] };
+	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
+	bool startup = wu->valid && wu->tau_s > 0 && wu->tau_s < w->span / 4;
+	struct models_ls ls;
+	size_t i, c, stride = w->n > 64 ? 2 : 1;
+	bool imp, imp2 = false;
+
+	for (i = 0; startup && i < w->n; i++)
+		w->col[2][i] = exp(-w->u[i] * w->span / wu->tau_s);
+	for (c = 2; c + 2 < w->n; c += stride) {
+		double uc = (w->u[c - 1] + w->u[c]) / 2;
+
+		for (i = 0; i < w->n; i++) {
+			w->col[0][i] = w->u[i] >= uc ? 1 : 0;
+			w->col[1][i] = fmax(0, w->u[i] - uc);
+		}
+		models_try_both(w, cols, 2, 3, -1, &r->fit[MODELS_STEP], &ls,
+		    &imp);
+		if (imp) {
+			r->fit[MODELS_STEP].step_kb = ls.beta[1] * w->ys;
+			r->fit[MODELS_STEP].step_at_s = (x[c - 1] + x[c]) / 2;
+		}
+		if (c + 4 > w->n)
+			continue;
+		models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_ONSET], &ls,
+		    &imp);
+		if (startup)
+			models_try_both(w, cols, 4, 6, 2, &r->fit[MODELS_ONSET],
+			    &ls, &imp2);
+		if (imp || imp2) {
+			r->fit[MODELS_ONSET].step_kb = ls.beta[1] * w->ys;
+			r->fit[MODELS_ONSET].step_at_s = (x[c - 1] + x[c]) / 2;
+			r->fit[MODELS_ONSET].start_s = (x[c - 1] + x[c]) / 2;
+			r->fit[MODELS_ONSET].exp_kb = imp2 ? ls.beta[3] *
+			    w->ys : 0;
+			r->fit[MODELS_ONSET].tau_s = imp2 ? wu->tau_s : 0;
+		}
+	}
+}
+
+/* A wander: a level with strongly correlated noise of bounded spread
+ * (an Ornstein-Uhlenbeck process seen at the floor points).  Over a
+ * window shorter than its memory a wander rises like a line; its
+ * bounded spread is what keeps it from explaining every rise. */
+static void
+models_fit_wander(struct models_work *w, struct models_result *r,
+    const struct models_opts *opts)
+{
+	const double *cols[1] = { w->one };
+	struct models_fit *f = &r->fit[MODELS_WANDER];
+	struct models_ls ls;
+	double phi, var;
+
+	if (opts->wander_amp <= 0 || !models_solve(w, cols, 1, &ls))
+		return;
+	memset(f, 0, sizeof *f);
+	f->valid = true;
+	f->k = 3;
+	f->bic = models_bic_ar(w, 3, MODELS_PHI_WANDER, opts->wander_amp *
+	    fabs(r->level_kb) / w->ys, &phi, &var);
+	f->phi = phi;
+	f->sigma_kb = sqrt(var) * w->ys;
+	f->start_s = w->x0;
+	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
+}
+
+/* One time constant tau (in windows) of the warm-ups. */
+static void
+models_try_tau(struct models_work *w, struct models_result *r, double tau)
+{
+	const double *cols[3] = { w->one, w->col[2], w->u };
+	struct models_fit *f;
+	struct models_ls ls;
+	size_t i;
+	bool imp;
+
+	for (i = 0; i < w->n; i++)
+		w->col[2][i] = exp(-w->u[i] / tau);
+	models_try_both(w, cols, 2, 3, -1, &r->fit[MODELS_WARMUP], &ls, &imp);
+	if (imp) {
+		f = &r->fit[MODELS_WARMUP];
+		f->tau_s = tau * w->span;
+		f->plateau_kb = w->y0 + w->ys * ls.beta[0];
+		f->start_s = w->x0;
+		f->exp_kb = ls.beta[1] * w->ys;
+	}
+	models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_STARTUP_LINEAR], &ls,
+	    &imp);
+	if (imp) {
+		f = &r->fit[MODELS_STARTUP_LINEAR];
+		f->tau_s = tau * w->span;
+		f->exp_kb = ls.beta[1] * w->ys;
+		/* The growth is judged once the start-up has settled (to
+		 * 5 %). */
+		f->start_s = w->x0 + fmin(3 * tau, 0.75) * w->span;
+	}
+}
+
+/* Warm-ups: a + b e^(-t/tau) for tau from 1/64 of the window to
+ * tau_cap windows (and tau_max_s), on a grid refined around the best;
+ * with a line added, a start-up followed by growth.  A fill -- a rise
+ * at a steady rate that stopped, seen flat for at least a quarter of
+ * the window -- is a warm-up too. */
+static void
+models_fit_warmups(struct models_work *w, struct models_result *r,
+    const struct models_opts *opts)
+{
+	const double *cols[2] = { w->one, w->col[3] };
+	double lo = 1.0 / 64, hi = opts->tau_cap, ratio, best, uc;
+	struct models_fit *f = &r->fit[MODELS_WARMUP];
+	struct models_ls ls;
+	size_t i, c;
+	int j;
+	bool imp;
+
+	if (opts->tau_max_s > 0)
+		hi = fmin(hi, opts->tau_max_s / w->span);
+	hi = fmax(hi, 4 * lo);
+	ratio = pow(hi / lo, 1.0 / (MODELS_TAUS - 1));
+	for (j = 0; j < MODELS_TAUS; j++)
+		models_try_tau(w, r, lo * pow(ratio, j));
+	best = f->tau_s / w->span;
+	for (j = -3; j <= 3; j++)
+		if (j != 0 && best * pow(ratio, j / 4.0) <= hi)
+			models_try_tau(w, r, best * pow(ratio, j / 4.0));
+	for (c = 1; c < w->n && w->u[c] <= 0.75; c++) {
+		uc = w->u[c];
+		for (i = 0; i < w->n; i++)
+			w->col[3][i] = fmin(w->u[i], uc);
+		models_try_both(w, cols, 2, 3, -1, f, &ls, &imp);
+		if (imp) {
+			f->tau_s = uc * w->span / 3;
+			f->plateau_kb = w->y0 + w->ys * (ls.beta[0] +
+			    ls.beta[1] * uc);
+			f->start_s = w->x0;
+			f->exp_kb = -ls.beta[1] * uc * w->ys;
+		}
+	}
+}
+
+/* A daily cycle of at most daily_amp of the level, where one is
+ * possible and less than two days are seen (after that the periodic
+ * component finds it).  Over a short window such a cycle can rise like
+ * a line; its bound is what keeps it from explaining every rise. */
+static void
+models_fit_daily(struct models_work *w, struct models_result *r,
+    const struct models_opts *opts)
+{
+	const double *cols[3] = { w->one, w->col[0], w->col[1] };
+	struct models_fit *f = &r->fit[MODELS_DAILY];
+	double amp, cap, a = 0, phi, var, c, s, mean = 0;
+	struct models_ls ls;
+	size_t i;
+
+	if (!opts->daily || w->span >= 2 * MODELS_DAY_S)
+		return;
+	for (i = 0; i < w->n; i++) {
+		a = 2 * M_PI * w->u[i] * w->span / MODELS_DAY_S;
+		w->col[0][i] = cos(a);
+		w->col[1][i] = sin(a);
+	}
+	if (!models_solve(w, cols, 3, &ls))
+		return;
+	c = ls.beta[1];
+	s = ls.beta[2];
+	amp = hypot(c, s) * w->ys;
+	cap = opts->daily_amp * fabs(r->level_kb);
+	if (amp > cap) {
+		/* At the largest amplitude allowed, the phase that fits
+		 * best (a scan), with the level refitted. */
+		double best = INFINITY, ps, rss, a0 = cap / w->ys;
+		int j;
+
+		for (j = 0; j < 96; j++) {
+			ps = 2 * M_PI * j / 96;
+			c = a0 * cos(ps);
+			s = a0 * sin(ps);
+			for (i = 0, mean = 0; i < w->n; i++)
+				mean += w->v[i] - c * w->col[0][i] -
+				    s * w->col[1][i];
+			mean /= (double)w->n;
+			for (i = 0, rss = 0; i < w->n; i++) {
+				double e = w->v[i] - mean - c * w->col[0][i] -
+				    s * w->col[1][i];
+
+				rss += e * e;
+			}
+			if (rss < best) {
+				best = rss;
+				a = ps;
+			}
+		}
+		c = a0 * cos(a);
+		s = a0 * sin(a);
+		for (i = 0, mean = 0; i < w->n; i++)
+			mean += w->v[i] - c * w->col[0][i] - s * w->col[1][i];
+		mean /= (double)w->n;
+		for (i = 0; i < w->n; i++)
+			w->res[i] = w->v[i] - mean - c * w->col[0][i] -
+			    s * w->col[1][i];
+		amp = cap;
+	}
+	memset(f, 0, sizeof *f);
+	f->valid = true;
+	f->k = 3;
+	f->bic = models_bic(w, 3, &phi, &var);
+	f->phi = phi;
+	f->sigma_kb = sqrt(var) * w->ys;
+	f->amp_kb = amp;
+	f->start_s = w->x0;
+	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
+}
+
+struct models_work *
+models_work_new(void)
+{
+	return xcalloc(1, sizeof(struct models_work));
+}
+
+void
+models_work_free(struct models_work *w)
+{
+	free(w);
+}
+
+void
+models_compare(struct models_work *w, const double *x, const double *y,
+    size_t n, const struct models_opts *opts, struct models_result *r)
+{
+	double step_s;
+	int k;
+
+	memset(r, 0, sizeof *r);
+	r->best = r->best_bounded = MODELS_FLAT;
+	r->best_growth = MODELS_KINDS;
+	if (n < 8 || n > MODELS_MAX_POINTS || !(x[n - 1] > x[0]))
+		return;
+	models_prepare(w, x, y, n, &r->level_kb);
+	step_s = models_step_s(x, n);
+	w->has_cycle = false;
+	r->period_s = models_find_cycle(w, opts, step_s, &r->cycle_amp_kb);
+	w->has_cycle = r->period_s > 0;
+	if (!w->has_cycle)
+		r->cycle_amp_kb = 0;
+	models_fit_flat_linear(w, r);
+	models_fit_warmups(w, r, opts);
+	models_fit_changes(w, r, x);
+	models_fit_daily(w, r, opts);
+	models_fit_wander(w, r, opts);
+
+	for (k = 0; k < MODELS_KINDS; k++) {
+		const struct models_fit *f = &r->fit[k];
+
+		if (!f->valid)
+			continue;
+		if (models_is_growth(k)) {
+			if (f->slope <= 0)
+				continue;
+			if (r->best_growth == MODELS_KINDS ||
+			    f->bic < r->fit[r->best_growth].bic)
+				r->best_growth = k;
+		} else if (f->bic < r->fit[r->best_bounded].bic ||
+		    !r->fit[r->best_bounded].valid) {
+			r->best_bounded = k;
+		}
+	}
+	r->best = r->best_bounded;
+	if (r->best_growth != MODELS_KINDS &&
+	    r->fit[r->best_growth].bic < r->fit[r->best_bounded].bic)
+		r->best = r->best_growth;
+}
+
+void
+models_growth_part(const struct models_result *r, enum models_kind kind,
+    const double *x, const double *y, size_t n, double *out)
+{
+	const struct models_fit *f = &r->fit[kind];
+	double a, span;
+	size_t i;
+
+	span = n > 1 ? x[n - 1] - x[0] : 0;
+	for (i = 0; i < n; i++) {
+		out[i] = y[i];
+		if (f->cycle && r->period_s > 0) {
+			a = 2 * M_PI * (x[i] - x[0]) / r->period_s;
+			out[i] -= f->cyc[0] * cos(a) + f->cyc[1] * sin(a) +
+			    f->cyc[2] * cos(2 * a) + f->cyc[3] * sin(2 * a);
+		}
+		if ((kind == MODELS_STARTUP_LINEAR || kind == MODELS_ONSET) &&
+		    f->tau_s > 0 && span > 0)
+			out[i] -= f->exp_kb * exp(-(x[i] - x[0]) / f->tau_s);
+	}
+}
