@@ -481,7 +481,7 @@ Test(plot, fault_rates_skip_restarts_and_gaps)
 	    "5,100,,0\n6,100,400,0\n"			/* unknown */
 	    "60,100,1000,1\n61,100,1010,1\n");		/* a gap */
 	fclose(fp);
-	cr_assert_eq(series_load(&s, csv, -1, &err), 0, "%s", err.msg);
+	cr_assert_eq(series_load(&s, csv, -1, true, &err), 0, "%s", err.msg);
 	cr_assert_eq(s.n, 9);
 	cr_assert_eq(s.interval_s, 1);
 	cr_assert_float_eq(series_rate(&s, SERIES_MINFLT, 1), 100, 1e-9);

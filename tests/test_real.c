@@ -1,7 +1,7 @@
 /*
  * Recorded runs of real programs (tests/fixtures/analyze/real/, how each
  * was made in its LABELS file) replayed row by row through the code
- * `memtrend analyze` runs (analyze_file_each, verdict_add).  Each pins
+ * `memtrend analyze` runs (replay_file_each, verdict_add).  Each pins
  * the labelled final verdict and, as a live watch would have alerted,
  * the flag: never raised on a run without a leak, never withdrawn on a
  * leak once raised (issue 9: a raised flag is an alert someone got).
@@ -17,7 +17,7 @@
 
 #include "analysis/trend.h"
 #include "analysis/verdict.h"
-#include "analyze.h"
+#include "analysis/replay.h"
 #include "testutil.h"
 
 /* What the flag may do during the replay. */
@@ -201,7 +201,7 @@ real_check(const char *file)
 	verdict_init(&v, VERDICT_AUTO);
 	trend_set_daily_cycle(v.trend, find.label.daily);
 	r.v = &v;
-	cr_assert_eq(analyze_file_each(path, &v, real_watch, &r, &err), 0,
+	cr_assert_eq(replay_file_each(path, &v, real_watch, &r, &err), 0,
 	    "%s", err.msg);
 	ev = verdict_evidence(&v);
 	verdict_sentence(&v, sentence, sizeof sentence);

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "analysis/models.h"
-#include "xmalloc.h"
+#include "util/xmalloc.h"
 
 #define MODELS_MAX_COLS 8
 #define MODELS_TAUS 16		/* warm-up time constants tried */

@@ -35,6 +35,12 @@ verdict_init(struct verdict *v, int metric)
 }
 
 void
+verdict_set_daily_cycle(struct verdict *v, bool possible)
+{
+	trend_set_daily_cycle(v->trend, possible);
+}
+
+void
 verdict_free(struct verdict *v)
 {
 	trend_free(v->trend);

@@ -10,6 +10,7 @@
 #ifndef MEMTREND_ANALYSIS_VERDICT_H
 #define MEMTREND_ANALYSIS_VERDICT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analysis/trend.h"
@@ -37,6 +38,9 @@ struct verdict {
 };
 
 void verdict_init(struct verdict *v, int metric);
+/* Whether a daily cycle is possible in this run (default: yes, a
+ * server); none in a test run or a command memtrend launched. */
+void verdict_set_daily_cycle(struct verdict *v, bool possible);
 void verdict_free(struct verdict *v);
 
 /* Feeds one sample's metric to the detector.  Returns -EINVAL when its

@@ -30,6 +30,7 @@ plot_opts_init(struct plot_opts *o)
 	memset(o, 0, sizeof *o);
 	o->chart = PLOT_AUTO;
 	o->metric = -1;		/* VERDICT_AUTO */
+	o->daily_cycle = true;
 	o->style.width = PLOT_WIDTH;
 	o->style.height = PLOT_HEIGHT;
 	o->style.time = PLOT_TIME_AUTO;
@@ -193,6 +194,7 @@ plot_run(const struct plot_opts *o, struct error *err)
 	if (chart == PLOT_AUTO)
 		chart = o->regions_csv != NULL ? PLOT_REGIONS : PLOT_GROWTH;
 	if ((rc = series_load_both(&s, &rs, o->csv, o->regions_csv, o->metric,
+	    o->daily_cycle,
 	    err)) < 0)
 		return rc;
 	rc = plot_can_draw(chart, &s, o->regions_csv != NULL ? &rs : NULL,

@@ -61,6 +61,7 @@ struct plot_opts {
 	const char *out;
 	enum plot_chart chart;
 	int metric;			/* VERDICT_AUTO or a field id */
+	bool daily_cycle;		/* one is possible (default) */
 	bool force;
 	const char *templates;		/* searched first; NULL */
 	struct plot_style style;

@@ -80,7 +80,7 @@ series_add(void *ctx, const struct sample *smp)
 
 int
 series_load(struct series *s, const char *path, int metric,
-    struct error *err)
+    bool daily_cycle, struct error *err)
 {
 	int rc;
 
@@ -89,6 +89,7 @@ series_load(struct series *s, const char *path, int metric,
 	s->has_wall = true;
 	summary_init(&s->summary);
 	verdict_init(&s->verdict, metric);
+	verdict_set_daily_cycle(&s->verdict, daily_cycle);
 	rc = replay_file_each(path, &s->verdict, series_add, s, err);
 	if (rc < 0) {
 		series_free(s);
@@ -530,11 +531,11 @@ series_regions_top(const struct series_regions *rs, size_t *out, size_t n)
 int
 series_load_both(struct series *s, struct series_regions *rs,
     const char *path, const char *regions_path, int metric,
-    struct error *err)
+    bool daily_cycle, struct error *err)
 {
 	int rc;
 
-	if ((rc = series_load(s, path, metric, err)) < 0)
+	if ((rc = series_load(s, path, metric, daily_cycle, err)) < 0)
 		return rc;
 	if (regions_path != NULL &&
 	    (rc = series_load_regions(rs, regions_path, err)) < 0) {

@@ -44,9 +44,10 @@ struct series {
 };
 
 /* Reads path as `memtrend analyze` does (metric: VERDICT_AUTO or a field
- * id); bad input fails with -EINVAL and a message naming the line. */
+ * id; daily_cycle: whether one is possible); bad input fails with
+ * -EINVAL and a message naming the line. */
 int series_load(struct series *s, const char *path, int metric,
-    struct error *err);
+    bool daily_cycle, struct error *err);
 void series_free(struct series *s);
 
 /* The wall-clock time at elapsed t, interpolated between rows (elapsed
@@ -101,7 +102,7 @@ int series_load_regions(struct series_regions *rs, const char *path,
  * regions CSV when regions_path is not NULL.  Nothing to free on error. */
 int series_load_both(struct series *s, struct series_regions *rs,
     const char *path, const char *regions_path, int metric,
-    struct error *err);
+    bool daily_cycle, struct error *err);
 void series_regions_free(struct series_regions *rs);
 
 /* Up to n regions (indices into r), largest growth first, as the live

@@ -18,23 +18,28 @@
 enum {
 	OPT_JSON = 256,
 	OPT_METRIC,
+	OPT_NO_DAILY_CYCLE,
+	OPT_DAILY_CYCLE,
 };
 
 struct cmd_analyze {
 	bool help;
 	bool json;		/* print the JSON object */
 	int metric;		/* VERDICT_AUTO or a field id */
+	bool no_daily_cycle;	/* a test run: no daily cycle to wait for */
 	const char *file;	/* the CSV; "-": standard input */
 };
 
 static const struct option cmd_analyze_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "metric", required_argument, NULL, OPT_METRIC },
+	{ "no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE },
+	{ "daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* memtrend analyze [--json] [--metric M] FILE */
+/* memtrend analyze [--json] [--metric M] [--no-daily-cycle] FILE */
 static int
 cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv, struct error *err)
 {
@@ -50,6 +55,10 @@ cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv, struct error *er
 			break;
 		case OPT_METRIC:
 			rc = verdict_parse_metric(optarg, &c->metric, err);
+			break;
+		case OPT_NO_DAILY_CYCLE:
+		case OPT_DAILY_CYCLE:
+			c->no_daily_cycle = opt == OPT_NO_DAILY_CYCLE;
 			break;
 		case 'h':
 			c->help = true;
@@ -83,6 +92,7 @@ cmd_analyze_file(const struct cmd_analyze *c)
 	int code;
 
 	verdict_init(&v, c->metric);
+	verdict_set_daily_cycle(&v, !c->no_daily_cycle);
 	if (replay_file(c->file, &v, &err) < 0) {
 		verdict_free(&v);
 		return cmd_fail(&err);

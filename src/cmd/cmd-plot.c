@@ -23,6 +23,8 @@ enum {
 	OPT_SIZE,
 	OPT_TIME,
 	OPT_TEMPLATES,
+	OPT_NO_DAILY_CYCLE,
+	OPT_DAILY_CYCLE,
 };
 
 const struct option cmd_plot_options[] = {
@@ -35,6 +37,8 @@ const struct option cmd_plot_options[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "templates", required_argument, NULL, OPT_TEMPLATES },
+	{ "no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE },
+	{ "daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -62,6 +66,7 @@ cmd_plot_usage(FILE *fp)
 "      --regions FILE    the run's regions CSV (from --regions-csv)\n"
 "      --chart KIND      growth, regions or idle\n"
 "      --metric M        judge uss, pss or rss (default: as analyze)\n"
+"      --no-daily-cycle  judge as a test run: no daily cycle to wait for\n"
 "      --top N           regions shown by name (default %d)\n"
 "      --size WxH        size in pixels (default %dx%d; PDF: 1/100 in)\n"
 "      --time AXIS       auto (wall clock for runs of 2 h or more),\n"
@@ -112,6 +117,10 @@ cmd_plot_option(struct plot_opts *p, int opt, struct error *err)
 		break;
 	case OPT_TEMPLATES:
 		p->templates = optarg;
+		break;
+	case OPT_NO_DAILY_CYCLE:
+	case OPT_DAILY_CYCLE:
+		p->daily_cycle = opt == OPT_DAILY_CYCLE;
 		break;
 	}
 	return rc;

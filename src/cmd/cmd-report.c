@@ -30,6 +30,7 @@ cmd_report_usage(FILE *fp)
 "  -f, --force           overwrite FILE if it exists\n"
 "      --regions FILE    the run's regions CSV (from --regions-csv)\n"
 "      --metric M        judge uss, pss or rss (default: as analyze)\n"
+"      --no-daily-cycle  judge as a test run: no daily cycle to wait for\n"
 "      --top N           regions shown by name (default %d)\n"
 "      --size WxH        chart size in pixels (default %dx%d)\n"
 "      --time AXIS       auto (wall clock for runs of 2 h or more),\n"

@@ -44,6 +44,8 @@ enum {
 	OPT_FAULT_PERIOD,
 	OPT_METRIC,
 	OPT_FAIL_ON_GROWTH,
+	OPT_NO_DAILY_CYCLE,
+	OPT_DAILY_CYCLE,
 	OPT_PLOT,
 };
 
@@ -73,6 +75,8 @@ static const struct option cmd_watch_options[] = {
 	{ "list-fields", optional_argument, NULL, OPT_LIST_FIELDS },
 	{ "metric", required_argument, NULL, OPT_METRIC },
 	{ "fail-on-growth", no_argument, NULL, OPT_FAIL_ON_GROWTH },
+	{ "no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE },
+	{ "daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -139,11 +143,15 @@ cmd_watch_usage(FILE *fp)
 "Verdict:\n"
 "      --metric M        judge uss (default), pss or rss\n"
 "      --fail-on-growth  exit 1 when the verdict at the end is 'growing'\n"
+"      --no-daily-cycle  no daily cycle to wait for (the default with a\n"
+"                        COMMAND: a test run); --daily-cycle: wait for\n"
+"                        one (the default with -p and -n: a server)\n"
 "\n"
 "Analyze (memtrend analyze FILE.csv; \"-\" reads standard input):\n"
 "      --json            print the verdict as one JSON object\n"
 "      --metric M        judge uss, pss or rss (default: uss if the file\n"
 "                        has it, else pss, else rss)\n"
+"      --no-daily-cycle  judge as a test run: no daily cycle to wait for\n"
 "\n"
 "Other:\n"
 "      --probe           show what this kernel and these privileges allow\n"
@@ -202,6 +210,9 @@ cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 
 	if (optind < argc)
 		c->command = argv + optind;
+	/* A command memtrend starts is a test run: no daily cycle. */
+	c->watch.daily_cycle = c->daily_cycle >= 0 ? c->daily_cycle == 1 :
+	    c->command == NULL;
 	if (c->action != CMD_WATCH_RUN)
 		return 0;
 	if (c->plot_out != NULL && (c->watch.csv_path == NULL ||
@@ -227,6 +238,7 @@ cmd_watch_defaults(struct cmd_watch *c)
 	c->watch.interval_ns = UNITS_NS_PER_S;
 	c->watch.live = true;
 	c->watch.metric = VERDICT_AUTO;
+	c->daily_cycle = -1;
 	c->watch.root = root_default();
 	c->watch.budget = 0.02;
 	c->watch.top_regions = 5;
@@ -295,6 +307,11 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 
 	case OPT_FAIL_ON_GROWTH:
 		c->fail_on_growth = true;
+		break;
+
+	case OPT_NO_DAILY_CYCLE:
+	case OPT_DAILY_CYCLE:
+		c->daily_cycle = opt == OPT_DAILY_CYCLE ? 1 : 0;
 		break;
 
 	case OPT_PLOT:
@@ -461,6 +478,7 @@ cmd_watch_plot(const struct cmd_watch *c, FILE *out)
 	o.out = c->plot_out;
 	o.force = c->watch.force;
 	o.metric = c->watch.metric;
+	o.daily_cycle = c->watch.daily_cycle;
 	o.chart = PLOT_GROWTH;
 	if (plot_run(&o, &err) < 0)
 		return cmd_fail(&err);

@@ -28,6 +28,7 @@ struct cmd_watch {
 	char **command;		/* after "--" or the first non-option */
 	const char *fields_format;
 	bool fail_on_growth;	/* exit 1 when the verdict is growing */
+	int daily_cycle;	/* -1: by the target (none for a COMMAND) */
 	struct watch_opts watch;
 	const char *plot_out;	/* --plot, drawn from -o */
 	struct plot_opts plot;

@@ -411,6 +411,7 @@ watch_run(const struct watch_opts *o, struct target *t,
 	summary_init(&res->summary);
 	regtrack_init(&res->regions);
 	verdict_init(&res->verdict, o->metric);
+	verdict_set_daily_cycle(&res->verdict, o->daily_cycle);
 	watch_stop_signal = 0;
 	watch_signals();
 	if (watch_open(&w) < 0) {

@@ -40,6 +40,7 @@ struct watch_opts {
 	unsigned int fault_period;	/* one address sample per N faults */
 	enum region_group group;
 	int metric;		/* judged by the verdict; VERDICT_AUTO */
+	bool daily_cycle;	/* the verdict waits out a daily cycle */
 	const char *root;
 };
 
