@@ -43,8 +43,7 @@
 #define TREND_MIN_RISE_KB 64.0		/* lower-bound rise over the regime */
 #define TREND_MIN_RISE_REL 0.005	/* ... and 0.5 % of its floor */
 #define TREND_SEG_MIN 6			/* points for a regime's own test */
-#define TREND_MIN_SPAN_S 1800.0		/* server: rising this long, */
-#define TREND_SHORT_RISE 1.0		/* unless the floor rose this much */
+#define TREND_MIN_SPAN_S 1800.0		/* server: rising this long */
 #define TREND_CI_SPAN_S 90.0		/* test run: this long after start-up */
 #define TREND_CI_SAMPLES 90		/* ... and this many samples */
 #define TREND_DAY_S 86400.0
@@ -688,8 +687,7 @@ trend_judge(struct trend *t, const double *x, const double *y, size_t n)
 		need = fmax(TREND_CI_SPAN_S - span, (double)(TREND_CI_SAMPLES -
 		    (long)fmin(samples, TREND_CI_SAMPLES)) * t->interval_s);
 	} else {
-		need = rise_lo >= TREND_SHORT_RISE * fabs(ev->floor_start_kb) ?
-		    0 : TREND_MIN_SPAN_S - span;
+		need = TREND_MIN_SPAN_S - span;
 	}
 	if (need > 0) {
 		ev->need_s = need;

@@ -298,8 +298,14 @@ verdict_explanation(const struct trend_evidence *ev, enum models_kind kind,
 		verdict_cat(buf, len, "one step");
 		break;
 	case MODELS_WARMUP:
-		verdict_cat(buf, len, "a warm-up levelling off at ");
-		verdict_kib(buf, len, ev->plateau_kb);
+		/* A warm-up fitted to a line ends below the data: then its
+		 * level says nothing. */
+		if (ev->plateau_kb > ev->floor_end_kb) {
+			verdict_cat(buf, len, "a warm-up levelling off at ");
+			verdict_kib(buf, len, ev->plateau_kb);
+		} else {
+			verdict_cat(buf, len, "a warm-up levelling off");
+		}
 		break;
 	case MODELS_DAILY:
 		verdict_cat(buf, len, "a daily cycle");
