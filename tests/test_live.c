@@ -184,6 +184,37 @@ Test(live, target_exit_while_watching)
 	tu_child_end(&c);
 }
 
+/* While a process exits, status has no Vm* lines for a moment: a row
+ * then is partial with empty sizes, never 0 KiB (sampled every 1 ms over
+ * the teardown of 256 MiB, a few times, as that moment is short). */
+Test(live, exiting_target_never_reads_as_zero_kib)
+{
+	const char *cols[] = { "rss_kb", "anon_kb", "file_kb", "pss_kb",
+	    "uss_kb" };
+	char path[512];
+	struct table t;
+	struct run r;
+	size_t i, c;
+	int k;
+
+	for (k = 0; k < 5; k++) {
+		snprintf(path, sizeof path, "%s/exit-%d.csv", tu_tmpdir(), k);
+		tu_run(&r, (char *[]){ mt, "--every", "1ms", "-q", "-o", path,
+		    "--", memchild, "touch-exit", "268435456", NULL }, 60);
+		cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+		cr_assert_eq(tu_table_load(&t, path), 0);
+		cr_assert(t.nrows > 0);
+		for (i = 0; i < t.nrows; i++)
+			for (c = 0; c < sizeof cols / sizeof cols[0]; c++)
+				cr_assert(tu_table_num(&t, i, cols[c]) != 0,
+				    "run %d row %zu: %s 0 KiB (partial %g)", k,
+				    i, cols[c], tu_table_num(&t, i, "partial"));
+		for (i = 0; i + 1 < t.nrows; i++)
+			cr_assert_eq(tu_table_num(&t, i, "partial"), 0);
+		tu_table_free(&t);
+	}
+}
+
 Test(live, launch_mode_passes_exit_status)
 {
 	char path[512];

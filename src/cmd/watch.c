@@ -175,8 +175,10 @@ watch_take(struct watch *w, struct sample *s)
 	s->elapsed_s = ticker_elapsed_s(&w->tk);
 	due = tiers_plan(&w->res->tiers, s->elapsed_s);
 	rc = watch_tier(w, TIER_STAT, s, (due >> TIER_ROLLUP) & 1);
-	if (rc < 0)
+	if (rc < 0) {
+		s->value[FIELD_PARTIAL] = s->partial;
 		return rc;
+	}
 	s->tiers = due;
 	if ((due >> TIER_PAGES) & 1)
 		rc = watch_tier(w, TIER_PAGES, s, false);

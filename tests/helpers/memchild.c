@@ -29,6 +29,9 @@
  *                           (getrusage)
  *   memchild exit-after MS STATUS
  *                           "started", sleeps MS milliseconds, exits STATUS
+ *   memchild touch-exit SIZE
+ *                           maps and touches SIZE private anonymous bytes
+ *                           and exits at once (a long exit teardown)
  *
  * It then waits for stdin to close and exits 0 (the shared child too).
  */
@@ -331,8 +334,18 @@ main(int argc, char **argv)
 			;
 		return atoi(argv[3]);
 	}
+	if (argc >= 3 && strcmp(argv[1], "touch-exit") == 0) {
+		size_t size = strtoull(argv[2], NULL, 0);
+		char *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return 1;
+		memset(p, 1, size);
+		return 0;
+	}
 	fprintf(stderr, "usage: memchild private|shared|hold|hotcold SIZE | fault PAGES | "
 	    "zoo FILE | "
-	    "exit-after MS STATUS\n");
+	    "exit-after MS STATUS | touch-exit SIZE\n");
 	return 2;
 }
