@@ -215,6 +215,37 @@ Test(live, exiting_target_never_reads_as_zero_kib)
 	}
 }
 
+/* At --every 1ms a 1 % budget cannot pay even the stat reads: the tick
+ * slows (said once) and smaps_rollup still gets its share, where it used
+ * to run once and leave USS empty for the rest of the run. */
+Test(live, stat_dearer_than_the_budget_slows_the_tick)
+{
+	char path[512];
+	struct table t;
+	struct run r;
+	size_t i, uss = 0;
+	const char *note = "samples are taken about every", *p;
+
+	snprintf(path, sizeof path, "%s/slow.csv", tu_tmpdir());
+	tu_run(&r, (char *[]){ mt, "--every", "1ms", "--budget", "1%", "-c",
+	    "20", "-q", "-o", path, "--", memchild, "exit-after", "60000", "0",
+	    NULL }, 60);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	p = strstr(r.err, note);
+	cr_assert(p != NULL, "no notice: %s", r.err);
+	cr_assert(strstr(p + 1, note) == NULL, "said twice: %s", r.err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, 20);
+	for (i = 0; i < t.nrows; i++)
+		uss += !isnan(tu_table_num(&t, i, "uss_kb"));
+	cr_assert_geq(uss, 5, "USS sampled %zu times of 20", uss);
+	/* stat costs tens of microseconds at least: 1 ms ticks would
+	 * spend several % of a core on it. */
+	cr_assert_geq(tu_table_num(&t, 19, "elapsed_s"), 19 * 0.004,
+	    "20 samples in %.3f s", tu_table_num(&t, 19, "elapsed_s"));
+	tu_table_free(&t);
+}
+
 Test(live, launch_mode_passes_exit_status)
 {
 	char path[512];

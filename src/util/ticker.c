@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <time.h>
 
 #include "util/ticker.h"
@@ -44,6 +45,16 @@ ticker_plan(struct ticker *t)
 		t->skipped += behind;
 		t->next += behind;
 	}
+	return (double)(t->next * t->interval_ns) / 1e9;
+}
+
+double
+ticker_hold(struct ticker *t, double not_before_s)
+{
+	double k = ceil(not_before_s * 1e9 / (double)t->interval_ns);
+
+	if (k > (double)t->next)
+		t->next = (uint64_t)k;
 	return (double)(t->next * t->interval_ns) / 1e9;
 }
 

@@ -27,6 +27,11 @@ void ticker_start(struct ticker *t, uint64_t interval_ns);
  * and returns when it is due, in seconds after tick 0. */
 double ticker_plan(struct ticker *t);
 
+/* Moves the planned tick on, skipping ticks (not counted as overruns),
+ * so that it is not before not_before_s after tick 0; returns when it is
+ * due, in seconds after tick 0. */
+double ticker_hold(struct ticker *t, double not_before_s);
+
 /* Sleeps until the planned tick; returns 0, or -EINTR when a signal
  * arrived first (the tick stays planned). */
 int ticker_sleep(struct ticker *t);
