@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -297,6 +298,72 @@ Test(live, count_and_duration_stop_on_the_clock)
 	assert_rows_sane(&t);
 	tu_table_free(&t);
 	cr_assert(strstr(r.out, "10 samples") != NULL, "%s", r.out);
+}
+
+/* Whether pid has a handler for sig installed (SigCgt in status). */
+static bool
+catches_signal(pid_t pid, int sig)
+{
+	char path[64], line[256];
+	unsigned long long mask = 0;
+	bool found = false;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return false;
+	while (fgets(line, sizeof line, fp) != NULL)
+		if (sscanf(line, "SigCgt: %llx", &mask) == 1)
+			found = true;
+	fclose(fp);
+	return found && (mask >> (sig - 1)) & 1;
+}
+
+/* Ctrl-C stops a run at --every 1h at once, whenever it arrives: here
+ * as soon as the handler is in place (while the first sample is taken,
+ * before the first sleep), and then during a sleep. */
+Test(live, interrupt_stops_at_once_at_any_interval)
+{
+	char pid[16], path[512];
+	double t0, waited;
+	int k, st, i;
+	pid_t m;
+
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	snprintf(path, sizeof path, "%s/hour.csv", tu_tmpdir());
+	for (k = 0; k < 6; k++) {
+		m = fork();
+		cr_assert(m >= 0);
+		if (m == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			dup2(null, 2);
+			execl(mt, mt, "-p", pid, "--every", "1h", "-q", "-o",
+			    path, "--force", (char *)NULL);
+			_exit(127);
+		}
+		for (i = 0; i < 5000 && !catches_signal(m, SIGINT); i++)
+			usleep(1000);
+		cr_assert(catches_signal(m, SIGINT), "no SIGINT handler");
+		if (k % 2 == 1)	/* the second time, during the sleep */
+			while (access(path, F_OK) != 0 || tu_file_lines(path) < 2)
+				usleep(1000);
+		t0 = tu_now_s();
+		kill(m, SIGINT);
+		for (i = 0; i < 2000 && waitpid(m, &st, WNOHANG) == 0; i++)
+			usleep(1000);
+		waited = tu_now_s() - t0;
+		if (i == 2000) {
+			kill(m, SIGKILL);
+			waitpid(m, &st, 0);
+		}
+		/* 50 ms slices; the rest is room for a loaded machine. */
+		cr_assert_lt(waited, 0.5, "run %d still running %.1f s after "
+		    "SIGINT", k, waited);
+		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d",
+		    st);
+	}
 }
 
 Test(live, interrupt_ends_cleanly_with_summary)

@@ -245,6 +245,7 @@ watch_sleep(struct watch *w)
 {
 	struct watch_result *res = w->res;
 	double due, tick, interval = (double)w->o->interval_ns / 1e9;
+	int rc = 0;
 
 	for (;;) {
 		due = ticker_plan(&w->tk);
@@ -258,8 +259,15 @@ watch_sleep(struct watch *w)
 			watch_end(res, WATCH_END_DURATION, "duration reached");
 			return false;
 		}
-		if (ticker_sleep(&w->tk) == 0 && watch_stop_signal == 0)
+		/* The flag is checked before each sleep and the sleep comes
+		 * in slices: a signal taken while sampling (not in the sleep
+		 * it would interrupt) stops the run within a slice. */
+		if (watch_stop_signal == 0)
+			rc = ticker_sleep(&w->tk);
+		if (rc == 0 && watch_stop_signal == 0)
 			return true;
+		if (rc == -EAGAIN && watch_stop_signal == 0)
+			continue;
 		if (watch_stop_signal != 0) {
 			snprintf(res->why.msg, sizeof res->why.msg, "stopped by "
 			    "%s", strsignal(watch_stop_signal));

@@ -32,8 +32,13 @@ double ticker_plan(struct ticker *t);
  * due, in seconds after tick 0. */
 double ticker_hold(struct ticker *t, double not_before_s);
 
-/* Sleeps until the planned tick; returns 0, or -EINTR when a signal
- * arrived first (the tick stays planned). */
+/* A sleep lasts at most this long, so a stop flag a signal handler set
+ * just before the sleep began is seen within it. */
+#define TICKER_SLICE_NS 50000000ULL
+
+/* Sleeps until the planned tick, or for TICKER_SLICE_NS if that comes
+ * first; returns 0 at the tick, -EAGAIN after a slice short of it, or
+ * -EINTR when a signal arrived first (the tick stays planned). */
 int ticker_sleep(struct ticker *t);
 
 /* Seconds since tick 0. */
