@@ -344,6 +344,9 @@ watch_open(struct watch *w)
 	if (o->csv_path != NULL && csv_sink_open(&w->csv, o->csv_path,
 	    CSV_SAMPLES, o->force, err) < 0)
 		return -1;
+	if (o->regions_csv_path != NULL && w->csv != NULL &&
+	    csv_sink_same_file(w->csv, o->regions_csv_path, err) < 0)
+		return -1;
 	if (o->regions_csv_path != NULL && csv_sink_open(&w->regions_csv,
 	    o->regions_csv_path, CSV_REGIONS, o->force, err) < 0)
 		return -1;
