@@ -215,6 +215,51 @@ Test(access_live, fault_addresses_close_exited_threads)
 	    "after 250", early, late);
 }
 
+/* As nobody, on its own process: perf_event_paranoid 2 allows user-space
+ * events only (exclude_kernel, as --probe tries), so --faults works
+ * instead of falling back to the stat counters. */
+static bool
+al_perf_own(void *unused)
+{
+	char pid[16];
+	struct run r;
+	pid_t child;
+
+	(void)unused;
+	child = fork();
+	if (child == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execl(memchild, memchild, "exit-after", "20000", "0",
+		    (char *)NULL);
+		_exit(127);
+	}
+	snprintf(pid, sizeof pid, "%d", (int)child);
+	tu_run(&r, (char *[]){ mt, "-p", pid, "-c", "2", "--every", "10ms",
+	    "-q", "--faults", "--fault-addresses", NULL }, 30);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	if (r.status != 0 || strstr(r.err, "page faults: perf events") == NULL)
+		fprintf(stderr, "as nobody: %s\n", r.err);
+	return r.status == 0 &&
+	    strstr(r.err, "page faults: perf events on 1 thread") != NULL;
+}
+
+Test(access_live, perf_works_unprivileged_on_own_process)
+{
+	char buf[16] = "";
+	FILE *fp = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
+
+	if (fp == NULL || fgets(buf, sizeof buf, fp) == NULL)
+		cr_skip_test("no perf_event_paranoid: kernel without perf");
+	fclose(fp);
+	if (atoi(buf) > 2)
+		cr_skip_test("perf_event_paranoid is %d: unprivileged perf is "
+		    "off here", atoi(buf));
+	cr_assert(tu_as_nobody(al_perf_own, NULL), "--faults fell back");
+}
+
 /* Not permitted: perf_event_open on another user's process says which
  * privilege is missing (memtrend then falls back to the stat counters). */
 static bool

@@ -54,6 +54,7 @@ static int
 faults_event(pid_t tid, uint64_t config, unsigned int period, bool sample)
 {
 	struct perf_event_attr attr;
+	int fd;
 
 	memset(&attr, 0, sizeof attr);
 	attr.size = sizeof attr;
@@ -65,6 +66,14 @@ faults_event(pid_t tid, uint64_t config, unsigned int period, bool sample)
 	} else {
 		attr.inherit = 1;
 	}
+	fd = (int)syscall(SYS_perf_event_open, &attr, tid, -1, -1,
+	    PERF_FLAG_FD_CLOEXEC);
+	if (fd >= 0 || (errno != EACCES && errno != EPERM))
+		return fd;
+	/* perf_event_paranoid 2 allows user-space events only (what the
+	 * probe tries): faults taken in kernel mode (copy_to_user into
+	 * fresh pages) then go uncounted. */
+	attr.exclude_kernel = 1;
 	return (int)syscall(SYS_perf_event_open, &attr, tid, -1, -1,
 	    PERF_FLAG_FD_CLOEXEC);
 }
