@@ -230,6 +230,22 @@ Test(analyze, bad_input_names_the_line)
 	    "a number");
 }
 
+/* Numbers no run can produce are refused with their line, not turned
+ * into "2 samples over -2147483648 d" or sizes without a unit. */
+Test(analyze, absurd_numbers_name_the_line)
+{
+	expect_bad("elapsed_s,rss_kb\n0,1\n2e14,2\n", "line 3: elapsed_s is "
+	    "'2e14'");
+	expect_bad("elapsed_s,uss_kb\n0,1\n1,1e300\n", "line 3: uss_kb is "
+	    "'1e300'");
+	expect_bad("elapsed_s,uss_kb\n0,1\n1,-5\n", "line 3: uss_kb is '-5'");
+	expect_bad("elapsed_s,uss_kb,mem_available_kb\n0,1,-1e200\n",
+	    "line 2: mem_available_kb is '-1e200'");
+	expect_bad("timestamp,uss_kb\n1970-01-01T00:00:00Z,1\n"
+	    "9999-01-01T00:00:00Z,2\n", "line 3: timestamp 9999-01-01T00:00:00Z"
+	    " is more than a century");
+}
+
 Test(analyze, empty_cells_are_unknown_not_zero)
 {
 	char *path = write_file("gaps.csv", "elapsed_s,uss_kb\n0,1\n1,\n2,3\n");

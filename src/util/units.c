@@ -139,18 +139,20 @@ units_format_kib(char *buf, size_t len, double kib, bool raw, bool signed_)
 	double a = fabs(kib), div;
 	const char *unit;
 
-	if (isnan(kib)) {
+	if (!isfinite(kib)) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	if (raw) {
+	if (raw && a < 1e15) {
 		snprintf(buf, len, "%s%.0f", sign, kib);
 		return;
 	}
 	div = units_kib_scale(kib, 1, &unit);
 	a /= div;
 	kib /= div;
-	if (div == 1 || a >= 100)
+	if (raw || a >= 1e6)	/* beyond any real size: keep it short */
+		snprintf(buf, len, "%s%.3g %s", sign, kib, unit);
+	else if (div == 1 || a >= 100)
 		snprintf(buf, len, "%s%.0f %s", sign, kib, unit);
 	else if (a >= 10)
 		snprintf(buf, len, "%s%.1f %s", sign, kib, unit);
@@ -161,7 +163,7 @@ units_format_kib(char *buf, size_t len, double kib, bool raw, bool signed_)
 void
 units_format_duration(char *buf, size_t len, double s)
 {
-	if (isnan(s) || s < 0)
+	if (!isfinite(s) || s < 0)
 		snprintf(buf, len, "-");
 	else if (s < 0.001)
 		snprintf(buf, len, "%.0f us", s * 1e6);
@@ -179,7 +181,9 @@ units_format_duration(char *buf, size_t len, double s)
 	else if (s < 86400)
 		snprintf(buf, len, "%d h %d min", (int)(s / 3600),
 		    (int)fmod(s / 60, 60));
-	else
+	else if (s < 1e9 * 86400)	/* the day count fits an int */
 		snprintf(buf, len, "%d d %d h", (int)(s / 86400),
 		    (int)fmod(s / 3600, 24));
+	else
+		snprintf(buf, len, "%.3g d", s / 86400);
 }
