@@ -143,3 +143,17 @@ Test(units, absurd_values_stay_readable)
 	units_format_kib(buf, sizeof buf, INFINITY, true, false);
 	cr_assert_str_eq(buf, "-");
 }
+
+Test(units, escaped_text_has_no_control_characters)
+{
+	char buf[64];
+
+	units_escape_text(buf, sizeof buf, "a\033[31mb\tc\\d\x7f");
+	cr_assert_str_eq(buf, "a\\x1b[31mb\\x09c\\\\d\\x7f");
+	units_escape_text(buf, sizeof buf, "caf\xc3\xa9 \xe2\x82\xac");
+	cr_assert_str_eq(buf, "caf\xc3\xa9 \xe2\x82\xac");	/* UTF-8 kept */
+	units_escape_text(buf, sizeof buf, "x\xc2\x9b" "1m\x9b\xff");
+	cr_assert_str_eq(buf, "x\\xc2\\x9b1m\\x9b\\xff");	/* C1, not UTF-8 */
+	units_escape_text(buf, 6, "ab\033cd");
+	cr_assert_str_eq(buf, "ab");	/* never half an escape */
+}
