@@ -164,9 +164,13 @@ static void *
 zoo_thread(void *arg)
 {
 	volatile char stack[64 * 1024];
+	size_t i;
 	char c;
 
-	memset((char *)stack, 1, sizeof stack);
+	/* Volatile stores: clang drops a memset of a volatile array cast
+	 * to plain memory, and the stack would stay untouched. */
+	for (i = 0; i < sizeof stack; i++)
+		stack[i] = 1;
 	*(pid_t *)arg = (pid_t)syscall(SYS_gettid);
 	/* Blocked here until the process ends. */
 	if (read(zoo_pipe[0], &c, 1) < 0)
