@@ -189,6 +189,26 @@ Test(analyze, iso_8601_times)
 	    -EINVAL);
 }
 
+/* Dates that do not exist and offsets no time zone has are refused. */
+Test(analyze, impossible_dates_and_offsets_are_refused)
+{
+	static const char *bad[] = { "2026-02-31T00:00:00Z",
+	    "2026-04-31T00:00:00Z", "2025-02-29T00:00:00Z",
+	    "2026-11-18T11:06:40+99:99", "2026-11-18T11:06:40+15:00",
+	    "2026-11-18T11:06:40-13:00", "2026-11-18T11:06:40+01:60",
+	    "2026-11-18T11:06:40+0", "2026-11-18T24:00:00Z" };
+	double s;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		cr_assert_eq(replay_parse_time(bad[i], &s), -EINVAL,
+		    "%s accepted", bad[i]);
+	cr_assert_eq(replay_parse_time("2024-02-29T00:00:00Z", &s), 0);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40+14:00", &s), 0);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40-12:00", &s), 0);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40+05:45", &s), 0);
+}
+
 /* Exit 2, one line naming the file and the line, nothing on stdout. */
 static void
 expect_bad(const char *text, const char *words)

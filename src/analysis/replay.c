@@ -261,6 +261,10 @@ replay_parse_time(const char *text, double *seconds)
 	} else if ((*p == '+' || *p == '-') && (sscanf(p + 1,
 	    "%2d:%2d", &oh, &om) == 2 || sscanf(p + 1, "%2d%2d", &oh,
 	    &om) == 2)) {
+		/* Time zones run from -12:00 to +14:00. */
+		if (oh < 0 || om < 0 || om > 59 || oh * 60 + om >
+		    (*p == '-' ? 12 : 14) * 60)
+			return -EINVAL;
 		if (*p == '-') {
 			oh = -oh;
 			om = -om;
@@ -276,6 +280,11 @@ replay_parse_time(const char *text, double *seconds)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	base = timegm(&tm);
+	/* timegm() carries Feb 31 into March: a date that does not exist
+	 * comes back as another. */
+	if (gmtime_r(&base, &tm) == NULL || tm.tm_mday != d ||
+	    tm.tm_mon != mo - 1)
+		return -EINVAL;
 	*seconds = (double)base + sec - (oh * 3600.0 + om * 60.0);
 	return 0;
 }
