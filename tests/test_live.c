@@ -418,6 +418,59 @@ Test(live, write_error_stops_and_keeps_rows)
 }
 
 /* A target whose PID now names another process is never sampled. */
+/* Distinct elapsed_s values in a CSV: region samples in a regions CSV. */
+static size_t
+distinct_times(const struct table *t)
+{
+	double last = NAN, e;
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nrows; i++) {
+		e = tu_table_num(t, i, "elapsed_s");
+		if (e != last)
+			n++;
+		last = e;
+	}
+	return n;
+}
+
+/* The regions CSV fills up (a file size limit): the summary counts the
+ * region samples the file holds, whole, not one more. */
+Test(live, summary_counts_the_region_samples_written)
+{
+	char path[512], cmd[1200], out[8192] = "";
+	unsigned long said = 0;
+	struct child c;
+	struct table t;
+	const char *p;
+	FILE *fp;
+	int st;
+
+	tu_child_start(&c, (char *[]){ memchild, "exit-after", "60000", "0",
+	    NULL });
+	snprintf(path, sizeof path, "%s/limited-regions.csv", tu_tmpdir());
+	snprintf(cmd, sizeof cmd, "ulimit -f 16 && exec '%s' -p %d --every "
+	    "10ms -c 1000 -q --budget 100%% --regions --regions-csv '%s' > "
+	    "'%s.out' 2>/dev/null", mt, (int)c.pid, path, path);
+	st = system(cmd);
+	kill(c.pid, SIGKILL);
+	tu_child_end(&c);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %#x", st);
+	snprintf(cmd, sizeof cmd, "%s.out", path);
+	fp = fopen(cmd, "r");
+	cr_assert(fp != NULL);
+	cr_assert(fread(out, 1, sizeof out - 1, fp) > 0);
+	fclose(fp);
+	p = strstr(out, "regions CSV: ");
+	cr_assert(p != NULL && sscanf(p, "regions CSV: %lu", &said) == 1,
+	    "%s", out);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_gt(t.nrows, 0);
+	cr_assert_eq(said, distinct_times(&t), "summary says %lu region "
+	    "samples, the file holds %zu", said, distinct_times(&t));
+	tu_table_free(&t);
+}
+
 Test(live, reused_pid_is_not_our_process)
 {
 	struct rollup *r;

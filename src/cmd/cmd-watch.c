@@ -506,7 +506,8 @@ cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
 	if (c->watch.regions_csv_path != NULL &&
 	    strcmp(c->watch.regions_csv_path, "-") != 0)
 		fprintf(out, "regions CSV: %lu region sample%s in %s\n",
-		    res->regions.samples, res->regions.samples == 1 ? "" : "s",
+		    res->regions_csv_samples,
+		    res->regions_csv_samples == 1 ? "" : "s",
 		    c->watch.regions_csv_path);
 	if (res->faults_lost > 0)
 		fprintf(out, "  %llu fault-address samples were lost (ring "

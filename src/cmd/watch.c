@@ -403,9 +403,11 @@ watch_emit(struct watch *w, const struct sample *s)
 			return false;
 		res->csv_rows++;
 	}
-	if (w->regions_csv != NULL &&
-	    csv_sink_write(w->regions_csv, s, &res->why) < 0)
-		return false;
+	if (w->regions_csv != NULL) {
+		if (csv_sink_write(w->regions_csv, s, &res->why) < 0)
+			return false;
+		res->regions_csv_samples += s->regions != NULL;
+	}
 	return true;
 }
 
