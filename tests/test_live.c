@@ -282,10 +282,11 @@ Test(live, count_and_duration_stop_on_the_clock)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_eq(t.nrows, 5);
+	/* On the absolute clock a row is never before its tick (how late
+	 * it is depends on the machine's load, so that is not asserted). */
 	for (i = 0; i < t.nrows; i++)
-		cr_assert(fabs(tu_table_num(&t, i, "elapsed_s") - 0.1 * i) <
-		    0.05, "row %zu at %.3f s", i, tu_table_num(&t, i,
-		    "elapsed_s"));
+		cr_assert_geq(tu_table_num(&t, i, "elapsed_s"), 0.1 * i - 0.002,
+		    "row %zu at %.3f s", i, tu_table_num(&t, i, "elapsed_s"));
 	tu_table_free(&t);
 
 	snprintf(path, sizeof path, "%s/duration.csv", tu_tmpdir());
@@ -294,10 +295,14 @@ Test(live, count_and_duration_stop_on_the_clock)
 	cr_assert_eq(r.status, 0, "a command memtrend stopped is not a "
 	    "failure: %s", r.err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
-	cr_assert_eq(t.nrows, 10);
+	/* Ten ticks fit in 1 s; a loaded machine may skip some (overruns),
+	 * never add one or sample past the end. */
+	cr_assert(t.nrows >= 1 && t.nrows <= 10, "%zu rows", t.nrows);
+	cr_assert_lt(tu_table_num(&t, t.nrows - 1, "elapsed_s"), 1.0);
 	assert_rows_sane(&t);
+	snprintf(path, sizeof path, "summary: %zu sample", t.nrows);
+	cr_assert(strstr(r.out, path) != NULL, "%s", r.out);
 	tu_table_free(&t);
-	cr_assert(strstr(r.out, "10 samples") != NULL, "%s", r.out);
 }
 
 /* Whether pid has a handler for sig installed (SigCgt in status). */
@@ -366,22 +371,35 @@ Test(live, interrupt_stops_at_once_at_any_interval)
 	}
 }
 
+/* SIGINT after the fourth row: a clean end, the summary, every row. */
 Test(live, interrupt_ends_cleanly_with_summary)
 {
-	char pid[16], path[512], cmd[1200];
+	char pid[16], path[512], out[600];
 	struct table t;
-	int st;
+	int st, fd;
+	pid_t m;
 
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
 	snprintf(path, sizeof path, "%s/int.csv", tu_tmpdir());
-	snprintf(cmd, sizeof cmd, "'%s' -p %s --every 100ms -q -o '%s' "
-	    "> '%s.out' 2>&1 & sleep 0.55; kill -INT $!; wait $!", mt, pid,
-	    path, path);
-	st = system(cmd);
+	snprintf(out, sizeof out, "%s.out", path);
+	m = fork();
+	cr_assert(m >= 0);
+	if (m == 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(mt, mt, "-p", pid, "--every", "100ms", "-q", "-o", path,
+		    (char *)NULL);
+		_exit(127);
+	}
+	while (tu_file_lines(path) < 5 && waitpid(m, &st, WNOHANG) == 0)
+		usleep(2000);
+	kill(m, SIGINT);
+	cr_assert_eq(waitpid(m, &st, 0), m);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_geq(t.nrows, 4);
-	cr_assert_leq(t.nrows, 7);
+	cr_assert(tu_file_lines(out) > 5, "no summary");
 	assert_rows_sane(&t);
 	tu_table_free(&t);
 }
@@ -525,16 +543,18 @@ Test(live, flat_demo_is_not_flagged)
 
 /* The command's own failure wins over growth: the CI step shows why it
  * failed first. */
+/* The watched command (the demo: it grows) fails: its status wins over
+ * the growth that --fail-on-growth would report, which is there. */
 Test(live, command_status_wins_over_growth)
 {
 	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
-	char cmd[1024];
 	struct run r;
 
-	snprintf(cmd, sizeof cmd, "'%s' --for 8s; exit 3", demo);
 	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "100ms",
-	    "-q", "--", "/bin/sh", "-c", cmd, NULL }, 60);
+	    "-q", "--", demo, "--for", "20s", "--status", "3", NULL }, 60);
 	cr_assert_eq(r.status, 3, "status %d: %s%s", r.status, r.out, r.err);
+	cr_assert(strstr(r.out, "verdict: growing: USS growing ") != NULL,
+	    "the growth this precedence is about was not seen: %s", r.out);
 }
 
 /* The live view prints the verdict as it changes, not on every row. */

@@ -725,11 +725,12 @@ Test(plot, templates_can_be_overridden)
 Test(plot, a_signal_leaves_nothing_behind)
 {
 	const char *png = out_path("g.png"), *fake = out_path("slow-gnuplot");
+	char started[600];
 	int i, st;
 	pid_t pid;
 	FILE *fp = fopen(fake, "w");
 
-	fputs("#!/bin/sh\nexec sleep 60\n", fp);
+	fprintf(fp, "#!/bin/sh\ntouch '%s.started'\nexec sleep 60\n", fake);
 	fclose(fp);
 	chmod(fake, 0755);
 	setenv("MEMTREND_GNUPLOT", fake, 1);
@@ -742,11 +743,13 @@ Test(plot, a_signal_leaves_nothing_behind)
 		execl(mt, mt, "plot", demo, "-o", png, (char *)NULL);
 		_exit(127);
 	}
-	/* Wait until the data is written and "gnuplot" started. */
-	for (i = 0; i < 3000 && dir_entries(tmp, false, NULL, 0) == 0; i++)
+	/* Wait until the data is written and "gnuplot" started (it says
+	 * so with a file). */
+	snprintf(started, sizeof started, "%s.started", fake);
+	for (i = 0; i < 3000 && access(started, F_OK) != 0; i++)
 		usleep(10000);
+	cr_assert(access(started, F_OK) == 0, "gnuplot never started");
 	cr_assert(dir_entries(tmp, false, NULL, 0) > 0, "no temporary directory");
-	usleep(200000);
 	kill(pid, SIGTERM);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
