@@ -573,3 +573,167 @@ Test(live, live_view_prints_the_verdict_as_it_changes)
 	cr_assert_geq(lines, 3, "%s", r.out);	/* changes + the summary */
 	cr_assert_leq(lines, 8, "%s", r.out);
 }
+
+/* Rows per sample (distinct elapsed_s) of a regions CSV: first and last. */
+static void
+block_sizes(const struct table *t, size_t *first, size_t *last)
+{
+	size_t i, n = 0;
+
+	*first = 0;
+	for (i = 0; i < t->nrows; i++) {
+		if (i > 0 && tu_table_num(t, i, "elapsed_s") !=
+		    tu_table_num(t, i - 1, "elapsed_s")) {
+			if (*first == 0)
+				*first = n;
+			n = 0;
+		}
+		n++;
+	}
+	if (*first == 0)
+		*first = n;
+	*last = n;
+}
+
+/* Every row of a CSV has every cell (the last column is never missing). */
+static void
+assert_rows_whole(const struct table *t, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows; i++)
+		cr_assert(!isnan(tu_table_num(t, i, "partial")), "%s row %zu "
+		    "is cut short", what, i);
+}
+
+/* A full disk (a 48 KiB tmpfs) under both CSVs: memtrend stops with the
+ * reason, and what it wrote is whole rows and whole region samples. */
+Test(live, full_disk_keeps_whole_rows_and_blocks)
+{
+	char dir[512], csv[600], rcsv[600], pid[16], mnt[700];
+	size_t first, last;
+	struct table t, rt;
+	struct child c;
+	struct run r;
+	int rc, rrc;
+
+	snprintf(dir, sizeof dir, "%s/small", tu_tmpdir());
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(mnt, sizeof mnt, "mount -t tmpfs -o size=48k memtrend-full "
+	    "'%s' 2>/dev/null", dir);
+	if (geteuid() != 0 || system(mnt) != 0)
+		cr_skip_test("cannot mount a small tmpfs here (needs root and "
+		    "a mount namespace that allows it)");
+	snprintf(csv, sizeof csv, "%s/s.csv", dir);
+	snprintf(rcsv, sizeof rcsv, "%s/r.csv", dir);
+	tu_child_start(&c, (char *[]){ memchild, "exit-after", "60000", "0",
+	    NULL });
+	snprintf(pid, sizeof pid, "%d", (int)c.pid);
+	tu_run(&r, (char *[]){ mt, "-p", pid, "--every", "2ms", "-q",
+	    "--budget", "100%", "--regions", "--regions-csv", rcsv, "-o", csv,
+	    NULL }, 60);
+	kill(c.pid, SIGKILL);
+	tu_child_end(&c);
+	rc = tu_table_load(&t, csv);
+	rrc = tu_table_load(&rt, rcsv);
+	snprintf(mnt, sizeof mnt, "umount '%s'", dir);
+	cr_assert_eq(system(mnt), 0);
+	cr_assert_eq(r.status, 2, "status %d: %s", r.status, r.err);
+	cr_assert(strstr(r.err, "No space left on device") != NULL &&
+	    strstr(r.err, "intact") != NULL, "%s", r.err);
+	cr_assert_eq(rc, 0);
+	cr_assert_eq(rrc, 0);
+	cr_assert_gt(t.nrows, 0);
+	cr_assert_gt(rt.nrows, 0);
+	assert_rows_whole(&t, "samples CSV");
+	assert_rows_whole(&rt, "regions CSV");
+	block_sizes(&rt, &first, &last);
+	cr_assert_eq(first, last, "the last region sample has %zu of %zu "
+	    "rows", last, first);
+	tu_table_free(&t);
+	tu_table_free(&rt);
+}
+
+/* kill -9 at random moments: the CSV is whole rows, the regions CSV
+ * whole region samples (each written in one write). */
+Test(live, kill_9_leaves_whole_rows_and_blocks)
+{
+	char csv[512], rcsv[512], pid[16];
+	size_t first, last;
+	struct table t, rt;
+	struct child c;
+	int k, st;
+	pid_t m;
+
+	tu_child_start(&c, (char *[]){ memchild, "exit-after", "60000", "0",
+	    NULL });
+	snprintf(pid, sizeof pid, "%d", (int)c.pid);
+	srand((unsigned int)getpid());
+	for (k = 0; k < 8; k++) {
+		snprintf(csv, sizeof csv, "%s/k%d.csv", tu_tmpdir(), k);
+		snprintf(rcsv, sizeof rcsv, "%s/k%d-regions.csv", tu_tmpdir(),
+		    k);
+		m = fork();
+		cr_assert(m >= 0);
+		if (m == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			dup2(null, 2);
+			execl(mt, mt, "-p", pid, "--every", "1ms", "-q",
+			    "--budget", "100%", "--regions", "--group-by",
+			    "mapping", "--regions-csv", rcsv, "-o", csv,
+			    (char *)NULL);
+			_exit(127);
+		}
+		while (tu_file_lines(csv) < 3 && waitpid(m, &st, WNOHANG) == 0)
+			usleep(1000);
+		usleep((useconds_t)(rand() % 30000));
+		kill(m, SIGKILL);
+		cr_assert_eq(waitpid(m, &st, 0), m);
+		cr_assert(WIFSIGNALED(st), "memtrend ended by itself: %d", st);
+		cr_assert_eq(tu_table_load(&t, csv), 0);
+		cr_assert_eq(tu_table_load(&rt, rcsv), 0);
+		assert_rows_whole(&t, "samples CSV");
+		assert_rows_whole(&rt, "regions CSV");
+		block_sizes(&rt, &first, &last);
+		cr_assert_eq(first, last, "run %d: the last region sample has "
+		    "%zu of %zu rows", k, last, first);
+		tu_table_free(&t);
+		tu_table_free(&rt);
+	}
+	kill(c.pid, SIGKILL);
+	tu_child_end(&c);
+}
+
+/* The target exits while its regions are read: the files stay whole,
+ * no size reads 0, the cut sample is marked partial. */
+Test(live, target_exiting_mid_sample_keeps_files_whole)
+{
+	char csv[512], rcsv[512];
+	struct table t, rt;
+	struct run r;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		snprintf(csv, sizeof csv, "%s/x%d.csv", tu_tmpdir(), k);
+		snprintf(rcsv, sizeof rcsv, "%s/x%d-regions.csv", tu_tmpdir(),
+		    k);
+		tu_run(&r, (char *[]){ mt, "--every", "1ms", "-q", "--budget",
+		    "100%", "--regions", "--regions-csv", rcsv, "-o", csv, "--",
+		    memchild, "touch-exit", "268435456", NULL }, 60);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_assert_eq(tu_table_load(&t, csv), 0);
+		cr_assert_eq(tu_table_load(&rt, rcsv), 0);
+		assert_rows_whole(&t, "samples CSV");
+		assert_rows_whole(&rt, "regions CSV");
+		for (i = 0; i < t.nrows; i++)
+			cr_assert(tu_table_num(&t, i, "rss_kb") != 0, "row %zu",
+			    i);
+		for (i = 0; i + 1 < t.nrows; i++)
+			cr_assert_eq(tu_table_num(&t, i, "partial"), 0);
+		tu_table_free(&t);
+		tu_table_free(&rt);
+	}
+}
