@@ -224,7 +224,7 @@ term_verdict(struct term_sink *t, const struct verdict *v)
 	t->verdict = (int)ev->verdict;
 	t->verdict_rows = 0;
 	verdict_sentence(v, sentence, sizeof sentence);
-	units_escape_text(safe, sizeof safe, sentence);	/* region names */
+	units_escape_text(safe, sizeof safe, sentence);	/* regions */
 	if (t->tty)
 		fputs("\033[1m", t->fp);
 	fprintf(t->fp, "verdict: %s:", verdict_name(ev->verdict));

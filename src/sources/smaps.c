@@ -195,9 +195,9 @@ smaps_parse(const char *text, struct mapping_list *list, struct error *err)
 				    line);
 		} else if (list->n > 0 && smaps_parse_field(line, len,
 		    &list->v[list->n - 1]) < 0) {
-			return error_set(err, EINVAL, "cannot parse the count on "
-			    "line %lu: '%.60s' (want a number of kB)", lineno,
-			    line);
+			return error_set(err, EINVAL, "cannot parse the count "
+			    "on line %lu: '%.60s' (want a number of kB)",
+			    lineno, line);
 		}
 		if (*nl == '\0')
 			break;
