@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
@@ -33,11 +34,13 @@ demo_usage(FILE *fp)
 {
 	fprintf(fp,
 "Usage: memtrend-demo [--leak RATE] [--flat] [--base SIZE] [--for DURATION]\n"
+"                     [--status N]\n"
 "A demo target for memtrend with a known memory behaviour.\n"
 "  --leak RATE     bytes leaked per second (default 256K; e.g. 1M)\n"
 "  --flat          leak nothing: a steady working set only\n"
 "  --base SIZE     steady working set kept in use (default 2M)\n"
-"  --for DURATION  exit after DURATION (default: run until killed)\n");
+"  --for DURATION  exit after DURATION (default: run until killed)\n"
+"  --status N      exit status at the end (default 0)\n");
 }
 
 /* The leaked chunks, chained through their first bytes: still reachable
@@ -75,14 +78,15 @@ main(int argc, char **argv)
 		{ "flat", no_argument, NULL, 'F' },
 		{ "base", required_argument, NULL, 'b' },
 		{ "for", required_argument, NULL, 't' },
+		{ "status", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t leak = 256 * 1024, base = 2 << 20, stop_ns = 0, tick = 0;
 	struct timespec start, due;
 	struct error err;
-	char *burst;
-	int opt;
+	char *burst, *end;
+	int opt, status = 0;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		int rc = 0;
@@ -99,6 +103,13 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			rc = units_parse_duration(optarg, &stop_ns, &err);
+			break;
+		case 's':
+			status = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || status < 0 ||
+			    status > 255)
+				rc = error_set(&err, EINVAL, "invalid exit "
+				    "status '%s' (0 to 255)", optarg);
 			break;
 		case 'h':
 			demo_usage(stdout);
@@ -138,5 +149,5 @@ main(int argc, char **argv)
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL);
 	}
 	free(burst);
-	return 0;
+	return status;
 }

@@ -4,6 +4,7 @@
  * that faults a known number of pages counted by perf events.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
@@ -134,7 +135,9 @@ Test(access_live, perf_counts_faults)
 		    "-o", path, NULL);
 		_exit(127);
 	}
-	usleep(1500000);	/* the baseline: about 7 samples */
+	/* The baseline: rows 0 to 5 written before the child faults. */
+	while (tu_file_lines(path) < 7 && waitpid(mpid, &st, WNOHANG) == 0)
+		usleep(2000);
 	tu_child_send(&ch, "go");
 	cr_assert(tu_child_line(&ch, line, sizeof line));
 	cr_assert_eq(sscanf(line, "ready %ld", &counted), 1, "%s", line);
@@ -154,6 +157,107 @@ Test(access_live, perf_counts_faults)
 	    "counted %ld for %.0f pages (baseline %.0f)", after - before,
 	    counted, n, base1 - base0);
 	tu_table_free(&t);
+}
+
+static int
+open_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* --fault-addresses on a target whose threads come and go: the events
+ * of the threads that exited are closed at each scan, so memtrend's
+ * open files stay as they are (they grew by one event a thread). */
+Test(access_live, fault_addresses_close_exited_threads)
+{
+	char pid[16], path[512];
+	struct child ch;
+	int st, early, late;
+	pid_t mpid;
+
+	tu_child_start(&ch, (char *[]){ memchild, "churn", NULL });
+	snprintf(pid, sizeof pid, "%d", (int)ch.pid);
+	snprintf(path, sizeof path, "%s/churn.csv", tu_tmpdir());
+	mpid = fork();
+	if (mpid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(mt, mt, "-p", pid, "--every", "10ms", "--budget", "100%",
+		    "-c", "300", "-q", "--faults", "--fault-addresses", "-o",
+		    path, NULL);
+		_exit(127);
+	}
+	while (tu_file_lines(path) < 20 && waitpid(mpid, &st, WNOHANG) == 0)
+		usleep(2000);
+	early = open_fds(mpid);
+	while (tu_file_lines(path) < 250 && waitpid(mpid, &st, WNOHANG) == 0)
+		usleep(2000);
+	late = open_fds(mpid);
+	cr_assert_eq(waitpid(mpid, &st, 0), mpid);
+	tu_child_end(&ch);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+	cr_assert(early > 0 && late > 0);
+	/* About ten threads live at any moment: their number varies. */
+	cr_assert_leq(late, early + 20, "open files: %d after 20 samples, %d "
+	    "after 250", early, late);
+}
+
+/* As nobody, on its own process: perf_event_paranoid 2 allows user-space
+ * events only (exclude_kernel, as --probe tries), so --faults works
+ * instead of falling back to the stat counters. */
+static bool
+al_perf_own(void *unused)
+{
+	char pid[16];
+	struct run r;
+	pid_t child;
+
+	(void)unused;
+	child = fork();
+	if (child == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execl(memchild, memchild, "exit-after", "20000", "0",
+		    (char *)NULL);
+		_exit(127);
+	}
+	snprintf(pid, sizeof pid, "%d", (int)child);
+	tu_run(&r, (char *[]){ mt, "-p", pid, "-c", "2", "--every", "10ms",
+	    "-q", "--faults", "--fault-addresses", NULL }, 30);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	if (r.status != 0 || strstr(r.err, "page faults: perf events") == NULL)
+		fprintf(stderr, "as nobody: %s\n", r.err);
+	return r.status == 0 &&
+	    strstr(r.err, "page faults: perf events on 1 thread") != NULL;
+}
+
+Test(access_live, perf_works_unprivileged_on_own_process)
+{
+	char buf[16] = "";
+	FILE *fp = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
+
+	if (fp == NULL || fgets(buf, sizeof buf, fp) == NULL)
+		cr_skip_test("no perf_event_paranoid: kernel without perf");
+	fclose(fp);
+	if (atoi(buf) > 2)
+		cr_skip_test("perf_event_paranoid is %d: unprivileged perf is "
+		    "off here", atoi(buf));
+	cr_assert(tu_as_nobody(al_perf_own, NULL), "--faults fell back");
 }
 
 /* Not permitted: perf_event_open on another user's process says which

@@ -189,6 +189,26 @@ Test(analyze, iso_8601_times)
 	    -EINVAL);
 }
 
+/* Dates that do not exist and offsets no time zone has are refused. */
+Test(analyze, impossible_dates_and_offsets_are_refused)
+{
+	static const char *bad[] = { "2026-02-31T00:00:00Z",
+	    "2026-04-31T00:00:00Z", "2025-02-29T00:00:00Z",
+	    "2026-11-18T11:06:40+99:99", "2026-11-18T11:06:40+15:00",
+	    "2026-11-18T11:06:40-13:00", "2026-11-18T11:06:40+01:60",
+	    "2026-11-18T11:06:40+0", "2026-11-18T24:00:00Z" };
+	double s;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		cr_assert_eq(replay_parse_time(bad[i], &s), -EINVAL,
+		    "%s accepted", bad[i]);
+	cr_assert_eq(replay_parse_time("2024-02-29T00:00:00Z", &s), 0);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40+14:00", &s), 0);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40-12:00", &s), 0);
+	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40+05:45", &s), 0);
+}
+
 /* Exit 2, one line naming the file and the line, nothing on stdout. */
 static void
 expect_bad(const char *text, const char *words)
@@ -228,6 +248,22 @@ Test(analyze, bad_input_names_the_line)
 	expect_bad("elapsed_s,uss_kb\n0,1\n1,\"2\n", "line 3: malformed CSV");
 	expect_bad("elapsed_s,uss_kb\n0,nan\n", "line 2: uss_kb is 'nan', not "
 	    "a number");
+}
+
+/* Numbers no run can produce are refused with their line, not turned
+ * into "2 samples over -2147483648 d" or sizes without a unit. */
+Test(analyze, absurd_numbers_name_the_line)
+{
+	expect_bad("elapsed_s,rss_kb\n0,1\n2e14,2\n", "line 3: elapsed_s is "
+	    "'2e14'");
+	expect_bad("elapsed_s,uss_kb\n0,1\n1,1e300\n", "line 3: uss_kb is "
+	    "'1e300'");
+	expect_bad("elapsed_s,uss_kb\n0,1\n1,-5\n", "line 3: uss_kb is '-5'");
+	expect_bad("elapsed_s,uss_kb,mem_available_kb\n0,1,-1e200\n",
+	    "line 2: mem_available_kb is '-1e200'");
+	expect_bad("timestamp,uss_kb\n1970-01-01T00:00:00Z,1\n"
+	    "9999-01-01T00:00:00Z,2\n", "line 3: timestamp 9999-01-01T00:00:00Z"
+	    " is more than a century");
 }
 
 Test(analyze, empty_cells_are_unknown_not_zero)

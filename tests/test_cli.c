@@ -3,6 +3,7 @@
  * src/main.c, src/core/target.c).
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -161,4 +162,50 @@ Test(cli, help_lists_options_and_fields)
 	cr_assert(strstr(r.out, "--every") && strstr(r.out, "uss_kb") &&
 	    strstr(r.out, "--probe") && strstr(r.out, "Exit status"), "%s",
 	    r.out);
+}
+
+/* --force never writes through a symbolic link: the file it points to
+ * stays as it was, and the error says why. */
+Test(cli, force_refuses_a_symlinked_output)
+{
+	char pid[16], target[512], link[512], rlink[512], buf[64] = "";
+	FILE *fp;
+
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	snprintf(target, sizeof target, "%s/target.txt", tu_tmpdir());
+	snprintf(link, sizeof link, "%s/link.csv", tu_tmpdir());
+	snprintf(rlink, sizeof rlink, "%s/rlink.csv", tu_tmpdir());
+	fp = fopen(target, "w");
+	fputs("precious\n", fp);
+	fclose(fp);
+	cr_assert_eq(symlink(target, link), 0);
+	cr_assert_eq(symlink(target, rlink), 0);
+	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q", "-o", link,
+	    "--force", NULL }, "is a symbolic link");
+	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q",
+	    "--regions-csv", rlink, "--force", NULL }, "is a symbolic link");
+	fp = fopen(target, "r");
+	cr_assert(fgets(buf, sizeof buf, fp) != NULL);
+	fclose(fp);
+	cr_assert_str_eq(buf, "precious\n");
+}
+
+/* The same file under two names (-o X --regions-csv ./X) is refused,
+ * whether it exists yet or not; and so is standard output twice. */
+Test(cli, same_file_twice_is_refused)
+{
+	char pid[16], path[512], other[512], dot[520];
+
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	snprintf(path, sizeof path, "%s/x.csv", tu_tmpdir());
+	snprintf(dot, sizeof dot, "%s/./x.csv", tu_tmpdir());
+	snprintf(other, sizeof other, "%s/hard.csv", tu_tmpdir());
+	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q", "-o", path,
+	    "--regions-csv", dot, "--force", NULL }, "same file");
+	close(creat(path, 0644));
+	cr_assert_eq(link(path, other), 0);
+	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q", "-o", path,
+	    "--regions-csv", other, "--force", NULL }, "same file");
+	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q", "-o", "-",
+	    "--regions-csv", "-", NULL }, "same file");
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "analysis/replay.h"
+#include "charts/gnuplot.h"
 #include "pngcheck.h"
 #include "charts/series.h"
 #include "testutil.h"
@@ -724,11 +725,12 @@ Test(plot, templates_can_be_overridden)
 Test(plot, a_signal_leaves_nothing_behind)
 {
 	const char *png = out_path("g.png"), *fake = out_path("slow-gnuplot");
+	char started[600];
 	int i, st;
 	pid_t pid;
 	FILE *fp = fopen(fake, "w");
 
-	fputs("#!/bin/sh\nexec sleep 60\n", fp);
+	fprintf(fp, "#!/bin/sh\ntouch '%s.started'\nexec sleep 60\n", fake);
 	fclose(fp);
 	chmod(fake, 0755);
 	setenv("MEMTREND_GNUPLOT", fake, 1);
@@ -741,11 +743,13 @@ Test(plot, a_signal_leaves_nothing_behind)
 		execl(mt, mt, "plot", demo, "-o", png, (char *)NULL);
 		_exit(127);
 	}
-	/* Wait until the data is written and "gnuplot" started. */
-	for (i = 0; i < 3000 && dir_entries(tmp, false, NULL, 0) == 0; i++)
+	/* Wait until the data is written and "gnuplot" started (it says
+	 * so with a file). */
+	snprintf(started, sizeof started, "%s.started", fake);
+	for (i = 0; i < 3000 && access(started, F_OK) != 0; i++)
 		usleep(10000);
+	cr_assert(access(started, F_OK) == 0, "gnuplot never started");
 	cr_assert(dir_entries(tmp, false, NULL, 0) > 0, "no temporary directory");
-	usleep(200000);
 	kill(pid, SIGTERM);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
@@ -767,4 +771,72 @@ Test(plot, live_run_writes_its_chart)
 	assert_has(r.out, "chart: ");
 	assert_png(png, 1000, 650);
 	assert_no_temporaries();
+}
+
+/* Every byte value but NUL reaches gnuplot as data: a template that
+ * prints each string parameter back gives the exact bytes, and nothing
+ * in them runs (backquotes, macros) or ends the assignment. */
+Test(plot, gnuplot_strings_arrive_byte_for_byte)
+{
+	const char *tpl = out_path("echo.gp"), *back = out_path("back.txt");
+	const char *pwned = out_path("PWNED");
+	char name[16], value[64], *expect, *got, all[256];
+	size_t len, elen = 0;
+	struct gnuplot *g;
+	struct error err;
+	FILE *fp;
+	int b;
+
+	cr_assert_eq(chdir(tu_tmpdir()), 0);
+	fp = fopen(tpl, "w");
+	fputs("set print back\ndo for [i=0:255] { print value(sprintf('s%d', "
+	    "i)) }\n", fp);
+	fclose(fp);
+	cr_assert_eq(gnuplot_open(&g, NULL, &err), 0, "%s", err.msg);
+	expect = xmalloc(256 * sizeof value);
+	for (b = 1; b < 256; b++)
+		all[b - 1] = (char)b;
+	all[255] = '\0';
+	gnuplot_param_str(g, "s0", all);
+	elen += (size_t)snprintf(expect, 300, "%s\n", all);
+	for (b = 1; b < 256; b++) {
+		snprintf(name, sizeof name, "s%d", b);
+		snprintf(value, sizeof value, "%c`touch PWNED`@back'\"\\%c;#%c",
+		    b, b, b);
+		gnuplot_param_str(g, name, value);
+		elen += (size_t)sprintf(expect + elen, "%s\n", value);
+	}
+	gnuplot_param_str(g, "back", back);
+	cr_assert_eq(gnuplot_run(g, tpl, &err), 0, "%s", err.msg);
+	gnuplot_close(g);
+	cr_assert(access(pwned, F_OK) != 0, "a backquote ran a command");
+	got = slurp(back, &len);
+	cr_assert_eq(len, elen, "%zu bytes back, %zu sent", len, elen);
+	cr_assert(memcmp(got, expect, len) == 0, "bytes changed on the way");
+	free(got);
+	free(expect);
+}
+
+/* A CSV's name and a regions CSV's cells are text, never commands. */
+Test(plot, names_and_cells_never_run_commands)
+{
+	const char *png = out_path("x.png");
+	char *cmd, csv[600], rcsv[600];
+
+	cr_assert_eq(chdir(tu_tmpdir()), 0);
+	snprintf(csv, sizeof csv, "%s/a`touch PWNED1`.csv", tu_tmpdir());
+	snprintf(rcsv, sizeof rcsv, "%s/r.csv", tu_tmpdir());
+	xasprintf(&cmd, "cp %s '%s' && sed 's/,page_idle,/,`touch PWNED2`,/' "
+	    "%s > %s", demo, csv, idle_regions, rcsv);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	run_ok((char *[]){ mt, "plot", csv, "-o", (char *)png, NULL });
+	cr_assert(access("PWNED1", F_OK) != 0, "the CSV's name ran a command");
+	run_ok((char *[]){ mt, "plot", csv, "--regions", rcsv, "--chart",
+	    "idle", "-o", (char *)png, "--force", NULL });
+	cr_assert(access("PWNED2", F_OK) != 0, "a CSV cell ran a command");
+	run_ok((char *[]){ mt, "plot", csv, "-o", "`touch PWNED3`.png",
+	    NULL });
+	cr_assert(access("PWNED3", F_OK) != 0, "the -o name ran a command");
+	cr_assert(access("`touch PWNED3`.png", F_OK) == 0);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/regtrack.h"
 #include "core/regions.h"
 #include "util/root.h"
 #include "sources/smaps.h"
@@ -193,4 +194,40 @@ Test(threads, syscall_text)
 	cr_assert_eq(threads_parse_syscall("running\n", &sp), -EAGAIN);
 	cr_assert_eq(threads_parse_syscall("0 0x1 junk\n", &sp), -EINVAL);
 	cr_assert_eq(threads_parse_syscall("", &sp), -EINVAL);
+}
+
+/* Threads that come and go each leave a [stack:TID] region behind: the
+ * tracker forgets those that went away without growing, so its memory
+ * stays bounded over a long run, and what grew is still ranked first. */
+Test(regions, tracker_forgets_regions_that_went_away)
+{
+	const struct regtrack_entry *top[1];
+	struct region_set set = { 0 };
+	struct regtrack rt;
+	struct sample s;
+	struct region *r;
+	char name[32];
+	int i;
+
+	regtrack_init(&rt);
+	for (i = 0; i < 5000; i++) {
+		regions_reset(&set);
+		r = regions_append(&set, "[heap]", REGION_HEAP);
+		r->v[RF_USS_KB] = r->v[RF_RSS_KB] = 100 + i;
+		snprintf(name, sizeof name, "[stack:%d]", 1000 + i);
+		r = regions_append(&set, name, REGION_THREAD_STACK);
+		r->v[RF_USS_KB] = r->v[RF_RSS_KB] = 8;
+		sample_clear(&s);
+		s.elapsed_s = i;
+		s.regions = &set;
+		regtrack_add(&rt, &s);
+	}
+	cr_assert_lt(rt.n, 200, "%zu regions tracked after 5000 threads",
+	    rt.n);
+	cr_assert_eq(rt.samples, 5000);
+	cr_assert_eq(regtrack_top(&rt, top, 1), 1);
+	cr_assert_str_eq(top[0]->name, "[heap]");
+	cr_assert_float_eq(regtrack_growth_kb(top[0]), 4999, 1e-9);
+	regtrack_free(&rt);
+	regions_free(&set);
 }

@@ -305,3 +305,35 @@ Test(regions_live, unprivileged_pages_fall_back)
 	    "page kinds are unknown without PFNs, not 0");
 	tu_table_free(&t);
 }
+
+/* A mapped file and a command name full of terminal escapes: every
+ * line memtrend prints shows them escaped (\x1b), never raw. */
+Test(regions_live, control_characters_in_names_are_escaped)
+{
+	char file[600], link[600], pid[16], cmd[1400];
+	struct child c;
+	struct run r;
+	size_t i;
+
+	snprintf(file, sizeof file, "%s/evil\033[31m\033]0;t\007.bin",
+	    tu_tmpdir());
+	snprintf(link, sizeof link, "%s/mc\033[2J", tu_tmpdir());
+	snprintf(cmd, sizeof cmd, "head -c 1048576 /dev/urandom > '%s'", file);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(symlink(memchild, link), 0);
+	tu_child_start(&c, (char *[]){ link, "zoo", file, NULL });
+	snprintf(pid, sizeof pid, "%d", (int)c.pid);
+	tu_run(&r, (char *[]){ mt, "-p", pid, "-c", "3", "--every", "50ms",
+	    "--regions=50", "--group-by", "path", "--budget", "100%", NULL },
+	    60);
+	tu_child_end(&c);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "evil\\x1b[31m\\x1b]0;t\\x07.bin") != NULL,
+	    "%s", r.out);
+	for (i = 0; r.out[i] != '\0'; i++)
+		cr_assert(r.out[i] == '\n' || (unsigned char)r.out[i] >= 0x20,
+		    "byte 0x%02x at %zu in: %s", r.out[i], i, r.out);
+	for (i = 0; r.err[i] != '\0'; i++)
+		cr_assert(r.err[i] == '\n' || (unsigned char)r.err[i] >= 0x20,
+		    "byte 0x%02x at %zu in: %s", r.err[i], i, r.err);
+}

@@ -133,3 +133,24 @@ Test(smaps, empty_text_is_no_mappings)
 	cr_assert_eq(l.n, 0);
 	mapping_list_free(&l);
 }
+
+/* A count is what the kernel prints, "%8lu kB": inf, negative or
+ * non-numeric values are refused with the line, never summed. */
+Test(smaps, impossible_counts_name_the_line)
+{
+	static const char *bad[] = { "inf", "-4", "nan", "1e3", "lots", "",
+	    "99999999999999999999999" };
+	struct mapping_list l = { 0 };
+	struct error err;
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "00400000-00452000 r-xp 0 08:02 1 "
+		    "/a\nRss: 4 kB\nPss: %s kB\n", bad[i]);
+		cr_assert_lt(smaps_parse(text, &l, &err), 0, "'%s' accepted",
+		    bad[i]);
+		cr_assert(strstr(err.msg, "line 3") != NULL, "%s", err.msg);
+	}
+	mapping_list_free(&l);
+}

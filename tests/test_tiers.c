@@ -95,3 +95,50 @@ Test(tiers, first_tick_measures_all)
 	cr_assert_eq(due, 1u << TIER_STAT | 1u << TIER_ROLLUP |
 	    1u << TIER_SMAPS);
 }
+
+/* stat alone dearer than the budget (30 ms a tick against 2 % of 1 s):
+ * smaps_rollup still runs, on its share of the budget, instead of once. */
+Test(tiers, heavy_tiers_keep_a_share_when_stat_is_dear)
+{
+	const double cost[TIER_COUNT] = { 0.030, 0.040, 0, 0 };
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu;
+
+	tiers_init(&s, 0.02, 0);
+	tiers_simulate(&s, 600, 1.0, cost, runs, &cpu);
+	cr_assert_geq(runs[TIER_ROLLUP], 600 * 0.01 / 0.040 * 0.9,
+	    "smaps_rollup ran %lu times in 600 ticks", runs[TIER_ROLLUP]);
+}
+
+/* With the tick slowed as tiers_tick_s() says, the whole stays within
+ * the budget: stat takes half, the heavy tiers the other half. */
+Test(tiers, slowed_tick_keeps_the_budget)
+{
+	const double cost[TIER_COUNT] = { 0.030, 0.040, 0.040, 0 };
+	unsigned long runs[TIER_COUNT] = { 0 };
+	struct tiers s;
+	double now = 0, cpu = 0, tick;
+	unsigned int due;
+	int t;
+
+	tiers_init(&s, 0.02, 1u << TIER_SMAPS);
+	while (now < 3600) {
+		due = tiers_plan(&s, now);
+		for (t = 0; t < TIER_COUNT; t++) {
+			if (!((due >> t) & 1))
+				continue;
+			tiers_charge(&s, t, cost[t]);
+			runs[t]++;
+			cpu += cost[t];
+		}
+		tick = tiers_tick_s(&s, 1.0);
+		now += tick;
+	}
+	cr_assert_float_eq(tick, 3.0, 1e-9, "tick %g s", tick);
+	cr_assert_leq(cpu / now, 0.02 * 1.02, "%.4f of a core", cpu / now);
+	cr_assert_geq(cpu / now, 0.02 * 0.9, "budget unused: %.4f", cpu / now);
+	cr_assert_geq(runs[TIER_ROLLUP], 3600 * 0.01 * 0.25 / 0.040 * 0.9);
+	cr_assert_geq(runs[TIER_SMAPS], 3600 * 0.01 * 0.75 / 0.040 * 0.9);
+	cr_assert_float_eq(tiers_tick_s(&s, 5.0), 5.0, 1e-9);
+}

@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <string.h>
 
 #include "util/units.h"
 
@@ -119,4 +120,41 @@ Test(units, human_durations)
 	cr_assert_str_eq(buf, "3 h 12 min");
 	units_format_duration(buf, sizeof buf, 2 * 86400 + 4 * 3600);
 	cr_assert_str_eq(buf, "2 d 4 h");
+}
+
+/* Values no run produces still print as a number with its unit: no
+ * float-to-int overflow ("-2147483648 d"), no digits pushing the unit
+ * off the end of the buffer, no "-inf". */
+Test(units, absurd_values_stay_readable)
+{
+	char buf[32];
+
+	units_format_duration(buf, sizeof buf, 2e14);
+	cr_assert(strchr(buf, '-') == NULL && strstr(buf, " d") != NULL,
+	    "%s", buf);
+	units_format_duration(buf, sizeof buf, INFINITY);
+	cr_assert_str_eq(buf, "-");
+	units_format_kib(buf, sizeof buf, 1e290, false, true);
+	cr_assert(strstr(buf, "PiB") != NULL, "%s", buf);
+	units_format_kib(buf, sizeof buf, -1e290, true, false);
+	cr_assert(strlen(buf) < sizeof buf - 1, "%s", buf);
+	units_format_kib(buf, sizeof buf, -INFINITY, false, true);
+	cr_assert_str_eq(buf, "-");
+	units_format_kib(buf, sizeof buf, INFINITY, true, false);
+	cr_assert_str_eq(buf, "-");
+}
+
+Test(units, escaped_text_has_no_control_characters)
+{
+	char buf[64];
+
+	units_escape_text(buf, sizeof buf, "a\033[31mb\tc\\d\x7f");
+	cr_assert_str_eq(buf, "a\\x1b[31mb\\x09c\\\\d\\x7f");
+	units_escape_text(buf, sizeof buf, "caf\xc3\xa9 \xe2\x82\xac");
+	/* UTF-8 is kept; C1 controls and bytes that are not UTF-8 are not. */
+	cr_assert_str_eq(buf, "caf\xc3\xa9 \xe2\x82\xac");
+	units_escape_text(buf, sizeof buf, "x\xc2\x9b" "1m\x9b\xff");
+	cr_assert_str_eq(buf, "x\\xc2\\x9b1m\\x9b\\xff");
+	units_escape_text(buf, 6, "ab\033cd");
+	cr_assert_str_eq(buf, "ab");	/* never half an escape */
 }

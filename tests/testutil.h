@@ -46,6 +46,12 @@ bool tu_as_nobody(bool (*fn)(void *), void *arg);
 /* A kernel smaps_rollup field of pid in KiB, read by the test itself. */
 double tu_rollup_kb(pid_t pid, const char *field);
 
+/* CLOCK_MONOTONIC in seconds. */
+double tu_now_s(void);
+
+/* Lines in a file (0 when it cannot be read). */
+size_t tu_file_lines(const char *path);
+
 /* A temporary directory for this test, removed by tu_tmp_cleanup(). */
 const char *tu_tmpdir(void);
 void tu_tmp_cleanup(void);

@@ -51,6 +51,45 @@ regtrack_entry(struct regtrack *rt, const struct region *r, double now_s)
 	return e;
 }
 
+/* Whether an entry can be forgotten: it went away and so holds nothing,
+ * without having grown (a gone region's values are 0, so its growth is
+ * never positive: it ranks nowhere and adds nothing to the evidence). */
+static bool
+regtrack_forgettable(const struct regtrack_entry *e)
+{
+	return !e->present && !(regtrack_growth_kb(e) > 0);
+}
+
+/*
+ * Forgets the regions that went away: with threads coming and going,
+ * each thread's [stack:TID] would otherwise stay for the rest of the run
+ * (14 000 entries, +12 MiB of memtrend's RSS in a 10-minute soak).  The
+ * entries are compacted, and the index rebuilt, only when at least half
+ * of them (and 64) can go, so the cost per sample stays constant.
+ */
+static void
+regtrack_forget(struct regtrack *rt)
+{
+	struct regtrack_entry *e;
+	size_t i, j, gone = 0;
+
+	for (i = 0; i < rt->n; i++)
+		gone += regtrack_forgettable(&rt->v[i]);
+	if (gone < 64 || gone * 2 < rt->n)
+		return;
+	regions_reset(&rt->index);
+	for (i = j = 0; i < rt->n; i++) {
+		e = &rt->v[i];
+		if (regtrack_forgettable(e)) {
+			free(e->name);
+			continue;
+		}
+		rt->v[j++] = *e;
+		regions_append(&rt->index, e->name, e->kind);	/* at j */
+	}
+	rt->n = j;
+}
+
 void
 regtrack_add(struct regtrack *rt, const struct sample *s)
 {
@@ -79,6 +118,7 @@ regtrack_add(struct regtrack *rt, const struct sample *s)
 		rt->v[i].last[RF_SIZE_KB] = 0;
 		rt->v[i].last_s = s->elapsed_s;
 	}
+	regtrack_forget(rt);
 }
 
 double

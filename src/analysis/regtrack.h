@@ -1,6 +1,8 @@
 /*
  * Growth per region over a run: each region's first and latest values,
- * for the live top-N, the summary, and the verdict's "where".
+ * for the live top-N, the summary, and the verdict's "where".  A region
+ * that went away is forgotten (its memory is back); one that comes back
+ * later starts anew.
  */
 #ifndef MEMTREND_ANALYSIS_REGTRACK_H
 #define MEMTREND_ANALYSIS_REGTRACK_H

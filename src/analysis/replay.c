@@ -98,12 +98,32 @@ replay_header(struct replay *a, char **cells, size_t n)
 	return 0;
 }
 
+/*
+ * The values a run can produce, by the column's unit: sizes up to 1 EiB
+ * (2^50 KiB; x86-64's 5-level page tables address 2^57 bytes), times up
+ * to a century, counts and other numbers up to 10^18.  Anything outside
+ * is a damaged or foreign file, refused before it reaches the
+ * arithmetic (a slope over 2e14 s printed "-2147483648 d").
+ */
+const char *
+replay_out_of_range(const char *name, double v)
+{
+	size_t n = strlen(name);
+
+	if (n > 3 && strcmp(name + n - 3, "_kb") == 0)
+		return v < 0 || v > 1125899906842624.0 ? "a size in KiB from 0 "
+		    "to 1 EiB" : NULL;
+	if (n > 2 && strcmp(name + n - 2, "_s") == 0)
+		return fabs(v) > 3.2e9 ? "seconds within a century" : NULL;
+	return fabs(v) > 1e18 ? "a number within 10^18" : NULL;
+}
+
 /* A numeric cell; empty is NAN when allowed. */
 static int
 replay_number(struct replay *a, unsigned long line, const char *cell,
     const char *name, bool empty_ok, double *out)
 {
-	const char *p = cell;
+	const char *p = cell, *range;
 	char *end;
 
 	while (*p == ' ')
@@ -122,6 +142,10 @@ replay_number(struct replay *a, unsigned long line, const char *cell,
 	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
 		return error_set(a->err, EINVAL, "%s line %lu: %s is '%s', "
 		    "not a number", a->path, line, name, cell);
+	if ((range = replay_out_of_range(name, *out)) != NULL)
+		return error_set(a->err, ERANGE, "%s line %lu: %s is '%s', not "
+		    "%s: no run produces that", a->path, line, name, cell,
+		    range);
 	return 0;
 }
 
@@ -163,6 +187,10 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 		    cells[a->time_col], a->time_name);
 	sample_clear(&s);
 	s.elapsed_s = t - a->t0;
+	if (replay_out_of_range("elapsed_s", s.elapsed_s) != NULL)
+		return error_set(a->err, ERANGE, "%s line %lu: %s %s is more "
+		    "than a century after the first row's: no run is that "
+		    "long", a->path, line, a->time_name, cells[a->time_col]);
 	s.wall_s = NAN;
 	if (a->wall_col >= 0 && replay_parse_time(cells[a->wall_col],
 	    &s.wall_s) < 0)
@@ -233,6 +261,10 @@ replay_parse_time(const char *text, double *seconds)
 	} else if ((*p == '+' || *p == '-') && (sscanf(p + 1,
 	    "%2d:%2d", &oh, &om) == 2 || sscanf(p + 1, "%2d%2d", &oh,
 	    &om) == 2)) {
+		/* Time zones run from -12:00 to +14:00. */
+		if (oh < 0 || om < 0 || om > 59 || oh * 60 + om >
+		    (*p == '-' ? 12 : 14) * 60)
+			return -EINVAL;
 		if (*p == '-') {
 			oh = -oh;
 			om = -om;
@@ -248,6 +280,11 @@ replay_parse_time(const char *text, double *seconds)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	base = timegm(&tm);
+	/* timegm() carries Feb 31 into March: a date that does not exist
+	 * comes back as another. */
+	if (gmtime_r(&base, &tm) == NULL || tm.tm_mday != d ||
+	    tm.tm_mon != mo - 1)
+		return -EINVAL;
 	*seconds = (double)base + sec - (oh * 3600.0 + om * 60.0);
 	return 0;
 }

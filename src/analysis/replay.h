@@ -25,6 +25,10 @@ typedef int (*replay_sample_fn)(void *ctx, const struct sample *s);
 int replay_file_each(const char *path, struct verdict *v,
     replay_sample_fn fn, void *ctx, struct error *err);
 
+/* NULL when v is a value a run can produce for the column name (by its
+ * unit: _kb, _s, else a count), else what the column should hold. */
+const char *replay_out_of_range(const char *name, double v);
+
 /* An ISO 8601 date and time ("2026-11-18T11:06:40.125Z", a space for
  * the T, an offset or none for UTC) as seconds since the epoch. */
 int replay_parse_time(const char *text, double *seconds);

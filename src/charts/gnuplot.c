@@ -1,8 +1,9 @@
 /*
  * gnuplot as a child process (see gnuplot.h).  Parameters become gnuplot
  * assignments in one -e argument, before the template, which each
- * template documents at its top; strings are double-quoted with gnuplot's
- * escapes, so any text (a verdict, a region's path) arrives as it is.
+ * template documents at its top; strings are single-quoted (see
+ * gnuplot_quote), so any text (a verdict, a region's path, a file name)
+ * arrives as it is and is never expanded.
  */
 #include "config.h"
 
@@ -284,26 +285,53 @@ gnuplot_param_add(struct gnuplot *g, const char *assignment)
 	g->params = next;
 }
 
+/*
+ * value as a gnuplot string expression that gives back its exact bytes.
+ * Single-quoted strings are the one place gnuplot substitutes nothing
+ * (no backquote command, no @macro, no backslash escape), so runs of
+ * printable ASCII go in single quotes; every other byte, and the quote
+ * itself (gnuplot reads a leading '' as an empty string), is joined on
+ * as a "\ooo" octal escape: 'a'."\047".'b'.  No control character or
+ * newline reaches the command line.  tests/test_plot.c checks that
+ * every byte value comes back unchanged.
+ */
+static char *
+gnuplot_quote(const char *value)
+{
+	size_t n = strlen(value), i, j = 0;
+	char *q = xmalloc(7 * n + 3);	/* ."\ooo". is at most 7 a byte */
+	bool open = false;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)value[i];
+		if (c >= 0x20 && c < 0x7f && c != '\'') {
+			if (!open)
+				j += (size_t)sprintf(q + j, "%s'",
+				    j > 0 ? "." : "");
+			q[j++] = (char)c;
+			open = true;
+			continue;
+		}
+		if (open)
+			q[j++] = '\'';
+		open = false;
+		j += (size_t)sprintf(q + j, "%s\"\\%03o\"", j > 0 ? "." : "",
+		    c);
+	}
+	if (open)
+		q[j++] = '\'';
+	if (j == 0)
+		j += (size_t)sprintf(q, "\"\"");
+	q[j] = '\0';
+	return q;
+}
+
 void
 gnuplot_param_str(struct gnuplot *g, const char *name, const char *value)
 {
-	size_t n = strlen(value), i, j = 0;
-	char *quoted = xmalloc(2 * n + 3), *a;
+	char *quoted = gnuplot_quote(value), *a;
 
-	quoted[j++] = '"';
-	for (i = 0; i < n; i++) {
-		if (value[i] == '\n') {
-			quoted[j++] = '\\';
-			quoted[j++] = 'n';
-			continue;
-		}
-		if (value[i] == '"' || value[i] == '\\')
-			quoted[j++] = '\\';
-		quoted[j++] = value[i] == '\t' || value[i] == '\r' ? ' ' :
-		    value[i];
-	}
-	quoted[j++] = '"';
-	quoted[j] = '\0';
 	xasprintf(&a, "%s=%s", name, quoted);
 	gnuplot_param_add(g, a);
 	free(a);

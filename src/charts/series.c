@@ -222,7 +222,7 @@ static int
 series_cell(struct series_reader *sr, unsigned long line, char **cells,
     int c, const char *name, double *out)
 {
-	const char *p;
+	const char *p, *range;
 	char *end;
 
 	*out = NAN;
@@ -240,6 +240,10 @@ series_cell(struct series_reader *sr, unsigned long line, char **cells,
 	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
 		return error_set(sr->err, EINVAL, "%s line %lu: %s is '%s', "
 		    "not a number", sr->path, line, name, cells[sr->col[c]]);
+	if ((range = replay_out_of_range(name, *out)) != NULL)
+		return error_set(sr->err, ERANGE, "%s line %lu: %s is '%s', "
+		    "not %s: no run produces that", sr->path, line, name,
+		    cells[sr->col[c]], range);
 	return 0;
 }
 

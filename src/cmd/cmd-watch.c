@@ -461,8 +461,8 @@ cmd_watch_announce(const struct cmd_watch *c, const struct target *t)
 
 	units_format_duration(every, sizeof every,
 	    (double)c->watch.interval_ns / 1e9);
-	fprintf(stderr, "memtrend: watching pid %d (%s) every %s%s%s; "
-	    "Ctrl-C to stop\n", (int)t->pid, t->comm, every,
+	term_notice("watching pid %d (%s) every %s%s%s; Ctrl-C to stop",
+	    (int)t->pid, t->comm, every,
 	    c->watch.csv_path != NULL ? ", CSV to " : "",
 	    c->watch.csv_path != NULL ? c->watch.csv_path : "");
 }
@@ -524,7 +524,8 @@ cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
 	if (c->watch.regions_csv_path != NULL &&
 	    strcmp(c->watch.regions_csv_path, "-") != 0)
 		fprintf(out, "regions CSV: %lu region sample%s in %s\n",
-		    res->regions.samples, res->regions.samples == 1 ? "" : "s",
+		    res->regions_csv_samples,
+		    res->regions_csv_samples == 1 ? "" : "s",
 		    c->watch.regions_csv_path);
 	if (res->faults_lost > 0)
 		fprintf(out, "  %llu fault-address samples were lost (ring "
@@ -568,7 +569,7 @@ cmd_watch_loop(const struct cmd_watch *c)
 	if (res.end == WATCH_END_ERROR) {
 		code = cmd_fail(&res.why);
 	} else if (res.end == WATCH_END_TARGET_EXIT) {
-		fprintf(stderr, "memtrend: %s\n", res.why.msg);
+		term_notice("%s", res.why.msg);
 		if (t.launched)
 			code = target_exit_code(&t);
 	}

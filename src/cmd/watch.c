@@ -39,6 +39,7 @@ struct watch {
 	struct term_sink *term;
 	struct ticker tk;
 	bool noted[TIER_COUNT];	/* throttling notice given */
+	double last_s;		/* elapsed_s of the last sample */
 	bool pages_noted;
 };
 
@@ -145,12 +146,25 @@ static void
 watch_note_throttle(struct watch *w)
 {
 	const struct tiers *sc = &w->res->tiers;
-	double interval = (double)w->o->interval_ns / 1e9, every;
+	double interval = (double)w->o->interval_ns / 1e9, every, tick;
 	char cost[32], period[32];
 	int i;
 
+	tick = tiers_tick_s(sc, interval);
+	if (!w->noted[TIER_STAT] && tick > interval) {
+		w->noted[TIER_STAT] = true;
+		units_format_duration(cost, sizeof cost,
+		    sc->t[TIER_STAT].cost_s);
+		units_format_duration(period, sizeof period, tick);
+		term_notice("a sample's stat and status reads cost %s of CPU "
+		    "here, more than half of --budget %.3g%% at this interval, "
+		    "so samples are taken about every %s instead (--budget "
+		    "100%% keeps the interval)", cost, sc->budget * 100,
+		    period);
+	}
+
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
-		if (w->noted[i] || !tiers_throttled(sc, i, interval))
+		if (w->noted[i] || !tiers_throttled(sc, i, tick))
 			continue;
 		w->noted[i] = true;
 		every = sc->t[i].cost_s / (sc->budget * sc->t[i].share);
@@ -173,10 +187,13 @@ watch_take(struct watch *w, struct sample *s)
 	sample_clear(s);
 	s->wall_s = watch_clock_s(CLOCK_REALTIME);
 	s->elapsed_s = ticker_elapsed_s(&w->tk);
+	w->last_s = s->elapsed_s;
 	due = tiers_plan(&w->res->tiers, s->elapsed_s);
 	rc = watch_tier(w, TIER_STAT, s, (due >> TIER_ROLLUP) & 1);
-	if (rc < 0)
+	if (rc < 0) {
+		s->value[FIELD_PARTIAL] = s->partial;
 		return rc;
+	}
 	s->tiers = due;
 	if ((due >> TIER_PAGES) & 1)
 		rc = watch_tier(w, TIER_PAGES, s, false);
@@ -227,17 +244,30 @@ static bool
 watch_sleep(struct watch *w)
 {
 	struct watch_result *res = w->res;
-	double due;
+	double due, tick, interval = (double)w->o->interval_ns / 1e9;
+	int rc = 0;
 
 	for (;;) {
 		due = ticker_plan(&w->tk);
+		/* stat dearer than the budget allows at this interval: the
+		 * tick slows (watch_note_throttle says so once). */
+		tick = tiers_tick_s(&res->tiers, interval);
+		if (tick > interval)
+			due = ticker_hold(&w->tk, w->last_s + tick);
 		if (w->o->duration_ns != 0 &&
 		    due * 1e9 >= (double)w->o->duration_ns) {
 			watch_end(res, WATCH_END_DURATION, "duration reached");
 			return false;
 		}
-		if (ticker_sleep(&w->tk) == 0 && watch_stop_signal == 0)
+		/* The flag is checked before each sleep and the sleep comes
+		 * in slices: a signal taken while sampling (not in the sleep
+		 * it would interrupt) stops the run within a slice. */
+		if (watch_stop_signal == 0)
+			rc = ticker_sleep(&w->tk);
+		if (rc == 0 && watch_stop_signal == 0)
 			return true;
+		if (rc == -EAGAIN && watch_stop_signal == 0)
+			continue;
 		if (watch_stop_signal != 0) {
 			snprintf(res->why.msg, sizeof res->why.msg, "stopped by "
 			    "%s", strsignal(watch_stop_signal));
@@ -314,6 +344,9 @@ watch_open(struct watch *w)
 	if (o->csv_path != NULL && csv_sink_open(&w->csv, o->csv_path,
 	    CSV_SAMPLES, o->force, err) < 0)
 		return -1;
+	if (o->regions_csv_path != NULL && w->csv != NULL &&
+	    csv_sink_same_file(w->csv, o->regions_csv_path, err) < 0)
+		return -1;
 	if (o->regions_csv_path != NULL && csv_sink_open(&w->regions_csv,
 	    o->regions_csv_path, CSV_REGIONS, o->force, err) < 0)
 		return -1;
@@ -370,9 +403,11 @@ watch_emit(struct watch *w, const struct sample *s)
 			return false;
 		res->csv_rows++;
 	}
-	if (w->regions_csv != NULL &&
-	    csv_sink_write(w->regions_csv, s, &res->why) < 0)
-		return false;
+	if (w->regions_csv != NULL) {
+		if (csv_sink_write(w->regions_csv, s, &res->why) < 0)
+			return false;
+		res->regions_csv_samples += s->regions != NULL;
+	}
 	return true;
 }
 

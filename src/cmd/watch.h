@@ -62,6 +62,7 @@ struct watch_result {
 	struct verdict verdict;	/* freed by the caller: verdict_free() */
 	uint64_t overruns;
 	unsigned long csv_rows;
+	unsigned long regions_csv_samples;	/* written whole */
 	uint64_t faults_lost;	/* address samples the kernel dropped */
 };
 

@@ -1,7 +1,10 @@
 /*
  * Token-bucket tier scheduler (see tiers.h).  Tier 0 always runs; its
  * cost is taken from the other tiers' credit in proportion to their
- * shares, so the sum of all tiers stays within the budget.
+ * shares, so the sum of all tiers stays within the budget -- but never
+ * more than half of what they earn: when stat alone costs more than
+ * half the budget the tick slows down instead (tiers_tick_s), so the
+ * heavy tiers are never starved.
  */
 #include "config.h"
 
@@ -11,6 +14,7 @@
 #include "core/tiers.h"
 
 #define TIERS_EWMA 0.3		/* weight of the newest cost */
+#define TIERS_STAT_MAX 0.5	/* of the budget, at most, for tier 0 */
 
 const char *const tier_names[TIER_COUNT] = {
 	[TIER_STAT] = "stat",
@@ -46,12 +50,15 @@ tiers_plan(struct tiers *s, double now_s)
 {
 	struct tiers_tier *t;
 	unsigned int due = 1u << TIER_STAT;
-	double dt;
+	double dt, earned, stat;
 	int i;
 
 	dt = s->started ? fmax(0, now_s - s->last_s) : 0;
 	s->started = true;
 	s->last_s = now_s;
+	earned = dt * s->budget;
+	stat = fmin(s->stat_debt_s, earned * TIERS_STAT_MAX);
+	s->stat_debt_s = 0;
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
 		t = &s->t[i];
 		if (!t->enabled)
@@ -60,9 +67,10 @@ tiers_plan(struct tiers *s, double now_s)
 			due |= 1u << i;
 			continue;
 		}
-		/* Earn this tick's share, banking at most one run ahead. */
-		t->credit_s = fmin(t->credit_s + dt * s->budget * t->share,
-		    t->cost_s + dt * s->budget * t->share);
+		/* Earn this tick's share of what stat left, banking at most
+		 * one run ahead. */
+		t->credit_s = fmin(t->credit_s + (earned - stat) * t->share,
+		    t->cost_s + earned * t->share);
 		if (t->credit_s >= t->cost_s)
 			due |= 1u << i;
 	}
@@ -73,25 +81,30 @@ void
 tiers_charge(struct tiers *s, enum tier tier, double cost_s)
 {
 	struct tiers_tier *t = &s->t[tier];
-	int i;
 
 	t->cost_s = t->runs == 0 && t->cost_s == 0 ? cost_s :
 	    TIERS_EWMA * cost_s + (1 - TIERS_EWMA) * t->cost_s;
 	t->runs++;
 	t->total_s += cost_s;
-	if (tier != TIER_STAT) {
+	if (tier != TIER_STAT)
 		t->credit_s -= cost_s;
-		return;
-	}
-	for (i = TIER_ROLLUP; i < TIER_COUNT; i++)
-		if (s->t[i].enabled)
-			s->t[i].credit_s -= cost_s * s->t[i].share;
+	else
+		s->stat_debt_s += cost_s;	/* taken at the next plan */
 }
 
 void
 tiers_calibrate(struct tiers *s, enum tier tier, double cost_s)
 {
 	s->t[tier].cost_s = cost_s;
+}
+
+double
+tiers_tick_s(const struct tiers *s, double interval_s)
+{
+	if (s->budget >= 1)
+		return interval_s;
+	return fmax(interval_s, s->t[TIER_STAT].cost_s /
+	    (s->budget * TIERS_STAT_MAX));
 }
 
 bool

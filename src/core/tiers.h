@@ -32,6 +32,7 @@ struct tiers_tier {
 struct tiers {
 	double budget;		/* fraction of one core; >= 1: unlimited */
 	double last_s;		/* when credit was last earned */
+	double stat_debt_s;	/* stat's cost since then, not yet taken */
 	bool started;
 	struct tiers_tier t[TIER_COUNT];
 };
@@ -49,6 +50,11 @@ void tiers_charge(struct tiers *s, enum tier tier, double cost_s);
 
 /* Sets a tier's expected cost before its first run is measured alone. */
 void tiers_calibrate(struct tiers *s, enum tier tier, double cost_s);
+
+/* The time between ticks that keeps stat (which runs every tick)
+ * within its part of the budget: interval_s, or longer when one stat
+ * run costs more than that part of an interval. */
+double tiers_tick_s(const struct tiers *s, double interval_s);
 
 /* Whether throttling holds tier back from running every tick. */
 bool tiers_throttled(const struct tiers *s, enum tier tier,

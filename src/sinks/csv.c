@@ -193,7 +193,9 @@ csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
 	if (strcmp(path, "-") == 0) {
 		fd = dup(STDOUT_FILENO);
 	} else {
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+		/* O_NOFOLLOW: --force must not truncate what a link
+		 * points to (O_EXCL refuses links already). */
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
 		    (force ? O_TRUNC : O_EXCL), 0644);
 	}
 	if (fd < 0)
@@ -224,6 +226,24 @@ csv_sink_write(struct csv_sink *c, const struct sample *s, struct error *err)
 	if (c->row.len == 0)
 		return 0;
 	return csv_sink_put(c, c->row.text, c->row.len, err);
+}
+
+int
+csv_sink_same_file(const struct csv_sink *c, const char *path,
+    struct error *err)
+{
+	struct stat a, b;
+	int rc;
+
+	rc = strcmp(path, "-") == 0 ? fstat(STDOUT_FILENO, &b) :
+	    stat(path, &b);
+	if (rc != 0 || fstat(c->fd, &a) != 0)
+		return 0;
+	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return 0;
+	return error_set(err, EEXIST, "%s and %s are the same file; give "
+	    "each output its own", c->path, strcmp(path, "-") == 0 ?
+	    "standard output" : path);
 }
 
 const char *

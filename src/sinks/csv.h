@@ -32,12 +32,16 @@ void csv_buf_add(struct csv_buf *b, const char *fmt, ...)
 void csv_buf_text(struct csv_buf *b, const char *src);
 
 /* path "-" writes to standard output.  An existing file is refused unless
- * force is set. */
+ * force is set; a symbolic link always. */
 int csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
     bool force, struct error *err);
 /* Writes the sample's row (CSV_SAMPLES), or its region rows when it has
  * any (CSV_REGIONS), in one write. */
 int csv_sink_write(struct csv_sink *c, const struct sample *s,
+    struct error *err);
+/* -EEXIST, with a message, when path ("-": standard output) is the file
+ * c writes (same device and inode), else 0. */
+int csv_sink_same_file(const struct csv_sink *c, const char *path,
     struct error *err);
 const char *csv_sink_path(const struct csv_sink *c);
 /* Returns 0 or -errno when the final flush to disk failed. */

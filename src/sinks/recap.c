@@ -184,8 +184,9 @@ void
 recap_verdict(FILE *fp, const struct verdict *v)
 {
 	const struct trend_evidence *ev = verdict_evidence(v);
-	char sentence[2048];
+	char sentence[2048], safe[4096];
 
 	verdict_sentence(v, sentence, sizeof sentence);
-	fprintf(fp, "verdict: %s: %s\n", verdict_name(ev->verdict), sentence);
+	units_escape_text(safe, sizeof safe, sentence);	/* regions */
+	fprintf(fp, "verdict: %s: %s\n", verdict_name(ev->verdict), safe);
 }

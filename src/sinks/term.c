@@ -97,11 +97,15 @@ term_rate(const struct term_sink *t, const struct sample *s, enum field_id f)
 const char *
 term_fit_name(char *buf, size_t len, const char *name, size_t width)
 {
-	size_t n = strlen(name);
+	char safe[1024];
+	size_t n;
 
+	units_escape_text(safe, sizeof safe, name);
+	n = strlen(safe);
 	if (n <= width)
-		return name;
-	snprintf(buf, len, "...%s", name + n - (width - 3));
+		snprintf(buf, len, "%s", safe);
+	else
+		snprintf(buf, len, "...%s", safe + n - (width - 3));
 	return buf;
 }
 
@@ -210,7 +214,7 @@ void
 term_verdict(struct term_sink *t, const struct verdict *v)
 {
 	const struct trend_evidence *ev = verdict_evidence(v);
-	char sentence[2048];
+	char sentence[2048], safe[4096];
 
 	if (ev->samples == 0)
 		return;
@@ -220,23 +224,26 @@ term_verdict(struct term_sink *t, const struct verdict *v)
 	t->verdict = (int)ev->verdict;
 	t->verdict_rows = 0;
 	verdict_sentence(v, sentence, sizeof sentence);
+	units_escape_text(safe, sizeof safe, sentence);	/* regions */
 	if (t->tty)
 		fputs("\033[1m", t->fp);
 	fprintf(t->fp, "verdict: %s:", verdict_name(ev->verdict));
 	if (t->tty)
 		fputs("\033[0m", t->fp);
-	fprintf(t->fp, " %s\n", sentence);
+	fprintf(t->fp, " %s\n", safe);
 	fflush(t->fp);
 }
 
 void
 term_notice(const char *fmt, ...)
 {
+	char msg[2048], safe[4096];
 	va_list ap;
 
-	fputs("memtrend: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* Notices name processes and files: escaped for the terminal. */
+	units_escape_text(safe, sizeof safe, msg);
+	fprintf(stderr, "memtrend: %s\n", safe);
 }

@@ -34,7 +34,8 @@
 #define FAULTS_RING_PAGES 16	/* data pages per thread: 64 KiB */
 
 struct faults_thread {
-	pid_t tid;
+	pid_t tid;		/* 0: exited, only its counting events kept */
+	bool seen;		/* listed in task/ at the last scan */
 	int min_fd, maj_fd, addr_fd;
 	struct perf_event_mmap_page *ring;
 	size_t ring_len;
@@ -46,12 +47,14 @@ struct faults {
 	size_t n, cap;
 	long page;
 	int task_fd;		/* /proc/PID/task, to find new threads */
+	bool listed;		/* the last scan read the whole of task/ */
 };
 
 static int
 faults_event(pid_t tid, uint64_t config, unsigned int period, bool sample)
 {
 	struct perf_event_attr attr;
+	int fd;
 
 	memset(&attr, 0, sizeof attr);
 	attr.size = sizeof attr;
@@ -63,6 +66,14 @@ faults_event(pid_t tid, uint64_t config, unsigned int period, bool sample)
 	} else {
 		attr.inherit = 1;
 	}
+	fd = (int)syscall(SYS_perf_event_open, &attr, tid, -1, -1,
+	    PERF_FLAG_FD_CLOEXEC);
+	if (fd >= 0 || (errno != EACCES && errno != EPERM))
+		return fd;
+	/* perf_event_paranoid 2 allows user-space events only (what the
+	 * probe tries): faults taken in kernel mode (copy_to_user into
+	 * fresh pages) then go uncounted. */
+	attr.exclude_kernel = 1;
 	return (int)syscall(SYS_perf_event_open, &attr, tid, -1, -1,
 	    PERF_FLAG_FD_CLOEXEC);
 }
@@ -103,6 +114,7 @@ faults_open_thread(struct faults *f, pid_t tid, bool count,
 	th = &f->v[f->n];
 	memset(th, 0, sizeof *th);
 	th->tid = tid;
+	th->seen = true;
 	th->min_fd = th->maj_fd = th->addr_fd = -1;
 	if (count) {
 		th->min_fd = faults_event(tid, PERF_COUNT_SW_PAGE_FAULTS_MIN, 0,
@@ -138,14 +150,17 @@ fail:
 	    (int)tid, strerror(code), faults_hint(code));
 }
 
+/* Marks tid seen; false when it is not known yet. */
 static bool
-faults_known(const struct faults *f, pid_t tid)
+faults_known(struct faults *f, pid_t tid)
 {
 	size_t i;
 
 	for (i = 0; i < f->n; i++)
-		if (f->v[i].tid == tid)
+		if (f->v[i].tid == tid) {
+			f->v[i].seen = true;
 			return true;
+		}
 	return false;
 }
 
@@ -153,22 +168,23 @@ struct faults_scan {
 	struct faults *f;
 	bool count;
 	struct error *err;	/* filled when a thread's events failed */
-	bool failed;
+	int rc;			/* the first failure */
 };
 
+/* Every thread is visited, also after a failure, so the seen marks are
+ * whole and the sweep closes only what exited. */
 static int
 faults_scan_thread(void *ctx, pid_t tid)
 {
 	struct faults_scan *sc = ctx;
 	int rc;
 
-	if (faults_known(sc->f, tid))
+	if (faults_known(sc->f, tid) || sc->rc < 0)
 		return 0;
 	rc = faults_open_thread(sc->f, tid, sc->count, sc->err);
-	if (rc == -ESRCH)
-		return 0;
-	sc->failed = rc < 0;
-	return rc;
+	if (rc < 0 && rc != -ESRCH)
+		sc->rc = rc;
+	return 0;
 }
 
 /* Opens events for the threads not seen yet; count: also counting ones
@@ -177,12 +193,18 @@ static int
 faults_scan_threads(struct faults *f, bool count, struct error *err)
 {
 	struct faults_scan sc = { .f = f, .count = count, .err = err };
-	int rc = tasks_each(f->task_fd, faults_scan_thread, &sc);
+	size_t i;
+	int rc;
 
-	if (rc < 0 && !sc.failed)
+	f->listed = false;
+	for (i = 0; i < f->n; i++)
+		f->v[i].seen = false;
+	rc = tasks_each(f->task_fd, faults_scan_thread, &sc);
+	if (rc < 0)
 		return error_set(err, -rc, "cannot list threads: %s",
 		    strerror(-rc));
-	return rc;
+	f->listed = true;
+	return sc.rc;
 }
 
 int
@@ -275,6 +297,36 @@ faults_drain(struct faults_thread *th, long page, uint64_t **addrs, size_t *n,
 	return lost;
 }
 
+/* Closes the sampling events of the threads the last scan did not find
+ * (their rings drained already).  The counting events opened at attach
+ * stay: with inherit, the counts of the threads each one started are
+ * folded into it. */
+static void
+faults_sweep(struct faults *f)
+{
+	struct faults_thread *th;
+	size_t i = 0;
+
+	while (i < f->n) {
+		th = &f->v[i];
+		if (th->seen) {
+			i++;
+			continue;
+		}
+		if (th->ring != NULL)
+			munmap(th->ring, th->ring_len);
+		if (th->addr_fd >= 0)
+			close(th->addr_fd);
+		th->ring = NULL;
+		th->addr_fd = -1;
+		th->tid = 0;	/* a new thread may reuse the id */
+		if (th->min_fd < 0)
+			f->v[i] = f->v[--f->n];
+		else
+			i++;
+	}
+}
+
 uint64_t
 faults_sample(struct faults *f, struct sample *s, uint64_t **addrs,
     size_t *n, size_t *cap)
@@ -282,6 +334,7 @@ faults_sample(struct faults *f, struct sample *s, uint64_t **addrs,
 	uint64_t min = 0, maj = 0, lost = 0;
 	size_t i;
 
+	f->listed = false;
 	if (f->o.addresses)
 		faults_scan_threads(f, false, NULL);	/* best effort */
 	for (i = 0; i < f->n; i++) {
@@ -292,6 +345,8 @@ faults_sample(struct faults *f, struct sample *s, uint64_t **addrs,
 		if (f->v[i].ring != NULL)
 			lost += faults_drain(&f->v[i], f->page, addrs, n, cap);
 	}
+	if (f->listed)
+		faults_sweep(f);
 	s->value[FIELD_PERF_MINFLT] = (double)min;
 	s->value[FIELD_PERF_MAJFLT] = (double)maj;
 	return lost;

@@ -3,7 +3,8 @@
  * which reads only the files the requested items need: stat, status and
  * smaps_rollup (Documentation/filesystems/proc.rst).  libproc2 leaves the
  * SMAP_* items at 0 when smaps_rollup cannot be read, so a zero Rss with
- * zero Swap is taken as "not read", never as an empty process.
+ * zero Swap is taken as "not read", never as an empty process; likewise
+ * the status Vm* items when the process is exiting (a zero VmSize).
  */
 #include "config.h"
 
@@ -21,7 +22,7 @@
 /* Tier 0 items (stat, status) first, then tier 1 (smaps_rollup). */
 enum {
 	R_BEGAN, R_STATE, R_FLT_MIN, R_FLT_MAJ, R_NLWP, R_VM_RSS, R_RSS_ANON,
-	R_RSS_FILE, R_RSS_SHMEM, R_VM_SWAP,
+	R_RSS_FILE, R_RSS_SHMEM, R_VM_SWAP, R_VM_SIZE,
 	R_TIER0,
 	R_SMAP_RSS = R_TIER0, R_PSS, R_PRV_CLEAN, R_PRV_DIRTY, R_PRV_HUGETLB,
 	R_SMAP_SWAP, R_SWAP_PSS, R_PSS_ANON, R_PSS_FILE, R_PSS_SHMEM, R_THP,
@@ -39,6 +40,7 @@ static enum pids_item rollup_items[R_COUNT] = {
 	[R_RSS_FILE] = PIDS_VM_RSS_FILE,
 	[R_RSS_SHMEM] = PIDS_VM_RSS_SHARED,
 	[R_VM_SWAP] = PIDS_VM_SWAP,
+	[R_VM_SIZE] = PIDS_VM_SIZE,
 	[R_SMAP_RSS] = PIDS_SMAP_RSS,
 	[R_PSS] = PIDS_SMAP_PSS,
 	[R_PRV_CLEAN] = PIDS_SMAP_PRV_CLEAN,
@@ -107,6 +109,14 @@ rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
 	v[FIELD_MINFLT] = ROLLUP_UL(R_FLT_MIN);
 	v[FIELD_MAJFLT] = ROLLUP_UL(R_FLT_MAJ);
 	v[FIELD_THREADS] = PIDS_VAL(R_NLWP, s_int, st, NULL);
+	if (ROLLUP_UL(R_VM_SIZE) == 0) {
+		/* No address space: status lost its Vm* block (libproc2
+		 * reads 0) because the process is tearing down its memory
+		 * on the way out.  A partial row, sizes unknown. */
+		s->partial = true;
+		return error_set(err, ESRCH, "pid %d (%s) has exited",
+		    (int)t->pid, t->comm);
+	}
 	v[FIELD_RSS_KB] = ROLLUP_UL(R_VM_RSS);
 	v[FIELD_ANON_KB] = ROLLUP_UL(R_RSS_ANON);
 	v[FIELD_FILE_KB] = ROLLUP_UL(R_RSS_FILE);

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,27 +119,50 @@ smaps_parse_vmflags(const char *p, const char *end)
 	return flags;
 }
 
-static void
+/* A count as the kernel prints it ("%8lu kB"): spaces, digits, " kB". */
+static int
+smaps_parse_kb(const char *p, const char *end, double *kb)
+{
+	unsigned long long v = 0;
+	const char *digits;
+
+	while (p < end && *p == ' ')
+		p++;
+	for (digits = p; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (v > (ULLONG_MAX - 9) / 10)
+			return -EINVAL;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	if (p == digits || end - p != 3 || memcmp(p, " kB", 3) != 0)
+		return -EINVAL;
+	*kb = (double)v;
+	return 0;
+}
+
+/* One "Name: value" line of a mapping; -EINVAL when a known count is
+ * not a count. */
+static int
 smaps_parse_field(const char *line, size_t len, struct mapping *m)
 {
 	const char *colon = memchr(line, ':', len);
 	size_t i, n;
 
 	if (colon == NULL)
-		return;
+		return 0;
 	n = (size_t)(colon - line) + 1;
 	if (n == 8 && memcmp(line, "VmFlags:", 8) == 0) {
 		m->vmflags = smaps_parse_vmflags(colon + 1, line + len);
-		return;
+		return 0;
 	}
 	for (i = 0; i < sizeof smaps_names / sizeof smaps_names[0]; i++) {
 		if (strlen(smaps_names[i].name) == n &&
 		    memcmp(line, smaps_names[i].name, n) == 0) {
-			m->kb[smaps_names[i].field] = strtod(colon + 1, NULL);
 			m->has_counts = true;
-			return;
+			return smaps_parse_kb(colon + 1, line + len,
+			    &m->kb[smaps_names[i].field]);
 		}
 	}
+	return 0;
 }
 
 int
@@ -169,8 +193,11 @@ smaps_parse(const char *text, struct mapping_list *list, struct error *err)
 				return error_set(err, EINVAL, "cannot parse "
 				    "mapping on line %lu: '%.60s'", lineno,
 				    line);
-		} else if (list->n > 0) {
-			smaps_parse_field(line, len, &list->v[list->n - 1]);
+		} else if (list->n > 0 && smaps_parse_field(line, len,
+		    &list->v[list->n - 1]) < 0) {
+			return error_set(err, EINVAL, "cannot parse the count "
+			    "on line %lu: '%.60s' (want a number of kB)",
+			    lineno, line);
 		}
 		if (*nl == '\0')
 			break;

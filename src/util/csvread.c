@@ -78,6 +78,9 @@ csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err)
 		rc = error_set(err, ENOMEM, "cannot start the CSV parser");
 		goto out;
 	}
+	/* The cell buffer grows by this much, not libcsv's 128 bytes: a
+	 * long cell is a few reallocations, not one per 128 bytes. */
+	csv_set_blk_size(&p, sizeof buf);
 	while (r.stop == 0 && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
 		if (csv_parse(&p, buf, n, csv_reader_cell, csv_reader_row,
 		    &r) != n) {

@@ -150,6 +150,10 @@ output_create_error(const char *path, int code, struct error *err)
 	if (code == ENOENT)
 		return error_set(err, code, "cannot create %s: its directory "
 		    "does not exist", path);
+	if (code == ELOOP)
+		return error_set(err, code, "%s is a symbolic link; memtrend "
+		    "does not write through one (remove it, or give the path "
+		    "of the file it points to)", path);
 	return error_set(err, code, "cannot create %s: %s", path,
 	    strerror(code));
 }
@@ -157,6 +161,7 @@ output_create_error(const char *path, int code, struct error *err)
 int
 output_check(const char *path, bool force, struct error *err)
 {
+	struct stat st;
 	char *copy, *dir;
 	int rc = 0;
 
@@ -164,6 +169,8 @@ output_check(const char *path, bool force, struct error *err)
 		return 0;
 	if (!force && access(path, F_OK) == 0)
 		return output_create_error(path, EEXIST, err);
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return output_create_error(path, ELOOP, err);
 	copy = xstrdup(path);
 	dir = dirname(copy);
 	if (access(dir, W_OK) != 0)

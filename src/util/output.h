@@ -34,13 +34,13 @@ int output_commit(struct output *o, struct error *err);
 void output_close(struct output *o);
 
 /* Checks, without creating anything, that path could be created: its
- * directory exists and is writable, and it does not exist yet unless
- * force is set ("-", standard output, always passes).  Run before
- * starting a command or a long wait. */
+ * directory exists and is writable, it is not a symbolic link, and it
+ * does not exist yet unless force is set ("-", standard output, always
+ * passes).  Run before starting a command or a long wait. */
 int output_check(const char *path, bool force, struct error *err);
 
 /* The message for a file that cannot be created (code an errno: EEXIST
- * says to use --force); returns -code. */
+ * says to use --force, ELOOP that it is a link); returns -code. */
 int output_create_error(const char *path, int code, struct error *err);
 
 #endif

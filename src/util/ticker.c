@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <time.h>
 
 #include "util/ticker.h"
@@ -47,17 +48,30 @@ ticker_plan(struct ticker *t)
 	return (double)(t->next * t->interval_ns) / 1e9;
 }
 
+double
+ticker_hold(struct ticker *t, double not_before_s)
+{
+	double k = ceil(not_before_s * 1e9 / (double)t->interval_ns);
+
+	if (k > (double)t->next)
+		t->next = (uint64_t)k;
+	return (double)(t->next * t->interval_ns) / 1e9;
+}
+
 int
 ticker_sleep(struct ticker *t)
 {
-	uint64_t due = ticker_due_ns(t);
+	uint64_t due = ticker_due_ns(t), until, now = ticker_now_ns();
 	struct timespec ts;
 
-	ts.tv_sec = (time_t)(due / 1000000000ULL);
-	ts.tv_nsec = (long)(due % 1000000000ULL);
+	until = due > now + TICKER_SLICE_NS ? now + TICKER_SLICE_NS : due;
+	ts.tv_sec = (time_t)(until / 1000000000ULL);
+	ts.tv_nsec = (long)(until % 1000000000ULL);
 	if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
 	    EINTR)
 		return -EINTR;
+	if (until < due)
+		return -EAGAIN;
 	t->next++;
 	return 0;
 }

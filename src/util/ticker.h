@@ -27,8 +27,18 @@ void ticker_start(struct ticker *t, uint64_t interval_ns);
  * and returns when it is due, in seconds after tick 0. */
 double ticker_plan(struct ticker *t);
 
-/* Sleeps until the planned tick; returns 0, or -EINTR when a signal
- * arrived first (the tick stays planned). */
+/* Moves the planned tick on, skipping ticks (not counted as overruns),
+ * so that it is not before not_before_s after tick 0; returns when it is
+ * due, in seconds after tick 0. */
+double ticker_hold(struct ticker *t, double not_before_s);
+
+/* A sleep lasts at most this long, so a stop flag a signal handler set
+ * just before the sleep began is seen within it. */
+#define TICKER_SLICE_NS 50000000ULL
+
+/* Sleeps until the planned tick, or for TICKER_SLICE_NS if that comes
+ * first; returns 0 at the tick, -EAGAIN after a slice short of it, or
+ * -EINTR when a signal arrived first (the tick stays planned). */
 int ticker_sleep(struct ticker *t);
 
 /* Seconds since tick 0. */

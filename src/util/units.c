@@ -139,18 +139,20 @@ units_format_kib(char *buf, size_t len, double kib, bool raw, bool signed_)
 	double a = fabs(kib), div;
 	const char *unit;
 
-	if (isnan(kib)) {
+	if (!isfinite(kib)) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	if (raw) {
+	if (raw && a < 1e15) {
 		snprintf(buf, len, "%s%.0f", sign, kib);
 		return;
 	}
 	div = units_kib_scale(kib, 1, &unit);
 	a /= div;
 	kib /= div;
-	if (div == 1 || a >= 100)
+	if (raw || a >= 1e6)	/* beyond any real size: keep it short */
+		snprintf(buf, len, "%s%.3g %s", sign, kib, unit);
+	else if (div == 1 || a >= 100)
 		snprintf(buf, len, "%s%.0f %s", sign, kib, unit);
 	else if (a >= 10)
 		snprintf(buf, len, "%s%.1f %s", sign, kib, unit);
@@ -161,7 +163,7 @@ units_format_kib(char *buf, size_t len, double kib, bool raw, bool signed_)
 void
 units_format_duration(char *buf, size_t len, double s)
 {
-	if (isnan(s) || s < 0)
+	if (!isfinite(s) || s < 0)
 		snprintf(buf, len, "-");
 	else if (s < 0.001)
 		snprintf(buf, len, "%.0f us", s * 1e6);
@@ -179,7 +181,68 @@ units_format_duration(char *buf, size_t len, double s)
 	else if (s < 86400)
 		snprintf(buf, len, "%d h %d min", (int)(s / 3600),
 		    (int)fmod(s / 60, 60));
-	else
+	else if (s < 1e9 * 86400)	/* the day count fits an int */
 		snprintf(buf, len, "%d d %d h", (int)(s / 86400),
 		    (int)fmod(s / 3600, 24));
+	else
+		snprintf(buf, len, "%.3g d", s / 86400);
+}
+
+/* Length of the valid UTF-8 sequence at p (not a C1 control), else 0. */
+static size_t
+units_utf8_len(const unsigned char *p)
+{
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if (p[0] == 0xc2 && p[1] < 0xa0)
+		return 0;	/* U+0080..U+009F: C1 controls */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
+	    (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;	/* overlong, surrogate, beyond U+10FFFF */
+	return n;
+}
+
+void
+units_escape_text(char *buf, size_t len, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t j = 0, n, adv;
+	char esc[8];
+
+	if (len == 0)
+		return;
+	while (*p != '\0') {
+		adv = 1;
+		if (*p == '\\') {
+			n = 2;
+			memcpy(esc, "\\\\", 2);
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			n = 1;
+			esc[0] = (char)*p;
+		} else if ((adv = units_utf8_len(p)) > 0) {
+			n = adv;
+			memcpy(esc, p, n);
+		} else {
+			adv = 1;
+			n = 4;
+			snprintf(esc, sizeof esc, "\\x%02x", *p);
+		}
+		if (j + n >= len)
+			break;
+		memcpy(buf + j, esc, n);
+		j += n;
+		p += adv;
+	}
+	buf[j] = '\0';
 }

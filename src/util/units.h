@@ -35,6 +35,12 @@ double units_kib_scale(double kib, double at_least, const char **name);
 void units_format_kib(char *buf, size_t len, double kib, bool raw,
     bool signed_);
 
+/* Text from outside (a mapped file's name, a command name) made safe for
+ * a terminal: control characters, C1 controls and bytes that are not
+ * UTF-8 become \xHH (a backslash \\); the rest is copied.  Cut to fit
+ * len, never inside an escape. */
+void units_escape_text(char *buf, size_t len, const char *text);
+
 /* Seconds as "850 ms", "29.0 s", "12 min 5 s", "3 h 12 min", "2 d 4 h". */
 void units_format_duration(char *buf, size_t len, double seconds);
 

@@ -29,6 +29,12 @@
  *                           (getrusage)
  *   memchild exit-after MS STATUS
  *                           "started", sleeps MS milliseconds, exits STATUS
+ *   memchild churn          "started", then a new thread every 2 ms that
+ *                           writes a page of its stack and exits 20 ms
+ *                           later, until stdin closes
+ *   memchild touch-exit SIZE
+ *                           maps and touches SIZE private anonymous bytes
+ *                           and exits at once (a long exit teardown)
  *
  * It then waits for stdin to close and exits 0 (the shared child too).
  */
@@ -158,9 +164,13 @@ static void *
 zoo_thread(void *arg)
 {
 	volatile char stack[64 * 1024];
+	size_t i;
 	char c;
 
-	memset((char *)stack, 1, sizeof stack);
+	/* Volatile stores: clang drops a memset of a volatile array cast
+	 * to plain memory, and the stack would stay untouched. */
+	for (i = 0; i < sizeof stack; i++)
+		stack[i] = 1;
 	*(pid_t *)arg = (pid_t)syscall(SYS_gettid);
 	/* Blocked here until the process ends. */
 	if (read(zoo_pipe[0], &c, 1) < 0)
@@ -304,6 +314,48 @@ run_fault(size_t pages)
 	return 0;
 }
 
+static void *
+churn_thread(void *arg)
+{
+	struct timespec ts = { 0, 20000000 };
+	volatile char page[4096];
+
+	page[0] = 1;
+	page[4095] = page[0];
+	nanosleep(&ts, NULL);
+	return arg;
+}
+
+/* A new thread every 2 ms, each living 20 ms. */
+static void *
+churn_loop(void *arg)
+{
+	struct timespec ts = { 0, 2000000 };
+	pthread_attr_t attr;
+	pthread_t th;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (;;) {
+		pthread_create(&th, &attr, churn_thread, NULL);
+		nanosleep(&ts, NULL);
+	}
+	return arg;
+}
+
+static int
+run_churn(void)
+{
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, churn_loop, NULL) != 0)
+		return 1;
+	say("started\n");
+	while (wait_line("quit") < 0 && !feof(stdin))
+		;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -331,8 +383,20 @@ main(int argc, char **argv)
 			;
 		return atoi(argv[3]);
 	}
+	if (argc >= 2 && strcmp(argv[1], "churn") == 0)
+		return run_churn();
+	if (argc >= 3 && strcmp(argv[1], "touch-exit") == 0) {
+		size_t size = strtoull(argv[2], NULL, 0);
+		char *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return 1;
+		memset(p, 1, size);
+		return 0;
+	}
 	fprintf(stderr, "usage: memchild private|shared|hold|hotcold SIZE | fault PAGES | "
 	    "zoo FILE | "
-	    "exit-after MS STATUS\n");
+	    "exit-after MS STATUS | touch-exit SIZE | churn\n");
 	return 2;
 }
