@@ -546,13 +546,13 @@ Test(live, flat_demo_is_not_flagged)
  * failed first. */
 /* The watched command (the demo: it grows) fails: its status wins over
  * the growth that --fail-on-growth would report, which is there. */
-Test(live, command_status_wins_over_growth)
+Test(live, command_status_wins_over_growth, .timeout = 240)
 {
 	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "100ms",
-	    "-q", "--", demo, "--for", "20s", "--status", "3", NULL }, 60);
+	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "250ms",
+	    "-q", "--", demo, "--for", "2m", "--status", "3", NULL }, 200);
 	cr_assert_eq(r.status, 3, "status %d: %s%s", r.status, r.out, r.err);
 	cr_assert(strstr(r.out, "verdict: growing: USS growing ") != NULL,
 	    "the growth this precedence is about was not seen: %s", r.out);
