@@ -20,9 +20,8 @@
 #include "sources/system.h"
 #include "util/ticker.h"
 #include "util/units.h"
+#include "cmd/stop.h"
 #include "cmd/watch.h"
-
-static volatile sig_atomic_t watch_stop_signal;
 
 struct watch {
 	const struct watch_opts *o;
@@ -43,12 +42,6 @@ struct watch {
 };
 
 static void
-watch_on_stop(int sig)
-{
-	watch_stop_signal = sig;
-}
-
-static void
 watch_on_child(int sig)
 {
 	(void)sig;	/* only interrupts the sleep */
@@ -59,17 +52,11 @@ watch_signals(void)
 {
 	struct sigaction sa;
 
+	stop_install();
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = watch_on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = watch_on_child;
 	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGXFSZ, &sa, NULL);
 }
 
 static double
@@ -236,11 +223,11 @@ watch_sleep(struct watch *w)
 			watch_end(res, WATCH_END_DURATION, "duration reached");
 			return false;
 		}
-		if (ticker_sleep(&w->tk) == 0 && watch_stop_signal == 0)
+		if (ticker_sleep(&w->tk) == 0 && stop_signal() == 0)
 			return true;
-		if (watch_stop_signal != 0) {
+		if (stop_signal() != 0) {
 			snprintf(res->why.msg, sizeof res->why.msg, "stopped by "
-			    "%s", strsignal(watch_stop_signal));
+			    "%s", strsignal(stop_signal()));
 			res->end = WATCH_END_SIGNAL;
 			return false;
 		}
@@ -411,7 +398,6 @@ watch_run(const struct watch_opts *o, struct target *t,
 	summary_init(&res->summary);
 	regtrack_init(&res->regions);
 	verdict_init(&res->verdict, o->metric);
-	watch_stop_signal = 0;
 	watch_signals();
 	if (watch_open(&w) < 0) {
 		res->end = WATCH_END_ERROR;
