@@ -235,6 +235,36 @@ judge_change(char *buf, size_t len, const struct judge_series *s)
 	judge_cat(buf, len, "%s to %s (%s) in %s", a, b, d, span);
 }
 
+/* Why the detector says what it says, in a few words. */
+static const char *
+judge_why(enum trend_why why)
+{
+	switch (why) {
+	case TREND_WHY_FLAT:
+		return "no significant trend";
+	case TREND_WHY_FALLING:
+		return "falling";
+	case TREND_WHY_SLOW:
+		return "rising below the minimum rate";
+	case TREND_WHY_CYCLE:
+		return "a daily cycle could rise this much";
+	case TREND_WHY_SHORT:
+		return "rising, not for long enough yet";
+	case TREND_WHY_SATURATING:
+		return "rising but levelling off";
+	case TREND_WHY_STEP:
+		return "one step, flat on both sides";
+	case TREND_WHY_RECEDED:
+		return "the floor fell back";
+	case TREND_WHY_CONFIRMING:
+		return "rising, being confirmed";
+	case TREND_WHY_FEW:
+	case TREND_WHY_GROWING:
+		break;
+	}
+	return NULL;
+}
+
 void
 judge_sentence(const struct judge_series *s, char *buf, size_t len)
 {
@@ -263,7 +293,10 @@ judge_sentence(const struct judge_series *s, char *buf, size_t len)
 		judge_change(buf, len, s);
 		return;
 	}
-	judge_cat(buf, len, "%s: ", verdict_name(ev->verdict));
+	judge_cat(buf, len, "%s", verdict_name(ev->verdict));
+	if (judge_why(ev->why) != NULL)
+		judge_cat(buf, len, " (%s)", judge_why(ev->why));
+	judge_cat(buf, len, ": ");
 	judge_change(buf, len, s);
 	if (ev->verdict == TREND_INSUFFICIENT && ev->need_samples > 0)
 		judge_cat(buf, len, "; needs %lu more samples",

@@ -35,6 +35,7 @@ struct judge_series {
 	double since_s;		/* when its detector started; NAN: none */
 	struct trend *trend;	/* NULL: not judged (now) */
 	bool seen;		/* given a value this tick */
+	unsigned long raises_said;	/* flags already announced (callers) */
 };
 
 struct judge {

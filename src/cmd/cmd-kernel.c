@@ -312,6 +312,27 @@ cmd_kernel_judge(struct kernel_run *r, const struct ksample *s)
 	judge_rebalance(&r->judge);
 }
 
+/* "verdict: kmalloc-256 growing ..." when a series is newly flagged. */
+static void
+cmd_kernel_flags(struct kernel_run *r)
+{
+	struct judge_series *js;
+	char line[1024];
+	size_t i;
+
+	for (i = 0; i < r->judge.n; i++) {
+		js = &r->judge.v[i];
+		if (!judge_leaking(js) ||
+		    judge_evidence(js)->raises <= js->raises_said)
+			continue;
+		js->raises_said = judge_evidence(js)->raises;
+		if (r->term == NULL)
+			continue;
+		judge_sentence(js, line, sizeof line);
+		printf("verdict: %s\n", line);
+	}
+}
+
 static int
 cmd_kernel_emit(struct kernel_run *r, const struct ksample *s)
 {
@@ -330,6 +351,7 @@ cmd_kernel_emit(struct kernel_run *r, const struct ksample *s)
 	if (r->term != NULL)
 		kernel_term_row(r->term, s);
 	cmd_kernel_judge(r, s);
+	cmd_kernel_flags(r);
 	r->samples++;
 	return 0;
 }
