@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sources/meminfo.h"
 #include "testutil.h"
@@ -64,5 +65,30 @@ Test(meminfo, libproc2_agrees_with_the_file_on_the_live_system)
 	cr_assert_float_eq(s.value[KF_SLAB_KB], v[KF_SLAB_KB], 65536);
 	cr_assert(!isnan(s.value[KF_UNACCOUNTED_KB]));
 	free(text);
+	meminfo_close(m);
+}
+
+Test(meminfo, every_live_sample_reads_the_file_again)
+{
+	struct meminfo *m;
+	struct ksample a = { 0 }, b = { 0 };
+	struct error err;
+	size_t len = (size_t)256 << 20;
+	void *p;
+
+	cr_assert_eq(meminfo_open(&m, "/", &err), 0, "%s", err.msg);
+	ksample_clear(&a);
+	ksample_clear(&b);
+	cr_assert_eq(meminfo_sample(m, &a, &err), 0, "%s", err.msg);
+	/* Well within a second: libproc2's procps_meminfo_get() would give
+	 * the same numbers again. */
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	cr_assert(p != MAP_FAILED);
+	cr_assert_eq(meminfo_sample(m, &b, &err), 0, "%s", err.msg);
+	cr_assert_gt(a.value[KF_MEM_FREE_KB] - b.value[KF_MEM_FREE_KB],
+	    128 * 1024, "MemFree %.0f then %.0f", a.value[KF_MEM_FREE_KB],
+	    b.value[KF_MEM_FREE_KB]);
+	munmap(p, len);
 	meminfo_close(m);
 }

@@ -112,23 +112,32 @@ meminfo_open(struct meminfo **out, const char *root, struct error *err)
 	return 0;
 }
 
-/* The live values through libproc2.  It reports a line the kernel does
+/* The live values through libproc2.  procps_meminfo_select() reads the
+ * file on every call, where procps_meminfo_get() re-reads it only when
+ * the wall-clock second changed: at --every 250ms three samples in four
+ * would repeat the last one.  libproc2 reports a line the kernel does
  * not have (Percpu before 4.0, Hugetlb before 5.1) as 0. */
 static int
 meminfo_sample_live(struct meminfo *m, struct ksample *s, struct error *err)
 {
-	struct meminfo_result *r;
-	int i;
+	enum meminfo_item items[KF_COUNT];
+	enum kfield_id ids[KF_COUNT];
+	struct meminfo_stack *st;
+	int i, n = 0;
 
 	for (i = 0; i < KF_COUNT; i++) {
 		if (meminfo_map[i].item == MEMINFO_noop)
 			continue;
-		r = procps_meminfo_get(m->info, meminfo_map[i].item);
-		if (r == NULL)
-			return error_set(err, errno ? errno : EIO, "cannot read "
-			    "/proc/meminfo through libproc2");
-		s->value[i] = (double)r->result.ul_int;
+		items[n] = meminfo_map[i].item;
+		ids[n++] = (enum kfield_id)i;
 	}
+	st = procps_meminfo_select(m->info, items, n);
+	if (st == NULL)
+		return error_set(err, errno ? errno : EIO, "cannot read "
+		    "/proc/meminfo through libproc2: %s",
+		    strerror(errno ? errno : EIO));
+	for (i = 0; i < n; i++)
+		s->value[ids[i]] = (double)st->head[i].result.ul_int;
 	return 0;
 }
 
