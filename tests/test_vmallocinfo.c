@@ -66,7 +66,8 @@ Test(vmallocinfo, hostile_and_broken_lines)
 	const struct kcache *c;
 
 	cr_assert_eq(vmallocinfo_parse(text, PAGE_KB, &l), 2);
-	cr_assert_eq(l.n, 3);
+	cr_assert_eq(l.n, 4);
+	cr_assert_float_eq(vm_find(&l, "(no caller)")->kb, 1 * PAGE_KB, 1e-9);
 	cr_assert_float_eq(vm_find(&l, "kernel_clone")->kb, 8 * PAGE_KB,
 	    1e-9);
 	c = vm_find(&l, "bad?]0;pwned?sym");

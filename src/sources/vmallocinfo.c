@@ -54,11 +54,13 @@ vmallocinfo_parse_line(const char *line, const char *end, double page_kb,
 	strtoull(p, &stop, 10);
 	if (stop == p || stop >= end || *stop != ' ')
 		return -1;
-	for (p = stop; p < end && *p == ' '; p++)
-		;
-	pages = memmem(p, (size_t)(end - p), " pages=", 7);
+	/* From the space after the size: an area without a caller has
+	 * " pages=" right there. */
+	pages = memmem(stop, (size_t)(end - stop), " pages=", 7);
 	if (pages == NULL)
 		return 0;
+	for (p = stop; p < end && *p == ' '; p++)
+		;
 	n = strtod(pages + 7, &stop);
 	if (stop == pages + 7 || stop > end)
 		return -1;
@@ -66,7 +68,7 @@ vmallocinfo_parse_line(const char *line, const char *end, double page_kb,
 	sym_end = sym + strcspn(sym, "+ \n");
 	if (sym_end > end)
 		sym_end = end;
-	if (sym == pages || sym_end == sym)
+	if (sym == pages + 1 || sym_end == sym)
 		kcache_set_name(name, "(no caller)", 11);
 	else
 		kcache_set_name(name, sym, (size_t)(sym_end - sym));
