@@ -97,10 +97,18 @@ int
 meminfo_open(struct meminfo **out, const char *root, struct error *err)
 {
 	struct meminfo *m = xcalloc(1, sizeof *m);
+	long n;
 	int rc;
 
 	m->root = root;
-	if (root_is_live(root)) {
+	if (!root_is_live(root)) {
+		n = root_read_alloc(root, "/proc/meminfo", &m->buf);
+		if (n < 0) {
+			free(m);
+			return error_set(err, (int)-n, "cannot read "
+			    "%s/proc/meminfo: %s", root, strerror((int)-n));
+		}
+	} else {
 		rc = procps_meminfo_new(&m->info);
 		if (rc < 0) {
 			free(m);
