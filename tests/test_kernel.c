@@ -122,6 +122,11 @@ Test(kernel, fixture_tree_gives_the_contract_columns_and_numbers)
 	    4), 2);
 	cr_assert_float_eq(kb[1], 464 * 4, 1e-3);
 	cr_assert(strstr(r.out, "slab_unreclaim_kb") != NULL, "%s", r.out);
+	/* analyze reads it, finds no process column, and says why. */
+	argv[1] = "analyze"; argv[2] = csv; argv[3] = NULL;
+	tu_run(&r, argv, 20);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "memtrend kernel CSV") != NULL, "%s", r.err);
 	free(csv);
 	free(caches);
 }
