@@ -49,6 +49,7 @@ struct cmd_kernel {
 	uint64_t interval_ns, count, duration_ns;
 	const char *csv_path, *caches_path;
 	bool force, quiet, raw_kib, daily_cycle;
+	bool csv_on_stdout;	/* the summary goes to stderr */
 	uint64_t top;
 	const char *root;
 };
@@ -180,6 +181,11 @@ cmd_kernel_parse(struct cmd_kernel *c, int argc, char **argv,
 	    strcmp(c->csv_path, c->caches_path) == 0)
 		return error_set(err, EINVAL, "-o and --caches-csv name the "
 		    "same file '%s'", c->csv_path);
+	if ((c->csv_path != NULL && strcmp(c->csv_path, "-") == 0) ||
+	    (c->caches_path != NULL && strcmp(c->caches_path, "-") == 0)) {
+		c->quiet = true;	/* stdout carries a CSV */
+		c->csv_on_stdout = true;
+	}
 	return 0;
 }
 
@@ -408,12 +414,16 @@ cmd_kernel_recap(struct kernel_run *r, const char *why)
 {
 	char span[32];
 
+	FILE *out = r->c->csv_on_stdout ? stderr : stdout;
+
 	units_format_duration(span, sizeof span, ticker_elapsed_s(&r->tk));
-	printf("\nkernel: %lu sample%s over %s (%s)\n", r->samples,
+	fprintf(out, "%skernel: %lu sample%s over %s (%s)\n",
+	    r->term != NULL ? "\n" : "", r->samples,
 	    r->samples == 1 ? "" : "s", span, why);
-	kernel_summary(stdout, &r->judge, r->c->top);
+	kernel_summary(out, &r->judge, r->c->top);
 	if (r->slab == NULL && r->vmalloc == NULL)
-		printf("  (slab caches and vmalloc callers were not read)\n");
+		fprintf(out, "  (slab caches and vmalloc callers were not "
+		    "read)\n");
 }
 
 /* Closes everything; returns -1 when a file could not be finished. */
