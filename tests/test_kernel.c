@@ -6,6 +6,7 @@
  * holding thousands of sockets makes sock_inode_cache grow.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
@@ -18,6 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sources/meminfo.h"
+#include "sources/slabinfo.h"
+#include "sources/vmallocinfo.h"
 #include "testutil.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
@@ -338,4 +342,41 @@ Test(kernel, live_sockets_make_sock_inode_cache_grow)
 	cr_assert(strstr(r.out, "sock_inode_cache") != NULL,
 	    "the summary names it: %s", r.out);
 	free(caches);
+}
+
+/* As nobody: meminfo reads, slabinfo and vmallocinfo refuse with a
+ * message naming root. */
+static bool
+kernel_unprivileged(void *arg)
+{
+	struct slabinfo *si;
+	struct vmallocinfo *vi;
+	struct meminfo *m;
+	struct ksample s = { 0 };
+	struct error err;
+
+	(void)arg;
+	if (slabinfo_open(&si, "/", &err) != -EACCES ||
+	    strstr(err.msg, "run as root") == NULL)
+		return false;
+	if (vmallocinfo_open(&vi, "/", &err) != -EACCES ||
+	    strstr(err.msg, "run as root") == NULL)
+		return false;
+	if (meminfo_open(&m, "/", &err) != 0)
+		return false;
+	ksample_clear(&s);
+	if (meminfo_sample(m, &s, &err) != 0 ||
+	    !(s.value[KF_MEM_TOTAL_KB] > 0) || isnan(s.value[KF_SLAB_KB]))
+		return false;
+	meminfo_close(m);
+	return true;
+}
+
+Test(kernel, without_root_meminfo_is_read_and_the_caches_say_why_not)
+{
+	if (geteuid() == 0 && access("/proc/slabinfo", R_OK) != 0)
+		cr_skip_test("/proc/slabinfo is not readable even by root");
+	cr_assert(tu_as_nobody(kernel_unprivileged, NULL), "as nobody: "
+	    "slabinfo/vmallocinfo must refuse with EACCES and a hint, "
+	    "meminfo must read");
 }
