@@ -184,10 +184,11 @@ kernel_summary(FILE *fp, const struct judge *j, size_t top)
 	}
 	best = xcalloc(top + j->n + 1, sizeof *best);
 	n = judge_rank(j, best, top + j->n);
+	/* A fraction of a KiB is a few objects: not worth a line. */
 	fprintf(fp, "caches and callers that grew, most first:\n");
 	for (i = 0; i < n && top > 0; i++) {
 		if ((best[i]->flags & JUDGE_PINNED) ||
-		    !(best[i]->last_kb > best[i]->first_kb))
+		    !(best[i]->last_kb - best[i]->first_kb >= 1))
 			continue;
 		judge_sentence(best[i], line, sizeof line);
 		fprintf(fp, "  %s%s: %s\n", best[i]->group == KCACHE_SLAB ?
