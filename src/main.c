@@ -17,6 +17,7 @@ static const struct cmd_entry *const main_commands[] = {
 	&cmd_plot_entry,
 	&cmd_report_entry,
 	&cmd_probe_entry,
+	&cmd_kernel_entry,
 };
 
 int

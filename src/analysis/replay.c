@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "analysis/replay.h"
+#include "core/kernel.h"
 #include "util/csvread.h"
 
 static const enum field_id replay_context[] = { FIELD_MEM_AVAILABLE_KB,
@@ -77,7 +78,11 @@ replay_header(struct replay *a, char **cells, size_t n)
 		}
 		if (a->v->metric == VERDICT_AUTO)
 			return error_set(a->err, EINVAL, "%s line 1: no "
-			    "uss_kb, pss_kb or rss_kb column", a->path);
+			    "uss_kb, pss_kb or rss_kb column%s", a->path,
+			    csv_column(cells, n, kfields[KF_SLAB_UNRECLAIM_KB]
+			    .name) >= 0 ? " (a memtrend kernel CSV: memtrend "
+			    "kernel judges its series as it runs; analyze reads "
+			    "a process's)" : "");
 	} else if (csv_column(cells, n, fields[a->v->metric].name) < 0) {
 		return error_set(a->err, EINVAL, "%s line 1: no %s column for "
 		    "--metric %s", a->path, fields[a->v->metric].name,

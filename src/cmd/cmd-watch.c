@@ -91,6 +91,8 @@ cmd_watch_usage(FILE *fp)
 "       memtrend analyze [--json] [--metric uss|pss|rss] FILE.csv\n"
 "       memtrend plot FILE.csv -o CHART.png|.svg|.pdf   (see plot --help)\n"
 "       memtrend report FILE.csv -o REPORT.html         (see report --help)\n"
+"       memtrend kernel [--every I] [-o FILE.csv] [--caches-csv FILE]\n"
+"                                                       (see kernel --help)\n"
 "       memtrend --probe [-p PID]\n"
 "\n"
 "Watch a process's memory (RSS, PSS, USS and more) without stopping it:\n"

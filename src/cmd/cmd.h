@@ -2,7 +2,7 @@
  * The commands, tmux-style: each command file (cmd-watch.c, cmd-analyze.c,
  * cmd-plot.c, cmd-report.c, cmd-probe.c) defines one entry with its name,
  * options, usage and run function, and main.c dispatches on the table of
- * entries.  The command layer is the only one that prints errors and
+ * entries (cmd-kernel.c: memtrend kernel).  The command layer is the only one that prints errors and
  * chooses the exit status.
  */
 #ifndef MEMTREND_CMD_CMD_H
@@ -34,6 +34,7 @@ extern const struct cmd_entry cmd_analyze_entry;
 extern const struct cmd_entry cmd_plot_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_kernel_entry;
 
 /* The main usage (cmd-watch.c): every command's synopsis, the watch
  * options, analyze's, and the CSV columns. */

@@ -20,9 +20,8 @@
 #include "sources/system.h"
 #include "util/ticker.h"
 #include "util/units.h"
+#include "cmd/stop.h"
 #include "cmd/watch.h"
-
-static volatile sig_atomic_t watch_stop_signal;
 
 struct watch {
 	const struct watch_opts *o;
@@ -44,12 +43,6 @@ struct watch {
 };
 
 static void
-watch_on_stop(int sig)
-{
-	watch_stop_signal = sig;
-}
-
-static void
 watch_on_child(int sig)
 {
 	(void)sig;	/* only interrupts the sleep */
@@ -60,17 +53,11 @@ watch_signals(void)
 {
 	struct sigaction sa;
 
+	stop_install();
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = watch_on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = watch_on_child;
 	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGXFSZ, &sa, NULL);
 }
 
 static double
@@ -262,15 +249,15 @@ watch_sleep(struct watch *w)
 		/* The flag is checked before each sleep and the sleep comes
 		 * in slices: a signal taken while sampling (not in the sleep
 		 * it would interrupt) stops the run within a slice. */
-		if (watch_stop_signal == 0)
+		if (stop_signal() == 0)
 			rc = ticker_sleep(&w->tk);
-		if (rc == 0 && watch_stop_signal == 0)
+		if (rc == 0 && stop_signal() == 0)
 			return true;
-		if (rc == -EAGAIN && watch_stop_signal == 0)
+		if (rc == -EAGAIN && stop_signal() == 0)
 			continue;
-		if (watch_stop_signal != 0) {
+		if (stop_signal() != 0) {
 			snprintf(res->why.msg, sizeof res->why.msg, "stopped by "
-			    "%s", strsignal(watch_stop_signal));
+			    "%s", strsignal(stop_signal()));
 			res->end = WATCH_END_SIGNAL;
 			return false;
 		}
@@ -447,7 +434,6 @@ watch_run(const struct watch_opts *o, struct target *t,
 	regtrack_init(&res->regions);
 	verdict_init(&res->verdict, o->metric);
 	verdict_set_daily_cycle(&res->verdict, o->daily_cycle);
-	watch_stop_signal = 0;
 	watch_signals();
 	if (watch_open(&w) < 0) {
 		res->end = WATCH_END_ERROR;

@@ -104,19 +104,27 @@ csv_format_header(struct csv_buf *b, enum csv_kind kind)
 	csv_buf_add(b, "\n");
 }
 
-/* "timestamp,elapsed_s,pid" of a sample. */
-static void
-csv_format_stamp(struct csv_buf *b, const struct sample *s)
+void
+csv_format_time(char *buf, size_t len, double wall_s)
 {
-	time_t secs = (time_t)floor(s->wall_s);
-	int ms = (int)((s->wall_s - (double)secs) * 1000);
+	time_t secs = (time_t)floor(wall_s);
+	int ms = (int)((wall_s - (double)secs) * 1000);
 	char stamp[32];
 	struct tm tm;
 
 	gmtime_r(&secs, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-	csv_buf_add(b, "%s.%03dZ,%.3f,%d", stamp, ms > 999 ? 999 : ms,
-	    s->elapsed_s, (int)s->pid);
+	snprintf(buf, len, "%s.%03dZ", stamp, ms > 999 ? 999 : ms);
+}
+
+/* "timestamp,elapsed_s,pid" of a sample. */
+static void
+csv_format_stamp(struct csv_buf *b, const struct sample *s)
+{
+	char stamp[40];
+
+	csv_format_time(stamp, sizeof stamp, s->wall_s);
+	csv_buf_add(b, "%s,%.3f,%d", stamp, s->elapsed_s, (int)s->pid);
 }
 
 void
@@ -182,9 +190,10 @@ csv_sink_put(struct csv_sink *c, const char *buf, size_t len,
 	return 0;
 }
 
-int
-csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
-    bool force, struct error *err)
+/* Opens path and writes the header in c->row. */
+static int
+csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
+    bool force, const char *header, struct error *err)
 {
 	struct csv_sink *c;
 	struct stat st;
@@ -205,7 +214,10 @@ csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
 	c->kind = kind;
 	c->path = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
 	c->is_pipe = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
-	csv_format_header(&c->row, kind);
+	if (header != NULL)
+		csv_buf_add(&c->row, "%s\n", header);
+	else
+		csv_format_header(&c->row, kind);
 	rc = csv_sink_put(c, c->row.text, c->row.len, err);
 	if (rc < 0) {
 		csv_sink_close(c, NULL);
@@ -213,6 +225,29 @@ csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
 	}
 	*out = c;
 	return 0;
+}
+
+int
+csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
+    bool force, struct error *err)
+{
+	return csv_sink_start(out, path, kind, force, NULL, err);
+}
+
+int
+csv_sink_open_header(struct csv_sink **out, const char *path,
+    const char *header, bool force, struct error *err)
+{
+	return csv_sink_start(out, path, CSV_SAMPLES, force, header, err);
+}
+
+int
+csv_sink_put_rows(struct csv_sink *c, const struct csv_buf *b,
+    struct error *err)
+{
+	if (b->len == 0)
+		return 0;
+	return csv_sink_put(c, b->text, b->len, err);
 }
 
 int

@@ -44,6 +44,16 @@ int csv_sink_write(struct csv_sink *c, const struct sample *s,
 int csv_sink_same_file(const struct csv_sink *c, const char *path,
     struct error *err);
 const char *csv_sink_path(const struct csv_sink *c);
+/* A sink for another table (the kernel's): header is the first line,
+ * without its newline; rows go in through csv_sink_put_rows(). */
+int csv_sink_open_header(struct csv_sink **out, const char *path,
+    const char *header, bool force, struct error *err);
+/* Writes b's text (whole rows) in one write; a failed write is cut back
+ * to the last whole row. */
+int csv_sink_put_rows(struct csv_sink *c, const struct csv_buf *b,
+    struct error *err);
+/* "2026-11-30T07:31:53.123Z" for a CLOCK_REALTIME time. */
+void csv_format_time(char *buf, size_t len, double wall_s);
 /* Returns 0 or -errno when the final flush to disk failed. */
 int csv_sink_close(struct csv_sink *c, struct error *err);
 
