@@ -258,6 +258,12 @@ judge_why(enum trend_why why)
 		return "the floor fell back";
 	case TREND_WHY_CONFIRMING:
 		return "rising, being confirmed";
+	case TREND_WHY_PERIODIC:
+		return "a cycle on a flat floor";
+	case TREND_WHY_AMBIGUOUS:
+		return "rising, not yet told from a bounded rise";
+	case TREND_WHY_WANDER:
+		return "wandering about a level";
 	case TREND_WHY_FEW:
 	case TREND_WHY_GROWING:
 		break;
