@@ -43,7 +43,7 @@
 #define TREND_MIN_RISE_KB 64.0		/* lower-bound rise over the regime */
 #define TREND_MIN_RISE_REL 0.005	/* ... and 0.5 % of its floor */
 #define TREND_SEG_MIN 6			/* points for a regime's own test */
-#define TREND_MIN_SPAN_S 600.0		/* server: rising this long */
+#define TREND_MIN_SPAN_S 1800.0		/* server: rising this long */
 #define TREND_CI_SPAN_S 90.0		/* test run: this long after start-up */
 #define TREND_CI_SAMPLES 90		/* ... and this many samples */
 #define TREND_DAY_S 86400.0
