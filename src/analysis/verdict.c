@@ -479,9 +479,9 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		    "", buf, len);
 		return;
 	case TREND_WHY_SHORT:
-		verdict_needs_more(ev, m, "a warm-up or the first tooth of a "
-		    "sawtooth rises like that for a while",
-		    " (or the floor to double)", buf, len);
+		verdict_needs_more(ev, m, "a warm-up, a filling cache or the "
+		    "first tooth of a sawtooth rises like that for a while", "",
+		    buf, len);
 		return;
 	case TREND_WHY_FLAT:
 		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
