@@ -191,24 +191,37 @@ Test(verdict, insufficient_says_how_much_more)
 }
 
 /* A rise watched for 15 min: the sentence says what it could still be
- * and how long it needs; the JSON names the gate. */
+ * and how long it needs; the JSON names the gate.  The leak is 10 KiB/s
+ * (35.16 MiB/h); the regime judged is the floor's 0-890 s (8 s buckets),
+ * and a server's rise must last 30 min, so 15 min 10 s more. */
 Test(verdict, short_rise_says_how_long_it_needs)
 {
 	struct verdict v;
+	const struct trend_evidence *ev;
 	char buf[1024];
 
 	verdict_init(&v, VERDICT_AUTO);
 	feed_leak(&v, 0.25);
-	cr_assert_eq(verdict_evidence(&v)->verdict, TREND_INSUFFICIENT);
+	ev = verdict_evidence(&v);
+	cr_assert_eq(ev->verdict, TREND_INSUFFICIENT);
+	cr_assert_eq(ev->why, TREND_WHY_SHORT);
+	cr_assert_float_eq(ev->start_s, 0, 1e-9);
+	cr_assert_float_eq(ev->end_s, 890, 1e-9);
+	cr_assert_float_eq(ev->need_s, 30 * 60 - 890, 1e-9);
+	cr_assert_eq(ev->explanation, MODELS_LINEAR);
 	verdict_sentence(&v, buf, sizeof buf);
-	cr_assert(strncmp(buf, "USS rising 35.3 MiB/h", 21) == 0, "%s", buf);
-	cr_assert(strstr(buf, ", but a warm-up or the first tooth of a "
-	    "sawtooth rises like that for a while; needs 15 min 10 s ") != NULL,
-	    "%s", buf);
+	cr_assert(strstr(buf, "USS rising 35.2 MiB/h (95% CI 35.2–35.2) "
+	    "over 14 min 50 s, but a warm-up or the first tooth of a "
+	    "sawtooth rises like that for a while; needs 15 min 10 s ") ==
+	    buf, "%s", buf);
 	cr_assert(strstr(buf, " more (or the floor to double) to tell.") !=
 	    NULL, "%s", buf);
 	cr_assert(strstr(json_of(&v), "\"reason\":\"too_short\"") != NULL,
 	    "%s", json_of(&v));
+	cr_assert(strstr(json_of(&v), "\"need_s\":910,") != NULL, "%s",
+	    json_of(&v));
+	cr_assert(strstr(json_of(&v), "\"flags\":[]") != NULL, "%s",
+	    json_of(&v));
 	verdict_free(&v);
 }
 
