@@ -38,6 +38,11 @@ struct models_work {
 	double res[MODELS_MAX_POINTS];
 	double eps;			/* least innovation variance */
 	bool has_cycle;
+	/* A start-up's first mask points fitted exactly: the fits see vm,
+	 * onem and cycm, which are zero there. */
+	size_t mask;
+	double vm[MODELS_MAX_POINTS], onem[MODELS_MAX_POINTS];
+	double cycm[4][MODELS_MAX_POINTS];
 };
 
 struct models_ls {
@@ -76,6 +81,7 @@ static bool
 models_solve(struct models_work *w, const double *const *cols, int k,
     struct models_ls *ls)
 {
+	const double *v = w->mask > 0 ? w->vm : w->v;
 	double a[MODELS_MAX_COLS][2 * MODELS_MAX_COLS + 1];
 	int r, s, c, piv, m = 2 * k + 1;
 	size_t i;
@@ -85,7 +91,7 @@ models_solve(struct models_work *w, const double *const *cols, int k,
 		for (r = 0; r < k; r++) {
 			for (s = r; s < k; s++)
 				a[r][s] += cols[r][i] * cols[s][i];
-			a[r][2 * k] += cols[r][i] * w->v[i];
+			a[r][2 * k] += cols[r][i] * v[i];
 		}
 	for (r = 0; r < k; r++) {
 		for (s = 0; s < r; s++)
@@ -126,7 +132,7 @@ models_solve(struct models_work *w, const double *const *cols, int k,
 
 		for (r = 0; r < k; r++)
 			f += ls->beta[r] * cols[r][i];
-		w->res[i] = w->v[i] - f;
+		w->res[i] = v[i] - f;
 		ls->rss += w->res[i] * w->res[i];
 	}
 	return true;
@@ -200,9 +206,10 @@ models_try(struct models_work *w, const double *const *base, int nbase,
 	memcpy(cols, base, (size_t)nbase * sizeof *cols);
 	if (cycle)
 		for (j = 0; j < 4; j++)
-			cols[k++] = w->cyc[j];
+			cols[k++] = w->mask > 0 ? w->cycm[j] : w->cyc[j];
 	if (!models_solve(w, cols, k, &ls))
 		return false;
+	kpar += (int)w->mask;
 	bic = models_bic(w, kpar + (cycle ? MODELS_CYCLE_K : 0), &phi, &var);
 	if (best->valid && bic >= best->bic)
 		return false;
@@ -215,7 +222,8 @@ models_try(struct models_work *w, const double *const *base, int nbase,
 	best->sigma_kb = sqrt(var) * w->ys;
 	if (slope_col >= 0) {
 		best->slope = ls.beta[slope_col] * w->ys / w->span;
-		best->slope_se = sqrt(ls.rss / (double)(w->n - (size_t)k) *
+		best->slope_se = sqrt(ls.rss / (double)(w->n - w->mask -
+		    (size_t)k) *
 		    ls.inv_diag[slope_col] * (1 + phi) / (1 - phi)) * w->ys /
 		    w->span;
 	}
@@ -421,6 +429,91 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 			r->fit[MODELS_ONSET].tau_s = imp2 ? wu->tau_s : 0;
 		}
 	}
+}
+
+/* Fits the first m points exactly from now on (m = 0: none). */
+static void
+models_set_mask(struct models_work *w, size_t m)
+{
+	size_t i;
+	int j;
+
+	w->mask = m;
+	for (i = 0; i < w->n; i++) {
+		w->vm[i] = i < m ? 0 : w->v[i];
+		w->onem[i] = i < m ? 0 : 1;
+		for (j = 0; j < 4; j++)
+			w->cycm[j][i] = i < m ? 0 : w->cyc[j][i];
+	}
+}
+
+/* A start-up of any shape: its points fitted exactly (a parameter each,
+ * as if left out), then flat (a warm-up), one step, a line, or a level
+ * and an onset.  A ramp, or a start-up the warm-up's exponential fits
+ * badly, would otherwise decide every comparison by its misfit.  The
+ * start-up ends where the best warm-up has settled to 2 % (four time
+ * constants; a fill's corner and a third), if within the first quarter
+ * of the window. */
+static void
+models_fit_startups(struct models_work *w, struct models_result *r,
+    const double *x)
+{
+	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
+	const double *cols[3] = { w->onem, w->col[0], w->col[1] };
+	struct models_fit *f;
+	struct models_ls ls;
+	size_t m, i, c, stride = w->n > 64 ? 4 : 2;
+	double y0 = w->y0 + w->ys * w->v[0];
+	bool imp;
+
+	if (!wu->valid || !(wu->tau_s > 0))
+		return;
+	for (m = 0; m < w->n && x[m] < x[0] + 4 * wu->tau_s; m++)
+		;
+	if (m < 2 || m > w->n / 4)
+		return;
+	models_set_mask(w, m);
+	f = &r->fit[MODELS_WARMUP];
+	models_try_both(w, cols, 1, 1, -1, f, &ls, &imp);
+	if (imp) {
+		f->plateau_kb = w->y0 + w->ys * ls.beta[0];
+		f->tau_s = (x[m] - x[0]) / 4;
+		f->start_s = x[0];
+		f->exp_kb = y0 - f->plateau_kb;
+	}
+	for (i = 0; i < w->n; i++)
+		w->col[0][i] = i < m ? 0 : w->u[i];
+	cols[1] = w->col[0];
+	f = &r->fit[MODELS_STARTUP_LINEAR];
+	models_try_both(w, cols, 2, 2, 1, f, &ls, &imp);
+	if (imp) {
+		f->tau_s = 0;
+		f->exp_kb = 0;
+		f->start_s = x[m];
+	}
+	for (c = m + 2; c + 4 <= w->n; c += stride) {
+		double uc = (w->u[c - 1] + w->u[c]) / 2;
+
+		for (i = 0; i < w->n; i++) {
+			w->col[0][i] = w->u[i] >= uc ? 1 : 0;
+			w->col[1][i] = fmax(0, w->u[i] - uc);
+		}
+		f = &r->fit[MODELS_STEP];
+		models_try_both(w, cols, 2, 3, -1, f, &ls, &imp);
+		if (imp) {
+			f->step_kb = ls.beta[1] * w->ys;
+			f->step_at_s = (x[c - 1] + x[c]) / 2;
+		}
+		f = &r->fit[MODELS_ONSET];
+		models_try_both(w, cols, 3, 4, 2, f, &ls, &imp);
+		if (imp) {
+			f->step_kb = ls.beta[1] * w->ys;
+			f->step_at_s = f->start_s = (x[c - 1] + x[c]) / 2;
+			f->exp_kb = 0;
+			f->tau_s = 0;
+		}
+	}
+	models_set_mask(w, 0);
 }
 
 /* A wander: a level with strongly correlated noise of bounded spread
@@ -630,6 +723,7 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	models_fit_flat_linear(w, r);
 	models_fit_warmups(w, r, opts);
 	models_fit_changes(w, r, x);
+	models_fit_startups(w, r, x);
 	models_fit_daily(w, r, opts);
 	models_fit_wander(w, r, opts);
 
