@@ -278,7 +278,7 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 	const double *cols[6] = { w->one, w->u, w->cyc[0], w->cyc[1],
 		w->cyc[2], w->cyc[3] };
 	double lo = 4 * step_s, hi = w->span / 2, p, best_p = 0, phi, var;
-	double base, bic, best = INFINITY, mn = INFINITY, mx = -INFINITY;
+	double base, bic, best = INFINITY, mn = INFINITY, mx = -INFINITY, h;
 	struct models_ls ls;
 	int j, np = MODELS_PERIODS;
 
@@ -305,6 +305,25 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 			best_p = p;
 		}
 	}
+	/* The grid is 9 % apart at most: over ten periods a cycle fitted
+	 * that far off drifts by half a period.  Bisect towards the best
+	 * period between its neighbours. */
+	for (h = 0.5; best_p > 0 && best_p < MODELS_DAY_S && hi > lo &&
+	    h > 0.06; h /= 2)
+		for (j = -1; j <= 1; j += 2) {
+			p = best_p * pow(hi / lo, j * h / (np - 1));
+			if (p < lo || p > hi)
+				continue;
+			models_cycle_columns(w, p);
+			if (!models_solve(w, cols, 6, &ls))
+				continue;
+			bic = models_bic(w, 2 + MODELS_CYCLE_K, &phi, &var);
+			if (bic < best) {
+				best = bic;
+				best_p = p;
+				break;
+			}
+		}
 	if (best_p == 0 || best > base - MODELS_CYCLE_GAIN)
 		return 0;
 	models_cycle_columns(w, best_p);
