@@ -38,6 +38,7 @@ struct models_work {
 	double res[MODELS_MAX_POINTS];
 	double eps;			/* least innovation variance */
 	bool has_cycle;
+	double period_s;		/* the cycle's, when has_cycle */
 	/* A start-up's first mask points fitted exactly: the fits see vm,
 	 * onem and cycm, which are zero there. */
 	size_t mask;
@@ -403,6 +404,19 @@ models_fit_flat_linear(struct models_work *w, struct models_result *r)
 	r->fit[MODELS_LINEAR].start_s = w->x0;
 }
 
+/* An onset's line must see the cycle at least twice to carry it: else
+ * the cycle bends round the onset and passes a step for a leak.
+ * Returns whether the cycle was on, to be put back. */
+static bool
+models_onset_cycle(struct models_work *w, double uc)
+{
+	bool had = w->has_cycle;
+
+	if (had && (1 - uc) * w->span < 2 * w->period_s)
+		w->has_cycle = false;
+	return had;
+}
+
 /* One step between points i - 1 and i; the onset adds a line from
  * there on (with a jump allowed), and a start-up's decay before it
  * where the best warm-up found one (its time constant is kept). */
@@ -415,7 +429,7 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 	bool startup = wu->valid && wu->tau_s > 0 && wu->tau_s < w->span / 4;
 	struct models_ls ls;
 	size_t i, c, stride = w->n > 64 ? 2 : 1;
-	bool imp, imp2 = false;
+	bool imp, imp2 = false, had;
 
 	for (i = 0; startup && i < w->n; i++)
 		w->col[2][i] = exp(-w->u[i] * w->span / wu->tau_s);
@@ -434,11 +448,13 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 		}
 		if (c + 4 > w->n)
 			continue;
+		had = models_onset_cycle(w, uc);
 		models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_ONSET], &ls,
 		    &imp);
 		if (startup)
 			models_try_both(w, cols, 4, 6, 2, &r->fit[MODELS_ONSET],
 			    &ls, &imp2);
+		w->has_cycle = had;
 		if (imp || imp2) {
 			r->fit[MODELS_ONSET].step_kb = ls.beta[1] * w->ys;
 			r->fit[MODELS_ONSET].step_at_s = (x[c - 1] + x[c]) / 2;
@@ -483,7 +499,7 @@ models_fit_startups(struct models_work *w, struct models_result *r,
 	struct models_ls ls;
 	size_t m, i, c, stride = w->n > 64 ? 4 : 2;
 	double y0 = w->y0 + w->ys * w->v[0];
-	bool imp;
+	bool imp, had;
 
 	if (!wu->valid || !(wu->tau_s > 0))
 		return;
@@ -524,7 +540,9 @@ models_fit_startups(struct models_work *w, struct models_result *r,
 			f->step_at_s = (x[c - 1] + x[c]) / 2;
 		}
 		f = &r->fit[MODELS_ONSET];
+		had = models_onset_cycle(w, uc);
 		models_try_both(w, cols, 3, 4, 2, f, &ls, &imp);
+		w->has_cycle = had;
 		if (imp) {
 			f->step_kb = ls.beta[1] * w->ys;
 			f->step_at_s = f->start_s = (x[c - 1] + x[c]) / 2;
@@ -737,6 +755,7 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	w->has_cycle = false;
 	r->period_s = models_find_cycle(w, opts, step_s, &r->cycle_amp_kb);
 	w->has_cycle = r->period_s > 0;
+	w->period_s = r->period_s;
 	if (!w->has_cycle)
 		r->cycle_amp_kb = 0;
 	models_fit_flat_linear(w, r);
