@@ -191,15 +191,24 @@ Test(verdict, insufficient_says_how_much_more)
 }
 
 /* A rise watched for 15 min: the sentence says what it could still be
- * and how long it needs; the JSON names the gate. */
+ * and how long it needs; the JSON names the gate.  The leak is 10 KiB/s
+ * (35.16 MiB/h); the regime judged is the floor's 0-890 s (8 s buckets),
+ * and a server's rise must last 30 min, so 15 min 10 s more. */
 Test(verdict, short_rise_says_how_long_it_needs)
 {
 	struct verdict v;
+	const struct trend_evidence *ev;
 	char buf[1024];
 
 	verdict_init(&v, VERDICT_AUTO);
 	feed_leak(&v, 0.25);
-	cr_assert_eq(verdict_evidence(&v)->verdict, TREND_INSUFFICIENT);
+	ev = verdict_evidence(&v);
+	cr_assert_eq(ev->verdict, TREND_INSUFFICIENT);
+	cr_assert_eq(ev->why, TREND_WHY_SHORT);
+	cr_assert_float_eq(ev->start_s, 0, 1e-9);
+	cr_assert_float_eq(ev->end_s, 890, 1e-9);
+	cr_assert_float_eq(ev->need_s, 30 * 60 - 890, 1e-9);
+	cr_assert_eq(ev->explanation, MODELS_LINEAR);
 	verdict_sentence(&v, buf, sizeof buf);
 	cr_assert(strncmp(buf, "USS rising 35.2 MiB/h", 21) == 0, "%s", buf);
 	cr_assert(strstr(buf, ", but a warm-up, a filling cache or the first "
@@ -207,6 +216,72 @@ Test(verdict, short_rise_says_how_long_it_needs)
 	    "10 s more to tell.") != NULL, "%s", buf);
 	cr_assert(strstr(json_of(&v), "\"reason\":\"too_short\"") != NULL,
 	    "%s", json_of(&v));
+	cr_assert(strstr(json_of(&v), "\"need_s\":910,") != NULL, "%s",
+	    json_of(&v));
+	cr_assert(strstr(json_of(&v), "\"flags\":[]") != NULL, "%s",
+	    json_of(&v));
+	verdict_free(&v);
+}
+
+/* The JSON names the regime judged, the explanation and its runner-up,
+ * the context, the cycles found and every raise and withdrawal of the
+ * flag: a 20 min cycle of +-5000 KiB over a flat floor; a leak of
+ * 5000 KiB/h for 6 h that is then freed. */
+static void
+add_uss(struct verdict *v, double t, double kb)
+{
+	struct sample s;
+
+	sample_clear(&s);
+	s.elapsed_s = t;
+	s.value[FIELD_USS_KB] = kb;
+	cr_assert_eq(verdict_add(v, &s), 0);
+}
+
+Test(verdict, json_has_the_regime_explanation_cycles_and_flags)
+{
+	const struct trend_evidence *ev;
+	struct verdict v;
+	const char *json, *p;
+	double t, period_s;
+
+	verdict_init(&v, VERDICT_AUTO);
+	for (t = 0; t <= 6 * 3600; t += 10)
+		add_uss(&v, t, 102400 + 5000 * sin(2 * M_PI * t / 1200) +
+		    fmod(t * 13, 64));
+	ev = verdict_evidence(&v);
+	cr_assert_eq(ev->verdict, TREND_STABLE);
+	json = json_of(&v);
+	cr_assert(strstr(json, ",\"regime_start_s\":") != NULL, "%s", json);
+	cr_assert(strstr(json, ",\"explanation\":\"flat\",") != NULL, "%s",
+	    json);
+	cr_assert(strstr(json, ",\"runner_up\":\"") != NULL, "%s", json);
+	cr_assert(strstr(json, ",\"context\":{\"daily_cycle\":true},")
+	    != NULL, "%s", json);
+	p = strstr(json, ",\"cycles\":[{\"period_s\":");
+	cr_assert(p != NULL, "%s", json);
+	period_s = strtod(p + strlen(",\"cycles\":[{\"period_s\":"), NULL);
+	cr_assert(fabs(period_s - 1200) <= 60, "period %.0f s", period_s);
+	cr_assert(strstr(json, ",\"amplitude_kb\":") != NULL, "%s", json);
+	cr_assert(strstr(json, ",\"flags\":[],") != NULL, "%s", json);
+	verdict_free(&v);
+
+	verdict_init(&v, VERDICT_AUTO);
+	for (t = 0; t < 6 * 3600; t += 10)
+		add_uss(&v, t, 100000 + 5000 * t / 3600 + fmod(t * 7, 40));
+	ev = verdict_evidence(&v);
+	cr_assert_eq(ev->verdict, TREND_GROWING);
+	json = json_of(&v);
+	cr_assert(strstr(json, ",\"explanation\":\"linear\",") != NULL,
+	    "%s", json);
+	cr_assert(strstr(json, ",\"flags\":[{\"raised_s\":2020.000,"
+	    "\"withdrawn_s\":null}],") != NULL, "%s", json);
+	for (; t <= 12 * 3600; t += 10)
+		add_uss(&v, t, 100000 + fmod(t * 7, 40));
+	cr_assert_neq(ev->verdict, TREND_GROWING);
+	json = json_of(&v);
+	cr_assert(strstr(json, ",\"flags\":[{\"raised_s\":2020.000,"
+	    "\"withdrawn_s\":23040.000}],") != NULL, "%s", json);
 	verdict_free(&v);
 }
 

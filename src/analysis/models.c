@@ -38,6 +38,12 @@ struct models_work {
 	double res[MODELS_MAX_POINTS];
 	double eps;			/* least innovation variance */
 	bool has_cycle;
+	double period_s;		/* the cycle's, when has_cycle */
+	/* A start-up's first mask points fitted exactly: the fits see vm,
+	 * onem and cycm, which are zero there. */
+	size_t mask;
+	double vm[MODELS_MAX_POINTS], onem[MODELS_MAX_POINTS];
+	double cycm[4][MODELS_MAX_POINTS];
 };
 
 struct models_ls {
@@ -76,6 +82,7 @@ static bool
 models_solve(struct models_work *w, const double *const *cols, int k,
     struct models_ls *ls)
 {
+	const double *v = w->mask > 0 ? w->vm : w->v;
 	double a[MODELS_MAX_COLS][2 * MODELS_MAX_COLS + 1];
 	int r, s, c, piv, m = 2 * k + 1;
 	size_t i;
@@ -85,7 +92,7 @@ models_solve(struct models_work *w, const double *const *cols, int k,
 		for (r = 0; r < k; r++) {
 			for (s = r; s < k; s++)
 				a[r][s] += cols[r][i] * cols[s][i];
-			a[r][2 * k] += cols[r][i] * w->v[i];
+			a[r][2 * k] += cols[r][i] * v[i];
 		}
 	for (r = 0; r < k; r++) {
 		for (s = 0; s < r; s++)
@@ -126,7 +133,7 @@ models_solve(struct models_work *w, const double *const *cols, int k,
 
 		for (r = 0; r < k; r++)
 			f += ls->beta[r] * cols[r][i];
-		w->res[i] = w->v[i] - f;
+		w->res[i] = v[i] - f;
 		ls->rss += w->res[i] * w->res[i];
 	}
 	return true;
@@ -200,9 +207,10 @@ models_try(struct models_work *w, const double *const *base, int nbase,
 	memcpy(cols, base, (size_t)nbase * sizeof *cols);
 	if (cycle)
 		for (j = 0; j < 4; j++)
-			cols[k++] = w->cyc[j];
+			cols[k++] = w->mask > 0 ? w->cycm[j] : w->cyc[j];
 	if (!models_solve(w, cols, k, &ls))
 		return false;
+	kpar += (int)w->mask;
 	bic = models_bic(w, kpar + (cycle ? MODELS_CYCLE_K : 0), &phi, &var);
 	if (best->valid && bic >= best->bic)
 		return false;
@@ -215,7 +223,8 @@ models_try(struct models_work *w, const double *const *base, int nbase,
 	best->sigma_kb = sqrt(var) * w->ys;
 	if (slope_col >= 0) {
 		best->slope = ls.beta[slope_col] * w->ys / w->span;
-		best->slope_se = sqrt(ls.rss / (double)(w->n - (size_t)k) *
+		best->slope_se = sqrt(ls.rss / (double)(w->n - w->mask -
+		    (size_t)k) *
 		    ls.inv_diag[slope_col] * (1 + phi) / (1 - phi)) * w->ys /
 		    w->span;
 	}
@@ -270,7 +279,7 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 	const double *cols[6] = { w->one, w->u, w->cyc[0], w->cyc[1],
 		w->cyc[2], w->cyc[3] };
 	double lo = 4 * step_s, hi = w->span / 2, p, best_p = 0, phi, var;
-	double base, bic, best = INFINITY, mn = INFINITY, mx = -INFINITY;
+	double base, bic, best = INFINITY, mn = INFINITY, mx = -INFINITY, h;
 	struct models_ls ls;
 	int j, np = MODELS_PERIODS;
 
@@ -297,6 +306,25 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 			best_p = p;
 		}
 	}
+	/* The grid is 9 % apart at most: over ten periods a cycle fitted
+	 * that far off drifts by half a period.  Bisect towards the best
+	 * period between its neighbours. */
+	for (h = 0.5; best_p > 0 && best_p < MODELS_DAY_S && hi > lo &&
+	    h > 0.06; h /= 2)
+		for (j = -1; j <= 1; j += 2) {
+			p = best_p * pow(hi / lo, j * h / (np - 1));
+			if (p < lo || p > hi)
+				continue;
+			models_cycle_columns(w, p);
+			if (!models_solve(w, cols, 6, &ls))
+				continue;
+			bic = models_bic(w, 2 + MODELS_CYCLE_K, &phi, &var);
+			if (bic < best) {
+				best = bic;
+				best_p = p;
+				break;
+			}
+		}
 	if (best_p == 0 || best > base - MODELS_CYCLE_GAIN)
 		return 0;
 	models_cycle_columns(w, best_p);
@@ -376,6 +404,19 @@ models_fit_flat_linear(struct models_work *w, struct models_result *r)
 	r->fit[MODELS_LINEAR].start_s = w->x0;
 }
 
+/* An onset's line must see the cycle at least twice to carry it: else
+ * the cycle bends round the onset and passes a step for a leak.
+ * Returns whether the cycle was on, to be put back. */
+static bool
+models_onset_cycle(struct models_work *w, double uc)
+{
+	bool had = w->has_cycle;
+
+	if (had && (1 - uc) * w->span < 2 * w->period_s)
+		w->has_cycle = false;
+	return had;
+}
+
 /* One step between points i - 1 and i; the onset adds a line from
  * there on (with a jump allowed), and a start-up's decay before it
  * where the best warm-up found one (its time constant is kept). */
@@ -388,7 +429,7 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 	bool startup = wu->valid && wu->tau_s > 0 && wu->tau_s < w->span / 4;
 	struct models_ls ls;
 	size_t i, c, stride = w->n > 64 ? 2 : 1;
-	bool imp, imp2 = false;
+	bool imp, imp2 = false, had;
 
 	for (i = 0; startup && i < w->n; i++)
 		w->col[2][i] = exp(-w->u[i] * w->span / wu->tau_s);
@@ -407,11 +448,13 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 		}
 		if (c + 4 > w->n)
 			continue;
+		had = models_onset_cycle(w, uc);
 		models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_ONSET], &ls,
 		    &imp);
 		if (startup)
 			models_try_both(w, cols, 4, 6, 2, &r->fit[MODELS_ONSET],
 			    &ls, &imp2);
+		w->has_cycle = had;
 		if (imp || imp2) {
 			r->fit[MODELS_ONSET].step_kb = ls.beta[1] * w->ys;
 			r->fit[MODELS_ONSET].step_at_s = (x[c - 1] + x[c]) / 2;
@@ -421,6 +464,93 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 			r->fit[MODELS_ONSET].tau_s = imp2 ? wu->tau_s : 0;
 		}
 	}
+}
+
+/* Fits the first m points exactly from now on (m = 0: none). */
+static void
+models_set_mask(struct models_work *w, size_t m)
+{
+	size_t i;
+	int j;
+
+	w->mask = m;
+	for (i = 0; i < w->n; i++) {
+		w->vm[i] = i < m ? 0 : w->v[i];
+		w->onem[i] = i < m ? 0 : 1;
+		for (j = 0; j < 4; j++)
+			w->cycm[j][i] = i < m ? 0 : w->cyc[j][i];
+	}
+}
+
+/* A start-up of any shape: its points fitted exactly (a parameter each,
+ * as if left out), then flat (a warm-up), one step, a line, or a level
+ * and an onset.  A ramp, or a start-up the warm-up's exponential fits
+ * badly, would otherwise decide every comparison by its misfit.  The
+ * start-up ends where the best warm-up has settled to 2 % (four time
+ * constants; a fill's corner and a third), if within the first quarter
+ * of the window. */
+static void
+models_fit_startups(struct models_work *w, struct models_result *r,
+    const double *x)
+{
+	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
+	const double *cols[3] = { w->onem, w->col[0], w->col[1] };
+	struct models_fit *f;
+	struct models_ls ls;
+	size_t m, i, c, stride = w->n > 64 ? 4 : 2;
+	double y0 = w->y0 + w->ys * w->v[0];
+	bool imp, had;
+
+	if (!wu->valid || !(wu->tau_s > 0))
+		return;
+	for (m = 0; m < w->n && x[m] < x[0] + 4 * wu->tau_s; m++)
+		;
+	if (m < 2 || m > w->n / 4)
+		return;
+	models_set_mask(w, m);
+	f = &r->fit[MODELS_WARMUP];
+	models_try_both(w, cols, 1, 1, -1, f, &ls, &imp);
+	if (imp) {
+		f->plateau_kb = w->y0 + w->ys * ls.beta[0];
+		f->tau_s = (x[m] - x[0]) / 4;
+		f->start_s = x[0];
+		f->exp_kb = y0 - f->plateau_kb;
+	}
+	for (i = 0; i < w->n; i++)
+		w->col[0][i] = i < m ? 0 : w->u[i];
+	cols[1] = w->col[0];
+	f = &r->fit[MODELS_STARTUP_LINEAR];
+	models_try_both(w, cols, 2, 2, 1, f, &ls, &imp);
+	if (imp) {
+		f->tau_s = 0;
+		f->exp_kb = 0;
+		f->start_s = x[m];
+	}
+	for (c = m + 2; c + 4 <= w->n; c += stride) {
+		double uc = (w->u[c - 1] + w->u[c]) / 2;
+
+		for (i = 0; i < w->n; i++) {
+			w->col[0][i] = w->u[i] >= uc ? 1 : 0;
+			w->col[1][i] = fmax(0, w->u[i] - uc);
+		}
+		f = &r->fit[MODELS_STEP];
+		models_try_both(w, cols, 2, 3, -1, f, &ls, &imp);
+		if (imp) {
+			f->step_kb = ls.beta[1] * w->ys;
+			f->step_at_s = (x[c - 1] + x[c]) / 2;
+		}
+		f = &r->fit[MODELS_ONSET];
+		had = models_onset_cycle(w, uc);
+		models_try_both(w, cols, 3, 4, 2, f, &ls, &imp);
+		w->has_cycle = had;
+		if (imp) {
+			f->step_kb = ls.beta[1] * w->ys;
+			f->step_at_s = f->start_s = (x[c - 1] + x[c]) / 2;
+			f->exp_kb = 0;
+			f->tau_s = 0;
+		}
+	}
+	models_set_mask(w, 0);
 }
 
 /* A wander: a level with strongly correlated noise of bounded spread
@@ -625,11 +755,13 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	w->has_cycle = false;
 	r->period_s = models_find_cycle(w, opts, step_s, &r->cycle_amp_kb);
 	w->has_cycle = r->period_s > 0;
+	w->period_s = r->period_s;
 	if (!w->has_cycle)
 		r->cycle_amp_kb = 0;
 	models_fit_flat_linear(w, r);
 	models_fit_warmups(w, r, opts);
 	models_fit_changes(w, r, x);
+	models_fit_startups(w, r, x);
 	models_fit_daily(w, r, opts);
 	models_fit_wander(w, r, opts);
 

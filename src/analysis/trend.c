@@ -79,6 +79,7 @@ struct trend {
 	unsigned int pass_run, fail_run;
 	double pass_since_s;		/* when the gates started to pass */
 	bool flag;
+	double raise_kb;		/* the recent floor when it went up */
 	struct models_result models;	/* of the last evaluation */
 	struct models_work *work;
 	/* Work space for one evaluation. */
@@ -718,6 +719,18 @@ trend_flag_set(struct trend *t, bool up)
 	}
 }
 
+/* The median of the latest eighth (at least 3) of the n floor points. */
+static double
+trend_recent_kb(struct trend *t, size_t n)
+{
+	size_t m = n / 8 > 3 ? n / 8 : 3;
+
+	if (m > n)
+		m = n;
+	memcpy(t->tmp, t->y + n - m, m * sizeof *t->y);
+	return trend_median(t->tmp, m);
+}
+
 static void
 trend_evaluate(struct trend *t, int k)
 {
@@ -751,20 +764,28 @@ trend_evaluate(struct trend *t, int k)
 			t->pass_since_s = ev->last_s;
 		if (!t->flag && t->pass_run >= TREND_PERSIST &&
 		    ev->last_s - t->pass_since_s >= fmin(TREND_PERSIST_MAX_S,
-		    TREND_PERSIST_FRAC * (t->pass_since_s - ev->start_s)))
+		    TREND_PERSIST_FRAC * (t->pass_since_s - ev->start_s))) {
 			trend_flag_set(t, true);
+			t->raise_kb = trend_recent_kb(t, n);
+		}
 	} else {
 		t->pass_run = 0;
 		/* A flag stands until the floor falls back, or a bounded
-		 * explanation wins decisively for a while: a change of
-		 * bucket width or one step in a leaking program's floor
-		 * must not withdraw it. */
+		 * explanation wins decisively for a while and the floor has
+		 * not risen since the flag went up: a change of bucket
+		 * width, one step in a leaking program's floor, or a daily
+		 * cycle that could have risen as much by now must not
+		 * withdraw it while memory keeps growing. */
 		if (!t->flag)
 			;
 		else if (why == TREND_WHY_RECEDED || why == TREND_WHY_FALLING)
 			trend_flag_set(t, false);
 		else if (ev->delta_bic > -TREND_DECISIVE)
 			t->fail_run = 0;
+		else if (n > 0 && trend_recent_kb(t, n) > t->raise_kb +
+		    fmax(TREND_MIN_RISE_KB, TREND_MIN_RISE_REL *
+		    fabs(t->raise_kb)))
+			;
 		else if (++t->fail_run >= TREND_WITHDRAW)
 			trend_flag_set(t, false);
 	}
