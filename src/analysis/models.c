@@ -20,6 +20,8 @@
 #define MODELS_TAUS 16		/* warm-up time constants tried */
 #define MODELS_PERIODS 32	/* cycle periods tried */
 #define MODELS_CYCLE_GAIN 10.0	/* BIC a cycle must gain to be kept */
+#define MODELS_CYCLE_MIN_KB 8.0	/* a cycle smaller is rounding */
+#define MODELS_CYCLE_MIN_REL 0.001	/* ... and of the level */
 #define MODELS_CYCLE_K 5	/* its parameters: 2 harmonics, period */
 #define MODELS_PHI_MAX 0.6	/* short-memory noise */
 #define MODELS_PHI_WANDER 0.99	/* a wander's memory */
@@ -339,6 +341,11 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 		mx = fmax(mx, f);
 	}
 	*amp_kb = (mx - mn) / 2 * w->ys;
+	/* A cycle of a page or two, or of a thousandth of the level, is
+	 * rounding on a nearly noise-free climb, not a cycle to explain. */
+	if (*amp_kb < fmax(MODELS_CYCLE_MIN_KB, MODELS_CYCLE_MIN_REL *
+	    fabs(w->y0)))
+		return 0;
 	return best_p;
 }
 
