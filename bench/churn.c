@@ -37,7 +37,7 @@ main(int argc, char **argv)
 	hold = strtoul(argv[1], NULL, 10) << 20;
 	secs = atof(argv[2]);
 	keep = mmap(NULL, hold, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (keep == MAP_FAILED)
 		return 1;
 	memset(keep, 1, hold);
@@ -46,7 +46,7 @@ main(int argc, char **argv)
 	t0 = churn_now();
 	while ((t = churn_now()) - t0 < secs) {
 		p = mmap(NULL, chunk, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return 1;
 		for (i = 0; i < chunk; i += 4096)

@@ -20,10 +20,10 @@
 #include <unistd.h>
 
 #include "core/regions.h"
-#include "util/root.h"
+#include "core/target.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
-#include "core/target.h"
+#include "util/root.h"
 #include "util/xmalloc.h"
 
 static double
@@ -33,7 +33,7 @@ pages_cpu_s(void)
 
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
 struct pages_ctx {
@@ -58,22 +58,22 @@ pages_layout(struct pages_ctx *c, int fd)
 		fprintf(stderr, "pages: cannot read the mappings\n");
 		exit(1);
 	}
-	c->region_of = xreallocarray(c->region_of, c->list.n,
-	    sizeof *c->region_of);
+	c->region_of =
+	    xreallocarray(c->region_of, c->list.n, sizeof *c->region_of);
 	c->stats = xreallocarray(c->stats, c->list.n, sizeof *c->stats);
 	regions_assign(&c->set, &c->list, NULL, 0, REGION_GROUP_KIND,
-	    c->region_of);
+		       c->region_of);
 }
 
 static void
 pages_walk(struct pages_ctx *c, bool pss, unsigned int flags)
 {
-	struct pagemap_opts o = { .pss = pss, .flags_sample = flags };
+	struct pagemap_opts o = {.pss = pss, .flags_sample = flags};
 	struct error err;
 
 	pages_layout(c, c->maps_fd);
-	if (pagemap_walk(c->pm, &c->list, c->region_of, &o, c->stats,
-	    &err) < 0) {
+	if (pagemap_walk(c->pm, &c->list, c->region_of, &o, c->stats, &err) <
+	    0) {
 		fprintf(stderr, "pages: %s\n", err.msg);
 		exit(1);
 	}
@@ -83,9 +83,9 @@ pages_walk(struct pages_ctx *c, bool pss, unsigned int flags)
 int
 main(int argc, char **argv)
 {
-	static const char *names[] = { "rollup", "walk", "walk+pss",
-	    "walk+flags", "smaps" };
-	struct pages_ctx c = { 0 };
+	static const char *names[] = {"rollup", "walk", "walk+pss",
+				      "walk+flags", "smaps"};
+	struct pages_ctx c = {0};
 	double cost[5], t0;
 	struct error err;
 	char buf[4096];
@@ -104,14 +104,15 @@ main(int argc, char **argv)
 	c.maps_fd = openat(c.t.proc_fd, "maps", O_RDONLY);
 	c.smaps_fd = openat(c.t.proc_fd, "smaps", O_RDONLY);
 	c.rollup_fd = openat(c.t.proc_fd, "smaps_rollup", O_RDONLY);
-	pagemap_find_zero_pfns(&(uint64_t){ 0 }, &(uint64_t){ 0 });
-	pages_walk(&c, true, 1024);	/* learn which mappings are sparse */
+	pagemap_find_zero_pfns(&(uint64_t){0}, &(uint64_t){0});
+	pages_walk(&c, true, 1024); /* learn which mappings are sparse */
 	for (k = 0; k < 5; k++) {
 		t0 = pages_cpu_s();
 		for (i = 0; i < n; i++) {
 			switch (k) {
 			case 0:
-				if (root_pread_all(c.rollup_fd, buf, sizeof buf) < 0)
+				if (root_pread_all(c.rollup_fd, buf,
+						   sizeof buf) < 0)
 					return 1;
 				break;
 			case 1:
@@ -133,6 +134,6 @@ main(int argc, char **argv)
 	}
 	for (k = 0; k < 5; k++)
 		printf("%-11s %9.2f ms %6.2fx\n", names[k], cost[k] * 1000,
-		    cost[k] / cost[0]);
+		       cost[k] / cost[0]);
 	return 0;
 }

@@ -40,21 +40,21 @@
 #include "tracegen.h"
 
 #define SCORE_MAX 4096
-#define SCORE_BASE_MIN 20	/* the baseline waits for as many samples */
+#define SCORE_BASE_MIN 20 /* the baseline waits for as many samples */
 
 enum score_method { SCORE_MEMTREND, SCORE_BASELINE, SCORE_METHODS };
 
 static const char *score_method_names[SCORE_METHODS] = {
-	[SCORE_MEMTREND] = "memtrend",
-	[SCORE_BASELINE] = "baseline",
+    [SCORE_MEMTREND] = "memtrend",
+    [SCORE_BASELINE] = "baseline",
 };
 
 /* One method on one trace. */
 struct score_run {
-	double hit_s;		/* first raise at or after the onset; NAN */
-	double false_s;		/* first false raise; NAN */
+	double hit_s;	/* first raise at or after the onset; NAN */
+	double false_s; /* first false raise; NAN */
 	unsigned long false_raises;
-	double withdrawn_s;	/* first withdrawal while leaking; NAN */
+	double withdrawn_s; /* first withdrawal while leaking; NAN */
 	unsigned long withdrawals;
 	bool final_growing;
 	bool done;
@@ -70,7 +70,7 @@ struct score_stats {
 	size_t n, leaks, ident, hits, tp, fa_traces, withdrawn;
 	size_t final_ok, final_n;
 	unsigned long false_raises;
-	double precision, recall, final;	/* NAN when undefined */
+	double precision, recall, final; /* NAN when undefined */
 	/* Delays after the onset, in minutes in CI, hours otherwise. */
 	double median, p90, median5;
 };
@@ -86,7 +86,7 @@ score_run_init(struct score_run *r)
 
 static void
 score_flag_set(const struct tracegen_case *c, struct score_run *r,
-    struct score_flag *f, double at, bool up)
+	       struct score_flag *f, double at, bool up)
 {
 	if (up == f->up)
 		return;
@@ -106,12 +106,11 @@ score_flag_set(const struct tracegen_case *c, struct score_run *r,
 }
 
 static void
-score_memtrend(const struct tracegen_case *c, struct score_run *r,
-    bool trace)
+score_memtrend(const struct tracegen_case *c, struct score_run *r, bool trace)
 {
 	struct trend *t = trend_new();
 	const struct trend_evidence *ev = trend_evidence(t);
-	struct score_flag f = { false, NAN };
+	struct score_flag f = {false, NAN};
 	unsigned long evals = 0;
 	struct tracegen g;
 	double at, kb;
@@ -121,17 +120,20 @@ score_memtrend(const struct tracegen_case *c, struct score_run *r,
 	while (tracegen_next(&g, &at, &kb)) {
 		trend_add(t, at, kb);
 		if (trace && (ev->verdict == TREND_GROWING) != f.up)
-			printf("%9.0f  flag %s\n", at, f.up ? "withdrawn" :
-			    "raised");
+			printf("%9.0f  flag %s\n", at,
+			       f.up ? "withdrawn" : "raised");
 		score_flag_set(c, r, &f, at, ev->verdict == TREND_GROWING);
 		if (trace && ev->evaluations != evals) {
 			evals = ev->evaluations;
-			printf("%9.0f %10.0f v%d why%d n%3zu b%7.0fs slope %9.1f "
-			    "[%9.1f %9.1f] p %.2g level %.0f cyc %.0f ex %d/%d dbic %.1f st %.0f\n", at,
-			    kb, ev->verdict, ev->why, ev->points,
-			    ev->bucket_s, ev->slope, ev->slope_lo,
-			    ev->slope_hi, ev->p_value, ev->level_kb,
-			    ev->cycle_kb, ev->explanation, ev->runner_up, ev->delta_bic, ev->start_s);
+			printf(
+			    "%9.0f %10.0f v%d why%d n%3zu b%7.0fs slope %9.1f "
+			    "[%9.1f %9.1f] p %.2g level %.0f cyc %.0f ex %d/%d "
+			    "dbic %.1f st %.0f\n",
+			    at, kb, ev->verdict, ev->why, ev->points,
+			    ev->bucket_s, ev->slope, ev->slope_lo, ev->slope_hi,
+			    ev->p_value, ev->level_kb, ev->cycle_kb,
+			    ev->explanation, ev->runner_up, ev->delta_bic,
+			    ev->start_s);
 		}
 	}
 	r->final_growing = ev->verdict == TREND_GROWING;
@@ -145,7 +147,7 @@ score_baseline(const struct tracegen_case *c, struct score_run *r)
 {
 	double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, x0 = 0;
 	double y0 = 0, at, kb, x, y, cxx, cxy, cyy, slope, r2, mean;
-	struct score_flag f = { false, NAN };
+	struct score_flag f = {false, NAN};
 	struct tracegen g;
 
 	tracegen_start(&g, &c->spec);
@@ -172,8 +174,8 @@ score_baseline(const struct tracegen_case *c, struct score_run *r)
 		slope = cxy / cxx;
 		r2 = cxy * cxy / (cxx * cyy);
 		mean = y0 + sy / n;
-		score_flag_set(c, r, &f, at, r2 > 0.5 && slope * 3600 > 0.01 *
-		    mean);
+		score_flag_set(c, r, &f, at,
+			       r2 > 0.5 && slope * 3600 > 0.01 * mean);
 	}
 	r->final_growing = f.up;
 }
@@ -184,7 +186,7 @@ static bool
 score_selected(const struct tracegen_case *c, int ctx, int fam)
 {
 	return (ctx < 0 || (int)c->context == ctx) &&
-	    (fam < 0 || (int)c->family == fam);
+	       (fam < 0 || (int)c->family == fam);
 }
 
 static void
@@ -200,7 +202,7 @@ score_one(const struct tracegen_case *c, struct score_run *r)
 /* Results go to shared memory: worker w takes every jobs-th trace. */
 static int
 score_all(const struct tracegen_case *cases, size_t n, int ctx, int fam,
-    struct score_run (*res)[SCORE_METHODS], int jobs)
+	  struct score_run (*res)[SCORE_METHODS], int jobs)
 {
 	pid_t pids[64];
 	int w, status, bad = 0;
@@ -263,7 +265,7 @@ static bool
 score_is5(const struct tracegen_case *c)
 {
 	return c->context != TG_CI && c->spec.rate >= 0.04 &&
-	    c->spec.rate <= 0.06;
+	       c->spec.rate <= 0.06;
 }
 
 static double
@@ -274,8 +276,8 @@ score_ratio(size_t a, size_t b)
 
 static void
 score_stats(const struct tracegen_case *cases, size_t n,
-    struct score_run (*res)[SCORE_METHODS], int m, int ctx, int fam,
-    struct score_stats *st)
+	    struct score_run (*res)[SCORE_METHODS], int m, int ctx, int fam,
+	    struct score_stats *st)
 {
 	static double delays[SCORE_MAX], delays5[SCORE_MAX];
 	const struct tracegen_case *c;
@@ -330,9 +332,9 @@ score_cell(double v, int prec)
 static void
 score_header(void)
 {
-	printf("%-16s %-8s %4s %7s %6s %6s %4s %4s %6s %6s %6s %6s\n",
-	    "family", "method", "n", "leak/id", "prec", "recall", "FA",
-	    "wdrn", "final", "median", "p90", "5%/h");
+	printf("%-16s %-8s %4s %7s %6s %6s %4s %4s %6s %6s %6s %6s\n", "family",
+	       "method", "n", "leak/id", "prec", "recall", "FA", "wdrn",
+	       "final", "median", "p90", "5%/h");
 }
 
 static void
@@ -361,8 +363,8 @@ score_mark(double v, bool pass)
 /* One goal of issue 9's "Must hold", for both methods; returns whether
  * memtrend fails it. */
 static bool
-score_goal(const char *label, double v[SCORE_METHODS], bool pass[
-    SCORE_METHODS], int prec)
+score_goal(const char *label, double v[SCORE_METHODS], bool pass[SCORE_METHODS],
+	   int prec)
 {
 	int m;
 
@@ -386,7 +388,7 @@ score_goals(enum tracegen_context ctx, const struct score_stats st[])
 	int m, fails = 0;
 
 	printf("goals, %-38s %13s %13s\n", tracegen_context_name(ctx),
-	    score_method_names[0], score_method_names[1]);
+	       score_method_names[0], score_method_names[1]);
 	for (m = 0; m < SCORE_METHODS; m++) {
 		v[m] = st[m].precision;
 		pass[m] = v[m] >= 0.98;
@@ -396,8 +398,8 @@ score_goals(enum tracegen_context ctx, const struct score_stats st[])
 		v[m] = (double)st[m].withdrawn;
 		pass[m] = st[m].withdrawn == 0;
 	}
-	fails += score_goal("no flag withdrawn while leaking (traces)", v,
-	    pass, 0);
+	fails +=
+	    score_goal("no flag withdrawn while leaking (traces)", v, pass, 0);
 	for (m = 0; m < SCORE_METHODS; m++) {
 		v[m] = st[m].recall;
 		pass[m] = v[m] >= 0.95;
@@ -407,22 +409,23 @@ score_goals(enum tracegen_context ctx, const struct score_stats st[])
 		v[m] = ctx == TG_CI ? st[m].median : st[m].median5;
 		pass[m] = v[m] <= (ctx == TG_CI ? 3 : 1);
 	}
-	fails += score_goal(ctx == TG_CI ? "median delay <= 3 min after onset" :
-	    "median delay, 5 %/h leaks <= 1 h", v, pass, 2);
+	fails += score_goal(ctx == TG_CI ? "median delay <= 3 min after onset"
+					 : "median delay, 5 %/h leaks <= 1 h",
+			    v, pass, 2);
 	return fails;
 }
 
 static const char *score_context_what[TG_CONTEXTS] = {
-	[TG_CI] = "5-20 min at 0.25-2 s, no daily cycle; delays in minutes",
-	[TG_HOURS] = "1-12 h at 1-10 s, daily cycle possible; delays in hours",
-	[TG_DAYS] = "1-7 days at 10-60 s, servers; delays in hours",
+    [TG_CI] = "5-20 min at 0.25-2 s, no daily cycle; delays in minutes",
+    [TG_HOURS] = "1-12 h at 1-10 s, daily cycle possible; delays in hours",
+    [TG_DAYS] = "1-7 days at 10-60 s, servers; delays in hours",
 };
 
 /* One context's table: every family, then all of them and the goals;
  * returns the goals memtrend fails. */
 static int
 score_print_context(const struct tracegen_case *cases, size_t n,
-    struct score_run (*res)[SCORE_METHODS], int ctx, int fam)
+		    struct score_run (*res)[SCORE_METHODS], int ctx, int fam)
 {
 	struct score_stats st[SCORE_METHODS];
 	int f, m;
@@ -431,7 +434,7 @@ score_print_context(const struct tracegen_case *cases, size_t n,
 	if (st[0].n == 0)
 		return 0;
 	printf("\n== %s: %s\n", tracegen_context_name(ctx),
-	    score_context_what[ctx]);
+	       score_context_what[ctx]);
 	score_header();
 	for (f = 0; f < TF_FAMILIES; f++) {
 		if (fam >= 0 && f != fam)
@@ -439,8 +442,8 @@ score_print_context(const struct tracegen_case *cases, size_t n,
 		for (m = 0; m < SCORE_METHODS; m++) {
 			score_stats(cases, n, res, m, ctx, f, &st[m]);
 			if (st[m].n > 0)
-				score_row(m == 0 ? tracegen_family_name(f) :
-				    "", m, &st[m]);
+				score_row(m == 0 ? tracegen_family_name(f) : "",
+					  m, &st[m]);
 		}
 	}
 	for (m = 0; m < SCORE_METHODS; m++) {
@@ -454,7 +457,7 @@ score_print_context(const struct tracegen_case *cases, size_t n,
  * and every hit's delay). */
 static void
 score_list(const struct tracegen_case *cases, size_t n,
-    struct score_run (*res)[SCORE_METHODS])
+	   struct score_run (*res)[SCORE_METHODS])
 {
 	const struct tracegen_case *c;
 	const struct score_run *r;
@@ -474,28 +477,31 @@ score_list(const struct tracegen_case *cases, size_t n,
 			tracegen_case_describe(c, what, sizeof what);
 			if (c->identifiable && isnan(r->hit_s))
 				printf("%s #%-4zu missed       %s\n",
-				    score_method_names[m], i, what);
+				       score_method_names[m], i, what);
 			if (r->false_raises > 0)
 				printf("%s #%-4zu false alarm  %s (%lu, first "
-				    "at %.2f %s)\n", score_method_names[m], i,
-				    what, r->false_raises, r->false_s / unit,
-				    c->context == TG_CI ? "min" : "h");
+				       "at %.2f %s)\n",
+				       score_method_names[m], i, what,
+				       r->false_raises, r->false_s / unit,
+				       c->context == TG_CI ? "min" : "h");
 			if (r->withdrawals > 0)
 				printf("%s #%-4zu withdrawn    %s (%lu, first "
-				    "at %.2f %s)\n", score_method_names[m], i,
-				    what, r->withdrawals, r->withdrawn_s / unit,
-				    c->context == TG_CI ? "min" : "h");
+				       "at %.2f %s)\n",
+				       score_method_names[m], i, what,
+				       r->withdrawals, r->withdrawn_s / unit,
+				       c->context == TG_CI ? "min" : "h");
 			if (score_verbose > 1 && !isnan(r->hit_s))
 				printf("%s #%-4zu delay %6.2f   %s\n",
-				    score_method_names[m], i,
-				    (r->hit_s - c->onset_s) / unit, what);
+				       score_method_names[m], i,
+				       (r->hit_s - c->onset_s) / unit, what);
 		}
 }
 
 static void
 score_print_goals(void)
 {
-	printf("goals (issue 9, must hold on held-out seeds -s and held-out "
+	printf(
+	    "goals (issue 9, must hold on held-out seeds -s and held-out "
 	    "families -f):\n"
 	    "  precision >= 0.98, counting every raised flag on a leak-free "
 	    "trace\n"
@@ -548,8 +554,9 @@ score_show(const struct tracegen_case *c, const char *csv)
 	score_run_init(&r);
 	score_memtrend(c, &r, true);
 	printf("final %s; flag first raised on the leak at %.0f s, %lu false, "
-	    "%lu withdrawn\n", r.final_growing ? "growing" : "not growing",
-	    r.hit_s, r.false_raises, r.withdrawals);
+	       "%lu withdrawn\n",
+	       r.final_growing ? "growing" : "not growing", r.hit_s,
+	       r.false_raises, r.withdrawals);
 	return 0;
 }
 
@@ -563,16 +570,18 @@ score_cpu_s(void)
 	getrusage(RUSAGE_SELF, &self);
 	getrusage(RUSAGE_CHILDREN, &kids);
 	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
-	    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
-	    (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
-	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+			kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
+	       (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+			kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) /
+		   1e6;
 }
 
 static int
 score_usage(void)
 {
-	fprintf(stderr, "usage: score [-v] [-s SALT] [-c CONTEXT] [-f FAMILY] "
-	    "[-j JOBS]\n       score -t INDEX [-s SALT] [-o FILE.csv]\n");
+	fprintf(stderr,
+		"usage: score [-v] [-s SALT] [-c CONTEXT] [-f FAMILY] "
+		"[-j JOBS]\n       score -t INDEX [-s SALT] [-o FILE.csv]\n");
 	return 2;
 }
 
@@ -580,7 +589,7 @@ int
 main(int argc, char **argv)
 {
 	static struct tracegen_case cases[SCORE_MAX];
-	struct score_run (*res)[SCORE_METHODS];
+	struct score_run(*res)[SCORE_METHODS];
 	struct timespec t0, t1;
 	const char *csv = NULL;
 	int opt, ctx = -1, fam = -1, jobs = 2, c, fails = 0;
@@ -622,23 +631,26 @@ main(int argc, char **argv)
 	n = tracegen_families(cases, SCORE_MAX, salt);
 	if (only >= 0 || csv != NULL) {
 		if (only < 0 || (size_t)only >= n) {
-			fprintf(stderr, "score: -t takes a trace index below "
-			    "%zu (-v lists them)\n", n);
+			fprintf(stderr,
+				"score: -t takes a trace index below "
+				"%zu (-v lists them)\n",
+				n);
 			return 2;
 		}
 		return score_show(&cases[only], csv);
 	}
 	res = mmap(NULL, n * sizeof *res, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (res == MAP_FAILED) {
 		perror("score: mmap");
 		return 1;
 	}
 	score_print_goals();
 	printf("salt %llu%s%s%s%s\n", (unsigned long long)salt,
-	    fam >= 0 ? ", family " : "", fam >= 0 ? tracegen_family_name(fam) :
-	    "", ctx >= 0 ? ", context " : "", ctx >= 0 ?
-	    tracegen_context_name(ctx) : "");
+	       fam >= 0 ? ", family " : "",
+	       fam >= 0 ? tracegen_family_name(fam) : "",
+	       ctx >= 0 ? ", context " : "",
+	       ctx >= 0 ? tracegen_context_name(ctx) : "");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (score_all(cases, n, ctx, fam, res, jobs) < 0)
 		return 1;
@@ -649,8 +661,10 @@ main(int argc, char **argv)
 	if (score_verbose)
 		score_list(cases, n, res);
 	printf("\nmemtrend fails %d goal%s; scored in %.1f s wall, %.1f s "
-	    "CPU (%d job%s)\n", fails, fails == 1 ? "" : "s",
-	    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec -
-	    t0.tv_nsec) / 1e9, score_cpu_s(), jobs, jobs == 1 ? "" : "s");
+	       "CPU (%d job%s)\n",
+	       fails, fails == 1 ? "" : "s",
+	       (double)(t1.tv_sec - t0.tv_sec) +
+		   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       score_cpu_s(), jobs, jobs == 1 ? "" : "s");
 	return 0;
 }

@@ -32,15 +32,19 @@ demo_on_signal(int sig)
 static void
 demo_usage(FILE *fp)
 {
-	fprintf(fp,
-"Usage: memtrend-demo [--leak RATE] [--flat] [--base SIZE] [--for DURATION]\n"
-"                     [--status N]\n"
-"A demo target for memtrend with a known memory behaviour.\n"
-"  --leak RATE     bytes leaked per second (default 256K; e.g. 1M)\n"
-"  --flat          leak nothing: a steady working set only\n"
-"  --base SIZE     steady working set kept in use (default 2M)\n"
-"  --for DURATION  exit after DURATION (default: run until killed)\n"
-"  --status N      exit status at the end (default 0)\n");
+	fprintf(
+	    fp,
+	    "Usage: memtrend-demo [--leak RATE] [--flat] [--base SIZE] [--for "
+	    "DURATION]\n"
+	    "                     [--status N]\n"
+	    "A demo target for memtrend with a known memory behaviour.\n"
+	    "  --leak RATE     bytes leaked per second (default 256K; e.g. "
+	    "1M)\n"
+	    "  --flat          leak nothing: a steady working set only\n"
+	    "  --base SIZE     steady working set kept in use (default 2M)\n"
+	    "  --for DURATION  exit after DURATION (default: run until "
+	    "killed)\n"
+	    "  --status N      exit status at the end (default 0)\n");
 }
 
 /* The leaked chunks, chained through their first bytes: still reachable
@@ -74,13 +78,13 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "leak", required_argument, NULL, 'l' },
-		{ "flat", no_argument, NULL, 'F' },
-		{ "base", required_argument, NULL, 'b' },
-		{ "for", required_argument, NULL, 't' },
-		{ "status", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"leak", required_argument, NULL, 'l'},
+	    {"flat", no_argument, NULL, 'F'},
+	    {"base", required_argument, NULL, 'b'},
+	    {"for", required_argument, NULL, 't'},
+	    {"status", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint64_t leak = 256 * 1024, base = 2 << 20, stop_ns = 0, tick = 0;
 	struct timespec start, due;
@@ -108,8 +112,10 @@ main(int argc, char **argv)
 			status = (int)strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || status < 0 ||
 			    status > 255)
-				rc = error_set(&err, EINVAL, "invalid exit "
-				    "status '%s' (0 to 255)", optarg);
+				rc = error_set(&err, EINVAL,
+					       "invalid exit "
+					       "status '%s' (0 to 255)",
+					       optarg);
 			break;
 		case 'h':
 			demo_usage(stdout);

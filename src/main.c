@@ -12,12 +12,9 @@
 #include "cmd/cmd.h"
 
 static const struct cmd_entry *const main_commands[] = {
-	&cmd_watch_entry,	/* the default */
-	&cmd_analyze_entry,
-	&cmd_plot_entry,
-	&cmd_report_entry,
-	&cmd_probe_entry,
-	&cmd_kernel_entry,
+    &cmd_watch_entry, /* the default */
+    &cmd_analyze_entry, &cmd_plot_entry,   &cmd_report_entry,
+    &cmd_probe_entry,	&cmd_kernel_entry,
 };
 
 int
@@ -26,8 +23,9 @@ main(int argc, char **argv)
 	const struct cmd_entry *e;
 	size_t i;
 
-	for (i = 0; argc > 1 &&
-	    i < sizeof main_commands / sizeof main_commands[0]; i++) {
+	for (i = 0;
+	     argc > 1 && i < sizeof main_commands / sizeof main_commands[0];
+	     i++) {
 		e = main_commands[i];
 		if (e->word && strcmp(argv[1], e->name) == 0)
 			return e->run(argc - 1, argv + 1);

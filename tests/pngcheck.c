@@ -19,7 +19,7 @@ static uint32_t
 png_be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	       (uint32_t)p[2] << 8 | p[3];
 }
 
 static unsigned char *
@@ -47,8 +47,8 @@ png_load(const char *path, size_t *len)
 int
 png_size(const char *path, unsigned int *width, unsigned int *height)
 {
-	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
-		0x1a, '\n' };
+	static const unsigned char sig[8] = {0x89, 'P',	 'N',  'G',
+					     '\r', '\n', 0x1a, '\n'};
 	unsigned char head[24];
 	FILE *fp = fopen(path, "rb");
 	size_t n;
@@ -118,7 +118,7 @@ png_unfilter(unsigned char *data, uint32_t h, size_t stride, size_t bpp)
  * hash set, stopping at max. */
 static size_t
 png_count(const unsigned char *data, uint32_t w, uint32_t h, size_t stride,
-    size_t bpp, size_t max)
+	  size_t bpp, size_t max)
 {
 	size_t cap = 1, n = 0, slot, x;
 	uint32_t *set, v, y;
@@ -130,15 +130,15 @@ png_count(const unsigned char *data, uint32_t w, uint32_t h, size_t stride,
 		return 0;
 	for (y = 0; y < h && n < max; y++) {
 		for (x = 0; x < w && n < max; x++) {
-			const unsigned char *p = data + y * (stride + 1) + 1 +
-			    x * bpp;
+			const unsigned char *p =
+			    data + y * (stride + 1) + 1 + x * bpp;
 
 			v = 0;
 			memcpy(&v, p, bpp);
-			v = v * 2 + 1;	/* never 0, the empty slot */
+			v = v * 2 + 1; /* never 0, the empty slot */
 			for (slot = (v * 2654435761u) & (cap - 1);
-			    set[slot] != 0 && set[slot] != v;
-			    slot = (slot + 1) & (cap - 1))
+			     set[slot] != 0 && set[slot] != v;
+			     slot = (slot + 1) & (cap - 1))
 				;
 			if (set[slot] == 0) {
 				set[slot] = v;
@@ -153,7 +153,7 @@ png_count(const unsigned char *data, uint32_t w, uint32_t h, size_t stride,
 int
 png_colours(const char *path, size_t max, size_t *colours)
 {
-	static const size_t channels[7] = { 1, 0, 3, 1, 2, 0, 4 };
+	static const size_t channels[7] = {1, 0, 3, 1, 2, 0, 4};
 	unsigned char *file, *idat = NULL, *data = NULL;
 	size_t len, off = 8, nidat = 0, stride, bpp;
 	uint32_t w = 0, h = 0, clen;
@@ -171,7 +171,7 @@ png_colours(const char *path, size_t max, size_t *colours)
 			w = png_be32(file + off + 8);
 			h = png_be32(file + off + 12);
 			if (file[off + 16] != 8 || file[off + 20] != 0)
-				goto out;	/* 8-bit, not interlaced */
+				goto out; /* 8-bit, not interlaced */
 			type = file[off + 17];
 		} else if (memcmp(file + off + 4, "IDAT", 4) == 0) {
 			memcpy(idat + nidat, file + off + 8, clen);

@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sources/faults.h"
 #include "core/target.h"
+#include "sources/faults.h"
 #include "testutil.h"
 
 static char *mt, *memchild;
@@ -64,25 +64,27 @@ Test(access_live, cold_set_reads_idle_hot_set_does_not)
 	struct run r;
 	double hot_idle, cold_idle;
 
-	tu_child_start(&ch, (char *[]){ memchild, "hotcold", "67108864",
-	    NULL });
+	tu_child_start(&ch, (char *[]){memchild, "hotcold", "67108864", NULL});
 	cr_assert_eq(sscanf(ch.first, "started %lx %lx", &h, &c), 2);
 	snprintf(hot, sizeof hot, "[anon]@%lx", h);
 	snprintf(cold, sizeof cold, "[anon]@%lx", c);
 	snprintf(pid, sizeof pid, "%d", (int)ch.pid);
 	snprintf(path, sizeof path, "%s/idle.csv", tu_tmpdir());
-	tu_run(&r, (char *[]){ mt, "-p", pid, "--every", "1s", "-c", "4",
-	    "-q", "--idle", "--group-by", "mapping", "--budget", "100%",
-	    "--regions-csv", path, NULL }, 60);
+	tu_run(&r,
+	       (char *[]){mt, "-p", pid, "--every", "1s", "-c", "4", "-q",
+			  "--idle", "--group-by", "mapping", "--budget", "100%",
+			  "--regions-csv", path, NULL},
+	       60);
 	kill(ch.pid, SIGKILL);
 	tu_child_end(&ch);
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert(strstr(r.err, "idle pages: ") != NULL, "the method is "
-	    "named: %s", r.err);
+	cr_assert(strstr(r.err, "idle pages: ") != NULL,
+		  "the method is "
+		  "named: %s",
+		  r.err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	hot_idle = tu_table_num(&t, (size_t)al_last_row(&t, hot), "idle_pct");
-	cold_idle = tu_table_num(&t, (size_t)al_last_row(&t, cold),
-	    "idle_pct");
+	cold_idle = tu_table_num(&t, (size_t)al_last_row(&t, cold), "idle_pct");
 	cr_assert_geq(cold_idle, 90, "cold set %.1f %% idle", cold_idle);
 	cr_assert_leq(hot_idle, 10, "hot set %.1f %% idle", hot_idle);
 	cr_assert(strstr(r.out, "idle memory") != NULL, "summary: %s", r.out);
@@ -96,15 +98,17 @@ Test(access_live, no_clear_refs_is_respected)
 
 	if (access("/sys/kernel/mm/page_idle/bitmap", F_OK) == 0)
 		cr_skip_test("page_idle exists here: --no-clear-refs does not "
-		    "leave memtrend without a method");
+			     "leave memtrend without a method");
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
-	tu_run(&r, (char *[]){ mt, "-p", pid, "-c", "1", "-q", "--idle",
-	    "--no-clear-refs", NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "-p", pid, "-c", "1", "-q", "--idle",
+			  "--no-clear-refs", NULL},
+	       30);
 	if (strstr(r.err, "soft-dirty (clear_refs 4"))
 		cr_skip_test("soft-dirty exists here");
 	cr_assert_eq(r.status, 2, "%s", r.err);
 	cr_assert(strstr(r.err, "--no-clear-refs forbids") != NULL, "%s",
-	    r.err);
+		  r.err);
 }
 
 /* A child faults N new pages: the perf count rises by N (within 2 %,
@@ -121,7 +125,7 @@ Test(access_live, perf_counts_faults)
 	int st;
 	pid_t mpid;
 
-	tu_child_start(&ch, (char *[]){ memchild, "fault", "20000", NULL });
+	tu_child_start(&ch, (char *[]){memchild, "fault", "20000", NULL});
 	snprintf(pid, sizeof pid, "%d", (int)ch.pid);
 	snprintf(path, sizeof path, "%s/faults.csv", tu_tmpdir());
 	mpid = fork();
@@ -131,8 +135,8 @@ Test(access_live, perf_counts_faults)
 		dup2(fd, 1);
 		dup2(fd, 2);
 		execl(mt, mt, "-p", pid, "--every", "200ms", "-c", "20", "-q",
-		    "--faults", "--fault-addresses", "--group-by", "mapping",
-		    "-o", path, NULL);
+		      "--faults", "--fault-addresses", "--group-by", "mapping",
+		      "-o", path, NULL);
 		_exit(127);
 	}
 	/* The baseline: rows 0 to 5 written before the child faults. */
@@ -153,9 +157,10 @@ Test(access_live, perf_counts_faults)
 	after = tu_table_num(&t, t.nrows - 1, "perf_minflt");
 	cr_assert(!isnan(after), "perf events did not count");
 	cr_assert(fabs(after - before - (base1 - base0) - (double)counted) <=
-	    (double)counted * 0.02, "perf counted %.0f faults; the kernel "
-	    "counted %ld for %.0f pages (baseline %.0f)", after - before,
-	    counted, n, base1 - base0);
+		      (double)counted * 0.02,
+		  "perf counted %.0f faults; the kernel "
+		  "counted %ld for %.0f pages (baseline %.0f)",
+		  after - before, counted, n, base1 - base0);
 	tu_table_free(&t);
 }
 
@@ -186,7 +191,7 @@ Test(access_live, fault_addresses_close_exited_threads)
 	int st, early, late;
 	pid_t mpid;
 
-	tu_child_start(&ch, (char *[]){ memchild, "churn", NULL });
+	tu_child_start(&ch, (char *[]){memchild, "churn", NULL});
 	snprintf(pid, sizeof pid, "%d", (int)ch.pid);
 	snprintf(path, sizeof path, "%s/churn.csv", tu_tmpdir());
 	mpid = fork();
@@ -196,8 +201,8 @@ Test(access_live, fault_addresses_close_exited_threads)
 		dup2(fd, 1);
 		dup2(fd, 2);
 		execl(mt, mt, "-p", pid, "--every", "10ms", "--budget", "100%",
-		    "-c", "300", "-q", "--faults", "--fault-addresses", "-o",
-		    path, NULL);
+		      "-c", "300", "-q", "--faults", "--fault-addresses", "-o",
+		      path, NULL);
 		_exit(127);
 	}
 	while (tu_file_lines(path) < 20 && waitpid(mpid, &st, WNOHANG) == 0)
@@ -211,8 +216,10 @@ Test(access_live, fault_addresses_close_exited_threads)
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
 	cr_assert(early > 0 && late > 0);
 	/* About ten threads live at any moment: their number varies. */
-	cr_assert_leq(late, early + 20, "open files: %d after 20 samples, %d "
-	    "after 250", early, late);
+	cr_assert_leq(late, early + 20,
+		      "open files: %d after 20 samples, %d "
+		      "after 250",
+		      early, late);
 }
 
 /* As nobody, on its own process: perf_event_paranoid 2 allows user-space
@@ -232,18 +239,20 @@ al_perf_own(void *unused)
 
 		dup2(null, 1);
 		execl(memchild, memchild, "exit-after", "20000", "0",
-		    (char *)NULL);
+		      (char *)NULL);
 		_exit(127);
 	}
 	snprintf(pid, sizeof pid, "%d", (int)child);
-	tu_run(&r, (char *[]){ mt, "-p", pid, "-c", "2", "--every", "10ms",
-	    "-q", "--faults", "--fault-addresses", NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "-p", pid, "-c", "2", "--every", "10ms", "-q",
+			  "--faults", "--fault-addresses", NULL},
+	       30);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	if (r.status != 0 || strstr(r.err, "page faults: perf events") == NULL)
 		fprintf(stderr, "as nobody: %s\n", r.err);
 	return r.status == 0 &&
-	    strstr(r.err, "page faults: perf events on 1 thread") != NULL;
+	       strstr(r.err, "page faults: perf events on 1 thread") != NULL;
 }
 
 Test(access_live, perf_works_unprivileged_on_own_process)
@@ -256,7 +265,8 @@ Test(access_live, perf_works_unprivileged_on_own_process)
 	fclose(fp);
 	if (atoi(buf) > 2)
 		cr_skip_test("perf_event_paranoid is %d: unprivileged perf is "
-		    "off here", atoi(buf));
+			     "off here",
+			     atoi(buf));
 	cr_assert(tu_as_nobody(al_perf_own, NULL), "--faults fell back");
 }
 
@@ -265,13 +275,13 @@ Test(access_live, perf_works_unprivileged_on_own_process)
 static bool
 al_perf_refused(void *proc_fd)
 {
-	struct target t = { .pid = getppid(), .proc_fd = *(int *)proc_fd };
-	struct faults_opts o = { 0 };
+	struct target t = {.pid = getppid(), .proc_fd = *(int *)proc_fd};
+	struct faults_opts o = {0};
 	struct faults *f;
 	struct error err;
 
 	return faults_open(&f, &t, &o, &err) < 0 &&
-	    strstr(err.msg, "CAP_PERFMON") != NULL;
+	       strstr(err.msg, "CAP_PERFMON") != NULL;
 }
 
 Test(access_live, perf_refusal_names_the_privilege)
@@ -283,6 +293,6 @@ Test(access_live, perf_refusal_names_the_privilege)
 	fd = open(path, O_RDONLY | O_DIRECTORY);
 	cr_assert(fd >= 0);
 	cr_assert(tu_as_nobody(al_perf_refused, &fd),
-	    "refusal did not name CAP_PERFMON");
+		  "refusal did not name CAP_PERFMON");
 	close(fd);
 }

@@ -1,6 +1,7 @@
 /*
- * memtrend analyze (src/analysis/replay.c, src/cmd/cmd-analyze.c): replaying CSVs, the exit
- * status, the JSON, and every kind of bad input named by its line.
+ * memtrend analyze (src/analysis/replay.c, src/cmd/cmd-analyze.c): replaying
+ * CSVs, the exit status, the JSON, and every kind of bad input named by its
+ * line.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -9,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/trend.h"
 #include "analysis/replay.h"
+#include "analysis/trend.h"
 #include "testutil.h"
 #include "tracegen.h"
 
@@ -54,21 +55,31 @@ write_trace(const char *name, const struct tracegen_spec *spec)
 	fprintf(fp, "timestamp,elapsed_s,pid,rss_kb,pss_kb,uss_kb,extra\n");
 	tracegen_start(&g, spec);
 	while (tracegen_next(&g, &at, &kb))
-		fprintf(fp, "2026-01-01T00:00:00.000Z,%.3f,42,%.0f,%.0f,%.0f,"
-		    "x\n", at, kb + 3000, kb + 1000, kb);
+		fprintf(fp,
+			"2026-01-01T00:00:00.000Z,%.3f,42,%.0f,%.0f,%.0f,"
+			"x\n",
+			at, kb + 3000, kb + 1000, kb);
 	fclose(fp);
 	return path;
 }
 
 static const struct tracegen_spec leak = {
-	.shape = TG_LINEAR, .seed = 7, .interval_s = 10,
-	.duration_s = 8 * 3600, .base_kb = 300 * 1024, .rate = 0.05,
-	.noise = 0.01,
+    .shape = TG_LINEAR,
+    .seed = 7,
+    .interval_s = 10,
+    .duration_s = 8 * 3600,
+    .base_kb = 300 * 1024,
+    .rate = 0.05,
+    .noise = 0.01,
 };
 
 static const struct tracegen_spec flat = {
-	.shape = TG_FLAT, .seed = 7, .interval_s = 10,
-	.duration_s = 8 * 3600, .base_kb = 300 * 1024, .noise = 0.01,
+    .shape = TG_FLAT,
+    .seed = 7,
+    .interval_s = 10,
+    .duration_s = 8 * 3600,
+    .base_kb = 300 * 1024,
+    .noise = 0.01,
 };
 
 /* The replay flags the leak at the very moment the detector fed live
@@ -86,17 +97,20 @@ Test(analyze, growing_exits_1_with_the_live_detection_time)
 		trend_add(t, at, kb);
 	cr_assert_eq(trend_evidence(t)->verdict, TREND_GROWING);
 	snprintf(want, sizeof want, "\"detected_at_s\":%.3f,",
-	    trend_evidence(t)->detected_at_s);
+		 trend_evidence(t)->detected_at_s);
 	trend_free(t);
 
-	tu_run(&r, (char *[]){ mt, "analyze", "--json", path, NULL }, 30);
+	tu_run(&r, (char *[]){mt, "analyze", "--json", path, NULL}, 30);
 	cr_assert_eq(r.status, 1, "%s", r.err);
-	cr_assert(strncmp(r.out, "{\"verdict\":\"growing\",\"metric\":\"uss\","
-	    "\"slope_kb_per_hour\":", 54) == 0, "%s", r.out);
+	cr_assert(strncmp(r.out,
+			  "{\"verdict\":\"growing\",\"metric\":\"uss\","
+			  "\"slope_kb_per_hour\":",
+			  54) == 0,
+		  "%s", r.out);
 	cr_assert(strstr(r.out, want) != NULL, "want %s in %s", want, r.out);
 	cr_assert_str_eq(r.err, "");
 
-	tu_run(&r, (char *[]){ mt, "analyze", path, NULL }, 30);
+	tu_run(&r, (char *[]){mt, "analyze", path, NULL}, 30);
 	cr_assert_eq(r.status, 1, "%s", r.err);
 	cr_assert(strncmp(r.out, "USS growing ", 12) == 0, "%s", r.out);
 }
@@ -106,23 +120,24 @@ Test(analyze, stable_exits_0)
 	char *path = write_trace("flat.csv", &flat);
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "analyze", "--json", path, NULL }, 30);
+	tu_run(&r, (char *[]){mt, "analyze", "--json", path, NULL}, 30);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strncmp(r.out, "{\"verdict\":\"stable\"", 19) == 0, "%s",
-	    r.out);
+		  r.out);
 	cr_assert(strstr(r.out, "\"detected_at_s\":null") != NULL, "%s", r.out);
 }
 
 Test(analyze, insufficient_exits_0)
 {
 	char *path = write_file("short.csv", "elapsed_s,rss_kb\n0,100\n1,200\n"
-	    "2,300\n");
+					     "2,300\n");
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "analyze", "--json", path, NULL }, 10);
+	tu_run(&r, (char *[]){mt, "analyze", "--json", path, NULL}, 10);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "\"verdict\":\"insufficient\",\"metric\":"
-	    "\"rss\"") != NULL, "%s", r.out);
+				"\"rss\"") != NULL,
+		  "%s", r.out);
 }
 
 Test(analyze, metric_choice)
@@ -130,20 +145,23 @@ Test(analyze, metric_choice)
 	char *path = write_trace("m.csv", &leak);
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "analyze", "--json", "--metric", "rss",
-	    path, NULL }, 30);
+	tu_run(
+	    &r,
+	    (char *[]){mt, "analyze", "--json", "--metric", "rss", path, NULL},
+	    30);
 	cr_assert_eq(r.status, 1, "%s", r.err);
 	cr_assert(strstr(r.out, "\"metric\":\"rss\"") != NULL, "%s", r.out);
 	path = write_file("pss.csv", "elapsed_s,rss_kb,pss_kb\n0,1,2\n");
-	tu_run(&r, (char *[]){ mt, "analyze", "--json", path, NULL }, 10);
+	tu_run(&r, (char *[]){mt, "analyze", "--json", path, NULL}, 10);
 	cr_assert(strstr(r.out, "\"metric\":\"pss\"") != NULL, "%s", r.out);
-	tu_run(&r, (char *[]){ mt, "analyze", "--metric", "uss", path, NULL },
-	    10);
+	tu_run(&r, (char *[]){mt, "analyze", "--metric", "uss", path, NULL},
+	       10);
 	cr_assert_eq(r.status, 2);
-	cr_assert(strstr(r.err, "line 1: no uss_kb column for --metric uss")
-	    != NULL, "%s", r.err);
-	tu_run(&r, (char *[]){ mt, "analyze", "--metric", "vsz", path, NULL },
-	    10);
+	cr_assert(strstr(r.err, "line 1: no uss_kb column for --metric uss") !=
+		      NULL,
+		  "%s", r.err);
+	tu_run(&r, (char *[]){mt, "analyze", "--metric", "vsz", path, NULL},
+	       10);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "invalid metric 'vsz'") != NULL, "%s", r.err);
 }
@@ -160,7 +178,8 @@ Test(analyze, timestamps_and_foreign_csv)
 
 	used += (size_t)snprintf(text, sizeof text, "host,uss_kb,timestamp\n");
 	for (i = 0; i < 2000; i++)
-		used += (size_t)snprintf(text + used, sizeof text - used,
+		used += (size_t)snprintf(
+		    text + used, sizeof text - used,
 		    "web1,%d,2026-03-01T%02d:%02d:%02d+01:00\n", 50000 + i * 20,
 		    i / 360, i / 6 % 60, i % 6 * 10);
 	path = write_file("ts.csv", text);
@@ -186,23 +205,24 @@ Test(analyze, iso_8601_times)
 	cr_assert_eq(replay_parse_time("18/11/2026 11:06", &s), -EINVAL);
 	cr_assert_eq(replay_parse_time("2026-13-18T11:06:40Z", &s), -EINVAL);
 	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40Zjunk", &s),
-	    -EINVAL);
+		     -EINVAL);
 }
 
 /* Dates that do not exist and offsets no time zone has are refused. */
 Test(analyze, impossible_dates_and_offsets_are_refused)
 {
-	static const char *bad[] = { "2026-02-31T00:00:00Z",
-	    "2026-04-31T00:00:00Z", "2025-02-29T00:00:00Z",
-	    "2026-11-18T11:06:40+99:99", "2026-11-18T11:06:40+15:00",
-	    "2026-11-18T11:06:40-13:00", "2026-11-18T11:06:40+01:60",
-	    "2026-11-18T11:06:40+0", "2026-11-18T24:00:00Z" };
+	static const char *bad[] = {
+	    "2026-02-31T00:00:00Z",	 "2026-04-31T00:00:00Z",
+	    "2025-02-29T00:00:00Z",	 "2026-11-18T11:06:40+99:99",
+	    "2026-11-18T11:06:40+15:00", "2026-11-18T11:06:40-13:00",
+	    "2026-11-18T11:06:40+01:60", "2026-11-18T11:06:40+0",
+	    "2026-11-18T24:00:00Z"};
 	double s;
 	size_t i;
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		cr_assert_eq(replay_parse_time(bad[i], &s), -EINVAL,
-		    "%s accepted", bad[i]);
+			     "%s accepted", bad[i]);
 	cr_assert_eq(replay_parse_time("2024-02-29T00:00:00Z", &s), 0);
 	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40+14:00", &s), 0);
 	cr_assert_eq(replay_parse_time("2026-11-18T11:06:40-12:00", &s), 0);
@@ -216,12 +236,12 @@ expect_bad(const char *text, const char *words)
 	char *path = write_file("bad.csv", text);
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "analyze", path, NULL }, 10);
+	tu_run(&r, (char *[]){mt, "analyze", path, NULL}, 10);
 	cr_assert_eq(r.status, 2, "status %d: %s", r.status, r.err);
 	cr_assert(strncmp(r.err, "memtrend: ", 10) == 0, "%s", r.err);
 	cr_assert(strstr(r.err, path) != NULL, "%s", r.err);
-	cr_assert(strstr(r.err, words) != NULL, "stderr '%s' lacks '%s'",
-	    r.err, words);
+	cr_assert(strstr(r.err, words) != NULL, "stderr '%s' lacks '%s'", r.err,
+		  words);
 	cr_assert_str_eq(r.out, "");
 }
 
@@ -230,24 +250,26 @@ Test(analyze, bad_input_names_the_line)
 	expect_bad("", "is empty: no header line");
 	expect_bad("elapsed_s,uss_kb\n", "line 1: a header but no rows");
 	expect_bad("time,uss_kb\n0,1\n", "line 1: no elapsed_s or timestamp "
-	    "column");
+					 "column");
 	expect_bad("elapsed_s,vsz_kb\n0,1\n", "line 1: no uss_kb, pss_kb or "
-	    "rss_kb column");
+					      "rss_kb column");
 	expect_bad("elapsed_s,uss_kb\n0,1\n1,2\n2,lots\n",
-	    "line 4: uss_kb is 'lots', not a number");
-	expect_bad("elapsed_s,uss_kb\n0,1\n1,2\n1,3\n",
+		   "line 4: uss_kb is 'lots', not a number");
+	expect_bad(
+	    "elapsed_s,uss_kb\n0,1\n1,2\n1,3\n",
 	    "line 4: elapsed_s 1 is not after the previous row's elapsed_s "
 	    "(rows must be in time order, without duplicates)");
 	expect_bad("elapsed_s,uss_kb\n0,1\n5,2\n3,3\n", "line 4: elapsed_s 3 "
-	    "is not after");
+							"is not after");
 	expect_bad("elapsed_s,uss_kb\n0,1\n1\n", "line 3: 1 cell, but the "
-	    "header has 2 columns");
+						 "header has 2 columns");
 	expect_bad("elapsed_s,uss_kb\n0,1\n,2\n", "line 3: elapsed_s is empty");
-	expect_bad("timestamp,uss_kb\nyesterday,1\n", "line 2: timestamp "
-	    "'yesterday' is not an ISO 8601 time");
+	expect_bad("timestamp,uss_kb\nyesterday,1\n",
+		   "line 2: timestamp "
+		   "'yesterday' is not an ISO 8601 time");
 	expect_bad("elapsed_s,uss_kb\n0,1\n1,\"2\n", "line 3: malformed CSV");
 	expect_bad("elapsed_s,uss_kb\n0,nan\n", "line 2: uss_kb is 'nan', not "
-	    "a number");
+						"a number");
 }
 
 /* Numbers no run can produce are refused with their line, not turned
@@ -255,15 +277,16 @@ Test(analyze, bad_input_names_the_line)
 Test(analyze, absurd_numbers_name_the_line)
 {
 	expect_bad("elapsed_s,rss_kb\n0,1\n2e14,2\n", "line 3: elapsed_s is "
-	    "'2e14'");
+						      "'2e14'");
 	expect_bad("elapsed_s,uss_kb\n0,1\n1,1e300\n", "line 3: uss_kb is "
-	    "'1e300'");
+						       "'1e300'");
 	expect_bad("elapsed_s,uss_kb\n0,1\n1,-5\n", "line 3: uss_kb is '-5'");
 	expect_bad("elapsed_s,uss_kb,mem_available_kb\n0,1,-1e200\n",
-	    "line 2: mem_available_kb is '-1e200'");
+		   "line 2: mem_available_kb is '-1e200'");
 	expect_bad("timestamp,uss_kb\n1970-01-01T00:00:00Z,1\n"
-	    "9999-01-01T00:00:00Z,2\n", "line 3: timestamp 9999-01-01T00:00:00Z"
-	    " is more than a century");
+		   "9999-01-01T00:00:00Z,2\n",
+		   "line 3: timestamp 9999-01-01T00:00:00Z"
+		   " is more than a century");
 }
 
 Test(analyze, empty_cells_are_unknown_not_zero)
@@ -282,17 +305,17 @@ Test(analyze, usage_errors)
 {
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "analyze", NULL }, 10);
+	tu_run(&r, (char *[]){mt, "analyze", NULL}, 10);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "analyze needs a CSV file") != NULL, "%s",
-	    r.err);
-	tu_run(&r, (char *[]){ mt, "analyze", "a.csv", "b.csv", NULL }, 10);
+		  r.err);
+	tu_run(&r, (char *[]){mt, "analyze", "a.csv", "b.csv", NULL}, 10);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "one file") != NULL, "%s", r.err);
-	tu_run(&r, (char *[]){ mt, "analyze", "/nonexistent.csv", NULL }, 10);
+	tu_run(&r, (char *[]){mt, "analyze", "/nonexistent.csv", NULL}, 10);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "cannot open /nonexistent.csv") != NULL, "%s",
-	    r.err);
+		  r.err);
 }
 
 /* A real 2 min capture of the bundled demo (memtrend --every 250ms
@@ -319,13 +342,14 @@ Test(analyze, steady_demo_capture_stays_flagged)
 		fclose(out);
 		if (rows++ < 40 || rows % 10 != 0)
 			continue;
-		tu_run(&r, (char *[]){ mt, "analyze", "--no-daily-cycle", cut,
-		    NULL }, 30);
+		tu_run(&r,
+		       (char *[]){mt, "analyze", "--no-daily-cycle", cut, NULL},
+		       30);
 		if (r.status == 1)
 			flagged++;
 		else
 			cr_assert_eq(flagged, 0, "withdrawn after %d rows: %s",
-			    rows, r.out);
+				     rows, r.out);
 	}
 	fclose(in);
 	cr_assert_gt(flagged, 5, "flagged in %d prefixes: %s", flagged, r.out);

@@ -32,8 +32,8 @@ expect_error(char *const argv[], const char *words)
 
 	tu_run(&r, argv, 20);
 	cr_assert_eq(r.status, 2, "status %d, stderr: %s", r.status, r.err);
-	cr_assert(strstr(r.err, words) != NULL, "stderr '%s' lacks '%s'",
-	    r.err, words);
+	cr_assert(strstr(r.err, words) != NULL, "stderr '%s' lacks '%s'", r.err,
+		  words);
 	cr_assert(strncmp(r.err, "memtrend: ", 10) == 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "", "stdout: %s", r.out);
 }
@@ -58,29 +58,29 @@ Test(cli, pid_that_does_not_exist)
 	char pid[16];
 
 	snprintf(pid, sizeof pid, "%d", (int)unused_pid());
-	expect_error((char *[]){ mt, "-p", pid, "-c", "1", NULL },
-	    "no process with pid");
+	expect_error((char *[]){mt, "-p", pid, "-c", "1", NULL},
+		     "no process with pid");
 }
 
 Test(cli, malformed_pid)
 {
-	expect_error((char *[]){ mt, "-p", "12ab", NULL }, "invalid pid");
+	expect_error((char *[]){mt, "-p", "12ab", NULL}, "invalid pid");
 }
 
 Test(cli, malformed_interval)
 {
-	expect_error((char *[]){ mt, "-p", "1", "--every", "fast", NULL },
-	    "invalid interval 'fast'");
-	expect_error((char *[]){ mt, "-p", "1", "--every", "0s", NULL },
-	    "out of range");
-	expect_error((char *[]){ mt, "-p", "1", "-d", "1x", NULL },
-	    "invalid interval");
+	expect_error((char *[]){mt, "-p", "1", "--every", "fast", NULL},
+		     "invalid interval 'fast'");
+	expect_error((char *[]){mt, "-p", "1", "--every", "0s", NULL},
+		     "out of range");
+	expect_error((char *[]){mt, "-p", "1", "-d", "1x", NULL},
+		     "invalid interval");
 }
 
 Test(cli, name_matching_nothing)
 {
-	expect_error((char *[]){ mt, "-n", "no-such-process-xyz", NULL },
-	    "no process named 'no-such-process-xyz'");
+	expect_error((char *[]){mt, "-n", "no-such-process-xyz", NULL},
+		     "no process named 'no-such-process-xyz'");
 }
 
 /* Two copies of one program under a unique name: both are listed. */
@@ -94,23 +94,24 @@ Test(cli, name_matching_several)
 	snprintf(prog, sizeof prog, "%s/mtdup", tu_tmpdir());
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", child, prog);
 	cr_assert_eq(system(cmd), 0);
-	tu_child_start(&a, (char *[]){ prog, "exit-after", "20000", "0", NULL });
-	tu_child_start(&b, (char *[]){ prog, "exit-after", "20000", "0", NULL });
-	tu_run(&r, (char *[]){ mt, "-n", "mtdup", NULL }, 20);
+	tu_child_start(&a, (char *[]){prog, "exit-after", "20000", "0", NULL});
+	tu_child_start(&b, (char *[]){prog, "exit-after", "20000", "0", NULL});
+	tu_run(&r, (char *[]){mt, "-n", "mtdup", NULL}, 20);
 	kill(a.pid, SIGTERM);
 	kill(b.pid, SIGTERM);
 	tu_child_end(&a);
 	tu_child_end(&b);
 	cr_assert_eq(r.status, 2, "%s", r.err);
 	cr_assert(strstr(r.err, "2 processes are named 'mtdup'") != NULL, "%s",
-	    r.err);
+		  r.err);
 	cr_assert(strstr(r.err, "mtdup") != NULL && strstr(r.err, "-p PID"),
-	    "%s", r.err);
+		  "%s", r.err);
 }
 
 Test(cli, command_that_cannot_start)
 {
-	expect_error((char *[]){ mt, "-c", "1", "--", "/nonexistent/prog", NULL },
+	expect_error(
+	    (char *[]){mt, "-c", "1", "--", "/nonexistent/prog", NULL},
 	    "cannot start '/nonexistent/prog': No such file or directory");
 }
 
@@ -119,17 +120,17 @@ Test(cli, output_in_missing_directory)
 	char pid[16];
 
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
-	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-o",
-	    "/nonexistent-dir/x.csv", NULL }, "directory does not exist");
+	expect_error((char *[]){mt, "-p", pid, "-c", "1", "-o",
+				"/nonexistent-dir/x.csv", NULL},
+		     "directory does not exist");
 }
 
 Test(cli, unknown_option_and_missing_value)
 {
-	expect_error((char *[]){ mt, "--frobnicate", NULL }, "unknown option");
-	expect_error((char *[]){ mt, "-p", NULL }, "needs a value");
-	expect_error((char *[]){ mt, NULL }, "nothing to watch");
-	expect_error((char *[]){ mt, "-p", "1", "-n", "x", NULL },
-	    "only one of");
+	expect_error((char *[]){mt, "--frobnicate", NULL}, "unknown option");
+	expect_error((char *[]){mt, "-p", NULL}, "needs a value");
+	expect_error((char *[]){mt, NULL}, "nothing to watch");
+	expect_error((char *[]){mt, "-p", "1", "-n", "x", NULL}, "only one of");
 }
 
 /* A process we may not read: an unprivileged memtrend watching root's. */
@@ -138,10 +139,10 @@ cli_unprivileged_run(void *arg)
 {
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "-p", arg, "-c", "1", NULL }, 20);
+	tu_run(&r, (char *[]){mt, "-p", arg, "-c", "1", NULL}, 20);
 	return r.status == 2 && strstr(r.err, "ermission denied") != NULL &&
-	    strstr(r.err, "CAP_SYS_PTRACE") != NULL &&
-	    strstr(r.err, "smaps_rollup") != NULL;
+	       strstr(r.err, "CAP_SYS_PTRACE") != NULL &&
+	       strstr(r.err, "smaps_rollup") != NULL;
 }
 
 Test(cli, process_we_may_not_read)
@@ -150,18 +151,18 @@ Test(cli, process_we_may_not_read)
 
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
 	cr_assert(tu_as_nobody(cli_unprivileged_run, pid),
-	    "unprivileged run did not fail with a permission message");
+		  "unprivileged run did not fail with a permission message");
 }
 
 Test(cli, help_lists_options_and_fields)
 {
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "--help", NULL }, 10);
+	tu_run(&r, (char *[]){mt, "--help", NULL}, 10);
 	cr_assert_eq(r.status, 0);
 	cr_assert(strstr(r.out, "--every") && strstr(r.out, "uss_kb") &&
-	    strstr(r.out, "--probe") && strstr(r.out, "Exit status"), "%s",
-	    r.out);
+		      strstr(r.out, "--probe") && strstr(r.out, "Exit status"),
+		  "%s", r.out);
 }
 
 /* --force never writes through a symbolic link: the file it points to
@@ -180,10 +181,12 @@ Test(cli, force_refuses_a_symlinked_output)
 	fclose(fp);
 	cr_assert_eq(symlink(target, link), 0);
 	cr_assert_eq(symlink(target, rlink), 0);
-	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q", "-o", link,
-	    "--force", NULL }, "is a symbolic link");
-	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q",
-	    "--regions-csv", rlink, "--force", NULL }, "is a symbolic link");
+	expect_error((char *[]){mt, "-p", pid, "-c", "1", "-q", "-o", link,
+				"--force", NULL},
+		     "is a symbolic link");
+	expect_error((char *[]){mt, "-p", pid, "-c", "1", "-q", "--regions-csv",
+				rlink, "--force", NULL},
+		     "is a symbolic link");
 	fp = fopen(target, "r");
 	cr_assert(fgets(buf, sizeof buf, fp) != NULL);
 	fclose(fp);
@@ -200,12 +203,15 @@ Test(cli, same_file_twice_is_refused)
 	snprintf(path, sizeof path, "%s/x.csv", tu_tmpdir());
 	snprintf(dot, sizeof dot, "%s/./x.csv", tu_tmpdir());
 	snprintf(other, sizeof other, "%s/hard.csv", tu_tmpdir());
-	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q", "-o", path,
-	    "--regions-csv", dot, "--force", NULL }, "same file");
+	expect_error((char *[]){mt, "-p", pid, "-c", "1", "-q", "-o", path,
+				"--regions-csv", dot, "--force", NULL},
+		     "same file");
 	close(creat(path, 0644));
 	cr_assert_eq(link(path, other), 0);
-	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q", "-o", path,
-	    "--regions-csv", other, "--force", NULL }, "same file");
-	expect_error((char *[]){ mt, "-p", pid, "-c", "1", "-q", "-o", "-",
-	    "--regions-csv", "-", NULL }, "same file");
+	expect_error((char *[]){mt, "-p", pid, "-c", "1", "-q", "-o", path,
+				"--regions-csv", other, "--force", NULL},
+		     "same file");
+	expect_error((char *[]){mt, "-p", pid, "-c", "1", "-q", "-o", "-",
+				"--regions-csv", "-", NULL},
+		     "same file");
 }

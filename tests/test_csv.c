@@ -14,8 +14,8 @@
 
 #include "core/regions.h"
 #include "sinks/csv.h"
-#include "util/csvread.h"
 #include "testutil.h"
+#include "util/csvread.h"
 
 static const char *contract =
     "timestamp,elapsed_s,pid,rss_kb,pss_kb,uss_kb,anon_kb,file_kb,"
@@ -36,11 +36,11 @@ csv_sample(struct sample *s, double base)
 
 Test(csv, header_starts_with_contract)
 {
-	struct csv_buf b = { 0 };
+	struct csv_buf b = {0};
 
 	csv_format_header(&b, CSV_SAMPLES);
 	cr_assert_eq(strncmp(b.text, contract, strlen(contract)), 0, "%s",
-	    b.text);
+		     b.text);
 	cr_assert_eq(b.text[strlen(contract)], ',');
 	cr_assert_eq(b.text[b.len - 1], '\n');
 	free(b.text);
@@ -48,7 +48,7 @@ Test(csv, header_starts_with_contract)
 
 Test(csv, unavailable_is_empty_never_zero)
 {
-	struct csv_buf b = { 0 };
+	struct csv_buf b = {0};
 	struct sample s;
 
 	csv_sample(&s, 100);
@@ -56,14 +56,14 @@ Test(csv, unavailable_is_empty_never_zero)
 	csv_format_row(&b, &s);
 	cr_assert(strstr(b.text, ",100,,102,") != NULL, "%s", b.text);
 	cr_assert(strncmp(b.text, "2026-11-18T11:06:40", 19) == 0, "%s",
-	    b.text);
+		  b.text);
 	cr_assert(strstr(b.text, ".125Z,0.100,4242,") != NULL, "%s", b.text);
 	free(b.text);
 }
 
 Test(csv, text_fields_quoted_only_when_needed)
 {
-	struct csv_buf b = { 0 };
+	struct csv_buf b = {0};
 
 	csv_buf_text(&b, "[heap]");
 	cr_assert_str_eq(b.text, "[heap]");
@@ -78,16 +78,16 @@ Test(csv, text_fields_quoted_only_when_needed)
 Test(csv, region_rows_long_format)
 {
 	static const char *head = "timestamp,elapsed_s,pid,region,kind,"
-	    "size_kb,rss_kb,pss_kb,uss_kb,swap_kb,";
-	struct region_set set = { 0 };
-	struct csv_buf b = { 0 };
+				  "size_kb,rss_kb,pss_kb,uss_kb,swap_kb,";
+	struct region_set set = {0};
+	struct csv_buf b = {0};
 	struct sample s;
 	struct region *r;
 
 	csv_format_header(&b, CSV_REGIONS);
 	cr_assert_eq(strncmp(b.text, head, strlen(head)), 0, "%s", b.text);
-	cr_assert(strstr(b.text, ",source,partial,idle_method\n") != NULL,
-	    "%s", b.text);
+	cr_assert(strstr(b.text, ",source,partial,idle_method\n") != NULL, "%s",
+		  b.text);
 	b.len = 0;
 	csv_sample(&s, 7);
 	r = regions_append(&set, "[heap]", REGION_HEAP);
@@ -98,9 +98,9 @@ Test(csv, region_rows_long_format)
 	s.regions = &set;
 	csv_format_regions(&b, &s);
 	cr_assert(strstr(b.text, ",4242,[heap],heap,0,1024,0,0,0,") != NULL,
-	    "%s", b.text);
-	cr_assert(strstr(b.text, ",4242,\"/srv/a,b.so\",code,0,0,0,8,") !=
-	    NULL, "%s", b.text);
+		  "%s", b.text);
+	cr_assert(strstr(b.text, ",4242,\"/srv/a,b.so\",code,0,0,0,8,") != NULL,
+		  "%s", b.text);
 	cr_assert(strstr(b.text, ",smaps,0,\n") != NULL, "%s", b.text);
 	free(b.text);
 	regions_free(&set);
@@ -138,7 +138,8 @@ Test(csv, rows_round_trip_through_libcsv, .fini = tu_tmp_cleanup)
 	int i;
 
 	snprintf(path, sizeof path, "%s/rt.csv", tu_tmpdir());
-	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0, "%s", err.msg);
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0,
+		     "%s", err.msg);
 	csv_sample(&s, 1000);
 	cr_assert_eq(csv_sink_write(sink, &s, &err), 0);
 	csv_sample(&s, 2000);
@@ -148,7 +149,7 @@ Test(csv, rows_round_trip_through_libcsv, .fini = tu_tmp_cleanup)
 
 	memset(&rows, 0, sizeof rows);
 	cr_assert_eq(csv_read(path, csv_collect, &rows, &err), 0, "%s",
-	    err.msg);
+		     err.msg);
 	cr_assert_eq(rows.n, 3);
 	cr_assert_eq(rows.ncells[0], 3 + FIELD_COUNT);
 	cr_assert_str_eq(rows.cells[0][3], "rss_kb");
@@ -212,7 +213,8 @@ Test(csv, failed_write_keeps_whole_rows, .fini = tu_tmp_cleanup)
 	lim = old;
 	lim.rlim_cur = 1500;
 	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0, "%s", err.msg);
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0,
+		     "%s", err.msg);
 	for (i = 0; i < 100 && rc == 0; i++) {
 		csv_sample(&s, 1000 + i);
 		rc = csv_sink_write(sink, &s, &err);
@@ -224,11 +226,12 @@ Test(csv, failed_write_keeps_whole_rows, .fini = tu_tmp_cleanup)
 
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_eq(t.nrows, (size_t)i - 1, "%zu rows for %d writes", t.nrows,
-	    i);
+		     i);
 	cr_assert_eq(tu_table_num(&t, t.nrows - 1, "rss_kb"), 1000 + i - 2);
 	cr_assert_eq(tu_table_num(&t, t.nrows - 1, "threads"),
-	    1000 + i - 2 + FIELD_THREADS);
-	cr_assert_eq(tu_table_num(&t, t.nrows - 1, fields[FIELD_COUNT - 1].name),
+		     1000 + i - 2 + FIELD_THREADS);
+	cr_assert_eq(
+	    tu_table_num(&t, t.nrows - 1, fields[FIELD_COUNT - 1].name),
 	    1000 + i - 2 + FIELD_COUNT - 1, "the last column is whole");
 	tu_table_free(&t);
 }

@@ -37,26 +37,29 @@ gate_verdict(const struct run *r)
 }
 
 Test(gate_live, startup_set_then_steady_leak_fails_the_gate,
-    .timeout = GATE_TIMEOUT_S + 30)
+     .timeout = GATE_TIMEOUT_S + 30)
 {
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "1s", "-q",
-	    "--", leaky, "--seconds", GATE_SECONDS, NULL }, GATE_TIMEOUT_S);
+	tu_run(&r,
+	       (char *[]){mt, "--fail-on-growth", "--every", "1s", "-q", "--",
+			  leaky, "--seconds", GATE_SECONDS, NULL},
+	       GATE_TIMEOUT_S);
 	cr_assert(strstr(r.out, "verdict: growing: ") != NULL,
-	    "want growing, got %s%s", gate_verdict(&r), r.err);
+		  "want growing, got %s%s", gate_verdict(&r), r.err);
 	cr_assert_eq(r.status, 1, "status %d: %s%s", r.status, r.out, r.err);
 }
 
 Test(gate_live, startup_set_without_leak_passes_the_gate,
-    .timeout = GATE_TIMEOUT_S + 30)
+     .timeout = GATE_TIMEOUT_S + 30)
 {
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "1s", "-q",
-	    "--", leaky, "--seconds", GATE_SECONDS, "--no-leak", NULL },
-	    GATE_TIMEOUT_S);
+	tu_run(&r,
+	       (char *[]){mt, "--fail-on-growth", "--every", "1s", "-q", "--",
+			  leaky, "--seconds", GATE_SECONDS, "--no-leak", NULL},
+	       GATE_TIMEOUT_S);
 	cr_assert(strstr(r.out, "verdict: stable: ") != NULL,
-	    "want stable, got %s%s", gate_verdict(&r), r.err);
+		  "want stable, got %s%s", gate_verdict(&r), r.err);
 	cr_assert_eq(r.status, 0, "status %d: %s%s", r.status, r.out, r.err);
 }

@@ -5,8 +5,8 @@
  * smaps text for the referenced method.
  */
 #include <criterion/criterion.h>
-#include <inttypes.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,8 +21,8 @@
 #include "testutil.h"
 #include "util/page.h"
 
-#define BASE_VPN 0x100		/* the mapping starts at 0x100000 */
-#define PFN0 4096		/* page i has PFN PFN0 + i */
+#define BASE_VPN 0x100 /* the mapping starts at 0x100000 */
+#define PFN0 4096      /* page i has PFN PFN0 + i */
 
 static char id_root[256];
 static int id_proc = -1;
@@ -65,8 +65,13 @@ id_get(const char *path, uint64_t index)
 static void
 id_mkdirs(void)
 {
-	const char *dirs[] = { "/proc", "/proc/4242", "/proc/self", "/sys",
-	    "/sys/kernel", "/sys/kernel/mm", "/sys/kernel/mm/page_idle" };
+	const char *dirs[] = {"/proc",
+			      "/proc/4242",
+			      "/proc/self",
+			      "/sys",
+			      "/sys/kernel",
+			      "/sys/kernel/mm",
+			      "/sys/kernel/mm/page_idle"};
 	char full[512];
 	FILE *fp;
 	size_t i;
@@ -87,10 +92,10 @@ id_mkdirs(void)
 	cr_assert(fp != NULL);
 	fputs("Name:\tmemtrend\nCapEff:\t000001ffffffffff\n", fp);
 	fclose(fp);
-	for (i = 0; i < 128; i++)	/* PG_referenced on the first 32 */
-		id_put("/proc/kpageflags", PFN0 + i, (i < 32 ?
-		    1ULL << KPF_REFERENCED : 0) | (i < 64 ? 1ULL << KPF_ACTIVE :
-		    0));
+	for (i = 0; i < 128; i++) /* PG_referenced on the first 32 */
+		id_put("/proc/kpageflags", PFN0 + i,
+		       (i < 32 ? 1ULL << KPF_REFERENCED : 0) |
+			   (i < 64 ? 1ULL << KPF_ACTIVE : 0));
 }
 
 /* n present pages at BASE_VPN; soft marks them soft-dirty. */
@@ -100,8 +105,8 @@ id_pages(size_t first, size_t n, bool soft)
 	size_t i;
 
 	for (i = first; i < first + n; i++)
-		id_put("/proc/4242/pagemap", BASE_VPN + i, PM_PRESENT |
-		    (soft ? PM_SOFT_DIRTY : 0) | (PFN0 + i));
+		id_put("/proc/4242/pagemap", BASE_VPN + i,
+		       PM_PRESENT | (soft ? PM_SOFT_DIRTY : 0) | (PFN0 + i));
 }
 
 struct id_case {
@@ -114,20 +119,22 @@ struct id_case {
 /* One anonymous mapping of pages pages; RSS given by hand. */
 static void
 id_open(struct id_case *c, enum idle_method method, size_t pages,
-    double rss_pages, unsigned int sample)
+	double rss_pages, unsigned int sample)
 {
-	struct idle_opts o = { .root = id_root, .force = method,
-	    .sample = sample, .seed = 7 };
+	struct idle_opts o = {
+	    .root = id_root, .force = method, .sample = sample, .seed = 7};
 	char maps[128];
 	struct error err;
 
 	memset(c, 0, sizeof *c);
-	snprintf(maps, sizeof maps, "%" PRIx64 "-%" PRIx64 " rw-p 00000000 "
-	    "00:00 0 \n", (uint64_t)BASE_VPN * page_size(),
-	    (uint64_t)(BASE_VPN + pages) * page_size());
+	snprintf(maps, sizeof maps,
+		 "%" PRIx64 "-%" PRIx64 " rw-p 00000000 "
+		 "00:00 0 \n",
+		 (uint64_t)BASE_VPN * page_size(),
+		 (uint64_t)(BASE_VPN + pages) * page_size());
 	cr_assert_eq(smaps_parse(maps, &c->list, &err), 0, "%s", err.msg);
 	regions_assign(&c->set, &c->list, NULL, 0, REGION_GROUP_KIND,
-	    c->region_of);
+		       c->region_of);
 	c->set.v[0].v[RF_RSS_KB] = rss_pages * 4;
 	cr_assert_eq(idle_open(&c->id, id_proc, &o, &err), 0, "%s", err.msg);
 	cr_assert_eq(idle_method(c->id), method);
@@ -138,8 +145,9 @@ id_scan(struct id_case *c, double now_s)
 {
 	struct error err;
 
-	cr_assert_eq(idle_scan(c->id, &c->list, c->region_of, &c->set, now_s,
-	    &err), 0, "%s", err.msg);
+	cr_assert_eq(
+	    idle_scan(c->id, &c->list, c->region_of, &c->set, now_s, &err), 0,
+	    "%s", err.msg);
 }
 
 static void
@@ -230,7 +238,7 @@ Test(idle, stale_new_pages)
 
 	id_mkdirs();
 	id_pages(0, 32, true);
-	id_put("/proc/4242/pagemap", BASE_VPN + 127, 0);	/* absent */
+	id_put("/proc/4242/pagemap", BASE_VPN + 127, 0); /* absent */
 	id_open(&c, IDLE_SOFT_DIRTY, 128, 32, 1024);
 	id_scan(&c, 0);
 	id_pages(0, 32, false);
@@ -257,10 +265,10 @@ Test(idle, sampled_region_has_a_bound)
 	id_pages(0, 1024, true);
 	id_open(&c, IDLE_SOFT_DIRTY, 1024, 1024, 256);
 	id_scan(&c, 0);
-	id_pages(0, 512, false);	/* half idle, half written */
+	id_pages(0, 512, false); /* half idle, half written */
 	id_scan(&c, 1);
 	cr_assert(fabs(V(&c, RF_IDLE_PCT) - 50) < 12, "%.1f",
-	    V(&c, RF_IDLE_PCT));
+		  V(&c, RF_IDLE_PCT));
 	cr_assert_gt(V(&c, RF_IDLE_ERR_PCT), 2);
 	cr_assert_lt(V(&c, RF_IDLE_ERR_PCT), 8);
 	id_close(&c);
@@ -270,11 +278,11 @@ Test(idle, sampled_region_has_a_bound)
  * are a lower bound from the sum of what each scan referenced. */
 Test(idle, referenced_from_smaps)
 {
-	struct idle_opts o = { .force = IDLE_REFERENCED, .seed = 1 };
-	const int hot[] = { 1024, 1024, 1024, 1024, 1024, 1024 };
-	const int cold[] = { 1024, 0, 4, 0, 0, 0 };
-	struct mapping_list list = { 0 };
-	struct region_set set = { 0 };
+	struct idle_opts o = {.force = IDLE_REFERENCED, .seed = 1};
+	const int hot[] = {1024, 1024, 1024, 1024, 1024, 1024};
+	const int cold[] = {1024, 0, 4, 0, 0, 0};
+	struct mapping_list list = {0};
+	struct region_set set = {0};
 	size_t region_of[2];
 	struct error err;
 	struct idle *id;
@@ -287,13 +295,14 @@ Test(idle, referenced_from_smaps)
 	cr_assert(idle_needs_smaps(id));
 	for (i = 0; i < 6; i++) {
 		snprintf(text, sizeof text,
-		    "00100000-00200000 rw-p 00000000 00:00 0 \n"
-		    "Rss: 1024 kB\nReferenced: %d kB\n"
-		    "00300000-00400000 rw-p 00000000 00:00 0 \n"
-		    "Rss: 1024 kB\nReferenced: %d kB\n", hot[i], cold[i]);
+			 "00100000-00200000 rw-p 00000000 00:00 0 \n"
+			 "Rss: 1024 kB\nReferenced: %d kB\n"
+			 "00300000-00400000 rw-p 00000000 00:00 0 \n"
+			 "Rss: 1024 kB\nReferenced: %d kB\n",
+			 hot[i], cold[i]);
 		cr_assert_eq(smaps_parse(text, &list, &err), 0);
 		regions_assign(&set, &list, NULL, 0, REGION_GROUP_MAPPING,
-		    region_of);
+			       region_of);
 		regions_add_smaps(&set, &list, region_of);
 		cr_assert_eq(idle_scan(id, &list, region_of, &set, i, &err), 0);
 		cr_assert_eq(id_get("/proc/4242/clear_refs", 0) & 0xff, '1');
@@ -315,7 +324,7 @@ Test(idle, referenced_from_smaps)
 /* With no method here and clear_refs forbidden: a clear refusal. */
 Test(idle, nothing_available_says_why)
 {
-	struct idle_opts o = { .allow_clear_refs = false };
+	struct idle_opts o = {.allow_clear_refs = false};
 	struct error err;
 	struct idle *id;
 	char root[512];
@@ -326,8 +335,9 @@ Test(idle, nothing_available_says_why)
 	fd = open(root, O_RDONLY | O_DIRECTORY);
 	cr_assert_lt(idle_open(&id, fd, &o, &err), 0);
 	cr_assert(strstr(err.msg, "CONFIG_IDLE_PAGE_TRACKING") != NULL &&
-	    strstr(err.msg, "CONFIG_MEM_SOFT_DIRTY") != NULL &&
-	    strstr(err.msg, "--no-clear-refs") != NULL, "%s", err.msg);
+		      strstr(err.msg, "CONFIG_MEM_SOFT_DIRTY") != NULL &&
+		      strstr(err.msg, "--no-clear-refs") != NULL,
+		  "%s", err.msg);
 	close(fd);
 }
 
@@ -336,9 +346,9 @@ Test(idle, nothing_available_says_why)
 static double
 id_grow(bool leak)
 {
-	struct idle_opts o = { .force = IDLE_REFERENCED, .seed = 1 };
-	struct mapping_list list = { 0 };
-	struct region_set set = { 0 };
+	struct idle_opts o = {.force = IDLE_REFERENCED, .seed = 1};
+	struct mapping_list list = {0};
+	struct region_set set = {0};
 	size_t region_of[1];
 	struct error err;
 	struct idle *id;
@@ -352,12 +362,13 @@ id_grow(bool leak)
 	for (i = 0; i < 10; i++) {
 		rss = 1024 + 256 * i;
 		/* The leak: the new 256 KiB, plus 4 KiB of bookkeeping. */
-		snprintf(text, sizeof text, "00100000-00f00000 rw-p 00000000 "
-		    "00:00 0 [heap]\nRss: %d kB\nReferenced: %d kB\n", rss,
-		    leak ? (i ? 260 : rss) : rss);
+		snprintf(text, sizeof text,
+			 "00100000-00f00000 rw-p 00000000 "
+			 "00:00 0 [heap]\nRss: %d kB\nReferenced: %d kB\n",
+			 rss, leak ? (i ? 260 : rss) : rss);
 		cr_assert_eq(smaps_parse(text, &list, &err), 0);
 		regions_assign(&set, &list, NULL, 0, REGION_GROUP_KIND,
-		    region_of);
+			       region_of);
 		regions_add_smaps(&set, &list, region_of);
 		cr_assert_eq(idle_scan(id, &list, region_of, &set, i, &err), 0);
 	}

@@ -33,14 +33,14 @@ Test(judge, detectors_stay_bounded_and_go_to_the_fastest_growth)
 			/* The big flat ones get the detectors first. */
 			judge_add(&j, 0, name, 0, t, 100000.0 + i);
 		}
-		judge_add(&j, 0, "late-grower", 0, t, t < 10 ? 10 :
-		    10 + (t - 10) * 1024.0);
+		judge_add(&j, 0, "late-grower", 0, t,
+			  t < 10 ? 10 : 10 + (t - 10) * 1024.0);
 		judge_rebalance(&j);
 		cr_assert_leq(j.detectors, 4);
 	}
 	cr_assert_eq(j.n, 21);
 	cr_assert_not_null(judge_get(&j, "late-grower")->trend,
-	    "the growing series took a detector");
+			   "the growing series took a detector");
 	judge_free(&j);
 }
 
@@ -54,7 +54,7 @@ Test(judge, reclaimable_growth_is_never_a_leak)
 	for (t = 0; t < 3600; t += 5) {
 		judge_add(&j, 0, "leaky", 0, t, 10240 + t * 10.0);
 		judge_add(&j, 0, "dentry", JUDGE_RECLAIMABLE, t,
-		    10240 + t * 10.0);
+			  10240 + t * 10.0);
 		judge_rebalance(&j);
 	}
 	cr_assert(judge_leaking(judge_get(&j, "leaky")));

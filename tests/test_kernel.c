@@ -26,8 +26,9 @@
 #include "util/root.h"
 #include "util/xmalloc.h"
 
-#define KERNEL_HEADER "timestamp,elapsed_s,mem_available_kb,slab_kb," \
-	"slab_reclaimable_kb,slab_unreclaim_kb,vmalloc_used_kb,percpu_kb," \
+#define KERNEL_HEADER                                                          \
+	"timestamp,elapsed_s,mem_available_kb,slab_kb,"                        \
+	"slab_reclaimable_kb,slab_unreclaim_kb,vmalloc_used_kb,percpu_kb,"     \
 	"kernel_stack_kb,page_tables_kb,unaccounted_kb,"
 #define CACHES_HEADER "timestamp,elapsed_s,kind,name,kb"
 
@@ -64,7 +65,7 @@ kernel_first_line(const char *path, char *buf, size_t len)
 /* The kb of (kind, name) in each row of a caches CSV, in order. */
 static size_t
 kernel_cache_series(const char *path, const char *kind, const char *name,
-    double *kb, size_t max)
+		    double *kb, size_t max)
 {
 	struct table t;
 	size_t r, n = 0, ck = 0, cn = 0, cv = 0, c;
@@ -97,37 +98,49 @@ Test(kernel, fixture_tree_gives_the_contract_columns_and_numbers)
 	snprintf(root, sizeof root, "%s/kernel/tick0", tu_fixtures());
 	csv = kernel_path(dir, "k.csv");
 	caches = kernel_path(dir, "c.csv");
-	argv[0] = mt; argv[1] = "kernel"; argv[2] = "--root"; argv[3] = root;
-	argv[4] = "--every"; argv[5] = "100ms"; argv[6] = "--count";
-	argv[7] = "2"; argv[8] = "-o"; argv[9] = csv;
-	argv[10] = "--caches-csv"; argv[11] = caches; argv[12] = NULL;
+	argv[0] = mt;
+	argv[1] = "kernel";
+	argv[2] = "--root";
+	argv[3] = root;
+	argv[4] = "--every";
+	argv[5] = "100ms";
+	argv[6] = "--count";
+	argv[7] = "2";
+	argv[8] = "-o";
+	argv[9] = csv;
+	argv[10] = "--caches-csv";
+	argv[11] = caches;
+	argv[12] = NULL;
 	tu_run(&r, argv, 20);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	kernel_first_line(csv, line, sizeof line);
 	cr_assert(strncmp(line, KERNEL_HEADER, strlen(KERNEL_HEADER)) == 0,
-	    "%s", line);
+		  "%s", line);
 	cr_assert(strstr(line, "shmem_kb,anon_pages_kb,buffers_kb,cached_kb,"
-	    "hugetlb_kb") != NULL, "%s", line);
+			       "hugetlb_kb") != NULL,
+		  "%s", line);
 	cr_assert_eq(tu_table_load(&t, csv), 0);
 	cr_assert_eq(t.nrows, 2);
 	cr_assert_float_eq(tu_table_num(&t, 0, "mem_available_kb"), 23986520,
-	    0.5);
+			   0.5);
 	cr_assert_float_eq(tu_table_num(&t, 1, "slab_unreclaim_kb"), 24528,
-	    0.5);
+			   0.5);
 	cr_assert_float_eq(tu_table_num(&t, 0, "unaccounted_kb"), 60816, 0.5);
 	tu_table_free(&t);
 	kernel_first_line(caches, line, sizeof line);
 	cr_assert(strncmp(line, CACHES_HEADER, strlen(CACHES_HEADER)) == 0,
-	    "%s", line);
+		  "%s", line);
 	cr_assert_eq(kernel_cache_series(caches, "slab", "kmalloc-256", kb, 4),
-	    2);
+		     2);
 	cr_assert_float_eq(kb[0], 765 * 256 / 1024.0, 1e-3);
-	cr_assert_eq(kernel_cache_series(caches, "vmalloc", "kernel_clone", kb,
-	    4), 2);
+	cr_assert_eq(
+	    kernel_cache_series(caches, "vmalloc", "kernel_clone", kb, 4), 2);
 	cr_assert_float_eq(kb[1], 464 * 4, 1e-3);
 	cr_assert(strstr(r.out, "slab_unreclaim_kb") != NULL, "%s", r.out);
 	/* analyze reads it, finds no process column, and says why. */
-	argv[1] = "analyze"; argv[2] = csv; argv[3] = NULL;
+	argv[1] = "analyze";
+	argv[2] = csv;
+	argv[3] = NULL;
 	tu_run(&r, argv, 20);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "memtrend kernel CSV") != NULL, "%s", r.err);
@@ -152,8 +165,8 @@ kernel_rewrite(const char *src, const char *dst)
 static void
 kernel_copy_tree(const char *from, const char *to)
 {
-	static const char *const files[] = { "proc/meminfo", "proc/slabinfo",
-		"proc/vmallocinfo" };
+	static const char *const files[] = {"proc/meminfo", "proc/slabinfo",
+					    "proc/vmallocinfo"};
 	char a[2048], b[2048];
 	size_t i;
 
@@ -190,10 +203,19 @@ Test(kernel, files_that_change_between_ticks_are_read_again)
 		kernel_copy_tree(t1, dir);
 		_exit(0);
 	}
-	argv[0] = mt; argv[1] = "kernel"; argv[2] = "--root";
-	argv[3] = (char *)dir; argv[4] = "--every"; argv[5] = "500ms";
-	argv[6] = "--count"; argv[7] = "4"; argv[8] = "-o"; argv[9] = csv;
-	argv[10] = "--caches-csv"; argv[11] = caches; argv[12] = "-q";
+	argv[0] = mt;
+	argv[1] = "kernel";
+	argv[2] = "--root";
+	argv[3] = (char *)dir;
+	argv[4] = "--every";
+	argv[5] = "500ms";
+	argv[6] = "--count";
+	argv[7] = "4";
+	argv[8] = "-o";
+	argv[9] = csv;
+	argv[10] = "--caches-csv";
+	argv[11] = caches;
+	argv[12] = "-q";
 	argv[13] = NULL;
 	tu_run(&r, argv, 20);
 	waitpid(p, &st, 0);
@@ -201,9 +223,9 @@ Test(kernel, files_that_change_between_ticks_are_read_again)
 	cr_assert_eq(tu_table_load(&t, csv), 0);
 	cr_assert_eq(t.nrows, 4);
 	cr_assert_float_eq(tu_table_num(&t, 0, "slab_unreclaim_kb"), 24528,
-	    0.5);
+			   0.5);
 	cr_assert_float_eq(tu_table_num(&t, 3, "slab_unreclaim_kb"), 24778,
-	    0.5);
+			   0.5);
 	cr_assert_float_eq(tu_table_num(&t, 3, "vmalloc_used_kb"), 6180, 0.5);
 	tu_table_free(&t);
 	n = kernel_cache_series(caches, "slab", "kmalloc-256", kb, 8);
@@ -229,21 +251,31 @@ Test(kernel, unreadable_slabinfo_is_said_once_and_the_rest_sampled)
 	snprintf(root, sizeof root, "%s/kernel/meminfo-only", tu_fixtures());
 	csv = kernel_path(dir, "k.csv");
 	caches = kernel_path(dir, "c.csv");
-	argv[0] = mt; argv[1] = "kernel"; argv[2] = "--root"; argv[3] = root;
-	argv[4] = "--every"; argv[5] = "50ms"; argv[6] = "--count";
-	argv[7] = "3"; argv[8] = "-o"; argv[9] = csv; argv[10] = "-q";
-	argv[11] = "--caches-csv"; argv[12] = caches; argv[13] = NULL;
+	argv[0] = mt;
+	argv[1] = "kernel";
+	argv[2] = "--root";
+	argv[3] = root;
+	argv[4] = "--every";
+	argv[5] = "50ms";
+	argv[6] = "--count";
+	argv[7] = "3";
+	argv[8] = "-o";
+	argv[9] = csv;
+	argv[10] = "-q";
+	argv[11] = "--caches-csv";
+	argv[12] = caches;
+	argv[13] = NULL;
 	tu_run(&r, argv, 20);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.err, "slabinfo") != NULL, "%s", r.err);
 	nl = strstr(r.err, "slabinfo");
 	cr_assert_null(strstr(nl + 1, "/proc/slabinfo"), "said once: %s",
-	    r.err);
+		       r.err);
 	cr_assert(strstr(r.err, "vmallocinfo") != NULL, "%s", r.err);
 	cr_assert_eq(tu_table_load(&t, csv), 0);
 	cr_assert_eq(t.nrows, 3);
 	cr_assert_float_eq(tu_table_num(&t, 2, "mem_available_kb"), 23986520,
-	    0.5);
+			   0.5);
 	tu_table_free(&t);
 	cr_assert_eq(tu_table_load(&t, caches), 0);
 	cr_assert_eq(t.nrows, 0, "no cache rows for what was not read");
@@ -263,8 +295,14 @@ Test(kernel, an_existing_output_is_refused_without_force)
 	fp = fopen(csv, "w");
 	fputs("keep\n", fp);
 	fclose(fp);
-	argv[0] = mt; argv[1] = "kernel"; argv[2] = "--root"; argv[3] = root;
-	argv[4] = "--count"; argv[5] = "1"; argv[6] = "-o"; argv[7] = csv;
+	argv[0] = mt;
+	argv[1] = "kernel";
+	argv[2] = "--root";
+	argv[3] = root;
+	argv[4] = "--count";
+	argv[5] = "1";
+	argv[6] = "-o";
+	argv[7] = csv;
 	argv[8] = NULL;
 	tu_run(&r, argv, 20);
 	cr_assert_eq(r.status, 2);
@@ -279,7 +317,7 @@ Test(kernel, an_existing_output_is_refused_without_force)
 
 Test(kernel, help_and_bad_options)
 {
-	char *argv[4] = { mt, "kernel", "--help", NULL };
+	char *argv[4] = {mt, "kernel", "--help", NULL};
 	struct run r;
 
 	tu_run(&r, argv, 20);
@@ -340,15 +378,22 @@ Test(kernel, live_sockets_make_sock_inode_cache_grow)
 		cr_skip_test("/proc/slabinfo needs root");
 	if (pairs < 1000)
 		cr_skip_test("the open-file limit allows %d socket pairs; the "
-		    "test wants 1000", pairs);
+			     "test wants 1000",
+			     pairs);
 	caches = kernel_path(tu_tmpdir(), "c.csv");
 	p = fork();
 	cr_assert(p >= 0);
 	if (p == 0)
 		kernel_hold_sockets(pairs);
-	argv[0] = mt; argv[1] = "kernel"; argv[2] = "--every";
-	argv[3] = "250ms"; argv[4] = "--count"; argv[5] = "12";
-	argv[6] = "--caches-csv"; argv[7] = caches; argv[8] = "-q";
+	argv[0] = mt;
+	argv[1] = "kernel";
+	argv[2] = "--every";
+	argv[3] = "250ms";
+	argv[4] = "--count";
+	argv[5] = "12";
+	argv[6] = "--caches-csv";
+	argv[7] = caches;
+	argv[8] = "-q";
 	argv[9] = NULL;
 	tu_run(&r, argv, 30);
 	kill(p, SIGKILL);
@@ -360,9 +405,9 @@ Test(kernel, live_sockets_make_sock_inode_cache_grow)
 	 * bytes on any kernel. */
 	want = pairs * 2 * 512 / 1024.0;
 	cr_assert_gt(kb[n - 1] - kb[0], want, "grew %.0f KiB, want %.0f",
-	    kb[n - 1] - kb[0], want);
+		     kb[n - 1] - kb[0], want);
 	cr_assert(strstr(r.out, "sock_inode_cache") != NULL,
-	    "the summary names it: %s", r.out);
+		  "the summary names it: %s", r.out);
 	free(caches);
 }
 
@@ -374,7 +419,7 @@ kernel_unprivileged(void *arg)
 	struct slabinfo *si;
 	struct vmallocinfo *vi;
 	struct meminfo *m;
-	struct ksample s = { 0 };
+	struct ksample s = {0};
 	struct error err;
 
 	(void)arg;
@@ -398,7 +443,8 @@ Test(kernel, without_root_meminfo_is_read_and_the_caches_say_why_not)
 {
 	if (geteuid() == 0 && access("/proc/slabinfo", R_OK) != 0)
 		cr_skip_test("/proc/slabinfo is not readable even by root");
-	cr_assert(tu_as_nobody(kernel_unprivileged, NULL), "as nobody: "
-	    "slabinfo/vmallocinfo must refuse with EACCES and a hint, "
-	    "meminfo must read");
+	cr_assert(tu_as_nobody(kernel_unprivileged, NULL),
+		  "as nobody: "
+		  "slabinfo/vmallocinfo must refuse with EACCES and a hint, "
+		  "meminfo must read");
 }

@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sources/rollup.h"
 #include "core/target.h"
+#include "sources/rollup.h"
 #include "testutil.h"
 
 static char *mt, *memchild;
@@ -38,8 +38,9 @@ sample_once(struct table *t, pid_t pid, const char *tag)
 
 	snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
 	snprintf(path, sizeof path, "%s/%s-%d.csv", tu_tmpdir(), tag, (int)pid);
-	tu_run(&r, (char *[]){ mt, "-p", pidtext, "-c", "1", "-q", "-o", path,
-	    NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "-p", pidtext, "-c", "1", "-q", "-o", path, NULL},
+	       30);
 	cr_assert_eq(r.status, 0, "memtrend failed: %s", r.err);
 	cr_assert_eq(tu_table_load(t, path), 0);
 	cr_assert_eq(t->nrows, 1);
@@ -48,8 +49,10 @@ sample_once(struct table *t, pid_t pid, const char *tag)
 static void
 assert_near(double got, double want, double tol, const char *what)
 {
-	cr_assert(fabs(got - want) <= tol, "%s: got %.0f KiB, want %.0f KiB "
-	    "(within %.0f)", what, got, want, tol);
+	cr_assert(fabs(got - want) <= tol,
+		  "%s: got %.0f KiB, want %.0f KiB "
+		  "(within %.0f)",
+		  what, got, want, tol);
 }
 
 /* memtrend's value agrees with the kernel's smaps_rollup within 1 % (or
@@ -59,15 +62,15 @@ assert_kernel(const struct table *t, pid_t pid)
 {
 	double rss = tu_rollup_kb(pid, "Rss"), pss = tu_rollup_kb(pid, "Pss");
 	double uss = tu_rollup_kb(pid, "Private_Clean") +
-	    tu_rollup_kb(pid, "Private_Dirty") +
-	    tu_rollup_kb(pid, "Private_Hugetlb");
+		     tu_rollup_kb(pid, "Private_Dirty") +
+		     tu_rollup_kb(pid, "Private_Hugetlb");
 
 	assert_near(tu_table_num(t, 0, "rss_kb"), rss, fmax(rss * 0.01, 8),
-	    "rss");
+		    "rss");
 	assert_near(tu_table_num(t, 0, "pss_kb"), pss, fmax(pss * 0.01, 8),
-	    "pss");
+		    "pss");
 	assert_near(tu_table_num(t, 0, "uss_kb"), uss, fmax(uss * 0.01, 8),
-	    "uss");
+		    "uss");
 }
 
 Test(live, private_64mib_counts_in_rss_pss_uss)
@@ -77,7 +80,7 @@ Test(live, private_64mib_counts_in_rss_pss_uss)
 	char line[64];
 	const double want = 64 * MIB_KB, tol = want * 0.02;
 
-	tu_child_start(&c, (char *[]){ memchild, "private", "67108864", NULL });
+	tu_child_start(&c, (char *[]){memchild, "private", "67108864", NULL});
 	sample_once(&before, c.pid, "before");
 	tu_child_send(&c, "go");
 	cr_assert(tu_child_line(&c, line, sizeof line));
@@ -87,15 +90,20 @@ Test(live, private_64mib_counts_in_rss_pss_uss)
 	tu_child_end(&c);
 
 	assert_near(tu_table_num(&after, 0, "rss_kb") -
-	    tu_table_num(&before, 0, "rss_kb"), want, tol, "rss growth");
+			tu_table_num(&before, 0, "rss_kb"),
+		    want, tol, "rss growth");
 	assert_near(tu_table_num(&after, 0, "pss_kb") -
-	    tu_table_num(&before, 0, "pss_kb"), want, tol, "pss growth");
+			tu_table_num(&before, 0, "pss_kb"),
+		    want, tol, "pss growth");
 	assert_near(tu_table_num(&after, 0, "uss_kb") -
-	    tu_table_num(&before, 0, "uss_kb"), want, tol, "uss growth");
+			tu_table_num(&before, 0, "uss_kb"),
+		    want, tol, "uss growth");
 	assert_near(tu_table_num(&after, 0, "anon_kb") -
-	    tu_table_num(&before, 0, "anon_kb"), want, tol, "anon growth");
+			tu_table_num(&before, 0, "anon_kb"),
+		    want, tol, "anon growth");
 	assert_near(tu_table_num(&after, 0, "shmem_kb"),
-	    tu_table_num(&before, 0, "shmem_kb"), tol, "shmem unchanged");
+		    tu_table_num(&before, 0, "shmem_kb"), tol,
+		    "shmem unchanged");
 	tu_table_free(&before);
 	tu_table_free(&after);
 }
@@ -111,9 +119,9 @@ Test(live, shared_32mib_pair_splits_pss)
 	pid_t pids[2];
 	int i;
 
-	tu_child_start(&c, (char *[]){ memchild, "shared", "33554432", NULL });
+	tu_child_start(&c, (char *[]){memchild, "shared", "33554432", NULL});
 	cr_assert_eq(sscanf(c.first, "started %d %d", &pids[0], &pids[1]), 2,
-	    "%s", c.first);
+		     "%s", c.first);
 	for (i = 0; i < 2; i++)
 		sample_once(&before[i], pids[i], "before");
 	tu_child_send(&c, "go");
@@ -127,13 +135,17 @@ Test(live, shared_32mib_pair_splits_pss)
 
 	for (i = 0; i < 2; i++) {
 		assert_near(tu_table_num(&after[i], 0, "rss_kb") -
-		    tu_table_num(&before[i], 0, "rss_kb"), size, tol, "rss");
+				tu_table_num(&before[i], 0, "rss_kb"),
+			    size, tol, "rss");
 		assert_near(tu_table_num(&after[i], 0, "pss_kb") -
-		    tu_table_num(&before[i], 0, "pss_kb"), size / 2, tol, "pss");
+				tu_table_num(&before[i], 0, "pss_kb"),
+			    size / 2, tol, "pss");
 		assert_near(tu_table_num(&after[i], 0, "uss_kb") -
-		    tu_table_num(&before[i], 0, "uss_kb"), 0, tol, "uss");
+				tu_table_num(&before[i], 0, "uss_kb"),
+			    0, tol, "uss");
 		assert_near(tu_table_num(&after[i], 0, "shmem_kb") -
-		    tu_table_num(&before[i], 0, "shmem_kb"), size, tol, "shmem");
+				tu_table_num(&before[i], 0, "shmem_kb"),
+			    size, tol, "shmem");
 		tu_table_free(&before[i]);
 		tu_table_free(&after[i]);
 	}
@@ -156,7 +168,7 @@ assert_rows_sane(const struct table *t)
 		cr_assert(!isnan(tu_table_num(t, i, "minflt")), "row %zu", i);
 		if (i > 0)
 			cr_assert_gt(tu_table_num(t, i, "elapsed_s"),
-			    tu_table_num(t, i - 1, "elapsed_s"));
+				     tu_table_num(t, i - 1, "elapsed_s"));
 	}
 }
 
@@ -167,13 +179,14 @@ Test(live, target_exit_while_watching)
 	struct child c;
 	struct run r;
 
-	tu_child_start(&c, (char *[]){ memchild, "exit-after", "700", "0",
-	    NULL });
+	tu_child_start(&c,
+		       (char *[]){memchild, "exit-after", "700", "0", NULL});
 	snprintf(pid, sizeof pid, "%d", (int)c.pid);
 	snprintf(path, sizeof path, "%s/exit.csv", tu_tmpdir());
 	/* Not reaped until the end: memtrend must see a zombie as exited. */
-	tu_run(&r, (char *[]){ mt, "-p", pid, "--every", "100ms", "-o", path,
-	    NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "-p", pid, "--every", "100ms", "-o", path, NULL},
+	       30);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.err, "has exited") != NULL, "%s", r.err);
 	cr_assert(strstr(r.out, "summary:") != NULL, "%s", r.out);
@@ -190,8 +203,8 @@ Test(live, target_exit_while_watching)
  * the teardown of 256 MiB, a few times, as that moment is short). */
 Test(live, exiting_target_never_reads_as_zero_kib)
 {
-	const char *cols[] = { "rss_kb", "anon_kb", "file_kb", "pss_kb",
-	    "uss_kb" };
+	const char *cols[] = {"rss_kb", "anon_kb", "file_kb", "pss_kb",
+			      "uss_kb"};
 	char path[512];
 	struct table t;
 	struct run r;
@@ -200,14 +213,17 @@ Test(live, exiting_target_never_reads_as_zero_kib)
 
 	for (k = 0; k < 5; k++) {
 		snprintf(path, sizeof path, "%s/exit-%d.csv", tu_tmpdir(), k);
-		tu_run(&r, (char *[]){ mt, "--every", "1ms", "-q", "-o", path,
-		    "--", memchild, "touch-exit", "268435456", NULL }, 60);
+		tu_run(&r,
+		       (char *[]){mt, "--every", "1ms", "-q", "-o", path, "--",
+				  memchild, "touch-exit", "268435456", NULL},
+		       60);
 		cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 		cr_assert_eq(tu_table_load(&t, path), 0);
 		cr_assert(t.nrows > 0);
 		for (i = 0; i < t.nrows; i++)
 			for (c = 0; c < sizeof cols / sizeof cols[0]; c++)
-				cr_assert(tu_table_num(&t, i, cols[c]) != 0,
+				cr_assert(
+				    tu_table_num(&t, i, cols[c]) != 0,
 				    "run %d row %zu: %s 0 KiB (partial %g)", k,
 				    i, cols[c], tu_table_num(&t, i, "partial"));
 		for (i = 0; i + 1 < t.nrows; i++)
@@ -228,9 +244,11 @@ Test(live, stat_dearer_than_the_budget_slows_the_tick)
 	const char *note = "samples are taken about every", *p;
 
 	snprintf(path, sizeof path, "%s/slow.csv", tu_tmpdir());
-	tu_run(&r, (char *[]){ mt, "--every", "1ms", "--budget", "1%", "-c",
-	    "20", "-q", "-o", path, "--", memchild, "exit-after", "60000", "0",
-	    NULL }, 60);
+	tu_run(&r,
+	       (char *[]){mt, "--every", "1ms", "--budget", "1%", "-c", "20",
+			  "-q", "-o", path, "--", memchild, "exit-after",
+			  "60000", "0", NULL},
+	       60);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 	p = strstr(r.err, note);
 	cr_assert(p != NULL, "no notice: %s", r.err);
@@ -243,7 +261,8 @@ Test(live, stat_dearer_than_the_budget_slows_the_tick)
 	/* stat costs tens of microseconds at least: 1 ms ticks would
 	 * spend several % of a core on it. */
 	cr_assert_geq(tu_table_num(&t, 19, "elapsed_s"), 19 * 0.004,
-	    "20 samples in %.3f s", tu_table_num(&t, 19, "elapsed_s"));
+		      "20 samples in %.3f s",
+		      tu_table_num(&t, 19, "elapsed_s"));
 	tu_table_free(&t);
 }
 
@@ -254,8 +273,10 @@ Test(live, launch_mode_passes_exit_status)
 	struct run r;
 
 	snprintf(path, sizeof path, "%s/launch.csv", tu_tmpdir());
-	tu_run(&r, (char *[]){ mt, "--every", "100ms", "-q", "-o", path, "--",
-	    memchild, "exit-after", "500", "3", NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "--every", "100ms", "-q", "-o", path, "--",
+			  memchild, "exit-after", "500", "3", NULL},
+	       30);
 	cr_assert_eq(r.status, 3, "%s", r.err);
 	cr_assert(strstr(r.err, "exited with status 3") != NULL, "%s", r.err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
@@ -263,8 +284,10 @@ Test(live, launch_mode_passes_exit_status)
 	assert_rows_sane(&t);
 	tu_table_free(&t);
 
-	tu_run(&r, (char *[]){ mt, "--every", "100ms", "-q", "--", "/bin/sh",
-	    "-c", "sleep 0.3; kill -9 $$", NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "--every", "100ms", "-q", "--", "/bin/sh", "-c",
+			  "sleep 0.3; kill -9 $$", NULL},
+	       30);
 	cr_assert_eq(r.status, 128 + 9, "%s", r.err);
 	cr_assert(strstr(r.err, "killed by signal 9") != NULL, "%s", r.err);
 }
@@ -277,8 +300,10 @@ Test(live, count_and_duration_stop_on_the_clock)
 	size_t i;
 
 	snprintf(path, sizeof path, "%s/count.csv", tu_tmpdir());
-	tu_run(&r, (char *[]){ mt, "--every", "100ms", "-c", "5", "-o", path,
-	    "--", memchild, "exit-after", "20000", "0", NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "--every", "100ms", "-c", "5", "-o", path, "--",
+			  memchild, "exit-after", "20000", "0", NULL},
+	       30);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_eq(t.nrows, 5);
@@ -286,14 +311,19 @@ Test(live, count_and_duration_stop_on_the_clock)
 	 * it is depends on the machine's load, so that is not asserted). */
 	for (i = 0; i < t.nrows; i++)
 		cr_assert_geq(tu_table_num(&t, i, "elapsed_s"), 0.1 * i - 0.002,
-		    "row %zu at %.3f s", i, tu_table_num(&t, i, "elapsed_s"));
+			      "row %zu at %.3f s", i,
+			      tu_table_num(&t, i, "elapsed_s"));
 	tu_table_free(&t);
 
 	snprintf(path, sizeof path, "%s/duration.csv", tu_tmpdir());
-	tu_run(&r, (char *[]){ mt, "--every", "100ms", "-d", "1s", "-o", path,
-	    "--", memchild, "exit-after", "20000", "0", NULL }, 30);
-	cr_assert_eq(r.status, 0, "a command memtrend stopped is not a "
-	    "failure: %s", r.err);
+	tu_run(&r,
+	       (char *[]){mt, "--every", "100ms", "-d", "1s", "-o", path, "--",
+			  memchild, "exit-after", "20000", "0", NULL},
+	       30);
+	cr_assert_eq(r.status, 0,
+		     "a command memtrend stopped is not a "
+		     "failure: %s",
+		     r.err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	/* Ten ticks fit in 1 s; a loaded machine may skip some (overruns),
 	 * never add one or sample past the end. */
@@ -345,13 +375,13 @@ Test(live, interrupt_stops_at_once_at_any_interval)
 			dup2(null, 1);
 			dup2(null, 2);
 			execl(mt, mt, "-p", pid, "--every", "1h", "-q", "-o",
-			    path, (char *)NULL);
+			      path, (char *)NULL);
 			_exit(127);
 		}
 		for (i = 0; i < 5000 && !catches_signal(m, SIGINT); i++)
 			usleep(1000);
 		cr_assert(catches_signal(m, SIGINT), "no SIGINT handler");
-		if (k % 2 == 1)	/* the second time, during the sleep */
+		if (k % 2 == 1) /* the second time, during the sleep */
 			while (tu_file_lines(path) < 2)
 				usleep(1000);
 		t0 = tu_now_s();
@@ -364,10 +394,12 @@ Test(live, interrupt_stops_at_once_at_any_interval)
 			waitpid(m, &st, 0);
 		}
 		/* 50 ms slices; the rest is room for a loaded machine. */
-		cr_assert_lt(waited, 0.5, "run %d still running %.1f s after "
-		    "SIGINT", k, waited);
+		cr_assert_lt(waited, 0.5,
+			     "run %d still running %.1f s after "
+			     "SIGINT",
+			     k, waited);
 		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d",
-		    st);
+			  st);
 	}
 }
 
@@ -389,7 +421,7 @@ Test(live, interrupt_ends_cleanly_with_summary)
 		dup2(fd, 1);
 		dup2(fd, 2);
 		execl(mt, mt, "-p", pid, "--every", "100ms", "-q", "-o", path,
-		    (char *)NULL);
+		      (char *)NULL);
 		_exit(127);
 	}
 	while (tu_file_lines(path) < 5 && waitpid(m, &st, WNOHANG) == 0)
@@ -415,9 +447,10 @@ Test(live, write_error_stops_and_keeps_rows)
 	int st;
 
 	snprintf(path, sizeof path, "%s/limited.csv", tu_tmpdir());
-	snprintf(cmd, sizeof cmd, "ulimit -f 4 && exec '%s' -p %d --every "
-	    "10ms -c 1000 -q -o '%s' 2> '%s.err' > /dev/null", mt,
-	    (int)getpid(), path, path);
+	snprintf(cmd, sizeof cmd,
+		 "ulimit -f 4 && exec '%s' -p %d --every "
+		 "10ms -c 1000 -q -o '%s' 2> '%s.err' > /dev/null",
+		 mt, (int)getpid(), path, path);
 	st = system(cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %#x", st);
 	snprintf(cmd, sizeof cmd, "%s.err", path);
@@ -426,12 +459,15 @@ Test(live, write_error_stops_and_keeps_rows)
 	cr_assert(fread(err, 1, sizeof err - 1, fp) > 0);
 	fclose(fp);
 	cr_assert(strstr(err, "cannot write") != NULL &&
-	    strstr(err, "intact") != NULL, "%s", err);
+		      strstr(err, "intact") != NULL,
+		  "%s", err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_geq(t.nrows, 2);
 	for (i = 0; i < t.nrows; i++)
-		cr_assert(!isnan(tu_table_num(&t, i, "threads")), "row %zu "
-		    "is cut short", i);
+		cr_assert(!isnan(tu_table_num(&t, i, "threads")),
+			  "row %zu "
+			  "is cut short",
+			  i);
 	tu_table_free(&t);
 }
 
@@ -464,12 +500,15 @@ Test(live, summary_counts_the_region_samples_written)
 	FILE *fp;
 	int st;
 
-	tu_child_start(&c, (char *[]){ memchild, "exit-after", "60000", "0",
-	    NULL });
+	tu_child_start(&c,
+		       (char *[]){memchild, "exit-after", "60000", "0", NULL});
 	snprintf(path, sizeof path, "%s/limited-regions.csv", tu_tmpdir());
-	snprintf(cmd, sizeof cmd, "ulimit -f 16 && exec '%s' -p %d --every "
+	snprintf(
+	    cmd, sizeof cmd,
+	    "ulimit -f 16 && exec '%s' -p %d --every "
 	    "10ms -c 1000 -q --budget 100%% --regions --regions-csv '%s' > "
-	    "'%s.out' 2>/dev/null", mt, (int)c.pid, path, path);
+	    "'%s.out' 2>/dev/null",
+	    mt, (int)c.pid, path, path);
 	st = system(cmd);
 	kill(c.pid, SIGKILL);
 	tu_child_end(&c);
@@ -480,12 +519,14 @@ Test(live, summary_counts_the_region_samples_written)
 	cr_assert(fread(out, 1, sizeof out - 1, fp) > 0);
 	fclose(fp);
 	p = strstr(out, "regions CSV: ");
-	cr_assert(p != NULL && sscanf(p, "regions CSV: %lu", &said) == 1,
-	    "%s", out);
+	cr_assert(p != NULL && sscanf(p, "regions CSV: %lu", &said) == 1, "%s",
+		  out);
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_gt(t.nrows, 0);
-	cr_assert_eq(said, distinct_times(&t), "summary says %lu region "
-	    "samples, the file holds %zu", said, distinct_times(&t));
+	cr_assert_eq(said, distinct_times(&t),
+		     "summary says %lu region "
+		     "samples, the file holds %zu",
+		     said, distinct_times(&t));
 	tu_table_free(&t);
 }
 
@@ -497,12 +538,12 @@ Test(live, reused_pid_is_not_our_process)
 	struct sample s;
 
 	cr_assert_eq(target_from_pid(&t, "/", getpid(), &err), 0, "%s",
-	    err.msg);
+		     err.msg);
 	cr_assert_eq(rollup_open(&r, &err), 0);
 	sample_clear(&s);
 	cr_assert_eq(rollup_sample(r, &t, true, &s, &err), 0, "%s", err.msg);
 	cr_assert_gt(s.value[FIELD_RSS_KB], 0);
-	t.start_ticks += 1;	/* as if the PID had been recycled */
+	t.start_ticks += 1; /* as if the PID had been recycled */
 	sample_clear(&s);
 	cr_assert_eq(rollup_sample(r, &t, true, &s, &err), -ESTALE);
 	cr_assert(strstr(err.msg, "another process") != NULL, "%s", err.msg);
@@ -522,11 +563,13 @@ Test(live, demo_leak_is_flagged_growing, .timeout = 240)
 	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "250ms",
-	    "--duration", "2m", "-q", "--", demo, NULL }, 200);
+	tu_run(&r,
+	       (char *[]){mt, "--fail-on-growth", "--every", "250ms",
+			  "--duration", "2m", "-q", "--", demo, NULL},
+	       200);
 	cr_assert_eq(r.status, 1, "status %d: %s%s", r.status, r.out, r.err);
-	cr_assert(strstr(r.out, "verdict: growing: USS growing ") != NULL,
-	    "%s", r.out);
+	cr_assert(strstr(r.out, "verdict: growing: USS growing ") != NULL, "%s",
+		  r.out);
 	cr_assert(strstr(r.out, "First flagged at ") != NULL, "%s", r.out);
 }
 
@@ -535,8 +578,11 @@ Test(live, flat_demo_is_not_flagged)
 	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "100ms",
-	    "--duration", "10s", "-q", "--", demo, "--flat", NULL }, 60);
+	tu_run(&r,
+	       (char *[]){mt, "--fail-on-growth", "--every", "100ms",
+			  "--duration", "10s", "-q", "--", demo, "--flat",
+			  NULL},
+	       60);
 	cr_assert_eq(r.status, 0, "status %d: %s%s", r.status, r.out, r.err);
 	cr_assert(strstr(r.out, "verdict: ") != NULL, "%s", r.out);
 	cr_assert(strstr(r.out, "verdict: growing") == NULL, "%s", r.out);
@@ -551,11 +597,14 @@ Test(live, command_status_wins_over_growth, .timeout = 240)
 	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "--fail-on-growth", "--every", "250ms",
-	    "-q", "--", demo, "--for", "2m", "--status", "3", NULL }, 200);
+	tu_run(&r,
+	       (char *[]){mt, "--fail-on-growth", "--every", "250ms", "-q",
+			  "--", demo, "--for", "2m", "--status", "3", NULL},
+	       200);
 	cr_assert_eq(r.status, 3, "status %d: %s%s", r.status, r.out, r.err);
 	cr_assert(strstr(r.out, "verdict: growing: USS growing ") != NULL,
-	    "the growth this precedence is about was not seen: %s", r.out);
+		  "the growth this precedence is about was not seen: %s",
+		  r.out);
 }
 
 /* The live view prints the verdict as it changes, not on every row. */
@@ -566,12 +615,14 @@ Test(live, live_view_prints_the_verdict_as_it_changes)
 	struct run r;
 	int lines = 0;
 
-	tu_run(&r, (char *[]){ mt, "--every", "100ms", "--duration", "8s",
-	    "--", demo, NULL }, 60);
+	tu_run(&r,
+	       (char *[]){mt, "--every", "100ms", "--duration", "8s", "--",
+			  demo, NULL},
+	       60);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	for (p = r.out; (p = strstr(p, "verdict: ")) != NULL; p++)
 		lines++;
-	cr_assert_geq(lines, 3, "%s", r.out);	/* changes + the summary */
+	cr_assert_geq(lines, 3, "%s", r.out); /* changes + the summary */
 	cr_assert_leq(lines, 8, "%s", r.out);
 }
 
@@ -584,7 +635,7 @@ block_sizes(const struct table *t, size_t *first, size_t *last)
 	*first = 0;
 	for (i = 0; i < t->nrows; i++) {
 		if (i > 0 && tu_table_num(t, i, "elapsed_s") !=
-		    tu_table_num(t, i - 1, "elapsed_s")) {
+				 tu_table_num(t, i - 1, "elapsed_s")) {
 			if (*first == 0)
 				*first = n;
 			n = 0;
@@ -603,8 +654,10 @@ assert_rows_whole(const struct table *t, const char *what)
 	size_t i;
 
 	for (i = 0; i < t->nrows; i++)
-		cr_assert(!isnan(tu_table_num(t, i, "partial")), "%s row %zu "
-		    "is cut short", what, i);
+		cr_assert(!isnan(tu_table_num(t, i, "partial")),
+			  "%s row %zu "
+			  "is cut short",
+			  what, i);
 }
 
 /* A full disk (a 48 KiB tmpfs) under both CSVs: memtrend stops with the
@@ -620,19 +673,23 @@ Test(live, full_disk_keeps_whole_rows_and_blocks)
 
 	snprintf(dir, sizeof dir, "%s/small", tu_tmpdir());
 	cr_assert_eq(mkdir(dir, 0755), 0);
-	snprintf(mnt, sizeof mnt, "mount -t tmpfs -o size=48k memtrend-full "
-	    "'%s' 2>/dev/null", dir);
+	snprintf(mnt, sizeof mnt,
+		 "mount -t tmpfs -o size=48k memtrend-full "
+		 "'%s' 2>/dev/null",
+		 dir);
 	if (geteuid() != 0 || system(mnt) != 0)
 		cr_skip_test("cannot mount a small tmpfs here (needs root and "
-		    "a mount namespace that allows it)");
+			     "a mount namespace that allows it)");
 	snprintf(csv, sizeof csv, "%s/s.csv", dir);
 	snprintf(rcsv, sizeof rcsv, "%s/r.csv", dir);
-	tu_child_start(&c, (char *[]){ memchild, "exit-after", "60000", "0",
-	    NULL });
+	tu_child_start(&c,
+		       (char *[]){memchild, "exit-after", "60000", "0", NULL});
 	snprintf(pid, sizeof pid, "%d", (int)c.pid);
-	tu_run(&r, (char *[]){ mt, "-p", pid, "--every", "2ms", "-q",
-	    "--budget", "100%", "--regions", "--regions-csv", rcsv, "-o", csv,
-	    NULL }, 60);
+	tu_run(&r,
+	       (char *[]){mt, "-p", pid, "--every", "2ms", "-q", "--budget",
+			  "100%", "--regions", "--regions-csv", rcsv, "-o", csv,
+			  NULL},
+	       60);
 	kill(c.pid, SIGKILL);
 	tu_child_end(&c);
 	rc = tu_table_load(&t, csv);
@@ -641,7 +698,8 @@ Test(live, full_disk_keeps_whole_rows_and_blocks)
 	cr_assert_eq(system(mnt), 0);
 	cr_assert_eq(r.status, 2, "status %d: %s", r.status, r.err);
 	cr_assert(strstr(r.err, "No space left on device") != NULL &&
-	    strstr(r.err, "intact") != NULL, "%s", r.err);
+		      strstr(r.err, "intact") != NULL,
+		  "%s", r.err);
 	cr_assert_eq(rc, 0);
 	cr_assert_eq(rrc, 0);
 	cr_assert_gt(t.nrows, 0);
@@ -649,8 +707,10 @@ Test(live, full_disk_keeps_whole_rows_and_blocks)
 	assert_rows_whole(&t, "samples CSV");
 	assert_rows_whole(&rt, "regions CSV");
 	block_sizes(&rt, &first, &last);
-	cr_assert_eq(first, last, "the last region sample has %zu of %zu "
-	    "rows", last, first);
+	cr_assert_eq(first, last,
+		     "the last region sample has %zu of %zu "
+		     "rows",
+		     last, first);
 	tu_table_free(&t);
 	tu_table_free(&rt);
 }
@@ -666,14 +726,14 @@ Test(live, kill_9_leaves_whole_rows_and_blocks)
 	int k, st;
 	pid_t m;
 
-	tu_child_start(&c, (char *[]){ memchild, "exit-after", "60000", "0",
-	    NULL });
+	tu_child_start(&c,
+		       (char *[]){memchild, "exit-after", "60000", "0", NULL});
 	snprintf(pid, sizeof pid, "%d", (int)c.pid);
 	srand((unsigned int)getpid());
 	for (k = 0; k < 8; k++) {
 		snprintf(csv, sizeof csv, "%s/k%d.csv", tu_tmpdir(), k);
 		snprintf(rcsv, sizeof rcsv, "%s/k%d-regions.csv", tu_tmpdir(),
-		    k);
+			 k);
 		m = fork();
 		cr_assert(m >= 0);
 		if (m == 0) {
@@ -682,9 +742,9 @@ Test(live, kill_9_leaves_whole_rows_and_blocks)
 			dup2(null, 1);
 			dup2(null, 2);
 			execl(mt, mt, "-p", pid, "--every", "1ms", "-q",
-			    "--budget", "100%", "--regions", "--group-by",
-			    "mapping", "--regions-csv", rcsv, "-o", csv,
-			    (char *)NULL);
+			      "--budget", "100%", "--regions", "--group-by",
+			      "mapping", "--regions-csv", rcsv, "-o", csv,
+			      (char *)NULL);
 			_exit(127);
 		}
 		while (tu_file_lines(csv) < 3 && waitpid(m, &st, WNOHANG) == 0)
@@ -698,8 +758,10 @@ Test(live, kill_9_leaves_whole_rows_and_blocks)
 		assert_rows_whole(&t, "samples CSV");
 		assert_rows_whole(&rt, "regions CSV");
 		block_sizes(&rt, &first, &last);
-		cr_assert_eq(first, last, "run %d: the last region sample has "
-		    "%zu of %zu rows", k, last, first);
+		cr_assert_eq(first, last,
+			     "run %d: the last region sample has "
+			     "%zu of %zu rows",
+			     k, last, first);
 		tu_table_free(&t);
 		tu_table_free(&rt);
 	}
@@ -720,10 +782,13 @@ Test(live, target_exiting_mid_sample_keeps_files_whole)
 	for (k = 0; k < 3; k++) {
 		snprintf(csv, sizeof csv, "%s/x%d.csv", tu_tmpdir(), k);
 		snprintf(rcsv, sizeof rcsv, "%s/x%d-regions.csv", tu_tmpdir(),
-		    k);
-		tu_run(&r, (char *[]){ mt, "--every", "1ms", "-q", "--budget",
-		    "100%", "--regions", "--regions-csv", rcsv, "-o", csv, "--",
-		    memchild, "touch-exit", "268435456", NULL }, 60);
+			 k);
+		tu_run(&r,
+		       (char *[]){mt, "--every", "1ms", "-q", "--budget",
+				  "100%", "--regions", "--regions-csv", rcsv,
+				  "-o", csv, "--", memchild, "touch-exit",
+				  "268435456", NULL},
+		       60);
 		cr_assert_eq(r.status, 0, "%s", r.err);
 		cr_assert_eq(tu_table_load(&t, csv), 0);
 		cr_assert_eq(tu_table_load(&rt, rcsv), 0);
@@ -731,7 +796,7 @@ Test(live, target_exiting_mid_sample_keeps_files_whole)
 		assert_rows_whole(&rt, "regions CSV");
 		for (i = 0; i < t.nrows; i++)
 			cr_assert(tu_table_num(&t, i, "rss_kb") != 0, "row %zu",
-			    i);
+				  i);
 		for (i = 0; i + 1 < t.nrows; i++)
 			cr_assert_eq(tu_table_num(&t, i, "partial"), 0);
 		tu_table_free(&t);

@@ -18,7 +18,7 @@ Test(meminfo, parses_the_series_and_computes_unaccounted)
 	double v[KF_COUNT];
 	char root[1024];
 	struct meminfo *m;
-	struct ksample s = { 0 };
+	struct ksample s = {0};
 	struct error err;
 
 	snprintf(root, sizeof root, "%s/kernel/tick0", tu_fixtures());
@@ -50,7 +50,7 @@ Test(meminfo, a_missing_line_is_unknown_not_zero)
 Test(meminfo, libproc2_agrees_with_the_file_on_the_live_system)
 {
 	struct meminfo *m;
-	struct ksample s = { 0 };
+	struct ksample s = {0};
 	struct error err;
 	double v[KF_COUNT];
 	char *text;
@@ -71,7 +71,7 @@ Test(meminfo, libproc2_agrees_with_the_file_on_the_live_system)
 Test(meminfo, every_live_sample_reads_the_file_again)
 {
 	struct meminfo *m;
-	struct ksample a = { 0 }, b = { 0 };
+	struct ksample a = {0}, b = {0};
 	struct error err;
 	size_t len = (size_t)256 << 20;
 	void *p;
@@ -82,13 +82,13 @@ Test(meminfo, every_live_sample_reads_the_file_again)
 	cr_assert_eq(meminfo_sample(m, &a, &err), 0, "%s", err.msg);
 	/* Well within a second: libproc2's procps_meminfo_get() would give
 	 * the same numbers again. */
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-	    MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	cr_assert(p != MAP_FAILED);
 	cr_assert_eq(meminfo_sample(m, &b, &err), 0, "%s", err.msg);
 	cr_assert_gt(a.value[KF_MEM_FREE_KB] - b.value[KF_MEM_FREE_KB],
-	    128 * 1024, "MemFree %.0f then %.0f", a.value[KF_MEM_FREE_KB],
-	    b.value[KF_MEM_FREE_KB]);
+		     128 * 1024, "MemFree %.0f then %.0f",
+		     a.value[KF_MEM_FREE_KB], b.value[KF_MEM_FREE_KB]);
 	munmap(p, len);
 	meminfo_close(m);
 }

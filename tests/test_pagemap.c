@@ -54,22 +54,22 @@ pm_tree(bool pfns)
 	mkdir(dir, 0700);
 	snprintf(dir, sizeof dir, "%s/proc/4242", pm_root);
 	mkdir(dir, 0700);
-	for (i = 0; i < 10; i++)	/* exclusive, THP+dirty or referenced */
-		pm_put("/proc/4242/pagemap", a + i, p | PM_MMAP_EXCLUSIVE |
-		    (pfns ? 1000 + i : 0));
+	for (i = 0; i < 10; i++) /* exclusive, THP+dirty or referenced */
+		pm_put("/proc/4242/pagemap", a + i,
+		       p | PM_MMAP_EXCLUSIVE | (pfns ? 1000 + i : 0));
 	pm_put("/proc/4242/pagemap", a + 10, p | (pfns ? 2000 : 0));
 	pm_put("/proc/4242/pagemap", a + 11, p | (pfns ? 2001 : 0));
 	pm_put("/proc/4242/pagemap", a + 12, p | (pfns ? ZERO_PFN : 0));
 	pm_put("/proc/4242/pagemap", a + 13, PM_SWAP | 0x1234);
-	pm_put("/proc/4242/pagemap", a + 15, 0);	/* absent */
+	pm_put("/proc/4242/pagemap", a + 15, 0); /* absent */
 	for (i = 0; i < 4; i++)
-		pm_put("/proc/4242/pagemap", b + i, p | PM_FILE |
-		    (pfns ? 3000 + i : 0));
+		pm_put("/proc/4242/pagemap", b + i,
+		       p | PM_FILE | (pfns ? 3000 + i : 0));
 	for (i = 0; i < 10; i++) {
 		pm_put("/proc/kpagecount", 1000 + i, 1);
-		pm_put("/proc/kpageflags", 1000 + i, i < 5 ?
-		    (1ULL << KPF_THP | 1ULL << KPF_DIRTY) :
-		    1ULL << KPF_REFERENCED);
+		pm_put("/proc/kpageflags", 1000 + i,
+		       i < 5 ? (1ULL << KPF_THP | 1ULL << KPF_DIRTY)
+			     : 1ULL << KPF_REFERENCED);
 	}
 	pm_put("/proc/kpagecount", 2000, 2);
 	pm_put("/proc/kpagecount", 2001, 4);
@@ -80,7 +80,7 @@ pm_tree(bool pfns)
 	for (i = 0; i < 4; i++) {
 		pm_put("/proc/kpagecount", 3000 + i, 3);
 		pm_put("/proc/kpageflags", 3000 + i,
-		    1ULL << KPF_ACTIVE | 1ULL << KPF_REFERENCED);
+		       1ULL << KPF_ACTIVE | 1ULL << KPF_REFERENCED);
 	}
 }
 
@@ -95,8 +95,8 @@ struct pm_run {
 static void
 pm_walk(struct pm_run *r, bool pss)
 {
-	struct pagemap_opts o = { .pss = pss, .flags_sample = 4096,
-	    .zero_pfn = ZERO_PFN };
+	struct pagemap_opts o = {
+	    .pss = pss, .flags_sample = 4096, .zero_pfn = ZERO_PFN};
 	struct error err;
 	char dir[512];
 	int fd;
@@ -104,16 +104,16 @@ pm_walk(struct pm_run *r, bool pss)
 	memset(r, 0, sizeof *r);
 	cr_assert_eq(smaps_parse(pm_maps, &r->list, &err), 0);
 	regions_assign(&r->set, &r->list, NULL, 0, REGION_GROUP_KIND,
-	    r->region_of);
+		       r->region_of);
 	snprintf(dir, sizeof dir, "%s/proc/4242", pm_root);
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
 	cr_assert(fd >= 0);
-	cr_assert_eq(pagemap_open(&r->pm, fd, pm_root, &err), 0, "%s",
-	    err.msg);
+	cr_assert_eq(pagemap_open(&r->pm, fd, pm_root, &err), 0, "%s", err.msg);
 	close(fd);
 	cr_assert(!pagemap_has_scan(r->pm), "a regular file has no ioctl");
-	cr_assert_eq(pagemap_walk(r->pm, &r->list, r->region_of, &o,
-	    r->stats, &err), 0, "%s", err.msg);
+	cr_assert_eq(
+	    pagemap_walk(r->pm, &r->list, r->region_of, &o, r->stats, &err), 0,
+	    "%s", err.msg);
 	pagemap_add_regions(r->pm, &r->set, &r->list, r->region_of, r->stats);
 }
 

@@ -22,15 +22,15 @@
 
 #include "analysis/replay.h"
 #include "charts/gnuplot.h"
-#include "pngcheck.h"
 #include "charts/series.h"
+#include "pngcheck.h"
 #include "testutil.h"
 #include "tracegen.h"
 #include "util/xmalloc.h"
 
 static char *mt;
 static char demo[512], demo_regions[512], idle_regions[512];
-static char tmp[512];		/* TMPDIR for memtrend: must stay empty */
+static char tmp[512]; /* TMPDIR for memtrend: must stay empty */
 
 static void
 plot_setup(void)
@@ -38,9 +38,9 @@ plot_setup(void)
 	mt = (char *)tu_bin("MEMTREND_BIN", "./memtrend");
 	snprintf(demo, sizeof demo, "%s/plot/demo.csv", tu_fixtures());
 	snprintf(demo_regions, sizeof demo_regions, "%s/plot/demo-regions.csv",
-	    tu_fixtures());
+		 tu_fixtures());
 	snprintf(idle_regions, sizeof idle_regions, "%s/plot/idle-regions.csv",
-	    tu_fixtures());
+		 tu_fixtures());
 	snprintf(tmp, sizeof tmp, "%s/tmp", tu_tmpdir());
 	cr_assert(mkdir(tmp, 0700) == 0);
 	setenv("TMPDIR", tmp, 1);
@@ -91,9 +91,9 @@ assert_no_temporaries(void)
 	char name[256] = "";
 
 	cr_assert_eq(dir_entries(tmp, false, name, sizeof name), 0,
-	    "left in TMPDIR: %s", name);
+		     "left in TMPDIR: %s", name);
 	cr_assert_eq(dir_entries(tu_tmpdir(), true, name, sizeof name), 0,
-	    "left beside the output: %s", name);
+		     "left beside the output: %s", name);
 }
 
 static char *
@@ -135,18 +135,18 @@ assert_png(const char *path, unsigned int w, unsigned int h)
 	int rc;
 
 	cr_assert_eq(png_size(path, &pw, &ph), 0, "%s is not a PNG", path);
-	cr_assert(pw == w && ph == h, "%s is %ux%u, not %ux%u", path, pw, ph,
-	    w, h);
+	cr_assert(pw == w && ph == h, "%s is %ux%u, not %ux%u", path, pw, ph, w,
+		  h);
 	rc = png_colours(path, 100000, &colours);
 	if (rc == -ENOSYS) {
 		cr_log_warn("built without zlib: %s's colours not counted",
-		    path);
+			    path);
 		return;
 	}
 	cr_assert_eq(rc, 0, "cannot decode %s", path);
 	/* Lines, text and fills in several colours, antialiased. */
 	cr_assert_gt(colours, 50, "%s has only %zu colours: blank?", path,
-	    colours);
+		     colours);
 }
 
 /* An attribute of the <svg> element, as a number. */
@@ -180,8 +180,9 @@ svg_text(const char *svg)
 				break;
 			if (*p == '<') {
 				q = strchr(p, '>');
-				depth += p[1] == '/' ? -1 :
-				    q[-1] == '/' ? 0 : 1;
+				depth += p[1] == '/'	? -1
+					 : q[-1] == '/' ? 0
+							: 1;
 				p = q;
 				continue;
 			}
@@ -222,8 +223,9 @@ analyze_sentence(const char *csv, char *buf, size_t len)
 {
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "analyze", "--no-daily-cycle", (char *)csv,
-	    NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--no-daily-cycle", (char *)csv, NULL},
+	       30);
 	cr_assert(r.status == 0 || r.status == 1, "%s", r.err);
 	r.out[strcspn(r.out, "\n")] = '\0';
 	cr_assert_lt(strlen(r.out), len);
@@ -253,10 +255,10 @@ Test(plot, growth_png_is_an_image_of_the_asked_size)
 {
 	const char *png = out_path("g.png"), *small = out_path("s.png");
 
-	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)png, NULL });
+	run_ok((char *[]){mt, "plot", demo, "-o", (char *)png, NULL});
 	assert_png(png, 1000, 650);
-	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)small, "--size",
-	    "640x400", NULL });
+	run_ok((char *[]){mt, "plot", demo, "-o", (char *)small, "--size",
+			  "640x400", NULL});
 	assert_png(small, 640, 400);
 	assert_no_temporaries();
 }
@@ -267,8 +269,8 @@ Test(plot, growth_svg_has_the_verdict_and_the_series)
 	char sentence[2048], *svg, *text;
 
 	/* The demo was a command memtrend started: a test run. */
-	run_ok((char *[]){ mt, "plot", "--no-daily-cycle", demo, "-o",
-	    (char *)svg_path, NULL });
+	run_ok((char *[]){mt, "plot", "--no-daily-cycle", demo, "-o",
+			  (char *)svg_path, NULL});
 	svg = slurp(svg_path, NULL);
 	cr_assert_eq(svg_attr(svg, "width"), 1000);
 	cr_assert_eq(svg_attr(svg, "height"), 650);
@@ -303,7 +305,7 @@ Test(plot, pdf_by_extension)
 	size_t len;
 	char *buf;
 
-	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)pdf, NULL });
+	run_ok((char *[]){mt, "plot", demo, "-o", (char *)pdf, NULL});
 	buf = slurp(pdf, &len);
 	cr_assert(len > 1000 && strncmp(buf, "%PDF-", 5) == 0);
 	free(buf);
@@ -322,16 +324,16 @@ Test(plot, minimal_csv_gets_its_chart)
 	for (i = 0; i < 20; i++)
 		fprintf(fp, "%d,%d\n", i, 1000 + (i % 3) * 10);
 	fclose(fp);
-	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)png, NULL });
+	run_ok((char *[]){mt, "plot", (char *)csv, "-o", (char *)png, NULL});
 	assert_png(png, 1000, 650);
-	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)svg_path,
-	    NULL });
+	run_ok(
+	    (char *[]){mt, "plot", (char *)csv, "-o", (char *)svg_path, NULL});
 	svg = slurp(svg_path, NULL);
 	text = svg_text(svg);
 	assert_has(text, "RSS: not enough data yet");
 	assert_has(text, "memory (KiB)");
-	cr_assert(strstr(text, "PSS") == NULL && strstr(text, "faults") ==
-	    NULL, "series drawn that the CSV does not have");
+	cr_assert(strstr(text, "PSS") == NULL && strstr(text, "faults") == NULL,
+		  "series drawn that the CSV does not have");
 	free(text);
 	free(svg);
 }
@@ -339,9 +341,13 @@ Test(plot, minimal_csv_gets_its_chart)
 /* An 8-hour run with timestamps: a clock axis (UTC); elapsed on request. */
 Test(plot, long_runs_get_a_wall_clock_axis)
 {
-	const struct tracegen_spec leak = { .shape = TG_LINEAR, .seed = 3,
-		.interval_s = 30, .duration_s = 8 * 3600,
-		.base_kb = 2.0 * 1024 * 1024, .rate = 0.02, .noise = 0.01 };
+	const struct tracegen_spec leak = {.shape = TG_LINEAR,
+					   .seed = 3,
+					   .interval_s = 30,
+					   .duration_s = 8 * 3600,
+					   .base_kb = 2.0 * 1024 * 1024,
+					   .rate = 0.02,
+					   .noise = 0.01};
 	const char *csv = out_path("long.csv"), *svg_path = out_path("l.svg");
 	struct tracegen g;
 	double at, kb;
@@ -352,11 +358,11 @@ Test(plot, long_runs_get_a_wall_clock_axis)
 	tracegen_start(&g, &leak);
 	while (tracegen_next(&g, &at, &kb))
 		fprintf(fp, "2026-03-01T%02d:%02d:%02dZ,%.0f,%.0f\n",
-		    6 + (int)at / 3600, (int)at / 60 % 60, (int)at % 60, at,
-		    kb);
+			6 + (int)at / 3600, (int)at / 60 % 60, (int)at % 60, at,
+			kb);
 	fclose(fp);
-	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)svg_path,
-	    NULL });
+	run_ok(
+	    (char *[]){mt, "plot", (char *)csv, "-o", (char *)svg_path, NULL});
 	svg = slurp(svg_path, NULL);
 	text = svg_text(svg);
 	assert_has(text, "time (UTC)");
@@ -365,8 +371,8 @@ Test(plot, long_runs_get_a_wall_clock_axis)
 	assert_has(text, "memory (GiB)");
 	free(text);
 	free(svg);
-	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)svg_path,
-	    "--time", "elapsed", "--force", NULL });
+	run_ok((char *[]){mt, "plot", (char *)csv, "-o", (char *)svg_path,
+			  "--time", "elapsed", "--force", NULL});
 	svg = slurp(svg_path, NULL);
 	text = svg_text(svg);
 	assert_has(text, "elapsed (h)");
@@ -379,10 +385,14 @@ Test(plot, long_runs_get_a_wall_clock_axis)
  * not row by row: gnuplot gets a bounded amount of data. */
 Test(plot, long_csvs_are_bucketed)
 {
-	const struct tracegen_spec saw = { .shape = TG_SAWTOOTH_RISING,
-		.seed = 5, .interval_s = 1, .duration_s = 30000,
-		.base_kb = 100000, .rate = 0.01, .noise = 0.05,
-		.period_s = 600 };
+	const struct tracegen_spec saw = {.shape = TG_SAWTOOTH_RISING,
+					  .seed = 5,
+					  .interval_s = 1,
+					  .duration_s = 30000,
+					  .base_kb = 100000,
+					  .rate = 0.01,
+					  .noise = 0.05,
+					  .period_s = 600};
 	const char *csv = out_path("big.csv"), *svg_path = out_path("b.svg");
 	struct tracegen g;
 	double at, kb;
@@ -395,8 +405,8 @@ Test(plot, long_csvs_are_bucketed)
 	while (tracegen_next(&g, &at, &kb))
 		fprintf(fp, "%.0f,%.0f,%.0f\n", at, kb, at * 7);
 	fclose(fp);
-	run_ok((char *[]){ mt, "plot", (char *)csv, "-o", (char *)svg_path,
-	    NULL });
+	run_ok(
+	    (char *[]){mt, "plot", (char *)csv, "-o", (char *)svg_path, NULL});
 	svg = slurp(svg_path, NULL);
 	longest = svg_longest_path(svg);
 	cr_assert(longest > 1000 && longest <= 4100, "%d points", longest);
@@ -411,11 +421,11 @@ Test(plot, regions_chart_png_and_svg)
 	const char *png = out_path("r.png"), *svg_path = out_path("r.svg");
 	char *svg, *text;
 
-	run_ok((char *[]){ mt, "plot", demo, "--regions", demo_regions, "-o",
-	    (char *)png, NULL });
+	run_ok((char *[]){mt, "plot", demo, "--regions", demo_regions, "-o",
+			  (char *)png, NULL});
 	assert_png(png, 1000, 650);
-	run_ok((char *[]){ mt, "plot", demo, "--regions", demo_regions, "-o",
-	    (char *)svg_path, NULL });
+	run_ok((char *[]){mt, "plot", demo, "--regions", demo_regions, "-o",
+			  (char *)svg_path, NULL});
 	svg = slurp(svg_path, NULL);
 	cr_assert_eq(svg_attr(svg, "width"), 1000);
 	text = svg_text(svg);
@@ -436,11 +446,11 @@ Test(plot, idle_chart_png_and_svg)
 	const char *png = out_path("i.png"), *svg_path = out_path("i.svg");
 	char *svg, *text;
 
-	run_ok((char *[]){ mt, "plot", demo, "--regions", idle_regions,
-	    "--chart", "idle", "-o", (char *)png, NULL });
+	run_ok((char *[]){mt, "plot", demo, "--regions", idle_regions,
+			  "--chart", "idle", "-o", (char *)png, NULL});
 	assert_png(png, 1000, 650);
-	run_ok((char *[]){ mt, "plot", demo, "--regions", idle_regions,
-	    "--chart", "idle", "-o", (char *)svg_path, NULL });
+	run_ok((char *[]){mt, "plot", demo, "--regions", idle_regions,
+			  "--chart", "idle", "-o", (char *)svg_path, NULL});
 	svg = slurp(svg_path, NULL);
 	text = svg_text(svg);
 	assert_has(text, "[heap]");
@@ -459,12 +469,17 @@ Test(plot, idle_chart_needs_idle_data)
 {
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "plot", demo, "--regions", demo_regions,
-	    "--chart", "idle", "-o", (char *)out_path("i.png"), NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "plot", demo, "--regions", demo_regions,
+			  "--chart", "idle", "-o", (char *)out_path("i.png"),
+			  NULL},
+	       30);
 	cr_assert_eq(r.status, 2);
 	assert_has(r.err, "has no idle data");
-	tu_run(&r, (char *[]){ mt, "plot", demo, "--chart", "regions", "-o",
-	    (char *)out_path("r.png"), NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "plot", demo, "--chart", "regions", "-o",
+			  (char *)out_path("r.png"), NULL},
+	       30);
 	cr_assert_eq(r.status, 2);
 	assert_has(r.err, "the regions chart needs a regions CSV");
 	assert_no_temporaries();
@@ -481,11 +496,12 @@ Test(plot, fault_rates_skip_restarts_and_gaps)
 	struct error err;
 	FILE *fp = fopen(csv, "w");
 
-	fprintf(fp, "elapsed_s,rss_kb,minflt,majflt\n"
-	    "0,100,1000,5\n1,100,1100,5\n2,100,1300,6\n"	/* 100/s, 200/s */
-	    "3,100,50,0\n4,100,150,0\n"			/* restart */
-	    "5,100,,0\n6,100,400,0\n"			/* unknown */
-	    "60,100,1000,1\n61,100,1010,1\n");		/* a gap */
+	fprintf(fp,
+		"elapsed_s,rss_kb,minflt,majflt\n"
+		"0,100,1000,5\n1,100,1100,5\n2,100,1300,6\n" /* 100/s, 200/s */
+		"3,100,50,0\n4,100,150,0\n"		     /* restart */
+		"5,100,,0\n6,100,400,0\n"		     /* unknown */
+		"60,100,1000,1\n61,100,1010,1\n");	     /* a gap */
 	fclose(fp);
 	cr_assert_eq(series_load(&s, csv, -1, true, &err), 0, "%s", err.msg);
 	cr_assert_eq(s.n, 9);
@@ -512,11 +528,11 @@ Test(plot, regions_csv_is_read_per_region)
 	FILE *fp = fopen(csv, "w");
 
 	fprintf(fp, "timestamp,elapsed_s,region,kind,rss_kb,uss_kb\n"
-	    "2026-01-01T00:00:00Z,0,[heap],heap,100,90\n"
-	    "2026-01-01T00:00:00Z,0,\"/srv/a,b.so\",data,50,\n"
-	    "2026-01-01T00:00:01Z,1,[heap],heap,300,290\n"
-	    "2026-01-01T00:00:01Z,1,\"/srv/a,b.so\",data,60,40\n"
-	    "2026-01-01T00:00:01Z,1,[anon],anon,20,20\n");
+		    "2026-01-01T00:00:00Z,0,[heap],heap,100,90\n"
+		    "2026-01-01T00:00:00Z,0,\"/srv/a,b.so\",data,50,\n"
+		    "2026-01-01T00:00:01Z,1,[heap],heap,300,290\n"
+		    "2026-01-01T00:00:01Z,1,\"/srv/a,b.so\",data,60,40\n"
+		    "2026-01-01T00:00:01Z,1,[anon],anon,20,20\n");
 	fclose(fp);
 	cr_assert_eq(series_load_regions(&rs, csv, &err), 0, "%s", err.msg);
 	cr_assert_eq(rs.nt, 2);
@@ -536,22 +552,25 @@ Test(plot, regions_csv_is_read_per_region)
 Test(plot, report_is_self_contained)
 {
 	const char *html = out_path("rep.html");
-	static const char *const banned[] = { "http://", "https://", "src=",
-		"<link", "@import", "<script", "url(http", "url(data" };
+	static const char *const banned[] = {
+	    "http://", "https://", "src=",     "<link",
+	    "@import", "<script",  "url(http", "url(data"};
 	char sentence[2048], *buf, *p;
 	size_t i, svgs = 0;
 
-	run_ok((char *[]){ mt, "report", "--no-daily-cycle", demo, "--regions",
-	    idle_regions, "-o", (char *)html, NULL });
+	run_ok((char *[]){mt, "report", "--no-daily-cycle", demo, "--regions",
+			  idle_regions, "-o", (char *)html, NULL});
 	buf = slurp(html, NULL);
 	for (i = 0; i < sizeof banned / sizeof banned[0]; i++)
-		cr_assert(strcasestr(buf, banned[i]) == NULL, "the report has "
-		    "'%s'", banned[i]);
+		cr_assert(strcasestr(buf, banned[i]) == NULL,
+			  "the report has "
+			  "'%s'",
+			  banned[i]);
 	cr_assert(strncmp(buf, "<!DOCTYPE html>", 15) == 0);
 	for (p = buf; (p = strstr(p, "<svg")) != NULL; p++)
 		svgs++;
 	cr_assert_eq(svgs, 3, "growth, regions, idle: %zu charts", svgs);
-	cr_assert_eq(strstr(buf, "<?xml") , NULL);
+	cr_assert_eq(strstr(buf, "<?xml"), NULL);
 	analyze_sentence(demo, sentence, sizeof sentence);
 	/* The sentence has a '<', which HTML escapes. */
 	p = strstr(sentence, "p < 1e-9");
@@ -576,7 +595,7 @@ Test(plot, report_without_regions)
 	char *buf, *p;
 	size_t svgs = 0;
 
-	run_ok((char *[]){ mt, "report", demo, "-o", (char *)html, NULL });
+	run_ok((char *[]){mt, "report", demo, "-o", (char *)html, NULL});
 	buf = slurp(html, NULL);
 	for (p = buf; (p = strstr(p, "<svg")) != NULL; p++)
 		svgs++;
@@ -596,8 +615,8 @@ expect_fail(char *const argv[], const char *words)
 	cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
 	cr_assert(strncmp(r.err, "memtrend: ", 10) == 0, "%s", r.err);
 	cr_assert(strchr(r.err, '\n') == r.err + strlen(r.err) - 1 ||
-	    strstr(r.err, "Try 'memtrend --help'") != NULL,
-	    "more than one line: %s", r.err);
+		      strstr(r.err, "Try 'memtrend --help'") != NULL,
+		  "more than one line: %s", r.err);
 	assert_has(r.err, words);
 	cr_assert_str_eq(r.out, "");
 }
@@ -614,18 +633,22 @@ Test(plot, gnuplot_missing_says_which_package)
 	stat(csv, &st0);
 	before = slurp(csv, NULL);
 	setenv("MEMTREND_GNUPLOT", "/nonexistent/gnuplot", 1);
-	expect_fail((char *[]){ mt, "plot", (char *)csv, "-o", (char *)png,
-	    NULL }, "gnuplot-nox");
-	expect_fail((char *[]){ mt, "report", (char *)csv, "-o",
-	    (char *)out_path("r.html"), NULL }, "gnuplot-nox");
+	expect_fail(
+	    (char *[]){mt, "plot", (char *)csv, "-o", (char *)png, NULL},
+	    "gnuplot-nox");
+	expect_fail((char *[]){mt, "report", (char *)csv, "-o",
+			       (char *)out_path("r.html"), NULL},
+		    "gnuplot-nox");
 	/* Searched on PATH when named without a slash. */
 	setenv("MEMTREND_GNUPLOT", "gnuplot", 1);
 	setenv("PATH", "/nonexistent", 1);
-	expect_fail((char *[]){ mt, "plot", (char *)csv, "-o", (char *)png,
-	    NULL }, "apt-get install gnuplot-nox");
+	expect_fail(
+	    (char *[]){mt, "plot", (char *)csv, "-o", (char *)png, NULL},
+	    "apt-get install gnuplot-nox");
 	/* A live run with --plot fails before it starts. */
-	expect_fail((char *[]){ mt, "-c", "3", "-o", (char *)out_path("n.csv"),
-	    "--plot", (char *)png, "--", "/bin/true", NULL }, "gnuplot-nox");
+	expect_fail((char *[]){mt, "-c", "3", "-o", (char *)out_path("n.csv"),
+			       "--plot", (char *)png, "--", "/bin/true", NULL},
+		    "gnuplot-nox");
 	cr_assert(access(out_path("n.csv"), F_OK) != 0);
 	cr_assert(access(png, F_OK) != 0, "no chart");
 	after = slurp(csv, NULL);
@@ -644,28 +667,37 @@ Test(plot, bad_input_is_one_clear_line)
 
 	fprintf(fp, "elapsed_s,vsz_kb\n0,1\n");
 	fclose(fp);
-	expect_fail((char *[]){ mt, "plot", (char *)bad, "-o", (char *)png,
-	    NULL }, "line 1: no uss_kb, pss_kb or rss_kb column");
-	expect_fail((char *[]){ mt, "plot", "/nonexistent.csv", "-o",
-	    (char *)png, NULL }, "cannot open /nonexistent.csv");
-	expect_fail((char *[]){ mt, "plot", demo, "-o",
-	    (char *)out_path("g.gif"), NULL }, "end it in .png, .svg or .pdf");
-	expect_fail((char *[]){ mt, "plot", demo, "-o", "/nonexistent/g.png",
-	    NULL }, "its directory does not exist");
-	expect_fail((char *[]){ mt, "plot", demo, NULL }, "plot needs -o");
-	expect_fail((char *[]){ mt, "plot", "-o", (char *)png, NULL },
-	    "plot needs a CSV file");
-	expect_fail((char *[]){ mt, "plot", demo, "--chart", "pie", "-o",
-	    (char *)png, NULL }, "invalid chart 'pie'");
-	expect_fail((char *[]){ mt, "plot", demo, "--size", "10x10", "-o",
-	    (char *)png, NULL }, "invalid size '10x10'");
-	expect_fail((char *[]){ mt, "plot", demo, "--regions", (char *)bad, "-o",
-	    (char *)png, NULL }, "no region column");
-	expect_fail((char *[]){ mt, "report", demo, "-o",
-	    (char *)out_path("r.png"), NULL }, "name it .html");
-	expect_fail((char *[]){ mt, "-c", "3", "--plot", (char *)png, "--",
-	    "/bin/true", NULL }, "--plot draws the chart from the run's CSV: "
-	    "give -o FILE.csv too");
+	expect_fail(
+	    (char *[]){mt, "plot", (char *)bad, "-o", (char *)png, NULL},
+	    "line 1: no uss_kb, pss_kb or rss_kb column");
+	expect_fail(
+	    (char *[]){mt, "plot", "/nonexistent.csv", "-o", (char *)png, NULL},
+	    "cannot open /nonexistent.csv");
+	expect_fail(
+	    (char *[]){mt, "plot", demo, "-o", (char *)out_path("g.gif"), NULL},
+	    "end it in .png, .svg or .pdf");
+	expect_fail(
+	    (char *[]){mt, "plot", demo, "-o", "/nonexistent/g.png", NULL},
+	    "its directory does not exist");
+	expect_fail((char *[]){mt, "plot", demo, NULL}, "plot needs -o");
+	expect_fail((char *[]){mt, "plot", "-o", (char *)png, NULL},
+		    "plot needs a CSV file");
+	expect_fail((char *[]){mt, "plot", demo, "--chart", "pie", "-o",
+			       (char *)png, NULL},
+		    "invalid chart 'pie'");
+	expect_fail((char *[]){mt, "plot", demo, "--size", "10x10", "-o",
+			       (char *)png, NULL},
+		    "invalid size '10x10'");
+	expect_fail((char *[]){mt, "plot", demo, "--regions", (char *)bad, "-o",
+			       (char *)png, NULL},
+		    "no region column");
+	expect_fail((char *[]){mt, "report", demo, "-o",
+			       (char *)out_path("r.png"), NULL},
+		    "name it .html");
+	expect_fail((char *[]){mt, "-c", "3", "--plot", (char *)png, "--",
+			       "/bin/true", NULL},
+		    "--plot draws the chart from the run's CSV: "
+		    "give -o FILE.csv too");
 	cr_assert(access(png, F_OK) != 0);
 	assert_no_temporaries();
 }
@@ -678,12 +710,12 @@ Test(plot, existing_output_needs_force)
 
 	fputs("keep me", fp);
 	fclose(fp);
-	expect_fail((char *[]){ mt, "plot", demo, "-o", (char *)png, NULL },
-	    "already exists; use --force");
+	expect_fail((char *[]){mt, "plot", demo, "-o", (char *)png, NULL},
+		    "already exists; use --force");
 	buf = slurp(png, NULL);
 	cr_assert_str_eq(buf, "keep me");
 	free(buf);
-	run_ok((char *[]){ mt, "plot", demo, "-o", (char *)png, "-f", NULL });
+	run_ok((char *[]){mt, "plot", demo, "-o", (char *)png, "-f", NULL});
 	assert_png(png, 1000, 650);
 	assert_no_temporaries();
 }
@@ -700,10 +732,12 @@ Test(plot, gnuplot_failure_is_reported_and_cleaned_up)
 	fp = fopen(path, "w");
 	fputs("load common\nplot no_such_variable\n", fp);
 	fclose(fp);
-	expect_fail((char *[]){ mt, "plot", demo, "-o", (char *)png,
-	    "--templates", (char *)dir, NULL }, "gnuplot failed on");
-	expect_fail((char *[]){ mt, "plot", demo, "-o", (char *)png,
-	    "--templates", (char *)dir, NULL }, "undefined variable");
+	expect_fail((char *[]){mt, "plot", demo, "-o", (char *)png,
+			       "--templates", (char *)dir, NULL},
+		    "gnuplot failed on");
+	expect_fail((char *[]){mt, "plot", demo, "-o", (char *)png,
+			       "--templates", (char *)dir, NULL},
+		    "undefined variable");
 	cr_assert(access(png, F_OK) != 0);
 	assert_no_temporaries();
 }
@@ -714,14 +748,16 @@ Test(plot, templates_can_be_overridden)
 	const char *dir = out_path("tpl"), *svg_path = out_path("g.svg");
 	char *cmd, *svg;
 
-	xasprintf(&cmd, "mkdir %s && sed 's/memory (/MEMORY (/' %s/growth.gp "
-	    "> %s/growth.gp", dir, tu_bin("PLOTS", "plots"), dir);
+	xasprintf(&cmd,
+		  "mkdir %s && sed 's/memory (/MEMORY (/' %s/growth.gp "
+		  "> %s/growth.gp",
+		  dir, tu_bin("PLOTS", "plots"), dir);
 	cr_assert_eq(system(cmd), 0);
 	free(cmd);
 	setenv("MEMTREND_PLOTS", dir, 1);
 	/* The demo was a command memtrend started: a test run. */
-	run_ok((char *[]){ mt, "plot", "--no-daily-cycle", demo, "-o",
-	    (char *)svg_path, NULL });
+	run_ok((char *[]){mt, "plot", "--no-daily-cycle", demo, "-o",
+			  (char *)svg_path, NULL});
 	svg = slurp(svg_path, NULL);
 	assert_has(svg, "MEMORY (MiB)");
 	free(svg);
@@ -756,7 +792,8 @@ Test(plot, a_signal_leaves_nothing_behind)
 	for (i = 0; i < 3000 && access(started, F_OK) != 0; i++)
 		usleep(10000);
 	cr_assert(access(started, F_OK) == 0, "gnuplot never started");
-	cr_assert(dir_entries(tmp, false, NULL, 0) > 0, "no temporary directory");
+	cr_assert(dir_entries(tmp, false, NULL, 0) > 0,
+		  "no temporary directory");
 	kill(pid, SIGTERM);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
@@ -771,9 +808,11 @@ Test(plot, live_run_writes_its_chart)
 	const char *demo_bin = tu_bin("MEMTREND_DEMO", "./memtrend-demo");
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "-q", "--every", "50ms", "--count", "40",
-	    "-o", (char *)csv, "--plot", (char *)png, "--", (char *)demo_bin,
-	    NULL }, 60);
+	tu_run(&r,
+	       (char *[]){mt, "-q", "--every", "50ms", "--count", "40", "-o",
+			  (char *)csv, "--plot", (char *)png, "--",
+			  (char *)demo_bin, NULL},
+	       60);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	assert_has(r.out, "chart: ");
 	assert_png(png, 1000, 650);
@@ -797,7 +836,8 @@ Test(plot, gnuplot_strings_arrive_byte_for_byte)
 	cr_assert_eq(chdir(tu_tmpdir()), 0);
 	fp = fopen(tpl, "w");
 	fputs("set print back\ndo for [i=0:255] { print value(sprintf('s%d', "
-	    "i)) }\n", fp);
+	      "i)) }\n",
+	      fp);
 	fclose(fp);
 	cr_assert_eq(gnuplot_open(&g, NULL, &err), 0, "%s", err.msg);
 	expect = xmalloc(256 * sizeof value);
@@ -809,7 +849,7 @@ Test(plot, gnuplot_strings_arrive_byte_for_byte)
 	for (b = 1; b < 256; b++) {
 		snprintf(name, sizeof name, "s%d", b);
 		snprintf(value, sizeof value, "%c`touch PWNED`@back'\"\\%c;#%c",
-		    b, b, b);
+			 b, b, b);
 		gnuplot_param_str(g, name, value);
 		elen += (size_t)sprintf(expect + elen, "%s\n", value);
 	}
@@ -833,17 +873,18 @@ Test(plot, names_and_cells_never_run_commands)
 	cr_assert_eq(chdir(tu_tmpdir()), 0);
 	snprintf(csv, sizeof csv, "%s/a`touch PWNED1`.csv", tu_tmpdir());
 	snprintf(rcsv, sizeof rcsv, "%s/r.csv", tu_tmpdir());
-	xasprintf(&cmd, "cp %s '%s' && sed 's/,page_idle,/,`touch PWNED2`,/' "
-	    "%s > %s", demo, csv, idle_regions, rcsv);
+	xasprintf(&cmd,
+		  "cp %s '%s' && sed 's/,page_idle,/,`touch PWNED2`,/' "
+		  "%s > %s",
+		  demo, csv, idle_regions, rcsv);
 	cr_assert_eq(system(cmd), 0);
 	free(cmd);
-	run_ok((char *[]){ mt, "plot", csv, "-o", (char *)png, NULL });
+	run_ok((char *[]){mt, "plot", csv, "-o", (char *)png, NULL});
 	cr_assert(access("PWNED1", F_OK) != 0, "the CSV's name ran a command");
-	run_ok((char *[]){ mt, "plot", csv, "--regions", rcsv, "--chart",
-	    "idle", "-o", (char *)png, "--force", NULL });
+	run_ok((char *[]){mt, "plot", csv, "--regions", rcsv, "--chart", "idle",
+			  "-o", (char *)png, "--force", NULL});
 	cr_assert(access("PWNED2", F_OK) != 0, "a CSV cell ran a command");
-	run_ok((char *[]){ mt, "plot", csv, "-o", "`touch PWNED3`.png",
-	    NULL });
+	run_ok((char *[]){mt, "plot", csv, "-o", "`touch PWNED3`.png", NULL});
 	cr_assert(access("PWNED3", F_OK) != 0, "the -o name ran a command");
 	cr_assert(access("`touch PWNED3`.png", F_OK) == 0);
 }

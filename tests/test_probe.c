@@ -21,13 +21,14 @@ probe_fixture(struct probe *p, const char *name)
 	cmd_probe_collect(p, root, 0);
 }
 
-#define assert_cap(p, which, ok, text) do {				\
-	cr_assert_eq((p)->cap[which].available, ok, "%s: %s",		\
-	    probe_info[which].name, (p)->cap[which].detail);		\
-	cr_assert(strstr((p)->cap[which].detail, text) != NULL,		\
-	    "%s: '%s' lacks '%s'", probe_info[which].name,		\
-	    (p)->cap[which].detail, text);				\
-} while (0)
+#define assert_cap(p, which, ok, text)                                         \
+	do {                                                                   \
+		cr_assert_eq((p)->cap[which].available, ok, "%s: %s",          \
+			     probe_info[which].name, (p)->cap[which].detail);  \
+		cr_assert(strstr((p)->cap[which].detail, text) != NULL,        \
+			  "%s: '%s' lacks '%s'", probe_info[which].name,       \
+			  (p)->cap[which].detail, text);                       \
+	} while (0)
 
 Test(probe, full_kernel_as_root)
 {
@@ -45,8 +46,8 @@ Test(probe, full_kernel_as_root)
 	assert_cap(&p, PROBE_PAGEMAP_SCAN, false, "Linux 6.7");
 	assert_cap(&p, PROBE_PERF_FAULTS, true, "perf_event_paranoid 2");
 	assert_cap(&p, PROBE_CGROUP_MEMORY, true,
-	    "v2 /sys/fs/cgroup/system.slice/web.service/memory.max = "
-	    "2147483648 bytes");
+		   "v2 /sys/fs/cgroup/system.slice/web.service/memory.max = "
+		   "2147483648 bytes");
 }
 
 Test(probe, minimal_kernel_unprivileged)
@@ -61,8 +62,9 @@ Test(probe, minimal_kernel_unprivileged)
 	assert_cap(&p, PROBE_PAGE_IDLE, false, "CONFIG_IDLE_PAGE_TRACKING");
 	assert_cap(&p, PROBE_SOFT_DIRTY, false, "CONFIG_MEM_SOFT_DIRTY");
 	assert_cap(&p, PROBE_PERF_FAULTS, false, "perf_event_paranoid is 3");
-	assert_cap(&p, PROBE_CGROUP_MEMORY, true, "v1 /sys/fs/cgroup/memory/"
-	    "user/app/memory.limit_in_bytes: no limit set");
+	assert_cap(&p, PROBE_CGROUP_MEMORY, true,
+		   "v1 /sys/fs/cgroup/memory/"
+		   "user/app/memory.limit_in_bytes: no limit set");
 }
 
 Test(probe, missing_process_files)
@@ -86,12 +88,12 @@ Test(probe, live_matches_this_kernel)
 	cmd_probe_collect(&p, "/", 0);
 	cr_assert(p.cap[PROBE_SMAPS_ROLLUP].available);
 	cr_assert_eq(p.cap[PROBE_PAGE_IDLE].available, idle, "%s",
-	    p.cap[PROBE_PAGE_IDLE].detail);
+		     p.cap[PROBE_PAGE_IDLE].detail);
 	cr_assert_eq(p.cap[PROBE_KPAGEFLAGS].available,
-	    access("/proc/kpageflags", R_OK) == 0);
+		     access("/proc/kpageflags", R_OK) == 0);
 	cr_assert_eq(p.cap[PROBE_PAGEMAP_PFN].available,
-	    probe_has_capability("/", 21));
+		     probe_has_capability("/", 21));
 	if (!p.cap[PROBE_SOFT_DIRTY].available)
 		cr_log_info("soft-dirty here: %s",
-		    p.cap[PROBE_SOFT_DIRTY].detail);
+			    p.cap[PROBE_SOFT_DIRTY].detail);
 }

@@ -15,23 +15,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/replay.h"
 #include "analysis/trend.h"
 #include "analysis/verdict.h"
-#include "analysis/replay.h"
 #include "testutil.h"
 
 /* What the flag may do during the replay. */
 enum real_flag {
-	REAL_FLAG_NEVER,	/* never raised: no leak in this run */
-	REAL_FLAG_STAYS,	/* once raised, never withdrawn */
-	REAL_FLAG_ANY,		/* only the final verdict is pinned */
+	REAL_FLAG_NEVER, /* never raised: no leak in this run */
+	REAL_FLAG_STAYS, /* once raised, never withdrawn */
+	REAL_FLAG_ANY,	 /* only the final verdict is pinned */
 };
 
 struct real_label {
 	char file[128];
-	unsigned finals;	/* allowed final verdicts: 1 << verdict */
+	unsigned finals; /* allowed final verdicts: 1 << verdict */
 	enum real_flag flag;
-	bool daily;		/* context "server": a daily cycle is possible */
+	bool daily; /* context "server": a daily cycle is possible */
 };
 
 /* The flag's history over the replay. */
@@ -49,9 +49,9 @@ real_path(char *buf, size_t len, const char *file)
 }
 
 static const char *const real_verdicts[] = {
-	[TREND_INSUFFICIENT] = "insufficient",
-	[TREND_STABLE] = "stable",
-	[TREND_GROWING] = "growing",
+    [TREND_INSUFFICIENT] = "insufficient",
+    [TREND_STABLE] = "stable",
+    [TREND_GROWING] = "growing",
 };
 #define REAL_NVERDICTS (sizeof real_verdicts / sizeof real_verdicts[0])
 
@@ -64,7 +64,7 @@ real_parse_finals(char *text, unsigned *finals)
 
 	*finals = 0;
 	for (name = strtok_r(text, ",", &save); name != NULL;
-	    name = strtok_r(NULL, ",", &save)) {
+	     name = strtok_r(NULL, ",", &save)) {
 		for (i = 0; i < REAL_NVERDICTS; i++)
 			if (strcmp(name, real_verdicts[i]) == 0)
 				break;
@@ -85,7 +85,8 @@ real_finals_text(unsigned finals, char *buf, size_t len)
 	for (i = 0; i < REAL_NVERDICTS; i++)
 		if (finals & (1u << i))
 			at += (size_t)snprintf(buf + at, len - at, "%s%s",
-			    at > 0 ? " or " : "", real_verdicts[i]);
+					       at > 0 ? " or " : "",
+					       real_verdicts[i]);
 }
 
 static bool
@@ -116,15 +117,16 @@ real_parse_label(char *line, struct real_label *l)
 	for (i = 0; i < 4; i++) {
 		cell[i] = strtok_r(i == 0 ? line : NULL, "\t\n", &save);
 		cr_assert(cell[i] != NULL, "LABELS: short line for %s",
-		    i > 0 ? cell[0] : "?");
+			  i > 0 ? cell[0] : "?");
 	}
 	snprintf(l->file, sizeof l->file, "%s", cell[0]);
 	cr_assert(real_parse_finals(cell[1], &l->finals),
-	    "LABELS: %s: verdicts '%s'", cell[0], cell[1]);
+		  "LABELS: %s: verdicts '%s'", cell[0], cell[1]);
 	cr_assert(real_parse_flag(cell[2], &l->flag),
-	    "LABELS: %s: flag '%s' (never, stays or any)", cell[0], cell[2]);
+		  "LABELS: %s: flag '%s' (never, stays or any)", cell[0],
+		  cell[2]);
 	cr_assert(strcmp(cell[3], "server") == 0 || strcmp(cell[3], "ci") == 0,
-	    "LABELS: %s: context '%s' (server or ci)", cell[0], cell[3]);
+		  "LABELS: %s: context '%s' (server or ci)", cell[0], cell[3]);
 	l->daily = strcmp(cell[3], "server") == 0;
 	return true;
 }
@@ -187,9 +189,9 @@ real_watch(void *ctx, const struct sample *s)
 static void
 real_check(const char *file)
 {
-	struct real_find find = { .file = file };
-	struct real_replay r = { .first_raise_s = NAN,
-		.first_withdrawal_s = NAN };
+	struct real_find find = {.file = file};
+	struct real_replay r = {.first_raise_s = NAN,
+				.first_withdrawal_s = NAN};
 	char path[512], sentence[2048], finals[64];
 	const struct trend_evidence *ev;
 	struct verdict v;
@@ -201,31 +203,37 @@ real_check(const char *file)
 	verdict_init(&v, VERDICT_AUTO);
 	trend_set_daily_cycle(v.trend, find.label.daily);
 	r.v = &v;
-	cr_assert_eq(replay_file_each(path, &v, real_watch, &r, &err), 0,
-	    "%s", err.msg);
+	cr_assert_eq(replay_file_each(path, &v, real_watch, &r, &err), 0, "%s",
+		     err.msg);
 	ev = verdict_evidence(&v);
 	verdict_sentence(&v, sentence, sizeof sentence);
 	real_finals_text(find.label.finals, finals, sizeof finals);
 	if (r.raises == 0)
 		cr_log_info("%s: %s at the end, never flagged: %s", file,
-		    verdict_name(ev->verdict), sentence);
+			    verdict_name(ev->verdict), sentence);
 	else
 		cr_log_info("%s: %s at the end; flagged %lu time%s, first at "
-		    "%.0f s, withdrawn %lu time%s: %s", file,
-		    verdict_name(ev->verdict), r.raises,
-		    r.raises == 1 ? "" : "s", r.first_raise_s, r.withdrawals,
-		    r.withdrawals == 1 ? "" : "s", sentence);
+			    "%.0f s, withdrawn %lu time%s: %s",
+			    file, verdict_name(ev->verdict), r.raises,
+			    r.raises == 1 ? "" : "s", r.first_raise_s,
+			    r.withdrawals, r.withdrawals == 1 ? "" : "s",
+			    sentence);
 	cr_expect(find.label.finals & (1u << ev->verdict),
-	    "%s: final verdict %s, labelled %s: %s", file,
-	    verdict_name(ev->verdict), finals, sentence);
+		  "%s: final verdict %s, labelled %s: %s", file,
+		  verdict_name(ev->verdict), finals, sentence);
 	if (find.label.flag == REAL_FLAG_NEVER)
-		cr_expect_eq(r.raises, 0, "%s: no leak, yet flagged %lu "
-		    "time%s, first at %.0f s of %lu rows", file, r.raises,
-		    r.raises == 1 ? "" : "s", r.first_raise_s, r.rows);
+		cr_expect_eq(r.raises, 0,
+			     "%s: no leak, yet flagged %lu "
+			     "time%s, first at %.0f s of %lu rows",
+			     file, r.raises, r.raises == 1 ? "" : "s",
+			     r.first_raise_s, r.rows);
 	if (find.label.flag == REAL_FLAG_STAYS)
-		cr_expect_eq(r.withdrawals, 0, "%s: a leak, yet its flag "
+		cr_expect_eq(
+		    r.withdrawals, 0,
+		    "%s: a leak, yet its flag "
 		    "(first raised at %.0f s) was withdrawn %lu time%s, first "
-		    "at %.0f s", file, r.first_raise_s, r.withdrawals,
+		    "at %.0f s",
+		    file, r.first_raise_s, r.withdrawals,
 		    r.withdrawals == 1 ? "" : "s", r.first_withdrawal_s);
 	verdict_free(&v);
 }
@@ -263,7 +271,7 @@ Test(real, every_fixture_is_labelled)
 
 		if (len < 4 || strcmp(e->d_name + len - 4, ".csv") != 0)
 			continue;
-		find = (struct real_find){ .file = e->d_name };
+		find = (struct real_find){.file = e->d_name};
 		real_labels(real_find_one, &find);
 		cr_expect(find.found, "%s has no line in LABELS", e->d_name);
 	}

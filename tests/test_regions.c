@@ -12,10 +12,10 @@
 
 #include "analysis/regtrack.h"
 #include "core/regions.h"
-#include "util/root.h"
 #include "sources/smaps.h"
 #include "sources/threads.h"
 #include "testutil.h"
+#include "util/root.h"
 
 struct grouped {
 	struct mapping_list list;
@@ -26,7 +26,7 @@ struct grouped {
 
 static void
 group(struct grouped *g, const char *fixture, const struct stack_hint *hints,
-    size_t nhints, enum region_group how)
+      size_t nhints, enum region_group how)
 {
 	char path[512];
 	struct error err;
@@ -52,21 +52,21 @@ ungroup(struct grouped *g)
 /* The region exists with this many mappings. */
 static const struct region *
 expect(const struct grouped *g, const char *name, enum region_kind kind,
-    double mappings)
+       double mappings)
 {
 	const struct region *r = regions_find(&g->set, name, kind);
 
 	cr_assert(r != NULL, "no region '%s' (%s)", name,
-	    region_kind_names[kind]);
+		  region_kind_names[kind]);
 	cr_assert_eq(r->v[RF_MAPPINGS], mappings, "%s: %.0f mappings", name,
-	    r->v[RF_MAPPINGS]);
+		     r->v[RF_MAPPINGS]);
 	return r;
 }
 
 static const struct stack_hint kinds_hints[] = {
-	{ 101, 0x7f00027ffe90 },	/* in 7f0002001000-7f0002801000 */
-	{ 102, 0x7f0002ffff00 },	/* in 7f0002802000-7f0003002000 */
-	{ 103, 0x1234 },		/* in no mapping */
+    {101, 0x7f00027ffe90}, /* in 7f0002001000-7f0002801000 */
+    {102, 0x7f0002ffff00}, /* in 7f0002802000-7f0003002000 */
+    {103, 0x1234},	   /* in no mapping */
 };
 
 Test(regions, every_kind_by_default)
@@ -97,7 +97,7 @@ Test(regions, every_kind_by_default)
 	cr_assert_eq(g.set.n, 19, "%zu regions", g.set.n);
 	cr_assert_eq(g.region_of[23], SIZE_MAX, "[vsyscall] is kernel memory");
 	cr_assert_eq(expect(&g, "[heap]", REGION_HEAP, 1)->v[RF_SIZE_KB],
-	    (0x1f5f000 - 0x1d3e000) / 1024);
+		     (0x1f5f000 - 0x1d3e000) / 1024);
 	ungroup(&g);
 }
 
@@ -107,8 +107,8 @@ Test(regions, without_hints_thread_stacks_are_anon)
 
 	group(&g, "kinds.maps", NULL, 0, REGION_GROUP_KIND);
 	expect(&g, "[anon]", REGION_ANON, 5);
-	cr_assert_null(regions_find(&g.set, "[stack:101]",
-	    REGION_THREAD_STACK));
+	cr_assert_null(
+	    regions_find(&g.set, "[stack:101]", REGION_THREAD_STACK));
 	ungroup(&g);
 }
 
@@ -119,8 +119,7 @@ Test(regions, group_by_path_joins_code_and_data)
 	group(&g, "kinds.maps", kinds_hints, 3, REGION_GROUP_PATH);
 	expect(&g, "/usr/lib/libc.so.6", REGION_FILE, 4);
 	expect(&g, "/usr/bin/my server", REGION_FILE, 2);
-	cr_assert_null(regions_find(&g.set, "/usr/lib/libc.so.6",
-	    REGION_CODE));
+	cr_assert_null(regions_find(&g.set, "/usr/lib/libc.so.6", REGION_CODE));
 	expect(&g, "[heap]", REGION_HEAP, 1);
 	ungroup(&g);
 }
@@ -150,13 +149,13 @@ Test(regions, captured_zoo)
 	snprintf(path, sizeof path, "%s/smaps/zoo.syscall", tu_fixtures());
 	cr_assert_gt(root_read_alloc("/", path, &text), 0);
 	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		tid = strtol(line, &line, 10);
 		if (n++ == 0)
-			continue;	/* the main thread */
+			continue; /* the main thread */
 		hints[n - 2].tid = (pid_t)tid;
-		cr_assert_eq(threads_parse_syscall(line + 1,
-		    &hints[n - 2].sp), 0, "%s", line);
+		cr_assert_eq(threads_parse_syscall(line + 1, &hints[n - 2].sp),
+			     0, "%s", line);
 	}
 	free(text);
 	cr_assert_eq(n, 4);
@@ -170,8 +169,9 @@ Test(regions, captured_zoo)
 		cr_assert_geq(r->v[RF_RSS_KB], 64, "%s touched 64 KiB", name);
 	}
 	expect(&g, "[shared anon]", REGION_SHMEM, 1);
-	cr_assert_eq(regions_find(&g.set, "[shared anon]",
-	    REGION_SHMEM)->v[RF_PSS_KB], 8192, "shared with one child");
+	cr_assert_eq(
+	    regions_find(&g.set, "[shared anon]", REGION_SHMEM)->v[RF_PSS_KB],
+	    8192, "shared with one child");
 	expect(&g, "SYSV 0x00000000", REGION_SYSV, 1);
 	expect(&g, "memfd:mtzoo", REGION_SHMEM, 1);
 	for (i = 0; i < g.set.n; i++)
@@ -185,11 +185,14 @@ Test(threads, syscall_text)
 {
 	uint64_t sp = 0;
 
-	cr_assert_eq(threads_parse_syscall("0 0x3 0x7f410d7eeecf 0x1 0x0 0x0 "
-	    "0x0 0x7f410d7eee90 0x7f410f8de2ec\n", &sp), 0);
+	cr_assert_eq(
+	    threads_parse_syscall("0 0x3 0x7f410d7eeecf 0x1 0x0 0x0 "
+				  "0x0 0x7f410d7eee90 0x7f410f8de2ec\n",
+				  &sp),
+	    0);
 	cr_assert_eq(sp, 0x7f410d7eee90ULL);
-	cr_assert_eq(threads_parse_syscall("-1 0x7ffc00001000 0x401000\n",
-	    &sp), 0);
+	cr_assert_eq(threads_parse_syscall("-1 0x7ffc00001000 0x401000\n", &sp),
+		     0);
 	cr_assert_eq(sp, 0x7ffc00001000ULL);
 	cr_assert_eq(threads_parse_syscall("running\n", &sp), -EAGAIN);
 	cr_assert_eq(threads_parse_syscall("0 0x1 junk\n", &sp), -EINVAL);
@@ -202,7 +205,7 @@ Test(threads, syscall_text)
 Test(regions, tracker_forgets_regions_that_went_away)
 {
 	const struct regtrack_entry *top[1];
-	struct region_set set = { 0 };
+	struct region_set set = {0};
 	struct regtrack rt;
 	struct sample s;
 	struct region *r;
@@ -222,8 +225,7 @@ Test(regions, tracker_forgets_regions_that_went_away)
 		s.regions = &set;
 		regtrack_add(&rt, &s);
 	}
-	cr_assert_lt(rt.n, 200, "%zu regions tracked after 5000 threads",
-	    rt.n);
+	cr_assert_lt(rt.n, 200, "%zu regions tracked after 5000 threads", rt.n);
 	cr_assert_eq(rt.samples, 5000);
 	cr_assert_eq(regtrack_top(&rt, top, 1), 1);
 	cr_assert_str_eq(top[0]->name, "[heap]");

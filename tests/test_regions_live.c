@@ -18,11 +18,11 @@
 #include <unistd.h>
 
 #include "core/regions.h"
-#include "util/root.h"
+#include "core/target.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
-#include "core/target.h"
 #include "testutil.h"
+#include "util/root.h"
 
 static char *mt, *memchild;
 static char zoo_file[512];
@@ -36,7 +36,7 @@ rl_setup(void)
 	memchild = (char *)tu_bin("MEMCHILD", "tests/helpers/memchild");
 	snprintf(zoo_file, sizeof zoo_file, "%s/zoo.bin", tu_tmpdir());
 	snprintf(cmd, sizeof cmd, "head -c 8388608 /dev/urandom > '%s'",
-	    zoo_file);
+		 zoo_file);
 	cr_assert_eq(system(cmd), 0);
 }
 
@@ -50,10 +50,10 @@ struct zoo {
 static void
 zoo_start(struct zoo *z)
 {
-	tu_child_start(&z->c, (char *[]){ memchild, "zoo", zoo_file, NULL });
+	tu_child_start(&z->c, (char *[]){memchild, "zoo", zoo_file, NULL});
 	cr_assert_eq(sscanf(z->c.first, "started %d %d %d %d %d", &z->pid,
-	    &z->child, &z->tids[0], &z->tids[1], &z->tids[2]), 5, "%s",
-	    z->c.first);
+			    &z->child, &z->tids[0], &z->tids[1], &z->tids[2]),
+		     5, "%s", z->c.first);
 }
 
 /* One memtrend sample of pid's regions, read back. */
@@ -65,9 +65,10 @@ regions_once(struct table *t, pid_t pid, const char *mode, const char *tag)
 
 	snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
 	snprintf(path, sizeof path, "%s/%s-%s.csv", tu_tmpdir(), tag, mode);
-	tu_run(&r, (char *[]){ mt, "-p", pidtext, "-c", "1", "-q",
-	    (char *)mode, "--budget", "100%", "--regions-csv", path, NULL },
-	    60);
+	tu_run(&r,
+	       (char *[]){mt, "-p", pidtext, "-c", "1", "-q", (char *)mode,
+			  "--budget", "100%", "--regions-csv", path, NULL},
+	       60);
 	cr_assert_eq(r.status, 0, "memtrend failed: %s", r.err);
 	cr_assert_eq(tu_table_load(t, path), 0);
 	cr_assert_gt(t->nrows, 5);
@@ -91,7 +92,7 @@ find_row(const struct table *t, const char *name, const char *kind)
 /* 0 when the region is not there (yet). */
 static double
 region_kb_or0(const struct table *t, const char *name, const char *kind,
-    const char *col)
+	      const char *col)
 {
 	long row = find_row(t, name, kind);
 
@@ -100,7 +101,7 @@ region_kb_or0(const struct table *t, const char *name, const char *kind,
 
 static double
 region_kb(const struct table *t, const char *name, const char *kind,
-    const char *col)
+	  const char *col)
 {
 	long row = find_row(t, name, kind);
 
@@ -111,8 +112,10 @@ region_kb(const struct table *t, const char *name, const char *kind,
 static void
 near(double got, double want, double tol, const char *what)
 {
-	cr_assert(fabs(got - want) <= tol, "%s: got %.1f KiB, want %.1f "
-	    "(within %.1f)", what, got, want, tol);
+	cr_assert(fabs(got - want) <= tol,
+		  "%s: got %.1f KiB, want %.1f "
+		  "(within %.1f)",
+		  what, got, want, tol);
 }
 
 /* Every kind of region is where it should be, in both modes. */
@@ -129,22 +132,22 @@ zoo_layout(const char *mode)
 	for (i = 0; i < 3; i++) {
 		snprintf(name, sizeof name, "[stack:%d]", (int)z.tids[i]);
 		cr_assert_geq(region_kb(&t, name, "thread_stack", "rss_kb"), 64,
-		    "%s: one region per thread, its 64 KiB touched", name);
+			      "%s: one region per thread, its 64 KiB touched",
+			      name);
 	}
 	near(region_kb(&t, zoo_file, "data", "rss_kb"), 8192, 8,
-	    "shared file mapping");
+	     "shared file mapping");
 	near(region_kb(&t, zoo_file, "data", "file_kb"), 8192, 8,
-	    "its pages are file pages");
+	     "its pages are file pages");
 	near(region_kb(&t, "[shared anon]", "shmem", "rss_kb"), 16384, 8,
-	    "MAP_SHARED anon");
+	     "MAP_SHARED anon");
 	near(region_kb(&t, "[shared anon]", "shmem", "pss_kb"), 8192, 8,
-	    "PSS is half: a child maps it too");
+	     "PSS is half: a child maps it too");
 	near(region_kb(&t, "[shared anon]", "shmem", "uss_kb"), 0, 8,
-	    "not unique to us");
+	     "not unique to us");
 	near(region_kb(&t, "SYSV 0x00000000", "sysv", "rss_kb"), 4096, 8,
-	    "SysV segment");
-	near(region_kb(&t, "memfd:mtzoo", "shmem", "rss_kb"), 2048, 8,
-	    "memfd");
+	     "SysV segment");
+	near(region_kb(&t, "memfd:mtzoo", "shmem", "rss_kb"), 2048, 8, "memfd");
 	tu_table_free(&t);
 	tu_child_end(&z.c);
 }
@@ -162,7 +165,7 @@ Test(regions_live, zoo_from_pagemap)
 /* The heap grows by 16 MiB: [heap] does, by that much, in both modes. */
 Test(regions_live, heap_growth_is_found)
 {
-	const char *modes[] = { "--regions", "--pages" };
+	const char *modes[] = {"--regions", "--pages"};
 	struct table before[2], after[2];
 	struct zoo z;
 	char line[64];
@@ -178,11 +181,11 @@ Test(regions_live, heap_growth_is_found)
 		regions_once(&after[i], z.pid, modes[i], "after");
 		/* (A malloc that never calls brk has no [heap] before.) */
 		near(region_kb(&after[i], "[heap]", "heap", "uss_kb") -
-		    region_kb_or0(&before[i], "[heap]", "heap", "uss_kb"),
-		    16384, 16384 * 0.02, modes[i]);
+			 region_kb_or0(&before[i], "[heap]", "heap", "uss_kb"),
+		     16384, 16384 * 0.02, modes[i]);
 		near(region_kb(&after[i], "[heap]", "heap", "rss_kb") -
-		    region_kb_or0(&before[i], "[heap]", "heap", "rss_kb"),
-		    16384, 16384 * 0.02, modes[i]);
+			 region_kb_or0(&before[i], "[heap]", "heap", "rss_kb"),
+		     16384, 16384 * 0.02, modes[i]);
 		tu_table_free(&before[i]);
 		tu_table_free(&after[i]);
 	}
@@ -193,10 +196,9 @@ Test(regions_live, heap_growth_is_found)
  * every sizeable region and in total (needs root for PFNs). */
 Test(regions_live, pagemap_agrees_with_smaps)
 {
-	static const char *cols[] = { "rss_kb", "uss_kb", "pss_kb",
-	    "swap_kb" };
+	static const char *cols[] = {"rss_kb", "uss_kb", "pss_kb", "swap_kb"};
 	struct table sm, pg;
-	double sum_sm[4] = { 0 }, sum_pg[4] = { 0 }, a, b;
+	double sum_sm[4] = {0}, sum_pg[4] = {0}, a, b;
 	struct zoo z;
 	size_t i, c;
 	long row;
@@ -230,12 +232,12 @@ Test(regions_live, pagemap_agrees_with_smaps)
  * walk says so, nothing crashes. */
 Test(regions_live, exit_mid_walk)
 {
-	struct pagemap_opts o = { .pss = true, .flags_sample = 64 };
-	struct mapping_list list = { 0 };
+	struct pagemap_opts o = {.pss = true, .flags_sample = 64};
+	struct mapping_list list = {0};
 	struct page_stats *stats;
 	struct pagemap *pm;
 	size_t *region_of, i;
-	struct region_set set = { 0 };
+	struct region_set set = {0};
 	struct target t;
 	struct child c;
 	struct error err;
@@ -243,8 +245,8 @@ Test(regions_live, exit_mid_walk)
 	size_t cap = 0;
 	int fd;
 
-	tu_child_start(&c, (char *[]){ memchild, "hold", "16777216", NULL });
-	cr_assert(tu_child_line(&c, (char[64]){ 0 }, 64));	/* ready */
+	tu_child_start(&c, (char *[]){memchild, "hold", "16777216", NULL});
+	cr_assert(tu_child_line(&c, (char[64]){0}, 64)); /* ready */
 	cr_assert_eq(target_from_pid(&t, "/", c.pid, &err), 0, "%s", err.msg);
 	fd = openat(t.proc_fd, "maps", O_RDONLY);
 	cr_assert_gt(root_pread_grow(fd, &text, &cap), 0);
@@ -253,15 +255,14 @@ Test(regions_live, exit_mid_walk)
 	region_of = calloc(list.n, sizeof *region_of);
 	stats = calloc(list.n, sizeof *stats);
 	regions_assign(&set, &list, NULL, 0, REGION_GROUP_KIND, region_of);
-	cr_assert_eq(pagemap_open(&pm, t.proc_fd, "/", &err), 0, "%s",
-	    err.msg);
+	cr_assert_eq(pagemap_open(&pm, t.proc_fd, "/", &err), 0, "%s", err.msg);
 
 	kill(c.pid, SIGKILL);
-	tu_child_end(&c);	/* reaped: its address space is gone */
+	tu_child_end(&c); /* reaped: its address space is gone */
 	cr_assert_eq(pagemap_walk(pm, &list, region_of, &o, stats, &err),
-	    -ESRCH);
-	cr_assert(strstr(err.msg, "exited during the page walk") != NULL,
-	    "%s", err.msg);
+		     -ESRCH);
+	cr_assert(strstr(err.msg, "exited during the page walk") != NULL, "%s",
+		  err.msg);
 	for (i = 0; i < list.n; i++)
 		cr_assert_eq(stats[i].present, 0);
 	pagemap_close(pm);
@@ -280,11 +281,13 @@ rl_unprivileged_pages(void *path)
 {
 	struct run r;
 
-	tu_run(&r, (char *[]){ mt, "-c", "1", "-q", "--pages", "--budget",
-	    "100%", "--regions-csv", path, "--", memchild, "exit-after",
-	    "3000", "0", NULL }, 30);
+	tu_run(&r,
+	       (char *[]){mt, "-c", "1", "-q", "--pages", "--budget", "100%",
+			  "--regions-csv", path, "--", memchild, "exit-after",
+			  "3000", "0", NULL},
+	       30);
 	return r.status == 0 && strstr(r.err, "PFNs read as zero") &&
-	    strstr(r.err, "smaps");
+	       strstr(r.err, "smaps");
 }
 
 Test(regions_live, unprivileged_pages_fall_back)
@@ -294,15 +297,16 @@ Test(regions_live, unprivileged_pages_fall_back)
 
 	snprintf(path, sizeof path, "%s/unpriv.csv", tu_tmpdir());
 	cr_assert_eq(chmod(tu_tmpdir(), 0777), 0);
-	cr_assert(tu_as_nobody(rl_unprivileged_pages, path), "the "
-	    "unprivileged run did not say it falls back");
+	cr_assert(tu_as_nobody(rl_unprivileged_pages, path),
+		  "the "
+		  "unprivileged run did not say it falls back");
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_gt(t.nrows, 3);
 	cr_assert_str_eq(t.rows[0][t.ncols - 3], "pagemap+smaps");
 	cr_assert(!isnan(region_kb(&t, "[stack]", "stack", "pss_kb")));
 	cr_assert(!isnan(region_kb(&t, "[stack]", "stack", "uss_kb")));
 	cr_assert(isnan(region_kb(&t, "[stack]", "stack", "thp_kb")),
-	    "page kinds are unknown without PFNs, not 0");
+		  "page kinds are unknown without PFNs, not 0");
 	tu_table_free(&t);
 }
 
@@ -316,24 +320,26 @@ Test(regions_live, control_characters_in_names_are_escaped)
 	size_t i;
 
 	snprintf(file, sizeof file, "%s/evil\033[31m\033]0;t\007.bin",
-	    tu_tmpdir());
+		 tu_tmpdir());
 	snprintf(link, sizeof link, "%s/mc\033[2J", tu_tmpdir());
 	snprintf(cmd, sizeof cmd, "head -c 1048576 /dev/urandom > '%s'", file);
 	cr_assert_eq(system(cmd), 0);
 	cr_assert_eq(symlink(memchild, link), 0);
-	tu_child_start(&c, (char *[]){ link, "zoo", file, NULL });
+	tu_child_start(&c, (char *[]){link, "zoo", file, NULL});
 	snprintf(pid, sizeof pid, "%d", (int)c.pid);
-	tu_run(&r, (char *[]){ mt, "-p", pid, "-c", "3", "--every", "50ms",
-	    "--regions=50", "--group-by", "path", "--budget", "100%", NULL },
-	    60);
+	tu_run(&r,
+	       (char *[]){mt, "-p", pid, "-c", "3", "--every", "50ms",
+			  "--regions=50", "--group-by", "path", "--budget",
+			  "100%", NULL},
+	       60);
 	tu_child_end(&c);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "evil\\x1b[31m\\x1b]0;t\\x07.bin") != NULL,
-	    "%s", r.out);
+		  "%s", r.out);
 	for (i = 0; r.out[i] != '\0'; i++)
 		cr_assert(r.out[i] == '\n' || (unsigned char)r.out[i] >= 0x20,
-		    "byte 0x%02x at %zu in: %s", r.out[i], i, r.out);
+			  "byte 0x%02x at %zu in: %s", r.out[i], i, r.out);
 	for (i = 0; r.err[i] != '\0'; i++)
 		cr_assert(r.err[i] == '\n' || (unsigned char)r.err[i] >= 0x20,
-		    "byte 0x%02x at %zu in: %s", r.err[i], i, r.err);
+			  "byte 0x%02x at %zu in: %s", r.err[i], i, r.err);
 }

@@ -21,7 +21,7 @@ slab_fixture(const char *name)
 
 	snprintf(path, sizeof path, "%s/kernel/parse/%s", tu_fixtures(), name);
 	cr_assert(root_read_alloc("/", path, &text) > 0, "cannot read %s",
-	    path);
+		  path);
 	return text;
 }
 
@@ -38,8 +38,8 @@ slab_find(const struct kcache_list *l, const char *name)
 
 Test(slabinfo, every_cache_of_a_real_file)
 {
-	struct kcache_list l = { 0 };
-	struct slabinfo_skipped sk = { 0 };
+	struct kcache_list l = {0};
+	struct slabinfo_skipped sk = {0};
 	struct error err;
 	const struct kcache *c;
 	char *text = slab_fixture("slabinfo");
@@ -64,8 +64,8 @@ Test(slabinfo, every_cache_of_a_real_file)
 
 Test(slabinfo, cut_lines_are_skipped_and_counted_the_rest_parsed)
 {
-	struct kcache_list l = { 0 };
-	struct slabinfo_skipped sk = { 0 };
+	struct kcache_list l = {0};
+	struct slabinfo_skipped sk = {0};
 	struct error err;
 	char *text = slab_fixture("slabinfo-truncated");
 
@@ -79,8 +79,8 @@ Test(slabinfo, cut_lines_are_skipped_and_counted_the_rest_parsed)
 
 Test(slabinfo, an_unknown_version_is_one_error_and_no_rows)
 {
-	struct kcache_list l = { 0 };
-	struct slabinfo_skipped sk = { 0 };
+	struct kcache_list l = {0};
+	struct slabinfo_skipped sk = {0};
 	struct error err;
 	char *text = slab_fixture("slabinfo-version");
 
@@ -94,8 +94,8 @@ Test(slabinfo, an_unknown_version_is_one_error_and_no_rows)
 
 Test(slabinfo, hostile_names_are_made_printable)
 {
-	struct kcache_list l = { 0 };
-	struct slabinfo_skipped sk = { 0 };
+	struct kcache_list l = {0};
+	struct slabinfo_skipped sk = {0};
 	struct error err;
 	const struct kcache *c;
 	char *text = slab_fixture("slabinfo-hostile");
@@ -103,12 +103,12 @@ Test(slabinfo, hostile_names_are_made_printable)
 
 	cr_assert_eq(slabinfo_parse(text, PAGE_KB, &l, &sk, &err), 0);
 	cr_assert_eq(l.n, 3);
-	cr_assert_eq(sk.lines, 1);	/* the line of bells */
+	cr_assert_eq(sk.lines, 1); /* the line of bells */
 	for (i = 0; i < l.n; i++)
 		for (k = 0; l.v[i].name[k] != '\0'; k++)
 			cr_assert((unsigned char)l.v[i].name[k] >= 0x20 &&
-			    l.v[i].name[k] != 0x7f, "name %zu: %s", i,
-			    l.v[i].name);
+				      l.v[i].name[k] != 0x7f,
+				  "name %zu: %s", i, l.v[i].name);
 	cr_assert_not_null(slab_find(&l, "evil?[2Jcache"));
 	c = slab_find(&l, "my cache, \"quoted\"");
 	cr_assert_not_null(c, "a name with spaces parses");
@@ -119,7 +119,7 @@ Test(slabinfo, hostile_names_are_made_printable)
 
 Test(slabinfo, reader_rereads_and_marks_reclaimable_caches)
 {
-	struct ksample s = { 0 };
+	struct ksample s = {0};
 	struct slabinfo *si;
 	struct error err;
 	char root[1024];
@@ -152,6 +152,6 @@ Test(slabinfo, a_missing_file_says_what_is_not_sampled)
 
 	snprintf(root, sizeof root, "%s/kernel/meminfo-only", tu_fixtures());
 	cr_assert_eq(slabinfo_open(&si, root, &err), -ENOENT);
-	cr_assert(strstr(err.msg, "slab caches are not sampled") != NULL,
-	    "%s", err.msg);
+	cr_assert(strstr(err.msg, "slab caches are not sampled") != NULL, "%s",
+		  err.msg);
 }

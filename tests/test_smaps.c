@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/root.h"
 #include "sources/smaps.h"
 #include "testutil.h"
+#include "util/root.h"
 
 static char *
 smaps_fixture(const char *name)
@@ -36,10 +36,10 @@ smaps_sum(const struct mapping_list *l, enum smaps_field f)
  * captured with it. */
 Test(smaps, sums_match_rollup)
 {
-	struct mapping_list l = { 0 };
+	struct mapping_list l = {0};
 	char *text = smaps_fixture("zoo.smaps");
 	char *rollup = smaps_fixture("zoo.rollup");
-	struct mapping_list r = { 0 };
+	struct mapping_list r = {0};
 	struct error err;
 
 	cr_assert_eq(smaps_parse(text, &l, &err), 0, "%s", err.msg);
@@ -48,13 +48,13 @@ Test(smaps, sums_match_rollup)
 	cr_assert_eq(r.n, 1);
 	cr_assert_eq(smaps_sum(&l, SMAPS_RSS), r.v[0].kb[SMAPS_RSS]);
 	cr_assert_eq(smaps_sum(&l, SMAPS_PRIVATE_DIRTY),
-	    r.v[0].kb[SMAPS_PRIVATE_DIRTY]);
+		     r.v[0].kb[SMAPS_PRIVATE_DIRTY]);
 	cr_assert_eq(smaps_sum(&l, SMAPS_ANONYMOUS),
-	    r.v[0].kb[SMAPS_ANONYMOUS]);
+		     r.v[0].kb[SMAPS_ANONYMOUS]);
 	/* Pss is rounded per mapping, the rollup once. */
-	cr_assert(fabs(smaps_sum(&l, SMAPS_PSS) - r.v[0].kb[SMAPS_PSS]) <
-	    (double)l.n, "pss %f vs %f", smaps_sum(&l, SMAPS_PSS),
-	    r.v[0].kb[SMAPS_PSS]);
+	cr_assert(
+	    fabs(smaps_sum(&l, SMAPS_PSS) - r.v[0].kb[SMAPS_PSS]) < (double)l.n,
+	    "pss %f vs %f", smaps_sum(&l, SMAPS_PSS), r.v[0].kb[SMAPS_PSS]);
 	mapping_list_free(&l);
 	mapping_list_free(&r);
 	free(text);
@@ -63,7 +63,7 @@ Test(smaps, sums_match_rollup)
 
 Test(smaps, header_fields)
 {
-	struct mapping_list l = { 0 };
+	struct mapping_list l = {0};
 	char *text = smaps_fixture("kinds.maps");
 	const struct mapping *m;
 	struct error err;
@@ -78,7 +78,7 @@ Test(smaps, header_fields)
 	cr_assert_eq(m->dev_minor, 2);
 	cr_assert_eq(m->inode, 173521);
 	cr_assert_str_eq(mapping_path(&l, m), "/usr/bin/my server",
-	    "a path with a space is kept whole");
+			 "a path with a space is kept whole");
 	cr_assert(!m->has_counts, "maps has no counts");
 	cr_assert(isnan(m->kb[SMAPS_RSS]));
 	cr_assert_str_eq(mapping_path(&l, &l.v[10]), "");
@@ -91,7 +91,7 @@ Test(smaps, header_fields)
 
 Test(smaps, vmflags)
 {
-	struct mapping_list l = { 0 };
+	struct mapping_list l = {0};
 	struct error err;
 	const char *text =
 	    "7f0000c00000-7f0001000000 rw-s 00000000 00:0f 99 /huge\n"
@@ -104,8 +104,8 @@ Test(smaps, vmflags)
 
 	cr_assert_eq(smaps_parse(text, &l, &err), 0, "%s", err.msg);
 	cr_assert_eq(l.n, 2);
-	cr_assert_eq(l.v[0].vmflags, SMAPS_VM_HUGETLB | SMAPS_VM_SOFTDIRTY |
-	    SMAPS_VM_SHARED);
+	cr_assert_eq(l.v[0].vmflags,
+		     SMAPS_VM_HUGETLB | SMAPS_VM_SOFTDIRTY | SMAPS_VM_SHARED);
 	cr_assert_eq(l.v[1].vmflags, SMAPS_VM_GROWSDOWN);
 	cr_assert_eq(l.v[0].kb[SMAPS_PRIVATE_HUGETLB], 2048);
 	cr_assert_eq(l.v[1].kb[SMAPS_RSS], 12);
@@ -115,18 +115,20 @@ Test(smaps, vmflags)
 
 Test(smaps, garbage_names_the_line)
 {
-	struct mapping_list l = { 0 };
+	struct mapping_list l = {0};
 	struct error err;
 
 	cr_assert_lt(smaps_parse("00400000-00452000 r-xp 0 08:02 1 /a\n"
-	    "Rss: 4 kB\n0040zzzz garbage\n", &l, &err), 0);
+				 "Rss: 4 kB\n0040zzzz garbage\n",
+				 &l, &err),
+		     0);
 	cr_assert(strstr(err.msg, "line 3") != NULL, "%s", err.msg);
 	mapping_list_free(&l);
 }
 
 Test(smaps, empty_text_is_no_mappings)
 {
-	struct mapping_list l = { 0 };
+	struct mapping_list l = {0};
 	struct error err;
 
 	cr_assert_eq(smaps_parse("", &l, &err), 0);
@@ -138,18 +140,20 @@ Test(smaps, empty_text_is_no_mappings)
  * non-numeric values are refused with the line, never summed. */
 Test(smaps, impossible_counts_name_the_line)
 {
-	static const char *bad[] = { "inf", "-4", "nan", "1e3", "lots", "",
-	    "99999999999999999999999" };
-	struct mapping_list l = { 0 };
+	static const char *bad[] = {
+	    "inf", "-4", "nan", "1e3", "lots", "", "99999999999999999999999"};
+	struct mapping_list l = {0};
 	struct error err;
 	char text[256];
 	size_t i;
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		snprintf(text, sizeof text, "00400000-00452000 r-xp 0 08:02 1 "
-		    "/a\nRss: 4 kB\nPss: %s kB\n", bad[i]);
+		snprintf(text, sizeof text,
+			 "00400000-00452000 r-xp 0 08:02 1 "
+			 "/a\nRss: 4 kB\nPss: %s kB\n",
+			 bad[i]);
 		cr_assert_lt(smaps_parse(text, &l, &err), 0, "'%s' accepted",
-		    bad[i]);
+			     bad[i]);
 		cr_assert(strstr(err.msg, "line 3") != NULL, "%s", err.msg);
 	}
 	mapping_list_free(&l);

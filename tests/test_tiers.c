@@ -10,8 +10,8 @@
  * how many times each ran. */
 static void
 tiers_simulate(struct tiers *s, int n, double interval_s,
-    const double cost[TIER_COUNT], unsigned long runs[TIER_COUNT],
-    double *cpu)
+	       const double cost[TIER_COUNT], unsigned long runs[TIER_COUNT],
+	       double *cpu)
 {
 	unsigned int due;
 	int i, t;
@@ -35,7 +35,7 @@ tiers_simulate(struct tiers *s, int n, double interval_s,
  * 7.5 % of a core every tick; 2 % spaces them out. */
 Test(tiers, stays_within_budget)
 {
-	const double cost[TIER_COUNT] = { 0.0002, 0.040, 0, 0.035 };
+	const double cost[TIER_COUNT] = {0.0002, 0.040, 0, 0.035};
 	unsigned long runs[TIER_COUNT];
 	struct tiers s;
 	double cpu;
@@ -46,19 +46,19 @@ Test(tiers, stays_within_budget)
 	cr_assert_eq(runs[TIER_SMAPS], 0);
 	cr_assert_leq(cpu / 3600, 0.02 * 1.01, "%.4f of a core", cpu / 3600);
 	cr_assert_geq(cpu / 3600, 0.02 * 0.9, "budget left unused: %.4f",
-	    cpu / 3600);
+		      cpu / 3600);
 	/* The region tier has three quarters of what tier 0 leaves, the
 	 * totals one quarter. */
 	cr_assert(runs[TIER_ROLLUP] > 3600 / 9 && runs[TIER_ROLLUP] < 3600 / 7,
-	    "rollup %lu runs", runs[TIER_ROLLUP]);
+		  "rollup %lu runs", runs[TIER_ROLLUP]);
 	cr_assert(runs[TIER_PAGES] > 3600 / 3 && runs[TIER_PAGES] < 3600 / 2,
-	    "pages %lu runs", runs[TIER_PAGES]);
+		  "pages %lu runs", runs[TIER_PAGES]);
 	cr_assert(tiers_throttled(&s, TIER_ROLLUP, 1.0));
 }
 
 Test(tiers, cheap_tiers_run_every_tick)
 {
-	const double cost[TIER_COUNT] = { 0.0001, 0.0003, 0.002, 0 };
+	const double cost[TIER_COUNT] = {0.0001, 0.0003, 0.002, 0};
 	unsigned long runs[TIER_COUNT];
 	struct tiers s;
 	double cpu;
@@ -72,7 +72,7 @@ Test(tiers, cheap_tiers_run_every_tick)
 
 Test(tiers, full_budget_runs_everything)
 {
-	const double cost[TIER_COUNT] = { 0.001, 0.5, 0, 0.9 };
+	const double cost[TIER_COUNT] = {0.001, 0.5, 0, 0.9};
 	unsigned long runs[TIER_COUNT];
 	struct tiers s;
 	double cpu;
@@ -92,15 +92,15 @@ Test(tiers, first_tick_measures_all)
 
 	tiers_init(&s, 0.0001, 1u << TIER_SMAPS);
 	due = tiers_plan(&s, 0);
-	cr_assert_eq(due, 1u << TIER_STAT | 1u << TIER_ROLLUP |
-	    1u << TIER_SMAPS);
+	cr_assert_eq(due,
+		     1u << TIER_STAT | 1u << TIER_ROLLUP | 1u << TIER_SMAPS);
 }
 
 /* stat alone dearer than the budget (30 ms a tick against 2 % of 1 s):
  * smaps_rollup still runs, on its share of the budget, instead of once. */
 Test(tiers, heavy_tiers_keep_a_share_when_stat_is_dear)
 {
-	const double cost[TIER_COUNT] = { 0.030, 0.040, 0, 0 };
+	const double cost[TIER_COUNT] = {0.030, 0.040, 0, 0};
 	unsigned long runs[TIER_COUNT];
 	struct tiers s;
 	double cpu;
@@ -108,15 +108,16 @@ Test(tiers, heavy_tiers_keep_a_share_when_stat_is_dear)
 	tiers_init(&s, 0.02, 0);
 	tiers_simulate(&s, 600, 1.0, cost, runs, &cpu);
 	cr_assert_geq(runs[TIER_ROLLUP], 600 * 0.01 / 0.040 * 0.9,
-	    "smaps_rollup ran %lu times in 600 ticks", runs[TIER_ROLLUP]);
+		      "smaps_rollup ran %lu times in 600 ticks",
+		      runs[TIER_ROLLUP]);
 }
 
 /* With the tick slowed as tiers_tick_s() says, the whole stays within
  * the budget: stat takes half, the heavy tiers the other half. */
 Test(tiers, slowed_tick_keeps_the_budget)
 {
-	const double cost[TIER_COUNT] = { 0.030, 0.040, 0.040, 0 };
-	unsigned long runs[TIER_COUNT] = { 0 };
+	const double cost[TIER_COUNT] = {0.030, 0.040, 0.040, 0};
+	unsigned long runs[TIER_COUNT] = {0};
 	struct tiers s;
 	double now = 0, cpu = 0, tick;
 	unsigned int due;

@@ -13,13 +13,14 @@
 #include "testutil.h"
 #include "tracegen.h"
 
-#define near(got, want, tol) cr_assert(fabs((got) - (want)) <= (tol),	\
-	"got %.6g, want %.6g", (double)(got), (double)(want))
+#define near(got, want, tol)                                                   \
+	cr_assert(fabs((got) - (want)) <= (tol), "got %.6g, want %.6g",        \
+		  (double)(got), (double)(want))
 
 Test(trend, mann_kendall_s_and_variance)
 {
-	const double up[] = { 1, 2, 3, 4, 5 }, down[] = { 5, 4, 3, 2, 1 };
-	const double ties[] = { 1, 2, 2, 3 };
+	const double up[] = {1, 2, 3, 4, 5}, down[] = {5, 4, 3, 2, 1};
+	const double ties[] = {1, 2, 2, 3};
 	double work[8];
 
 	near(trend_mk_s(up, 5), 10, 0);
@@ -29,19 +30,19 @@ Test(trend, mann_kendall_s_and_variance)
 	near(trend_mk_s(ties, 4), 5, 0);
 	/* n(n-1)(2n+5)/18 less t(t-1)(2t+5)/18 for the pair of 2s. */
 	near(trend_mk_var(ties, 4, work), (4 * 3 * 13 - 2 * 1 * 9) / 18.0,
-	    1e-12);
+	     1e-12);
 }
 
 Test(trend, theil_sen_ignores_an_outlier)
 {
-	const double x[] = { 0, 1, 2, 3, 4 }, y[] = { 0, 2, 4, 6, 100 };
+	const double x[] = {0, 1, 2, 3, 4}, y[] = {0, 2, 4, 6, 100};
 	double work[16], lo, hi, b;
 
 	/* Slopes sorted: 2 x6, 25, 32.7, 48, 94; median 2.  With Var(S) =
 	 * 50/3, C = 1.96 * 4.08 = 8.0: ranks (10 -+ 8) / 2 = 1 and 9, so
 	 * the interval runs from the 1st to the 10th slope. */
 	b = trend_theil_sen(x, y, 5, 50 / 3.0, 1.959963984540054, work, &lo,
-	    &hi);
+			    &hi);
 	near(b, 2, 1e-12);
 	near(lo, 2, 1e-12);
 	near(hi, 94, 1e-12);
@@ -57,7 +58,7 @@ Test(trend, theil_sen_exact_line_has_a_tight_interval)
 		y[i] = 1000 + 0.5 * x[i];
 	}
 	b = trend_theil_sen(x, y, 50, trend_mk_var(y, 50, work), 1.96, work,
-	    &lo, &hi);
+			    &lo, &hi);
 	near(b, 0.5, 1e-12);
 	near(lo, 0.5, 1e-12);
 	near(hi, 0.5, 1e-12);
@@ -68,7 +69,7 @@ Test(trend, theil_sen_exact_line_has_a_tight_interval)
  * 1 + 2 / (8 * 7 * 6) * (7*6*5 * -0.875 + 6*5*4 * 0.75) = 0.441964. */
 Test(trend, hamed_rao_negative_autocorrelation)
 {
-	const double y[] = { 0, 1, 0, 1, 0, 1, 0, 1 };
+	const double y[] = {0, 1, 0, 1, 0, 1, 0, 1};
 	double x[8], work[24];
 	int i;
 
@@ -145,7 +146,7 @@ Test(trend, time_must_move_forward)
 	cr_assert_eq(trend_add(t, 5, 100), 0);
 	cr_assert_eq(trend_add(t, 5, 100), -EINVAL);
 	cr_assert_eq(trend_add(t, 4, 100), -EINVAL);
-	cr_assert_eq(trend_add(t, 6, NAN), 0);	/* skipped, not an error */
+	cr_assert_eq(trend_add(t, 6, NAN), 0); /* skipped, not an error */
 	cr_assert_eq(trend_evidence(t)->samples, 1);
 	trend_free(t);
 }
@@ -185,14 +186,20 @@ Test(trend, too_few_samples_is_insufficient)
 
 /* Runs a labelled trace; returns the final evidence (copied). */
 static struct trend_evidence
-run_trace(enum tracegen_shape shape, double rate, double noise,
-    double onset_s, double period_s, double amp, double hours)
+run_trace(enum tracegen_shape shape, double rate, double noise, double onset_s,
+	  double period_s, double amp, double hours)
 {
 	struct tracegen_spec spec = {
-		.shape = shape, .seed = 42, .interval_s = 10,
-		.duration_s = hours * 3600, .base_kb = 200 * 1024,
-		.rate = rate, .noise = noise, .onset_s = onset_s,
-		.period_s = period_s, .amp = amp,
+	    .shape = shape,
+	    .seed = 42,
+	    .interval_s = 10,
+	    .duration_s = hours * 3600,
+	    .base_kb = 200 * 1024,
+	    .rate = rate,
+	    .noise = noise,
+	    .onset_s = onset_s,
+	    .period_s = period_s,
+	    .amp = amp,
 	};
 	struct trend *t = trend_new();
 	struct trend_evidence ev;
@@ -209,32 +216,33 @@ run_trace(enum tracegen_shape shape, double rate, double noise,
 
 static void
 assert_leak(const struct trend_evidence *ev, double onset_s, double within_s,
-    double rate)
+	    double rate)
 {
 	cr_assert_eq(ev->verdict, TREND_GROWING, "verdict %d why %d",
-	    ev->verdict, ev->why);
+		     ev->verdict, ev->why);
 	cr_assert_geq(ev->detected_at_s, onset_s);
 	cr_assert_leq(ev->detected_at_s, onset_s + within_s,
-	    "detected after %.1f h", (ev->detected_at_s - onset_s) / 3600);
+		      "detected after %.1f h",
+		      (ev->detected_at_s - onset_s) / 3600);
 	/* The slope's interval holds the true rate, give or take 10 %. */
 	cr_assert_geq(ev->slope_hi, rate * 200 * 1024 * 0.9, "%.0f-%.0f",
-	    ev->slope_lo, ev->slope_hi);
+		      ev->slope_lo, ev->slope_hi);
 	cr_assert_leq(ev->slope_lo, rate * 200 * 1024 * 1.1, "%.0f-%.0f",
-	    ev->slope_lo, ev->slope_hi);
+		      ev->slope_lo, ev->slope_hi);
 }
 
 static void
 assert_no_alarm(const struct trend_evidence *ev)
 {
 	cr_assert_eq(ev->raises, 0, "flag raised at %.2f h (why %d)",
-	    ev->detected_at_s / 3600, ev->why);
+		     ev->detected_at_s / 3600, ev->why);
 	cr_assert_neq(ev->verdict, TREND_GROWING);
 }
 
 Test(trend, linear_leak_5_percent_per_hour)
 {
-	struct trend_evidence ev = run_trace(TG_LINEAR, 0.05, 0.01, 0, 0, 0,
-	    12);
+	struct trend_evidence ev =
+	    run_trace(TG_LINEAR, 0.05, 0.01, 0, 0, 0, 12);
 
 	assert_leak(&ev, 0, 3 * 3600, 0.05);
 	cr_assert_lt(ev.p_value, 1e-9);
@@ -242,32 +250,32 @@ Test(trend, linear_leak_5_percent_per_hour)
 
 Test(trend, slow_leak_half_percent_per_hour)
 {
-	struct trend_evidence ev = run_trace(TG_LINEAR, 0.005, 0.01, 0, 0, 0,
-	    48);
+	struct trend_evidence ev =
+	    run_trace(TG_LINEAR, 0.005, 0.01, 0, 0, 0, 48);
 
 	assert_leak(&ev, 0, 40 * 3600, 0.005);
 }
 
 Test(trend, staircase_leak)
 {
-	struct trend_evidence ev = run_trace(TG_STAIRCASE, 0.02, 0.01, 0, 600,
-	    0, 24);
+	struct trend_evidence ev =
+	    run_trace(TG_STAIRCASE, 0.02, 0.01, 0, 600, 0, 24);
 
 	assert_leak(&ev, 0, 24 * 3600, 0.02);
 }
 
 Test(trend, gc_sawtooth_with_rising_floor)
 {
-	struct trend_evidence ev = run_trace(TG_SAWTOOTH_RISING, 0.05, 0.01, 0,
-	    120, 0.3, 24);
+	struct trend_evidence ev =
+	    run_trace(TG_SAWTOOTH_RISING, 0.05, 0.01, 0, 120, 0.3, 24);
 
 	assert_leak(&ev, 0, 6 * 3600, 0.05);
 }
 
 Test(trend, late_onset_leak)
 {
-	struct trend_evidence ev = run_trace(TG_LATE_ONSET, 0.05, 0.01,
-	    6 * 3600, 0, 0, 24);
+	struct trend_evidence ev =
+	    run_trace(TG_LATE_ONSET, 0.05, 0.01, 6 * 3600, 0, 0, 24);
 
 	assert_leak(&ev, 6 * 3600, 4 * 3600, 0.05);
 }
@@ -282,24 +290,24 @@ Test(trend, flat_noise_is_stable)
 
 Test(trend, warm_up_plateau_is_not_a_leak)
 {
-	struct trend_evidence ev = run_trace(TG_WARMUP, 0, 0.01, 0, 120, 0.6,
-	    24);
+	struct trend_evidence ev =
+	    run_trace(TG_WARMUP, 0, 0.01, 0, 120, 0.6, 24);
 
 	assert_no_alarm(&ev);
 }
 
 Test(trend, sawtooth_over_a_flat_floor_is_not_a_leak)
 {
-	struct trend_evidence ev = run_trace(TG_SAWTOOTH_FLAT, 0, 0.01, 0, 60,
-	    0.2, 24);
+	struct trend_evidence ev =
+	    run_trace(TG_SAWTOOTH_FLAT, 0, 0.01, 0, 60, 0.2, 24);
 
 	assert_no_alarm(&ev);
 }
 
 Test(trend, one_persistent_step_is_not_a_leak)
 {
-	struct trend_evidence ev = run_trace(TG_STEP, 0, 0.01, 2 * 3600, 0,
-	    0.5, 24);
+	struct trend_evidence ev =
+	    run_trace(TG_STEP, 0, 0.01, 2 * 3600, 0, 0.5, 24);
 
 	assert_no_alarm(&ev);
 	cr_assert_eq(ev.verdict, TREND_STABLE);
@@ -307,8 +315,7 @@ Test(trend, one_persistent_step_is_not_a_leak)
 
 Test(trend, daily_cycle_is_not_a_leak)
 {
-	struct trend_evidence ev = run_trace(TG_DAILY, 0, 0.01, 0, 0, 0.06,
-	    72);
+	struct trend_evidence ev = run_trace(TG_DAILY, 0, 0.01, 0, 0, 0.06, 72);
 
 	assert_no_alarm(&ev);
 	cr_assert(ev.deseasonalized);
@@ -317,8 +324,8 @@ Test(trend, daily_cycle_is_not_a_leak)
 
 Test(trend, bursts_of_temporary_allocations_are_not_a_leak)
 {
-	struct trend_evidence ev = run_trace(TG_BURSTS, 0, 0.01, 0, 300, 1.0,
-	    24);
+	struct trend_evidence ev =
+	    run_trace(TG_BURSTS, 0, 0.01, 0, 300, 1.0, 24);
 
 	assert_no_alarm(&ev);
 }
@@ -370,8 +377,10 @@ Test(trend, labelled_warm_ups_first_teeth_and_wanders_are_not_leaks)
 		tracegen_start(&g, &spec);
 		while (tracegen_next(&g, &at, &kb))
 			trend_add(t, at, kb);
-		cr_expect_eq(trend_evidence(t)->raises, 0, "%s: flagged at "
-		    "%.2f h", what, trend_evidence(t)->detected_at_s / 3600);
+		cr_expect_eq(trend_evidence(t)->raises, 0,
+			     "%s: flagged at "
+			     "%.2f h",
+			     what, trend_evidence(t)->detected_at_s / 3600);
 		trend_free(t);
 		tried++;
 	}
@@ -383,11 +392,11 @@ Test(trend, labelled_warm_ups_first_teeth_and_wanders_are_not_leaks)
  * noise, flagged once watched for 30 min. */
 Test(trend, a_short_rise_needs_half_an_hour)
 {
-	struct trend_evidence ev = run_trace(TG_LINEAR, 0.05, 0, 0, 0, 0,
-	    20.0 / 60);
+	struct trend_evidence ev =
+	    run_trace(TG_LINEAR, 0.05, 0, 0, 0, 0, 20.0 / 60);
 
 	cr_assert_eq(ev.verdict, TREND_INSUFFICIENT, "verdict %d why %d",
-	    ev.verdict, ev.why);
+		     ev.verdict, ev.why);
 	cr_assert_eq(ev.why, TREND_WHY_SHORT);
 	cr_assert_gt(ev.need_s, 8 * 60, "%.0f", ev.need_s);
 	cr_assert_leq(ev.need_s, 12 * 60, "%.0f", ev.need_s);
@@ -403,9 +412,12 @@ static struct tracegen_spec
 ci_spec(enum tracegen_shape shape, uint64_t seed, double minutes)
 {
 	struct tracegen_spec s = {
-		.shape = shape, .seed = seed, .interval_s = 1,
-		.duration_s = minutes * 60, .base_kb = 32 * 1024,
-		.noise = 0.01,
+	    .shape = shape,
+	    .seed = seed,
+	    .interval_s = 1,
+	    .duration_s = minutes * 60,
+	    .base_kb = 32 * 1024,
+	    .noise = 0.01,
 	};
 
 	return s;
@@ -445,7 +457,7 @@ run_spec(const struct tracegen_spec *spec, bool daily, int *widened)
  * interval holds the rate give or take 5 %. */
 Test(trend, startup_then_steady_leak_flagged_within_3_min_in_ci)
 {
-	static const double per_min[] = { 20.0 * 60 / 32768, 0.02, 0.005 };
+	static const double per_min[] = {20.0 * 60 / 32768, 0.02, 0.005};
 	struct tracegen_spec s;
 	struct trend_evidence ev;
 	double rate_kb_h, within_s;
@@ -463,23 +475,23 @@ Test(trend, startup_then_steady_leak_flagged_within_3_min_in_ci)
 			rate_kb_h = s.rate * s.base_kb;
 			within_s = fmax(180, 0.02 / per_min[i] * 60);
 			ev = run_spec(&s, false, &widened);
-			cr_assert_eq(ev.verdict, TREND_GROWING, "%zu/%d: why %d",
-			    i, (int)seed, ev.why);
+			cr_assert_eq(ev.verdict, TREND_GROWING,
+				     "%zu/%d: why %d", i, (int)seed, ev.why);
 			cr_assert_eq(ev.raises, 1);
 			cr_assert_eq(ev.nflags, 1);
 			cr_assert(isnan(ev.flags[0].withdrawn_s));
 			cr_assert_geq(ev.detected_at_s, s.onset_s);
 			cr_assert_leq(ev.detected_at_s, s.onset_s + within_s,
-			    "%zu/%d: flagged at %.0f s", i, (int)seed,
-			    ev.detected_at_s);
+				      "%zu/%d: flagged at %.0f s", i, (int)seed,
+				      ev.detected_at_s);
 			cr_assert_geq(ev.start_s, 20, "regime from %.1f s",
-			    ev.start_s);
+				      ev.start_s);
 			cr_assert(ev.explanation >= MODELS_LINEAR &&
-			    ev.explanation < MODELS_KINDS);
+				  ev.explanation < MODELS_KINDS);
 			cr_assert_geq(ev.slope_hi, rate_kb_h * 0.95,
-			    "%.0f-%.0f", ev.slope_lo, ev.slope_hi);
+				      "%.0f-%.0f", ev.slope_lo, ev.slope_hi);
 			cr_assert_leq(ev.slope_lo, rate_kb_h * 1.05,
-			    "%.0f-%.0f", ev.slope_lo, ev.slope_hi);
+				      "%.0f-%.0f", ev.slope_lo, ev.slope_hi);
 			cr_assert(!ev.daily_cycle);
 		}
 }
@@ -500,21 +512,21 @@ Test(trend, ci_startup_plateau_sawtooth_and_step_never_flagged)
 		s.startup_s = 20;
 		ev = run_spec(&s, false, &widened);
 		cr_assert_eq(ev.raises, 0, "start-up: flagged at %.0f s",
-		    ev.detected_at_s);
+			     ev.detected_at_s);
 		cr_assert_eq(ev.explanation, MODELS_WARMUP);
 
 		s.startup_ramp = true;
 		s.startup_s = 90;
 		ev = run_spec(&s, false, &widened);
 		cr_assert_eq(ev.raises, 0, "ramp: flagged at %.0f s",
-		    ev.detected_at_s);
+			     ev.detected_at_s);
 
 		s = ci_spec(TG_SAWTOOTH_FLAT, seed, 12);
 		s.period_s = seed == 1 ? 10 : 60;
 		s.amp = 0.6;
 		ev = run_spec(&s, false, &widened);
 		cr_assert_eq(ev.raises, 0, "sawtooth: flagged at %.0f s",
-		    ev.detected_at_s);
+			     ev.detected_at_s);
 		cr_assert_neq(ev.verdict, TREND_GROWING);
 
 		s = ci_spec(TG_STEP, seed, 12);
@@ -522,7 +534,7 @@ Test(trend, ci_startup_plateau_sawtooth_and_step_never_flagged)
 		s.amp = 0.3;
 		ev = run_spec(&s, false, &widened);
 		cr_assert_eq(ev.raises, 0, "step: flagged at %.0f s",
-		    ev.detected_at_s);
+			     ev.detected_at_s);
 		cr_assert_eq(ev.verdict, TREND_STABLE);
 	}
 }
@@ -532,9 +544,13 @@ Test(trend, ci_startup_plateau_sawtooth_and_step_never_flagged)
 Test(trend, flag_not_withdrawn_when_the_bucket_width_doubles)
 {
 	struct tracegen_spec s = {
-		.shape = TG_LINEAR, .seed = 7, .interval_s = 10,
-		.duration_s = 12 * 3600, .base_kb = 200 * 1024,
-		.rate = 0.05, .noise = 0.01,
+	    .shape = TG_LINEAR,
+	    .seed = 7,
+	    .interval_s = 10,
+	    .duration_s = 12 * 3600,
+	    .base_kb = 200 * 1024,
+	    .rate = 0.05,
+	    .noise = 0.01,
 	};
 	struct trend_evidence ev;
 	int widened;

@@ -9,12 +9,15 @@
 
 Test(units, interval_units)
 {
-	static const struct { const char *text; uint64_t ns; } ok[] = {
-		{ "250ms", 250000000ULL }, { "1s", 1000000000ULL },
-		{ "1.5s", 1500000000ULL }, { "5m", 300000000000ULL },
-		{ "1h", 3600000000000ULL }, { "2d", 172800000000000ULL },
-		{ "10", 10000000000ULL }, { "1min", 60000000000ULL },
-		{ "1MS", 1000000ULL }, { "2500us", 2500000ULL },
+	static const struct {
+		const char *text;
+		uint64_t ns;
+	} ok[] = {
+	    {"250ms", 250000000ULL},  {"1s", 1000000000ULL},
+	    {"1.5s", 1500000000ULL},  {"5m", 300000000000ULL},
+	    {"1h", 3600000000000ULL}, {"2d", 172800000000000ULL},
+	    {"10", 10000000000ULL},   {"1min", 60000000000ULL},
+	    {"1MS", 1000000ULL},      {"2500us", 2500000ULL},
 	};
 	struct error err;
 	uint64_t ns;
@@ -22,17 +25,17 @@ Test(units, interval_units)
 
 	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		cr_assert_eq(units_parse_duration(ok[i].text, &ns, &err), 0,
-		    "%s: %s", ok[i].text, err.msg);
+			     "%s: %s", ok[i].text, err.msg);
 		cr_assert_eq(ns, ok[i].ns, "%s gave %llu", ok[i].text,
-		    (unsigned long long)ns);
+			     (unsigned long long)ns);
 	}
 }
 
 Test(units, interval_rejects_malformed)
 {
 	static const char *bad[] = {
-		"", "s", "1x", "-1s", "+1s", "1 s x", "1s1", "abc", "0",
-		"0ms", "100us", "inf", "nan", "1e400", "367d", "1.s.",
+	    "",	 "s",	"1x",	 "-1s", "+1s", "1 s x", "1s1",	"abc",
+	    "0", "0ms", "100us", "inf", "nan", "1e400", "367d", "1.s.",
 	};
 	struct error err;
 	uint64_t ns = 42;
@@ -40,7 +43,7 @@ Test(units, interval_rejects_malformed)
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		cr_assert_lt(units_parse_duration(bad[i], &ns, &err), 0,
-		    "'%s' accepted", bad[i]);
+			     "'%s' accepted", bad[i]);
 		cr_assert_eq(ns, 42, "'%s' wrote a value", bad[i]);
 		cr_assert(strstr(err.msg, "interval") != NULL, "%s", err.msg);
 	}
@@ -130,8 +133,8 @@ Test(units, absurd_values_stay_readable)
 	char buf[32];
 
 	units_format_duration(buf, sizeof buf, 2e14);
-	cr_assert(strchr(buf, '-') == NULL && strstr(buf, " d") != NULL,
-	    "%s", buf);
+	cr_assert(strchr(buf, '-') == NULL && strstr(buf, " d") != NULL, "%s",
+		  buf);
 	units_format_duration(buf, sizeof buf, INFINITY);
 	cr_assert_str_eq(buf, "-");
 	units_format_kib(buf, sizeof buf, 1e290, false, true);
@@ -153,8 +156,10 @@ Test(units, escaped_text_has_no_control_characters)
 	units_escape_text(buf, sizeof buf, "caf\xc3\xa9 \xe2\x82\xac");
 	/* UTF-8 is kept; C1 controls and bytes that are not UTF-8 are not. */
 	cr_assert_str_eq(buf, "caf\xc3\xa9 \xe2\x82\xac");
-	units_escape_text(buf, sizeof buf, "x\xc2\x9b" "1m\x9b\xff");
+	units_escape_text(buf, sizeof buf,
+			  "x\xc2\x9b"
+			  "1m\x9b\xff");
 	cr_assert_str_eq(buf, "x\\xc2\\x9b1m\\x9b\\xff");
 	units_escape_text(buf, 6, "ab\033cd");
-	cr_assert_str_eq(buf, "ab");	/* never half an escape */
+	cr_assert_str_eq(buf, "ab"); /* never half an escape */
 }

@@ -72,11 +72,13 @@ Test(verdict, growing_sentence_gives_the_evidence)
 	cr_assert(strncmp(s, "USS growing 35.", 15) == 0, "%s", s);
 	cr_assert(strstr(s, "MiB/h (95% CI 3") != NULL, "%s", s);
 	cr_assert(strstr(s, "Mann–Kendall, autocorrelation-corrected p < "
-	    "1e-9") != NULL, "%s", s);
+			    "1e-9") != NULL,
+		  "%s", s);
 	cr_assert(strstr(s, "Floor rose with it") != NULL, "%s", s);
 	/* 1 GiB at 35.2 MiB/h: 29 h; (1 GiB - 512 MiB): 14.5 h. */
 	cr_assert(strstr(s, "At this rate MemAvailable runs out in 1 d 5 h; "
-	    "the cgroup limit in 14 h") != NULL, "%s", s);
+			    "the cgroup limit in 14 h") != NULL,
+		  "%s", s);
 	cr_assert(strstr(s, "accounts for") == NULL, "%s", s);
 	verdict_free(&v);
 }
@@ -93,13 +95,20 @@ Test(verdict, regions_when_the_region_work_provides_them)
 	cr_assert_eq(v.nregions, 2);
 	cr_assert_str_eq(v.region[0].name, "[heap]");
 	verdict_sentence(&v, s, sizeof s);
-	cr_assert(strstr(s, " [heap] accounts for 94 % of the growth; 97 % of "
-	    "its new pages were never touched again after they appeared "
-	    "(followed for 10 min 0 s); then anon 4 %.") != NULL, "%s", s);
-	cr_assert(strstr(json_of(&v), "\"regions\":[{\"name\":\"[heap]\","
-	    "\"growth_share\":0.9400,\"idle_share\":0.9700,\"idle_s\":600},"
-	    "{\"name\":\"anon\",\"growth_share\":0.0400,\"idle_share\":null")
-	    != NULL, "%s", json_of(&v));
+	cr_assert(
+	    strstr(s,
+		   " [heap] accounts for 94 % of the growth; 97 % of "
+		   "its new pages were never touched again after they appeared "
+		   "(followed for 10 min 0 s); then anon 4 %.") != NULL,
+	    "%s", s);
+	cr_assert(
+	    strstr(
+		json_of(&v),
+		"\"regions\":[{\"name\":\"[heap]\","
+		"\"growth_share\":0.9400,\"idle_share\":0.9700,\"idle_s\":600},"
+		"{\"name\":\"anon\",\"growth_share\":0.0400,\"idle_share\":"
+		"null") != NULL,
+	    "%s", json_of(&v));
 	verdict_free(&v);
 }
 
@@ -123,13 +132,18 @@ Test(verdict, json_contract_when_growing)
 	verdict_init(&v, VERDICT_AUTO);
 	feed_leak(&v, 4);
 	j = json_of(&v);
-	cr_assert(strncmp(j, "{\"verdict\":\"growing\",\"metric\":\"uss\","
-	    "\"slope_kb_per_hour\":3", 52) == 0, "%s", j);
+	cr_assert(strncmp(j,
+			  "{\"verdict\":\"growing\",\"metric\":\"uss\","
+			  "\"slope_kb_per_hour\":3",
+			  52) == 0,
+		  "%s", j);
 	cr_assert(strstr(j, "\"detected_at_s\":null") == NULL, "%s", j);
 	cr_assert(strstr(j, "\"detected_at_s\":") != NULL, "%s", j);
-	cr_assert(strstr(j, "\"p_value\":") && strstr(j, "\"span_s\":14400.000")
-	    && strstr(j, "\"hours_to_mem_available\":2") &&
-	    strstr(j, "\"cgroup_limit_kb\":1048576"), "%s", j);
+	cr_assert(strstr(j, "\"p_value\":") &&
+		      strstr(j, "\"span_s\":14400.000") &&
+		      strstr(j, "\"hours_to_mem_available\":2") &&
+		      strstr(j, "\"cgroup_limit_kb\":1048576"),
+		  "%s", j);
 	cr_assert_eq(j[strlen(j) - 2], '}', "%s", j);
 	cr_assert_eq(j[strlen(j) - 1], '\n');
 	verdict_free(&v);
@@ -143,13 +157,14 @@ Test(verdict, json_contract_when_stable)
 	verdict_init(&v, VERDICT_AUTO);
 	feed_flat(&v, 4);
 	j = json_of(&v);
-	cr_assert(strncmp(j, "{\"verdict\":\"stable\",\"metric\":\"uss\"", 34)
-	    == 0, "%s", j);
+	cr_assert(
+	    strncmp(j, "{\"verdict\":\"stable\",\"metric\":\"uss\"", 34) == 0,
+	    "%s", j);
 	cr_assert(strstr(j, "\"detected_at_s\":null") != NULL, "%s", j);
 	cr_assert(strstr(j, "\"hours_to_mem_available\":null") != NULL, "%s",
-	    j);
+		  j);
 	cr_assert(strstr(j, "\"sentence\":\"USS stable at 100 MiB") != NULL,
-	    "%s", j);
+		  "%s", j);
 	verdict_free(&v);
 }
 
@@ -163,7 +178,7 @@ Test(verdict, json_strings_are_escaped)
 	verdict_add_region(&v, "/opt/a \"b\"\\c\n", 1, NAN, NAN);
 	j = json_of(&v);
 	cr_assert(strstr(j, "\"name\":\"/opt/a \\\"b\\\"\\\\c\\n\"") != NULL,
-	    "%s", j);
+		  "%s", j);
 	verdict_free(&v);
 }
 
@@ -185,7 +200,7 @@ Test(verdict, insufficient_says_how_much_more)
 	cr_assert_eq(verdict_evidence(&v)->verdict, TREND_INSUFFICIENT);
 	verdict_sentence(&v, buf, sizeof buf);
 	cr_assert(strstr(buf, "needs at least 18 more samples") != NULL, "%s",
-	    buf);
+		  buf);
 	cr_assert(strstr(json_of(&v), "\"verdict\":\"insufficient\"") != NULL);
 	verdict_free(&v);
 }
@@ -213,15 +228,19 @@ Test(verdict, short_rise_says_how_long_it_needs)
 	/* 10 KiB/s is 35.16 MiB/h: within half a percent. */
 	cr_assert(fabs(ev->slope - 36000) < 180, "%.0f", ev->slope);
 	cr_assert(strncmp(buf, "USS rising 35.", 14) == 0, "%s", buf);
-	cr_assert(strstr(buf, ", but a warm-up, a filling cache or the first "
-	    "tooth of a sawtooth rises like that for a while; needs 15 min "
-	    "10 s more to tell.") != NULL, "%s", buf);
-	cr_assert(strstr(json_of(&v), "\"reason\":\"too_short\"") != NULL,
-	    "%s", json_of(&v));
+	cr_assert(
+	    strstr(
+		buf,
+		", but a warm-up, a filling cache or the first "
+		"tooth of a sawtooth rises like that for a while; needs 15 min "
+		"10 s more to tell.") != NULL,
+	    "%s", buf);
+	cr_assert(strstr(json_of(&v), "\"reason\":\"too_short\"") != NULL, "%s",
+		  json_of(&v));
 	cr_assert(strstr(json_of(&v), "\"need_s\":910,") != NULL, "%s",
-	    json_of(&v));
+		  json_of(&v));
 	cr_assert(strstr(json_of(&v), "\"flags\":[]") != NULL, "%s",
-	    json_of(&v));
+		  json_of(&v));
 	verdict_free(&v);
 }
 
@@ -249,17 +268,18 @@ Test(verdict, json_has_the_regime_explanation_cycles_and_flags)
 
 	verdict_init(&v, VERDICT_AUTO);
 	for (t = 0; t <= 6 * 3600; t += 10)
-		add_uss(&v, t, 102400 + 5000 * sin(2 * M_PI * t / 1200) +
-		    fmod(t * 13, 64));
+		add_uss(&v, t,
+			102400 + 5000 * sin(2 * M_PI * t / 1200) +
+			    fmod(t * 13, 64));
 	ev = verdict_evidence(&v);
 	cr_assert_eq(ev->verdict, TREND_STABLE);
 	json = json_of(&v);
 	cr_assert(strstr(json, ",\"regime_start_s\":") != NULL, "%s", json);
 	cr_assert(strstr(json, ",\"explanation\":\"flat\",") != NULL, "%s",
-	    json);
+		  json);
 	cr_assert(strstr(json, ",\"runner_up\":\"") != NULL, "%s", json);
-	cr_assert(strstr(json, ",\"context\":{\"daily_cycle\":true},")
-	    != NULL, "%s", json);
+	cr_assert(strstr(json, ",\"context\":{\"daily_cycle\":true},") != NULL,
+		  "%s", json);
 	p = strstr(json, ",\"cycles\":[{\"period_s\":");
 	cr_assert(p != NULL, "%s", json);
 	period_s = strtod(p + strlen(",\"cycles\":[{\"period_s\":"), NULL);
@@ -274,16 +294,18 @@ Test(verdict, json_has_the_regime_explanation_cycles_and_flags)
 	ev = verdict_evidence(&v);
 	cr_assert_eq(ev->verdict, TREND_GROWING);
 	json = json_of(&v);
-	cr_assert(strstr(json, ",\"explanation\":\"linear\",") != NULL,
-	    "%s", json);
+	cr_assert(strstr(json, ",\"explanation\":\"linear\",") != NULL, "%s",
+		  json);
 	cr_assert(strstr(json, ",\"flags\":[{\"raised_s\":2020.000,"
-	    "\"withdrawn_s\":null}],") != NULL, "%s", json);
+			       "\"withdrawn_s\":null}],") != NULL,
+		  "%s", json);
 	for (; t <= 12 * 3600; t += 10)
 		add_uss(&v, t, 100000 + fmod(t * 7, 40));
 	cr_assert_neq(ev->verdict, TREND_GROWING);
 	json = json_of(&v);
 	cr_assert(strstr(json, ",\"flags\":[{\"raised_s\":2020.000,"
-	    "\"withdrawn_s\":23040.000}],") != NULL, "%s", json);
+			       "\"withdrawn_s\":23040.000}],") != NULL,
+		  "%s", json);
 	verdict_free(&v);
 }
 
@@ -296,7 +318,7 @@ Test(verdict, metric_names)
 	cr_assert_eq(m, FIELD_PSS_KB);
 	cr_assert_eq(verdict_parse_metric("vsz", &m, &err), -EINVAL);
 	cr_assert(strstr(err.msg, "use uss, pss or rss") != NULL, "%s",
-	    err.msg);
+		  err.msg);
 }
 
 /* ---- system context ---------------------------------------------------- */
@@ -306,11 +328,11 @@ Test(verdict, cgroup_paths_v1_and_v2)
 	char v2[256], v1[256];
 
 	system_parse_cgroup("12:pids:/a\n4:memory:/user/app\n0::/user/app\n",
-	    v2, sizeof v2, v1, sizeof v1);
+			    v2, sizeof v2, v1, sizeof v1);
 	cr_assert_str_eq(v2, "/user/app");
 	cr_assert_str_eq(v1, "/user/app");
-	system_parse_cgroup("0::/system.slice/web.service\n", v2, sizeof v2,
-	    v1, sizeof v1);
+	system_parse_cgroup("0::/system.slice/web.service\n", v2, sizeof v2, v1,
+			    sizeof v1);
 	cr_assert_str_eq(v2, "/system.slice/web.service");
 	cr_assert_str_eq(v1, "");
 	system_parse_cgroup("3:cpu,memory:/x", v2, sizeof v2, v1, sizeof v1);

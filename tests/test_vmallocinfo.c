@@ -19,7 +19,7 @@ vm_fixture(const char *name)
 
 	snprintf(path, sizeof path, "%s/kernel/parse/%s", tu_fixtures(), name);
 	cr_assert(root_read_alloc("/", path, &text) > 0, "cannot read %s",
-	    path);
+		  path);
 	return text;
 }
 
@@ -36,7 +36,7 @@ vm_find(const struct kcache_list *l, const char *name)
 
 Test(vmallocinfo, pages_add_up_per_caller_symbol)
 {
-	struct kcache_list l = { 0 };
+	struct kcache_list l = {0};
 	char *text = vm_fixture("vmallocinfo");
 	double total = 0;
 	size_t i;
@@ -52,24 +52,23 @@ Test(vmallocinfo, pages_add_up_per_caller_symbol)
 	}
 	cr_assert_float_eq(total, 1517 * PAGE_KB, 1e-9);
 	cr_assert_float_eq(vm_find(&l, "kernel_clone")->kb, 464 * PAGE_KB,
-	    1e-9);
+			   1e-9);
 	cr_assert_null(vm_find(&l, "vp_modern_map_capability"),
-	    "ioremap holds no pages");
+		       "ioremap holds no pages");
 	kcache_list_free(&l);
 	free(text);
 }
 
 Test(vmallocinfo, hostile_and_broken_lines)
 {
-	struct kcache_list l = { 0 };
+	struct kcache_list l = {0};
 	char *text = vm_fixture("vmallocinfo-hostile");
 	const struct kcache *c;
 
 	cr_assert_eq(vmallocinfo_parse(text, PAGE_KB, &l), 2);
 	cr_assert_eq(l.n, 4);
 	cr_assert_float_eq(vm_find(&l, "(no caller)")->kb, 1 * PAGE_KB, 1e-9);
-	cr_assert_float_eq(vm_find(&l, "kernel_clone")->kb, 8 * PAGE_KB,
-	    1e-9);
+	cr_assert_float_eq(vm_find(&l, "kernel_clone")->kb, 8 * PAGE_KB, 1e-9);
 	c = vm_find(&l, "bad?]0;pwned?sym");
 	cr_assert_not_null(c, "control characters replaced");
 	cr_assert_float_eq(c->kb, 2 * PAGE_KB, 1e-9);

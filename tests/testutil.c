@@ -18,8 +18,8 @@
 
 #include <criterion/criterion.h>
 
-#include "util/csvread.h"
 #include "testutil.h"
+#include "util/csvread.h"
 #include "util/xmalloc.h"
 
 const char *
@@ -61,7 +61,7 @@ tu_child_start(struct child *c, char *const argv[])
 	c->to = fdopen(in[1], "w");
 	c->from = fdopen(out[0], "r");
 	cr_assert(tu_child_line(c, c->first, sizeof c->first),
-	    "%s did not start", argv[0]);
+		  "%s did not start", argv[0]);
 }
 
 void
@@ -112,7 +112,8 @@ tu_slurp(int fd, char *buf, size_t len)
 void
 tu_run(struct run *r, char *const argv[], int timeout_s)
 {
-	char outp[] = "/tmp/memtrend-out-XXXXXX", errp[] = "/tmp/memtrend-err-XXXXXX";
+	char outp[] = "/tmp/memtrend-out-XXXXXX",
+	     errp[] = "/tmp/memtrend-err-XXXXXX";
 	int out = mkstemp(outp), err = mkstemp(errp), st, i;
 	pid_t pid, w = 0;
 
@@ -256,9 +257,8 @@ tu_table_num(const struct table *t, size_t row, const char *col)
 	cr_assert(i >= 0, "no column %s", col);
 	for (j = 0; j <= i; j++)
 		if (t->rows[row][j] == NULL)
-			return NAN;	/* short row */
-	return t->rows[row][i][0] == '\0' ? NAN :
-	    strtod(t->rows[row][i], NULL);
+			return NAN; /* short row */
+	return t->rows[row][i][0] == '\0' ? NAN : strtod(t->rows[row][i], NULL);
 }
 
 void

@@ -13,9 +13,9 @@
 
 struct child {
 	pid_t pid;
-	FILE *to;		/* its stdin */
-	FILE *from;		/* its stdout */
-	char first[128];	/* its first line */
+	FILE *to;	 /* its stdin */
+	FILE *from;	 /* its stdout */
+	char first[128]; /* its first line */
 };
 
 /* Path of a built program: $MEMTREND_BIN, $MEMTREND_DEMO, $MEMCHILD. */
@@ -31,7 +31,7 @@ bool tu_child_line(struct child *c, char *buf, size_t len);
 int tu_child_end(struct child *c);
 
 struct run {
-	int status;		/* exit status, or 128 + signal */
+	int status; /* exit status, or 128 + signal */
 	char out[65536];
 	char err[8192];
 };

@@ -17,18 +17,18 @@
 #define TG_DAY_S 86400.0
 
 static const char *tracegen_names[TG_SHAPES] = {
-	[TG_LINEAR] = "linear",
-	[TG_STAIRCASE] = "staircase",
-	[TG_SAWTOOTH_RISING] = "sawtooth-rising",
-	[TG_DAILY_LEAK] = "daily+leak",
-	[TG_LATE_ONSET] = "late-onset",
-	[TG_FLAT] = "flat",
-	[TG_WARMUP] = "warm-up",
-	[TG_SAWTOOTH_FLAT] = "sawtooth-flat",
-	[TG_STEP] = "step",
-	[TG_DAILY] = "daily",
-	[TG_WANDER] = "wander",
-	[TG_BURSTS] = "bursts",
+    [TG_LINEAR] = "linear",
+    [TG_STAIRCASE] = "staircase",
+    [TG_SAWTOOTH_RISING] = "sawtooth-rising",
+    [TG_DAILY_LEAK] = "daily+leak",
+    [TG_LATE_ONSET] = "late-onset",
+    [TG_FLAT] = "flat",
+    [TG_WARMUP] = "warm-up",
+    [TG_SAWTOOTH_FLAT] = "sawtooth-flat",
+    [TG_STEP] = "step",
+    [TG_DAILY] = "daily",
+    [TG_WANDER] = "wander",
+    [TG_BURSTS] = "bursts",
 };
 
 const char *
@@ -76,7 +76,7 @@ tracegen_start(struct tracegen *g, const struct tracegen_spec *spec)
 	g->spec = *spec;
 	g->rng = spec->seed * 0x2545f4914f6cdd1dULL + (uint64_t)spec->shape;
 	g->phase = 2 * M_PI * tracegen_uniform(g);
-	g->ar = tracegen_normal(g);	/* stationary from the start */
+	g->ar = tracegen_normal(g); /* stationary from the start */
 	g->ou = spec->shape == TG_WANDER ? spec->amp * tracegen_normal(g) : 0;
 	g->next_burst_s = spec->period_s * -log(1 - tracegen_uniform(g));
 	/* Draws for components only when they are on, so the fixed set's
@@ -105,7 +105,8 @@ tracegen_leak_at(const struct tracegen_spec *s, double t)
 	case TG_LATE_ONSET:
 		return s->rate * since / 3600;
 	case TG_STAIRCASE:
-		return s->rate * s->period_s / 3600 * floor(since / s->period_s);
+		return s->rate * s->period_s / 3600 *
+		       floor(since / s->period_s);
 	default:
 		return 0;
 	}
@@ -205,15 +206,14 @@ tracegen_burst(struct tracegen *g, double t)
 
 	while (t >= g->next_burst_s) {
 		if (s->burst_hold_s > 0)
-			hold_s = s->burst_hold_s * (0.05 + 0.95 *
-			    tracegen_uniform(g));
+			hold_s = s->burst_hold_s *
+				 (0.05 + 0.95 * tracegen_uniform(g));
 		else
 			hold_s = 10 + 290 * tracegen_uniform(g);
 		g->burst_end_s = g->next_burst_s + hold_s;
-		g->burst_kb = s->base_kb * s->amp * (0.2 + 0.8 *
-		    tracegen_uniform(g));
-		g->next_burst_s += s->period_s * -log(1 -
-		    tracegen_uniform(g));
+		g->burst_kb =
+		    s->base_kb * s->amp * (0.2 + 0.8 * tracegen_uniform(g));
+		g->next_burst_s += s->period_s * -log(1 - tracegen_uniform(g));
 	}
 	return t < g->burst_end_s ? g->burst_kb : 0;
 }
@@ -243,8 +243,7 @@ tracegen_next(struct tracegen *g, double *t_s, double *kb)
 
 /* ---- the labelled set ------------------------------------------------- */
 
-static const double tracegen_rates[] = { 0.0025, 0.005, 0.01, 0.02, 0.05,
-	0.2 };
+static const double tracegen_rates[] = {0.0025, 0.005, 0.01, 0.02, 0.05, 0.2};
 #define TG_NRATES (sizeof tracegen_rates / sizeof tracegen_rates[0])
 
 struct tracegen_builder {
@@ -253,9 +252,9 @@ struct tracegen_builder {
 };
 
 static void
-tracegen_put(struct tracegen_builder *b, enum tracegen_shape shape,
-    double rate, double noise, double onset_s, double period_s, double amp,
-    int seeds)
+tracegen_put(struct tracegen_builder *b, enum tracegen_shape shape, double rate,
+	     double noise, double onset_s, double period_s, double amp,
+	     int seeds)
 {
 	struct tracegen_spec *s;
 	int i;
@@ -268,8 +267,8 @@ tracegen_put(struct tracegen_builder *b, enum tracegen_shape shape,
 		s->interval_s = 10;
 		s->duration_s = 72 * 3600;
 		/* 50 MiB to 2 GiB, spread by the seed. */
-		s->base_kb = 51200 * pow(40, (double)((s->seed * 37) % 101) /
-		    100);
+		s->base_kb =
+		    51200 * pow(40, (double)((s->seed * 37) % 101) / 100);
 		s->rate = rate;
 		s->noise = noise;
 		s->onset_s = onset_s;
@@ -282,19 +281,22 @@ tracegen_put(struct tracegen_builder *b, enum tracegen_shape shape,
 size_t
 tracegen_set(struct tracegen_spec *out, size_t max)
 {
-	static const double noises[] = { 0.002, 0.01, 0.03 };
-	struct tracegen_builder b = { out, 0, max };
+	static const double noises[] = {0.002, 0.01, 0.03};
+	struct tracegen_builder b = {out, 0, max};
 	size_t r, i;
 	double rate;
 
 	for (r = 0; r < TG_NRATES; r++) {
 		rate = tracegen_rates[r];
 		for (i = 0; i < 3; i++)
-			tracegen_put(&b, TG_LINEAR, rate, noises[i], 0, 0, 0, 2);
+			tracegen_put(&b, TG_LINEAR, rate, noises[i], 0, 0, 0,
+				     2);
 		tracegen_put(&b, TG_STAIRCASE, rate, 0.01, 0, 600, 0, 2);
 		tracegen_put(&b, TG_STAIRCASE, rate, 0.01, 0, 3600, 0, 2);
-		tracegen_put(&b, TG_SAWTOOTH_RISING, rate, 0.01, 0, 120, 0.3, 2);
-		tracegen_put(&b, TG_SAWTOOTH_RISING, rate, 0.01, 0, 600, 0.5, 2);
+		tracegen_put(&b, TG_SAWTOOTH_RISING, rate, 0.01, 0, 120, 0.3,
+			     2);
+		tracegen_put(&b, TG_SAWTOOTH_RISING, rate, 0.01, 0, 600, 0.5,
+			     2);
 		tracegen_put(&b, TG_DAILY_LEAK, rate, 0.01, 0, 0, 0.03, 2);
 		tracegen_put(&b, TG_DAILY_LEAK, rate, 0.01, 0, 0, 0.08, 2);
 		tracegen_put(&b, TG_LATE_ONSET, rate, 0.01, 6 * 3600, 0, 0, 2);
@@ -303,7 +305,7 @@ tracegen_set(struct tracegen_spec *out, size_t max)
 	for (i = 0; i < 3; i++)
 		tracegen_put(&b, TG_FLAT, 0, noises[i], 0, 0, 0, 4);
 	for (i = 0; i < 3; i++) {
-		static const double amps[] = { 0.1, 0.3, 0.6 };
+		static const double amps[] = {0.1, 0.3, 0.6};
 
 		tracegen_put(&b, TG_WARMUP, 0, 0.01, 0, 120, amps[i], 2);
 		tracegen_put(&b, TG_WARMUP, 0, 0.01, 0, 600, amps[i], 2);
@@ -314,7 +316,7 @@ tracegen_set(struct tracegen_spec *out, size_t max)
 	tracegen_put(&b, TG_SAWTOOTH_FLAT, 0, 0.01, 0, 900, 0.3, 2);
 	tracegen_put(&b, TG_SAWTOOTH_FLAT, 0, 0.01, 0, 900, 0.5, 2);
 	for (i = 0; i < 3; i++) {
-		static const double steps[] = { 0.05, 0.2, 0.5 };
+		static const double steps[] = {0.05, 0.2, 0.5};
 
 		tracegen_put(&b, TG_STEP, 0, 0.01, 2 * 3600, 0, steps[i], 2);
 		tracegen_put(&b, TG_STEP, 0, 0.01, 20 * 3600, 0, steps[i], 2);
@@ -327,7 +329,7 @@ tracegen_set(struct tracegen_spec *out, size_t max)
 	tracegen_put(&b, TG_WANDER, 0, 0.01, 0, 7200, 0.01, 3);
 	tracegen_put(&b, TG_WANDER, 0, 0.01, 0, 7200, 0.03, 3);
 	for (i = 0; i < 3; i++) {
-		static const double amps[] = { 0.1, 0.5, 1.0 };
+		static const double amps[] = {0.1, 0.5, 1.0};
 
 		tracegen_put(&b, TG_BURSTS, 0, 0.01, 0, 300, amps[i], 2);
 		tracegen_put(&b, TG_BURSTS, 0, 0.01, 0, 3600, amps[i], 2);
@@ -344,52 +346,52 @@ tracegen_describe(const struct tracegen_spec *s, char *buf, size_t len)
 		return;
 	if (s->rate > 0)
 		n += snprintf(buf + n, len - (size_t)n, " %g%%/h",
-		    s->rate * 100);
+			      s->rate * 100);
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (s->amp > 0)
 		n += snprintf(buf + n, len - (size_t)n, " amp %g%%",
-		    s->amp * 100);
+			      s->amp * 100);
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (s->period_s > 0)
 		n += snprintf(buf + n, len - (size_t)n, " period %gs",
-		    s->period_s);
+			      s->period_s);
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (s->onset_s > 0)
 		n += snprintf(buf + n, len - (size_t)n, " at %gh",
-		    s->onset_s / 3600);
+			      s->onset_s / 3600);
 	if (n < 0 || (size_t)n >= len)
 		return;
 	snprintf(buf + n, len - (size_t)n, " noise %g%% seed %llu",
-	    s->noise * 100, (unsigned long long)s->seed);
+		 s->noise * 100, (unsigned long long)s->seed);
 }
 
 /* ---- families and contexts -------------------------------------------- */
 
 static const char *tracegen_context_names[TG_CONTEXTS] = {
-	[TG_CI] = "ci",
-	[TG_HOURS] = "hours",
-	[TG_DAYS] = "days",
+    [TG_CI] = "ci",
+    [TG_HOURS] = "hours",
+    [TG_DAYS] = "days",
 };
 
 static const char *tracegen_family_names[TF_FAMILIES] = {
-	[TF_STARTUP_LEAK] = "startup+leak",
-	[TF_LINEAR] = "linear",
-	[TF_STAIRCASE] = "staircase",
-	[TF_SAWTOOTH_RISING] = "sawtooth-rising",
-	[TF_BATCH_LEAK] = "batch+leak",
-	[TF_DAILY_LEAK] = "daily+leak",
-	[TF_LATE_ONSET] = "late-onset",
-	[TF_FLAT] = "flat",
-	[TF_STARTUP_PLATEAU] = "startup+plateau",
-	[TF_SAWTOOTH_FLAT] = "sawtooth-flat",
-	[TF_BATCH] = "batch",
-	[TF_DAILY] = "daily",
-	[TF_STEP] = "step",
-	[TF_WANDER] = "wander",
-	[TF_BURSTS] = "bursts",
+    [TF_STARTUP_LEAK] = "startup+leak",
+    [TF_LINEAR] = "linear",
+    [TF_STAIRCASE] = "staircase",
+    [TF_SAWTOOTH_RISING] = "sawtooth-rising",
+    [TF_BATCH_LEAK] = "batch+leak",
+    [TF_DAILY_LEAK] = "daily+leak",
+    [TF_LATE_ONSET] = "late-onset",
+    [TF_FLAT] = "flat",
+    [TF_STARTUP_PLATEAU] = "startup+plateau",
+    [TF_SAWTOOTH_FLAT] = "sawtooth-flat",
+    [TF_BATCH] = "batch",
+    [TF_DAILY] = "daily",
+    [TF_STEP] = "step",
+    [TF_WANDER] = "wander",
+    [TF_BURSTS] = "bursts",
 };
 
 /* Traces per family in each context, so that the default bench/score
@@ -398,9 +400,9 @@ static const char *tracegen_family_names[TF_FAMILIES] = {
  * one (it evaluates a ring of floor points per bucket, and the buckets
  * widen as the span grows). */
 static const size_t tracegen_per_family[TG_CONTEXTS] = {
-	[TG_CI] = 30,
-	[TG_HOURS] = 20,
-	[TG_DAYS] = 10,
+    [TG_CI] = 30,
+    [TG_HOURS] = 20,
+    [TG_DAYS] = 10,
 };
 
 const char *
@@ -449,7 +451,7 @@ tracegen_family_in(enum tracegen_family f, enum tracegen_context c)
 	if (c != TG_CI)
 		return true;
 	return f != TF_BATCH_LEAK && f != TF_DAILY_LEAK && f != TF_BATCH &&
-	    f != TF_DAILY;
+	       f != TF_DAILY;
 }
 
 /* Parameter draws, from a generator of their own per case. */
@@ -511,15 +513,15 @@ tracegen_draw_run(struct tracegen *r, struct tracegen_case *c)
  * Returns when it is within 2 % of its end. */
 static double
 tracegen_draw_startup(struct tracegen *r, struct tracegen_case *c,
-    double slowest_s)
+		      double slowest_s)
 {
 	struct tracegen_spec *s = &c->spec;
 
 	s->startup_amp = tracegen_draw(r, 0.3, 0.95);
 	s->startup_ramp = tracegen_chance(r, 0.3);
 	if (s->startup_ramp) {
-		s->startup_s = tracegen_draw(r, 2, c->context == TG_CI ? 90 :
-		    180);
+		s->startup_s =
+		    tracegen_draw(r, 2, c->context == TG_CI ? 90 : 180);
 		return s->startup_s;
 	}
 	s->startup_s = tracegen_draw_log(r, 1, fmax(2, slowest_s));
@@ -531,8 +533,7 @@ tracegen_draw_startup(struct tracegen *r, struct tracegen_case *c,
  * leak in four at 4-6 %/h, where a server's delay goal is set (a log-
  * uniform draw puts only 9 % there, too few for a median). */
 static double
-tracegen_draw_rate(struct tracegen *r, enum tracegen_context ctx,
-    size_t index)
+tracegen_draw_rate(struct tracegen *r, enum tracegen_context ctx, size_t index)
 {
 	if (ctx == TG_CI)
 		return 60 * tracegen_draw_log(r, 0.002, 0.10);
@@ -543,7 +544,8 @@ tracegen_draw_rate(struct tracegen *r, enum tracegen_context ctx,
 
 static double
 tracegen_draw_period(struct tracegen *r, enum tracegen_context ctx,
-    double ci_lo, double ci_hi, double lo, double hi, double dur_s)
+		     double ci_lo, double ci_hi, double lo, double hi,
+		     double dur_s)
 {
 	if (ctx == TG_CI)
 		return tracegen_draw_log(r, ci_lo, ci_hi);
@@ -563,7 +565,8 @@ tracegen_draw_shape(struct tracegen *r, struct tracegen_case *c)
 	switch (c->family) {
 	case TF_STARTUP_LEAK:
 		s->shape = TG_LATE_ONSET;
-		su = tracegen_draw_startup(r, c, ci ? 20 : fmin(1200, dur / 20));
+		su =
+		    tracegen_draw_startup(r, c, ci ? 20 : fmin(1200, dur / 20));
 		s->onset_s = su;
 		break;
 	case TF_LINEAR:
@@ -571,23 +574,23 @@ tracegen_draw_shape(struct tracegen *r, struct tracegen_case *c)
 		break;
 	case TF_STAIRCASE:
 		s->shape = TG_STAIRCASE;
-		s->period_s = tracegen_draw_period(r, ctx, 5, 60, 120, 7200,
-		    dur);
+		s->period_s =
+		    tracegen_draw_period(r, ctx, 5, 60, 120, 7200, dur);
 		break;
 	case TF_SAWTOOTH_RISING:
 	case TF_SAWTOOTH_FLAT:
-		s->shape = c->family == TF_SAWTOOTH_FLAT ? TG_SAWTOOTH_FLAT :
-		    TG_SAWTOOTH_RISING;
+		s->shape = c->family == TF_SAWTOOTH_FLAT ? TG_SAWTOOTH_FLAT
+							 : TG_SAWTOOTH_RISING;
 		s->amp = tracegen_draw(r, 0.1, 0.6);
-		s->period_s = tracegen_draw_period(r, ctx, 3, 60, 30, 1800,
-		    dur);
+		s->period_s =
+		    tracegen_draw_period(r, ctx, 3, 60, 30, 1800, dur);
 		break;
 	case TF_BATCH_LEAK:
 	case TF_BATCH:
 		s->shape = c->family == TF_BATCH ? TG_FLAT : TG_LINEAR;
 		/* At least two periods seen. */
-		s->batch_period_s = tracegen_draw_log(r, 3600,
-		    fmax(3601, fmin(8 * 3600, dur / 2)));
+		s->batch_period_s = tracegen_draw_log(
+		    r, 3600, fmax(3601, fmin(8 * 3600, dur / 2)));
 		s->batch_duty = tracegen_draw(r, 0.1, 0.6);
 		s->batch_amp = tracegen_draw_log(r, 0.05, 0.6);
 		break;
@@ -614,15 +617,15 @@ tracegen_draw_shape(struct tracegen *r, struct tracegen_case *c)
 		s->shape = TG_WANDER;
 		s->amp = tracegen_draw_log(r, 0.005, 0.05);
 		s->period_s = tracegen_draw_period(r, ctx, 10, dur / 5, 300,
-		    6 * 3600, dur * 8 / 5);
+						   6 * 3600, dur * 8 / 5);
 		break;
 	case TF_BURSTS:
 		s->shape = TG_BURSTS;
 		s->amp = tracegen_draw_log(r, 0.1, 1.0);
-		s->period_s = ci ? tracegen_draw_log(r, 10, 180) :
-		    tracegen_draw_log(r, 60, 3600);
-		s->burst_hold_s = ci ? tracegen_draw_log(r, 1, 30) :
-		    tracegen_draw_log(r, 10, 600);
+		s->period_s = ci ? tracegen_draw_log(r, 10, 180)
+				 : tracegen_draw_log(r, 60, 3600);
+		s->burst_hold_s = ci ? tracegen_draw_log(r, 1, 30)
+				     : tracegen_draw_log(r, 10, 600);
 		break;
 	case TF_FAMILIES:
 		break;
@@ -667,15 +670,15 @@ tracegen_label(struct tracegen_case *c)
 		return;
 	}
 	if (c->context == TG_CI)
-		c->identifiable = seen_s >= 180 &&
-		    seen_s / s->interval_s >= 150;
+		c->identifiable =
+		    seen_s >= 180 && seen_s / s->interval_s >= 150;
 	else
 		c->identifiable = s->rate >= 0.03 || seen_s >= 20 * 3600;
 }
 
 static void
 tracegen_draw_case(struct tracegen_case *c, enum tracegen_context ctx,
-    enum tracegen_family fam, size_t index, uint64_t salt)
+		   enum tracegen_family fam, size_t index, uint64_t salt)
 {
 	struct tracegen r;
 	struct tracegen_spec *s = &c->spec;
@@ -688,7 +691,7 @@ tracegen_draw_case(struct tracegen_case *c, enum tracegen_context ctx,
 	c->daily_cycle = ctx != TG_CI;
 	memset(&r, 0, sizeof r);
 	r.rng = salt * 0x9e3779b97f4a7c15ULL ^ ((uint64_t)ctx << 48) ^
-	    ((uint64_t)fam << 40) ^ (uint64_t)index;
+		((uint64_t)fam << 40) ^ (uint64_t)index;
 	tracegen_u64(&r);
 	s->seed = tracegen_u64(&r);
 	tracegen_draw_run(&r, c);
@@ -714,9 +717,9 @@ tracegen_families(struct tracegen_case *out, size_t max, uint64_t salt)
 			if (!tracegen_family_in(fam, ctx))
 				continue;
 			for (i = 0; i < tracegen_per_family[ctx] && n < max;
-			    i++)
+			     i++)
 				tracegen_draw_case(&out[n++], ctx, fam, i,
-				    salt);
+						   salt);
 		}
 	return n;
 }
@@ -735,8 +738,7 @@ tracegen_duration(double s, char *buf, size_t len)
 }
 
 /* Appends to buf at *n, as snprintf would, never past len. */
-static void
-tracegen_cat(char *buf, size_t len, size_t *n, const char *fmt, ...)
+static void tracegen_cat(char *buf, size_t len, size_t *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -763,11 +765,12 @@ tracegen_case_describe(const struct tracegen_case *c, char *buf, size_t len)
 
 	tracegen_duration(s->duration_s, a, sizeof a);
 	tracegen_cat(buf, len, &n, "%s %s #%zu: %s at %g s, %.0f MiB",
-	    tracegen_family_name(c->family), tracegen_context_name(c->context),
-	    c->index, a, s->interval_s, s->base_kb / 1024);
+		     tracegen_family_name(c->family),
+		     tracegen_context_name(c->context), c->index, a,
+		     s->interval_s, s->base_kb / 1024);
 	if (s->rate > 0 && c->context == TG_CI)
-		tracegen_cat(buf, len, &n, ", leak %.3g %%/min", s->rate * 100 /
-		    60);
+		tracegen_cat(buf, len, &n, ", leak %.3g %%/min",
+			     s->rate * 100 / 60);
 	else if (s->rate > 0)
 		tracegen_cat(buf, len, &n, ", leak %.3g %%/h", s->rate * 100);
 	if (c->leak && s->onset_s > 0) {
@@ -777,7 +780,8 @@ tracegen_case_describe(const struct tracegen_case *c, char *buf, size_t len)
 	if (s->startup_amp > 0) {
 		tracegen_duration(s->startup_s, a, sizeof a);
 		tracegen_cat(buf, len, &n, ", start-up %s %.0f %% over %s",
-		    s->startup_ramp ? "ramp" : "exp", s->startup_amp * 100, a);
+			     s->startup_ramp ? "ramp" : "exp",
+			     s->startup_amp * 100, a);
 	}
 	if (s->period_s > 0) {
 		tracegen_duration(s->period_s, a, sizeof a);
@@ -795,17 +799,21 @@ tracegen_case_describe(const struct tracegen_case *c, char *buf, size_t len)
 	}
 	if (s->batch_period_s > 0) {
 		tracegen_duration(s->batch_period_s, a, sizeof a);
-		tracegen_cat(buf, len, &n, ", batch every %s, %.0f %% of it, "
-		    "+%.3g %%", a, s->batch_duty * 100, s->batch_amp * 100);
+		tracegen_cat(buf, len, &n,
+			     ", batch every %s, %.0f %% of it, "
+			     "+%.3g %%",
+			     a, s->batch_duty * 100, s->batch_amp * 100);
 	}
 	if (s->daily_amp > 0)
 		tracegen_cat(buf, len, &n, ", daily +-%.3g %%",
-		    s->daily_amp * 100);
+			     s->daily_amp * 100);
 	if (s->resize_frac > 0)
 		tracegen_cat(buf, len, &n, ", resizes (%.0f %% of capacity)",
-		    s->resize_frac * 100);
+			     s->resize_frac * 100);
 	tracegen_duration(s->noise_tau_s, b, sizeof b);
-	tracegen_cat(buf, len, &n, ", noise %.2g %% over %s%s",
-	    s->noise * 100, b, c->identifiable ? ", identifiable" :
-	    c->leak ? ", not identifiable" : "");
+	tracegen_cat(buf, len, &n, ", noise %.2g %% over %s%s", s->noise * 100,
+		     b,
+		     c->identifiable ? ", identifiable"
+		     : c->leak	     ? ", not identifiable"
+				     : "");
 }

@@ -16,19 +16,19 @@
 
 enum tracegen_shape {
 	/* Leaks. */
-	TG_LINEAR,		/* steady growth */
-	TG_STAIRCASE,		/* equal steps every period */
-	TG_SAWTOOTH_RISING,	/* GC sawtooth whose floor rises */
-	TG_DAILY_LEAK,		/* growth under a daily cycle */
-	TG_LATE_ONSET,		/* flat, then steady growth from onset */
+	TG_LINEAR,	    /* steady growth */
+	TG_STAIRCASE,	    /* equal steps every period */
+	TG_SAWTOOTH_RISING, /* GC sawtooth whose floor rises */
+	TG_DAILY_LEAK,	    /* growth under a daily cycle */
+	TG_LATE_ONSET,	    /* flat, then steady growth from onset */
 	/* Not leaks. */
-	TG_FLAT,		/* noise only */
-	TG_WARMUP,		/* rises to a plateau (time constant period) */
-	TG_SAWTOOTH_FLAT,	/* GC sawtooth over a flat floor */
-	TG_STEP,		/* one step up at onset, flat after */
-	TG_DAILY,		/* a daily cycle */
-	TG_WANDER,		/* mean-reverting random wander */
-	TG_BURSTS,		/* temporary allocations that are freed */
+	TG_FLAT,	  /* noise only */
+	TG_WARMUP,	  /* rises to a plateau (time constant period) */
+	TG_SAWTOOTH_FLAT, /* GC sawtooth over a flat floor */
+	TG_STEP,	  /* one step up at onset, flat after */
+	TG_DAILY,	  /* a daily cycle */
+	TG_WANDER,	  /* mean-reverting random wander */
+	TG_BURSTS,	  /* temporary allocations that are freed */
 	TG_SHAPES
 };
 
@@ -37,12 +37,12 @@ struct tracegen_spec {
 	uint64_t seed;
 	double interval_s;
 	double duration_s;
-	double base_kb;		/* the floor at the start */
-	double rate;		/* leak per hour, a fraction of base_kb */
-	double noise;		/* usage above the floor, fraction of base */
-	double onset_s;		/* late onset, step: when it happens */
-	double period_s;	/* tooth, stair, warm-up, wander, bursts */
-	double amp;		/* tooth, cycle, step, plateau, wander, burst */
+	double base_kb;	 /* the floor at the start */
+	double rate;	 /* leak per hour, a fraction of base_kb */
+	double noise;	 /* usage above the floor, fraction of base */
+	double onset_s;	 /* late onset, step: when it happens */
+	double period_s; /* tooth, stair, warm-up, wander, bursts */
+	double amp;	 /* tooth, cycle, step, plateau, wander, burst */
 	/* Components any shape can carry; zero is off (the fixed set uses
 	 * none).  A leak (linear, staircase, rising sawtooth, daily+leak)
 	 * grows from onset_s.  A start-up fills the working set base_kb
@@ -53,24 +53,24 @@ struct tracegen_spec {
 	/* Batch jobs: for batch_duty of every batch_period_s, batch_amp *
 	 * base_kb more (a trapezoid). */
 	double batch_period_s, batch_duty, batch_amp;
-	double daily_amp;	/* a daily cycle over any shape, of base */
+	double daily_amp; /* a daily cycle over any shape, of base */
 	/* Hash-table resizes in a leak: a table of resize_frac of its
 	 * capacity that doubles whenever the leaked amount (of base)
 	 * passes it, first at resize_first: steps in the residuals. */
 	double resize_frac, resize_first;
-	double noise_tau_s;	/* the noise's time constant; 0: 10 samples */
-	double burst_hold_s;	/* the longest burst; 0: 5 min */
+	double noise_tau_s;  /* the noise's time constant; 0: 10 samples */
+	double burst_hold_s; /* the longest burst; 0: 5 min */
 };
 
 struct tracegen {
 	struct tracegen_spec spec;
 	uint64_t rng;
 	uint64_t i;
-	double ar;		/* autocorrelated part of the noise */
-	double ou;		/* wander */
-	double phase;		/* daily cycle */
+	double ar;    /* autocorrelated part of the noise */
+	double ou;    /* wander */
+	double phase; /* daily cycle */
 	double burst_end_s, burst_kb, next_burst_s;
-	double batch_phase;	/* batch jobs: fraction of a period */
+	double batch_phase; /* batch jobs: fraction of a period */
 };
 
 const char *tracegen_name(enum tracegen_shape shape);
@@ -89,24 +89,24 @@ void tracegen_describe(const struct tracegen_spec *s, char *buf, size_t len);
 /* ---- families and contexts (bench/score) ------------------------------ */
 
 enum tracegen_context {
-	TG_CI,		/* 5-20 min at 0.25-2 s, no daily cycle possible */
-	TG_HOURS,	/* 1-12 h at 1-10 s */
-	TG_DAYS,	/* 1-7 days at 10-60 s, a server */
+	TG_CI,	  /* 5-20 min at 0.25-2 s, no daily cycle possible */
+	TG_HOURS, /* 1-12 h at 1-10 s */
+	TG_DAYS,  /* 1-7 days at 10-60 s, a server */
 	TG_CONTEXTS
 };
 
 enum tracegen_family {
 	/* Leaks. */
-	TF_STARTUP_LEAK,	/* fills a working set, then leaks */
+	TF_STARTUP_LEAK, /* fills a working set, then leaks */
 	TF_LINEAR,
 	TF_STAIRCASE,
 	TF_SAWTOOTH_RISING,
-	TF_BATCH_LEAK,		/* leaks under batch jobs of 1-8 h */
+	TF_BATCH_LEAK, /* leaks under batch jobs of 1-8 h */
 	TF_DAILY_LEAK,
 	TF_LATE_ONSET,
 	/* Not leaks. */
 	TF_FLAT,
-	TF_STARTUP_PLATEAU,	/* fills a working set, then flat */
+	TF_STARTUP_PLATEAU, /* fills a working set, then flat */
 	TF_SAWTOOTH_FLAT,
 	TF_BATCH,
 	TF_DAILY,
@@ -120,7 +120,7 @@ struct tracegen_case {
 	struct tracegen_spec spec;
 	enum tracegen_family family;
 	enum tracegen_context context;
-	size_t index;		/* within its family and context */
+	size_t index; /* within its family and context */
 	bool leak;
 	/* A leak the context lets one identify (recall counts these):
 	 * CI, >= 3 min and >= 150 samples after the start-up and grown >=
@@ -128,9 +128,9 @@ struct tracegen_case {
 	 * grown >= 2 %.  Leaks draw 0.2-10 %/min in CI, 0.25-20 %/h
 	 * log-uniform otherwise, with one in four at 4-6 %/h. */
 	bool identifiable;
-	double onset_s;		/* the leak begins; a flag before is false */
-	double startup_end_s;	/* the start-up is within 2 % of its end */
-	bool daily_cycle;	/* judged with a daily cycle possible */
+	double onset_s;	      /* the leak begins; a flag before is false */
+	double startup_end_s; /* the start-up is within 2 % of its end */
+	bool daily_cycle;     /* judged with a daily cycle possible */
 };
 
 const char *tracegen_context_name(enum tracegen_context c);
@@ -145,11 +145,10 @@ bool tracegen_family_in(enum tracegen_family f, enum tracegen_context c);
 /* The scored set: every family in every context it occurs in, its
  * parameters drawn by seeds that salt changes (salt 0 is the tuning
  * set); returns its size (at most max). */
-size_t tracegen_families(struct tracegen_case *out, size_t max,
-    uint64_t salt);
+size_t tracegen_families(struct tracegen_case *out, size_t max, uint64_t salt);
 
 /* "startup+leak ci #3: 2.1 %/min after a 40 s start-up, ..." */
 void tracegen_case_describe(const struct tracegen_case *c, char *buf,
-    size_t len);
+			    size_t len);
 
 #endif

@@ -66,7 +66,7 @@ judge_find(struct judge *j, int group, const char *name)
 
 void
 judge_add(struct judge *j, int group, const char *name, unsigned int flags,
-    double t_s, double kb)
+	  double t_s, double kb)
 {
 	struct judge_series *s;
 
@@ -109,7 +109,7 @@ static bool
 judge_keeps(const struct judge_series *s)
 {
 	return (s->flags & JUDGE_PINNED) ||
-	    trend_evidence(s->trend)->verdict == TREND_GROWING;
+	       trend_evidence(s->trend)->verdict == TREND_GROWING;
 }
 
 void
@@ -124,13 +124,15 @@ judge_rebalance(struct judge *j)
 			s = &j->v[i];
 			if (s->trend == NULL) {
 				/* Growth first, then size (at the start). */
-				if (s->seen && (best == NULL ||
-				    judge_growth(s) > judge_growth(best) ||
-				    (judge_growth(s) == judge_growth(best) &&
-				    s->last_kb > best->last_kb)))
+				if (s->seen &&
+				    (best == NULL ||
+				     judge_growth(s) > judge_growth(best) ||
+				     (judge_growth(s) == judge_growth(best) &&
+				      s->last_kb > best->last_kb)))
 					best = s;
-			} else if (!judge_keeps(s) && (worst == NULL ||
-			    judge_growth(s) < judge_growth(worst))) {
+			} else if (!judge_keeps(s) &&
+				   (worst == NULL ||
+				    judge_growth(s) < judge_growth(worst))) {
 				worst = s;
 			}
 		}
@@ -160,7 +162,7 @@ bool
 judge_leaking(const struct judge_series *s)
 {
 	return s->trend != NULL && !(s->flags & JUDGE_RECLAIMABLE) &&
-	    trend_evidence(s->trend)->verdict == TREND_GROWING;
+	       trend_evidence(s->trend)->verdict == TREND_GROWING;
 }
 
 static int
@@ -184,8 +186,8 @@ judge_rank(const struct judge *j, const struct judge_series **out, size_t n)
 		if (s->trend == NULL)
 			continue;
 		/* Insertion into the n best so far. */
-		for (k = m < n ? m++ : n; k > 0 && judge_order(s, out[k - 1]) < 0;
-		    k--) {
+		for (k = m < n ? m++ : n;
+		     k > 0 && judge_order(s, out[k - 1]) < 0; k--) {
 			if (k < n)
 				out[k] = out[k - 1];
 		}
@@ -196,7 +198,7 @@ judge_rank(const struct judge *j, const struct judge_series **out, size_t n)
 }
 
 static void judge_cat(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void
 judge_cat(char *buf, size_t len, const char *fmt, ...)
@@ -219,8 +221,8 @@ judge_rate(char *buf, size_t len, const struct trend_evidence *ev)
 	double div = units_kib_scale(ev->slope * 24, 1, &unit);
 
 	judge_cat(buf, len, "%.3g %s/day (95%% CI %.3g–%.3g)",
-	    ev->slope * 24 / div, unit, ev->slope_lo * 24 / div,
-	    ev->slope_hi * 24 / div);
+		  ev->slope * 24 / div, unit, ev->slope_lo * 24 / div,
+		  ev->slope_hi * 24 / div);
 }
 
 static void
@@ -285,16 +287,18 @@ judge_sentence(const struct judge_series *s, char *buf, size_t len)
 		return;
 	}
 	if (ev->verdict == TREND_GROWING) {
-		judge_cat(buf, len, "%s ", s->flags & JUDGE_RECLAIMABLE ?
-		    "rising" : "growing");
+		judge_cat(buf, len, "%s ",
+			  s->flags & JUDGE_RECLAIMABLE ? "rising" : "growing");
 		judge_rate(buf, len, ev);
-		units_format_duration(span, sizeof span, ev->end_s - ev->start_s);
+		units_format_duration(span, sizeof span,
+				      ev->end_s - ev->start_s);
 		judge_cat(buf, len, " for %s, steady (Mann–Kendall p %s %.2g)",
-		    span, ev->p_value < 1e-9 ? "<" : "=",
-		    ev->p_value < 1e-9 ? 1e-9 : ev->p_value);
+			  span, ev->p_value < 1e-9 ? "<" : "=",
+			  ev->p_value < 1e-9 ? 1e-9 : ev->p_value);
 		if (s->flags & JUDGE_RECLAIMABLE)
-			judge_cat(buf, len, "; reclaimable, shrinks under "
-			    "pressure: not called a leak");
+			judge_cat(buf, len,
+				  "; reclaimable, shrinks under "
+				  "pressure: not called a leak");
 		judge_cat(buf, len, ": ");
 		judge_change(buf, len, s);
 		return;
@@ -306,14 +310,14 @@ judge_sentence(const struct judge_series *s, char *buf, size_t len)
 	judge_change(buf, len, s);
 	if (ev->verdict == TREND_INSUFFICIENT && ev->need_samples > 0)
 		judge_cat(buf, len, "; needs %lu more samples",
-		    ev->need_samples);
+			  ev->need_samples);
 	else if (ev->verdict == TREND_INSUFFICIENT && ev->need_s > 0) {
 		units_format_duration(span, sizeof span, ev->need_s);
 		judge_cat(buf, len, "; needs %s more", span);
 	}
 	if (!isnan(s->since_s) && s->since_s > s->first_s) {
 		units_format_duration(span, sizeof span,
-		    s->since_s - s->first_s);
+				      s->since_s - s->first_s);
 		judge_cat(buf, len, " (judged from %s on)", span);
 	}
 }

@@ -17,14 +17,14 @@
 #include "util/xmalloc.h"
 
 #define MODELS_MAX_COLS 8
-#define MODELS_TAUS 16		/* warm-up time constants tried */
-#define MODELS_PERIODS 32	/* cycle periods tried */
-#define MODELS_CYCLE_GAIN 10.0	/* BIC a cycle must gain to be kept */
-#define MODELS_CYCLE_MIN_KB 8.0	/* a cycle smaller is rounding */
-#define MODELS_CYCLE_MIN_REL 0.001	/* ... and of the level */
-#define MODELS_CYCLE_K 5	/* its parameters: 2 harmonics, period */
-#define MODELS_PHI_MAX 0.6	/* short-memory noise */
-#define MODELS_PHI_WANDER 0.99	/* a wander's memory */
+#define MODELS_TAUS 16		   /* warm-up time constants tried */
+#define MODELS_PERIODS 32	   /* cycle periods tried */
+#define MODELS_CYCLE_GAIN 10.0	   /* BIC a cycle must gain to be kept */
+#define MODELS_CYCLE_MIN_KB 8.0	   /* a cycle smaller is rounding */
+#define MODELS_CYCLE_MIN_REL 0.001 /* ... and of the level */
+#define MODELS_CYCLE_K 5	   /* its parameters: 2 harmonics, period */
+#define MODELS_PHI_MAX 0.6	   /* short-memory noise */
+#define MODELS_PHI_WANDER 0.99	   /* a wander's memory */
 #define MODELS_PHI_STEPS 40
 #define MODELS_DAY_S 86400.0
 
@@ -32,15 +32,15 @@
 struct models_work {
 	size_t n;
 	double x0, span, y0, ys;
-	double u[MODELS_MAX_POINTS];	/* time, 0..1 */
-	double v[MODELS_MAX_POINTS];	/* value, centred and scaled */
+	double u[MODELS_MAX_POINTS]; /* time, 0..1 */
+	double v[MODELS_MAX_POINTS]; /* value, centred and scaled */
 	double one[MODELS_MAX_POINTS];
-	double col[4][MODELS_MAX_POINTS];	/* shape columns */
-	double cyc[4][MODELS_MAX_POINTS];	/* periodic columns */
+	double col[4][MODELS_MAX_POINTS]; /* shape columns */
+	double cyc[4][MODELS_MAX_POINTS]; /* periodic columns */
 	double res[MODELS_MAX_POINTS];
-	double eps;			/* least innovation variance */
+	double eps; /* least innovation variance */
 	bool has_cycle;
-	double period_s;		/* the cycle's, when has_cycle */
+	double period_s; /* the cycle's, when has_cycle */
 	/* A start-up's first mask points fitted exactly: the fits see vm,
 	 * onem and cycm, which are zero there. */
 	size_t mask;
@@ -55,14 +55,14 @@ struct models_ls {
 };
 
 static const char *models_names[MODELS_KINDS] = {
-	[MODELS_FLAT] = "flat",
-	[MODELS_STEP] = "step",
-	[MODELS_WARMUP] = "warm-up",
-	[MODELS_DAILY] = "daily-cycle",
-	[MODELS_WANDER] = "wander",
-	[MODELS_LINEAR] = "linear",
-	[MODELS_STARTUP_LINEAR] = "start-up+linear",
-	[MODELS_ONSET] = "onset+linear",
+    [MODELS_FLAT] = "flat",
+    [MODELS_STEP] = "step",
+    [MODELS_WARMUP] = "warm-up",
+    [MODELS_DAILY] = "daily-cycle",
+    [MODELS_WANDER] = "wander",
+    [MODELS_LINEAR] = "linear",
+    [MODELS_STARTUP_LINEAR] = "start-up+linear",
+    [MODELS_ONSET] = "onset+linear",
 };
 
 const char *
@@ -82,7 +82,7 @@ models_is_growth(enum models_kind kind)
  * factors.  Leaves the residuals in w->res.  False when singular. */
 static bool
 models_solve(struct models_work *w, const double *const *cols, int k,
-    struct models_ls *ls)
+	     struct models_ls *ls)
 {
 	const double *v = w->mask > 0 ? w->vm : w->v;
 	double a[MODELS_MAX_COLS][2 * MODELS_MAX_COLS + 1];
@@ -154,7 +154,7 @@ models_solve(struct models_work *w, const double *const *cols, int k,
  * variance. */
 static double
 models_bic_ar(struct models_work *w, int k, double phi_max, double sd_cap,
-    double *phi, double *var)
+	      double *phi, double *var)
 {
 	double a = 0, b = 0, c = 0, r0 = w->res[0], nn = (double)w->n;
 	double best = INFINITY, f, p, sp, v, best_v = 0, cap;
@@ -198,8 +198,8 @@ models_bic(struct models_work *w, int k, double *phi, double *var)
  * is the growth rate, or -1. */
 static bool
 models_try(struct models_work *w, const double *const *base, int nbase,
-    int kpar, bool cycle, int slope_col, struct models_fit *best,
-    struct models_ls *out)
+	   int kpar, bool cycle, int slope_col, struct models_fit *best,
+	   struct models_ls *out)
 {
 	const double *cols[MODELS_MAX_COLS];
 	struct models_ls ls;
@@ -225,10 +225,10 @@ models_try(struct models_work *w, const double *const *base, int nbase,
 	best->sigma_kb = sqrt(var) * w->ys;
 	if (slope_col >= 0) {
 		best->slope = ls.beta[slope_col] * w->ys / w->span;
-		best->slope_se = sqrt(ls.rss / (double)(w->n - w->mask -
-		    (size_t)k) *
-		    ls.inv_diag[slope_col] * (1 + phi) / (1 - phi)) * w->ys /
-		    w->span;
+		best->slope_se =
+		    sqrt(ls.rss / (double)(w->n - w->mask - (size_t)k) *
+			 ls.inv_diag[slope_col] * (1 + phi) / (1 - phi)) *
+		    w->ys / w->span;
 	}
 	for (j = 0; cycle && j < 4; j++)
 		best->cyc[j] = ls.beta[nbase + j] * w->ys;
@@ -242,14 +242,14 @@ models_try(struct models_work *w, const double *const *base, int nbase,
 /* The same explanation without and with the cycle. */
 static void
 models_try_both(struct models_work *w, const double *const *base, int nbase,
-    int kpar, int slope_col, struct models_fit *best, struct models_ls *ls,
-    bool *improved)
+		int kpar, int slope_col, struct models_fit *best,
+		struct models_ls *ls, bool *improved)
 {
 	*improved = false;
 	if (models_try(w, base, nbase, kpar, false, slope_col, best, ls))
 		*improved = true;
-	if (w->has_cycle && models_try(w, base, nbase, kpar, true, slope_col,
-	    best, ls))
+	if (w->has_cycle &&
+	    models_try(w, base, nbase, kpar, true, slope_col, best, ls))
 		*improved = true;
 }
 
@@ -276,10 +276,10 @@ models_cycle_columns(struct models_work *w, double p_s)
  * has been seen. */
 static double
 models_find_cycle(struct models_work *w, const struct models_opts *opts,
-    double step_s, double *amp_kb)
+		  double step_s, double *amp_kb)
 {
-	const double *cols[6] = { w->one, w->u, w->cyc[0], w->cyc[1],
-		w->cyc[2], w->cyc[3] };
+	const double *cols[6] = {w->one,    w->u,      w->cyc[0],
+				 w->cyc[1], w->cyc[2], w->cyc[3]};
 	double lo = 4 * step_s, hi = w->span / 2, p, best_p = 0, phi, var;
 	double base, bic, best = INFINITY, mn = INFINITY, mx = -INFINITY, h;
 	struct models_ls ls;
@@ -311,8 +311,8 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 	/* The grid is 9 % apart at most: over ten periods a cycle fitted
 	 * that far off drifts by half a period.  Bisect towards the best
 	 * period between its neighbours. */
-	for (h = 0.5; best_p > 0 && best_p < MODELS_DAY_S && hi > lo &&
-	    h > 0.06; h /= 2)
+	for (h = 0.5;
+	     best_p > 0 && best_p < MODELS_DAY_S && hi > lo && h > 0.06; h /= 2)
 		for (j = -1; j <= 1; j += 2) {
 			p = best_p * pow(hi / lo, j * h / (np - 1));
 			if (p < lo || p > hi)
@@ -343,8 +343,8 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 	*amp_kb = (mx - mn) / 2 * w->ys;
 	/* A cycle of a page or two, or of a thousandth of the level, is
 	 * rounding on a nearly noise-free climb, not a cycle to explain. */
-	if (*amp_kb < fmax(MODELS_CYCLE_MIN_KB, MODELS_CYCLE_MIN_REL *
-	    fabs(w->y0)))
+	if (*amp_kb <
+	    fmax(MODELS_CYCLE_MIN_KB, MODELS_CYCLE_MIN_REL * fabs(w->y0)))
 		return 0;
 	return best_p;
 }
@@ -359,7 +359,7 @@ models_cmp(const void *a, const void *b)
 
 static void
 models_prepare(struct models_work *w, const double *x, const double *y,
-    size_t n, double *level)
+	       size_t n, double *level)
 {
 	double tmp[MODELS_MAX_POINTS], lo = INFINITY, hi = -INFINITY;
 	size_t i;
@@ -402,7 +402,7 @@ models_step_s(const double *x, size_t n)
 static void
 models_fit_flat_linear(struct models_work *w, struct models_result *r)
 {
-	const double *cols[2] = { w->one, w->u };
+	const double *cols[2] = {w->one, w->u};
 	struct models_ls ls;
 	bool imp;
 
@@ -429,9 +429,9 @@ models_onset_cycle(struct models_work *w, double uc)
  * where the best warm-up found one (its time constant is kept). */
 static void
 models_fit_changes(struct models_work *w, struct models_result *r,
-    const double *x)
+		   const double *x)
 {
-	const double *cols[4] = { w->one, w->col[0], w->col[1], w->col[2] };
+	const double *cols[4] = {w->one, w->col[0], w->col[1], w->col[2]};
 	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
 	bool startup = wu->valid && wu->tau_s > 0 && wu->tau_s < w->span / 4;
 	struct models_ls ls;
@@ -448,7 +448,7 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 			w->col[1][i] = fmax(0, w->u[i] - uc);
 		}
 		models_try_both(w, cols, 2, 3, -1, &r->fit[MODELS_STEP], &ls,
-		    &imp);
+				&imp);
 		if (imp) {
 			r->fit[MODELS_STEP].step_kb = ls.beta[1] * w->ys;
 			r->fit[MODELS_STEP].step_at_s = (x[c - 1] + x[c]) / 2;
@@ -457,17 +457,17 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 			continue;
 		had = models_onset_cycle(w, uc);
 		models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_ONSET], &ls,
-		    &imp);
+				&imp);
 		if (startup)
 			models_try_both(w, cols, 4, 6, 2, &r->fit[MODELS_ONSET],
-			    &ls, &imp2);
+					&ls, &imp2);
 		w->has_cycle = had;
 		if (imp || imp2) {
 			r->fit[MODELS_ONSET].step_kb = ls.beta[1] * w->ys;
 			r->fit[MODELS_ONSET].step_at_s = (x[c - 1] + x[c]) / 2;
 			r->fit[MODELS_ONSET].start_s = (x[c - 1] + x[c]) / 2;
-			r->fit[MODELS_ONSET].exp_kb = imp2 ? ls.beta[3] *
-			    w->ys : 0;
+			r->fit[MODELS_ONSET].exp_kb =
+			    imp2 ? ls.beta[3] * w->ys : 0;
 			r->fit[MODELS_ONSET].tau_s = imp2 ? wu->tau_s : 0;
 		}
 	}
@@ -498,10 +498,10 @@ models_set_mask(struct models_work *w, size_t m)
  * of the window. */
 static void
 models_fit_startups(struct models_work *w, struct models_result *r,
-    const double *x)
+		    const double *x)
 {
 	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
-	const double *cols[3] = { w->onem, w->col[0], w->col[1] };
+	const double *cols[3] = {w->onem, w->col[0], w->col[1]};
 	struct models_fit *f;
 	struct models_ls ls;
 	size_t m, i, c, stride = w->n > 64 ? 4 : 2;
@@ -566,9 +566,9 @@ models_fit_startups(struct models_work *w, struct models_result *r,
  * bounded spread is what keeps it from explaining every rise. */
 static void
 models_fit_wander(struct models_work *w, struct models_result *r,
-    const struct models_opts *opts)
+		  const struct models_opts *opts)
 {
-	const double *cols[1] = { w->one };
+	const double *cols[1] = {w->one};
 	struct models_fit *f = &r->fit[MODELS_WANDER];
 	struct models_ls ls;
 	double phi, var;
@@ -578,8 +578,9 @@ models_fit_wander(struct models_work *w, struct models_result *r,
 	memset(f, 0, sizeof *f);
 	f->valid = true;
 	f->k = 3;
-	f->bic = models_bic_ar(w, 3, MODELS_PHI_WANDER, opts->wander_amp *
-	    fabs(r->level_kb) / w->ys, &phi, &var);
+	f->bic = models_bic_ar(w, 3, MODELS_PHI_WANDER,
+			       opts->wander_amp * fabs(r->level_kb) / w->ys,
+			       &phi, &var);
 	f->phi = phi;
 	f->sigma_kb = sqrt(var) * w->ys;
 	f->start_s = w->x0;
@@ -590,7 +591,7 @@ models_fit_wander(struct models_work *w, struct models_result *r,
 static void
 models_try_tau(struct models_work *w, struct models_result *r, double tau)
 {
-	const double *cols[3] = { w->one, w->col[2], w->u };
+	const double *cols[3] = {w->one, w->col[2], w->u};
 	struct models_fit *f;
 	struct models_ls ls;
 	size_t i;
@@ -607,7 +608,7 @@ models_try_tau(struct models_work *w, struct models_result *r, double tau)
 		f->exp_kb = ls.beta[1] * w->ys;
 	}
 	models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_STARTUP_LINEAR], &ls,
-	    &imp);
+			&imp);
 	if (imp) {
 		f = &r->fit[MODELS_STARTUP_LINEAR];
 		f->tau_s = tau * w->span;
@@ -625,9 +626,9 @@ models_try_tau(struct models_work *w, struct models_result *r, double tau)
  * the window -- is a warm-up too. */
 static void
 models_fit_warmups(struct models_work *w, struct models_result *r,
-    const struct models_opts *opts)
+		   const struct models_opts *opts)
 {
-	const double *cols[2] = { w->one, w->col[3] };
+	const double *cols[2] = {w->one, w->col[3]};
 	double lo = 1.0 / 64, hi = opts->tau_cap, ratio, best, uc;
 	struct models_fit *f = &r->fit[MODELS_WARMUP];
 	struct models_ls ls;
@@ -652,8 +653,8 @@ models_fit_warmups(struct models_work *w, struct models_result *r,
 		models_try_both(w, cols, 2, 3, -1, f, &ls, &imp);
 		if (imp) {
 			f->tau_s = uc * w->span / 3;
-			f->plateau_kb = w->y0 + w->ys * (ls.beta[0] +
-			    ls.beta[1] * uc);
+			f->plateau_kb =
+			    w->y0 + w->ys * (ls.beta[0] + ls.beta[1] * uc);
 			f->start_s = w->x0;
 			f->exp_kb = -ls.beta[1] * uc * w->ys;
 		}
@@ -666,9 +667,9 @@ models_fit_warmups(struct models_work *w, struct models_result *r,
  * a line; its bound is what keeps it from explaining every rise. */
 static void
 models_fit_daily(struct models_work *w, struct models_result *r,
-    const struct models_opts *opts)
+		 const struct models_opts *opts)
 {
-	const double *cols[3] = { w->one, w->col[0], w->col[1] };
+	const double *cols[3] = {w->one, w->col[0], w->col[1]};
 	struct models_fit *f = &r->fit[MODELS_DAILY];
 	double amp, cap, a = 0, phi, var, c, s, mean = 0;
 	struct models_ls ls;
@@ -699,11 +700,11 @@ models_fit_daily(struct models_work *w, struct models_result *r,
 			s = a0 * sin(ps);
 			for (i = 0, mean = 0; i < w->n; i++)
 				mean += w->v[i] - c * w->col[0][i] -
-				    s * w->col[1][i];
+					s * w->col[1][i];
 			mean /= (double)w->n;
 			for (i = 0, rss = 0; i < w->n; i++) {
 				double e = w->v[i] - mean - c * w->col[0][i] -
-				    s * w->col[1][i];
+					   s * w->col[1][i];
 
 				rss += e * e;
 			}
@@ -719,7 +720,7 @@ models_fit_daily(struct models_work *w, struct models_result *r,
 		mean /= (double)w->n;
 		for (i = 0; i < w->n; i++)
 			w->res[i] = w->v[i] - mean - c * w->col[0][i] -
-			    s * w->col[1][i];
+				    s * w->col[1][i];
 		amp = cap;
 	}
 	memset(f, 0, sizeof *f);
@@ -747,7 +748,8 @@ models_work_free(struct models_work *w)
 
 void
 models_compare(struct models_work *w, const double *x, const double *y,
-    size_t n, const struct models_opts *opts, struct models_result *r)
+	       size_t n, const struct models_opts *opts,
+	       struct models_result *r)
 {
 	double step_s;
 	int k;
@@ -784,7 +786,7 @@ models_compare(struct models_work *w, const double *x, const double *y,
 			    f->bic < r->fit[r->best_growth].bic)
 				r->best_growth = k;
 		} else if (f->bic < r->fit[r->best_bounded].bic ||
-		    !r->fit[r->best_bounded].valid) {
+			   !r->fit[r->best_bounded].valid) {
 			r->best_bounded = k;
 		}
 	}
@@ -796,7 +798,7 @@ models_compare(struct models_work *w, const double *x, const double *y,
 
 void
 models_growth_part(const struct models_result *r, enum models_kind kind,
-    const double *x, const double *y, size_t n, double *out)
+		   const double *x, const double *y, size_t n, double *out)
 {
 	const struct models_fit *f = &r->fit[kind];
 	double a, span;
@@ -808,7 +810,8 @@ models_growth_part(const struct models_result *r, enum models_kind kind,
 		if (f->cycle && r->period_s > 0) {
 			a = 2 * M_PI * (x[i] - x[0]) / r->period_s;
 			out[i] -= f->cyc[0] * cos(a) + f->cyc[1] * sin(a) +
-			    f->cyc[2] * cos(2 * a) + f->cyc[3] * sin(2 * a);
+				  f->cyc[2] * cos(2 * a) +
+				  f->cyc[3] * sin(2 * a);
 		}
 		if ((kind == MODELS_STARTUP_LINEAR || kind == MODELS_ONSET) &&
 		    f->tau_s > 0 && span > 0)

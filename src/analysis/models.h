@@ -25,52 +25,52 @@
 
 enum models_kind {
 	/* Bounded explanations. */
-	MODELS_FLAT,		/* a level and noise */
-	MODELS_STEP,		/* one step between two levels */
-	MODELS_WARMUP,		/* a rise levelling off: a + b e^(-t/tau) */
-	MODELS_DAILY,		/* a daily cycle of at most +-10 % */
-	MODELS_WANDER,		/* a mean-reverting wander of bounded spread */
+	MODELS_FLAT,   /* a level and noise */
+	MODELS_STEP,   /* one step between two levels */
+	MODELS_WARMUP, /* a rise levelling off: a + b e^(-t/tau) */
+	MODELS_DAILY,  /* a daily cycle of at most +-10 % */
+	MODELS_WANDER, /* a mean-reverting wander of bounded spread */
 	/* Growth. */
-	MODELS_LINEAR,		/* a line from the start */
-	MODELS_STARTUP_LINEAR,	/* a start-up levelling off, plus a line */
-	MODELS_ONSET,		/* level (and a jump), then a line from c */
+	MODELS_LINEAR,	       /* a line from the start */
+	MODELS_STARTUP_LINEAR, /* a start-up levelling off, plus a line */
+	MODELS_ONSET,	       /* level (and a jump), then a line from c */
 	MODELS_KINDS
 };
 
 struct models_opts {
-	bool daily;		/* a daily cycle is possible */
-	double daily_amp;	/* its largest amplitude, part of the level */
-	double tau_cap;		/* longest warm-up, in window spans */
-	double tau_max_s;	/* ... and in seconds (0: no limit) */
-	double wander_amp;	/* a wander's largest spread, part of the level */
+	bool daily;	   /* a daily cycle is possible */
+	double daily_amp;  /* its largest amplitude, part of the level */
+	double tau_cap;	   /* longest warm-up, in window spans */
+	double tau_max_s;  /* ... and in seconds (0: no limit) */
+	double wander_amp; /* a wander's largest spread, part of the level */
 };
 
 struct models_fit {
 	bool valid;
-	bool cycle;		/* fitted with the periodic component */
-	int k;			/* parameters */
+	bool cycle; /* fitted with the periodic component */
+	int k;	    /* parameters */
 	double bic;
-	double phi;		/* residuals' lag-1 autocorrelation */
-	double sigma_kb;	/* innovation standard deviation */
-	double slope;		/* growth: KiB per second */
-	double slope_se;	/* its standard error (AR(1)-widened) */
-	double start_s;		/* where the growth (or the regime) starts */
-	double tau_s;		/* warm-ups: time constant */
-	double plateau_kb;	/* warm-up: where it levels off */
-	double step_kb, step_at_s;	/* step, onset: the jump and when */
-	double end_kb;		/* fitted floor at the last point */
-	double amp_kb;		/* daily: the amplitude fitted */
+	double phi;		   /* residuals' lag-1 autocorrelation */
+	double sigma_kb;	   /* innovation standard deviation */
+	double slope;		   /* growth: KiB per second */
+	double slope_se;	   /* its standard error (AR(1)-widened) */
+	double start_s;		   /* where the growth (or the regime) starts */
+	double tau_s;		   /* warm-ups: time constant */
+	double plateau_kb;	   /* warm-up: where it levels off */
+	double step_kb, step_at_s; /* step, onset: the jump and when */
+	double end_kb;		   /* fitted floor at the last point */
+	double amp_kb;		   /* daily: the amplitude fitted */
 	/* Parts to take out before judging the growth part on its own. */
-	double cyc[4];		/* periodic component, KiB */
-	double exp_kb;		/* start-up: the decaying term's size */
+	double cyc[4]; /* periodic component, KiB */
+	double exp_kb; /* start-up: the decaying term's size */
 };
 
 struct models_result {
 	struct models_fit fit[MODELS_KINDS];
 	enum models_kind best_bounded, best_growth, best;
-	double period_s;	/* periodic component found; 0: none */
-	double cycle_amp_kb;	/* its half range */
-	double level_kb;	/* median floor */
+	double period_s;     /* periodic component found; 0: none */
+	double cycle_amp_kb; /* its half range */
+	double level_kb;     /* median floor */
 };
 
 /* Scratch space for the fits (a few KiB), one per detector. */
@@ -82,7 +82,8 @@ void models_work_free(struct models_work *w);
  * most MODELS_MAX_POINTS, at least 8). */
 #define MODELS_MAX_POINTS 128
 void models_compare(struct models_work *w, const double *x, const double *y,
-    size_t n, const struct models_opts *opts, struct models_result *out);
+		    size_t n, const struct models_opts *opts,
+		    struct models_result *out);
 
 bool models_is_growth(enum models_kind kind);
 /* "flat", "step", "warm-up", ... (the JSON's explanation names). */
@@ -90,8 +91,8 @@ const char *models_name(enum models_kind kind);
 
 /* y less what the fit of kind explains besides its line: the periodic
  * component and a start-up's decaying term, into out. */
-void models_growth_part(const struct models_result *r,
-    enum models_kind kind, const double *x, const double *y, size_t n,
-    double *out);
+void models_growth_part(const struct models_result *r, enum models_kind kind,
+			const double *x, const double *y, size_t n,
+			double *out);
 
 #endif

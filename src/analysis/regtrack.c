@@ -15,7 +15,7 @@
 
 const struct regtrack_entry *
 regtrack_find(const struct regtrack *rt, const char *name,
-    enum region_kind kind)
+	      enum region_kind kind)
 {
 	size_t i = regions_index(&rt->index, name, kind);
 
@@ -85,7 +85,7 @@ regtrack_forget(struct regtrack *rt)
 			continue;
 		}
 		rt->v[j++] = *e;
-		regions_append(&rt->index, e->name, e->kind);	/* at j */
+		regions_append(&rt->index, e->name, e->kind); /* at j */
 	}
 	rt->n = j;
 }
@@ -113,8 +113,8 @@ regtrack_add(struct regtrack *rt, const struct sample *s)
 			continue;
 		for (int f = 0; f < REGION_FIELD_COUNT; f++)
 			if (f != RF_SIZE_KB)
-				rt->v[i].last[f] = isnan(rt->v[i].last[f]) ?
-				    NAN : 0;
+				rt->v[i].last[f] =
+				    isnan(rt->v[i].last[f]) ? NAN : 0;
 		rt->v[i].last[RF_SIZE_KB] = 0;
 		rt->v[i].last_s = s->elapsed_s;
 	}
@@ -140,8 +140,10 @@ regtrack_rate_per_hour(const struct regtrack_entry *e)
 static int
 regtrack_cmp(const void *a_, const void *b_)
 {
-	const struct regtrack_entry *a = *(const struct regtrack_entry *const *)a_;
-	const struct regtrack_entry *b = *(const struct regtrack_entry *const *)b_;
+	const struct regtrack_entry *a =
+	    *(const struct regtrack_entry *const *)a_;
+	const struct regtrack_entry *b =
+	    *(const struct regtrack_entry *const *)b_;
 	double ga = regtrack_growth_kb(a), gb = regtrack_growth_kb(b);
 
 	if (isnan(ga))
@@ -151,8 +153,10 @@ regtrack_cmp(const void *a_, const void *b_)
 	if (ga != gb)
 		return ga < gb ? 1 : -1;
 	/* Equal growth (often none): the bigger region first. */
-	ga = isnan(a->last[RF_USS_KB]) ? a->last[RF_RSS_KB] : a->last[RF_USS_KB];
-	gb = isnan(b->last[RF_USS_KB]) ? b->last[RF_RSS_KB] : b->last[RF_USS_KB];
+	ga =
+	    isnan(a->last[RF_USS_KB]) ? a->last[RF_RSS_KB] : a->last[RF_USS_KB];
+	gb =
+	    isnan(b->last[RF_USS_KB]) ? b->last[RF_RSS_KB] : b->last[RF_USS_KB];
 	if (!isnan(ga) && !isnan(gb) && ga != gb)
 		return ga < gb ? 1 : -1;
 	return strcmp(a->name, b->name);
@@ -160,7 +164,7 @@ regtrack_cmp(const void *a_, const void *b_)
 
 size_t
 regtrack_top(const struct regtrack *rt, const struct regtrack_entry **out,
-    size_t n)
+	     size_t n)
 {
 	const struct regtrack_entry **all;
 	size_t i;

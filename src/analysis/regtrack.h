@@ -15,23 +15,24 @@
 struct regtrack_entry {
 	char *name;
 	enum region_kind kind;
-	double first_s, last_s;		/* elapsed_s when first/last seen */
+	double first_s, last_s; /* elapsed_s when first/last seen */
 	double first[REGION_FIELD_COUNT];
 	double last[REGION_FIELD_COUNT];
-	bool present;			/* in the latest region sample */
+	bool present; /* in the latest region sample */
 };
 
 struct regtrack {
 	struct regtrack_entry *v;
 	size_t n, cap;
-	struct region_set index;	/* (kind, name) -> entry number:
-				 * regions_index() */
-	unsigned long samples;		/* region samples seen */
+	struct region_set index; /* (kind, name) -> entry number:
+				  * regions_index() */
+	unsigned long samples;	 /* region samples seen */
 };
 
 /* The entry of the region named name of kind, or NULL. */
 const struct regtrack_entry *regtrack_find(const struct regtrack *rt,
-    const char *name, enum region_kind kind);
+					   const char *name,
+					   enum region_kind kind);
 
 void regtrack_init(struct regtrack *rt);
 /* Takes the sample's regions, if it has any. */
@@ -42,8 +43,8 @@ double regtrack_growth_kb(const struct regtrack_entry *e);
 double regtrack_rate_per_hour(const struct regtrack_entry *e);
 
 /* Up to n entries, largest growth first; returns how many. */
-size_t regtrack_top(const struct regtrack *rt, const struct regtrack_entry **out,
-    size_t n);
+size_t regtrack_top(const struct regtrack *rt,
+		    const struct regtrack_entry **out, size_t n);
 
 void regtrack_free(struct regtrack *rt);
 

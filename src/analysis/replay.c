@@ -16,21 +16,21 @@
 #include "core/kernel.h"
 #include "util/csvread.h"
 
-static const enum field_id replay_context[] = { FIELD_MEM_AVAILABLE_KB,
-	FIELD_CGROUP_LIMIT_KB, FIELD_CGROUP_USAGE_KB };
+static const enum field_id replay_context[] = {
+    FIELD_MEM_AVAILABLE_KB, FIELD_CGROUP_LIMIT_KB, FIELD_CGROUP_USAGE_KB};
 #define REPLAY_NCONTEXT (sizeof replay_context / sizeof replay_context[0])
 
 struct replay {
 	const char *path;
 	struct verdict *v;
 	struct error *err;
-	replay_sample_fn fn;	/* NULL: the verdict only */
+	replay_sample_fn fn; /* NULL: the verdict only */
 	void *ctx;
-	long time_col;		/* elapsed_s, else timestamp */
-	long wall_col;		/* timestamp, read only for fn; -1: absent */
-	long col[FIELD_COUNT];	/* -1: absent or not read */
-	const char *time_name;	/* "elapsed_s" or "timestamp" */
-	size_t ncols, need;	/* header width; cells a row must have */
+	long time_col;	       /* elapsed_s, else timestamp */
+	long wall_col;	       /* timestamp, read only for fn; -1: absent */
+	long col[FIELD_COUNT]; /* -1: absent or not read */
+	const char *time_name; /* "elapsed_s" or "timestamp" */
+	size_t ncols, need;    /* header width; cells a row must have */
 	bool header;
 	unsigned long rows;
 	double prev_t, t0;
@@ -54,8 +54,8 @@ replay_wants(const struct replay *a, int f)
 static int
 replay_header(struct replay *a, char **cells, size_t n)
 {
-	static const enum field_id order[] = { FIELD_USS_KB, FIELD_PSS_KB,
-		FIELD_RSS_KB };
+	static const enum field_id order[] = {FIELD_USS_KB, FIELD_PSS_KB,
+					      FIELD_RSS_KB};
 	size_t i;
 	int f;
 
@@ -66,9 +66,12 @@ replay_header(struct replay *a, char **cells, size_t n)
 		a->time_col = csv_column(cells, n, a->time_name);
 	}
 	if (a->time_col < 0)
-		return error_set(a->err, EINVAL, "%s line 1: no elapsed_s or "
+		return error_set(
+		    a->err, EINVAL,
+		    "%s line 1: no elapsed_s or "
 		    "timestamp column (analyze needs one of them and one of "
-		    "uss_kb, pss_kb, rss_kb)", a->path);
+		    "uss_kb, pss_kb, rss_kb)",
+		    a->path);
 	if (a->v->metric == VERDICT_AUTO) {
 		for (i = 0; i < sizeof order / sizeof order[0]; i++) {
 			if (csv_column(cells, n, fields[order[i]].name) >= 0) {
@@ -77,24 +80,34 @@ replay_header(struct replay *a, char **cells, size_t n)
 			}
 		}
 		if (a->v->metric == VERDICT_AUTO)
-			return error_set(a->err, EINVAL, "%s line 1: no "
-			    "uss_kb, pss_kb or rss_kb column%s", a->path,
-			    csv_column(cells, n, kfields[KF_SLAB_UNRECLAIM_KB]
-			    .name) >= 0 ? " (a memtrend kernel CSV: memtrend "
-			    "kernel judges its series as it runs; analyze reads "
-			    "a process's)" : "");
+			return error_set(
+			    a->err, EINVAL,
+			    "%s line 1: no "
+			    "uss_kb, pss_kb or rss_kb column%s",
+			    a->path,
+			    csv_column(cells, n,
+				       kfields[KF_SLAB_UNRECLAIM_KB].name) >= 0
+				? " (a memtrend kernel CSV: memtrend "
+				  "kernel judges its series as it runs; "
+				  "analyze reads "
+				  "a process's)"
+				: "");
 	} else if (csv_column(cells, n, fields[a->v->metric].name) < 0) {
-		return error_set(a->err, EINVAL, "%s line 1: no %s column for "
-		    "--metric %s", a->path, fields[a->v->metric].name,
-		    verdict_metric_name(a->v));
+		return error_set(a->err, EINVAL,
+				 "%s line 1: no %s column for "
+				 "--metric %s",
+				 a->path, fields[a->v->metric].name,
+				 verdict_metric_name(a->v));
 	}
-	a->wall_col = a->fn != NULL ?
-	    csv_column(cells, n, field_keys[KEY_TIMESTAMP].name) : -1;
-	a->need = (size_t)(a->time_col > a->wall_col ? a->time_col :
-	    a->wall_col) + 1;
+	a->wall_col = a->fn != NULL
+			  ? csv_column(cells, n, field_keys[KEY_TIMESTAMP].name)
+			  : -1;
+	a->need =
+	    (size_t)(a->time_col > a->wall_col ? a->time_col : a->wall_col) + 1;
 	for (f = 0; f < FIELD_COUNT; f++) {
-		a->col[f] = replay_wants(a, f) ?
-		    csv_column(cells, n, fields[f].name) : -1;
+		a->col[f] = replay_wants(a, f)
+				? csv_column(cells, n, fields[f].name)
+				: -1;
 		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
 			a->need = (size_t)a->col[f] + 1;
 	}
@@ -117,7 +130,8 @@ replay_out_of_range(const char *name, double v)
 
 	if (n > 3 && strcmp(name + n - 3, "_kb") == 0)
 		return v < 0 || v > 1125899906842624.0 ? "a size in KiB from 0 "
-		    "to 1 EiB" : NULL;
+							 "to 1 EiB"
+						       : NULL;
 	if (n > 2 && strcmp(name + n - 2, "_s") == 0)
 		return fabs(v) > 3.2e9 ? "seconds within a century" : NULL;
 	return fabs(v) > 1e18 ? "a number within 10^18" : NULL;
@@ -126,7 +140,7 @@ replay_out_of_range(const char *name, double v)
 /* A numeric cell; empty is NAN when allowed. */
 static int
 replay_number(struct replay *a, unsigned long line, const char *cell,
-    const char *name, bool empty_ok, double *out)
+	      const char *name, bool empty_ok, double *out)
 {
 	const char *p = cell, *range;
 	char *end;
@@ -138,30 +152,34 @@ replay_number(struct replay *a, unsigned long line, const char *cell,
 		if (empty_ok)
 			return 0;
 		return error_set(a->err, EINVAL, "%s line %lu: %s is empty",
-		    a->path, line, name);
+				 a->path, line, name);
 	}
 	errno = 0;
 	*out = strtod(p, &end);
 	while (*end == ' ')
 		end++;
 	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
-		return error_set(a->err, EINVAL, "%s line %lu: %s is '%s', "
-		    "not a number", a->path, line, name, cell);
+		return error_set(a->err, EINVAL,
+				 "%s line %lu: %s is '%s', "
+				 "not a number",
+				 a->path, line, name, cell);
 	if ((range = replay_out_of_range(name, *out)) != NULL)
-		return error_set(a->err, ERANGE, "%s line %lu: %s is '%s', not "
-		    "%s: no run produces that", a->path, line, name, cell,
-		    range);
+		return error_set(a->err, ERANGE,
+				 "%s line %lu: %s is '%s', not "
+				 "%s: no run produces that",
+				 a->path, line, name, cell, range);
 	return 0;
 }
 
 static int
-replay_time(struct replay *a, unsigned long line, const char *cell,
-    double *t)
+replay_time(struct replay *a, unsigned long line, const char *cell, double *t)
 {
 	if (a->time_name[0] == 'e')
 		return replay_number(a, line, cell, a->time_name, false, t);
 	if (replay_parse_time(cell, t) < 0)
-		return error_set(a->err, EINVAL, "%s line %lu: timestamp '%s' "
+		return error_set(
+		    a->err, EINVAL,
+		    "%s line %lu: timestamp '%s' "
 		    "is not an ISO 8601 time (like 2026-11-18T11:06:40Z)",
 		    a->path, line, cell);
 	return 0;
@@ -178,33 +196,43 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 	if (!a->header)
 		return replay_header(a, cells, n);
 	if (n < a->need)
-		return error_set(a->err, EINVAL, "%s line %lu: %zu cell%s, but "
-		    "the header has %zu columns", a->path, line, n,
-		    n == 1 ? "" : "s", a->ncols);
+		return error_set(a->err, EINVAL,
+				 "%s line %lu: %zu cell%s, but "
+				 "the header has %zu columns",
+				 a->path, line, n, n == 1 ? "" : "s", a->ncols);
 	if ((rc = replay_time(a, line, cells[a->time_col], &t)) < 0)
 		return rc;
 	if (a->rows == 0)
 		a->t0 = t;
 	else if (!(t > a->prev_t))
-		return error_set(a->err, EINVAL, "%s line %lu: %s %s is not "
+		return error_set(
+		    a->err, EINVAL,
+		    "%s line %lu: %s %s is not "
 		    "after the previous row's %s (rows must be in time order, "
-		    "without duplicates)", a->path, line, a->time_name,
-		    cells[a->time_col], a->time_name);
+		    "without duplicates)",
+		    a->path, line, a->time_name, cells[a->time_col],
+		    a->time_name);
 	sample_clear(&s);
 	s.elapsed_s = t - a->t0;
 	if (replay_out_of_range("elapsed_s", s.elapsed_s) != NULL)
-		return error_set(a->err, ERANGE, "%s line %lu: %s %s is more "
+		return error_set(
+		    a->err, ERANGE,
+		    "%s line %lu: %s %s is more "
 		    "than a century after the first row's: no run is that "
-		    "long", a->path, line, a->time_name, cells[a->time_col]);
+		    "long",
+		    a->path, line, a->time_name, cells[a->time_col]);
 	s.wall_s = NAN;
-	if (a->wall_col >= 0 && replay_parse_time(cells[a->wall_col],
-	    &s.wall_s) < 0)
-		return error_set(a->err, EINVAL, "%s line %lu: timestamp '%s' "
+	if (a->wall_col >= 0 &&
+	    replay_parse_time(cells[a->wall_col], &s.wall_s) < 0)
+		return error_set(
+		    a->err, EINVAL,
+		    "%s line %lu: timestamp '%s' "
 		    "is not an ISO 8601 time (like 2026-11-18T11:06:40Z)",
 		    a->path, line, cells[a->wall_col]);
 	for (f = 0; f < FIELD_COUNT; f++) {
-		if (a->col[f] >= 0 && (rc = replay_number(a, line,
-		    cells[a->col[f]], fields[f].name, true, &s.value[f])) < 0)
+		if (a->col[f] >= 0 &&
+		    (rc = replay_number(a, line, cells[a->col[f]],
+					fields[f].name, true, &s.value[f])) < 0)
 			return rc;
 	}
 	a->prev_t = t;
@@ -222,7 +250,7 @@ replay_file(const char *path, struct verdict *v, struct error *err)
 
 int
 replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
-    void *ctx, struct error *err)
+		 void *ctx, struct error *err)
 {
 	struct replay a;
 	int rc;
@@ -238,10 +266,12 @@ replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
 		return rc;
 	if (!a.header)
 		return error_set(err, EINVAL, "%s is empty: no header line",
-		    a.path);
+				 a.path);
 	if (a.rows == 0)
-		return error_set(err, EINVAL, "%s line 1: a header but no rows "
-		    "of samples", a.path);
+		return error_set(err, EINVAL,
+				 "%s line 1: a header but no rows "
+				 "of samples",
+				 a.path);
 	return 0;
 }
 
@@ -255,20 +285,21 @@ replay_parse_time(const char *text, double *seconds)
 	time_t base;
 
 	if (sscanf(text, "%4d-%2d-%2d%*1[T ]%2d:%2d:%lf%n", &y, &mo, &d, &h,
-	    &mi, &sec, &n) != 6 || n == 0)
+		   &mi, &sec, &n) != 6 ||
+	    n == 0)
 		return -EINVAL;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || !(sec >= 0 && sec < 61))
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+	    mi > 59 || !(sec >= 0 && sec < 61))
 		return -EINVAL;
 	p = text + n;
 	if (*p == 'Z' && p[1] == '\0') {
 		p++;
-	} else if ((*p == '+' || *p == '-') && (sscanf(p + 1,
-	    "%2d:%2d", &oh, &om) == 2 || sscanf(p + 1, "%2d%2d", &oh,
-	    &om) == 2)) {
+	} else if ((*p == '+' || *p == '-') &&
+		   (sscanf(p + 1, "%2d:%2d", &oh, &om) == 2 ||
+		    sscanf(p + 1, "%2d%2d", &oh, &om) == 2)) {
 		/* Time zones run from -12:00 to +14:00. */
-		if (oh < 0 || om < 0 || om > 59 || oh * 60 + om >
-		    (*p == '-' ? 12 : 14) * 60)
+		if (oh < 0 || om < 0 || om > 59 ||
+		    oh * 60 + om > (*p == '-' ? 12 : 14) * 60)
 			return -EINVAL;
 		if (*p == '-') {
 			oh = -oh;

@@ -22,8 +22,8 @@ int replay_file(const char *path, struct verdict *v, struct error *err);
  * (checked as strictly as the metric).  A non-zero return from fn stops
  * the read and is returned.  Charts and the report read CSVs this way. */
 typedef int (*replay_sample_fn)(void *ctx, const struct sample *s);
-int replay_file_each(const char *path, struct verdict *v,
-    replay_sample_fn fn, void *ctx, struct error *err);
+int replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
+		     void *ctx, struct error *err);
 
 /* NULL when v is a value a run can produce for the column name (by its
  * unit: _kb, _s, else a count), else what the column should hold. */

@@ -8,9 +8,9 @@
 #include "core/sample.h"
 
 struct summary_stat {
-	unsigned long n;		/* samples where the value was known */
+	unsigned long n; /* samples where the value was known */
 	double first, last, min, max;
-	double first_s, last_s;		/* elapsed_s of first and last */
+	double first_s, last_s; /* elapsed_s of first and last */
 };
 
 struct summary {

@@ -24,36 +24,36 @@
 #include "util/xmalloc.h"
 
 #define TREND_SCALES 20
-#define TREND_RING 128			/* floor buckets kept per scale */
-#define TREND_BASE_S (1.0 / 64)		/* scale k holds buckets of 2^k x this */
+#define TREND_RING 128		/* floor buckets kept per scale */
+#define TREND_BASE_S (1.0 / 64) /* scale k holds buckets of 2^k x this */
 #define TREND_PAIRS (TREND_RING * (TREND_RING - 1) / 2)
 
-#define TREND_Z95 1.959963984540054	/* two-sided 95 % normal quantile */
+#define TREND_Z95 1.959963984540054 /* two-sided 95 % normal quantile */
 #define TREND_MIN_SAMPLES 30
 #define TREND_MIN_POINTS 12
-#define TREND_ALPHA 1e-3		/* one-sided p of the regime's trend */
-#define TREND_DECISIVE 10.0		/* BIC lead of growth: decisive */
-#define TREND_TAU_CAP 3.0		/* longest warm-up, in windows */
-#define TREND_TAU_MAX_S 3600.0		/* ... a server's, in seconds */
-#define TREND_CI_TAU_MAX_S 60.0		/* ... a test run's */
-#define TREND_WANDER 0.03		/* a server's wander: +-3 % (1 sd) */
-#define TREND_CI_WANDER 0.01		/* a test run's */
-#define TREND_MIN_REL_H 0.002		/* slope floor: 0.2 % of the level/h */
-#define TREND_MIN_KB_H 64.0		/* and 64 KiB/h */
-#define TREND_MIN_RISE_KB 64.0		/* lower-bound rise over the regime */
-#define TREND_MIN_RISE_REL 0.005	/* ... and 0.5 % of its floor */
-#define TREND_SEG_MIN 6			/* points for a regime's own test */
-#define TREND_MIN_SPAN_S 1800.0		/* server: rising this long */
-#define TREND_CI_SPAN_S 90.0		/* test run: this long after start-up */
-#define TREND_CI_SAMPLES 90		/* ... and this many samples */
+#define TREND_ALPHA 1e-3	 /* one-sided p of the regime's trend */
+#define TREND_DECISIVE 10.0	 /* BIC lead of growth: decisive */
+#define TREND_TAU_CAP 3.0	 /* longest warm-up, in windows */
+#define TREND_TAU_MAX_S 3600.0	 /* ... a server's, in seconds */
+#define TREND_CI_TAU_MAX_S 60.0	 /* ... a test run's */
+#define TREND_WANDER 0.03	 /* a server's wander: +-3 % (1 sd) */
+#define TREND_CI_WANDER 0.01	 /* a test run's */
+#define TREND_MIN_REL_H 0.002	 /* slope floor: 0.2 % of the level/h */
+#define TREND_MIN_KB_H 64.0	 /* and 64 KiB/h */
+#define TREND_MIN_RISE_KB 64.0	 /* lower-bound rise over the regime */
+#define TREND_MIN_RISE_REL 0.005 /* ... and 0.5 % of its floor */
+#define TREND_SEG_MIN 6		 /* points for a regime's own test */
+#define TREND_MIN_SPAN_S 1800.0	 /* server: rising this long */
+#define TREND_CI_SPAN_S 90.0	 /* test run: this long after start-up */
+#define TREND_CI_SAMPLES 90	 /* ... and this many samples */
 #define TREND_DAY_S 86400.0
-#define TREND_CYCLE_AMP 0.10		/* daily swing assumed possible: +-10 % */
-#define TREND_PERSIST 3			/* passing evaluations to raise the flag */
-#define TREND_PERSIST_FRAC 0.1		/* ... over this part of the regime */
-#define TREND_PERSIST_MAX_S 3600.0	/* ... or this long */
-#define TREND_WITHDRAW 3		/* decisively bounded ones to lower it */
-#define TREND_QUIET 50.0		/* rise / residual range: no correction */
-#define TREND_GAP 10.0			/* a pause of 10 usual intervals: a gap */
+#define TREND_CYCLE_AMP 0.10	   /* daily swing assumed possible: +-10 % */
+#define TREND_PERSIST 3		   /* passing evaluations to raise the flag */
+#define TREND_PERSIST_FRAC 0.1	   /* ... over this part of the regime */
+#define TREND_PERSIST_MAX_S 3600.0 /* ... or this long */
+#define TREND_WITHDRAW 3	   /* decisively bounded ones to lower it */
+#define TREND_QUIET 50.0	   /* rise / residual range: no correction */
+#define TREND_GAP 10.0		   /* a pause of 10 usual intervals: a gap */
 
 struct trend_bucket {
 	int64_t index;
@@ -64,36 +64,36 @@ struct trend_bucket {
 
 struct trend_scale {
 	double width_s;
-	struct trend_bucket open;	/* being filled; n == 0: none yet */
+	struct trend_bucket open; /* being filled; n == 0: none yet */
 	struct trend_bucket ring[TREND_RING];
-	unsigned int head;		/* next slot to write */
+	unsigned int head; /* next slot to write */
 	unsigned int count;
-	bool closed;			/* a bucket closed at the last sample */
+	bool closed; /* a bucket closed at the last sample */
 };
 
 struct trend {
 	struct trend_scale scale[TREND_SCALES];
 	struct trend_evidence ev;
-	double interval_s;		/* usual interval (moving average) */
-	bool daily;			/* a daily cycle is possible */
+	double interval_s; /* usual interval (moving average) */
+	bool daily;	   /* a daily cycle is possible */
 	unsigned int pass_run, fail_run;
-	double pass_since_s;		/* when the gates started to pass */
+	double pass_since_s; /* when the gates started to pass */
 	bool flag;
-	double raise_kb;		/* the recent floor when it went up */
-	struct models_result models;	/* of the last evaluation */
+	double raise_kb;	     /* the recent floor when it went up */
+	struct models_result models; /* of the last evaluation */
 	struct models_work *work;
 	/* Work space for one evaluation. */
 	double x[TREND_RING], y[TREND_RING], raw[TREND_RING];
-	unsigned long counts[TREND_RING];	/* samples per floor point */
+	unsigned long counts[TREND_RING]; /* samples per floor point */
 	double tmp[3 * TREND_RING];
 	double pairs[TREND_PAIRS];
 };
 
 /* The result of the core statistics over one series. */
 struct trend_fit {
-	double slope, lo, hi;		/* per second */
+	double slope, lo, hi; /* per second */
 	double intercept;
-	double z, p;			/* one-sided, for growth */
+	double z, p; /* one-sided, for growth */
 };
 
 /* ---- statistics ------------------------------------------------------- */
@@ -215,19 +215,19 @@ trend_rank(const double *v, size_t n, double *idx, double *rank)
 
 	for (i = 0; i < n; i++)
 		idx[i] = (double)i;
-	for (i = 1; i < n; i++) {	/* insertion sort: n is small */
+	for (i = 1; i < n; i++) { /* insertion sort: n is small */
 		double cur = idx[i];
 
 		for (j = i; j > 0 && v[(size_t)idx[j - 1]] > v[(size_t)cur];
-		    j--)
+		     j--)
 			idx[j] = idx[j - 1];
 		idx[j] = cur;
 	}
 	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n &&
-		    v[(size_t)idx[j]] == v[(size_t)idx[i]]; j++)
+		for (j = i + 1; j < n && v[(size_t)idx[j]] == v[(size_t)idx[i]];
+		     j++)
 			;
-		r = (double)(i + 1 + j) / 2;	/* mean of ranks i+1 .. j */
+		r = (double)(i + 1 + j) / 2; /* mean of ranks i+1 .. j */
 		for (k = i; k < j; k++)
 			rank[(size_t)idx[k]] = r;
 	}
@@ -240,17 +240,17 @@ trend_rank(const double *v, size_t n, double *idx, double *rank)
  * so no variance correction applies.  scratch holds n doubles. */
 static bool
 trend_quiet(const double *x, const double *r, size_t n, double slope,
-    double *scratch)
+	    double *scratch)
 {
 	memcpy(scratch, r, n * sizeof *r);
 	qsort(scratch, n, sizeof *scratch, trend_cmp);
 	return (scratch[n - 1 - n / 10] - scratch[n / 10]) * TREND_QUIET <=
-	    fabs(slope * (x[n - 1] - x[0]));
+	       fabs(slope * (x[n - 1] - x[0]));
 }
 
 double
 trend_hamed_rao(const double *x, const double *y, size_t n, double slope,
-    double *work)
+		double *work)
 {
 	double *r = work, *idx = work + n, *rank = work + 2 * n;
 	double mean = ((double)n + 1) / 2, den = 0, num, rho, bound, sum = 0;
@@ -290,7 +290,7 @@ trend_hamed_rao(const double *x, const double *y, size_t n, double slope,
  * trend. */
 static double
 trend_ar1_factor(const double *x, const double *y, size_t n, double slope,
-    double *work)
+		 double *work)
 {
 	double mean = 0, num = 0, den = 0, r, nn = (double)n;
 	size_t i;
@@ -330,8 +330,8 @@ trend_pair_slopes(const double *x, const double *y, size_t n, double *pairs)
 
 /* Sen's interval from the slopes (reordered): ranks (m -+ C) / 2. */
 static void
-trend_sen_interval(double *pairs, size_t m, double var_s, double z,
-    double *lo, double *hi)
+trend_sen_interval(double *pairs, size_t m, double var_s, double z, double *lo,
+		   double *hi)
 {
 	double c = z * sqrt(var_s);
 	double m1 = ((double)m - c) / 2, m2 = ((double)m + c) / 2;
@@ -347,7 +347,7 @@ trend_sen_interval(double *pairs, size_t m, double var_s, double z,
 
 double
 trend_theil_sen(const double *x, const double *y, size_t n, double var_s,
-    double z, double *work, double *lo, double *hi)
+		double z, double *work, double *lo, double *hi)
 {
 	size_t m;
 	double b;
@@ -368,7 +368,7 @@ trend_theil_sen(const double *x, const double *y, size_t n, double var_s,
  * negative autocorrelation. */
 static void
 trend_fit(struct trend *t, const double *x, const double *y, size_t n,
-    struct trend_fit *f)
+	  struct trend_fit *f)
 {
 	double s, var, factor;
 	size_t m, i;
@@ -383,11 +383,12 @@ trend_fit(struct trend *t, const double *x, const double *y, size_t n,
 	if (var <= 0)
 		f->z = 0;
 	else
-		f->z = s > 0 ? (s - 1) / sqrt(var) : s < 0 ? (s + 1) / sqrt(var) :
-		    0;
+		f->z = s > 0   ? (s - 1) / sqrt(var)
+		       : s < 0 ? (s + 1) / sqrt(var)
+			       : 0;
 	f->p = trend_normal_sf(f->z);
 	trend_sen_interval(t->pairs, m, var > 0 ? var : 0, TREND_Z95, &f->lo,
-	    &f->hi);
+			   &f->hi);
 	for (i = 0; i < n; i++)
 		t->tmp[i] = y[i] - f->slope * (x[i] - x[0]);
 	f->intercept = trend_median(t->tmp, n);
@@ -479,14 +480,15 @@ trend_pick_scale(const struct trend *t)
  * samples each holds, y its minimum. */
 static size_t
 trend_scale_points(const struct trend_scale *sc, double *x, double *y,
-    unsigned long *counts, size_t max)
+		   unsigned long *counts, size_t max)
 {
 	size_t i, n = sc->count < max ? sc->count : max;
 	unsigned int at;
 
 	for (i = 0; i < n; i++) {
-		at = (sc->head + TREND_RING - (unsigned int)n + (unsigned int)i) %
-		    TREND_RING;
+		at = (sc->head + TREND_RING - (unsigned int)n +
+		      (unsigned int)i) %
+		     TREND_RING;
 		x[i] = (sc->ring[at].t_first + sc->ring[at].t_last) / 2;
 		y[i] = sc->ring[at].min;
 		if (counts != NULL)
@@ -497,7 +499,7 @@ trend_scale_points(const struct trend_scale *sc, double *x, double *y,
 
 size_t
 trend_floor(const struct trend *t, double *x, double *y, size_t max,
-    double *bucket_s)
+	    double *bucket_s)
 {
 	int k = trend_pick_scale(t);
 
@@ -522,7 +524,7 @@ trend_cycle_rise(double level, double span_s)
 	if (h < 1e-6)
 		return 2 * TREND_CYCLE_AMP * fabs(level) * h;
 	return TREND_CYCLE_AMP * fabs(level) * 6 * (sin(h) - h * cos(h)) /
-	    (h * h);
+	       (h * h);
 }
 
 /* Span needed before a rise at slope_lo (per second) beats any daily
@@ -546,7 +548,7 @@ trend_cycle_need(double level, double span_s, double slope_lo)
  * through the robust statistics.  Returns the first point's index. */
 static size_t
 trend_regime(struct trend *t, enum models_kind kind, const double *x,
-    const double *y, size_t n, struct trend_fit *f)
+	     const double *y, size_t n, struct trend_fit *f)
 {
 	struct trend_evidence *ev = &t->ev;
 	const struct models_fit *m = &t->models.fit[kind];
@@ -620,11 +622,11 @@ trend_judge(struct trend *t, const double *x, const double *y, size_t n)
 	struct trend_evidence *ev = &t->ev;
 	struct models_result *r = &t->models;
 	struct models_opts opts = {
-		.daily = t->daily,
-		.daily_amp = TREND_CYCLE_AMP,
-		.tau_cap = TREND_TAU_CAP,
-		.tau_max_s = t->daily ? TREND_TAU_MAX_S : TREND_CI_TAU_MAX_S,
-		.wander_amp = t->daily ? TREND_WANDER : TREND_CI_WANDER,
+	    .daily = t->daily,
+	    .daily_amp = TREND_CYCLE_AMP,
+	    .tau_cap = TREND_TAU_CAP,
+	    .tau_max_s = t->daily ? TREND_TAU_MAX_S : TREND_CI_TAU_MAX_S,
+	    .wander_amp = t->daily ? TREND_WANDER : TREND_CI_WANDER,
 	};
 	enum models_kind g;
 	struct trend_fit f;
@@ -643,13 +645,14 @@ trend_judge(struct trend *t, const double *x, const double *y, size_t n)
 	ev->step_at_s = NAN;
 	ev->plateau_kb = r->fit[MODELS_WARMUP].plateau_kb;
 	ev->tau_s = r->fit[MODELS_WARMUP].tau_s;
-	ev->delta_bic = g == MODELS_KINDS ? -INFINITY :
-	    r->fit[r->best_bounded].bic - r->fit[g].bic;
+	ev->delta_bic = g == MODELS_KINDS
+			    ? -INFINITY
+			    : r->fit[r->best_bounded].bic - r->fit[g].bic;
 	if (r->best_bounded == MODELS_DAILY)
 		ev->cycle_kb = r->fit[MODELS_DAILY].amp_kb;
 
-	i0 = trend_regime(t, g == MODELS_KINDS ? MODELS_LINEAR : g, x, y, n,
-	    &f);
+	i0 =
+	    trend_regime(t, g == MODELS_KINDS ? MODELS_LINEAR : g, x, y, n, &f);
 	span = x[n - 1] - x[i0];
 	if (f.p >= TREND_ALPHA) {
 		if (trend_normal_sf(-f.z) < TREND_ALPHA)
@@ -669,7 +672,7 @@ trend_judge(struct trend *t, const double *x, const double *y, size_t n)
 			return trend_bounded_why(t);
 		if (r->best_bounded == MODELS_DAILY) {
 			ev->need_s = trend_cycle_need(ev->level_kb,
-			    x[n - 1] - x[0], f.lo);
+						      x[n - 1] - x[0], f.lo);
 			return TREND_WHY_CYCLE;
 		}
 		return TREND_WHY_AMBIGUOUS;
@@ -677,16 +680,19 @@ trend_judge(struct trend *t, const double *x, const double *y, size_t n)
 
 	min_rate = fmax(TREND_MIN_KB_H, TREND_MIN_REL_H * fabs(ev->level_kb));
 	rise_lo = f.lo * span;
-	if (ev->slope_lo < min_rate || rise_lo < fmax(TREND_MIN_RISE_KB,
-	    TREND_MIN_RISE_REL * fabs(ev->floor_start_kb)))
+	if (ev->slope_lo < min_rate ||
+	    rise_lo < fmax(TREND_MIN_RISE_KB,
+			   TREND_MIN_RISE_REL * fabs(ev->floor_start_kb)))
 		return TREND_WHY_SLOW;
 	/* Longer than a start-up or a GC's first tooth could rise: a
 	 * test run's few minutes and samples, a server's half hour (or
 	 * the floor doubled). */
 	samples = trend_samples_from(t, i0, n);
 	if (!t->daily) {
-		need = fmax(TREND_CI_SPAN_S - span, (double)(TREND_CI_SAMPLES -
-		    (long)fmin(samples, TREND_CI_SAMPLES)) * t->interval_s);
+		need = fmax(TREND_CI_SPAN_S - span,
+			    (double)(TREND_CI_SAMPLES -
+				     (long)fmin(samples, TREND_CI_SAMPLES)) *
+				t->interval_s);
 	} else {
 		need = TREND_MIN_SPAN_S - span;
 	}
@@ -741,17 +747,17 @@ trend_evaluate(struct trend *t, int k)
 	ev->evaluations++;
 	ev->need_s = 0;
 	ev->need_samples = 0;
-	n = trend_scale_points(&t->scale[k], t->x, t->y, t->counts,
-	    TREND_RING);
+	n = trend_scale_points(&t->scale[k], t->x, t->y, t->counts, TREND_RING);
 	ev->points = n;
 	ev->bucket_s = t->scale[k].width_s;
 	ev->start_s = n > 0 ? t->x[0] : NAN;
 	ev->end_s = n > 0 ? t->x[n - 1] : NAN;
 	if (ev->samples < TREND_MIN_SAMPLES || n < TREND_MIN_POINTS) {
-		ev->need_samples = ev->samples < TREND_MIN_SAMPLES ?
-		    TREND_MIN_SAMPLES - ev->samples : 0;
-		if (n < TREND_MIN_POINTS && ev->need_samples <
-		    TREND_MIN_POINTS - n)
+		ev->need_samples = ev->samples < TREND_MIN_SAMPLES
+				       ? TREND_MIN_SAMPLES - ev->samples
+				       : 0;
+		if (n < TREND_MIN_POINTS &&
+		    ev->need_samples < TREND_MIN_POINTS - n)
 			ev->need_samples = TREND_MIN_POINTS - n;
 		why = TREND_WHY_FEW;
 	} else {
@@ -763,8 +769,10 @@ trend_evaluate(struct trend *t, int k)
 		if (t->pass_run++ == 0)
 			t->pass_since_s = ev->last_s;
 		if (!t->flag && t->pass_run >= TREND_PERSIST &&
-		    ev->last_s - t->pass_since_s >= fmin(TREND_PERSIST_MAX_S,
-		    TREND_PERSIST_FRAC * (t->pass_since_s - ev->start_s))) {
+		    ev->last_s - t->pass_since_s >=
+			fmin(TREND_PERSIST_MAX_S,
+			     TREND_PERSIST_FRAC *
+				 (t->pass_since_s - ev->start_s))) {
 			trend_flag_set(t, true);
 			t->raise_kb = trend_recent_kb(t, n);
 		}
@@ -782,9 +790,10 @@ trend_evaluate(struct trend *t, int k)
 			trend_flag_set(t, false);
 		else if (ev->delta_bic > -TREND_DECISIVE)
 			t->fail_run = 0;
-		else if (n > 0 && trend_recent_kb(t, n) > t->raise_kb +
-		    fmax(TREND_MIN_RISE_KB, TREND_MIN_RISE_REL *
-		    fabs(t->raise_kb)))
+		else if (n > 0 && trend_recent_kb(t, n) >
+				      t->raise_kb + fmax(TREND_MIN_RISE_KB,
+							 TREND_MIN_RISE_REL *
+							     fabs(t->raise_kb)))
 			;
 		else if (++t->fail_run >= TREND_WITHDRAW)
 			trend_flag_set(t, false);
@@ -797,8 +806,10 @@ trend_evaluate(struct trend *t, int k)
 		ev->why = TREND_WHY_CONFIRMING;
 	} else {
 		ev->verdict = why == TREND_WHY_FEW || why == TREND_WHY_CYCLE ||
-		    why == TREND_WHY_SHORT || why == TREND_WHY_AMBIGUOUS ?
-		    TREND_INSUFFICIENT : TREND_STABLE;
+				      why == TREND_WHY_SHORT ||
+				      why == TREND_WHY_AMBIGUOUS
+				  ? TREND_INSUFFICIENT
+				  : TREND_STABLE;
 		ev->why = why;
 	}
 }
@@ -823,8 +834,9 @@ trend_add(struct trend *t, double t_s, double v)
 			ev->gaps++;
 			ev->gap_s += dt;
 		} else {
-			t->interval_s = t->interval_s > 0 ?
-			    0.9 * t->interval_s + 0.1 * dt : dt;
+			t->interval_s = t->interval_s > 0
+					    ? 0.9 * t->interval_s + 0.1 * dt
+					    : dt;
 		}
 	}
 	ev->last_s = t_s;

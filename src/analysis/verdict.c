@@ -15,13 +15,13 @@
 #include "util/units.h"
 
 static const struct {
-	const char *name;	/* --metric and JSON */
-	const char *label;	/* in sentences */
+	const char *name;  /* --metric and JSON */
+	const char *label; /* in sentences */
 	enum field_id field;
 } verdict_metrics[] = {
-	{ "uss", "USS", FIELD_USS_KB },
-	{ "pss", "PSS", FIELD_PSS_KB },
-	{ "rss", "RSS", FIELD_RSS_KB },
+    {"uss", "USS", FIELD_USS_KB},
+    {"pss", "PSS", FIELD_PSS_KB},
+    {"rss", "RSS", FIELD_RSS_KB},
 };
 #define VERDICT_NMETRICS (sizeof verdict_metrics / sizeof verdict_metrics[0])
 
@@ -57,7 +57,7 @@ verdict_add(struct verdict *v, const struct sample *s)
 			if (!isnan(s->value[verdict_metrics[i].field]))
 				break;
 		if (i == VERDICT_NMETRICS)
-			return 0;	/* nothing to judge yet */
+			return 0; /* nothing to judge yet */
 		v->metric = (int)verdict_metrics[i].field;
 	}
 	if (!isnan(s->value[FIELD_MEM_AVAILABLE_KB]))
@@ -75,7 +75,7 @@ verdict_clear_regions(struct verdict *v)
 
 int
 verdict_add_region(struct verdict *v, const char *name, double growth_share,
-    double idle_share, double idle_s)
+		   double idle_share, double idle_s)
 {
 	struct verdict_region *r;
 	size_t at;
@@ -130,15 +130,17 @@ verdict_metric_index(const struct verdict *v)
 const char *
 verdict_metric_name(const struct verdict *v)
 {
-	return v->metric == VERDICT_AUTO ? "" :
-	    verdict_metrics[verdict_metric_index(v)].name;
+	return v->metric == VERDICT_AUTO
+		   ? ""
+		   : verdict_metrics[verdict_metric_index(v)].name;
 }
 
 static const char *
 verdict_metric_label(const struct verdict *v)
 {
-	return v->metric == VERDICT_AUTO ? "Memory" :
-	    verdict_metrics[verdict_metric_index(v)].label;
+	return v->metric == VERDICT_AUTO
+		   ? "Memory"
+		   : verdict_metrics[verdict_metric_index(v)].label;
 }
 
 int
@@ -152,8 +154,10 @@ verdict_parse_metric(const char *text, int *metric, struct error *err)
 			return 0;
 		}
 	}
-	return error_set(err, EINVAL, "invalid metric '%s' (use uss, pss or "
-	    "rss)", text);
+	return error_set(err, EINVAL,
+			 "invalid metric '%s' (use uss, pss or "
+			 "rss)",
+			 text);
 }
 
 double
@@ -184,7 +188,7 @@ verdict_hours_to_limit(const struct verdict *v)
 /* ---- the sentence ----------------------------------------------------- */
 
 static void verdict_cat(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void
 verdict_cat(char *buf, size_t len, const char *fmt, ...)
@@ -203,7 +207,7 @@ verdict_cat(char *buf, size_t len, const char *fmt, ...)
 static double
 verdict_unit(double kb, const char **name)
 {
-	static const char *names[] = { "KiB", "MiB", "GiB", "TiB" };
+	static const char *names[] = {"KiB", "MiB", "GiB", "TiB"};
 	double a = fabs(kb), div = 1;
 	size_t u = 0;
 
@@ -288,7 +292,7 @@ verdict_cycle(const struct trend_evidence *ev, char *buf, size_t len)
 /* An explanation in words: "a warm-up levelling off at 310 MiB". */
 static void
 verdict_explanation(const struct trend_evidence *ev, enum models_kind kind,
-    char *buf, size_t len)
+		    char *buf, size_t len)
 {
 	switch (kind) {
 	case MODELS_FLAT:
@@ -321,7 +325,8 @@ verdict_explanation(const struct trend_evidence *ev, enum models_kind kind,
 		verdict_duration(buf, len, ev->start_s - ev->first_s);
 		break;
 	case MODELS_ONSET:
-		verdict_cat(buf, len, "a level floor, then a steady rise from ");
+		verdict_cat(buf, len,
+			    "a level floor, then a steady rise from ");
 		verdict_duration(buf, len, ev->start_s - ev->first_s);
 		break;
 	case MODELS_KINDS:
@@ -350,14 +355,15 @@ verdict_explained(const struct trend_evidence *ev, char *buf, size_t len)
 
 static void
 verdict_growing(const struct verdict *v, const struct trend_evidence *ev,
-    char *buf, size_t len)
+		char *buf, size_t len)
 {
 	verdict_cat(buf, len, "%s growing ", verdict_metric_label(v));
 	verdict_rate(buf, len, ev);
 	verdict_cat(buf, len, " for ");
 	verdict_duration(buf, len, ev->end_s - ev->start_s);
-	verdict_cat(buf, len, ", steady (Mann–Kendall, autocorrelation-"
-	    "corrected ");
+	verdict_cat(buf, len,
+		    ", steady (Mann–Kendall, autocorrelation-"
+		    "corrected ");
 	verdict_p(buf, len, ev->p_value);
 	verdict_cat(buf, len, "). Floor rose with it: ");
 	verdict_kib(buf, len, ev->floor_start_kb);
@@ -378,18 +384,24 @@ verdict_regions(const struct verdict *v, char *buf, size_t len)
 	for (i = 0; i < v->nregions; i++) {
 		r = &v->region[i];
 		if (i == 0) {
-			verdict_cat(buf, len, " %s accounts for %.0f %% of the "
-			    "growth", r->name, r->growth_share * 100);
+			verdict_cat(buf, len,
+				    " %s accounts for %.0f %% of the "
+				    "growth",
+				    r->name, r->growth_share * 100);
 			if (!isnan(r->idle_share)) {
-				verdict_cat(buf, len, "; %.0f %% of its new "
+				verdict_cat(
+				    buf, len,
+				    "; %.0f %% of its new "
 				    "pages were never touched again after they "
-				    "appeared (followed for ", r->idle_share * 100);
+				    "appeared (followed for ",
+				    r->idle_share * 100);
 				verdict_duration(buf, len, r->idle_s);
 				verdict_cat(buf, len, ")");
 			}
 		} else {
-			verdict_cat(buf, len, "%s %s %.0f %%", i == 1 ?
-			    "; then" : ",", r->name, r->growth_share * 100);
+			verdict_cat(buf, len, "%s %s %.0f %%",
+				    i == 1 ? "; then" : ",", r->name,
+				    r->growth_share * 100);
 		}
 	}
 	if (v->nregions > 0)
@@ -409,8 +421,8 @@ verdict_exhaustion(const struct verdict *v, char *buf, size_t len)
 		verdict_duration(buf, len, mem * 3600);
 	}
 	if (!isnan(lim)) {
-		verdict_cat(buf, len, "%sthe cgroup limit in ", isnan(mem) ?
-		    "" : "; ");
+		verdict_cat(buf, len, "%sthe cgroup limit in ",
+			    isnan(mem) ? "" : "; ");
 		verdict_duration(buf, len, lim * 3600);
 	}
 	verdict_cat(buf, len, ".");
@@ -419,7 +431,7 @@ verdict_exhaustion(const struct verdict *v, char *buf, size_t len)
 /* "rising 1.2 MiB/h (95% CI 0.9–1.5) over 5 h 0 min" */
 static void
 verdict_over(const struct trend_evidence *ev, const char *how, char *buf,
-    size_t len)
+	     size_t len)
 {
 	verdict_cat(buf, len, " %s ", how);
 	verdict_rate(buf, len, ev);
@@ -430,7 +442,7 @@ verdict_over(const struct trend_evidence *ev, const char *how, char *buf,
 /* "USS <how> <KIB> over <the window>" */
 static void
 verdict_amount_over(const struct trend_evidence *ev, const char *m,
-    const char *how, double kib, char *buf, size_t len)
+		    const char *how, double kib, char *buf, size_t len)
 {
 	verdict_cat(buf, len, "%s %s ", m, how);
 	verdict_kib(buf, len, kib);
@@ -441,7 +453,7 @@ verdict_amount_over(const struct trend_evidence *ev, const char *m,
 /* "USS rising R over D, but <why>; needs N more<or> to tell." */
 static void
 verdict_needs_more(const struct trend_evidence *ev, const char *m,
-    const char *why, const char *or, char *buf, size_t len)
+		   const char *why, const char * or, char *buf, size_t len)
 {
 	verdict_cat(buf, len, "%s", m);
 	verdict_over(ev, "rising", buf, len);
@@ -452,41 +464,47 @@ verdict_needs_more(const struct trend_evidence *ev, const char *m,
 
 static void
 verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
-    char *buf, size_t len)
+		    char *buf, size_t len)
 {
 	const char *m = verdict_metric_label(v);
 
 	switch (ev->why) {
 	case TREND_WHY_GROWING:
 	case TREND_WHY_FEW:
-		verdict_cat(buf, len, "%s: not enough data yet (%lu sample%s "
-		    "over ", m, ev->samples, ev->samples == 1 ? "" : "s");
-		verdict_duration(buf, len, ev->samples > 0 ? ev->last_s -
-		    ev->first_s : 0);
+		verdict_cat(buf, len,
+			    "%s: not enough data yet (%lu sample%s "
+			    "over ",
+			    m, ev->samples, ev->samples == 1 ? "" : "s");
+		verdict_duration(
+		    buf, len, ev->samples > 0 ? ev->last_s - ev->first_s : 0);
 		verdict_cat(buf, len, "); needs at least %lu more sample%s.",
-		    ev->need_samples, ev->need_samples == 1 ? "" : "s");
+			    ev->need_samples, ev->need_samples == 1 ? "" : "s");
 		return;
 	case TREND_WHY_CONFIRMING:
 		verdict_cat(buf, len, "%s", m);
 		verdict_over(ev, "rising", buf, len);
 		verdict_cat(buf, len, " (");
 		verdict_p(buf, len, ev->p_value);
-		verdict_cat(buf, len, "); confirming that it keeps on before "
-		    "calling it a leak.");
+		verdict_cat(buf, len,
+			    "); confirming that it keeps on before "
+			    "calling it a leak.");
 		return;
 	case TREND_WHY_CYCLE:
 		verdict_needs_more(ev, m, "a daily cycle could rise that much",
-		    "", buf, len);
+				   "", buf, len);
 		return;
 	case TREND_WHY_SHORT:
-		verdict_needs_more(ev, m, "a warm-up, a filling cache or the "
-		    "first tooth of a sawtooth rises like that for a while", "",
-		    buf, len);
+		verdict_needs_more(
+		    ev, m,
+		    "a warm-up, a filling cache or the "
+		    "first tooth of a sawtooth rises like that for a while",
+		    "", buf, len);
 		return;
 	case TREND_WHY_FLAT:
 		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
-		verdict_cat(buf, len, ": no significant trend in the floor, "
-		    "slope ");
+		verdict_cat(buf, len,
+			    ": no significant trend in the floor, "
+			    "slope ");
 		verdict_rate(buf, len, ev);
 		verdict_cat(buf, len, ", Mann–Kendall ");
 		verdict_p(buf, len, ev->p_value);
@@ -500,12 +518,15 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 	case TREND_WHY_SLOW:
 		verdict_cat(buf, len, "%s", m);
 		verdict_over(ev, "rising", buf, len);
-		verdict_cat(buf, len, ", too slow to call a leak (under 0.2 %% "
-		    "of the floor per hour, or under 64 KiB in all).");
+		verdict_cat(buf, len,
+			    ", too slow to call a leak (under 0.2 %% "
+			    "of the floor per hour, or under 64 KiB in all).");
 		return;
 	case TREND_WHY_SATURATING:
-		verdict_cat(buf, len, "%s growing, slowing: likely a cache "
-		    "filling toward ~", m);
+		verdict_cat(buf, len,
+			    "%s growing, slowing: likely a cache "
+			    "filling toward ~",
+			    m);
 		verdict_kib(buf, len, ev->plateau_kb);
 		verdict_cat(buf, len, " (a warm-up, time constant ");
 		verdict_duration(buf, len, ev->tau_s);
@@ -515,15 +536,17 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
 		verdict_cat(buf, len, ":");
 		verdict_cycle(ev, buf, len);
-		verdict_cat(buf, len, " on a flat floor, no trend beyond it "
-		    "(slope ");
+		verdict_cat(buf, len,
+			    " on a flat floor, no trend beyond it "
+			    "(slope ");
 		verdict_rate(buf, len, ev);
 		verdict_cat(buf, len, ").");
 		return;
 	case TREND_WHY_WANDER:
 		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
-		verdict_cat(buf, len, ": it wanders about that level and comes "
-		    "back, no trend (slope ");
+		verdict_cat(buf, len,
+			    ": it wanders about that level and comes "
+			    "back, no trend (slope ");
 		verdict_rate(buf, len, ev);
 		verdict_cat(buf, len, ").");
 		return;
@@ -532,20 +555,24 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		verdict_over(ev, "rising", buf, len);
 		verdict_cat(buf, len, ", but ");
 		verdict_explanation(ev, ev->runner_up, buf, len);
-		verdict_cat(buf, len, " still explains it nearly as well; "
-		    "watching until one wins.");
+		verdict_cat(buf, len,
+			    " still explains it nearly as well; "
+			    "watching until one wins.");
 		return;
 	case TREND_WHY_STEP:
 		verdict_cat(buf, len, "%s stepped up ", m);
 		verdict_kib(buf, len, ev->step_kb);
 		verdict_cat(buf, len, " at ");
 		verdict_duration(buf, len, ev->step_at_s - ev->first_s);
-		verdict_cat(buf, len, " and stayed flat on both sides: a step, "
-		    "not a leak.");
+		verdict_cat(buf, len,
+			    " and stayed flat on both sides: a step, "
+			    "not a leak.");
 		return;
 	case TREND_WHY_RECEDED:
-		verdict_cat(buf, len, "%s rose, then its floor fell back: not a "
-		    "leak.", m);
+		verdict_cat(buf, len,
+			    "%s rose, then its floor fell back: not a "
+			    "leak.",
+			    m);
 		return;
 	}
 }
@@ -567,7 +594,7 @@ verdict_sentence(const struct verdict *v, char *buf, size_t len)
 	}
 	if (ev->gaps > 0) {
 		verdict_cat(buf, len, " The data has %lu gap%s (", ev->gaps,
-		    ev->gaps == 1 ? "" : "s");
+			    ev->gaps == 1 ? "" : "s");
 		verdict_duration(buf, len, ev->gap_s);
 		verdict_cat(buf, len, " in all), not filled in.");
 	}
@@ -612,20 +639,20 @@ static const char *
 verdict_why_name(enum trend_why why)
 {
 	static const char *names[] = {
-		[TREND_WHY_GROWING] = "growing",
-		[TREND_WHY_FEW] = "few_samples",
-		[TREND_WHY_FLAT] = "no_trend",
-		[TREND_WHY_FALLING] = "falling",
-		[TREND_WHY_SLOW] = "too_slow",
-		[TREND_WHY_CYCLE] = "daily_cycle_possible",
-		[TREND_WHY_SHORT] = "too_short",
-		[TREND_WHY_SATURATING] = "levelling_off",
-		[TREND_WHY_STEP] = "single_step",
-		[TREND_WHY_RECEDED] = "floor_receded",
-		[TREND_WHY_CONFIRMING] = "confirming",
-		[TREND_WHY_PERIODIC] = "periodic",
-		[TREND_WHY_AMBIGUOUS] = "undecided",
-		[TREND_WHY_WANDER] = "wander",
+	    [TREND_WHY_GROWING] = "growing",
+	    [TREND_WHY_FEW] = "few_samples",
+	    [TREND_WHY_FLAT] = "no_trend",
+	    [TREND_WHY_FALLING] = "falling",
+	    [TREND_WHY_SLOW] = "too_slow",
+	    [TREND_WHY_CYCLE] = "daily_cycle_possible",
+	    [TREND_WHY_SHORT] = "too_short",
+	    [TREND_WHY_SATURATING] = "levelling_off",
+	    [TREND_WHY_STEP] = "single_step",
+	    [TREND_WHY_RECEDED] = "floor_receded",
+	    [TREND_WHY_CONFIRMING] = "confirming",
+	    [TREND_WHY_PERIODIC] = "periodic",
+	    [TREND_WHY_AMBIGUOUS] = "undecided",
+	    [TREND_WHY_WANDER] = "wander",
 	};
 
 	return names[why];
@@ -640,54 +667,52 @@ verdict_json(FILE *fp, const struct verdict *v)
 	char sentence[2048];
 	size_t i;
 
-	fprintf(fp, "{\"verdict\":\"%s\",\"metric\":", verdict_name(ev->verdict));
+	fprintf(fp,
+		"{\"verdict\":\"%s\",\"metric\":", verdict_name(ev->verdict));
 	verdict_json_string(fp, verdict_metric_name(v));
-	verdict_json_num(fp, "slope_kb_per_hour", ev->points > 0 ? ev->slope :
-	    NAN, 1);
-	verdict_json_num(fp, "detected_at_s", growing ? ev->detected_at_s -
-	    ev->first_s : NAN, 3);
+	verdict_json_num(fp, "slope_kb_per_hour",
+			 ev->points > 0 ? ev->slope : NAN, 1);
+	verdict_json_num(fp, "detected_at_s",
+			 growing ? ev->detected_at_s - ev->first_s : NAN, 3);
 	fprintf(fp, ",\"reason\":\"%s\"", verdict_why_name(ev->why));
-	verdict_json_num(fp, "slope_ci95_low_kb_per_hour", ev->points > 0 ?
-	    ev->slope_lo : NAN, 1);
-	verdict_json_num(fp, "slope_ci95_high_kb_per_hour", ev->points > 0 ?
-	    ev->slope_hi : NAN, 1);
-	verdict_json_num(fp, "p_value", ev->points > 0 ? ev->p_value : NAN,
-	    -3);
-	fprintf(fp, ",\"samples\":%lu,\"points\":%zu", ev->samples,
-	    ev->points);
-	verdict_json_num(fp, "span_s", ev->samples > 0 ? ev->last_s -
-	    ev->first_s : 0, 3);
-	verdict_json_num(fp, "window_start_s", ev->start_s - ev->first_s,
-	    3);
+	verdict_json_num(fp, "slope_ci95_low_kb_per_hour",
+			 ev->points > 0 ? ev->slope_lo : NAN, 1);
+	verdict_json_num(fp, "slope_ci95_high_kb_per_hour",
+			 ev->points > 0 ? ev->slope_hi : NAN, 1);
+	verdict_json_num(fp, "p_value", ev->points > 0 ? ev->p_value : NAN, -3);
+	fprintf(fp, ",\"samples\":%lu,\"points\":%zu", ev->samples, ev->points);
+	verdict_json_num(fp, "span_s",
+			 ev->samples > 0 ? ev->last_s - ev->first_s : 0, 3);
+	verdict_json_num(fp, "window_start_s", ev->start_s - ev->first_s, 3);
 	verdict_json_num(fp, "window_end_s", ev->end_s - ev->first_s, 3);
 	verdict_json_num(fp, "bucket_s", ev->points > 0 ? ev->bucket_s : NAN,
-	    -6);
+			 -6);
 	verdict_json_num(fp, "floor_kb", ev->points > 0 ? ev->level_kb : NAN,
-	    0);
-	verdict_json_num(fp, "floor_start_kb", ev->points > 0 ?
-	    ev->floor_start_kb : NAN, 0);
-	verdict_json_num(fp, "floor_end_kb", ev->points > 0 ?
-	    ev->floor_end_kb : NAN, 0);
+			 0);
+	verdict_json_num(fp, "floor_start_kb",
+			 ev->points > 0 ? ev->floor_start_kb : NAN, 0);
+	verdict_json_num(fp, "floor_end_kb",
+			 ev->points > 0 ? ev->floor_end_kb : NAN, 0);
 	fprintf(fp, ",\"gaps\":%lu", ev->gaps);
 	verdict_json_num(fp, "gap_s", ev->gap_s, 3);
 	fprintf(fp, ",\"need_samples\":%lu", ev->need_samples);
 	verdict_json_num(fp, "need_s", ev->need_s, 0);
 	verdict_json_num(fp, "mem_available_kb", v->mem_available_kb, 0);
-	verdict_json_num(fp, "hours_to_mem_available",
-	    verdict_hours_to_mem(v), 2);
+	verdict_json_num(fp, "hours_to_mem_available", verdict_hours_to_mem(v),
+			 2);
 	verdict_json_num(fp, "cgroup_limit_kb", v->cgroup_limit_kb, 0);
 	verdict_json_num(fp, "cgroup_usage_kb", v->cgroup_usage_kb, 0);
-	verdict_json_num(fp, "hours_to_cgroup_limit",
-	    verdict_hours_to_limit(v), 2);
-	verdict_json_num(fp, "regime_start_s", ev->points > 0 ? ev->start_s -
-	    ev->first_s : NAN, 3);
+	verdict_json_num(fp, "hours_to_cgroup_limit", verdict_hours_to_limit(v),
+			 2);
+	verdict_json_num(fp, "regime_start_s",
+			 ev->points > 0 ? ev->start_s - ev->first_s : NAN, 3);
 	fputs(",\"explanation\":", fp);
 	verdict_json_string(fp, models_name(ev->explanation));
 	fputs(",\"runner_up\":", fp);
 	verdict_json_string(fp, models_name(ev->runner_up));
 	verdict_json_num(fp, "delta_bic", ev->delta_bic, 1);
 	fprintf(fp, ",\"context\":{\"daily_cycle\":%s}",
-	    ev->daily_cycle ? "true" : "false");
+		ev->daily_cycle ? "true" : "false");
 	fputs(",\"cycles\":[", fp);
 	if (ev->cycle_period_s > 0) {
 		fputs("{", fp);
@@ -697,14 +722,18 @@ verdict_json(FILE *fp, const struct verdict *v)
 	}
 	fputs("],\"flags\":[", fp);
 	for (i = ev->nflags > TREND_FLAGS ? ev->nflags - TREND_FLAGS : 0;
-	    i < ev->nflags; i++) {
+	     i < ev->nflags; i++) {
 		const struct trend_flag *fl = &ev->flags[i % TREND_FLAGS];
 
-		fprintf(fp, "%s{\"raised_s\":%.3f", i > 0 &&
-		    i != (ev->nflags > TREND_FLAGS ? ev->nflags - TREND_FLAGS :
-		    0) ? "," : "", fl->raised_s - ev->first_s);
-		verdict_json_num(fp, "withdrawn_s", fl->withdrawn_s -
-		    ev->first_s, 3);
+		fprintf(fp, "%s{\"raised_s\":%.3f",
+			i > 0 && i != (ev->nflags > TREND_FLAGS
+					   ? ev->nflags - TREND_FLAGS
+					   : 0)
+			    ? ","
+			    : "",
+			fl->raised_s - ev->first_s);
+		verdict_json_num(fp, "withdrawn_s",
+				 fl->withdrawn_s - ev->first_s, 3);
 		fputs("}", fp);
 	}
 	fputs("]", fp);

@@ -14,22 +14,22 @@
 #include <stdio.h>
 
 #include "analysis/trend.h"
-#include "util/error.h"
 #include "core/sample.h"
+#include "util/error.h"
 
-#define VERDICT_AUTO (-1)	/* metric: USS, else PSS, else RSS */
+#define VERDICT_AUTO (-1) /* metric: USS, else PSS, else RSS */
 #define VERDICT_REGIONS 8
 
 /* One region's part in the growth ("[heap] accounts for 94 % ..."). */
 struct verdict_region {
 	char name[64];
-	double growth_share;	/* of the metric's growth, 0..1 */
-	double idle_share;	/* of its new pages never touched again; NAN */
-	double idle_s;		/* for how long they were followed */
+	double growth_share; /* of the metric's growth, 0..1 */
+	double idle_share;   /* of its new pages never touched again; NAN */
+	double idle_s;	     /* for how long they were followed */
 };
 
 struct verdict {
-	int metric;		/* a field id, or VERDICT_AUTO until chosen */
+	int metric; /* a field id, or VERDICT_AUTO until chosen */
 	struct trend *trend;
 	/* The latest known system context; NAN when unknown. */
 	double mem_available_kb, cgroup_limit_kb, cgroup_usage_kb;
@@ -54,8 +54,8 @@ void verdict_clear_regions(struct verdict *v);
  * list is full.  idle_share: of its new pages, those never touched again
  * after they appeared (NAN: unknown); idle_s: how long they were
  * followed. */
-int verdict_add_region(struct verdict *v, const char *name,
-    double growth_share, double idle_share, double idle_s);
+int verdict_add_region(struct verdict *v, const char *name, double growth_share,
+		       double idle_share, double idle_s);
 
 const struct trend_evidence *verdict_evidence(const struct verdict *v);
 

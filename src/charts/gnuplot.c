@@ -23,18 +23,18 @@
 #include "util/spawn.h"
 #include "util/xmalloc.h"
 
-#define GNUPLOT_STDERR 4096	/* the tail of gnuplot's messages kept */
+#define GNUPLOT_STDERR 4096 /* the tail of gnuplot's messages kept */
 
 static volatile sig_atomic_t gnuplot_signal;
-static const int gnuplot_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static const int gnuplot_signals[] = {SIGINT, SIGTERM, SIGHUP};
 #define GNUPLOT_NSIGNALS (sizeof gnuplot_signals / sizeof gnuplot_signals[0])
 
 struct gnuplot {
 	char *prog;
-	char *templates;	/* searched first; NULL */
-	char *dir;		/* the temporary directory */
-	char *params;		/* "a=1;b=\"x\";" */
-	char **paths;		/* strings handed out, freed at the end */
+	char *templates; /* searched first; NULL */
+	char *dir;	 /* the temporary directory */
+	char *params;	 /* "a=1;b=\"x\";" */
+	char **paths;	 /* strings handed out, freed at the end */
 	size_t npaths;
 	struct sigaction old[GNUPLOT_NSIGNALS];
 	bool handled[GNUPLOT_NSIGNALS];
@@ -60,7 +60,7 @@ gnuplot_executable(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    access(path, X_OK) == 0;
+	       access(path, X_OK) == 0;
 }
 
 /* name (with a slash: as it is; without: on $PATH) as an executable. */
@@ -72,13 +72,13 @@ gnuplot_search(const char *name)
 
 	if (strchr(name, '/') != NULL)
 		return gnuplot_executable(name) ? xstrdup(name) : NULL;
-	for (p = path != NULL ? path : ""; *p != '\0'; p = *end ? end + 1 :
-	    end) {
+	for (p = path != NULL ? path : ""; *p != '\0';
+	     p = *end ? end + 1 : end) {
 		end = strchr(p, ':');
 		if (end == NULL)
 			end = p + strlen(p);
 		xasprintf(&cand, "%.*s/%s", (int)(end - p), end > p ? p : ".",
-		    name);
+			  name);
 		if (gnuplot_executable(cand))
 			return cand;
 		free(cand);
@@ -94,16 +94,21 @@ gnuplot_find(char **path, struct error *err)
 	if (env != NULL && *env != '\0') {
 		if ((*path = gnuplot_search(env)) != NULL)
 			return 0;
-		return error_set(err, ENOENT, "gnuplot not found at "
+		return error_set(
+		    err, ENOENT,
+		    "gnuplot not found at "
 		    "MEMTREND_GNUPLOT=%s: charts need gnuplot (on Debian: "
-		    "apt-get install %s)", env, GNUPLOT_PACKAGE);
+		    "apt-get install %s)",
+		    env, GNUPLOT_PACKAGE);
 	}
 	if ((*path = gnuplot_search(GNUPLOT_PATH)) != NULL)
 		return 0;
 	if ((*path = gnuplot_search("gnuplot")) != NULL)
 		return 0;
-	return error_set(err, ENOENT, "gnuplot not found: charts need it "
-	    "(on Debian: apt-get install %s)", GNUPLOT_PACKAGE);
+	return error_set(err, ENOENT,
+			 "gnuplot not found: charts need it "
+			 "(on Debian: apt-get install %s)",
+			 GNUPLOT_PACKAGE);
 }
 
 static void
@@ -114,12 +119,12 @@ gnuplot_catch_signals(struct gnuplot *g)
 
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = gnuplot_on_signal;	/* no SA_RESTART: waits end */
+	sa.sa_handler = gnuplot_on_signal; /* no SA_RESTART: waits end */
 	gnuplot_signal = 0;
 	for (i = 0; i < GNUPLOT_NSIGNALS; i++) {
 		if (sigaction(gnuplot_signals[i], NULL, &g->old[i]) != 0 ||
 		    g->old[i].sa_handler == SIG_IGN)
-			continue;	/* ignored (nohup): stays ignored */
+			continue; /* ignored (nohup): stays ignored */
 		g->handled[i] = sigaction(gnuplot_signals[i], &sa, NULL) == 0;
 	}
 }
@@ -143,9 +148,10 @@ gnuplot_open(struct gnuplot **out, const char *templates, struct error *err)
 		tmp = "/tmp";
 	xasprintf(&g->dir, "%s/memtrend-XXXXXX", tmp);
 	if (mkdtemp(g->dir) == NULL) {
-		rc = error_set(err, errno, "cannot make a temporary directory "
-		    "in %s: %s (set TMPDIR to a writable directory)", tmp,
-		    strerror(errno));
+		rc = error_set(err, errno,
+			       "cannot make a temporary directory "
+			       "in %s: %s (set TMPDIR to a writable directory)",
+			       tmp, strerror(errno));
 		free(g->dir);
 		g->dir = NULL;
 		gnuplot_close(g);
@@ -212,13 +218,13 @@ gnuplot_tmp_path(struct gnuplot *g, const char *name)
 
 int
 gnuplot_tmp_create(struct gnuplot *g, const char *name, FILE **fp,
-    const char **path, struct error *err)
+		   const char **path, struct error *err)
 {
 	*path = gnuplot_tmp_path(g, name);
 	*fp = fopen(*path, "w");
 	if (*fp == NULL)
 		return error_set(err, errno, "cannot create %s: %s", *path,
-		    strerror(errno));
+				 strerror(errno));
 	return 0;
 }
 
@@ -249,7 +255,7 @@ gnuplot_default_templates(void)
 
 int
 gnuplot_template(struct gnuplot *g, const char *name, const char **path,
-    struct error *err)
+		 struct error *err)
 {
 	const char *builtin = gnuplot_default_templates();
 	char *cand;
@@ -268,10 +274,13 @@ gnuplot_template(struct gnuplot *g, const char *name, const char **path,
 		return 0;
 	}
 	free(cand);
-	return error_set(err, ENOENT, "cannot find the chart template %s in "
+	return error_set(
+	    err, ENOENT,
+	    "cannot find the chart template %s in "
 	    "%s%s%s (set MEMTREND_PLOTS or --templates to a directory with "
-	    "memtrend's plots/)", name, g->templates != NULL ? g->templates :
-	    "", g->templates != NULL ? " or " : "", builtin);
+	    "memtrend's plots/)",
+	    name, g->templates != NULL ? g->templates : "",
+	    g->templates != NULL ? " or " : "", builtin);
 }
 
 static void
@@ -280,7 +289,7 @@ gnuplot_param_add(struct gnuplot *g, const char *assignment)
 	char *next;
 
 	xasprintf(&next, "%s%s;", g->params != NULL ? g->params : "",
-	    assignment);
+		  assignment);
 	free(g->params);
 	g->params = next;
 }
@@ -299,7 +308,7 @@ static char *
 gnuplot_quote(const char *value)
 {
 	size_t n = strlen(value), i, j = 0;
-	char *q = xmalloc(7 * n + 3);	/* ."\ooo". is at most 7 a byte */
+	char *q = xmalloc(7 * n + 3); /* ."\ooo". is at most 7 a byte */
 	bool open = false;
 	unsigned char c;
 
@@ -308,7 +317,7 @@ gnuplot_quote(const char *value)
 		if (c >= 0x20 && c < 0x7f && c != '\'') {
 			if (!open)
 				j += (size_t)sprintf(q + j, "%s'",
-				    j > 0 ? "." : "");
+						     j > 0 ? "." : "");
 			q[j++] = (char)c;
 			open = true;
 			continue;
@@ -316,8 +325,8 @@ gnuplot_quote(const char *value)
 		if (open)
 			q[j++] = '\'';
 		open = false;
-		j += (size_t)sprintf(q + j, "%s\"\\%03o\"", j > 0 ? "." : "",
-		    c);
+		j +=
+		    (size_t)sprintf(q + j, "%s\"\\%03o\"", j > 0 ? "." : "", c);
 	}
 	if (open)
 		q[j++] = '\'';
@@ -357,8 +366,10 @@ gnuplot_interrupted(const struct gnuplot *g, struct error *err)
 	(void)g;
 	if (gnuplot_signal == 0)
 		return 0;
-	return error_set(err, EINTR, "interrupted by %s; nothing written, "
-	    "temporary files removed", strsignal(gnuplot_signal));
+	return error_set(err, EINTR,
+			 "interrupted by %s; nothing written, "
+			 "temporary files removed",
+			 strsignal(gnuplot_signal));
 }
 
 /* The last line gnuplot printed, for the error message. */
@@ -386,7 +397,7 @@ gnuplot_collect(pid_t pid, int fd, char *buf, size_t len)
 			kill(pid, SIGTERM);
 			break;
 		}
-		if (used + 1 == len) {	/* keep the second half */
+		if (used + 1 == len) { /* keep the second half */
 			memmove(buf, buf + len / 2, used - len / 2);
 			used -= len / 2;
 		}
@@ -404,9 +415,9 @@ int
 gnuplot_run(struct gnuplot *g, const char *template, struct error *err)
 {
 	char msg[GNUPLOT_STDERR];
-	char *argv[] = { g->prog, "-e", g->params != NULL ? g->params : "",
-		(char *)template, NULL };
-	struct spawn_opts so = { .fd = { -1, -1, -1 } };
+	char *argv[] = {g->prog, "-e", g->params != NULL ? g->params : "",
+			(char *)template, NULL};
+	struct spawn_opts so = {.fd = {-1, -1, -1}};
 	int pipefd[2], null, st, rc;
 	pid_t pid;
 
@@ -414,7 +425,7 @@ gnuplot_run(struct gnuplot *g, const char *template, struct error *err)
 		return rc;
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		return error_set(err, errno, "cannot run gnuplot: %s",
-		    strerror(errno));
+				 strerror(errno));
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	so.fd[0] = so.fd[1] = null;
 	so.fd[2] = pipefd[1];
@@ -425,7 +436,7 @@ gnuplot_run(struct gnuplot *g, const char *template, struct error *err)
 	if (rc < 0) {
 		close(pipefd[0]);
 		return error_set(err, -rc, "cannot run %s: %s", g->prog,
-		    strerror(-rc));
+				 strerror(-rc));
 	}
 	gnuplot_collect(pid, pipefd[0], msg, sizeof msg);
 	close(pipefd[0]);
@@ -438,8 +449,11 @@ gnuplot_run(struct gnuplot *g, const char *template, struct error *err)
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	if (WIFSIGNALED(st))
-		return error_set(err, EIO, "gnuplot was killed by %s while "
-		    "drawing %s", strsignal(WTERMSIG(st)), template);
+		return error_set(err, EIO,
+				 "gnuplot was killed by %s while "
+				 "drawing %s",
+				 strsignal(WTERMSIG(st)), template);
 	return error_set(err, EIO, "gnuplot failed on %s: %s", template,
-	    msg[0] != '\0' ? gnuplot_last_line(msg) : "no message");
+			 msg[0] != '\0' ? gnuplot_last_line(msg)
+					: "no message");
 }

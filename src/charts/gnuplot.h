@@ -29,7 +29,7 @@ int gnuplot_find(char **path, struct error *err);
 /* Finds gnuplot and makes the temporary directory.  templates: a
  * directory searched first, or NULL. */
 int gnuplot_open(struct gnuplot **out, const char *templates,
-    struct error *err);
+		 struct error *err);
 
 /* Removes the temporary directory and everything in it, and puts the
  * signal handlers back. */
@@ -40,11 +40,11 @@ const char *gnuplot_tmp_path(struct gnuplot *g, const char *name);
 
 /* Creates that file for writing. */
 int gnuplot_tmp_create(struct gnuplot *g, const char *name, FILE **fp,
-    const char **path, struct error *err);
+		       const char **path, struct error *err);
 
 /* The path of a template (owned by g), or -ENOENT saying where it looked. */
 int gnuplot_template(struct gnuplot *g, const char *name, const char **path,
-    struct error *err);
+		     struct error *err);
 
 /* Parameters for the next gnuplot_run(), as gnuplot variables. */
 void gnuplot_param_str(struct gnuplot *g, const char *name, const char *value);

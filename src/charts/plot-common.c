@@ -15,16 +15,19 @@
 #include "util/xmalloc.h"
 
 const char *const plot_format_names[] = {
-	[PLOT_PNG] = "png", [PLOT_SVG] = "svg", [PLOT_PDF] = "pdf",
+    [PLOT_PNG] = "png",
+    [PLOT_SVG] = "svg",
+    [PLOT_PDF] = "pdf",
 };
 
 void
 plot_axis_init(struct plot_axis *ax, enum plot_time mode, bool has_wall,
-    double span_s)
+	       double span_s)
 {
 	memset(ax, 0, sizeof *ax);
-	ax->wall = has_wall && (mode == PLOT_TIME_WALL ||
-	    (mode == PLOT_TIME_AUTO && span_s >= PLOT_WALL_S));
+	ax->wall =
+	    has_wall && (mode == PLOT_TIME_WALL ||
+			 (mode == PLOT_TIME_AUTO && span_s >= PLOT_WALL_S));
 	ax->x_per_unit = 1;
 	if (ax->wall) {
 		ax->label = "time (UTC)";
@@ -46,8 +49,8 @@ plot_axis_init(struct plot_axis *ax, enum plot_time mode, bool has_wall,
 /* Parameters every template takes. */
 int
 plot_params_common(struct gnuplot *g, const struct plot_style *st,
-    enum plot_format fmt, const char *out, const struct plot_axis *ax,
-    struct error *err)
+		   enum plot_format fmt, const char *out,
+		   const struct plot_axis *ax, struct error *err)
 {
 	const char *common;
 	int rc;
@@ -116,7 +119,7 @@ plot_region_label(const struct series_region *r, char *buf, size_t len)
 	if (r->name[0] == '/' && slash != NULL && slash[1] != '\0' &&
 	    (r->kind == REGION_CODE || r->kind == REGION_DATA))
 		snprintf(full, sizeof full, "%s (%s)", slash + 1,
-		    region_kind_names[r->kind]);
+			 region_kind_names[r->kind]);
 	else if (r->name[0] == '/' && slash != NULL && slash[1] != '\0')
 		snprintf(full, sizeof full, "%s", slash + 1);
 	else
@@ -133,7 +136,7 @@ plot_region_label(const struct series_region *r, char *buf, size_t len)
 			if ((full[i - 1] & 0xc0) != 0x80)
 				chars++;
 		memmove(full + 3, full + i, n - i + 1);
-		memcpy(full, "…", 3);	/* U+2026, 3 bytes in UTF-8 */
+		memcpy(full, "…", 3); /* U+2026, 3 bytes in UTF-8 */
 	}
 	snprintf(buf, len, "%s", full);
 }
@@ -164,14 +167,16 @@ plot_close_data(FILE *fp, const char *path, struct error *err)
 	bool bad = ferror(fp) != 0;
 
 	if (fclose(fp) != 0 || bad)
-		return error_set(err, EIO, "cannot write %s: %s (is TMPDIR "
-		    "full?)", path, strerror(errno));
+		return error_set(err, EIO,
+				 "cannot write %s: %s (is TMPDIR "
+				 "full?)",
+				 path, strerror(errno));
 	return 0;
 }
 
 double
 plot_region_x(const struct plot_axis *ax, const struct series_regions *rs,
-    size_t k)
+	      size_t k)
 {
 	return ax->wall ? rs->wall[k] : rs->t[k];
 }

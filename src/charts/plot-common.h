@@ -14,10 +14,10 @@
 #include "charts/series.h"
 #include "util/error.h"
 
-#define PLOT_MAX_ROWS 4000	/* beyond: min/max per bucket of rows */
-#define PLOT_WALL_S 7200.0	/* runs this long get a wall-clock axis */
+#define PLOT_MAX_ROWS 4000 /* beyond: min/max per bucket of rows */
+#define PLOT_WALL_S 7200.0 /* runs this long get a wall-clock axis */
 #define PLOT_FIT_POINTS 64
-#define PLOT_LABEL 40		/* longest region label, in characters */
+#define PLOT_LABEL 40 /* longest region label, in characters */
 
 /* "png", "svg", "pdf": the output extensions and gnuplot terminals. */
 extern const char *const plot_format_names[];
@@ -26,17 +26,17 @@ extern const char *const plot_format_names[];
  * clock (UTC) for long runs. */
 struct plot_axis {
 	bool wall;
-	double x_per_unit;	/* elapsed seconds per axis unit */
+	double x_per_unit; /* elapsed seconds per axis unit */
 	const char *label;
-	const char *format;	/* wall: strftime-like, gnuplot's */
+	const char *format; /* wall: strftime-like, gnuplot's */
 };
 
 void plot_axis_init(struct plot_axis *ax, enum plot_time mode, bool has_wall,
-    double span_s);
+		    double span_s);
 /* Parameters every template takes. */
 int plot_params_common(struct gnuplot *g, const struct plot_style *st,
-    enum plot_format fmt, const char *out, const struct plot_axis *ax,
-    struct error *err);
+		       enum plot_format fmt, const char *out,
+		       const struct plot_axis *ax, struct error *err);
 /* The memory unit that suits values up to max_kb. */
 void plot_params_unit(struct gnuplot *g, double max_kb);
 /* text with a newline instead of the last space before every width
@@ -50,18 +50,18 @@ const char *plot_basename(const char *path);
 void plot_cell(FILE *fp, double v);
 int plot_close_data(FILE *fp, const char *path, struct error *err);
 /* The x of a region sample k on the axis. */
-double plot_region_x(const struct plot_axis *ax, const struct series_regions *rs,
-    size_t k);
+double plot_region_x(const struct plot_axis *ax,
+		     const struct series_regions *rs, size_t k);
 
 /* The charts, each drawn into g's data and parameters. */
 int plot_growth(struct gnuplot *g, const struct series *s,
-    const struct plot_style *st, const struct plot_axis *ax,
-    struct error *err);
+		const struct plot_style *st, const struct plot_axis *ax,
+		struct error *err);
 int plot_regions(struct gnuplot *g, const struct series_regions *rs,
-    const struct plot_style *st, const struct plot_axis *ax,
-    struct error *err);
+		 const struct plot_style *st, const struct plot_axis *ax,
+		 struct error *err);
 int plot_idle(struct gnuplot *g, const struct series_regions *rs,
-    const struct plot_style *st, const struct plot_axis *ax,
-    struct error *err);
+	      const struct plot_style *st, const struct plot_axis *ax,
+	      struct error *err);
 
 #endif

@@ -37,7 +37,7 @@ plot_metric_col(const struct series *s)
  * (a break in the lines) marks each gap. */
 static int
 plot_write_sizes(struct gnuplot *g, const struct series *s,
-    const struct plot_axis *ax, double *max_kb, struct error *err)
+		 const struct plot_axis *ax, double *max_kb, struct error *err)
 {
 	double lo[3], hi[3], v;
 	size_t i, j, k, step;
@@ -49,13 +49,14 @@ plot_write_sizes(struct gnuplot *g, const struct series *s,
 		return rc;
 	gnuplot_param_str(g, "sizes", path);
 	fprintf(fp, "x\tRSS\tPSS\tUSS\n");
-	step = s->n > PLOT_MAX_ROWS ? (s->n + PLOT_MAX_ROWS / 2 - 1) /
-	    (PLOT_MAX_ROWS / 2) : 1;
+	step = s->n > PLOT_MAX_ROWS
+		   ? (s->n + PLOT_MAX_ROWS / 2 - 1) / (PLOT_MAX_ROWS / 2)
+		   : 1;
 	*max_kb = 0;
 	for (i = 0; i < s->n; i = j) {
 		j = i + step < s->n ? i + step : s->n;
-		if (i > 0 && sample_is_gap(s->t[i] - s->t[i - 1],
-		    s->interval_s))
+		if (i > 0 &&
+		    sample_is_gap(s->t[i] - s->t[i - 1], s->interval_s))
 			fputc('\n', fp);
 		for (c = 0; c < 3; c++) {
 			lo[c] = hi[c] = NAN;
@@ -85,8 +86,8 @@ plot_write_sizes(struct gnuplot *g, const struct series *s,
  * the evidence's width, at the middle of the samples it holds. */
 static int
 plot_write_floor(struct gnuplot *g, const struct series *s,
-    const struct plot_axis *ax, const struct trend_evidence *ev,
-    struct error *err)
+		 const struct plot_axis *ax, const struct trend_evidence *ev,
+		 struct error *err)
 {
 	double w = ev->bucket_s, min = NAN, first = 0, last = 0, x, v;
 	long long idx = 0, b;
@@ -107,8 +108,8 @@ plot_write_floor(struct gnuplot *g, const struct series *s,
 		if (!isnan(min) && b != idx) {
 			x = (first + last) / 2;
 			if (x >= ev->start_s - 1e-9 && x <= ev->end_s + 1e-9)
-				fprintf(fp, "%.10g\t%.10g\n",
-				    plot_x(ax, s, x), min);
+				fprintf(fp, "%.10g\t%.10g\n", plot_x(ax, s, x),
+					min);
 			min = NAN;
 		}
 		if (i == s->n)
@@ -128,8 +129,8 @@ plot_write_floor(struct gnuplot *g, const struct series *s,
  * its middle at the ends of the slope's 95 % interval. */
 static int
 plot_write_fit(struct gnuplot *g, const struct series *s,
-    const struct plot_axis *ax, const struct trend_evidence *ev,
-    struct error *err)
+	       const struct plot_axis *ax, const struct trend_evidence *ev,
+	       struct error *err)
 {
 	double span = ev->end_s - ev->start_s, mid, ym, x, a, b;
 	const char *path;
@@ -147,8 +148,9 @@ plot_write_fit(struct gnuplot *g, const struct series *s,
 		a = ym + ev->slope_lo / 3600 * (x - mid);
 		b = ym + ev->slope_hi / 3600 * (x - mid);
 		fprintf(fp, "%.10g\t%.10g\t%.10g\t%.10g\n", plot_x(ax, s, x),
-		    ev->floor_start_kb + ev->slope / 3600 * (x - ev->start_s),
-		    fmin(a, b), fmax(a, b));
+			ev->floor_start_kb +
+			    ev->slope / 3600 * (x - ev->start_s),
+			fmin(a, b), fmax(a, b));
 	}
 	return plot_close_data(fp, path, err);
 }
@@ -158,7 +160,7 @@ plot_write_fit(struct gnuplot *g, const struct series *s,
  * of each bucket of rows. */
 static int
 plot_write_faults(struct gnuplot *g, const struct series *s,
-    const struct plot_axis *ax, struct error *err)
+		  const struct plot_axis *ax, struct error *err)
 {
 	double dv[2], dt[2], r, max = 0;
 	size_t i, j, k, step;
@@ -170,8 +172,8 @@ plot_write_faults(struct gnuplot *g, const struct series *s,
 		return rc;
 	gnuplot_param_str(g, "faults", path);
 	fprintf(fp, "x\tminor\tmajor\n");
-	step = s->n > PLOT_MAX_ROWS ? (s->n + PLOT_MAX_ROWS - 1) /
-	    PLOT_MAX_ROWS : 1;
+	step = s->n > PLOT_MAX_ROWS ? (s->n + PLOT_MAX_ROWS - 1) / PLOT_MAX_ROWS
+				    : 1;
 	for (i = 1; i < s->n; i = j) {
 		j = i + step < s->n ? i + step : s->n;
 		for (c = 0; c < 2; c++) {
@@ -214,12 +216,13 @@ plot_params_words(struct gnuplot *g, const struct series *s, size_t wrap)
 {
 	const struct trend_evidence *ev = verdict_evidence(&s->verdict);
 	char title[512], sentence[2048], *caption;
-	static const char *metric_labels[] = { "RSS", "PSS", "USS" };
+	static const char *metric_labels[] = {"RSS", "PSS", "USS"};
 
 	snprintf(title, sizeof title, "%s: %s %s", plot_basename(s->path),
-	    metric_labels[plot_metric_col(s)], ev->verdict == TREND_GROWING ?
-	    "growing" : ev->verdict == TREND_STABLE ? "stable" :
-	    "- no verdict yet");
+		 metric_labels[plot_metric_col(s)],
+		 ev->verdict == TREND_GROWING  ? "growing"
+		 : ev->verdict == TREND_STABLE ? "stable"
+					       : "- no verdict yet");
 	gnuplot_param_str(g, "title", title);
 	verdict_sentence(&s->verdict, sentence, sizeof sentence);
 	caption = plot_wrap(sentence, wrap);
@@ -231,8 +234,8 @@ plot_params_words(struct gnuplot *g, const struct series *s, size_t wrap)
 
 int
 plot_growth(struct gnuplot *g, const struct series *s,
-    const struct plot_style *st, const struct plot_axis *ax,
-    struct error *err)
+	    const struct plot_style *st, const struct plot_axis *ax,
+	    struct error *err)
 {
 	const struct trend_evidence *ev = verdict_evidence(&s->verdict);
 	bool fit = ev->why != TREND_WHY_FEW && ev->points >= 2;
@@ -245,15 +248,17 @@ plot_growth(struct gnuplot *g, const struct series *s,
 	if ((rc = plot_write_sizes(g, s, ax, &max_kb, err)) < 0)
 		return rc;
 	if (fit && ((rc = plot_write_floor(g, s, ax, ev, err)) < 0 ||
-	    (rc = plot_write_fit(g, s, ax, ev, err)) < 0))
+		    (rc = plot_write_fit(g, s, ax, ev, err)) < 0))
 		return rc;
 	if (faults && (rc = plot_write_faults(g, s, ax, err)) < 0)
 		return rc;
 	plot_params_unit(g, max_kb);
 	plot_params_words(g, s, st->width / 7);
 	for (c = SERIES_RSS; c <= SERIES_USS; c++) {
-		snprintf(at, sizeof at, "has_%s", c == SERIES_RSS ? "rss" :
-		    c == SERIES_PSS ? "pss" : "uss");
+		snprintf(at, sizeof at, "has_%s",
+			 c == SERIES_RSS   ? "rss"
+			 : c == SERIES_PSS ? "pss"
+					   : "uss");
 		gnuplot_param_num(g, at, s->known[c] > 0);
 	}
 	gnuplot_param_num(g, "xmin", plot_x(ax, s, s->t[0]));
@@ -262,15 +267,16 @@ plot_growth(struct gnuplot *g, const struct series *s,
 	gnuplot_param_num(g, "has_faults", faults);
 	gnuplot_param_num(g, "has_majflt", s->known[SERIES_MAJFLT] > 0);
 	st_maj = &s->summary.stat[FIELD_MAJFLT];
-	gnuplot_param_str(g, "majflt_title", st_maj->n > 1 &&
-	    st_maj->max == st_maj->min ? "major faults/s (none)" :
-	    "major faults/s");
+	gnuplot_param_str(g, "majflt_title",
+			  st_maj->n > 1 && st_maj->max == st_maj->min
+			      ? "major faults/s (none)"
+			      : "major faults/s");
 	if (ev->verdict == TREND_GROWING && !isnan(ev->detected_at_s)) {
-		units_format_duration(when, sizeof when, ev->detected_at_s -
-		    ev->first_s);
+		units_format_duration(when, sizeof when,
+				      ev->detected_at_s - ev->first_s);
 		snprintf(at, sizeof at, "flagged at %s", when);
-		gnuplot_param_num(g, "flagged", plot_x(ax, s,
-		    ev->detected_at_s));
+		gnuplot_param_num(g, "flagged",
+				  plot_x(ax, s, ev->detected_at_s));
 		gnuplot_param_str(g, "flagged_label", at);
 	} else {
 		gnuplot_param_num(g, "flagged", NAN);
@@ -278,4 +284,3 @@ plot_growth(struct gnuplot *g, const struct series *s,
 	}
 	return 0;
 }
-

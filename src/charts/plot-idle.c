@@ -60,8 +60,8 @@ plot_idle_regions(const struct series_regions *rs, size_t *out, size_t n)
 
 static int
 plot_write_idle(struct gnuplot *g, const struct series_regions *rs,
-    const struct plot_axis *ax, const size_t *sel, size_t n,
-    struct error *err)
+		const struct plot_axis *ax, const size_t *sel, size_t n,
+		struct error *err)
 {
 	char label[256];
 	const char *path;
@@ -95,7 +95,7 @@ plot_write_idle(struct gnuplot *g, const struct series_regions *rs,
 /* One bar per region: accessed, then idle by age; cumulative ends. */
 static int
 plot_write_ages(struct gnuplot *g, const struct series_regions *rs,
-    const size_t *sel, size_t n, double *max_kb, struct error *err)
+		const size_t *sel, size_t n, double *max_kb, struct error *err)
 {
 	const struct series_region *r;
 	double sum, idle;
@@ -134,8 +134,8 @@ plot_write_ages(struct gnuplot *g, const struct series_regions *rs,
 
 int
 plot_idle(struct gnuplot *g, const struct series_regions *rs,
-    const struct plot_style *st, const struct plot_axis *ax,
-    struct error *err)
+	  const struct plot_style *st, const struct plot_axis *ax,
+	  struct error *err)
 {
 	size_t *sel = xcalloc(st->top + 1, sizeof *sel), n;
 	char caption[512], scan[64], when[32], method[80], title[512];
@@ -154,7 +154,7 @@ plot_idle(struct gnuplot *g, const struct series_regions *rs,
 	gnuplot_param_num(g, "xmax", plot_region_x(ax, rs, rs->nt - 1));
 	gnuplot_param_num(g, "nregions", (double)n);
 	snprintf(title, sizeof title, "%s: idle memory by region",
-	    plot_basename(rs->path));
+		 plot_basename(rs->path));
 	gnuplot_param_str(g, "title", title);
 	scan[0] = method[0] = '\0';
 	if (!isnan(rs->idle_scan_s)) {
@@ -163,10 +163,12 @@ plot_idle(struct gnuplot *g, const struct series_regions *rs,
 	}
 	if (rs->idle_method[0] != '\0')
 		snprintf(method, sizeof method, " (%s)", rs->idle_method);
-	snprintf(caption, sizeof caption, "Idle: resident pages not accessed "
+	snprintf(
+	    caption, sizeof caption,
+	    "Idle: resident pages not accessed "
 	    "since the previous scan%s%s; the %zu largest regions with idle "
-	    "data.", scan, method, n);
+	    "data.",
+	    scan, method, n);
 	gnuplot_param_str(g, "caption", caption);
 	return 0;
 }
-

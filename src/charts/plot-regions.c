@@ -37,8 +37,8 @@ plot_kb_or_zero(const struct series_region *r, size_t k)
 static double
 plot_region_growth(const struct series_regions *rs, size_t i)
 {
-	const struct regtrack_entry *e = regtrack_find(&rs->track,
-	    rs->r[i].name, rs->r[i].kind);
+	const struct regtrack_entry *e =
+	    regtrack_find(&rs->track, rs->r[i].name, rs->r[i].kind);
 
 	return e != NULL ? regtrack_growth_kb(e) : NAN;
 }
@@ -47,8 +47,8 @@ plot_region_growth(const struct series_regions *rs, size_t i)
  * the least growth to the most. */
 int
 plot_regions(struct gnuplot *g, const struct series_regions *rs,
-    const struct plot_style *st, const struct plot_axis *ax,
-    struct error *err)
+	     const struct plot_style *st, const struct plot_axis *ax,
+	     struct error *err)
 {
 	size_t *top = xcalloc(st->top + 1, sizeof *top), ntop, i, k, j;
 	char label[256], caption[512], span[32], growth[32];
@@ -70,8 +70,9 @@ plot_regions(struct gnuplot *g, const struct series_regions *rs,
 	fprintf(fp, "x\tother");
 	for (j = ntop; j > 0; j--) {
 		plot_region_label(&rs->r[top[j - 1]], label, sizeof label);
-		units_format_kib(growth, sizeof growth, plot_region_growth(rs,
-		    top[j - 1]), false, true);
+		units_format_kib(growth, sizeof growth,
+				 plot_region_growth(rs, top[j - 1]), false,
+				 true);
 		fprintf(fp, "\t%s  %s", label, growth);
 	}
 	fputc('\n', fp);
@@ -98,19 +99,20 @@ plot_regions(struct gnuplot *g, const struct series_regions *rs,
 	gnuplot_param_num(g, "xmax", plot_region_x(ax, rs, rs->nt - 1));
 	gnuplot_param_num(g, "bands", (double)ntop + 1);
 	gnuplot_param_str(g, "metric", rs->uss ? "USS" : "RSS");
-	snprintf(label, sizeof label, "%s: %s by region", plot_basename(
-	    rs->path), rs->uss ? "USS" : "RSS");
+	snprintf(label, sizeof label, "%s: %s by region",
+		 plot_basename(rs->path), rs->uss ? "USS" : "RSS");
 	gnuplot_param_str(g, "title", label);
-	units_format_duration(span, sizeof span, rs->nt > 0 ?
-	    rs->t[rs->nt - 1] - rs->t[0] : 0);
-	snprintf(caption, sizeof caption, "Stacked: the %zu region%s that "
-	    "grew most over %s (%lu region samples), the most on top; the "
-	    "other %zu as \"other\" at the bottom.", ntop, ntop == 1 ? "" :
-	    "s", span, rs->track.samples, rs->n - ntop);
+	units_format_duration(span, sizeof span,
+			      rs->nt > 0 ? rs->t[rs->nt - 1] - rs->t[0] : 0);
+	snprintf(caption, sizeof caption,
+		 "Stacked: the %zu region%s that "
+		 "grew most over %s (%lu region samples), the most on top; the "
+		 "other %zu as \"other\" at the bottom.",
+		 ntop, ntop == 1 ? "" : "s", span, rs->track.samples,
+		 rs->n - ntop);
 	gnuplot_param_str(g, "caption", caption);
 out:
 	free(top);
 	free(in_top);
 	return rc;
 }
-

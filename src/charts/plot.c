@@ -13,15 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/output.h"
 #include "charts/plot-common.h"
 #include "charts/plot.h"
+#include "util/output.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
 
 static const char *const plot_chart_names[] = {
-	[PLOT_AUTO] = "auto", [PLOT_GROWTH] = "growth",
-	[PLOT_REGIONS] = "regions", [PLOT_IDLE] = "idle",
+    [PLOT_AUTO] = "auto",
+    [PLOT_GROWTH] = "growth",
+    [PLOT_REGIONS] = "regions",
+    [PLOT_IDLE] = "idle",
 };
 
 void
@@ -29,7 +31,7 @@ plot_opts_init(struct plot_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->chart = PLOT_AUTO;
-	o->metric = -1;		/* VERDICT_AUTO */
+	o->metric = -1; /* VERDICT_AUTO */
 	o->daily_cycle = true;
 	o->style.width = PLOT_WIDTH;
 	o->style.height = PLOT_HEIGHT;
@@ -48,8 +50,10 @@ plot_parse_chart(const char *text, enum plot_chart *chart, struct error *err)
 			return 0;
 		}
 	}
-	return error_set(err, EINVAL, "invalid chart '%s' (use growth, "
-	    "regions or idle)", text);
+	return error_set(err, EINVAL,
+			 "invalid chart '%s' (use growth, "
+			 "regions or idle)",
+			 text);
 }
 
 int
@@ -62,8 +66,10 @@ plot_parse_time(const char *text, enum plot_time *time, struct error *err)
 	else if (strcmp(text, "wall") == 0)
 		*time = PLOT_TIME_WALL;
 	else
-		return error_set(err, EINVAL, "invalid time axis '%s' (use "
-		    "auto, elapsed or wall)", text);
+		return error_set(err, EINVAL,
+				 "invalid time axis '%s' (use "
+				 "auto, elapsed or wall)",
+				 text);
 	return 0;
 }
 
@@ -75,8 +81,10 @@ plot_parse_size(const char *text, struct plot_style *style, struct error *err)
 
 	if (sscanf(text, "%4u%*1[xX]%4u%n", &w, &h, &n) != 2 ||
 	    text[n] != '\0' || w < 320 || h < 240 || w > 8000 || h > 8000)
-		return error_set(err, EINVAL, "invalid size '%s' (use WIDTHx"
-		    "HEIGHT in pixels, from 320x240 to 8000x8000)", text);
+		return error_set(err, EINVAL,
+				 "invalid size '%s' (use WIDTHx"
+				 "HEIGHT in pixels, from 320x240 to 8000x8000)",
+				 text);
 	style->width = w;
 	style->height = h;
 	return 0;
@@ -96,8 +104,10 @@ plot_format_of(const char *path, enum plot_format *fmt, struct error *err)
 			}
 		}
 	}
-	return error_set(err, EINVAL, "cannot tell the chart format from the "
-	    "name %s: end it in .png, .svg or .pdf", path);
+	return error_set(err, EINVAL,
+			 "cannot tell the chart format from the "
+			 "name %s: end it in .png, .svg or .pdf",
+			 path);
 }
 
 int
@@ -119,27 +129,33 @@ plot_check(const char *out, bool force, struct error *err)
 
 int
 plot_can_draw(enum plot_chart chart, const struct series *s,
-    const struct series_regions *rs, struct error *err)
+	      const struct series_regions *rs, struct error *err)
 {
 	(void)s;
 	if (chart == PLOT_REGIONS && rs == NULL)
-		return error_set(err, EINVAL, "the regions chart needs a "
+		return error_set(
+		    err, EINVAL,
+		    "the regions chart needs a "
 		    "regions CSV: give --regions FILE (from a run with "
 		    "--regions-csv FILE)");
 	if (chart == PLOT_IDLE && rs == NULL)
-		return error_set(err, EINVAL, "the idle chart needs a regions "
-		    "CSV with idle data: give --regions FILE");
+		return error_set(err, EINVAL,
+				 "the idle chart needs a regions "
+				 "CSV with idle data: give --regions FILE");
 	if (chart == PLOT_IDLE && !rs->has_idle)
-		return error_set(err, EINVAL, "%s has no idle data (no "
+		return error_set(
+		    err, EINVAL,
+		    "%s has no idle data (no "
 		    "idle_pct values): it comes from a run that tracks idle "
-		    "pages", rs->path);
+		    "pages",
+		    rs->path);
 	return 0;
 }
 
 int
 plot_draw(struct gnuplot *g, enum plot_chart chart, const struct series *s,
-    const struct series_regions *rs, const struct plot_style *st,
-    enum plot_format fmt, const char *out, struct error *err)
+	  const struct series_regions *rs, const struct plot_style *st,
+	  enum plot_format fmt, const char *out, struct error *err)
 {
 	const char *template;
 	struct plot_axis ax;
@@ -148,11 +164,11 @@ plot_draw(struct gnuplot *g, enum plot_chart chart, const struct series *s,
 	if ((rc = plot_can_draw(chart, s, rs, err)) < 0)
 		return rc;
 	if (chart == PLOT_GROWTH)
-		plot_axis_init(&ax, st->time, s->has_wall, s->n > 0 ?
-		    s->t[s->n - 1] - s->t[0] : 0);
+		plot_axis_init(&ax, st->time, s->has_wall,
+			       s->n > 0 ? s->t[s->n - 1] - s->t[0] : 0);
 	else
-		plot_axis_init(&ax, st->time, rs->has_wall, rs->nt > 0 ?
-		    rs->t[rs->nt - 1] - rs->t[0] : 0);
+		plot_axis_init(&ax, st->time, rs->has_wall,
+			       rs->nt > 0 ? rs->t[rs->nt - 1] - rs->t[0] : 0);
 	if ((rc = plot_params_common(g, st, fmt, out, &ax, err)) < 0)
 		return rc;
 	switch (chart) {
@@ -171,8 +187,11 @@ plot_draw(struct gnuplot *g, enum plot_chart chart, const struct series *s,
 		rc = gnuplot_interrupted(g, err);
 	if (rc < 0)
 		return rc;
-	if ((rc = gnuplot_template(g, chart == PLOT_REGIONS ? "regions.gp" :
-	    chart == PLOT_IDLE ? "idle.gp" : "growth.gp", &template, err)) < 0)
+	if ((rc = gnuplot_template(g,
+				   chart == PLOT_REGIONS ? "regions.gp"
+				   : chart == PLOT_IDLE	 ? "idle.gp"
+							 : "growth.gp",
+				   &template, err)) < 0)
 		return rc;
 	return gnuplot_run(g, template, err);
 }
@@ -194,16 +213,15 @@ plot_run(const struct plot_opts *o, struct error *err)
 	if (chart == PLOT_AUTO)
 		chart = o->regions_csv != NULL ? PLOT_REGIONS : PLOT_GROWTH;
 	if ((rc = series_load_both(&s, &rs, o->csv, o->regions_csv, o->metric,
-	    o->daily_cycle,
-	    err)) < 0)
+				   o->daily_cycle, err)) < 0)
 		return rc;
-	rc = plot_can_draw(chart, &s, o->regions_csv != NULL ? &rs : NULL,
-	    err);
+	rc = plot_can_draw(chart, &s, o->regions_csv != NULL ? &rs : NULL, err);
 	if (rc == 0)
 		rc = gnuplot_open(&g, o->templates, err);
 	if (rc == 0 && (rc = output_open(&out, o->out, o->force, err)) == 0) {
-		rc = plot_draw(g, chart, &s, o->regions_csv != NULL ? &rs :
-		    NULL, &o->style, fmt, out.tmp, err);
+		rc =
+		    plot_draw(g, chart, &s, o->regions_csv != NULL ? &rs : NULL,
+			      &o->style, fmt, out.tmp, err);
 		if (rc == 0)
 			rc = output_commit(&out, err);
 		output_close(&out);

@@ -21,12 +21,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util/error.h"
 #include "charts/gnuplot.h"
 #include "charts/series.h"
+#include "util/error.h"
 
 enum plot_chart {
-	PLOT_AUTO,	/* regions with a regions CSV, else growth */
+	PLOT_AUTO, /* regions with a regions CSV, else growth */
 	PLOT_GROWTH,
 	PLOT_REGIONS,
 	PLOT_IDLE,
@@ -39,7 +39,7 @@ enum plot_format {
 };
 
 enum plot_time {
-	PLOT_TIME_AUTO,		/* wall clock for runs of 2 h or more */
+	PLOT_TIME_AUTO, /* wall clock for runs of 2 h or more */
 	PLOT_TIME_ELAPSED,
 	PLOT_TIME_WALL,
 };
@@ -50,20 +50,20 @@ enum plot_time {
 
 /* How a chart looks, beyond the templates' own style. */
 struct plot_style {
-	unsigned int width, height;	/* pixels (PDF: 1/100 inch) */
+	unsigned int width, height; /* pixels (PDF: 1/100 inch) */
 	enum plot_time time;
-	size_t top;			/* regions shown by name */
+	size_t top; /* regions shown by name */
 };
 
 struct plot_opts {
-	const char *csv;		/* the samples CSV */
-	const char *regions_csv;	/* NULL: none */
+	const char *csv;	 /* the samples CSV */
+	const char *regions_csv; /* NULL: none */
 	const char *out;
 	enum plot_chart chart;
-	int metric;			/* VERDICT_AUTO or a field id */
-	bool daily_cycle;		/* one is possible (default) */
+	int metric;	  /* VERDICT_AUTO or a field id */
+	bool daily_cycle; /* one is possible (default) */
 	bool force;
-	const char *templates;		/* searched first; NULL */
+	const char *templates; /* searched first; NULL */
 	struct plot_style style;
 };
 
@@ -71,17 +71,15 @@ void plot_opts_init(struct plot_opts *o);
 
 /* "growth", "regions", "idle" to a chart; -EINVAL for anything else. */
 int plot_parse_chart(const char *text, enum plot_chart *chart,
-    struct error *err);
+		     struct error *err);
 /* "auto", "elapsed", "wall". */
-int plot_parse_time(const char *text, enum plot_time *time,
-    struct error *err);
+int plot_parse_time(const char *text, enum plot_time *time, struct error *err);
 /* "1000x650". */
 int plot_parse_size(const char *text, struct plot_style *style,
-    struct error *err);
+		    struct error *err);
 
 /* The format of a chart file, from its name's extension. */
-int plot_format_of(const char *path, enum plot_format *fmt,
-    struct error *err);
+int plot_format_of(const char *path, enum plot_format *fmt, struct error *err);
 
 /* What can be checked before a long run: the output's extension, that
  * its directory exists, that it does not exist (unless force), and that
@@ -94,13 +92,12 @@ int plot_run(const struct plot_opts *o, struct error *err);
 /* Whether a chart can be drawn from these series (rs may be NULL);
  * -EINVAL saying what is missing. */
 int plot_can_draw(enum plot_chart chart, const struct series *s,
-    const struct series_regions *rs, struct error *err);
+		  const struct series_regions *rs, struct error *err);
 
 /* Draws one chart into out (any path: the report's go to g's temporary
  * directory). */
-int plot_draw(struct gnuplot *g, enum plot_chart chart,
-    const struct series *s, const struct series_regions *rs,
-    const struct plot_style *style, enum plot_format fmt, const char *out,
-    struct error *err);
+int plot_draw(struct gnuplot *g, enum plot_chart chart, const struct series *s,
+	      const struct series_regions *rs, const struct plot_style *style,
+	      enum plot_format fmt, const char *out, struct error *err);
 
 #endif

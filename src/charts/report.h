@@ -6,8 +6,8 @@
 #ifndef MEMTREND_REPORT_H
 #define MEMTREND_REPORT_H
 
-#include "util/error.h"
 #include "charts/plot.h"
+#include "util/error.h"
 
 /* Reads o->csv (and o->regions_csv) and writes the report to o->out. */
 int report_run(const struct plot_opts *o, struct error *err);

@@ -1,6 +1,7 @@
 /*
  * Time series read back from CSV files (see series.h).  Both files go
- * through libcsv (csv_read); the samples CSV through the replay (analysis/replay.c).
+ * through libcsv (csv_read); the samples CSV through the replay
+ * (analysis/replay.c).
  */
 #include "config.h"
 
@@ -15,13 +16,10 @@
 #include "util/csvread.h"
 #include "util/xmalloc.h"
 
-
 const enum field_id series_fields[SERIES_NCOLS] = {
-	[SERIES_RSS] = FIELD_RSS_KB,
-	[SERIES_PSS] = FIELD_PSS_KB,
-	[SERIES_USS] = FIELD_USS_KB,
-	[SERIES_MINFLT] = FIELD_MINFLT,
-	[SERIES_MAJFLT] = FIELD_MAJFLT,
+    [SERIES_RSS] = FIELD_RSS_KB,    [SERIES_PSS] = FIELD_PSS_KB,
+    [SERIES_USS] = FIELD_USS_KB,    [SERIES_MINFLT] = FIELD_MINFLT,
+    [SERIES_MAJFLT] = FIELD_MAJFLT,
 };
 
 static int
@@ -61,8 +59,8 @@ series_add(void *ctx, const struct sample *smp)
 		s->t = xreallocarray(s->t, s->cap, sizeof *s->t);
 		s->wall = xreallocarray(s->wall, s->cap, sizeof *s->wall);
 		for (c = 0; c < SERIES_NCOLS; c++)
-			s->v[c] = xreallocarray(s->v[c], s->cap,
-			    sizeof *s->v[c]);
+			s->v[c] =
+			    xreallocarray(s->v[c], s->cap, sizeof *s->v[c]);
 	}
 	s->t[s->n] = smp->elapsed_s;
 	s->wall[s->n] = smp->wall_s;
@@ -79,8 +77,8 @@ series_add(void *ctx, const struct sample *smp)
 }
 
 int
-series_load(struct series *s, const char *path, int metric,
-    bool daily_cycle, struct error *err)
+series_load(struct series *s, const char *path, int metric, bool daily_cycle,
+	    struct error *err)
 {
 	int rc;
 
@@ -161,28 +159,28 @@ enum {
 	RC_REGION,
 	RC_KIND,
 	RC_IDLE_METHOD,
-	RC_FIELD,		/* REGION_FIELD_COUNT of them */
+	RC_FIELD, /* REGION_FIELD_COUNT of them */
 	RC_COUNT = RC_FIELD + REGION_FIELD_COUNT
 };
-#define RC_IDLE_PCT	(RC_FIELD + RF_IDLE_PCT)
-#define RC_IDLE_ERR	(RC_FIELD + RF_IDLE_ERR_PCT)
-#define RC_IDLE_SCAN	(RC_FIELD + RF_IDLE_SCAN_S)
-#define RC_AGE		(RC_FIELD + RF_IDLE_1_KB)	/* SERIES_NAGES */
+#define RC_IDLE_PCT (RC_FIELD + RF_IDLE_PCT)
+#define RC_IDLE_ERR (RC_FIELD + RF_IDLE_ERR_PCT)
+#define RC_IDLE_SCAN (RC_FIELD + RF_IDLE_SCAN_S)
+#define RC_AGE (RC_FIELD + RF_IDLE_1_KB) /* SERIES_NAGES */
 
 static const enum field_key series_rc_keys[RC_FIELD] = {
-	KEY_ELAPSED_S, KEY_TIMESTAMP, KEY_REGION, KEY_KIND, KEY_IDLE_METHOD,
+    KEY_ELAPSED_S, KEY_TIMESTAMP, KEY_REGION, KEY_KIND, KEY_IDLE_METHOD,
 };
 
 struct series_reader {
 	struct series_regions *rs;
 	struct error *err;
-	const char *path;	/* for messages */
-	long col[RC_COUNT];	/* -1: absent */
+	const char *path;   /* for messages */
+	long col[RC_COUNT]; /* -1: absent */
 	size_t ncols, need;
 	bool header;
 	const char *time_name;
-	double t0;		/* the first timestamp, without elapsed_s */
-	struct region_set cur;	/* the region sample being read */
+	double t0;	       /* the first timestamp, without elapsed_s */
+	struct region_set cur; /* the region sample being read */
 };
 
 static int
@@ -191,36 +189,43 @@ series_header(struct series_reader *sr, char **cells, size_t n)
 	int c;
 
 	for (c = 0; c < RC_COUNT; c++) {
-		const char *name = c < RC_FIELD ?
-		    field_keys[series_rc_keys[c]].name :
-		    region_fields[c - RC_FIELD].name;
+		const char *name = c < RC_FIELD
+				       ? field_keys[series_rc_keys[c]].name
+				       : region_fields[c - RC_FIELD].name;
 
 		sr->col[c] = csv_column(cells, n, name);
 		if (sr->col[c] >= 0 && (size_t)sr->col[c] + 1 > sr->need)
 			sr->need = (size_t)sr->col[c] + 1;
 	}
 	sr->ncols = n;
-	sr->time_name = field_keys[sr->col[RC_ELAPSED] >= 0 ? KEY_ELAPSED_S :
-	    KEY_TIMESTAMP].name;
+	sr->time_name =
+	    field_keys[sr->col[RC_ELAPSED] >= 0 ? KEY_ELAPSED_S : KEY_TIMESTAMP]
+		.name;
 	if (sr->col[RC_ELAPSED] < 0 && sr->col[RC_TIMESTAMP] < 0)
-		return error_set(sr->err, EINVAL, "%s line 1: no elapsed_s or "
-		    "timestamp column (is this a regions CSV from "
-		    "--regions-csv?)", sr->path);
+		return error_set(sr->err, EINVAL,
+				 "%s line 1: no elapsed_s or "
+				 "timestamp column (is this a regions CSV from "
+				 "--regions-csv?)",
+				 sr->path);
 	if (sr->col[RC_REGION] < 0)
-		return error_set(sr->err, EINVAL, "%s line 1: no region column "
-		    "(is this a regions CSV from --regions-csv?)", sr->path);
+		return error_set(sr->err, EINVAL,
+				 "%s line 1: no region column "
+				 "(is this a regions CSV from --regions-csv?)",
+				 sr->path);
 	if (sr->col[RC_FIELD + RF_USS_KB] < 0 &&
 	    sr->col[RC_FIELD + RF_RSS_KB] < 0)
-		return error_set(sr->err, EINVAL, "%s line 1: no uss_kb or "
-		    "rss_kb column", sr->path);
+		return error_set(sr->err, EINVAL,
+				 "%s line 1: no uss_kb or "
+				 "rss_kb column",
+				 sr->path);
 	sr->header = true;
 	return 0;
 }
 
 /* A cell of column c as a number; absent or empty is NAN. */
 static int
-series_cell(struct series_reader *sr, unsigned long line, char **cells,
-    int c, const char *name, double *out)
+series_cell(struct series_reader *sr, unsigned long line, char **cells, int c,
+	    const char *name, double *out)
 {
 	const char *p, *range;
 	char *end;
@@ -238,12 +243,16 @@ series_cell(struct series_reader *sr, unsigned long line, char **cells,
 	while (*end == ' ')
 		end++;
 	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
-		return error_set(sr->err, EINVAL, "%s line %lu: %s is '%s', "
-		    "not a number", sr->path, line, name, cells[sr->col[c]]);
+		return error_set(sr->err, EINVAL,
+				 "%s line %lu: %s is '%s', "
+				 "not a number",
+				 sr->path, line, name, cells[sr->col[c]]);
 	if ((range = replay_out_of_range(name, *out)) != NULL)
-		return error_set(sr->err, ERANGE, "%s line %lu: %s is '%s', "
-		    "not %s: no run produces that", sr->path, line, name,
-		    cells[sr->col[c]], range);
+		return error_set(sr->err, ERANGE,
+				 "%s line %lu: %s is '%s', "
+				 "not %s: no run produces that",
+				 sr->path, line, name, cells[sr->col[c]],
+				 range);
 	return 0;
 }
 
@@ -259,8 +268,8 @@ series_fill_nan(double *v, size_t from, size_t to)
 static void
 series_region_grow(struct series_region *r, size_t old, size_t cap)
 {
-	double **p[SERIES_NARRAYS] = { &r->rss_kb, &r->uss_kb, &r->idle_pct,
-		&r->idle_err_pct };
+	double **p[SERIES_NARRAYS] = {&r->rss_kb, &r->uss_kb, &r->idle_pct,
+				      &r->idle_err_pct};
 	int i;
 
 	for (i = 0; i < SERIES_NARRAYS; i++) {
@@ -286,7 +295,7 @@ series_flush(struct series_reader *sr)
 
 static int
 series_time(struct series_reader *sr, unsigned long line, char **cells,
-    double *t, double *wall)
+	    double *t, double *wall)
 {
 	const char *ts;
 	int rc;
@@ -295,16 +304,21 @@ series_time(struct series_reader *sr, unsigned long line, char **cells,
 	if (sr->col[RC_TIMESTAMP] >= 0) {
 		ts = cells[sr->col[RC_TIMESTAMP]];
 		if (replay_parse_time(ts, wall) < 0)
-			return error_set(sr->err, EINVAL, "%s line %lu: "
+			return error_set(
+			    sr->err, EINVAL,
+			    "%s line %lu: "
 			    "timestamp '%s' is not an ISO 8601 time (like "
-			    "2026-11-18T11:06:40Z)", sr->path, line, ts);
+			    "2026-11-18T11:06:40Z)",
+			    sr->path, line, ts);
 	}
 	if (sr->col[RC_ELAPSED] >= 0) {
 		rc = series_cell(sr, line, cells, RC_ELAPSED,
-		    field_keys[KEY_ELAPSED_S].name, t);
+				 field_keys[KEY_ELAPSED_S].name, t);
 		if (rc == 0 && isnan(*t))
-			rc = error_set(sr->err, EINVAL, "%s line %lu: "
-			    "elapsed_s is empty", sr->path, line);
+			rc = error_set(sr->err, EINVAL,
+				       "%s line %lu: "
+				       "elapsed_s is empty",
+				       sr->path, line);
 		return rc;
 	}
 	if (sr->rs->nt == 0)
@@ -323,9 +337,10 @@ series_at(struct series_reader *sr, unsigned long line, double t, double wall)
 	if (rs->nt > 0 && t == rs->t[rs->nt - 1])
 		return 0;
 	if (rs->nt > 0 && t < rs->t[rs->nt - 1])
-		return error_set(sr->err, EINVAL, "%s line %lu: %s goes back "
-		    "in time (rows must be in time order)", sr->path, line,
-		    sr->time_name);
+		return error_set(sr->err, EINVAL,
+				 "%s line %lu: %s goes back "
+				 "in time (rows must be in time order)",
+				 sr->path, line, sr->time_name);
 	series_flush(sr);
 	if (rs->nt == rs->cap) {
 		old = rs->cap;
@@ -356,7 +371,7 @@ series_kind(const char *name)
 
 static struct series_region *
 series_region(struct series_regions *rs, const char *name,
-    enum region_kind kind)
+	      enum region_kind kind)
 {
 	size_t i = regions_index(&rs->index, name, kind);
 	struct series_region *r;
@@ -373,7 +388,7 @@ series_region(struct series_regions *rs, const char *name,
 	r->kind = kind;
 	r->age_rss_kb = NAN;
 	series_region_grow(r, 0, rs->cap);
-	regions_append(&rs->index, name, kind);	/* in step with r[] */
+	regions_append(&rs->index, name, kind); /* in step with r[] */
 	rs->n++;
 	return r;
 }
@@ -381,23 +396,24 @@ series_region(struct series_regions *rs, const char *name,
 /* The idle columns of a row. */
 static int
 series_idle(struct series_reader *sr, unsigned long line, char **cells,
-    struct series_region *r, size_t k)
+	    struct series_region *r, size_t k)
 {
 	double age[SERIES_NAGES], scan;
 	bool any = false;
 	int a, rc;
 
 	rc = series_cell(sr, line, cells, RC_IDLE_PCT,
-	    region_fields[RF_IDLE_PCT].name, &r->idle_pct[k]);
+			 region_fields[RF_IDLE_PCT].name, &r->idle_pct[k]);
 	if (rc == 0)
 		rc = series_cell(sr, line, cells, RC_IDLE_ERR,
-		    region_fields[RF_IDLE_ERR_PCT].name, &r->idle_err_pct[k]);
+				 region_fields[RF_IDLE_ERR_PCT].name,
+				 &r->idle_err_pct[k]);
 	if (rc == 0)
 		rc = series_cell(sr, line, cells, RC_IDLE_SCAN,
-		    region_fields[RF_IDLE_SCAN_S].name, &scan);
+				 region_fields[RF_IDLE_SCAN_S].name, &scan);
 	for (a = 0; rc == 0 && a < SERIES_NAGES; a++) {
 		rc = series_cell(sr, line, cells, RC_AGE + a,
-		    region_fields[RF_IDLE_1_KB + a].name, &age[a]);
+				 region_fields[RF_IDLE_1_KB + a].name, &age[a]);
 		any |= !isnan(age[a]);
 	}
 	if (rc < 0)
@@ -409,7 +425,7 @@ series_idle(struct series_reader *sr, unsigned long line, char **cells,
 	if (sr->col[RC_IDLE_METHOD] >= 0 &&
 	    cells[sr->col[RC_IDLE_METHOD]][0] != '\0')
 		snprintf(sr->rs->idle_method, sizeof sr->rs->idle_method, "%s",
-		    cells[sr->col[RC_IDLE_METHOD]]);
+			 cells[sr->col[RC_IDLE_METHOD]]);
 	if (any) {
 		r->has_ages = true;
 		memcpy(r->age_kb, age, sizeof age);
@@ -434,19 +450,21 @@ series_region_row(void *ctx, unsigned long line, char **cells, size_t n)
 	if (!sr->header)
 		return series_header(sr, cells, n);
 	if (n < sr->need)
-		return error_set(sr->err, EINVAL, "%s line %lu: %zu cell%s, "
-		    "but the header has %zu columns", sr->path, line, n,
-		    n == 1 ? "" : "s", sr->ncols);
+		return error_set(sr->err, EINVAL,
+				 "%s line %lu: %zu cell%s, "
+				 "but the header has %zu columns",
+				 sr->path, line, n, n == 1 ? "" : "s",
+				 sr->ncols);
 	if ((rc = series_time(sr, line, cells, &t, &wall)) < 0 ||
 	    (rc = series_at(sr, line, t, wall)) < 0)
 		return rc;
-	kind = sr->col[RC_KIND] >= 0 ? series_kind(cells[sr->col[RC_KIND]]) :
-	    REGION_OTHER;
+	kind = sr->col[RC_KIND] >= 0 ? series_kind(cells[sr->col[RC_KIND]])
+				     : REGION_OTHER;
 	r = series_region(rs, cells[sr->col[RC_REGION]], kind);
 	cur = regions_append(&sr->cur, r->name, kind);
 	for (f = 0; f < REGION_FIELD_COUNT; f++) {
 		rc = series_cell(sr, line, cells, RC_FIELD + f,
-		    region_fields[f].name, &cur->v[f]);
+				 region_fields[f].name, &cur->v[f]);
 		if (rc < 0)
 			return rc;
 	}
@@ -460,7 +478,7 @@ series_region_row(void *ctx, unsigned long line, char **cells, size_t n)
 
 int
 series_load_regions(struct series_regions *rs, const char *path,
-    struct error *err)
+		    struct error *err)
 {
 	struct series_reader sr;
 	size_t i;
@@ -478,10 +496,12 @@ series_load_regions(struct series_regions *rs, const char *path,
 	rc = csv_read(path, series_region_row, &sr, err);
 	if (rc == 0 && !sr.header)
 		rc = error_set(err, EINVAL, "%s is empty: no header line",
-		    sr.path);
+			       sr.path);
 	if (rc == 0 && rs->nt == 0)
-		rc = error_set(err, EINVAL, "%s line 1: a header but no rows "
-		    "of region samples", sr.path);
+		rc = error_set(err, EINVAL,
+			       "%s line 1: a header but no rows "
+			       "of region samples",
+			       sr.path);
 	if (rc == 0)
 		series_flush(&sr);
 	regions_free(&sr.cur);
@@ -533,9 +553,9 @@ series_regions_top(const struct series_regions *rs, size_t *out, size_t n)
 }
 
 int
-series_load_both(struct series *s, struct series_regions *rs,
-    const char *path, const char *regions_path, int metric,
-    bool daily_cycle, struct error *err)
+series_load_both(struct series *s, struct series_regions *rs, const char *path,
+		 const char *regions_path, int metric, bool daily_cycle,
+		 struct error *err)
 {
 	int rc;
 

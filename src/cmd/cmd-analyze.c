@@ -24,31 +24,33 @@ enum {
 
 struct cmd_analyze {
 	bool help;
-	bool json;		/* print the JSON object */
-	int metric;		/* VERDICT_AUTO or a field id */
-	bool no_daily_cycle;	/* a test run: no daily cycle to wait for */
-	const char *file;	/* the CSV; "-": standard input */
+	bool json;	     /* print the JSON object */
+	int metric;	     /* VERDICT_AUTO or a field id */
+	bool no_daily_cycle; /* a test run: no daily cycle to wait for */
+	const char *file;    /* the CSV; "-": standard input */
 };
 
 static const struct option cmd_analyze_options[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "metric", required_argument, NULL, OPT_METRIC },
-	{ "no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE },
-	{ "daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+    {"json", no_argument, NULL, OPT_JSON},
+    {"metric", required_argument, NULL, OPT_METRIC},
+    {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
+    {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 /* memtrend analyze [--json] [--metric M] [--no-daily-cycle] FILE */
 static int
-cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv, struct error *err)
+cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
+		  struct error *err)
 {
 	int opt, rc = 0;
 
 	optind = 0;
 	opterr = 0;
-	while (rc == 0 && (opt = getopt_long(argc, argv, ":h",
-	    cmd_analyze_options, NULL)) != -1) {
+	while (rc == 0 &&
+	       (opt = getopt_long(argc, argv, ":h", cmd_analyze_options,
+				  NULL)) != -1) {
 		switch (opt) {
 		case OPT_JSON:
 			c->json = true;
@@ -65,20 +67,25 @@ cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv, struct error *er
 			return 0;
 		case ':':
 			return error_set(err, EINVAL, "option %s needs a value",
-			    argv[optind - 1]);
+					 argv[optind - 1]);
 		default:
-			return error_set(err, EINVAL, "unknown option '%s' for "
-			    "analyze", argv[optind - 1]);
+			return error_set(err, EINVAL,
+					 "unknown option '%s' for "
+					 "analyze",
+					 argv[optind - 1]);
 		}
 	}
 	if (rc < 0)
 		return rc;
 	if (optind >= argc)
-		return error_set(err, EINVAL, "analyze needs a CSV file (or - "
-		    "for standard input)");
+		return error_set(err, EINVAL,
+				 "analyze needs a CSV file (or - "
+				 "for standard input)");
 	if (optind + 1 < argc)
-		return error_set(err, EINVAL, "analyze takes one file, not "
-		    "'%s' too", argv[optind + 1]);
+		return error_set(err, EINVAL,
+				 "analyze takes one file, not "
+				 "'%s' too",
+				 argv[optind + 1]);
 	c->file = argv[optind];
 	return 0;
 }
@@ -103,12 +110,12 @@ cmd_analyze_file(const struct cmd_analyze *c)
 		verdict_sentence(&v, sentence, sizeof sentence);
 		printf("%s\n", sentence);
 	}
-	code = verdict_evidence(&v)->verdict == TREND_GROWING ?
-	    CMD_EXIT_GROWING : 0;
+	code = verdict_evidence(&v)->verdict == TREND_GROWING ? CMD_EXIT_GROWING
+							      : 0;
 	verdict_free(&v);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "memtrend: cannot write the verdict to "
-		    "standard output\n");
+				"standard output\n");
 		return CMD_EXIT_ERROR;
 	}
 	return code;
@@ -117,7 +124,7 @@ cmd_analyze_file(const struct cmd_analyze *c)
 static int
 cmd_analyze_run(int argc, char **argv)
 {
-	struct cmd_analyze c = { .metric = VERDICT_AUTO };
+	struct cmd_analyze c = {.metric = VERDICT_AUTO};
 	struct error err;
 
 	if (cmd_analyze_parse(&c, argc, argv, &err) < 0)
@@ -130,9 +137,9 @@ cmd_analyze_run(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_analyze_entry = {
-	.name = "analyze",
-	.word = true,
-	.options = cmd_analyze_options,
-	.usage = cmd_watch_usage,	/* analyze is part of the main usage */
-	.run = cmd_analyze_run,
+    .name = "analyze",
+    .word = true,
+    .options = cmd_analyze_options,
+    .usage = cmd_watch_usage, /* analyze is part of the main usage */
+    .run = cmd_analyze_run,
 };

@@ -29,9 +29,9 @@
 #include "util/ticker.h"
 #include "util/units.h"
 
-#define KERNEL_DETECTORS 64	/* caches and callers judged at once */
-#define KERNEL_TOP 10		/* named in the summary */
-#define KERNEL_SYSTEM (-1)	/* judge group of the meminfo series */
+#define KERNEL_DETECTORS 64 /* caches and callers judged at once */
+#define KERNEL_TOP 10	    /* named in the summary */
+#define KERNEL_SYSTEM (-1)  /* judge group of the meminfo series */
 
 enum {
 	OPT_CACHES_CSV = 256,
@@ -44,66 +44,79 @@ enum {
 
 struct cmd_kernel {
 	bool help;
-	const char *fields_format;	/* --list-fields */
+	const char *fields_format; /* --list-fields */
 	uint64_t interval_ns, count, duration_ns;
 	const char *csv_path, *caches_path;
 	bool force, quiet, raw_kib, daily_cycle;
-	bool csv_on_stdout;	/* the summary goes to stderr */
+	bool csv_on_stdout; /* the summary goes to stderr */
 	uint64_t top;
 	const char *root;
 };
 
 static const struct option cmd_kernel_options[] = {
-	{ "every", required_argument, NULL, 'e' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "caches-csv", required_argument, NULL, OPT_CACHES_CSV },
-	{ "force", no_argument, NULL, 'f' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "kib", no_argument, NULL, OPT_KIB },
-	{ "no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE },
-	{ "top", required_argument, NULL, OPT_TOP },
-	{ "root", required_argument, NULL, OPT_ROOT },
-	{ "list-fields", optional_argument, NULL, OPT_LIST_FIELDS },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+    {"every", required_argument, NULL, 'e'},
+    {"count", required_argument, NULL, 'c'},
+    {"duration", required_argument, NULL, 'd'},
+    {"output", required_argument, NULL, 'o'},
+    {"caches-csv", required_argument, NULL, OPT_CACHES_CSV},
+    {"force", no_argument, NULL, 'f'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"kib", no_argument, NULL, OPT_KIB},
+    {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
+    {"top", required_argument, NULL, OPT_TOP},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"list-fields", optional_argument, NULL, OPT_LIST_FIELDS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void
 cmd_kernel_usage(FILE *fp)
 {
-	fprintf(fp,
-"Usage: memtrend kernel [OPTIONS]\n"
-"\n"
-"Watch the kernel's own memory: MemAvailable, slab (reclaimable and not),\n"
-"vmalloc, percpu, kernel stacks, page tables and the memory no counter\n"
-"explains, from /proc/meminfo; with root, every slab cache\n"
-"(/proc/slabinfo) and every vmalloc caller (/proc/vmallocinfo).  The leak\n"
-"detector judges unreclaimable slab, vmalloc, percpu, the unaccounted\n"
-"memory and the %d caches and callers that grow most; reclaimable caches\n"
-"are reported, never called a leak.\n"
-"\n"
-"  -e, --every INTERVAL  time between samples (default 1s; e.g. 10s, 5m)\n"
-"  -c, --count N         stop after N samples\n"
-"  -d, --duration D      stop after D (e.g. 1h, 2d)\n"
-"  -o, --output FILE     the kernel series as CSV (\"-\": stdout); header\n"
-"                        timestamp,elapsed_s,mem_available_kb,slab_kb,...\n"
-"      --caches-csv FILE every cache and caller per sample, long format:\n"
-"                        timestamp,elapsed_s,kind,name,kb,pages_kb,\n"
-"                        reclaimable (kind slab or vmalloc)\n"
-"  -f, --force           overwrite the files if they exist\n"
-"  -q, --quiet           no live rows, only the summary\n"
-"      --kib             plain KiB instead of human units\n"
-"      --top N           caches and callers named in the summary (default\n"
-"                        %d)\n"
-"      --no-daily-cycle  do not wait out a possible daily cycle before\n"
-"                        calling slow growth a leak\n"
-"      --root DIR        read /proc and /sys under DIR (tests)\n"
-"      --list-fields     list the CSV columns\n"
-"  -h, --help\n"
-"\n"
-"Exit status: 0 the run ended normally, 2 an error.\n",
+	fprintf(
+	    fp,
+	    "Usage: memtrend kernel [OPTIONS]\n"
+	    "\n"
+	    "Watch the kernel's own memory: MemAvailable, slab (reclaimable "
+	    "and not),\n"
+	    "vmalloc, percpu, kernel stacks, page tables and the memory no "
+	    "counter\n"
+	    "explains, from /proc/meminfo; with root, every slab cache\n"
+	    "(/proc/slabinfo) and every vmalloc caller (/proc/vmallocinfo).  "
+	    "The leak\n"
+	    "detector judges unreclaimable slab, vmalloc, percpu, the "
+	    "unaccounted\n"
+	    "memory and the %d caches and callers that grow most; reclaimable "
+	    "caches\n"
+	    "are reported, never called a leak.\n"
+	    "\n"
+	    "  -e, --every INTERVAL  time between samples (default 1s; e.g. "
+	    "10s, 5m)\n"
+	    "  -c, --count N         stop after N samples\n"
+	    "  -d, --duration D      stop after D (e.g. 1h, 2d)\n"
+	    "  -o, --output FILE     the kernel series as CSV (\"-\": stdout); "
+	    "header\n"
+	    "                        "
+	    "timestamp,elapsed_s,mem_available_kb,slab_kb,...\n"
+	    "      --caches-csv FILE every cache and caller per sample, long "
+	    "format:\n"
+	    "                        "
+	    "timestamp,elapsed_s,kind,name,kb,pages_kb,\n"
+	    "                        reclaimable (kind slab or vmalloc)\n"
+	    "  -f, --force           overwrite the files if they exist\n"
+	    "  -q, --quiet           no live rows, only the summary\n"
+	    "      --kib             plain KiB instead of human units\n"
+	    "      --top N           caches and callers named in the summary "
+	    "(default\n"
+	    "                        %d)\n"
+	    "      --no-daily-cycle  do not wait out a possible daily cycle "
+	    "before\n"
+	    "                        calling slow growth a leak\n"
+	    "      --root DIR        read /proc and /sys under DIR (tests)\n"
+	    "      --list-fields     list the CSV columns\n"
+	    "  -h, --help\n"
+	    "\n"
+	    "Exit status: 0 the run ended normally, 2 an error.\n",
 	    KERNEL_DETECTORS, KERNEL_TOP);
 }
 
@@ -148,41 +161,46 @@ cmd_kernel_option(struct cmd_kernel *c, int opt, struct error *err)
 }
 
 static int
-cmd_kernel_parse(struct cmd_kernel *c, int argc, char **argv,
-    struct error *err)
+cmd_kernel_parse(struct cmd_kernel *c, int argc, char **argv, struct error *err)
 {
 	int opt, rc;
 
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":e:c:d:o:fqh",
-	    cmd_kernel_options, NULL)) != -1) {
+				  cmd_kernel_options, NULL)) != -1) {
 		if (opt == 'h') {
 			c->help = true;
 			return 0;
 		}
 		if (opt == ':')
 			return error_set(err, EINVAL, "option %s needs a value",
-			    argv[optind - 1]);
+					 argv[optind - 1]);
 		if (opt == '?')
-			return error_set(err, EINVAL, "unknown option '%s' for "
-			    "kernel", argv[optind - 1]);
+			return error_set(err, EINVAL,
+					 "unknown option '%s' for "
+					 "kernel",
+					 argv[optind - 1]);
 		rc = cmd_kernel_option(c, opt, err);
 		if (rc < 0)
 			return rc;
 	}
 	if (optind < argc)
-		return error_set(err, EINVAL, "kernel takes no arguments, not "
-		    "'%s'", argv[optind]);
+		return error_set(err, EINVAL,
+				 "kernel takes no arguments, not "
+				 "'%s'",
+				 argv[optind]);
 	if (c->interval_ns == 0)
 		return error_set(err, EINVAL, "--every must be more than 0");
 	if (c->csv_path != NULL && c->caches_path != NULL &&
 	    strcmp(c->csv_path, c->caches_path) == 0)
-		return error_set(err, EINVAL, "-o and --caches-csv name the "
-		    "same file '%s'", c->csv_path);
+		return error_set(err, EINVAL,
+				 "-o and --caches-csv name the "
+				 "same file '%s'",
+				 c->csv_path);
 	if ((c->csv_path != NULL && strcmp(c->csv_path, "-") == 0) ||
 	    (c->caches_path != NULL && strcmp(c->caches_path, "-") == 0)) {
-		c->quiet = true;	/* stdout carries a CSV */
+		c->quiet = true; /* stdout carries a CSV */
 		c->csv_on_stdout = true;
 	}
 	return 0;
@@ -192,8 +210,8 @@ cmd_kernel_parse(struct cmd_kernel *c, int argc, char **argv,
 struct kernel_run {
 	const struct cmd_kernel *c;
 	struct meminfo *meminfo;
-	struct slabinfo *slab;		/* NULL: not readable */
-	struct vmallocinfo *vmalloc;	/* NULL: not readable */
+	struct slabinfo *slab;	     /* NULL: not readable */
+	struct vmallocinfo *vmalloc; /* NULL: not readable */
 	struct csv_sink *csv, *caches;
 	struct csv_buf rows;
 	struct kernel_term *term;
@@ -214,9 +232,9 @@ cmd_kernel_wall_s(void)
 
 static int
 cmd_kernel_open_csv(struct csv_sink **out, const char *path, bool caches,
-    bool force, struct error *err)
+		    bool force, struct error *err)
 {
-	struct csv_buf h = { 0 };
+	struct csv_buf h = {0};
 	int rc;
 
 	if (caches)
@@ -246,16 +264,18 @@ cmd_kernel_open(struct kernel_run *r)
 		term_notice("%s", e.msg);
 	if (vmallocinfo_open(&r->vmalloc, c->root, &e) < 0)
 		term_notice("%s", e.msg);
-	if (c->csv_path != NULL && cmd_kernel_open_csv(&r->csv, c->csv_path,
-	    false, c->force, &r->err) < 0)
+	if (c->csv_path != NULL &&
+	    cmd_kernel_open_csv(&r->csv, c->csv_path, false, c->force,
+				&r->err) < 0)
 		return -1;
-	if (c->caches_path != NULL && cmd_kernel_open_csv(&r->caches,
-	    c->caches_path, true, c->force, &r->err) < 0)
+	if (c->caches_path != NULL &&
+	    cmd_kernel_open_csv(&r->caches, c->caches_path, true, c->force,
+				&r->err) < 0)
 		return -1;
 	if (!c->quiet)
 		r->term = kernel_term_open(stdout, c->raw_kib);
 	judge_init(&r->judge, KERNEL_DETECTORS + kfield_njudged,
-	    c->daily_cycle);
+		   c->daily_cycle);
 	return 0;
 }
 
@@ -307,12 +327,13 @@ cmd_kernel_judge(struct kernel_run *r, const struct ksample *s)
 
 	for (i = 0; i < kfield_njudged; i++)
 		judge_add(&r->judge, KERNEL_SYSTEM,
-		    kfields[kfield_judged[i]].name, JUDGE_PINNED, s->elapsed_s,
-		    s->value[kfield_judged[i]]);
+			  kfields[kfield_judged[i]].name, JUDGE_PINNED,
+			  s->elapsed_s, s->value[kfield_judged[i]]);
 	for (i = 0; i < s->caches.n; i++) {
 		k = &s->caches.v[i];
-		judge_add(&r->judge, (int)k->kind, k->name, k->reclaimable == 1 ?
-		    JUDGE_RECLAIMABLE : 0, s->elapsed_s, k->kb);
+		judge_add(&r->judge, (int)k->kind, k->name,
+			  k->reclaimable == 1 ? JUDGE_RECLAIMABLE : 0,
+			  s->elapsed_s, k->kb);
 	}
 	judge_rebalance(&r->judge);
 }
@@ -378,7 +399,7 @@ cmd_kernel_sleep(struct kernel_run *r, char *msg, size_t len)
 			return true;
 		if (stop_signal() != 0) {
 			snprintf(msg, len, "stopped by %s",
-			    strsignal(stop_signal()));
+				 strsignal(stop_signal()));
 			return false;
 		}
 	}
@@ -387,7 +408,7 @@ cmd_kernel_sleep(struct kernel_run *r, char *msg, size_t len)
 static int
 cmd_kernel_loop(struct kernel_run *r, char *why, size_t len)
 {
-	struct ksample s = { 0 };
+	struct ksample s = {0};
 	int rc = 0;
 
 	stop_install();
@@ -417,12 +438,12 @@ cmd_kernel_recap(struct kernel_run *r, const char *why)
 
 	units_format_duration(span, sizeof span, ticker_elapsed_s(&r->tk));
 	fprintf(out, "%skernel: %lu sample%s over %s (%s)\n",
-	    r->term != NULL ? "\n" : "", r->samples,
-	    r->samples == 1 ? "" : "s", span, why);
+		r->term != NULL ? "\n" : "", r->samples,
+		r->samples == 1 ? "" : "s", span, why);
 	kernel_summary(out, &r->judge, r->c->top);
 	if (r->slab == NULL && r->vmalloc == NULL)
 		fprintf(out, "  (slab caches and vmalloc callers were not "
-		    "read)\n");
+			     "read)\n");
 }
 
 /* Closes everything; returns -1 when a file could not be finished. */
@@ -453,7 +474,7 @@ cmd_kernel_close(struct kernel_run *r)
 static int
 cmd_kernel_go(const struct cmd_kernel *c)
 {
-	struct kernel_run r = { .c = c };
+	struct kernel_run r = {.c = c};
 	char why[256] = "";
 	int code = 0;
 
@@ -477,8 +498,10 @@ static int
 cmd_kernel_run(int argc, char **argv)
 {
 	struct cmd_kernel c = {
-		.interval_ns = UNITS_NS_PER_S, .daily_cycle = true,
-		.top = KERNEL_TOP, .root = root_default(),
+	    .interval_ns = UNITS_NS_PER_S,
+	    .daily_cycle = true,
+	    .top = KERNEL_TOP,
+	    .root = root_default(),
 	};
 	struct error err;
 
@@ -496,9 +519,9 @@ cmd_kernel_run(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_kernel_entry = {
-	.name = "kernel",
-	.word = true,
-	.options = cmd_kernel_options,
-	.usage = cmd_kernel_usage,
-	.run = cmd_kernel_run,
+    .name = "kernel",
+    .word = true,
+    .options = cmd_kernel_options,
+    .usage = cmd_kernel_usage,
+    .run = cmd_kernel_run,
 };

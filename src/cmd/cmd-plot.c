@@ -28,56 +28,72 @@ enum {
 };
 
 const struct option cmd_plot_options[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "regions", required_argument, NULL, OPT_REGIONS },
-	{ "chart", required_argument, NULL, OPT_CHART },
-	{ "metric", required_argument, NULL, OPT_METRIC },
-	{ "top", required_argument, NULL, OPT_TOP },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "time", required_argument, NULL, OPT_TIME },
-	{ "templates", required_argument, NULL, OPT_TEMPLATES },
-	{ "no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE },
-	{ "daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+    {"output", required_argument, NULL, 'o'},
+    {"force", no_argument, NULL, 'f'},
+    {"regions", required_argument, NULL, OPT_REGIONS},
+    {"chart", required_argument, NULL, OPT_CHART},
+    {"metric", required_argument, NULL, OPT_METRIC},
+    {"top", required_argument, NULL, OPT_TOP},
+    {"size", required_argument, NULL, OPT_SIZE},
+    {"time", required_argument, NULL, OPT_TIME},
+    {"templates", required_argument, NULL, OPT_TEMPLATES},
+    {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
+    {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void
 cmd_plot_usage(FILE *fp)
 {
-	fprintf(fp,
-"Usage: memtrend plot [OPTIONS] FILE.csv -o CHART.png|.svg|.pdf\n"
-"\n"
-"Draws a chart of a run from its CSV (any CSV memtrend analyze reads):\n"
-"  growth   RSS, PSS and USS over time, the trend the verdict fitted to\n"
-"           the floor of the judged metric with its 95%% band, the floor\n"
-"           points, a marker where growth was first flagged, the verdict\n"
-"           as the caption, and page faults per second below (default)\n"
-"  regions  stacked areas of the regions that grew most, the rest as\n"
-"           \"other\" (default with --regions)\n"
-"  idle     per region, idle %% over time and the idle ages at the end\n"
-"           (a regions CSV with idle columns)\n"
-"The format follows the output's extension.  Needs gnuplot (Debian\n"
-"package %s); the templates are gnuplot scripts in plots/.\n"
-"\n"
-"  -o, --output FILE     the chart to write: .png, .svg or .pdf\n"
-"  -f, --force           overwrite FILE if it exists\n"
-"      --regions FILE    the run's regions CSV (from --regions-csv)\n"
-"      --chart KIND      growth, regions or idle\n"
-"      --metric M        judge uss, pss or rss (default: as analyze)\n"
-"      --no-daily-cycle  judge as a test run: no daily cycle to wait for\n"
-"      --top N           regions shown by name (default %d)\n"
-"      --size WxH        size in pixels (default %dx%d; PDF: 1/100 in)\n"
-"      --time AXIS       auto (wall clock for runs of 2 h or more),\n"
-"                        elapsed or wall\n"
-"      --templates DIR   templates to use before the installed ones\n"
-"                        (also MEMTREND_PLOTS)\n"
-"  -h, --help            this help\n"
-"\n"
-"Environment: MEMTREND_GNUPLOT, the gnuplot to run; TMPDIR, where the\n"
-"data for gnuplot goes (always removed).\n"
-"Exit status: 0 written; 2 error (nothing written).\n",
+	fprintf(
+	    fp,
+	    "Usage: memtrend plot [OPTIONS] FILE.csv -o CHART.png|.svg|.pdf\n"
+	    "\n"
+	    "Draws a chart of a run from its CSV (any CSV memtrend analyze "
+	    "reads):\n"
+	    "  growth   RSS, PSS and USS over time, the trend the verdict "
+	    "fitted to\n"
+	    "           the floor of the judged metric with its 95%% band, the "
+	    "floor\n"
+	    "           points, a marker where growth was first flagged, the "
+	    "verdict\n"
+	    "           as the caption, and page faults per second below "
+	    "(default)\n"
+	    "  regions  stacked areas of the regions that grew most, the rest "
+	    "as\n"
+	    "           \"other\" (default with --regions)\n"
+	    "  idle     per region, idle %% over time and the idle ages at the "
+	    "end\n"
+	    "           (a regions CSV with idle columns)\n"
+	    "The format follows the output's extension.  Needs gnuplot "
+	    "(Debian\n"
+	    "package %s); the templates are gnuplot scripts in plots/.\n"
+	    "\n"
+	    "  -o, --output FILE     the chart to write: .png, .svg or .pdf\n"
+	    "  -f, --force           overwrite FILE if it exists\n"
+	    "      --regions FILE    the run's regions CSV (from "
+	    "--regions-csv)\n"
+	    "      --chart KIND      growth, regions or idle\n"
+	    "      --metric M        judge uss, pss or rss (default: as "
+	    "analyze)\n"
+	    "      --no-daily-cycle  judge as a test run: no daily cycle to "
+	    "wait for\n"
+	    "      --top N           regions shown by name (default %d)\n"
+	    "      --size WxH        size in pixels (default %dx%d; PDF: 1/100 "
+	    "in)\n"
+	    "      --time AXIS       auto (wall clock for runs of 2 h or "
+	    "more),\n"
+	    "                        elapsed or wall\n"
+	    "      --templates DIR   templates to use before the installed "
+	    "ones\n"
+	    "                        (also MEMTREND_PLOTS)\n"
+	    "  -h, --help            this help\n"
+	    "\n"
+	    "Environment: MEMTREND_GNUPLOT, the gnuplot to run; TMPDIR, where "
+	    "the\n"
+	    "data for gnuplot goes (always removed).\n"
+	    "Exit status: 0 written; 2 error (nothing written).\n",
 	    GNUPLOT_PACKAGE, PLOT_TOP, PLOT_WIDTH, PLOT_HEIGHT);
 }
 
@@ -105,8 +121,10 @@ cmd_plot_option(struct plot_opts *p, int opt, struct error *err)
 		break;
 	case OPT_TOP:
 		if ((rc = units_parse_count(optarg, &n, err)) == 0 && n > 64)
-			rc = error_set(err, EINVAL, "--top %s is too many "
-			    "(at most 64)", optarg);
+			rc = error_set(err, EINVAL,
+				       "--top %s is too many "
+				       "(at most 64)",
+				       optarg);
 		p->style.top = (size_t)n;
 		break;
 	case OPT_SIZE:
@@ -128,7 +146,7 @@ cmd_plot_option(struct plot_opts *p, int opt, struct error *err)
 
 int
 cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
-    struct error *err)
+	       struct error *err)
 {
 	const char *what = argv[0];
 	bool report = strcmp(what, "report") == 0;
@@ -141,36 +159,42 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 	optind = 0;
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, ":o:fh",
-	    cmd_plot_options, NULL)) != -1) {
+					     cmd_plot_options, NULL)) != -1) {
 		if (opt == 'h') {
 			*help = true;
 			return 0;
 		}
 		if (opt == ':')
 			return error_set(err, EINVAL, "option %s needs a value",
-			    argv[optind - 1]);
+					 argv[optind - 1]);
 		if (opt == '?' || (report && opt == OPT_CHART))
-			return error_set(err, EINVAL, "unknown option '%s' for "
-			    "%s", argv[optind - 1], what);
+			return error_set(err, EINVAL,
+					 "unknown option '%s' for "
+					 "%s",
+					 argv[optind - 1], what);
 		rc = cmd_plot_option(o, opt, err);
 	}
 	if (rc < 0)
 		return rc;
 	if (optind >= argc)
-		return error_set(err, EINVAL, "%s needs a CSV file (from "
-		    "memtrend -o FILE, or any CSV analyze reads)", what);
+		return error_set(err, EINVAL,
+				 "%s needs a CSV file (from "
+				 "memtrend -o FILE, or any CSV analyze reads)",
+				 what);
 	if (optind + 1 < argc)
-		return error_set(err, EINVAL, "%s takes one CSV file, not "
-		    "'%s' too (a regions CSV goes with --regions)", what,
-		    argv[optind + 1]);
+		return error_set(err, EINVAL,
+				 "%s takes one CSV file, not "
+				 "'%s' too (a regions CSV goes with --regions)",
+				 what, argv[optind + 1]);
 	o->csv = argv[optind];
 	if (o->out == NULL)
 		return error_set(err, EINVAL, "%s needs -o FILE%s", what,
-		    report ? ".html" : " (.png, .svg or .pdf)");
-	if (o->regions_csv != NULL &&
-	    strcmp(o->regions_csv, o->csv) == 0)
-		return error_set(err, EINVAL, "--regions names the same file "
-		    "as the CSV, '%s'", o->csv);
+				 report ? ".html" : " (.png, .svg or .pdf)");
+	if (o->regions_csv != NULL && strcmp(o->regions_csv, o->csv) == 0)
+		return error_set(err, EINVAL,
+				 "--regions names the same file "
+				 "as the CSV, '%s'",
+				 o->csv);
 	return 0;
 }
 
@@ -191,9 +215,9 @@ cmd_plot_run(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_plot_entry = {
-	.name = "plot",
-	.word = true,
-	.options = cmd_plot_options,
-	.usage = cmd_plot_usage,
-	.run = cmd_plot_run,
+    .name = "plot",
+    .word = true,
+    .options = cmd_plot_options,
+    .usage = cmd_plot_usage,
+    .run = cmd_plot_run,
 };

@@ -36,13 +36,13 @@ cmd_probe_print(FILE *fp, const struct probe *p)
 		fprintf(fp, "capabilities for pid %d:\n", (int)p->pid);
 	for (i = 0; i < PROBE_COUNT; i++) {
 		fprintf(fp, "%-17s %-11s %s\n", probe_info[i].name,
-		    p->cap[i].available ? "available" : "unavailable",
-		    p->cap[i].detail);
+			p->cap[i].available ? "available" : "unavailable",
+			p->cap[i].detail);
 		if (p->cap[i].available)
 			fprintf(fp, "%-29s for: %s\n", "", probe_info[i].gives);
 		else
 			fprintf(fp, "%-29s fallback: %s\n", "",
-			    probe_info[i].fallback);
+				probe_info[i].fallback);
 	}
 }
 
@@ -69,16 +69,16 @@ cmd_probe_main(int argc, char **argv)
 }
 
 static const struct option cmd_probe_options[] = {
-	{ "probe", no_argument, NULL, 0 },
-	{ "pid", required_argument, NULL, 'p' },
-	{ "root", required_argument, NULL, 0 },
-	{ NULL, 0, NULL, 0 },
+    {"probe", no_argument, NULL, 0},
+    {"pid", required_argument, NULL, 'p'},
+    {"root", required_argument, NULL, 0},
+    {NULL, 0, NULL, 0},
 };
 
 const struct cmd_entry cmd_probe_entry = {
-	.name = "probe",
-	.word = false,	/* memtrend --probe [-p PID] */
-	.options = cmd_probe_options,
-	.usage = cmd_watch_usage,
-	.run = cmd_probe_main,
+    .name = "probe",
+    .word = false, /* memtrend --probe [-p PID] */
+    .options = cmd_probe_options,
+    .usage = cmd_watch_usage,
+    .run = cmd_probe_main,
 };

@@ -15,14 +15,14 @@
 
 #include "analysis/verdict.h"
 #include "charts/plot.h"
-#include "cmd/cmd.h"
 #include "cmd/cmd-probe.h"
 #include "cmd/cmd-watch.h"
+#include "cmd/cmd.h"
+#include "core/fields.h"
 #include "core/target.h"
-#include "util/output.h"
 #include "sinks/recap.h"
 #include "sinks/term.h"
-#include "core/fields.h"
+#include "util/output.h"
 #include "util/root.h"
 #include "util/units.h"
 
@@ -50,131 +50,170 @@ enum {
 };
 
 static const struct option cmd_watch_options[] = {
-	{ "pid", required_argument, NULL, 'p' },
-	{ "name", required_argument, NULL, 'n' },
-	{ "every", required_argument, NULL, 'e' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "kib", no_argument, NULL, OPT_KIB },
-	{ "regions", optional_argument, NULL, OPT_REGIONS },
-	{ "regions-csv", required_argument, NULL, OPT_REGIONS_CSV },
-	{ "pages", no_argument, NULL, OPT_PAGES },
-	{ "budget", required_argument, NULL, OPT_BUDGET },
-	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
-	{ "idle", no_argument, NULL, OPT_IDLE },
-	{ "no-clear-refs", no_argument, NULL, OPT_NO_CLEAR_REFS },
-	{ "idle-sample", required_argument, NULL, OPT_IDLE_SAMPLE },
-	{ "faults", no_argument, NULL, OPT_FAULTS },
-	{ "fault-addresses", no_argument, NULL, OPT_FAULT_ADDRESSES },
-	{ "fault-period", required_argument, NULL, OPT_FAULT_PERIOD },
-	{ "probe", no_argument, NULL, OPT_PROBE },
-	{ "root", required_argument, NULL, OPT_ROOT },
-	{ "list-fields", optional_argument, NULL, OPT_LIST_FIELDS },
-	{ "metric", required_argument, NULL, OPT_METRIC },
-	{ "fail-on-growth", no_argument, NULL, OPT_FAIL_ON_GROWTH },
-	{ "no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE },
-	{ "daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE },
-	{ "plot", required_argument, NULL, OPT_PLOT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"pid", required_argument, NULL, 'p'},
+    {"name", required_argument, NULL, 'n'},
+    {"every", required_argument, NULL, 'e'},
+    {"count", required_argument, NULL, 'c'},
+    {"duration", required_argument, NULL, 'd'},
+    {"output", required_argument, NULL, 'o'},
+    {"force", no_argument, NULL, 'f'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"kib", no_argument, NULL, OPT_KIB},
+    {"regions", optional_argument, NULL, OPT_REGIONS},
+    {"regions-csv", required_argument, NULL, OPT_REGIONS_CSV},
+    {"pages", no_argument, NULL, OPT_PAGES},
+    {"budget", required_argument, NULL, OPT_BUDGET},
+    {"group-by", required_argument, NULL, OPT_GROUP_BY},
+    {"idle", no_argument, NULL, OPT_IDLE},
+    {"no-clear-refs", no_argument, NULL, OPT_NO_CLEAR_REFS},
+    {"idle-sample", required_argument, NULL, OPT_IDLE_SAMPLE},
+    {"faults", no_argument, NULL, OPT_FAULTS},
+    {"fault-addresses", no_argument, NULL, OPT_FAULT_ADDRESSES},
+    {"fault-period", required_argument, NULL, OPT_FAULT_PERIOD},
+    {"probe", no_argument, NULL, OPT_PROBE},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"list-fields", optional_argument, NULL, OPT_LIST_FIELDS},
+    {"metric", required_argument, NULL, OPT_METRIC},
+    {"fail-on-growth", no_argument, NULL, OPT_FAIL_ON_GROWTH},
+    {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
+    {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
+    {"plot", required_argument, NULL, OPT_PLOT},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 void
 cmd_watch_usage(FILE *fp)
 {
-	fprintf(fp,
-"Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND [ARGS...]\n"
-"       memtrend analyze [--json] [--metric uss|pss|rss] FILE.csv\n"
-"       memtrend plot FILE.csv -o CHART.png|.svg|.pdf   (see plot --help)\n"
-"       memtrend report FILE.csv -o REPORT.html         (see report --help)\n"
-"       memtrend kernel [--every I] [-o FILE.csv] [--caches-csv FILE]\n"
-"                                                       (see kernel --help)\n"
-"       memtrend --probe [-p PID]\n"
-"\n"
-"Watch a process's memory (RSS, PSS, USS and more) without stopping it:\n"
-"one row per sample, an optional CSV log, and a summary at the end that\n"
-"says, with evidence, whether memory is growing steadily (a leak).\n"
-"\n"
-"Target (one of):\n"
-"  -p, --pid PID         watch the process with this PID\n"
-"  -n, --name NAME       watch the one process with this command name\n"
-"  [--] COMMAND [ARGS]   start COMMAND and watch it until it exits;\n"
-"                        memtrend then exits with its status\n"
-"\n"
-"Sampling:\n"
-"  -e, --every INTERVAL  time between samples (default 1s; e.g. 250ms, 5m)\n"
-"  -c, --count N         stop after N samples\n"
-"  -d, --duration D      stop after D (e.g. 30s, 1h, 2d)\n"
-"\n"
-"Where (per region):\n"
-"      --regions[=N]     sample each region (heap, stacks, anonymous\n"
-"                        memory, each file's code and data, shared\n"
-"                        memory...) from smaps and list the N (default 5)\n"
-"                        that grew most\n"
-"      --pages           exact page-level accounting per region from\n"
-"                        pagemap (+ kpagecount/kpageflags as root)\n"
-"      --regions-csv FILE  log every region sample to FILE (long format)\n"
-"      --group-by HOW    kind (default), path, or mapping\n"
-"      --idle            per region: share of pages not accessed since the\n"
-"                        previous region sample, and how long they stayed\n"
-"                        idle (page_idle, else soft-dirty, else clear_refs\n"
-"                        + Referenced)\n"
-"      --no-clear-refs   never clear the target's accessed bits\n"
-"      --idle-sample N   pages followed per region (default 256)\n"
-"      --faults          count page faults of every thread with perf\n"
-"                        events (else the stat counters)\n"
-"      --fault-addresses also sample where faults happen: faults per\n"
-"                        second per region (implies --regions)\n"
-"      --fault-period N  one address sample every N faults (default 1)\n"
-"      --budget PCT      CPU budget for sampling, of one core (default\n"
-"                        2%%); heavy sources are spaced out to stay\n"
-"                        within it; 100%% samples everything every tick\n"
-"\n"
-"Output:\n"
-"  -o, --output FILE     log every sample to FILE as CSV (\"-\": stdout)\n"
-"  -f, --force           overwrite FILE if it exists\n"
-"  -q, --quiet           no live rows, only the summary\n"
-"      --plot CHART      at the end, draw the growth chart of the -o CSV\n"
-"                        (.png, .svg or .pdf; needs gnuplot)\n"
-"      --kib             print sizes as plain KiB instead of human units\n"
-"\n"
-"Verdict:\n"
-"      --metric M        judge uss (default), pss or rss\n"
-"      --fail-on-growth  exit 1 when the verdict at the end is 'growing'\n"
-"      --no-daily-cycle  no daily cycle to wait for (the default with a\n"
-"                        COMMAND: a test run); --daily-cycle: wait for\n"
-"                        one (the default with -p and -n: a server)\n"
-"\n"
-"Analyze (memtrend analyze FILE.csv; \"-\" reads standard input):\n"
-"      --json            print the verdict as one JSON object\n"
-"      --metric M        judge uss, pss or rss (default: uss if the file\n"
-"                        has it, else pss, else rss)\n"
-"      --no-daily-cycle  judge as a test run: no daily cycle to wait for\n"
-"\n"
-"Other:\n"
-"      --probe           show what this kernel and these privileges allow\n"
-"      --root DIR        read /proc and /sys under DIR (tests; also\n"
-"                        MEMTREND_ROOT)\n"
-"      --list-fields     list the CSV columns\n"
-"  -h, --help            this help\n"
-"  -V, --version         version\n"
-"\n"
-"Exit status: 0 done; 1 growing (analyze, or --fail-on-growth); 2 error\n"
-"(bad input, unreadable target, write failure); with COMMAND, the\n"
-"command's own non-zero status, which wins over 1.\n"
-"\n"
-"CSV columns (sizes in KiB):\n");
+	fprintf(
+	    fp,
+	    "Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND "
+	    "[ARGS...]\n"
+	    "       memtrend analyze [--json] [--metric uss|pss|rss] FILE.csv\n"
+	    "       memtrend plot FILE.csv -o CHART.png|.svg|.pdf   (see plot "
+	    "--help)\n"
+	    "       memtrend report FILE.csv -o REPORT.html         (see "
+	    "report --help)\n"
+	    "       memtrend kernel [--every I] [-o FILE.csv] [--caches-csv "
+	    "FILE]\n"
+	    "                                                       (see "
+	    "kernel --help)\n"
+	    "       memtrend --probe [-p PID]\n"
+	    "\n"
+	    "Watch a process's memory (RSS, PSS, USS and more) without "
+	    "stopping it:\n"
+	    "one row per sample, an optional CSV log, and a summary at the end "
+	    "that\n"
+	    "says, with evidence, whether memory is growing steadily (a "
+	    "leak).\n"
+	    "\n"
+	    "Target (one of):\n"
+	    "  -p, --pid PID         watch the process with this PID\n"
+	    "  -n, --name NAME       watch the one process with this command "
+	    "name\n"
+	    "  [--] COMMAND [ARGS]   start COMMAND and watch it until it "
+	    "exits;\n"
+	    "                        memtrend then exits with its status\n"
+	    "\n"
+	    "Sampling:\n"
+	    "  -e, --every INTERVAL  time between samples (default 1s; e.g. "
+	    "250ms, 5m)\n"
+	    "  -c, --count N         stop after N samples\n"
+	    "  -d, --duration D      stop after D (e.g. 30s, 1h, 2d)\n"
+	    "\n"
+	    "Where (per region):\n"
+	    "      --regions[=N]     sample each region (heap, stacks, "
+	    "anonymous\n"
+	    "                        memory, each file's code and data, "
+	    "shared\n"
+	    "                        memory...) from smaps and list the N "
+	    "(default 5)\n"
+	    "                        that grew most\n"
+	    "      --pages           exact page-level accounting per region "
+	    "from\n"
+	    "                        pagemap (+ kpagecount/kpageflags as "
+	    "root)\n"
+	    "      --regions-csv FILE  log every region sample to FILE (long "
+	    "format)\n"
+	    "      --group-by HOW    kind (default), path, or mapping\n"
+	    "      --idle            per region: share of pages not accessed "
+	    "since the\n"
+	    "                        previous region sample, and how long they "
+	    "stayed\n"
+	    "                        idle (page_idle, else soft-dirty, else "
+	    "clear_refs\n"
+	    "                        + Referenced)\n"
+	    "      --no-clear-refs   never clear the target's accessed bits\n"
+	    "      --idle-sample N   pages followed per region (default 256)\n"
+	    "      --faults          count page faults of every thread with "
+	    "perf\n"
+	    "                        events (else the stat counters)\n"
+	    "      --fault-addresses also sample where faults happen: faults "
+	    "per\n"
+	    "                        second per region (implies --regions)\n"
+	    "      --fault-period N  one address sample every N faults "
+	    "(default 1)\n"
+	    "      --budget PCT      CPU budget for sampling, of one core "
+	    "(default\n"
+	    "                        2%%); heavy sources are spaced out to "
+	    "stay\n"
+	    "                        within it; 100%% samples everything every "
+	    "tick\n"
+	    "\n"
+	    "Output:\n"
+	    "  -o, --output FILE     log every sample to FILE as CSV (\"-\": "
+	    "stdout)\n"
+	    "  -f, --force           overwrite FILE if it exists\n"
+	    "  -q, --quiet           no live rows, only the summary\n"
+	    "      --plot CHART      at the end, draw the growth chart of the "
+	    "-o CSV\n"
+	    "                        (.png, .svg or .pdf; needs gnuplot)\n"
+	    "      --kib             print sizes as plain KiB instead of human "
+	    "units\n"
+	    "\n"
+	    "Verdict:\n"
+	    "      --metric M        judge uss (default), pss or rss\n"
+	    "      --fail-on-growth  exit 1 when the verdict at the end is "
+	    "'growing'\n"
+	    "      --no-daily-cycle  no daily cycle to wait for (the default "
+	    "with a\n"
+	    "                        COMMAND: a test run); --daily-cycle: wait "
+	    "for\n"
+	    "                        one (the default with -p and -n: a "
+	    "server)\n"
+	    "\n"
+	    "Analyze (memtrend analyze FILE.csv; \"-\" reads standard input):\n"
+	    "      --json            print the verdict as one JSON object\n"
+	    "      --metric M        judge uss, pss or rss (default: uss if "
+	    "the file\n"
+	    "                        has it, else pss, else rss)\n"
+	    "      --no-daily-cycle  judge as a test run: no daily cycle to "
+	    "wait for\n"
+	    "\n"
+	    "Other:\n"
+	    "      --probe           show what this kernel and these "
+	    "privileges allow\n"
+	    "      --root DIR        read /proc and /sys under DIR (tests; "
+	    "also\n"
+	    "                        MEMTREND_ROOT)\n"
+	    "      --list-fields     list the CSV columns\n"
+	    "  -h, --help            this help\n"
+	    "  -V, --version         version\n"
+	    "\n"
+	    "Exit status: 0 done; 1 growing (analyze, or --fail-on-growth); 2 "
+	    "error\n"
+	    "(bad input, unreadable target, write failure); with COMMAND, the\n"
+	    "command's own non-zero status, which wins over 1.\n"
+	    "\n"
+	    "CSV columns (sizes in KiB):\n");
 	fields_print(fp, field_keys, KEY_PID + 1, "text");
 	fields_print(fp, fields, FIELD_COUNT, "text");
 	fprintf(fp, "\nRegions CSV columns (after timestamp,elapsed_s,pid,"
-	    "region,kind):\n");
+		    "region,kind):\n");
 	fields_print(fp, region_fields, REGION_FIELD_COUNT, "text");
 	fields_print(fp, field_keys + KEY_SOURCE, KEY_COUNT - KEY_SOURCE,
-	    "text");
+		     "text");
 	fprintf(fp, "\nSee memtrend(1) for details.\n");
 }
 
@@ -184,14 +223,17 @@ cmd_watch_parse_pid(const char *text, pid_t *pid, struct error *err)
 	uint64_t n;
 
 	if (units_parse_count(text, &n, NULL) < 0 || n > 4194304)
-		return error_set(err, EINVAL, "invalid pid '%s' (use a "
-		    "process ID from ps or pgrep)", text);
+		return error_set(err, EINVAL,
+				 "invalid pid '%s' (use a "
+				 "process ID from ps or pgrep)",
+				 text);
 	*pid = (pid_t)n;
 	return 0;
 }
 
 static int
-cmd_watch_parse_group(const char *text, enum region_group *group, struct error *err)
+cmd_watch_parse_group(const char *text, enum region_group *group,
+		      struct error *err)
 {
 	if (strcmp(text, "kind") == 0)
 		*group = REGION_GROUP_KIND;
@@ -200,8 +242,10 @@ cmd_watch_parse_group(const char *text, enum region_group *group, struct error *
 	else if (strcmp(text, "mapping") == 0)
 		*group = REGION_GROUP_MAPPING;
 	else
-		return error_set(err, EINVAL, "invalid --group-by '%s' (use "
-		    "kind, path or mapping)", text);
+		return error_set(err, EINVAL,
+				 "invalid --group-by '%s' (use "
+				 "kind, path or mapping)",
+				 text);
 	return 0;
 }
 
@@ -213,21 +257,24 @@ cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 	if (optind < argc)
 		c->command = argv + optind;
 	/* A command memtrend starts is a test run: no daily cycle. */
-	c->watch.daily_cycle = c->daily_cycle >= 0 ? c->daily_cycle == 1 :
-	    c->command == NULL;
+	c->watch.daily_cycle =
+	    c->daily_cycle >= 0 ? c->daily_cycle == 1 : c->command == NULL;
 	if (c->action != CMD_WATCH_RUN)
 		return 0;
-	if (c->plot_out != NULL && (c->watch.csv_path == NULL ||
-	    strcmp(c->watch.csv_path, "-") == 0))
-		return error_set(err, EINVAL, "--plot draws the chart from the "
-		    "run's CSV: give -o FILE.csv too");
+	if (c->plot_out != NULL &&
+	    (c->watch.csv_path == NULL || strcmp(c->watch.csv_path, "-") == 0))
+		return error_set(err, EINVAL,
+				 "--plot draws the chart from the "
+				 "run's CSV: give -o FILE.csv too");
 	targets = (c->pid > 0) + (c->name != NULL) + (c->command != NULL);
 	if (targets == 0)
-		return error_set(err, EINVAL, "nothing to watch: give -p PID, "
-		    "-n NAME or a command");
+		return error_set(err, EINVAL,
+				 "nothing to watch: give -p PID, "
+				 "-n NAME or a command");
 	if (targets > 1)
-		return error_set(err, EINVAL, "give only one of -p PID, "
-		    "-n NAME or a command");
+		return error_set(err, EINVAL,
+				 "give only one of -p PID, "
+				 "-n NAME or a command");
 	return 0;
 }
 
@@ -270,8 +317,7 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 		break;
 
 	case 'e':
-		rc = units_parse_duration(optarg, &w->interval_ns,
-		    err);
+		rc = units_parse_duration(optarg, &w->interval_ns, err);
 		break;
 
 	case 'c':
@@ -378,14 +424,12 @@ cmd_watch_region_option(struct cmd_watch *c, int opt, struct error *err)
 
 	case OPT_FAULT_PERIOD:
 		rc = units_parse_count(optarg, &n, err);
-		w->fault_period = (unsigned int)(n > 1000000 ?
-		    1000000 : n);
+		w->fault_period = (unsigned int)(n > 1000000 ? 1000000 : n);
 		break;
 
 	case OPT_IDLE_SAMPLE:
 		rc = units_parse_count(optarg, &n, err);
-		w->idle_sample = (unsigned int)(n > 1u << 20 ?
-		    1u << 20 : n);
+		w->idle_sample = (unsigned int)(n > 1u << 20 ? 1u << 20 : n);
 		break;
 	default:
 		return 1;
@@ -394,8 +438,7 @@ cmd_watch_region_option(struct cmd_watch *c, int opt, struct error *err)
 }
 
 int
-cmd_watch_parse(struct cmd_watch *c, int argc, char **argv,
-    struct error *err)
+cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 {
 	int opt, rc = 0;
 
@@ -403,7 +446,7 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv,
 	optind = 0;
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
-	    cmd_watch_options, NULL)) != -1) {
+					     cmd_watch_options, NULL)) != -1) {
 		if ((rc = cmd_watch_option(c, opt, err)) != 1 ||
 		    (rc = cmd_watch_region_option(c, opt, err)) != 1)
 			continue;
@@ -427,27 +470,31 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv,
 			return 0;
 		case ':':
 			return error_set(err, EINVAL, "option %s needs a value",
-			    argv[optind - 1]);
+					 argv[optind - 1]);
 		default:
 			return error_set(err, EINVAL, "unknown option '%s'",
-			    argv[optind - 1]);
+					 argv[optind - 1]);
 		}
 	}
 	if (rc < 0)
 		return rc;
-	if ((c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") == 0)
-	    || (c->watch.regions_csv_path != NULL &&
-	    strcmp(c->watch.regions_csv_path, "-") == 0))
-		c->watch.live = false;	/* stdout carries the CSV */
+	if ((c->watch.csv_path != NULL &&
+	     strcmp(c->watch.csv_path, "-") == 0) ||
+	    (c->watch.regions_csv_path != NULL &&
+	     strcmp(c->watch.regions_csv_path, "-") == 0))
+		c->watch.live = false; /* stdout carries the CSV */
 	if (c->watch.csv_path != NULL && c->watch.regions_csv_path != NULL &&
 	    strcmp(c->watch.csv_path, c->watch.regions_csv_path) == 0)
-		return error_set(err, EINVAL, "-o and --regions-csv name the "
-		    "same file '%s'", c->watch.csv_path);
+		return error_set(err, EINVAL,
+				 "-o and --regions-csv name the "
+				 "same file '%s'",
+				 c->watch.csv_path);
 	return cmd_watch_check(c, argc, argv, err);
 }
 
 static int
-cmd_watch_find_target(const struct cmd_watch *c, struct target *t, struct error *err)
+cmd_watch_find_target(const struct cmd_watch *c, struct target *t,
+		      struct error *err)
 {
 	if (c->pid > 0)
 		return target_from_pid(t, c->watch.root, c->pid, err);
@@ -462,11 +509,11 @@ cmd_watch_announce(const struct cmd_watch *c, const struct target *t)
 	char every[32];
 
 	units_format_duration(every, sizeof every,
-	    (double)c->watch.interval_ns / 1e9);
+			      (double)c->watch.interval_ns / 1e9);
 	term_notice("watching pid %d (%s) every %s%s%s; Ctrl-C to stop",
-	    (int)t->pid, t->comm, every,
-	    c->watch.csv_path != NULL ? ", CSV to " : "",
-	    c->watch.csv_path != NULL ? c->watch.csv_path : "");
+		    (int)t->pid, t->comm, every,
+		    c->watch.csv_path != NULL ? ", CSV to " : "",
+		    c->watch.csv_path != NULL ? c->watch.csv_path : "");
 }
 
 /* --plot: the growth chart of the run's own CSV. */
@@ -498,7 +545,7 @@ cmd_watch_check_outputs(const struct cmd_watch *c, struct error *err)
 		rc = output_check(c->watch.csv_path, c->watch.force, err);
 	if (rc == 0 && c->watch.regions_csv_path != NULL)
 		rc = output_check(c->watch.regions_csv_path, c->watch.force,
-		    err);
+				  err);
 	if (rc == 0 && c->plot_out != NULL)
 		rc = plot_check(c->plot_out, c->watch.force, err);
 	return rc;
@@ -508,32 +555,36 @@ cmd_watch_check_outputs(const struct cmd_watch *c, struct error *err)
  * written, --plot, and the exit status growth asks for. */
 static int
 cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
-    FILE *out, int code)
+		FILE *out, int code)
 {
 	recap_table(out, &res->summary, c->watch.raw_kib,
-	    (double)c->watch.interval_ns / 1e9, res->overruns);
+		    (double)c->watch.interval_ns / 1e9, res->overruns);
 	recap_regions(out, &res->regions, c->watch.raw_kib,
-	    c->watch.top_regions);
+		      c->watch.top_regions);
 	recap_idle(out, &res->regions, c->watch.raw_kib, c->watch.top_regions);
 	/* A run of N samples spans N intervals, even when it ended at the
 	 * last one. */
-	recap_tiers(out, &res->tiers, res->summary.last_s -
-	    res->summary.first_s, fmax(res->elapsed_s,
-	    (double)res->summary.samples * (double)c->watch.interval_ns / 1e9));
+	recap_tiers(
+	    out, &res->tiers, res->summary.last_s - res->summary.first_s,
+	    fmax(res->elapsed_s, (double)res->summary.samples *
+				     (double)c->watch.interval_ns / 1e9));
 	if (c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") != 0)
 		fprintf(out, "CSV: %lu row%s in %s\n", res->csv_rows,
-		    res->csv_rows == 1 ? "" : "s", c->watch.csv_path);
+			res->csv_rows == 1 ? "" : "s", c->watch.csv_path);
 	if (c->watch.regions_csv_path != NULL &&
 	    strcmp(c->watch.regions_csv_path, "-") != 0)
 		fprintf(out, "regions CSV: %lu region sample%s in %s\n",
-		    res->regions_csv_samples,
-		    res->regions_csv_samples == 1 ? "" : "s",
-		    c->watch.regions_csv_path);
+			res->regions_csv_samples,
+			res->regions_csv_samples == 1 ? "" : "s",
+			c->watch.regions_csv_path);
 	if (res->faults_lost > 0)
-		fprintf(out, "  %llu fault-address samples were lost (ring "
+		fprintf(
+		    out,
+		    "  %llu fault-address samples were lost (ring "
 		    "buffer full): the per-region fault rates share out the "
 		    "counted faults in proportion; --fault-period N samples "
-		    "fewer\n", (unsigned long long)res->faults_lost);
+		    "fewer\n",
+		    (unsigned long long)res->faults_lost);
 	recap_verdict(out, &res->verdict);
 	if (c->plot_out != NULL && res->csv_rows > 0 &&
 	    cmd_watch_plot(c, out) != 0 && code == 0)
@@ -564,7 +615,9 @@ cmd_watch_loop(const struct cmd_watch *c)
 
 	/* stdout may be carrying a CSV ("-o -"). */
 	out = c->watch.live || c->watch.csv_path == NULL ||
-	    strcmp(c->watch.csv_path, "-") != 0 ? stdout : stderr;
+		      strcmp(c->watch.csv_path, "-") != 0
+		  ? stdout
+		  : stderr;
 	if (c->watch.regions_csv_path != NULL &&
 	    strcmp(c->watch.regions_csv_path, "-") == 0)
 		out = stderr;
@@ -600,10 +653,10 @@ cmd_watch_run(int argc, char **argv)
 	case CMD_WATCH_FIELDS:
 		if (strcmp(c.fields_format, "man-regions") == 0)
 			fields_print(stdout, region_fields, REGION_FIELD_COUNT,
-			    "man");
+				     "man");
 		else
 			fields_print(stdout, fields, FIELD_COUNT,
-			    c.fields_format);
+				     c.fields_format);
 		return 0;
 	case CMD_WATCH_PROBE:
 		return cmd_probe_run(c.watch.root, c.pid);
@@ -614,9 +667,9 @@ cmd_watch_run(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_watch_entry = {
-	.name = "watch",
-	.word = false,
-	.options = cmd_watch_options,
-	.usage = cmd_watch_usage,
-	.run = cmd_watch_run,
+    .name = "watch",
+    .word = false,
+    .options = cmd_watch_options,
+    .usage = cmd_watch_usage,
+    .run = cmd_watch_run,
 };

@@ -18,25 +18,25 @@ enum cmd_watch_action {
 	CMD_WATCH_PROBE,
 	CMD_WATCH_HELP,
 	CMD_WATCH_VERSION,
-	CMD_WATCH_FIELDS,	/* --list-fields[=man] */
+	CMD_WATCH_FIELDS, /* --list-fields[=man] */
 };
 
 struct cmd_watch {
 	enum cmd_watch_action action;
-	pid_t pid;		/* -p */
-	const char *name;	/* -n */
-	char **command;		/* after "--" or the first non-option */
+	pid_t pid;	  /* -p */
+	const char *name; /* -n */
+	char **command;	  /* after "--" or the first non-option */
 	const char *fields_format;
-	bool fail_on_growth;	/* exit 1 when the verdict is growing */
-	int daily_cycle;	/* -1: by the target (none for a COMMAND) */
+	bool fail_on_growth; /* exit 1 when the verdict is growing */
+	int daily_cycle;     /* -1: by the target (none for a COMMAND) */
 	struct watch_opts watch;
-	const char *plot_out;	/* --plot, drawn from -o */
+	const char *plot_out; /* --plot, drawn from -o */
 	struct plot_opts plot;
 };
 
 /* Fills c from the default command line; returns 0 or -EINVAL with a
  * message for the user. */
 int cmd_watch_parse(struct cmd_watch *c, int argc, char **argv,
-    struct error *err);
+		    struct error *err);
 
 #endif

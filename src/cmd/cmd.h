@@ -2,8 +2,8 @@
  * The commands, tmux-style: each command file (cmd-watch.c, cmd-analyze.c,
  * cmd-plot.c, cmd-report.c, cmd-probe.c) defines one entry with its name,
  * options, usage and run function, and main.c dispatches on the table of
- * entries (cmd-kernel.c: memtrend kernel).  The command layer is the only one that prints errors and
- * chooses the exit status.
+ * entries (cmd-kernel.c: memtrend kernel).  The command layer is the only one
+ * that prints errors and chooses the exit status.
  */
 #ifndef MEMTREND_CMD_CMD_H
 #define MEMTREND_CMD_CMD_H

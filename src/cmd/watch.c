@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmd/stop.h"
+#include "cmd/watch.h"
 #include "sinks/csv.h"
 #include "sinks/term.h"
 #include "sources/faults.h"
@@ -20,8 +22,6 @@
 #include "sources/system.h"
 #include "util/ticker.h"
 #include "util/units.h"
-#include "cmd/stop.h"
-#include "cmd/watch.h"
 
 struct watch {
 	const struct watch_opts *o;
@@ -33,11 +33,11 @@ struct watch {
 	struct faults *faults;
 	uint64_t *fault_addrs;
 	size_t nfault_addrs, fault_cap;
-	double faults_counted;	/* perf minor + major at the last tick */
+	double faults_counted; /* perf minor + major at the last tick */
 	struct csv_sink *csv, *regions_csv;
 	struct term_sink *term;
 	struct ticker tk;
-	bool noted[TIER_COUNT];	/* throttling notice given */
+	bool noted[TIER_COUNT]; /* throttling notice given */
 	double last_s;		/* elapsed_s of the last sample */
 	bool pages_noted;
 };
@@ -45,7 +45,7 @@ struct watch {
 static void
 watch_on_child(int sig)
 {
-	(void)sig;	/* only interrupts the sleep */
+	(void)sig; /* only interrupts the sleep */
 }
 
 static void
@@ -77,11 +77,11 @@ watch_faults(struct watch *w, struct sample *s)
 
 	w->nfault_addrs = 0;
 	w->res->faults_lost += faults_sample(w->faults, s, &w->fault_addrs,
-	    &w->nfault_addrs, &w->fault_cap);
+					     &w->nfault_addrs, &w->fault_cap);
 	total = s->value[FIELD_PERF_MINFLT] + s->value[FIELD_PERF_MAJFLT];
 	if (w->layout != NULL)
 		layout_add_faults(w->layout, w->fault_addrs, w->nfault_addrs,
-		    total - w->faults_counted);
+				  total - w->faults_counted);
 	w->faults_counted = total;
 }
 
@@ -118,10 +118,10 @@ watch_tier(struct watch *w, enum tier tier, struct sample *s, bool smaps)
 		 * smaps_rollup walk the rest. */
 		double stat = w->res->tiers.t[TIER_STAT].cost_s;
 
-		tiers_charge(&w->res->tiers, TIER_STAT, stat < cost ? stat :
-		    cost);
+		tiers_charge(&w->res->tiers, TIER_STAT,
+			     stat < cost ? stat : cost);
 		tiers_charge(&w->res->tiers, TIER_ROLLUP,
-		    stat < cost ? cost - stat : 0);
+			     stat < cost ? cost - stat : 0);
 	} else {
 		tiers_charge(&w->res->tiers, tier, cost);
 	}
@@ -141,13 +141,14 @@ watch_note_throttle(struct watch *w)
 	if (!w->noted[TIER_STAT] && tick > interval) {
 		w->noted[TIER_STAT] = true;
 		units_format_duration(cost, sizeof cost,
-		    sc->t[TIER_STAT].cost_s);
+				      sc->t[TIER_STAT].cost_s);
 		units_format_duration(period, sizeof period, tick);
-		term_notice("a sample's stat and status reads cost %s of CPU "
+		term_notice(
+		    "a sample's stat and status reads cost %s of CPU "
 		    "here, more than half of --budget %.3g%% at this interval, "
 		    "so samples are taken about every %s instead (--budget "
-		    "100%% keeps the interval)", cost, sc->budget * 100,
-		    period);
+		    "100%% keeps the interval)",
+		    cost, sc->budget * 100, period);
 	}
 
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
@@ -157,10 +158,11 @@ watch_note_throttle(struct watch *w)
 		every = sc->t[i].cost_s / (sc->budget * sc->t[i].share);
 		units_format_duration(cost, sizeof cost, sc->t[i].cost_s);
 		units_format_duration(period, sizeof period, every);
-		term_notice("%s costs %s of CPU here, so it runs about every "
+		term_notice(
+		    "%s costs %s of CPU here, so it runs about every "
 		    "%s to keep within --budget %.3g%% (--budget 100%% runs it "
-		    "every tick)", tier_names[i], cost, period,
-		    sc->budget * 100);
+		    "every tick)",
+		    tier_names[i], cost, period, sc->budget * 100);
 	}
 }
 
@@ -223,7 +225,7 @@ watch_target_gone(struct target *t, struct watch_result *res)
 		target_stop(t);
 	target_describe_exit(t, how, sizeof how);
 	snprintf(res->why.msg, sizeof res->why.msg, "command %s (pid %d) %s",
-	    t->comm, (int)t->pid, how);
+		 t->comm, (int)t->pid, how);
 	res->end = WATCH_END_TARGET_EXIT;
 }
 
@@ -256,8 +258,10 @@ watch_sleep(struct watch *w)
 		if (rc == -EAGAIN && stop_signal() == 0)
 			continue;
 		if (stop_signal() != 0) {
-			snprintf(res->why.msg, sizeof res->why.msg, "stopped by "
-			    "%s", strsignal(stop_signal()));
+			snprintf(res->why.msg, sizeof res->why.msg,
+				 "stopped by "
+				 "%s",
+				 strsignal(stop_signal()));
 			res->end = WATCH_END_SIGNAL;
 			return false;
 		}
@@ -280,7 +284,7 @@ watch_calibrate(struct watch *w)
 	sample_clear(&s);
 	rc = rollup_sample(w->rollup, w->t, false, &s, &w->res->why);
 	tiers_calibrate(&w->res->tiers, TIER_STAT,
-	    watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0);
+			watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0);
 	return rc;
 }
 
@@ -302,44 +306,50 @@ watch_open(struct watch *w)
 		return -1;
 	if (extra != 0) {
 		struct layout_opts lo = {
-			.root = o->root, .group = o->group, .pages = o->pages,
-			.idle = o->idle, .allow_clear_refs = o->allow_clear_refs,
-			.idle_sample = o->idle_sample,
+		    .root = o->root,
+		    .group = o->group,
+		    .pages = o->pages,
+		    .idle = o->idle,
+		    .allow_clear_refs = o->allow_clear_refs,
+		    .idle_sample = o->idle_sample,
 		};
 
 		if (layout_open(&w->layout, w->t, &lo, err) < 0)
 			return -1;
 		if (layout_idle_note(w->layout) != NULL)
 			term_notice("idle pages: %s",
-			    layout_idle_note(w->layout));
+				    layout_idle_note(w->layout));
 	}
 	w->system = system_open(o->root, w->t->pid);
 	if (o->faults) {
-		struct faults_opts fo = { .addresses = o->fault_addresses,
-		    .period = o->fault_period };
+		struct faults_opts fo = {.addresses = o->fault_addresses,
+					 .period = o->fault_period};
 		struct error ferr;
 
 		if (faults_open(&w->faults, w->t, &fo, &ferr) < 0)
 			term_notice("page faults: %s; using the /proc/PID/stat "
-			    "counters instead", ferr.msg);
+				    "counters instead",
+				    ferr.msg);
 		else
-			term_notice("page faults: perf events on %zu thread%s%s",
+			term_notice(
+			    "page faults: perf events on %zu thread%s%s",
 			    faults_threads(w->faults),
 			    faults_threads(w->faults) == 1 ? "" : "s",
 			    o->fault_addresses ? ", with addresses" : "");
 	}
-	if (o->csv_path != NULL && csv_sink_open(&w->csv, o->csv_path,
-	    CSV_SAMPLES, o->force, err) < 0)
+	if (o->csv_path != NULL &&
+	    csv_sink_open(&w->csv, o->csv_path, CSV_SAMPLES, o->force, err) < 0)
 		return -1;
 	if (o->regions_csv_path != NULL && w->csv != NULL &&
 	    csv_sink_same_file(w->csv, o->regions_csv_path, err) < 0)
 		return -1;
-	if (o->regions_csv_path != NULL && csv_sink_open(&w->regions_csv,
-	    o->regions_csv_path, CSV_REGIONS, o->force, err) < 0)
+	if (o->regions_csv_path != NULL &&
+	    csv_sink_open(&w->regions_csv, o->regions_csv_path, CSV_REGIONS,
+			  o->force, err) < 0)
 		return -1;
 	if (o->live)
 		w->term = term_open(stdout, o->raw_kib,
-		    extra != 0 ? o->top_regions : 0);
+				    extra != 0 ? o->top_regions : 0);
 	return 0;
 }
 
@@ -365,8 +375,8 @@ watch_evidence(struct watch *w)
 		if (g <= 0)
 			break;
 		verdict_add_region(&w->res->verdict, top[i]->name, g / total,
-		    top[i]->last[RF_STALE_NEW_PCT] / 100,
-		    top[i]->last_s - top[i]->first_s);
+				   top[i]->last[RF_STALE_NEW_PCT] / 100,
+				   top[i]->last_s - top[i]->first_s);
 	}
 }
 
@@ -422,9 +432,9 @@ watch_close(struct watch *w)
 
 void
 watch_run(const struct watch_opts *o, struct target *t,
-    struct watch_result *res)
+	  struct watch_result *res)
 {
-	struct watch w = { .o = o, .t = t, .res = res };
+	struct watch w = {.o = o, .t = t, .res = res};
 	struct sample s;
 	uint64_t n = 0;
 	int rc;

@@ -37,16 +37,16 @@ enum field_id {
 };
 
 enum field_kind {
-	FIELD_KIB,	/* a size in KiB */
-	FIELD_COUNTER,	/* a cumulative count; rates are its differences */
-	FIELD_GAUGE,	/* a plain number */
+	FIELD_KIB,     /* a size in KiB */
+	FIELD_COUNTER, /* a cumulative count; rates are its differences */
+	FIELD_GAUGE,   /* a plain number */
 };
 
 struct field {
-	const char *name;	/* CSV column */
-	const char *label;	/* live view column */
+	const char *name;  /* CSV column */
+	const char *label; /* live view column */
 	enum field_kind kind;
-	const char *source;	/* the kernel file it comes from */
+	const char *source; /* the kernel file it comes from */
 	const char *help;
 };
 
@@ -120,6 +120,6 @@ int fields_find(const char *name);
 
 /* Lists a table's fields for --help ("text") or as man page roff ("man"). */
 void fields_print(FILE *fp, const struct field *table, int n,
-    const char *format);
+		  const char *format);
 
 #endif

@@ -66,12 +66,12 @@ enum kcache_kind {
 
 extern const char *const kcache_kind_names[];
 
-#define KCACHE_NAME 64	/* slab names are at most 32; symbols longer */
+#define KCACHE_NAME 64 /* slab names are at most 32; symbols longer */
 
 /* One slab cache or one vmalloc caller at one tick. */
 struct kcache {
 	enum kcache_kind kind;
-	char name[KCACHE_NAME];	/* control characters replaced by '?' */
+	char name[KCACHE_NAME]; /* control characters replaced by '?' */
 	double kb;		/* slab: active objects x object size;
 				 * vmalloc: the pages it holds */
 	double pages_kb;	/* slab: the pages of its slabs */
@@ -92,10 +92,10 @@ void kcache_list_free(struct kcache_list *l);
 void kcache_set_name(char *dst, const char *name, size_t len);
 
 struct ksample {
-	double wall_s;		/* CLOCK_REALTIME, seconds since the epoch */
-	double elapsed_s;	/* monotonic, since the first sample */
+	double wall_s;	  /* CLOCK_REALTIME, seconds since the epoch */
+	double elapsed_s; /* monotonic, since the first sample */
 	double value[KF_COUNT];
-	bool slab_read, vmalloc_read;	/* the per-cache rows of each kind */
+	bool slab_read, vmalloc_read; /* the per-cache rows of each kind */
 	struct kcache_list caches;
 };
 

@@ -34,19 +34,19 @@ enum smaps_field {
 };
 
 /* VmFlags memtrend cares about (two-letter codes in proc(5)). */
-#define SMAPS_VM_HUGETLB	(1u << 0)	/* "ht" */
-#define SMAPS_VM_SOFTDIRTY	(1u << 1)	/* "sd" */
-#define SMAPS_VM_SHARED		(1u << 2)	/* "sh" */
-#define SMAPS_VM_GROWSDOWN	(1u << 3)	/* "gd" */
+#define SMAPS_VM_HUGETLB (1u << 0)   /* "ht" */
+#define SMAPS_VM_SOFTDIRTY (1u << 1) /* "sd" */
+#define SMAPS_VM_SHARED (1u << 2)    /* "sh" */
+#define SMAPS_VM_GROWSDOWN (1u << 3) /* "gd" */
 
 struct mapping {
-	uint64_t start, end;	/* [start, end) */
+	uint64_t start, end; /* [start, end) */
 	uint64_t offset;
 	uint64_t inode;
 	unsigned int dev_major, dev_minor;
-	char perms[5];		/* "rw-p" */
-	size_t path_off;	/* into mapping_list.strings; "" if none */
-	bool has_counts;	/* parsed from smaps, kb[] filled */
+	char perms[5];	 /* "rw-p" */
+	size_t path_off; /* into mapping_list.strings; "" if none */
+	bool has_counts; /* parsed from smaps, kb[] filled */
 	unsigned int vmflags;
 	double kb[SMAPS_NFIELDS];
 };
@@ -54,12 +54,12 @@ struct mapping {
 struct mapping_list {
 	struct mapping *v;
 	size_t n, cap;
-	char *strings;		/* NUL-separated paths */
+	char *strings; /* NUL-separated paths */
 	size_t slen, scap;
 };
 
 const char *mapping_path(const struct mapping_list *list,
-    const struct mapping *m);
+			 const struct mapping *m);
 
 void mapping_list_free(struct mapping_list *list);
 

@@ -18,35 +18,33 @@
 #include "util/root.h"
 
 const struct probe_info probe_info[PROBE_COUNT] = {
-	[PROBE_SMAPS_ROLLUP] = { "smaps_rollup",
-	    "RSS/PSS/USS totals every tick",
-	    "none: memtrend needs Linux 4.14 or later" },
-	[PROBE_PAGEMAP_PFN] = { "pagemap PFNs",
-	    "exact page-level USS/PSS with kpagecount",
-	    "presence and exclusivity from pagemap flags, PSS from smaps" },
-	[PROBE_KPAGEFLAGS] = { "kpageflags",
-	    "page kinds (THP, KSM, zero page) and referenced/active hints",
-	    "smaps per-mapping counts" },
-	[PROBE_KPAGECOUNT] = { "kpagecount",
-	    "PSS of shared pages at page level", "smaps Pss" },
-	[PROBE_PAGE_IDLE] = { "page_idle",
-	    "passive idle-page tracking",
-	    "clear_refs 1 + smaps Referenced (unless --no-clear-refs)" },
-	[PROBE_CLEAR_REFS] = { "clear_refs",
-	    "resetting accessed / soft-dirty bits between scans",
-	    "kpageflags referenced/active hints only" },
-	[PROBE_SOFT_DIRTY] = { "soft-dirty",
-	    "pages written since the last scan",
-	    "not reported" },
-	[PROBE_PAGEMAP_SCAN] = { "PAGEMAP_SCAN",
-	    "skipping absent ranges in page walks",
-	    "plain pagemap reads" },
-	[PROBE_PERF_FAULTS] = { "perf page faults",
-	    "per-thread fault counts and fault addresses",
-	    "/proc/PID/stat minflt/majflt counters" },
-	[PROBE_CGROUP_MEMORY] = { "cgroup memory",
-	    "time until the cgroup limit",
-	    "time until MemAvailable runs out only" },
+    [PROBE_SMAPS_ROLLUP] = {"smaps_rollup", "RSS/PSS/USS totals every tick",
+			    "none: memtrend needs Linux 4.14 or later"},
+    [PROBE_PAGEMAP_PFN] =
+	{"pagemap PFNs", "exact page-level USS/PSS with kpagecount",
+	 "presence and exclusivity from pagemap flags, PSS from smaps"},
+    [PROBE_KPAGEFLAGS] =
+	{"kpageflags",
+	 "page kinds (THP, KSM, zero page) and referenced/active hints",
+	 "smaps per-mapping counts"},
+    [PROBE_KPAGECOUNT] = {"kpagecount", "PSS of shared pages at page level",
+			  "smaps Pss"},
+    [PROBE_PAGE_IDLE] =
+	{"page_idle", "passive idle-page tracking",
+	 "clear_refs 1 + smaps Referenced (unless --no-clear-refs)"},
+    [PROBE_CLEAR_REFS] = {"clear_refs",
+			  "resetting accessed / soft-dirty bits between scans",
+			  "kpageflags referenced/active hints only"},
+    [PROBE_SOFT_DIRTY] = {"soft-dirty", "pages written since the last scan",
+			  "not reported"},
+    [PROBE_PAGEMAP_SCAN] = {"PAGEMAP_SCAN",
+			    "skipping absent ranges in page walks",
+			    "plain pagemap reads"},
+    [PROBE_PERF_FAULTS] = {"perf page faults",
+			   "per-thread fault counts and fault addresses",
+			   "/proc/PID/stat minflt/majflt counters"},
+    [PROBE_CGROUP_MEMORY] = {"cgroup memory", "time until the cgroup limit",
+			     "time until MemAvailable runs out only"},
 };
 
 void
@@ -85,13 +83,13 @@ probe_why(int code, const char *missing)
 
 int
 probe_open(struct probe *p, enum probe_cap cap, const char *root,
-    const char *path, int flags, const char *missing)
+	   const char *path, int flags, const char *missing)
 {
 	int fd = root_open(root, path, flags);
 
 	if (fd < 0)
 		probe_set(p, cap, false, "%s: %s", path,
-		    probe_why(-fd, missing));
+			  probe_why(-fd, missing));
 	else
 		probe_set(p, cap, true, "%s", path);
 	return fd;
@@ -99,7 +97,7 @@ probe_open(struct probe *p, enum probe_cap cap, const char *root,
 
 void
 probe_file(struct probe *p, enum probe_cap cap, const char *root,
-    const char *path, int flags, const char *missing)
+	   const char *path, int flags, const char *missing)
 {
 	int fd = probe_open(p, cap, root, path, flags, missing);
 

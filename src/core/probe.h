@@ -31,19 +31,19 @@ enum probe_cap {
 
 struct probe_info {
 	const char *name;
-	const char *gives;	/* what memtrend uses it for */
-	const char *fallback;	/* what memtrend does without it */
+	const char *gives;    /* what memtrend uses it for */
+	const char *fallback; /* what memtrend does without it */
 };
 
 extern const struct probe_info probe_info[PROBE_COUNT];
 
 struct probe_result {
 	bool available;
-	char detail[200];	/* why, or what was found */
+	char detail[200]; /* why, or what was found */
 };
 
 struct probe {
-	pid_t pid;		/* the process probed; 0 for memtrend itself */
+	pid_t pid; /* the process probed; 0 for memtrend itself */
 	struct probe_result cap[PROBE_COUNT];
 };
 
@@ -53,7 +53,7 @@ void probe_init(struct probe *p, pid_t pid);
 
 /* Sets one row: available or not, and why (or what was found). */
 void probe_set(struct probe *p, enum probe_cap cap, bool ok, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
+	       ...) __attribute__((format(printf, 4, 5)));
 /* /proc/PID/<file> of the probed process (or /proc/self/<file>) into buf. */
 void probe_pid_path(char *buf, size_t len, pid_t pid, const char *file);
 /* Words for an errno of an open: missing (ENOENT), permission, other. */
@@ -61,10 +61,10 @@ const char *probe_why(int code, const char *missing);
 /* Opens ROOT/path and sets row cap by whether that worked; returns the fd
  * or -errno. */
 int probe_open(struct probe *p, enum probe_cap cap, const char *root,
-    const char *path, int flags, const char *missing);
+	       const char *path, int flags, const char *missing);
 /* probe_open(), then closes the file. */
 void probe_file(struct probe *p, enum probe_cap cap, const char *root,
-    const char *path, int flags, const char *missing);
+		const char *path, int flags, const char *missing);
 
 #define PROBE_CAP_SYS_ADMIN 21
 #define PROBE_CAP_PERFMON 38

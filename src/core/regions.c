@@ -9,8 +9,8 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,24 +18,24 @@
 #include "util/xmalloc.h"
 
 const char *const region_kind_names[REGION_KIND_COUNT] = {
-	[REGION_HEAP] = "heap",
-	[REGION_STACK] = "stack",
-	[REGION_THREAD_STACK] = "thread_stack",
-	[REGION_ANON] = "anon",
-	[REGION_CODE] = "code",
-	[REGION_DATA] = "data",
-	[REGION_FILE] = "file",
-	[REGION_SHMEM] = "shmem",
-	[REGION_SYSV] = "sysv",
-	[REGION_HUGETLB] = "hugetlb",
-	[REGION_VDSO] = "vdso",
-	[REGION_OTHER] = "other",
+    [REGION_HEAP] = "heap",
+    [REGION_STACK] = "stack",
+    [REGION_THREAD_STACK] = "thread_stack",
+    [REGION_ANON] = "anon",
+    [REGION_CODE] = "code",
+    [REGION_DATA] = "data",
+    [REGION_FILE] = "file",
+    [REGION_SHMEM] = "shmem",
+    [REGION_SYSV] = "sysv",
+    [REGION_HUGETLB] = "hugetlb",
+    [REGION_VDSO] = "vdso",
+    [REGION_OTHER] = "other",
 };
 
 const char *const region_source_names[] = {
-	[REGION_SOURCE_SMAPS] = "smaps",
-	[REGION_SOURCE_PAGEMAP] = "pagemap",
-	[REGION_SOURCE_PAGEMAP_SMAPS] = "pagemap+smaps",
+    [REGION_SOURCE_SMAPS] = "smaps",
+    [REGION_SOURCE_PAGEMAP] = "pagemap",
+    [REGION_SOURCE_PAGEMAP_SMAPS] = "pagemap+smaps",
 };
 
 static bool
@@ -55,7 +55,8 @@ regions_ends(const char *s, const char *suffix)
 /* The kind of a mapping and the name of its region (default grouping). */
 static enum region_kind
 regions_classify(const struct mapping_list *list, const struct mapping *m,
-    const struct stack_hint *hints, size_t nhints, char *name, size_t len)
+		 const struct stack_hint *hints, size_t nhints, char *name,
+		 size_t len)
 {
 	const char *path = mapping_path(list, m);
 	bool shared = m->perms[3] == 's';
@@ -87,8 +88,10 @@ regions_classify(const struct mapping_list *list, const struct mapping *m,
 		return REGION_SHMEM;
 	}
 	if (regions_starts(path, "/memfd:")) {
-		snprintf(name, len, "%.*s", (int)(strlen(path) -
-		    (regions_ends(path, " (deleted)") ? 10 : 0) - 1), path + 1);
+		snprintf(name, len, "%.*s",
+			 (int)(strlen(path) -
+			       (regions_ends(path, " (deleted)") ? 10 : 0) - 1),
+			 path + 1);
 		return REGION_SHMEM;
 	}
 	if (regions_starts(path, "/dev/shm/"))
@@ -97,7 +100,7 @@ regions_classify(const struct mapping_list *list, const struct mapping *m,
 		for (i = 0; i < nhints; i++) {
 			if (hints[i].sp >= m->start && hints[i].sp < m->end) {
 				snprintf(name, len, "[stack:%d]",
-				    (int)hints[i].tid);
+					 (int)hints[i].tid);
 				return REGION_THREAD_STACK;
 			}
 		}
@@ -126,8 +129,8 @@ regions_rehash(struct region_set *set)
 	set->nslots = set->cap * 2;
 	set->slots = xcalloc(set->nslots, sizeof *set->slots);
 	for (i = 0; i < set->n; i++) {
-		slot = regions_hash(set->v[i].name, set->v[i].kind) %
-		    set->nslots;
+		slot =
+		    regions_hash(set->v[i].name, set->v[i].kind) % set->nslots;
 		while (set->slots[slot] != 0)
 			slot = (slot + 1) % set->nslots;
 		set->slots[slot] = i + 1;
@@ -148,14 +151,15 @@ regions_get(struct region_set *set, const char *name, enum region_kind kind)
 	if (set->n == set->cap) {
 		set->cap = set->cap ? set->cap * 2 : 32;
 		set->v = xreallocarray(set->v, set->cap, sizeof *set->v);
-		memset(set->v + set->n, 0, (set->cap - set->n) * sizeof *set->v);
+		memset(set->v + set->n, 0,
+		       (set->cap - set->n) * sizeof *set->v);
 	}
 	r = &set->v[set->n];
 	free(r->name);
 	r->name = xstrdup(name);
 	r->kind = kind;
 	for (f = 0; f < REGION_FIELD_COUNT; f++)
-		r->v[f] = f >= RF_IDLE_PCT ? NAN : 0;	/* measured apart */
+		r->v[f] = f >= RF_IDLE_PCT ? NAN : 0; /* measured apart */
 	set->n++;
 	if (set->nslots < set->cap * 2) {
 		regions_rehash(set);
@@ -179,8 +183,8 @@ regions_reset(struct region_set *set)
 
 void
 regions_assign(struct region_set *set, const struct mapping_list *list,
-    const struct stack_hint *hints, size_t nhints, enum region_group group,
-    size_t *region_of)
+	       const struct stack_hint *hints, size_t nhints,
+	       enum region_group group, size_t *region_of)
 {
 	const struct mapping *m;
 	enum region_kind kind;
@@ -191,11 +195,11 @@ regions_assign(struct region_set *set, const struct mapping_list *list,
 	for (i = 0; i < list->n; i++) {
 		m = &list->v[i];
 		if (strcmp(mapping_path(list, m), "[vsyscall]") == 0) {
-			region_of[i] = SIZE_MAX;	/* kernel memory */
+			region_of[i] = SIZE_MAX; /* kernel memory */
 			continue;
 		}
-		kind = regions_classify(list, m, hints, nhints, name,
-		    sizeof name);
+		kind =
+		    regions_classify(list, m, hints, nhints, name, sizeof name);
 		if (group == REGION_GROUP_PATH &&
 		    (kind == REGION_CODE || kind == REGION_DATA))
 			kind = REGION_FILE;
@@ -203,7 +207,7 @@ regions_assign(struct region_set *set, const struct mapping_list *list,
 			size_t n = strlen(name);
 
 			snprintf(name + n, sizeof name - n, "@%llx",
-			    (unsigned long long)m->start);
+				 (unsigned long long)m->start);
 		}
 		r = regions_get(set, name, kind);
 		region_of[i] = r;
@@ -221,7 +225,7 @@ regions_kb(const struct mapping *m, enum smaps_field f)
 
 void
 regions_add_smaps(struct region_set *set, const struct mapping_list *list,
-    const size_t *region_of)
+		  const size_t *region_of)
 {
 	const struct mapping *m;
 	double *v;
@@ -236,21 +240,21 @@ regions_add_smaps(struct region_set *set, const struct mapping_list *list,
 		v[RF_RSS_KB] += regions_kb(m, SMAPS_RSS);
 		v[RF_PSS_KB] += regions_kb(m, SMAPS_PSS);
 		v[RF_USS_KB] += regions_kb(m, SMAPS_PRIVATE_CLEAN) +
-		    regions_kb(m, SMAPS_PRIVATE_DIRTY) +
-		    regions_kb(m, SMAPS_PRIVATE_HUGETLB);
+				regions_kb(m, SMAPS_PRIVATE_DIRTY) +
+				regions_kb(m, SMAPS_PRIVATE_HUGETLB);
 		v[RF_SWAP_KB] += regions_kb(m, SMAPS_SWAP);
 		v[RF_ANON_KB] += regions_kb(m, SMAPS_ANONYMOUS);
-		v[RF_FILE_KB] += regions_kb(m, SMAPS_RSS) -
-		    regions_kb(m, SMAPS_ANONYMOUS);
+		v[RF_FILE_KB] +=
+		    regions_kb(m, SMAPS_RSS) - regions_kb(m, SMAPS_ANONYMOUS);
 		v[RF_REFERENCED_KB] += regions_kb(m, SMAPS_REFERENCED);
 		v[RF_THP_KB] += regions_kb(m, SMAPS_ANON_HUGE) +
-		    regions_kb(m, SMAPS_SHMEM_PMD) +
-		    regions_kb(m, SMAPS_FILE_PMD);
+				regions_kb(m, SMAPS_SHMEM_PMD) +
+				regions_kb(m, SMAPS_FILE_PMD);
 		v[RF_KSM_KB] += regions_kb(m, SMAPS_KSM);
 		v[RF_DIRTY_KB] += regions_kb(m, SMAPS_SHARED_DIRTY) +
-		    regions_kb(m, SMAPS_PRIVATE_DIRTY);
+				  regions_kb(m, SMAPS_PRIVATE_DIRTY);
 		v[RF_HUGETLB_KB] += regions_kb(m, SMAPS_SHARED_HUGETLB) +
-		    regions_kb(m, SMAPS_PRIVATE_HUGETLB);
+				    regions_kb(m, SMAPS_PRIVATE_HUGETLB);
 	}
 	/* Page-level only. */
 	for (i = 0; i < set->n; i++) {
@@ -262,7 +266,8 @@ regions_add_smaps(struct region_set *set, const struct mapping_list *list,
 
 void
 regions_set_from_smaps(struct region_set *set, const struct mapping_list *list,
-    const size_t *region_of, enum smaps_field from, enum region_field to)
+		       const size_t *region_of, enum smaps_field from,
+		       enum region_field to)
 {
 	size_t i;
 
@@ -270,23 +275,22 @@ regions_set_from_smaps(struct region_set *set, const struct mapping_list *list,
 		set->v[i].v[to] = 0;
 	for (i = 0; i < list->n; i++) {
 		if (region_of[i] != SIZE_MAX)
-			set->v[region_of[i]].v[to] += regions_kb(&list->v[i],
-			    from);
+			set->v[region_of[i]].v[to] +=
+			    regions_kb(&list->v[i], from);
 	}
 }
 
 struct region *
-regions_append(struct region_set *set, const char *name,
-    enum region_kind kind)
+regions_append(struct region_set *set, const char *name, enum region_kind kind)
 {
-	size_t i = regions_get(set, name, kind);	/* may move set->v */
+	size_t i = regions_get(set, name, kind); /* may move set->v */
 
 	return &set->v[i];
 }
 
 const struct region *
 regions_find(const struct region_set *set, const char *name,
-    enum region_kind kind)
+	     enum region_kind kind)
 {
 	const struct region *r;
 	size_t slot, idx;
@@ -329,7 +333,7 @@ regions_free(struct region_set *set)
 
 size_t
 regions_index(const struct region_set *set, const char *name,
-    enum region_kind kind)
+	      enum region_kind kind)
 {
 	const struct region *r = regions_find(set, name, kind);
 

@@ -22,7 +22,7 @@ enum region_kind {
 	REGION_ANON,
 	REGION_CODE,
 	REGION_DATA,
-	REGION_FILE,		/* --group-by path: code and data together */
+	REGION_FILE, /* --group-by path: code and data together */
 	REGION_SHMEM,
 	REGION_SYSV,
 	REGION_HUGETLB,
@@ -34,16 +34,16 @@ enum region_kind {
 extern const char *const region_kind_names[REGION_KIND_COUNT];
 
 enum region_group {
-	REGION_GROUP_KIND,	/* the default described above */
-	REGION_GROUP_PATH,	/* one region per path (or bracketed name) */
-	REGION_GROUP_MAPPING,	/* every mapping its own region */
+	REGION_GROUP_KIND,    /* the default described above */
+	REGION_GROUP_PATH,    /* one region per path (or bracketed name) */
+	REGION_GROUP_MAPPING, /* every mapping its own region */
 };
 
 /* Where a region's values came from. */
 enum region_source {
 	REGION_SOURCE_SMAPS,
 	REGION_SOURCE_PAGEMAP,
-	REGION_SOURCE_PAGEMAP_SMAPS,	/* pagemap, PSS from smaps (no PFNs) */
+	REGION_SOURCE_PAGEMAP_SMAPS, /* pagemap, PSS from smaps (no PFNs) */
 };
 
 extern const char *const region_source_names[];
@@ -57,15 +57,15 @@ struct stack_hint {
 struct region {
 	char *name;
 	enum region_kind kind;
-	double v[REGION_FIELD_COUNT];	/* NAN: not known */
+	double v[REGION_FIELD_COUNT]; /* NAN: not known */
 };
 
 struct region_set {
 	struct region *v;
 	size_t n, cap;
 	enum region_source source;
-	const char *idle_method;	/* when the idle columns are filled */
-	size_t *slots;		/* hash of (kind, name) -> index + 1 */
+	const char *idle_method; /* when the idle columns are filled */
+	size_t *slots;		 /* hash of (kind, name) -> index + 1 */
 	size_t nslots;
 };
 
@@ -80,34 +80,35 @@ void regions_reset(struct region_set *set);
  * are filled.
  */
 void regions_assign(struct region_set *set, const struct mapping_list *list,
-    const struct stack_hint *hints, size_t nhints, enum region_group group,
-    size_t *region_of);
+		    const struct stack_hint *hints, size_t nhints,
+		    enum region_group group, size_t *region_of);
 
 /* Adds each mapping's smaps counts to its region. */
 void regions_add_smaps(struct region_set *set, const struct mapping_list *list,
-    const size_t *region_of);
+		       const size_t *region_of);
 
 /* Sets one region value to the sum of one smaps counter over the
  * region's mappings (the page walk takes PSS from smaps this way when it
  * cannot see PFNs). */
 void regions_set_from_smaps(struct region_set *set,
-    const struct mapping_list *list, const size_t *region_of,
-    enum smaps_field from, enum region_field to);
+			    const struct mapping_list *list,
+			    const size_t *region_of, enum smaps_field from,
+			    enum region_field to);
 
 /* Adds a region (kind, name) with every value 0, or returns the one
  * there is. */
 struct region *regions_append(struct region_set *set, const char *name,
-    enum region_kind kind);
+			      enum region_kind kind);
 
 /* The region named name of kind, or NULL. */
 const struct region *regions_find(const struct region_set *set,
-    const char *name, enum region_kind kind);
+				  const char *name, enum region_kind kind);
 
 /* The position of the region named name of kind in set, or SIZE_MAX.  A
  * set filled by regions_append() in step with a table of one's own is
  * that table's (kind, name) -> row map (regtrack, series). */
 size_t regions_index(const struct region_set *set, const char *name,
-    enum region_kind kind);
+		     enum region_kind kind);
 
 /* Copies src into dst (dst keeps its own memory). */
 void regions_copy(struct region_set *dst, const struct region_set *src);

@@ -13,15 +13,15 @@
 struct region_set;
 
 struct sample {
-	double wall_s;		/* CLOCK_REALTIME, seconds since the epoch */
-	double elapsed_s;	/* monotonic, since the first sample */
+	double wall_s;	  /* CLOCK_REALTIME, seconds since the epoch */
+	double elapsed_s; /* monotonic, since the first sample */
 	pid_t pid;
 	double value[FIELD_COUNT];
-	double cost_s;		/* CPU time this sample took to take */
-	unsigned int tiers;	/* the tiers that ran (1 << enum tier) */
+	double cost_s;	    /* CPU time this sample took to take */
+	unsigned int tiers; /* the tiers that ran (1 << enum tier) */
 	/* Per-region values when a region tier ran this tick, else NULL. */
 	const struct region_set *regions;
-	bool partial;		/* a source was cut short by the target exiting */
+	bool partial; /* a source was cut short by the target exiting */
 };
 
 /* Marks every value unavailable. */

@@ -18,11 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util/root.h"
 #include "core/target.h"
+#include "util/root.h"
 #include "util/spawn.h"
 
-#define TARGET_PF_KTHREAD 0x00200000UL	/* include/linux/sched.h */
+#define TARGET_PF_KTHREAD 0x00200000UL /* include/linux/sched.h */
 #define TARGET_LIST_MAX 8
 
 /* libproc2's PIDS_VAL takes (but does not use) the info handle. */
@@ -30,10 +30,9 @@
 
 enum { ID_PID, ID_BEGAN, ID_CMD, ID_STATE, ID_FLAGS, ID_ARGV };
 
-static enum pids_item target_items[] = {
-	PIDS_ID_PID, PIDS_TICS_BEGAN, PIDS_CMD, PIDS_STATE, PIDS_FLAGS,
-	PIDS_CMDLINE_V
-};
+static enum pids_item target_items[] = {PIDS_ID_PID, PIDS_TICS_BEGAN,
+					PIDS_CMD,    PIDS_STATE,
+					PIDS_FLAGS,  PIDS_CMDLINE_V};
 
 static int
 target_open_info(struct pids_info **info, struct error *err)
@@ -41,10 +40,12 @@ target_open_info(struct pids_info **info, struct error *err)
 	int rc;
 
 	rc = procps_pids_new(info, target_items,
-	    sizeof target_items / sizeof target_items[0]);
+			     sizeof target_items / sizeof target_items[0]);
 	if (rc < 0)
-		return error_set(err, -rc, "cannot use libproc2: %s "
-		    "(is /proc mounted?)", strerror(-rc));
+		return error_set(err, -rc,
+				 "cannot use libproc2: %s "
+				 "(is /proc mounted?)",
+				 strerror(-rc));
 	return 0;
 }
 
@@ -59,18 +60,22 @@ target_open_proc(struct target *t, const char *root, struct error *err)
 	t->proc_fd = root_open(root, path, O_RDONLY | O_DIRECTORY);
 	if (t->proc_fd < 0)
 		return error_set(err, -t->proc_fd, "cannot open %s: %s (%s)",
-		    path, strerror(-t->proc_fd), error_hint(-t->proc_fd));
+				 path, strerror(-t->proc_fd),
+				 error_hint(-t->proc_fd));
 	fd = openat(t->proc_fd, "smaps_rollup", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		close(fd);
 		return 0;
 	}
 	if (errno == ENOENT)
-		return error_set(err, ENOENT, "cannot read %s/smaps_rollup: "
+		return error_set(
+		    err, ENOENT,
+		    "cannot read %s/smaps_rollup: "
 		    "the kernel does not provide it (Linux 4.14 or later "
-		    "needed)", path);
+		    "needed)",
+		    path);
 	return error_set(err, errno, "cannot read %s/smaps_rollup: %s (%s)",
-	    path, strerror(errno), error_hint(errno));
+			 path, strerror(errno), error_hint(errno));
 }
 
 static int
@@ -80,17 +85,18 @@ target_fill(struct target *t, struct pids_stack *s, struct error *err)
 	pid_t pid = TARGET_VAL(ID_PID, s_int, s);
 
 	if (TARGET_VAL(ID_FLAGS, ul_int, s) & TARGET_PF_KTHREAD)
-		return error_set(err, EINVAL, "pid %d (%s) is a kernel "
-		    "thread: it has no user memory to watch", (int)pid,
-		    TARGET_VAL(ID_CMD, str, s));
+		return error_set(err, EINVAL,
+				 "pid %d (%s) is a kernel "
+				 "thread: it has no user memory to watch",
+				 (int)pid, TARGET_VAL(ID_CMD, str, s));
 	if (state == 'Z' || state == 'X')
-		return error_set(err, ESRCH, "pid %d (%s) has exited (zombie "
-		    "not yet reaped by its parent)", (int)pid,
-		    TARGET_VAL(ID_CMD, str, s));
+		return error_set(err, ESRCH,
+				 "pid %d (%s) has exited (zombie "
+				 "not yet reaped by its parent)",
+				 (int)pid, TARGET_VAL(ID_CMD, str, s));
 	t->pid = pid;
 	t->start_ticks = TARGET_VAL(ID_BEGAN, ull_int, s);
-	snprintf(t->comm, sizeof t->comm, "%s",
-	    TARGET_VAL(ID_CMD, str, s));
+	snprintf(t->comm, sizeof t->comm, "%s", TARGET_VAL(ID_CMD, str, s));
 	return 0;
 }
 
@@ -103,7 +109,7 @@ target_init(struct target *t)
 
 int
 target_from_pid(struct target *t, const char *root, pid_t pid,
-    struct error *err)
+		struct error *err)
 {
 	struct pids_info *info = NULL;
 	struct pids_fetch *f;
@@ -118,8 +124,10 @@ target_from_pid(struct target *t, const char *root, pid_t pid,
 		return rc;
 	f = procps_pids_select(info, &want, 1, PIDS_SELECT_PID);
 	if (f == NULL || f->counts->total < 1)
-		rc = error_set(err, ESRCH, "no process with pid %d (check "
-		    "the pid with ps or pgrep)", (int)pid);
+		rc = error_set(err, ESRCH,
+			       "no process with pid %d (check "
+			       "the pid with ps or pgrep)",
+			       (int)pid);
 	else
 		rc = target_fill(t, f->stacks[0], err);
 	procps_pids_unref(&info);
@@ -152,14 +160,14 @@ target_list_append(char *buf, size_t len, struct pids_stack *s)
 	size_t used = strlen(buf);
 
 	snprintf(buf + used, len - used, "%s %d (%s)", used ? "," : "",
-	    TARGET_VAL(ID_PID, s_int, s),
-	    argv != NULL && argv[0] != NULL ? argv[0] :
-	    TARGET_VAL(ID_CMD, str, s));
+		 TARGET_VAL(ID_PID, s_int, s),
+		 argv != NULL && argv[0] != NULL ? argv[0]
+						 : TARGET_VAL(ID_CMD, str, s));
 }
 
 int
 target_from_name(struct target *t, const char *root, const char *name,
-    struct error *err)
+		 struct error *err)
 {
 	struct pids_info *info = NULL;
 	struct pids_fetch *f;
@@ -189,12 +197,16 @@ target_from_name(struct target *t, const char *root, const char *name,
 		found = s;
 	}
 	if (matches == 0)
-		rc = error_set(err, ESRCH, "no process named '%s' (check the "
-		    "name with pgrep -l, or use -p PID)", name);
+		rc = error_set(err, ESRCH,
+			       "no process named '%s' (check the "
+			       "name with pgrep -l, or use -p PID)",
+			       name);
 	else if (matches > 1)
-		rc = error_set(err, EEXIST, "%d processes are named '%s':%s%s; "
-		    "choose one with -p PID", matches, name, list,
-		    matches > TARGET_LIST_MAX ? ", ..." : "");
+		rc = error_set(err, EEXIST,
+			       "%d processes are named '%s':%s%s; "
+			       "choose one with -p PID",
+			       matches, name, list,
+			       matches > TARGET_LIST_MAX ? ", ..." : "");
 	else
 		rc = target_fill(t, found, err);
 	procps_pids_unref(&info);
@@ -205,19 +217,21 @@ target_from_name(struct target *t, const char *root, const char *name,
 
 int
 target_launch(struct target *t, const char *root, char *const argv[],
-    struct error *err)
+	      struct error *err)
 {
 	/* The command lives only as long as the monitor. */
-	const struct spawn_opts so = { .fd = { -1, -1, -1 },
-	    .die_with_parent = true };
+	const struct spawn_opts so = {.fd = {-1, -1, -1},
+				      .die_with_parent = true};
 	pid_t pid;
 	int rc;
 
 	target_init(t);
 	rc = spawn_run(&pid, argv, &so);
 	if (rc < 0)
-		return error_set(err, -rc, "cannot start '%s': %s (check the "
-		    "command name and PATH)", argv[0], strerror(-rc));
+		return error_set(err, -rc,
+				 "cannot start '%s': %s (check the "
+				 "command name and PATH)",
+				 argv[0], strerror(-rc));
 	rc = target_from_pid(t, root, pid, err);
 	/* Ours to reap and stop even when it could not be identified. */
 	t->pid = pid;
@@ -245,13 +259,13 @@ target_reap(struct target *t)
 void
 target_stop(struct target *t)
 {
-	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	struct timespec pause = {0, 20 * 1000 * 1000};
 	int i;
 
 	if (!t->launched || t->pid <= 0 || target_reap(t))
 		return;
 	kill(t->pid, SIGTERM);
-	for (i = 0; i < 100 && !target_reap(t); i++)	/* 2 s grace */
+	for (i = 0; i < 100 && !target_reap(t); i++) /* 2 s grace */
 		nanosleep(&pause, NULL);
 	if (target_reap(t))
 		return;
@@ -271,8 +285,8 @@ target_describe_exit(const struct target *t, char *buf, size_t len)
 	else if (WIFEXITED(st))
 		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
-		snprintf(buf, len, "was killed by signal %d (%s)",
-		    WTERMSIG(st), strsignal(WTERMSIG(st)));
+		snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(st),
+			 strsignal(WTERMSIG(st)));
 	else
 		snprintf(buf, len, "ended (wait status %#x)", st);
 }

@@ -13,25 +13,25 @@
 
 struct target {
 	pid_t pid;
-	unsigned long long start_ticks;	/* stat start_time: the identity */
+	unsigned long long start_ticks; /* stat start_time: the identity */
 	char comm[64];
-	int proc_fd;		/* ROOT/proc/PID, opened while it was ours */
-	bool launched;		/* we started it and must reap it */
+	int proc_fd;   /* ROOT/proc/PID, opened while it was ours */
+	bool launched; /* we started it and must reap it */
 	bool reaped;
-	int wait_status;	/* from waitpid(), once reaped */
+	int wait_status; /* from waitpid(), once reaped */
 };
 
 int target_from_pid(struct target *t, const char *root, pid_t pid,
-    struct error *err);
+		    struct error *err);
 
 /* Exactly one process whose command name or argv[0] basename is name;
  * several or none is an error that lists them. */
 int target_from_name(struct target *t, const char *root, const char *name,
-    struct error *err);
+		     struct error *err);
 
 /* Starts argv[0] with PATH lookup; fails if it cannot be executed. */
 int target_launch(struct target *t, const char *root, char *const argv[],
-    struct error *err);
+		  struct error *err);
 
 /* Reaps a launched child without blocking; returns true once it exited. */
 bool target_reap(struct target *t);

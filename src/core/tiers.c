@@ -13,14 +13,14 @@
 
 #include "core/tiers.h"
 
-#define TIERS_EWMA 0.3		/* weight of the newest cost */
-#define TIERS_STAT_MAX 0.5	/* of the budget, at most, for tier 0 */
+#define TIERS_EWMA 0.3	   /* weight of the newest cost */
+#define TIERS_STAT_MAX 0.5 /* of the budget, at most, for tier 0 */
 
 const char *const tier_names[TIER_COUNT] = {
-	[TIER_STAT] = "stat",
-	[TIER_ROLLUP] = "smaps_rollup",
-	[TIER_SMAPS] = "smaps",
-	[TIER_PAGES] = "pagemap",
+    [TIER_STAT] = "stat",
+    [TIER_ROLLUP] = "smaps_rollup",
+    [TIER_SMAPS] = "smaps",
+    [TIER_PAGES] = "pagemap",
 };
 
 void
@@ -70,7 +70,7 @@ tiers_plan(struct tiers *s, double now_s)
 		/* Earn this tick's share of what stat left, banking at most
 		 * one run ahead. */
 		t->credit_s = fmin(t->credit_s + (earned - stat) * t->share,
-		    t->cost_s + earned * t->share);
+				   t->cost_s + earned * t->share);
 		if (t->credit_s >= t->cost_s)
 			due |= 1u << i;
 	}
@@ -82,14 +82,15 @@ tiers_charge(struct tiers *s, enum tier tier, double cost_s)
 {
 	struct tiers_tier *t = &s->t[tier];
 
-	t->cost_s = t->runs == 0 && t->cost_s == 0 ? cost_s :
-	    TIERS_EWMA * cost_s + (1 - TIERS_EWMA) * t->cost_s;
+	t->cost_s = t->runs == 0 && t->cost_s == 0
+			? cost_s
+			: TIERS_EWMA * cost_s + (1 - TIERS_EWMA) * t->cost_s;
 	t->runs++;
 	t->total_s += cost_s;
 	if (tier != TIER_STAT)
 		t->credit_s -= cost_s;
 	else
-		s->stat_debt_s += cost_s;	/* taken at the next plan */
+		s->stat_debt_s += cost_s; /* taken at the next plan */
 }
 
 void
@@ -103,8 +104,8 @@ tiers_tick_s(const struct tiers *s, double interval_s)
 {
 	if (s->budget >= 1)
 		return interval_s;
-	return fmax(interval_s, s->t[TIER_STAT].cost_s /
-	    (s->budget * TIERS_STAT_MAX));
+	return fmax(interval_s,
+		    s->t[TIER_STAT].cost_s / (s->budget * TIERS_STAT_MAX));
 }
 
 bool
@@ -113,5 +114,5 @@ tiers_throttled(const struct tiers *s, enum tier tier, double interval_s)
 	const struct tiers_tier *t = &s->t[tier];
 
 	return s->budget < 1 && t->enabled && t->runs > 0 &&
-	    t->cost_s > interval_s * s->budget * t->share;
+	       t->cost_s > interval_s * s->budget * t->share;
 }

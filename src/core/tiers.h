@@ -11,10 +11,10 @@
 #include <stdbool.h>
 
 enum tier {
-	TIER_STAT,	/* stat + status counters: every tick */
-	TIER_ROLLUP,	/* smaps_rollup totals */
-	TIER_SMAPS,	/* smaps per mapping (--regions) */
-	TIER_PAGES,	/* pagemap walk (--pages) */
+	TIER_STAT,   /* stat + status counters: every tick */
+	TIER_ROLLUP, /* smaps_rollup totals */
+	TIER_SMAPS,  /* smaps per mapping (--regions) */
+	TIER_PAGES,  /* pagemap walk (--pages) */
 	TIER_COUNT
 };
 
@@ -22,17 +22,17 @@ extern const char *const tier_names[TIER_COUNT];
 
 struct tiers_tier {
 	bool enabled;
-	double share;		/* of the budget */
-	double credit_s;	/* CPU seconds it has earned and not spent */
-	double cost_s;		/* recent cost of one run (EWMA) */
+	double share;	 /* of the budget */
+	double credit_s; /* CPU seconds it has earned and not spent */
+	double cost_s;	 /* recent cost of one run (EWMA) */
 	unsigned long runs;
-	double total_s;		/* CPU seconds spent in all runs */
+	double total_s; /* CPU seconds spent in all runs */
 };
 
 struct tiers {
-	double budget;		/* fraction of one core; >= 1: unlimited */
-	double last_s;		/* when credit was last earned */
-	double stat_debt_s;	/* stat's cost since then, not yet taken */
+	double budget;	    /* fraction of one core; >= 1: unlimited */
+	double last_s;	    /* when credit was last earned */
+	double stat_debt_s; /* stat's cost since then, not yet taken */
 	bool started;
 	struct tiers_tier t[TIER_COUNT];
 };
@@ -57,7 +57,6 @@ void tiers_calibrate(struct tiers *s, enum tier tier, double cost_s);
 double tiers_tick_s(const struct tiers *s, double interval_s);
 
 /* Whether throttling holds tier back from running every tick. */
-bool tiers_throttled(const struct tiers *s, enum tier tier,
-    double interval_s);
+bool tiers_throttled(const struct tiers *s, enum tier tier, double interval_s);
 
 #endif

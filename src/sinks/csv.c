@@ -25,8 +25,8 @@ struct csv_sink {
 	char *path;
 	enum csv_kind kind;
 	int fd;
-	bool is_pipe;		/* cannot be cut back after a short write */
-	off_t good;		/* end of the last row written whole */
+	bool is_pipe; /* cannot be cut back after a short write */
+	off_t good;   /* end of the last row written whole */
 	struct csv_buf row;
 };
 
@@ -62,7 +62,7 @@ csv_buf_text(struct csv_buf *b, const char *src)
 		csv_buf_add(b, "%s", src);
 		return;
 	}
-	need = n * 2 + 3;	/* every character a quote, plus the quotes */
+	need = n * 2 + 3; /* every character a quote, plus the quotes */
 	if (b->text == NULL || b->cap - b->len < need + 1) {
 		b->cap = b->len + need + 64;
 		b->text = xreallocarray(b->text, b->cap, 1);
@@ -89,13 +89,13 @@ csv_format_header(struct csv_buf *b, enum csv_kind kind)
 	int i;
 
 	csv_buf_add(b, "%s,%s,%s", field_keys[KEY_TIMESTAMP].name,
-	    field_keys[KEY_ELAPSED_S].name, field_keys[KEY_PID].name);
+		    field_keys[KEY_ELAPSED_S].name, field_keys[KEY_PID].name);
 	if (kind == CSV_SAMPLES) {
 		for (i = 0; i < FIELD_COUNT; i++)
 			csv_buf_add(b, ",%s", fields[i].name);
 	} else {
 		csv_buf_add(b, ",%s,%s", field_keys[KEY_REGION].name,
-		    field_keys[KEY_KIND].name);
+			    field_keys[KEY_KIND].name);
 		for (i = 0; i < REGION_FIELD_COUNT; i++)
 			csv_buf_add(b, ",%s", region_fields[i].name);
 		for (i = KEY_SOURCE; i <= KEY_IDLE_METHOD; i++)
@@ -156,15 +156,15 @@ csv_format_regions(struct csv_buf *b, const struct sample *s)
 		for (f = 0; f < REGION_FIELD_COUNT; f++)
 			csv_buf_value(b, &region_fields[f], r->v[f]);
 		csv_buf_add(b, ",%s,%d,%s\n",
-		    region_source_names[s->regions->source], s->partial,
-		    s->regions->idle_method != NULL ?
-		    s->regions->idle_method : "");
+			    region_source_names[s->regions->source], s->partial,
+			    s->regions->idle_method != NULL
+				? s->regions->idle_method
+				: "");
 	}
 }
 
 static int
-csv_sink_put(struct csv_sink *c, const char *buf, size_t len,
-    struct error *err)
+csv_sink_put(struct csv_sink *c, const char *buf, size_t len, struct error *err)
 {
 	size_t done = 0;
 	ssize_t n;
@@ -180,7 +180,9 @@ csv_sink_put(struct csv_sink *c, const char *buf, size_t len,
 			if (done > 0 && !c->is_pipe &&
 			    ftruncate(c->fd, c->good) == 0)
 				lseek(c->fd, c->good, SEEK_SET);
-			return error_set(err, code, "cannot write %s: %s; "
+			return error_set(
+			    err, code,
+			    "cannot write %s: %s; "
 			    "stopped, the rows already written are intact",
 			    c->path, strerror(code));
 		}
@@ -193,7 +195,7 @@ csv_sink_put(struct csv_sink *c, const char *buf, size_t len,
 /* Opens path and writes the header in c->row. */
 static int
 csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
-    bool force, const char *header, struct error *err)
+	       bool force, const char *header, struct error *err)
 {
 	struct csv_sink *c;
 	struct stat st;
@@ -204,8 +206,10 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 	} else {
 		/* O_NOFOLLOW: --force must not truncate what a link
 		 * points to (O_EXCL refuses links already). */
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-		    (force ? O_TRUNC : O_EXCL), 0644);
+		fd = open(path,
+			  O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+			      (force ? O_TRUNC : O_EXCL),
+			  0644);
 	}
 	if (fd < 0)
 		return output_create_error(path, errno, err);
@@ -229,21 +233,21 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 
 int
 csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
-    bool force, struct error *err)
+	      bool force, struct error *err)
 {
 	return csv_sink_start(out, path, kind, force, NULL, err);
 }
 
 int
 csv_sink_open_header(struct csv_sink **out, const char *path,
-    const char *header, bool force, struct error *err)
+		     const char *header, bool force, struct error *err)
 {
 	return csv_sink_start(out, path, CSV_SAMPLES, force, header, err);
 }
 
 int
 csv_sink_put_rows(struct csv_sink *c, const struct csv_buf *b,
-    struct error *err)
+		  struct error *err)
 {
 	if (b->len == 0)
 		return 0;
@@ -265,20 +269,21 @@ csv_sink_write(struct csv_sink *c, const struct sample *s, struct error *err)
 
 int
 csv_sink_same_file(const struct csv_sink *c, const char *path,
-    struct error *err)
+		   struct error *err)
 {
 	struct stat a, b;
 	int rc;
 
-	rc = strcmp(path, "-") == 0 ? fstat(STDOUT_FILENO, &b) :
-	    stat(path, &b);
+	rc = strcmp(path, "-") == 0 ? fstat(STDOUT_FILENO, &b) : stat(path, &b);
 	if (rc != 0 || fstat(c->fd, &a) != 0)
 		return 0;
 	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
 		return 0;
-	return error_set(err, EEXIST, "%s and %s are the same file; give "
-	    "each output its own", c->path, strcmp(path, "-") == 0 ?
-	    "standard output" : path);
+	return error_set(err, EEXIST,
+			 "%s and %s are the same file; give "
+			 "each output its own",
+			 c->path,
+			 strcmp(path, "-") == 0 ? "standard output" : path);
 }
 
 const char *
@@ -296,10 +301,10 @@ csv_sink_close(struct csv_sink *c, struct error *err)
 		return 0;
 	if (!c->is_pipe && fdatasync(c->fd) != 0 && errno != EINVAL)
 		rc = error_set(err, errno, "cannot flush %s to disk: %s",
-		    c->path, strerror(errno));
+			       c->path, strerror(errno));
 	if (close(c->fd) != 0 && rc == 0 && errno != EINTR)
 		rc = error_set(err, errno, "cannot close %s: %s", c->path,
-		    strerror(errno));
+			       strerror(errno));
 	free(c->row.text);
 	free(c->path);
 	free(c);

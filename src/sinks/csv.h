@@ -1,8 +1,8 @@
 /*
- * CSV time series out, through libcsv (reading back: util/csvread.h).  The header contract is in
- * DESIGN.md: timestamp,elapsed_s,pid then the field table in order.  A row
- * is written whole with one write(2) per tick; a failed write is cut back
- * so every row before it stays intact and parseable.
+ * CSV time series out, through libcsv (reading back: util/csvread.h).  The
+ * header contract is in DESIGN.md: timestamp,elapsed_s,pid then the field table
+ * in order.  A row is written whole with one write(2) per tick; a failed write
+ * is cut back so every row before it stays intact and parseable.
  */
 #ifndef MEMTREND_SINKS_CSV_H
 #define MEMTREND_SINKS_CSV_H
@@ -10,14 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util/error.h"
 #include "core/sample.h"
+#include "util/error.h"
 
 struct csv_sink;
 
 enum csv_kind {
-	CSV_SAMPLES,	/* one row per sample (the contract) */
-	CSV_REGIONS,	/* long format: one row per region per region sample */
+	CSV_SAMPLES, /* one row per sample (the contract) */
+	CSV_REGIONS, /* long format: one row per region per region sample */
 };
 
 /* A growable text buffer rows are built in. */
@@ -27,31 +27,31 @@ struct csv_buf {
 };
 
 void csv_buf_add(struct csv_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Appends src as one CSV field, quoted (by libcsv) only when it must be. */
 void csv_buf_text(struct csv_buf *b, const char *src);
 
 /* path "-" writes to standard output.  An existing file is refused unless
  * force is set; a symbolic link always. */
 int csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
-    bool force, struct error *err);
+		  bool force, struct error *err);
 /* Writes the sample's row (CSV_SAMPLES), or its region rows when it has
  * any (CSV_REGIONS), in one write. */
 int csv_sink_write(struct csv_sink *c, const struct sample *s,
-    struct error *err);
+		   struct error *err);
 /* -EEXIST, with a message, when path ("-": standard output) is the file
  * c writes (same device and inode), else 0. */
 int csv_sink_same_file(const struct csv_sink *c, const char *path,
-    struct error *err);
+		       struct error *err);
 const char *csv_sink_path(const struct csv_sink *c);
 /* A sink for another table (the kernel's): header is the first line,
  * without its newline; rows go in through csv_sink_put_rows(). */
 int csv_sink_open_header(struct csv_sink **out, const char *path,
-    const char *header, bool force, struct error *err);
+			 const char *header, bool force, struct error *err);
 /* Writes b's text (whole rows) in one write; a failed write is cut back
  * to the last whole row. */
 int csv_sink_put_rows(struct csv_sink *c, const struct csv_buf *b,
-    struct error *err);
+		      struct error *err);
 /* "2026-11-30T07:31:53.123Z" for a CLOCK_REALTIME time. */
 void csv_format_time(char *buf, size_t len, double wall_s);
 /* Returns 0 or -errno when the final flush to disk failed. */

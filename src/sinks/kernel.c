@@ -15,9 +15,8 @@
 #include "util/xmalloc.h"
 
 static const enum kfield_id kernel_term_fields[] = {
-	KF_MEM_AVAILABLE_KB, KF_SLAB_UNRECLAIM_KB, KF_VMALLOC_USED_KB,
-	KF_PERCPU_KB, KF_KERNEL_STACK_KB, KF_PAGE_TABLES_KB,
-	KF_UNACCOUNTED_KB,
+    KF_MEM_AVAILABLE_KB, KF_SLAB_UNRECLAIM_KB, KF_VMALLOC_USED_KB, KF_PERCPU_KB,
+    KF_KERNEL_STACK_KB,	 KF_PAGE_TABLES_KB,    KF_UNACCOUNTED_KB,
 };
 #define KERNEL_NTERM (sizeof kernel_term_fields / sizeof kernel_term_fields[0])
 
@@ -27,7 +26,7 @@ kernel_csv_header(struct csv_buf *b)
 	int i;
 
 	csv_buf_add(b, "%s,%s", field_keys[KEY_TIMESTAMP].name,
-	    field_keys[KEY_ELAPSED_S].name);
+		    field_keys[KEY_ELAPSED_S].name);
 	for (i = 0; i < KF_COUNT; i++)
 		csv_buf_add(b, ",%s", kfields[i].name);
 }
@@ -60,7 +59,8 @@ void
 kernel_caches_header(struct csv_buf *b)
 {
 	csv_buf_add(b, "%s,%s,kind,name,kb,pages_kb,reclaimable",
-	    field_keys[KEY_TIMESTAMP].name, field_keys[KEY_ELAPSED_S].name);
+		    field_keys[KEY_TIMESTAMP].name,
+		    field_keys[KEY_ELAPSED_S].name);
 }
 
 /* ",value", "," when unknown; a fraction of a KiB is kept. */
@@ -132,7 +132,7 @@ kernel_term_header(struct kernel_term *t)
 	fprintf(t->fp, "%-8s", "time");
 	for (i = 0; i < KERNEL_NTERM; i++)
 		fprintf(t->fp, " %*s", TERM_COL,
-		    kfields[kernel_term_fields[i]].label);
+			kfields[kernel_term_fields[i]].label);
 	if (t->tty)
 		fputs("\033[0m", t->fp);
 	fputc('\n', t->fp);
@@ -155,7 +155,8 @@ kernel_term_row(struct kernel_term *t, const struct ksample *s)
 	fprintf(t->fp, "%-8s", clock);
 	for (i = 0; i < KERNEL_NTERM; i++) {
 		units_format_kib(buf, sizeof buf,
-		    s->value[kernel_term_fields[i]], t->raw, false);
+				 s->value[kernel_term_fields[i]], t->raw,
+				 false);
 		fprintf(t->fp, " %*s", TERM_COL, buf);
 	}
 	fputc('\n', t->fp);
@@ -191,9 +192,11 @@ kernel_summary(FILE *fp, const struct judge *j, size_t top)
 		    !(best[i]->last_kb - best[i]->first_kb >= 1))
 			continue;
 		judge_sentence(best[i], line, sizeof line);
-		fprintf(fp, "  %s%s: %s\n", best[i]->group == KCACHE_SLAB ?
-		    "slab" : "vmalloc", best[i]->flags & JUDGE_RECLAIMABLE ?
-		    " (reclaimable)" : "", line);
+		fprintf(fp, "  %s%s: %s\n",
+			best[i]->group == KCACHE_SLAB ? "slab" : "vmalloc",
+			best[i]->flags & JUDGE_RECLAIMABLE ? " (reclaimable)"
+							   : "",
+			line);
 		top--;
 		shown++;
 	}

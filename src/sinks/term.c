@@ -19,11 +19,11 @@
 #define TERM_VERDICT_ROWS 60
 
 const enum field_id term_mem_fields[] = {
-	FIELD_RSS_KB, FIELD_PSS_KB, FIELD_USS_KB, FIELD_ANON_KB,
-	FIELD_FILE_KB, FIELD_SHMEM_KB, FIELD_SWAP_KB,
+    FIELD_RSS_KB,  FIELD_PSS_KB,   FIELD_USS_KB,  FIELD_ANON_KB,
+    FIELD_FILE_KB, FIELD_SHMEM_KB, FIELD_SWAP_KB,
 };
-const size_t term_nmem_fields = sizeof term_mem_fields /
-    sizeof term_mem_fields[0];
+const size_t term_nmem_fields =
+    sizeof term_mem_fields / sizeof term_mem_fields[0];
 #define TERM_NMEM (sizeof term_mem_fields / sizeof term_mem_fields[0])
 
 struct term_sink {
@@ -31,12 +31,12 @@ struct term_sink {
 	bool raw;
 	size_t top;
 	bool tty;
-	unsigned long rows;	/* rows since the last header */
+	unsigned long rows; /* rows since the last header */
 	bool have_prev;
 	struct sample prev;
 	double first_uss;
-	int verdict;		/* last verdict printed; -1: none */
-	unsigned long verdict_rows;	/* rows since */
+	int verdict;		    /* last verdict printed; -1: none */
+	unsigned long verdict_rows; /* rows since */
 };
 
 struct term_sink *
@@ -72,9 +72,10 @@ term_header(struct term_sink *t)
 		fputs("\033[1m", t->fp);
 	fprintf(t->fp, "%-8s", "time");
 	for (i = 0; i < TERM_NMEM; i++)
-		fprintf(t->fp, " %*s", TERM_COL, fields[term_mem_fields[i]].label);
+		fprintf(t->fp, " %*s", TERM_COL,
+			fields[term_mem_fields[i]].label);
 	fprintf(t->fp, " %*s %*s %*s", TERM_COL, "minflt/s", TERM_COL,
-	    "majflt/s", TERM_COL, "uss_chg");
+		"majflt/s", TERM_COL, "uss_chg");
 	if (t->tty)
 		fputs("\033[0m", t->fp);
 	fputc('\n', t->fp);
@@ -111,7 +112,7 @@ term_fit_name(char *buf, size_t len, const char *name, size_t width)
 
 void
 term_region_lines(FILE *fp, const struct regtrack *rt, bool raw, size_t n,
-    bool last_only)
+		  bool last_only)
 {
 	const struct regtrack_entry **top;
 	const struct regtrack_entry *e;
@@ -123,38 +124,42 @@ term_region_lines(FILE *fp, const struct regtrack *rt, bool raw, size_t n,
 	k = regtrack_top(rt, top, n);
 	for (i = 0; i < k; i++) {
 		e = top[i];
-		v = isnan(e->last[RF_USS_KB]) ? e->last[RF_RSS_KB] :
-		    e->last[RF_USS_KB];
+		v = isnan(e->last[RF_USS_KB]) ? e->last[RF_RSS_KB]
+					      : e->last[RF_USS_KB];
 		units_format_kib(now, sizeof now, v, raw, false);
-		units_format_kib(first, sizeof first, isnan(e->first[RF_USS_KB])
-		    ? e->first[RF_RSS_KB] : e->first[RF_USS_KB], raw, false);
+		units_format_kib(first, sizeof first,
+				 isnan(e->first[RF_USS_KB])
+				     ? e->first[RF_RSS_KB]
+				     : e->first[RF_USS_KB],
+				 raw, false);
 		units_format_kib(growth, sizeof growth, regtrack_growth_kb(e),
-		    raw, true);
+				 raw, true);
 		units_format_kib(rate, sizeof rate, regtrack_rate_per_hour(e),
-		    raw, true);
+				 raw, true);
 		if (last_only && !isnan(e->last[RF_IDLE_PCT]))
 			fprintf(fp, "  %-34s %-12s %*s %*s %*s/h %5.1f%%%s\n",
-			    term_fit_name(name, sizeof name, e->name, 34),
-			    region_kind_names[e->kind], TERM_COL, now, TERM_COL,
-			    growth, TERM_COL, rate, e->last[RF_IDLE_PCT],
-			    e->last[RF_IDLE_ERR_PCT] > 0.05 ? "±" : "");
+				term_fit_name(name, sizeof name, e->name, 34),
+				region_kind_names[e->kind], TERM_COL, now,
+				TERM_COL, growth, TERM_COL, rate,
+				e->last[RF_IDLE_PCT],
+				e->last[RF_IDLE_ERR_PCT] > 0.05 ? "±" : "");
 		else if (last_only)
 			fprintf(fp, "  %-34s %-12s %*s %*s %*s/h\n",
-			    term_fit_name(name, sizeof name, e->name, 34),
-			    region_kind_names[e->kind], TERM_COL, now, TERM_COL,
-			    growth, TERM_COL, rate);
+				term_fit_name(name, sizeof name, e->name, 34),
+				region_kind_names[e->kind], TERM_COL, now,
+				TERM_COL, growth, TERM_COL, rate);
 		else
 			fprintf(fp, "  %-34s %-12s %*s %*s %*s %*s/h\n",
-			    term_fit_name(name, sizeof name, e->name, 34),
-			    region_kind_names[e->kind], TERM_COL, first,
-			    TERM_COL, now, TERM_COL, growth, TERM_COL, rate);
+				term_fit_name(name, sizeof name, e->name, 34),
+				region_kind_names[e->kind], TERM_COL, first,
+				TERM_COL, now, TERM_COL, growth, TERM_COL,
+				rate);
 	}
 	free(top);
 }
 
 void
-term_row(struct term_sink *t, const struct sample *s,
-    const struct regtrack *rt)
+term_row(struct term_sink *t, const struct sample *s, const struct regtrack *rt)
 {
 	time_t secs = (time_t)s->wall_s;
 	char buf[32], clock[16];
@@ -171,15 +176,17 @@ term_row(struct term_sink *t, const struct sample *s,
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
 	fprintf(t->fp, "%-8s", clock);
 	for (i = 0; i < TERM_NMEM; i++) {
-		units_format_kib(buf, sizeof buf,
-		    s->value[term_mem_fields[i]], t->raw, false);
+		units_format_kib(buf, sizeof buf, s->value[term_mem_fields[i]],
+				 t->raw, false);
 		fprintf(t->fp, " %*s", TERM_COL, buf);
 	}
 	for (f = FIELD_MINFLT; f <= FIELD_MAJFLT; f++) {
 		/* perf events when they run, else the stat counters. */
-		rate = term_rate(t, s, isnan(s->value[f - FIELD_MINFLT +
-		    FIELD_PERF_MINFLT]) ? f : f - FIELD_MINFLT +
-		    FIELD_PERF_MINFLT);
+		rate = term_rate(
+		    t, s,
+		    isnan(s->value[f - FIELD_MINFLT + FIELD_PERF_MINFLT])
+			? f
+			: f - FIELD_MINFLT + FIELD_PERF_MINFLT);
 		if (isnan(rate))
 			snprintf(buf, sizeof buf, "-");
 		else
@@ -188,15 +195,17 @@ term_row(struct term_sink *t, const struct sample *s,
 	}
 	if (isnan(t->first_uss))
 		t->first_uss = s->value[FIELD_USS_KB];
-	units_format_kib(buf, sizeof buf,
-	    s->value[FIELD_USS_KB] - t->first_uss, t->raw, true);
+	units_format_kib(buf, sizeof buf, s->value[FIELD_USS_KB] - t->first_uss,
+			 t->raw, true);
 	fprintf(t->fp, " %*s\n", TERM_COL, buf);
 	if (t->top > 0 && s->regions != NULL && rt != NULL) {
-		fprintf(t->fp, "  %-34s %-12s %*s %*s %*s %6s\n", "region (by "
-		    "growth)", "kind", TERM_COL, "uss", TERM_COL, "growth",
-		    TERM_COL + 2, "rate", "idle");
+		fprintf(t->fp, "  %-34s %-12s %*s %*s %*s %6s\n",
+			"region (by "
+			"growth)",
+			"kind", TERM_COL, "uss", TERM_COL, "growth",
+			TERM_COL + 2, "rate", "idle");
 		term_region_lines(t->fp, rt, t->raw, t->top, true);
-		t->rows = 0;	/* the header again after the block */
+		t->rows = 0; /* the header again after the block */
 	}
 	fflush(t->fp);
 	t->rows++;
@@ -224,7 +233,7 @@ term_verdict(struct term_sink *t, const struct verdict *v)
 	t->verdict = (int)ev->verdict;
 	t->verdict_rows = 0;
 	verdict_sentence(v, sentence, sizeof sentence);
-	units_escape_text(safe, sizeof safe, sentence);	/* regions */
+	units_escape_text(safe, sizeof safe, sentence); /* regions */
 	if (t->tty)
 		fputs("\033[1m", t->fp);
 	fprintf(t->fp, "verdict: %s:", verdict_name(ev->verdict));

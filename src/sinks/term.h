@@ -13,7 +13,7 @@
 #include "analysis/verdict.h"
 #include "core/sample.h"
 
-#define TERM_COL 10	/* width of a number column */
+#define TERM_COL 10 /* width of a number column */
 
 struct term_sink;
 
@@ -26,7 +26,7 @@ extern const size_t term_nmem_fields;
 struct term_sink *term_open(FILE *fp, bool raw_kib, size_t top_regions);
 /* One row; then, when the sample has regions, the top regions of rt. */
 void term_row(struct term_sink *t, const struct sample *s,
-    const struct regtrack *rt);
+	      const struct regtrack *rt);
 void term_close(struct term_sink *t);
 
 /* The live verdict line: printed when the verdict changes, and again
@@ -35,11 +35,11 @@ void term_verdict(struct term_sink *t, const struct verdict *v);
 /* A region name cut to width from the left, where paths differ least;
  * buf holds the cut name when it must be cut. */
 const char *term_fit_name(char *buf, size_t len, const char *name,
-    size_t width);
+			  size_t width);
 /* One line per region of rt (n at most): name, kind, USS (or RSS),
  * growth, rate; first and last values unless last_only. */
-void term_region_lines(FILE *fp, const struct regtrack *rt, bool raw,
-    size_t n, bool last_only);
+void term_region_lines(FILE *fp, const struct regtrack *rt, bool raw, size_t n,
+		       bool last_only);
 
 /* A one-line notice on standard error ("memtrend: ..."). */
 void term_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

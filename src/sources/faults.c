@@ -27,15 +27,15 @@
 #include "core/probe.h"
 #include "sources/faults.h"
 #include "sources/tasks.h"
+#include "util/page.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
-#include "util/page.h"
 
-#define FAULTS_RING_PAGES 16	/* data pages per thread: 64 KiB */
+#define FAULTS_RING_PAGES 16 /* data pages per thread: 64 KiB */
 
 struct faults_thread {
-	pid_t tid;		/* 0: exited, only its counting events kept */
-	bool seen;		/* listed in task/ at the last scan */
+	pid_t tid; /* 0: exited, only its counting events kept */
+	bool seen; /* listed in task/ at the last scan */
 	int min_fd, maj_fd, addr_fd;
 	struct perf_event_mmap_page *ring;
 	size_t ring_len;
@@ -46,8 +46,8 @@ struct faults {
 	struct faults_thread *v;
 	size_t n, cap;
 	long page;
-	int task_fd;		/* /proc/PID/task, to find new threads */
-	bool listed;		/* the last scan read the whole of task/ */
+	int task_fd; /* /proc/PID/task, to find new threads */
+	bool listed; /* the last scan read the whole of task/ */
 };
 
 static int
@@ -67,7 +67,7 @@ faults_event(pid_t tid, uint64_t config, unsigned int period, bool sample)
 		attr.inherit = 1;
 	}
 	fd = (int)syscall(SYS_perf_event_open, &attr, tid, -1, -1,
-	    PERF_FLAG_FD_CLOEXEC);
+			  PERF_FLAG_FD_CLOEXEC);
 	if (fd >= 0 || (errno != EACCES && errno != EPERM))
 		return fd;
 	/* perf_event_paranoid 2 allows user-space events only (what the
@@ -75,7 +75,7 @@ faults_event(pid_t tid, uint64_t config, unsigned int period, bool sample)
 	 * fresh pages) then go uncounted. */
 	attr.exclude_kernel = 1;
 	return (int)syscall(SYS_perf_event_open, &attr, tid, -1, -1,
-	    PERF_FLAG_FD_CLOEXEC);
+			    PERF_FLAG_FD_CLOEXEC);
 }
 
 static void
@@ -94,15 +94,16 @@ faults_close_thread(struct faults_thread *th)
 static const char *
 faults_hint(int code)
 {
-	return code == EACCES || code == EPERM ? " (needs CAP_PERFMON, or "
-	    "perf_event_paranoid <= 2 for your own processes)" : "";
+	return code == EACCES || code == EPERM
+		   ? " (needs CAP_PERFMON, or "
+		     "perf_event_paranoid <= 2 for your own processes)"
+		   : "";
 }
 
 /* Opens a thread's events: counting ones at attach (count), and the
  * address sampling one.  -ESRCH when the thread is gone. */
 static int
-faults_open_thread(struct faults *f, pid_t tid, bool count,
-    struct error *err)
+faults_open_thread(struct faults *f, pid_t tid, bool count, struct error *err)
 {
 	struct faults_thread *th;
 	int code;
@@ -117,23 +118,23 @@ faults_open_thread(struct faults *f, pid_t tid, bool count,
 	th->seen = true;
 	th->min_fd = th->maj_fd = th->addr_fd = -1;
 	if (count) {
-		th->min_fd = faults_event(tid, PERF_COUNT_SW_PAGE_FAULTS_MIN, 0,
-		    false);
+		th->min_fd =
+		    faults_event(tid, PERF_COUNT_SW_PAGE_FAULTS_MIN, 0, false);
 		if (th->min_fd >= 0)
-			th->maj_fd = faults_event(tid,
-			    PERF_COUNT_SW_PAGE_FAULTS_MAJ, 0, false);
+			th->maj_fd = faults_event(
+			    tid, PERF_COUNT_SW_PAGE_FAULTS_MAJ, 0, false);
 		if (th->maj_fd < 0)
 			goto fail;
 	}
 	if (f->o.addresses) {
 		th->addr_fd = faults_event(tid, PERF_COUNT_SW_PAGE_FAULTS,
-		    f->o.period, true);
+					   f->o.period, true);
 		if (th->addr_fd < 0)
 			goto fail;
-		th->ring_len = (size_t)(1 + FAULTS_RING_PAGES) *
-		    (size_t)f->page;
+		th->ring_len =
+		    (size_t)(1 + FAULTS_RING_PAGES) * (size_t)f->page;
 		th->ring = mmap(NULL, th->ring_len, PROT_READ | PROT_WRITE,
-		    MAP_SHARED, th->addr_fd, 0);
+				MAP_SHARED, th->addr_fd, 0);
 		if (th->ring == MAP_FAILED) {
 			th->ring = NULL;
 			goto fail;
@@ -147,7 +148,7 @@ fail:
 	if (code == ESRCH)
 		return -ESRCH;
 	return error_set(err, code, "perf_event_open on thread %d: %s%s",
-	    (int)tid, strerror(code), faults_hint(code));
+			 (int)tid, strerror(code), faults_hint(code));
 }
 
 /* Marks tid seen; false when it is not known yet. */
@@ -167,8 +168,8 @@ faults_known(struct faults *f, pid_t tid)
 struct faults_scan {
 	struct faults *f;
 	bool count;
-	struct error *err;	/* filled when a thread's events failed */
-	int rc;			/* the first failure */
+	struct error *err; /* filled when a thread's events failed */
+	int rc;		   /* the first failure */
 };
 
 /* Every thread is visited, also after a failure, so the seen marks are
@@ -192,7 +193,7 @@ faults_scan_thread(void *ctx, pid_t tid)
 static int
 faults_scan_threads(struct faults *f, bool count, struct error *err)
 {
-	struct faults_scan sc = { .f = f, .count = count, .err = err };
+	struct faults_scan sc = {.f = f, .count = count, .err = err};
 	size_t i;
 	int rc;
 
@@ -202,14 +203,14 @@ faults_scan_threads(struct faults *f, bool count, struct error *err)
 	rc = tasks_each(f->task_fd, faults_scan_thread, &sc);
 	if (rc < 0)
 		return error_set(err, -rc, "cannot list threads: %s",
-		    strerror(-rc));
+				 strerror(-rc));
 	f->listed = true;
 	return sc.rc;
 }
 
 int
 faults_open(struct faults **out, const struct target *t,
-    const struct faults_opts *o, struct error *err)
+	    const struct faults_opts *o, struct error *err)
 {
 	struct faults *f = xcalloc(1, sizeof *f);
 	int rc;
@@ -218,18 +219,20 @@ faults_open(struct faults **out, const struct target *t,
 	if (f->o.period == 0)
 		f->o.period = 1;
 	f->page = (long)page_size();
-	f->task_fd = openat(t->proc_fd, "task", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC);
+	f->task_fd =
+	    openat(t->proc_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (f->task_fd < 0) {
-		rc = error_set(err, errno, "cannot list the threads of pid "
-		    "%d: %s", (int)t->pid, strerror(errno));
+		rc = error_set(err, errno,
+			       "cannot list the threads of pid "
+			       "%d: %s",
+			       (int)t->pid, strerror(errno));
 		free(f);
 		return rc;
 	}
 	rc = faults_scan_threads(f, true, err);
 	if (rc == 0 && f->n == 0)
 		rc = error_set(err, ESRCH, "pid %d has no threads left",
-		    (int)t->pid);
+			       (int)t->pid);
 	if (rc < 0) {
 		faults_close(f);
 		return rc;
@@ -255,7 +258,7 @@ faults_read(int fd)
 /* Copies len bytes at offset off of the ring's data area, wrapping. */
 static void
 faults_ring_copy(const struct faults_thread *th, long page, uint64_t off,
-    void *dst, size_t len)
+		 void *dst, size_t len)
 {
 	const char *data = (const char *)th->ring + page;
 	size_t size = th->ring_len - (size_t)page, at = (size_t)(off % size);
@@ -267,7 +270,7 @@ faults_ring_copy(const struct faults_thread *th, long page, uint64_t off,
 
 static uint64_t
 faults_drain(struct faults_thread *th, long page, uint64_t **addrs, size_t *n,
-    size_t *cap)
+	     size_t *cap)
 {
 	struct perf_event_header h;
 	uint64_t head, tail, v[2], lost = 0;
@@ -282,14 +285,14 @@ faults_drain(struct faults_thread *th, long page, uint64_t **addrs, size_t *n,
 			faults_ring_copy(th, page, tail + sizeof h, v, 8);
 			if (*n == *cap) {
 				*cap = *cap ? *cap * 2 : 4096;
-				*addrs = xreallocarray(*addrs, *cap,
-				    sizeof **addrs);
+				*addrs =
+				    xreallocarray(*addrs, *cap, sizeof **addrs);
 			}
 			(*addrs)[(*n)++] = v[0];
 		} else if (h.type == PERF_RECORD_LOST &&
-		    h.size >= sizeof h + 16) {
+			   h.size >= sizeof h + 16) {
 			faults_ring_copy(th, page, tail + sizeof h, v, 16);
-			lost += v[1];	/* { id, lost } */
+			lost += v[1]; /* { id, lost } */
 		}
 		tail += h.size;
 	}
@@ -319,7 +322,7 @@ faults_sweep(struct faults *f)
 			close(th->addr_fd);
 		th->ring = NULL;
 		th->addr_fd = -1;
-		th->tid = 0;	/* a new thread may reuse the id */
+		th->tid = 0; /* a new thread may reuse the id */
 		if (th->min_fd < 0)
 			f->v[i] = f->v[--f->n];
 		else
@@ -328,15 +331,15 @@ faults_sweep(struct faults *f)
 }
 
 uint64_t
-faults_sample(struct faults *f, struct sample *s, uint64_t **addrs,
-    size_t *n, size_t *cap)
+faults_sample(struct faults *f, struct sample *s, uint64_t **addrs, size_t *n,
+	      size_t *cap)
 {
 	uint64_t min = 0, maj = 0, lost = 0;
 	size_t i;
 
 	f->listed = false;
 	if (f->o.addresses)
-		faults_scan_threads(f, false, NULL);	/* best effort */
+		faults_scan_threads(f, false, NULL); /* best effort */
 	for (i = 0; i < f->n; i++) {
 		if (f->v[i].min_fd >= 0) {
 			min += faults_read(f->v[i].min_fd);
@@ -377,24 +380,27 @@ faults_probe(struct probe *p, const char *root)
 	int fd;
 
 	if (root_read_file(root, "/proc/sys/kernel/perf_event_paranoid", buf,
-	    sizeof buf) < 0) {
-		probe_set(p, PROBE_PERF_FAULTS, false, "no perf_event_paranoid:"
-		    " kernel built without CONFIG_PERF_EVENTS");
+			   sizeof buf) < 0) {
+		probe_set(p, PROBE_PERF_FAULTS, false,
+			  "no perf_event_paranoid:"
+			  " kernel built without CONFIG_PERF_EVENTS");
 		return;
 	}
 	paranoid = strtol(buf, NULL, 10);
 	privileged = probe_has_capability(root, PROBE_CAP_PERFMON) ||
-	    probe_has_capability(root, PROBE_CAP_SYS_ADMIN);
+		     probe_has_capability(root, PROBE_CAP_SYS_ADMIN);
 	if (!privileged && paranoid > 2) {
-		probe_set(p, PROBE_PERF_FAULTS, false, "perf_event_paranoid is "
-		    "%ld: needs CAP_PERFMON or perf_event_paranoid <= 2",
-		    paranoid);
+		probe_set(p, PROBE_PERF_FAULTS, false,
+			  "perf_event_paranoid is "
+			  "%ld: needs CAP_PERFMON or perf_event_paranoid <= 2",
+			  paranoid);
 		return;
 	}
 	if (!root_is_live(root)) {
-		probe_set(p, PROBE_PERF_FAULTS, true, "perf_event_paranoid %ld%s",
-		    paranoid, privileged ? ", CAP_PERFMON held" :
-		    " (own processes only)");
+		probe_set(p, PROBE_PERF_FAULTS, true,
+			  "perf_event_paranoid %ld%s", paranoid,
+			  privileged ? ", CAP_PERFMON held"
+				     : " (own processes only)");
 		return;
 	}
 	memset(&attr, 0, sizeof attr);
@@ -405,12 +411,16 @@ faults_probe(struct probe *p, const char *root)
 	attr.exclude_kernel = 1;
 	fd = (int)syscall(SYS_perf_event_open, &attr, p->pid, -1, -1, 0);
 	if (fd < 0) {
-		probe_set(p, PROBE_PERF_FAULTS, false, "perf_event_open: %s "
-		    "(perf_event_paranoid %ld)", strerror(errno), paranoid);
+		probe_set(p, PROBE_PERF_FAULTS, false,
+			  "perf_event_open: %s "
+			  "(perf_event_paranoid %ld)",
+			  strerror(errno), paranoid);
 		return;
 	}
 	close(fd);
-	probe_set(p, PROBE_PERF_FAULTS, true, "software page-fault events "
-	    "(perf_event_paranoid %ld%s)", paranoid,
-	    privileged ? ", privileged" : ", own processes only");
+	probe_set(p, PROBE_PERF_FAULTS, true,
+		  "software page-fault events "
+		  "(perf_event_paranoid %ld%s)",
+		  paranoid,
+		  privileged ? ", privileged" : ", own processes only");
 }

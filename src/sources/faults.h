@@ -13,21 +13,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/error.h"
 #include "core/sample.h"
 #include "core/target.h"
+#include "util/error.h"
 
 struct faults;
 
 struct faults_opts {
-	bool addresses;		/* --fault-addresses */
-	unsigned int period;	/* one address sample every N faults */
+	bool addresses;	     /* --fault-addresses */
+	unsigned int period; /* one address sample every N faults */
 };
 
 /* -EACCES / -EPERM / -ENOENT when perf is not permitted or not there,
  * with the reason; the caller then falls back to the stat counters. */
 int faults_open(struct faults **out, const struct target *t,
-    const struct faults_opts *o, struct error *err);
+		const struct faults_opts *o, struct error *err);
 
 /* Number of threads whose events are open. */
 size_t faults_threads(const struct faults *f);
@@ -37,7 +37,7 @@ size_t faults_threads(const struct faults *f);
  * *n counts them).  Returns the number of samples the kernel dropped
  * since the last call. */
 uint64_t faults_sample(struct faults *f, struct sample *s, uint64_t **addrs,
-    size_t *n, size_t *cap);
+		       size_t *n, size_t *cap);
 
 void faults_close(struct faults *f);
 

@@ -19,33 +19,33 @@
 #include <unistd.h>
 
 #include "core/probe.h"
-#include "util/root.h"
 #include "sources/idle.h"
 #include "sources/pagemap.h"
-#include "util/xmalloc.h"
 #include "util/page.h"
+#include "util/root.h"
+#include "util/xmalloc.h"
 
-#define IDLE_MAX_CANDIDATES 65536	/* per mapping and scan */
-#define IDLE_SPAN 512			/* pagemap entries read at once */
+#define IDLE_MAX_CANDIDATES 65536 /* per mapping and scan */
+#define IDLE_SPAN 512		  /* pagemap entries read at once */
 
 const char *const idle_method_names[] = {
-	[IDLE_NONE] = "none",
-	[IDLE_PAGE_IDLE] = "page_idle",
-	[IDLE_SOFT_DIRTY] = "soft-dirty",
-	[IDLE_REFERENCED] = "referenced",
+    [IDLE_NONE] = "none",
+    [IDLE_PAGE_IDLE] = "page_idle",
+    [IDLE_SOFT_DIRTY] = "soft-dirty",
+    [IDLE_REFERENCED] = "referenced",
 };
 
 /* A followed page (page methods). */
 struct idle_page {
 	uint64_t vaddr;
-	uint64_t pfn;		/* armed at the last scan (page_idle) */
-	uint32_t age;		/* consecutive scans without access */
-	uint32_t first_scan;	/* the scan it was first seen in */
-	uint32_t seen_scan;	/* the last scan it was present in */
+	uint64_t pfn;	     /* armed at the last scan (page_idle) */
+	uint32_t age;	     /* consecutive scans without access */
+	uint32_t first_scan; /* the scan it was first seen in */
+	uint32_t seen_scan;  /* the last scan it was present in */
 	uint32_t region;
-	uint32_t weight_log2;	/* it stands for 2^weight_log2 pages */
-	bool armed;		/* its flag was set at the previous scan */
-	bool known, idle;	/* this scan's observation */
+	uint32_t weight_log2; /* it stands for 2^weight_log2 pages */
+	bool armed;	      /* its flag was set at the previous scan */
+	bool known, idle;     /* this scan's observation */
 };
 
 /* A present followed page as read from pagemap, before it is matched. */
@@ -56,13 +56,13 @@ struct idle_obs {
 
 /* A followed mapping (referenced method), by start address, with the
  * Referenced and Rss KiB of its last IDLE_HISTORY scans. */
-#define IDLE_HISTORY 65	/* field_idle_age_scans[] last edge */
+#define IDLE_HISTORY 65 /* field_idle_age_scans[] last edge */
 struct idle_mapping {
 	uint64_t start;
 	uint32_t first_scan;
-	uint32_t nref;		/* scans in ref[] so far */
-	float first_rss;	/* when it was armed */
-	float ref[IDLE_HISTORY];	/* ring, newest at (nref - 1) */
+	uint32_t nref;		 /* scans in ref[] so far */
+	float first_rss;	 /* when it was armed */
+	float ref[IDLE_HISTORY]; /* ring, newest at (nref - 1) */
 	float rss[IDLE_HISTORY];
 };
 
@@ -70,9 +70,9 @@ struct idle {
 	enum idle_method method;
 	struct idle_opts o;
 	int pagemap_fd, bitmap_fd, clear_fd;
-	int kflags_fd;		/* kpageflags for the hints, or -1 */
+	int kflags_fd; /* kpageflags for the hints, or -1 */
 	char why[300];
-	uint32_t scan;		/* scans done */
+	uint32_t scan; /* scans done */
 	double last_s;
 	uint64_t seed;
 	/* Page methods: the followed pages, a hash by address. */
@@ -96,7 +96,7 @@ idle_pick(struct idle *id, struct error *err)
 	pagemap_probe(&p, id->o.root);
 	idle_probe(&p, id->o.root);
 	snprintf(tried, sizeof tried, "page_idle: %s; soft-dirty: %s",
-	    p.cap[PROBE_PAGE_IDLE].detail, p.cap[PROBE_SOFT_DIRTY].detail);
+		 p.cap[PROBE_PAGE_IDLE].detail, p.cap[PROBE_SOFT_DIRTY].detail);
 	if (p.cap[PROBE_PAGE_IDLE].available &&
 	    p.cap[PROBE_PAGEMAP_PFN].available)
 		id->method = IDLE_PAGE_IDLE;
@@ -105,18 +105,26 @@ idle_pick(struct idle *id, struct error *err)
 	else if (p.cap[PROBE_CLEAR_REFS].available && id->o.allow_clear_refs)
 		id->method = IDLE_REFERENCED;
 	else
-		return error_set(err, ENOTSUP, "no way to track idle pages "
-		    "here (%s; %s)", tried, id->o.allow_clear_refs ?
-		    p.cap[PROBE_CLEAR_REFS].detail :
-		    "--no-clear-refs forbids the referenced fallback");
+		return error_set(
+		    err, ENOTSUP,
+		    "no way to track idle pages "
+		    "here (%s; %s)",
+		    tried,
+		    id->o.allow_clear_refs
+			? p.cap[PROBE_CLEAR_REFS].detail
+			: "--no-clear-refs forbids the referenced fallback");
 	if (id->method == IDLE_PAGE_IDLE)
 		snprintf(id->why, sizeof id->why, "page_idle bitmap (passive)");
 	else if (id->method == IDLE_SOFT_DIRTY)
-		snprintf(id->why, sizeof id->why, "soft-dirty (clear_refs 4 + "
-		    "pagemap bit 55: counts writes only), as there is no "
-		    "page_idle here (%.100s)", p.cap[PROBE_PAGE_IDLE].detail);
+		snprintf(id->why, sizeof id->why,
+			 "soft-dirty (clear_refs 4 + "
+			 "pagemap bit 55: counts writes only), as there is no "
+			 "page_idle here (%.100s)",
+			 p.cap[PROBE_PAGE_IDLE].detail);
 	else
-		snprintf(id->why, sizeof id->why, "referenced (clear_refs 1 + "
+		snprintf(
+		    id->why, sizeof id->why,
+		    "referenced (clear_refs 1 + "
 		    "smaps Referenced: clears the target's accessed bits; "
 		    "--no-clear-refs forbids it), as there is no page_idle or "
 		    "soft-dirty here");
@@ -125,7 +133,7 @@ idle_pick(struct idle *id, struct error *err)
 
 int
 idle_open(struct idle **out, int proc_fd, const struct idle_opts *o,
-    struct error *err)
+	  struct error *err)
 {
 	struct idle *id = xcalloc(1, sizeof *id);
 	int rc;
@@ -138,30 +146,33 @@ idle_open(struct idle **out, int proc_fd, const struct idle_opts *o,
 	if (o->force != IDLE_NONE) {
 		id->method = o->force;
 		snprintf(id->why, sizeof id->why, "%s (chosen)",
-		    idle_method_names[o->force]);
+			 idle_method_names[o->force]);
 	} else if ((rc = idle_pick(id, err)) < 0) {
 		free(id);
 		return rc;
 	}
 	if (id->method != IDLE_PAGE_IDLE)
-		id->clear_fd = openat(proc_fd, "clear_refs",
-		    O_WRONLY | O_CLOEXEC);
+		id->clear_fd =
+		    openat(proc_fd, "clear_refs", O_WRONLY | O_CLOEXEC);
 	/* The kernel's own referenced/active flags of the followed pages:
 	 * a passive hint, whenever kpageflags and PFNs can be read. */
 	if (probe_has_capability(o->root, PROBE_CAP_SYS_ADMIN))
-		id->kflags_fd = root_open(o->root, "/proc/kpageflags",
-		    O_RDONLY);
+		id->kflags_fd =
+		    root_open(o->root, "/proc/kpageflags", O_RDONLY);
 	if (id->method != IDLE_REFERENCED || id->kflags_fd >= 0)
-		id->pagemap_fd = openat(proc_fd, "pagemap", O_RDONLY | O_CLOEXEC);
+		id->pagemap_fd =
+		    openat(proc_fd, "pagemap", O_RDONLY | O_CLOEXEC);
 	if (id->method == IDLE_PAGE_IDLE)
-		id->bitmap_fd = root_open(o->root,
-		    "/sys/kernel/mm/page_idle/bitmap", O_RDWR);
+		id->bitmap_fd = root_open(
+		    o->root, "/sys/kernel/mm/page_idle/bitmap", O_RDWR);
 	if ((id->method != IDLE_PAGE_IDLE && id->clear_fd < 0) ||
 	    (id->method != IDLE_REFERENCED && id->pagemap_fd < 0) ||
 	    (id->method == IDLE_PAGE_IDLE && id->bitmap_fd < 0)) {
-		rc = error_set(err, errno, "cannot open the files for %s idle "
-		    "tracking: %s (%s)", idle_method_names[id->method],
-		    strerror(errno), error_hint(errno));
+		rc = error_set(err, errno,
+			       "cannot open the files for %s idle "
+			       "tracking: %s (%s)",
+			       idle_method_names[id->method], strerror(errno),
+			       error_hint(errno));
 		idle_close(id);
 		return rc;
 	}
@@ -212,8 +223,8 @@ idle_bin(uint32_t age)
 /* Per region tallies of one scan, in pages (or KiB for referenced). */
 struct idle_tally {
 	double known, idle, bins[FIELD_IDLE_AGES], fresh, stale;
-	unsigned long n;	/* pages observed (for the error bound) */
-	double population;	/* pages they stand for */
+	unsigned long n;   /* pages observed (for the error bound) */
+	double population; /* pages they stand for */
 };
 
 /* The 95 % Wilson half-width for k of n, with the finite-population
@@ -235,7 +246,7 @@ idle_bound(double p, double n, double population)
 
 static void
 idle_write_regions(struct idle *id, struct region_set *set,
-    const struct idle_tally *tl, double scan_s, bool sampled)
+		   const struct idle_tally *tl, double scan_s, bool sampled)
 {
 	const struct idle_tally *t;
 	double *v, rss;
@@ -252,13 +263,15 @@ idle_write_regions(struct idle *id, struct region_set *set,
 			continue;
 		}
 		v[RF_IDLE_PCT] = 100 * t->idle / t->known;
-		v[RF_IDLE_ERR_PCT] = sampled ? idle_bound(t->idle / t->known,
-		    (double)t->n, t->population) : 0;
+		v[RF_IDLE_ERR_PCT] =
+		    sampled ? idle_bound(t->idle / t->known, (double)t->n,
+					 t->population)
+			    : 0;
 		for (b = 0; b < FIELD_IDLE_AGES; b++)
-			v[RF_IDLE_1_KB + b] = sampled ? rss * t->bins[b] /
-			    t->known : t->bins[b];
-		v[RF_STALE_NEW_PCT] = t->fresh > 0 ?
-		    100 * t->stale / t->fresh : NAN;
+			v[RF_IDLE_1_KB + b] =
+			    sampled ? rss * t->bins[b] / t->known : t->bins[b];
+		v[RF_STALE_NEW_PCT] =
+		    t->fresh > 0 ? 100 * t->stale / t->fresh : NAN;
 	}
 	(void)id;
 }
@@ -269,10 +282,11 @@ idle_clear_refs(struct idle *id, const char *how, struct error *err)
 	if (pwrite(id->clear_fd, how, 1, 0) == 1)
 		return 0;
 	if (errno == ESRCH)
-		return error_set(err, ESRCH, "the process exited during the "
-		    "idle scan");
+		return error_set(err, ESRCH,
+				 "the process exited during the "
+				 "idle scan");
 	return error_set(err, errno, "cannot write clear_refs: %s",
-	    strerror(errno));
+			 strerror(errno));
 }
 
 /* ---- referenced method -------------------------------------------------- */
@@ -323,7 +337,7 @@ idle_idle_for(const struct idle_mapping *m, double rss, uint32_t k)
  */
 static void
 idle_stale_referenced(const struct idle_mapping *m, double rss,
-    struct idle_tally *t)
+		      struct idle_tally *t)
 {
 	uint32_t k = m->nref < IDLE_HISTORY - 1 ? m->nref : IDLE_HISTORY - 1;
 	double base, prev, fresh, again = 0, now, added;
@@ -350,7 +364,8 @@ idle_stale_referenced(const struct idle_mapping *m, double rss,
 
 static int
 idle_scan_referenced(struct idle *id, const struct mapping_list *list,
-    const size_t *region_of, struct idle_tally *tl, struct error *err)
+		     const size_t *region_of, struct idle_tally *tl,
+		     struct error *err)
 {
 	const struct idle_mapping *old;
 	struct idle_mapping *now;
@@ -360,15 +375,15 @@ idle_scan_referenced(struct idle *id, const struct mapping_list *list,
 	struct idle_tally *t;
 	int b;
 
-	id->next_maps = xreallocarray(id->next_maps, list->n + 1,
-	    sizeof *id->next_maps);
+	id->next_maps =
+	    xreallocarray(id->next_maps, list->n + 1, sizeof *id->next_maps);
 	for (i = 0; i < list->n; i++) {
 		m = &list->v[i];
 		if (region_of[i] == SIZE_MAX || !m->has_counts)
 			continue;
 		rss = isnan(m->kb[SMAPS_RSS]) ? 0 : m->kb[SMAPS_RSS];
-		ref = isnan(m->kb[SMAPS_REFERENCED]) ? 0 :
-		    m->kb[SMAPS_REFERENCED];
+		ref = isnan(m->kb[SMAPS_REFERENCED]) ? 0
+						     : m->kb[SMAPS_REFERENCED];
 		old = idle_old_mapping(id, m->start);
 		now = &id->next_maps[n++];
 		if (old == NULL || id->scan == 1) {
@@ -383,13 +398,13 @@ idle_scan_referenced(struct idle *id, const struct mapping_list *list,
 		now->ref[now->nref % IDLE_HISTORY] = (float)ref;
 		now->rss[now->nref++ % IDLE_HISTORY] = (float)rss;
 		if (now->nref > 2 * IDLE_HISTORY)
-			now->nref -= IDLE_HISTORY;	/* same ring slots */
+			now->nref -= IDLE_HISTORY; /* same ring slots */
 		t = &tl[region_of[i]];
 		t->known += rss;
 		t->idle += rss - ref;
 		for (b = 0; b < FIELD_IDLE_AGES; b++)
-			at_least[b] = idle_idle_for(now, rss,
-			    field_idle_age_scans[b]);
+			at_least[b] =
+			    idle_idle_for(now, rss, field_idle_age_scans[b]);
 		for (b = 0; b + 1 < FIELD_IDLE_AGES; b++)
 			t->bins[b] += at_least[b] - at_least[b + 1];
 		t->bins[b] += at_least[b];
@@ -451,7 +466,7 @@ idle_level(const struct idle *id, double region_pages, uint64_t pages)
 	unsigned int k = 0;
 
 	while (region_pages / (double)(1ULL << k) > id->o.sample ||
-	    (pages >> k) > IDLE_MAX_CANDIDATES)
+	       (pages >> k) > IDLE_MAX_CANDIDATES)
 		k++;
 	return k;
 }
@@ -479,7 +494,7 @@ idle_pick_page(const struct idle *id, uint64_t b, unsigned int k)
  * id->entries (one per block); -ESRCH when the process is gone. */
 static int
 idle_read_entries(struct idle *id, const struct mapping *m, unsigned int k,
-    uint64_t *vpns, size_t *n)
+		  uint64_t *vpns, size_t *n)
 {
 	uint64_t first = m->start / page_size(), last = m->end / page_size();
 	uint64_t b, vpn, lo, buf[IDLE_SPAN];
@@ -520,8 +535,7 @@ idle_pfn_cmp(const void *a_, const void *b_)
  * then sets the bits of every followed page for the next scan.
  */
 static int
-idle_bitmap(struct idle *id, struct idle_page **v, size_t n,
-    struct error *err)
+idle_bitmap(struct idle *id, struct idle_page **v, size_t n, struct error *err)
 {
 	uint64_t word, mask;
 	size_t i, j;
@@ -531,8 +545,10 @@ idle_bitmap(struct idle *id, struct idle_page **v, size_t n,
 		uint64_t w = v[i]->pfn / 64;
 
 		if (pread(id->bitmap_fd, &word, 8, (off_t)(w * 8)) != 8)
-			return error_set(err, errno ? errno : EIO, "cannot read "
-			    "the page_idle bitmap: %s", strerror(errno));
+			return error_set(err, errno ? errno : EIO,
+					 "cannot read "
+					 "the page_idle bitmap: %s",
+					 strerror(errno));
 		mask = 0;
 		for (j = i; j < n && v[j]->pfn / 64 == w; j++) {
 			if (v[j]->armed && v[j]->known)
@@ -540,7 +556,9 @@ idle_bitmap(struct idle *id, struct idle_page **v, size_t n,
 			mask |= 1ULL << (v[j]->pfn % 64);
 		}
 		if (pwrite(id->bitmap_fd, &mask, 8, (off_t)(w * 8)) != 8)
-			return error_set(err, errno ? errno : EIO, "cannot set "
+			return error_set(
+			    err, errno ? errno : EIO,
+			    "cannot set "
 			    "idle bits in the page_idle bitmap: %s",
 			    strerror(errno));
 	}
@@ -552,8 +570,8 @@ idle_bitmap(struct idle *id, struct idle_page **v, size_t n,
 /* Reads every mapping's followed pages; appends the present ones to obs. */
 static int
 idle_observe(struct idle *id, const struct mapping_list *list,
-    const size_t *region_of, const struct region_set *set,
-    struct idle_obs **obs, size_t *nobs, struct error *err)
+	     const size_t *region_of, const struct region_set *set,
+	     struct idle_obs **obs, size_t *nobs, struct error *err)
 {
 	size_t cap = 0, i, j, n;
 	const struct mapping *m;
@@ -565,19 +583,20 @@ idle_observe(struct idle *id, const struct mapping_list *list,
 	*nobs = 0;
 	vpns = xcalloc(IDLE_MAX_CANDIDATES + 1, sizeof *vpns);
 	id->entries = xreallocarray(id->entries, IDLE_MAX_CANDIDATES + 1,
-	    sizeof *id->entries);
+				    sizeof *id->entries);
 	for (i = 0; i < list->n && rc == 0; i++) {
 		m = &list->v[i];
 		if (region_of[i] == SIZE_MAX)
 			continue;
-		k = idle_level(id, set->v[region_of[i]].v[RF_RSS_KB] * 1024 /
-		    page_size(), (m->end - m->start) / page_size());
+		k = idle_level(
+		    id, set->v[region_of[i]].v[RF_RSS_KB] * 1024 / page_size(),
+		    (m->end - m->start) / page_size());
 		rc = idle_read_entries(id, m, k, vpns, &n);
 		for (j = 0; j < n && rc == 0; j++) {
 			if (!(id->entries[j] & PM_PRESENT) ||
 			    (id->method == IDLE_PAGE_IDLE &&
-			    (id->entries[j] & PM_PFN_MASK) == 0))
-				continue;	/* absent, or no PFN to flag */
+			     (id->entries[j] & PM_PFN_MASK) == 0))
+				continue; /* absent, or no PFN to flag */
 			if (*nobs == cap) {
 				cap = cap ? cap * 2 : 1024;
 				*obs = xreallocarray(*obs, cap, sizeof **obs);
@@ -590,18 +609,21 @@ idle_observe(struct idle *id, const struct mapping_list *list,
 	}
 	free(vpns);
 	if (rc == -ESRCH)
-		return error_set(err, ESRCH, "the process exited during the "
-		    "idle scan");
+		return error_set(err, ESRCH,
+				 "the process exited during the "
+				 "idle scan");
 	if (rc < 0)
-		return error_set(err, -rc, "cannot read pagemap for the idle "
-		    "scan: %s", strerror(-rc));
+		return error_set(err, -rc,
+				 "cannot read pagemap for the idle "
+				 "scan: %s",
+				 strerror(-rc));
 	return 0;
 }
 
 /* Matches the observations with the followed pages (adding new ones). */
 static void
 idle_match(struct idle *id, const struct idle_obs *obs, size_t nobs,
-    struct idle_page **present)
+	   struct idle_page **present)
 {
 	struct idle_page *pg;
 	uint64_t pfn;
@@ -618,7 +640,7 @@ idle_match(struct idle *id, const struct idle_obs *obs, size_t nobs,
 			pg->first_scan = id->scan;
 			id->npages++;
 		} else if (id->method == IDLE_PAGE_IDLE && pg->pfn != pfn) {
-			pg->armed = false;	/* moved: start over */
+			pg->armed = false; /* moved: start over */
 			pg->age = 0;
 		}
 		pg->seen_scan = id->scan;
@@ -633,7 +655,7 @@ idle_match(struct idle *id, const struct idle_obs *obs, size_t nobs,
 
 static void
 idle_tally_pages(struct idle *id, struct idle_page **present, size_t n,
-    struct idle_tally *tl)
+		 struct idle_tally *tl)
 {
 	struct idle_page *pg;
 	struct idle_tally *t;
@@ -665,7 +687,7 @@ idle_tally_pages(struct idle *id, struct idle_page **present, size_t n,
 
 /* A followed page's PFN with its region, for kpageflags. */
 struct idle_hint {
-	uint64_t pfn;		/* first: pagemap_read_by_pfn sorts by it */
+	uint64_t pfn; /* first: pagemap_read_by_pfn sorts by it */
 	uint32_t region;
 	double w;
 };
@@ -689,7 +711,7 @@ idle_hint_add(void *item, uint64_t flags, void *ctx)
  * recorded whatever the method, as they cost the target nothing. */
 static void
 idle_hints(struct idle *id, const struct idle_obs *obs, size_t nobs,
-    struct region_set *set)
+	   struct region_set *set)
 {
 	struct idle_hint_tally *tl;
 	struct idle_hint *h;
@@ -707,14 +729,14 @@ idle_hints(struct idle *id, const struct idle_obs *obs, size_t nobs,
 	}
 	tl = xcalloc(set->n + 1, sizeof *tl);
 	if (pagemap_read_by_pfn(id->kflags_fd, h, n, sizeof *h, idle_hint_add,
-	    tl) == 0) {
+				tl) == 0) {
 		for (i = 0; i < set->n; i++) {
 			if (tl[i].w <= 0)
 				continue;
-			set->v[i].v[RF_HINT_REFERENCED_PCT] = 100 *
-			    tl[i].referenced / tl[i].w;
-			set->v[i].v[RF_HINT_ACTIVE_PCT] = 100 * tl[i].active /
-			    tl[i].w;
+			set->v[i].v[RF_HINT_REFERENCED_PCT] =
+			    100 * tl[i].referenced / tl[i].w;
+			set->v[i].v[RF_HINT_ACTIVE_PCT] =
+			    100 * tl[i].active / tl[i].w;
 		}
 	}
 	free(tl);
@@ -723,8 +745,8 @@ idle_hints(struct idle *id, const struct idle_obs *obs, size_t nobs,
 
 static int
 idle_scan_pages(struct idle *id, const struct mapping_list *list,
-    const size_t *region_of, struct region_set *set,
-    struct idle_tally *tl, struct error *err)
+		const size_t *region_of, struct region_set *set,
+		struct idle_tally *tl, struct error *err)
 {
 	struct idle_page **present;
 	struct idle_obs *obs;
@@ -750,14 +772,14 @@ idle_scan_pages(struct idle *id, const struct mapping_list *list,
 	if (rc == 0)
 		idle_tally_pages(id, present, nobs, tl);
 	free(present);
-	idle_rehash(id, id->npages, true);	/* forget pages gone */
+	idle_rehash(id, id->npages, true); /* forget pages gone */
 	return rc;
 }
 
 int
 idle_scan(struct idle *id, const struct mapping_list *list,
-    const size_t *region_of, struct region_set *set, double now_s,
-    struct error *err)
+	  const size_t *region_of, struct region_set *set, double now_s,
+	  struct error *err)
 {
 	struct idle_tally *tl;
 	double scan_s;
@@ -774,7 +796,7 @@ idle_scan(struct idle *id, const struct mapping_list *list,
 			size_t nobs;
 
 			if (idle_observe(id, list, region_of, set, &obs, &nobs,
-			    err) == 0)
+					 err) == 0)
 				idle_hints(id, obs, nobs, set);
 			free(obs);
 		}
@@ -785,7 +807,7 @@ idle_scan(struct idle *id, const struct mapping_list *list,
 	}
 	if (rc == 0 && id->scan > 1) {
 		idle_write_regions(id, set, tl, scan_s,
-		    id->method != IDLE_REFERENCED);
+				   id->method != IDLE_REFERENCED);
 		set->idle_method = idle_method_names[id->method];
 	}
 	free(tl);
@@ -825,7 +847,7 @@ idle_probe_soft_dirty(struct probe *p, const char *root)
 
 	if (p->pid == 0 && root_is_live(root))
 		fresh = mmap(NULL, page_size(), PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (fresh != MAP_FAILED)
 		*(volatile char *)fresh = 1;
 	probe_pid_path(path, sizeof path, p->pid, "smaps");
@@ -834,11 +856,11 @@ idle_probe_soft_dirty(struct probe *p, const char *root)
 		munmap(fresh, page_size());
 	if (n < 0) {
 		probe_set(p, PROBE_SOFT_DIRTY, false, "%s: %s", path,
-		    probe_why((int)-n, "missing"));
+			  probe_why((int)-n, "missing"));
 		return;
 	}
 	for (flags = strstr(smaps, "VmFlags:"); flags != NULL && !found;
-	    flags = strstr(flags + 8, "VmFlags:")) {
+	     flags = strstr(flags + 8, "VmFlags:")) {
 		size_t len = strcspn(flags, "\n");
 		char line[256];
 
@@ -847,14 +869,16 @@ idle_probe_soft_dirty(struct probe *p, const char *root)
 	}
 	free(smaps);
 	if (!found)
-		probe_set(p, PROBE_SOFT_DIRTY, false, "no 'sd' in %s VmFlags: "
-		    "kernel built without CONFIG_MEM_SOFT_DIRTY", path);
+		probe_set(p, PROBE_SOFT_DIRTY, false,
+			  "no 'sd' in %s VmFlags: "
+			  "kernel built without CONFIG_MEM_SOFT_DIRTY",
+			  path);
 	else if (!p->cap[PROBE_CLEAR_REFS].available)
 		probe_set(p, PROBE_SOFT_DIRTY, false, "kernel has it, but %s",
-		    p->cap[PROBE_CLEAR_REFS].detail);
+			  p->cap[PROBE_CLEAR_REFS].detail);
 	else
 		probe_set(p, PROBE_SOFT_DIRTY, true, "VmFlags 'sd' in %s",
-		    path);
+			  path);
 }
 
 void
@@ -863,9 +887,10 @@ idle_probe(struct probe *p, const char *root)
 	char path[64];
 
 	probe_file(p, PROBE_PAGE_IDLE, root, "/sys/kernel/mm/page_idle/bitmap",
-	    O_RDWR, "missing (kernel built without CONFIG_IDLE_PAGE_TRACKING)");
+		   O_RDWR,
+		   "missing (kernel built without CONFIG_IDLE_PAGE_TRACKING)");
 	probe_pid_path(path, sizeof path, p->pid, "clear_refs");
 	probe_file(p, PROBE_CLEAR_REFS, root, path, O_WRONLY,
-	    "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
+		   "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
 	idle_probe_soft_dirty(p, root);
 }

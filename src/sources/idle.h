@@ -22,9 +22,9 @@
 
 #include <stdbool.h>
 
-#include "util/error.h"
 #include "core/regions.h"
 #include "sources/smaps.h"
+#include "util/error.h"
 
 enum idle_method {
 	IDLE_NONE,
@@ -38,7 +38,7 @@ extern const char *const idle_method_names[];
 struct idle_opts {
 	const char *root;
 	bool allow_clear_refs;	/* false: --no-clear-refs */
-	enum idle_method force;	/* tests: use this method; IDLE_NONE: pick */
+	enum idle_method force; /* tests: use this method; IDLE_NONE: pick */
 	unsigned int sample;	/* pages followed per region (page methods) */
 	uint64_t seed;
 };
@@ -49,7 +49,7 @@ struct idle;
  * process whose /proc directory is proc_fd.  With none, returns -ENOTSUP
  * and says why. */
 int idle_open(struct idle **out, int proc_fd, const struct idle_opts *o,
-    struct error *err);
+	      struct error *err);
 
 enum idle_method idle_method(const struct idle *id);
 
@@ -67,8 +67,8 @@ bool idle_needs_smaps(const struct idle *id);
  * first scan only arms: its idle columns stay NAN.
  */
 int idle_scan(struct idle *id, const struct mapping_list *list,
-    const size_t *region_of, struct region_set *set, double now_s,
-    struct error *err);
+	      const size_t *region_of, struct region_set *set, double now_s,
+	      struct error *err);
 
 void idle_close(struct idle *id);
 

@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 #include "core/probe.h"
-#include "util/root.h"
 #include "sources/idle.h"
 #include "sources/layout.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
 #include "sources/threads.h"
+#include "util/root.h"
 #include "util/xmalloc.h"
 
 /* Pages whose kpageflags are read: a 95 % bound of +-3 points on a region
@@ -39,7 +39,7 @@ struct layout {
 	struct pagemap_opts pm_opts;
 	struct page_stats *stats;
 	struct region_set set;
-	bool pss_from_smaps;	/* no PFNs or no kpagecount here */
+	bool pss_from_smaps; /* no PFNs or no kpagecount here */
 	char note[200];
 	struct idle *idle;
 	/* Fault addresses since the last region sample (at most
@@ -48,7 +48,7 @@ struct layout {
 	 * memory mapped since are found too. */
 	uint64_t *faults;
 	size_t nfaults, faults_cap;
-	double faults_total;	/* faults counted meanwhile */
+	double faults_total; /* faults counted meanwhile */
 	bool faults_on;
 	double faults_since_s;
 };
@@ -57,7 +57,7 @@ struct layout {
 
 int
 layout_open(struct layout **out, const struct target *t,
-    const struct layout_opts *o, struct error *err)
+	    const struct layout_opts *o, struct error *err)
 {
 	struct layout *l = xcalloc(1, sizeof *l);
 	const char *root = o->root;
@@ -68,15 +68,19 @@ layout_open(struct layout **out, const struct target *t,
 	l->maps_fd = openat(t->proc_fd, "maps", O_RDONLY | O_CLOEXEC);
 	l->smaps_fd = openat(t->proc_fd, "smaps", O_RDONLY | O_CLOEXEC);
 	if (l->maps_fd < 0 || l->smaps_fd < 0) {
-		rc = error_set(err, errno, "cannot open /proc/%d/smaps: %s "
-		    "(%s)", (int)t->pid, strerror(errno), error_hint(errno));
+		rc = error_set(err, errno,
+			       "cannot open /proc/%d/smaps: %s "
+			       "(%s)",
+			       (int)t->pid, strerror(errno), error_hint(errno));
 		layout_close(l);
 		return rc;
 	}
 	if (o->idle) {
 		struct idle_opts io = {
-			.root = root, .allow_clear_refs = o->allow_clear_refs,
-			.sample = o->idle_sample, .seed = (uint64_t)t->pid,
+		    .root = root,
+		    .allow_clear_refs = o->allow_clear_refs,
+		    .sample = o->idle_sample,
+		    .seed = (uint64_t)t->pid,
 		};
 
 		rc = idle_open(&l->idle, t->proc_fd, &io, err);
@@ -96,14 +100,18 @@ layout_open(struct layout **out, const struct target *t,
 		l->pm_opts.seed = (uint64_t)t->pid;
 		if (root_is_live(root))
 			pagemap_find_zero_pfns(&l->pm_opts.zero_pfn,
-			    &l->pm_opts.huge_zero_pfn);
+					       &l->pm_opts.huge_zero_pfn);
 		if (!probe_has_capability(root, PROBE_CAP_SYS_ADMIN))
-			snprintf(l->note, sizeof l->note, "pagemap PFNs read "
+			snprintf(
+			    l->note, sizeof l->note,
+			    "pagemap PFNs read "
 			    "as zero without CAP_SYS_ADMIN: PSS per region "
 			    "comes from smaps and page kinds are not reported "
 			    "(run as root for them)");
 		else if (!pagemap_has_kpagecount(l->pm))
-			snprintf(l->note, sizeof l->note, "cannot read "
+			snprintf(
+			    l->note, sizeof l->note,
+			    "cannot read "
 			    "/proc/kpagecount: PSS per region comes from smaps "
 			    "(run as root)");
 		l->pss_from_smaps = l->note[0] != '\0';
@@ -122,32 +130,34 @@ layout_read(struct layout *l, int fd, struct error *err)
 	n = root_pread_grow(fd, &l->text, &l->text_cap);
 	if (n == 0 || n == -ESRCH)
 		return error_set(err, ESRCH, "pid %d (%s) has exited",
-		    (int)l->target->pid, l->target->comm);
+				 (int)l->target->pid, l->target->comm);
 	if (n < 0)
-		return error_set(err, (int)-n, "cannot read the mappings of "
-		    "pid %d: %s", (int)l->target->pid, strerror((int)-n));
+		return error_set(err, (int)-n,
+				 "cannot read the mappings of "
+				 "pid %d: %s",
+				 (int)l->target->pid, strerror((int)-n));
 	rc = smaps_parse(l->text, &l->list, err);
 	if (rc < 0)
 		return rc;
 	if (l->list.n > l->region_cap) {
 		l->region_cap = l->list.n * 2;
 		l->region_of = xreallocarray(l->region_of, l->region_cap,
-		    sizeof *l->region_of);
-		l->stats = xreallocarray(l->stats, l->region_cap,
-		    sizeof *l->stats);
+					     sizeof *l->region_of);
+		l->stats =
+		    xreallocarray(l->stats, l->region_cap, sizeof *l->stats);
 	}
 	/* Without thread stack pointers, thread stacks count as [anon]. */
 	if (threads_read(&l->threads, l->target->proc_fd, l->target->pid,
-	    NULL) < 0)
+			 NULL) < 0)
 		l->threads.n = 0;
-	regions_assign(&l->set, &l->list, l->threads.v, l->threads.n,
-	    l->group, l->region_of);
+	regions_assign(&l->set, &l->list, l->threads.v, l->threads.n, l->group,
+		       l->region_of);
 	return 0;
 }
 
 void
 layout_add_faults(struct layout *l, const uint64_t *addrs, size_t n,
-    double counted)
+		  double counted)
 {
 	size_t keep;
 
@@ -160,8 +170,8 @@ layout_add_faults(struct layout *l, const uint64_t *addrs, size_t n,
 		return;
 	if (l->nfaults + keep > l->faults_cap) {
 		l->faults_cap = l->nfaults + keep + 4096;
-		l->faults = xreallocarray(l->faults, l->faults_cap,
-		    sizeof *l->faults);
+		l->faults =
+		    xreallocarray(l->faults, l->faults_cap, sizeof *l->faults);
 	}
 	memcpy(l->faults + l->nfaults, addrs, keep * sizeof *addrs);
 	l->nfaults += keep;
@@ -200,8 +210,9 @@ layout_fault_rates(struct layout *l, double now_s)
 		/* The addresses are a sample (one per period faults, and
 		 * fewer when the ring buffer overflowed or past the cap):
 		 * they share out the faults the counters counted. */
-		scale = l->nfaults > 0 ?
-		    l->faults_total / (double)l->nfaults / dt : 0;
+		scale = l->nfaults > 0
+			    ? l->faults_total / (double)l->nfaults / dt
+			    : 0;
 		for (i = 0; i < l->nfaults; i++) {
 			m = layout_mapping_at(l, l->faults[i]);
 			if (m != SIZE_MAX && l->region_of[m] != SIZE_MAX)
@@ -224,7 +235,7 @@ layout_idle(struct layout *l, struct sample *s, struct error *err)
 	if (l->idle == NULL)
 		return 0;
 	rc = idle_scan(l->idle, &l->list, l->region_of, &l->set, s->elapsed_s,
-	    err);
+		       err);
 	if (rc == -ESRCH)
 		s->partial = true;
 	return rc;
@@ -237,7 +248,7 @@ layout_sample_smaps(struct layout *l, struct sample *s, struct error *err)
 
 	rc = layout_read(l, l->smaps_fd, err);
 	if (rc == -ESRCH)
-		s->partial = true;	/* the totals were read, regions not */
+		s->partial = true; /* the totals were read, regions not */
 	if (rc < 0)
 		return rc;
 	regions_add_smaps(&l->set, &l->list, l->region_of);
@@ -252,20 +263,24 @@ layout_sample_pages(struct layout *l, struct sample *s, struct error *err)
 
 	/* smaps lists the mappings too, with the PSS the walk cannot get
 	 * without PFNs; otherwise maps (no page walk of its own) will do. */
-	rc = layout_read(l, l->pss_from_smaps || (l->idle != NULL &&
-	    idle_needs_smaps(l->idle)) ? l->smaps_fd : l->maps_fd, err);
+	rc = layout_read(l,
+			 l->pss_from_smaps ||
+				 (l->idle != NULL && idle_needs_smaps(l->idle))
+			     ? l->smaps_fd
+			     : l->maps_fd,
+			 err);
 	if (rc == -ESRCH)
 		s->partial = true;
 	if (rc < 0)
 		return rc;
-	rc = pagemap_walk(l->pm, &l->list, l->region_of, &l->pm_opts,
-	    l->stats, err);
+	rc = pagemap_walk(l->pm, &l->list, l->region_of, &l->pm_opts, l->stats,
+			  err);
 	if (rc < 0 && rc != -ESRCH)
 		return rc;
 	pagemap_add_regions(l->pm, &l->set, &l->list, l->region_of, l->stats);
 	if (l->pss_from_smaps) {
 		regions_set_from_smaps(&l->set, &l->list, l->region_of,
-		    SMAPS_PSS, RF_PSS_KB);
+				       SMAPS_PSS, RF_PSS_KB);
 		l->set.source = REGION_SOURCE_PAGEMAP_SMAPS;
 	}
 	s->regions = &l->set;
@@ -302,10 +317,10 @@ layout_fill_totals(const struct layout *l, struct sample *s)
 		return;
 	for (i = 0; i < l->list.n; i++) {
 		m = &l->list.v[i];
-		swap_pss += isnan(m->kb[SMAPS_SWAP_PSS]) ? 0 :
-		    m->kb[SMAPS_SWAP_PSS];
-		thp += isnan(m->kb[SMAPS_ANON_HUGE]) ? 0 :
-		    m->kb[SMAPS_ANON_HUGE];
+		swap_pss +=
+		    isnan(m->kb[SMAPS_SWAP_PSS]) ? 0 : m->kb[SMAPS_SWAP_PSS];
+		thp +=
+		    isnan(m->kb[SMAPS_ANON_HUGE]) ? 0 : m->kb[SMAPS_ANON_HUGE];
 	}
 	layout_fill(s, FIELD_SWAP_PSS_KB, swap_pss);
 	layout_fill(s, FIELD_ANON_THP_KB, thp);

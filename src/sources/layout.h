@@ -12,24 +12,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/error.h"
 #include "core/regions.h"
 #include "core/sample.h"
 #include "core/target.h"
+#include "util/error.h"
 
 struct layout;
 
 struct layout_opts {
 	const char *root;
 	enum region_group group;
-	bool pages;		/* tier 3: the page walk */
-	bool idle;		/* access tracking on every region sample */
-	bool allow_clear_refs;	/* false: --no-clear-refs */
-	unsigned int idle_sample;	/* pages followed per region */
+	bool pages;		  /* tier 3: the page walk */
+	bool idle;		  /* access tracking on every region sample */
+	bool allow_clear_refs;	  /* false: --no-clear-refs */
+	unsigned int idle_sample; /* pages followed per region */
 };
 
 int layout_open(struct layout **out, const struct target *t,
-    const struct layout_opts *o, struct error *err);
+		const struct layout_opts *o, struct error *err);
 
 /* With idle tracking: the method, and why that one, in one line. */
 const char *layout_idle_note(const struct layout *l);
@@ -37,12 +37,10 @@ const char *layout_idle_note(const struct layout *l);
 /* Tier 2: regions from smaps.  Points s->regions at the layout's set.
  * Returns 0, -ESRCH when the target went away (s->partial then says
  * whether some regions were read), or another -errno. */
-int layout_sample_smaps(struct layout *l, struct sample *s,
-    struct error *err);
+int layout_sample_smaps(struct layout *l, struct sample *s, struct error *err);
 
 /* Tier 3: regions from a pagemap walk (PSS from smaps without PFNs). */
-int layout_sample_pages(struct layout *l, struct sample *s,
-    struct error *err);
+int layout_sample_pages(struct layout *l, struct sample *s, struct error *err);
 
 /* After a region sample that was not cut short: fills the PSS/USS totals
  * (and swap PSS and THP from smaps) that smaps_rollup did not supply this
@@ -55,7 +53,7 @@ void layout_fill_totals(const struct layout *l, struct sample *s);
  * the faults counted meanwhile (counted: the counters' increase since the
  * last call): faults_per_s. */
 void layout_add_faults(struct layout *l, const uint64_t *addrs, size_t n,
-    double counted);
+		       double counted);
 
 /* What the page walk cannot see here (no PFNs, no kpagecount) and what
  * it does instead, in one line; NULL when it sees everything. */

@@ -16,36 +16,36 @@
 
 static const struct {
 	enum meminfo_item item;
-	const char *key;	/* without the colon */
+	const char *key; /* without the colon */
 } meminfo_map[KF_COUNT] = {
-	[KF_MEM_AVAILABLE_KB] = { MEMINFO_MEM_AVAILABLE, "MemAvailable" },
-	[KF_SLAB_KB] = { MEMINFO_MEM_SLAB, "Slab" },
-	[KF_SLAB_RECLAIMABLE_KB] = { MEMINFO_MEM_SLAB_RECLAIM, "SReclaimable" },
-	[KF_SLAB_UNRECLAIM_KB] = { MEMINFO_MEM_SLAB_UNRECLAIM, "SUnreclaim" },
-	[KF_VMALLOC_USED_KB] = { MEMINFO_MEM_VM_ALLOC_USED, "VmallocUsed" },
-	[KF_PERCPU_KB] = { MEMINFO_MEM_PER_CPU, "Percpu" },
-	[KF_KERNEL_STACK_KB] = { MEMINFO_MEM_KERNEL_STACK, "KernelStack" },
-	[KF_PAGE_TABLES_KB] = { MEMINFO_MEM_PAGE_TABLES, "PageTables" },
-	[KF_UNACCOUNTED_KB] = { MEMINFO_noop, NULL },	/* computed */
-	[KF_SHMEM_KB] = { MEMINFO_MEM_SHARED, "Shmem" },
-	[KF_ANON_PAGES_KB] = { MEMINFO_MEM_ANON, "AnonPages" },
-	[KF_BUFFERS_KB] = { MEMINFO_MEM_BUFFERS, "Buffers" },
-	[KF_CACHED_KB] = { MEMINFO_MEM_CACHED, "Cached" },
-	[KF_HUGETLB_KB] = { MEMINFO_MEM_HUGETBL, "Hugetlb" },
-	[KF_MEM_TOTAL_KB] = { MEMINFO_MEM_TOTAL, "MemTotal" },
-	[KF_MEM_FREE_KB] = { MEMINFO_MEM_FREE, "MemFree" },
-	[KF_ACTIVE_KB] = { MEMINFO_MEM_ACTIVE, "Active" },
-	[KF_INACTIVE_KB] = { MEMINFO_MEM_INACTIVE, "Inactive" },
-	[KF_UNEVICTABLE_KB] = { MEMINFO_MEM_UNEVICTABLE, "Unevictable" },
-	[KF_MAPPED_KB] = { MEMINFO_MEM_MAPPED, "Mapped" },
-	[KF_KRECLAIMABLE_KB] = { MEMINFO_MEM_KERNEL_RECLAIM, "KReclaimable" },
-	[KF_COMMITTED_AS_KB] = { MEMINFO_MEM_COMMITTED_AS, "Committed_AS" },
+    [KF_MEM_AVAILABLE_KB] = {MEMINFO_MEM_AVAILABLE, "MemAvailable"},
+    [KF_SLAB_KB] = {MEMINFO_MEM_SLAB, "Slab"},
+    [KF_SLAB_RECLAIMABLE_KB] = {MEMINFO_MEM_SLAB_RECLAIM, "SReclaimable"},
+    [KF_SLAB_UNRECLAIM_KB] = {MEMINFO_MEM_SLAB_UNRECLAIM, "SUnreclaim"},
+    [KF_VMALLOC_USED_KB] = {MEMINFO_MEM_VM_ALLOC_USED, "VmallocUsed"},
+    [KF_PERCPU_KB] = {MEMINFO_MEM_PER_CPU, "Percpu"},
+    [KF_KERNEL_STACK_KB] = {MEMINFO_MEM_KERNEL_STACK, "KernelStack"},
+    [KF_PAGE_TABLES_KB] = {MEMINFO_MEM_PAGE_TABLES, "PageTables"},
+    [KF_UNACCOUNTED_KB] = {MEMINFO_noop, NULL}, /* computed */
+    [KF_SHMEM_KB] = {MEMINFO_MEM_SHARED, "Shmem"},
+    [KF_ANON_PAGES_KB] = {MEMINFO_MEM_ANON, "AnonPages"},
+    [KF_BUFFERS_KB] = {MEMINFO_MEM_BUFFERS, "Buffers"},
+    [KF_CACHED_KB] = {MEMINFO_MEM_CACHED, "Cached"},
+    [KF_HUGETLB_KB] = {MEMINFO_MEM_HUGETBL, "Hugetlb"},
+    [KF_MEM_TOTAL_KB] = {MEMINFO_MEM_TOTAL, "MemTotal"},
+    [KF_MEM_FREE_KB] = {MEMINFO_MEM_FREE, "MemFree"},
+    [KF_ACTIVE_KB] = {MEMINFO_MEM_ACTIVE, "Active"},
+    [KF_INACTIVE_KB] = {MEMINFO_MEM_INACTIVE, "Inactive"},
+    [KF_UNEVICTABLE_KB] = {MEMINFO_MEM_UNEVICTABLE, "Unevictable"},
+    [KF_MAPPED_KB] = {MEMINFO_MEM_MAPPED, "Mapped"},
+    [KF_KRECLAIMABLE_KB] = {MEMINFO_MEM_KERNEL_RECLAIM, "KReclaimable"},
+    [KF_COMMITTED_AS_KB] = {MEMINFO_MEM_COMMITTED_AS, "Committed_AS"},
 };
 
 struct meminfo {
 	const char *root;
-	struct meminfo_info *info;	/* live root only */
-	char *buf;			/* fixture root: the file's text */
+	struct meminfo_info *info; /* live root only */
+	char *buf;		   /* fixture root: the file's text */
 };
 
 int
@@ -90,7 +90,7 @@ meminfo_unaccounted(const double value[KF_COUNT])
 
 	for (i = 0; i < kfield_naccounted; i++)
 		left -= value[kfield_accounted[i]];
-	return left;	/* NAN propagates */
+	return left; /* NAN propagates */
 }
 
 int
@@ -105,15 +105,19 @@ meminfo_open(struct meminfo **out, const char *root, struct error *err)
 		n = root_read_alloc(root, "/proc/meminfo", &m->buf);
 		if (n < 0) {
 			free(m);
-			return error_set(err, (int)-n, "cannot read "
-			    "%s/proc/meminfo: %s", root, strerror((int)-n));
+			return error_set(err, (int)-n,
+					 "cannot read "
+					 "%s/proc/meminfo: %s",
+					 root, strerror((int)-n));
 		}
 	} else {
 		rc = procps_meminfo_new(&m->info);
 		if (rc < 0) {
 			free(m);
-			return error_set(err, -rc, "cannot read /proc/meminfo "
-			    "through libproc2: %s", strerror(-rc));
+			return error_set(err, -rc,
+					 "cannot read /proc/meminfo "
+					 "through libproc2: %s",
+					 strerror(-rc));
 		}
 	}
 	*out = m;
@@ -141,9 +145,10 @@ meminfo_sample_live(struct meminfo *m, struct ksample *s, struct error *err)
 	}
 	st = procps_meminfo_select(m->info, items, n);
 	if (st == NULL)
-		return error_set(err, errno ? errno : EIO, "cannot read "
-		    "/proc/meminfo through libproc2: %s",
-		    strerror(errno ? errno : EIO));
+		return error_set(err, errno ? errno : EIO,
+				 "cannot read "
+				 "/proc/meminfo through libproc2: %s",
+				 strerror(errno ? errno : EIO));
 	for (i = 0; i < n; i++)
 		s->value[ids[i]] = (double)st->head[i].result.ul_int;
 	return 0;
@@ -165,8 +170,10 @@ meminfo_sample(struct meminfo *m, struct ksample *s, struct error *err)
 		m->buf = NULL;
 		n = root_read_alloc(m->root, "/proc/meminfo", &m->buf);
 		if (n < 0)
-			return error_set(err, (int)-n, "cannot read "
-			    "%s/proc/meminfo: %s", m->root, strerror((int)-n));
+			return error_set(err, (int)-n,
+					 "cannot read "
+					 "%s/proc/meminfo: %s",
+					 m->root, strerror((int)-n));
 		meminfo_parse(m->buf, v);
 		for (i = 0; i < KF_COUNT; i++)
 			s->value[i] = v[i];

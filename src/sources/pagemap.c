@@ -26,22 +26,22 @@
 #include <unistd.h>
 
 #include "core/probe.h"
-#include "util/compat/pagemap_scan.h"
-#include "util/root.h"
 #include "sources/pagemap.h"
-#include "util/xmalloc.h"
+#include "util/compat/pagemap_scan.h"
 #include "util/page.h"
+#include "util/root.h"
+#include "util/xmalloc.h"
 
-#define PM_CHUNK	65536	/* pagemap entries per pread */
-#define PM_QUEUE	65536	/* shared pages queued for kpagecount */
-#define PM_SCAN_VEC	256	/* PAGEMAP_SCAN ranges per ioctl */
-#define PM_RUN_GAP	16	/* PFNs this close share one pread */
-#define PM_KBUF		4096	/* entries per kpagecount/kpageflags pread */
-#define PM_SPARSE	0.25	/* below this density, scan */
-#define PM_SCAN_MIN	512	/* pages: smaller mappings are just read */
+#define PM_CHUNK 65536	/* pagemap entries per pread */
+#define PM_QUEUE 65536	/* shared pages queued for kpagecount */
+#define PM_SCAN_VEC 256 /* PAGEMAP_SCAN ranges per ioctl */
+#define PM_RUN_GAP 16	/* PFNs this close share one pread */
+#define PM_KBUF 4096	/* entries per kpagecount/kpageflags pread */
+#define PM_SPARSE 0.25	/* below this density, scan */
+#define PM_SCAN_MIN 512 /* pages: smaller mappings are just read */
 
 struct pm_ref {
-	uint64_t pfn;		/* first: pagemap_read_by_pfn sorts by it */
+	uint64_t pfn; /* first: pagemap_read_by_pfn sorts by it */
 	uint32_t mapping;
 };
 
@@ -52,8 +52,8 @@ struct pm_density {
 
 struct pagemap {
 	int fd, count_fd, flags_fd;
-	bool scan_ok;		/* the kernel has PAGEMAP_SCAN */
-	bool pfns_seen;		/* the last walk saw a PFN */
+	bool scan_ok;	/* the kernel has PAGEMAP_SCAN */
+	bool pfns_seen; /* the last walk saw a PFN */
 	uint64_t page;
 	uint64_t *buf;
 	struct pm_ref *queue;
@@ -68,7 +68,7 @@ struct pagemap {
 
 int
 pagemap_open(struct pagemap **out, int proc_fd, const char *root,
-    struct error *err)
+	     struct error *err)
 {
 	struct pm_scan_arg arg;
 	struct page_region region;
@@ -78,7 +78,7 @@ pagemap_open(struct pagemap **out, int proc_fd, const char *root,
 	fd = openat(proc_fd, "pagemap", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return error_set(err, errno, "cannot open pagemap: %s (%s)",
-		    strerror(errno), error_hint(errno));
+				 strerror(errno), error_hint(errno));
 	pm = xcalloc(1, sizeof *pm);
 	pm->fd = fd;
 	pm->page = page_size();
@@ -142,21 +142,24 @@ pm_pfn_cmp(const void *a_, const void *b_)
 
 int
 pagemap_read_by_pfn(int fd, void *items, size_t n, size_t size,
-    void (*fn)(void *item, uint64_t value, void *ctx), void *ctx)
+		    void (*fn)(void *item, uint64_t value, void *ctx),
+		    void *ctx)
 {
 	uint64_t buf[PM_KBUF], first, last;
 	char *base = items;
 	size_t i = 0, j;
 	ssize_t got;
 
-#define PM_PFN(k) (*(const uint64_t *)(base + (k) * size))
+#define PM_PFN(k) (*(const uint64_t *)(base + (k)*size))
 	qsort(items, n, size, pm_pfn_cmp);
 	while (i < n) {
 		first = last = PM_PFN(i);
 		for (j = i + 1; j < n && PM_PFN(j) - last <= PM_RUN_GAP &&
-		    PM_PFN(j) - first < PM_KBUF; j++)
+				PM_PFN(j) - first < PM_KBUF;
+		     j++)
 			last = PM_PFN(j);
-		got = pread(fd, buf, (last - first + 1) * 8, (off_t)(first * 8));
+		got =
+		    pread(fd, buf, (last - first + 1) * 8, (off_t)(first * 8));
 		if (got < 0)
 			return -errno;
 		if ((size_t)got < (last - first + 1) * 8)
@@ -171,8 +174,8 @@ pagemap_read_by_pfn(int fd, void *items, size_t n, size_t size,
 static void
 pm_add_count(void *ref, uint64_t count, void *stats)
 {
-	struct page_stats *st = &((struct page_stats *)stats)[
-	    ((struct pm_ref *)ref)->mapping];
+	struct page_stats *st =
+	    &((struct page_stats *)stats)[((struct pm_ref *)ref)->mapping];
 
 	st->pss += count > 1 ? 1.0 / (double)count : 1.0;
 }
@@ -180,8 +183,8 @@ pm_add_count(void *ref, uint64_t count, void *stats)
 static void
 pm_add_flags(void *ref, uint64_t flags, void *stats)
 {
-	struct page_stats *st = &((struct page_stats *)stats)[
-	    ((struct pm_ref *)ref)->mapping];
+	struct page_stats *st =
+	    &((struct page_stats *)stats)[((struct pm_ref *)ref)->mapping];
 
 	st->sampled++;
 	st->thp += (flags >> KPF_THP) & 1;
@@ -197,8 +200,9 @@ pm_flush_counts(struct pagemap *pm, struct page_stats *stats)
 	int rc = 0;
 
 	if (pm->nqueue > 0)
-		rc = pagemap_read_by_pfn(pm->count_fd, pm->queue, pm->nqueue,
-		    sizeof *pm->queue, pm_add_count, stats);
+		rc =
+		    pagemap_read_by_pfn(pm->count_fd, pm->queue, pm->nqueue,
+					sizeof *pm->queue, pm_add_count, stats);
 	pm->nqueue = 0;
 	return rc;
 }
@@ -213,7 +217,7 @@ pm_sample_page(struct pagemap *pm, uint64_t pfn, uint32_t mapping)
 		pm->sample[pm->nsample].pfn = pfn;
 		pm->sample[pm->nsample++].mapping = mapping;
 	} else if ((j = pm_random(pm) % (pm->sample_seen + 1)) <
-	    pm->sample_cap) {
+		   pm->sample_cap) {
 		pm->sample[j].pfn = pfn;
 		pm->sample[j].mapping = mapping;
 	}
@@ -224,13 +228,13 @@ static bool
 pm_is_zero(const struct pagemap_opts *o, uint64_t pfn)
 {
 	return (o->zero_pfn != 0 && pfn == o->zero_pfn) ||
-	    (o->huge_zero_pfn != 0 && pfn >= o->huge_zero_pfn &&
-	    pfn < o->huge_zero_pfn + 512);
+	       (o->huge_zero_pfn != 0 && pfn >= o->huge_zero_pfn &&
+		pfn < o->huge_zero_pfn + 512);
 }
 
 static int
 pm_entries(struct pagemap *pm, const uint64_t *e, size_t n, uint32_t mi,
-    const struct pagemap_opts *o, struct page_stats *stats)
+	   const struct pagemap_opts *o, struct page_stats *stats)
 {
 	struct page_stats *st = &stats[mi];
 	uint64_t pfn;
@@ -271,7 +275,7 @@ pm_entries(struct pagemap *pm, const uint64_t *e, size_t n, uint32_t mi,
 /* Reads and accounts the pagemap entries of pages [first, first + n). */
 static int
 pm_read_range(struct pagemap *pm, uint64_t first, uint64_t n, uint32_t mi,
-    const struct pagemap_opts *o, struct page_stats *stats)
+	      const struct pagemap_opts *o, struct page_stats *stats)
 {
 	uint64_t want;
 	ssize_t got;
@@ -283,7 +287,7 @@ pm_read_range(struct pagemap *pm, uint64_t first, uint64_t n, uint32_t mi,
 		if (got < 0)
 			return errno == ESRCH ? -ESRCH : -errno;
 		if (got == 0)
-			return -ESRCH;	/* the address space is gone */
+			return -ESRCH; /* the address space is gone */
 		want = (uint64_t)got / 8;
 		rc = pm_entries(pm, pm->buf, want, mi, o, stats);
 		if (rc < 0)
@@ -297,7 +301,7 @@ pm_read_range(struct pagemap *pm, uint64_t first, uint64_t n, uint32_t mi,
 /* A sparse mapping: let the kernel find its present and swapped ranges. */
 static int
 pm_scan_mapping(struct pagemap *pm, const struct mapping *m, uint32_t mi,
-    const struct pagemap_opts *o, struct page_stats *stats)
+		const struct pagemap_opts *o, struct page_stats *stats)
 {
 	struct page_region vec[PM_SCAN_VEC];
 	struct pm_scan_arg arg;
@@ -327,7 +331,7 @@ pm_scan_mapping(struct pagemap *pm, const struct mapping *m, uint32_t mi,
 				continue;
 			}
 			rc = pm_read_range(pm, vec[i].start / pm->page, pages,
-			    mi, o, stats);
+					   mi, o, stats);
 			if (rc < 0)
 				return rc;
 		}
@@ -358,8 +362,8 @@ pm_old_density(const struct pagemap *pm, uint64_t start)
 
 int
 pagemap_walk(struct pagemap *pm, const struct mapping_list *list,
-    const size_t *region_of, const struct pagemap_opts *o,
-    struct page_stats *stats, struct error *err)
+	     const size_t *region_of, const struct pagemap_opts *o,
+	     struct page_stats *stats, struct error *err)
 {
 	const struct mapping *m;
 	uint64_t pages;
@@ -375,11 +379,11 @@ pagemap_walk(struct pagemap *pm, const struct mapping_list *list,
 	pm->rng ^= o->seed;
 	if (pm->flags_fd >= 0 && o->flags_sample > pm->sample_cap) {
 		pm->sample = xreallocarray(pm->sample, o->flags_sample,
-		    sizeof *pm->sample);
+					   sizeof *pm->sample);
 	}
 	pm->sample_cap = pm->flags_fd >= 0 ? o->flags_sample : 0;
-	pm->next_dens = xreallocarray(pm->next_dens, list->n + 1,
-	    sizeof *pm->next_dens);
+	pm->next_dens =
+	    xreallocarray(pm->next_dens, list->n + 1, sizeof *pm->next_dens);
 	pm->nnext = 0;
 
 	for (i = 0; i < list->n && rc == 0; i++) {
@@ -392,17 +396,20 @@ pagemap_walk(struct pagemap *pm, const struct mapping_list *list,
 			rc = pm_scan_mapping(pm, m, (uint32_t)i, o, stats);
 		else
 			rc = pm_read_range(pm, m->start / pm->page, pages,
-			    (uint32_t)i, o, stats);
+					   (uint32_t)i, o, stats);
 		pm->next_dens[pm->nnext].start = m->start;
-		pm->next_dens[pm->nnext++].density = pages == 0 ? 0 :
-		    (double)(stats[i].present + stats[i].zero +
-		    stats[i].swapped) / (double)pages;
+		pm->next_dens[pm->nnext++].density =
+		    pages == 0 ? 0
+			       : (double)(stats[i].present + stats[i].zero +
+					  stats[i].swapped) /
+				     (double)pages;
 	}
 	if (rc == 0)
 		rc = pm_flush_counts(pm, stats);
 	if (rc == 0 && pm->nsample > 0)
 		rc = pagemap_read_by_pfn(pm->flags_fd, pm->sample, pm->nsample,
-		    sizeof *pm->sample, pm_add_flags, stats);
+					 sizeof *pm->sample, pm_add_flags,
+					 stats);
 
 	/* Mappings come sorted by address, so the densities are too. */
 	{
@@ -417,11 +424,12 @@ pagemap_walk(struct pagemap *pm, const struct mapping_list *list,
 			stats[i].pss = NAN;
 	}
 	if (rc == -ESRCH)
-		return error_set(err, ESRCH, "the process exited during the "
-		    "page walk; the sample is partial");
+		return error_set(err, ESRCH,
+				 "the process exited during the "
+				 "page walk; the sample is partial");
 	if (rc < 0)
 		return error_set(err, -rc, "page walk failed: %s",
-		    strerror(-rc));
+				 strerror(-rc));
 	return 0;
 }
 
@@ -433,17 +441,19 @@ pm_kb(const struct pagemap *pm, double pages)
 }
 
 static const enum region_field pm_flag_fields[] = {
-	RF_THP_KB, RF_KSM_KB, RF_DIRTY_KB, RF_REFERENCED_KB, RF_ACTIVE_KB,
+    RF_THP_KB, RF_KSM_KB, RF_DIRTY_KB, RF_REFERENCED_KB, RF_ACTIVE_KB,
 };
 #define PM_NFLAGS (sizeof pm_flag_fields / sizeof pm_flag_fields[0])
 
 void
 pagemap_add_regions(const struct pagemap *pm, struct region_set *set,
-    const struct mapping_list *list, const size_t *region_of,
-    const struct page_stats *stats)
+		    const struct mapping_list *list, const size_t *region_of,
+		    const struct page_stats *stats)
 {
 	/* Per region: pages sampled, and how many had each flag. */
-	struct { double sampled, present, hits[PM_NFLAGS]; } *acc;
+	struct {
+		double sampled, present, hits[PM_NFLAGS];
+	} * acc;
 	bool flags = pm->pfns_seen && pm->flags_fd >= 0;
 	const struct page_stats *st;
 	double *v, n;
@@ -493,11 +503,16 @@ pagemap_add_regions(const struct pagemap *pm, struct region_set *set,
 		v = set->v[r].v;
 		n = acc[r].sampled;
 		for (f = 0; f < PM_NFLAGS; f++)
-			v[pm_flag_fields[f]] = n > 0 ?
-			    pm_kb(pm, acc[r].present * acc[r].hits[f] / n) : 0;
-		v[RF_FLAGS_ERR_PCT] = n > 0 && acc[r].present > 1 ?
-		    196 * sqrt(0.25 / n * fmax(0, (acc[r].present - n) /
-		    (acc[r].present - 1))) : 0;
+			v[pm_flag_fields[f]] =
+			    n > 0
+				? pm_kb(pm, acc[r].present * acc[r].hits[f] / n)
+				: 0;
+		v[RF_FLAGS_ERR_PCT] =
+		    n > 0 && acc[r].present > 1
+			? 196 * sqrt(0.25 / n *
+				     fmax(0, (acc[r].present - n) /
+						 (acc[r].present - 1)))
+			: 0;
 		if (acc[r].present > 0 && n == 0)
 			v[RF_FLAGS_ERR_PCT] = 100;
 		if (flags)
@@ -526,25 +541,29 @@ pagemap_find_zero_pfns(uint64_t *zero_pfn, uint64_t *huge_zero_pfn)
 		return;
 	/* A read fault on untouched private anonymous memory maps the zero
 	 * page (or, in a THP-eligible aligned range, the huge zero page). */
-	raw = mmap(NULL, 2 * huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
-	    -1, 0);
+	raw =
+	    mmap(NULL, 2 * huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw != MAP_FAILED) {
-		p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+		p = (char *)(((uintptr_t)raw + huge - 1) &
+			     ~(uintptr_t)(huge - 1));
 		madvise((void *)p, huge, MADV_NOHUGEPAGE);
 		(void)p[0];
-		if (pread(fd, &entry, 8, (off_t)((uintptr_t)p / page_size() * 8)) == 8
-		    && (entry & PM_PRESENT))
+		if (pread(fd, &entry, 8,
+			  (off_t)((uintptr_t)p / page_size() * 8)) == 8 &&
+		    (entry & PM_PRESENT))
 			*zero_pfn = entry & PM_PFN_MASK;
 		munmap(raw, 2 * huge);
 	}
-	raw = mmap(NULL, 2 * huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
-	    -1, 0);
+	raw =
+	    mmap(NULL, 2 * huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw != MAP_FAILED) {
-		p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+		p = (char *)(((uintptr_t)raw + huge - 1) &
+			     ~(uintptr_t)(huge - 1));
 		madvise((void *)p, huge, MADV_HUGEPAGE);
 		(void)p[0];
-		if (pread(fd, &entry, 8, (off_t)((uintptr_t)p / page_size() * 8)) == 8
-		    && (entry & PM_PRESENT) &&
+		if (pread(fd, &entry, 8,
+			  (off_t)((uintptr_t)p / page_size() * 8)) == 8 &&
+		    (entry & PM_PRESENT) &&
 		    (entry & PM_PFN_MASK) != *zero_pfn &&
 		    (entry & PM_PFN_MASK) % 512 == 0)
 			*huge_zero_pfn = entry & PM_PFN_MASK;
@@ -575,9 +594,9 @@ static void
 pagemap_probe_kpage(struct probe *p, const char *root)
 {
 	probe_file(p, PROBE_KPAGEFLAGS, root, "/proc/kpageflags", O_RDONLY,
-	    "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
+		   "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
 	probe_file(p, PROBE_KPAGECOUNT, root, "/proc/kpagecount", O_RDONLY,
-	    "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
+		   "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
 }
 
 void
@@ -589,20 +608,23 @@ pagemap_probe(struct probe *p, const char *root)
 	int fd;
 
 	probe_pid_path(path, sizeof path, p->pid, "pagemap");
-	fd = probe_open(p, PROBE_PAGEMAP_PFN, root, path, O_RDONLY,
+	fd = probe_open(
+	    p, PROBE_PAGEMAP_PFN, root, path, O_RDONLY,
 	    "missing (kernel built without CONFIG_PROC_PAGE_MONITOR)");
 	if (fd < 0) {
 		probe_set(p, PROBE_PAGEMAP_SCAN, false, "%s",
-		    p->cap[PROBE_PAGEMAP_PFN].detail);
+			  p->cap[PROBE_PAGEMAP_PFN].detail);
 		pagemap_probe_kpage(p, root);
 		return;
 	}
 	if (probe_has_capability(root, PROBE_CAP_SYS_ADMIN))
 		probe_set(p, PROBE_PAGEMAP_PFN, true, "%s: CAP_SYS_ADMIN held",
-		    path);
+			  path);
 	else
-		probe_set(p, PROBE_PAGEMAP_PFN, false, "%s: PFNs read as zero "
-		    "without CAP_SYS_ADMIN (run as root)", path);
+		probe_set(p, PROBE_PAGEMAP_PFN, false,
+			  "%s: PFNs read as zero "
+			  "without CAP_SYS_ADMIN (run as root)",
+			  path);
 
 	/* A one-page scan at address 0: any kernel with the ioctl accepts
 	 * it; older kernels (and fixture files) answer ENOTTY. */
@@ -615,13 +637,14 @@ pagemap_probe(struct probe *p, const char *root)
 	arg.return_mask = PAGE_IS_PRESENT;
 	if (ioctl(fd, PAGEMAP_SCAN, &arg) >= 0)
 		probe_set(p, PROBE_PAGEMAP_SCAN, true, "ioctl on %s works",
-		    path);
+			  path);
 	else if (errno == ENOTTY || errno == EINVAL)
-		probe_set(p, PROBE_PAGEMAP_SCAN, false, "kernel lacks the "
-		    "PAGEMAP_SCAN ioctl (Linux 6.7 or later)");
+		probe_set(p, PROBE_PAGEMAP_SCAN, false,
+			  "kernel lacks the "
+			  "PAGEMAP_SCAN ioctl (Linux 6.7 or later)");
 	else
-		probe_set(p, PROBE_PAGEMAP_SCAN, false, "ioctl on %s: %s",
-		    path, strerror(errno));
+		probe_set(p, PROBE_PAGEMAP_SCAN, false, "ioctl on %s: %s", path,
+			  strerror(errno));
 	close(fd);
 	pagemap_probe_kpage(p, root);
 }

@@ -21,42 +21,60 @@
 
 /* Tier 0 items (stat, status) first, then tier 1 (smaps_rollup). */
 enum {
-	R_BEGAN, R_STATE, R_FLT_MIN, R_FLT_MAJ, R_NLWP, R_VM_RSS, R_RSS_ANON,
-	R_RSS_FILE, R_RSS_SHMEM, R_VM_SWAP, R_VM_SIZE,
+	R_BEGAN,
+	R_STATE,
+	R_FLT_MIN,
+	R_FLT_MAJ,
+	R_NLWP,
+	R_VM_RSS,
+	R_RSS_ANON,
+	R_RSS_FILE,
+	R_RSS_SHMEM,
+	R_VM_SWAP,
+	R_VM_SIZE,
 	R_TIER0,
-	R_SMAP_RSS = R_TIER0, R_PSS, R_PRV_CLEAN, R_PRV_DIRTY, R_PRV_HUGETLB,
-	R_SMAP_SWAP, R_SWAP_PSS, R_PSS_ANON, R_PSS_FILE, R_PSS_SHMEM, R_THP,
+	R_SMAP_RSS = R_TIER0,
+	R_PSS,
+	R_PRV_CLEAN,
+	R_PRV_DIRTY,
+	R_PRV_HUGETLB,
+	R_SMAP_SWAP,
+	R_SWAP_PSS,
+	R_PSS_ANON,
+	R_PSS_FILE,
+	R_PSS_SHMEM,
+	R_THP,
 	R_COUNT
 };
 
 static enum pids_item rollup_items[R_COUNT] = {
-	[R_BEGAN] = PIDS_TICS_BEGAN,
-	[R_STATE] = PIDS_STATE,
-	[R_FLT_MIN] = PIDS_FLT_MIN,
-	[R_FLT_MAJ] = PIDS_FLT_MAJ,
-	[R_NLWP] = PIDS_NLWP,
-	[R_VM_RSS] = PIDS_VM_RSS,
-	[R_RSS_ANON] = PIDS_VM_RSS_ANON,
-	[R_RSS_FILE] = PIDS_VM_RSS_FILE,
-	[R_RSS_SHMEM] = PIDS_VM_RSS_SHARED,
-	[R_VM_SWAP] = PIDS_VM_SWAP,
-	[R_VM_SIZE] = PIDS_VM_SIZE,
-	[R_SMAP_RSS] = PIDS_SMAP_RSS,
-	[R_PSS] = PIDS_SMAP_PSS,
-	[R_PRV_CLEAN] = PIDS_SMAP_PRV_CLEAN,
-	[R_PRV_DIRTY] = PIDS_SMAP_PRV_DIRTY,
-	[R_PRV_HUGETLB] = PIDS_SMAP_HUGE_TLBPRV,
-	[R_SMAP_SWAP] = PIDS_SMAP_SWAP,
-	[R_SWAP_PSS] = PIDS_SMAP_SWAP_PSS,
-	[R_PSS_ANON] = PIDS_SMAP_PSS_ANON,
-	[R_PSS_FILE] = PIDS_SMAP_PSS_FILE,
-	[R_PSS_SHMEM] = PIDS_SMAP_PSS_SHMEM,
-	[R_THP] = PIDS_SMAP_HUGE_ANON,
+    [R_BEGAN] = PIDS_TICS_BEGAN,
+    [R_STATE] = PIDS_STATE,
+    [R_FLT_MIN] = PIDS_FLT_MIN,
+    [R_FLT_MAJ] = PIDS_FLT_MAJ,
+    [R_NLWP] = PIDS_NLWP,
+    [R_VM_RSS] = PIDS_VM_RSS,
+    [R_RSS_ANON] = PIDS_VM_RSS_ANON,
+    [R_RSS_FILE] = PIDS_VM_RSS_FILE,
+    [R_RSS_SHMEM] = PIDS_VM_RSS_SHARED,
+    [R_VM_SWAP] = PIDS_VM_SWAP,
+    [R_VM_SIZE] = PIDS_VM_SIZE,
+    [R_SMAP_RSS] = PIDS_SMAP_RSS,
+    [R_PSS] = PIDS_SMAP_PSS,
+    [R_PRV_CLEAN] = PIDS_SMAP_PRV_CLEAN,
+    [R_PRV_DIRTY] = PIDS_SMAP_PRV_DIRTY,
+    [R_PRV_HUGETLB] = PIDS_SMAP_HUGE_TLBPRV,
+    [R_SMAP_SWAP] = PIDS_SMAP_SWAP,
+    [R_SWAP_PSS] = PIDS_SMAP_SWAP_PSS,
+    [R_PSS_ANON] = PIDS_SMAP_PSS_ANON,
+    [R_PSS_FILE] = PIDS_SMAP_PSS_FILE,
+    [R_PSS_SHMEM] = PIDS_SMAP_PSS_SHMEM,
+    [R_THP] = PIDS_SMAP_HUGE_ANON,
 };
 
 struct rollup {
-	struct pids_info *stat;		/* tier 0 items only */
-	struct pids_info *full;		/* tier 0 and tier 1 */
+	struct pids_info *stat; /* tier 0 items only */
+	struct pids_info *full; /* tier 0 and tier 1 */
 };
 
 int
@@ -70,8 +88,10 @@ rollup_open(struct rollup **out, struct error *err)
 		rc = procps_pids_new(&r->full, rollup_items, R_COUNT);
 	if (rc < 0) {
 		rollup_close(r);
-		return error_set(err, -rc, "cannot use libproc2: %s (is /proc "
-		    "mounted?)", strerror(-rc));
+		return error_set(err, -rc,
+				 "cannot use libproc2: %s (is /proc "
+				 "mounted?)",
+				 strerror(-rc));
 	}
 	*out = r;
 	return 0;
@@ -82,7 +102,7 @@ rollup_open(struct rollup **out, struct error *err)
 
 int
 rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
-    struct sample *s, struct error *err)
+	      struct sample *s, struct error *err)
 {
 	unsigned int pid = (unsigned int)t->pid;
 	struct pids_fetch *f;
@@ -91,19 +111,20 @@ rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
 	char state;
 
 	f = procps_pids_select(with_smaps ? r->full : r->stat, &pid, 1,
-	    PIDS_SELECT_PID);
+			       PIDS_SELECT_PID);
 	if (f == NULL || f->counts->total < 1)
 		return error_set(err, ESRCH, "pid %d (%s) has exited",
-		    (int)t->pid, t->comm);
+				 (int)t->pid, t->comm);
 	st = f->stacks[0];
 	if (PIDS_VAL(R_BEGAN, ull_int, st, NULL) != t->start_ticks)
-		return error_set(err, ESTALE, "pid %d (%s) has exited; the "
-		    "pid now belongs to another process", (int)t->pid,
-		    t->comm);
+		return error_set(err, ESTALE,
+				 "pid %d (%s) has exited; the "
+				 "pid now belongs to another process",
+				 (int)t->pid, t->comm);
 	state = PIDS_VAL(R_STATE, s_ch, st, NULL);
 	if (state == 'Z' || state == 'X')
 		return error_set(err, ESRCH, "pid %d (%s) has exited",
-		    (int)t->pid, t->comm);
+				 (int)t->pid, t->comm);
 
 	s->pid = t->pid;
 	v[FIELD_MINFLT] = ROLLUP_UL(R_FLT_MIN);
@@ -115,7 +136,7 @@ rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
 		 * on the way out.  A partial row, sizes unknown. */
 		s->partial = true;
 		return error_set(err, ESRCH, "pid %d (%s) has exited",
-		    (int)t->pid, t->comm);
+				 (int)t->pid, t->comm);
 	}
 	v[FIELD_RSS_KB] = ROLLUP_UL(R_VM_RSS);
 	v[FIELD_ANON_KB] = ROLLUP_UL(R_RSS_ANON);
@@ -125,10 +146,10 @@ rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
 	if (!with_smaps)
 		return 0;
 	if (ROLLUP_UL(R_SMAP_RSS) == 0 && ROLLUP_UL(R_SMAP_SWAP) == 0)
-		return 0;	/* smaps_rollup unreadable: leave NAN */
+		return 0; /* smaps_rollup unreadable: leave NAN */
 	v[FIELD_PSS_KB] = ROLLUP_UL(R_PSS);
 	v[FIELD_USS_KB] = ROLLUP_UL(R_PRV_CLEAN) + ROLLUP_UL(R_PRV_DIRTY) +
-	    ROLLUP_UL(R_PRV_HUGETLB);
+			  ROLLUP_UL(R_PRV_HUGETLB);
 	v[FIELD_SWAP_PSS_KB] = ROLLUP_UL(R_SWAP_PSS);
 	v[FIELD_PSS_ANON_KB] = ROLLUP_UL(R_PSS_ANON);
 	v[FIELD_PSS_FILE_KB] = ROLLUP_UL(R_PSS_FILE);
@@ -156,5 +177,5 @@ rollup_probe(struct probe *p, const char *root)
 
 	probe_pid_path(path, sizeof path, p->pid, "smaps_rollup");
 	probe_file(p, PROBE_SMAPS_ROLLUP, root, path, O_RDONLY,
-	    "missing (Linux 4.14 or later needed)");
+		   "missing (Linux 4.14 or later needed)");
 }

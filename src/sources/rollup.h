@@ -9,9 +9,9 @@
 
 #include <stdbool.h>
 
-#include "util/error.h"
 #include "core/sample.h"
 #include "core/target.h"
+#include "util/error.h"
 
 struct rollup;
 
@@ -19,14 +19,14 @@ int rollup_open(struct rollup **out, struct error *err);
 
 /*
  * Fills the totals of s: the stat/status ones (tier 0) always, and the
- * smaps_rollup ones (tier 1: PSS, USS, ...) when with_smaps is set.  Returns 0, -ESRCH when the target has exited
- * (or is a zombie; s->partial is set when it was caught releasing its
- * memory, the sizes then NAN), or -ESTALE when its PID now names another
- * process.
- * When smaps_rollup could not be read the memory fields stay NAN.
+ * smaps_rollup ones (tier 1: PSS, USS, ...) when with_smaps is set.  Returns 0,
+ * -ESRCH when the target has exited (or is a zombie; s->partial is set when it
+ * was caught releasing its memory, the sizes then NAN), or -ESTALE when its PID
+ * now names another process. When smaps_rollup could not be read the memory
+ * fields stay NAN.
  */
 int rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
-    struct sample *s, struct error *err);
+		  struct sample *s, struct error *err);
 
 void rollup_close(struct rollup *r);
 

@@ -48,7 +48,7 @@ slabinfo_numbers_before(const char *start, const char *end, double *v, int n)
 /* One data line [line, end); false when it does not parse. */
 static bool
 slabinfo_parse_line(const char *line, const char *end, double page_kb,
-    struct kcache *c)
+		    struct kcache *c)
 {
 	const char *tun, *data, *name_end, *nums;
 	double objs[5], slabs[3];
@@ -79,14 +79,15 @@ static void
 slabinfo_skip(struct slabinfo_skipped *sk, const char *line, const char *end)
 {
 	if (sk->lines++ == 0)
-		kcache_set_name(sk->first, line, (size_t)(end - line) <
-		    sizeof sk->first - 1 ? (size_t)(end - line) :
-		    sizeof sk->first - 1);
+		kcache_set_name(sk->first, line,
+				(size_t)(end - line) < sizeof sk->first - 1
+				    ? (size_t)(end - line)
+				    : sizeof sk->first - 1);
 }
 
 int
 slabinfo_parse(const char *text, double page_kb, struct kcache_list *out,
-    struct slabinfo_skipped *skipped, struct error *err)
+	       struct slabinfo_skipped *skipped, struct error *err)
 {
 	const char *line, *end;
 	struct kcache *c;
@@ -97,9 +98,12 @@ slabinfo_parse(const char *text, double page_kb, struct kcache_list *out,
 		char first[64];
 
 		kcache_set_name(first, text, vlen < 40 ? vlen : 40);
-		return error_set(err, EPROTO, "/proc/slabinfo starts '%s': "
+		return error_set(
+		    err, EPROTO,
+		    "/proc/slabinfo starts '%s': "
 		    "memtrend reads version 2.1 only; slab caches are not "
-		    "sampled", first);
+		    "sampled",
+		    first);
 	}
 	for (line = text + vlen; *line != '\0'; line = end) {
 		if (*line == '\n')
@@ -130,7 +134,7 @@ struct slabinfo {
 	double page_kb;
 	struct slabinfo_class *cls;
 	size_t ncls, cls_cap;
-	unsigned long skipped_said;	/* lines skipped when last noted */
+	unsigned long skipped_said; /* lines skipped when last noted */
 	bool unknown_said;
 	char note[256];
 };
@@ -145,10 +149,11 @@ slabinfo_open(struct slabinfo **out, const char *root, struct error *err)
 	fd = root_open(root, "/proc/slabinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		root_path(path, sizeof path, root, "/proc/slabinfo");
-		return error_set(err, -fd, "cannot read %s: %s%s", path,
-		    strerror(-fd), -fd == EACCES || -fd == EPERM ?
-		    " (run as root); slab caches are not sampled" :
-		    "; slab caches are not sampled");
+		return error_set(
+		    err, -fd, "cannot read %s: %s%s", path, strerror(-fd),
+		    -fd == EACCES || -fd == EPERM
+			? " (run as root); slab caches are not sampled"
+			: "; slab caches are not sampled");
 	}
 	si = xcalloc(1, sizeof *si);
 	si->root = root;
@@ -171,7 +176,7 @@ slabinfo_reclaimable(struct slabinfo *si, const char *name)
 	/* A hostile name must not walk out of the directory. */
 	if (strchr(name, '/') == NULL && strcmp(name, "..") != 0 &&
 	    snprintf(path, sizeof path, "/sys/kernel/slab/%s/reclaim_account",
-	    name) < (int)sizeof path &&
+		     name) < (int)sizeof path &&
 	    root_read_file(si->root, path, buf, sizeof buf) > 0)
 		r = buf[0] == '1';
 	if (si->ncls == si->cls_cap) {
@@ -186,7 +191,7 @@ slabinfo_reclaimable(struct slabinfo *si, const char *name)
 int
 slabinfo_sample(struct slabinfo *si, struct ksample *s, struct error *err)
 {
-	struct slabinfo_skipped sk = { 0 };
+	struct slabinfo_skipped sk = {0};
 	size_t first = s->caches.n, i;
 	bool unknown = false;
 	long n;
@@ -194,25 +199,30 @@ slabinfo_sample(struct slabinfo *si, struct ksample *s, struct error *err)
 
 	n = root_pread_grow(si->fd, &si->buf, &si->cap);
 	if (n < 0)
-		return error_set(err, (int)-n, "cannot read /proc/slabinfo: "
-		    "%s; slab caches are not sampled", strerror((int)-n));
+		return error_set(err, (int)-n,
+				 "cannot read /proc/slabinfo: "
+				 "%s; slab caches are not sampled",
+				 strerror((int)-n));
 	rc = slabinfo_parse(si->buf, si->page_kb, &s->caches, &sk, err);
 	if (rc < 0)
 		return rc;
 	for (i = first; i < s->caches.n; i++) {
-		s->caches.v[i].reclaimable = slabinfo_reclaimable(si,
-		    s->caches.v[i].name);
+		s->caches.v[i].reclaimable =
+		    slabinfo_reclaimable(si, s->caches.v[i].name);
 		unknown |= s->caches.v[i].reclaimable < 0;
 	}
 	s->slab_read = true;
 	si->note[0] = '\0';
 	if (sk.lines > si->skipped_said) {
-		snprintf(si->note, sizeof si->note, "/proc/slabinfo: %lu "
-		    "line%s not understood, skipped (the first: '%s')",
-		    sk.lines, sk.lines == 1 ? "" : "s", sk.first);
+		snprintf(si->note, sizeof si->note,
+			 "/proc/slabinfo: %lu "
+			 "line%s not understood, skipped (the first: '%s')",
+			 sk.lines, sk.lines == 1 ? "" : "s", sk.first);
 		si->skipped_said = sk.lines;
 	} else if (unknown && !si->unknown_said) {
-		snprintf(si->note, sizeof si->note, "/sys/kernel/slab: "
+		snprintf(
+		    si->note, sizeof si->note,
+		    "/sys/kernel/slab: "
 		    "cannot tell which slab caches are reclaimable; those are "
 		    "judged as unreclaimable");
 		si->unknown_said = true;

@@ -16,7 +16,7 @@
 /* Lines a parse skipped. */
 struct slabinfo_skipped {
 	unsigned long lines;
-	char first[96];		/* the first of them, cut, made printable */
+	char first[96]; /* the first of them, cut, made printable */
 };
 
 /* Appends one KCACHE_SLAB row per cache of text (a whole slabinfo file)
@@ -24,7 +24,7 @@ struct slabinfo_skipped {
  * (cut short, a number missing) is skipped and counted.  Returns 0, or
  * -EPROTO when the version is not 2.1 (nothing appended). */
 int slabinfo_parse(const char *text, double page_kb, struct kcache_list *out,
-    struct slabinfo_skipped *skipped, struct error *err);
+		   struct slabinfo_skipped *skipped, struct error *err);
 
 struct slabinfo;
 
@@ -34,8 +34,7 @@ int slabinfo_open(struct slabinfo **out, const char *root, struct error *err);
 /* Re-reads the file and appends its rows to s->caches (s->slab_read
  * says it did).  Returns 0, or -errno with a message (an unknown
  * version: -EPROTO). */
-int slabinfo_sample(struct slabinfo *si, struct ksample *s,
-    struct error *err);
+int slabinfo_sample(struct slabinfo *si, struct ksample *s, struct error *err);
 /* A one-line note about skipped lines or unknown reclaimability, once;
  * NULL when there is nothing (new) to say. */
 const char *slabinfo_note(struct slabinfo *si);

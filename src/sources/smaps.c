@@ -17,26 +17,26 @@
 #include "util/xmalloc.h"
 
 static const struct {
-	const char *name;	/* including the colon */
+	const char *name; /* including the colon */
 	enum smaps_field field;
 } smaps_names[] = {
-	{ "Size:", SMAPS_SIZE },
-	{ "Rss:", SMAPS_RSS },
-	{ "Pss:", SMAPS_PSS },
-	{ "Shared_Clean:", SMAPS_SHARED_CLEAN },
-	{ "Shared_Dirty:", SMAPS_SHARED_DIRTY },
-	{ "Private_Clean:", SMAPS_PRIVATE_CLEAN },
-	{ "Private_Dirty:", SMAPS_PRIVATE_DIRTY },
-	{ "Referenced:", SMAPS_REFERENCED },
-	{ "Anonymous:", SMAPS_ANONYMOUS },
-	{ "KSM:", SMAPS_KSM },
-	{ "AnonHugePages:", SMAPS_ANON_HUGE },
-	{ "ShmemPmdMapped:", SMAPS_SHMEM_PMD },
-	{ "FilePmdMapped:", SMAPS_FILE_PMD },
-	{ "Shared_Hugetlb:", SMAPS_SHARED_HUGETLB },
-	{ "Private_Hugetlb:", SMAPS_PRIVATE_HUGETLB },
-	{ "Swap:", SMAPS_SWAP },
-	{ "SwapPss:", SMAPS_SWAP_PSS },
+    {"Size:", SMAPS_SIZE},
+    {"Rss:", SMAPS_RSS},
+    {"Pss:", SMAPS_PSS},
+    {"Shared_Clean:", SMAPS_SHARED_CLEAN},
+    {"Shared_Dirty:", SMAPS_SHARED_DIRTY},
+    {"Private_Clean:", SMAPS_PRIVATE_CLEAN},
+    {"Private_Dirty:", SMAPS_PRIVATE_DIRTY},
+    {"Referenced:", SMAPS_REFERENCED},
+    {"Anonymous:", SMAPS_ANONYMOUS},
+    {"KSM:", SMAPS_KSM},
+    {"AnonHugePages:", SMAPS_ANON_HUGE},
+    {"ShmemPmdMapped:", SMAPS_SHMEM_PMD},
+    {"FilePmdMapped:", SMAPS_FILE_PMD},
+    {"Shared_Hugetlb:", SMAPS_SHARED_HUGETLB},
+    {"Private_Hugetlb:", SMAPS_PRIVATE_HUGETLB},
+    {"Swap:", SMAPS_SWAP},
+    {"SwapPss:", SMAPS_SWAP_PSS},
 };
 
 static size_t
@@ -159,7 +159,7 @@ smaps_parse_field(const char *line, size_t len, struct mapping *m)
 		    memcmp(line, smaps_names[i].name, n) == 0) {
 			m->has_counts = true;
 			return smaps_parse_kb(colon + 1, line + len,
-			    &m->kb[smaps_names[i].field]);
+					      &m->kb[smaps_names[i].field]);
 		}
 	}
 	return 0;
@@ -190,12 +190,16 @@ smaps_parse(const char *text, struct mapping_list *list, struct error *err)
 		if (isxdigit((unsigned char)line[0]) &&
 		    !isupper((unsigned char)line[0])) {
 			if (smaps_parse_header(line, len, list) < 0)
-				return error_set(err, EINVAL, "cannot parse "
-				    "mapping on line %lu: '%.60s'", lineno,
-				    line);
-		} else if (list->n > 0 && smaps_parse_field(line, len,
-		    &list->v[list->n - 1]) < 0) {
-			return error_set(err, EINVAL, "cannot parse the count "
+				return error_set(err, EINVAL,
+						 "cannot parse "
+						 "mapping on line %lu: '%.60s'",
+						 lineno, line);
+		} else if (list->n > 0 &&
+			   smaps_parse_field(line, len, &list->v[list->n - 1]) <
+			       0) {
+			return error_set(
+			    err, EINVAL,
+			    "cannot parse the count "
 			    "on line %lu: '%.60s' (want a number of kB)",
 			    lineno, line);
 		}

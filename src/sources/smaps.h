@@ -15,7 +15,6 @@
 
 /* Parses maps or smaps text into list (emptied first).  Returns 0 or
  * -EINVAL naming the line that could not be read. */
-int smaps_parse(const char *text, struct mapping_list *list,
-    struct error *err);
+int smaps_parse(const char *text, struct mapping_list *list, struct error *err);
 
 #endif

@@ -21,37 +21,37 @@
 #include <unistd.h>
 
 #include "core/probe.h"
-#include "util/root.h"
 #include "sources/system.h"
+#include "util/root.h"
 #include "util/xmalloc.h"
 
 struct system {
-	struct meminfo_info *meminfo;	/* NULL when libproc2 failed */
-	int limit_fd, usage_fd;		/* -1: no limited cgroup */
+	struct meminfo_info *meminfo; /* NULL when libproc2 failed */
+	int limit_fd, usage_fd;	      /* -1: no limited cgroup */
 };
 
 /* The files of one cgroup hierarchy. */
 struct system_hier {
-	const char *top;	/* mount point under the root */
+	const char *top; /* mount point under the root */
 	const char *limit;
 	const char *usage;
 };
 
-static const struct system_hier system_v2 = { "/sys/fs/cgroup",
-	"memory.max", "memory.current" };
-static const struct system_hier system_v1 = { "/sys/fs/cgroup/memory",
-	"memory.limit_in_bytes", "memory.usage_in_bytes" };
+static const struct system_hier system_v2 = {"/sys/fs/cgroup", "memory.max",
+					     "memory.current"};
+static const struct system_hier system_v1 = {
+    "/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory.usage_in_bytes"};
 
 void
 system_parse_cgroup(const char *text, char *v2, size_t v2len, char *v1,
-    size_t v1len)
+		    size_t v1len)
 {
 	const char *line = text, *end, *ctrl, *path;
 	size_t len;
 
 	v2[0] = v1[0] = '\0';
-	for (; line != NULL && *line != '\0'; line = end != NULL ? end + 1 :
-	    NULL) {
+	for (; line != NULL && *line != '\0';
+	     line = end != NULL ? end + 1 : NULL) {
 		end = strchr(line, '\n');
 		len = end != NULL ? (size_t)(end - line) : strlen(line);
 		ctrl = memchr(line, ':', len);
@@ -63,11 +63,11 @@ system_parse_cgroup(const char *text, char *v2, size_t v2len, char *v1,
 		path++;
 		if (path - ctrl == 2 && strncmp(line, "0:", 2) == 0)
 			snprintf(v2, v2len, "%.*s", (int)(line + len - path),
-			    path);
+				 path);
 		else if (memmem(ctrl + 1, (size_t)(path - ctrl - 2), "memory",
-		    6) != NULL)
+				6) != NULL)
 			snprintf(v1, v1len, "%.*s", (int)(line + len - path),
-			    path);
+				 path);
 	}
 }
 
@@ -100,14 +100,14 @@ system_read_kb(int fd)
  * files of the cgroup with the tightest limit. */
 static void
 system_find_limit(struct system *sy, const char *root,
-    const struct system_hier *h, const char *cg)
+		  const struct system_hier *h, const char *cg)
 {
 	char dir[1024], path[1200], buf[64], *slash;
 	double best = NAN, kb;
 	char best_dir[1024] = "";
 
-	snprintf(dir, sizeof dir, "%s%s", h->top, strcmp(cg, "/") == 0 ? "" :
-	    cg);
+	snprintf(dir, sizeof dir, "%s%s", h->top,
+		 strcmp(cg, "/") == 0 ? "" : cg);
 	for (;;) {
 		snprintf(path, sizeof path, "%s/%s", dir, h->limit);
 		if (root_read_file(root, path, buf, sizeof buf) > 0) {
@@ -163,12 +163,13 @@ system_sample(struct system *sy, struct sample *s)
 
 	if (sy->meminfo != NULL) {
 		r = procps_meminfo_get(sy->meminfo, MEMINFO_MEM_AVAILABLE);
-		s->value[FIELD_MEM_AVAILABLE_KB] = r != NULL ?
-		    (double)r->result.ul_int : NAN;
+		s->value[FIELD_MEM_AVAILABLE_KB] =
+		    r != NULL ? (double)r->result.ul_int : NAN;
 	}
 	s->value[FIELD_CGROUP_LIMIT_KB] = system_read_kb(sy->limit_fd);
-	s->value[FIELD_CGROUP_USAGE_KB] = isnan(s->value[FIELD_CGROUP_LIMIT_KB]) ?
-	    NAN : system_read_kb(sy->usage_fd);
+	s->value[FIELD_CGROUP_USAGE_KB] = isnan(s->value[FIELD_CGROUP_LIMIT_KB])
+					      ? NAN
+					      : system_read_kb(sy->usage_fd);
 }
 
 void
@@ -188,12 +189,13 @@ system_close(struct system *sy)
 /* The limit file of one cgroup version, if it can be read. */
 static bool
 system_probe_cgroup_file(const char *root, const char *base, const char *cg,
-    const char *name, char *file, size_t len, char *limit, size_t llen)
+			 const char *name, char *file, size_t len, char *limit,
+			 size_t llen)
 {
 	if (cg[0] == '\0')
 		return false;
-	snprintf(file, len, "%s%s%s%s", base, cg, strcmp(cg, "/") == 0 ? "" :
-	    "/", name);
+	snprintf(file, len, "%s%s%s%s", base, cg,
+		 strcmp(cg, "/") == 0 ? "" : "/", name);
 	return root_read_file(root, file, limit, llen) >= 0;
 }
 
@@ -207,26 +209,34 @@ system_probe(struct probe *p, const char *root)
 
 	probe_pid_path(path, sizeof path, p->pid, "cgroup");
 	if (root_read_file(root, path, buf, sizeof buf) < 0) {
-		probe_set(p, PROBE_CGROUP_MEMORY, false, "%s: unreadable", path);
+		probe_set(p, PROBE_CGROUP_MEMORY, false, "%s: unreadable",
+			  path);
 		return;
 	}
 	system_parse_cgroup(buf, v2, sizeof v2, v1, sizeof v1);
-	if (system_probe_cgroup_file(root, "/sys/fs/cgroup", v2, "memory.max", file,
-	    sizeof file, limit, sizeof limit))
+	if (system_probe_cgroup_file(root, "/sys/fs/cgroup", v2, "memory.max",
+				     file, sizeof file, limit, sizeof limit))
 		kind = "v2";
 	else if (system_probe_cgroup_file(root, "/sys/fs/cgroup/memory", v1,
-	    "memory.limit_in_bytes", file, sizeof file, limit, sizeof limit))
+					  "memory.limit_in_bytes", file,
+					  sizeof file, limit, sizeof limit))
 		kind = "v1";
 	else {
-		probe_set(p, PROBE_CGROUP_MEMORY, false, "no memory controller "
-		    "limit file found for %s", path);
+		probe_set(p, PROBE_CGROUP_MEMORY, false,
+			  "no memory controller "
+			  "limit file found for %s",
+			  path);
 		return;
 	}
 	limit[strcspn(limit, "\n")] = '\0';
 	if (isnan(system_parse_kb(limit)))
-		probe_set(p, PROBE_CGROUP_MEMORY, true, "cgroup %s %s: no "
-		    "limit set", kind, file);
+		probe_set(p, PROBE_CGROUP_MEMORY, true,
+			  "cgroup %s %s: no "
+			  "limit set",
+			  kind, file);
 	else
-		probe_set(p, PROBE_CGROUP_MEMORY, true, "cgroup %s %s = %s "
-		    "bytes", kind, file, limit);
+		probe_set(p, PROBE_CGROUP_MEMORY, true,
+			  "cgroup %s %s = %s "
+			  "bytes",
+			  kind, file, limit);
 }

@@ -26,8 +26,8 @@ void system_close(struct system *sy);
 
 /* The memory cgroup paths in a /proc/PID/cgroup text: the v2 path (the
  * "0::" line) and the v1 "memory" controller's path; "" when absent. */
-void system_parse_cgroup(const char *text, char *v2, size_t v2len,
-    char *v1, size_t v1len);
+void system_parse_cgroup(const char *text, char *v2, size_t v2len, char *v1,
+			 size_t v1len);
 
 /* A limit or usage file's text in KiB; NAN for "max", for v1's
  * "unlimited" (a number of 2^62 or more) and for anything unreadable. */

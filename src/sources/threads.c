@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/root.h"
 #include "sources/tasks.h"
 #include "sources/threads.h"
+#include "util/root.h"
 #include "util/xmalloc.h"
 
 int
@@ -104,15 +104,17 @@ threads_add(void *ctx, pid_t tid)
 int
 threads_read(struct threads *t, int proc_fd, pid_t pid, struct error *err)
 {
-	struct threads_scan sc = { .t = t, .old = t->v, .nold = t->n,
-	    .pid = pid };
+	struct threads_scan sc = {
+	    .t = t, .old = t->v, .nold = t->n, .pid = pid};
 	int rc;
 
-	sc.task_fd = openat(proc_fd, "task", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC);
+	sc.task_fd =
+	    openat(proc_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sc.task_fd < 0)
-		return error_set(err, errno, "cannot list the threads of pid "
-		    "%d: %s", (int)pid, strerror(errno));
+		return error_set(err, errno,
+				 "cannot list the threads of pid "
+				 "%d: %s",
+				 (int)pid, strerror(errno));
 	t->v = NULL;
 	t->n = t->cap = t->unknown = 0;
 	rc = tasks_each(sc.task_fd, threads_add, &sc);
@@ -122,8 +124,10 @@ threads_read(struct threads *t, int proc_fd, pid_t pid, struct error *err)
 		free(t->v);
 		t->v = (struct stack_hint *)sc.old;
 		t->n = t->cap = sc.nold;
-		return error_set(err, -rc, "cannot list the threads of pid "
-		    "%d: %s", (int)pid, strerror(-rc));
+		return error_set(err, -rc,
+				 "cannot list the threads of pid "
+				 "%d: %s",
+				 (int)pid, strerror(-rc));
 	}
 	free((void *)sc.old);
 	return 0;

@@ -12,13 +12,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "util/error.h"
 #include "core/regions.h"
+#include "util/error.h"
 
 struct threads {
-	struct stack_hint *v;	/* threads other than the main one */
+	struct stack_hint *v; /* threads other than the main one */
 	size_t n, cap;
-	size_t unknown;		/* threads whose stack pointer is unknown */
+	size_t unknown; /* threads whose stack pointer is unknown */
 };
 
 /* Stack pointer from the text of a task's syscall file; -EAGAIN when the
@@ -26,8 +26,7 @@ struct threads {
 int threads_parse_syscall(const char *text, uint64_t *sp);
 
 /* Refreshes t from ROOT/proc/PID/task (proc_fd is ROOT/proc/PID). */
-int threads_read(struct threads *t, int proc_fd, pid_t pid,
-    struct error *err);
+int threads_read(struct threads *t, int proc_fd, pid_t pid, struct error *err);
 
 void threads_free(struct threads *t);
 

@@ -39,7 +39,7 @@ vmallocinfo_row(struct kcache_list *out, size_t first, const char *name)
 /* One line [line, end): 1 parsed, 0 holds no pages, -1 does not parse. */
 static int
 vmallocinfo_parse_line(const char *line, const char *end, double page_kb,
-    struct kcache_list *out, size_t first)
+		       struct kcache_list *out, size_t first)
 {
 	char name[KCACHE_NAME];
 	const char *p, *sym, *sym_end, *pages;
@@ -103,8 +103,7 @@ struct vmallocinfo {
 };
 
 int
-vmallocinfo_open(struct vmallocinfo **out, const char *root,
-    struct error *err)
+vmallocinfo_open(struct vmallocinfo **out, const char *root, struct error *err)
 {
 	struct vmallocinfo *vi;
 	char path[4096];
@@ -113,10 +112,11 @@ vmallocinfo_open(struct vmallocinfo **out, const char *root,
 	fd = root_open(root, "/proc/vmallocinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		root_path(path, sizeof path, root, "/proc/vmallocinfo");
-		return error_set(err, -fd, "cannot read %s: %s%s", path,
-		    strerror(-fd), -fd == EACCES || -fd == EPERM ?
-		    " (run as root); vmalloc callers are not sampled" :
-		    "; vmalloc callers are not sampled");
+		return error_set(
+		    err, -fd, "cannot read %s: %s%s", path, strerror(-fd),
+		    -fd == EACCES || -fd == EPERM
+			? " (run as root); vmalloc callers are not sampled"
+			: "; vmalloc callers are not sampled");
 	}
 	vi = xcalloc(1, sizeof *vi);
 	vi->fd = fd;
@@ -126,22 +126,25 @@ vmallocinfo_open(struct vmallocinfo **out, const char *root,
 }
 
 int
-vmallocinfo_sample(struct vmallocinfo *vi, struct ksample *s,
-    struct error *err)
+vmallocinfo_sample(struct vmallocinfo *vi, struct ksample *s, struct error *err)
 {
 	unsigned long bad;
 	long n;
 
 	n = root_pread_grow(vi->fd, &vi->buf, &vi->cap);
 	if (n < 0)
-		return error_set(err, (int)-n, "cannot read /proc/vmallocinfo:"
-		    " %s; vmalloc callers are not sampled", strerror((int)-n));
+		return error_set(err, (int)-n,
+				 "cannot read /proc/vmallocinfo:"
+				 " %s; vmalloc callers are not sampled",
+				 strerror((int)-n));
 	bad = vmallocinfo_parse(vi->buf, vi->page_kb, &s->caches);
 	s->vmalloc_read = true;
 	vi->note[0] = '\0';
 	if (bad > 0 && !vi->noted) {
-		snprintf(vi->note, sizeof vi->note, "/proc/vmallocinfo: %lu "
-		    "line%s not understood, skipped", bad, bad == 1 ? "" : "s");
+		snprintf(vi->note, sizeof vi->note,
+			 "/proc/vmallocinfo: %lu "
+			 "line%s not understood, skipped",
+			 bad, bad == 1 ? "" : "s");
 		vi->noted = true;
 	}
 	return 0;

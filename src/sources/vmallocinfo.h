@@ -16,16 +16,16 @@
  * vmallocinfo file) to out, kb the pages it holds; page_kb is the page
  * size in KiB.  Returns the number of lines that did not parse. */
 unsigned long vmallocinfo_parse(const char *text, double page_kb,
-    struct kcache_list *out);
+				struct kcache_list *out);
 
 struct vmallocinfo;
 
 int vmallocinfo_open(struct vmallocinfo **out, const char *root,
-    struct error *err);
+		     struct error *err);
 /* Re-reads the file and appends its rows to s->caches (s->vmalloc_read
  * says it did).  Returns 0 or -errno with a message. */
 int vmallocinfo_sample(struct vmallocinfo *vi, struct ksample *s,
-    struct error *err);
+		       struct error *err);
 /* A one-line note about lines skipped, once; NULL otherwise. */
 const char *vmallocinfo_note(struct vmallocinfo *vi);
 void vmallocinfo_close(struct vmallocinfo *vi);

@@ -63,7 +63,7 @@ csv_reader_row(int term, void *r_)
 int
 csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err)
 {
-	struct csv_reader r = { .fn = fn, .ctx = ctx };
+	struct csv_reader r = {.fn = fn, .ctx = ctx};
 	struct csv_parser p;
 	char buf[65536];
 	FILE *fp;
@@ -73,7 +73,7 @@ csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err)
 	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (fp == NULL)
 		return error_set(err, errno, "cannot open %s: %s", path,
-		    strerror(errno));
+				 strerror(errno));
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
 		rc = error_set(err, ENOMEM, "cannot start the CSV parser");
 		goto out;
@@ -83,20 +83,22 @@ csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err)
 	csv_set_blk_size(&p, sizeof buf);
 	while (r.stop == 0 && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
 		if (csv_parse(&p, buf, n, csv_reader_cell, csv_reader_row,
-		    &r) != n) {
-			rc = error_set(err, EINVAL, "%s line %lu: malformed "
-			    "CSV (%s)", path, r.line + 1,
-			    csv_strerror(csv_error(&p)));
+			      &r) != n) {
+			rc = error_set(err, EINVAL,
+				       "%s line %lu: malformed "
+				       "CSV (%s)",
+				       path, r.line + 1,
+				       csv_strerror(csv_error(&p)));
 			break;
 		}
 	}
 	if (rc == 0 && r.stop == 0 && ferror(fp))
 		rc = error_set(err, EIO, "cannot read %s: %s", path,
-		    strerror(errno));
+			       strerror(errno));
 	if (rc == 0 && r.stop == 0 &&
 	    csv_fini(&p, csv_reader_cell, csv_reader_row, &r) != 0)
 		rc = error_set(err, EINVAL, "%s line %lu: malformed CSV (%s)",
-		    path, r.line + 1, csv_strerror(csv_error(&p)));
+			       path, r.line + 1, csv_strerror(csv_error(&p)));
 	if (rc == 0 && r.stop != 0)
 		rc = r.stop;
 	csv_free(&p);

@@ -15,7 +15,7 @@
  * return stops the read and is passed back.
  */
 typedef int (*csv_row_fn)(void *ctx, unsigned long line, char **cells,
-    size_t ncells);
+			  size_t ncells);
 int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err);
 
 /* The index of the first header cell equal to name, or -1: the one way a

@@ -12,7 +12,7 @@ struct error {
 
 /* Formats the message and returns -code (code is a positive errno). */
 int error_set(struct error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* A hint for an errno from opening a /proc or /sys file. */
 const char *error_hint(int code);

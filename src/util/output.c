@@ -27,8 +27,7 @@ output_mode(int fd)
 }
 
 int
-output_open(struct output *o, const char *path, bool force,
-    struct error *err)
+output_open(struct output *o, const char *path, bool force, struct error *err)
 {
 	char *dir = xstrdup(path), *base = xstrdup(path);
 	int fd, code;
@@ -46,10 +45,12 @@ output_open(struct output *o, const char *path, bool force,
 		o->tmp = NULL;
 		output_close(o);
 		if (code == ENOENT)
-			return error_set(err, code, "cannot create %s: its "
-			    "directory does not exist", path);
+			return error_set(err, code,
+					 "cannot create %s: its "
+					 "directory does not exist",
+					 path);
 		return error_set(err, code, "cannot create %s: %s", path,
-		    strerror(code));
+				 strerror(code));
 	}
 	output_mode(fd);
 	close(fd);
@@ -57,8 +58,7 @@ output_open(struct output *o, const char *path, bool force,
 }
 
 int
-output_write(struct output *o, const void *buf, size_t len,
-    struct error *err)
+output_write(struct output *o, const void *buf, size_t len, struct error *err)
 {
 	const char *p = buf;
 	ssize_t n;
@@ -67,7 +67,7 @@ output_write(struct output *o, const void *buf, size_t len,
 	fd = open(o->tmp, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0)
 		return error_set(err, errno, "cannot write %s: %s", o->path,
-		    strerror(errno));
+				 strerror(errno));
 	while (len > 0) {
 		n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
@@ -83,7 +83,7 @@ output_write(struct output *o, const void *buf, size_t len,
 		code = errno;
 	if (code != 0)
 		return error_set(err, code, "cannot write %s: %s", o->path,
-		    strerror(code));
+				 strerror(code));
 	return 0;
 }
 
@@ -115,17 +115,19 @@ output_commit(struct output *o, struct error *err)
 
 	if (stat(o->tmp, &st) != 0 || st.st_size == 0)
 		return error_set(err, EIO, "nothing was written for %s",
-		    o->path);
+				 o->path);
 	if (o->force)
 		rc = rename(o->tmp, o->path) == 0 ? 0 : -errno;
 	else
 		rc = output_link(o->tmp, o->path);
 	if (rc == -EEXIST)
-		return error_set(err, EEXIST, "%s already exists; use --force "
-		    "to overwrite it, or another path", o->path);
+		return error_set(err, EEXIST,
+				 "%s already exists; use --force "
+				 "to overwrite it, or another path",
+				 o->path);
 	if (rc < 0)
 		return error_set(err, -rc, "cannot create %s: %s", o->path,
-		    strerror(-rc));
+				 strerror(-rc));
 	free(o->tmp);
 	o->tmp = NULL;
 	return 0;
@@ -145,17 +147,24 @@ int
 output_create_error(const char *path, int code, struct error *err)
 {
 	if (code == EEXIST)
-		return error_set(err, code, "%s already exists; use --force to "
-		    "overwrite it, or another path", path);
+		return error_set(err, code,
+				 "%s already exists; use --force to "
+				 "overwrite it, or another path",
+				 path);
 	if (code == ENOENT)
-		return error_set(err, code, "cannot create %s: its directory "
-		    "does not exist", path);
+		return error_set(err, code,
+				 "cannot create %s: its directory "
+				 "does not exist",
+				 path);
 	if (code == ELOOP)
-		return error_set(err, code, "%s is a symbolic link; memtrend "
+		return error_set(
+		    err, code,
+		    "%s is a symbolic link; memtrend "
 		    "does not write through one (remove it, or give the path "
-		    "of the file it points to)", path);
+		    "of the file it points to)",
+		    path);
 	return error_set(err, code, "cannot create %s: %s", path,
-	    strerror(code));
+			 strerror(code));
 }
 
 int

@@ -14,17 +14,17 @@
 
 struct output {
 	char *path;
-	char *tmp;		/* the temporary file; NULL once done */
+	char *tmp; /* the temporary file; NULL once done */
 	bool force;
 };
 
 /* Creates the temporary file (empty) for path; its name is o->tmp. */
 int output_open(struct output *o, const char *path, bool force,
-    struct error *err);
+		struct error *err);
 
 /* Writes len bytes of buf to the temporary file. */
 int output_write(struct output *o, const void *buf, size_t len,
-    struct error *err);
+		 struct error *err);
 
 /* Puts the temporary file in place of path; an empty one is an error. */
 int output_commit(struct output *o, struct error *err);

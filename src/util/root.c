@@ -90,7 +90,6 @@ root_read_file(const char *root, const char *path, char *buf, size_t len)
 	return n;
 }
 
-
 long
 root_pread_grow(int fd, char **buf, size_t *cap)
 {

@@ -23,8 +23,7 @@ int root_open(const char *root, const char *path, int flags);
 
 /* Reads a whole small file under the root into buf (NUL-terminated);
  * returns the length or -errno. */
-long root_read_file(const char *root, const char *path, char *buf,
-    size_t len);
+long root_read_file(const char *root, const char *path, char *buf, size_t len);
 
 /* Reads a whole file of any size under the root into a malloc'd,
  * NUL-terminated buffer; returns the length or -errno. */

@@ -67,8 +67,7 @@ ticker_sleep(struct ticker *t)
 	until = due > now + TICKER_SLICE_NS ? now + TICKER_SLICE_NS : due;
 	ts.tv_sec = (time_t)(until / 1000000000ULL);
 	ts.tv_nsec = (long)(until % 1000000000ULL);
-	if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	    EINTR)
+	if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		return -EINTR;
 	if (until < due)
 		return -EAGAIN;

@@ -11,10 +11,10 @@
 
 struct ticker {
 	uint64_t interval_ns;
-	uint64_t start_ns;	/* CLOCK_MONOTONIC of tick 0 */
-	uint64_t next;		/* index of the next tick */
-	uint64_t overruns;	/* samples that took longer than the interval */
-	uint64_t skipped;	/* ticks skipped because of them */
+	uint64_t start_ns; /* CLOCK_MONOTONIC of tick 0 */
+	uint64_t next;	   /* index of the next tick */
+	uint64_t overruns; /* samples that took longer than the interval */
+	uint64_t skipped;  /* ticks skipped because of them */
 };
 
 /* Monotonic time in nanoseconds. */

@@ -22,7 +22,7 @@ struct units_suffix {
  * the table has it). */
 static int
 units_parse_scaled(const char *text, const struct units_suffix *suffixes,
-    double *out)
+		   double *out)
 {
 	const struct units_suffix *s;
 	char *end;
@@ -47,18 +47,21 @@ int
 units_parse_duration(const char *text, uint64_t *ns, struct error *err)
 {
 	static const struct units_suffix suffixes[] = {
-		{ "", 1e9 }, { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 },
-		{ "m", 60e9 }, { "min", 60e9 }, { "h", 3600e9 },
-		{ "d", 86400e9 }, { NULL, 0 }
-	};
+	    {"", 1e9},	   {"s", 1e9},	   {"ms", 1e6},
+	    {"us", 1e3},   {"m", 60e9},	   {"min", 60e9},
+	    {"h", 3600e9}, {"d", 86400e9}, {NULL, 0}};
 	double v;
 
 	if (units_parse_scaled(text, suffixes, &v) != 0)
-		return error_set(err, EINVAL, "invalid interval '%s' (use "
-		    "e.g. 250ms, 1s, 5m, 1h)", text ? text : "");
+		return error_set(err, EINVAL,
+				 "invalid interval '%s' (use "
+				 "e.g. 250ms, 1s, 5m, 1h)",
+				 text ? text : "");
 	if (v < 1e6 || v > 366 * 86400e9)
-		return error_set(err, ERANGE, "interval '%s' out of range "
-		    "(1ms to 366d)", text);
+		return error_set(err, ERANGE,
+				 "interval '%s' out of range "
+				 "(1ms to 366d)",
+				 text);
 	*ns = (uint64_t)llround(v);
 	return 0;
 }
@@ -66,17 +69,25 @@ units_parse_duration(const char *text, uint64_t *ns, struct error *err)
 int
 units_parse_size(const char *text, uint64_t *bytes, struct error *err)
 {
-	static const struct units_suffix suffixes[] = {
-		{ "", 1 }, { "b", 1 }, { "k", 1024.0 }, { "kib", 1024.0 },
-		{ "kb", 1024.0 }, { "m", 1048576.0 }, { "mib", 1048576.0 },
-		{ "mb", 1048576.0 }, { "g", 1073741824.0 },
-		{ "gib", 1073741824.0 }, { "gb", 1073741824.0 }, { NULL, 0 }
-	};
+	static const struct units_suffix suffixes[] = {{"", 1},
+						       {"b", 1},
+						       {"k", 1024.0},
+						       {"kib", 1024.0},
+						       {"kb", 1024.0},
+						       {"m", 1048576.0},
+						       {"mib", 1048576.0},
+						       {"mb", 1048576.0},
+						       {"g", 1073741824.0},
+						       {"gib", 1073741824.0},
+						       {"gb", 1073741824.0},
+						       {NULL, 0}};
 	double v;
 
 	if (units_parse_scaled(text, suffixes, &v) != 0 || v > 1e18)
-		return error_set(err, EINVAL, "invalid size '%s' (use e.g. "
-		    "4096, 512K, 64M, 1G)", text ? text : "");
+		return error_set(err, EINVAL,
+				 "invalid size '%s' (use e.g. "
+				 "4096, 512K, 64M, 1G)",
+				 text ? text : "");
 	*bytes = (uint64_t)llround(v);
 	return 0;
 }
@@ -84,14 +95,14 @@ units_parse_size(const char *text, uint64_t *bytes, struct error *err)
 int
 units_parse_percent(const char *text, double *fraction, struct error *err)
 {
-	static const struct units_suffix suffixes[] = {
-		{ "%", 0.01 }, { NULL, 0 }
-	};
+	static const struct units_suffix suffixes[] = {{"%", 0.01}, {NULL, 0}};
 	double v;
 
 	if (units_parse_scaled(text, suffixes, &v) != 0 || v <= 0 || v > 1)
-		return error_set(err, EINVAL, "invalid percentage '%s' (use "
-		    "e.g. 2%%, 0.5%%, 100%%)", text ? text : "");
+		return error_set(err, EINVAL,
+				 "invalid percentage '%s' (use "
+				 "e.g. 2%%, 0.5%%, 100%%)",
+				 text ? text : "");
 	*fraction = v;
 	return 0;
 }
@@ -111,20 +122,21 @@ units_parse_count(const char *text, uint64_t *n, struct error *err)
 	*n = v;
 	return 0;
 bad:
-	return error_set(err, EINVAL, "invalid count '%s' (use a whole "
-	    "number above 0)", text ? text : "");
+	return error_set(err, EINVAL,
+			 "invalid count '%s' (use a whole "
+			 "number above 0)",
+			 text ? text : "");
 }
 
 double
 units_kib_scale(double kib, double at_least, const char **name)
 {
-	static const char *const names[] = { "KiB", "MiB", "GiB", "TiB",
-		"PiB" };
+	static const char *const names[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
 	double a = fabs(kib), div = 1;
 	size_t u = 0;
 
 	while (a / div / 1024 >= at_least &&
-	    u + 1 < sizeof names / sizeof names[0]) {
+	       u + 1 < sizeof names / sizeof names[0]) {
 		div *= 1024;
 		u++;
 	}
@@ -150,7 +162,7 @@ units_format_kib(char *buf, size_t len, double kib, bool raw, bool signed_)
 	div = units_kib_scale(kib, 1, &unit);
 	a /= div;
 	kib /= div;
-	if (raw || a >= 1e6)	/* beyond any real size: keep it short */
+	if (raw || a >= 1e6) /* beyond any real size: keep it short */
 		snprintf(buf, len, "%s%.3g %s", sign, kib, unit);
 	else if (div == 1 || a >= 100)
 		snprintf(buf, len, "%s%.0f %s", sign, kib, unit);
@@ -177,13 +189,13 @@ units_format_duration(char *buf, size_t len, double s)
 		snprintf(buf, len, "%.1f s", s);
 	else if (s < 3600)
 		snprintf(buf, len, "%d min %d s", (int)(s / 60),
-		    (int)fmod(s, 60));
+			 (int)fmod(s, 60));
 	else if (s < 86400)
 		snprintf(buf, len, "%d h %d min", (int)(s / 3600),
-		    (int)fmod(s / 60, 60));
-	else if (s < 1e9 * 86400)	/* the day count fits an int */
+			 (int)fmod(s / 60, 60));
+	else if (s < 1e9 * 86400) /* the day count fits an int */
 		snprintf(buf, len, "%d d %d h", (int)(s / 86400),
-		    (int)fmod(s / 3600, 24));
+			 (int)fmod(s / 3600, 24));
 	else
 		snprintf(buf, len, "%.3g d", s / 86400);
 }
@@ -206,10 +218,10 @@ units_utf8_len(const unsigned char *p)
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
 	if (p[0] == 0xc2 && p[1] < 0xa0)
-		return 0;	/* U+0080..U+009F: C1 controls */
+		return 0; /* U+0080..U+009F: C1 controls */
 	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
 	    (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf4 && p[1] >= 0x90))
-		return 0;	/* overlong, surrogate, beyond U+10FFFF */
+		return 0; /* overlong, surrogate, beyond U+10FFFF */
 	return n;
 }
 

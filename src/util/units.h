@@ -33,7 +33,7 @@ double units_kib_scale(double kib, double at_least, const char **name);
 /* KiB as "812 KiB", "64.0 MiB", "1.23 GiB"; raw prints plain KiB.  NAN
  * prints "-".  signed_ adds a leading '+' to positive values. */
 void units_format_kib(char *buf, size_t len, double kib, bool raw,
-    bool signed_);
+		      bool signed_);
 
 /* Text from outside (a mapped file's name, a command name) made safe for
  * a terminal: control characters, C1 controls and bytes that are not

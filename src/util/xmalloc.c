@@ -12,8 +12,7 @@
 
 #include "util/xmalloc.h"
 
-static void __attribute__((noreturn))
-xmalloc_die(size_t size)
+static void __attribute__((noreturn)) xmalloc_die(size_t size)
 {
 	fprintf(stderr, "memtrend: out of memory allocating %zu bytes\n", size);
 	exit(2);

@@ -17,7 +17,7 @@
 #include "charts/series.h"
 #include "util/csvread.h"
 
-#define FUZZ_CSV_VERDICT 4096	/* bytes: larger inputs skip the verdict */
+#define FUZZ_CSV_VERDICT 4096 /* bytes: larger inputs skip the verdict */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -53,8 +53,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	csv_read(path, fuzz_csv_row, &cells, &err);
 	if (series_load_regions(&rs, path, &err) == 0)
 		series_regions_free(&rs);
-	if (size <= FUZZ_CSV_VERDICT && series_load(&s, path, VERDICT_AUTO,
-	    &err) == 0)
+	if (size <= FUZZ_CSV_VERDICT &&
+	    series_load(&s, path, VERDICT_AUTO, &err) == 0)
 		series_free(&s);
 	return 0;
 }

@@ -59,21 +59,22 @@ fp_setup(void)
 	fp_count = fp_file("/proc/kpagecount");
 	fp_flags = fp_file("/proc/kpageflags");
 	fp_proc = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fp_proc < 0 || fp_pagemap < 0 || fp_count < 0 ||
-	    fp_flags < 0 ? -1 : 0;
+	return fp_proc < 0 || fp_pagemap < 0 || fp_count < 0 || fp_flags < 0
+		   ? -1
+		   : 0;
 }
 
 /* Writes n entries of data (zero-padded) at entry index at. */
 static void
 fp_write(int fd, const uint8_t *data, size_t size, size_t n, uint64_t at,
-    bool pagemap)
+	 bool pagemap)
 {
 	uint64_t e[FP_COUNTS];
 	size_t i;
 
 	memset(e, 0, sizeof e);
 	memcpy(e, data, size < n * 8 ? size : n * 8);
-	if (pagemap)	/* keep the PFN field (bits 0-54) small */
+	if (pagemap) /* keep the PFN field (bits 0-54) small */
 		for (i = 0; i < n; i++)
 			e[i] &= ~((1ULL << 55) - 1) | 511;
 	if (ftruncate(fd, 0) == 0)
@@ -85,8 +86,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct mapping_list list;
 	static size_t region_of[2];
-	struct pagemap_opts o = { .pss = true, .flags_sample = 64,
-	    .zero_pfn = 5, .huge_zero_pfn = 512, .seed = 1 };
+	struct pagemap_opts o = {.pss = true,
+				 .flags_sample = 64,
+				 .zero_pfn = 5,
+				 .huge_zero_pfn = 512,
+				 .seed = 1};
 	struct page_stats stats[2];
 	struct region_set set;
 	struct error err;

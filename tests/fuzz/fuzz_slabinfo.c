@@ -11,8 +11,8 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct kcache_list l = { 0 };
-	struct slabinfo_skipped sk = { 0 };
+	struct kcache_list l = {0};
+	struct slabinfo_skipped sk = {0};
 	struct error err;
 	char *text = malloc(size + 1);
 

@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum region_group groups[] = { REGION_GROUP_KIND,
-		REGION_GROUP_PATH, REGION_GROUP_MAPPING };
+	static const enum region_group groups[] = {
+	    REGION_GROUP_KIND, REGION_GROUP_PATH, REGION_GROUP_MAPPING};
 	struct mapping_list list;
 	struct region_set set;
 	struct error err;
@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < sizeof groups / sizeof groups[0]; i++) {
 			memset(&set, 0, sizeof set);
 			regions_assign(&set, &list, NULL, 0, groups[i],
-			    region_of);
+				       region_of);
 			regions_add_smaps(&set, &list, region_of);
 			regions_free(&set);
 		}

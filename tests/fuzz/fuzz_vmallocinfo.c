@@ -11,7 +11,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct kcache_list l = { 0 };
+	struct kcache_list l = {0};
 	char *text = malloc(size + 1);
 
 	memcpy(text, data, size);

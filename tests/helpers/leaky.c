@@ -34,7 +34,7 @@
 #define LEAKY_CHURN_BLOCKS 16
 
 static volatile sig_atomic_t leaky_done;
-static void *leaky_leaked;	/* chain of leaked blocks: reachable, unused */
+static void *leaky_leaked; /* chain of leaked blocks: reachable, unused */
 
 static void
 leaky_on_signal(int sig)
@@ -46,15 +46,21 @@ leaky_on_signal(int sig)
 static void
 leaky_usage(FILE *fp)
 {
-	fprintf(fp,
-"Usage: leaky [--set MIB] [--rate KIBPS] [--seconds N] [--after S]\n"
-"             [--no-leak]\n"
-"A start-up working set, then a steady leak (a CI-gate test target).\n"
-"  --set MIB      working set filled at start, in MiB (default 32)\n"
-"  --rate KIBPS   leak rate in KiB a second (default 20)\n"
-"  --seconds N    run N seconds after the start-up, then exit 0 (default 200)\n"
-"  --after S      leak only after the first S of those seconds (default 0)\n"
-"  --no-leak      keep the working set and churn, leak nothing\n");
+	fprintf(
+	    fp,
+	    "Usage: leaky [--set MIB] [--rate KIBPS] [--seconds N] [--after "
+	    "S]\n"
+	    "             [--no-leak]\n"
+	    "A start-up working set, then a steady leak (a CI-gate test "
+	    "target).\n"
+	    "  --set MIB      working set filled at start, in MiB (default "
+	    "32)\n"
+	    "  --rate KIBPS   leak rate in KiB a second (default 20)\n"
+	    "  --seconds N    run N seconds after the start-up, then exit 0 "
+	    "(default 200)\n"
+	    "  --after S      leak only after the first S of those seconds "
+	    "(default 0)\n"
+	    "  --no-leak      keep the working set and churn, leak nothing\n");
 }
 
 static int
@@ -65,7 +71,7 @@ leaky_parse(const char *text, double min, double *out)
 
 	if (end == text || *end != '\0' || !(v >= min)) {
 		fprintf(stderr, "leaky: bad value '%s' (a number >= %g)\n",
-		    text, min);
+			text, min);
 		return -1;
 	}
 	*out = v;
@@ -130,8 +136,9 @@ leaky_sleep_until(const struct timespec *start, long long at_ns)
 		due.tv_sec++;
 		due.tv_nsec -= 1000000000L;
 	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) != 0
-	    && !leaky_done)
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) !=
+		   0 &&
+	       !leaky_done)
 		;
 }
 
@@ -139,13 +146,13 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "set", required_argument, NULL, 's' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "seconds", required_argument, NULL, 't' },
-		{ "after", required_argument, NULL, 'a' },
-		{ "no-leak", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"set", required_argument, NULL, 's'},
+	    {"rate", required_argument, NULL, 'r'},
+	    {"seconds", required_argument, NULL, 't'},
+	    {"after", required_argument, NULL, 'a'},
+	    {"no-leak", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	double set_mib = 32, rate_kib = 20, seconds = 200, after_s = 0;
 	long long leaked_kib = 0, ticks, tick;
@@ -188,7 +195,7 @@ main(int argc, char **argv)
 	set = leaky_fill_set(blocks);
 	if (set == NULL) {
 		fprintf(stderr, "leaky: cannot allocate a %g MiB working set\n",
-		    set_mib);
+			set_mib);
 		return 1;
 	}
 	/* A sixteenth of the set is rewritten each tick: all of it in 1.6 s. */
@@ -197,17 +204,19 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (tick = 1; tick <= ticks && !leaky_done; tick++) {
 		double leak_s = (double)tick * LEAKY_TICK_NS / 1e9 - after_s;
-		long long due_kib = leak_s > 0 ? (long long)(rate_kib * leak_s) :
-		    0;
+		long long due_kib =
+		    leak_s > 0 ? (long long)(rate_kib * leak_s) : 0;
 
 		for (i = 0; i < slice && blocks > 0; i++)
 			memset(set[((size_t)tick * slice + i) % blocks],
-			    (int)tick, LEAKY_SET_BLOCK);
+			       (int)tick, LEAKY_SET_BLOCK);
 		leaky_churn((unsigned)tick);
 		for (; leaked_kib < due_kib; leaked_kib++)
 			if (leaky_leak_block() < 0) {
-				fprintf(stderr, "leaky: out of memory after "
-				    "leaking %lld KiB\n", leaked_kib);
+				fprintf(stderr,
+					"leaky: out of memory after "
+					"leaking %lld KiB\n",
+					leaked_kib);
 				return 1;
 			}
 		leaky_sleep_until(&start, tick * LEAKY_TICK_NS);

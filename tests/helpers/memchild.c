@@ -42,24 +42,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sys/ipc.h>
-#include <sys/shm.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static void __attribute__((format(printf, 1, 2)))
-say(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -104,7 +103,7 @@ run_private(size_t size, int wait_go)
 	if (wait_go && wait_line("go") < 0)
 		return 1;
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 1;
 	madvise(p, size, MADV_NOHUGEPAGE);
@@ -122,8 +121,8 @@ run_shared(size_t size)
 	char *p;
 	pid_t child;
 
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		 -1, 0);
 	if (p == MAP_FAILED || pipe(go) < 0 || pipe(done) < 0)
 		return 1;
 	child = fork();
@@ -202,7 +201,7 @@ run_zoo(const char *file)
 {
 	const size_t shared = 16 << 20, sysv = 4 << 20, memfd = 2 << 20;
 	pthread_t th[3];
-	pid_t tids[3] = { 0, 0, 0 }, child;
+	pid_t tids[3] = {0, 0, 0}, child;
 	int go[2], done[2], fd, id, i;
 	size_t fsize;
 	char c = 0, *p, *heap;
@@ -212,7 +211,7 @@ run_zoo(const char *file)
 	if (zoo_map_file(file, &fsize) == NULL)
 		return 1;
 	p = mmap(NULL, shared, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 1;
 	touch(p, shared, 1);
@@ -234,7 +233,7 @@ run_zoo(const char *file)
 	id = shmget(IPC_PRIVATE, sysv, IPC_CREAT | 0600);
 	if (id < 0 || (p = shmat(id, NULL, 0)) == (void *)-1)
 		return 1;
-	shmctl(id, IPC_RMID, NULL);	/* gone when we detach */
+	shmctl(id, IPC_RMID, NULL); /* gone when we detach */
 	touch(p, sysv, 1);
 	fd = memfd_create("mtzoo", 0);
 	if (fd < 0 || ftruncate(fd, (off_t)memfd) < 0)
@@ -248,7 +247,7 @@ run_zoo(const char *file)
 			return 1;
 	while (tids[0] == 0 || tids[1] == 0 || tids[2] == 0)
 		usleep(1000);
-	usleep(20000);	/* let each thread reach its read */
+	usleep(20000); /* let each thread reach its read */
 	say("started %ld %ld %ld %ld %ld\n", (long)getpid(), (long)child,
 	    (long)tids[0], (long)tids[1], (long)tids[2]);
 	if (wait_line("go") < 0)
@@ -275,7 +274,7 @@ run_hotcold(size_t size)
 	/* hot | guard | cold: the guard keeps the kernel from merging the
 	 * two into one mapping. */
 	all = mmap(NULL, 2 * size + 4096, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (all == MAP_FAILED || mprotect(all + size, 4096, PROT_NONE) < 0)
 		return 1;
 	hot = all;
@@ -303,7 +302,7 @@ run_fault(size_t pages)
 		return 1;
 	getrusage(RUSAGE_SELF, &r0);
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 1;
 	madvise(p, size, MADV_NOHUGEPAGE);
@@ -317,7 +316,7 @@ run_fault(size_t pages)
 static void *
 churn_thread(void *arg)
 {
-	struct timespec ts = { 0, 20000000 };
+	struct timespec ts = {0, 20000000};
 	volatile char page[4096];
 
 	page[0] = 1;
@@ -330,7 +329,7 @@ churn_thread(void *arg)
 static void *
 churn_loop(void *arg)
 {
-	struct timespec ts = { 0, 2000000 };
+	struct timespec ts = {0, 2000000};
 	pthread_attr_t attr;
 	pthread_t th;
 
@@ -388,14 +387,16 @@ main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "touch-exit") == 0) {
 		size_t size = strtoull(argv[2], NULL, 0);
 		char *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (p == MAP_FAILED)
 			return 1;
 		memset(p, 1, size);
 		return 0;
 	}
-	fprintf(stderr, "usage: memchild private|shared|hold|hotcold SIZE | fault PAGES | "
+	fprintf(
+	    stderr,
+	    "usage: memchild private|shared|hold|hotcold SIZE | fault PAGES | "
 	    "zoo FILE | "
 	    "exit-after MS STATUS | touch-exit SIZE | churn\n");
 	return 2;
