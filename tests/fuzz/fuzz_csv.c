@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (series_load_regions(&rs, path, &err) == 0)
 		series_regions_free(&rs);
 	if (size <= FUZZ_CSV_VERDICT &&
-	    series_load(&s, path, VERDICT_AUTO, &err) == 0)
+	    series_load(&s, path, VERDICT_AUTO, true, &err) == 0)
 		series_free(&s);
 	return 0;
 }
