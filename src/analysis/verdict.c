@@ -203,23 +203,6 @@ verdict_cat(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The divisor and name of the unit that suits kb. */
-static double
-verdict_unit(double kb, const char **name)
-{
-	static const char *names[] = {"KiB", "MiB", "GiB", "TiB"};
-	double a = fabs(kb), div = 1;
-	size_t u = 0;
-
-	while (a >= 1024 && u + 1 < sizeof names / sizeof names[0]) {
-		a /= 1024;
-		div *= 1024;
-		u++;
-	}
-	*name = names[u];
-	return div;
-}
-
 /* Three significant figures or so. */
 static void
 verdict_num(char *buf, size_t len, double v)
@@ -242,7 +225,7 @@ verdict_rate(char *buf, size_t len, const struct trend_evidence *ev)
 {
 	char b[32], lo[32], hi[32];
 	const char *unit;
-	double div = verdict_unit(ev->slope, &unit);
+	double div = units_kib_scale(ev->slope, 1, &unit);
 
 	verdict_num(b, sizeof b, ev->slope / div);
 	verdict_num(lo, sizeof lo, ev->slope_lo / div);
