@@ -32,6 +32,11 @@
  *   memchild churn          "started", then a new thread every 2 ms that
  *                           writes a page of its stack and exits 20 ms
  *                           later, until stdin closes
+ *   memchild maps N         N adjacent two-page private anonymous
+ *                           mappings (every other one read-only, so the
+ *                           kernel cannot merge them), all touched ->
+ *                           "ready" (a JVM's or a browser's many
+ *                           mappings, for benchmarks)
  *   memchild touch-exit SIZE
  *                           maps and touches SIZE private anonymous bytes
  *                           and exits at once (a long exit teardown)
@@ -313,6 +318,28 @@ run_fault(size_t pages)
 	return 0;
 }
 
+static int
+run_maps(size_t n)
+{
+	const size_t two = 2 * 4096;
+	size_t i;
+	char *p;
+
+	p = mmap(NULL, n * two, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	madvise(p, n * two, MADV_NOHUGEPAGE);
+	touch(p, n * two, 1);
+	for (i = 1; i < n; i += 2)
+		if (mprotect(p + i * two, two, PROT_READ) < 0)
+			return 1;
+	say("started\n");
+	say("ready\n");
+	wait_line("quit");
+	return 0;
+}
+
 static void *
 churn_thread(void *arg)
 {
@@ -371,6 +398,8 @@ main(int argc, char **argv)
 		return run_hotcold(strtoul(argv[2], NULL, 0));
 	if (argc >= 3 && strcmp(argv[1], "fault") == 0)
 		return run_fault(strtoul(argv[2], NULL, 0));
+	if (argc >= 3 && strcmp(argv[1], "maps") == 0)
+		return run_maps(strtoul(argv[2], NULL, 0));
 	if (argc >= 3 && strcmp(argv[1], "zoo") == 0)
 		return run_zoo(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "exit-after") == 0) {
@@ -397,7 +426,7 @@ main(int argc, char **argv)
 	fprintf(
 	    stderr,
 	    "usage: memchild private|shared|hold|hotcold SIZE | fault PAGES | "
-	    "zoo FILE | "
+	    "zoo FILE | maps N | "
 	    "exit-after MS STATUS | touch-exit SIZE | churn\n");
 	return 2;
 }
