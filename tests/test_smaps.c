@@ -2,10 +2,12 @@
  * The maps/smaps parser on captured text (src/sources/smaps.c).
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sources/smaps.h"
 #include "testutil.h"
@@ -155,6 +157,150 @@ Test(smaps, impossible_counts_name_the_line)
 		cr_assert_lt(smaps_parse(text, &l, &err), 0, "'%s' accepted",
 			     bad[i]);
 		cr_assert(strstr(err.msg, "line 3") != NULL, "%s", err.msg);
+	}
+	mapping_list_free(&l);
+}
+
+/* Fed in pieces of any size, the stream parser finds what the whole-text
+ * parser finds: lines cut across two pieces are joined. */
+Test(smaps, stream_in_pieces_matches_whole)
+{
+	static const size_t pieces[] = {1, 7, 64, 1000};
+	char *text = smaps_fixture("zoo.smaps");
+	struct mapping_list whole = {0}, l = {0};
+	struct smaps_parser sp;
+	struct error err;
+	size_t len = strlen(text), k, have, fed, i;
+	char buf[8192];
+	long used;
+
+	cr_assert_eq(smaps_parse(text, &whole, &err), 0, "%s", err.msg);
+	for (k = 0; k < sizeof pieces / sizeof pieces[0]; k++) {
+		smaps_parser_init(&sp, &l);
+		have = fed = 0;
+		while (fed < len || have > 0) {
+			size_t take =
+			    len - fed < pieces[k] ? len - fed : pieces[k];
+
+			memcpy(buf + have, text + fed, take);
+			have += take;
+			fed += take;
+			used =
+			    smaps_parse_lines(&sp, buf, have, fed == len, &err);
+			cr_assert_geq(used, 0, "%s", err.msg);
+			have -= (size_t)used;
+			memmove(buf, buf + used, have);
+			if (fed == len)
+				break;
+		}
+		cr_assert_eq(l.n, whole.n, "pieces of %zu", pieces[k]);
+		for (i = 0; i < l.n; i++) {
+			cr_assert_eq(l.v[i].start, whole.v[i].start);
+			cr_assert_eq(l.v[i].end, whole.v[i].end);
+			cr_assert_eq(l.v[i].inode, whole.v[i].inode);
+			cr_assert_eq(l.v[i].vmflags, whole.v[i].vmflags);
+			cr_assert_str_eq(mapping_path(&l, &l.v[i]),
+					 mapping_path(&whole, &whole.v[i]));
+			cr_assert_eq(
+			    memcmp(l.v[i].kb, whole.v[i].kb, sizeof l.v[i].kb),
+			    0, "mapping %zu, pieces of %zu", i, pieces[k]);
+		}
+	}
+	mapping_list_free(&whole);
+	mapping_list_free(&l);
+	free(text);
+}
+
+/* smaps_read parses a file through a buffer far smaller than the file,
+ * and says which line does not fit when one is longer than the buffer. */
+Test(smaps, read_through_a_small_buffer)
+{
+	struct mapping_list l = {0}, whole = {0};
+	char path[512], buf[600], *text = smaps_fixture("zoo.smaps");
+	struct error err;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/smaps/zoo.smaps", tu_fixtures());
+	fd = open(path, O_RDONLY);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(smaps_parse(text, &whole, &err), 0, "%s", err.msg);
+	cr_assert_eq(smaps_read(fd, buf, sizeof buf, &l, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(l.n, whole.n);
+	cr_assert_eq(l.v[l.n - 1].kb[SMAPS_RSS],
+		     whole.v[l.n - 1].kb[SMAPS_RSS]);
+	cr_assert_lt(smaps_read(fd, buf, 40, &l, &err), 0);
+	cr_assert(strstr(err.msg, "line 1 is longer") != NULL, "%s", err.msg);
+	close(fd);
+	mapping_list_free(&l);
+	mapping_list_free(&whole);
+	free(text);
+}
+
+/* Every counter name maps to its own column, and near misses (a prefix,
+ * a longer name, another case) to none. */
+Test(smaps, field_names_exact)
+{
+	static const struct {
+		const char *name;
+		enum smaps_field f;
+	} names[] = {
+	    {"Size", SMAPS_SIZE},
+	    {"Rss", SMAPS_RSS},
+	    {"Pss", SMAPS_PSS},
+	    {"Shared_Clean", SMAPS_SHARED_CLEAN},
+	    {"Shared_Dirty", SMAPS_SHARED_DIRTY},
+	    {"Private_Clean", SMAPS_PRIVATE_CLEAN},
+	    {"Private_Dirty", SMAPS_PRIVATE_DIRTY},
+	    {"Referenced", SMAPS_REFERENCED},
+	    {"Anonymous", SMAPS_ANONYMOUS},
+	    {"KSM", SMAPS_KSM},
+	    {"AnonHugePages", SMAPS_ANON_HUGE},
+	    {"ShmemPmdMapped", SMAPS_SHMEM_PMD},
+	    {"FilePmdMapped", SMAPS_FILE_PMD},
+	    {"Shared_Hugetlb", SMAPS_SHARED_HUGETLB},
+	    {"Private_Hugetlb", SMAPS_PRIVATE_HUGETLB},
+	    {"Swap", SMAPS_SWAP},
+	    {"SwapPss", SMAPS_SWAP_PSS},
+	};
+	static const char *others[] = {"Pss_Dirty",
+				       "Pss_Anon",
+				       "Pss_File",
+				       "Pss_Shmem",
+				       "KernelPageSize",
+				       "Locked",
+				       "LazyFree",
+				       "rss",
+				       "Rs",
+				       "Rsss",
+				       "THPeligible",
+				       "MMUPageSize"};
+	struct mapping_list l = {0};
+	struct error err;
+	char text[256];
+	size_t i, f;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(text, sizeof text,
+			 "00400000-00452000 r-xp 0 08:02 1 /a\n%s: %zu kB\n",
+			 names[i].name, i + 1);
+		cr_assert_eq(smaps_parse(text, &l, &err), 0, "%s", err.msg);
+		for (f = 0; f < SMAPS_NFIELDS; f++)
+			if (f == names[i].f)
+				cr_assert_eq(l.v[0].kb[f], (double)(i + 1),
+					     "%s", names[i].name);
+			else
+				cr_assert(isnan(l.v[0].kb[f]), "%s set %zu",
+					  names[i].name, f);
+	}
+	for (i = 0; i < sizeof others / sizeof others[0]; i++) {
+		snprintf(text, sizeof text,
+			 "00400000-00452000 r-xp 0 08:02 1 /a\n%s: 7 kB\n",
+			 others[i]);
+		cr_assert_eq(smaps_parse(text, &l, &err), 0, "%s", err.msg);
+		for (f = 0; f < SMAPS_NFIELDS; f++)
+			cr_assert(isnan(l.v[0].kb[f]), "%s set %zu", others[i],
+				  f);
 	}
 	mapping_list_free(&l);
 }

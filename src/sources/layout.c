@@ -29,8 +29,7 @@ struct layout {
 	const struct target *target;
 	enum region_group group;
 	int maps_fd, smaps_fd;
-	char *text;
-	size_t text_cap;
+	char *buf; /* SMAPS_READ_BUF: smaps is parsed as it is read */
 	struct mapping_list list;
 	size_t *region_of;
 	size_t region_cap;
@@ -65,6 +64,7 @@ layout_open(struct layout **out, const struct target *t,
 
 	l->target = t;
 	l->group = o->group;
+	l->buf = xmalloc(SMAPS_READ_BUF);
 	l->maps_fd = openat(t->proc_fd, "maps", O_RDONLY | O_CLOEXEC);
 	l->smaps_fd = openat(t->proc_fd, "smaps", O_RDONLY | O_CLOEXEC);
 	if (l->maps_fd < 0 || l->smaps_fd < 0) {
@@ -124,21 +124,19 @@ layout_open(struct layout **out, const struct target *t,
 static int
 layout_read(struct layout *l, int fd, struct error *err)
 {
-	long n;
 	int rc;
 
-	n = root_pread_grow(fd, &l->text, &l->text_cap);
-	if (n == 0 || n == -ESRCH)
+	rc = smaps_read(fd, l->buf, SMAPS_READ_BUF, &l->list, err);
+	if (rc == -ESRCH)
 		return error_set(err, ESRCH, "pid %d (%s) has exited",
 				 (int)l->target->pid, l->target->comm);
-	if (n < 0)
-		return error_set(err, (int)-n,
+	if (rc == -EINVAL)
+		return rc;
+	if (rc < 0)
+		return error_set(err, -rc,
 				 "cannot read the mappings of "
 				 "pid %d: %s",
-				 (int)l->target->pid, strerror((int)-n));
-	rc = smaps_parse(l->text, &l->list, err);
-	if (rc < 0)
-		return rc;
+				 (int)l->target->pid, strerror(-rc));
 	if (l->list.n > l->region_cap) {
 		l->region_cap = l->list.n * 2;
 		l->region_of = xreallocarray(l->region_of, l->region_cap,
@@ -353,7 +351,7 @@ layout_close(struct layout *l)
 	threads_free(&l->threads);
 	mapping_list_free(&l->list);
 	regions_free(&l->set);
-	free(l->text);
+	free(l->buf);
 	free(l->region_of);
 	free(l->stats);
 	free(l);
