@@ -217,3 +217,49 @@ Test(pagemap, pss_off)
 	cr_assert_eq(r.stats[0].exclusive, 10);
 	pm_done(&r);
 }
+
+/* Adjacent mappings are read together, in preads of PM_CHUNK entries that
+ * can end inside a mapping: each page still counts for its own mapping. */
+Test(pagemap, joined_mappings_split_at_their_bounds)
+{
+	static const char *maps = "00100000-00200000 rw-p 00000000 00:00 0 \n"
+				  "00200000-10200000 rw-p 00000000 00:00 0 \n"
+				  "10200000-10201000 r--p 00000000 00:00 0 \n"
+				  "10203000-10205000 rw-p 00000000 00:00 0 \n";
+	static const uint64_t present[] = {
+	    0x100,   0x1ff,			/* first mapping: its ends */
+	    0x200,   0x101ff, 0x10100, 0x100ff, /* second: ends, chunk edge */
+	    0x10200,				/* third */
+	    0x10204,				/* fourth, after a 2-page gap */
+	    0x10201, 0x10202,			/* in the gap: no mapping's */
+	};
+	static const uint64_t want[] = {2, 4, 1, 1};
+	struct page_stats stats[4];
+	struct pagemap_opts o = {0};
+	struct mapping_list list = {0};
+	size_t region_of[4] = {0, 0, 0, 0}, i;
+	struct pagemap *pm;
+	struct error err;
+	char dir[512];
+	int fd;
+
+	pm_tree(false);
+	for (i = 0; i < sizeof present / sizeof present[0]; i++)
+		pm_put("/proc/4242/pagemap", present[i],
+		       PM_PRESENT | PM_MMAP_EXCLUSIVE);
+	cr_assert_eq(smaps_parse(maps, &list, &err), 0, "%s", err.msg);
+	snprintf(dir, sizeof dir, "%s/proc/4242", pm_root);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	cr_assert_eq(pagemap_open(&pm, fd, pm_root, &err), 0, "%s", err.msg);
+	close(fd);
+	cr_assert_eq(pagemap_walk(pm, &list, region_of, &o, stats, &err), 0,
+		     "%s", err.msg);
+	for (i = 0; i < 4; i++) {
+		cr_assert_eq(stats[i].present, want[i], "mapping %zu: %lu", i,
+			     (unsigned long)stats[i].present);
+		cr_assert_eq(stats[i].exclusive, want[i]);
+	}
+	pagemap_close(pm);
+	mapping_list_free(&list);
+	tu_tmp_cleanup();
+}
