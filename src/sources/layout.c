@@ -39,6 +39,7 @@ struct layout {
 	struct page_stats *stats;
 	struct region_set set;
 	bool pss_from_smaps; /* no PFNs or no kpagecount here */
+	bool walk_many;	     /* tier 2 walks pagemap on many mappings */
 	char note[200];
 	struct idle *idle;
 	/* Fault addresses since the last region sample (at most
@@ -53,6 +54,30 @@ struct layout {
 };
 
 #define LAYOUT_FAULTS_MAX 262144
+
+/* The page walk's options, and what it cannot see here. */
+static void
+layout_pages_setup(struct layout *l, const char *root)
+{
+	l->pm_opts.pss = true;
+	l->pm_opts.flags_sample = LAYOUT_FLAGS_SAMPLE;
+	l->pm_opts.seed = (uint64_t)l->target->pid;
+	if (root_is_live(root))
+		pagemap_find_zero_pfns(&l->pm_opts.zero_pfn,
+				       &l->pm_opts.huge_zero_pfn);
+	if (!probe_has_capability(root, PROBE_CAP_SYS_ADMIN))
+		snprintf(l->note, sizeof l->note,
+			 "pagemap PFNs read "
+			 "as zero without CAP_SYS_ADMIN: PSS per region "
+			 "comes from smaps and page kinds are not reported "
+			 "(run as root for them)");
+	else if (!pagemap_has_kpagecount(l->pm))
+		snprintf(l->note, sizeof l->note,
+			 "cannot read "
+			 "/proc/kpagecount: PSS per region comes from smaps "
+			 "(run as root)");
+	l->pss_from_smaps = l->note[0] != '\0';
+}
 
 int
 layout_open(struct layout **out, const struct target *t,
@@ -89,32 +114,23 @@ layout_open(struct layout **out, const struct target *t,
 			return rc;
 		}
 	}
-	if (o->pages) {
+	/* Tier 2 takes the page walk's way too on a target with many
+	 * mappings, when the walk sees everything smaps would give: smaps
+	 * costs the kernel about 5 us per mapping to print, maps and a joined
+	 * pagemap read a tenth of that. */
+	if (o->pages || probe_has_capability(root, PROBE_CAP_SYS_ADMIN)) {
 		rc = pagemap_open(&l->pm, t->proc_fd, root, err);
 		if (rc < 0) {
 			layout_close(l);
 			return rc;
 		}
-		l->pm_opts.pss = true;
-		l->pm_opts.flags_sample = LAYOUT_FLAGS_SAMPLE;
-		l->pm_opts.seed = (uint64_t)t->pid;
-		if (root_is_live(root))
-			pagemap_find_zero_pfns(&l->pm_opts.zero_pfn,
-					       &l->pm_opts.huge_zero_pfn);
-		if (!probe_has_capability(root, PROBE_CAP_SYS_ADMIN))
-			snprintf(
-			    l->note, sizeof l->note,
-			    "pagemap PFNs read "
-			    "as zero without CAP_SYS_ADMIN: PSS per region "
-			    "comes from smaps and page kinds are not reported "
-			    "(run as root for them)");
-		else if (!pagemap_has_kpagecount(l->pm))
-			snprintf(
-			    l->note, sizeof l->note,
-			    "cannot read "
-			    "/proc/kpagecount: PSS per region comes from smaps "
-			    "(run as root)");
-		l->pss_from_smaps = l->note[0] != '\0';
+		layout_pages_setup(l, root);
+		l->walk_many = !l->pss_from_smaps;
+		if (!o->pages && !l->walk_many) {
+			pagemap_close(l->pm);
+			l->pm = NULL;
+			l->note[0] = '\0';
+		}
 	}
 	*out = l;
 	return 0;
@@ -239,11 +255,19 @@ layout_idle(struct layout *l, struct sample *s, struct error *err)
 	return rc;
 }
 
+/* Mappings from which tier 2 walks pagemap rather than read smaps, when
+ * the walk sees PFNs and kpagecount (the same RSS, PSS and USS; the page
+ * kinds then come from a kpageflags sample, flags_err_pct). */
+#define LAYOUT_MANY_MAPPINGS 2000
+
 int
 layout_sample_smaps(struct layout *l, struct sample *s, struct error *err)
 {
 	int rc;
 
+	if (l->walk_many && l->list.n >= LAYOUT_MANY_MAPPINGS &&
+	    (l->idle == NULL || !idle_needs_smaps(l->idle)))
+		return layout_sample_pages(l, s, err);
 	rc = layout_read(l, l->smaps_fd, err);
 	if (rc == -ESRCH)
 		s->partial = true; /* the totals were read, regions not */
