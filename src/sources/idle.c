@@ -21,6 +21,7 @@
 #include "core/probe.h"
 #include "sources/idle.h"
 #include "sources/pagemap.h"
+#include "util/bound.h"
 #include "util/page.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
@@ -232,16 +233,12 @@ struct idle_tally {
 static double
 idle_bound(double p, double n, double population)
 {
-	const double z = 1.96;
-	double fpc, w;
+	double lo, hi;
 
 	if (n <= 0)
 		return NAN;
-	if (population <= n)
-		return 0;
-	fpc = sqrt((population - n) / (population - 1));
-	w = z / (1 + z * z / n) * sqrt(p * (1 - p) / n + z * z / (4 * n * n));
-	return 100 * w * fpc;
+	bound_wilson(p, n, population, &lo, &hi);
+	return 100 * (hi - lo) / 2;
 }
 
 static void
