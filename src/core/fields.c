@@ -96,7 +96,9 @@ const struct field field_keys[KEY_COUNT] = {
     [KEY_KIND] = {"kind", "kind", FIELD_GAUGE, "regions.c",
 		  "the region's kind (heap, stack, anon, code...)"},
     [KEY_SOURCE] = {"source", "source", FIELD_GAUGE, "memtrend",
-		    "smaps, pagemap or pagemap+smaps (PSS from smaps)"},
+		    "smaps, pagemap, pagemap+smaps (PSS from smaps) or "
+		    "estimate (from a sample of pages: see the *_err_kb "
+		    "columns)"},
     [KEY_PARTIAL] = {"partial", "partial", FIELD_GAUGE, "memtrend",
 		     "1 when the target exited during the sample"},
     [KEY_IDLE_METHOD] = {"idle_method", "idle_method", FIELD_GAUGE, "idle.c",
@@ -192,6 +194,15 @@ const struct field region_fields[REGION_FIELD_COUNT] = {
     [RF_FAULTS_PER_S] = {"faults_per_s", "flt/s", FIELD_GAUGE,
 			 "perf page-fault samples (PERF_SAMPLE_ADDR)",
 			 "page faults per second at addresses in the region"},
+    [RF_RSS_ERR_KB] =
+	{"rss_err_kb", "rss+-", FIELD_KIB, "memtrend",
+	 "95 % error bound of rss_kb when it is estimated from a sample of "
+	 "the region's pages (source estimate; 0 when it had few enough pages "
+	 "to read them all); empty when rss_kb is exact"},
+    [RF_PSS_ERR_KB] = {"pss_err_kb", "pss+-", FIELD_KIB, "memtrend",
+		       "95 % error bound of pss_kb, as rss_err_kb"},
+    [RF_USS_ERR_KB] = {"uss_err_kb", "uss+-", FIELD_KIB, "memtrend",
+		       "95 % error bound of uss_kb, as rss_err_kb"},
 };
 
 int

@@ -85,6 +85,10 @@ enum region_field {
 	RF_HINT_ACTIVE_PCT,
 	/* Page-fault addresses (--fault-addresses); NAN when not measured. */
 	RF_FAULTS_PER_S,
+	/* 95 % bounds of rss_kb, pss_kb and uss_kb: 0 when exact. */
+	RF_RSS_ERR_KB,
+	RF_PSS_ERR_KB,
+	RF_USS_ERR_KB,
 	REGION_FIELD_COUNT
 };
 

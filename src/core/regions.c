@@ -36,6 +36,7 @@ const char *const region_source_names[] = {
     [REGION_SOURCE_SMAPS] = "smaps",
     [REGION_SOURCE_PAGEMAP] = "pagemap",
     [REGION_SOURCE_PAGEMAP_SMAPS] = "pagemap+smaps",
+    [REGION_SOURCE_ESTIMATE] = "estimate",
 };
 
 static bool

@@ -44,6 +44,7 @@ enum region_source {
 	REGION_SOURCE_SMAPS,
 	REGION_SOURCE_PAGEMAP,
 	REGION_SOURCE_PAGEMAP_SMAPS, /* pagemap, PSS from smaps (no PFNs) */
+	REGION_SOURCE_ESTIMATE,	     /* a sample of pages (estimate.h) */
 };
 
 extern const char *const region_source_names[];

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/probe.h"
+#include "sources/estimate.h"
 #include "sources/idle.h"
 #include "sources/layout.h"
 #include "sources/pagemap.h"
@@ -42,6 +43,8 @@ struct layout {
 	bool walk_many;	     /* tier 2 walks pagemap on many mappings */
 	char note[200];
 	struct idle *idle;
+	struct estimate *est;
+	struct estimate_opts est_opts;
 	/* Fault addresses since the last region sample (at most
 	 * LAYOUT_FAULTS_MAX kept, the rest only counted), and when that was;
 	 * the next sample attributes them with its own mappings, so faults in
@@ -113,6 +116,19 @@ layout_open(struct layout **out, const struct target *t,
 			layout_close(l);
 			return rc;
 		}
+	}
+	if (o->estimate_sample > 0) {
+		rc = estimate_open(&l->est, t->proc_fd, root, err);
+		if (rc < 0) {
+			layout_close(l);
+			return rc;
+		}
+		l->est_opts.sample = o->estimate_sample;
+		l->est_opts.pss = true;
+		l->est_opts.seed = (uint64_t)t->pid;
+		if (root_is_live(root))
+			pagemap_find_zero_pfns(&l->est_opts.zero_pfn,
+					       &l->est_opts.huge_zero_pfn);
 	}
 	/* Tier 2 takes the page walk's way too on a target with many
 	 * mappings, when the walk sees everything smaps would give: smaps
@@ -313,6 +329,26 @@ layout_sample_pages(struct layout *l, struct sample *s, struct error *err)
 	return layout_idle(l, s, err);
 }
 
+int
+layout_sample_estimate(struct layout *l, struct sample *s, struct error *err)
+{
+	int rc;
+
+	rc = layout_read(l, l->maps_fd, err);
+	if (rc == -ESRCH)
+		s->partial = true;
+	if (rc < 0)
+		return rc;
+	rc = estimate_regions(l->est, &l->list, l->region_of, &l->set,
+			      &l->est_opts, err);
+	if (rc == -ESRCH)
+		s->partial = true;
+	if (rc < 0)
+		return rc;
+	s->regions = &l->set;
+	return 0;
+}
+
 static void
 layout_fill(struct sample *s, enum field_id f, double v)
 {
@@ -327,7 +363,10 @@ layout_fill_totals(const struct layout *l, struct sample *s)
 	const struct mapping *m;
 	size_t i;
 
-	if (s->regions != &l->set || s->partial)
+	/* Estimated totals are not exact ones: they would need their own
+	 * columns (README, "Estimates"). */
+	if (s->regions != &l->set || s->partial ||
+	    l->set.source == REGION_SOURCE_ESTIMATE)
 		return;
 	for (i = 0; i < l->set.n; i++) {
 		pss += l->set.v[i].v[RF_PSS_KB];
@@ -371,6 +410,7 @@ layout_close(struct layout *l)
 		close(l->smaps_fd);
 	pagemap_close(l->pm);
 	idle_close(l->idle);
+	estimate_close(l->est);
 	free(l->faults);
 	threads_free(&l->threads);
 	mapping_list_free(&l->list);

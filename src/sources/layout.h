@@ -26,6 +26,9 @@ struct layout_opts {
 	bool idle;		  /* access tracking on every region sample */
 	bool allow_clear_refs;	  /* false: --no-clear-refs */
 	unsigned int idle_sample; /* pages followed per region */
+	/* The estimate tier (layout_sample_estimate): pages drawn per
+	 * region, 0 for none. */
+	unsigned int estimate_sample;
 };
 
 int layout_open(struct layout **out, const struct target *t,
@@ -41,6 +44,13 @@ int layout_sample_smaps(struct layout *l, struct sample *s, struct error *err);
 
 /* Tier 3: regions from a pagemap walk (PSS from smaps without PFNs). */
 int layout_sample_pages(struct layout *l, struct sample *s, struct error *err);
+
+/* The estimate tier: regions from maps and a sample of pages
+ * (estimate.h): RSS, USS and PSS per region with 95 % bounds, at a cost
+ * set by the sample size, not by the target's size.  Only with
+ * layout_opts.estimate_sample > 0.  Returns as layout_sample_smaps. */
+int layout_sample_estimate(struct layout *l, struct sample *s,
+			   struct error *err);
 
 /* After a region sample that was not cut short: fills the PSS/USS totals
  * (and swap PSS and THP from smaps) that smaps_rollup did not supply this

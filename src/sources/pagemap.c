@@ -227,12 +227,12 @@ pm_sample_page(struct pagemap *pm, uint64_t pfn, uint32_t mapping)
 	pm->sample_seen++;
 }
 
-static bool
-pm_is_zero(const struct pagemap_opts *o, uint64_t pfn)
+bool
+pagemap_pfn_is_zero(uint64_t pfn, uint64_t zero_pfn, uint64_t huge_zero_pfn)
 {
-	return (o->zero_pfn != 0 && pfn == o->zero_pfn) ||
-	       (o->huge_zero_pfn != 0 && pfn >= o->huge_zero_pfn &&
-		pfn < o->huge_zero_pfn + 512);
+	return (zero_pfn != 0 && pfn == zero_pfn) ||
+	       (huge_zero_pfn != 0 && pfn >= huge_zero_pfn &&
+		pfn < huge_zero_pfn + 512);
 }
 
 static int
@@ -252,7 +252,8 @@ pm_entries(struct pagemap *pm, const uint64_t *e, size_t n, uint32_t mi,
 		pfn = e[i] & PM_PFN_MASK;
 		if (pfn != 0) {
 			pm->pfns_seen = true;
-			if (pm_is_zero(o, pfn)) {
+			if (pagemap_pfn_is_zero(pfn, o->zero_pfn,
+						o->huge_zero_pfn)) {
 				st->zero++;
 				continue;
 			}

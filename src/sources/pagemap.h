@@ -92,6 +92,11 @@ int pagemap_read_by_pfn(int fd, void *items, size_t n, size_t size,
 			void (*fn)(void *item, uint64_t value, void *ctx),
 			void *ctx);
 
+/* Whether pfn is the zero page or in the huge zero page (whose PFNs
+ * pagemap_find_zero_pfns finds; 0: unknown). */
+bool pagemap_pfn_is_zero(uint64_t pfn, uint64_t zero_pfn,
+			 uint64_t huge_zero_pfn);
+
 /* The PFNs of the zero page and the huge zero page as this process sees
  * them (needs CAP_SYS_ADMIN; 0 when unknown). */
 void pagemap_find_zero_pfns(uint64_t *zero_pfn, uint64_t *huge_zero_pfn);
