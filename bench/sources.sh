@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# The cost of each source per sample, and the target's stall under it, all
+# as ratios to reading smaps_rollup in the same run (run from the build
+# directory, as root):
+#
+#  1. CPU time (user + system) per sample of each source (bench/pages:
+#     rollup, the exact walk, walk + kpagecount, walk + kpageflags sample,
+#     smaps, the estimate), of pmap -X and smem -P, on targets of 1, 4 and
+#     SIZE GiB resident (default 8; 16 needs 16 GiB free) and on one with
+#     20 000 mappings; the growth: ns per resident page (the slope from
+#     1 GiB to the largest) and us per mapping (the cost at 20 000
+#     mappings, 156 MiB resident, over 20 000);
+#  2. memtrend itself at 20 000 mappings: CPU per sample with --budget 100%
+#     (default, --regions, --regions --pages) and peak RSS (VmHWM);
+#  3. the target's stall (bench/stall: a thread timing mmap + munmap of
+#     64 KiB in a loop) while each source samples every 100 ms for
+#     WINDOW seconds: p99 and max per source, and with none.
+#
+#   bench/sources.sh [SIZE_GIB [N [WINDOW_S]]]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+big=${1:-8}
+n=${2:-10}
+win=${3:-5}
+make -s memtrend tests/helpers/memchild bench/pages bench/stall
+command -v smem >/dev/null ||
+	apt-get install -y --no-install-recommends smem >/dev/null 2>&1 || true
+
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+mkfifo "$work/in"
+exec 6<> "$work/in"	# memchild holds its memory until stdin closes
+
+start() {	# memchild ARGS...; sets PID
+	rm -f "$work/out"
+	mkfifo "$work/out"
+	tests/helpers/memchild "$@" < "$work/in" > "$work/out" &
+	PID=$!
+	exec 3< "$work/out"
+	read -r _ <&3	# started
+	read -r _ <&3	# ready
+}
+
+TIMEFORMAT='%3U %3S'
+cpu() {	# CPU seconds (user + system) of a command
+	local t
+	t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+	awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%.6f", a[1] + a[2] }'
+}
+
+# One target: bench/pages, then pmap -X and smem per sample, as ratios.
+row() {	# LABEL
+	local label=$1 rollup pm sm
+	bench/pages "$PID" "$n" > "$work/pages"
+	rollup=$(awk '$1 == "rollup" { print $2 }' "$work/pages")
+	pm=$(cpu bash -c "for i in \$(seq $n); do pmap -X $PID; done")
+	if command -v smem >/dev/null; then
+		sm=$(cpu bash -c "for i in 1 2 3; do smem -P '^tests/helpers/memchild' ; done")
+		sm=$(awk -v s="$sm" 'BEGIN { print s / 3 }')
+	else
+		sm=nan
+	fi
+	awk -v l="$label" -v r="$rollup" -v pm="$pm" -v n="$n" -v sm="$sm" '
+		{ ms[$1] = $2 }
+		END {
+			printf "%-10s %8.2f", l, r
+			split("walk walk+pss walk+flags smaps estimate", k, " ")
+			for (i = 1; i <= 5; i++)
+				printf " %8.3f", ms[k[i]] / r
+			printf " %8.3f", pm / n * 1000 / r
+			printf " %8.3f\n", sm == "nan" ? -1 : sm * 1000 / r
+		}' "$work/pages"
+	cp "$work/pages" "$work/pages.$label"
+}
+
+echo "== 1. CPU per sample, ratio to smaps_rollup (ms) in the same run"
+printf '%-10s %8s %8s %8s %8s %8s %8s %8s %8s\n' target rollup_ms walk \
+	walk+pss walk+flg smaps estimate pmap-X smem
+for size in 1 4 "$big"; do
+	start hold $((size << 30))
+	row "${size}GiB"
+	kill "$PID"; wait "$PID" 2>/dev/null || true
+done
+start maps 20000
+row "20k-maps"
+
+echo "== growth"
+awk -v big="$big" 'BEGIN {
+	split("rollup walk walk+pss smaps estimate", k, " ")
+	for (i = 1; i <= 5; i++) {
+		f = "'"$work"'/pages.1GiB"; g = "'"$work"'/pages." big "GiB"
+		h = "'"$work"'/pages.20k-maps"
+		while ((getline l < f) > 0) { split(l, a, " "); if (a[1] == k[i]) one = a[2] }
+		while ((getline l < g) > 0) { split(l, a, " "); if (a[1] == k[i]) top = a[2] }
+		while ((getline l < h) > 0) { split(l, a, " "); if (a[1] == k[i]) many = a[2] }
+		close(f); close(g); close(h)
+		pages = (big - 1) * 262144
+		printf "%-10s %7.2f ns per resident page  %6.2f us per mapping\n",
+		    k[i], (top - one) * 1e6 / pages, many * 1000 / 20000
+	}
+}'
+
+echo "== 2. memtrend at 20 000 mappings (--budget 100%, CPU per sample, peak RSS)"
+for args in "" "--regions" "--regions --pages"; do
+	one=$(cpu ./memtrend -p "$PID" -c 1 -q --every 1ms --budget 100% $args)
+	many=$(cpu ./memtrend -p "$PID" -c $((n + 1)) -q --every 1ms --budget 100% $args)
+	/usr/bin/time -o "$work/hwm" -f %M ./memtrend -p "$PID" -c 5 -q \
+		--every 1ms --budget 100% $args >/dev/null 2>&1
+	hwm=$(tail -1 "$work/hwm")
+	awk -v a="${args:-default}" -v one="$one" -v many="$many" -v n="$n" \
+	    -v h="$hwm" 'BEGIN {
+		ms = (many - one) / n * 1000
+		printf "%-18s %8.2f ms %6.2f us per mapping  peak RSS %5.1f MiB\n",
+		    a, ms, ms * 1000 / 20000, h / 1024 }'
+done
+kill "$PID"; wait "$PID" 2>/dev/null || true
+
+echo "== 3. target stall: mmap+munmap of 64 KiB while a source samples every 100 ms"
+stall_run() {	# SIZE_GIB
+	rm -f "$work/sout"
+	mkfifo "$work/sout" "$work/sin" 2>/dev/null || true
+	bench/stall $(($1 << 10)) < "$work/sin" > "$work/sout" &
+	local spid=$! ticks=$((win * 10))
+	exec 7> "$work/sin" 8< "$work/sout"
+	read -r _ spid <&8
+	printf '%-10s %10s %10s %10s\n' source p99_us max_us rounds
+	for src in none rollup smaps walk+pss estimate pmap-X memtrend; do
+		echo reset >&7; read -r _ <&8
+		case $src in
+		none) sleep "$win" ;;
+		pmap-X) for i in $(seq "$ticks"); do pmap -X "$spid" >/dev/null; sleep 0.1; done ;;
+		memtrend) ./memtrend -p "$spid" -q --every 100ms -d "${win}s" >/dev/null 2>&1 || true ;;
+		*) bench/pages "$spid" "$ticks" "$src" 100 ;;
+		esac
+		echo "$src" >&7
+		read -r name p99 max rounds <&8
+		printf '%-10s %10s %10s %10s\n' "$name" "$p99" "$max" "$rounds"
+	done
+	exec 7>&- 8<&-
+	wait
+	rm -f "$work/sin" "$work/sout"
+}
+for size in 1 "$big"; do
+	echo "-- ${size} GiB resident"
+	stall_run "$size"
+done
