@@ -201,9 +201,10 @@ Test(smaps, stream_in_pieces_matches_whole)
 			cr_assert_eq(l.v[i].vmflags, whole.v[i].vmflags);
 			cr_assert_str_eq(mapping_path(&l, &l.v[i]),
 					 mapping_path(&whole, &whole.v[i]));
-			cr_assert_eq(
-			    memcmp(l.v[i].kb, whole.v[i].kb, sizeof l.v[i].kb),
-			    0, "mapping %zu, pieces of %zu", i, pieces[k]);
+			cr_assert_eq(memcmp(l.v[i].kb, whole.v[i].kb,
+					    SMAPS_NFIELDS * sizeof *l.v[i].kb),
+				     0, "mapping %zu, pieces of %zu", i,
+				     pieces[k]);
 		}
 	}
 	mapping_list_free(&whole);
@@ -301,6 +302,38 @@ Test(smaps, field_names_exact)
 		for (f = 0; f < SMAPS_NFIELDS; f++)
 			cr_assert(isnan(l.v[0].kb[f]), "%s set %zu", others[i],
 				  f);
+	}
+	mapping_list_free(&l);
+}
+
+/* Counters live apart from the mappings, one row per mapping that has
+ * any: mappings with and without counts in any order each read their
+ * own, and a mapping without any reads all unknown. */
+Test(smaps, counts_rows_follow_their_mappings)
+{
+	struct mapping_list l = {0};
+	struct error err;
+	size_t i;
+
+	cr_assert_eq(smaps_parse("00400000-00401000 r-xp 0 08:02 1 /a\n"
+				 "Rss: 4 kB\n"
+				 "00401000-00402000 r-xp 0 08:02 1 /a\n"
+				 "VmFlags: rd\n"
+				 "00402000-00403000 r-xp 0 08:02 1 /a\n"
+				 "Size: 4 kB\nRss: 8 kB\n"
+				 "00403000-00404000 r-xp 0 08:02 1 /a\n",
+				 &l, &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(l.n, 4);
+	cr_assert(l.v[0].has_counts && !l.v[1].has_counts &&
+		  l.v[2].has_counts && !l.v[3].has_counts);
+	cr_assert_eq(l.v[0].kb[SMAPS_RSS], 4);
+	cr_assert(isnan(l.v[0].kb[SMAPS_SIZE]));
+	cr_assert_eq(l.v[2].kb[SMAPS_RSS], 8);
+	cr_assert_eq(l.v[2].kb[SMAPS_SIZE], 4);
+	for (i = 0; i < SMAPS_NFIELDS; i++) {
+		cr_assert(isnan(l.v[1].kb[i]));
+		cr_assert(isnan(l.v[3].kb[i]));
 	}
 	mapping_list_free(&l);
 }

@@ -3,10 +3,15 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/mapping.h"
+
+const double mapping_no_counts[SMAPS_NFIELDS] = {
+    [0 ... SMAPS_NFIELDS - 1] = NAN,
+};
 
 const char *
 mapping_path(const struct mapping_list *list, const struct mapping *m)
@@ -19,5 +24,6 @@ mapping_list_free(struct mapping_list *list)
 {
 	free(list->v);
 	free(list->strings);
+	free(list->counts);
 	memset(list, 0, sizeof *list);
 }

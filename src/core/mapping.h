@@ -48,7 +48,11 @@ struct mapping {
 	size_t path_off; /* into mapping_list.strings; "" if none */
 	bool has_counts; /* parsed from smaps, kb[] filled */
 	unsigned int vmflags;
-	double kb[SMAPS_NFIELDS];
+	/* The smaps counters, NAN when not read (every one, for maps).  They
+	 * live apart, in mapping_list.counts (mapping_no_counts without),
+	 * so that a list read from maps stays small: 20 000 mappings are
+	 * 1.3 MB rather than 4. */
+	const double *kb;
 };
 
 struct mapping_list {
@@ -56,7 +60,12 @@ struct mapping_list {
 	size_t n, cap;
 	char *strings; /* NUL-separated paths */
 	size_t slen, scap;
+	double *counts; /* SMAPS_NFIELDS per mapping with counts */
+	size_t ncounts, counts_cap;
 };
+
+/* Every counter unknown: kb of a mapping without counts. */
+extern const double mapping_no_counts[SMAPS_NFIELDS];
 
 const char *mapping_path(const struct mapping_list *list,
 			 const struct mapping *m);

@@ -171,8 +171,7 @@ smaps_parse_header(const char *line, size_t len, struct mapping_list *list)
 	while (p < end && *p == ' ')
 		p++;
 	m->path_off = smaps_add_string(list, p, (size_t)(end - p));
-	for (size_t i = 0; i < SMAPS_NFIELDS; i++)
-		m->kb[i] = NAN;
+	m->kb = mapping_no_counts;
 	list->n++;
 	return 0;
 }
@@ -215,10 +214,45 @@ smaps_parse_kb(const char *p, const char *end, double *kb)
 	return 0;
 }
 
+/* The counters of the list's last mapping, m, made on its first count
+ * (smaps_finish points m->kb at them once the list is complete). */
+static double *
+smaps_counts(struct mapping_list *list, struct mapping *m)
+{
+	double *row;
+
+	if (!m->has_counts) {
+		if (list->ncounts == list->counts_cap) {
+			list->counts_cap =
+			    list->counts_cap ? list->counts_cap * 2 : 256;
+			list->counts =
+			    xreallocarray(list->counts, list->counts_cap,
+					  SMAPS_NFIELDS * sizeof *list->counts);
+		}
+		row = list->counts + list->ncounts++ * SMAPS_NFIELDS;
+		memcpy(row, mapping_no_counts, sizeof mapping_no_counts);
+		m->has_counts = true;
+	}
+	return list->counts + (list->ncounts - 1) * SMAPS_NFIELDS;
+}
+
+/* Points each mapping with counts at its row, in order. */
+static void
+smaps_finish(struct mapping_list *list)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < list->n; i++) {
+		if (list->v[i].has_counts)
+			list->v[i].kb = list->counts + k++ * SMAPS_NFIELDS;
+	}
+}
+
 /* One "Name: value" line of a mapping; -EINVAL when a known count is
  * not a count. */
 static int
-smaps_parse_field(const char *line, size_t len, struct mapping *m)
+smaps_parse_field(const char *line, size_t len, struct mapping_list *list,
+		  struct mapping *m)
 {
 	const char *colon = memchr(line, ':', len);
 	int f;
@@ -232,8 +266,7 @@ smaps_parse_field(const char *line, size_t len, struct mapping *m)
 		m->vmflags = smaps_parse_vmflags(colon + 1, line + len);
 		return 0;
 	}
-	m->has_counts = true;
-	return smaps_parse_kb(colon + 1, line + len, &m->kb[f]);
+	return smaps_parse_kb(colon + 1, line + len, &smaps_counts(list, m)[f]);
 }
 
 static int
@@ -256,7 +289,8 @@ smaps_parse_line(struct smaps_parser *sp, const char *line, size_t len,
 					 "'%.*s'",
 					 sp->lineno, shown, line);
 	} else if (list->n > 0 &&
-		   smaps_parse_field(line, len, &list->v[list->n - 1]) < 0) {
+		   smaps_parse_field(line, len, list, &list->v[list->n - 1]) <
+		       0) {
 		return error_set(err, EINVAL,
 				 "cannot parse the count on line %lu: '%.*s' "
 				 "(want a number of kB)",
@@ -272,6 +306,7 @@ smaps_parser_init(struct smaps_parser *sp, struct mapping_list *list)
 	sp->lineno = 0;
 	list->n = 0;
 	list->slen = 0;
+	list->ncounts = 0;
 }
 
 long
@@ -293,6 +328,8 @@ smaps_parse_lines(struct smaps_parser *sp, const char *buf, size_t n, bool last,
 			return rc;
 		line = nl < end ? nl + 1 : end;
 	}
+	if (last)
+		smaps_finish(sp->list);
 	return (long)(line - buf);
 }
 

@@ -20,7 +20,8 @@ int smaps_parse(const char *text, struct mapping_list *list, struct error *err);
 /* The same parser as a stream, so a big smaps never has to be held whole:
  * smaps_parse_lines() parses the complete lines of buf[0, n) (with last,
  * the rest too, as a final line) and returns the bytes it used, or
- * -EINVAL; the caller keeps the rest for the next call. */
+ * -EINVAL; the caller keeps the rest for the next call.  The mappings'
+ * kb pointers are set by the last call. */
 struct smaps_parser {
 	struct mapping_list *list;
 	unsigned long lineno;
