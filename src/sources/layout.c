@@ -41,6 +41,7 @@ struct layout {
 	struct region_set set;
 	bool pss_from_smaps; /* no PFNs or no kpagecount here */
 	bool walk_many;	     /* tier 2 walks pagemap on many mappings */
+	bool counted;	     /* the mappings were counted once */
 	char note[200];
 	struct idle *idle;
 	struct estimate *est;
@@ -281,6 +282,16 @@ layout_sample_smaps(struct layout *l, struct sample *s, struct error *err)
 {
 	int rc;
 
+	/* The first time, maps says how many mappings there are (smaps
+	 * would cost and hold what the walk is there to save). */
+	if (l->walk_many && !l->counted) {
+		l->counted = true;
+		rc = layout_read(l, l->maps_fd, err);
+		if (rc < 0) {
+			s->partial = rc == -ESRCH;
+			return rc;
+		}
+	}
 	if (l->walk_many && l->list.n >= LAYOUT_MANY_MAPPINGS &&
 	    (l->idle == NULL || !idle_needs_smaps(l->idle)))
 		return layout_sample_pages(l, s, err);
