@@ -218,7 +218,8 @@ Test(pagemap, pss_off)
 	pm_done(&r);
 }
 
-/* Adjacent mappings are read together, in preads of PM_CHUNK entries that
+/* Adjacent mappings are read together, in preads of PM_CHUNK entries (16 Ki:
+ * edges at 0x4100, 0x8100, 0xc100, 0x10100 from the first page) that
  * can end inside a mapping: each page still counts for its own mapping. */
 Test(pagemap, joined_mappings_split_at_their_bounds)
 {

@@ -2,7 +2,7 @@
  * Page-level accounting (Documentation/admin-guide/mm/pagemap.rst).
  *
  * Cost is what matters here, so, as tools/mm/page-types.c does:
- *  - pagemap is read in large preads (64 Ki entries), never per page,
+ *  - pagemap is read in large preads (16 Ki entries), never per page,
  *    and mappings that (nearly) touch share them: a process with 20 000
  *    small mappings costs a few preads, not 20 000;
  *  - kpagecount is read only for present pages not mapped exclusively,
@@ -34,7 +34,7 @@
 #include "util/root.h"
 #include "util/xmalloc.h"
 
-#define PM_CHUNK 65536	/* pagemap entries per pread */
+#define PM_CHUNK 16384	/* pagemap entries per pread (64 MiB mapped) */
 #define PM_QUEUE 65536	/* shared pages queued for kpagecount */
 #define PM_SCAN_VEC 256 /* PAGEMAP_SCAN ranges per ioctl */
 #define PM_RUN_GAP 16	/* PFNs this close share one pread */
@@ -458,11 +458,14 @@ pagemap_walk(struct pagemap *pm, const struct mapping_list *list,
 			rc = pm_read_run(pm, list, i, j - 1, o, stats);
 		}
 	}
+	/* Densities only of the mappings that could be scanned. */
 	for (i = 0; i < list->n; i++) {
 		if (region_of[i] == SIZE_MAX)
 			continue;
 		m = &list->v[i];
 		pages = (m->end - m->start) / pm->page;
+		if (pages < PM_SCAN_MIN)
+			continue;
 		pm->next_dens[pm->nnext].start = m->start;
 		pm->next_dens[pm->nnext++].density =
 		    pages == 0 ? 0

@@ -40,8 +40,10 @@ struct page_stats {
 	uint64_t file; /* file-backed or shared anonymous */
 	uint64_t zero; /* mapped to the zero page */
 	double pss;    /* sum of 1/mapcount; NAN without PFNs */
-	/* The kpageflags sample: pages read, and how many had each flag. */
-	uint64_t sampled, thp, ksm, dirty, referenced, active;
+	/* The kpageflags sample: pages read, and how many had each flag
+	 * (32 bits: a sample is small, and one such struct per mapping is
+	 * kept, 20 000 of them on some targets). */
+	uint32_t sampled, thp, ksm, dirty, referenced, active;
 };
 
 struct pagemap_opts {
