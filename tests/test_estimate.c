@@ -124,8 +124,8 @@ est_run(struct est_run *r, unsigned int sample, uint64_t seed)
 	if (r->e == NULL) {
 		memset(r, 0, sizeof *r);
 		cr_assert_eq(smaps_parse(est_maps, &r->list, &err), 0);
-		regions_assign(&r->set, &r->list, NULL, 0,
-			       REGION_GROUP_MAPPING, r->region_of);
+		regions_assign(&r->set, &r->list, NULL, 0, REGION_GROUP_MAPPING,
+			       r->region_of);
 		snprintf(dir, sizeof dir, "%s/proc/4242", est_root);
 		fd = open(dir, O_RDONLY | O_DIRECTORY);
 		cr_assert(fd >= 0);
@@ -133,9 +133,9 @@ est_run(struct est_run *r, unsigned int sample, uint64_t seed)
 			     err.msg);
 		close(fd);
 	}
-	cr_assert_eq(estimate_regions(r->e, &r->list, r->region_of, &r->set,
-				      &o, &err),
-		     0, "%s", err.msg);
+	cr_assert_eq(
+	    estimate_regions(r->e, &r->list, r->region_of, &r->set, &o, &err),
+	    0, "%s", err.msg);
 	r->big = &r->set.v[r->region_of[0]];
 	r->small = &r->set.v[r->region_of[1]];
 }
@@ -165,12 +165,12 @@ Test(estimate, bounds_cover_the_truth)
 		cr_assert_gt(v[RF_RSS_ERR_KB], 0);
 		cr_assert_lt(v[RF_RSS_ERR_KB], 0.04 * BIG_PAGES * 4,
 			     "bound %f KiB", v[RF_RSS_ERR_KB]);
-		covered[0] += fabs(v[RF_RSS_KB] - t.rss_pages * 4) <=
-			      v[RF_RSS_ERR_KB];
-		covered[1] += fabs(v[RF_USS_KB] - t.uss_pages * 4) <=
-			      v[RF_USS_ERR_KB];
-		covered[2] += fabs(v[RF_PSS_KB] - t.pss_pages * 4) <=
-			      v[RF_PSS_ERR_KB];
+		covered[0] +=
+		    fabs(v[RF_RSS_KB] - t.rss_pages * 4) <= v[RF_RSS_ERR_KB];
+		covered[1] +=
+		    fabs(v[RF_USS_KB] - t.uss_pages * 4) <= v[RF_USS_ERR_KB];
+		covered[2] +=
+		    fabs(v[RF_PSS_KB] - t.pss_pages * 4) <= v[RF_PSS_ERR_KB];
 	}
 	for (k = 0; k < 3; k++)
 		cr_assert_geq(covered[k], n * 9 / 10, "column %u: %u of %u", k,
@@ -234,7 +234,8 @@ Test(estimate, live_within_bound_of_the_walk)
 	double anon_kb = 0;
 	int fd;
 
-	tu_child_start(&c, (char *[]){(char *)memchild, "hold", "67108864", NULL});
+	tu_child_start(&c,
+		       (char *[]){(char *)memchild, "hold", "67108864", NULL});
 	cr_assert(tu_child_line(&c, path, sizeof path)); /* ready */
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)c.pid);
 	cr_assert_gt(root_read_alloc("/", path, &text), 0);

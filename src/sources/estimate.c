@@ -22,8 +22,9 @@
 #include "util/xmalloc.h"
 
 #define EST_SPAN 512 /* pages at most in one pread */
-#define EST_GAP 16   /* draws this close share it: a pread of 128 bytes
-			costs what one of 8 does */
+/* Draws this close share a pread: one of 128 bytes costs what one of 8
+ * does. */
+#define EST_GAP 16
 
 /* A drawn page: its virtual page number and region. */
 struct est_draw {
@@ -142,8 +143,8 @@ est_draw(struct estimate *e, const struct mapping_list *list,
 		a = &e->acc[r];
 		len = (m->end - m->start) / e->page;
 		while (a->done < a->want && a->next < a->seen + len) {
-			est_add_draw(e, m->start / e->page + (a->next - a->seen),
-				     r);
+			est_add_draw(
+			    e, m->start / e->page + (a->next - a->seen), r);
 			if (++a->done < a->want)
 				a->next = est_pick(e, a, a->done);
 		}
@@ -252,7 +253,8 @@ est_scale(const struct estimate *e, const struct est_acc *a, double hits,
 	}
 	*kb = pages * hits / n * page_kb;
 	if (err_kb != NULL)
-		*err_kb = pages * page_kb * bound_wilson_err(hits / n, n, pages);
+		*err_kb =
+		    pages * page_kb * bound_wilson_err(hits / n, n, pages);
 }
 
 static void
@@ -309,9 +311,9 @@ estimate_regions(struct estimate *e, const struct mapping_list *list,
 	est_draw(e, list, region_of, set->n, sample);
 	rc = est_read(e, o);
 	if (rc == 0 && e->nrefs > 0)
-		rc = pagemap_read_by_pfn(e->count_fd, e->refs, e->nrefs,
-					 sizeof *e->refs, est_add_count,
-					 e->acc);
+		rc =
+		    pagemap_read_by_pfn(e->count_fd, e->refs, e->nrefs,
+					sizeof *e->refs, est_add_count, e->acc);
 	if (rc == -ESRCH)
 		return error_set(err, ESRCH,
 				 "the process exited during the "
