@@ -277,6 +277,22 @@ layout_idle(struct layout *l, struct sample *s, struct error *err)
  * kinds then come from a kpageflags sample, flags_err_pct). */
 #define LAYOUT_MANY_MAPPINGS 2000
 
+/* Whether tier 2 walks maps + pagemap rather than read smaps: where the
+ * walk sees what smaps would give, on many mappings, and with an idle
+ * method that follows pages itself (page_idle, soft-dirty: smaps would
+ * be a second page-table walk for nothing).  The referenced method
+ * needs smaps' Referenced: the accessed bits clear_refs 1 clears are
+ * shown nowhere else (kpageflags' referenced is the LRU flag). */
+static bool
+layout_walks(const struct layout *l)
+{
+	if (!l->walk_many)
+		return false;
+	if (l->idle != NULL)
+		return !idle_needs_smaps(l->idle);
+	return l->list.n >= LAYOUT_MANY_MAPPINGS;
+}
+
 int
 layout_sample_smaps(struct layout *l, struct sample *s, struct error *err)
 {
@@ -284,16 +300,15 @@ layout_sample_smaps(struct layout *l, struct sample *s, struct error *err)
 
 	/* The first time, maps says how many mappings there are (smaps
 	 * would cost and hold what the walk is there to save). */
-	if (l->walk_many && !l->counted) {
+	if (l->walk_many && l->idle == NULL && !l->counted) {
 		l->counted = true;
 		rc = layout_read(l, l->maps_fd, err);
-		if (rc < 0) {
-			s->partial = rc == -ESRCH;
+		if (rc == -ESRCH)
+			s->partial = true;
+		if (rc < 0)
 			return rc;
-		}
 	}
-	if (l->walk_many && l->list.n >= LAYOUT_MANY_MAPPINGS &&
-	    (l->idle == NULL || !idle_needs_smaps(l->idle)))
+	if (layout_walks(l))
 		return layout_sample_pages(l, s, err);
 	rc = layout_read(l, l->smaps_fd, err);
 	if (rc == -ESRCH)
