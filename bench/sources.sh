@@ -14,7 +14,13 @@
 #     (default, --regions, --regions --pages) and peak RSS (VmHWM);
 #  3. the target's stall (bench/stall: a thread timing mmap + munmap of
 #     64 KiB in a loop) while each source samples every 100 ms for
-#     WINDOW seconds: p99 and max per source, and with none.
+#     WINDOW seconds: p99 and max per source, and with none;
+#  4. the estimates against the exact walk on a target whose anonymous
+#     memory changes size as it runs (bench/churn ... breathe, holding
+#     1 GiB and SIZE GiB and growing 1 MiB every 10 ms up to 256 MiB,
+#     then freeing it): how often each sampled region's estimate lies
+#     within its stated bound (bench/estimate, 50 rounds), and its cost
+#     beside the walk's.
 #
 #   bench/sources.sh [SIZE_GIB [N [WINDOW_S]]]
 set -euo pipefail
@@ -22,7 +28,8 @@ cd "$(dirname "$0")/.."
 big=${1:-8}
 n=${2:-10}
 win=${3:-5}
-make -s memtrend tests/helpers/memchild bench/pages bench/stall
+make -s memtrend tests/helpers/memchild bench/pages bench/stall \
+	bench/churn bench/estimate
 command -v smem >/dev/null ||
 	apt-get install -y --no-install-recommends smem >/dev/null 2>&1 || true
 
@@ -143,4 +150,18 @@ stall_run() {	# SIZE_GIB
 for size in 1 "$big"; do
 	echo "-- ${size} GiB resident"
 	stall_run "$size"
+done
+
+echo "== 4. estimates within their bound of the exact walk, target changing size"
+for size in 1 "$big"; do
+	echo "-- ${size} GiB resident, 1 MiB more every 10 ms up to 256 MiB, freed, again"
+	rm -f "$work/cout"
+	mkfifo "$work/cout"
+	bench/churn $((size << 10)) 3600 breathe > "$work/cout" &
+	cpid=$!
+	exec 9< "$work/cout"
+	read -r _ _ <&9	# ready
+	bench/estimate "$cpid" 50
+	kill "$cpid"; wait "$cpid" 2>/dev/null || true
+	exec 9<&-
 done
