@@ -90,8 +90,8 @@ main(int argc, char **argv)
 	for (k = 0; k < rounds; k++) {
 		if (smaps_read(maps_fd, buf, SMAPS_READ_BUF, &list, &err) < 0)
 			return 1;
-		region_of = xreallocarray(region_of, list.n + 1,
-					  sizeof *region_of);
+		region_of =
+		    xreallocarray(region_of, list.n + 1, sizeof *region_of);
 		stats = xreallocarray(stats, list.n + 1, sizeof *stats);
 		regions_assign(&a, &list, NULL, 0, REGION_GROUP_KIND,
 			       region_of);
@@ -112,7 +112,8 @@ main(int argc, char **argv)
 		est_s += est_cpu_s() - t0;
 		est_walk(pm, &list, region_of, stats, &b);
 		for (r = 0; r < e.n; r++) {
-			if (a.v[r].v[RF_RSS_KB] <= 0 && b.v[r].v[RF_RSS_KB] <= 0)
+			if (a.v[r].v[RF_RSS_KB] <= 0 &&
+			    b.v[r].v[RF_RSS_KB] <= 0)
 				continue;
 			for (c = 0; c < 3; c++) {
 				x = e.v[r].v[col[c]];

@@ -34,7 +34,7 @@ command -v smem >/dev/null ||
 	apt-get install -y --no-install-recommends smem >/dev/null 2>&1 || true
 
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 mkfifo "$work/in"
 exec 6<> "$work/in"	# memchild holds its memory until stdin closes
 
