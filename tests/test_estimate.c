@@ -15,7 +15,10 @@
 #include <unistd.h>
 
 #include "core/regions.h"
+#include "core/sample.h"
+#include "core/target.h"
 #include "sources/estimate.h"
+#include "sources/layout.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
 #include "testutil.h"
@@ -286,4 +289,45 @@ Test(estimate, live_within_bound_of_the_walk)
 	free(region_of);
 	free(stats);
 	free(text);
+}
+
+/* The estimate tier through the layout source: regions say "estimate",
+ * and the totals it fills are estimates with their bounds in
+ * uss_err_kb / pss_err_kb (empty when exact); a total an exact read gave
+ * this tick is left alone. */
+Test(estimate, layout_tier_fills_estimated_totals)
+{
+	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
+	struct layout_opts lo = {.root = "/", .estimate_sample = 512};
+	struct layout *l;
+	struct target t;
+	struct sample s;
+	struct child c;
+	struct error err;
+	char line[64];
+
+	tu_child_start(&c,
+		       (char *[]){(char *)memchild, "hold", "67108864", NULL});
+	cr_assert(tu_child_line(&c, line, sizeof line)); /* ready */
+	cr_assert_eq(target_from_pid(&t, "/", c.pid, &err), 0, "%s", err.msg);
+	cr_assert_eq(layout_open(&l, &t, &lo, &err), 0, "%s", err.msg);
+	sample_clear(&s);
+	cr_assert_eq(layout_sample_estimate(l, &s, &err), 0, "%s", err.msg);
+	cr_assert_eq(s.regions->source, REGION_SOURCE_ESTIMATE);
+	layout_fill_totals(l, &s);
+	cr_assert_geq(s.value[FIELD_USS_KB],
+		      64 * 1024 - s.value[FIELD_USS_ERR_KB], "uss %f +- %f",
+		      s.value[FIELD_USS_KB], s.value[FIELD_USS_ERR_KB]);
+	cr_assert(!isnan(s.value[FIELD_USS_ERR_KB]) &&
+		  s.value[FIELD_USS_ERR_KB] >= 0);
+	/* An exact USS this tick stays, with no bound. */
+	sample_clear(&s);
+	s.value[FIELD_USS_KB] = 1234;
+	cr_assert_eq(layout_sample_estimate(l, &s, &err), 0, "%s", err.msg);
+	layout_fill_totals(l, &s);
+	cr_assert_eq(s.value[FIELD_USS_KB], 1234);
+	cr_assert(isnan(s.value[FIELD_USS_ERR_KB]));
+	layout_close(l);
+	target_close(&t);
+	tu_child_end(&c);
 }

@@ -52,6 +52,15 @@ const struct field fields[FIELD_COUNT] = {
     [FIELD_ANON_THP_KB] = {"anon_thp_kb", "thp", FIELD_KIB,
 			   "smaps_rollup AnonHugePages",
 			   "anonymous memory backed by transparent huge pages"},
+    [FIELD_PSS_ERR_KB] =
+	{"pss_err_kb", "pss+-", FIELD_KIB,
+	 "the estimate tier: the regions' pss_err_kb in quadrature",
+	 "95 % error bound of pss_kb when this row's pss_kb is an estimate "
+	 "from a sample of pages; empty when it is exact"},
+    [FIELD_USS_ERR_KB] = {"uss_err_kb", "uss+-", FIELD_KIB,
+			  "the estimate tier: the regions' uss_err_kb in "
+			  "quadrature",
+			  "95 % error bound of uss_kb, as pss_err_kb"},
     [FIELD_THREADS] = {"threads", "threads", FIELD_GAUGE, "stat num_threads",
 		       "number of threads"},
     [FIELD_MEM_AVAILABLE_KB] =

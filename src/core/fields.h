@@ -25,6 +25,9 @@ enum field_id {
 	FIELD_PSS_FILE_KB,
 	FIELD_PSS_SHMEM_KB,
 	FIELD_ANON_THP_KB,
+	/* 95 % bounds when pss_kb / uss_kb are estimates; empty when exact. */
+	FIELD_PSS_ERR_KB,
+	FIELD_USS_ERR_KB,
 	FIELD_THREADS,
 	FIELD_PERF_MINFLT,
 	FIELD_PERF_MAJFLT,

@@ -382,6 +382,36 @@ layout_fill(struct sample *s, enum field_id f, double v)
 		s->value[f] = v;
 }
 
+/*
+ * Totals from estimated regions, where no exact read gave them this tick:
+ * the sums, with their bounds in pss_err_kb / uss_err_kb (which say the
+ * value is an estimate).  Each region is drawn independently, so the
+ * bound of the sum is the regions' bounds in quadrature.
+ */
+static void
+layout_fill_estimates(const struct layout *l, struct sample *s)
+{
+	double pss = 0, uss = 0, pss_err = 0, uss_err = 0;
+	const double *v;
+	size_t i;
+
+	for (i = 0; i < l->set.n; i++) {
+		v = l->set.v[i].v;
+		pss += v[RF_PSS_KB];
+		uss += v[RF_USS_KB];
+		pss_err += v[RF_PSS_ERR_KB] * v[RF_PSS_ERR_KB];
+		uss_err += v[RF_USS_ERR_KB] * v[RF_USS_ERR_KB];
+	}
+	if (isnan(s->value[FIELD_PSS_KB]) && !isnan(pss)) {
+		s->value[FIELD_PSS_KB] = pss;
+		s->value[FIELD_PSS_ERR_KB] = sqrt(pss_err);
+	}
+	if (isnan(s->value[FIELD_USS_KB])) {
+		s->value[FIELD_USS_KB] = uss;
+		s->value[FIELD_USS_ERR_KB] = sqrt(uss_err);
+	}
+}
+
 void
 layout_fill_totals(const struct layout *l, struct sample *s)
 {
@@ -389,11 +419,12 @@ layout_fill_totals(const struct layout *l, struct sample *s)
 	const struct mapping *m;
 	size_t i;
 
-	/* Estimated totals are not exact ones: they would need their own
-	 * columns (README, "Estimates"). */
-	if (s->regions != &l->set || s->partial ||
-	    l->set.source == REGION_SOURCE_ESTIMATE)
+	if (s->regions != &l->set || s->partial)
 		return;
+	if (l->set.source == REGION_SOURCE_ESTIMATE) {
+		layout_fill_estimates(l, s);
+		return;
+	}
 	for (i = 0; i < l->set.n; i++) {
 		pss += l->set.v[i].v[RF_PSS_KB];
 		uss += l->set.v[i].v[RF_USS_KB];

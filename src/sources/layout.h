@@ -55,7 +55,8 @@ int layout_sample_estimate(struct layout *l, struct sample *s,
 /* After a region sample that was not cut short: fills the PSS/USS totals
  * (and swap PSS and THP from smaps) that smaps_rollup did not supply this
  * tick, as the sums over the regions -- the same pages, counted the same
- * way. */
+ * way.  After an estimate, the sums are estimates: pss_err_kb and
+ * uss_err_kb then hold their 95 % bounds (empty otherwise). */
 void layout_fill_totals(const struct layout *l, struct sample *s);
 
 /* Keeps sampled page-fault addresses for the next region sample, which
