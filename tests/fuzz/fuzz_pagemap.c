@@ -6,11 +6,15 @@
  * the first 80 entries are pagemap from page 16 (two mappings of 32
  * pages, at 0x10000 and 0x40000), the next 256 kpagecount (PFNs 0-255),
  * the rest kpageflags.  PFNs in the entries are kept below 512 so that most of
- * them name a written count or flag entry.
+ * them name a written count or flag entry.  The estimates
+ * (src/sources/estimate.c) read the same files: with a sample as large as
+ * a region they read it whole and must agree with the walk; with a small
+ * one they must stay within the region's size, with a finite bound.
  */
 #include "config.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/regions.h"
+#include "sources/estimate.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
 
@@ -81,6 +86,48 @@ fp_write(int fd, const uint8_t *data, size_t size, size_t n, uint64_t at,
 		(void)!pwrite(fd, e, n * 8, (off_t)(at * 8));
 }
 
+/* The estimates beside the walk's exact set. */
+static void
+fp_estimate(const struct mapping_list *list, size_t *region_of,
+	    const struct region_set *exact)
+{
+	static const enum region_field same[] = {RF_RSS_KB, RF_USS_KB,
+						 RF_SWAP_KB, RF_FILE_KB};
+	struct estimate_opts eo = {
+	    .pss = true, .zero_pfn = 5, .huge_zero_pfn = 512, .seed = 3};
+	static struct estimate *e;
+	struct region_set set;
+	struct error err;
+	const double *v;
+	size_t r, f;
+
+	if (e == NULL && estimate_open(&e, fp_proc, fp_root, &err) < 0)
+		abort();
+	memset(&set, 0, sizeof set);
+	regions_assign(&set, list, NULL, 0, REGION_GROUP_KIND, region_of);
+	eo.sample = 64; /* more than a region's 32 pages: read whole */
+	if (estimate_regions(e, list, region_of, &set, &eo, &err) == 0) {
+		for (r = 0; r < set.n; r++)
+			for (f = 0; f < sizeof same / sizeof same[0]; f++)
+				if (set.v[r].v[same[f]] !=
+				    exact->v[r].v[same[f]])
+					abort();
+	}
+	eo.sample = 8;
+	if (estimate_regions(e, list, region_of, &set, &eo, &err) == 0) {
+		for (r = 0; r < set.n; r++) {
+			v = set.v[r].v;
+			if (!(v[RF_RSS_KB] >= 0 &&
+			      v[RF_RSS_KB] <= v[RF_SIZE_KB] &&
+			      v[RF_USS_KB] <= v[RF_RSS_KB] &&
+			      isfinite(v[RF_RSS_ERR_KB]) &&
+			      v[RF_RSS_ERR_KB] >= 0))
+				abort();
+		}
+	}
+	regions_free(&set);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -112,8 +159,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&set, 0, sizeof set);
 	memset(stats, 0, sizeof stats);
 	regions_assign(&set, &list, NULL, 0, REGION_GROUP_KIND, region_of);
-	if (pagemap_walk(pm, &list, region_of, &o, stats, &err) == 0)
+	if (pagemap_walk(pm, &list, region_of, &o, stats, &err) == 0) {
 		pagemap_add_regions(pm, &set, &list, region_of, stats);
+		fp_estimate(&list, region_of, &set);
+	}
 	regions_free(&set);
 	return 0;
 }
