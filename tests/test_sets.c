@@ -44,8 +44,8 @@ start_holder(struct child *c, const char *prog, const char *bytes)
 {
 	char line[64];
 
-	tu_child_start(c, (char *[]){(char *)prog, "private", (char *)bytes,
-				     NULL});
+	tu_child_start(
+	    c, (char *[]){(char *)prog, "private", (char *)bytes, NULL});
 	tu_child_send(c, "go");
 	cr_assert(tu_child_line(c, line, sizeof line));
 	cr_assert_str_eq(line, "ready");
@@ -140,8 +140,7 @@ Test(sets, all_matching_watches_each_process_and_their_sum)
 	assert_holds(&t, pa, 8192);
 	assert_holds(&t, pb, 16384);
 	cr_assert_str_eq(t.rows[0][t.ncols - 2], name);
-	cr_assert(strstr(r.out, "processes: 2 watched, 0 of them gone") !=
-		      NULL,
+	cr_assert(strstr(r.out, "processes: 2 watched, 0 of them gone") != NULL,
 		  "%s", r.out);
 	tu_table_free(&t);
 }
@@ -262,8 +261,8 @@ Test(sets, bad_sets_are_refused_in_one_line)
 			  NULL},
 	       10);
 	cr_assert_eq(r.status, 2);
-	cr_assert(strstr(r.err, "--cgroup /nonexistent/memtrend: cannot read") !=
-		      NULL,
+	cr_assert(strstr(r.err,
+			 "--cgroup /nonexistent/memtrend: cannot read") != NULL,
 		  "%s", r.err);
 	tu_run(&r,
 	       (char *[]){mt, "-n", "no-such-process-xyz", "--all-matching",

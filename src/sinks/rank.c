@@ -103,11 +103,10 @@ rank_table(FILE *fp, const struct rank_row *rows, size_t n, size_t max,
 				 100 * r->rate_kb_h / grown);
 		else
 			snprintf(share, sizeof share, "-");
-		units_escape_text(name, name_w + 1 < sizeof name ? name_w + 1
-								  : sizeof name,
-				  r->cmdline != NULL && r->cmdline[0] != '\0'
-				      ? r->cmdline
-				      : r->comm);
+		units_escape_text(
+		    name, name_w + 1 < sizeof name ? name_w + 1 : sizeof name,
+		    r->cmdline != NULL && r->cmdline[0] != '\0' ? r->cmdline
+								: r->comm);
 		fprintf(fp, "%7d %-4s %10s %11s %6s %-13s %s\n", (int)r->pid,
 			metric, size, rate, share, verdict_name(v), name);
 	}
