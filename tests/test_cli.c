@@ -215,3 +215,56 @@ Test(cli, same_file_twice_is_refused)
 				"--regions-csv", "-", NULL},
 		     "same file");
 }
+
+/* The summary's sample count ("summary: N samples"); -1 when missing. */
+static long
+cli_summary_samples(const struct run *r)
+{
+	const char *p = strstr(r->out, "summary: ");
+	long n;
+
+	if (p == NULL || sscanf(p, "summary: %ld sample", &n) != 1)
+		return -1;
+	return n;
+}
+
+/* A launched command's own status is memtrend's, however early it ends:
+ * before the first sample (it is a zombie when memtrend looks), during
+ * the first ones, or by a signal (128 + signal); the summary counts the
+ * samples taken. */
+static void
+cli_expect_launch(char *const cmd[], int status, long min_samples,
+		  long max_samples)
+{
+	char *argv[16] = {mt, "-q", "-e", "100ms", "-d", "20s", "--"};
+	struct run r;
+	long n;
+	size_t i;
+
+	for (i = 0; cmd[i] != NULL; i++)
+		argv[7 + i] = cmd[i];
+	argv[7 + i] = NULL;
+	tu_run(&r, argv, 30);
+	cr_assert_eq(r.status, status, "%s: status %d, stderr: %s", cmd[0],
+		     r.status, r.err);
+	n = cli_summary_samples(&r);
+	cr_assert(n >= min_samples && n <= max_samples,
+		  "%s %s: %ld samples, not %ld to %ld: %s", cmd[0],
+		  cmd[1] ? cmd[1] : "", n, min_samples, max_samples, r.out);
+	cr_assert(strstr(r.err, "memtrend: command ") != NULL, "%s", r.err);
+}
+
+Test(cli, launched_command_gives_its_own_status)
+{
+	cli_expect_launch((char *[]){"true", NULL}, 0, 0, 1);
+	cli_expect_launch((char *[]){"false", NULL}, 1, 0, 1);
+	cli_expect_launch((char *[]){"sh", "-c", "exit 3", NULL}, 3, 0, 1);
+	cli_expect_launch((char *[]){"sh", "-c", "kill -9 $$", NULL}, 137, 0,
+			  1);
+	/* Ends after some samples: 0.5 s at 100 ms. */
+	cli_expect_launch((char *[]){"sh", "-c", "sleep 0.5; exit 4", NULL}, 4,
+			  2, 8);
+	cli_expect_launch(
+	    (char *[]){"sh", "-c", "sleep 0.5; kill -TERM $$", NULL}, 143, 2,
+	    8);
+}

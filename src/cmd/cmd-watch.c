@@ -596,6 +596,33 @@ cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
 	return code;
 }
 
+/* Standard output, unless it carries a CSV ("-o -", "--regions-csv -"). */
+static FILE *
+cmd_watch_out(const struct cmd_watch *c)
+{
+	const char *csv = c->watch.csv_path, *rcsv = c->watch.regions_csv_path;
+
+	if ((csv != NULL && strcmp(csv, "-") == 0) ||
+	    (rcsv != NULL && strcmp(rcsv, "-") == 0))
+		return stderr;
+	return stdout;
+}
+
+/* A launched command that ended before memtrend could identify it (a
+ * zombie already): no sample, its own exit status. */
+static int
+cmd_watch_ended_early(const struct cmd_watch *c, struct target *t)
+{
+	char how[128];
+
+	target_describe_exit(t, how, sizeof how);
+	term_notice("command %s (pid %d) %s before the first sample",
+		    c->command[0], (int)t->pid, how);
+	fprintf(cmd_watch_out(c), "summary: 0 samples\n");
+	target_close(t);
+	return target_exit_code(t);
+}
+
 static int
 cmd_watch_loop(const struct cmd_watch *c)
 {
@@ -603,24 +630,21 @@ cmd_watch_loop(const struct cmd_watch *c)
 	struct target t;
 	struct error err;
 	FILE *out;
-	int code = 0;
+	int code = 0, rc;
 
-	if (cmd_watch_check_outputs(c, &err) < 0 ||
-	    cmd_watch_find_target(c, &t, &err) < 0)
+	if (cmd_watch_check_outputs(c, &err) < 0)
+		return cmd_fail(&err);
+	rc = cmd_watch_find_target(c, &t, &err);
+	if (rc == -ESRCH && t.launched && t.reaped)
+		return cmd_watch_ended_early(c, &t);
+	if (rc < 0)
 		return cmd_fail(&err);
 	cmd_watch_announce(c, &t);
 	watch_run(&c->watch, &t, &res);
 	if (t.launched && !t.reaped)
 		target_stop(&t);
 
-	/* stdout may be carrying a CSV ("-o -"). */
-	out = c->watch.live || c->watch.csv_path == NULL ||
-		      strcmp(c->watch.csv_path, "-") != 0
-		  ? stdout
-		  : stderr;
-	if (c->watch.regions_csv_path != NULL &&
-	    strcmp(c->watch.regions_csv_path, "-") == 0)
-		out = stderr;
+	out = cmd_watch_out(c);
 	if (res.end == WATCH_END_ERROR) {
 		code = cmd_fail(&res.why);
 	} else if (res.end == WATCH_END_TARGET_EXIT) {

@@ -294,6 +294,7 @@ watch_open(struct watch *w)
 	const struct watch_opts *o = w->o;
 	struct error *err = &w->res->why;
 	unsigned int extra = 0;
+	int rc;
 
 	if (o->pages)
 		extra |= 1u << TIER_PAGES;
@@ -302,8 +303,8 @@ watch_open(struct watch *w)
 	tiers_init(&w->res->tiers, o->budget, extra);
 	if (rollup_open(&w->rollup, err) < 0)
 		return -1;
-	if (watch_calibrate(w) < 0)
-		return -1;
+	if ((rc = watch_calibrate(w)) < 0)
+		return rc; /* -ESRCH: gone before the first sample */
 	if (extra != 0) {
 		struct layout_opts lo = {
 		    .root = o->root,
@@ -314,8 +315,8 @@ watch_open(struct watch *w)
 		    .idle_sample = o->idle_sample,
 		};
 
-		if (layout_open(&w->layout, w->t, &lo, err) < 0)
-			return -1;
+		if ((rc = layout_open(&w->layout, w->t, &lo, err)) < 0)
+			return rc;
 		if (layout_idle_note(w->layout) != NULL)
 			term_notice("idle pages: %s",
 				    layout_idle_note(w->layout));
@@ -445,8 +446,10 @@ watch_run(const struct watch_opts *o, struct target *t,
 	verdict_init(&res->verdict, o->metric);
 	verdict_set_daily_cycle(&res->verdict, o->daily_cycle);
 	watch_signals();
-	if (watch_open(&w) < 0) {
+	if ((rc = watch_open(&w)) < 0) {
 		res->end = WATCH_END_ERROR;
+		if (rc == -ESRCH || rc == -ESTALE)
+			watch_target_gone(t, res);
 		watch_close(&w);
 		return;
 	}
