@@ -44,19 +44,20 @@ static int
 cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 		  struct error *err)
 {
-	int opt, rc = 0;
+	int opt;
 
 	optind = 0;
 	opterr = 0;
-	while (rc == 0 &&
-	       (opt = getopt_long(argc, argv, ":h", cmd_analyze_options,
+	while ((opt = getopt_long(argc, argv, ":h", cmd_analyze_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case OPT_JSON:
 			c->json = true;
 			break;
 		case OPT_METRIC:
-			rc = verdict_parse_metric(optarg, &c->metric, err);
+			if (verdict_parse_metric(optarg, &c->metric, err) < 0)
+				return cmd_option_error(
+				    err, cmd_analyze_options, opt);
 			break;
 		case OPT_NO_DAILY_CYCLE:
 		case OPT_DAILY_CYCLE:
@@ -75,8 +76,6 @@ cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 					 argv[optind - 1]);
 		}
 	}
-	if (rc < 0)
-		return rc;
 	if (optind >= argc)
 		return error_set(err, EINVAL,
 				 "analyze needs a CSV file (or - "

@@ -243,10 +243,23 @@ cmd_watch_parse_group(const char *text, enum region_group *group,
 		*group = REGION_GROUP_MAPPING;
 	else
 		return error_set(err, EINVAL,
-				 "invalid --group-by '%s' (use "
+				 "invalid grouping '%s' (use "
 				 "kind, path or mapping)",
 				 text);
 	return 0;
+}
+
+/* --list-fields[=FORMAT]: text (the default), man, man-regions. */
+static int
+cmd_watch_fields_format(const char *format, struct error *err)
+{
+	if (strcmp(format, "text") == 0 || strcmp(format, "man") == 0 ||
+	    strcmp(format, "man-regions") == 0)
+		return 0;
+	return error_set(err, EINVAL,
+			 "invalid format '%s' (use text, the default, or "
+			 "man or man-regions for the man page's tables)",
+			 format);
 }
 
 static int
@@ -256,6 +269,9 @@ cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 
 	if (optind < argc)
 		c->command = argv + optind;
+	if (c->command != NULL &&
+	    cmd_optional_value_error(cmd_watch_options, argc, argv, err) < 0)
+		return -EINVAL;
 	/* A command memtrend starts is a test run: no daily cycle. */
 	c->watch.daily_cycle =
 	    c->daily_cycle >= 0 ? c->daily_cycle == 1 : c->command == NULL;
@@ -312,7 +328,9 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 
 	case 'n':
 		if (*optarg == '\0')
-			rc = error_set(err, EINVAL, "empty name for -n");
+			rc = error_set(err, EINVAL,
+				       "empty name (give a command name, as "
+				       "pgrep -l shows it)");
 		c->name = optarg;
 		break;
 
@@ -325,7 +343,7 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 		break;
 
 	case 'd':
-		rc = units_parse_duration(optarg, &n, err);
+		rc = cmd_parse_duration(optarg, &n, err);
 		w->duration_ns = n;
 		break;
 
@@ -342,7 +360,12 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 		break;
 
 	case OPT_BUDGET:
-		rc = units_parse_percent(optarg, &w->budget, err);
+		if (units_parse_percent(optarg, &w->budget, NULL) < 0)
+			rc = error_set(err, EINVAL,
+				       "invalid percentage '%s' (of one core: "
+				       "above 0%% and at most 100%%, e.g. 2%%, "
+				       "0.5%%)",
+				       optarg);
 		break;
 
 	case OPT_KIB:
@@ -384,7 +407,7 @@ cmd_watch_region_option(struct cmd_watch *c, int opt, struct error *err)
 	case OPT_REGIONS:
 		w->regions = true;
 		if (optarg != NULL) {
-			rc = units_parse_count(optarg, &n, err);
+			rc = cmd_parse_count(optarg, 1000, &n, err);
 			w->top_regions = (size_t)n;
 		}
 		break;
@@ -423,13 +446,13 @@ cmd_watch_region_option(struct cmd_watch *c, int opt, struct error *err)
 		break;
 
 	case OPT_FAULT_PERIOD:
-		rc = units_parse_count(optarg, &n, err);
-		w->fault_period = (unsigned int)(n > 1000000 ? 1000000 : n);
+		rc = cmd_parse_count(optarg, 1000000, &n, err);
+		w->fault_period = (unsigned int)n;
 		break;
 
 	case OPT_IDLE_SAMPLE:
-		rc = units_parse_count(optarg, &n, err);
-		w->idle_sample = (unsigned int)(n > 1u << 20 ? 1u << 20 : n);
+		rc = cmd_parse_count(optarg, 1u << 20, &n, err);
+		w->idle_sample = (unsigned int)n;
 		break;
 	default:
 		return 1;
@@ -445,12 +468,15 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 	cmd_watch_defaults(c);
 	optind = 0;
 	opterr = 0;
-	while (rc == 0 && (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
-					     cmd_watch_options, NULL)) != -1) {
-		if ((rc = cmd_watch_option(c, opt, err)) != 1 ||
-		    (rc = cmd_watch_region_option(c, opt, err)) != 1)
+	while ((opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
+				  cmd_watch_options, NULL)) != -1) {
+		rc = cmd_watch_option(c, opt, err);
+		if (rc == 1)
+			rc = cmd_watch_region_option(c, opt, err);
+		if (rc < 0)
+			return cmd_option_error(err, cmd_watch_options, opt);
+		if (rc == 0)
 			continue;
-		rc = 0;
 		switch (opt) {
 		case OPT_PROBE:
 			c->action = CMD_WATCH_PROBE;
@@ -461,6 +487,9 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 		case OPT_LIST_FIELDS:
 			c->action = CMD_WATCH_FIELDS;
 			c->fields_format = optarg != NULL ? optarg : "text";
+			if (cmd_watch_fields_format(c->fields_format, err) < 0)
+				return cmd_option_error(err, cmd_watch_options,
+							opt);
 			break;
 		case 'h':
 			c->action = CMD_WATCH_HELP;
@@ -476,8 +505,6 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 					 argv[optind - 1]);
 		}
 	}
-	if (rc < 0)
-		return rc;
 	if ((c->watch.csv_path != NULL &&
 	     strcmp(c->watch.csv_path, "-") == 0) ||
 	    (c->watch.regions_csv_path != NULL &&

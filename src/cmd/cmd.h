@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util/error.h"
@@ -39,6 +40,23 @@ extern const struct cmd_entry cmd_kernel_entry;
 /* The main usage (cmd-watch.c): every command's synopsis, the watch
  * options, analyze's, and the CSV columns. */
 void cmd_watch_usage(FILE *fp);
+
+/* An option's value was refused: puts the option's long name before the
+ * message ("--top: invalid count '0' (...)"); returns -EINVAL. */
+int cmd_option_error(struct error *err, const struct option *options, int opt);
+/* "--name" of the option getopt_long returned as opt. */
+const char *cmd_option_name(char *buf, size_t len, const struct option *options,
+			    int opt);
+/* A count from 1 to max: "'100' is too large (at most 64)". */
+int cmd_parse_count(const char *text, uint64_t max, uint64_t *n,
+		    struct error *err);
+/* How long a run lasts (--duration): 1ms to 366d. */
+int cmd_parse_duration(const char *text, uint64_t *ns, struct error *err);
+/* A long option with an optional value (--regions[=N]) followed by a
+ * separate word, which getopt reads as the command: the error suggests
+ * --regions=N.  0 when argv[optind - 1] is no such option. */
+int cmd_optional_value_error(const struct option *options, int argc,
+			     char **argv, struct error *err);
 
 /* "memtrend: <msg>" on standard error; returns CMD_EXIT_ERROR. */
 int cmd_fail(const struct error *err);
