@@ -20,6 +20,7 @@
 #include "cmd/cmd.h"
 #include "core/fields.h"
 #include "core/target.h"
+#include "sinks/jsonl.h"
 #include "sinks/recap.h"
 #include "sinks/term.h"
 #include "util/output.h"
@@ -47,6 +48,7 @@ enum {
 	OPT_NO_DAILY_CYCLE,
 	OPT_DAILY_CYCLE,
 	OPT_PLOT,
+	OPT_JSON_LINES,
 };
 
 static const struct option cmd_watch_options[] = {
@@ -78,6 +80,7 @@ static const struct option cmd_watch_options[] = {
     {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
     {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
     {"plot", required_argument, NULL, OPT_PLOT},
+    {"json-lines", no_argument, NULL, OPT_JSON_LINES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -278,7 +281,8 @@ cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 	if (c->action != CMD_WATCH_RUN)
 		return 0;
 	if (c->plot_out != NULL &&
-	    (c->watch.csv_path == NULL || strcmp(c->watch.csv_path, "-") == 0))
+	    (c->watch.csv_path == NULL || strcmp(c->watch.csv_path, "-") == 0 ||
+	     c->watch.json_lines))
 		return error_set(err, EINVAL,
 				 "--plot draws the chart from the "
 				 "run's CSV: give -o FILE.csv too");
@@ -387,6 +391,10 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 
 	case OPT_PLOT:
 		c->plot_out = optarg;
+		break;
+
+	case OPT_JSON_LINES:
+		w->json_lines = true;
 		break;
 	default:
 		return 1;
@@ -505,6 +513,11 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 					 argv[optind - 1]);
 		}
 	}
+	/* --json-lines alone: to standard output; -o x.ndjson: by name. */
+	if (c->watch.json_lines && c->watch.csv_path == NULL)
+		c->watch.csv_path = "-";
+	if (c->watch.csv_path != NULL && jsonl_path(c->watch.csv_path))
+		c->watch.json_lines = true;
 	if ((c->watch.csv_path != NULL &&
 	     strcmp(c->watch.csv_path, "-") == 0) ||
 	    (c->watch.regions_csv_path != NULL &&
@@ -533,14 +546,19 @@ cmd_watch_find_target(const struct cmd_watch *c, struct target *t,
 static void
 cmd_watch_announce(const struct cmd_watch *c, const struct target *t)
 {
+	const char *to = c->watch.csv_path;
 	char every[32];
 
 	units_format_duration(every, sizeof every,
 			      (double)c->watch.interval_ns / 1e9);
+	if (to != NULL && strcmp(to, "-") == 0)
+		to = "standard output";
 	term_notice("watching pid %d (%s) every %s%s%s; Ctrl-C to stop",
 		    (int)t->pid, t->comm, every,
-		    c->watch.csv_path != NULL ? ", CSV to " : "",
-		    c->watch.csv_path != NULL ? c->watch.csv_path : "");
+		    to == NULL		  ? ""
+		    : c->watch.json_lines ? ", JSON lines to "
+					  : ", CSV to ",
+		    to != NULL ? to : "");
 }
 
 /* --plot: the growth chart of the run's own CSV. */
@@ -596,7 +614,9 @@ cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
 	    fmax(res->elapsed_s, (double)res->summary.samples *
 				     (double)c->watch.interval_ns / 1e9));
 	if (c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") != 0)
-		fprintf(out, "CSV: %lu row%s in %s\n", res->csv_rows,
+		fprintf(out, "%s: %lu %s%s in %s\n",
+			c->watch.json_lines ? "JSON lines" : "CSV",
+			res->csv_rows, c->watch.json_lines ? "line" : "row",
 			res->csv_rows == 1 ? "" : "s", c->watch.csv_path);
 	if (c->watch.regions_csv_path != NULL &&
 	    strcmp(c->watch.regions_csv_path, "-") != 0)

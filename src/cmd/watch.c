@@ -15,6 +15,7 @@
 #include "cmd/stop.h"
 #include "cmd/watch.h"
 #include "sinks/csv.h"
+#include "sinks/jsonl.h"
 #include "sinks/term.h"
 #include "sources/faults.h"
 #include "sources/layout.h"
@@ -35,6 +36,7 @@ struct watch {
 	size_t nfault_addrs, fault_cap;
 	double faults_counted; /* perf minor + major at the last tick */
 	struct csv_sink *csv, *regions_csv;
+	struct jsonl_sink *jsonl;
 	struct term_sink *term;
 	struct ticker tk;
 	bool noted[TIER_COUNT]; /* throttling notice given */
@@ -338,7 +340,10 @@ watch_open(struct watch *w)
 			    faults_threads(w->faults) == 1 ? "" : "s",
 			    o->fault_addresses ? ", with addresses" : "");
 	}
-	if (o->csv_path != NULL &&
+	if (o->csv_path != NULL && o->json_lines &&
+	    jsonl_sink_open(&w->jsonl, o->csv_path, o->force, err) < 0)
+		return -1;
+	if (o->csv_path != NULL && !o->json_lines &&
 	    csv_sink_open(&w->csv, o->csv_path, CSV_SAMPLES, o->force, err) < 0)
 		return -1;
 	if (o->regions_csv_path != NULL && w->csv != NULL &&
@@ -350,7 +355,8 @@ watch_open(struct watch *w)
 		return -1;
 	if (o->live)
 		w->term = term_open(stdout, o->raw_kib,
-				    extra != 0 ? o->top_regions : 0);
+				    extra != 0 ? o->top_regions : 0,
+				    (double)o->interval_ns / 1e9);
 	return 0;
 }
 
@@ -401,6 +407,11 @@ watch_emit(struct watch *w, const struct sample *s)
 			return false;
 		res->csv_rows++;
 	}
+	if (w->jsonl != NULL) {
+		if (jsonl_sink_write(w->jsonl, s, &res->why) < 0)
+			return false;
+		res->csv_rows++;
+	}
 	if (w->regions_csv != NULL) {
 		if (csv_sink_write(w->regions_csv, s, &res->why) < 0)
 			return false;
@@ -417,6 +428,8 @@ watch_close(struct watch *w)
 
 	if (w->csv != NULL &&
 	    csv_sink_close(w->csv, failed ? NULL : &res->why) < 0)
+		res->end = WATCH_END_ERROR;
+	if (jsonl_sink_close(w->jsonl, failed ? NULL : &res->why) < 0)
 		res->end = WATCH_END_ERROR;
 	failed = res->end == WATCH_END_ERROR;
 	if (w->regions_csv != NULL &&

@@ -24,6 +24,7 @@ struct watch_opts {
 	uint64_t count;	      /* stop after this many samples; 0: never */
 	uint64_t duration_ns; /* stop after this long; 0: never */
 	const char *csv_path; /* NULL: no CSV */
+	bool json_lines;      /* csv_path gets JSON lines, not CSV */
 	const char *regions_csv_path; /* NULL: no regions CSV */
 	bool force;		      /* overwrite existing CSV files */
 	bool live;		      /* print a row per sample */
@@ -61,7 +62,7 @@ struct watch_result {
 	double elapsed_s;
 	struct verdict verdict; /* freed by the caller: verdict_free() */
 	uint64_t overruns;
-	unsigned long csv_rows;
+	unsigned long csv_rows;		   /* -o rows (or JSON lines) written */
 	unsigned long regions_csv_samples; /* written whole */
 	uint64_t faults_lost; /* address samples the kernel dropped */
 };
