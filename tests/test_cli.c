@@ -3,15 +3,18 @@
  * src/main.c, src/core/target.c).
  */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmd/cmd.h"
 #include "testutil.h"
 #include "util/error.h"
 
@@ -156,15 +159,18 @@ Test(cli, process_we_may_not_read)
 		  "unprivileged run did not fail with a permission message");
 }
 
-Test(cli, help_lists_options_and_fields)
+Test(cli, help_lists_options)
 {
 	struct run r;
 
 	tu_run(&r, (char *[]){mt, "--help", NULL}, 10);
 	cr_assert_eq(r.status, 0);
-	cr_assert(strstr(r.out, "--every") && strstr(r.out, "uss_kb") &&
+	cr_assert(strstr(r.out, "--every") && strstr(r.out, "--list-fields") &&
 		      strstr(r.out, "--probe") && strstr(r.out, "Exit status"),
 		  "%s", r.out);
+	tu_run(&r, (char *[]){mt, "--list-fields", NULL}, 10);
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(r.out, "uss_kb ") != NULL, "%s", r.out);
 }
 
 /* --force never writes through a symbolic link: the file it points to
@@ -388,4 +394,196 @@ Test(cli, probe_of_a_process_we_may_not_read)
 	cr_assert(tu_as_nobody(cli_probe_unprivileged, pid));
 	tu_run(&r, (char *[]){mt, "--probe", "-p", pid, NULL}, 20);
 	cr_assert_eq(r.status, 0, "%s", r.err);
+}
+
+/* Every command's --help is its own and fits 80 columns. */
+Test(cli, help_fits_80_columns)
+{
+	static const char *const cmds[] = {"", "analyze", "plot", "report",
+					   "kernel"};
+	char usage[64];
+	const char *line;
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		if (*cmds[i] != '\0')
+			tu_run(&r,
+			       (char *[]){mt, (char *)cmds[i], "--help", NULL},
+			       10);
+		else
+			tu_run(&r, (char *[]){mt, "--help", NULL}, 10);
+		cr_assert_eq(r.status, 0, "%s: %s", cmds[i], r.err);
+		snprintf(usage, sizeof usage, "Usage: memtrend %s%s", cmds[i],
+			 *cmds[i] ? " " : "[");
+		cr_assert(strncmp(r.out, usage, strlen(usage)) == 0,
+			  "%s --help: %s", cmds[i], r.out);
+		for (line = r.out; *line != '\0';
+		     line += strcspn(line, "\n") + 1) {
+			cr_assert_leq(strcspn(line, "\n"), 80,
+				      "%s --help: '%.*s'", cmds[i],
+				      (int)strcspn(line, "\n"), line);
+			if (line[strcspn(line, "\n")] == '\0')
+				break;
+		}
+	}
+}
+
+enum cli_text { CLI_HELP, CLI_MAN, CLI_README };
+
+/* Text as a reader sees it, for comparing sources: the man page without
+ * its macros and font escapes, the README without backticks; words in
+ * lower case, any run of blanks one space. */
+static char *
+cli_plain(const char *in, enum cli_text kind)
+{
+	char *out = malloc(strlen(in) + 2), *o = out;
+	bool line_start = true, blank = false;
+	const char *p = in;
+
+	cr_assert(out != NULL);
+	while (*p != '\0') {
+		if (kind == CLI_MAN && line_start && *p == '.') {
+			p += strcspn(p, " \n"); /* the macro's name */
+			line_start = false;
+			continue;
+		}
+		line_start = *p == '\n';
+		if (kind == CLI_MAN && *p == '\\' && p[1] == 'f' && p[2]) {
+			p += 3;
+			continue;
+		}
+		if (kind == CLI_MAN && *p == '\\' &&
+		    (p[1] == '-' || p[1] == '|')) {
+			if (p[1] == '-')
+				*o++ = '-';
+			p += 2;
+			blank = false;
+			continue;
+		}
+		if ((kind == CLI_MAN && *p == '"') ||
+		    (kind == CLI_README && (*p == '`' || *p == '\\'))) {
+			p++;
+			continue;
+		}
+		if (isspace((unsigned char)*p)) {
+			if (!blank && o > out)
+				*o++ = ' ';
+			blank = true;
+		} else {
+			*o++ = (char)tolower((unsigned char)*p);
+			blank = false;
+		}
+		p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+static char *
+cli_read_source(const char *name)
+{
+	char path[1024], *text;
+	size_t len;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/../../%s", tu_fixtures(), name);
+	fp = fopen(path, "r");
+	cr_assert(fp != NULL, "%s", path);
+	text = malloc(1 << 20);
+	cr_assert(text != NULL);
+	len = fread(text, 1, (1 << 20) - 1, fp);
+	text[len] = '\0';
+	fclose(fp);
+	return text;
+}
+
+static char *
+cli_help_text(const char *cmd)
+{
+	struct run r;
+
+	if (cmd != NULL)
+		tu_run(&r, (char *[]){mt, (char *)cmd, "--help", NULL}, 10);
+	else
+		tu_run(&r, (char *[]){mt, "--help", NULL}, 10);
+	cr_assert_eq(r.status, 0);
+	return cli_plain(r.out, CLI_HELP);
+}
+
+static void
+cli_expect_in(const char *text, const char *where, const char *what)
+{
+	char *want = cli_plain(what, CLI_HELP);
+
+	cr_assert(strstr(text, want) != NULL, "%s does not say '%s'", where,
+		  want);
+	free(want);
+}
+
+/* Every long option of a command is in its --help and the man page (and,
+ * for the main command line, in the README). */
+static void
+cli_expect_options(const struct cmd_entry *e, const char *help, const char *man,
+		   const char *readme)
+{
+	const struct option *o;
+	char name[80];
+
+	for (o = e->options; o->name != NULL; o++) {
+		snprintf(name, sizeof name, "--%s", o->name);
+		cli_expect_in(help, e->name, name);
+		cli_expect_in(man, "man/memtrend.1.in", name);
+		if (readme != NULL)
+			cli_expect_in(readme, "README.md", name);
+	}
+}
+
+/* --help, the man page and the README agree: on the options, and in the
+ * same words on the facts users got conflicting answers to (issue 14). */
+Test(cli, help_man_page_and_readme_agree)
+{
+	static const char *const facts[] = {
+	    CMD_HELP_METRIC_DEFAULT, CMD_HELP_LIST_FIELDS,
+	    CMD_HELP_FAULT_ADDRESSES, CMD_HELP_EXIT_COMMAND};
+	char *raw = cli_read_source("man/memtrend.1.in");
+	char *man = cli_plain(raw, CLI_MAN), *readme, *help, *h;
+	const char *p;
+	char size[64];
+	size_t i;
+
+	free(raw);
+	raw = cli_read_source("README.md");
+	readme = cli_plain(raw, CLI_README);
+	free(raw);
+	help = cli_help_text(NULL);
+	for (i = 0; i < sizeof facts / sizeof facts[0]; i++) {
+		cli_expect_in(help, "--help", facts[i]);
+		cli_expect_in(man, "man/memtrend.1.in", facts[i]);
+		cli_expect_in(readme, "README.md", facts[i]);
+	}
+	cli_expect_options(&cmd_watch_entry, help, man, readme);
+	free(help);
+	h = cli_help_text("analyze");
+	cli_expect_in(h, "analyze --help", CMD_HELP_METRIC_DEFAULT);
+	cli_expect_options(&cmd_analyze_entry, h, man, NULL);
+	free(h);
+	h = cli_help_text("kernel");
+	cli_expect_options(&cmd_kernel_entry, h, man, NULL);
+	free(h);
+	/* plot and report: their options, and each one's --size default */
+	for (i = 0; i < 2; i++) {
+		h = cli_help_text(i == 0 ? "plot" : "report");
+		if (i == 0)
+			cli_expect_options(&cmd_plot_entry, h, man, NULL);
+		p = strstr(h, "--size wxh");
+		cr_assert(p != NULL && (p = strstr(p, "(default ")) != NULL);
+		snprintf(size, sizeof size, "default %.*s",
+			 (int)strcspn(p + 9, ";)"), p + 9);
+		cli_expect_in(man, "man/memtrend.1.in", size);
+		cli_expect_in(readme, "README.md", size);
+		free(h);
+	}
+	free(man);
+	free(readme);
 }

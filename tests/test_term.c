@@ -115,10 +115,9 @@ static char out[1 << 18];
  * columns left out are named. */
 Test(term, fits_an_80_column_terminal)
 {
-	int st = term_run_pty((char *[]){mt, "-c", "3", "-e", "50ms", "--",
-					 demo, NULL},
-			      (char *[]){"NO_COLOR=1", NULL}, 24, 80, out,
-			      sizeof out);
+	int st = term_run_pty(
+	    (char *[]){mt, "-c", "3", "-e", "50ms", "--", demo, NULL},
+	    (char *[]){"NO_COLOR=1", NULL}, 24, 80, out, sizeof out);
 
 	cr_assert_eq(st, 0, "%s", out);
 	cr_assert_eq(term_count(out, "\ntime "), 1, "%s", out);
@@ -247,8 +246,9 @@ term_json_lines(const char *text, double *uss)
 		cr_assert(strchr(line, '\n') != NULL);
 		p = strstr(line, "\"uss_kb\":");
 		/* null when the budget skipped smaps_rollup this tick */
-		cr_assert(p != NULL && (sscanf(p, "\"uss_kb\":%lf", uss) == 1 ||
-					strncmp(p, "\"uss_kb\":null,", 14) == 0),
+		cr_assert(p != NULL &&
+			      (sscanf(p, "\"uss_kb\":%lf", uss) == 1 ||
+			       strncmp(p, "\"uss_kb\":null,", 14) == 0),
 			  "%s", line);
 		p = strstr(line, "\"partial\":");
 		cr_assert(p != NULL && strncmp(p, "\"partial\":0}\n", 13) == 0,

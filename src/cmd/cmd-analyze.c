@@ -39,6 +39,32 @@ static const struct option cmd_analyze_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+static const struct cmd_help cmd_analyze_help[] = {
+    {"      --json", "print the verdict as one JSON object"},
+    {"      --metric M", "judge uss, pss or rss (" CMD_HELP_METRIC_DEFAULT ")"},
+    {"      --no-daily-cycle",
+     "judge as a test run: no daily cycle to wait for (--daily-cycle, the "
+     "default: as a server)"},
+    {"  -h, --help", "this help"},
+    {NULL, NULL},
+};
+
+static void
+cmd_analyze_usage(FILE *fp)
+{
+	fputs("Usage: memtrend analyze [OPTIONS] FILE.csv\n\n", fp);
+	cmd_help_wrap(fp,
+		      "Replays a CSV of a run (memtrend -o, or any CSV with "
+		      "timestamp or elapsed_s and uss_kb, pss_kb or rss_kb "
+		      "columns; \"-\" reads standard input) through the "
+		      "verdict a live run gives, and prints its sentence.",
+		      0, 0);
+	fputc('\n', fp);
+	cmd_help_print(fp, cmd_analyze_help);
+	fputs("\nExit status: 0 stable or insufficient; 1 growing; 2 error.\n",
+	      fp);
+}
+
 /* memtrend analyze [--json] [--metric M] [--no-daily-cycle] FILE */
 static int
 cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
@@ -129,7 +155,7 @@ cmd_analyze_run(int argc, char **argv)
 	if (cmd_analyze_parse(&c, argc, argv, &err) < 0)
 		return cmd_usage_error(&err);
 	if (c.help) {
-		cmd_watch_usage(stdout);
+		cmd_analyze_usage(stdout);
 		return 0;
 	}
 	return cmd_analyze_file(&c);
@@ -139,6 +165,6 @@ const struct cmd_entry cmd_analyze_entry = {
     .name = "analyze",
     .word = true,
     .options = cmd_analyze_options,
-    .usage = cmd_watch_usage, /* analyze is part of the main usage */
+    .usage = cmd_analyze_usage,
     .run = cmd_analyze_run,
 };

@@ -78,6 +78,8 @@ cmd_plot_usage(FILE *fp)
 	    "analyze)\n"
 	    "      --no-daily-cycle  judge as a test run: no daily cycle to "
 	    "wait for\n"
+	    "                        (--daily-cycle, the default: as a "
+	    "server)\n"
 	    "      --top N           regions shown by name (default %d)\n"
 	    "      --size WxH        size in pixels (default %dx%d; PDF: 1/100 "
 	    "in)\n"

@@ -86,138 +86,114 @@ static const struct option cmd_watch_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+static const struct cmd_help cmd_watch_help[] = {
+    {"Target (one of):", NULL},
+    {"  -p, --pid PID", "watch the process with this PID"},
+    {"  -n, --name NAME", "watch the one process with this command name"},
+    {"  [--] COMMAND [ARGS]",
+     "start COMMAND and watch it until it exits (see Exit status)"},
+    {"", NULL},
+    {"Sampling:", NULL},
+    {"  -e, --every INTERVAL",
+     "time between samples (default 1s; e.g. 250ms, 5m)"},
+    {"  -c, --count N", "stop after N samples"},
+    {"  -d, --duration D", "stop after D (e.g. 30s, 1h, 2d)"},
+    {"      --budget PCT",
+     "CPU budget for sampling, of one core (default 2%); heavy sources are "
+     "spaced out to stay within it; 100% samples everything every tick"},
+    {"", NULL},
+    {"Where (per region):", NULL},
+    {"      --regions[=N]",
+     "sample each region (heap, stacks, anonymous memory, each file's code "
+     "and data, shared memory...) from smaps and list the N (default 5) "
+     "that grew most; the value needs '=': --regions=3"},
+    {"      --pages",
+     "exact page-level accounting per region from pagemap (+ kpagecount "
+     "and kpageflags as root)"},
+    {"      --regions-csv FILE",
+     "log every region sample to FILE (long format)"},
+    {"      --group-by HOW", "kind (default), path, or mapping"},
+    {"      --idle",
+     "per region: share of pages not accessed since the previous region "
+     "sample, and how long they stayed idle (page_idle, else soft-dirty, "
+     "else clear_refs + Referenced)"},
+    {"      --no-clear-refs", "never clear the target's accessed bits"},
+    {"      --idle-sample N", "pages followed per region (default 256)"},
+    {"      --faults",
+     "count page faults of every thread with perf events (else the stat "
+     "counters)"},
+    {"      --fault-addresses",
+     "also sample where faults happen: faults per second per region; "
+     "" CMD_HELP_FAULT_ADDRESSES},
+    {"      --fault-period N", "one address sample every N faults (default 1)"},
+    {"", NULL},
+    {"Output:", NULL},
+    {"  -o, --output FILE",
+     "log every sample to FILE as CSV (\"-\": standard output), or as JSON "
+     "lines when FILE ends in .ndjson or .jsonl"},
+    {"      --json-lines",
+     "-o writes JSON lines, one object per sample; without -o, to standard "
+     "output"},
+    {"  -f, --force", "overwrite FILE if it exists"},
+    {"  -q, --quiet", "no live rows, only the summary"},
+    {"      --plot CHART",
+     "at the end, draw the growth chart of the -o CSV (.png, .svg or .pdf; "
+     "needs gnuplot)"},
+    {"      --kib", "print sizes as plain KiB instead of human units"},
+    {"", NULL},
+    {"Verdict:", NULL},
+    {"      --metric M", "judge uss, pss or rss (" CMD_HELP_METRIC_DEFAULT ")"},
+    {"      --fail-on-growth",
+     "exit 1 when the verdict at the end is 'growing'"},
+    {"      --no-daily-cycle",
+     "no daily cycle to wait for (the default with a COMMAND: a test run); "
+     "--daily-cycle: wait for one (the default with -p and -n: a server)"},
+    {"", NULL},
+    {"Other:", NULL},
+    {"      --probe",
+     "show what this kernel and these privileges allow (with -p PID: for "
+     "that process; exit status 2 when it cannot be watched)"},
+    {"      --root DIR",
+     "read /proc and /sys under DIR (tests; also MEMTREND_ROOT)"},
+    {"      --list-fields", CMD_HELP_LIST_FIELDS},
+    {"  -h, --help", "this help"},
+    {"  -V, --version", "version"},
+    {NULL, NULL},
+};
+
 void
 cmd_watch_usage(FILE *fp)
 {
-	fprintf(
-	    fp,
-	    "Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND "
-	    "[ARGS...]\n"
-	    "       memtrend analyze [--json] [--metric uss|pss|rss] FILE.csv\n"
-	    "       memtrend plot FILE.csv -o CHART.png|.svg|.pdf   (see plot "
-	    "--help)\n"
-	    "       memtrend report FILE.csv -o REPORT.html         (see "
-	    "report --help)\n"
-	    "       memtrend kernel [--every I] [-o FILE.csv] [--caches-csv "
-	    "FILE]\n"
-	    "                                                       (see "
-	    "kernel --help)\n"
-	    "       memtrend --probe [-p PID]\n"
-	    "\n"
-	    "Watch a process's memory (RSS, PSS, USS and more) without "
-	    "stopping it:\n"
-	    "one row per sample, an optional CSV log, and a summary at the end "
-	    "that\n"
-	    "says, with evidence, whether memory is growing steadily (a "
-	    "leak).\n"
-	    "\n"
-	    "Target (one of):\n"
-	    "  -p, --pid PID         watch the process with this PID\n"
-	    "  -n, --name NAME       watch the one process with this command "
-	    "name\n"
-	    "  [--] COMMAND [ARGS]   start COMMAND and watch it until it "
-	    "exits;\n"
-	    "                        memtrend then exits with its status\n"
-	    "\n"
-	    "Sampling:\n"
-	    "  -e, --every INTERVAL  time between samples (default 1s; e.g. "
-	    "250ms, 5m)\n"
-	    "  -c, --count N         stop after N samples\n"
-	    "  -d, --duration D      stop after D (e.g. 30s, 1h, 2d)\n"
-	    "\n"
-	    "Where (per region):\n"
-	    "      --regions[=N]     sample each region (heap, stacks, "
-	    "anonymous\n"
-	    "                        memory, each file's code and data, "
-	    "shared\n"
-	    "                        memory...) from smaps and list the N "
-	    "(default 5)\n"
-	    "                        that grew most\n"
-	    "      --pages           exact page-level accounting per region "
-	    "from\n"
-	    "                        pagemap (+ kpagecount/kpageflags as "
-	    "root)\n"
-	    "      --regions-csv FILE  log every region sample to FILE (long "
-	    "format)\n"
-	    "      --group-by HOW    kind (default), path, or mapping\n"
-	    "      --idle            per region: share of pages not accessed "
-	    "since the\n"
-	    "                        previous region sample, and how long they "
-	    "stayed\n"
-	    "                        idle (page_idle, else soft-dirty, else "
-	    "clear_refs\n"
-	    "                        + Referenced)\n"
-	    "      --no-clear-refs   never clear the target's accessed bits\n"
-	    "      --idle-sample N   pages followed per region (default 256)\n"
-	    "      --faults          count page faults of every thread with "
-	    "perf\n"
-	    "                        events (else the stat counters)\n"
-	    "      --fault-addresses also sample where faults happen: faults "
-	    "per\n"
-	    "                        second per region (implies --regions)\n"
-	    "      --fault-period N  one address sample every N faults "
-	    "(default 1)\n"
-	    "      --budget PCT      CPU budget for sampling, of one core "
-	    "(default\n"
-	    "                        2%%); heavy sources are spaced out to "
-	    "stay\n"
-	    "                        within it; 100%% samples everything every "
-	    "tick\n"
-	    "\n"
-	    "Output:\n"
-	    "  -o, --output FILE     log every sample to FILE as CSV (\"-\": "
-	    "stdout)\n"
-	    "  -f, --force           overwrite FILE if it exists\n"
-	    "  -q, --quiet           no live rows, only the summary\n"
-	    "      --plot CHART      at the end, draw the growth chart of the "
-	    "-o CSV\n"
-	    "                        (.png, .svg or .pdf; needs gnuplot)\n"
-	    "      --kib             print sizes as plain KiB instead of human "
-	    "units\n"
-	    "\n"
-	    "Verdict:\n"
-	    "      --metric M        judge uss (default), pss or rss\n"
-	    "      --fail-on-growth  exit 1 when the verdict at the end is "
-	    "'growing'\n"
-	    "      --no-daily-cycle  no daily cycle to wait for (the default "
-	    "with a\n"
-	    "                        COMMAND: a test run); --daily-cycle: wait "
-	    "for\n"
-	    "                        one (the default with -p and -n: a "
-	    "server)\n"
-	    "\n"
-	    "Analyze (memtrend analyze FILE.csv; \"-\" reads standard input):\n"
-	    "      --json            print the verdict as one JSON object\n"
-	    "      --metric M        judge uss, pss or rss (default: uss if "
-	    "the file\n"
-	    "                        has it, else pss, else rss)\n"
-	    "      --no-daily-cycle  judge as a test run: no daily cycle to "
-	    "wait for\n"
-	    "\n"
-	    "Other:\n"
-	    "      --probe           show what this kernel and these "
-	    "privileges allow\n"
-	    "      --root DIR        read /proc and /sys under DIR (tests; "
-	    "also\n"
-	    "                        MEMTREND_ROOT)\n"
-	    "      --list-fields     list the CSV columns\n"
-	    "  -h, --help            this help\n"
-	    "  -V, --version         version\n"
-	    "\n"
-	    "Exit status: 0 done; 1 growing (analyze, or --fail-on-growth); 2 "
-	    "error\n"
-	    "(bad input, unreadable target, write failure); with COMMAND, the\n"
-	    "command's own non-zero status, which wins over 1.\n"
-	    "\n"
-	    "CSV columns (sizes in KiB):\n");
-	fields_print(fp, field_keys, KEY_PID + 1, "text");
-	fields_print(fp, fields, FIELD_COUNT, "text");
-	fprintf(fp, "\nRegions CSV columns (after timestamp,elapsed_s,pid,"
-		    "region,kind):\n");
-	fields_print(fp, region_fields, REGION_FIELD_COUNT, "text");
-	fields_print(fp, field_keys + KEY_SOURCE, KEY_COUNT - KEY_SOURCE,
-		     "text");
-	fprintf(fp, "\nSee memtrend(1) for details.\n");
+	fputs("Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND "
+	      "[ARGS...]\n"
+	      "       memtrend analyze [OPTIONS] FILE.csv   (see analyze "
+	      "--help)\n"
+	      "       memtrend plot FILE.csv -o CHART      (see plot --help)\n"
+	      "       memtrend report FILE.csv -o REPORT.html (see report "
+	      "--help)\n"
+	      "       memtrend kernel [OPTIONS]            (see kernel "
+	      "--help)\n"
+	      "       memtrend --probe [-p PID]\n"
+	      "\n",
+	      fp);
+	cmd_help_wrap(fp,
+		      "Watch a process's memory (RSS, PSS, USS and more) "
+		      "without stopping it: one row per sample, an optional "
+		      "CSV or JSON lines log, and a summary at the end that "
+		      "says, with evidence, whether memory is growing "
+		      "steadily (a leak).",
+		      0, 0);
+	fputc('\n', fp);
+	cmd_help_print(fp, cmd_watch_help);
+	fputc('\n', fp);
+	cmd_help_wrap(fp,
+		      "Exit status: 0 done; 1 growing (with "
+		      "--fail-on-growth); 2 error (bad input, unreadable "
+		      "target, write failure); " CMD_HELP_EXIT_COMMAND
+		      ". An error (2) wins over the command's status, which "
+		      "wins over 1.",
+		      0, 0);
+	fputs("\nSee memtrend(1) for details.\n", fp);
 }
 
 static int

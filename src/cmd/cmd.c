@@ -97,3 +97,53 @@ cmd_optional_value_error(const struct option *options, int argc, char **argv,
 			    word, prev, prev, word);
 	return 0;
 }
+
+void
+cmd_help_wrap(FILE *fp, const char *text, size_t column, size_t indent)
+{
+	const char *p = text, *end;
+	size_t len;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		end = p + strcspn(p, " ");
+		len = (size_t)(end - p);
+		if (column > indent && column + 1 + len > CMD_HELP_WIDTH) {
+			fprintf(fp, "\n%*s", (int)indent, "");
+			column = indent;
+		} else if (column > indent) {
+			fputc(' ', fp);
+			column++;
+		}
+		fprintf(fp, "%.*s", (int)len, p);
+		column += len;
+		p = end;
+	}
+	fputc('\n', fp);
+}
+
+void
+cmd_help_print(FILE *fp, const struct cmd_help *help)
+{
+	const size_t col = 24;
+	size_t n;
+
+	for (; help->option != NULL; help++) {
+		if (help->text == NULL) { /* a heading or a blank line */
+			fprintf(fp, "%s\n", help->option);
+			continue;
+		}
+		n = strlen(help->option);
+		fputs(help->option, fp);
+		if (n < col) {
+			fprintf(fp, "%*s", (int)(col - n), "");
+			n = col;
+		} else {
+			fputc(' ', fp);
+			n++;
+		}
+		/* An option too long for its column: the text after it. */
+		cmd_help_wrap(fp, help->text, n, col);
+	}
+}

@@ -58,6 +58,31 @@ int cmd_parse_duration(const char *text, uint64_t *ns, struct error *err);
 int cmd_optional_value_error(const struct option *options, int argc,
 			     char **argv, struct error *err);
 
+/* Facts --help, the man page and the README all state, in these words
+ * (tests/test_cli.c checks that the three agree). */
+#define CMD_HELP_METRIC_DEFAULT                                                \
+	"default: uss, else pss, else rss, the first the samples have"
+#define CMD_HELP_LIST_FIELDS                                                   \
+	"list the CSV columns after timestamp, elapsed_s and pid, each with "  \
+	"what it holds"
+#define CMD_HELP_FAULT_ADDRESSES "implies --faults and --regions"
+#define CMD_HELP_EXIT_COMMAND                                                  \
+	"with a COMMAND, its own exit status when not 0 (128 + the signal "    \
+	"when a signal killed it), even when it ended before the first "       \
+	"sample"
+
+/* One line of a usage: an option (or a heading, text NULL) and what it
+ * does, printed from column 24 and wrapped to 80 columns. */
+struct cmd_help {
+	const char *option;
+	const char *text;
+};
+#define CMD_HELP_WIDTH 80
+/* Prints the lines of help up to the one with option NULL. */
+void cmd_help_print(FILE *fp, const struct cmd_help *help);
+/* Prints text wrapped to CMD_HELP_WIDTH, continuation lines indented. */
+void cmd_help_wrap(FILE *fp, const char *text, size_t column, size_t indent);
+
 /* "memtrend: <msg>" on standard error; returns CMD_EXIT_ERROR. */
 int cmd_fail(const struct error *err);
 /* The same for bad command-line input, with the --help hint. */
