@@ -306,6 +306,12 @@ Test(cli, errors_name_the_option)
 	expect_error((char *[]){mt, "report", "--chart", "growth", "x.csv",
 				"-o", "x.html", NULL},
 		     "report has no option --chart");
+	/* The hint names the command's own --help. */
+	expect_error((char *[]){mt, "report", "--chart", "growth", "x.csv",
+				"-o", "x.html", NULL},
+		     "Try 'memtrend report --help'.");
+	expect_error((char *[]){mt, "analyze", "--metric", "vss", "x", NULL},
+		     "Try 'memtrend analyze --help'.");
 	expect_error((char *[]){mt, "--list-fields=bogus", NULL},
 		     "--list-fields: invalid format 'bogus'");
 	expect_error((char *[]){mt, "kernel", "--list-fields=bogus", NULL},

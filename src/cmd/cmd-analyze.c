@@ -153,7 +153,7 @@ cmd_analyze_run(int argc, char **argv)
 	struct error err;
 
 	if (cmd_analyze_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("analyze", &err);
 	if (c.help) {
 		cmd_analyze_usage(stdout);
 		return 0;

@@ -512,7 +512,7 @@ cmd_kernel_run(int argc, char **argv)
 	struct error err;
 
 	if (cmd_kernel_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("kernel", &err);
 	if (c.help) {
 		cmd_kernel_usage(stdout);
 		return 0;

@@ -210,7 +210,7 @@ cmd_plot_run(int argc, char **argv)
 	bool help;
 
 	if (cmd_plot_parse(&o, argc, argv, &help, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("plot", &err);
 	if (help) {
 		cmd_plot_usage(stdout);
 		return 0;

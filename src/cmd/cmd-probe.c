@@ -76,7 +76,7 @@ cmd_probe_main(int argc, char **argv)
 	struct error err;
 
 	if (cmd_watch_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error(NULL, &err);
 	return cmd_probe_run(c.watch.root, c.pid);
 }
 

@@ -63,7 +63,7 @@ cmd_report_run(int argc, char **argv)
 	bool help;
 
 	if (cmd_plot_parse(&o, argc, argv, &help, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("report", &err);
 	if (help) {
 		cmd_report_usage(stdout);
 		return 0;

@@ -689,7 +689,7 @@ cmd_watch_run(int argc, char **argv)
 	struct error err;
 
 	if (cmd_watch_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error(NULL, &err);
 	switch (c.action) {
 	case CMD_WATCH_HELP:
 		cmd_watch_usage(stdout);

@@ -20,10 +20,11 @@ cmd_fail(const struct error *err)
 }
 
 int
-cmd_usage_error(const struct error *err)
+cmd_usage_error(const char *word, const struct error *err)
 {
 	term_notice("%s", err->msg);
-	fputs("Try 'memtrend --help'.\n", stderr);
+	fprintf(stderr, "Try 'memtrend %s%s--help'.\n", word ? word : "",
+		word ? " " : "");
 	return CMD_EXIT_ERROR;
 }
 

@@ -85,7 +85,8 @@ void cmd_help_wrap(FILE *fp, const char *text, size_t column, size_t indent);
 
 /* "memtrend: <msg>" on standard error; returns CMD_EXIT_ERROR. */
 int cmd_fail(const struct error *err);
-/* The same for bad command-line input, with the --help hint. */
-int cmd_usage_error(const struct error *err);
+/* The same for bad command-line input, with the hint to the --help of
+ * the command (its word; NULL: the main command line). */
+int cmd_usage_error(const char *word, const struct error *err);
 
 #endif
