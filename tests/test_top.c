@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,17 +71,17 @@ Test(top, follows_a_leaking_process_and_analyze_reads_its_csv)
 	cr_assert_eq(rows, 10, "%zu rows with USS for the demo", rows);
 	cr_assert(t1 - t0 > 3, "span %.1f s", t1 - t0);
 	cr_assert(fabs((last - first) / (t1 - t0) - 256) < 256 * 0.3,
-		  "the demo grew %.0f KiB/s, not 256", (last - first) / (t1 - t0));
+		  "the demo grew %.0f KiB/s, not 256",
+		  (last - first) / (t1 - t0));
 	tu_table_free(&t);
 
-	tu_run(&r, (char *[]){mt, "analyze", "--pid", pidtext, path, NULL},
-	       30);
+	tu_run(&r, (char *[]){mt, "analyze", "--pid", pidtext, path, NULL}, 30);
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "USS") != NULL, "%s", r.out);
-	tu_run(&r,
-	       (char *[]){mt, "analyze", "--top", "100000", "--json", path,
-			  NULL},
-	       30);
+	tu_run(
+	    &r,
+	    (char *[]){mt, "analyze", "--top", "100000", "--json", path, NULL},
+	    30);
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	snprintf(line, sizeof line, "{\"pid\":%d,", (int)pid);
 	cr_assert(strncmp(r.out, "{\"processes\":[", 14) == 0, "%s", r.out);
@@ -91,9 +92,17 @@ Test(top, follows_a_leaking_process_and_analyze_reads_its_csv)
 
 /* A long-format CSV of two processes, one leaking 1 MiB a minute for 10
  * minutes, the other flat: ranked first and flagged; the flat one not. */
+static long
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
 Test(top, analyze_ranks_the_processes_of_a_long_csv)
 {
-	char path[512];
+	char path[512], png[512];
 	struct run r;
 	FILE *f;
 	int k;
@@ -101,20 +110,24 @@ Test(top, analyze_ranks_the_processes_of_a_long_csv)
 	snprintf(path, sizeof path, "%s/long.csv", tu_tmpdir());
 	f = fopen(path, "w");
 	cr_assert_not_null(f);
-	fprintf(f, "timestamp,elapsed_s,pid,rss_kb,pss_kb,uss_kb,comm,cmdline\n");
+	fprintf(f,
+		"timestamp,elapsed_s,pid,rss_kb,pss_kb,uss_kb,comm,cmdline\n");
 	for (k = 0; k <= 600; k++) {
-		fprintf(f, "2026-11-30T10:%02d:%02d.000Z,%d,100,%d,%d,%d,flat,"
-			   "\"flat --x, y\"\n",
-			k / 60, k % 60, k, 50000 + (k % 3), 40000, 30000 + (k % 3));
-		fprintf(f, "2026-11-30T10:%02d:%02d.000Z,%d,200,%d,%d,%d,leaky,"
-			   "leaky\n",
+		fprintf(f,
+			"2026-11-30T10:%02d:%02d.000Z,%d,100,%d,%d,%d,flat,"
+			"\"flat --x, y\"\n",
+			k / 60, k % 60, k, 50000 + (k % 3), 40000,
+			30000 + (k % 3));
+		fprintf(f,
+			"2026-11-30T10:%02d:%02d.000Z,%d,200,%d,%d,%d,leaky,"
+			"leaky\n",
 			k / 60, k % 60, k, 60000 + k * 17, 50000 + k * 17,
 			40000 + k * 17 + (k % 5));
 	}
 	cr_assert_eq(fclose(f), 0);
 	tu_run(&r,
-	       (char *[]){mt, "analyze", "--no-daily-cycle", "--top", "2",
-			  path, NULL},
+	       (char *[]){mt, "analyze", "--no-daily-cycle", "--top", "2", path,
+			  NULL},
 	       30);
 	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "2 processes; the 2 growing fastest:\npid 200: "
@@ -127,11 +140,24 @@ Test(top, analyze_ranks_the_processes_of_a_long_csv)
 			  path, NULL},
 	       30);
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
-	tu_run(&r, (char *[]){mt, "analyze", "--pid", "7", path, NULL}, 30);
+	/* plot and report draw one process of it, chosen by --pid. */
+	snprintf(png, sizeof png, "%s/leaky.png", tu_tmpdir());
+	tu_run(&r, (char *[]){mt, "plot", path, "-o", png, NULL}, 60);
 	cr_assert_eq(r.status, 2);
-	cr_assert(strstr(r.err, "no rows of samples for the process asked for") !=
+	cr_assert(strstr(r.err, "holds several processes and no set's sum") !=
 		      NULL,
 		  "%s", r.err);
+	tu_run(&r,
+	       (char *[]){mt, "plot", "--pid", "200", path, "-o", png, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_gt(file_size(png), 1000);
+	tu_run(&r, (char *[]){mt, "analyze", "--pid", "7", path, NULL}, 30);
+	cr_assert_eq(r.status, 2);
+	cr_assert(
+	    strstr(r.err, "no rows of samples for the process asked for") !=
+		NULL,
+	    "%s", r.err);
 }
 
 /* Rows ranked by rate, shares of the growth, hostile names escaped. */
@@ -141,7 +167,9 @@ Test(top, rank_table_orders_shares_and_escapes)
 	struct verdict va, vb, vc;
 	struct rank_row rows[3] = {
 	    {.pid = 10, .comm = "slow", .cmdline = "slow", .rate_kb_h = 100},
-	    {.pid = 20, .comm = "evil", .cmdline = "evil\033[2J\x07name",
+	    {.pid = 20,
+	     .comm = "evil",
+	     .cmdline = "evil\033[2J\x07name",
 	     .rate_kb_h = 300},
 	    {.pid = 30, .comm = "new", .cmdline = "", .rate_kb_h = NAN},
 	};
@@ -197,6 +225,5 @@ Test(top, bad_input_is_one_line_and_status_2)
 		  "%s", r.err);
 	tu_run(&r, (char *[]){mt, "top", "extra", NULL}, 10);
 	cr_assert_eq(r.status, 2);
-	cr_assert(strstr(r.err, "top takes no arguments") != NULL, "%s",
-		  r.err);
+	cr_assert(strstr(r.err, "top takes no arguments") != NULL, "%s", r.err);
 }

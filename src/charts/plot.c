@@ -33,6 +33,7 @@ plot_opts_init(struct plot_opts *o)
 	o->chart = PLOT_AUTO;
 	o->metric = -1; /* VERDICT_AUTO */
 	o->daily_cycle = true;
+	o->pid = -1; /* SERIES_AUTO_PID: a set's sum */
 	o->style.width = PLOT_WIDTH;
 	o->style.height = PLOT_HEIGHT;
 	o->style.time = PLOT_TIME_AUTO;
@@ -213,7 +214,7 @@ plot_run(const struct plot_opts *o, struct error *err)
 	if (chart == PLOT_AUTO)
 		chart = o->regions_csv != NULL ? PLOT_REGIONS : PLOT_GROWTH;
 	if ((rc = series_load_both(&s, &rs, o->csv, o->regions_csv, o->metric,
-				   o->daily_cycle, err)) < 0)
+				   o->daily_cycle, o->pid, err)) < 0)
 		return rc;
 	rc = plot_can_draw(chart, &s, o->regions_csv != NULL ? &rs : NULL, err);
 	if (rc == 0)

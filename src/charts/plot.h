@@ -62,6 +62,7 @@ struct plot_opts {
 	enum plot_chart chart;
 	int metric;	  /* VERDICT_AUTO or a field id */
 	bool daily_cycle; /* one is possible (default) */
+	long pid;	  /* of a long-format CSV; SERIES_AUTO_PID: a sum */
 	bool force;
 	const char *templates; /* searched first; NULL */
 	struct plot_style style;

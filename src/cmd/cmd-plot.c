@@ -24,6 +24,7 @@ enum {
 	OPT_TEMPLATES,
 	OPT_NO_DAILY_CYCLE,
 	OPT_DAILY_CYCLE,
+	OPT_PID,
 };
 
 const struct option cmd_plot_options[] = {
@@ -38,6 +39,7 @@ const struct option cmd_plot_options[] = {
     {"templates", required_argument, NULL, OPT_TEMPLATES},
     {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
     {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
+    {"pid", required_argument, NULL, OPT_PID},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -80,6 +82,9 @@ cmd_plot_usage(FILE *fp)
 	    "wait for\n"
 	    "                        (--daily-cycle, the default: as a "
 	    "server)\n"
+	    "      --pid PID         one process of a long-format CSV (a set's "
+	    "or top's;\n"
+	    "                        default: a set's sum, pid 0)\n"
 	    "      --top N           regions shown by name (default %d)\n"
 	    "      --size WxH        size in pixels (default %dx%d; PDF: 1/100 "
 	    "in)\n"
@@ -136,6 +141,9 @@ cmd_plot_option(struct plot_opts *p, int opt, struct error *err)
 	case OPT_NO_DAILY_CYCLE:
 	case OPT_DAILY_CYCLE:
 		p->daily_cycle = opt == OPT_DAILY_CYCLE;
+		break;
+	case OPT_PID:
+		rc = cmd_parse_pid(optarg, &p->pid, err);
 		break;
 	}
 	return rc;
