@@ -208,6 +208,9 @@ plot_run(const struct plot_opts *o, struct error *err)
 	struct series s;
 	int rc;
 
+	if (o->caches_csv != NULL ||
+	    (o->csv != NULL && plot_is_kernel_csv(o->csv)))
+		return plot_kernel_run(o, err);
 	if ((rc = plot_format_of(o->out, &fmt, err)) < 0 ||
 	    (rc = output_check(o->out, o->force, err)) < 0)
 		return rc;
