@@ -31,7 +31,7 @@ static const enum kfield_id plot_kernel_lines[] = {
 #define PLOT_KERNEL_NLINES                                                     \
 	(sizeof plot_kernel_lines / sizeof plot_kernel_lines[0])
 static const char *const plot_kernel_names[PLOT_KERNEL_NLINES] = {
-    "slab, unreclaimable", "slab, reclaimable", "vmalloc",    "percpu",
+    "slab, unreclaimable", "slab, reclaimable", "vmalloc",     "percpu",
     "kernel stacks",	   "page tables",	"unaccounted",
 };
 
@@ -81,10 +81,11 @@ plot_table_grow(struct plot_table *tb)
 	tb->t = xreallocarray(tb->t, tb->cap, sizeof *tb->t);
 	for (i = 0; i < KF_COUNT; i++)
 		if (!tb->caches && tb->col[i] >= 0)
-			tb->v[i] = xreallocarray(tb->v[i], tb->cap,
-						 sizeof *tb->v[i]);
+			tb->v[i] =
+			    xreallocarray(tb->v[i], tb->cap, sizeof *tb->v[i]);
 	for (i = 0; i < tb->nnames; i++)
-		tb->kb[i] = xreallocarray(tb->kb[i], tb->cap, sizeof *tb->kb[i]);
+		tb->kb[i] =
+		    xreallocarray(tb->kb[i], tb->cap, sizeof *tb->kb[i]);
 }
 
 /* The caches row's series (made on first sight, unknown before). */
@@ -246,8 +247,8 @@ plot_kernel_header(void *ctx, unsigned long line, char **cells, size_t n)
 	(void)ctx;
 	(void)line;
 	return csv_column(cells, n, kfields[KF_SLAB_UNRECLAIM_KB].name) >= 0 &&
-			       csv_column(cells, n, "uss_kb") < 0 &&
-			       csv_column(cells, n, "rss_kb") < 0
+		       csv_column(cells, n, "uss_kb") < 0 &&
+		       csv_column(cells, n, "rss_kb") < 0
 		   ? 1
 		   : 2;
 }
@@ -447,11 +448,10 @@ plot_kernel_run(const struct plot_opts *o, struct error *err)
 		gnuplot_param_str(g, "title", title);
 		gnuplot_param_str(g, "caption", caption);
 		if (rc == 0)
-			rc = gnuplot_template(g,
-					      o->caches_csv != NULL
-						  ? "regions.gp"
-						  : "kernel.gp",
-					      &template, err);
+			rc = gnuplot_template(
+			    g,
+			    o->caches_csv != NULL ? "regions.gp" : "kernel.gp",
+			    &template, err);
 		if (rc == 0)
 			rc = gnuplot_run(g, template, err);
 		if (rc == 0)
