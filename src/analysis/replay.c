@@ -26,6 +26,10 @@ struct replay {
 	struct error *err;
 	replay_sample_fn fn; /* NULL: the verdict only */
 	void *ctx;
+	replay_pick_fn pick; /* NULL: every row to v */
+	void *pick_ctx;
+	long pid_col;	       /* with pick: the pid column */
+	bool pick_auto;	       /* pick only for a long-format header */
 	long time_col;	       /* elapsed_s, else timestamp */
 	long wall_col;	       /* timestamp, read only for fn; -1: absent */
 	long col[FIELD_COUNT]; /* -1: absent or not read */
@@ -111,6 +115,18 @@ replay_header(struct replay *a, char **cells, size_t n)
 		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
 			a->need = (size_t)a->col[f] + 1;
 	}
+	if (a->pick_auto && csv_column(cells, n, field_keys[KEY_COMM].name) < 0)
+		a->pick = NULL; /* one process's CSV: every row to v */
+	if (a->pick != NULL) {
+		a->pid_col = csv_column(cells, n, field_keys[KEY_PID].name);
+		if (a->pid_col < 0)
+			return error_set(a->err, EINVAL,
+					 "%s line 1: no pid column to tell "
+					 "the processes apart",
+					 a->path);
+		if ((size_t)a->pid_col + 1 > a->need)
+			a->need = (size_t)a->pid_col + 1;
+	}
 	a->ncols = n;
 	a->header = true;
 	return 0;
@@ -189,8 +205,9 @@ static int
 replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 {
 	struct replay *a = ctx;
+	struct verdict *v = a->v;
 	struct sample s;
-	double t;
+	double t, pid = 0;
 	int f, rc;
 
 	if (!a->header)
@@ -202,9 +219,16 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 				 a->path, line, n, n == 1 ? "" : "s", a->ncols);
 	if ((rc = replay_time(a, line, cells[a->time_col], &t)) < 0)
 		return rc;
+	if (a->pick != NULL) {
+		if ((rc = replay_number(a, line, cells[a->pid_col], "pid",
+					false, &pid)) < 0)
+			return rc;
+		if ((v = a->pick(a->pick_ctx, (long)pid, a->v)) == NULL)
+			return 0;
+	}
 	if (a->rows == 0)
 		a->t0 = t;
-	else if (!(t > a->prev_t))
+	else if (a->pick != NULL ? !(t >= a->prev_t) : !(t > a->prev_t))
 		return error_set(
 		    a->err, EINVAL,
 		    "%s line %lu: %s %s is not "
@@ -213,6 +237,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 		    a->path, line, a->time_name, cells[a->time_col],
 		    a->time_name);
 	sample_clear(&s);
+	s.pid = (pid_t)pid;
 	s.elapsed_s = t - a->t0;
 	if (replay_out_of_range("elapsed_s", s.elapsed_s) != NULL)
 		return error_set(
@@ -237,7 +262,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 	}
 	a->prev_t = t;
 	a->rows++;
-	if ((rc = verdict_add(a->v, &s)) < 0)
+	if ((rc = verdict_add(v, &s)) < 0)
 		return rc;
 	return a->fn != NULL ? a->fn(a->ctx, &s) : 0;
 }
@@ -248,31 +273,73 @@ replay_file(const char *path, struct verdict *v, struct error *err)
 	return replay_file_each(path, v, NULL, NULL, err);
 }
 
+static int
+replay_run(struct replay *a, const char *path, struct error *err)
+{
+	int rc;
+
+	a->path = strcmp(path, "-") == 0 ? "standard input" : path;
+	a->err = err;
+	rc = csv_read(path, replay_row, a, err);
+	if (rc < 0)
+		return rc;
+	if (!a->header)
+		return error_set(err, EINVAL, "%s is empty: no header line",
+				 a->path);
+	if (a->rows == 0)
+		return error_set(err, EINVAL,
+				 "%s line 1: a header but no rows "
+				 "of samples%s",
+				 a->path,
+				 a->pick != NULL ? " for the process asked for"
+						 : "");
+	return 0;
+}
+
+int
+replay_file_pick(const char *path, struct verdict *tmpl, replay_pick_fn pick,
+		 void *ctx, replay_sample_fn fn, void *fn_ctx,
+		 struct error *err)
+{
+	struct replay a;
+
+	memset(&a, 0, sizeof a);
+	a.v = tmpl;
+	a.pick = pick;
+	a.pick_ctx = ctx;
+	a.fn = fn;
+	a.ctx = fn_ctx;
+	return replay_run(&a, path, err);
+}
+
+int
+replay_file_auto(const char *path, struct verdict *tmpl, replay_pick_fn pick,
+		 void *ctx, replay_sample_fn fn, void *fn_ctx,
+		 struct error *err)
+{
+	struct replay a;
+
+	memset(&a, 0, sizeof a);
+	a.v = tmpl;
+	a.pick = pick;
+	a.pick_ctx = ctx;
+	a.pick_auto = true;
+	a.fn = fn;
+	a.ctx = fn_ctx;
+	return replay_run(&a, path, err);
+}
+
 int
 replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
 		 void *ctx, struct error *err)
 {
 	struct replay a;
-	int rc;
 
 	memset(&a, 0, sizeof a);
-	a.path = strcmp(path, "-") == 0 ? "standard input" : path;
 	a.v = v;
-	a.err = err;
 	a.fn = fn;
 	a.ctx = ctx;
-	rc = csv_read(path, replay_row, &a, err);
-	if (rc < 0)
-		return rc;
-	if (!a.header)
-		return error_set(err, EINVAL, "%s is empty: no header line",
-				 a.path);
-	if (a.rows == 0)
-		return error_set(err, EINVAL,
-				 "%s line 1: a header but no rows "
-				 "of samples",
-				 a.path);
-	return 0;
+	return replay_run(&a, path, err);
 }
 
 int

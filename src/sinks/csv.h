@@ -18,6 +18,9 @@ struct csv_sink;
 enum csv_kind {
 	CSV_SAMPLES, /* one row per sample (the contract) */
 	CSV_REGIONS, /* long format: one row per region per region sample */
+	CSV_LONG,    /* a set's: the CSV_SAMPLES columns, then comm and
+			cmdline, one row per process per sample (the sum's
+			pid is 0) */
 };
 
 /* A growable text buffer rows are built in. */
@@ -45,7 +48,8 @@ int csv_sink_same_file(const struct csv_sink *c, const char *path,
 		       struct error *err);
 const char *csv_sink_path(const struct csv_sink *c);
 /* A sink for another table (the kernel's): header is the first line,
- * without its newline; rows go in through csv_sink_put_rows(). */
+ * without its newline ("": none, for sinks/jsonl.c's lines); rows go in
+ * through csv_sink_put_rows(). */
 int csv_sink_open_header(struct csv_sink **out, const char *path,
 			 const char *header, bool force, struct error *err);
 /* Writes b's text (whole rows) in one write; a failed write is cut back
@@ -60,6 +64,7 @@ int csv_sink_close(struct csv_sink *c, struct error *err);
 /* The header and rows, appended to b, each ending in "\n". */
 void csv_format_header(struct csv_buf *b, enum csv_kind kind);
 void csv_format_row(struct csv_buf *b, const struct sample *s);
+void csv_format_long(struct csv_buf *b, const struct sample *s);
 void csv_format_regions(struct csv_buf *b, const struct sample *s);
 
 #endif
