@@ -143,3 +143,28 @@ Test(tiers, slowed_tick_keeps_the_budget)
 	cr_assert_geq(runs[TIER_SMAPS], 3600 * 0.01 * 0.75 / 0.040 * 0.9);
 	cr_assert_float_eq(tiers_tick_s(&s, 5.0), 5.0, 1e-9);
 }
+
+/* The first run of a heavy tier measures its cost: it is not a debt. A
+ * 300 ms region sample under 2 % (three quarters of it for the region
+ * tier) runs again after cost / (budget x share) = 20 s, not twice that
+ * (issue 16: --idle's second sample waited ~37 s). */
+Test(tiers, first_run_is_not_booked_as_debt)
+{
+	const double cost[TIER_COUNT] = {0.0001, 0.010, 0.300, 0};
+	struct tiers s;
+	unsigned int due;
+	int i, second = -1, smaps_runs = 0;
+
+	tiers_init(&s, 0.02, 1u << TIER_SMAPS);
+	for (i = 0; i < 120 && second < 0; i++) {
+		due = tiers_plan(&s, i * 1.0);
+		for (int t = 0; t < TIER_COUNT; t++)
+			if ((due >> t) & 1)
+				tiers_charge(&s, t, cost[t]);
+		if ((due >> TIER_SMAPS) & 1 && ++smaps_runs == 2)
+			second = i;
+	}
+	cr_assert(second > 0, "no second run in 120 s");
+	cr_assert(second >= 19 && second <= 23,
+		  "second region sample at %d s, not about 20 s", second);
+}

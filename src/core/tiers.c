@@ -87,9 +87,12 @@ tiers_charge(struct tiers *s, enum tier tier, double cost_s)
 			: TIERS_EWMA * cost_s + (1 - TIERS_EWMA) * t->cost_s;
 	t->runs++;
 	t->total_s += cost_s;
-	if (tier != TIER_STAT)
+	/* A heavy tier's first run measures its cost (it runs before any
+	 * credit is earned): booking it as a debt would hold the second
+	 * run back twice as long. */
+	if (tier != TIER_STAT && t->runs > 1)
 		t->credit_s -= cost_s;
-	else
+	else if (tier == TIER_STAT)
 		s->stat_debt_s += cost_s; /* taken at the next plan */
 }
 
