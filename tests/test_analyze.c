@@ -355,3 +355,42 @@ Test(analyze, steady_demo_capture_stays_flagged)
 	cr_assert_gt(flagged, 5, "flagged in %d prefixes: %s", flagged, r.out);
 	cr_assert_eq(r.status, 1, "%s", r.out);
 }
+
+/* A gzipped CSV (tests/fixtures/analyze/demo-2m.csv.gz is demo-2m.csv
+ * through gzip -9n) replays to the very same JSON, from a file and from
+ * standard input; a gzip file cut short is refused at its broken row. */
+Test(analyze, gzipped_csv_reads_as_the_plain_one)
+{
+	char plain[512], gz[520], cut[600], cmd[1400];
+	struct run a, b;
+
+	snprintf(plain, sizeof plain, "%s/analyze/demo-2m.csv", tu_fixtures());
+	snprintf(gz, sizeof gz, "%s.gz", plain);
+	tu_run(&a,
+	       (char *[]){mt, "analyze", "--json", "--no-daily-cycle", plain,
+			  NULL},
+	       30);
+	tu_run(
+	    &b,
+	    (char *[]){mt, "analyze", "--json", "--no-daily-cycle", gz, NULL},
+	    30);
+	cr_assert_eq(a.status, 1, "%s", a.err);
+	cr_assert_eq(b.status, 1, "%s", b.err);
+	cr_assert(strstr(b.out, "\"samples\":480,") != NULL, "%s", b.out);
+	cr_assert_str_eq(a.out, b.out);
+
+	snprintf(cmd, sizeof cmd, "%s analyze --json --no-daily-cycle - < '%s'",
+		 mt, gz);
+	tu_run(&b, (char *[]){"/bin/sh", "-c", cmd, NULL}, 30);
+	cr_assert_eq(b.status, 1, "%s", b.err);
+	cr_assert_str_eq(a.out, b.out);
+
+	snprintf(cut, sizeof cut, "%s/cut.csv.gz", tu_tmpdir());
+	snprintf(cmd, sizeof cmd, "head -c 3000 '%s' > '%s'", gz, cut);
+	cr_assert_eq(system(cmd), 0);
+	tu_run(&b, (char *[]){mt, "analyze", cut, NULL}, 30);
+	cr_assert_eq(b.status, 2, "%s", b.out);
+	cr_assert(strstr(b.err, "cut.csv.gz line ") != NULL &&
+		      strstr(b.err, "cells, but the header has 24") != NULL,
+		  "%s", b.err);
+}
