@@ -394,3 +394,55 @@ Test(analyze, gzipped_csv_reads_as_the_plain_one)
 		      strstr(b.err, "cells, but the header has 24") != NULL,
 		  "%s", b.err);
 }
+
+/* The region evidence a live run gave ("[heap] accounts for 100 % of
+ * the growth", tests/fixtures/analyze/live-regions/live-verdict.txt) comes
+ * back from its CSVs with --regions, in the sentence and the JSON; without
+ * --regions there is none. */
+Test(analyze, regions_csv_gives_the_live_region_evidence)
+{
+	char dir[512], csv[600], regions[600], live[4096], *clause, *end;
+	struct run r;
+	FILE *fp;
+
+	snprintf(dir, sizeof dir, "%s/analyze/live-regions", tu_fixtures());
+	snprintf(csv, sizeof csv, "%s/demo.csv", dir);
+	snprintf(regions, sizeof regions, "%s/demo-regions.csv.gz", dir);
+	snprintf(live, sizeof live, "%s/live-verdict.txt", dir);
+	fp = fopen(live, "r");
+	cr_assert(fp != NULL, "%s", live);
+	cr_assert(fgets(live, sizeof live, fp) != NULL);
+	fclose(fp);
+	clause = strstr(live, " [heap] accounts for ");
+	cr_assert(clause != NULL, "%s", live);
+	end = strchr(clause + 1, '.');
+	cr_assert(end != NULL);
+	end[1] = '\0';
+
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--no-daily-cycle", "--regions",
+			  regions, csv, NULL},
+	       30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.out, clause) != NULL, "want '%s' in %s", clause,
+		  r.out);
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--json", "--no-daily-cycle",
+			  "--regions", regions, csv, NULL},
+	       30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.out, "\"regions\":[{\"name\":\"[heap]\","
+				"\"growth_share\":1") != NULL,
+		  "%s", r.out);
+
+	tu_run(
+	    &r,
+	    (char *[]){mt, "analyze", "--json", "--no-daily-cycle", csv, NULL},
+	    30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.out, "\"regions\":[]") != NULL, "%s", r.out);
+
+	tu_run(&r, (char *[]){mt, "analyze", "--regions", csv, csv, NULL}, 30);
+	cr_assert_eq(r.status, 2, "%s", r.out);
+	cr_assert(strstr(r.err, "no region column") != NULL, "%s", r.err);
+}

@@ -212,15 +212,24 @@ assert_has(const char *text, const char *what)
 	cr_assert(strstr(text, what) != NULL, "'%s' not found", what);
 }
 
-/* The verdict sentence analyze prints for a CSV. */
+/* The verdict sentence analyze prints for a CSV (and its regions CSV,
+ * or NULL). */
 static void
-analyze_sentence(const char *csv, char *buf, size_t len)
+analyze_sentence(const char *csv, const char *regions, char *buf, size_t len)
 {
 	struct run r;
 
-	tu_run(&r,
-	       (char *[]){mt, "analyze", "--no-daily-cycle", (char *)csv, NULL},
-	       30);
+	if (regions != NULL)
+		tu_run(&r,
+		       (char *[]){mt, "analyze", "--no-daily-cycle",
+				  "--regions", (char *)regions, (char *)csv,
+				  NULL},
+		       30);
+	else
+		tu_run(&r,
+		       (char *[]){mt, "analyze", "--no-daily-cycle",
+				  (char *)csv, NULL},
+		       30);
 	cr_assert(r.status == 0 || r.status == 1, "%s", r.err);
 	r.out[strcspn(r.out, "\n")] = '\0';
 	cr_assert_lt(strlen(r.out), len);
@@ -270,7 +279,7 @@ Test(plot, growth_svg_has_the_verdict_and_the_series)
 	cr_assert_eq(svg_attr(svg, "width"), 1000);
 	cr_assert_eq(svg_attr(svg, "height"), 650);
 	text = svg_text(svg);
-	analyze_sentence(demo, sentence, sizeof sentence);
+	analyze_sentence(demo, NULL, sentence, sizeof sentence);
 	cr_assert(strncmp(sentence, "USS growing", 11) == 0, "%s", sentence);
 	/* The caption wraps the sentence at spaces: a newline became a
 	 * text element boundary, which svg_text() joins with a space. */
@@ -430,7 +439,10 @@ Test(plot, regions_chart_png_and_svg)
 	assert_has(text, "Stacked: the 1 region that grew most");
 	assert_has(text, "other");
 	assert_has(text, "USS (MiB)");
-	assert_has(text, "demo-regions.csv: USS by region");
+	/* Titled with the run (here the samples CSV: no provenance line),
+	 * never the regions CSV's file name. */
+	assert_has(text, "demo.csv: USS by region");
+	cr_assert_null(strstr(text, "demo-regions.csv"), "%s", text);
 	free(text);
 	free(svg);
 	assert_no_temporaries();
@@ -566,7 +578,8 @@ Test(plot, report_is_self_contained)
 		svgs++;
 	cr_assert_eq(svgs, 3, "growth, regions, idle: %zu charts", svgs);
 	cr_assert_eq(strstr(buf, "<?xml"), NULL);
-	analyze_sentence(demo, sentence, sizeof sentence);
+	analyze_sentence(demo, idle_regions, sentence, sizeof sentence);
+	assert_has(sentence, "[heap] accounts for ");
 	/* The sentence has a '<', which HTML escapes. */
 	p = strstr(sentence, "p < 1e-9");
 	cr_assert(p != NULL);
@@ -882,4 +895,64 @@ Test(plot, names_and_cells_never_run_commands)
 	run_ok((char *[]){mt, "plot", csv, "-o", "`touch PWNED3`.png", NULL});
 	cr_assert(access("PWNED3", F_OK) != 0, "the -o name ran a command");
 	cr_assert(access("`touch PWNED3`.png", F_OK) == 0);
+}
+
+/* A CSV's provenance line names the run in every title, escaped for
+ * gnuplot and HTML: a hostile command line is text, never a command or
+ * markup; the report gives the live run's region evidence. */
+Test(plot, titles_name_the_watched_process)
+{
+	const char *svg_path = out_path("t.svg"), *html = out_path("t.html");
+	const char *rsvg = out_path("tr.svg");
+	static const char who[] =
+	    "./evil'$(touch PWNED)`touch PWNED`@x <b>&amp;</b> \"q\"";
+	char csv[600], regions[600], *cmd, *buf, *text;
+	FILE *fp;
+
+	cr_assert_eq(chdir(tu_tmpdir()), 0);
+	snprintf(csv, sizeof csv, "%s/run.csv", tu_tmpdir());
+	snprintf(regions, sizeof regions,
+		 "%s/analyze/live-regions/demo-regions.csv.gz", tu_fixtures());
+	/* The command as the CSV sink quotes it (libcsv: "" for "). */
+	xasprintf(&cmd, "%s/analyze/live-regions/demo.csv", tu_fixtures());
+	buf = slurp(cmd, NULL);
+	free(cmd);
+	fp = fopen(csv, "w");
+	cr_assert(fp != NULL);
+	fprintf(fp,
+		"# memtrend 0.1.0,\"command=./evil'$(touch PWNED)`touch "
+		"PWNED`@x <b>&amp;</b> \"\"q\"\"\",pid=42,host=web1,"
+		"kernel=6.1.0-18-amd64,started=2026-11-30T08:03:14Z\n%s",
+		buf);
+	fclose(fp);
+	free(buf);
+
+	run_ok((char *[]){mt, "plot", "--no-daily-cycle", csv, "-o",
+			  (char *)svg_path, NULL});
+	text = svg_text(buf = slurp(svg_path, NULL));
+	assert_has(text, who);
+	assert_has(text,
+		   " (pid 42) on web1, Linux 6.1.0-18-amd64: USS growing");
+	free(text);
+	free(buf);
+	run_ok((char *[]){mt, "plot", csv, "--regions", regions, "-o",
+			  (char *)rsvg, NULL});
+	text = svg_text(buf = slurp(rsvg, NULL));
+	assert_has(text, " (pid 42) on web1, Linux 6.1.0-18-amd64: USS by "
+			 "region");
+	free(text);
+	free(buf);
+
+	run_ok((char *[]){mt, "report", "--no-daily-cycle", csv, "--regions",
+			  regions, "-o", (char *)html, NULL});
+	buf = slurp(html, NULL);
+	assert_has(buf, "<title>memtrend report: ./evil&#39;$(touch PWNED)"
+			"`touch PWNED`@x &lt;b&gt;&amp;amp;&lt;/b&gt; "
+			"&quot;q&quot; (pid 42) on web1, Linux "
+			"6.1.0-18-amd64</title>");
+	cr_assert_null(strstr(buf, "<b>"), "unescaped markup");
+	assert_has(buf, "[heap] accounts for 100 % of the growth.");
+	free(buf);
+	cr_assert(access("PWNED", F_OK) != 0, "the command line ran");
+	assert_no_temporaries();
 }

@@ -151,6 +151,14 @@ plot_basename(const char *path)
 	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
 }
 
+void
+plot_run_name(const struct series *s, char *buf, size_t len)
+{
+	provenance_describe(&s->about, buf, len);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "%s", plot_basename(s->path));
+}
+
 /* One value cell: '?' is gnuplot's "missing" (the line goes on). */
 void
 plot_cell(FILE *fp, double v)

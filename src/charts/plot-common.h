@@ -46,6 +46,10 @@ char *plot_wrap(const char *text, size_t width);
  * at most PLOT_LABEL characters (the end kept, where names differ). */
 void plot_region_label(const struct series_region *r, char *buf, size_t len);
 const char *plot_basename(const char *path);
+/* The run's name in titles: who was watched, from the CSV's provenance
+ * line ("memtrend-demo (pid 7820) on box, Linux 6.1.0"), else the CSV's
+ * file name. */
+void plot_run_name(const struct series *s, char *buf, size_t len);
 /* One value cell: '?' is gnuplot's "missing" (the line goes on). */
 void plot_cell(FILE *fp, double v);
 int plot_close_data(FILE *fp, const char *path, struct error *err);
@@ -57,11 +61,11 @@ double plot_region_x(const struct plot_axis *ax,
 int plot_growth(struct gnuplot *g, const struct series *s,
 		const struct plot_style *st, const struct plot_axis *ax,
 		struct error *err);
-int plot_regions(struct gnuplot *g, const struct series_regions *rs,
-		 const struct plot_style *st, const struct plot_axis *ax,
-		 struct error *err);
-int plot_idle(struct gnuplot *g, const struct series_regions *rs,
-	      const struct plot_style *st, const struct plot_axis *ax,
-	      struct error *err);
+int plot_regions(struct gnuplot *g, const struct series *s,
+		 const struct series_regions *rs, const struct plot_style *st,
+		 const struct plot_axis *ax, struct error *err);
+int plot_idle(struct gnuplot *g, const struct series *s,
+	      const struct series_regions *rs, const struct plot_style *st,
+	      const struct plot_axis *ax, struct error *err);
 
 #endif

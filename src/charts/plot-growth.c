@@ -210,15 +210,17 @@ plot_has_faults(const struct series *s)
 	return false;
 }
 
-/* The title ("web.csv: USS growing") and the verdict as the caption. */
+/* The title ("nginx (pid 812) on web1, Linux 6.1.0: USS growing", or
+ * "web.csv: USS growing" without provenance) and the verdict as the caption. */
 static void
 plot_params_words(struct gnuplot *g, const struct series *s, size_t wrap)
 {
 	const struct trend_evidence *ev = verdict_evidence(&s->verdict);
-	char title[512], sentence[2048], *caption;
+	char title[512], name[400], sentence[2048], *caption;
 	static const char *metric_labels[] = {"RSS", "PSS", "USS"};
 
-	snprintf(title, sizeof title, "%s: %s %s", plot_basename(s->path),
+	plot_run_name(s, name, sizeof name);
+	snprintf(title, sizeof title, "%s: %s %s", name,
 		 metric_labels[plot_metric_col(s)],
 		 ev->verdict == TREND_GROWING  ? "growing"
 		 : ev->verdict == TREND_STABLE ? "stable"

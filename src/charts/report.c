@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "charts/plot-common.h"
 #include "charts/report.h"
 #include "util/output.h"
 #include "util/units.h"
@@ -206,21 +207,23 @@ static void
 report_head(struct report *r)
 {
 	const struct series *s = r->s;
-	char span[32], when[64];
+	char span[32], when[64], name[400];
 	time_t t;
 	struct tm tm;
 
+	/* Who was watched (the CSV's provenance line), else the file. */
+	plot_run_name(s, name, sizeof name);
 	fputs(
 	    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
 	    "\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width,"
 	    " initial-scale=1\">\n<title>memtrend report: ",
 	    r->fp);
-	report_text(r->fp, s->path);
+	report_text(r->fp, name);
 	fprintf(r->fp,
 		"</title>\n<style>%s</style>\n</head>\n<body>\n<header>"
 		"\n<h1>memtrend report: <code>",
 		report_css);
-	report_text(r->fp, s->path);
+	report_text(r->fp, name);
 	fprintf(r->fp, "</code></h1>\n<p class=\"meta\">%zu samples over %s",
 		s->n,
 		report_duration(span, sizeof span,

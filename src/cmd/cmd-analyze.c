@@ -1,6 +1,7 @@
 /*
- * memtrend analyze [--json] [--metric M] FILE.csv: a CSV replayed through
- * the same verdict a live run gives (analysis/replay.c); prints the
+ * memtrend analyze [--json] [--metric M] [--regions FILE] FILE.csv: a CSV
+ * replayed through the same verdict a live run gives (analysis/replay.c),
+ * with the region evidence of the run's regions CSV; prints the
  * sentence or the JSON object (contracts in DESIGN.md).  Exit status: 0
  * stable or insufficient, 1 growing, 2 error.
  */
@@ -20,6 +21,7 @@ enum {
 	OPT_METRIC,
 	OPT_NO_DAILY_CYCLE,
 	OPT_DAILY_CYCLE,
+	OPT_REGIONS,
 };
 
 struct cmd_analyze {
@@ -28,6 +30,7 @@ struct cmd_analyze {
 	int metric;	     /* VERDICT_AUTO or a field id */
 	bool no_daily_cycle; /* a test run: no daily cycle to wait for */
 	const char *file;    /* the CSV; "-": standard input */
+	const char *regions; /* the run's regions CSV, or NULL */
 };
 
 static const struct option cmd_analyze_options[] = {
@@ -35,11 +38,13 @@ static const struct option cmd_analyze_options[] = {
     {"metric", required_argument, NULL, OPT_METRIC},
     {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
     {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
+    {"regions", required_argument, NULL, OPT_REGIONS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-/* memtrend analyze [--json] [--metric M] [--no-daily-cycle] FILE */
+/* memtrend analyze [--json] [--metric M] [--no-daily-cycle] [--regions F] FILE
+ */
 static int
 cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 		  struct error *err)
@@ -61,6 +66,9 @@ cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 		case OPT_NO_DAILY_CYCLE:
 		case OPT_DAILY_CYCLE:
 			c->no_daily_cycle = opt == OPT_NO_DAILY_CYCLE;
+			break;
+		case OPT_REGIONS:
+			c->regions = optarg;
 			break;
 		case 'h':
 			c->help = true;
@@ -100,7 +108,9 @@ cmd_analyze_file(const struct cmd_analyze *c)
 
 	verdict_init(&v, c->metric);
 	verdict_set_daily_cycle(&v, !c->no_daily_cycle);
-	if (replay_file(c->file, &v, &err) < 0) {
+	if (replay_file(c->file, &v, &err) < 0 ||
+	    (c->regions != NULL &&
+	     replay_regions_evidence(c->regions, &v, &err) < 0)) {
 		verdict_free(&v);
 		return cmd_fail(&err);
 	}

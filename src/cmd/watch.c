@@ -14,6 +14,7 @@
 
 #include "cmd/stop.h"
 #include "cmd/watch.h"
+#include "core/provenance.h"
 #include "sinks/csv.h"
 #include "sinks/term.h"
 #include "sources/faults.h"
@@ -293,6 +294,7 @@ watch_open(struct watch *w)
 {
 	const struct watch_opts *o = w->o;
 	struct error *err = &w->res->why;
+	struct provenance about;
 	unsigned int extra = 0;
 
 	if (o->pages)
@@ -337,47 +339,22 @@ watch_open(struct watch *w)
 			    faults_threads(w->faults) == 1 ? "" : "s",
 			    o->fault_addresses ? ", with addresses" : "");
 	}
+	provenance_of_target(&about, w->t);
 	if (o->csv_path != NULL &&
-	    csv_sink_open(&w->csv, o->csv_path, CSV_SAMPLES, o->force, err) < 0)
+	    csv_sink_open_about(&w->csv, o->csv_path, CSV_SAMPLES, o->force,
+				&about, err) < 0)
 		return -1;
 	if (o->regions_csv_path != NULL && w->csv != NULL &&
 	    csv_sink_same_file(w->csv, o->regions_csv_path, err) < 0)
 		return -1;
 	if (o->regions_csv_path != NULL &&
-	    csv_sink_open(&w->regions_csv, o->regions_csv_path, CSV_REGIONS,
-			  o->force, err) < 0)
+	    csv_sink_open_about(&w->regions_csv, o->regions_csv_path,
+				CSV_REGIONS, o->force, &about, err) < 0)
 		return -1;
 	if (o->live)
 		w->term = term_open(stdout, o->raw_kib,
 				    extra != 0 ? o->top_regions : 0);
 	return 0;
-}
-
-/* Where the growth is: the regions that grew most, for the verdict. */
-static void
-watch_evidence(struct watch *w)
-{
-	const struct regtrack *rt = &w->res->regions;
-	const struct regtrack_entry *top[3];
-	double total = 0, g;
-	size_t i, n;
-
-	for (i = 0; i < rt->n; i++) {
-		g = regtrack_growth_kb(&rt->v[i]);
-		total += g > 0 ? g : 0;
-	}
-	verdict_clear_regions(&w->res->verdict);
-	if (total <= 0)
-		return;
-	n = regtrack_top(rt, top, 3);
-	for (i = 0; i < n; i++) {
-		g = regtrack_growth_kb(top[i]);
-		if (g <= 0)
-			break;
-		verdict_add_region(&w->res->verdict, top[i]->name, g / total,
-				   top[i]->last[RF_STALE_NEW_PCT] / 100,
-				   top[i]->last_s - top[i]->first_s);
-	}
 }
 
 /* Hands the sample to the sinks; returns false when one failed. */
@@ -389,7 +366,7 @@ watch_emit(struct watch *w, const struct sample *s)
 	summary_add(&res->summary, s);
 	regtrack_add(&res->regions, s);
 	if (s->regions != NULL)
-		watch_evidence(w);
+		regtrack_evidence(&res->regions, &res->verdict);
 	verdict_add(&res->verdict, s);
 	if (w->term != NULL) {
 		term_row(w->term, s, &res->regions);

@@ -20,6 +20,7 @@
 
 struct csv_reader {
 	csv_row_fn fn;
+	csv_row_fn comment; /* the "# " line before the header; NULL */
 	void *ctx;
 	char **cells;
 	size_t ncells, cap;
@@ -60,7 +61,11 @@ csv_reader_row(int term, void *r_)
 
 	(void)term;
 	r->line++;
-	if (r->stop == 0)
+	if (r->line == 1 && r->ncells > 0 && strncmp(r->cells[0], "# ", 2) == 0)
+		r->stop = r->comment != NULL
+			      ? r->comment(r->ctx, r->line, r->cells, r->ncells)
+			      : 0;
+	else if (r->stop == 0)
 		r->stop = r->fn(r->ctx, r->line, r->cells, r->ncells);
 	csv_reader_clear(r);
 }
@@ -88,7 +93,14 @@ csv_open(const char *path, gzFile *out, struct error *err)
 int
 csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err)
 {
-	struct csv_reader r = {.fn = fn, .ctx = ctx};
+	return csv_read_with(path, fn, NULL, ctx, err);
+}
+
+int
+csv_read_with(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
+	      struct error *err)
+{
+	struct csv_reader r = {.fn = fn, .comment = comment, .ctx = ctx};
 	struct csv_parser p;
 	char buf[65536];
 	const char *why;
