@@ -46,8 +46,7 @@ provenance_cmdline(struct provenance *p, int proc_fd)
 		return false;
 	/* Only the start is kept: a long command line is cut. */
 	while (n < sizeof p->command - 1 &&
-	       (got = read(fd, p->command + n, sizeof p->command - 1 - n)) >
-		   0)
+	       (got = read(fd, p->command + n, sizeof p->command - 1 - n)) > 0)
 		n += (size_t)got;
 	close(fd);
 	while (n > 0 && p->command[n - 1] == '\0')
@@ -89,8 +88,8 @@ static const char *const provenance_keys[PROVENANCE_KEYS] = {
 void
 provenance_cell(const struct provenance *p, int i, char *buf, size_t len)
 {
-	const char *text[PROVENANCE_KEYS] = {p->command, "", p->host,
-					     p->kernel, p->started};
+	const char *text[PROVENANCE_KEYS] = {p->command, "", p->host, p->kernel,
+					     p->started};
 
 	if (i == 1 && p->pid > 0)
 		snprintf(buf, len, "%s=%d", provenance_keys[i], (int)p->pid);

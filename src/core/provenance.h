@@ -16,13 +16,13 @@ struct target;
 /* Every text is printable: control characters are '?', so a hostile
  * command line stays one line in a CSV comment and a terminal. */
 struct provenance {
-	bool known;	    /* filled in, from a run or a CSV's comment */
-	char version[32];   /* memtrend's, that wrote the CSV */
-	char command[256];  /* the command line, arguments space-separated */
-	pid_t pid;	    /* 0: not known */
-	char host[256];	    /* the node name */
-	char kernel[128];   /* the kernel release */
-	char started[32];   /* ISO 8601 UTC, when the run started */
+	bool known;	   /* filled in, from a run or a CSV's comment */
+	char version[32];  /* memtrend's, that wrote the CSV */
+	char command[256]; /* the command line, arguments space-separated */
+	pid_t pid;	   /* 0: not known */
+	char host[256];	   /* the node name */
+	char kernel[128];  /* the kernel release */
+	char started[32];  /* ISO 8601 UTC, when the run started */
 };
 
 /* The comment line's first cell ("memtrend 0.1.0"): the mark by which a
@@ -44,8 +44,7 @@ void provenance_set(struct provenance *p, const char *cell);
 /* The i-th key=value cell of the comment line (i < PROVENANCE_KEYS:
  * command, pid, host, kernel, started), "key=" when unknown. */
 #define PROVENANCE_KEYS 5
-void provenance_cell(const struct provenance *p, int i, char *buf,
-		     size_t len);
+void provenance_cell(const struct provenance *p, int i, char *buf, size_t len);
 
 /* "memtrend-demo --flat (pid 7820) on box, Linux 6.1.0-18-amd64", or
  * "" when not known: the name of the run in titles. */
