@@ -84,7 +84,8 @@ Test(completion, option_lists_are_the_option_tables)
 	const struct option *o;
 	size_t i;
 
-	for (i = 0; i < sizeof completion_commands / sizeof *completion_commands;
+	for (i = 0;
+	     i < sizeof completion_commands / sizeof *completion_commands;
 	     i++) {
 		const struct cmd_entry *e = completion_commands[i];
 
@@ -101,8 +102,8 @@ Test(completion, option_lists_are_the_option_tables)
 			end = strchr(p + 1, ' ');
 			for (o = e->options; o->name != NULL; o++)
 				if (strlen(o->name) == (size_t)(end - p - 3) &&
-				    strncmp(o->name, p + 3, (size_t)(end - p - 3)) ==
-					0)
+				    strncmp(o->name, p + 3,
+					    (size_t)(end - p - 3)) == 0)
 					break;
 			cr_assert(o->name != NULL,
 				  "%s: the completion offers %.*s, which it "

@@ -66,7 +66,18 @@ plot_params_common(struct gnuplot *g, const struct plot_style *st,
 	gnuplot_param_num(g, "x_per_unit", ax->x_per_unit);
 	gnuplot_param_str(g, "xlabel", ax->label);
 	gnuplot_param_str(g, "xformat", ax->wall ? ax->format : "");
+	if (st->font_size > 0)
+		gnuplot_param_num(g, "font_size", st->font_size);
 	return 0;
+}
+
+/* A Sans character is about 0.7 of the font size wide on average. */
+size_t
+plot_caption_chars(const struct plot_style *st)
+{
+	double font = st->font_size > 0 ? st->font_size : 10;
+
+	return (size_t)(st->width / (0.7 * font));
 }
 
 /* The memory unit that suits values up to max_kb. */

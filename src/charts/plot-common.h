@@ -17,7 +17,9 @@
 #define PLOT_MAX_ROWS 4000 /* beyond: min/max per bucket of rows */
 #define PLOT_WALL_S 7200.0 /* runs this long get a wall-clock axis */
 #define PLOT_FIT_POINTS 64
-#define PLOT_LABEL 40 /* longest region label, in characters */
+#define PLOT_LABEL 40	      /* longest region label, in characters */
+#define PLOT_FAULT_POINTS 120 /* fault rates drawn, at most */
+#define PLOT_BAND_MIN 0.004   /* thinnest slope band drawn, of the axis */
 
 /* "png", "svg", "pdf": the output extensions and gnuplot terminals. */
 extern const char *const plot_format_names[];
@@ -37,6 +39,8 @@ void plot_axis_init(struct plot_axis *ax, enum plot_time mode, bool has_wall,
 int plot_params_common(struct gnuplot *g, const struct plot_style *st,
 		       enum plot_format fmt, const char *out,
 		       const struct plot_axis *ax, struct error *err);
+/* How many characters of caption fit on a line of the chart. */
+size_t plot_caption_chars(const struct plot_style *st);
 /* The memory unit that suits values up to max_kb. */
 void plot_params_unit(struct gnuplot *g, double max_kb);
 /* text with a newline instead of the last space before every width

@@ -139,7 +139,7 @@ plot_idle(struct gnuplot *g, const struct series *s,
 {
 	size_t *sel = xcalloc(st->top + 1, sizeof *sel), n;
 	char caption[512], scan[64], when[32], method[80], title[512],
-	    name[400];
+	    name[400], *wrapped;
 	double max_kb;
 	int rc;
 
@@ -170,6 +170,8 @@ plot_idle(struct gnuplot *g, const struct series *s,
 	    "since the previous scan%s%s; the %zu largest regions with idle "
 	    "data.",
 	    scan, method, n);
-	gnuplot_param_str(g, "caption", caption);
+	wrapped = plot_wrap(caption, plot_caption_chars(st));
+	gnuplot_param_str(g, "caption", wrapped);
+	free(wrapped);
 	return 0;
 }

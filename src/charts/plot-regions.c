@@ -52,6 +52,7 @@ plot_regions(struct gnuplot *g, const struct series *s,
 {
 	size_t *top = xcalloc(st->top + 1, sizeof *top), ntop, i, k, j;
 	char label[512], name[400], caption[512], span[32], growth[32];
+	char *wrapped;
 	double sum, other, max_kb = 0;
 	bool *in_top = xcalloc(rs->n + 1, sizeof *in_top);
 	const char *path;
@@ -111,7 +112,9 @@ plot_regions(struct gnuplot *g, const struct series *s,
 		 "other %zu as \"other\" at the bottom.",
 		 ntop, ntop == 1 ? "" : "s", span, rs->track.samples,
 		 rs->n - ntop);
-	gnuplot_param_str(g, "caption", caption);
+	wrapped = plot_wrap(caption, plot_caption_chars(st));
+	gnuplot_param_str(g, "caption", wrapped);
+	free(wrapped);
 out:
 	free(top);
 	free(in_top);

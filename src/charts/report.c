@@ -23,6 +23,10 @@
 
 #define REPORT_MAX_SVG (64 * 1024 * 1024)
 
+/* The page's content is at most REPORT_WIDTH_PX wide (max-width less
+ * the padding); a chart is shown at its width in pixels up to that. */
+#define REPORT_WIDTH_PX 992.0
+
 static const char report_css[] =
     "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;"
     "margin:0 auto;max-width:1040px;padding:1.5em;color:#222;background:#fff}"
@@ -354,6 +358,7 @@ report_summary(struct report *r)
 	const struct summary_stat *st;
 	char a[32], b[32], c[32], d[32], e[32], f[32];
 	double count, span;
+	size_t n;
 	int i;
 
 	fputs("<h2>Summary</h2>\n<table>\n<thead><tr><th>size</th><th>first"
@@ -366,11 +371,17 @@ report_summary(struct report *r)
 		if (fields[i].kind != FIELD_KIB || st->n == 0 ||
 		    i >= FIELD_MEM_AVAILABLE_KB)
 			continue;
+		/* The column's name without its unit: every cell says its
+		 * own (KiB, MiB, GiB). */
+		n = strlen(fields[i].name);
+		if (n > 3 && strcmp(fields[i].name + n - 3, "_kb") == 0)
+			n -= 3;
 		fprintf(
 		    r->fp,
-		    "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s"
+		    "<tr><td>%.*s</td><td>%s</td><td>%s</td><td>%s"
 		    "</td><td>%s</td><td>%s</td><td>%s/h</td></tr>\n",
-		    fields[i].name, report_kib(a, sizeof a, st->first, false),
+		    (int)n, fields[i].name,
+		    report_kib(a, sizeof a, st->first, false),
 		    report_kib(b, sizeof b, st->last, false),
 		    report_kib(c, sizeof c, st->min, false),
 		    report_kib(d, sizeof d, st->max, false),
@@ -447,16 +458,27 @@ report_foot(struct report *r, const struct plot_opts *o)
 	      r->fp);
 }
 
+/* The page's text size (report_css), in pixels: the charts' text is as
+ * large, as they are drawn at about the page's width. */
+#define REPORT_FONT_PX 15
+
 static int
 report_body(struct report *r, struct gnuplot *g, const struct plot_opts *o,
 	    struct error *err)
 {
+	struct plot_style style = o->style, growth;
 	int rc;
 
+	/* A chart wider than the page is shown scaled down to it. */
+	style.font_size = REPORT_FONT_PX * fmax(style.width, REPORT_WIDTH_PX) /
+			  REPORT_WIDTH_PX;
+	/* The verdict is the section above the growth chart: said once. */
+	growth = style;
+	growth.no_caption = true;
 	report_head(r);
 	report_verdict(r);
 	fputs("<h2>Growth</h2>\n", r->fp);
-	if ((rc = report_chart(r, g, PLOT_GROWTH, &o->style,
+	if ((rc = report_chart(r, g, PLOT_GROWTH, &growth,
 			       "memory over "
 			       "time with the fitted trend",
 			       err)) < 0)
@@ -464,7 +486,7 @@ report_body(struct report *r, struct gnuplot *g, const struct plot_opts *o,
 	report_summary(r);
 	if (r->rs != NULL) {
 		fputs("<h2>Where: regions</h2>\n", r->fp);
-		if ((rc = report_chart(r, g, PLOT_REGIONS, &o->style,
+		if ((rc = report_chart(r, g, PLOT_REGIONS, &style,
 				       "memory "
 				       "by region over time",
 				       err)) < 0)
@@ -473,7 +495,7 @@ report_body(struct report *r, struct gnuplot *g, const struct plot_opts *o,
 	}
 	if (r->rs != NULL && r->rs->has_idle) {
 		fputs("<h2>Idle memory</h2>\n", r->fp);
-		if ((rc = report_chart(r, g, PLOT_IDLE, &o->style,
+		if ((rc = report_chart(r, g, PLOT_IDLE, &style,
 				       "idle "
 				       "memory by region",
 				       err)) < 0)
