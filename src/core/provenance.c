@@ -69,9 +69,10 @@ provenance_of_target(struct provenance *p, const struct target *t)
 	memset(p, 0, sizeof *p);
 	p->known = true;
 	provenance_copy(p->version, sizeof p->version, PACKAGE_VERSION);
-	if (!provenance_cmdline(p, t->proc_fd))
+	if (t != NULL && !provenance_cmdline(p, t->proc_fd))
 		provenance_copy(p->command, sizeof p->command, t->comm);
-	p->pid = t->pid;
+	if (t != NULL)
+		p->pid = t->pid;
 	if (uname(&u) == 0) {
 		provenance_copy(p->host, sizeof p->host, u.nodename);
 		provenance_copy(p->kernel, sizeof p->kernel, u.release);

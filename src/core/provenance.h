@@ -31,7 +31,8 @@ struct provenance {
 
 /* The target's command line (/proc/PID/cmdline through its proc
  * directory; its command name if that cannot be read), this host's name
- * and kernel (uname(2)), memtrend's version, now as the start. */
+ * and kernel (uname(2)), memtrend's version, now as the start.  t NULL:
+ * no command or PID (a set of processes: the caller names it). */
 void provenance_of_target(struct provenance *p, const struct target *t);
 
 /* Reading a comment line: its first cell ("# memtrend 0.1.0") starts p
