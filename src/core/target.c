@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/target.h"
+#include "core/targets.h"
 #include "util/root.h"
 #include "util/spawn.h"
 
@@ -136,13 +137,9 @@ target_from_pid(struct target *t, const char *root, pid_t pid,
 	return rc;
 }
 
-/* True when the process is called name: its command name (which the
- * kernel cuts to 15 characters) or the basename of its argv[0]. */
-static bool
-target_name_matches(struct pids_stack *s, const char *name)
+bool
+target_called(const char *comm, char *const *argv, const char *name)
 {
-	char **argv = TARGET_VAL(ID_ARGV, strv, s);
-	const char *comm = TARGET_VAL(ID_CMD, str, s);
 	const char *slash;
 
 	if (strcmp(comm, name) == 0)
@@ -190,7 +187,8 @@ target_from_name(struct target *t, const char *root, const char *name,
 		if (TARGET_VAL(ID_PID, s_int, s) == self ||
 		    (TARGET_VAL(ID_FLAGS, ul_int, s) & TARGET_PF_KTHREAD) ||
 		    TARGET_VAL(ID_STATE, s_ch, s) == 'Z' ||
-		    !target_name_matches(s, name))
+		    !target_called(TARGET_VAL(ID_CMD, str, s),
+				   TARGET_VAL(ID_ARGV, strv, s), name))
 			continue;
 		if (matches++ < TARGET_LIST_MAX)
 			target_list_append(list, sizeof list, s);
@@ -213,6 +211,17 @@ target_from_name(struct target *t, const char *root, const char *name,
 	if (rc == 0)
 		rc = target_open_proc(t, root, err);
 	return rc;
+}
+
+int
+target_adopt(struct target *t, const char *root, const struct targets_found *f,
+	     bool open_proc, struct error *err)
+{
+	target_init(t);
+	t->pid = f->pid;
+	t->start_ticks = f->start_ticks;
+	snprintf(t->comm, sizeof t->comm, "%s", f->comm);
+	return open_proc ? target_open_proc(t, root, err) : 0;
 }
 
 int
