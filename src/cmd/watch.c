@@ -46,6 +46,7 @@ struct watch {
 	double last_s;		/* elapsed_s of the last tick */
 	bool pages_noted, regions_noted, faults_noted;
 	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
+	double cpu_mark_s;	      /* the process's CPU time then */
 	bool tick_ran[TIER_COUNT];
 };
 
@@ -216,6 +217,14 @@ watch_member_calibrate(struct watch *w, struct watch_member *m,
 	return rc;
 }
 
+static void
+watch_seen(struct watch_member *m, const struct targets_found *f)
+{
+	m->seen = true;
+	memcpy(m->scan, f->value, sizeof m->scan);
+	m->scan_sized = f->sized;
+}
+
 /* Looks for the set's processes again: new ones join, in PID order. */
 static int
 watch_scan(struct watch *w, double now_s, struct error *err)
@@ -241,16 +250,20 @@ watch_scan(struct watch *w, double now_s, struct error *err)
 				break;
 		}
 		if (j < res->nmembers) {
-			res->members[j]->seen = true;
+			watch_seen(res->members[j], &found[i]);
 			continue;
 		}
 		m = watch_member_new(w);
-		m->seen = true;
+		watch_seen(m, &found[i]);
 		m->joined_s = now_s;
 		snprintf(m->cmdline, sizeof m->cmdline, "%s", found[i].cmdline);
-		if (target_adopt(&m->t, w->o->root, &found[i], !w->o->rank,
-				 &merr) < 0 ||
-		    watch_member_calibrate(w, m, &merr) < 0) {
+		/* A ranked set's stat values come with the scan. */
+		if (w->o->rank)
+			memcpy(m->last, m->scan, sizeof m->last);
+		if (target_adopt(&m->t, w->o->root, found[i].pid,
+				 found[i].start_ticks, found[i].comm,
+				 !w->o->rank, &merr) < 0 ||
+		    (!w->o->rank && watch_member_calibrate(w, m, &merr) < 0)) {
 			/* Gone already, or not ours to read: never sampled. */
 			m->left_s = now_s;
 			m->joined_s = NAN;
@@ -345,6 +358,13 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 
 	switch (tier) {
 	case TIER_STAT:
+		if (w->o->rank && !smaps) {
+			/* Read with the scan, and charged to it. */
+			s->pid = m->t.pid;
+			memcpy(s->value, m->scan, sizeof s->value);
+			s->partial = !m->scan_sized;
+			return m->scan_sized ? 0 : -ESRCH;
+		}
 		rc = rollup_sample(w->rollup, &m->t, smaps, s, err);
 		if (rc == 0 && m->faults != NULL)
 			watch_faults(w, m, s);
@@ -377,20 +397,29 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 	m->rollup_s = now_s;
 	if (w->o->rank)
 		tiers_charge(&w->res->tiers, TIER_ROLLUP, cost - stat);
-	else
-		w->tick_cost[TIER_ROLLUP] += cost - stat;
+	w->tick_cost[TIER_ROLLUP] += cost - stat;
 	w->tick_ran[TIER_ROLLUP] = true;
 	return rc;
 }
 
 /* Books the tick's costs: stat once for the whole tick, each heavy tier
  * once for all the members it ran for (a ranked set's smaps_rollup is
- * booked member by member as it runs). */
+ * booked member by member as it runs).  The budget is the whole
+ * monitor's: what the process spent beyond the sources since the last
+ * tick (the verdicts, the sinks, the loop) is booked to stat, which runs
+ * every tick, so the tick slows down before the monitor overshoots. */
 static void
 watch_charge(struct watch *w)
 {
+	double cpu = watch_clock_s(CLOCK_PROCESS_CPUTIME_ID), booked = 0;
 	int i;
 
+	for (i = 0; i < TIER_COUNT; i++)
+		booked += w->tick_cost[i];
+	if (w->cpu_mark_s > 0)
+		w->tick_cost[TIER_STAT] +=
+		    fmax(0, cpu - w->cpu_mark_s - booked);
+	w->cpu_mark_s = cpu;
 	tiers_charge(&w->res->tiers, TIER_STAT, w->tick_cost[TIER_STAT]);
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++)
 		if (w->tick_ran[i] && !(i == TIER_ROLLUP && w->o->rank))
@@ -756,6 +785,7 @@ watch_open(struct watch *w)
 
 		if (sp.kind == TARGETS_TREE)
 			sp.pid = w->t->pid;
+		sp.tier0 = o->rank;
 		if (targets_open(&w->set, &sp, err) < 0)
 			return -1;
 		if (!o->rank) {
@@ -829,6 +859,7 @@ watch_run(const struct watch_opts *o, struct target *t,
 		return;
 	}
 	ticker_start(&w.tk, o->interval_ns);
+	w.cpu_mark_s = watch_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	for (;;) {
 		rc = watch_tick(&w);
 		if (rc == 1) {

@@ -16,8 +16,8 @@
 #include "analysis/verdict.h"
 #include "core/regions.h"
 #include "core/target.h"
-#include "core/targets.h"
 #include "core/tiers.h"
+#include "sources/targets.h"
 #include "util/error.h"
 
 struct watch_opts {
@@ -84,8 +84,11 @@ struct watch_member {
 	double rollup_cost_s; /* its smaps_rollup walk (EWMA) */
 	double rollup_s;      /* when it last ran; -1: never */
 	bool seen;	      /* in this tick's scan */
-	bool rollup_now;      /* smaps_rollup runs this tick */
-	double need;	      /* how much it needs one (ranked sets) */
+	/* A ranked set's stat/status values, from this tick's scan. */
+	double scan[FIELD_COUNT];
+	bool scan_sized;
+	bool rollup_now; /* smaps_rollup runs this tick */
+	double need;	 /* how much it needs one (ranked sets) */
 };
 
 struct watch_result {

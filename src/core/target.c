@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "core/target.h"
-#include "core/targets.h"
 #include "util/root.h"
 #include "util/spawn.h"
 
@@ -214,13 +213,14 @@ target_from_name(struct target *t, const char *root, const char *name,
 }
 
 int
-target_adopt(struct target *t, const char *root, const struct targets_found *f,
-	     bool open_proc, struct error *err)
+target_adopt(struct target *t, const char *root, pid_t pid,
+	     unsigned long long start_ticks, const char *comm, bool open_proc,
+	     struct error *err)
 {
 	target_init(t);
-	t->pid = f->pid;
-	t->start_ticks = f->start_ticks;
-	snprintf(t->comm, sizeof t->comm, "%s", f->comm);
+	t->pid = pid;
+	t->start_ticks = start_ticks;
+	snprintf(t->comm, sizeof t->comm, "%s", comm);
 	return open_proc ? target_open_proc(t, root, err) : 0;
 }
 
