@@ -17,8 +17,8 @@
 #include "util/xmalloc.h"
 
 static const struct cmd_entry *const completion_commands[] = {
-    &cmd_watch_entry,  &cmd_analyze_entry, &cmd_plot_entry,
-    &cmd_report_entry, &cmd_probe_entry,   &cmd_kernel_entry,
+    &cmd_watch_entry, &cmd_analyze_entry, &cmd_plot_entry, &cmd_report_entry,
+    &cmd_probe_entry, &cmd_kernel_entry,  &cmd_top_entry,
 };
 
 static char *
@@ -80,15 +80,25 @@ completion_refused(const char *command, const char *option)
 Test(completion, option_lists_are_the_option_tables)
 {
 	char *path = completion_path(), *script = completion_slurp(path);
-	char *list, word[64], *p, *end;
+	char *list, word[64], *p, *end, *commands;
 	const struct option *o;
 	size_t i;
+
+	/* _memtrend_commands="analyze plot ...", as a list of words. */
+	p = strstr(script, "\n_memtrend_commands=\"");
+	cr_assert(p != NULL);
+	xasprintf(&commands, " %.*s ", (int)strcspn(p + 21, "\""), p + 21);
 
 	for (i = 0;
 	     i < sizeof completion_commands / sizeof *completion_commands;
 	     i++) {
 		const struct cmd_entry *e = completion_commands[i];
 
+		if (e->word) {
+			snprintf(word, sizeof word, " %s ", e->name);
+			cr_assert(strstr(commands, word) != NULL,
+				  "the command %s is not completed", e->name);
+		}
 		list = completion_list(script, e->name);
 		for (o = e->options; o->name != NULL; o++) {
 			if (completion_refused(e->name, o->name))
@@ -112,6 +122,7 @@ Test(completion, option_lists_are_the_option_tables)
 		}
 		free(list);
 	}
+	free(commands);
 	free(script);
 	free(path);
 }
@@ -147,4 +158,6 @@ Test(completion, bash_completes_commands_options_and_values)
 	cr_assert_str_eq(r.out, "growth\nregions\nidle\n");
 	completion_run(&r, "memtrend kernel --caches");
 	cr_assert_str_eq(r.out, "--caches-csv\n");
+	completion_run(&r, "memtrend top --row");
+	cr_assert_str_eq(r.out, "--rows\n");
 }
