@@ -43,25 +43,56 @@ static const struct option cmd_analyze_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+static const struct cmd_help cmd_analyze_help[] = {
+    {"      --json", "print the verdict as one JSON object"},
+    {"      --metric M", "judge uss, pss or rss (" CMD_HELP_METRIC_DEFAULT ")"},
+    {"      --no-daily-cycle",
+     "judge as a test run: no daily cycle to wait for (--daily-cycle, the "
+     "default: as a server)"},
+    {"      --regions FILE",
+     "the run's regions CSV (from --regions-csv): which regions the growth "
+     "is in, as the live run says"},
+    {"  -h, --help", "this help"},
+    {NULL, NULL},
+};
+
+static void
+cmd_analyze_usage(FILE *fp)
+{
+	fputs("Usage: memtrend analyze [OPTIONS] FILE.csv\n\n", fp);
+	cmd_help_wrap(fp,
+		      "Replays a CSV of a run (memtrend -o, or any CSV with "
+		      "timestamp or elapsed_s and uss_kb, pss_kb or rss_kb "
+		      "columns, plain or gzipped; \"-\" reads standard input) "
+		      "through the verdict a live run gives, and prints its "
+		      "sentence.",
+		      0, 0);
+	fputc('\n', fp);
+	cmd_help_print(fp, cmd_analyze_help);
+	fputs("\nExit status: 0 stable or insufficient; 1 growing; 2 error.\n",
+	      fp);
+}
+
 /* memtrend analyze [--json] [--metric M] [--no-daily-cycle] [--regions F] FILE
  */
 static int
 cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 		  struct error *err)
 {
-	int opt, rc = 0;
+	int opt;
 
 	optind = 0;
 	opterr = 0;
-	while (rc == 0 &&
-	       (opt = getopt_long(argc, argv, ":h", cmd_analyze_options,
+	while ((opt = getopt_long(argc, argv, ":h", cmd_analyze_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case OPT_JSON:
 			c->json = true;
 			break;
 		case OPT_METRIC:
-			rc = verdict_parse_metric(optarg, &c->metric, err);
+			if (verdict_parse_metric(optarg, &c->metric, err) < 0)
+				return cmd_option_error(
+				    err, cmd_analyze_options, opt);
 			break;
 		case OPT_NO_DAILY_CYCLE:
 		case OPT_DAILY_CYCLE:
@@ -83,8 +114,6 @@ cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 					 argv[optind - 1]);
 		}
 	}
-	if (rc < 0)
-		return rc;
 	if (optind >= argc)
 		return error_set(err, EINVAL,
 				 "analyze needs a CSV file (or - "
@@ -138,9 +167,9 @@ cmd_analyze_run(int argc, char **argv)
 	struct error err;
 
 	if (cmd_analyze_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("analyze", &err);
 	if (c.help) {
-		cmd_watch_usage(stdout);
+		cmd_analyze_usage(stdout);
 		return 0;
 	}
 	return cmd_analyze_file(&c);
@@ -150,6 +179,6 @@ const struct cmd_entry cmd_analyze_entry = {
     .name = "analyze",
     .word = true,
     .options = cmd_analyze_options,
-    .usage = cmd_watch_usage, /* analyze is part of the main usage */
+    .usage = cmd_analyze_usage,
     .run = cmd_analyze_run,
 };

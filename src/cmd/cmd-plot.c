@@ -13,7 +13,6 @@
 #include "charts/plot.h"
 #include "cmd/cmd-plot.h"
 #include "cmd/cmd.h"
-#include "util/units.h"
 
 enum {
 	OPT_REGIONS = 256,
@@ -79,6 +78,8 @@ cmd_plot_usage(FILE *fp)
 	    "analyze)\n"
 	    "      --no-daily-cycle  judge as a test run: no daily cycle to "
 	    "wait for\n"
+	    "                        (--daily-cycle, the default: as a "
+	    "server)\n"
 	    "      --top N           regions shown by name (default %d)\n"
 	    "      --size WxH        size in pixels (default %dx%d; PDF: 1/100 "
 	    "in)\n"
@@ -120,11 +121,7 @@ cmd_plot_option(struct plot_opts *p, int opt, struct error *err)
 		rc = verdict_parse_metric(optarg, &p->metric, err);
 		break;
 	case OPT_TOP:
-		if ((rc = units_parse_count(optarg, &n, err)) == 0 && n > 64)
-			rc = error_set(err, EINVAL,
-				       "--top %s is too many "
-				       "(at most 64)",
-				       optarg);
+		rc = cmd_parse_count(optarg, 64, &n, err);
 		p->style.top = (size_t)n;
 		break;
 	case OPT_SIZE:
@@ -150,7 +147,8 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 {
 	const char *what = argv[0];
 	bool report = strcmp(what, "report") == 0;
-	int opt, rc = 0;
+	char name[64];
+	int opt;
 
 	*help = false;
 	plot_opts_init(o);
@@ -158,8 +156,8 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 		o->style.height = PLOT_HEIGHT - 100;
 	optind = 0;
 	opterr = 0;
-	while (rc == 0 && (opt = getopt_long(argc, argv, ":o:fh",
-					     cmd_plot_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:fh", cmd_plot_options,
+				  NULL)) != -1) {
 		if (opt == 'h') {
 			*help = true;
 			return 0;
@@ -167,15 +165,21 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 		if (opt == ':')
 			return error_set(err, EINVAL, "option %s needs a value",
 					 argv[optind - 1]);
-		if (opt == '?' || (report && opt == OPT_CHART))
+		if (opt == '?')
 			return error_set(err, EINVAL,
 					 "unknown option '%s' for "
 					 "%s",
 					 argv[optind - 1], what);
-		rc = cmd_plot_option(o, opt, err);
+		if (report && opt == OPT_CHART)
+			return error_set(
+			    err, EINVAL,
+			    "report has no option %s: it draws every chart "
+			    "the CSV allows (memtrend plot --chart draws one)",
+			    cmd_option_name(name, sizeof name, cmd_plot_options,
+					    opt));
+		if (cmd_plot_option(o, opt, err) < 0)
+			return cmd_option_error(err, cmd_plot_options, opt);
 	}
-	if (rc < 0)
-		return rc;
 	if (optind >= argc)
 		return error_set(err, EINVAL,
 				 "%s needs a CSV file (from "
@@ -206,7 +210,7 @@ cmd_plot_run(int argc, char **argv)
 	bool help;
 
 	if (cmd_plot_parse(&o, argc, argv, &help, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("plot", &err);
 	if (help) {
 		cmd_plot_usage(stdout);
 		return 0;

@@ -98,11 +98,14 @@ cmd_top_usage(FILE *fp)
 	    "      --rows N          processes on the live screen (default: "
 	    "what fits)\n"
 	    "      --budget PCT      CPU budget, of one core (default 2%%)\n"
-	    "      --metric M        judge uss (default), pss or rss\n"
+	    "      --metric M        judge uss, pss or rss (default: uss where "
+	    "read,\n"
+	    "                        else pss, else rss)\n"
 	    "      --no-daily-cycle  do not wait out a daily cycle "
 	    "(--daily-cycle: the\n"
 	    "                        default)\n"
 	    "      --kib             plain KiB instead of human units\n"
+	    "      --root DIR        read /proc and /sys under DIR (tests)\n"
 	    "  -h, --help\n"
 	    "\n"
 	    "analyze, plot and report read the CSV (--pid PID or --top N "
@@ -280,7 +283,7 @@ cmd_top_run(int argc, char **argv)
 	int code = 0;
 
 	if (cmd_top_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("top", &err);
 	if (c.help) {
 		cmd_top_usage(stdout);
 		return 0;

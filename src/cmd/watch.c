@@ -18,6 +18,7 @@
 #include "cmd/watch.h"
 #include "core/provenance.h"
 #include "sinks/csv.h"
+#include "sinks/jsonl.h"
 #include "sinks/rank.h"
 #include "sinks/term.h"
 #include "sources/faults.h"
@@ -39,6 +40,7 @@ struct watch {
 	double departed[FIELD_COUNT]; /* counters of members gone */
 	struct watch_member **order;  /* scratch: ranked members */
 	struct csv_sink *csv, *regions_csv;
+	struct jsonl_sink *jsonl;
 	struct term_sink *term;
 	struct rank_sink *rank;
 	struct ticker tk;
@@ -150,12 +152,16 @@ watch_faults(struct watch *w, struct watch_member *m, struct sample *s)
 	m->faults_counted = total;
 }
 
-/* The heavier sources of a member: regions, page faults. */
-static void
-watch_member_sources(struct watch *w, struct watch_member *m)
+/* The heavier sources of a member: regions, page faults.  A set's member
+ * that cannot have them is noted once and watched without; the one
+ * target's regions failing is an error (returned, with fatal filled). */
+static int
+watch_member_sources(struct watch *w, struct watch_member *m,
+		     struct error *fatal)
 {
 	const struct watch_opts *o = w->o;
 	struct error err;
+	int rc;
 
 	if (o->pages || o->regions) {
 		struct layout_opts lo = {
@@ -167,7 +173,12 @@ watch_member_sources(struct watch *w, struct watch_member *m)
 		    .idle_sample = o->idle_sample,
 		};
 
-		if (layout_open(&m->layout, &m->t, &lo, &err) < 0) {
+		if ((rc = layout_open(&m->layout, &m->t, &lo, &err)) < 0) {
+			/* The one target's regions were asked for: fatal. */
+			if (w->set == NULL) {
+				*fatal = err;
+				return rc;
+			}
 			if (!w->regions_noted)
 				term_notice("pid %d (%s): no regions: %s",
 					    (int)m->t.pid, m->t.comm, err.msg);
@@ -197,6 +208,7 @@ watch_member_sources(struct watch *w, struct watch_member *m)
 		}
 		w->faults_noted = true;
 	}
+	return 0;
 }
 
 /* Measures a stat-only read of a new member, so its cost is known apart
@@ -271,7 +283,7 @@ watch_scan(struct watch *w, double now_s, struct error *err)
 			continue;
 		}
 		if (!w->o->rank)
-			watch_member_sources(w, m);
+			watch_member_sources(w, m, &merr);
 		/* The sum's counters count from when a member joined. */
 		for (j = 0; j < FIELD_COUNT; j++)
 			if (fields[j].kind == FIELD_COUNTER &&
@@ -489,6 +501,11 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 	}
 	if (w->csv != NULL) {
 		if (csv_sink_write(w->csv, s, &res->why) < 0)
+			return false;
+		res->csv_rows++;
+	}
+	if (w->jsonl != NULL) {
+		if (jsonl_sink_write(w->jsonl, s, &res->why) < 0)
 			return false;
 		res->csv_rows++;
 	}
@@ -762,6 +779,7 @@ watch_open(struct watch *w)
 	struct watch_member *m;
 	struct provenance about;
 	unsigned int extra = 0;
+	int rc;
 
 	if (o->pages)
 		extra |= 1u << TIER_PAGES;
@@ -775,10 +793,11 @@ watch_open(struct watch *w)
 		m->t = *w->t;
 		m->t.launched = false; /* reaped by the caller's target */
 		m->joined_s = 0;
-		if (watch_member_calibrate(w, m, err) < 0)
-			return -1;
-		watch_member_sources(w, m);
 		res->judged = m;
+		if ((rc = watch_member_calibrate(w, m, err)) < 0)
+			return rc; /* -ESRCH: gone before the first sample */
+		if ((rc = watch_member_sources(w, m, err)) < 0)
+			return rc;
 		w->system = system_open(o->root, w->t->pid);
 	} else {
 		struct targets_spec sp = *o->set;
@@ -798,7 +817,10 @@ watch_open(struct watch *w)
 		}
 	}
 	watch_about(w, &about);
-	if (o->csv_path != NULL &&
+	if (o->csv_path != NULL && o->json_lines &&
+	    jsonl_sink_open(&w->jsonl, o->csv_path, o->force, err) < 0)
+		return -1;
+	if (o->csv_path != NULL && !o->json_lines &&
 	    csv_sink_open_about(&w->csv, o->csv_path,
 				o->set != NULL ? CSV_LONG : CSV_SAMPLES,
 				o->force, &about, err) < 0)
@@ -814,7 +836,8 @@ watch_open(struct watch *w)
 		w->rank = rank_open(stdout, o->raw_kib, o->top_regions);
 	else if (o->live)
 		w->term = term_open(stdout, o->raw_kib,
-				    extra != 0 ? o->top_regions : 0);
+				    extra != 0 ? o->top_regions : 0,
+				    (double)o->interval_ns / 1e9);
 	return 0;
 }
 
@@ -827,6 +850,8 @@ watch_close(struct watch *w)
 
 	if (w->csv != NULL &&
 	    csv_sink_close(w->csv, failed ? NULL : &res->why) < 0)
+		res->end = WATCH_END_ERROR;
+	if (jsonl_sink_close(w->jsonl, failed ? NULL : &res->why) < 0)
 		res->end = WATCH_END_ERROR;
 	failed = res->end == WATCH_END_ERROR;
 	if (w->regions_csv != NULL &&
@@ -853,8 +878,10 @@ watch_run(const struct watch_opts *o, struct target *t,
 
 	memset(res, 0, sizeof *res);
 	watch_signals();
-	if (watch_open(&w) < 0) {
+	if ((rc = watch_open(&w)) < 0) {
 		res->end = WATCH_END_ERROR;
+		if (rc == -ESRCH || rc == -ESTALE)
+			watch_target_gone(t, res);
 		watch_close(&w);
 		return;
 	}

@@ -25,6 +25,7 @@ struct watch_opts {
 	uint64_t count;	      /* stop after this many samples; 0: never */
 	uint64_t duration_ns; /* stop after this long; 0: never */
 	const char *csv_path; /* NULL: no CSV */
+	bool json_lines;      /* csv_path gets JSON lines, not CSV */
 	const char *regions_csv_path; /* NULL: no regions CSV */
 	bool force;		      /* overwrite existing CSV files */
 	bool live;		      /* print a row per sample */
@@ -103,7 +104,7 @@ struct watch_result {
 	struct tiers tiers;
 	double elapsed_s;
 	uint64_t overruns;
-	unsigned long csv_rows;
+	unsigned long csv_rows;		   /* -o rows (or JSON lines) written */
 	unsigned long regions_csv_samples; /* written whole */
 	uint64_t faults_lost; /* address samples the kernel dropped */
 };
