@@ -146,18 +146,19 @@ completion_run(struct run *r, const char *line)
 
 Test(completion, bash_completes_commands_options_and_values)
 {
+	static const char *const cases[][2] = {
+	    {"memtrend rep", "report\n"},
+	    {"memtrend analyze --reg", "--regions\n"},
+	    {"memtrend --regions-", "--regions-csv\n"},
+	    {"memtrend plot --chart ''", "growth\nregions\nidle\n"},
+	    {"memtrend kernel --caches", "--caches-csv\n"},
+	    {"memtrend top --row", "--rows\n"},
+	};
 	struct run r;
+	size_t i;
 
-	completion_run(&r, "memtrend rep");
-	cr_assert_str_eq(r.out, "report\n");
-	completion_run(&r, "memtrend analyze --reg");
-	cr_assert_str_eq(r.out, "--regions\n");
-	completion_run(&r, "memtrend --regions-");
-	cr_assert_str_eq(r.out, "--regions-csv\n");
-	completion_run(&r, "memtrend plot --chart ''");
-	cr_assert_str_eq(r.out, "growth\nregions\nidle\n");
-	completion_run(&r, "memtrend kernel --caches");
-	cr_assert_str_eq(r.out, "--caches-csv\n");
-	completion_run(&r, "memtrend top --row");
-	cr_assert_str_eq(r.out, "--rows\n");
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		completion_run(&r, cases[i][0]);
+		cr_assert_str_eq(r.out, cases[i][1], "%s", cases[i][0]);
+	}
 }

@@ -189,6 +189,17 @@ replay_cell(const char *path, struct error *err, unsigned long line,
 	return 0;
 }
 
+/* A row with fewer cells than the columns read need. */
+static int
+replay_short_row(const char *path, struct error *err, unsigned long line,
+		 size_t n, size_t ncols)
+{
+	return error_set(err, EINVAL,
+			 "%s line %lu: %zu cell%s, but the header has %zu "
+			 "columns",
+			 path, line, n, n == 1 ? "" : "s", ncols);
+}
+
 static int
 replay_number(struct replay *a, unsigned long line, const char *cell,
 	      const char *name, bool empty_ok, double *out)
@@ -221,10 +232,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 	if (!a->header)
 		return replay_header(a, line, cells, n);
 	if (n < a->need)
-		return error_set(a->err, EINVAL,
-				 "%s line %lu: %zu cell%s, but "
-				 "the header has %zu columns",
-				 a->path, line, n, n == 1 ? "" : "s", a->ncols);
+		return replay_short_row(a->path, a->err, line, n, a->ncols);
 	if ((rc = replay_time(a, line, cells[a->time_col], &t)) < 0)
 		return rc;
 	if (a->rows == 0)
@@ -455,11 +463,7 @@ replay_regions_row(void *ctx, unsigned long line, char **cells, size_t n)
 	if (!rr->header)
 		return replay_regions_header(rr, line, cells, n);
 	if (n < rr->need)
-		return error_set(rr->err, EINVAL,
-				 "%s line %lu: %zu cell%s, "
-				 "but the header has %zu columns",
-				 rr->path, line, n, n == 1 ? "" : "s",
-				 rr->ncols);
+		return replay_short_row(rr->path, rr->err, line, n, rr->ncols);
 	if ((rc = replay_regions_time(rr, line, cells, &t, &wall)) < 0)
 		return rc;
 	if (rr->cur.n > 0 && t < rr->t)
