@@ -29,11 +29,15 @@ struct replay {
 	replay_sample_fn fn; /* NULL: the verdict only */
 	void *ctx;
 	struct provenance *about; /* the "# " line's; NULL: not wanted */
-	long time_col;		  /* elapsed_s, else timestamp */
-	long wall_col;		  /* timestamp, read only for fn; -1: absent */
-	long col[FIELD_COUNT];	  /* -1: absent or not read */
-	const char *time_name;	  /* "elapsed_s" or "timestamp" */
-	size_t ncols, need;	  /* header width; cells a row must have */
+	replay_pick_fn pick;	  /* NULL: every row to v */
+	void *pick_ctx;
+	long pid_col;	       /* with pick: the pid column */
+	bool pick_auto;	       /* pick only for a long-format header */
+	long time_col;	       /* elapsed_s, else timestamp */
+	long wall_col;	       /* timestamp, read only for fn; -1: absent */
+	long col[FIELD_COUNT]; /* -1: absent or not read */
+	const char *time_name; /* "elapsed_s" or "timestamp" */
+	size_t ncols, need;    /* header width; cells a row must have */
 	bool header;
 	unsigned long rows;
 	double prev_t, t0;
@@ -128,6 +132,18 @@ replay_header(struct replay *a, unsigned long line, char **cells, size_t n)
 				: -1;
 		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
 			a->need = (size_t)a->col[f] + 1;
+	}
+	if (a->pick_auto && csv_column(cells, n, field_keys[KEY_COMM].name) < 0)
+		a->pick = NULL; /* one process's CSV: every row to v */
+	if (a->pick != NULL) {
+		a->pid_col = csv_column(cells, n, field_keys[KEY_PID].name);
+		if (a->pid_col < 0)
+			return error_set(a->err, EINVAL,
+					 "%s line 1: no pid column to tell "
+					 "the processes apart",
+					 a->path);
+		if ((size_t)a->pid_col + 1 > a->need)
+			a->need = (size_t)a->pid_col + 1;
 	}
 	a->ncols = n;
 	a->header = true;
@@ -225,8 +241,9 @@ static int
 replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 {
 	struct replay *a = ctx;
+	struct verdict *v = a->v;
 	struct sample s;
-	double t;
+	double t, pid = 0;
 	int f, rc;
 
 	if (!a->header)
@@ -235,9 +252,16 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 		return replay_short_row(a->path, a->err, line, n, a->ncols);
 	if ((rc = replay_time(a, line, cells[a->time_col], &t)) < 0)
 		return rc;
+	if (a->pick != NULL) {
+		if ((rc = replay_number(a, line, cells[a->pid_col], "pid",
+					false, &pid)) < 0)
+			return rc;
+		if ((v = a->pick(a->pick_ctx, (long)pid, a->v)) == NULL)
+			return 0;
+	}
 	if (a->rows == 0)
 		a->t0 = t;
-	else if (!(t > a->prev_t))
+	else if (a->pick != NULL ? !(t >= a->prev_t) : !(t > a->prev_t))
 		return error_set(
 		    a->err, EINVAL,
 		    "%s line %lu: %s %s is not "
@@ -246,6 +270,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 		    a->path, line, a->time_name, cells[a->time_col],
 		    a->time_name);
 	sample_clear(&s);
+	s.pid = (pid_t)pid;
 	s.elapsed_s = t - a->t0;
 	if (replay_out_of_range("elapsed_s", s.elapsed_s) != NULL)
 		return error_set(
@@ -270,7 +295,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 	}
 	a->prev_t = t;
 	a->rows++;
-	if ((rc = verdict_add(a->v, &s)) < 0)
+	if ((rc = verdict_add(v, &s)) < 0)
 		return rc;
 	return a->fn != NULL ? a->fn(a->ctx, &s) : 0;
 }
@@ -279,6 +304,62 @@ int
 replay_file(const char *path, struct verdict *v, struct error *err)
 {
 	return replay_file_each(path, v, NULL, NULL, err);
+}
+
+static int
+replay_run(struct replay *a, const char *path, struct error *err)
+{
+	int rc;
+
+	a->path = strcmp(path, "-") == 0 ? "standard input" : path;
+	a->err = err;
+	rc = csv_read_with(path, replay_row, replay_comment, a, err);
+	if (rc < 0)
+		return rc;
+	if (!a->header)
+		return error_set(err, EINVAL, "%s is empty: no header line",
+				 a->path);
+	if (a->rows == 0)
+		return error_set(err, EINVAL,
+				 "%s line 1: a header but no rows "
+				 "of samples%s",
+				 a->path,
+				 a->pick != NULL ? " for the process asked for"
+						 : "");
+	return 0;
+}
+
+int
+replay_file_pick(const char *path, struct verdict *tmpl, replay_pick_fn pick,
+		 void *ctx, replay_sample_fn fn, void *fn_ctx,
+		 struct error *err)
+{
+	struct replay a;
+
+	memset(&a, 0, sizeof a);
+	a.v = tmpl;
+	a.pick = pick;
+	a.pick_ctx = ctx;
+	a.fn = fn;
+	a.ctx = fn_ctx;
+	return replay_run(&a, path, err);
+}
+
+int
+replay_file_auto(const char *path, struct verdict *tmpl, replay_pick_fn pick,
+		 void *ctx, replay_sample_fn fn, void *fn_ctx,
+		 struct error *err)
+{
+	struct replay a;
+
+	memset(&a, 0, sizeof a);
+	a.v = tmpl;
+	a.pick = pick;
+	a.pick_ctx = ctx;
+	a.pick_auto = true;
+	a.fn = fn;
+	a.ctx = fn_ctx;
+	return replay_run(&a, path, err);
 }
 
 int
@@ -293,29 +374,15 @@ replay_file_about(const char *path, struct verdict *v, replay_sample_fn fn,
 		  void *ctx, struct provenance *about, struct error *err)
 {
 	struct replay a;
-	int rc;
 
 	if (about != NULL)
 		memset(about, 0, sizeof *about);
 	memset(&a, 0, sizeof a);
 	a.about = about;
-	a.path = strcmp(path, "-") == 0 ? "standard input" : path;
 	a.v = v;
-	a.err = err;
 	a.fn = fn;
 	a.ctx = ctx;
-	rc = csv_read_with(path, replay_row, replay_comment, &a, err);
-	if (rc < 0)
-		return rc;
-	if (!a.header)
-		return error_set(err, EINVAL, "%s is empty: no header line",
-				 a.path);
-	if (a.rows == 0)
-		return error_set(err, EINVAL,
-				 "%s line 1: a header but no rows "
-				 "of samples",
-				 a.path);
-	return 0;
+	return replay_run(&a, path, err);
 }
 
 /* ---- regions CSVs ----------------------------------------------------- */
