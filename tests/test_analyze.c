@@ -446,3 +446,31 @@ Test(analyze, regions_csv_gives_the_live_region_evidence)
 	cr_assert_eq(r.status, 2, "%s", r.out);
 	cr_assert(strstr(r.err, "no region column") != NULL, "%s", r.err);
 }
+
+/* A set's long-format CSV has no one process whose regions --regions
+ * could give: refused, unless --pid picks one. */
+Test(analyze, regions_need_one_process)
+{
+	char regions[600], *csv;
+	struct run r;
+
+	snprintf(regions, sizeof regions,
+		 "%s/analyze/live-regions/demo-regions.csv.gz", tu_fixtures());
+	csv = write_file("set.csv", "elapsed_s,pid,uss_kb,comm\n"
+				    "0,0,300,(sum)\n0,11,100,a\n0,12,200,b\n"
+				    "1,0,301,(sum)\n1,11,100,a\n1,12,201,b\n");
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--top", "2", "--regions", regions,
+			  csv, NULL},
+	       30);
+	cr_assert_eq(r.status, 2, "%s", r.out);
+	cr_assert(strstr(r.err, "has 3 processes (give --pid PID)") != NULL,
+		  "%s", r.err);
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--json", "--pid", "12", "--regions",
+			  regions, csv, NULL},
+	       30);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"regions\":[{\"name\":\"[heap]\"") != NULL,
+		  "%s", r.out);
+}
