@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,9 +92,17 @@ Test(top, follows_a_leaking_process_and_analyze_reads_its_csv)
 
 /* A long-format CSV of two processes, one leaking 1 MiB a minute for 10
  * minutes, the other flat: ranked first and flagged; the flat one not. */
+static long
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
 Test(top, analyze_ranks_the_processes_of_a_long_csv)
 {
-	char path[512];
+	char path[512], png[512];
 	struct run r;
 	FILE *f;
 	int k;
@@ -131,6 +140,18 @@ Test(top, analyze_ranks_the_processes_of_a_long_csv)
 			  path, NULL},
 	       30);
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	/* plot and report draw one process of it, chosen by --pid. */
+	snprintf(png, sizeof png, "%s/leaky.png", tu_tmpdir());
+	tu_run(&r, (char *[]){mt, "plot", path, "-o", png, NULL}, 60);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "holds several processes and no set's sum") !=
+		      NULL,
+		  "%s", r.err);
+	tu_run(&r,
+	       (char *[]){mt, "plot", "--pid", "200", path, "-o", png, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_gt(file_size(png), 1000);
 	tu_run(&r, (char *[]){mt, "analyze", "--pid", "7", path, NULL}, 30);
 	cr_assert_eq(r.status, 2);
 	cr_assert(

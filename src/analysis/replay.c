@@ -350,8 +350,20 @@ replay_file_auto(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 		 void *ctx, replay_sample_fn fn, void *fn_ctx,
 		 struct error *err)
 {
+	return replay_file_auto_about(path, tmpl, pick, ctx, fn, fn_ctx, NULL,
+				      err);
+}
+
+int
+replay_file_auto_about(const char *path, struct verdict *tmpl,
+		       replay_pick_fn pick, void *ctx, replay_sample_fn fn,
+		       void *fn_ctx, struct provenance *about,
+		       struct error *err)
+{
 	struct replay a;
 
+	if (about != NULL)
+		memset(about, 0, sizeof *about);
 	memset(&a, 0, sizeof a);
 	a.v = tmpl;
 	a.pick = pick;
@@ -359,6 +371,7 @@ replay_file_auto(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 	a.pick_auto = true;
 	a.fn = fn;
 	a.ctx = fn_ctx;
+	a.about = about;
 	return replay_run(&a, path, err);
 }
 
@@ -366,19 +379,9 @@ int
 replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
 		 void *ctx, struct error *err)
 {
-	return replay_file_about(path, v, fn, ctx, NULL, err);
-}
-
-int
-replay_file_about(const char *path, struct verdict *v, replay_sample_fn fn,
-		  void *ctx, struct provenance *about, struct error *err)
-{
 	struct replay a;
 
-	if (about != NULL)
-		memset(about, 0, sizeof *about);
 	memset(&a, 0, sizeof a);
-	a.about = about;
 	a.v = v;
 	a.fn = fn;
 	a.ctx = ctx;

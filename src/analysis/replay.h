@@ -62,11 +62,12 @@ int replay_regions_file(const char *path, replay_sample_fn fn, void *ctx,
 int replay_regions_evidence(const char *path, struct verdict *v,
 			    struct error *err);
 
-/* The same, and about gets the file's provenance line (known stays
- * false without one). */
-int replay_file_about(const char *path, struct verdict *v, replay_sample_fn fn,
-		      void *ctx, struct provenance *about, struct error *err);
-
+/* replay_file_auto(), and about gets the file's provenance line (known
+ * stays false without one). */
+int replay_file_auto_about(const char *path, struct verdict *tmpl,
+			   replay_pick_fn pick, void *ctx, replay_sample_fn fn,
+			   void *fn_ctx, struct provenance *about,
+			   struct error *err);
 /* NULL when v is a value a run can produce for the column name (by its
  * unit: _kb, _s, else a count), else what the column should hold. */
 const char *replay_out_of_range(const char *name, double v);

@@ -54,6 +54,9 @@ const char *plot_basename(const char *path);
  * line ("memtrend-demo (pid 7820) on box, Linux 6.1.0"), else the CSV's
  * file name. */
 void plot_run_name(const struct series *s, char *buf, size_t len);
+/* text as a header cell of a data file gnuplot reads (columnheader):
+ * tabs and newlines as spaces, '"' (which would end the cell) as U+201D. */
+void plot_header_text(char *buf, size_t len, const char *text);
 /* One value cell: '?' is gnuplot's "missing" (the line goes on). */
 void plot_cell(FILE *fp, double v);
 int plot_close_data(FILE *fp, const char *path, struct error *err);

@@ -109,8 +109,6 @@ static int
 cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 		  struct error *err)
 {
-	uint64_t n;
-	char *end;
 	int opt;
 
 	optind = 0;
@@ -131,17 +129,9 @@ cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 			c->no_daily_cycle = opt == OPT_NO_DAILY_CYCLE;
 			break;
 		case OPT_PID:
-			errno = 0;
-			n = strtoull(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno != 0 ||
-			    optarg[0] == '-' || n > 4194304) {
-				error_set(err, EINVAL,
-					  "invalid pid '%s' (0 to 4194304)",
-					  optarg);
+			if (cmd_parse_pid(optarg, &c->pid, err) < 0)
 				return cmd_option_error(
 				    err, cmd_analyze_options, opt);
-			}
-			c->pid = (long)n;
 			break;
 		case OPT_TOP:
 			if (units_parse_count(optarg, &c->top, err) < 0 ||

@@ -24,6 +24,8 @@ enum {
 	OPT_TEMPLATES,
 	OPT_NO_DAILY_CYCLE,
 	OPT_DAILY_CYCLE,
+	OPT_PID,
+	OPT_CACHES,
 };
 
 const struct option cmd_plot_options[] = {
@@ -38,6 +40,8 @@ const struct option cmd_plot_options[] = {
     {"templates", required_argument, NULL, OPT_TEMPLATES},
     {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
     {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
+    {"pid", required_argument, NULL, OPT_PID},
+    {"caches", required_argument, NULL, OPT_CACHES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -80,7 +84,15 @@ cmd_plot_usage(FILE *fp)
 	    "wait for\n"
 	    "                        (--daily-cycle, the default: as a "
 	    "server)\n"
-	    "      --top N           regions shown by name (default %d)\n"
+	    "      --pid PID         one process of a long-format CSV (a set's "
+	    "or top's;\n"
+	    "                        default: a set's sum, pid 0)\n"
+	    "      --caches FILE     memtrend kernel --caches-csv: the caches "
+	    "and\n"
+	    "                        callers that grew most, stacked (FILE.csv "
+	    "may go)\n"
+	    "      --top N           regions (caches) shown by name (default "
+	    "%d)\n"
 	    "      --size WxH        size in pixels (default %dx%d; PDF: 1/100 "
 	    "in)\n"
 	    "      --time AXIS       auto (wall clock for runs of 2 h or "
@@ -137,6 +149,12 @@ cmd_plot_option(struct plot_opts *p, int opt, struct error *err)
 	case OPT_DAILY_CYCLE:
 		p->daily_cycle = opt == OPT_DAILY_CYCLE;
 		break;
+	case OPT_PID:
+		rc = cmd_parse_pid(optarg, &p->pid, err);
+		break;
+	case OPT_CACHES:
+		p->caches_csv = optarg;
+		break;
 	}
 	return rc;
 }
@@ -170,7 +188,7 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 					 "unknown option '%s' for "
 					 "%s",
 					 argv[optind - 1], what);
-		if (report && opt == OPT_CHART)
+		if (report && (opt == OPT_CHART || opt == OPT_CACHES))
 			return error_set(
 			    err, EINVAL,
 			    "report has no option %s: it draws every chart "
@@ -180,7 +198,7 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 		if (cmd_plot_option(o, opt, err) < 0)
 			return cmd_option_error(err, cmd_plot_options, opt);
 	}
-	if (optind >= argc)
+	if (optind >= argc && o->caches_csv == NULL)
 		return error_set(err, EINVAL,
 				 "%s needs a CSV file (from "
 				 "memtrend -o FILE, or any CSV analyze reads)",
@@ -190,11 +208,12 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 				 "%s takes one CSV file, not "
 				 "'%s' too (a regions CSV goes with --regions)",
 				 what, argv[optind + 1]);
-	o->csv = argv[optind];
+	o->csv = optind < argc ? argv[optind] : NULL;
 	if (o->out == NULL)
 		return error_set(err, EINVAL, "%s needs -o FILE%s", what,
 				 report ? ".html" : " (.png, .svg or .pdf)");
-	if (o->regions_csv != NULL && strcmp(o->regions_csv, o->csv) == 0)
+	if (o->regions_csv != NULL && o->csv != NULL &&
+	    strcmp(o->regions_csv, o->csv) == 0)
 		return error_set(err, EINVAL,
 				 "--regions names the same file "
 				 "as the CSV, '%s'",

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -62,6 +63,24 @@ cmd_parse_count(const char *text, uint64_t max, uint64_t *n, struct error *err)
 				 "'%s' is too large (at most %llu)", text,
 				 (unsigned long long)max);
 	return rc;
+}
+
+int
+cmd_parse_pid(const char *text, long *pid, struct error *err)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 ||
+	    n > 4194304)
+		return error_set(err, EINVAL,
+				 "invalid pid '%s' (0 to 4194304; 0 is a set's "
+				 "sum)",
+				 text);
+	*pid = (long)n;
+	return 0;
 }
 
 int

@@ -51,6 +51,9 @@ const char *cmd_option_name(char *buf, size_t len, const struct option *options,
 /* A count from 1 to max: "'100' is too large (at most 64)". */
 int cmd_parse_count(const char *text, uint64_t max, uint64_t *n,
 		    struct error *err);
+/* A pid in a long-format CSV (--pid of analyze, plot, report): 0 to
+ * 4194304, 0 being a set's sum. */
+int cmd_parse_pid(const char *text, long *pid, struct error *err);
 /* How long a run lasts (--duration): 1ms to 366d. */
 int cmd_parse_duration(const char *text, uint64_t *ns, struct error *err);
 /* A long option with an optional value (--regions[=N]) followed by a

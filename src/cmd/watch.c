@@ -324,7 +324,7 @@ watch_need_cmp(const void *a, const void *b)
 /* Marks the members whose smaps_rollup runs this tick.  A whole set (and
  * the one target) reads all of them when the tier is due, so their sum is
  * of one moment; a ranked set serves members by need while the tier's
- * credit lasts. */
+ * credit lasts (at least one when the tier is due). */
 static void
 watch_choose_rollup(struct watch *w, unsigned int due, double now_s)
 {
@@ -349,12 +349,14 @@ watch_choose_rollup(struct watch *w, unsigned int due, double now_s)
 	qsort(w->order, k, sizeof *w->order, watch_need_cmp);
 	for (i = 0; i < k; i++) {
 		struct watch_member *m = w->order[i];
+		/* A member never read costs what the tier's runs do; the
+		 * first run of all measures that. */
+		double cost = m->rollup_s >= 0 ? m->rollup_cost_s
+					       : sc->t[TIER_ROLLUP].cost_s;
 
-		if (sc->budget < 1 && m->rollup_s >= 0) {
-			if (credit < m->rollup_cost_s)
-				break;
-			credit -= m->rollup_cost_s;
-		}
+		if (sc->budget < 1 && i > 0 && (cost <= 0 || credit < cost))
+			break;
+		credit -= cost;
 		m->rollup_now = true;
 	}
 }

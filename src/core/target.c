@@ -201,7 +201,8 @@ target_from_name(struct target *t, const char *root, const char *name,
 	else if (matches > 1)
 		rc = error_set(err, EEXIST,
 			       "%d processes are named '%s':%s%s; "
-			       "choose one with -p PID",
+			       "choose one with -p PID, or watch them all "
+			       "with --all-matching",
 			       matches, name, list,
 			       matches > TARGET_LIST_MAX ? ", ..." : "");
 	else
