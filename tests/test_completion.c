@@ -70,11 +70,12 @@ completion_slurp(const char *path)
 }
 
 /* Options a command's table has but refuses: report shares plot's table
- * and takes all of it but --chart. */
+ * and takes all of it but --chart and --caches. */
 static bool
 completion_refused(const char *command, const char *option)
 {
-	return strcmp(command, "report") == 0 && strcmp(option, "chart") == 0;
+	return strcmp(command, "report") == 0 &&
+	       (strcmp(option, "chart") == 0 || strcmp(option, "caches") == 0);
 }
 
 Test(completion, option_lists_are_the_option_tables)
