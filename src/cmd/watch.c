@@ -302,11 +302,15 @@ static double
 watch_need(const struct watch_member *m, double now_s)
 {
 	double need;
+	double rss = m->last[FIELD_RSS_KB], rise;
 
 	if (m->rollup_s < 0)
 		return INFINITY;
-	need = (now_s - m->rollup_s) *
-	       (1 + log1p(fmax(0, m->last[FIELD_RSS_KB]) / 1024));
+	need = (now_s - m->rollup_s) * (1 + log1p(fmax(0, rss) / 1024));
+	/* RSS (read every tick) rising since the last read: a grower. */
+	rise = (rss - m->rollup_rss_kb) / fmax(m->rollup_rss_kb, 1024);
+	if (rise > 0)
+		need *= 1 + 20 * rise;
 	if (verdict_evidence(&m->verdict)->verdict == TREND_GROWING)
 		need *= 2;
 	return need;
@@ -409,6 +413,7 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 			       ? cost - stat
 			       : 0.3 * (cost - stat) + 0.7 * m->rollup_cost_s;
 	m->rollup_s = now_s;
+	m->rollup_rss_kb = s->value[FIELD_RSS_KB];
 	if (w->o->rank)
 		tiers_charge(&w->res->tiers, TIER_ROLLUP, cost - stat);
 	w->tick_cost[TIER_ROLLUP] += cost - stat;

@@ -84,6 +84,7 @@ struct watch_member {
 	double stat_cost_s;   /* a stat-only read, measured at the start */
 	double rollup_cost_s; /* its smaps_rollup walk (EWMA) */
 	double rollup_s;      /* when it last ran; -1: never */
+	double rollup_rss_kb; /* RSS then */
 	bool seen;	      /* in this tick's scan */
 	/* A ranked set's stat/status values, from this tick's scan. */
 	double scan[FIELD_COUNT];
