@@ -62,7 +62,7 @@ set -- $(summary 3)
 vm_first=$1 vm_last=$2 vm_min=$3 vm_max=$4
 set -- $(summary 4)
 rss_first=$1 rss_last=$2 rss_min=$3 rss_max=$4
-rows=$(($(wc -l <"$out/soak.csv") - 1))
+rows=$(($(grep -vc '^#' "$out/soak.csv") - 1))	# rows: not the header, nor the '# ' line
 
 echo "soak: $duration at --every $every, $rows rows; files in $out"
 grep -E '^summary:|monitor CPU|^  (stat|smaps_rollup|pagemap|smaps) ' \

@@ -15,6 +15,8 @@
 #   xlabel       the time axis's label
 #   unit, kib_per_unit   the memory unit ('MiB') and KiB in one of it
 #   title, caption       the heading and the words under it
+#   font_size    the text size (default 10; the report sets its page's);
+#                the templates scale their margins by em = font_size / 10
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'memtrend.'.fmt
@@ -28,16 +30,17 @@ if (!exists("unit")) unit = 'KiB'
 if (!exists("kib_per_unit")) kib_per_unit = 1
 if (!exists("title")) title = ''
 if (!exists("caption")) caption = ''
+if (!exists("font_size")) font_size = 10
 
 # Fonts: one family, three sizes.
 font_name = 'Sans'
-font_size = 10
-title_font = font_name.',12'
-small_font = font_name.',9'
+em = font_size / 10.0
+title_font = sprintf('%s,%g', font_name, font_size * 1.2)
+small_font = sprintf('%s,%g', font_name, font_size * 0.9)
 
 set encoding utf8
 if (fmt eq 'svg') {
-	set terminal svg size width, height font font_name.','.font_size \
+	set terminal svg size width, height font sprintf('%s,%g', font_name, font_size) \
 	    background rgb 'white' noenhanced
 } else {
 	if (fmt eq 'pdf') {
@@ -45,20 +48,22 @@ if (fmt eq 'svg') {
 		    font sprintf('%s,%g', font_name, font_size * 0.75) noenhanced
 	} else {
 		set terminal pngcairo size width, height \
-		    font font_name.','.font_size background rgb 'white' \
+		    font sprintf('%s,%g', font_name, font_size) \
+		    background rgb 'white' \
 		    noenhanced
 	}
 }
 set output out
 
-# Colours (colour-blind safe: Okabe-Ito), one per series everywhere.
+# Colours (colour-blind safe: Okabe-Ito), one per series everywhere; RSS,
+# PSS and USS far apart in hue (tests/test_plot.c checks it).
 c_rss = '#0072B2'
-c_pss = '#E69F00'
+c_pss = '#009E73'
 c_uss = '#D55E00'
 c_trend = '#000000'
 c_band = '#999999'
 c_flag = '#CC0000'
-c_minflt = '#009E73'
+c_minflt = '#56B4E9'
 c_majflt = '#CC79A7'
 c_grid = '#DDDDDD'
 c_other = '#BBBBBB'

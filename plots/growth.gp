@@ -10,6 +10,8 @@
 #   has_rss, has_pss, has_uss   1 when that series has values
 #   metric       'USS', 'PSS' or 'RSS': the metric the verdict judged
 #   has_fit      1: draw floor and fit
+#   has_band     1: draw the slope's 95 % band (and its legend entry):
+#                0 when it would be too thin to see
 #   floor        data: x, floor point (KiB)
 #   fit          data: x, trend, low, high (KiB): the fitted floor line
 #                and, through its middle, the lines at the ends of the
@@ -28,6 +30,7 @@ if (!exists("has_pss")) has_pss = 0
 if (!exists("has_uss")) has_uss = 0
 if (!exists("metric")) metric = 'RSS'
 if (!exists("has_fit")) has_fit = 0
+if (!exists("has_band")) has_band = has_fit
 if (!exists("sizes")) sizes = '/dev/null'
 if (!exists("floor")) floor = '/dev/null'
 if (!exists("fit")) fit = '/dev/null'
@@ -39,18 +42,18 @@ if (!exists("has_majflt")) has_majflt = 0
 if (!exists("faults_max")) faults_max = 1000
 if (!exists("majflt_title")) majflt_title = 'major faults/s'
 # Room for the legend, right of the plot.
-key_w = 210
 if (!exists("common")) common = 'common.gp'
 load common
+key_w = 210 * em
 
 px(n) = n / real(height)
-lm = 78.0 / width
+lm = 78.0 * em / width
 rm = 1 - key_w / real(width)
-bottom = px(52)
+bottom = px(52 * em)
 main_top = 1 - head_h - px(12)
 if (has_faults) {
 	faults_top = bottom + (main_top - bottom) * 0.24
-	main_bottom = faults_top + px(34)
+	main_bottom = faults_top + px(34 * em)
 } else {
 	main_bottom = bottom
 }
@@ -81,7 +84,7 @@ if (flagged == flagged) {
 }
 
 plot \
-    for [i = 1:has_fit] fit using (X($1)):(KB($3)):(KB($4)) \
+    for [i = 1:has_band] fit using (X($1)):(KB($3)):(KB($4)) \
 	with filledcurves fc rgb c_band fs transparent solid 0.35 noborder \
 	notitle, \
     for [i = 1:has_rss] sizes using (X($1)):(KB($2)) with lines \
@@ -94,7 +97,7 @@ plot \
 	pt 7 ps 0.45 lc rgb c_trend title metric.' floor (minima)', \
     for [i = 1:has_fit] fit using (X($1)):(KB($2)) with lines \
 	lc rgb c_trend dt (8, 4) lw 1.5 title metric.' trend (Theil–Sen)', \
-    for [i = 1:has_fit] keyentry with filledcurves fc rgb c_band \
+    for [i = 1:has_band] keyentry with filledcurves fc rgb c_band \
 	fs transparent solid 0.35 noborder title 'slope, 95 % CI'
 
 if (has_faults) {
@@ -107,11 +110,12 @@ if (has_faults) {
 	set xlabel xlabel
 	set ylabel 'faults/s'
 	# Fault rates span orders of magnitude (a start-up burst, then a
-	# steady trickle): a log scale that still has 0.
+	# steady trickle): a log scale whose bottom is 0 (no faults), not
+	# labelled, since a log scale has no 0.
 	set nonlinear y via log10(1 + y) inverse 10**y - 1
 	set yrange [0:faults_max * 1.5]
 	set offsets 0, 0, 0, 0
-	set ytics ('0' 0, '10' 10, '100' 100, '1k' 1e3, '10k' 1e4, \
+	set ytics ('1' 1, '10' 10, '100' 100, '1k' 1e3, '10k' 1e4, \
 	    '100k' 1e5, '1M' 1e6, '10M' 1e7)
 	set key at screen rm + 12.0 / width, screen faults_top left top \
 	    vertical Left reverse samplen 2.5 spacing 1.2

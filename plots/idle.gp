@@ -17,10 +17,10 @@ if (!exists("nregions")) nregions = 1
 if (!exists("common")) common = 'common.gp'
 load common
 
-key_w = 230
-lm = 150.0 / width
+key_w = 230 * em
+lm = 150.0 * em / width
 rm = 1 - key_w / real(width)
-bottom = 56.0 / height
+bottom = 56.0 * em / height
 top = 1 - head_h - 12.0 / height
 split = bottom + (top - bottom) * 0.42
 
@@ -30,7 +30,7 @@ set rmargin at screen rm
 
 # Top: idle % over time.
 set tmargin at screen top
-set bmargin at screen split + 50.0 / height
+set bmargin at screen split + 50.0 * em / height
 if (exists("xmin") && exists("xmax") && xmax > xmin) {
 	set xrange [X(xmin):X(xmax)]
 }

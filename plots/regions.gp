@@ -15,13 +15,13 @@ if (!exists("metric")) metric = 'USS'
 if (!exists("common")) common = 'common.gp'
 load common
 
-key_w = 230
-lm = 78.0 / width
+key_w = 230 * em
+lm = 78.0 * em / width
 rm = 1 - key_w / real(width)
 set lmargin at screen lm
 set rmargin at screen rm
 set tmargin at screen 1 - head_h - 12.0 / height
-set bmargin at screen 52.0 / height
+set bmargin at screen 52.0 * em / height
 if (exists("xmin") && exists("xmax") && xmax > xmin) {
 	set xrange [X(xmin):X(xmax)]
 }

@@ -355,3 +355,122 @@ Test(analyze, steady_demo_capture_stays_flagged)
 	cr_assert_gt(flagged, 5, "flagged in %d prefixes: %s", flagged, r.out);
 	cr_assert_eq(r.status, 1, "%s", r.out);
 }
+
+/* A gzipped CSV (tests/fixtures/analyze/demo-2m.csv.gz is demo-2m.csv
+ * through gzip -9n) replays to the very same JSON, from a file and from
+ * standard input; a gzip file cut short is refused at its broken row. */
+Test(analyze, gzipped_csv_reads_as_the_plain_one)
+{
+	char plain[512], gz[520], cut[600], cmd[1400];
+	struct run a, b;
+
+	snprintf(plain, sizeof plain, "%s/analyze/demo-2m.csv", tu_fixtures());
+	snprintf(gz, sizeof gz, "%s.gz", plain);
+	tu_run(&a,
+	       (char *[]){mt, "analyze", "--json", "--no-daily-cycle", plain,
+			  NULL},
+	       30);
+	tu_run(
+	    &b,
+	    (char *[]){mt, "analyze", "--json", "--no-daily-cycle", gz, NULL},
+	    30);
+	cr_assert_eq(a.status, 1, "%s", a.err);
+	cr_assert_eq(b.status, 1, "%s", b.err);
+	cr_assert(strstr(b.out, "\"samples\":480,") != NULL, "%s", b.out);
+	cr_assert_str_eq(a.out, b.out);
+
+	snprintf(cmd, sizeof cmd, "%s analyze --json --no-daily-cycle - < '%s'",
+		 mt, gz);
+	tu_run(&b, (char *[]){"/bin/sh", "-c", cmd, NULL}, 30);
+	cr_assert_eq(b.status, 1, "%s", b.err);
+	cr_assert_str_eq(a.out, b.out);
+
+	snprintf(cut, sizeof cut, "%s/cut.csv.gz", tu_tmpdir());
+	snprintf(cmd, sizeof cmd, "head -c 3000 '%s' > '%s'", gz, cut);
+	cr_assert_eq(system(cmd), 0);
+	tu_run(&b, (char *[]){mt, "analyze", cut, NULL}, 30);
+	cr_assert_eq(b.status, 2, "%s", b.out);
+	cr_assert(strstr(b.err, "cut.csv.gz line ") != NULL &&
+		      strstr(b.err, "cells, but the header has 24") != NULL,
+		  "%s", b.err);
+}
+
+/* The region evidence a live run gave ("[heap] accounts for 100 % of
+ * the growth", tests/fixtures/analyze/live-regions/live-verdict.txt) comes
+ * back from its CSVs with --regions, in the sentence and the JSON; without
+ * --regions there is none. */
+Test(analyze, regions_csv_gives_the_live_region_evidence)
+{
+	char dir[512], csv[600], regions[600], live[4096], *clause, *end;
+	struct run r;
+	FILE *fp;
+
+	snprintf(dir, sizeof dir, "%s/analyze/live-regions", tu_fixtures());
+	snprintf(csv, sizeof csv, "%s/demo.csv", dir);
+	snprintf(regions, sizeof regions, "%s/demo-regions.csv.gz", dir);
+	snprintf(live, sizeof live, "%s/live-verdict.txt", dir);
+	fp = fopen(live, "r");
+	cr_assert(fp != NULL, "%s", live);
+	cr_assert(fgets(live, sizeof live, fp) != NULL);
+	fclose(fp);
+	clause = strstr(live, " [heap] accounts for ");
+	cr_assert(clause != NULL, "%s", live);
+	end = strchr(clause + 1, '.');
+	cr_assert(end != NULL);
+	end[1] = '\0';
+
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--no-daily-cycle", "--regions",
+			  regions, csv, NULL},
+	       30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.out, clause) != NULL, "want '%s' in %s", clause,
+		  r.out);
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--json", "--no-daily-cycle",
+			  "--regions", regions, csv, NULL},
+	       30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.out, "\"regions\":[{\"name\":\"[heap]\","
+				"\"growth_share\":1") != NULL,
+		  "%s", r.out);
+
+	tu_run(
+	    &r,
+	    (char *[]){mt, "analyze", "--json", "--no-daily-cycle", csv, NULL},
+	    30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.out, "\"regions\":[]") != NULL, "%s", r.out);
+
+	tu_run(&r, (char *[]){mt, "analyze", "--regions", csv, csv, NULL}, 30);
+	cr_assert_eq(r.status, 2, "%s", r.out);
+	cr_assert(strstr(r.err, "no region column") != NULL, "%s", r.err);
+}
+
+/* A set's long-format CSV has no one process whose regions --regions
+ * could give: refused, unless --pid picks one. */
+Test(analyze, regions_need_one_process)
+{
+	char regions[600], *csv;
+	struct run r;
+
+	snprintf(regions, sizeof regions,
+		 "%s/analyze/live-regions/demo-regions.csv.gz", tu_fixtures());
+	csv = write_file("set.csv", "elapsed_s,pid,uss_kb,comm\n"
+				    "0,0,300,(sum)\n0,11,100,a\n0,12,200,b\n"
+				    "1,0,301,(sum)\n1,11,100,a\n1,12,201,b\n");
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--top", "2", "--regions", regions,
+			  csv, NULL},
+	       30);
+	cr_assert_eq(r.status, 2, "%s", r.out);
+	cr_assert(strstr(r.err, "has 3 processes (give --pid PID)") != NULL,
+		  "%s", r.err);
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--json", "--pid", "12", "--regions",
+			  regions, csv, NULL},
+	       30);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"regions\":[{\"name\":\"[heap]\"") != NULL,
+		  "%s", r.out);
+}

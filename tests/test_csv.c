@@ -1,6 +1,8 @@
 /*
  * CSV out and back in through libcsv (src/sinks/csv.c).
  */
+#include "config.h"
+
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <math.h>
@@ -10,8 +12,10 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "core/provenance.h"
 #include "core/regions.h"
 #include "sinks/csv.h"
 #include "testutil.h"
@@ -108,6 +112,7 @@ Test(csv, region_rows_long_format)
 
 struct rows {
 	unsigned long n;
+	unsigned long first_line; /* of the first row: 2 after a comment */
 	char cells[4][16][64];
 	size_t ncells[4];
 };
@@ -118,7 +123,9 @@ csv_collect(void *ctx, unsigned long line, char **cells, size_t n)
 	struct rows *r = ctx;
 	size_t i;
 
-	cr_assert_eq(line, r->n + 1);
+	if (r->n == 0 && r->first_line == 0)
+		r->first_line = line;
+	cr_assert_eq(line, r->first_line + r->n);
 	if (r->n < 4) {
 		for (i = 0; i < n && i < 16; i++)
 			snprintf(r->cells[r->n][i], 64, "%s", cells[i]);
@@ -234,4 +241,109 @@ Test(csv, failed_write_keeps_whole_rows, .fini = tu_tmp_cleanup)
 	    tu_table_num(&t, t.nrows - 1, fields[FIELD_COUNT - 1].name),
 	    1000 + i - 2 + FIELD_COUNT - 1, "the last column is whole");
 	tu_table_free(&t);
+}
+
+/* rows first, so csv_collect() takes it as its struct rows. */
+struct rows_about {
+	struct rows rows;
+	struct provenance about;
+};
+
+static int
+csv_about_cells(void *ctx, unsigned long line, char **cells, size_t n)
+{
+	struct provenance *p = &((struct rows_about *)ctx)->about;
+	size_t i;
+
+	cr_assert_eq(line, 1);
+	cr_assert(provenance_start(p, cells[0]), "%s", cells[0]);
+	for (i = 1; i < n; i++)
+		provenance_set(p, cells[i]);
+	return 0;
+}
+
+/* The provenance line: one line whatever the command holds (commas,
+ * quotes, a newline), read back as it was written, skipped by csv_read;
+ * line numbers count it. */
+Test(csv, provenance_line_round_trips, .fini = tu_tmp_cleanup)
+{
+	struct rows_about ra;
+	struct provenance p, *back = &ra.about;
+	struct csv_sink *sink;
+	struct rows rows;
+	struct error err;
+	struct sample s;
+	char path[256];
+
+	memset(&p, 0, sizeof p);
+	p.known = true;
+	snprintf(p.version, sizeof p.version, "9.9");
+	snprintf(p.command, sizeof p.command, "a,\"b\"\nc=d");
+	p.pid = 4242;
+	snprintf(p.host, sizeof p.host, "h");
+	snprintf(p.kernel, sizeof p.kernel, "6.1.0");
+	snprintf(p.started, sizeof p.started, "2026-11-30T08:03:14Z");
+	snprintf(path, sizeof path, "%s/about.csv", tu_tmpdir());
+	cr_assert_eq(
+	    csv_sink_open_about(&sink, path, CSV_SAMPLES, false, &p, &err), 0,
+	    "%s", err.msg);
+	csv_sample(&s, 1000);
+	cr_assert_eq(csv_sink_write(sink, &s, &err), 0);
+	cr_assert_eq(csv_sink_close(sink, &err), 0);
+	cr_assert_eq(tu_file_lines(path), 2, "a header and a row");
+
+	memset(&rows, 0, sizeof rows);
+	cr_assert_eq(csv_read(path, csv_collect, &rows, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(rows.n, 2);
+	cr_assert_eq(rows.first_line, 2);
+	cr_assert_str_eq(rows.cells[0][0], "timestamp");
+	memset(&ra, 0, sizeof ra);
+	cr_assert_eq(
+	    csv_read_with(path, csv_collect, csv_about_cells, &ra, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(ra.rows.n, 2);
+	cr_assert_str_eq(back->version, "9.9");
+	cr_assert_str_eq(back->command, "a,\"b\"?c=d");
+	cr_assert_eq(back->pid, 4242);
+	cr_assert_str_eq(back->host, "h");
+	cr_assert_str_eq(back->kernel, "6.1.0");
+	cr_assert_str_eq(back->started, "2026-11-30T08:03:14Z");
+}
+
+/* A live run's CSVs start with who was watched. */
+Test(csv, live_run_names_the_process, .fini = tu_tmp_cleanup)
+{
+	const char *mt = tu_bin("MEMTREND_BIN", "./memtrend");
+	const char *demo = tu_bin("MEMTREND_DEMO", "./memtrend-demo");
+	char path[256], rpath[256], want[600], line[1024];
+	struct utsname u;
+	struct run r;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/live.csv", tu_tmpdir());
+	snprintf(rpath, sizeof rpath, "%s/live-regions.csv", tu_tmpdir());
+	tu_run(&r,
+	       (char *[]){(char *)mt, "-q", "--every", "100ms", "--count", "3",
+			  "-o", path, "--regions-csv", rpath, "--",
+			  (char *)demo, "--flat", NULL},
+	       30);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(uname(&u), 0);
+	snprintf(want, sizeof want,
+		 "# memtrend %s,command=%s --flat,pid=", PACKAGE_VERSION, demo);
+	for (int i = 0; i < 2; i++) {
+		fp = fopen(i == 0 ? path : rpath, "r");
+		cr_assert(fp != NULL);
+		cr_assert(fgets(line, sizeof line, fp) != NULL);
+		fclose(fp);
+		cr_assert(strncmp(line, want, strlen(want)) == 0,
+			  "want %s... in %s", want, line);
+		snprintf(want, sizeof want,
+			 ",host=%s,kernel=%s,started=", u.nodename, u.release);
+		cr_assert(strstr(line, want) != NULL, "want %s in %s", want,
+			  line);
+		snprintf(want, sizeof want, "# memtrend %s,command=%s --flat,",
+			 PACKAGE_VERSION, demo);
+	}
 }

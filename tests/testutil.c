@@ -293,13 +293,19 @@ size_t
 tu_file_lines(const char *path)
 {
 	FILE *fp = fopen(path, "r");
-	size_t n = 0;
+	bool comment = false;
+	size_t n = 0, at = 0;
 	int c;
 
 	if (fp == NULL)
 		return 0;
-	while ((c = getc(fp)) != EOF)
+	while ((c = getc(fp)) != EOF) {
+		if (at == 0 && c == '#')
+			comment = true;
+		at++;
 		n += c == '\n';
+	}
 	fclose(fp);
-	return n;
+	/* A CSV's provenance line is not a row. */
+	return comment && n > 0 ? n - 1 : n;
 }

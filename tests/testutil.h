@@ -49,7 +49,9 @@ double tu_rollup_kb(pid_t pid, const char *field);
 /* CLOCK_MONOTONIC in seconds. */
 double tu_now_s(void);
 
-/* Lines in a file (0 when it cannot be read). */
+/* Lines in a file (0 when it cannot be read), a first line starting
+ * with '#' (a CSV's provenance line) not counted: a CSV's header and
+ * rows. */
 size_t tu_file_lines(const char *path);
 
 /* A temporary directory for this test, removed by tu_tmp_cleanup(). */

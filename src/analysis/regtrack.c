@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis/regtrack.h"
+#include "analysis/verdict.h"
 #include "util/xmalloc.h"
 
 const struct regtrack_entry *
@@ -180,6 +181,31 @@ regtrack_top(const struct regtrack *rt, const struct regtrack_entry **out,
 	memcpy(out, all, n * sizeof *out);
 	free(all);
 	return n;
+}
+
+void
+regtrack_evidence(const struct regtrack *rt, struct verdict *v)
+{
+	const struct regtrack_entry *top[3];
+	double total = 0, g;
+	size_t i, n;
+
+	for (i = 0; i < rt->n; i++) {
+		g = regtrack_growth_kb(&rt->v[i]);
+		total += g > 0 ? g : 0;
+	}
+	verdict_clear_regions(v);
+	if (total <= 0)
+		return;
+	n = regtrack_top(rt, top, 3);
+	for (i = 0; i < n; i++) {
+		g = regtrack_growth_kb(top[i]);
+		if (g <= 0)
+			break;
+		verdict_add_region(v, top[i]->name, g / total,
+				   top[i]->last[RF_STALE_NEW_PCT] / 100,
+				   top[i]->last_s - top[i]->first_s);
+	}
 }
 
 void

@@ -46,6 +46,13 @@ double regtrack_rate_per_hour(const struct regtrack_entry *e);
 size_t regtrack_top(const struct regtrack *rt,
 		    const struct regtrack_entry **out, size_t n);
 
+/* Where the growth is, as the verdict's region evidence: the (up to 3)
+ * regions that grew most, each with its share of all the regions'
+ * growth.  The live run and analyze/report --regions both call this
+ * after each region sample. */
+struct verdict;
+void regtrack_evidence(const struct regtrack *rt, struct verdict *v);
+
 void regtrack_free(struct regtrack *rt);
 
 #endif

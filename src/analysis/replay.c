@@ -12,8 +12,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/regtrack.h"
 #include "analysis/replay.h"
 #include "core/kernel.h"
+#include "core/regions.h"
 #include "util/csvread.h"
 
 static const enum field_id replay_context[] = {
@@ -26,7 +28,8 @@ struct replay {
 	struct error *err;
 	replay_sample_fn fn; /* NULL: the verdict only */
 	void *ctx;
-	replay_pick_fn pick; /* NULL: every row to v */
+	struct provenance *about; /* the "# " line's; NULL: not wanted */
+	replay_pick_fn pick;	  /* NULL: every row to v */
 	void *pick_ctx;
 	long pid_col;	       /* with pick: the pid column */
 	bool pick_auto;	       /* pick only for a long-format header */
@@ -55,8 +58,23 @@ replay_wants(const struct replay *a, int f)
 	return false;
 }
 
+/* The provenance line before the header (core/provenance.h). */
 static int
-replay_header(struct replay *a, char **cells, size_t n)
+replay_comment(void *ctx, unsigned long line, char **cells, size_t n)
+{
+	struct replay *a = ctx;
+	size_t i;
+
+	(void)line;
+	if (a->about == NULL || !provenance_start(a->about, cells[0]))
+		return 0;
+	for (i = 1; i < n; i++)
+		provenance_set(a->about, cells[i]);
+	return 0;
+}
+
+static int
+replay_header(struct replay *a, unsigned long line, char **cells, size_t n)
 {
 	static const enum field_id order[] = {FIELD_USS_KB, FIELD_PSS_KB,
 					      FIELD_RSS_KB};
@@ -72,10 +90,10 @@ replay_header(struct replay *a, char **cells, size_t n)
 	if (a->time_col < 0)
 		return error_set(
 		    a->err, EINVAL,
-		    "%s line 1: no elapsed_s or "
+		    "%s line %lu: no elapsed_s or "
 		    "timestamp column (analyze needs one of them and one of "
 		    "uss_kb, pss_kb, rss_kb)",
-		    a->path);
+		    a->path, line);
 	if (a->v->metric == VERDICT_AUTO) {
 		for (i = 0; i < sizeof order / sizeof order[0]; i++) {
 			if (csv_column(cells, n, fields[order[i]].name) >= 0) {
@@ -86,9 +104,9 @@ replay_header(struct replay *a, char **cells, size_t n)
 		if (a->v->metric == VERDICT_AUTO)
 			return error_set(
 			    a->err, EINVAL,
-			    "%s line 1: no "
+			    "%s line %lu: no "
 			    "uss_kb, pss_kb or rss_kb column%s",
-			    a->path,
+			    a->path, line,
 			    csv_column(cells, n,
 				       kfields[KF_SLAB_UNRECLAIM_KB].name) >= 0
 				? " (a memtrend kernel CSV: memtrend "
@@ -98,9 +116,9 @@ replay_header(struct replay *a, char **cells, size_t n)
 				: "");
 	} else if (csv_column(cells, n, fields[a->v->metric].name) < 0) {
 		return error_set(a->err, EINVAL,
-				 "%s line 1: no %s column for "
+				 "%s line %lu: no %s column for "
 				 "--metric %s",
-				 a->path, fields[a->v->metric].name,
+				 a->path, line, fields[a->v->metric].name,
 				 verdict_metric_name(a->v));
 	}
 	a->wall_col = a->fn != NULL
@@ -153,10 +171,10 @@ replay_out_of_range(const char *name, double v)
 	return fabs(v) > 1e18 ? "a number within 10^18" : NULL;
 }
 
-/* A numeric cell; empty is NAN when allowed. */
+/* A numeric cell of path's line; empty is NAN when allowed. */
 static int
-replay_number(struct replay *a, unsigned long line, const char *cell,
-	      const char *name, bool empty_ok, double *out)
+replay_cell(const char *path, struct error *err, unsigned long line,
+	    const char *cell, const char *name, bool empty_ok, double *out)
 {
 	const char *p = cell, *range;
 	char *end;
@@ -167,24 +185,42 @@ replay_number(struct replay *a, unsigned long line, const char *cell,
 		*out = NAN;
 		if (empty_ok)
 			return 0;
-		return error_set(a->err, EINVAL, "%s line %lu: %s is empty",
-				 a->path, line, name);
+		return error_set(err, EINVAL, "%s line %lu: %s is empty", path,
+				 line, name);
 	}
 	errno = 0;
 	*out = strtod(p, &end);
 	while (*end == ' ')
 		end++;
 	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
-		return error_set(a->err, EINVAL,
+		return error_set(err, EINVAL,
 				 "%s line %lu: %s is '%s', "
 				 "not a number",
-				 a->path, line, name, cell);
+				 path, line, name, cell);
 	if ((range = replay_out_of_range(name, *out)) != NULL)
-		return error_set(a->err, ERANGE,
+		return error_set(err, ERANGE,
 				 "%s line %lu: %s is '%s', not "
 				 "%s: no run produces that",
-				 a->path, line, name, cell, range);
+				 path, line, name, cell, range);
 	return 0;
+}
+
+/* A row with fewer cells than the columns read need. */
+static int
+replay_short_row(const char *path, struct error *err, unsigned long line,
+		 size_t n, size_t ncols)
+{
+	return error_set(err, EINVAL,
+			 "%s line %lu: %zu cell%s, but the header has %zu "
+			 "columns",
+			 path, line, n, n == 1 ? "" : "s", ncols);
+}
+
+static int
+replay_number(struct replay *a, unsigned long line, const char *cell,
+	      const char *name, bool empty_ok, double *out)
+{
+	return replay_cell(a->path, a->err, line, cell, name, empty_ok, out);
 }
 
 static int
@@ -211,12 +247,9 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 	int f, rc;
 
 	if (!a->header)
-		return replay_header(a, cells, n);
+		return replay_header(a, line, cells, n);
 	if (n < a->need)
-		return error_set(a->err, EINVAL,
-				 "%s line %lu: %zu cell%s, but "
-				 "the header has %zu columns",
-				 a->path, line, n, n == 1 ? "" : "s", a->ncols);
+		return replay_short_row(a->path, a->err, line, n, a->ncols);
 	if ((rc = replay_time(a, line, cells[a->time_col], &t)) < 0)
 		return rc;
 	if (a->pick != NULL) {
@@ -280,7 +313,7 @@ replay_run(struct replay *a, const char *path, struct error *err)
 
 	a->path = strcmp(path, "-") == 0 ? "standard input" : path;
 	a->err = err;
-	rc = csv_read(path, replay_row, a, err);
+	rc = csv_read_with(path, replay_row, replay_comment, a, err);
 	if (rc < 0)
 		return rc;
 	if (!a->header)
@@ -317,8 +350,20 @@ replay_file_auto(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 		 void *ctx, replay_sample_fn fn, void *fn_ctx,
 		 struct error *err)
 {
+	return replay_file_auto_about(path, tmpl, pick, ctx, fn, fn_ctx, NULL,
+				      err);
+}
+
+int
+replay_file_auto_about(const char *path, struct verdict *tmpl,
+		       replay_pick_fn pick, void *ctx, replay_sample_fn fn,
+		       void *fn_ctx, struct provenance *about,
+		       struct error *err)
+{
 	struct replay a;
 
+	if (about != NULL)
+		memset(about, 0, sizeof *about);
 	memset(&a, 0, sizeof a);
 	a.v = tmpl;
 	a.pick = pick;
@@ -326,6 +371,7 @@ replay_file_auto(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 	a.pick_auto = true;
 	a.fn = fn;
 	a.ctx = fn_ctx;
+	a.about = about;
 	return replay_run(&a, path, err);
 }
 
@@ -340,6 +386,229 @@ replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
 	a.fn = fn;
 	a.ctx = ctx;
 	return replay_run(&a, path, err);
+}
+
+/* ---- regions CSVs ----------------------------------------------------- */
+
+/* The columns read: four by name, then the region field table's. */
+enum {
+	RR_ELAPSED,
+	RR_TIMESTAMP,
+	RR_REGION,
+	RR_KIND,
+	RR_IDLE_METHOD,
+	RR_FIELD, /* REGION_FIELD_COUNT of them */
+	RR_COUNT = RR_FIELD + REGION_FIELD_COUNT
+};
+
+static const enum field_key replay_rr_keys[RR_FIELD] = {
+    KEY_ELAPSED_S, KEY_TIMESTAMP, KEY_REGION, KEY_KIND, KEY_IDLE_METHOD,
+};
+
+struct replay_regions {
+	const char *path; /* for messages */
+	struct error *err;
+	replay_sample_fn fn;
+	void *ctx;
+	long col[RR_COUNT]; /* -1: absent */
+	size_t ncols, need;
+	bool header;
+	const char *time_name;
+	unsigned long samples;
+	double t, wall, t0;    /* the region sample being read */
+	struct region_set cur; /* its regions */
+	char idle_method[64];  /* the last one given; "" */
+};
+
+static int
+replay_regions_header(struct replay_regions *rr, unsigned long line,
+		      char **cells, size_t n)
+{
+	int c;
+
+	for (c = 0; c < RR_COUNT; c++) {
+		const char *name = c < RR_FIELD
+				       ? field_keys[replay_rr_keys[c]].name
+				       : region_fields[c - RR_FIELD].name;
+
+		rr->col[c] = csv_column(cells, n, name);
+		if (rr->col[c] >= 0 && (size_t)rr->col[c] + 1 > rr->need)
+			rr->need = (size_t)rr->col[c] + 1;
+	}
+	rr->ncols = n;
+	rr->time_name =
+	    field_keys[rr->col[RR_ELAPSED] >= 0 ? KEY_ELAPSED_S : KEY_TIMESTAMP]
+		.name;
+	if (rr->col[RR_ELAPSED] < 0 && rr->col[RR_TIMESTAMP] < 0)
+		return error_set(rr->err, EINVAL,
+				 "%s line %lu: no elapsed_s or "
+				 "timestamp column (is this a regions CSV from "
+				 "--regions-csv?)",
+				 rr->path, line);
+	if (rr->col[RR_REGION] < 0)
+		return error_set(rr->err, EINVAL,
+				 "%s line %lu: no region column "
+				 "(is this a regions CSV from --regions-csv?)",
+				 rr->path, line);
+	if (rr->col[RR_FIELD + RF_USS_KB] < 0 &&
+	    rr->col[RR_FIELD + RF_RSS_KB] < 0)
+		return error_set(rr->err, EINVAL,
+				 "%s line %lu: no uss_kb or "
+				 "rss_kb column",
+				 rr->path, line);
+	rr->header = true;
+	return 0;
+}
+
+/* The row's time: elapsed_s, else seconds since the first timestamp. */
+static int
+replay_regions_time(struct replay_regions *rr, unsigned long line, char **cells,
+		    double *t, double *wall)
+{
+	const char *ts;
+
+	*wall = NAN;
+	if (rr->col[RR_TIMESTAMP] >= 0) {
+		ts = cells[rr->col[RR_TIMESTAMP]];
+		if (replay_parse_time(ts, wall) < 0)
+			return error_set(
+			    rr->err, EINVAL,
+			    "%s line %lu: "
+			    "timestamp '%s' is not an ISO 8601 time (like "
+			    "2026-11-18T11:06:40Z)",
+			    rr->path, line, ts);
+	}
+	if (rr->col[RR_ELAPSED] >= 0)
+		return replay_cell(rr->path, rr->err, line,
+				   cells[rr->col[RR_ELAPSED]], rr->time_name,
+				   false, t);
+	if (rr->samples == 0 && rr->cur.n == 0)
+		rr->t0 = *wall;
+	*t = *wall - rr->t0;
+	return 0;
+}
+
+/* Hands the region sample read so far to fn. */
+static int
+replay_regions_flush(struct replay_regions *rr)
+{
+	struct sample s;
+	int rc;
+
+	if (rr->cur.n == 0)
+		return 0;
+	sample_clear(&s);
+	s.elapsed_s = rr->t;
+	s.wall_s = rr->wall;
+	rr->cur.idle_method =
+	    rr->idle_method[0] != '\0' ? rr->idle_method : NULL;
+	s.regions = &rr->cur;
+	rr->samples++;
+	rc = rr->fn(rr->ctx, &s);
+	regions_reset(&rr->cur);
+	return rc;
+}
+
+static enum region_kind
+replay_region_kind(const char *name)
+{
+	int k;
+
+	for (k = 0; k < REGION_KIND_COUNT; k++)
+		if (strcmp(region_kind_names[k], name) == 0)
+			return (enum region_kind)k;
+	return REGION_OTHER;
+}
+
+static int
+replay_regions_row(void *ctx, unsigned long line, char **cells, size_t n)
+{
+	struct replay_regions *rr = ctx;
+	enum region_kind kind;
+	struct region *r;
+	double t, wall;
+	const char *m;
+	int f, rc;
+
+	if (!rr->header)
+		return replay_regions_header(rr, line, cells, n);
+	if (n < rr->need)
+		return replay_short_row(rr->path, rr->err, line, n, rr->ncols);
+	if ((rc = replay_regions_time(rr, line, cells, &t, &wall)) < 0)
+		return rc;
+	if (rr->cur.n > 0 && t < rr->t)
+		return error_set(rr->err, EINVAL,
+				 "%s line %lu: %s goes back "
+				 "in time (rows must be in time order)",
+				 rr->path, line, rr->time_name);
+	if (rr->cur.n > 0 && t != rr->t && (rc = replay_regions_flush(rr)) != 0)
+		return rc;
+	rr->t = t;
+	rr->wall = wall;
+	kind = rr->col[RR_KIND] >= 0
+		   ? replay_region_kind(cells[rr->col[RR_KIND]])
+		   : REGION_OTHER;
+	r = regions_append(&rr->cur, cells[rr->col[RR_REGION]], kind);
+	for (f = 0; f < REGION_FIELD_COUNT; f++) {
+		r->v[f] = NAN;
+		if (rr->col[RR_FIELD + f] >= 0 &&
+		    (rc = replay_cell(
+			 rr->path, rr->err, line, cells[rr->col[RR_FIELD + f]],
+			 region_fields[f].name, true, &r->v[f])) < 0)
+			return rc;
+	}
+	m = rr->col[RR_IDLE_METHOD] >= 0 ? cells[rr->col[RR_IDLE_METHOD]] : "";
+	if (m[0] != '\0')
+		snprintf(rr->idle_method, sizeof rr->idle_method, "%s", m);
+	return 0;
+}
+
+int
+replay_regions_file(const char *path, replay_sample_fn fn, void *ctx,
+		    struct error *err)
+{
+	struct replay_regions rr;
+	int rc;
+
+	memset(&rr, 0, sizeof rr);
+	rr.path = strcmp(path, "-") == 0 ? "standard input" : path;
+	rr.err = err;
+	rr.fn = fn;
+	rr.ctx = ctx;
+	rc = csv_read(path, replay_regions_row, &rr, err);
+	if (rc == 0 && !rr.header)
+		rc = error_set(err, EINVAL, "%s is empty: no header line",
+			       rr.path);
+	if (rc == 0 && rr.cur.n == 0)
+		rc = error_set(err, EINVAL,
+			       "%s: a header but no rows "
+			       "of region samples",
+			       rr.path);
+	if (rc == 0)
+		rc = replay_regions_flush(&rr);
+	regions_free(&rr.cur);
+	return rc;
+}
+
+static int
+replay_regions_track(void *ctx, const struct sample *s)
+{
+	regtrack_add(ctx, s);
+	return 0;
+}
+
+int
+replay_regions_evidence(const char *path, struct verdict *v, struct error *err)
+{
+	struct regtrack rt;
+	int rc;
+
+	regtrack_init(&rt);
+	rc = replay_regions_file(path, replay_regions_track, &rt, err);
+	if (rc == 0)
+		regtrack_evidence(&rt, v);
+	regtrack_free(&rt);
+	return rc;
 }
 
 int

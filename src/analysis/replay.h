@@ -9,6 +9,7 @@
 #define MEMTREND_ANALYSIS_REPLAY_H
 
 #include "analysis/verdict.h"
+#include "core/provenance.h"
 #include "util/error.h"
 
 /* Reads path ("-": standard input) into v, whose metric is
@@ -43,6 +44,30 @@ int replay_file_auto(const char *path, struct verdict *tmpl,
 		     replay_pick_fn pick, void *ctx, replay_sample_fn fn,
 		     void *fn_ctx, struct error *err);
 
+/*
+ * Reads a long-format regions CSV (--regions-csv: one row per region per
+ * region sample, a header with elapsed_s or timestamp, region, and
+ * uss_kb or rss_kb; kind, the other region fields and idle_method when
+ * there) and hands each region sample to fn: elapsed_s (or seconds since
+ * the first timestamp), wall_s (NAN without timestamps) and regions,
+ * every value NAN where its cell is empty or its column absent.  Bad
+ * input fails with -EINVAL naming the line; a non-zero return from fn
+ * stops the read and is returned.
+ */
+int replay_regions_file(const char *path, replay_sample_fn fn, void *ctx,
+			struct error *err);
+
+/* The run's regions CSV as v's region evidence ("[heap] accounts for
+ * 95 % of the growth"), as the live run gives it (regtrack_evidence). */
+int replay_regions_evidence(const char *path, struct verdict *v,
+			    struct error *err);
+
+/* replay_file_auto(), and about gets the file's provenance line (known
+ * stays false without one). */
+int replay_file_auto_about(const char *path, struct verdict *tmpl,
+			   replay_pick_fn pick, void *ctx, replay_sample_fn fn,
+			   void *fn_ctx, struct provenance *about,
+			   struct error *err);
 /* NULL when v is a value a run can produce for the column name (by its
  * unit: _kb, _s, else a count), else what the column should hold. */
 const char *replay_out_of_range(const char *name, double v);

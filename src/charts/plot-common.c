@@ -66,7 +66,18 @@ plot_params_common(struct gnuplot *g, const struct plot_style *st,
 	gnuplot_param_num(g, "x_per_unit", ax->x_per_unit);
 	gnuplot_param_str(g, "xlabel", ax->label);
 	gnuplot_param_str(g, "xformat", ax->wall ? ax->format : "");
+	if (st->font_size > 0)
+		gnuplot_param_num(g, "font_size", st->font_size);
 	return 0;
+}
+
+/* A Sans character is about 0.7 of the font size wide on average. */
+size_t
+plot_caption_chars(const struct plot_style *st)
+{
+	double font = st->font_size > 0 ? st->font_size : 10;
+
+	return (size_t)(st->width / (0.7 * font));
 }
 
 /* The memory unit that suits values up to max_kb. */
@@ -165,6 +176,14 @@ plot_basename(const char *path)
 	if (strcmp(path, "-") == 0)
 		return "standard input";
 	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
+void
+plot_run_name(const struct series *s, char *buf, size_t len)
+{
+	provenance_describe(&s->about, buf, len);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "%s", plot_basename(s->path));
 }
 
 /* One value cell: '?' is gnuplot's "missing" (the line goes on). */

@@ -17,7 +17,9 @@
 #define PLOT_MAX_ROWS 4000 /* beyond: min/max per bucket of rows */
 #define PLOT_WALL_S 7200.0 /* runs this long get a wall-clock axis */
 #define PLOT_FIT_POINTS 64
-#define PLOT_LABEL 40 /* longest region label, in characters */
+#define PLOT_LABEL 40	      /* longest region label, in characters */
+#define PLOT_FAULT_POINTS 120 /* fault rates drawn, at most */
+#define PLOT_BAND_MIN 0.004   /* thinnest slope band drawn, of the axis */
 
 /* "png", "svg", "pdf": the output extensions and gnuplot terminals. */
 extern const char *const plot_format_names[];
@@ -37,6 +39,8 @@ void plot_axis_init(struct plot_axis *ax, enum plot_time mode, bool has_wall,
 int plot_params_common(struct gnuplot *g, const struct plot_style *st,
 		       enum plot_format fmt, const char *out,
 		       const struct plot_axis *ax, struct error *err);
+/* How many characters of caption fit on a line of the chart. */
+size_t plot_caption_chars(const struct plot_style *st);
 /* The memory unit that suits values up to max_kb. */
 void plot_params_unit(struct gnuplot *g, double max_kb);
 /* text with a newline instead of the last space before every width
@@ -46,6 +50,10 @@ char *plot_wrap(const char *text, size_t width);
  * at most PLOT_LABEL characters (the end kept, where names differ). */
 void plot_region_label(const struct series_region *r, char *buf, size_t len);
 const char *plot_basename(const char *path);
+/* The run's name in titles: who was watched, from the CSV's provenance
+ * line ("memtrend-demo (pid 7820) on box, Linux 6.1.0"), else the CSV's
+ * file name. */
+void plot_run_name(const struct series *s, char *buf, size_t len);
 /* text as a header cell of a data file gnuplot reads (columnheader):
  * tabs and newlines as spaces, '"' (which would end the cell) as U+201D. */
 void plot_header_text(char *buf, size_t len, const char *text);
@@ -60,11 +68,11 @@ double plot_region_x(const struct plot_axis *ax,
 int plot_growth(struct gnuplot *g, const struct series *s,
 		const struct plot_style *st, const struct plot_axis *ax,
 		struct error *err);
-int plot_regions(struct gnuplot *g, const struct series_regions *rs,
-		 const struct plot_style *st, const struct plot_axis *ax,
-		 struct error *err);
-int plot_idle(struct gnuplot *g, const struct series_regions *rs,
-	      const struct plot_style *st, const struct plot_axis *ax,
-	      struct error *err);
+int plot_regions(struct gnuplot *g, const struct series *s,
+		 const struct series_regions *rs, const struct plot_style *st,
+		 const struct plot_axis *ax, struct error *err);
+int plot_idle(struct gnuplot *g, const struct series *s,
+	      const struct series_regions *rs, const struct plot_style *st,
+	      const struct plot_axis *ax, struct error *err);
 
 #endif

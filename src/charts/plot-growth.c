@@ -155,9 +155,25 @@ plot_write_fit(struct gnuplot *g, const struct series *s,
 	return plot_close_data(fp, path, err);
 }
 
+/* Whether the slope's 95 % band is wide enough to see: at its ends at
+ * least PLOT_BAND_MIN of the memory axis (about 2 pixels), else it is
+ * drawn neither in the plot nor in the legend. */
+static bool
+plot_band_visible(const struct trend_evidence *ev, double max_kb)
+{
+	double w = (ev->slope_hi - ev->slope_lo) / 3600 *
+		   (ev->end_s - ev->start_s) / 2;
+
+	return max_kb > 0 && w >= PLOT_BAND_MIN * max_kb;
+}
+
 /* Faults per second from the cumulative counters: NAN (a break in the
- * line) across a restart or a gap; beyond PLOT_MAX_ROWS the mean rate
- * of each bucket of rows. */
+ * line) across a restart or a gap; the mean rate of buckets of rows, at
+ * most PLOT_FAULT_POINTS of them.  A program's own tick against the
+ * sampling interval makes per-row rates alternate (a 250 ms sample holds
+ * two or three of a 100 ms loop's allocations: a zig-zag between 56 and
+ * 84 faults/s around a true 70); a bucket of several rows holds many
+ * ticks, so it shows the rate over the time the faults really took. */
 static int
 plot_write_faults(struct gnuplot *g, const struct series *s,
 		  const struct plot_axis *ax, struct error *err)
@@ -172,8 +188,9 @@ plot_write_faults(struct gnuplot *g, const struct series *s,
 		return rc;
 	gnuplot_param_str(g, "faults", path);
 	fprintf(fp, "x\tminor\tmajor\n");
-	step = s->n > PLOT_MAX_ROWS ? (s->n + PLOT_MAX_ROWS - 1) / PLOT_MAX_ROWS
-				    : 1;
+	step = s->n > PLOT_FAULT_POINTS
+		   ? (s->n + PLOT_FAULT_POINTS - 1) / PLOT_FAULT_POINTS
+		   : 1;
 	for (i = 1; i < s->n; i = j) {
 		j = i + step < s->n ? i + step : s->n;
 		for (c = 0; c < 2; c++) {
@@ -210,22 +227,25 @@ plot_has_faults(const struct series *s)
 	return false;
 }
 
-/* The title ("web.csv: USS growing") and the verdict as the caption. */
+/* The title ("nginx (pid 812) on web1, Linux 6.1.0: USS growing", or
+ * "web.csv: USS growing" without provenance); wrap 0: no caption and the
+ * verdict as the caption. */
 static void
 plot_params_words(struct gnuplot *g, const struct series *s, size_t wrap)
 {
 	const struct trend_evidence *ev = verdict_evidence(&s->verdict);
-	char title[512], sentence[2048], *caption;
+	char title[512], name[400], sentence[2048], *caption;
 	static const char *metric_labels[] = {"RSS", "PSS", "USS"};
 
-	snprintf(title, sizeof title, "%s: %s %s", plot_basename(s->path),
+	plot_run_name(s, name, sizeof name);
+	snprintf(title, sizeof title, "%s: %s %s", name,
 		 metric_labels[plot_metric_col(s)],
 		 ev->verdict == TREND_GROWING  ? "growing"
 		 : ev->verdict == TREND_STABLE ? "stable"
 					       : "- no verdict yet");
 	gnuplot_param_str(g, "title", title);
 	verdict_sentence(&s->verdict, sentence, sizeof sentence);
-	caption = plot_wrap(sentence, wrap);
+	caption = plot_wrap(wrap > 0 ? sentence : "", wrap);
 	gnuplot_param_str(g, "caption", caption);
 	free(caption);
 	gnuplot_param_str(g, "metric", metric_labels[plot_metric_col(s)]);
@@ -253,7 +273,7 @@ plot_growth(struct gnuplot *g, const struct series *s,
 	if (faults && (rc = plot_write_faults(g, s, ax, err)) < 0)
 		return rc;
 	plot_params_unit(g, max_kb);
-	plot_params_words(g, s, st->width / 7);
+	plot_params_words(g, s, st->no_caption ? 0 : plot_caption_chars(st));
 	for (c = SERIES_RSS; c <= SERIES_USS; c++) {
 		snprintf(at, sizeof at, "has_%s",
 			 c == SERIES_RSS   ? "rss"
@@ -264,6 +284,7 @@ plot_growth(struct gnuplot *g, const struct series *s,
 	gnuplot_param_num(g, "xmin", plot_x(ax, s, s->t[0]));
 	gnuplot_param_num(g, "xmax", plot_x(ax, s, s->t[s->n - 1]));
 	gnuplot_param_num(g, "has_fit", fit);
+	gnuplot_param_num(g, "has_band", fit && plot_band_visible(ev, max_kb));
 	gnuplot_param_num(g, "has_faults", faults);
 	gnuplot_param_num(g, "has_majflt", s->known[SERIES_MAJFLT] > 0);
 	st_maj = &s->summary.stat[FIELD_MAJFLT];

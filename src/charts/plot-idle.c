@@ -133,12 +133,13 @@ plot_write_ages(struct gnuplot *g, const struct series_regions *rs,
 }
 
 int
-plot_idle(struct gnuplot *g, const struct series_regions *rs,
-	  const struct plot_style *st, const struct plot_axis *ax,
-	  struct error *err)
+plot_idle(struct gnuplot *g, const struct series *s,
+	  const struct series_regions *rs, const struct plot_style *st,
+	  const struct plot_axis *ax, struct error *err)
 {
 	size_t *sel = xcalloc(st->top + 1, sizeof *sel), n;
-	char caption[512], scan[64], when[32], method[80], title[512];
+	char caption[512], scan[64], when[32], method[80], title[512],
+	    name[400], *wrapped;
 	double max_kb;
 	int rc;
 
@@ -153,8 +154,8 @@ plot_idle(struct gnuplot *g, const struct series_regions *rs,
 	gnuplot_param_num(g, "xmin", plot_region_x(ax, rs, 0));
 	gnuplot_param_num(g, "xmax", plot_region_x(ax, rs, rs->nt - 1));
 	gnuplot_param_num(g, "nregions", (double)n);
-	snprintf(title, sizeof title, "%s: idle memory by region",
-		 plot_basename(rs->path));
+	plot_run_name(s, name, sizeof name);
+	snprintf(title, sizeof title, "%s: idle memory by region", name);
 	gnuplot_param_str(g, "title", title);
 	scan[0] = method[0] = '\0';
 	if (!isnan(rs->idle_scan_s)) {
@@ -169,6 +170,8 @@ plot_idle(struct gnuplot *g, const struct series_regions *rs,
 	    "since the previous scan%s%s; the %zu largest regions with idle "
 	    "data.",
 	    scan, method, n);
-	gnuplot_param_str(g, "caption", caption);
+	wrapped = plot_wrap(caption, plot_caption_chars(st));
+	gnuplot_param_str(g, "caption", wrapped);
+	free(wrapped);
 	return 0;
 }

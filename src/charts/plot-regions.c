@@ -46,12 +46,13 @@ plot_region_growth(const struct series_regions *rs, size_t i)
 /* The stack's tops, bottom to top: "other", then the top regions from
  * the least growth to the most. */
 int
-plot_regions(struct gnuplot *g, const struct series_regions *rs,
-	     const struct plot_style *st, const struct plot_axis *ax,
-	     struct error *err)
+plot_regions(struct gnuplot *g, const struct series *s,
+	     const struct series_regions *rs, const struct plot_style *st,
+	     const struct plot_axis *ax, struct error *err)
 {
 	size_t *top = xcalloc(st->top + 1, sizeof *top), ntop, i, k, j;
-	char label[256], caption[512], span[32], growth[32];
+	char label[512], name[400], caption[512], span[32], growth[32];
+	char *wrapped;
 	double sum, other, max_kb = 0;
 	bool *in_top = xcalloc(rs->n + 1, sizeof *in_top);
 	const char *path;
@@ -99,8 +100,9 @@ plot_regions(struct gnuplot *g, const struct series_regions *rs,
 	gnuplot_param_num(g, "xmax", plot_region_x(ax, rs, rs->nt - 1));
 	gnuplot_param_num(g, "bands", (double)ntop + 1);
 	gnuplot_param_str(g, "metric", rs->uss ? "USS" : "RSS");
-	snprintf(label, sizeof label, "%s: %s by region",
-		 plot_basename(rs->path), rs->uss ? "USS" : "RSS");
+	plot_run_name(s, name, sizeof name);
+	snprintf(label, sizeof label, "%s: %s by region", name,
+		 rs->uss ? "USS" : "RSS");
 	gnuplot_param_str(g, "title", label);
 	units_format_duration(span, sizeof span,
 			      rs->nt > 0 ? rs->t[rs->nt - 1] - rs->t[0] : 0);
@@ -110,7 +112,9 @@ plot_regions(struct gnuplot *g, const struct series_regions *rs,
 		 "other %zu as \"other\" at the bottom.",
 		 ntop, ntop == 1 ? "" : "s", span, rs->track.samples,
 		 rs->n - ntop);
-	gnuplot_param_str(g, "caption", caption);
+	wrapped = plot_wrap(caption, plot_caption_chars(st));
+	gnuplot_param_str(g, "caption", wrapped);
+	free(wrapped);
 out:
 	free(top);
 	free(in_top);

@@ -174,10 +174,10 @@ plot_draw(struct gnuplot *g, enum plot_chart chart, const struct series *s,
 		return rc;
 	switch (chart) {
 	case PLOT_REGIONS:
-		rc = plot_regions(g, rs, st, &ax, err);
+		rc = plot_regions(g, s, rs, st, &ax, err);
 		break;
 	case PLOT_IDLE:
-		rc = plot_idle(g, rs, st, &ax, err);
+		rc = plot_idle(g, s, rs, st, &ax, err);
 		break;
 	default:
 		chart = PLOT_GROWTH;

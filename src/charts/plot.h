@@ -52,7 +52,10 @@ enum plot_time {
 struct plot_style {
 	unsigned int width, height; /* pixels (PDF: 1/100 inch) */
 	enum plot_time time;
-	size_t top; /* regions shown by name */
+	size_t top;	  /* regions shown by name */
+	double font_size; /* text size in pixels; 0: the templates' (10) */
+	bool no_caption;  /* the growth chart without the verdict under its
+			   * title (the report says it above the chart) */
 };
 
 struct plot_opts {

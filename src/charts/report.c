@@ -15,12 +15,17 @@
 #include <strings.h>
 #include <time.h>
 
+#include "charts/plot-common.h"
 #include "charts/report.h"
 #include "util/output.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
 
 #define REPORT_MAX_SVG (64 * 1024 * 1024)
+
+/* The page's content is at most REPORT_WIDTH_PX wide (max-width less
+ * the padding); a chart is shown at its width in pixels up to that. */
+#define REPORT_WIDTH_PX 992.0
 
 static const char report_css[] =
     "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;"
@@ -206,21 +211,23 @@ static void
 report_head(struct report *r)
 {
 	const struct series *s = r->s;
-	char span[32], when[64];
+	char span[32], when[64], name[400];
 	time_t t;
 	struct tm tm;
 
+	/* Who was watched (the CSV's provenance line), else the file. */
+	plot_run_name(s, name, sizeof name);
 	fputs(
 	    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
 	    "\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width,"
 	    " initial-scale=1\">\n<title>memtrend report: ",
 	    r->fp);
-	report_text(r->fp, s->path);
+	report_text(r->fp, name);
 	fprintf(r->fp,
 		"</title>\n<style>%s</style>\n</head>\n<body>\n<header>"
 		"\n<h1>memtrend report: <code>",
 		report_css);
-	report_text(r->fp, s->path);
+	report_text(r->fp, name);
 	fprintf(r->fp, "</code></h1>\n<p class=\"meta\">%zu samples over %s",
 		s->n,
 		report_duration(span, sizeof span,
@@ -351,6 +358,7 @@ report_summary(struct report *r)
 	const struct summary_stat *st;
 	char a[32], b[32], c[32], d[32], e[32], f[32];
 	double count, span;
+	size_t n;
 	int i;
 
 	fputs("<h2>Summary</h2>\n<table>\n<thead><tr><th>size</th><th>first"
@@ -363,11 +371,17 @@ report_summary(struct report *r)
 		if (fields[i].kind != FIELD_KIB || st->n == 0 ||
 		    i >= FIELD_MEM_AVAILABLE_KB)
 			continue;
+		/* The column's name without its unit: every cell says its
+		 * own (KiB, MiB, GiB). */
+		n = strlen(fields[i].name);
+		if (n > 3 && strcmp(fields[i].name + n - 3, "_kb") == 0)
+			n -= 3;
 		fprintf(
 		    r->fp,
-		    "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s"
+		    "<tr><td>%.*s</td><td>%s</td><td>%s</td><td>%s"
 		    "</td><td>%s</td><td>%s</td><td>%s/h</td></tr>\n",
-		    fields[i].name, report_kib(a, sizeof a, st->first, false),
+		    (int)n, fields[i].name,
+		    report_kib(a, sizeof a, st->first, false),
 		    report_kib(b, sizeof b, st->last, false),
 		    report_kib(c, sizeof c, st->min, false),
 		    report_kib(d, sizeof d, st->max, false),
@@ -444,16 +458,27 @@ report_foot(struct report *r, const struct plot_opts *o)
 	      r->fp);
 }
 
+/* The page's text size (report_css), in pixels: the charts' text is as
+ * large, as they are drawn at about the page's width. */
+#define REPORT_FONT_PX 15
+
 static int
 report_body(struct report *r, struct gnuplot *g, const struct plot_opts *o,
 	    struct error *err)
 {
+	struct plot_style style = o->style, growth;
 	int rc;
 
+	/* A chart wider than the page is shown scaled down to it. */
+	style.font_size = REPORT_FONT_PX * fmax(style.width, REPORT_WIDTH_PX) /
+			  REPORT_WIDTH_PX;
+	/* The verdict is the section above the growth chart: said once. */
+	growth = style;
+	growth.no_caption = true;
 	report_head(r);
 	report_verdict(r);
 	fputs("<h2>Growth</h2>\n", r->fp);
-	if ((rc = report_chart(r, g, PLOT_GROWTH, &o->style,
+	if ((rc = report_chart(r, g, PLOT_GROWTH, &growth,
 			       "memory over "
 			       "time with the fitted trend",
 			       err)) < 0)
@@ -461,7 +486,7 @@ report_body(struct report *r, struct gnuplot *g, const struct plot_opts *o,
 	report_summary(r);
 	if (r->rs != NULL) {
 		fputs("<h2>Where: regions</h2>\n", r->fp);
-		if ((rc = report_chart(r, g, PLOT_REGIONS, &o->style,
+		if ((rc = report_chart(r, g, PLOT_REGIONS, &style,
 				       "memory "
 				       "by region over time",
 				       err)) < 0)
@@ -470,7 +495,7 @@ report_body(struct report *r, struct gnuplot *g, const struct plot_opts *o,
 	}
 	if (r->rs != NULL && r->rs->has_idle) {
 		fputs("<h2>Idle memory</h2>\n", r->fp);
-		if ((rc = report_chart(r, g, PLOT_IDLE, &o->style,
+		if ((rc = report_chart(r, g, PLOT_IDLE, &style,
 				       "idle "
 				       "memory by region",
 				       err)) < 0)

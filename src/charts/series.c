@@ -108,8 +108,8 @@ series_load_pid(struct series *s, const char *path, int metric,
 	summary_init(&s->summary);
 	verdict_init(&s->verdict, metric);
 	verdict_set_daily_cycle(&s->verdict, daily_cycle);
-	rc = replay_file_auto(path, &s->verdict, series_pick, &p, series_add, s,
-			      err);
+	rc = replay_file_auto_about(path, &s->verdict, series_pick, &p,
+				    series_add, s, &s->about, err);
 	if (rc < 0 && p.others && pid < 0)
 		rc = error_set(err, EINVAL,
 			       "%s holds several processes and no set's sum "
@@ -186,110 +186,6 @@ series_rate(const struct series *s, enum series_col c, size_t i)
 
 /* ---- regions ---------------------------------------------------------- */
 
-/* The columns read: four by name, then the region field table's. */
-enum {
-	RC_ELAPSED,
-	RC_TIMESTAMP,
-	RC_REGION,
-	RC_KIND,
-	RC_IDLE_METHOD,
-	RC_FIELD, /* REGION_FIELD_COUNT of them */
-	RC_COUNT = RC_FIELD + REGION_FIELD_COUNT
-};
-#define RC_IDLE_PCT (RC_FIELD + RF_IDLE_PCT)
-#define RC_IDLE_ERR (RC_FIELD + RF_IDLE_ERR_PCT)
-#define RC_IDLE_SCAN (RC_FIELD + RF_IDLE_SCAN_S)
-#define RC_AGE (RC_FIELD + RF_IDLE_1_KB) /* SERIES_NAGES */
-
-static const enum field_key series_rc_keys[RC_FIELD] = {
-    KEY_ELAPSED_S, KEY_TIMESTAMP, KEY_REGION, KEY_KIND, KEY_IDLE_METHOD,
-};
-
-struct series_reader {
-	struct series_regions *rs;
-	struct error *err;
-	const char *path;   /* for messages */
-	long col[RC_COUNT]; /* -1: absent */
-	size_t ncols, need;
-	bool header;
-	const char *time_name;
-	double t0;	       /* the first timestamp, without elapsed_s */
-	struct region_set cur; /* the region sample being read */
-};
-
-static int
-series_header(struct series_reader *sr, char **cells, size_t n)
-{
-	int c;
-
-	for (c = 0; c < RC_COUNT; c++) {
-		const char *name = c < RC_FIELD
-				       ? field_keys[series_rc_keys[c]].name
-				       : region_fields[c - RC_FIELD].name;
-
-		sr->col[c] = csv_column(cells, n, name);
-		if (sr->col[c] >= 0 && (size_t)sr->col[c] + 1 > sr->need)
-			sr->need = (size_t)sr->col[c] + 1;
-	}
-	sr->ncols = n;
-	sr->time_name =
-	    field_keys[sr->col[RC_ELAPSED] >= 0 ? KEY_ELAPSED_S : KEY_TIMESTAMP]
-		.name;
-	if (sr->col[RC_ELAPSED] < 0 && sr->col[RC_TIMESTAMP] < 0)
-		return error_set(sr->err, EINVAL,
-				 "%s line 1: no elapsed_s or "
-				 "timestamp column (is this a regions CSV from "
-				 "--regions-csv?)",
-				 sr->path);
-	if (sr->col[RC_REGION] < 0)
-		return error_set(sr->err, EINVAL,
-				 "%s line 1: no region column "
-				 "(is this a regions CSV from --regions-csv?)",
-				 sr->path);
-	if (sr->col[RC_FIELD + RF_USS_KB] < 0 &&
-	    sr->col[RC_FIELD + RF_RSS_KB] < 0)
-		return error_set(sr->err, EINVAL,
-				 "%s line 1: no uss_kb or "
-				 "rss_kb column",
-				 sr->path);
-	sr->header = true;
-	return 0;
-}
-
-/* A cell of column c as a number; absent or empty is NAN. */
-static int
-series_cell(struct series_reader *sr, unsigned long line, char **cells, int c,
-	    const char *name, double *out)
-{
-	const char *p, *range;
-	char *end;
-
-	*out = NAN;
-	if (sr->col[c] < 0)
-		return 0;
-	p = cells[sr->col[c]];
-	while (*p == ' ')
-		p++;
-	if (*p == '\0')
-		return 0;
-	errno = 0;
-	*out = strtod(p, &end);
-	while (*end == ' ')
-		end++;
-	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
-		return error_set(sr->err, EINVAL,
-				 "%s line %lu: %s is '%s', "
-				 "not a number",
-				 sr->path, line, name, cells[sr->col[c]]);
-	if ((range = replay_out_of_range(name, *out)) != NULL)
-		return error_set(sr->err, ERANGE,
-				 "%s line %lu: %s is '%s', "
-				 "not %s: no run produces that",
-				 sr->path, line, name, cells[sr->col[c]],
-				 range);
-	return 0;
-}
-
 static void
 series_fill_nan(double *v, size_t from, size_t to)
 {
@@ -312,70 +208,12 @@ series_region_grow(struct series_region *r, size_t old, size_t cap)
 	}
 }
 
-/* Hands the finished region sample to the growth tracker. */
+/* A new region sample at t. */
 static void
-series_flush(struct series_reader *sr)
+series_at(struct series_regions *rs, double t, double wall)
 {
-	struct sample s;
-
-	if (sr->rs->nt == 0)
-		return;
-	sample_clear(&s);
-	s.elapsed_s = sr->rs->t[sr->rs->nt - 1];
-	s.regions = &sr->cur;
-	regtrack_add(&sr->rs->track, &s);
-	regions_reset(&sr->cur);
-}
-
-static int
-series_time(struct series_reader *sr, unsigned long line, char **cells,
-	    double *t, double *wall)
-{
-	const char *ts;
-	int rc;
-
-	*wall = NAN;
-	if (sr->col[RC_TIMESTAMP] >= 0) {
-		ts = cells[sr->col[RC_TIMESTAMP]];
-		if (replay_parse_time(ts, wall) < 0)
-			return error_set(
-			    sr->err, EINVAL,
-			    "%s line %lu: "
-			    "timestamp '%s' is not an ISO 8601 time (like "
-			    "2026-11-18T11:06:40Z)",
-			    sr->path, line, ts);
-	}
-	if (sr->col[RC_ELAPSED] >= 0) {
-		rc = series_cell(sr, line, cells, RC_ELAPSED,
-				 field_keys[KEY_ELAPSED_S].name, t);
-		if (rc == 0 && isnan(*t))
-			rc = error_set(sr->err, EINVAL,
-				       "%s line %lu: "
-				       "elapsed_s is empty",
-				       sr->path, line);
-		return rc;
-	}
-	if (sr->rs->nt == 0)
-		sr->t0 = *wall;
-	*t = *wall - sr->t0;
-	return 0;
-}
-
-/* Starts a new region sample at t when t is a new time. */
-static int
-series_at(struct series_reader *sr, unsigned long line, double t, double wall)
-{
-	struct series_regions *rs = sr->rs;
 	size_t i, old;
 
-	if (rs->nt > 0 && t == rs->t[rs->nt - 1])
-		return 0;
-	if (rs->nt > 0 && t < rs->t[rs->nt - 1])
-		return error_set(sr->err, EINVAL,
-				 "%s line %lu: %s goes back "
-				 "in time (rows must be in time order)",
-				 sr->path, line, sr->time_name);
-	series_flush(sr);
 	if (rs->nt == rs->cap) {
 		old = rs->cap;
 		rs->cap = rs->cap ? rs->cap * 2 : 256;
@@ -389,18 +227,6 @@ series_at(struct series_reader *sr, unsigned long line, double t, double wall)
 	if (isnan(wall))
 		rs->has_wall = false;
 	rs->nt++;
-	return 0;
-}
-
-static enum region_kind
-series_kind(const char *name)
-{
-	int k;
-
-	for (k = 0; k < REGION_KIND_COUNT; k++)
-		if (strcmp(region_kind_names[k], name) == 0)
-			return (enum region_kind)k;
-	return REGION_OTHER;
 }
 
 static struct series_region *
@@ -427,118 +253,69 @@ series_region(struct series_regions *rs, const char *name,
 	return r;
 }
 
-/* The idle columns of a row. */
-static int
-series_idle(struct series_reader *sr, unsigned long line, char **cells,
-	    struct series_region *r, size_t k)
+/* A region's idle values at region sample k. */
+static void
+series_idle(struct series_regions *rs, struct series_region *r,
+	    const struct region *cur, size_t k)
 {
-	double age[SERIES_NAGES], scan;
 	bool any = false;
-	int a, rc;
+	int a;
 
-	rc = series_cell(sr, line, cells, RC_IDLE_PCT,
-			 region_fields[RF_IDLE_PCT].name, &r->idle_pct[k]);
-	if (rc == 0)
-		rc = series_cell(sr, line, cells, RC_IDLE_ERR,
-				 region_fields[RF_IDLE_ERR_PCT].name,
-				 &r->idle_err_pct[k]);
-	if (rc == 0)
-		rc = series_cell(sr, line, cells, RC_IDLE_SCAN,
-				 region_fields[RF_IDLE_SCAN_S].name, &scan);
-	for (a = 0; rc == 0 && a < SERIES_NAGES; a++) {
-		rc = series_cell(sr, line, cells, RC_AGE + a,
-				 region_fields[RF_IDLE_1_KB + a].name, &age[a]);
-		any |= !isnan(age[a]);
-	}
-	if (rc < 0)
-		return rc;
+	r->idle_pct[k] = cur->v[RF_IDLE_PCT];
+	r->idle_err_pct[k] = cur->v[RF_IDLE_ERR_PCT];
 	if (!isnan(r->idle_pct[k]))
-		sr->rs->has_idle = true;
-	if (!isnan(scan))
-		sr->rs->idle_scan_s = scan;
-	if (sr->col[RC_IDLE_METHOD] >= 0 &&
-	    cells[sr->col[RC_IDLE_METHOD]][0] != '\0')
-		snprintf(sr->rs->idle_method, sizeof sr->rs->idle_method, "%s",
-			 cells[sr->col[RC_IDLE_METHOD]]);
+		rs->has_idle = true;
+	if (!isnan(cur->v[RF_IDLE_SCAN_S]))
+		rs->idle_scan_s = cur->v[RF_IDLE_SCAN_S];
+	for (a = 0; a < SERIES_NAGES; a++)
+		any |= !isnan(cur->v[RF_IDLE_1_KB + a]);
 	if (any) {
 		r->has_ages = true;
-		memcpy(r->age_kb, age, sizeof age);
+		memcpy(r->age_kb, &cur->v[RF_IDLE_1_KB], sizeof r->age_kb);
 		r->age_rss_kb = r->rss_kb[k];
-		r->age_t = sr->rs->t[k];
+		r->age_t = rs->t[k];
 	}
-	return 0;
 }
 
 static int
-series_region_row(void *ctx, unsigned long line, char **cells, size_t n)
+series_region_sample(void *ctx, const struct sample *s)
 {
-	struct series_reader *sr = ctx;
-	struct series_regions *rs = sr->rs;
+	struct series_regions *rs = ctx;
+	const struct region *cur;
 	struct series_region *r;
-	enum region_kind kind;
-	struct region *cur;
-	double t, wall;
-	size_t k;
-	int f, rc;
+	size_t i, k;
 
-	if (!sr->header)
-		return series_header(sr, cells, n);
-	if (n < sr->need)
-		return error_set(sr->err, EINVAL,
-				 "%s line %lu: %zu cell%s, "
-				 "but the header has %zu columns",
-				 sr->path, line, n, n == 1 ? "" : "s",
-				 sr->ncols);
-	if ((rc = series_time(sr, line, cells, &t, &wall)) < 0 ||
-	    (rc = series_at(sr, line, t, wall)) < 0)
-		return rc;
-	kind = sr->col[RC_KIND] >= 0 ? series_kind(cells[sr->col[RC_KIND]])
-				     : REGION_OTHER;
-	r = series_region(rs, cells[sr->col[RC_REGION]], kind);
-	cur = regions_append(&sr->cur, r->name, kind);
-	for (f = 0; f < REGION_FIELD_COUNT; f++) {
-		rc = series_cell(sr, line, cells, RC_FIELD + f,
-				 region_fields[f].name, &cur->v[f]);
-		if (rc < 0)
-			return rc;
-	}
+	series_at(rs, s->elapsed_s, s->wall_s);
 	k = rs->nt - 1;
-	r->rss_kb[k] = cur->v[RF_RSS_KB];
-	r->uss_kb[k] = cur->v[RF_USS_KB];
-	if (!isnan(r->uss_kb[k]))
-		rs->uss = true;
-	return series_idle(sr, line, cells, r, k);
+	for (i = 0; i < s->regions->n; i++) {
+		cur = &s->regions->v[i];
+		r = series_region(rs, cur->name, cur->kind);
+		r->rss_kb[k] = cur->v[RF_RSS_KB];
+		r->uss_kb[k] = cur->v[RF_USS_KB];
+		if (!isnan(r->uss_kb[k]))
+			rs->uss = true;
+		series_idle(rs, r, cur, k);
+	}
+	if (s->regions->idle_method != NULL)
+		snprintf(rs->idle_method, sizeof rs->idle_method, "%s",
+			 s->regions->idle_method);
+	regtrack_add(&rs->track, s);
+	return 0;
 }
 
 int
 series_load_regions(struct series_regions *rs, const char *path,
 		    struct error *err)
 {
-	struct series_reader sr;
 	size_t i;
 	int rc;
 
 	memset(rs, 0, sizeof *rs);
-	memset(&sr, 0, sizeof sr);
 	rs->path = xstrdup(path);
 	rs->has_wall = true;
 	rs->idle_scan_s = NAN;
 	regtrack_init(&rs->track);
-	sr.rs = rs;
-	sr.err = err;
-	sr.path = strcmp(path, "-") == 0 ? "standard input" : path;
-	rc = csv_read(path, series_region_row, &sr, err);
-	if (rc == 0 && !sr.header)
-		rc = error_set(err, EINVAL, "%s is empty: no header line",
-			       sr.path);
-	if (rc == 0 && rs->nt == 0)
-		rc = error_set(err, EINVAL,
-			       "%s line 1: a header but no rows "
-			       "of region samples",
-			       sr.path);
-	if (rc == 0)
-		series_flush(&sr);
-	regions_free(&sr.cur);
+	rc = replay_regions_file(path, series_region_sample, rs, err);
 	if (rc < 0) {
 		series_regions_free(rs);
 		return rc;
@@ -595,10 +372,12 @@ series_load_both(struct series *s, struct series_regions *rs, const char *path,
 
 	if ((rc = series_load_pid(s, path, metric, daily_cycle, pid, err)) < 0)
 		return rc;
-	if (regions_path != NULL &&
-	    (rc = series_load_regions(rs, regions_path, err)) < 0) {
+	if (regions_path == NULL)
+		return 0;
+	if ((rc = series_load_regions(rs, regions_path, err)) < 0) {
 		series_free(s);
 		return rc;
 	}
+	regtrack_evidence(&rs->track, &s->verdict);
 	return 0;
 }

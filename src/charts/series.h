@@ -15,6 +15,7 @@
 #include "analysis/regtrack.h"
 #include "analysis/summary.h"
 #include "analysis/verdict.h"
+#include "core/provenance.h"
 #include "core/regions.h"
 #include "util/error.h"
 
@@ -41,6 +42,7 @@ struct series {
 	double interval_s;	    /* the usual time between rows (median) */
 	struct verdict verdict;
 	struct summary summary;
+	struct provenance about; /* who was watched: the CSV's "# " line */
 };
 
 /* Reads path as `memtrend analyze` does (metric: VERDICT_AUTO or a field

@@ -1,6 +1,7 @@
 /*
- * memtrend analyze [--json] [--metric M] FILE.csv: a CSV replayed through
- * the same verdict a live run gives (analysis/replay.c); prints the
+ * memtrend analyze [--json] [--metric M] [--regions FILE] FILE.csv: a CSV
+ * replayed through the same verdict a live run gives (analysis/replay.c),
+ * with the region evidence of the run's regions CSV; prints the
  * sentence or the JSON object (contracts in DESIGN.md).  Exit status: 0
  * stable or insufficient, 1 growing, 2 error.
  */
@@ -26,6 +27,7 @@ enum {
 	OPT_DAILY_CYCLE,
 	OPT_PID,
 	OPT_TOP,
+	OPT_REGIONS,
 };
 
 struct cmd_analyze {
@@ -36,6 +38,7 @@ struct cmd_analyze {
 	const char *file;    /* the CSV; "-": standard input */
 	long pid;	     /* --pid; -1: not given */
 	uint64_t top;	     /* --top; 0: not given */
+	const char *regions; /* the run's regions CSV, or NULL */
 };
 
 #define CMD_ANALYZE_TOP 10 /* processes ranked when --top is not given */
@@ -58,6 +61,7 @@ static const struct option cmd_analyze_options[] = {
     {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
     {"pid", required_argument, NULL, OPT_PID},
     {"top", required_argument, NULL, OPT_TOP},
+    {"regions", required_argument, NULL, OPT_REGIONS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -75,6 +79,9 @@ static const struct cmd_help cmd_analyze_help[] = {
      "in a long-format CSV: judge every process and list the N that grow "
      "fastest (without --pid or --top: a set's sum when the file has one, "
      "else the top 10)"},
+    {"      --regions FILE",
+     "the run's regions CSV (from --regions-csv): which regions the growth "
+     "is in, as the live run says"},
     {"  -h, --help", "this help"},
     {NULL, NULL},
 };
@@ -86,8 +93,9 @@ cmd_analyze_usage(FILE *fp)
 	cmd_help_wrap(fp,
 		      "Replays a CSV of a run (memtrend -o, or any CSV with "
 		      "timestamp or elapsed_s and uss_kb, pss_kb or rss_kb "
-		      "columns; \"-\" reads standard input) through the "
-		      "verdict a live run gives, and prints its sentence.",
+		      "columns, plain or gzipped; \"-\" reads standard input) "
+		      "through the verdict a live run gives, and prints its "
+		      "sentence.",
 		      0, 0);
 	fputc('\n', fp);
 	cmd_help_print(fp, cmd_analyze_help);
@@ -95,7 +103,8 @@ cmd_analyze_usage(FILE *fp)
 	      fp);
 }
 
-/* memtrend analyze [--json] [--metric M] [--no-daily-cycle] FILE */
+/* memtrend analyze [--json] [--metric M] [--no-daily-cycle] [--regions F] FILE
+ */
 static int
 cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 		  struct error *err)
@@ -135,6 +144,9 @@ cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 				return cmd_option_error(
 				    err, cmd_analyze_options, opt);
 			}
+			break;
+		case OPT_REGIONS:
+			c->regions = optarg;
 			break;
 		case 'h':
 			c->help = true;
@@ -319,8 +331,7 @@ static int
 cmd_analyze_file(const struct cmd_analyze *c)
 {
 	struct cmd_analyze_procs p = {.c = c};
-	const struct verdict *one = NULL;
-	struct verdict tmpl;
+	struct verdict *one = NULL, tmpl;
 	struct error err;
 	bool growing;
 	int code = 0;
@@ -346,6 +357,20 @@ cmd_analyze_file(const struct cmd_analyze *c)
 		one = p.v[0];
 	else if (c->top == 0 && p.pid[0] == 0)
 		one = p.v[0];
+	/* One process's run: where its growth is, from its regions CSV. */
+	if (c->regions != NULL && (one == NULL || p.n > 1)) {
+		error_set(&err, EINVAL,
+			  "--regions takes the regions CSV of one process's "
+			  "run; %s has %zu processes (give --pid PID)",
+			  c->file, p.n);
+		code = cmd_fail(&err);
+		goto out;
+	}
+	if (c->regions != NULL &&
+	    replay_regions_evidence(c->regions, one, &err) < 0) {
+		code = cmd_fail(&err);
+		goto out;
+	}
 	if (one != NULL) {
 		if (p.n > 1 && !c->json)
 			printf("the sum of %zu processes (pid 0; --pid PID or "

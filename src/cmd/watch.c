@@ -16,6 +16,7 @@
 
 #include "cmd/stop.h"
 #include "cmd/watch.h"
+#include "core/provenance.h"
 #include "sinks/csv.h"
 #include "sinks/jsonl.h"
 #include "sinks/rank.h"
@@ -487,33 +488,6 @@ watch_note_throttle(struct watch *w)
 
 /* ---- samples ----------------------------------------------------------- */
 
-/* Where the growth is: the regions that grew most, for the verdict. */
-static void
-watch_evidence(struct watch_member *m)
-{
-	const struct regtrack *rt = &m->regions;
-	const struct regtrack_entry *top[3];
-	double total = 0, g;
-	size_t i, n;
-
-	for (i = 0; i < rt->n; i++) {
-		g = regtrack_growth_kb(&rt->v[i]);
-		total += g > 0 ? g : 0;
-	}
-	verdict_clear_regions(&m->verdict);
-	if (total <= 0)
-		return;
-	n = regtrack_top(rt, top, 3);
-	for (i = 0; i < n; i++) {
-		g = regtrack_growth_kb(top[i]);
-		if (g <= 0)
-			break;
-		verdict_add_region(&m->verdict, top[i]->name, g / total,
-				   top[i]->last[RF_STALE_NEW_PCT] / 100,
-				   top[i]->last_s - top[i]->first_s);
-	}
-}
-
 /* Hands a member's sample to analysis and the sinks; returns false when
  * a sink failed. */
 static bool
@@ -526,7 +500,7 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 	summary_add(&m->summary, s);
 	regtrack_add(&m->regions, s);
 	if (s->regions != NULL)
-		watch_evidence(m);
+		regtrack_evidence(&m->regions, &m->verdict);
 	verdict_add(&m->verdict, s);
 	if (w->term != NULL && judged) {
 		term_row(w->term, s, &m->regions);
@@ -788,6 +762,21 @@ watch_sleep(struct watch *w)
 	}
 }
 
+/* Who is watched, for the CSVs' first line: the target, or the set. */
+static void
+watch_about(const struct watch *w, struct provenance *about)
+{
+	struct targets_spec sp;
+
+	provenance_of_target(about, w->o->set == NULL ? w->t : NULL);
+	if (w->o->set == NULL)
+		return;
+	sp = *w->o->set;
+	if (sp.kind == TARGETS_TREE && w->t != NULL)
+		sp.pid = w->t->pid;
+	targets_describe(&sp, about->command, sizeof about->command);
+}
+
 static int
 watch_open(struct watch *w)
 {
@@ -795,6 +784,7 @@ watch_open(struct watch *w)
 	struct watch_result *res = w->res;
 	struct error *err = &res->why;
 	struct watch_member *m;
+	struct provenance about;
 	unsigned int extra = 0;
 	int rc;
 
@@ -833,20 +823,21 @@ watch_open(struct watch *w)
 			    o->root, w->t != NULL ? w->t->pid : getpid());
 		}
 	}
+	watch_about(w, &about);
 	if (o->csv_path != NULL && o->json_lines &&
 	    jsonl_sink_open(&w->jsonl, o->csv_path, o->force, err) < 0)
 		return -1;
 	if (o->csv_path != NULL && !o->json_lines &&
-	    csv_sink_open(&w->csv, o->csv_path,
-			  o->set != NULL ? CSV_LONG : CSV_SAMPLES, o->force,
-			  err) < 0)
+	    csv_sink_open_about(&w->csv, o->csv_path,
+				o->set != NULL ? CSV_LONG : CSV_SAMPLES,
+				o->force, &about, err) < 0)
 		return -1;
 	if (o->regions_csv_path != NULL && w->csv != NULL &&
 	    csv_sink_same_file(w->csv, o->regions_csv_path, err) < 0)
 		return -1;
 	if (o->regions_csv_path != NULL &&
-	    csv_sink_open(&w->regions_csv, o->regions_csv_path, CSV_REGIONS,
-			  o->force, err) < 0)
+	    csv_sink_open_about(&w->regions_csv, o->regions_csv_path,
+				CSV_REGIONS, o->force, &about, err) < 0)
 		return -1;
 	if (o->live && o->rank)
 		w->rank = rank_open(stdout, o->raw_kib, o->top_regions);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/provenance.h"
 #include "core/regions.h"
 #include "sinks/csv.h"
 #include "util/output.h"
@@ -103,6 +104,22 @@ csv_format_header(struct csv_buf *b, enum csv_kind kind)
 			csv_buf_add(b, ",%s", region_fields[i].name);
 		for (i = KEY_SOURCE; i <= KEY_IDLE_METHOD; i++)
 			csv_buf_add(b, ",%s", field_keys[i].name);
+	}
+	csv_buf_add(b, "\n");
+}
+
+void
+csv_format_about(struct csv_buf *b, const struct provenance *p)
+{
+	char cell[300];
+	int i;
+
+	csv_buf_add(b, "%s", PROVENANCE_MARK);
+	csv_buf_text(b, p->version);
+	for (i = 0; i < PROVENANCE_KEYS; i++) {
+		provenance_cell(p, i, cell, sizeof cell);
+		csv_buf_add(b, ",");
+		csv_buf_text(b, cell);
 	}
 	csv_buf_add(b, "\n");
 }
@@ -215,7 +232,8 @@ csv_sink_put(struct csv_sink *c, const char *buf, size_t len, struct error *err)
 /* Opens path and writes the header in c->row. */
 static int
 csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
-	       bool force, const char *header, struct error *err)
+	       bool force, const char *header, const struct provenance *about,
+	       struct error *err)
 {
 	struct csv_sink *c;
 	struct stat st;
@@ -238,6 +256,8 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 	c->kind = kind;
 	c->path = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
 	c->is_pipe = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
+	if (about != NULL)
+		csv_format_about(&c->row, about);
 	if (header != NULL && *header != '\0')
 		csv_buf_add(&c->row, "%s\n", header);
 	else if (header == NULL)
@@ -255,14 +275,22 @@ int
 csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
 	      bool force, struct error *err)
 {
-	return csv_sink_start(out, path, kind, force, NULL, err);
+	return csv_sink_start(out, path, kind, force, NULL, NULL, err);
+}
+
+int
+csv_sink_open_about(struct csv_sink **out, const char *path, enum csv_kind kind,
+		    bool force, const struct provenance *about,
+		    struct error *err)
+{
+	return csv_sink_start(out, path, kind, force, NULL, about, err);
 }
 
 int
 csv_sink_open_header(struct csv_sink **out, const char *path,
 		     const char *header, bool force, struct error *err)
 {
-	return csv_sink_start(out, path, CSV_SAMPLES, force, header, err);
+	return csv_sink_start(out, path, CSV_SAMPLES, force, header, NULL, err);
 }
 
 int

@@ -38,6 +38,13 @@ void csv_buf_text(struct csv_buf *b, const char *src);
  * force is set; a symbolic link always. */
 int csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
 		  bool force, struct error *err);
+/* The same, the header preceded by the run's provenance line ("# memtrend
+ * VERSION,command=...,pid=...,host=...,kernel=...,started=...",
+ * docs/formats.md), which memtrend's readers take back and skip. */
+struct provenance;
+int csv_sink_open_about(struct csv_sink **out, const char *path,
+			enum csv_kind kind, bool force,
+			const struct provenance *about, struct error *err);
 /* Writes the sample's row (CSV_SAMPLES), or its region rows when it has
  * any (CSV_REGIONS), in one write. */
 int csv_sink_write(struct csv_sink *c, const struct sample *s,
@@ -63,6 +70,7 @@ int csv_sink_close(struct csv_sink *c, struct error *err);
 
 /* The header and rows, appended to b, each ending in "\n". */
 void csv_format_header(struct csv_buf *b, enum csv_kind kind);
+void csv_format_about(struct csv_buf *b, const struct provenance *p);
 void csv_format_row(struct csv_buf *b, const struct sample *s);
 void csv_format_long(struct csv_buf *b, const struct sample *s);
 void csv_format_regions(struct csv_buf *b, const struct sample *s);

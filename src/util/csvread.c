@@ -1,20 +1,26 @@
 /*
  * CSV files read row by row through libcsv (csv_parse(3)), strict: a
- * malformed file is an error naming its line, never a guess.
+ * malformed file is an error naming its line, never a guess.  Bytes come
+ * through zlib (gzdopen(3)), which reads a gzip file and passes any other
+ * file through as it is, so every reader takes FILE.csv.gz too.
  */
 #include "config.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "util/csvread.h"
 #include "util/xmalloc.h"
 
 struct csv_reader {
 	csv_row_fn fn;
+	csv_row_fn comment; /* the "# " line before the header; NULL */
 	void *ctx;
 	char **cells;
 	size_t ncells, cap;
@@ -55,35 +61,64 @@ csv_reader_row(int term, void *r_)
 
 	(void)term;
 	r->line++;
-	if (r->stop == 0)
+	if (r->line == 1 && r->ncells > 0 && strncmp(r->cells[0], "# ", 2) == 0)
+		r->stop = r->comment != NULL
+			      ? r->comment(r->ctx, r->line, r->cells, r->ncells)
+			      : 0;
+	else if (r->stop == 0)
 		r->stop = r->fn(r->ctx, r->line, r->cells, r->ncells);
 	csv_reader_clear(r);
+}
+
+/* path ("-": standard input) opened through zlib. */
+static int
+csv_open(const char *path, gzFile *out, struct error *err)
+{
+	int fd, e;
+
+	fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO)
+				    : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_set(err, errno, "cannot open %s: %s", path,
+				 strerror(errno));
+	if ((*out = gzdopen(fd, "rb")) == NULL) {
+		e = errno != 0 ? errno : ENOMEM;
+		close(fd);
+		return error_set(err, e, "cannot open %s: %s", path,
+				 strerror(e));
+	}
+	return 0;
 }
 
 int
 csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err)
 {
-	struct csv_reader r = {.fn = fn, .ctx = ctx};
+	return csv_read_with(path, fn, NULL, ctx, err);
+}
+
+int
+csv_read_with(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
+	      struct error *err)
+{
+	struct csv_reader r = {.fn = fn, .comment = comment, .ctx = ctx};
 	struct csv_parser p;
 	char buf[65536];
-	FILE *fp;
-	size_t n;
-	int rc = 0;
+	const char *why;
+	gzFile gz;
+	int n, zerr, rc;
 
-	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (fp == NULL)
-		return error_set(err, errno, "cannot open %s: %s", path,
-				 strerror(errno));
+	if ((rc = csv_open(path, &gz, err)) < 0)
+		return rc;
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-		rc = error_set(err, ENOMEM, "cannot start the CSV parser");
-		goto out;
+		gzclose(gz);
+		return error_set(err, ENOMEM, "cannot start the CSV parser");
 	}
 	/* The cell buffer grows by this much, not libcsv's 128 bytes: a
 	 * long cell is a few reallocations, not one per 128 bytes. */
 	csv_set_blk_size(&p, sizeof buf);
-	while (r.stop == 0 && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
-		if (csv_parse(&p, buf, n, csv_reader_cell, csv_reader_row,
-			      &r) != n) {
+	while (r.stop == 0 && (n = gzread(gz, buf, sizeof buf)) > 0) {
+		if (csv_parse(&p, buf, (size_t)n, csv_reader_cell,
+			      csv_reader_row, &r) != (size_t)n) {
 			rc = error_set(err, EINVAL,
 				       "%s line %lu: malformed "
 				       "CSV (%s)",
@@ -92,9 +127,13 @@ csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err)
 			break;
 		}
 	}
-	if (rc == 0 && r.stop == 0 && ferror(fp))
+	if (rc == 0 && r.stop == 0 && (why = gzerror(gz, &zerr)) != NULL &&
+	    zerr != Z_OK && zerr != Z_BUF_ERROR)
 		rc = error_set(err, EIO, "cannot read %s: %s", path,
-			       strerror(errno));
+			       zerr == Z_ERRNO ? strerror(errno) : why);
+	/* A gzip file cut short reads as its whole part, then stops
+	 * (gzread's Z_BUF_ERROR): the rows read so far stand, as for a
+	 * plain file cut by a crash. */
 	if (rc == 0 && r.stop == 0 &&
 	    csv_fini(&p, csv_reader_cell, csv_reader_row, &r) != 0)
 		rc = error_set(err, EINVAL, "%s line %lu: malformed CSV (%s)",
@@ -104,9 +143,7 @@ csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err)
 	csv_free(&p);
 	csv_reader_clear(&r);
 	free(r.cells);
-out:
-	if (fp != stdin)
-		fclose(fp);
+	gzclose(gz);
 	return rc;
 }
 
