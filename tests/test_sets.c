@@ -190,7 +190,8 @@ Test(sets, tree_follows_a_command_and_its_children_until_it_exits)
 static bool
 make_cgroup(char *dir, size_t len)
 {
-	const char *bases[] = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup/pids",
+	const char *bases[] = {"/sys/fs/cgroup/memory",
+			       "/sys/fs/cgroup/unified", "/sys/fs/cgroup/pids",
 			       "/sys/fs/cgroup"};
 	size_t i;
 
@@ -218,17 +219,28 @@ join_cgroup(const char *dir, pid_t pid)
 
 Test(sets, cgroup_watches_the_processes_in_it)
 {
-	char dir[512], path[512];
+	char dir[512], path[600];
 	struct child a;
 	struct table t;
 	struct run r;
 	pid_t pa;
+	bool had_usage;
+	char line[64];
+	size_t i;
 
 	if (!make_cgroup(dir, sizeof dir))
 		cr_skip_test("cannot make a cgroup here (not root?)");
-	start_holder(&a, memchild, "12582912");
+	/* Joined before it touches its memory, so the cgroup is charged. */
+	tu_child_start(&a, (char *[]){memchild, "private", "12582912", NULL});
 	pa = a.pid;
 	join_cgroup(dir, a.pid);
+	tu_child_send(&a, "go");
+	cr_assert(tu_child_line(&a, line, sizeof line));
+	cr_assert_str_eq(line, "ready");
+	snprintf(path, sizeof path, "%s/memory.current", dir);
+	had_usage = access(path, F_OK) == 0;
+	snprintf(path, sizeof path, "%s/memory.usage_in_bytes", dir);
+	had_usage = had_usage || access(path, F_OK) == 0;
 	snprintf(path, sizeof path, "%s/cg.csv", tu_tmpdir());
 	tu_run(&r,
 	       (char *[]){mt, "--cgroup", dir, "--every", "200ms", "--count",
@@ -241,6 +253,17 @@ Test(sets, cgroup_watches_the_processes_in_it)
 	cr_assert_eq(t.nrows, 6, "%zu rows", t.nrows);
 	cr_assert_eq(check_sums(&t, 1), 3);
 	assert_holds(&t, pa, 12288);
+	/* The sum carries the cgroup's own usage where it is accounted
+	 * (a memory controller on it), and nothing made up where not. */
+	for (i = 0; i < t.nrows; i++)
+		if (tu_table_num(&t, i, "pid") == 0) {
+			double kb = tu_table_num(&t, i, "cgroup_usage_kb");
+
+			if (had_usage)
+				cr_assert(kb >= 12288, "cgroup usage %.0f", kb);
+			else
+				cr_assert(isnan(kb), "cgroup usage %.0f", kb);
+		}
 	tu_table_free(&t);
 }
 

@@ -384,6 +384,10 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 			return m->scan_sized ? 0 : -ESRCH;
 		}
 		rc = rollup_sample(w->rollup, &m->t, smaps, s, err);
+		/* The one target's system context; a set's goes with its sum.
+		 */
+		if (rc == 0 && w->set == NULL && w->system != NULL)
+			system_sample(w->system, s);
 		if (rc == 0 && m->faults != NULL)
 			watch_faults(w, m, s);
 		break;
@@ -819,8 +823,17 @@ watch_open(struct watch *w)
 			snprintf(w->sum->t.comm, sizeof w->sum->t.comm,
 				 "(sum)");
 			res->judged = w->sum;
-			w->system = system_open(
-			    o->root, w->t != NULL ? w->t->pid : getpid());
+			if (sp.kind == TARGETS_CGROUP) {
+				char dir[4096];
+
+				targets_cgroup_dir(dir, sizeof dir, "/",
+						   sp.cgroup);
+				w->system = system_open_cgroup(o->root, dir);
+			} else {
+				w->system = system_open(
+				    o->root,
+				    w->t != NULL ? w->t->pid : getpid());
+			}
 		}
 	}
 	watch_about(w, &about);

@@ -28,6 +28,7 @@
 struct system {
 	struct meminfo_info *meminfo; /* NULL when libproc2 failed */
 	int limit_fd, usage_fd;	      /* -1: no limited cgroup */
+	bool own_usage; /* a watched cgroup's usage, limited or not */
 };
 
 /* The files of one cgroup hierarchy. */
@@ -156,6 +157,35 @@ system_open(const char *root, pid_t pid)
 	return sy;
 }
 
+struct system *
+system_open_cgroup(const char *root, const char *dir)
+{
+	static const struct system_hier *const hiers[] = {&system_v2,
+							  &system_v1};
+	struct system *sy = xcalloc(1, sizeof *sy);
+	char path[1200];
+	size_t i;
+
+	sy->limit_fd = sy->usage_fd = -1;
+	sy->own_usage = true;
+	if (procps_meminfo_new(&sy->meminfo) < 0)
+		sy->meminfo = NULL;
+	for (i = 0; i < sizeof hiers / sizeof hiers[0] && sy->usage_fd < 0;
+	     i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, hiers[i]->usage);
+		sy->usage_fd = root_open(root, path, O_RDONLY);
+		if (sy->usage_fd < 0) {
+			sy->usage_fd = -1;
+			continue;
+		}
+		snprintf(path, sizeof path, "%s/%s", dir, hiers[i]->limit);
+		sy->limit_fd = root_open(root, path, O_RDONLY);
+		if (sy->limit_fd < 0)
+			sy->limit_fd = -1;
+	}
+	return sy;
+}
+
 void
 system_sample(struct system *sy, struct sample *s)
 {
@@ -167,9 +197,10 @@ system_sample(struct system *sy, struct sample *s)
 		    r != NULL ? (double)r->result.ul_int : NAN;
 	}
 	s->value[FIELD_CGROUP_LIMIT_KB] = system_read_kb(sy->limit_fd);
-	s->value[FIELD_CGROUP_USAGE_KB] = isnan(s->value[FIELD_CGROUP_LIMIT_KB])
-					      ? NAN
-					      : system_read_kb(sy->usage_fd);
+	s->value[FIELD_CGROUP_USAGE_KB] =
+	    isnan(s->value[FIELD_CGROUP_LIMIT_KB]) && !sy->own_usage
+		? NAN
+		: system_read_kb(sy->usage_fd);
 }
 
 void

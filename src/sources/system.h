@@ -19,6 +19,11 @@ struct system;
  * reported as unknown. */
 struct system *system_open(const char *root, pid_t pid);
 
+/* The same for a cgroup watched as a set (--cgroup DIR, a path under
+ * root): its own usage (memory.current, or v1's memory.usage_in_bytes)
+ * whether limited or not, and its own limit. */
+struct system *system_open_cgroup(const char *root, const char *dir);
+
 /* Fills mem_available_kb, cgroup_limit_kb and cgroup_usage_kb. */
 void system_sample(struct system *sy, struct sample *s);
 
