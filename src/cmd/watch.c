@@ -35,6 +35,7 @@ struct watch {
 	size_t nfault_addrs, fault_cap;
 	double faults_counted; /* perf minor + major at the last tick */
 	struct csv_sink *csv, *regions_csv;
+	struct archive_sink *archive;
 	struct term_sink *term;
 	struct ticker tk;
 	bool noted[TIER_COUNT]; /* throttling notice given */
@@ -294,6 +295,7 @@ watch_open(struct watch *w)
 	const struct watch_opts *o = w->o;
 	struct error *err = &w->res->why;
 	unsigned int extra = 0;
+	char note[512] = "";
 
 	if (o->pages)
 		extra |= 1u << TIER_PAGES;
@@ -347,6 +349,12 @@ watch_open(struct watch *w)
 	    csv_sink_open(&w->regions_csv, o->regions_csv_path, CSV_REGIONS,
 			  o->force, err) < 0)
 		return -1;
+	if (o->archive != NULL &&
+	    archive_sink_open(&w->archive, o->archive, w->t, note, sizeof note,
+			      err) < 0)
+		return -1;
+	if (note[0] != '\0')
+		term_notice("%s", note);
 	if (o->live)
 		w->term = term_open(stdout, o->raw_kib,
 				    extra != 0 ? o->top_regions : 0);
@@ -405,6 +413,8 @@ watch_emit(struct watch *w, const struct sample *s)
 			return false;
 		res->regions_csv_samples += s->regions != NULL;
 	}
+	if (w->archive != NULL && archive_sink_write(w->archive, s, &res->why) < 0)
+		return false;
 	return true;
 }
 
@@ -420,6 +430,12 @@ watch_close(struct watch *w)
 	failed = res->end == WATCH_END_ERROR;
 	if (w->regions_csv != NULL &&
 	    csv_sink_close(w->regions_csv, failed ? NULL : &res->why) < 0)
+		res->end = WATCH_END_ERROR;
+	failed = res->end == WATCH_END_ERROR;
+	if (w->archive != NULL)
+		archive_sink_stats(w->archive, &res->archive);
+	if (archive_sink_close(w->archive, res->end == WATCH_END_TARGET_EXIT,
+			       res->why.msg, failed ? NULL : &res->why) < 0)
 		res->end = WATCH_END_ERROR;
 	if (w->term != NULL)
 		term_close(w->term);

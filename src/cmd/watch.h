@@ -17,6 +17,7 @@
 #include "core/regions.h"
 #include "core/target.h"
 #include "core/tiers.h"
+#include "sinks/archive.h"
 #include "util/error.h"
 
 struct watch_opts {
@@ -25,6 +26,7 @@ struct watch_opts {
 	uint64_t duration_ns; /* stop after this long; 0: never */
 	const char *csv_path; /* NULL: no CSV */
 	const char *regions_csv_path; /* NULL: no regions CSV */
+	const struct archive_opts *archive; /* NULL: no capture archive */
 	bool force;		      /* overwrite existing CSV files */
 	bool live;		      /* print a row per sample */
 	bool raw_kib;
@@ -63,6 +65,7 @@ struct watch_result {
 	uint64_t overruns;
 	unsigned long csv_rows;
 	unsigned long regions_csv_samples; /* written whole */
+	struct archive_sink_stats archive;  /* what the archive took */
 	uint64_t faults_lost; /* address samples the kernel dropped */
 };
 
