@@ -26,10 +26,10 @@ struct archread {
 	struct archive_delta delta[ARCHIVE_MAX_TARGETS];
 	int64_t pid[ARCHIVE_MAX_TARGETS];
 	bool seen[ARCHIVE_MAX_TARGETS];
-	int64_t origin0_ms;  /* the first session's origin */
-	double offset_s;     /* this session's origin after the first's */
-	double last_s;	     /* the last sample's elapsed_s */
-	double interval_s;   /* this session's sampling interval */
+	int64_t origin0_ms; /* the first session's origin */
+	double offset_s;    /* this session's origin after the first's */
+	double last_s;	    /* the last sample's elapsed_s */
+	double interval_s;  /* this session's sampling interval */
 	bool have_origin;
 	/* A process sample waits for its regions record, if one follows. */
 	struct sample pending;
@@ -123,8 +123,7 @@ archread_regions(struct archread *r, struct archive_cur *c)
 
 	if (c->bad)
 		return -EBADMSG;
-	if (archive_decode_regions(c, &r->regions, r->idle, sizeof r->idle) <
-	    0)
+	if (archive_decode_regions(c, &r->regions, r->idle, sizeof r->idle) < 0)
 		return -EBADMSG;
 	if (r->have_pending && r->pending_id == id)
 		r->pending.regions = &r->regions;
@@ -228,7 +227,8 @@ archread_segment(struct archread *r, const unsigned char *buf, size_t len,
 			break;
 		record++;
 		if (next != ARCHIVE_NEXT_OK) {
-			archread_damage(r, record, off, len, archread_why[next]);
+			archread_damage(r, record, off, len,
+					archread_why[next]);
 			break;
 		}
 		rc = archread_record(r, kind, payload, plen);

@@ -21,10 +21,10 @@
 struct archread_info {
 	struct archive_session session; /* the first one */
 	unsigned long sessions, records, samples;
-	unsigned int targets; /* distinct target ids seen */
-	unsigned int segments; /* 2 when PATH.1 was read too */
-	uint64_t skipped_bytes; /* after the first bad record */
-	char damage[400];	/* "" or what was bad and where */
+	unsigned int targets;		 /* distinct target ids seen */
+	unsigned int segments;		 /* 2 when PATH.1 was read too */
+	uint64_t skipped_bytes;		 /* after the first bad record */
+	char damage[400];		 /* "" or what was bad and where */
 	char notes[ARCHREAD_NOTES][256]; /* the archive's first notes */
 	unsigned int nnotes;
 };

@@ -285,8 +285,7 @@ replay_archive(struct replay *a)
 	if (rc < 0)
 		return rc;
 	if (a->rows == 0)
-		return error_set(a->err, EINVAL,
-				 "%s: %s", a->path,
+		return error_set(a->err, EINVAL, "%s: %s", a->path,
 				 info.damage[0] != '\0'
 				     ? info.damage
 				     : "an archive with no process sample");

@@ -14,6 +14,7 @@
 #include "analysis/replay.h"
 #include "analysis/verdict.h"
 #include "cmd/cmd.h"
+#include "sinks/term.h"
 
 enum {
 	OPT_JSON = 256,
@@ -110,6 +111,8 @@ cmd_analyze_file(const struct cmd_analyze *c)
 		verdict_sentence(&v, sentence, sizeof sentence);
 		printf("%s\n", sentence);
 	}
+	if (err.msg[0] != '\0')
+		term_notice("%s", err.msg); /* a damaged archive's tail */
 	code = verdict_evidence(&v)->verdict == TREND_GROWING ? CMD_EXIT_GROWING
 							      : 0;
 	verdict_free(&v);

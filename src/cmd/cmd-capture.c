@@ -115,9 +115,9 @@ cmd_capture_option(struct cmd_capture *c, int opt, char **argv,
 		return 0;
 	case 'n':
 		c->name = optarg;
-		return *optarg == '\0' ? error_set(err, EINVAL,
-						   "empty name for -n")
-				       : 0;
+		return *optarg == '\0'
+			   ? error_set(err, EINVAL, "empty name for -n")
+			   : 0;
 	case 'e':
 		return units_parse_duration(optarg, &w->interval_ns, err);
 	case 'c':

@@ -56,8 +56,7 @@ cmd_export_usage(FILE *fp)
 }
 
 static int
-cmd_export_parse(struct cmd_export *c, int argc, char **argv,
-		 struct error *err)
+cmd_export_parse(struct cmd_export *c, int argc, char **argv, struct error *err)
 {
 	int opt;
 

@@ -413,7 +413,8 @@ watch_emit(struct watch *w, const struct sample *s)
 			return false;
 		res->regions_csv_samples += s->regions != NULL;
 	}
-	if (w->archive != NULL && archive_sink_write(w->archive, s, &res->why) < 0)
+	if (w->archive != NULL &&
+	    archive_sink_write(w->archive, s, &res->why) < 0)
 		return false;
 	return true;
 }

@@ -25,10 +25,10 @@ struct watch_opts {
 	uint64_t count;	      /* stop after this many samples; 0: never */
 	uint64_t duration_ns; /* stop after this long; 0: never */
 	const char *csv_path; /* NULL: no CSV */
-	const char *regions_csv_path; /* NULL: no regions CSV */
+	const char *regions_csv_path;	    /* NULL: no regions CSV */
 	const struct archive_opts *archive; /* NULL: no capture archive */
-	bool force;		      /* overwrite existing CSV files */
-	bool live;		      /* print a row per sample */
+	bool force;			    /* overwrite existing CSV files */
+	bool live;			    /* print a row per sample */
 	bool raw_kib;
 	double budget;		   /* fraction of one core; 1: unlimited */
 	bool regions;		   /* tier 2: regions from smaps */
@@ -65,7 +65,7 @@ struct watch_result {
 	uint64_t overruns;
 	unsigned long csv_rows;
 	unsigned long regions_csv_samples; /* written whole */
-	struct archive_sink_stats archive;  /* what the archive took */
+	struct archive_sink_stats archive; /* what the archive took */
 	uint64_t faults_lost; /* address samples the kernel dropped */
 };
 

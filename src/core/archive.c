@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,9 +309,35 @@ archive_to_int(double v, double scale)
 {
 	double x = nearbyint(v * scale);
 
-	return x > 4.6e18 ? INT64_C(4600000000000000000)
+	return x > 4.6e18    ? INT64_C(4600000000000000000)
 	       : x < -4.6e18 ? -INT64_C(4600000000000000000)
 			     : (int64_t)x;
+}
+
+/* The wall clock in whole ms as the CSV writes it: cut, not rounded
+ * (csv_format_time()), so an export prints the same milliseconds. */
+static int64_t
+archive_wall_ms(double wall_s)
+{
+	double secs = floor(wall_s);
+	int64_t ms = (int64_t)((wall_s - secs) * 1000);
+
+	return archive_to_int(secs, 1000) + (ms > 999 ? 999 : ms);
+}
+
+/* Elapsed time in ms as the CSV's "%.3f" shows it (its rounding of a
+ * double at a half millisecond is printf's, not nearbyint's). */
+static int64_t
+archive_elapsed_ms(double elapsed_s)
+{
+	char text[48], *dot;
+
+	if (!(fabs(elapsed_s) < 4e15))
+		return archive_to_int(elapsed_s, 1000);
+	snprintf(text, sizeof text, "%.3f", elapsed_s);
+	if ((dot = strchr(text, '.')) != NULL)
+		memmove(dot, dot + 1, strlen(dot));
+	return strtoll(text, NULL, 10);
 }
 
 /*
@@ -323,9 +350,9 @@ void
 archive_encode_process(struct archive_buf *b, unsigned int id,
 		       struct archive_delta *d, const struct sample *s)
 {
-	int64_t elapsed = archive_to_int(s->elapsed_s, 1000);
-	int64_t wall = isfinite(s->wall_s) ? archive_to_int(s->wall_s, 1000)
-					   : d->wall_ms;
+	int64_t elapsed = archive_elapsed_ms(s->elapsed_s);
+	int64_t wall =
+	    isfinite(s->wall_s) ? archive_wall_ms(s->wall_s) : d->wall_ms;
 	int64_t v[FIELD_COUNT];
 	uint64_t known = 0, changed = 0;
 	int f;
@@ -347,9 +374,8 @@ archive_encode_process(struct archive_buf *b, unsigned int id,
 	for (f = 0; f < FIELD_COUNT; f++) {
 		if (!((changed >> f) & 1))
 			continue;
-		archive_put_svarint(b, v[f] - (((d->known >> f) & 1) && d->have
-						   ? d->v[f]
-						   : 0));
+		archive_put_svarint(
+		    b, v[f] - (((d->known >> f) & 1) && d->have ? d->v[f] : 0));
 		d->v[f] = v[f];
 	}
 	d->have = true;
@@ -447,7 +473,8 @@ archive_decode_regions(struct archive_cur *c, struct region_set *set,
 			return -EBADMSG;
 		r = regions_append(set, name, (enum region_kind)kind);
 		for (f = 0; f < REGION_FIELD_COUNT; f++)
-			r->v[f] = (known >> f) & 1 ? archive_get_double(c) : NAN;
+			r->v[f] =
+			    (known >> f) & 1 ? archive_get_double(c) : NAN;
 		if (c->bad)
 			return -EBADMSG;
 	}

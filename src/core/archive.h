@@ -28,11 +28,11 @@
 #define ARCHIVE_MAX_TARGETS 256
 
 enum archive_kind {
-	ARCHIVE_SESSION = 1, /* a capture run starts: where and when */
-	ARCHIVE_NOTE = 2,    /* one line for the user */
-	ARCHIVE_START = 3,   /* a target is first seen */
-	ARCHIVE_EXIT = 4,    /* it exited */
-	ARCHIVE_RESTART = 5, /* its name now names a new process */
+	ARCHIVE_SESSION = 1,  /* a capture run starts: where and when */
+	ARCHIVE_NOTE = 2,     /* one line for the user */
+	ARCHIVE_START = 3,    /* a target is first seen */
+	ARCHIVE_EXIT = 4,     /* it exited */
+	ARCHIVE_RESTART = 5,  /* its name now names a new process */
 	ARCHIVE_PROCESS = 16, /* a process sample (tiers 0 and 1) */
 	ARCHIVE_REGIONS = 17, /* the regions of the preceding one */
 	ARCHIVE_SYSTEM = 18,  /* /proc/meminfo */
@@ -74,26 +74,27 @@ void archive_frame(struct archive_buf *out, enum archive_kind kind,
 
 enum archive_next {
 	ARCHIVE_NEXT_OK,
-	ARCHIVE_NEXT_END,	/* no byte left */
-	ARCHIVE_NEXT_TORN,	/* the buffer ends inside a record */
+	ARCHIVE_NEXT_END,      /* no byte left */
+	ARCHIVE_NEXT_TORN,     /* the buffer ends inside a record */
 	ARCHIVE_NEXT_TOO_LONG, /* its length is past ARCHIVE_MAX_PAYLOAD */
-	ARCHIVE_NEXT_BAD_CRC,	/* its CRC does not match */
+	ARCHIVE_NEXT_BAD_CRC,  /* its CRC does not match */
 };
 
 /* The record at the start of buf: its kind, payload and whole size. */
 enum archive_next archive_next(const unsigned char *buf, size_t len,
-			       unsigned int *kind, const unsigned char **payload,
-			       size_t *plen, size_t *size);
+			       unsigned int *kind,
+			       const unsigned char **payload, size_t *plen,
+			       size_t *size);
 
 /* What a session record says. */
 struct archive_session {
-	char version[32];	 /* memtrend's */
-	char kernel[128];	 /* uname release */
-	char arch[72];		 /* uname machine */
+	char version[32]; /* memtrend's */
+	char kernel[128]; /* uname release */
+	char arch[72];	  /* uname machine */
 	char hostname[128];
-	char boot_id[40];	 /* /proc/sys/kernel/random/boot_id */
+	char boot_id[40]; /* /proc/sys/kernel/random/boot_id */
 	uint64_t page_size;
-	int64_t origin_ms;	 /* wall clock at elapsed 0, ms since epoch */
+	int64_t origin_ms; /* wall clock at elapsed 0, ms since epoch */
 	uint64_t interval_ms;
 };
 
