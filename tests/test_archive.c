@@ -7,10 +7,12 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -47,8 +49,8 @@ Test(archive, compat_crc_is_zlibs)
 
 Test(archive, varints_round_trip)
 {
-	static const int64_t v[] = {0, 1, -1, 63, -64, 64, 300, -300,
-				    INT64_MAX, INT64_MIN, 1LL << 40};
+	static const int64_t v[] = {
+	    0, 1, -1, 63, -64, 64, 300, -300, INT64_MAX, INT64_MIN, 1LL << 40};
 	struct archive_buf b = {0};
 	struct archive_cur c;
 	size_t i;
@@ -350,8 +352,7 @@ Test(archive, appending_to_a_foreign_file_is_refused)
 	fputs("my notes\n", f);
 	fclose(f);
 	o = test_opts(path);
-	cr_assert_lt(archive_sink_open(&a, &o, &t, note, sizeof note, &err),
-		     0);
+	cr_assert_lt(archive_sink_open(&a, &o, &t, note, sizeof note, &err), 0);
 	cr_assert(strstr(err.msg, "not a memtrend archive") != NULL, "%s",
 		  err.msg);
 	cr_assert_eq(tu_file_lines(path), 1, "the file is left alone");
@@ -400,7 +401,8 @@ Test(archive, analyze_and_export_read_a_damaged_archive)
 
 	write_run(path, 0, 400, NULL, NULL, 0);
 	truncate_by(path, 60); /* the exit record, and into the last samples */
-	tu_run(&r, (char *const[]){(char *)bin, "analyze", "--json", path, NULL},
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "analyze", "--json", path, NULL},
 	       60);
 	cr_assert(r.status == 0 || r.status == 1, "status %d: %s", r.status,
 		  r.err);
@@ -417,6 +419,81 @@ Test(archive, analyze_and_export_read_a_damaged_archive)
 	       60);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "not a memtrend archive") != NULL, "%s", r.err);
+	free(path);
+	free(csv);
+}
+
+/* Live: capture a leaking child, kill -9 the capture, capture again onto
+ * the same archive; every sample written is read back, the leak is seen,
+ * and export's rows are the samples' count. */
+Test(archive, capture_survives_kill_9_and_appends, .timeout = 120)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	const char *leaky = tu_bin("LEAKY", "tests/helpers/leaky");
+	char *path = tmp_path("live.mtc"), *csv = tmp_path("live.csv");
+	struct archread_info info;
+	struct collected got = {0};
+	struct error err;
+	struct run r;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(devnull, 2);
+		execl(bin, bin, "capture", "-e", "100ms", "-o", path, "--",
+		      leaky, "--set", "8", "--rate", "200", "--seconds", "4",
+		      (char *)NULL);
+		_exit(127);
+	}
+	usleep(1500 * 1000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	cr_assert(WIFSIGNALED(status));
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0, "%s",
+		     err.msg);
+	cr_assert_gt(got.n, 5, "samples before the kill: %lu", got.n);
+	/* At most the record being written is lost. */
+	cr_assert_lt(info.skipped_bytes, 64, "%s", info.damage);
+	buf_free(&got);
+
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-e", "100ms", "-c",
+			       "40", "-o", path, "--", (char *)leaky, "--set",
+			       "8", "--rate", "400", "--seconds", "30", NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.err, "40 samples") != NULL, "%s", r.err);
+	memset(&got, 0, sizeof got);
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0);
+	cr_assert_str_empty(info.damage);
+	cr_assert_eq(info.sessions, 2);
+	cr_assert_geq(got.n, 46);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "export", path, "-o", csv, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(tu_file_lines(csv), 1 + got.n);
+	/* The archive and its export give the same verdict. */
+	{
+		static struct run a, b;
+
+		tu_run(&a,
+		       (char *const[]){(char *)bin, "analyze", "--json", path,
+				       NULL},
+		       60);
+		tu_run(&b,
+		       (char *const[]){(char *)bin, "analyze", "--json", csv,
+				       NULL},
+		       60);
+		cr_assert(a.status == 0 || a.status == 1, "%s", a.err);
+		cr_assert_eq(a.status, b.status);
+		cr_assert_str_eq(a.out, b.out);
+	}
+	buf_free(&got);
 	free(path);
 	free(csv);
 }

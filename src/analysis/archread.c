@@ -26,10 +26,10 @@ struct archread {
 	struct archive_delta delta[ARCHIVE_MAX_TARGETS];
 	int64_t pid[ARCHIVE_MAX_TARGETS];
 	bool seen[ARCHIVE_MAX_TARGETS];
-	int64_t origin0_ms; /* the first session's origin */
-	double offset_s;    /* this session's origin after the first's */
-	double last_s;	    /* the last sample's elapsed_s */
-	double interval_s;  /* this session's sampling interval */
+	int64_t origin0_ms;  /* the first session's origin */
+	int64_t offset_ms;   /* this session's origin after the first's */
+	int64_t last_ms;     /* the last sample's elapsed time */
+	int64_t interval_ms; /* this session's sampling interval */
 	bool have_origin;
 	/* A process sample waits for its regions record, if one follows. */
 	struct sample pending;
@@ -61,8 +61,9 @@ archread_session(struct archread *r, const struct archive_session *s)
 		r->have_origin = true;
 		r->origin0_ms = s->origin_ms;
 	}
-	r->offset_s = (double)(s->origin_ms - r->origin0_ms) / 1000;
-	r->interval_s = (double)s->interval_ms / 1000;
+	r->offset_ms = s->origin_ms - r->origin0_ms;
+	r->interval_ms =
+	    (int64_t)(s->interval_ms < 86400000 ? s->interval_ms : 86400000);
 }
 
 static void
@@ -78,19 +79,21 @@ archread_note(struct archread *r, struct archive_cur *c)
 }
 
 /* Elapsed time across sessions: the session's own, shifted by when it
- * began after the first; a clock set back never runs time backwards. */
+ * began after the first; a clock set back never runs time backwards.  In
+ * whole ms, so the seconds are those an exported CSV's "%.3f" reads
+ * back as. */
 static void
-archread_time(struct archread *r, struct sample *s)
+archread_time(struct archread *r, struct sample *s, int64_t elapsed_ms)
 {
-	double t = s->elapsed_s + r->offset_s;
-	double step = r->interval_s > 0 ? r->interval_s : 0.001;
+	int64_t t = elapsed_ms + r->offset_ms;
+	int64_t step = r->interval_ms > 0 ? r->interval_ms : 1;
 
-	if (r->info->samples > 0 && t <= r->last_s) {
-		r->offset_s += r->last_s + step - t;
-		t = r->last_s + step;
+	if (r->info->samples > 0 && t <= r->last_ms) {
+		r->offset_ms += r->last_ms + step - t;
+		t = r->last_ms + step;
 	}
-	s->elapsed_s = t;
-	r->last_s = t;
+	s->elapsed_s = (double)t / 1000;
+	r->last_ms = t;
 }
 
 static int
@@ -111,7 +114,7 @@ archread_process(struct archread *r, struct archive_cur *c)
 		r->seen[id] = true;
 		r->info->targets++;
 	}
-	archread_time(r, &r->pending);
+	archread_time(r, &r->pending, r->delta[id].elapsed_ms);
 	r->have_pending = true;
 	return 0;
 }
