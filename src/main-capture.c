@@ -16,8 +16,8 @@ main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], cmd_capture_entry.name) == 0)
 		return cmd_capture_entry.run(argc - 1, argv + 1);
-	if (argc > 1 && (strcmp(argv[1], "--version") == 0 ||
-			 strcmp(argv[1], "-V") == 0)) {
+	if (argc > 1 &&
+	    (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
 		printf("memtrend %s (capture only)\n", PACKAGE_VERSION);
 		return 0;
 	}

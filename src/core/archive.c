@@ -418,8 +418,33 @@ archive_decode_process(struct archive_cur *c, struct archive_delta *d,
 	return 0;
 }
 
+/* A region value: a whole number (most are KiB) as a zigzag varint
+ * shifted left one bit, anything else as 1 and its IEEE double. */
+static void
+archive_put_value(struct archive_buf *b, double v)
+{
+	if (v == nearbyint(v) && fabs(v) < 4e18 && !(v == 0 && signbit(v))) {
+		archive_put_varint(b, ((uint64_t)(int64_t)v << 2) ^
+					  (uint64_t)((int64_t)v >> 63) << 1);
+		return;
+	}
+	archive_put_varint(b, 1);
+	archive_put_double(b, v);
+}
+
+static double
+archive_get_value(struct archive_cur *c)
+{
+	uint64_t u = archive_get_varint(c);
+
+	if (u & 1)
+		return u == 1 ? archive_get_double(c) : (c->bad = true, NAN);
+	u >>= 1;
+	return (double)((int64_t)(u >> 1) ^ -(int64_t)(u & 1));
+}
+
 /* Target id, source, idle method, count; then per region its name, kind,
- * known mask and each known value as a double. */
+ * known mask and each known value (archive_put_value()). */
 void
 archive_encode_regions(struct archive_buf *b, unsigned int id,
 		       const struct region_set *set)
@@ -443,7 +468,7 @@ archive_encode_regions(struct archive_buf *b, unsigned int id,
 		archive_put_varint(b, known);
 		for (f = 0; f < REGION_FIELD_COUNT; f++)
 			if ((known >> f) & 1)
-				archive_put_double(b, r->v[f]);
+				archive_put_value(b, r->v[f]);
 	}
 }
 
@@ -473,8 +498,7 @@ archive_decode_regions(struct archive_cur *c, struct region_set *set,
 			return -EBADMSG;
 		r = regions_append(set, name, (enum region_kind)kind);
 		for (f = 0; f < REGION_FIELD_COUNT; f++)
-			r->v[f] =
-			    (known >> f) & 1 ? archive_get_double(c) : NAN;
+			r->v[f] = (known >> f) & 1 ? archive_get_value(c) : NAN;
 		if (c->bad)
 			return -EBADMSG;
 	}

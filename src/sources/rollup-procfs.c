@@ -23,11 +23,11 @@
 enum { ROLLUP_STAT, ROLLUP_STATUS, ROLLUP_SMAPS, ROLLUP_NFILES };
 
 static const char *const rollup_files[ROLLUP_NFILES] = {"stat", "status",
-							 "smaps_rollup"};
+							"smaps_rollup"};
 
 struct rollup {
-	int dir;		 /* the target's proc_fd it was opened for */
-	int fd[ROLLUP_NFILES];	 /* -1: not open */
+	int dir;	       /* the target's proc_fd it was opened for */
+	int fd[ROLLUP_NFILES]; /* -1: not open */
 	char text[4096];
 };
 
@@ -44,9 +44,12 @@ static const struct rollup_key rollup_status[] = {
 };
 
 static const struct rollup_key rollup_smaps[] = {
-    {"Pss", FIELD_PSS_KB},	     {"SwapPss", FIELD_SWAP_PSS_KB},
-    {"Pss_Anon", FIELD_PSS_ANON_KB}, {"Pss_File", FIELD_PSS_FILE_KB},
-    {"Pss_Shmem", FIELD_PSS_SHMEM_KB}, {"AnonHugePages", FIELD_ANON_THP_KB},
+    {"Pss", FIELD_PSS_KB},
+    {"SwapPss", FIELD_SWAP_PSS_KB},
+    {"Pss_Anon", FIELD_PSS_ANON_KB},
+    {"Pss_File", FIELD_PSS_FILE_KB},
+    {"Pss_Shmem", FIELD_PSS_SHMEM_KB},
+    {"AnonHugePages", FIELD_ANON_THP_KB},
 };
 
 int
@@ -87,8 +90,7 @@ rollup_read(struct rollup *r, const struct target *t, int file)
 }
 
 static void
-rollup_keys(const char *text, const struct rollup_key *k, size_t n,
-	    double *v)
+rollup_keys(const char *text, const struct rollup_key *k, size_t n, double *v)
 {
 	size_t i;
 	double x;

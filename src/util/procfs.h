@@ -22,10 +22,10 @@ int procfs_kv(const char *text, const char *key, double *value);
 
 struct procfs_stat {
 	char comm[64];
-	char state;		   /* field 3 */
-	unsigned long flags;	   /* field 9 */
-	double minflt, majflt;	   /* fields 10, 12 */
-	double threads;		   /* field 20 */
+	char state;		  /* field 3 */
+	unsigned long flags;	  /* field 9 */
+	double minflt, majflt;	  /* fields 10, 12 */
+	double threads;		  /* field 20 */
 	unsigned long long start; /* field 22: start time, clock ticks */
 };
 
