@@ -41,7 +41,9 @@ tu_child_start(struct child *c, char *const argv[])
 {
 	int in[2], out[2];
 
-	cr_assert(pipe(in) == 0 && pipe(out) == 0);
+	/* Close-on-exec: a child started later must not hold this one's
+	 * pipes open (its stdin would never reach EOF). */
+	cr_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0);
 	c->pid = fork();
 	cr_assert(c->pid >= 0);
 	if (c->pid == 0) {

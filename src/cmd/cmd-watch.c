@@ -20,11 +20,13 @@
 #include "cmd/cmd.h"
 #include "core/fields.h"
 #include "core/target.h"
+#include "sinks/rank.h"
 #include "sinks/recap.h"
 #include "sinks/term.h"
 #include "util/output.h"
 #include "util/root.h"
 #include "util/units.h"
+#include "util/xmalloc.h"
 
 enum {
 	OPT_KIB = 256,
@@ -47,11 +49,17 @@ enum {
 	OPT_NO_DAILY_CYCLE,
 	OPT_DAILY_CYCLE,
 	OPT_PLOT,
+	OPT_ALL_MATCHING,
+	OPT_TREE,
+	OPT_CGROUP,
 };
 
 static const struct option cmd_watch_options[] = {
     {"pid", required_argument, NULL, 'p'},
     {"name", required_argument, NULL, 'n'},
+    {"all-matching", no_argument, NULL, OPT_ALL_MATCHING},
+    {"tree", no_argument, NULL, OPT_TREE},
+    {"cgroup", required_argument, NULL, OPT_CGROUP},
     {"every", required_argument, NULL, 'e'},
     {"count", required_argument, NULL, 'c'},
     {"duration", required_argument, NULL, 'd'},
@@ -115,6 +123,17 @@ cmd_watch_usage(FILE *fp)
 	    "  [--] COMMAND [ARGS]   start COMMAND and watch it until it "
 	    "exits;\n"
 	    "                        memtrend then exits with its status\n"
+	    "      --all-matching    with -n: every process so named, and "
+	    "their sum\n"
+	    "      --tree            with -p or COMMAND: the process and its "
+	    "descendants\n"
+	    "      --cgroup DIR      every process in a cgroup directory "
+	    "(absolute,\n"
+	    "                        or under /sys/fs/cgroup)\n"
+	    "  A set is judged by its sum; the CSV is long format: a row per "
+	    "process\n"
+	    "  per sample, then the sum's (pid 0), with comm and cmdline "
+	    "columns.\n"
 	    "\n"
 	    "Sampling:\n"
 	    "  -e, --every INTERVAL  time between samples (default 1s; e.g. "
@@ -249,6 +268,30 @@ cmd_watch_parse_group(const char *text, enum region_group *group,
 	return 0;
 }
 
+/* A set of targets (--all-matching, --tree, --cgroup): judged by its
+ * sum, found again every tick. */
+static int
+cmd_watch_set(struct cmd_watch *c)
+{
+	struct targets_spec *sp = &c->set;
+
+	memset(sp, 0, sizeof *sp);
+	sp->root = c->watch.root;
+	if (c->all_matching) {
+		sp->kind = TARGETS_NAME;
+		sp->name = c->name;
+	} else if (c->tree) {
+		sp->kind = TARGETS_TREE;
+	} else if (c->cgroup != NULL) {
+		sp->kind = TARGETS_CGROUP;
+		sp->cgroup = c->cgroup;
+	} else {
+		return 0;
+	}
+	c->watch.set = sp;
+	return 0;
+}
+
 static int
 cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 {
@@ -266,16 +309,23 @@ cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 		return error_set(err, EINVAL,
 				 "--plot draws the chart from the "
 				 "run's CSV: give -o FILE.csv too");
-	targets = (c->pid > 0) + (c->name != NULL) + (c->command != NULL);
+	targets = (c->pid > 0) + (c->name != NULL) + (c->command != NULL) +
+		  (c->cgroup != NULL);
 	if (targets == 0)
 		return error_set(err, EINVAL,
 				 "nothing to watch: give -p PID, "
-				 "-n NAME or a command");
+				 "-n NAME, --cgroup DIR or a command");
 	if (targets > 1)
 		return error_set(err, EINVAL,
 				 "give only one of -p PID, "
-				 "-n NAME or a command");
-	return 0;
+				 "-n NAME, --cgroup DIR or a command");
+	if (c->all_matching && c->name == NULL)
+		return error_set(err, EINVAL,
+				 "--all-matching goes with -n NAME");
+	if (c->tree && c->pid <= 0 && c->command == NULL)
+		return error_set(err, EINVAL,
+				 "--tree goes with -p PID or a command");
+	return cmd_watch_set(c);
 }
 
 /* The defaults of every option (memtrend(1)). */
@@ -364,6 +414,22 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 
 	case OPT_PLOT:
 		c->plot_out = optarg;
+		break;
+
+	case OPT_ALL_MATCHING:
+		c->all_matching = true;
+		break;
+
+	case OPT_TREE:
+		c->tree = true;
+		break;
+
+	case OPT_CGROUP:
+		if (*optarg == '\0')
+			rc = error_set(err, EINVAL,
+				       "empty directory for "
+				       "--cgroup");
+		c->cgroup = optarg;
 		break;
 	default:
 		return 1;
@@ -492,10 +558,40 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 	return cmd_watch_check(c, argc, argv, err);
 }
 
+/* A set found by name or cgroup must have someone in it at the start;
+ * it has no anchor process (t is left empty). */
+static int
+cmd_watch_set_present(const struct cmd_watch *c, struct target *t,
+		      struct error *err)
+{
+	const struct targets_found *found;
+	struct targets *ts;
+	char what[300];
+	long n;
+
+	memset(t, 0, sizeof *t);
+	t->proc_fd = -1;
+	if (targets_open(&ts, c->watch.set, err) < 0)
+		return -1;
+	n = targets_scan(ts, &found, err);
+	targets_close(ts);
+	if (n < 0)
+		return (int)n;
+	targets_describe(c->watch.set, what, sizeof what);
+	if (n == 0)
+		return error_set(err, ESRCH,
+				 "nothing to watch: no process is in the set "
+				 "(%s); check with ps",
+				 what);
+	return 0;
+}
+
 static int
 cmd_watch_find_target(const struct cmd_watch *c, struct target *t,
 		      struct error *err)
 {
+	if (c->watch.set != NULL && c->watch.set->kind != TARGETS_TREE)
+		return cmd_watch_set_present(c, t, err);
 	if (c->pid > 0)
 		return target_from_pid(t, c->watch.root, c->pid, err);
 	if (c->name != NULL)
@@ -506,10 +602,20 @@ cmd_watch_find_target(const struct cmd_watch *c, struct target *t,
 static void
 cmd_watch_announce(const struct cmd_watch *c, const struct target *t)
 {
-	char every[32];
+	char every[32], what[300];
 
 	units_format_duration(every, sizeof every,
 			      (double)c->watch.interval_ns / 1e9);
+	if (c->watch.set != NULL) {
+		struct targets_spec sp = *c->watch.set;
+
+		sp.pid = t->pid; /* --tree: the process found or started */
+		targets_describe(&sp, what, sizeof what);
+		term_notice("watching %s every %s%s%s; Ctrl-C to stop", what,
+			    every, c->watch.csv_path != NULL ? ", CSV to " : "",
+			    c->watch.csv_path != NULL ? c->watch.csv_path : "");
+		return;
+	}
 	term_notice("watching pid %d (%s) every %s%s%s; Ctrl-C to stop",
 		    (int)t->pid, t->comm, every,
 		    c->watch.csv_path != NULL ? ", CSV to " : "",
@@ -551,23 +657,53 @@ cmd_watch_check_outputs(const struct cmd_watch *c, struct error *err)
 	return rc;
 }
 
+/* A set's recap: each process watched, fastest growth first. */
+static void
+cmd_watch_members(FILE *out, const struct watch_result *res, bool raw_kib)
+{
+	struct rank_row *rows = xcalloc(res->nmembers + 1, sizeof *rows);
+	size_t i, n = 0, gone = 0;
+
+	for (i = 0; i < res->nmembers; i++) {
+		const struct watch_member *m = res->members[i];
+
+		if (m == res->judged || m->summary.samples == 0)
+			continue;
+		gone += !isnan(m->left_s);
+		rows[n].pid = m->t.pid;
+		rows[n].comm = m->t.comm;
+		rows[n].cmdline = m->cmdline;
+		rows[n].summary = &m->summary;
+		rows[n].verdict = &m->verdict;
+		rows[n].rate_kb_h = watch_member_rate(m);
+		n++;
+	}
+	rank_sort(rows, n);
+	fprintf(out,
+		"\nprocesses: %zu watched, %zu of them gone before the end\n",
+		n, gone);
+	rank_table(out, rows, n, n, raw_kib, 80);
+	free(rows);
+}
+
 /* The recap of a run that took samples or ended cleanly, the files
  * written, --plot, and the exit status growth asks for. */
 static int
 cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
 		FILE *out, int code)
 {
-	recap_table(out, &res->summary, c->watch.raw_kib,
+	const struct watch_member *j = res->judged;
+
+	recap_table(out, &j->summary, c->watch.raw_kib,
 		    (double)c->watch.interval_ns / 1e9, res->overruns);
-	recap_regions(out, &res->regions, c->watch.raw_kib,
-		      c->watch.top_regions);
-	recap_idle(out, &res->regions, c->watch.raw_kib, c->watch.top_regions);
+	recap_regions(out, &j->regions, c->watch.raw_kib, c->watch.top_regions);
+	recap_idle(out, &j->regions, c->watch.raw_kib, c->watch.top_regions);
 	/* A run of N samples spans N intervals, even when it ended at the
 	 * last one. */
-	recap_tiers(
-	    out, &res->tiers, res->summary.last_s - res->summary.first_s,
-	    fmax(res->elapsed_s, (double)res->summary.samples *
-				     (double)c->watch.interval_ns / 1e9));
+	recap_tiers(out, &res->tiers, j->summary.last_s - j->summary.first_s,
+		    fmax(res->elapsed_s, (double)j->summary.samples *
+					     (double)c->watch.interval_ns /
+					     1e9));
 	if (c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") != 0)
 		fprintf(out, "CSV: %lu row%s in %s\n", res->csv_rows,
 			res->csv_rows == 1 ? "" : "s", c->watch.csv_path);
@@ -585,13 +721,15 @@ cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
 		    "counted faults in proportion; --fault-period N samples "
 		    "fewer\n",
 		    (unsigned long long)res->faults_lost);
-	recap_verdict(out, &res->verdict);
+	recap_verdict(out, &j->verdict);
+	if (c->watch.set != NULL)
+		cmd_watch_members(out, res, c->watch.raw_kib);
 	if (c->plot_out != NULL && res->csv_rows > 0 &&
 	    cmd_watch_plot(c, out) != 0 && code == 0)
 		code = CMD_EXIT_ERROR;
 	/* An error, then the command's own failure, win over growth. */
 	if (code == 0 && c->fail_on_growth &&
-	    verdict_evidence(&res->verdict)->verdict == TREND_GROWING)
+	    verdict_evidence(&j->verdict)->verdict == TREND_GROWING)
 		code = CMD_EXIT_GROWING;
 	return code;
 }
@@ -609,7 +747,11 @@ cmd_watch_loop(const struct cmd_watch *c)
 	    cmd_watch_find_target(c, &t, &err) < 0)
 		return cmd_fail(&err);
 	cmd_watch_announce(c, &t);
-	watch_run(&c->watch, &t, &res);
+	watch_run(&c->watch,
+		  c->watch.set == NULL || c->watch.set->kind == TARGETS_TREE
+		      ? &t
+		      : NULL,
+		  &res);
 	if (t.launched && !t.reaped)
 		target_stop(&t);
 
@@ -628,7 +770,8 @@ cmd_watch_loop(const struct cmd_watch *c)
 		if (t.launched)
 			code = target_exit_code(&t);
 	}
-	if (res.summary.samples > 0 || res.end != WATCH_END_ERROR)
+	if (res.judged != NULL &&
+	    (res.judged->summary.samples > 0 || res.end != WATCH_END_ERROR))
 		code = cmd_watch_recap(c, &res, out, code);
 	watch_result_free(&res);
 	target_close(&t);

@@ -23,9 +23,13 @@ enum cmd_watch_action {
 
 struct cmd_watch {
 	enum cmd_watch_action action;
-	pid_t pid;	  /* -p */
-	const char *name; /* -n */
-	char **command;	  /* after "--" or the first non-option */
+	pid_t pid;	    /* -p */
+	const char *name;   /* -n */
+	bool all_matching;  /* -n names a set: every process so named */
+	bool tree;	    /* -p or the command, and its descendants */
+	const char *cgroup; /* --cgroup: every process in it */
+	struct targets_spec set;
+	char **command; /* after "--" or the first non-option */
 	const char *fields_format;
 	bool fail_on_growth; /* exit 1 when the verdict is growing */
 	int daily_cycle;     /* -1: by the target (none for a COMMAND) */

@@ -6,15 +6,18 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/stop.h"
 #include "cmd/watch.h"
 #include "sinks/csv.h"
+#include "sinks/rank.h"
 #include "sinks/term.h"
 #include "sources/faults.h"
 #include "sources/layout.h"
@@ -22,25 +25,28 @@
 #include "sources/system.h"
 #include "util/ticker.h"
 #include "util/units.h"
+#include "util/xmalloc.h"
 
 struct watch {
 	const struct watch_opts *o;
-	struct target *t;
+	struct target *t; /* the one target, or the set's anchor; may be NULL */
 	struct watch_result *res;
 	struct rollup *rollup;
-	struct layout *layout;
 	struct system *system;
-	struct faults *faults;
-	uint64_t *fault_addrs;
-	size_t nfault_addrs, fault_cap;
-	double faults_counted; /* perf minor + major at the last tick */
+	struct targets *set;
+	struct watch_member *sum;     /* a set's sum, judged; NULL otherwise */
+	double departed[FIELD_COUNT]; /* counters of members gone */
+	struct watch_member **order;  /* scratch: ranked members */
 	struct csv_sink *csv, *regions_csv;
 	struct archive_sink *archive;
 	struct term_sink *term;
+	struct rank_sink *rank;
 	struct ticker tk;
 	bool noted[TIER_COUNT]; /* throttling notice given */
-	double last_s;		/* elapsed_s of the last sample */
-	bool pages_noted;
+	double last_s;		/* elapsed_s of the last tick */
+	bool pages_noted, regions_noted, faults_noted;
+	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
+	bool tick_ran[TIER_COUNT];
 };
 
 static void
@@ -70,42 +76,284 @@ watch_clock_s(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* ---- members ---------------------------------------------------------- */
+
+static struct watch_member *
+watch_member_new(struct watch *w)
+{
+	struct watch_result *res = w->res;
+	struct watch_member *m = xcalloc(1, sizeof *m);
+
+	summary_init(&m->summary);
+	regtrack_init(&m->regions);
+	verdict_init(&m->verdict, w->o->metric);
+	verdict_set_daily_cycle(&m->verdict, w->o->daily_cycle);
+	m->t.proc_fd = -1;
+	m->left_s = NAN;
+	m->rollup_s = -1;
+	res->members = xreallocarray(res->members, res->nmembers + 1,
+				     sizeof *res->members);
+	res->members[res->nmembers++] = m;
+	w->order = xreallocarray(w->order, res->nmembers, sizeof *w->order);
+	return m;
+}
+
+static bool
+watch_member_live(const struct watch_member *m)
+{
+	return isnan(m->left_s);
+}
+
+/* Closes a member's sources (the one target's own is the caller's). */
+static void
+watch_member_release(struct watch *w, struct watch_member *m)
+{
+	layout_close(m->layout);
+	m->layout = NULL;
+	faults_close(m->faults);
+	m->faults = NULL;
+	free(m->fault_addrs);
+	m->fault_addrs = NULL;
+	if (w->set != NULL && m != w->sum)
+		target_close(&m->t);
+}
+
+/* Stops following a member that has gone; its series and verdict stay in
+ * the result. */
+static void
+watch_member_leave(struct watch *w, struct watch_member *m, double now_s)
+{
+	int i;
+
+	m->left_s = now_s;
+	watch_member_release(w, m);
+	/* The sum's counters must not fall when a member goes. */
+	for (i = 0; i < FIELD_COUNT; i++)
+		if (fields[i].kind == FIELD_COUNTER && isfinite(m->last[i]))
+			w->departed[i] += m->last[i];
+}
+
 /* Page-fault counts, and their addresses counted against the regions. */
 static void
-watch_faults(struct watch *w, struct sample *s)
+watch_faults(struct watch *w, struct watch_member *m, struct sample *s)
 {
 	double total;
 
-	w->nfault_addrs = 0;
-	w->res->faults_lost += faults_sample(w->faults, s, &w->fault_addrs,
-					     &w->nfault_addrs, &w->fault_cap);
+	m->nfault_addrs = 0;
+	w->res->faults_lost += faults_sample(m->faults, s, &m->fault_addrs,
+					     &m->nfault_addrs, &m->fault_cap);
 	total = s->value[FIELD_PERF_MINFLT] + s->value[FIELD_PERF_MAJFLT];
-	if (w->layout != NULL)
-		layout_add_faults(w->layout, w->fault_addrs, w->nfault_addrs,
-				  total - w->faults_counted);
-	w->faults_counted = total;
+	if (m->layout != NULL)
+		layout_add_faults(m->layout, m->fault_addrs, m->nfault_addrs,
+				  total - m->faults_counted);
+	m->faults_counted = total;
 }
 
-/* Runs one tier, measuring its CPU cost. */
-static int
-watch_tier(struct watch *w, enum tier tier, struct sample *s, bool smaps)
+/* The heavier sources of a member: regions, page faults. */
+static void
+watch_member_sources(struct watch *w, struct watch_member *m)
 {
-	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID), cost;
+	const struct watch_opts *o = w->o;
+	struct error err;
+
+	if (o->pages || o->regions) {
+		struct layout_opts lo = {
+		    .root = o->root,
+		    .group = o->group,
+		    .pages = o->pages,
+		    .idle = o->idle,
+		    .allow_clear_refs = o->allow_clear_refs,
+		    .idle_sample = o->idle_sample,
+		};
+
+		if (layout_open(&m->layout, &m->t, &lo, &err) < 0) {
+			if (!w->regions_noted)
+				term_notice("pid %d (%s): no regions: %s",
+					    (int)m->t.pid, m->t.comm, err.msg);
+			w->regions_noted = true;
+		} else if (!w->regions_noted &&
+			   layout_idle_note(m->layout) != NULL) {
+			term_notice("idle pages: %s",
+				    layout_idle_note(m->layout));
+			w->regions_noted = true;
+		}
+	}
+	if (o->faults) {
+		struct faults_opts fo = {.addresses = o->fault_addresses,
+					 .period = o->fault_period};
+
+		if (faults_open(&m->faults, &m->t, &fo, &err) < 0) {
+			if (!w->faults_noted)
+				term_notice("page faults: %s; using the "
+					    "/proc/PID/stat counters instead",
+					    err.msg);
+		} else if (!w->faults_noted) {
+			term_notice(
+			    "page faults: perf events on %zu thread%s%s",
+			    faults_threads(m->faults),
+			    faults_threads(m->faults) == 1 ? "" : "s",
+			    o->fault_addresses ? ", with addresses" : "");
+		}
+		w->faults_noted = true;
+	}
+}
+
+/* Measures a stat-only read of a new member, so its cost is known apart
+ * from the smaps_rollup walk it usually shares a read with; returns 0 or
+ * -errno when it is already gone. */
+static int
+watch_member_calibrate(struct watch *w, struct watch_member *m,
+		       struct error *err)
+{
+	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
+	struct sample s;
+	int rc;
+
+	sample_clear(&s);
+	rc = rollup_sample(w->rollup, &m->t, false, &s, err);
+	m->stat_cost_s = watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	memcpy(m->last, s.value, sizeof m->last);
+	return rc;
+}
+
+/* Looks for the set's processes again: new ones join, in PID order. */
+static int
+watch_scan(struct watch *w, double now_s, struct error *err)
+{
+	struct watch_result *res = w->res;
+	const struct targets_found *found;
+	struct watch_member *m;
+	struct error merr;
+	long n, i;
+	size_t j;
+
+	n = targets_scan(w->set, &found, err);
+	if (n < 0)
+		return (int)n;
+	for (j = 0; j < res->nmembers; j++)
+		res->members[j]->seen = false;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < res->nmembers; j++) {
+			m = res->members[j];
+			if (m != w->sum && watch_member_live(m) &&
+			    m->t.pid == found[i].pid &&
+			    m->t.start_ticks == found[i].start_ticks)
+				break;
+		}
+		if (j < res->nmembers) {
+			res->members[j]->seen = true;
+			continue;
+		}
+		m = watch_member_new(w);
+		m->seen = true;
+		m->joined_s = now_s;
+		snprintf(m->cmdline, sizeof m->cmdline, "%s", found[i].cmdline);
+		if (target_adopt(&m->t, w->o->root, &found[i], !w->o->rank,
+				 &merr) < 0 ||
+		    watch_member_calibrate(w, m, &merr) < 0) {
+			/* Gone already, or not ours to read: never sampled. */
+			m->left_s = now_s;
+			m->joined_s = NAN;
+			target_close(&m->t);
+			continue;
+		}
+		if (!w->o->rank)
+			watch_member_sources(w, m);
+		/* The sum's counters count from when a member joined. */
+		for (j = 0; j < FIELD_COUNT; j++)
+			if (fields[j].kind == FIELD_COUNTER &&
+			    isfinite(m->last[j]))
+				w->departed[j] -= m->last[j];
+	}
+	return 0;
+}
+
+/* ---- the tiers of one tick ---------------------------------------------- */
+
+/* How much a member of a ranked set needs its smaps_rollup read: the
+ * never-read first, then the longest unread, weighted up by size and by a
+ * verdict of growth. */
+static double
+watch_need(const struct watch_member *m, double now_s)
+{
+	double need;
+
+	if (m->rollup_s < 0)
+		return INFINITY;
+	need = (now_s - m->rollup_s) *
+	       (1 + log1p(fmax(0, m->last[FIELD_RSS_KB]) / 1024));
+	if (verdict_evidence(&m->verdict)->verdict == TREND_GROWING)
+		need *= 2;
+	return need;
+}
+
+static int
+watch_need_cmp(const void *a, const void *b)
+{
+	const struct watch_member *x = *(struct watch_member *const *)a;
+	const struct watch_member *y = *(struct watch_member *const *)b;
+
+	return (x->need < y->need) - (x->need > y->need);
+}
+
+/* Marks the members whose smaps_rollup runs this tick.  A whole set (and
+ * the one target) reads all of them when the tier is due, so their sum is
+ * of one moment; a ranked set serves members by need while the tier's
+ * credit lasts. */
+static void
+watch_choose_rollup(struct watch *w, unsigned int due, double now_s)
+{
+	struct watch_result *res = w->res;
+	const struct tiers *sc = &res->tiers;
+	double credit = sc->t[TIER_ROLLUP].credit_s;
+	size_t i, k = 0;
+
+	for (i = 0; i < res->nmembers; i++) {
+		struct watch_member *m = res->members[i];
+
+		m->rollup_now = false;
+		if (!((due >> TIER_ROLLUP) & 1) || m == w->sum ||
+		    !watch_member_live(m))
+			continue;
+		m->rollup_now = !w->o->rank;
+		m->need = watch_need(m, now_s);
+		w->order[k++] = m;
+	}
+	if (!w->o->rank)
+		return;
+	qsort(w->order, k, sizeof *w->order, watch_need_cmp);
+	for (i = 0; i < k; i++) {
+		struct watch_member *m = w->order[i];
+
+		if (sc->budget < 1 && m->rollup_s >= 0) {
+			if (credit < m->rollup_cost_s)
+				break;
+			credit -= m->rollup_cost_s;
+		}
+		m->rollup_now = true;
+	}
+}
+
+/* Runs one tier for one member, measuring its CPU cost. */
+static int
+watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
+	   struct sample *s, bool smaps, double now_s)
+{
+	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID), cost, stat;
+	struct error *err = &w->res->why;
 	int rc;
 
 	switch (tier) {
 	case TIER_STAT:
-		rc = rollup_sample(w->rollup, w->t, smaps, s, &w->res->why);
-		if (rc == 0)
-			system_sample(w->system, s);
-		if (rc == 0 && w->faults != NULL)
-			watch_faults(w, s);
+		rc = rollup_sample(w->rollup, &m->t, smaps, s, err);
+		if (rc == 0 && m->faults != NULL)
+			watch_faults(w, m, s);
 		break;
 	case TIER_SMAPS:
-		rc = layout_sample_smaps(w->layout, s, &w->res->why);
+		rc = layout_sample_smaps(m->layout, s, err);
 		break;
 	case TIER_PAGES:
-		rc = layout_sample_pages(w->layout, s, &w->res->why);
+		rc = layout_sample_pages(m->layout, s, err);
 		break;
 	default:
 		rc = 0;
@@ -113,20 +361,43 @@ watch_tier(struct watch *w, enum tier tier, struct sample *s, bool smaps)
 	}
 	cost = watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	s->cost_s += cost;
-	if (tier == TIER_STAT && smaps) {
-		/* One libproc2 read serves both tiers: the stat part costs
-		 * what a stat-only read does (calibrated at the start), the
-		 * smaps_rollup walk the rest. */
-		double stat = w->res->tiers.t[TIER_STAT].cost_s;
-
-		tiers_charge(&w->res->tiers, TIER_STAT,
-			     stat < cost ? stat : cost);
-		tiers_charge(&w->res->tiers, TIER_ROLLUP,
-			     stat < cost ? cost - stat : 0);
-	} else {
-		tiers_charge(&w->res->tiers, tier, cost);
+	if (tier != TIER_STAT || !smaps) {
+		w->tick_cost[tier] += cost;
+		w->tick_ran[tier] = true;
+		return rc;
 	}
+	/* One libproc2 read serves both tiers: the stat part costs what a
+	 * stat-only read does (measured when the member joined), the
+	 * smaps_rollup walk the rest. */
+	stat = fmin(m->stat_cost_s, cost);
+	w->tick_cost[TIER_STAT] += stat;
+	m->rollup_cost_s = m->rollup_s < 0
+			       ? cost - stat
+			       : 0.3 * (cost - stat) + 0.7 * m->rollup_cost_s;
+	m->rollup_s = now_s;
+	if (w->o->rank)
+		tiers_charge(&w->res->tiers, TIER_ROLLUP, cost - stat);
+	else
+		w->tick_cost[TIER_ROLLUP] += cost - stat;
+	w->tick_ran[TIER_ROLLUP] = true;
 	return rc;
+}
+
+/* Books the tick's costs: stat once for the whole tick, each heavy tier
+ * once for all the members it ran for (a ranked set's smaps_rollup is
+ * booked member by member as it runs). */
+static void
+watch_charge(struct watch *w)
+{
+	int i;
+
+	tiers_charge(&w->res->tiers, TIER_STAT, w->tick_cost[TIER_STAT]);
+	for (i = TIER_ROLLUP; i < TIER_COUNT; i++)
+		if (w->tick_ran[i] && !(i == TIER_ROLLUP && w->o->rank))
+			tiers_charge(&w->res->tiers, (enum tier)i,
+				     w->tick_cost[i]);
+	memset(w->tick_cost, 0, sizeof w->tick_cost);
+	memset(w->tick_ran, 0, sizeof w->tick_ran);
 }
 
 /* Says once when the budget keeps a tier from running every tick. */
@@ -151,9 +422,9 @@ watch_note_throttle(struct watch *w)
 		    "100%% keeps the interval)",
 		    cost, sc->budget * 100, period);
 	}
-
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
-		if (w->noted[i] || !tiers_throttled(sc, i, tick))
+		if (w->noted[i] || !tiers_throttled(sc, i, tick) ||
+		    (i == TIER_ROLLUP && w->o->rank))
 			continue;
 		w->noted[i] = true;
 		every = sc->t[i].cost_s / (sc->budget * sc->t[i].share);
@@ -167,38 +438,236 @@ watch_note_throttle(struct watch *w)
 	}
 }
 
-/* Takes one sample; returns 0, or -errno with res->why filled. */
-static int
-watch_take(struct watch *w, struct sample *s)
+/* ---- samples ----------------------------------------------------------- */
+
+/* Where the growth is: the regions that grew most, for the verdict. */
+static void
+watch_evidence(struct watch_member *m)
 {
-	unsigned int due;
+	const struct regtrack *rt = &m->regions;
+	const struct regtrack_entry *top[3];
+	double total = 0, g;
+	size_t i, n;
+
+	for (i = 0; i < rt->n; i++) {
+		g = regtrack_growth_kb(&rt->v[i]);
+		total += g > 0 ? g : 0;
+	}
+	verdict_clear_regions(&m->verdict);
+	if (total <= 0)
+		return;
+	n = regtrack_top(rt, top, 3);
+	for (i = 0; i < n; i++) {
+		g = regtrack_growth_kb(top[i]);
+		if (g <= 0)
+			break;
+		verdict_add_region(&m->verdict, top[i]->name, g / total,
+				   top[i]->last[RF_STALE_NEW_PCT] / 100,
+				   top[i]->last_s - top[i]->first_s);
+	}
+}
+
+/* Hands a member's sample to analysis and the sinks; returns false when
+ * a sink failed. */
+static bool
+watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
+{
+	struct watch_result *res = w->res;
+	bool judged = m == res->judged;
+
+	memcpy(m->last, s->value, sizeof m->last);
+	summary_add(&m->summary, s);
+	regtrack_add(&m->regions, s);
+	if (s->regions != NULL)
+		watch_evidence(m);
+	verdict_add(&m->verdict, s);
+	if (w->term != NULL && judged) {
+		term_row(w->term, s, &m->regions);
+		term_verdict(w->term, &m->verdict);
+	}
+	if (w->csv != NULL) {
+		if (csv_sink_write(w->csv, s, &res->why) < 0)
+			return false;
+		res->csv_rows++;
+	}
+	if (w->regions_csv != NULL) {
+		if (csv_sink_write(w->regions_csv, s, &res->why) < 0)
+			return false;
+		res->regions_csv_samples += s->regions != NULL;
+	}
+	/* The archive holds the judged series (capture watches one target). */
+	if (w->archive != NULL && judged &&
+	    archive_sink_write(w->archive, s, &res->why) < 0)
+		return false;
+	return true;
+}
+
+/* The set's sum: sizes and counts added up over the members sampled this
+ * tick (unknown when one of them did not give a value), counters carried
+ * on over members gone, the system's values as any member saw them. */
+static void
+watch_sum(struct watch *w, struct sample *sum, const struct sample *s,
+	  bool first)
+{
+	int i;
+
+	for (i = 0; i < FIELD_COUNT; i++) {
+		if (i == FIELD_MEM_AVAILABLE_KB || i == FIELD_CGROUP_LIMIT_KB ||
+		    i == FIELD_CGROUP_USAGE_KB || i == FIELD_PARTIAL)
+			continue;
+		if (first)
+			sum->value[i] = fields[i].kind == FIELD_COUNTER
+					    ? w->departed[i]
+					    : 0;
+		sum->value[i] += s->value[i];
+	}
+	sum->cost_s += s->cost_s;
+	sum->tiers |= s->tiers;
+}
+
+/* Whether m is the process whose exit ends a set's run. */
+static bool
+watch_is_anchor(const struct watch *w, const struct watch_member *m)
+{
+	return w->t != NULL && m->t.pid == w->t->pid &&
+	       m->t.start_ticks == w->t->start_ticks;
+}
+
+/* The ranked screen (memtrend top): every member still there. */
+static void
+watch_show_rank(struct watch *w, double now_s)
+{
+	struct watch_result *res = w->res;
+	struct rank_row *rows = xcalloc(res->nmembers + 1, sizeof *rows);
+	size_t i, n = 0;
+
+	for (i = 0; i < res->nmembers; i++) {
+		struct watch_member *m = res->members[i];
+
+		if (!watch_member_live(m))
+			continue;
+		rows[n].pid = m->t.pid;
+		rows[n].comm = m->t.comm;
+		rows[n].cmdline = m->cmdline;
+		rows[n].summary = &m->summary;
+		rows[n].verdict = &m->verdict;
+		rows[n].rate_kb_h = watch_member_rate(m);
+		n++;
+	}
+	rank_show(w->rank, rows, n, now_s);
+	free(rows);
+}
+
+/* Samples one member; returns 0, 1 when it has gone (its last, partial
+ * sample emitted when there was one), or -errno with res->why filled. */
+static int
+watch_take(struct watch *w, struct watch_member *m, struct sample *s,
+	   unsigned int due, bool rollup, double now_s)
+{
 	int rc;
 
 	sample_clear(s);
 	s->wall_s = watch_clock_s(CLOCK_REALTIME);
-	s->elapsed_s = ticker_elapsed_s(&w->tk);
-	w->last_s = s->elapsed_s;
-	due = tiers_plan(&w->res->tiers, s->elapsed_s);
-	rc = watch_tier(w, TIER_STAT, s, (due >> TIER_ROLLUP) & 1);
-	if (rc < 0) {
+	s->elapsed_s = now_s;
+	s->comm = m->t.comm;
+	s->cmdline = m->cmdline;
+	rc = watch_tier(w, m, TIER_STAT, s, rollup, now_s);
+	if (rc == -ESRCH || rc == -ESTALE) {
 		s->value[FIELD_PARTIAL] = s->partial;
+		if (s->partial && !watch_emit(w, m, s))
+			return -EIO;
+		return 1;
+	}
+	if (rc < 0)
 		return rc;
-	}
-	s->tiers = due;
-	if ((due >> TIER_PAGES) & 1)
-		rc = watch_tier(w, TIER_PAGES, s, false);
-	else if ((due >> TIER_SMAPS) & 1)
-		rc = watch_tier(w, TIER_SMAPS, s, false);
-	if (rc == 0 && w->layout != NULL)
-		layout_fill_totals(w->layout, s);
-	s->value[FIELD_PARTIAL] = s->partial;
-	if (!w->pages_noted && w->layout != NULL && (due >> TIER_PAGES) & 1) {
-		const char *note = layout_pages_note(w->layout);
+	s->tiers = (due & ~(1u << TIER_ROLLUP)) |
+		   ((unsigned int)rollup << TIER_ROLLUP);
+	if (m->layout != NULL) {
+		if ((due >> TIER_PAGES) & 1)
+			rc = watch_tier(w, m, TIER_PAGES, s, false, now_s);
+		else if ((due >> TIER_SMAPS) & 1)
+			rc = watch_tier(w, m, TIER_SMAPS, s, false, now_s);
+		if (rc == 0)
+			layout_fill_totals(m->layout, s);
+		if (!w->pages_noted && (due >> TIER_PAGES) & 1) {
+			const char *note = layout_pages_note(m->layout);
 
-		w->pages_noted = true;
-		if (note != NULL)
-			term_notice("%s", note);
+			w->pages_noted = true;
+			if (note != NULL)
+				term_notice("%s", note);
+		}
 	}
+	s->value[FIELD_PARTIAL] = s->partial;
+	if (rc == -ESRCH || rc == -ESTALE)
+		rc = 0; /* gone mid-sample: stat will say so next tick */
+	if (rc < 0)
+		return rc;
+	return watch_emit(w, m, s) ? 0 : -EIO;
+}
+
+/* One tick over every member; returns 0, 1 when the run's target has
+ * gone, or -errno with res->why filled. */
+static int
+watch_tick(struct watch *w)
+{
+	struct watch_result *res = w->res;
+	struct sample s, sum;
+	double now_s = ticker_elapsed_s(&w->tk), cpu0;
+	unsigned int due;
+	bool any = false;
+	size_t i;
+	int rc = 0;
+
+	w->last_s = now_s;
+	due = tiers_plan(&res->tiers, now_s);
+	if (w->set != NULL) {
+		cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
+		rc = watch_scan(w, now_s, &res->why);
+		w->tick_cost[TIER_STAT] +=
+		    watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+		if (rc < 0)
+			return rc;
+	}
+	watch_choose_rollup(w, due, now_s);
+	sample_clear(&sum);
+	for (i = 0; i < res->nmembers && rc == 0; i++) {
+		struct watch_member *m = res->members[i];
+
+		if (m == w->sum || !watch_member_live(m))
+			continue;
+		if (w->set != NULL && !m->seen) {
+			/* Gone (or a zombie) since the last tick. */
+			watch_member_leave(w, m, now_s);
+			sum.partial = true;
+			if (watch_is_anchor(w, m))
+				rc = 1;
+			continue;
+		}
+		rc = watch_take(w, m, &s, due, m->rollup_now, now_s);
+		if (rc != 1) {
+			if (rc == 0 && w->sum != NULL)
+				watch_sum(w, &sum, &s, !any);
+			any = any || rc == 0;
+			continue;
+		}
+		watch_member_leave(w, m, now_s);
+		sum.partial = true;
+		rc = m == res->judged || watch_is_anchor(w, m) ? 1 : 0;
+	}
+	if (rc == 0 && w->sum != NULL && any) {
+		sum.wall_s = watch_clock_s(CLOCK_REALTIME);
+		sum.elapsed_s = now_s;
+		sum.comm = w->sum->t.comm;
+		sum.cmdline = "";
+		if (w->system != NULL)
+			system_sample(w->system, &sum);
+		sum.value[FIELD_PARTIAL] = sum.partial;
+		if (!watch_emit(w, w->sum, &sum))
+			rc = -EIO;
+	}
+	if (w->rank != NULL && rc == 0)
+		watch_show_rank(w, now_s);
+	watch_charge(w);
 	watch_note_throttle(w);
 	return rc;
 }
@@ -218,7 +687,7 @@ watch_target_gone(struct target *t, struct watch_result *res)
 {
 	char how[128];
 
-	if (!t->launched) {
+	if (t == NULL || !t->launched) {
 		watch_end(res, WATCH_END_TARGET_EXIT, NULL);
 		return;
 	}
@@ -260,40 +729,24 @@ watch_sleep(struct watch *w)
 			continue;
 		if (stop_signal() != 0) {
 			snprintf(res->why.msg, sizeof res->why.msg,
-				 "stopped by "
-				 "%s",
-				 strsignal(stop_signal()));
+				 "stopped by %s", strsignal(stop_signal()));
 			res->end = WATCH_END_SIGNAL;
 			return false;
 		}
-		if (w->t->launched && target_reap(w->t)) {
+		if (w->t != NULL && w->t->launched && target_reap(w->t)) {
 			watch_target_gone(w->t, res);
 			return false;
 		}
 	}
 }
 
-/* Measures a stat-only read once, so its cost is known apart from the
- * smaps_rollup walk it usually shares a read with. */
-static int
-watch_calibrate(struct watch *w)
-{
-	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
-	struct sample s;
-	int rc;
-
-	sample_clear(&s);
-	rc = rollup_sample(w->rollup, w->t, false, &s, &w->res->why);
-	tiers_calibrate(&w->res->tiers, TIER_STAT,
-			watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0);
-	return rc;
-}
-
 static int
 watch_open(struct watch *w)
 {
 	const struct watch_opts *o = w->o;
-	struct error *err = &w->res->why;
+	struct watch_result *res = w->res;
+	struct error *err = &res->why;
+	struct watch_member *m;
 	unsigned int extra = 0;
 	char note[512] = "";
 
@@ -301,46 +754,39 @@ watch_open(struct watch *w)
 		extra |= 1u << TIER_PAGES;
 	else if (o->regions)
 		extra |= 1u << TIER_SMAPS;
-	tiers_init(&w->res->tiers, o->budget, extra);
+	tiers_init(&res->tiers, o->budget, extra);
 	if (rollup_open(&w->rollup, err) < 0)
 		return -1;
-	if (watch_calibrate(w) < 0)
-		return -1;
-	if (extra != 0) {
-		struct layout_opts lo = {
-		    .root = o->root,
-		    .group = o->group,
-		    .pages = o->pages,
-		    .idle = o->idle,
-		    .allow_clear_refs = o->allow_clear_refs,
-		    .idle_sample = o->idle_sample,
-		};
-
-		if (layout_open(&w->layout, w->t, &lo, err) < 0)
+	if (o->set == NULL) {
+		m = watch_member_new(w);
+		m->t = *w->t;
+		m->t.launched = false; /* reaped by the caller's target */
+		m->joined_s = 0;
+		if (watch_member_calibrate(w, m, err) < 0)
 			return -1;
-		if (layout_idle_note(w->layout) != NULL)
-			term_notice("idle pages: %s",
-				    layout_idle_note(w->layout));
-	}
-	w->system = system_open(o->root, w->t->pid);
-	if (o->faults) {
-		struct faults_opts fo = {.addresses = o->fault_addresses,
-					 .period = o->fault_period};
-		struct error ferr;
+		watch_member_sources(w, m);
+		res->judged = m;
+		w->system = system_open(o->root, w->t->pid);
+	} else {
+		struct targets_spec sp = *o->set;
 
-		if (faults_open(&w->faults, w->t, &fo, &ferr) < 0)
-			term_notice("page faults: %s; using the /proc/PID/stat "
-				    "counters instead",
-				    ferr.msg);
-		else
-			term_notice(
-			    "page faults: perf events on %zu thread%s%s",
-			    faults_threads(w->faults),
-			    faults_threads(w->faults) == 1 ? "" : "s",
-			    o->fault_addresses ? ", with addresses" : "");
+		if (sp.kind == TARGETS_TREE)
+			sp.pid = w->t->pid;
+		if (targets_open(&w->set, &sp, err) < 0)
+			return -1;
+		if (!o->rank) {
+			w->sum = watch_member_new(w);
+			snprintf(w->sum->t.comm, sizeof w->sum->t.comm,
+				 "(sum)");
+			res->judged = w->sum;
+			w->system = system_open(
+			    o->root, w->t != NULL ? w->t->pid : getpid());
+		}
 	}
 	if (o->csv_path != NULL &&
-	    csv_sink_open(&w->csv, o->csv_path, CSV_SAMPLES, o->force, err) < 0)
+	    csv_sink_open(&w->csv, o->csv_path,
+			  o->set != NULL ? CSV_LONG : CSV_SAMPLES, o->force,
+			  err) < 0)
 		return -1;
 	if (o->regions_csv_path != NULL && w->csv != NULL &&
 	    csv_sink_same_file(w->csv, o->regions_csv_path, err) < 0)
@@ -355,68 +801,12 @@ watch_open(struct watch *w)
 		return -1;
 	if (note[0] != '\0')
 		term_notice("%s", note);
-	if (o->live)
+	if (o->live && o->rank)
+		w->rank = rank_open(stdout, o->raw_kib, o->top_regions);
+	else if (o->live)
 		w->term = term_open(stdout, o->raw_kib,
 				    extra != 0 ? o->top_regions : 0);
 	return 0;
-}
-
-/* Where the growth is: the regions that grew most, for the verdict. */
-static void
-watch_evidence(struct watch *w)
-{
-	const struct regtrack *rt = &w->res->regions;
-	const struct regtrack_entry *top[3];
-	double total = 0, g;
-	size_t i, n;
-
-	for (i = 0; i < rt->n; i++) {
-		g = regtrack_growth_kb(&rt->v[i]);
-		total += g > 0 ? g : 0;
-	}
-	verdict_clear_regions(&w->res->verdict);
-	if (total <= 0)
-		return;
-	n = regtrack_top(rt, top, 3);
-	for (i = 0; i < n; i++) {
-		g = regtrack_growth_kb(top[i]);
-		if (g <= 0)
-			break;
-		verdict_add_region(&w->res->verdict, top[i]->name, g / total,
-				   top[i]->last[RF_STALE_NEW_PCT] / 100,
-				   top[i]->last_s - top[i]->first_s);
-	}
-}
-
-/* Hands the sample to the sinks; returns false when one failed. */
-static bool
-watch_emit(struct watch *w, const struct sample *s)
-{
-	struct watch_result *res = w->res;
-
-	summary_add(&res->summary, s);
-	regtrack_add(&res->regions, s);
-	if (s->regions != NULL)
-		watch_evidence(w);
-	verdict_add(&res->verdict, s);
-	if (w->term != NULL) {
-		term_row(w->term, s, &res->regions);
-		term_verdict(w->term, &res->verdict);
-	}
-	if (w->csv != NULL) {
-		if (csv_sink_write(w->csv, s, &res->why) < 0)
-			return false;
-		res->csv_rows++;
-	}
-	if (w->regions_csv != NULL) {
-		if (csv_sink_write(w->regions_csv, s, &res->why) < 0)
-			return false;
-		res->regions_csv_samples += s->regions != NULL;
-	}
-	if (w->archive != NULL &&
-	    archive_sink_write(w->archive, s, &res->why) < 0)
-		return false;
-	return true;
 }
 
 static void
@@ -424,6 +814,7 @@ watch_close(struct watch *w)
 {
 	struct watch_result *res = w->res;
 	bool failed = res->end == WATCH_END_ERROR;
+	size_t i;
 
 	if (w->csv != NULL &&
 	    csv_sink_close(w->csv, failed ? NULL : &res->why) < 0)
@@ -440,9 +831,11 @@ watch_close(struct watch *w)
 		res->end = WATCH_END_ERROR;
 	if (w->term != NULL)
 		term_close(w->term);
-	layout_close(w->layout);
-	faults_close(w->faults);
-	free(w->fault_addrs);
+	rank_close(w->rank);
+	for (i = 0; i < res->nmembers; i++)
+		watch_member_release(w, res->members[i]);
+	free(w->order);
+	targets_close(w->set);
 	system_close(w->system);
 	rollup_close(w->rollup);
 }
@@ -452,15 +845,10 @@ watch_run(const struct watch_opts *o, struct target *t,
 	  struct watch_result *res)
 {
 	struct watch w = {.o = o, .t = t, .res = res};
-	struct sample s;
 	uint64_t n = 0;
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	summary_init(&res->summary);
-	regtrack_init(&res->regions);
-	verdict_init(&res->verdict, o->metric);
-	verdict_set_daily_cycle(&res->verdict, o->daily_cycle);
 	watch_signals();
 	if (watch_open(&w) < 0) {
 		res->end = WATCH_END_ERROR;
@@ -469,19 +857,12 @@ watch_run(const struct watch_opts *o, struct target *t,
 	}
 	ticker_start(&w.tk, o->interval_ns);
 	for (;;) {
-		rc = watch_take(&w, &s);
-		if (rc == -ESRCH || rc == -ESTALE) {
-			/* A partial last sample is still written. */
-			if (s.partial)
-				watch_emit(&w, &s);
+		rc = watch_tick(&w);
+		if (rc == 1) {
 			watch_target_gone(t, res);
 			break;
 		}
 		if (rc < 0) {
-			res->end = WATCH_END_ERROR;
-			break;
-		}
-		if (!watch_emit(&w, &s)) {
 			res->end = WATCH_END_ERROR;
 			break;
 		}
@@ -497,9 +878,34 @@ watch_run(const struct watch_opts *o, struct target *t,
 	watch_close(&w);
 }
 
+double
+watch_member_rate(const struct watch_member *m)
+{
+	const struct trend_evidence *ev = verdict_evidence(&m->verdict);
+	static const enum field_id order[] = {FIELD_USS_KB, FIELD_PSS_KB,
+					      FIELD_RSS_KB};
+	size_t i;
+
+	if (ev->verdict != TREND_INSUFFICIENT && isfinite(ev->slope))
+		return ev->slope;
+	for (i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (m->summary.stat[order[i]].n >= 2)
+			return summary_rate_per_hour(
+			    &m->summary.stat[order[i]]);
+	return NAN;
+}
+
 void
 watch_result_free(struct watch_result *res)
 {
-	regtrack_free(&res->regions);
-	verdict_free(&res->verdict);
+	size_t i;
+
+	for (i = 0; i < res->nmembers; i++) {
+		regtrack_free(&res->members[i]->regions);
+		verdict_free(&res->members[i]->verdict);
+		free(res->members[i]);
+	}
+	free(res->members);
+	res->members = NULL;
+	res->nmembers = 0;
 }

@@ -16,6 +16,7 @@
 #include "analysis/verdict.h"
 #include "core/regions.h"
 #include "core/target.h"
+#include "core/targets.h"
 #include "core/tiers.h"
 #include "sinks/archive.h"
 #include "util/error.h"
@@ -44,6 +45,14 @@ struct watch_opts {
 	int metric;	  /* judged by the verdict; VERDICT_AUTO */
 	bool daily_cycle; /* the verdict waits out a daily cycle */
 	const char *root;
+	/* A set of targets, found again every tick (NULL: the one target
+	 * given to watch_run).  The members' heavy tiers run in the same
+	 * tick, and their sum (pid 0 in the CSV) is judged -- unless rank
+	 * is set (memtrend top): then each member is judged alone and the
+	 * budget serves the biggest and fastest-growing first. */
+	const struct targets_spec *set;
+	bool rank;
+	bool keep_on_empty; /* a set that matches nothing is waited for */
 };
 
 enum watch_end {
@@ -54,14 +63,44 @@ enum watch_end {
 	WATCH_END_ERROR,       /* a source or sink failed; see the error */
 };
 
+/* One process watched, and what is known of it. */
+struct layout;
+struct faults;
+
+struct watch_member {
+	struct target t;
+	char cmdline[256];
+	struct summary summary;
+	struct regtrack regions;
+	struct verdict verdict;
+	double joined_s; /* elapsed_s when it was first sampled */
+	double left_s;	 /* ... when it was last seen; NAN while present */
+	double last[FIELD_COUNT]; /* its latest values */
+	/* Loop state (watch.c). */
+	struct layout *layout;
+	struct faults *faults;
+	uint64_t *fault_addrs;
+	size_t nfault_addrs, fault_cap;
+	double faults_counted;
+	double stat_cost_s;   /* a stat-only read, measured at the start */
+	double rollup_cost_s; /* its smaps_rollup walk (EWMA) */
+	double rollup_s;      /* when it last ran; -1: never */
+	bool seen;	      /* in this tick's scan */
+	bool rollup_now;      /* smaps_rollup runs this tick */
+	double need;	      /* how much it needs one (ranked sets) */
+};
+
 struct watch_result {
 	enum watch_end end;
 	struct error why; /* what ended the run, for the user */
-	struct summary summary;
-	struct regtrack regions;
+	/* Every process watched, gone ones too, in the order they joined;
+	 * judged is the series the verdict is about: the one target's, or
+	 * the sum of a set's (NULL for a ranked set). */
+	struct watch_member **members;
+	size_t nmembers;
+	struct watch_member *judged;
 	struct tiers tiers;
 	double elapsed_s;
-	struct verdict verdict; /* freed by the caller: verdict_free() */
 	uint64_t overruns;
 	unsigned long csv_rows;
 	unsigned long regions_csv_samples; /* written whole */
@@ -69,10 +108,17 @@ struct watch_result {
 	uint64_t faults_lost; /* address samples the kernel dropped */
 };
 
-/* Runs until an end condition; sets up its own signal handling.  The
- * result holds memory: release it with watch_result_free(). */
+/* Runs until an end condition; sets up its own signal handling.  t is
+ * the one target watched, or for a set the process whose exit ends the
+ * run (a launched command watched with its tree), or NULL.  The result
+ * holds memory: release it with watch_result_free(). */
 void watch_run(const struct watch_opts *o, struct target *t,
 	       struct watch_result *res);
+
+/* The growth rate of a member's judged metric in KiB/h: the verdict's
+ * fitted slope once it has one, else first to last; NAN before two
+ * samples. */
+double watch_member_rate(const struct watch_member *m);
 void watch_result_free(struct watch_result *res);
 
 #endif

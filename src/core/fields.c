@@ -101,6 +101,10 @@ const struct field field_keys[KEY_COUNT] = {
 		     "1 when the target exited during the sample"},
     [KEY_IDLE_METHOD] = {"idle_method", "idle_method", FIELD_GAUGE, "idle.c",
 			 "page_idle, soft-dirty or referenced, with --idle"},
+    [KEY_COMM] = {"comm", "comm", FIELD_GAUGE, "stat",
+		  "the process's command name (long format: a set, top)"},
+    [KEY_CMDLINE] = {"cmdline", "cmdline", FIELD_GAUGE, "cmdline",
+		     "its arguments, space-separated (long format)"},
 };
 
 const struct field region_fields[REGION_FIELD_COUNT] = {

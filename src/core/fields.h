@@ -103,6 +103,8 @@ enum field_key {
 	KEY_SOURCE,
 	KEY_PARTIAL,
 	KEY_IDLE_METHOD,
+	KEY_COMM,
+	KEY_CMDLINE,
 	KEY_COUNT
 };
 

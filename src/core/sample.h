@@ -22,6 +22,9 @@ struct sample {
 	/* Per-region values when a region tier ran this tick, else NULL. */
 	const struct region_set *regions;
 	bool partial; /* a source was cut short by the target exiting */
+	/* Who, for the long-format CSV of a set (NULL: not given). */
+	const char *comm;
+	const char *cmdline;
 };
 
 /* Marks every value unavailable. */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/target.h"
+#include "core/targets.h"
 #include "util/root.h"
 #include "util/spawn.h"
 
@@ -90,18 +91,26 @@ target_no_pid(pid_t pid, struct error *err)
 }
 
 bool
-target_name_candidate(const struct target_proc *p, pid_t self, const char *name)
+target_called(const char *comm, char *const *argv, const char *name)
 {
 	const char *slash;
 
+	if (strcmp(comm, name) == 0)
+		return true;
+	if (argv == NULL || argv[0] == NULL)
+		return false;
+	slash = strrchr(argv[0], '/');
+	return strcmp(slash != NULL ? slash + 1 : argv[0], name) == 0;
+}
+
+bool
+target_name_candidate(const struct target_proc *p, pid_t self, const char *name)
+{
+	char *argv[2] = {(char *)p->argv0, NULL};
+
 	if (p->pid == self || (p->flags & TARGET_PF_KTHREAD) || p->state == 'Z')
 		return false;
-	if (strcmp(p->comm, name) == 0)
-		return true;
-	if (p->argv0 == NULL)
-		return false;
-	slash = strrchr(p->argv0, '/');
-	return strcmp(slash != NULL ? slash + 1 : p->argv0, name) == 0;
+	return target_called(p->comm, argv, name);
 }
 
 void
@@ -131,6 +140,17 @@ target_match_check(const struct target_match *m, const char *name,
 				 m->n, name, m->list,
 				 m->n > TARGET_LIST_MAX ? ", ..." : "");
 	return 0;
+}
+
+int
+target_adopt(struct target *t, const char *root, const struct targets_found *f,
+	     bool open_proc, struct error *err)
+{
+	target_reset(t);
+	t->pid = f->pid;
+	t->start_ticks = f->start_ticks;
+	snprintf(t->comm, sizeof t->comm, "%s", f->comm);
+	return open_proc ? target_open_proc(t, root, err) : 0;
 }
 
 int

@@ -90,9 +90,12 @@ csv_format_header(struct csv_buf *b, enum csv_kind kind)
 
 	csv_buf_add(b, "%s,%s,%s", field_keys[KEY_TIMESTAMP].name,
 		    field_keys[KEY_ELAPSED_S].name, field_keys[KEY_PID].name);
-	if (kind == CSV_SAMPLES) {
+	if (kind == CSV_SAMPLES || kind == CSV_LONG) {
 		for (i = 0; i < FIELD_COUNT; i++)
 			csv_buf_add(b, ",%s", fields[i].name);
+		if (kind == CSV_LONG)
+			csv_buf_add(b, ",%s,%s", field_keys[KEY_COMM].name,
+				    field_keys[KEY_CMDLINE].name);
 	} else {
 		csv_buf_add(b, ",%s,%s", field_keys[KEY_REGION].name,
 			    field_keys[KEY_KIND].name);
@@ -127,14 +130,31 @@ csv_format_stamp(struct csv_buf *b, const struct sample *s)
 	csv_buf_add(b, "%s,%.3f,%d", stamp, s->elapsed_s, (int)s->pid);
 }
 
-void
-csv_format_row(struct csv_buf *b, const struct sample *s)
+static void
+csv_format_values(struct csv_buf *b, const struct sample *s)
 {
 	int i;
 
 	csv_format_stamp(b, s);
 	for (i = 0; i < FIELD_COUNT; i++)
 		csv_buf_value(b, &fields[i], s->value[i]);
+}
+
+void
+csv_format_row(struct csv_buf *b, const struct sample *s)
+{
+	csv_format_values(b, s);
+	csv_buf_add(b, "\n");
+}
+
+void
+csv_format_long(struct csv_buf *b, const struct sample *s)
+{
+	csv_format_values(b, s);
+	csv_buf_add(b, ",");
+	csv_buf_text(b, s->comm != NULL ? s->comm : "");
+	csv_buf_add(b, ",");
+	csv_buf_text(b, s->cmdline != NULL ? s->cmdline : "");
 	csv_buf_add(b, "\n");
 }
 
@@ -260,6 +280,8 @@ csv_sink_write(struct csv_sink *c, const struct sample *s, struct error *err)
 	c->row.len = 0;
 	if (c->kind == CSV_SAMPLES)
 		csv_format_row(&c->row, s);
+	else if (c->kind == CSV_LONG)
+		csv_format_long(&c->row, s);
 	else
 		csv_format_regions(&c->row, s);
 	if (c->row.len == 0)

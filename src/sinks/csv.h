@@ -18,6 +18,9 @@ struct csv_sink;
 enum csv_kind {
 	CSV_SAMPLES, /* one row per sample (the contract) */
 	CSV_REGIONS, /* long format: one row per region per region sample */
+	CSV_LONG,    /* a set's: the CSV_SAMPLES columns, then comm and
+			cmdline, one row per process per sample (the sum's
+			pid is 0) */
 };
 
 /* A growable text buffer rows are built in. */
@@ -60,6 +63,7 @@ int csv_sink_close(struct csv_sink *c, struct error *err);
 /* The header and rows, appended to b, each ending in "\n". */
 void csv_format_header(struct csv_buf *b, enum csv_kind kind);
 void csv_format_row(struct csv_buf *b, const struct sample *s);
+void csv_format_long(struct csv_buf *b, const struct sample *s);
 void csv_format_regions(struct csv_buf *b, const struct sample *s);
 
 #endif

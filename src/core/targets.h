@@ -1,0 +1,63 @@
+/*
+ * A set of targets, found again on every scan: the processes called a
+ * name (--all-matching), a process and its descendants (--tree), the
+ * processes of a cgroup v2 directory (--cgroup), or every process (top).
+ * A scan lists who is there now; the sampling loop keeps its members by
+ * PID and start time, so a PID reused between scans is a new member.
+ */
+#ifndef MEMTREND_TARGETS_H
+#define MEMTREND_TARGETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+enum targets_kind {
+	TARGETS_NAME,	/* every process called name */
+	TARGETS_TREE,	/* pid and its descendants */
+	TARGETS_CGROUP, /* every process in a cgroup v2 directory */
+	TARGETS_ALL,	/* every user process (of uid, when set) */
+};
+
+struct targets_spec {
+	enum targets_kind kind;
+	const char *name;   /* TARGETS_NAME */
+	pid_t pid;	    /* TARGETS_TREE */
+	const char *cgroup; /* TARGETS_CGROUP: absolute, or under
+			       /sys/fs/cgroup */
+	bool by_uid;	    /* TARGETS_ALL: only processes of uid */
+	uid_t uid;
+	const char *root;
+};
+
+struct targets_found {
+	pid_t pid;
+	unsigned long long start_ticks;
+	char comm[64];
+	char cmdline[256]; /* argv joined by spaces, cut to fit */
+};
+
+struct targets;
+
+int targets_open(struct targets **out, const struct targets_spec *spec,
+		 struct error *err);
+
+/* Lists the processes that belong now, in PID order, excluding memtrend
+ * itself, kernel threads and zombies.  *found stays valid until the next
+ * scan.  Returns the count, or -errno with err filled (the cgroup is
+ * gone, /proc unreadable). */
+long targets_scan(struct targets *ts, const struct targets_found **found,
+		  struct error *err);
+
+/* "processes named 'nginx'", "pid 42 and its descendants", ... */
+void targets_describe(const struct targets_spec *spec, char *buf, size_t len);
+
+void targets_close(struct targets *ts);
+
+/* The cgroup directory a --cgroup PATH names, under the root. */
+void targets_cgroup_dir(char *buf, size_t len, const char *root,
+			const char *cgroup);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * Sets of targets watched by one loop, against real processes: every
+ * process so named (--all-matching), a command and its descendants
+ * (--tree), a cgroup's processes (--cgroup).  Each member's row is its
+ * own, and the sum row (pid 0) adds up the members of the same tick.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char *mt, *memchild;
+
+static void
+sets_setup(void)
+{
+	mt = (char *)tu_bin("MEMTREND_BIN", "./memtrend");
+	memchild = (char *)tu_bin("MEMCHILD", "tests/helpers/memchild");
+}
+
+TestSuite(sets, .init = sets_setup, .fini = tu_tmp_cleanup);
+
+/* A copy of memchild under a name no other test uses, so a set by name
+ * finds only this test's processes even under make -j. */
+static void
+unique_memchild(char *path, size_t len, char *name, size_t nlen)
+{
+	char cmd[1024];
+
+	snprintf(name, nlen, "mtset%d", (int)getpid());
+	snprintf(path, len, "%s/%s", tu_tmpdir(), name);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", memchild, path);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static void
+start_holder(struct child *c, const char *prog, const char *bytes)
+{
+	char line[64];
+
+	tu_child_start(
+	    c, (char *[]){(char *)prog, "private", (char *)bytes, NULL});
+	tu_child_send(c, "go");
+	cr_assert(tu_child_line(c, line, sizeof line));
+	cr_assert_str_eq(line, "ready");
+}
+
+/* For every tick: the sum row's sizes equal the members' of that tick. */
+static size_t
+check_sums(const struct table *t, size_t members)
+{
+	size_t i, k, sums = 0;
+	const char *cols[] = {"rss_kb", "pss_kb", "uss_kb", "anon_kb"};
+
+	for (i = 0; i < t->nrows; i++) {
+		double pid = tu_table_num(t, i, "pid"), el, total[4] = {0};
+		size_t j, n = 0;
+
+		if (pid != 0)
+			continue;
+		sums++;
+		el = tu_table_num(t, i, "elapsed_s");
+		for (j = 0; j < t->nrows; j++) {
+			if (tu_table_num(t, j, "pid") == 0 ||
+			    tu_table_num(t, j, "elapsed_s") != el)
+				continue;
+			n++;
+			for (k = 0; k < 4; k++)
+				total[k] += tu_table_num(t, j, cols[k]);
+		}
+		cr_assert_eq(n, members, "tick at %.3f s: %zu members", el, n);
+		for (k = 0; k < 4; k++)
+			cr_assert_eq(tu_table_num(t, i, cols[k]), total[k],
+				     "%s at %.3f s: sum %.0f, members %.0f",
+				     cols[k], el, tu_table_num(t, i, cols[k]),
+				     total[k]);
+	}
+	return sums;
+}
+
+/* The latest USS of pid in the long-format CSV. */
+static double
+last_uss(const struct table *t, pid_t pid)
+{
+	double uss = NAN;
+	size_t i;
+
+	for (i = 0; i < t->nrows; i++)
+		if (tu_table_num(t, i, "pid") == (double)pid &&
+		    !isnan(tu_table_num(t, i, "uss_kb")))
+			uss = tu_table_num(t, i, "uss_kb");
+	return uss;
+}
+
+/* A holder's USS: what it touched, plus its small program. */
+static void
+assert_holds(const struct table *t, pid_t pid, double kb)
+{
+	double uss = last_uss(t, pid);
+
+	cr_assert(uss >= kb && uss < kb + 2048,
+		  "pid %d: USS %.0f KiB, want %.0f KiB and up to 2 MiB more",
+		  (int)pid, uss, kb);
+}
+
+Test(sets, all_matching_watches_each_process_and_their_sum)
+{
+	char prog[512], name[32], path[512];
+	struct child a, b;
+	struct table t;
+	struct run r;
+	pid_t pa, pb;
+
+	unique_memchild(prog, sizeof prog, name, sizeof name);
+	start_holder(&a, prog, "8388608");
+	start_holder(&b, prog, "16777216");
+	pa = a.pid;
+	pb = b.pid;
+	snprintf(path, sizeof path, "%s/all.csv", tu_tmpdir());
+	tu_run(&r,
+	       (char *[]){mt, "-n", name, "--all-matching", "--every", "200ms",
+			  "--count", "5", "--budget", "100%", "-q", "-o", path,
+			  NULL},
+	       30);
+	tu_child_end(&a);
+	tu_child_end(&b);
+	cr_assert_eq(r.status, 0, "memtrend: %s", r.err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_str_eq(t.header[t.ncols - 2], "comm");
+	cr_assert_str_eq(t.header[t.ncols - 1], "cmdline");
+	/* Five ticks of two members and their sum. */
+	cr_assert_eq(t.nrows, 15, "%zu rows", t.nrows);
+	cr_assert_eq(check_sums(&t, 2), 5);
+	assert_holds(&t, pa, 8192);
+	assert_holds(&t, pb, 16384);
+	cr_assert_str_eq(t.rows[0][t.ncols - 2], name);
+	cr_assert(strstr(r.out, "processes: 2 watched, 0 of them gone") != NULL,
+		  "%s", r.out);
+	tu_table_free(&t);
+}
+
+Test(sets, tree_follows_a_command_and_its_children_until_it_exits)
+{
+	char prog[512], name[32], path[512], script[1200];
+	struct table t;
+	struct run r;
+	size_t i, kids = 0;
+	pid_t seen[8] = {0};
+
+	unique_memchild(prog, sizeof prog, name, sizeof name);
+	/* Two children that hold 4 MiB each until their stdin (a pipe from
+	 * sleep) closes, two seconds on. */
+	snprintf(script, sizeof script,
+		 "sleep 2 | '%s' hold 4194304 >/dev/null & "
+		 "sleep 2 | '%s' hold 4194304 >/dev/null & wait",
+		 prog, prog);
+	snprintf(path, sizeof path, "%s/tree.csv", tu_tmpdir());
+	tu_run(&r,
+	       (char *[]){mt, "--tree", "--every", "250ms", "--budget", "100%",
+			  "-q", "-o", path, "--", "sh", "-c", script, NULL},
+	       30);
+	cr_assert_eq(r.status, 0, "memtrend: %s", r.err);
+	cr_assert(strstr(r.err, "exited with status 0") != NULL, "%s", r.err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	for (i = 0; i < t.nrows; i++) {
+		size_t k;
+		pid_t pid = (pid_t)tu_table_num(&t, i, "pid");
+
+		if (strcmp(t.rows[i][t.ncols - 2], name) != 0)
+			continue;
+		for (k = 0; k < kids && seen[k] != pid; k++)
+			;
+		if (k == kids && kids < 8)
+			seen[kids++] = pid;
+	}
+	cr_assert_eq(kids, 2, "children seen: %zu", kids);
+	assert_holds(&t, seen[0], 4096);
+	assert_holds(&t, seen[1], 4096);
+	tu_table_free(&t);
+}
+
+/* A cgroup made for the test (v2 if mounted, else v1's pids
+ * controller); skipped when none can be made. */
+static bool
+make_cgroup(char *dir, size_t len)
+{
+	const char *bases[] = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup/pids",
+			       "/sys/fs/cgroup"};
+	size_t i;
+
+	for (i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+		snprintf(dir, len, "%s/memtrend-test-%d", bases[i],
+			 (int)getpid());
+		if (mkdir(dir, 0755) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+join_cgroup(const char *dir, pid_t pid)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	fprintf(f, "%d\n", (int)pid);
+	cr_assert_eq(fclose(f), 0, "joining %s: %s", path, strerror(errno));
+}
+
+Test(sets, cgroup_watches_the_processes_in_it)
+{
+	char dir[512], path[512];
+	struct child a;
+	struct table t;
+	struct run r;
+	pid_t pa;
+
+	if (!make_cgroup(dir, sizeof dir))
+		cr_skip_test("cannot make a cgroup here (not root?)");
+	start_holder(&a, memchild, "12582912");
+	pa = a.pid;
+	join_cgroup(dir, a.pid);
+	snprintf(path, sizeof path, "%s/cg.csv", tu_tmpdir());
+	tu_run(&r,
+	       (char *[]){mt, "--cgroup", dir, "--every", "200ms", "--count",
+			  "3", "--budget", "100%", "-q", "-o", path, NULL},
+	       30);
+	tu_child_end(&a);
+	rmdir(dir);
+	cr_assert_eq(r.status, 0, "memtrend: %s", r.err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, 6, "%zu rows", t.nrows);
+	cr_assert_eq(check_sums(&t, 1), 3);
+	assert_holds(&t, pa, 12288);
+	tu_table_free(&t);
+}
+
+Test(sets, bad_sets_are_refused_in_one_line)
+{
+	struct run r;
+
+	tu_run(&r, (char *[]){mt, "--all-matching", "-p", "1", NULL}, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--all-matching goes with -n NAME") != NULL,
+		  "%s", r.err);
+	tu_run(&r, (char *[]){mt, "--tree", "-n", "init", NULL}, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--tree goes with -p PID") != NULL, "%s",
+		  r.err);
+	tu_run(&r,
+	       (char *[]){mt, "--cgroup", "/nonexistent/memtrend", "-c", "1",
+			  NULL},
+	       10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err,
+			 "--cgroup /nonexistent/memtrend: cannot read") != NULL,
+		  "%s", r.err);
+	tu_run(&r,
+	       (char *[]){mt, "-n", "no-such-process-xyz", "--all-matching",
+			  "-c", "1", NULL},
+	       10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "no process is in the set") != NULL, "%s",
+		  r.err);
+}
