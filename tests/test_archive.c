@@ -415,6 +415,23 @@ Test(archive, analyze_and_export_read_a_damaged_archive)
 	cr_assert(tu_file_lines(csv) >= 1 + 397 && tu_file_lines(csv) < 1 + 400,
 		  "%zu lines: %s", tu_file_lines(csv), r.err);
 	cr_assert(strstr(r.err, "ends inside it") != NULL, "%s", r.err);
+	/* plot reads the archive by its bytes, whatever its name. */
+	{
+		char *png = tmp_path("cli.png"), *odd = tmp_path("cli.data");
+		struct stat st;
+
+		cr_assert_eq(rename(path, odd), 0);
+		tu_run(
+		    &r,
+		    (char *const[]){(char *)bin, "plot", odd, "-o", png, NULL},
+		    120);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_assert_eq(stat(png, &st), 0);
+		cr_assert_gt(st.st_size, 1000);
+		cr_assert_eq(rename(odd, path), 0);
+		free(png);
+		free(odd);
+	}
 	tu_run(&r, (char *const[]){(char *)bin, "export", csv, "-o", "-", NULL},
 	       60);
 	cr_assert_eq(r.status, 2);
