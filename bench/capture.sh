@@ -16,7 +16,7 @@ every=${3:-100ms}
 duration=${4:-30s}
 child=${MEMCHILD:-tests/helpers/memchild}
 work=$(mktemp -d "${TMPDIR:-/tmp}/memtrend-bench-XXXXXX")
-trap 'kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 mkfifo "$work/in"
 "$child" hold "$size" <"$work/in" >"$work/out" &
