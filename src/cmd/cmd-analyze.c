@@ -10,9 +10,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis/replay.h"
 #include "analysis/verdict.h"
+#include "cmd/analyze-smemcap.h"
 #include "cmd/cmd.h"
 #include "sinks/term.h"
 
@@ -91,6 +93,16 @@ cmd_analyze_parse(struct cmd_analyze *c, int argc, char **argv,
 	return 0;
 }
 
+/* A directory: smemcap tarballs taken over time. */
+static bool
+cmd_analyze_is_dir(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
 static int
 cmd_analyze_file(const struct cmd_analyze *c)
 {
@@ -99,6 +111,9 @@ cmd_analyze_file(const struct cmd_analyze *c)
 	struct error err;
 	int code;
 
+	if (cmd_analyze_is_dir(c->file))
+		return analyze_smemcap(c->file, c->metric, !c->no_daily_cycle,
+				       c->json);
 	verdict_init(&v, c->metric);
 	verdict_set_daily_cycle(&v, !c->no_daily_cycle);
 	if (replay_file(c->file, &v, &err) < 0) {
