@@ -137,12 +137,11 @@ smemcap_entries(struct smemcap *c, struct archive *a, const char *path,
 			continue;
 		text = smemcap_text(a, archive_entry_size(e));
 		if (text == NULL)
-			return error_set(err, EINVAL,
-					 "%s: member %s cannot be read: %s",
-					 path, archive_entry_pathname(e),
-					 archive_error_string(a)
-					     ? archive_error_string(a)
-					     : "too large");
+			return error_set(
+			    err, EINVAL, "%s: member %s cannot be read: %s",
+			    path, archive_entry_pathname(e),
+			    archive_error_string(a) ? archive_error_string(a)
+						    : "too large");
 		p = smemcap_proc(c, pid);
 		if (what[0] == 's')
 			smemcap_smaps(c, p, text);
@@ -151,10 +150,11 @@ smemcap_entries(struct smemcap *c, struct archive *a, const char *path,
 		free(text);
 	}
 	if (rc != ARCHIVE_EOF)
-		return error_set(err, EINVAL,
-				 "%s is not a readable smemcap tarball: %s", path,
-				 archive_error_string(a) ? archive_error_string(a)
-							 : "bad archive");
+		return error_set(
+		    err, EINVAL, "%s is not a readable smemcap tarball: %s",
+		    path,
+		    archive_error_string(a) ? archive_error_string(a)
+					    : "bad archive");
 	return 0;
 }
 

@@ -21,8 +21,7 @@
 typedef int (*smemcap_fn)(void *ctx, const char *name, const struct sample *s);
 
 /* Reads one tarball; 0, or -errno with err filled (which file, what). */
-int smemcap_read(const char *path, smemcap_fn fn, void *ctx,
-		 struct error *err);
+int smemcap_read(const char *path, smemcap_fn fn, void *ctx, struct error *err);
 
 /* Whether this memtrend reads smemcap tarballs (built with libarchive). */
 bool smemcap_available(void);
