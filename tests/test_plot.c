@@ -615,7 +615,7 @@ expect_fail(char *const argv[], const char *words)
 	cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
 	cr_assert(strncmp(r.err, "memtrend: ", 10) == 0, "%s", r.err);
 	cr_assert(strchr(r.err, '\n') == r.err + strlen(r.err) - 1 ||
-		      strstr(r.err, "Try 'memtrend --help'") != NULL,
+		      strstr(r.err, "Try 'memtrend ") != NULL,
 		  "more than one line: %s", r.err);
 	assert_has(r.err, words);
 	cr_assert_str_eq(r.out, "");
@@ -887,4 +887,69 @@ Test(plot, names_and_cells_never_run_commands)
 	run_ok((char *[]){mt, "plot", csv, "-o", "`touch PWNED3`.png", NULL});
 	cr_assert(access("PWNED3", F_OK) != 0, "the -o name ran a command");
 	cr_assert(access("`touch PWNED3`.png", F_OK) == 0);
+}
+
+/* memtrend kernel's CSVs: its series as lines, and the caches that grew
+ * most stacked, a hostile cache name drawn as text. */
+Test(plot, kernel_charts_from_the_kernel_csvs)
+{
+	const char *kcsv = out_path("kernel.csv"),
+		   *ccsv = out_path("caches.csv");
+	const char *svg_path = out_path("k.svg"), *png = out_path("c.png");
+	char *svg, *text;
+	FILE *f;
+	int k;
+
+	f = fopen(kcsv, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "timestamp,elapsed_s,mem_available_kb,slab_kb,"
+		   "slab_reclaimable_kb,slab_unreclaim_kb,vmalloc_used_kb,"
+		   "percpu_kb,kernel_stack_kb,page_tables_kb,unaccounted_kb\n");
+	for (k = 0; k < 60; k++)
+		fprintf(f,
+			"2026-11-30T10:00:%02d.000Z,%d,900000,%d,20000,%d,"
+			"30000,4000,3000,2000,%d\n",
+			k, k, 60000 + 100 * k, 40000 + 100 * k, 5000 - k);
+	cr_assert_eq(fclose(f), 0);
+	run_ok(
+	    (char *[]){mt, "plot", (char *)kcsv, "-o", (char *)svg_path, NULL});
+	svg = slurp(svg_path, NULL);
+	text = svg_text(svg);
+	assert_has(text, "kernel.csv: the kernel's own memory");
+	assert_has(text, "slab, unreclaimable");
+	assert_has(text, "unaccounted");
+	free(text);
+	free(svg);
+
+	f = fopen(ccsv, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "timestamp,elapsed_s,kind,name,kb,pages_kb,reclaimable\n");
+	for (k = 0; k < 60; k++) {
+		fprintf(f,
+			"2026-11-30T10:00:%02d.000Z,%d,slab,kmalloc-256,%d,"
+			"%d,0\n",
+			k, k, 1000 + 50 * k, 1024 + 50 * k);
+		fprintf(f,
+			"2026-11-30T10:00:%02d.000Z,%d,slab,\"evil\"\"'`$(x)\","
+			"%d,%d,0\n",
+			k, k, 500 + 10 * k, 512 + 10 * k);
+		fprintf(f,
+			"2026-11-30T10:00:%02d.000Z,%d,vmalloc,flat_caller,"
+			"800,800,0\n",
+			k, k);
+	}
+	cr_assert_eq(fclose(f), 0);
+	run_ok((char *[]){mt, "plot", "--caches", (char *)ccsv, "-o",
+			  (char *)png, NULL});
+	assert_png(png, 1000, 650);
+	run_ok((char *[]){mt, "plot", "--caches", (char *)ccsv, "-o",
+			  (char *)svg_path, "--force", NULL});
+	svg = slurp(svg_path, NULL);
+	text = svg_text(svg);
+	assert_has(text, "slab kmalloc-256  +2.88 MiB");
+	assert_has(text, "slab evil\u201d'`$(x)  +590 KiB");
+	assert_has(text, "Stacked: the 2 caches and callers that grew most");
+	free(text);
+	free(svg);
+	assert_no_temporaries();
 }

@@ -27,6 +27,10 @@ struct replay {
 	struct error *err;
 	replay_sample_fn fn; /* NULL: the verdict only */
 	void *ctx;
+	replay_pick_fn pick; /* NULL: every row to v */
+	void *pick_ctx;
+	long pid_col;	       /* with pick: the pid column */
+	bool pick_auto;	       /* pick only for a long-format header */
 	long time_col;	       /* elapsed_s, else timestamp */
 	long wall_col;	       /* timestamp, read only for fn; -1: absent */
 	long col[FIELD_COUNT]; /* -1: absent or not read */
@@ -112,6 +116,18 @@ replay_header(struct replay *a, char **cells, size_t n)
 		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
 			a->need = (size_t)a->col[f] + 1;
 	}
+	if (a->pick_auto && csv_column(cells, n, field_keys[KEY_COMM].name) < 0)
+		a->pick = NULL; /* one process's CSV: every row to v */
+	if (a->pick != NULL) {
+		a->pid_col = csv_column(cells, n, field_keys[KEY_PID].name);
+		if (a->pid_col < 0)
+			return error_set(a->err, EINVAL,
+					 "%s line 1: no pid column to tell "
+					 "the processes apart",
+					 a->path);
+		if ((size_t)a->pid_col + 1 > a->need)
+			a->need = (size_t)a->pid_col + 1;
+	}
 	a->ncols = n;
 	a->header = true;
 	return 0;
@@ -190,8 +206,9 @@ static int
 replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 {
 	struct replay *a = ctx;
+	struct verdict *v = a->v;
 	struct sample s;
-	double t;
+	double t, pid = 0;
 	int f, rc;
 
 	if (!a->header)
@@ -203,9 +220,16 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 				 a->path, line, n, n == 1 ? "" : "s", a->ncols);
 	if ((rc = replay_time(a, line, cells[a->time_col], &t)) < 0)
 		return rc;
+	if (a->pick != NULL) {
+		if ((rc = replay_number(a, line, cells[a->pid_col], "pid",
+					false, &pid)) < 0)
+			return rc;
+		if ((v = a->pick(a->pick_ctx, (long)pid, a->v)) == NULL)
+			return 0;
+	}
 	if (a->rows == 0)
 		a->t0 = t;
-	else if (!(t > a->prev_t))
+	else if (a->pick != NULL ? !(t >= a->prev_t) : !(t > a->prev_t))
 		return error_set(
 		    a->err, EINVAL,
 		    "%s line %lu: %s %s is not "
@@ -214,6 +238,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 		    a->path, line, a->time_name, cells[a->time_col],
 		    a->time_name);
 	sample_clear(&s);
+	s.pid = (pid_t)pid;
 	s.elapsed_s = t - a->t0;
 	if (replay_out_of_range("elapsed_s", s.elapsed_s) != NULL)
 		return error_set(
@@ -238,7 +263,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 	}
 	a->prev_t = t;
 	a->rows++;
-	if ((rc = verdict_add(a->v, &s)) < 0)
+	if ((rc = verdict_add(v, &s)) < 0)
 		return rc;
 	return a->fn != NULL ? a->fn(a->ctx, &s) : 0;
 }
@@ -251,26 +276,30 @@ replay_file(const char *path, struct verdict *v, struct error *err)
 
 /* An archive's samples of its first target, through the same verdict;
  * the metric chosen as a CSV header would choose it, from what the first
- * sample knows. */
+ * sample knows.  An archive is one process's series: a pick (--pid)
+ * still chooses by its pid. */
 static int
 replay_archive_sample(void *ctx, unsigned int id, const struct sample *s)
 {
 	static const enum field_id order[] = {FIELD_USS_KB, FIELD_PSS_KB,
 					      FIELD_RSS_KB};
 	struct replay *a = ctx;
+	struct verdict *v = a->v;
 	size_t i;
 	int rc;
 
 	if (id != 0)
 		return 0;
 	if (a->v->metric == VERDICT_AUTO) {
-		for (i = 0; i < sizeof order / sizeof order[0]; i++)
-			if (!isnan(s->value[order[i]]))
-				break;
-		a->v->metric = (int)order[i < 3 ? i : 2];
+		for (i = 0; i < 2 && isnan(s->value[order[i]]); i++)
+			;
+		a->v->metric = (int)order[i];
 	}
+	if (a->pick != NULL &&
+	    (v = a->pick(a->pick_ctx, (long)s->pid, a->v)) == NULL)
+		return 0;
 	a->rows++;
-	if ((rc = verdict_add(a->v, s)) < 0)
+	if ((rc = verdict_add(v, s)) < 0)
 		return rc;
 	return a->fn != NULL ? a->fn(a->ctx, s) : 0;
 }
@@ -281,6 +310,8 @@ replay_archive(struct replay *a)
 	struct archread_info info;
 	int rc;
 
+	if (a->pick_auto)
+		a->pick = NULL;
 	rc = archread_file(a->path, replay_archive_sample, a, &info, a->err);
 	if (rc < 0)
 		return rc;
@@ -294,34 +325,76 @@ replay_archive(struct replay *a)
 	return 0;
 }
 
+static int
+replay_run(struct replay *a, const char *path, struct error *err)
+{
+	int rc;
+
+	err->msg[0] = '\0';
+	a->path = strcmp(path, "-") == 0 ? "standard input" : path;
+	a->err = err;
+	if (archread_is_archive(path))
+		return replay_archive(a);
+	rc = csv_read(path, replay_row, a, err);
+	if (rc < 0)
+		return rc;
+	if (!a->header)
+		return error_set(err, EINVAL, "%s is empty: no header line",
+				 a->path);
+	if (a->rows == 0)
+		return error_set(err, EINVAL,
+				 "%s line 1: a header but no rows "
+				 "of samples%s",
+				 a->path,
+				 a->pick != NULL ? " for the process asked for"
+						 : "");
+	return 0;
+}
+
+int
+replay_file_pick(const char *path, struct verdict *tmpl, replay_pick_fn pick,
+		 void *ctx, replay_sample_fn fn, void *fn_ctx,
+		 struct error *err)
+{
+	struct replay a;
+
+	memset(&a, 0, sizeof a);
+	a.v = tmpl;
+	a.pick = pick;
+	a.pick_ctx = ctx;
+	a.fn = fn;
+	a.ctx = fn_ctx;
+	return replay_run(&a, path, err);
+}
+
+int
+replay_file_auto(const char *path, struct verdict *tmpl, replay_pick_fn pick,
+		 void *ctx, replay_sample_fn fn, void *fn_ctx,
+		 struct error *err)
+{
+	struct replay a;
+
+	memset(&a, 0, sizeof a);
+	a.v = tmpl;
+	a.pick = pick;
+	a.pick_ctx = ctx;
+	a.pick_auto = true;
+	a.fn = fn;
+	a.ctx = fn_ctx;
+	return replay_run(&a, path, err);
+}
+
 int
 replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
 		 void *ctx, struct error *err)
 {
 	struct replay a;
-	int rc;
 
-	err->msg[0] = '\0';
 	memset(&a, 0, sizeof a);
-	a.path = strcmp(path, "-") == 0 ? "standard input" : path;
 	a.v = v;
-	a.err = err;
 	a.fn = fn;
 	a.ctx = ctx;
-	if (archread_is_archive(path))
-		return replay_archive(&a);
-	rc = csv_read(path, replay_row, &a, err);
-	if (rc < 0)
-		return rc;
-	if (!a.header)
-		return error_set(err, EINVAL, "%s is empty: no header line",
-				 a.path);
-	if (a.rows == 0)
-		return error_set(err, EINVAL,
-				 "%s line 1: a header but no rows "
-				 "of samples",
-				 a.path);
-	return 0;
+	return replay_run(&a, path, err);
 }
 
 int

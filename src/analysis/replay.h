@@ -28,6 +28,24 @@ typedef int (*replay_sample_fn)(void *ctx, const struct sample *s);
 int replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
 		     void *ctx, struct error *err);
 
+/* A long-format CSV (a set's or memtrend top's: DESIGN.md): each row goes
+ * to the verdict pick returns for its pid, or is skipped when it returns
+ * NULL (then fn does not see it either; the samples fn sees carry the
+ * pid).  tmpl resolves the metric from the header (VERDICT_AUTO as
+ * above); pick gets it to set up the verdicts it makes.  Rows of one time
+ * may repeat across processes; each process's must be in time order. */
+typedef struct verdict *(*replay_pick_fn)(void *ctx, long pid,
+					  const struct verdict *tmpl);
+int replay_file_pick(const char *path, struct verdict *tmpl,
+		     replay_pick_fn pick, void *ctx, replay_sample_fn fn,
+		     void *fn_ctx, struct error *err);
+
+/* replay_file_pick() when the header is long format (it has a comm
+ * column), else replay_file() into tmpl. */
+int replay_file_auto(const char *path, struct verdict *tmpl,
+		     replay_pick_fn pick, void *ctx, replay_sample_fn fn,
+		     void *fn_ctx, struct error *err);
+
 /* NULL when v is a value a run can produce for the column name (by its
  * unit: _kb, _s, else a count), else what the column should hold. */
 const char *replay_out_of_range(const char *name, double v);

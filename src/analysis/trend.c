@@ -81,13 +81,57 @@ struct trend {
 	bool flag;
 	double raise_kb;	     /* the recent floor when it went up */
 	struct models_result models; /* of the last evaluation */
+	/* Work space for one evaluation, shared by every trend (below). */
 	struct models_work *work;
-	/* Work space for one evaluation. */
+	double *x, *y, *raw;
+	unsigned long *counts; /* samples per floor point */
+	double *tmp;
+	double *pairs;
+};
+
+/*
+ * The work space of an evaluation holds nothing between evaluations, so
+ * one serves every trend of the process: memtrend top judges hundreds of
+ * processes, and 90 KiB each of scratch would be most of its memory.
+ * memtrend evaluates on one thread; the space lives while a trend does.
+ */
+static struct trend_scratch {
+	unsigned long users;
+	struct models_work *work;
 	double x[TREND_RING], y[TREND_RING], raw[TREND_RING];
-	unsigned long counts[TREND_RING]; /* samples per floor point */
+	unsigned long counts[TREND_RING];
 	double tmp[3 * TREND_RING];
 	double pairs[TREND_PAIRS];
-};
+} * trend_scratch;
+
+static void
+trend_scratch_take(struct trend *t)
+{
+	struct trend_scratch *sc = trend_scratch;
+
+	if (sc == NULL) {
+		sc = trend_scratch = xcalloc(1, sizeof *sc);
+		sc->work = models_work_new();
+	}
+	sc->users++;
+	t->work = sc->work;
+	t->x = sc->x;
+	t->y = sc->y;
+	t->raw = sc->raw;
+	t->counts = sc->counts;
+	t->tmp = sc->tmp;
+	t->pairs = sc->pairs;
+}
+
+static void
+trend_scratch_give(void)
+{
+	if (trend_scratch == NULL || --trend_scratch->users > 0)
+		return;
+	models_work_free(trend_scratch->work);
+	free(trend_scratch);
+	trend_scratch = NULL;
+}
 
 /* The result of the core statistics over one series. */
 struct trend_fit {
@@ -411,7 +455,7 @@ trend_new(void)
 	t->ev.need_samples = TREND_MIN_SAMPLES;
 	t->daily = true;
 	t->ev.daily_cycle = true;
-	t->work = models_work_new();
+	trend_scratch_take(t);
 	t->ev.explanation = t->ev.runner_up = MODELS_KINDS;
 	return t;
 }
@@ -428,7 +472,7 @@ trend_free(struct trend *t)
 {
 	if (t == NULL)
 		return;
-	models_work_free(t->work);
+	trend_scratch_give();
 	free(t);
 }
 

@@ -124,12 +124,9 @@ plot_region_label(const struct series_region *r, char *buf, size_t len)
 		snprintf(full, sizeof full, "%s", slash + 1);
 	else
 		snprintf(full, sizeof full, "%s", r->name);
-	for (i = 0; full[i] != '\0'; i++) {
-		if (full[i] == '\t' || full[i] == '\n' || full[i] == '\r')
-			full[i] = ' ';
+	for (i = 0; full[i] != '\0'; i++)
 		if ((full[i] & 0xc0) != 0x80)
 			chars++;
-	}
 	if (chars > PLOT_LABEL) {
 		n = strlen(full);
 		for (i = n, chars = 0; i > 0 && chars < PLOT_LABEL - 1; i--)
@@ -138,7 +135,26 @@ plot_region_label(const struct series_region *r, char *buf, size_t len)
 		memmove(full + 3, full + i, n - i + 1);
 		memcpy(full, "…", 3); /* U+2026, 3 bytes in UTF-8 */
 	}
-	snprintf(buf, len, "%s", full);
+	plot_header_text(buf, len, full);
+}
+
+void
+plot_header_text(char *buf, size_t len, const char *text)
+{
+	size_t o = 0;
+
+	for (; *text != '\0' && o + 4 < len; text++) {
+		if (*text == '"') { /* gnuplot would end the field there */
+			memcpy(buf + o, "\u201d", 3);
+			o += 3;
+		} else {
+			buf[o++] =
+			    *text == '\t' || *text == '\n' || *text == '\r'
+				? ' '
+				: *text;
+		}
+	}
+	buf[o] = '\0';
 }
 
 const char *

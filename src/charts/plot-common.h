@@ -46,6 +46,9 @@ char *plot_wrap(const char *text, size_t width);
  * at most PLOT_LABEL characters (the end kept, where names differ). */
 void plot_region_label(const struct series_region *r, char *buf, size_t len);
 const char *plot_basename(const char *path);
+/* text as a header cell of a data file gnuplot reads (columnheader):
+ * tabs and newlines as spaces, '"' (which would end the cell) as U+201D. */
+void plot_header_text(char *buf, size_t len, const char *text);
 /* One value cell: '?' is gnuplot's "missing" (the line goes on). */
 void plot_cell(FILE *fp, double v);
 int plot_close_data(FILE *fp, const char *path, struct error *err);

@@ -33,6 +33,7 @@ plot_opts_init(struct plot_opts *o)
 	o->chart = PLOT_AUTO;
 	o->metric = -1; /* VERDICT_AUTO */
 	o->daily_cycle = true;
+	o->pid = -1; /* SERIES_AUTO_PID: a set's sum */
 	o->style.width = PLOT_WIDTH;
 	o->style.height = PLOT_HEIGHT;
 	o->style.time = PLOT_TIME_AUTO;
@@ -207,13 +208,16 @@ plot_run(const struct plot_opts *o, struct error *err)
 	struct series s;
 	int rc;
 
+	if (o->caches_csv != NULL ||
+	    (o->csv != NULL && plot_is_kernel_csv(o->csv)))
+		return plot_kernel_run(o, err);
 	if ((rc = plot_format_of(o->out, &fmt, err)) < 0 ||
 	    (rc = output_check(o->out, o->force, err)) < 0)
 		return rc;
 	if (chart == PLOT_AUTO)
 		chart = o->regions_csv != NULL ? PLOT_REGIONS : PLOT_GROWTH;
 	if ((rc = series_load_both(&s, &rs, o->csv, o->regions_csv, o->metric,
-				   o->daily_cycle, err)) < 0)
+				   o->daily_cycle, o->pid, err)) < 0)
 		return rc;
 	rc = plot_can_draw(chart, &s, o->regions_csv != NULL ? &rs : NULL, err);
 	if (rc == 0)

@@ -62,12 +62,21 @@ struct plot_opts {
 	enum plot_chart chart;
 	int metric;	  /* VERDICT_AUTO or a field id */
 	bool daily_cycle; /* one is possible (default) */
+	long pid;	  /* of a long-format CSV; SERIES_AUTO_PID: a sum */
+	const char *caches_csv; /* memtrend kernel --caches-csv: stacked */
 	bool force;
 	const char *templates; /* searched first; NULL */
 	struct plot_style style;
 };
 
 void plot_opts_init(struct plot_opts *o);
+
+/* Whether path is a memtrend kernel CSV (its header has
+ * slab_unreclaim_kb and no process sizes). */
+bool plot_is_kernel_csv(const char *path);
+/* The kernel charts (plot-kernel.c): the kernel's series of o->csv, or
+ * with o->caches_csv the caches and callers that grew most, stacked. */
+int plot_kernel_run(const struct plot_opts *o, struct error *err);
 
 /* "growth", "regions", "idle" to a chart; -EINVAL for anything else. */
 int plot_parse_chart(const char *text, enum plot_chart *chart,

@@ -510,7 +510,7 @@ report_run(const struct plot_opts *o, struct error *err)
 	    (rc = output_check(o->out, o->force, err)) < 0)
 		return rc;
 	if ((rc = series_load_both(&s, &rs, o->csv, o->regions_csv, o->metric,
-				   o->daily_cycle, err)) < 0)
+				   o->daily_cycle, o->pid, err)) < 0)
 		return rc;
 	memset(&r, 0, sizeof r);
 	r.s = &s;

@@ -76,10 +76,30 @@ series_add(void *ctx, const struct sample *smp)
 	return 0;
 }
 
-int
-series_load(struct series *s, const char *path, int metric, bool daily_cycle,
-	    struct error *err)
+/* Which process of a long-format CSV is drawn. */
+struct series_pick {
+	struct series *s;
+	long want;   /* SERIES_AUTO_PID: a set's sum */
+	bool others; /* rows of other processes were skipped */
+};
+
+static struct verdict *
+series_pick(void *ctx, long pid, const struct verdict *tmpl)
 {
+	struct series_pick *p = ctx;
+
+	(void)tmpl;
+	if (pid == (p->want < 0 ? 0 : p->want))
+		return &p->s->verdict;
+	p->others = true;
+	return NULL;
+}
+
+int
+series_load_pid(struct series *s, const char *path, int metric,
+		bool daily_cycle, long pid, struct error *err)
+{
+	struct series_pick p = {.s = s, .want = pid};
 	int rc;
 
 	memset(s, 0, sizeof *s);
@@ -88,13 +108,27 @@ series_load(struct series *s, const char *path, int metric, bool daily_cycle,
 	summary_init(&s->summary);
 	verdict_init(&s->verdict, metric);
 	verdict_set_daily_cycle(&s->verdict, daily_cycle);
-	rc = replay_file_each(path, &s->verdict, series_add, s, err);
+	rc = replay_file_auto(path, &s->verdict, series_pick, &p, series_add, s,
+			      err);
+	if (rc < 0 && p.others && pid < 0)
+		rc = error_set(err, EINVAL,
+			       "%s holds several processes and no set's sum "
+			       "(pid 0): choose one with --pid PID",
+			       path);
 	if (rc < 0) {
 		series_free(s);
 		return rc;
 	}
 	s->interval_s = series_median_step(s->t, s->n);
 	return 0;
+}
+
+int
+series_load(struct series *s, const char *path, int metric, bool daily_cycle,
+	    struct error *err)
+{
+	return series_load_pid(s, path, metric, daily_cycle, SERIES_AUTO_PID,
+			       err);
 }
 
 void
@@ -555,11 +589,11 @@ series_regions_top(const struct series_regions *rs, size_t *out, size_t n)
 int
 series_load_both(struct series *s, struct series_regions *rs, const char *path,
 		 const char *regions_path, int metric, bool daily_cycle,
-		 struct error *err)
+		 long pid, struct error *err)
 {
 	int rc;
 
-	if ((rc = series_load(s, path, metric, daily_cycle, err)) < 0)
+	if ((rc = series_load_pid(s, path, metric, daily_cycle, pid, err)) < 0)
 		return rc;
 	if (regions_path != NULL &&
 	    (rc = series_load_regions(rs, regions_path, err)) < 0) {

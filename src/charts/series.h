@@ -48,6 +48,12 @@ struct series {
  * -EINVAL and a message naming the line. */
 int series_load(struct series *s, const char *path, int metric,
 		bool daily_cycle, struct error *err);
+/* The same for one process of a long-format CSV (a set's or memtrend
+ * top's): pid, or SERIES_AUTO_PID for a set's sum (pid 0); a file of one
+ * process reads whole either way. */
+#define SERIES_AUTO_PID (-1L)
+int series_load_pid(struct series *s, const char *path, int metric,
+		    bool daily_cycle, long pid, struct error *err);
 void series_free(struct series *s);
 
 /* The wall-clock time at elapsed t, interpolated between rows (elapsed
@@ -102,7 +108,7 @@ int series_load_regions(struct series_regions *rs, const char *path,
  * regions CSV when regions_path is not NULL.  Nothing to free on error. */
 int series_load_both(struct series *s, struct series_regions *rs,
 		     const char *path, const char *regions_path, int metric,
-		     bool daily_cycle, struct error *err);
+		     bool daily_cycle, long pid, struct error *err);
 void series_regions_free(struct series_regions *rs);
 
 /* Up to n regions (indices into r), largest growth first, as the live

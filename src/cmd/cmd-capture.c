@@ -283,7 +283,7 @@ cmd_capture_run(int argc, char **argv)
 	c.watch.fault_period = 1;
 	c.archive.sync = true;
 	if (cmd_capture_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("capture", &err);
 	if (c.help) {
 		cmd_capture_usage(stdout);
 		return 0;

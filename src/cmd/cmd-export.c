@@ -160,7 +160,7 @@ cmd_export_run(int argc, char **argv)
 
 	memset(&c, 0, sizeof c);
 	if (cmd_export_parse(&c, argc, argv, &c.err) < 0)
-		return cmd_usage_error(&c.err);
+		return cmd_usage_error("export", &c.err);
 	if (c.help) {
 		cmd_export_usage(stdout);
 		return 0;

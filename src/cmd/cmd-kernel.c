@@ -129,7 +129,7 @@ cmd_kernel_option(struct cmd_kernel *c, int opt, struct error *err)
 	case 'c':
 		return units_parse_count(optarg, &c->count, err);
 	case 'd':
-		return units_parse_duration(optarg, &c->duration_ns, err);
+		return cmd_parse_duration(optarg, &c->duration_ns, err);
 	case 'o':
 		c->csv_path = optarg;
 		return 0;
@@ -155,6 +155,12 @@ cmd_kernel_option(struct cmd_kernel *c, int opt, struct error *err)
 		return 0;
 	case OPT_LIST_FIELDS:
 		c->fields_format = optarg != NULL ? optarg : "text";
+		if (strcmp(c->fields_format, "text") != 0 &&
+		    strcmp(c->fields_format, "man") != 0)
+			return error_set(err, EINVAL,
+					 "invalid format '%s' (use text, the "
+					 "default, or man)",
+					 c->fields_format);
 		return 0;
 	}
 	return error_set(err, EINVAL, "unknown option");
@@ -183,7 +189,7 @@ cmd_kernel_parse(struct cmd_kernel *c, int argc, char **argv, struct error *err)
 					 argv[optind - 1]);
 		rc = cmd_kernel_option(c, opt, err);
 		if (rc < 0)
-			return rc;
+			return cmd_option_error(err, cmd_kernel_options, opt);
 	}
 	if (optind < argc)
 		return error_set(err, EINVAL,
@@ -506,7 +512,7 @@ cmd_kernel_run(int argc, char **argv)
 	struct error err;
 
 	if (cmd_kernel_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("kernel", &err);
 	if (c.help) {
 		cmd_kernel_usage(stdout);
 		return 0;

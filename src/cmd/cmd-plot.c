@@ -13,7 +13,6 @@
 #include "charts/plot.h"
 #include "cmd/cmd-plot.h"
 #include "cmd/cmd.h"
-#include "util/units.h"
 
 enum {
 	OPT_REGIONS = 256,
@@ -25,6 +24,8 @@ enum {
 	OPT_TEMPLATES,
 	OPT_NO_DAILY_CYCLE,
 	OPT_DAILY_CYCLE,
+	OPT_PID,
+	OPT_CACHES,
 };
 
 const struct option cmd_plot_options[] = {
@@ -39,6 +40,8 @@ const struct option cmd_plot_options[] = {
     {"templates", required_argument, NULL, OPT_TEMPLATES},
     {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
     {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
+    {"pid", required_argument, NULL, OPT_PID},
+    {"caches", required_argument, NULL, OPT_CACHES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -79,7 +82,17 @@ cmd_plot_usage(FILE *fp)
 	    "analyze)\n"
 	    "      --no-daily-cycle  judge as a test run: no daily cycle to "
 	    "wait for\n"
-	    "      --top N           regions shown by name (default %d)\n"
+	    "                        (--daily-cycle, the default: as a "
+	    "server)\n"
+	    "      --pid PID         one process of a long-format CSV (a set's "
+	    "or top's;\n"
+	    "                        default: a set's sum, pid 0)\n"
+	    "      --caches FILE     memtrend kernel --caches-csv: the caches "
+	    "and\n"
+	    "                        callers that grew most, stacked (FILE.csv "
+	    "may go)\n"
+	    "      --top N           regions (caches) shown by name (default "
+	    "%d)\n"
 	    "      --size WxH        size in pixels (default %dx%d; PDF: 1/100 "
 	    "in)\n"
 	    "      --time AXIS       auto (wall clock for runs of 2 h or "
@@ -120,11 +133,7 @@ cmd_plot_option(struct plot_opts *p, int opt, struct error *err)
 		rc = verdict_parse_metric(optarg, &p->metric, err);
 		break;
 	case OPT_TOP:
-		if ((rc = units_parse_count(optarg, &n, err)) == 0 && n > 64)
-			rc = error_set(err, EINVAL,
-				       "--top %s is too many "
-				       "(at most 64)",
-				       optarg);
+		rc = cmd_parse_count(optarg, 64, &n, err);
 		p->style.top = (size_t)n;
 		break;
 	case OPT_SIZE:
@@ -140,6 +149,12 @@ cmd_plot_option(struct plot_opts *p, int opt, struct error *err)
 	case OPT_DAILY_CYCLE:
 		p->daily_cycle = opt == OPT_DAILY_CYCLE;
 		break;
+	case OPT_PID:
+		rc = cmd_parse_pid(optarg, &p->pid, err);
+		break;
+	case OPT_CACHES:
+		p->caches_csv = optarg;
+		break;
 	}
 	return rc;
 }
@@ -150,7 +165,8 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 {
 	const char *what = argv[0];
 	bool report = strcmp(what, "report") == 0;
-	int opt, rc = 0;
+	char name[64];
+	int opt;
 
 	*help = false;
 	plot_opts_init(o);
@@ -158,8 +174,8 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 		o->style.height = PLOT_HEIGHT - 100;
 	optind = 0;
 	opterr = 0;
-	while (rc == 0 && (opt = getopt_long(argc, argv, ":o:fh",
-					     cmd_plot_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:fh", cmd_plot_options,
+				  NULL)) != -1) {
 		if (opt == 'h') {
 			*help = true;
 			return 0;
@@ -167,16 +183,22 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 		if (opt == ':')
 			return error_set(err, EINVAL, "option %s needs a value",
 					 argv[optind - 1]);
-		if (opt == '?' || (report && opt == OPT_CHART))
+		if (opt == '?')
 			return error_set(err, EINVAL,
 					 "unknown option '%s' for "
 					 "%s",
 					 argv[optind - 1], what);
-		rc = cmd_plot_option(o, opt, err);
+		if (report && (opt == OPT_CHART || opt == OPT_CACHES))
+			return error_set(
+			    err, EINVAL,
+			    "report has no option %s: it draws every chart "
+			    "the CSV allows (memtrend plot --chart draws one)",
+			    cmd_option_name(name, sizeof name, cmd_plot_options,
+					    opt));
+		if (cmd_plot_option(o, opt, err) < 0)
+			return cmd_option_error(err, cmd_plot_options, opt);
 	}
-	if (rc < 0)
-		return rc;
-	if (optind >= argc)
+	if (optind >= argc && o->caches_csv == NULL)
 		return error_set(err, EINVAL,
 				 "%s needs a CSV file (from "
 				 "memtrend -o FILE, or any CSV analyze reads)",
@@ -186,11 +208,12 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 				 "%s takes one CSV file, not "
 				 "'%s' too (a regions CSV goes with --regions)",
 				 what, argv[optind + 1]);
-	o->csv = argv[optind];
+	o->csv = optind < argc ? argv[optind] : NULL;
 	if (o->out == NULL)
 		return error_set(err, EINVAL, "%s needs -o FILE%s", what,
 				 report ? ".html" : " (.png, .svg or .pdf)");
-	if (o->regions_csv != NULL && strcmp(o->regions_csv, o->csv) == 0)
+	if (o->regions_csv != NULL && o->csv != NULL &&
+	    strcmp(o->regions_csv, o->csv) == 0)
 		return error_set(err, EINVAL,
 				 "--regions names the same file "
 				 "as the CSV, '%s'",
@@ -206,7 +229,7 @@ cmd_plot_run(int argc, char **argv)
 	bool help;
 
 	if (cmd_plot_parse(&o, argc, argv, &help, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("plot", &err);
 	if (help) {
 		cmd_plot_usage(stdout);
 		return 0;

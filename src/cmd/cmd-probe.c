@@ -10,6 +10,7 @@
 #include "cmd/cmd-probe.h"
 #include "cmd/cmd-watch.h"
 #include "cmd/cmd.h"
+#include "core/target.h"
 #include "sources/faults.h"
 #include "sources/idle.h"
 #include "sources/pagemap.h"
@@ -46,14 +47,25 @@ cmd_probe_print(FILE *fp, const struct probe *p)
 	}
 }
 
+/* With -p PID: 2 when memtrend cannot watch that process, saying why as
+ * a run would. */
 int
 cmd_probe_run(const char *root, pid_t pid)
 {
 	struct probe probe;
+	struct target t;
+	struct error err;
+	int code = 0;
 
 	cmd_probe_collect(&probe, root, pid);
 	cmd_probe_print(stdout, &probe);
-	return 0;
+	if (pid > 0 && target_from_pid(&t, root, pid, &err) < 0) {
+		fflush(stdout);
+		code = cmd_fail(&err);
+	}
+	if (pid > 0)
+		target_close(&t);
+	return code;
 }
 
 /* --probe is an option of the default command line: parse that. */
@@ -64,7 +76,7 @@ cmd_probe_main(int argc, char **argv)
 	struct error err;
 
 	if (cmd_watch_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error(NULL, &err);
 	return cmd_probe_run(c.watch.root, c.pid);
 }
 

@@ -39,6 +39,11 @@ cmd_report_usage(FILE *fp)
 	    "analyze)\n"
 	    "      --no-daily-cycle  judge as a test run: no daily cycle to "
 	    "wait for\n"
+	    "                        (--daily-cycle, the default: as a "
+	    "server)\n"
+	    "      --pid PID         one process of a long-format CSV (a set's "
+	    "or top's;\n"
+	    "                        default: a set's sum, pid 0)\n"
 	    "      --top N           regions shown by name (default %d)\n"
 	    "      --size WxH        chart size in pixels (default %dx%d)\n"
 	    "      --time AXIS       auto (wall clock for runs of 2 h or "
@@ -61,7 +66,7 @@ cmd_report_run(int argc, char **argv)
 	bool help;
 
 	if (cmd_plot_parse(&o, argc, argv, &help, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error("report", &err);
 	if (help) {
 		cmd_report_usage(stdout);
 		return 0;

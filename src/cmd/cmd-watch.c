@@ -20,6 +20,7 @@
 #include "cmd/cmd.h"
 #include "core/fields.h"
 #include "core/target.h"
+#include "sinks/jsonl.h"
 #include "sinks/rank.h"
 #include "sinks/recap.h"
 #include "sinks/term.h"
@@ -52,6 +53,7 @@ enum {
 	OPT_ALL_MATCHING,
 	OPT_TREE,
 	OPT_CGROUP,
+	OPT_JSON_LINES,
 };
 
 static const struct option cmd_watch_options[] = {
@@ -86,154 +88,128 @@ static const struct option cmd_watch_options[] = {
     {"no-daily-cycle", no_argument, NULL, OPT_NO_DAILY_CYCLE},
     {"daily-cycle", no_argument, NULL, OPT_DAILY_CYCLE},
     {"plot", required_argument, NULL, OPT_PLOT},
+    {"json-lines", no_argument, NULL, OPT_JSON_LINES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
+static const struct cmd_help cmd_watch_help[] = {
+    {"Target (one of):", NULL},
+    {"  -p, --pid PID", "watch the process with this PID"},
+    {"  -n, --name NAME", "watch the one process with this command name"},
+    {"  [--] COMMAND [ARGS]",
+     "start COMMAND and watch it until it exits (see Exit status)"},
+    {"      --all-matching", "with -n: every process so named, and their sum"},
+    {"      --tree", "with -p or COMMAND: the process and its descendants"},
+    {"      --cgroup DIR",
+     "every process in a cgroup directory (absolute, or under "
+     "/sys/fs/cgroup)"},
+    {"", "a set is judged by its sum; its CSV is long format: a row per "
+	 "process per sample, then the sum's (pid 0), with comm and cmdline "
+	 "columns"},
+    {"", NULL},
+    {"Sampling:", NULL},
+    {"  -e, --every INTERVAL",
+     "time between samples (default 1s; e.g. 250ms, 5m)"},
+    {"  -c, --count N", "stop after N samples"},
+    {"  -d, --duration D", "stop after D (e.g. 30s, 1h, 2d)"},
+    {"      --budget PCT",
+     "CPU budget for sampling, of one core (default 2%); heavy sources are "
+     "spaced out to stay within it; 100% samples everything every tick"},
+    {"", NULL},
+    {"Where (per region):", NULL},
+    {"      --regions[=N]",
+     "sample each region (heap, stacks, anonymous memory, each file's code "
+     "and data, shared memory...) from smaps and list the N (default 5) "
+     "that grew most; the value needs '=': --regions=3"},
+    {"      --pages",
+     "exact page-level accounting per region from pagemap (+ kpagecount "
+     "and kpageflags as root)"},
+    {"      --regions-csv FILE",
+     "log every region sample to FILE (long format)"},
+    {"      --group-by HOW", "kind (default), path, or mapping"},
+    {"      --idle",
+     "per region: share of pages not accessed since the previous region "
+     "sample, and how long they stayed idle (page_idle, else soft-dirty, "
+     "else clear_refs + Referenced)"},
+    {"      --no-clear-refs", "never clear the target's accessed bits"},
+    {"      --idle-sample N", "pages followed per region (default 256)"},
+    {"      --faults",
+     "count page faults of every thread with perf events (else the stat "
+     "counters)"},
+    {"      --fault-addresses",
+     "also sample where faults happen: faults per second per region; "
+     "" CMD_HELP_FAULT_ADDRESSES},
+    {"      --fault-period N", "one address sample every N faults (default 1)"},
+    {"", NULL},
+    {"Output:", NULL},
+    {"  -o, --output FILE",
+     "log every sample to FILE as CSV (\"-\": standard output), or as JSON "
+     "lines when FILE ends in .ndjson or .jsonl"},
+    {"      --json-lines",
+     "-o writes JSON lines, one object per sample; without -o, to standard "
+     "output"},
+    {"  -f, --force", "overwrite FILE if it exists"},
+    {"  -q, --quiet", "no live rows, only the summary"},
+    {"      --plot CHART",
+     "at the end, draw the growth chart of the -o CSV (.png, .svg or .pdf; "
+     "needs gnuplot)"},
+    {"      --kib", "print sizes as plain KiB instead of human units"},
+    {"", NULL},
+    {"Verdict:", NULL},
+    {"      --metric M", "judge uss, pss or rss (" CMD_HELP_METRIC_DEFAULT ")"},
+    {"      --fail-on-growth",
+     "exit 1 when the verdict at the end is 'growing'"},
+    {"      --no-daily-cycle",
+     "no daily cycle to wait for (the default with a COMMAND: a test run); "
+     "--daily-cycle: wait for one (the default with -p and -n: a server)"},
+    {"", NULL},
+    {"Other:", NULL},
+    {"      --probe",
+     "show what this kernel and these privileges allow (with -p PID: for "
+     "that process; exit status 2 when it cannot be watched)"},
+    {"      --root DIR",
+     "read /proc and /sys under DIR (tests; also MEMTREND_ROOT)"},
+    {"      --list-fields", CMD_HELP_LIST_FIELDS},
+    {"  -h, --help", "this help"},
+    {"  -V, --version", "version"},
+    {NULL, NULL},
+};
+
 void
 cmd_watch_usage(FILE *fp)
 {
-	fprintf(
-	    fp,
-	    "Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND "
-	    "[ARGS...]\n"
-	    "       memtrend analyze [--json] [--metric uss|pss|rss] FILE.csv\n"
-	    "       memtrend plot FILE.csv -o CHART.png|.svg|.pdf   (see plot "
-	    "--help)\n"
-	    "       memtrend report FILE.csv -o REPORT.html         (see "
-	    "report --help)\n"
-	    "       memtrend kernel [--every I] [-o FILE.csv] [--caches-csv "
-	    "FILE]\n"
-	    "                                                       (see "
-	    "kernel --help)\n"
-	    "       memtrend --probe [-p PID]\n"
-	    "\n"
-	    "Watch a process's memory (RSS, PSS, USS and more) without "
-	    "stopping it:\n"
-	    "one row per sample, an optional CSV log, and a summary at the end "
-	    "that\n"
-	    "says, with evidence, whether memory is growing steadily (a "
-	    "leak).\n"
-	    "\n"
-	    "Target (one of):\n"
-	    "  -p, --pid PID         watch the process with this PID\n"
-	    "  -n, --name NAME       watch the one process with this command "
-	    "name\n"
-	    "  [--] COMMAND [ARGS]   start COMMAND and watch it until it "
-	    "exits;\n"
-	    "                        memtrend then exits with its status\n"
-	    "      --all-matching    with -n: every process so named, and "
-	    "their sum\n"
-	    "      --tree            with -p or COMMAND: the process and its "
-	    "descendants\n"
-	    "      --cgroup DIR      every process in a cgroup directory "
-	    "(absolute,\n"
-	    "                        or under /sys/fs/cgroup)\n"
-	    "  A set is judged by its sum; the CSV is long format: a row per "
-	    "process\n"
-	    "  per sample, then the sum's (pid 0), with comm and cmdline "
-	    "columns.\n"
-	    "\n"
-	    "Sampling:\n"
-	    "  -e, --every INTERVAL  time between samples (default 1s; e.g. "
-	    "250ms, 5m)\n"
-	    "  -c, --count N         stop after N samples\n"
-	    "  -d, --duration D      stop after D (e.g. 30s, 1h, 2d)\n"
-	    "\n"
-	    "Where (per region):\n"
-	    "      --regions[=N]     sample each region (heap, stacks, "
-	    "anonymous\n"
-	    "                        memory, each file's code and data, "
-	    "shared\n"
-	    "                        memory...) from smaps and list the N "
-	    "(default 5)\n"
-	    "                        that grew most\n"
-	    "      --pages           exact page-level accounting per region "
-	    "from\n"
-	    "                        pagemap (+ kpagecount/kpageflags as "
-	    "root)\n"
-	    "      --regions-csv FILE  log every region sample to FILE (long "
-	    "format)\n"
-	    "      --group-by HOW    kind (default), path, or mapping\n"
-	    "      --idle            per region: share of pages not accessed "
-	    "since the\n"
-	    "                        previous region sample, and how long they "
-	    "stayed\n"
-	    "                        idle (page_idle, else soft-dirty, else "
-	    "clear_refs\n"
-	    "                        + Referenced)\n"
-	    "      --no-clear-refs   never clear the target's accessed bits\n"
-	    "      --idle-sample N   pages followed per region (default 256)\n"
-	    "      --faults          count page faults of every thread with "
-	    "perf\n"
-	    "                        events (else the stat counters)\n"
-	    "      --fault-addresses also sample where faults happen: faults "
-	    "per\n"
-	    "                        second per region (implies --regions)\n"
-	    "      --fault-period N  one address sample every N faults "
-	    "(default 1)\n"
-	    "      --budget PCT      CPU budget for sampling, of one core "
-	    "(default\n"
-	    "                        2%%); heavy sources are spaced out to "
-	    "stay\n"
-	    "                        within it; 100%% samples everything every "
-	    "tick\n"
-	    "\n"
-	    "Output:\n"
-	    "  -o, --output FILE     log every sample to FILE as CSV (\"-\": "
-	    "stdout)\n"
-	    "  -f, --force           overwrite FILE if it exists\n"
-	    "  -q, --quiet           no live rows, only the summary\n"
-	    "      --plot CHART      at the end, draw the growth chart of the "
-	    "-o CSV\n"
-	    "                        (.png, .svg or .pdf; needs gnuplot)\n"
-	    "      --kib             print sizes as plain KiB instead of human "
-	    "units\n"
-	    "\n"
-	    "Verdict:\n"
-	    "      --metric M        judge uss (default), pss or rss\n"
-	    "      --fail-on-growth  exit 1 when the verdict at the end is "
-	    "'growing'\n"
-	    "      --no-daily-cycle  no daily cycle to wait for (the default "
-	    "with a\n"
-	    "                        COMMAND: a test run); --daily-cycle: wait "
-	    "for\n"
-	    "                        one (the default with -p and -n: a "
-	    "server)\n"
-	    "\n"
-	    "Analyze (memtrend analyze FILE.csv; \"-\" reads standard input):\n"
-	    "      --json            print the verdict as one JSON object\n"
-	    "      --metric M        judge uss, pss or rss (default: uss if "
-	    "the file\n"
-	    "                        has it, else pss, else rss)\n"
-	    "      --no-daily-cycle  judge as a test run: no daily cycle to "
-	    "wait for\n"
-	    "\n"
-	    "Other:\n"
-	    "      --probe           show what this kernel and these "
-	    "privileges allow\n"
-	    "      --root DIR        read /proc and /sys under DIR (tests; "
-	    "also\n"
-	    "                        MEMTREND_ROOT)\n"
-	    "      --list-fields     list the CSV columns\n"
-	    "  -h, --help            this help\n"
-	    "  -V, --version         version\n"
-	    "\n"
-	    "Exit status: 0 done; 1 growing (analyze, or --fail-on-growth); 2 "
-	    "error\n"
-	    "(bad input, unreadable target, write failure); with COMMAND, the\n"
-	    "command's own non-zero status, which wins over 1.\n"
-	    "\n"
-	    "CSV columns (sizes in KiB):\n");
-	fields_print(fp, field_keys, KEY_PID + 1, "text");
-	fields_print(fp, fields, FIELD_COUNT, "text");
-	fprintf(fp, "\nRegions CSV columns (after timestamp,elapsed_s,pid,"
-		    "region,kind):\n");
-	fields_print(fp, region_fields, REGION_FIELD_COUNT, "text");
-	fields_print(fp, field_keys + KEY_SOURCE, KEY_COUNT - KEY_SOURCE,
-		     "text");
-	fprintf(fp, "\nSee memtrend(1) for details.\n");
+	fputs("Usage: memtrend [OPTIONS] -p PID | -n NAME | [--] COMMAND "
+	      "[ARGS...]\n"
+	      "       memtrend analyze [OPTIONS] FILE.csv   (see analyze "
+	      "--help)\n"
+	      "       memtrend plot FILE.csv -o CHART      (see plot --help)\n"
+	      "       memtrend report FILE.csv -o REPORT.html (see report "
+	      "--help)\n"
+	      "       memtrend kernel [OPTIONS]            (see kernel "
+	      "--help)\n"
+	      "       memtrend --probe [-p PID]\n"
+	      "\n",
+	      fp);
+	cmd_help_wrap(fp,
+		      "Watch a process's memory (RSS, PSS, USS and more) "
+		      "without stopping it: one row per sample, an optional "
+		      "CSV or JSON lines log, and a summary at the end that "
+		      "says, with evidence, whether memory is growing "
+		      "steadily (a leak).",
+		      0, 0);
+	fputc('\n', fp);
+	cmd_help_print(fp, cmd_watch_help);
+	fputc('\n', fp);
+	cmd_help_wrap(fp,
+		      "Exit status: 0 done; 1 growing (with "
+		      "--fail-on-growth); 2 error (bad input, unreadable "
+		      "target, write failure); " CMD_HELP_EXIT_COMMAND
+		      ". An error (2) wins over the command's status, which "
+		      "wins over 1.",
+		      0, 0);
+	fputs("\nSee memtrend(1) for details.\n", fp);
 }
 
 static int
@@ -262,7 +238,7 @@ cmd_watch_parse_group(const char *text, enum region_group *group,
 		*group = REGION_GROUP_MAPPING;
 	else
 		return error_set(err, EINVAL,
-				 "invalid --group-by '%s' (use "
+				 "invalid grouping '%s' (use "
 				 "kind, path or mapping)",
 				 text);
 	return 0;
@@ -292,6 +268,19 @@ cmd_watch_set(struct cmd_watch *c)
 	return 0;
 }
 
+/* --list-fields[=FORMAT]: text (the default), man, man-regions. */
+static int
+cmd_watch_fields_format(const char *format, struct error *err)
+{
+	if (strcmp(format, "text") == 0 || strcmp(format, "man") == 0 ||
+	    strcmp(format, "man-regions") == 0)
+		return 0;
+	return error_set(err, EINVAL,
+			 "invalid format '%s' (use text, the default, or "
+			 "man or man-regions for the man page's tables)",
+			 format);
+}
+
 static int
 cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 {
@@ -299,13 +288,17 @@ cmd_watch_check(struct cmd_watch *c, int argc, char **argv, struct error *err)
 
 	if (optind < argc)
 		c->command = argv + optind;
+	if (c->command != NULL &&
+	    cmd_optional_value_error(cmd_watch_options, argc, argv, err) < 0)
+		return -EINVAL;
 	/* A command memtrend starts is a test run: no daily cycle. */
 	c->watch.daily_cycle =
 	    c->daily_cycle >= 0 ? c->daily_cycle == 1 : c->command == NULL;
 	if (c->action != CMD_WATCH_RUN)
 		return 0;
 	if (c->plot_out != NULL &&
-	    (c->watch.csv_path == NULL || strcmp(c->watch.csv_path, "-") == 0))
+	    (c->watch.csv_path == NULL || strcmp(c->watch.csv_path, "-") == 0 ||
+	     c->watch.json_lines))
 		return error_set(err, EINVAL,
 				 "--plot draws the chart from the "
 				 "run's CSV: give -o FILE.csv too");
@@ -362,7 +355,9 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 
 	case 'n':
 		if (*optarg == '\0')
-			rc = error_set(err, EINVAL, "empty name for -n");
+			rc = error_set(err, EINVAL,
+				       "empty name (give a command name, as "
+				       "pgrep -l shows it)");
 		c->name = optarg;
 		break;
 
@@ -375,7 +370,7 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 		break;
 
 	case 'd':
-		rc = units_parse_duration(optarg, &n, err);
+		rc = cmd_parse_duration(optarg, &n, err);
 		w->duration_ns = n;
 		break;
 
@@ -392,7 +387,12 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 		break;
 
 	case OPT_BUDGET:
-		rc = units_parse_percent(optarg, &w->budget, err);
+		if (units_parse_percent(optarg, &w->budget, NULL) < 0)
+			rc = error_set(err, EINVAL,
+				       "invalid percentage '%s' (of one core: "
+				       "above 0%% and at most 100%%, e.g. 2%%, "
+				       "0.5%%)",
+				       optarg);
 		break;
 
 	case OPT_KIB:
@@ -431,6 +431,10 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 				       "--cgroup");
 		c->cgroup = optarg;
 		break;
+
+	case OPT_JSON_LINES:
+		w->json_lines = true;
+		break;
 	default:
 		return 1;
 	}
@@ -450,7 +454,7 @@ cmd_watch_region_option(struct cmd_watch *c, int opt, struct error *err)
 	case OPT_REGIONS:
 		w->regions = true;
 		if (optarg != NULL) {
-			rc = units_parse_count(optarg, &n, err);
+			rc = cmd_parse_count(optarg, 1000, &n, err);
 			w->top_regions = (size_t)n;
 		}
 		break;
@@ -489,13 +493,13 @@ cmd_watch_region_option(struct cmd_watch *c, int opt, struct error *err)
 		break;
 
 	case OPT_FAULT_PERIOD:
-		rc = units_parse_count(optarg, &n, err);
-		w->fault_period = (unsigned int)(n > 1000000 ? 1000000 : n);
+		rc = cmd_parse_count(optarg, 1000000, &n, err);
+		w->fault_period = (unsigned int)n;
 		break;
 
 	case OPT_IDLE_SAMPLE:
-		rc = units_parse_count(optarg, &n, err);
-		w->idle_sample = (unsigned int)(n > 1u << 20 ? 1u << 20 : n);
+		rc = cmd_parse_count(optarg, 1u << 20, &n, err);
+		w->idle_sample = (unsigned int)n;
 		break;
 	default:
 		return 1;
@@ -511,12 +515,15 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 	cmd_watch_defaults(c);
 	optind = 0;
 	opterr = 0;
-	while (rc == 0 && (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
-					     cmd_watch_options, NULL)) != -1) {
-		if ((rc = cmd_watch_option(c, opt, err)) != 1 ||
-		    (rc = cmd_watch_region_option(c, opt, err)) != 1)
+	while ((opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:fqhV",
+				  cmd_watch_options, NULL)) != -1) {
+		rc = cmd_watch_option(c, opt, err);
+		if (rc == 1)
+			rc = cmd_watch_region_option(c, opt, err);
+		if (rc < 0)
+			return cmd_option_error(err, cmd_watch_options, opt);
+		if (rc == 0)
 			continue;
-		rc = 0;
 		switch (opt) {
 		case OPT_PROBE:
 			c->action = CMD_WATCH_PROBE;
@@ -527,6 +534,9 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 		case OPT_LIST_FIELDS:
 			c->action = CMD_WATCH_FIELDS;
 			c->fields_format = optarg != NULL ? optarg : "text";
+			if (cmd_watch_fields_format(c->fields_format, err) < 0)
+				return cmd_option_error(err, cmd_watch_options,
+							opt);
 			break;
 		case 'h':
 			c->action = CMD_WATCH_HELP;
@@ -542,8 +552,11 @@ cmd_watch_parse(struct cmd_watch *c, int argc, char **argv, struct error *err)
 					 argv[optind - 1]);
 		}
 	}
-	if (rc < 0)
-		return rc;
+	/* --json-lines alone: to standard output; -o x.ndjson: by name. */
+	if (c->watch.json_lines && c->watch.csv_path == NULL)
+		c->watch.csv_path = "-";
+	if (c->watch.csv_path != NULL && jsonl_path(c->watch.csv_path))
+		c->watch.json_lines = true;
 	if ((c->watch.csv_path != NULL &&
 	     strcmp(c->watch.csv_path, "-") == 0) ||
 	    (c->watch.regions_csv_path != NULL &&
@@ -602,24 +615,32 @@ cmd_watch_find_target(const struct cmd_watch *c, struct target *t,
 static void
 cmd_watch_announce(const struct cmd_watch *c, const struct target *t)
 {
+	const char *to = c->watch.csv_path;
 	char every[32], what[300];
 
 	units_format_duration(every, sizeof every,
 			      (double)c->watch.interval_ns / 1e9);
+	if (to != NULL && strcmp(to, "-") == 0)
+		to = "standard output";
 	if (c->watch.set != NULL) {
 		struct targets_spec sp = *c->watch.set;
 
 		sp.pid = t->pid; /* --tree: the process found or started */
 		targets_describe(&sp, what, sizeof what);
 		term_notice("watching %s every %s%s%s; Ctrl-C to stop", what,
-			    every, c->watch.csv_path != NULL ? ", CSV to " : "",
-			    c->watch.csv_path != NULL ? c->watch.csv_path : "");
+			    every,
+			    to == NULL		  ? ""
+			    : c->watch.json_lines ? ", JSON lines to "
+						  : ", CSV to ",
+			    to != NULL ? to : "");
 		return;
 	}
 	term_notice("watching pid %d (%s) every %s%s%s; Ctrl-C to stop",
 		    (int)t->pid, t->comm, every,
-		    c->watch.csv_path != NULL ? ", CSV to " : "",
-		    c->watch.csv_path != NULL ? c->watch.csv_path : "");
+		    to == NULL		  ? ""
+		    : c->watch.json_lines ? ", JSON lines to "
+					  : ", CSV to ",
+		    to != NULL ? to : "");
 }
 
 /* --plot: the growth chart of the run's own CSV. */
@@ -705,7 +726,9 @@ cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
 					     (double)c->watch.interval_ns /
 					     1e9));
 	if (c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") != 0)
-		fprintf(out, "CSV: %lu row%s in %s\n", res->csv_rows,
+		fprintf(out, "%s: %lu %s%s in %s\n",
+			c->watch.json_lines ? "JSON lines" : "CSV",
+			res->csv_rows, c->watch.json_lines ? "line" : "row",
 			res->csv_rows == 1 ? "" : "s", c->watch.csv_path);
 	if (c->watch.regions_csv_path != NULL &&
 	    strcmp(c->watch.regions_csv_path, "-") != 0)
@@ -734,6 +757,33 @@ cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
 	return code;
 }
 
+/* Standard output, unless it carries a CSV ("-o -", "--regions-csv -"). */
+static FILE *
+cmd_watch_out(const struct cmd_watch *c)
+{
+	const char *csv = c->watch.csv_path, *rcsv = c->watch.regions_csv_path;
+
+	if ((csv != NULL && strcmp(csv, "-") == 0) ||
+	    (rcsv != NULL && strcmp(rcsv, "-") == 0))
+		return stderr;
+	return stdout;
+}
+
+/* A launched command that ended before memtrend could identify it (a
+ * zombie already): no sample, its own exit status. */
+static int
+cmd_watch_ended_early(const struct cmd_watch *c, struct target *t)
+{
+	char how[128];
+
+	target_describe_exit(t, how, sizeof how);
+	term_notice("command %s (pid %d) %s before the first sample",
+		    c->command[0], (int)t->pid, how);
+	fprintf(cmd_watch_out(c), "summary: 0 samples\n");
+	target_close(t);
+	return target_exit_code(t);
+}
+
 static int
 cmd_watch_loop(const struct cmd_watch *c)
 {
@@ -741,10 +791,14 @@ cmd_watch_loop(const struct cmd_watch *c)
 	struct target t;
 	struct error err;
 	FILE *out;
-	int code = 0;
+	int code = 0, rc;
 
-	if (cmd_watch_check_outputs(c, &err) < 0 ||
-	    cmd_watch_find_target(c, &t, &err) < 0)
+	if (cmd_watch_check_outputs(c, &err) < 0)
+		return cmd_fail(&err);
+	rc = cmd_watch_find_target(c, &t, &err);
+	if (rc == -ESRCH && t.launched && t.reaped)
+		return cmd_watch_ended_early(c, &t);
+	if (rc < 0)
 		return cmd_fail(&err);
 	cmd_watch_announce(c, &t);
 	watch_run(&c->watch,
@@ -755,14 +809,7 @@ cmd_watch_loop(const struct cmd_watch *c)
 	if (t.launched && !t.reaped)
 		target_stop(&t);
 
-	/* stdout may be carrying a CSV ("-o -"). */
-	out = c->watch.live || c->watch.csv_path == NULL ||
-		      strcmp(c->watch.csv_path, "-") != 0
-		  ? stdout
-		  : stderr;
-	if (c->watch.regions_csv_path != NULL &&
-	    strcmp(c->watch.regions_csv_path, "-") == 0)
-		out = stderr;
+	out = cmd_watch_out(c);
 	if (res.end == WATCH_END_ERROR) {
 		code = cmd_fail(&res.why);
 	} else if (res.end == WATCH_END_TARGET_EXIT) {
@@ -785,7 +832,7 @@ cmd_watch_run(int argc, char **argv)
 	struct error err;
 
 	if (cmd_watch_parse(&c, argc, argv, &err) < 0)
-		return cmd_usage_error(&err);
+		return cmd_usage_error(NULL, &err);
 	switch (c.action) {
 	case CMD_WATCH_HELP:
 		cmd_watch_usage(stdout);

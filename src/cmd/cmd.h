@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util/error.h"
@@ -35,6 +36,7 @@ extern const struct cmd_entry cmd_plot_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_kernel_entry;
+extern const struct cmd_entry cmd_top_entry;
 extern const struct cmd_entry cmd_capture_entry;
 extern const struct cmd_entry cmd_export_entry;
 
@@ -42,9 +44,55 @@ extern const struct cmd_entry cmd_export_entry;
  * options, analyze's, and the CSV columns. */
 void cmd_watch_usage(FILE *fp);
 
+/* An option's value was refused: puts the option's long name before the
+ * message ("--top: invalid count '0' (...)"); returns -EINVAL. */
+int cmd_option_error(struct error *err, const struct option *options, int opt);
+/* "--name" of the option getopt_long returned as opt. */
+const char *cmd_option_name(char *buf, size_t len, const struct option *options,
+			    int opt);
+/* A count from 1 to max: "'100' is too large (at most 64)". */
+int cmd_parse_count(const char *text, uint64_t max, uint64_t *n,
+		    struct error *err);
+/* A pid in a long-format CSV (--pid of analyze, plot, report): 0 to
+ * 4194304, 0 being a set's sum. */
+int cmd_parse_pid(const char *text, long *pid, struct error *err);
+/* How long a run lasts (--duration): 1ms to 366d. */
+int cmd_parse_duration(const char *text, uint64_t *ns, struct error *err);
+/* A long option with an optional value (--regions[=N]) followed by a
+ * separate word, which getopt reads as the command: the error suggests
+ * --regions=N.  0 when argv[optind - 1] is no such option. */
+int cmd_optional_value_error(const struct option *options, int argc,
+			     char **argv, struct error *err);
+
+/* Facts --help, the man page and the README all state, in these words
+ * (tests/test_cli.c checks that the three agree). */
+#define CMD_HELP_METRIC_DEFAULT                                                \
+	"default: uss, else pss, else rss, the first the samples have"
+#define CMD_HELP_LIST_FIELDS                                                   \
+	"list the CSV columns after timestamp, elapsed_s and pid, each with "  \
+	"what it holds"
+#define CMD_HELP_FAULT_ADDRESSES "implies --faults and --regions"
+#define CMD_HELP_EXIT_COMMAND                                                  \
+	"with a COMMAND, its own exit status when not 0 (128 + the signal "    \
+	"when a signal killed it), even when it ended before the first "       \
+	"sample"
+
+/* One line of a usage: an option (or a heading, text NULL) and what it
+ * does, printed from column 24 and wrapped to 80 columns. */
+struct cmd_help {
+	const char *option;
+	const char *text;
+};
+#define CMD_HELP_WIDTH 80
+/* Prints the lines of help up to the one with option NULL. */
+void cmd_help_print(FILE *fp, const struct cmd_help *help);
+/* Prints text wrapped to CMD_HELP_WIDTH, continuation lines indented. */
+void cmd_help_wrap(FILE *fp, const char *text, size_t column, size_t indent);
+
 /* "memtrend: <msg>" on standard error; returns CMD_EXIT_ERROR. */
 int cmd_fail(const struct error *err);
-/* The same for bad command-line input, with the --help hint. */
-int cmd_usage_error(const struct error *err);
+/* The same for bad command-line input, with the hint to the --help of
+ * the command (its word; NULL: the main command line). */
+int cmd_usage_error(const char *word, const struct error *err);
 
 #endif

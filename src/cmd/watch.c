@@ -17,6 +17,7 @@
 #include "cmd/stop.h"
 #include "cmd/watch.h"
 #include "sinks/csv.h"
+#include "sinks/jsonl.h"
 #include "sinks/rank.h"
 #include "sinks/term.h"
 #include "sources/faults.h"
@@ -38,6 +39,7 @@ struct watch {
 	double departed[FIELD_COUNT]; /* counters of members gone */
 	struct watch_member **order;  /* scratch: ranked members */
 	struct csv_sink *csv, *regions_csv;
+	struct jsonl_sink *jsonl;
 	struct archive_sink *archive;
 	struct term_sink *term;
 	struct rank_sink *rank;
@@ -46,6 +48,7 @@ struct watch {
 	double last_s;		/* elapsed_s of the last tick */
 	bool pages_noted, regions_noted, faults_noted;
 	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
+	double cpu_mark_s;	      /* the process's CPU time then */
 	bool tick_ran[TIER_COUNT];
 };
 
@@ -149,12 +152,16 @@ watch_faults(struct watch *w, struct watch_member *m, struct sample *s)
 	m->faults_counted = total;
 }
 
-/* The heavier sources of a member: regions, page faults. */
-static void
-watch_member_sources(struct watch *w, struct watch_member *m)
+/* The heavier sources of a member: regions, page faults.  A set's member
+ * that cannot have them is noted once and watched without; the one
+ * target's regions failing is an error (returned, with fatal filled). */
+static int
+watch_member_sources(struct watch *w, struct watch_member *m,
+		     struct error *fatal)
 {
 	const struct watch_opts *o = w->o;
 	struct error err;
+	int rc;
 
 	if (o->pages || o->regions) {
 		struct layout_opts lo = {
@@ -166,7 +173,12 @@ watch_member_sources(struct watch *w, struct watch_member *m)
 		    .idle_sample = o->idle_sample,
 		};
 
-		if (layout_open(&m->layout, &m->t, &lo, &err) < 0) {
+		if ((rc = layout_open(&m->layout, &m->t, &lo, &err)) < 0) {
+			/* The one target's regions were asked for: fatal. */
+			if (w->set == NULL) {
+				*fatal = err;
+				return rc;
+			}
 			if (!w->regions_noted)
 				term_notice("pid %d (%s): no regions: %s",
 					    (int)m->t.pid, m->t.comm, err.msg);
@@ -196,6 +208,7 @@ watch_member_sources(struct watch *w, struct watch_member *m)
 		}
 		w->faults_noted = true;
 	}
+	return 0;
 }
 
 /* Measures a stat-only read of a new member, so its cost is known apart
@@ -214,6 +227,14 @@ watch_member_calibrate(struct watch *w, struct watch_member *m,
 	m->stat_cost_s = watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	memcpy(m->last, s.value, sizeof m->last);
 	return rc;
+}
+
+static void
+watch_seen(struct watch_member *m, const struct targets_found *f)
+{
+	m->seen = true;
+	memcpy(m->scan, f->value, sizeof m->scan);
+	m->scan_sized = f->sized;
 }
 
 /* Looks for the set's processes again: new ones join, in PID order. */
@@ -241,16 +262,20 @@ watch_scan(struct watch *w, double now_s, struct error *err)
 				break;
 		}
 		if (j < res->nmembers) {
-			res->members[j]->seen = true;
+			watch_seen(res->members[j], &found[i]);
 			continue;
 		}
 		m = watch_member_new(w);
-		m->seen = true;
+		watch_seen(m, &found[i]);
 		m->joined_s = now_s;
 		snprintf(m->cmdline, sizeof m->cmdline, "%s", found[i].cmdline);
-		if (target_adopt(&m->t, w->o->root, &found[i], !w->o->rank,
-				 &merr) < 0 ||
-		    watch_member_calibrate(w, m, &merr) < 0) {
+		/* A ranked set's stat values come with the scan. */
+		if (w->o->rank)
+			memcpy(m->last, m->scan, sizeof m->last);
+		if (target_adopt(&m->t, w->o->root, found[i].pid,
+				 found[i].start_ticks, found[i].comm,
+				 !w->o->rank, &merr) < 0 ||
+		    (!w->o->rank && watch_member_calibrate(w, m, &merr) < 0)) {
 			/* Gone already, or not ours to read: never sampled. */
 			m->left_s = now_s;
 			m->joined_s = NAN;
@@ -258,7 +283,7 @@ watch_scan(struct watch *w, double now_s, struct error *err)
 			continue;
 		}
 		if (!w->o->rank)
-			watch_member_sources(w, m);
+			watch_member_sources(w, m, &merr);
 		/* The sum's counters count from when a member joined. */
 		for (j = 0; j < FIELD_COUNT; j++)
 			if (fields[j].kind == FIELD_COUNTER &&
@@ -299,7 +324,7 @@ watch_need_cmp(const void *a, const void *b)
 /* Marks the members whose smaps_rollup runs this tick.  A whole set (and
  * the one target) reads all of them when the tier is due, so their sum is
  * of one moment; a ranked set serves members by need while the tier's
- * credit lasts. */
+ * credit lasts (at least one when the tier is due). */
 static void
 watch_choose_rollup(struct watch *w, unsigned int due, double now_s)
 {
@@ -324,12 +349,14 @@ watch_choose_rollup(struct watch *w, unsigned int due, double now_s)
 	qsort(w->order, k, sizeof *w->order, watch_need_cmp);
 	for (i = 0; i < k; i++) {
 		struct watch_member *m = w->order[i];
+		/* A member never read costs what the tier's runs do; the
+		 * first run of all measures that. */
+		double cost = m->rollup_s >= 0 ? m->rollup_cost_s
+					       : sc->t[TIER_ROLLUP].cost_s;
 
-		if (sc->budget < 1 && m->rollup_s >= 0) {
-			if (credit < m->rollup_cost_s)
-				break;
-			credit -= m->rollup_cost_s;
-		}
+		if (sc->budget < 1 && i > 0 && (cost <= 0 || credit < cost))
+			break;
+		credit -= cost;
 		m->rollup_now = true;
 	}
 }
@@ -345,6 +372,13 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 
 	switch (tier) {
 	case TIER_STAT:
+		if (w->o->rank && !smaps) {
+			/* Read with the scan, and charged to it. */
+			s->pid = m->t.pid;
+			memcpy(s->value, m->scan, sizeof s->value);
+			s->partial = !m->scan_sized;
+			return m->scan_sized ? 0 : -ESRCH;
+		}
 		rc = rollup_sample(w->rollup, &m->t, smaps, s, err);
 		if (rc == 0 && m->faults != NULL)
 			watch_faults(w, m, s);
@@ -377,20 +411,29 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 	m->rollup_s = now_s;
 	if (w->o->rank)
 		tiers_charge(&w->res->tiers, TIER_ROLLUP, cost - stat);
-	else
-		w->tick_cost[TIER_ROLLUP] += cost - stat;
+	w->tick_cost[TIER_ROLLUP] += cost - stat;
 	w->tick_ran[TIER_ROLLUP] = true;
 	return rc;
 }
 
 /* Books the tick's costs: stat once for the whole tick, each heavy tier
  * once for all the members it ran for (a ranked set's smaps_rollup is
- * booked member by member as it runs). */
+ * booked member by member as it runs).  The budget is the whole
+ * monitor's: what the process spent beyond the sources since the last
+ * tick (the verdicts, the sinks, the loop) is booked to stat, which runs
+ * every tick, so the tick slows down before the monitor overshoots. */
 static void
 watch_charge(struct watch *w)
 {
+	double cpu = watch_clock_s(CLOCK_PROCESS_CPUTIME_ID), booked = 0;
 	int i;
 
+	for (i = 0; i < TIER_COUNT; i++)
+		booked += w->tick_cost[i];
+	if (w->cpu_mark_s > 0)
+		w->tick_cost[TIER_STAT] +=
+		    fmax(0, cpu - w->cpu_mark_s - booked);
+	w->cpu_mark_s = cpu;
 	tiers_charge(&w->res->tiers, TIER_STAT, w->tick_cost[TIER_STAT]);
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++)
 		if (w->tick_ran[i] && !(i == TIER_ROLLUP && w->o->rank))
@@ -487,6 +530,11 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 	}
 	if (w->csv != NULL) {
 		if (csv_sink_write(w->csv, s, &res->why) < 0)
+			return false;
+		res->csv_rows++;
+	}
+	if (w->jsonl != NULL) {
+		if (jsonl_sink_write(w->jsonl, s, &res->why) < 0)
 			return false;
 		res->csv_rows++;
 	}
@@ -749,6 +797,7 @@ watch_open(struct watch *w)
 	struct watch_member *m;
 	unsigned int extra = 0;
 	char note[512] = "";
+	int rc;
 
 	if (o->pages)
 		extra |= 1u << TIER_PAGES;
@@ -762,16 +811,18 @@ watch_open(struct watch *w)
 		m->t = *w->t;
 		m->t.launched = false; /* reaped by the caller's target */
 		m->joined_s = 0;
-		if (watch_member_calibrate(w, m, err) < 0)
-			return -1;
-		watch_member_sources(w, m);
 		res->judged = m;
+		if ((rc = watch_member_calibrate(w, m, err)) < 0)
+			return rc; /* -ESRCH: gone before the first sample */
+		if ((rc = watch_member_sources(w, m, err)) < 0)
+			return rc;
 		w->system = system_open(o->root, w->t->pid);
 	} else {
 		struct targets_spec sp = *o->set;
 
 		if (sp.kind == TARGETS_TREE)
 			sp.pid = w->t->pid;
+		sp.tier0 = o->rank;
 		if (targets_open(&w->set, &sp, err) < 0)
 			return -1;
 		if (!o->rank) {
@@ -783,7 +834,10 @@ watch_open(struct watch *w)
 			    o->root, w->t != NULL ? w->t->pid : getpid());
 		}
 	}
-	if (o->csv_path != NULL &&
+	if (o->csv_path != NULL && o->json_lines &&
+	    jsonl_sink_open(&w->jsonl, o->csv_path, o->force, err) < 0)
+		return -1;
+	if (o->csv_path != NULL && !o->json_lines &&
 	    csv_sink_open(&w->csv, o->csv_path,
 			  o->set != NULL ? CSV_LONG : CSV_SAMPLES, o->force,
 			  err) < 0)
@@ -805,7 +859,8 @@ watch_open(struct watch *w)
 		w->rank = rank_open(stdout, o->raw_kib, o->top_regions);
 	else if (o->live)
 		w->term = term_open(stdout, o->raw_kib,
-				    extra != 0 ? o->top_regions : 0);
+				    extra != 0 ? o->top_regions : 0,
+				    (double)o->interval_ns / 1e9);
 	return 0;
 }
 
@@ -818,6 +873,8 @@ watch_close(struct watch *w)
 
 	if (w->csv != NULL &&
 	    csv_sink_close(w->csv, failed ? NULL : &res->why) < 0)
+		res->end = WATCH_END_ERROR;
+	if (jsonl_sink_close(w->jsonl, failed ? NULL : &res->why) < 0)
 		res->end = WATCH_END_ERROR;
 	failed = res->end == WATCH_END_ERROR;
 	if (w->regions_csv != NULL &&
@@ -850,12 +907,15 @@ watch_run(const struct watch_opts *o, struct target *t,
 
 	memset(res, 0, sizeof *res);
 	watch_signals();
-	if (watch_open(&w) < 0) {
+	if ((rc = watch_open(&w)) < 0) {
 		res->end = WATCH_END_ERROR;
+		if (rc == -ESRCH || rc == -ESTALE)
+			watch_target_gone(t, res);
 		watch_close(&w);
 		return;
 	}
 	ticker_start(&w.tk, o->interval_ns);
+	w.cpu_mark_s = watch_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	for (;;) {
 		rc = watch_tick(&w);
 		if (rc == 1) {

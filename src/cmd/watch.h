@@ -16,9 +16,9 @@
 #include "analysis/verdict.h"
 #include "core/regions.h"
 #include "core/target.h"
-#include "core/targets.h"
 #include "core/tiers.h"
 #include "sinks/archive.h"
+#include "sources/targets.h"
 #include "util/error.h"
 
 struct watch_opts {
@@ -26,6 +26,7 @@ struct watch_opts {
 	uint64_t count;	      /* stop after this many samples; 0: never */
 	uint64_t duration_ns; /* stop after this long; 0: never */
 	const char *csv_path; /* NULL: no CSV */
+	bool json_lines;      /* csv_path gets JSON lines, not CSV */
 	const char *regions_csv_path;	    /* NULL: no regions CSV */
 	const struct archive_opts *archive; /* NULL: no capture archive */
 	bool force;			    /* overwrite existing CSV files */
@@ -86,8 +87,11 @@ struct watch_member {
 	double rollup_cost_s; /* its smaps_rollup walk (EWMA) */
 	double rollup_s;      /* when it last ran; -1: never */
 	bool seen;	      /* in this tick's scan */
-	bool rollup_now;      /* smaps_rollup runs this tick */
-	double need;	      /* how much it needs one (ranked sets) */
+	/* A ranked set's stat/status values, from this tick's scan. */
+	double scan[FIELD_COUNT];
+	bool scan_sized;
+	bool rollup_now; /* smaps_rollup runs this tick */
+	double need;	 /* how much it needs one (ranked sets) */
 };
 
 struct watch_result {
@@ -102,7 +106,7 @@ struct watch_result {
 	struct tiers tiers;
 	double elapsed_s;
 	uint64_t overruns;
-	unsigned long csv_rows;
+	unsigned long csv_rows;		   /* -o rows (or JSON lines) written */
 	unsigned long regions_csv_samples; /* written whole */
 	struct archive_sink_stats archive; /* what the archive took */
 	uint64_t faults_lost; /* address samples the kernel dropped */

@@ -19,7 +19,7 @@
 
 const struct probe_info probe_info[PROBE_COUNT] = {
     [PROBE_SMAPS_ROLLUP] = {"smaps_rollup", "RSS/PSS/USS totals every tick",
-			    "none: memtrend needs Linux 4.14 or later"},
+			    "none: memtrend cannot watch the process"},
     [PROBE_PAGEMAP_PFN] =
 	{"pagemap PFNs", "exact page-level USS/PSS with kpagecount",
 	 "presence and exclusivity from pagemap flags, PSS from smaps"},

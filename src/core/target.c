@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "core/target.h"
-#include "core/targets.h"
 #include "util/root.h"
 #include "util/spawn.h"
 
@@ -136,20 +135,22 @@ target_match_check(const struct target_match *m, const char *name,
 	if (m->n > 1)
 		return error_set(err, EEXIST,
 				 "%d processes are named '%s':%s%s; "
-				 "choose one with -p PID",
+				 "choose one with -p PID, or watch them all "
+				 "with --all-matching",
 				 m->n, name, m->list,
 				 m->n > TARGET_LIST_MAX ? ", ..." : "");
 	return 0;
 }
 
 int
-target_adopt(struct target *t, const char *root, const struct targets_found *f,
-	     bool open_proc, struct error *err)
+target_adopt(struct target *t, const char *root, pid_t pid,
+	     unsigned long long start_ticks, const char *comm, bool open_proc,
+	     struct error *err)
 {
 	target_reset(t);
-	t->pid = f->pid;
-	t->start_ticks = f->start_ticks;
-	snprintf(t->comm, sizeof t->comm, "%s", f->comm);
+	t->pid = pid;
+	t->start_ticks = start_ticks;
+	snprintf(t->comm, sizeof t->comm, "%s", comm);
 	return open_proc ? target_open_proc(t, root, err) : 0;
 }
 

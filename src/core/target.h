@@ -34,12 +34,11 @@ int target_from_name(struct target *t, const char *root, const char *name,
  * cuts to 15 characters) or the basename of its argv[0]. */
 bool target_called(const char *comm, char *const *argv, const char *name);
 
-/* Takes a process found by a scan (core/targets.h) as a target; with
+/* Takes a process found by a scan (sources/targets.h) as a target; with
  * open_proc, opens ROOT/proc/PID as target_from_pid() does. */
-struct targets_found;
-int target_adopt(struct target *t, const char *root,
-		 const struct targets_found *f, bool open_proc,
-		 struct error *err);
+int target_adopt(struct target *t, const char *root, pid_t pid,
+		 unsigned long long start_ticks, const char *comm,
+		 bool open_proc, struct error *err);
 
 /* Starts argv[0] with PATH lookup; fails if it cannot be executed. */
 int target_launch(struct target *t, const char *root, char *const argv[],

@@ -238,9 +238,9 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 	c->kind = kind;
 	c->path = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
 	c->is_pipe = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
-	if (header != NULL)
+	if (header != NULL && *header != '\0')
 		csv_buf_add(&c->row, "%s\n", header);
-	else
+	else if (header == NULL)
 		csv_format_header(&c->row, kind);
 	rc = csv_sink_put(c, c->row.text, c->row.len, err);
 	if (rc < 0) {

@@ -48,7 +48,8 @@ int csv_sink_same_file(const struct csv_sink *c, const char *path,
 		       struct error *err);
 const char *csv_sink_path(const struct csv_sink *c);
 /* A sink for another table (the kernel's): header is the first line,
- * without its newline; rows go in through csv_sink_put_rows(). */
+ * without its newline ("": none, for sinks/jsonl.c's lines); rows go in
+ * through csv_sink_put_rows(). */
 int csv_sink_open_header(struct csv_sink **out, const char *path,
 			 const char *header, bool force, struct error *err);
 /* Writes b's text (whole rows) in one write; a failed write is cut back

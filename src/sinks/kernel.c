@@ -98,6 +98,7 @@ kernel_caches_rows(struct csv_buf *b, const struct ksample *s)
 struct kernel_term {
 	FILE *fp;
 	bool raw, tty;
+	bool bold; /* escape codes allowed (term_escapes_ok()) */
 	unsigned long rows;
 };
 
@@ -109,6 +110,7 @@ kernel_term_open(FILE *fp, bool raw_kib)
 	t->fp = fp;
 	t->raw = raw_kib;
 	t->tty = isatty(fileno(fp));
+	t->bold = term_escapes_ok(fp);
 	return t;
 }
 
@@ -127,13 +129,13 @@ kernel_term_header(struct kernel_term *t)
 {
 	size_t i;
 
-	if (t->tty)
+	if (t->bold)
 		fputs("\033[1m", t->fp);
 	fprintf(t->fp, "%-8s", "time");
 	for (i = 0; i < KERNEL_NTERM; i++)
 		fprintf(t->fp, " %*s", TERM_COL,
 			kfields[kernel_term_fields[i]].label);
-	if (t->tty)
+	if (t->bold)
 		fputs("\033[0m", t->fp);
 	fputc('\n', t->fp);
 }

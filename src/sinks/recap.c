@@ -62,7 +62,7 @@ recap_table(FILE *fp, const struct summary *sum, bool raw, double interval_s,
 		cost, cmax);
 	fprintf(fp, "  %-8s %*s %*s %*s %*s %*s %*s\n", "", TERM_COL, "first",
 		TERM_COL, "last", TERM_COL, "min", TERM_COL, "max", TERM_COL,
-		"change", TERM_COL, "per hour");
+		"change", TERM_COL, "avg/h");
 	for (i = 0; i < term_nmem_fields; i++)
 		recap_kib_row(fp, &sum->stat[term_mem_fields[i]],
 			      fields[term_mem_fields[i]].label, raw);
@@ -200,5 +200,12 @@ recap_verdict(FILE *fp, const struct verdict *v)
 
 	verdict_sentence(v, sentence, sizeof sentence);
 	units_escape_text(safe, sizeof safe, sentence); /* regions */
+	/* Two rates that differ: say which is which. */
+	if (ev->points > 0)
+		fprintf(fp,
+			"  rates: avg/h above is (last - first) / span; the "
+			"verdict's is the\n  slope of the trend fitted to the "
+			"floor of %s (start-up and spikes left out)\n",
+			verdict_metric_name(v));
 	fprintf(fp, "verdict: %s: %s\n", verdict_name(ev->verdict), safe);
 }

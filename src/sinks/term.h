@@ -22,8 +22,16 @@ extern const enum field_id term_mem_fields[];
 extern const size_t term_nmem_fields;
 
 /* top_regions: how many regions to list after a row that brought region
- * data (0: none). */
-struct term_sink *term_open(FILE *fp, bool raw_kib, size_t top_regions);
+ * data (0: none); interval_s: the sampling interval, for saying when the
+ * first verdict comes. */
+struct term_sink *term_open(FILE *fp, bool raw_kib, size_t top_regions,
+			    double interval_s);
+/* The columns rows must fit in fp: a terminal's width (TIOCGWINSZ), else
+ * $COLUMNS when set, else 80 on a terminal and 0 (no limit) elsewhere. */
+size_t term_width(FILE *fp);
+/* Whether escape codes (bold) may go to fp: a terminal, NO_COLOR unset
+ * or empty, TERM not "dumb". */
+bool term_escapes_ok(FILE *fp);
 /* One row; then, when the sample has regions, the top regions of rt. */
 void term_row(struct term_sink *t, const struct sample *s,
 	      const struct regtrack *rt);

@@ -47,6 +47,9 @@ enum {
 	R_COUNT
 };
 
+const size_t rollup_ntier0 = R_TIER0;
+
+/* Tier 0 first: rollup_tier0_items is the head of this array. */
 static enum pids_item rollup_items[R_COUNT] = {
     [R_BEGAN] = PIDS_TICS_BEGAN,
     [R_STATE] = PIDS_STATE,
@@ -71,6 +74,8 @@ static enum pids_item rollup_items[R_COUNT] = {
     [R_PSS_SHMEM] = PIDS_SMAP_PSS_SHMEM,
     [R_THP] = PIDS_SMAP_HUGE_ANON,
 };
+
+const enum pids_item *const rollup_tier0_items = rollup_items;
 
 struct rollup {
 	struct pids_info *stat; /* tier 0 items only */
@@ -100,6 +105,25 @@ rollup_open(struct rollup **out, struct error *err)
 /* PIDS_VAL takes (but does not use) the info handle. */
 #define ROLLUP_UL(i) ((double)PIDS_VAL(i, ul_int, st, NULL))
 
+bool
+rollup_tier0_values(struct pids_stack *st, int base, double *v)
+{
+	v[FIELD_MINFLT] = ROLLUP_UL(base + R_FLT_MIN);
+	v[FIELD_MAJFLT] = ROLLUP_UL(base + R_FLT_MAJ);
+	v[FIELD_THREADS] = PIDS_VAL(base + R_NLWP, s_int, st, NULL);
+	/* No address space: status lost its Vm* block (libproc2 reads 0)
+	 * because the process is tearing down its memory on the way out;
+	 * sizes unknown. */
+	if (ROLLUP_UL(base + R_VM_SIZE) == 0)
+		return false;
+	v[FIELD_RSS_KB] = ROLLUP_UL(base + R_VM_RSS);
+	v[FIELD_ANON_KB] = ROLLUP_UL(base + R_RSS_ANON);
+	v[FIELD_FILE_KB] = ROLLUP_UL(base + R_RSS_FILE);
+	v[FIELD_SHMEM_KB] = ROLLUP_UL(base + R_RSS_SHMEM);
+	v[FIELD_SWAP_KB] = ROLLUP_UL(base + R_VM_SWAP);
+	return true;
+}
+
 int
 rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
 	      struct sample *s, struct error *err)
@@ -127,22 +151,11 @@ rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
 				 (int)t->pid, t->comm);
 
 	s->pid = t->pid;
-	v[FIELD_MINFLT] = ROLLUP_UL(R_FLT_MIN);
-	v[FIELD_MAJFLT] = ROLLUP_UL(R_FLT_MAJ);
-	v[FIELD_THREADS] = PIDS_VAL(R_NLWP, s_int, st, NULL);
-	if (ROLLUP_UL(R_VM_SIZE) == 0) {
-		/* No address space: status lost its Vm* block (libproc2
-		 * reads 0) because the process is tearing down its memory
-		 * on the way out.  A partial row, sizes unknown. */
-		s->partial = true;
+	if (!rollup_tier0_values(st, 0, v)) {
+		s->partial = true; /* a partial row, sizes unknown */
 		return error_set(err, ESRCH, "pid %d (%s) has exited",
 				 (int)t->pid, t->comm);
 	}
-	v[FIELD_RSS_KB] = ROLLUP_UL(R_VM_RSS);
-	v[FIELD_ANON_KB] = ROLLUP_UL(R_RSS_ANON);
-	v[FIELD_FILE_KB] = ROLLUP_UL(R_RSS_FILE);
-	v[FIELD_SHMEM_KB] = ROLLUP_UL(R_RSS_SHMEM);
-	v[FIELD_SWAP_KB] = ROLLUP_UL(R_VM_SWAP);
 	if (!with_smaps)
 		return 0;
 	if (ROLLUP_UL(R_SMAP_RSS) == 0 && ROLLUP_UL(R_SMAP_SWAP) == 0)

@@ -1,13 +1,13 @@
 /*
  * The capture-only build watches one process: sets of processes (-n
- * --all-matching, --tree, --cgroup: targets.c, through libproc2) are the
- * full build's.  The sampling loop's calls land on this refusal.
+ * --all-matching, --tree, --cgroup: sources/targets.c, through libproc2) are
+ * the full build's.  The sampling loop's calls land on this refusal.
  */
 #include "config.h"
 
 #include <errno.h>
 
-#include "core/targets.h"
+#include "sources/targets.h"
 
 int
 targets_open(struct targets **out, const struct targets_spec *spec,

@@ -5,13 +5,14 @@
  * A scan lists who is there now; the sampling loop keeps its members by
  * PID and start time, so a PID reused between scans is a new member.
  */
-#ifndef MEMTREND_TARGETS_H
-#define MEMTREND_TARGETS_H
+#ifndef MEMTREND_SOURCES_TARGETS_H
+#define MEMTREND_SOURCES_TARGETS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "core/fields.h"
 #include "util/error.h"
 
 enum targets_kind {
@@ -28,6 +29,7 @@ struct targets_spec {
 	const char *cgroup; /* TARGETS_CGROUP: absolute, or under
 			       /sys/fs/cgroup */
 	bool by_uid;	    /* TARGETS_ALL: only processes of uid */
+	bool tier0;	    /* also read each one's stat and status values */
 	uid_t uid;
 	const char *root;
 };
@@ -37,6 +39,10 @@ struct targets_found {
 	unsigned long long start_ticks;
 	char comm[64];
 	char cmdline[256]; /* argv joined by spaces, cut to fit */
+	/* With tier0: the stat/status values (sources/rollup.h), the rest
+	 * NAN; sized is false when the process was exiting (sizes NAN). */
+	double value[FIELD_COUNT];
+	bool sized;
 };
 
 struct targets;

@@ -8,13 +8,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libproc2/pids.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/target.h"
-#include "core/targets.h"
+#include "sources/rollup.h"
+#include "sources/targets.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
 
@@ -23,7 +25,7 @@
 
 enum { T_PID, T_PPID, T_BEGAN, T_CMD, T_STATE, T_FLAGS, T_ARGV, T_UID, T_N };
 
-static enum pids_item targets_items[T_N] = {
+static const enum pids_item targets_items[T_N] = {
     [T_PID] = PIDS_ID_PID,	 [T_PPID] = PIDS_ID_PPID,
     [T_BEGAN] = PIDS_TICS_BEGAN, [T_CMD] = PIDS_CMD,
     [T_STATE] = PIDS_STATE,	 [T_FLAGS] = PIDS_FLAGS,
@@ -33,6 +35,7 @@ static enum pids_item targets_items[T_N] = {
 struct targets {
 	struct targets_spec spec;
 	struct pids_info *info;
+	enum pids_item items[T_N + 32];
 	struct targets_found *found;
 	size_t n, cap;
 	pid_t *tree;	    /* TARGETS_TREE: the pids known to belong */
@@ -48,12 +51,19 @@ targets_open(struct targets **out, const struct targets_spec *spec,
 	     struct error *err)
 {
 	struct targets *ts = xcalloc(1, sizeof *ts);
+	size_t nitems = T_N;
 	char dir[4096];
 	int rc;
 
 	ts->spec = *spec;
 	ts->procs_fd = -1;
-	rc = procps_pids_new(&ts->info, targets_items, T_N);
+	memcpy(ts->items, targets_items, sizeof targets_items);
+	if (spec->tier0 && rollup_ntier0 <= 32) {
+		memcpy(ts->items + T_N, rollup_tier0_items,
+		       rollup_ntier0 * sizeof *ts->items);
+		nitems += rollup_ntier0;
+	}
+	rc = procps_pids_new(&ts->info, ts->items, (int)nitems);
 	if (rc < 0) {
 		targets_close(ts);
 		return error_set(err, -rc,
@@ -109,6 +119,9 @@ targets_add(struct targets *ts, struct pids_stack *s)
 	f->start_ticks = TARGETS_VAL(T_BEGAN, ull_int, s);
 	snprintf(f->comm, sizeof f->comm, "%s", TARGETS_VAL(T_CMD, str, s));
 	f->cmdline[0] = '\0';
+	for (i = 0; i < FIELD_COUNT; i++)
+		f->value[i] = NAN;
+	f->sized = ts->spec.tier0 && rollup_tier0_values(s, T_N, f->value);
 	for (i = 0; argv != NULL && argv[i] != NULL; i++) {
 		int w = snprintf(f->cmdline + used, sizeof f->cmdline - used,
 				 "%s%s", i ? " " : "", argv[i]);
