@@ -14,7 +14,10 @@
 
 /* Reads path ("-": standard input) into v, whose metric is
  * VERDICT_AUTO (USS if the file has it, else PSS, else RSS) or a field
- * id.  Bad input fails with -EINVAL and a message naming the line. */
+ * id.  Bad input fails with -EINVAL and a message naming the line.  A
+ * capture archive (known by its first bytes, analysis/archread.h) is read
+ * too: damage after its good records is no failure, but on success
+ * err->msg then says what was skipped (else it is ""). */
 int replay_file(const char *path, struct verdict *v, struct error *err);
 
 /* The same, and each row's sample goes to fn after the verdict took it:

@@ -585,7 +585,7 @@ verdict_sentence(const struct verdict *v, char *buf, size_t len)
 
 /* ---- JSON ------------------------------------------------------------- */
 
-static void
+void
 verdict_json_string(FILE *fp, const char *s)
 {
 	const unsigned char *p;

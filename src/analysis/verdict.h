@@ -76,5 +76,7 @@ void verdict_sentence(const struct verdict *v, char *buf, size_t len);
 
 /* The JSON object, on one line, with a final newline. */
 void verdict_json(FILE *fp, const struct verdict *v);
+/* s as a JSON string, quoted and escaped. */
+void verdict_json_string(FILE *fp, const char *s);
 
 #endif

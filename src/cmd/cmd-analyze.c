@@ -13,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis/replay.h"
 #include "analysis/verdict.h"
+#include "cmd/analyze-smemcap.h"
 #include "cmd/cmd.h"
+#include "sinks/term.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
 
@@ -327,6 +330,16 @@ cmd_analyze_ranked(const struct cmd_analyze *c,
 	return growing;
 }
 
+/* A directory: smemcap tarballs taken over time. */
+static bool
+cmd_analyze_is_dir(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
 static int
 cmd_analyze_file(const struct cmd_analyze *c)
 {
@@ -337,6 +350,9 @@ cmd_analyze_file(const struct cmd_analyze *c)
 	int code = 0;
 	size_t i;
 
+	if (cmd_analyze_is_dir(c->file))
+		return analyze_smemcap(c->file, c->metric, !c->no_daily_cycle,
+				       c->json);
 	verdict_init(&tmpl, c->metric);
 	verdict_set_daily_cycle(&tmpl, !c->no_daily_cycle);
 	if (c->pid >= 0 || c->top > 0)
@@ -381,6 +397,8 @@ cmd_analyze_file(const struct cmd_analyze *c)
 	} else {
 		growing = cmd_analyze_ranked(c, &p);
 	}
+	if (err.msg[0] != '\0')
+		term_notice("%s", err.msg); /* a damaged archive's tail */
 	code = growing ? CMD_EXIT_GROWING : 0;
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "memtrend: cannot write the verdict to "

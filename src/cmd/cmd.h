@@ -37,6 +37,8 @@ extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_kernel_entry;
 extern const struct cmd_entry cmd_top_entry;
+extern const struct cmd_entry cmd_capture_entry;
+extern const struct cmd_entry cmd_export_entry;
 
 /* The main usage (cmd-watch.c): every command's synopsis, the watch
  * options, analyze's, and the CSV columns. */

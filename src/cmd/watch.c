@@ -41,6 +41,7 @@ struct watch {
 	struct watch_member **order;  /* scratch: ranked members */
 	struct csv_sink *csv, *regions_csv;
 	struct jsonl_sink *jsonl;
+	struct archive_sink *archive;
 	struct term_sink *term;
 	struct rank_sink *rank;
 	struct ticker tk;
@@ -525,6 +526,10 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 			return false;
 		res->regions_csv_samples += s->regions != NULL;
 	}
+	/* The archive holds the judged series (capture watches one target). */
+	if (w->archive != NULL && judged &&
+	    archive_sink_write(w->archive, s, &res->why) < 0)
+		return false;
 	return true;
 }
 
@@ -790,6 +795,7 @@ watch_open(struct watch *w)
 	struct watch_member *m;
 	struct provenance about;
 	unsigned int extra = 0;
+	char note[512] = "";
 	int rc;
 
 	if (o->pages)
@@ -852,6 +858,12 @@ watch_open(struct watch *w)
 	    csv_sink_open_about(&w->regions_csv, o->regions_csv_path,
 				CSV_REGIONS, o->force, &about, err) < 0)
 		return -1;
+	if (o->archive != NULL &&
+	    archive_sink_open(&w->archive, o->archive, w->t, note, sizeof note,
+			      err) < 0)
+		return -1;
+	if (note[0] != '\0')
+		term_notice("%s", note);
 	if (o->live && o->rank)
 		w->rank = rank_open(stdout, o->raw_kib, o->top_regions);
 	else if (o->live)
@@ -876,6 +888,12 @@ watch_close(struct watch *w)
 	failed = res->end == WATCH_END_ERROR;
 	if (w->regions_csv != NULL &&
 	    csv_sink_close(w->regions_csv, failed ? NULL : &res->why) < 0)
+		res->end = WATCH_END_ERROR;
+	failed = res->end == WATCH_END_ERROR;
+	if (w->archive != NULL)
+		archive_sink_stats(w->archive, &res->archive);
+	if (archive_sink_close(w->archive, res->end == WATCH_END_TARGET_EXIT,
+			       res->why.msg, failed ? NULL : &res->why) < 0)
 		res->end = WATCH_END_ERROR;
 	if (w->term != NULL)
 		term_close(w->term);

@@ -17,6 +17,7 @@
 #include "core/regions.h"
 #include "core/target.h"
 #include "core/tiers.h"
+#include "sinks/archive.h"
 #include "sources/targets.h"
 #include "util/error.h"
 
@@ -26,9 +27,10 @@ struct watch_opts {
 	uint64_t duration_ns; /* stop after this long; 0: never */
 	const char *csv_path; /* NULL: no CSV */
 	bool json_lines;      /* csv_path gets JSON lines, not CSV */
-	const char *regions_csv_path; /* NULL: no regions CSV */
-	bool force;		      /* overwrite existing CSV files */
-	bool live;		      /* print a row per sample */
+	const char *regions_csv_path;	    /* NULL: no regions CSV */
+	const struct archive_opts *archive; /* NULL: no capture archive */
+	bool force;			    /* overwrite existing CSV files */
+	bool live;			    /* print a row per sample */
 	bool raw_kib;
 	double budget;		   /* fraction of one core; 1: unlimited */
 	bool regions;		   /* tier 2: regions from smaps */
@@ -107,6 +109,7 @@ struct watch_result {
 	uint64_t overruns;
 	unsigned long csv_rows;		   /* -o rows (or JSON lines) written */
 	unsigned long regions_csv_samples; /* written whole */
+	struct archive_sink_stats archive; /* what the archive took */
 	uint64_t faults_lost; /* address samples the kernel dropped */
 };
 

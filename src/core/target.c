@@ -1,15 +1,16 @@
 /*
- * Target discovery and identity.  Process identity (start time, command
- * name, state, flags) comes from libproc2's pids API; a PID and its
- * start_time (proc(5) stat field 22) name one process for the life of the
- * system.
+ * Target identity, and launching a command.  A PID and its start_time
+ * (proc(5) stat field 22) name one process for the life of the system.
+ * Finding a process by PID or name reads /proc through a back end:
+ * target-proc2.c (libproc2's pids API) or, in the capture-only build,
+ * target-procfs.c (the project's own readers); both decide through the
+ * functions here.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <libproc2/pids.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,34 +24,9 @@
 #include "util/spawn.h"
 
 #define TARGET_PF_KTHREAD 0x00200000UL /* include/linux/sched.h */
-#define TARGET_LIST_MAX 8
-
-/* libproc2's PIDS_VAL takes (but does not use) the info handle. */
-#define TARGET_VAL(i, type, s) PIDS_VAL(i, type, s, NULL)
-
-enum { ID_PID, ID_BEGAN, ID_CMD, ID_STATE, ID_FLAGS, ID_ARGV };
-
-static enum pids_item target_items[] = {PIDS_ID_PID, PIDS_TICS_BEGAN,
-					PIDS_CMD,    PIDS_STATE,
-					PIDS_FLAGS,  PIDS_CMDLINE_V};
-
-static int
-target_open_info(struct pids_info **info, struct error *err)
-{
-	int rc;
-
-	rc = procps_pids_new(info, target_items,
-			     sizeof target_items / sizeof target_items[0]);
-	if (rc < 0)
-		return error_set(err, -rc,
-				 "cannot use libproc2: %s "
-				 "(is /proc mounted?)",
-				 strerror(-rc));
-	return 0;
-}
 
 /* Opens ROOT/proc/PID and checks that its smaps_rollup may be read. */
-static int
+int
 target_open_proc(struct target *t, const char *root, struct error *err)
 {
 	char path[64];
@@ -78,62 +54,39 @@ target_open_proc(struct target *t, const char *root, struct error *err)
 			 path, strerror(errno), error_hint(errno));
 }
 
-static int
-target_fill(struct target *t, struct pids_stack *s, struct error *err)
+int
+target_accept(struct target *t, const struct target_proc *p, struct error *err)
 {
-	char state = TARGET_VAL(ID_STATE, s_ch, s);
-	pid_t pid = TARGET_VAL(ID_PID, s_int, s);
-
-	if (TARGET_VAL(ID_FLAGS, ul_int, s) & TARGET_PF_KTHREAD)
+	if (p->flags & TARGET_PF_KTHREAD)
 		return error_set(err, EINVAL,
 				 "pid %d (%s) is a kernel "
 				 "thread: it has no user memory to watch",
-				 (int)pid, TARGET_VAL(ID_CMD, str, s));
-	if (state == 'Z' || state == 'X')
+				 (int)p->pid, p->comm);
+	if (p->state == 'Z' || p->state == 'X')
 		return error_set(err, ESRCH,
 				 "pid %d (%s) has exited (zombie "
 				 "not yet reaped by its parent)",
-				 (int)pid, TARGET_VAL(ID_CMD, str, s));
-	t->pid = pid;
-	t->start_ticks = TARGET_VAL(ID_BEGAN, ull_int, s);
-	snprintf(t->comm, sizeof t->comm, "%s", TARGET_VAL(ID_CMD, str, s));
+				 (int)p->pid, p->comm);
+	t->pid = p->pid;
+	t->start_ticks = p->start_ticks;
+	snprintf(t->comm, sizeof t->comm, "%s", p->comm);
 	return 0;
 }
 
-static void
-target_init(struct target *t)
+void
+target_reset(struct target *t)
 {
 	memset(t, 0, sizeof *t);
 	t->proc_fd = -1;
 }
 
 int
-target_from_pid(struct target *t, const char *root, pid_t pid,
-		struct error *err)
+target_no_pid(pid_t pid, struct error *err)
 {
-	struct pids_info *info = NULL;
-	struct pids_fetch *f;
-	unsigned int want = (unsigned int)pid;
-	int rc;
-
-	target_init(t);
-	if (pid <= 0)
-		return error_set(err, EINVAL, "invalid pid %d", (int)pid);
-	rc = target_open_info(&info, err);
-	if (rc < 0)
-		return rc;
-	f = procps_pids_select(info, &want, 1, PIDS_SELECT_PID);
-	if (f == NULL || f->counts->total < 1)
-		rc = error_set(err, ESRCH,
-			       "no process with pid %d (check "
-			       "the pid with ps or pgrep)",
-			       (int)pid);
-	else
-		rc = target_fill(t, f->stacks[0], err);
-	procps_pids_unref(&info);
-	if (rc == 0)
-		rc = target_open_proc(t, root, err);
-	return rc;
+	return error_set(err, ESRCH,
+			 "no process with pid %d (check "
+			 "the pid with ps or pgrep)",
+			 (int)pid);
 }
 
 bool
@@ -149,68 +102,44 @@ target_called(const char *comm, char *const *argv, const char *name)
 	return strcmp(slash != NULL ? slash + 1 : argv[0], name) == 0;
 }
 
-static void
-target_list_append(char *buf, size_t len, struct pids_stack *s)
+bool
+target_name_candidate(const struct target_proc *p, pid_t self, const char *name)
 {
-	char **argv = TARGET_VAL(ID_ARGV, strv, s);
-	size_t used = strlen(buf);
+	char *argv[2] = {(char *)p->argv0, NULL};
 
-	snprintf(buf + used, len - used, "%s %d (%s)", used ? "," : "",
-		 TARGET_VAL(ID_PID, s_int, s),
-		 argv != NULL && argv[0] != NULL ? argv[0]
-						 : TARGET_VAL(ID_CMD, str, s));
+	if (p->pid == self || (p->flags & TARGET_PF_KTHREAD) || p->state == 'Z')
+		return false;
+	return target_called(p->comm, argv, name);
+}
+
+void
+target_match_add(struct target_match *m, const struct target_proc *p)
+{
+	size_t used = strlen(m->list);
+
+	if (m->n++ < TARGET_LIST_MAX)
+		snprintf(m->list + used, sizeof m->list - used, "%s %d (%s)",
+			 used ? "," : "", (int)p->pid,
+			 p->argv0 != NULL ? p->argv0 : p->comm);
 }
 
 int
-target_from_name(struct target *t, const char *root, const char *name,
-		 struct error *err)
+target_match_check(const struct target_match *m, const char *name,
+		   struct error *err)
 {
-	struct pids_info *info = NULL;
-	struct pids_fetch *f;
-	struct pids_stack *s, *found = NULL;
-	char list[300] = "";
-	int i, matches = 0, rc;
-	pid_t self = getpid();
-
-	target_init(t);
-	rc = target_open_info(&info, err);
-	if (rc < 0)
-		return rc;
-	f = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
-	if (f == NULL) {
-		procps_pids_unref(&info);
-		return error_set(err, EIO, "cannot list processes in /proc");
-	}
-	for (i = 0; i < f->counts->total; i++) {
-		s = f->stacks[i];
-		if (TARGET_VAL(ID_PID, s_int, s) == self ||
-		    (TARGET_VAL(ID_FLAGS, ul_int, s) & TARGET_PF_KTHREAD) ||
-		    TARGET_VAL(ID_STATE, s_ch, s) == 'Z' ||
-		    !target_called(TARGET_VAL(ID_CMD, str, s),
-				   TARGET_VAL(ID_ARGV, strv, s), name))
-			continue;
-		if (matches++ < TARGET_LIST_MAX)
-			target_list_append(list, sizeof list, s);
-		found = s;
-	}
-	if (matches == 0)
-		rc = error_set(err, ESRCH,
-			       "no process named '%s' (check the "
-			       "name with pgrep -l, or use -p PID)",
-			       name);
-	else if (matches > 1)
-		rc = error_set(err, EEXIST,
-			       "%d processes are named '%s':%s%s; "
-			       "choose one with -p PID, or watch them all "
-			       "with --all-matching",
-			       matches, name, list,
-			       matches > TARGET_LIST_MAX ? ", ..." : "");
-	else
-		rc = target_fill(t, found, err);
-	procps_pids_unref(&info);
-	if (rc == 0)
-		rc = target_open_proc(t, root, err);
-	return rc;
+	if (m->n == 0)
+		return error_set(err, ESRCH,
+				 "no process named '%s' (check the "
+				 "name with pgrep -l, or use -p PID)",
+				 name);
+	if (m->n > 1)
+		return error_set(err, EEXIST,
+				 "%d processes are named '%s':%s%s; "
+				 "choose one with -p PID, or watch them all "
+				 "with --all-matching",
+				 m->n, name, m->list,
+				 m->n > TARGET_LIST_MAX ? ", ..." : "");
+	return 0;
 }
 
 int
@@ -218,7 +147,7 @@ target_adopt(struct target *t, const char *root, pid_t pid,
 	     unsigned long long start_ticks, const char *comm, bool open_proc,
 	     struct error *err)
 {
-	target_init(t);
+	target_reset(t);
 	t->pid = pid;
 	t->start_ticks = start_ticks;
 	snprintf(t->comm, sizeof t->comm, "%s", comm);
@@ -235,7 +164,7 @@ target_launch(struct target *t, const char *root, char *const argv[],
 	pid_t pid;
 	int rc;
 
-	target_init(t);
+	target_reset(t);
 	rc = spawn_run(&pid, argv, &so);
 	if (rc < 0)
 		return error_set(err, -rc,

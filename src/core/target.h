@@ -1,7 +1,8 @@
 /*
  * Who is watched: a PID plus its start time, so a process that later gets
  * the same PID is never taken for the old one.  Found by PID, by name
- * (libproc2), or by launching a command.
+ * (libproc2, or the capture-only build's own reader), or by launching a
+ * command.
  */
 #ifndef MEMTREND_TARGET_H
 #define MEMTREND_TARGET_H
@@ -58,5 +59,42 @@ void target_describe_exit(const struct target *t, char *buf, size_t len);
 int target_exit_code(const struct target *t);
 
 void target_close(struct target *t);
+
+/* For the discovery back ends (target-proc2.c, target-procfs.c): what one
+ * process's stat, status and cmdline say. */
+struct target_proc {
+	pid_t pid;
+	unsigned long long start_ticks;
+	char state;
+	unsigned long flags;
+	const char *comm;
+	const char *argv0; /* NULL when unknown */
+};
+
+#define TARGET_LIST_MAX 8
+
+/* The processes a name matched so far, listed for the error. */
+struct target_match {
+	int n;
+	char list[300];
+};
+
+void target_reset(struct target *t);
+/* Fills t from p, refusing kernel threads and zombies. */
+int target_accept(struct target *t, const struct target_proc *p,
+		  struct error *err);
+/* Opens ROOT/proc/PID and checks that its smaps_rollup may be read. */
+int target_open_proc(struct target *t, const char *root, struct error *err);
+/* The error for a PID that names no process. */
+int target_no_pid(pid_t pid, struct error *err);
+/* True when p is a user process other than self called name: its
+ * command name (which the kernel cuts to 15 characters) or the basename
+ * of its argv[0]. */
+bool target_name_candidate(const struct target_proc *p, pid_t self,
+			   const char *name);
+void target_match_add(struct target_match *m, const struct target_proc *p);
+/* 0 when exactly one process matched, else the error listing them. */
+int target_match_check(const struct target_match *m, const char *name,
+		       struct error *err);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/probe.h"
+#include "sources/rollup-items.h"
 #include "sources/rollup.h"
 #include "util/xmalloc.h"
 

@@ -7,7 +7,6 @@
 #ifndef MEMTREND_SOURCES_ROLLUP_H
 #define MEMTREND_SOURCES_ROLLUP_H
 
-#include <libproc2/pids.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -31,14 +30,6 @@ int rollup_sample(struct rollup *r, const struct target *t, bool with_smaps,
 		  struct sample *s, struct error *err);
 
 void rollup_close(struct rollup *r);
-
-/* The stat/status items of tier 0, for a reader that lists processes
- * with them after its own items (sources/targets.c), and their values
- * from a stack whose items from base on are these.  False when the
- * process has no address space left (exiting): sizes unknown. */
-extern const enum pids_item *const rollup_tier0_items;
-extern const size_t rollup_ntier0;
-bool rollup_tier0_values(struct pids_stack *st, int base, double *v);
 
 struct probe;
 /* The smaps_rollup row of memtrend --probe (Documentation/filesystems/

@@ -1,7 +1,8 @@
 /*
  * System context (see system.h).
- *   MemAvailable: /proc/meminfo through libproc2 (procps_meminfo(3)); it
- *     always reads the live /proc, whatever the root.
+ *   MemAvailable: /proc/meminfo through memavail.h (libproc2, or the
+ *     capture-only build's own reader); the live /proc, whatever the
+ *     root.
  *   cgroup limits: Documentation/admin-guide/cgroup-v2.rst (memory.max,
  *     memory.current) and cgroup-v1/memory.rst (memory.limit_in_bytes,
  *     memory.usage_in_bytes), under the root.  A parent's limit binds its
@@ -13,7 +14,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libproc2/meminfo.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +21,14 @@
 #include <unistd.h>
 
 #include "core/probe.h"
+#include "sources/memavail.h"
 #include "sources/system.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
 
 struct system {
-	struct meminfo_info *meminfo; /* NULL when libproc2 failed */
-	int limit_fd, usage_fd;	      /* -1: no limited cgroup */
+	struct memavail *memavail; /* NULL when it cannot be read */
+	int limit_fd, usage_fd;	   /* -1: no limited cgroup */
 	bool own_usage; /* a watched cgroup's usage, limited or not */
 };
 
@@ -144,8 +145,7 @@ system_open(const char *root, pid_t pid)
 	char path[64], buf[4096], v2[1024], v1[1024];
 
 	sy->limit_fd = sy->usage_fd = -1;
-	if (procps_meminfo_new(&sy->meminfo) < 0)
-		sy->meminfo = NULL;
+	sy->memavail = memavail_open();
 	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
 	if (root_read_file(root, path, buf, sizeof buf) <= 0)
 		return sy;
@@ -168,8 +168,7 @@ system_open_cgroup(const char *root, const char *dir)
 
 	sy->limit_fd = sy->usage_fd = -1;
 	sy->own_usage = true;
-	if (procps_meminfo_new(&sy->meminfo) < 0)
-		sy->meminfo = NULL;
+	sy->memavail = memavail_open();
 	for (i = 0; i < sizeof hiers / sizeof hiers[0] && sy->usage_fd < 0;
 	     i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, hiers[i]->usage);
@@ -189,13 +188,8 @@ system_open_cgroup(const char *root, const char *dir)
 void
 system_sample(struct system *sy, struct sample *s)
 {
-	struct meminfo_result *r;
-
-	if (sy->meminfo != NULL) {
-		r = procps_meminfo_get(sy->meminfo, MEMINFO_MEM_AVAILABLE);
-		s->value[FIELD_MEM_AVAILABLE_KB] =
-		    r != NULL ? (double)r->result.ul_int : NAN;
-	}
+	if (sy->memavail != NULL)
+		s->value[FIELD_MEM_AVAILABLE_KB] = memavail_kb(sy->memavail);
 	s->value[FIELD_CGROUP_LIMIT_KB] = system_read_kb(sy->limit_fd);
 	s->value[FIELD_CGROUP_USAGE_KB] =
 	    isnan(s->value[FIELD_CGROUP_LIMIT_KB]) && !sy->own_usage
@@ -208,8 +202,7 @@ system_close(struct system *sy)
 {
 	if (sy == NULL)
 		return;
-	if (sy->meminfo != NULL)
-		procps_meminfo_unref(&sy->meminfo);
+	memavail_close(sy->memavail);
 	if (sy->limit_fd >= 0)
 		close(sy->limit_fd);
 	if (sy->usage_fd >= 0)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/target.h"
+#include "sources/rollup-items.h"
 #include "sources/rollup.h"
 #include "sources/targets.h"
 #include "util/root.h"

@@ -1,0 +1,51 @@
+/*
+ * Reading a capture archive back (docs/archive.md; the codec:
+ * core/archive.c): every process sample, in time order, with its regions
+ * when it has some.  A damaged record ends the read there -- what came
+ * before is still analysed, and the damage (which record, which byte
+ * offset, how many bytes skipped) is described for the user.  A ring's
+ * older segment (PATH.1) is read first when it is there.
+ */
+#ifndef MEMTREND_ANALYSIS_ARCHREAD_H
+#define MEMTREND_ANALYSIS_ARCHREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/archive.h"
+#include "core/sample.h"
+#include "util/error.h"
+
+#define ARCHREAD_NOTES 4
+
+struct archread_info {
+	struct archive_session session; /* the first one */
+	unsigned long sessions, records, samples;
+	unsigned int targets;		 /* distinct target ids seen */
+	unsigned int segments;		 /* 2 when PATH.1 was read too */
+	uint64_t skipped_bytes;		 /* after the first bad record */
+	char damage[400];		 /* "" or what was bad and where */
+	char notes[ARCHREAD_NOTES][256]; /* the archive's first notes */
+	unsigned int nnotes;
+};
+
+/* Each process sample of target id (its elapsed_s counted from the
+ * archive's first session, across appended runs and ring segments, and
+ * its pid) goes to fn; a non-zero return stops the read and is
+ * returned. */
+typedef int (*archread_fn)(void *ctx, unsigned int id, const struct sample *s);
+
+/* 0 with info filled (damage noted there), or -errno with err filled
+ * when path cannot be read or is not an archive at all. */
+int archread_file(const char *path, archread_fn fn, void *ctx,
+		  struct archread_info *info, struct error *err);
+
+/* Whether path starts with the archive's magic (whatever its name). */
+bool archread_is_archive(const char *path);
+
+/* Reads an archive held in memory (the fuzz target's entry). */
+int archread_buffer(const char *name, const unsigned char *buf, size_t len,
+		    archread_fn fn, void *ctx, struct archread_info *info,
+		    struct error *err);
+
+#endif

@@ -1,0 +1,301 @@
+/*
+ * memtrend capture -p PID | -n NAME | -- COMMAND -o FILE.mtc: the
+ * embedded mode's device side.  The sampling loop (watch.c) runs with
+ * the capture archive as its one sink (sinks/archive.c; the format:
+ * docs/archive.md) and no live rows; analyze, plot, report and export
+ * read the archive later, on another machine.  This file is the whole
+ * command line of the capture-only build.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/watch.h"
+#include "sinks/term.h"
+#include "util/root.h"
+#include "util/units.h"
+
+enum {
+	OPT_REGIONS = 256,
+	OPT_MAX_SIZE,
+	OPT_NO_SYNC,
+	OPT_BUDGET,
+	OPT_ROOT,
+};
+
+static const struct option cmd_capture_options[] = {
+    {"pid", required_argument, NULL, 'p'},
+    {"name", required_argument, NULL, 'n'},
+    {"every", required_argument, NULL, 'e'},
+    {"count", required_argument, NULL, 'c'},
+    {"duration", required_argument, NULL, 'd'},
+    {"output", required_argument, NULL, 'o'},
+    {"regions", no_argument, NULL, OPT_REGIONS},
+    {"max-size", required_argument, NULL, OPT_MAX_SIZE},
+    {"no-sync", no_argument, NULL, OPT_NO_SYNC},
+    {"budget", required_argument, NULL, OPT_BUDGET},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct cmd_capture {
+	struct watch_opts watch;
+	struct archive_opts archive;
+	pid_t pid;
+	const char *name;
+	char **command;
+	bool help;
+};
+
+static void
+cmd_capture_usage(FILE *fp)
+{
+	fprintf(
+	    fp,
+	    "Usage: memtrend capture -p PID | -n NAME | -- COMMAND [ARGS] "
+	    "-o FILE.mtc\n"
+	    "\n"
+	    "Capture a process's memory to a compact, crash-safe archive, "
+	    "to analyse\n"
+	    "later elsewhere: memtrend analyze|plot|report FILE.mtc, "
+	    "memtrend export\n"
+	    "FILE.mtc -o FILE.csv.  An existing archive is appended to.\n"
+	    "\n"
+	    "  -p, --pid PID         capture the process with this PID\n"
+	    "  -n, --name NAME       capture the one process with this "
+	    "command name\n"
+	    "  -- COMMAND [ARGS]     start COMMAND and capture it until it "
+	    "exits\n"
+	    "  -o, --output FILE     the archive (required)\n"
+	    "  -e, --every INTERVAL  time between samples (default 1s)\n"
+	    "  -c, --count N         stop after N samples\n"
+	    "  -d, --duration D      stop after D (e.g. 30s, 1h, 2d)\n"
+	    "      --regions         per-region samples from smaps too\n"
+	    "      --max-size SIZE   keep the archive under SIZE (e.g. 8M): "
+	    "a ring of\n"
+	    "                        FILE.1 and FILE, the oldest records "
+	    "dropped first\n"
+	    "      --no-sync         do not fdatasync() after each sample "
+	    "(a power\n"
+	    "                        cut may then lose the last seconds)\n"
+	    "      --budget PCT      CPU budget of one core (default 2%%)\n"
+	    "      --root DIR        read /proc under DIR (tests)\n"
+	    "  -h, --help            this help\n"
+	    "\n"
+	    "Exit status: 0 done; 2 error; with COMMAND, its own non-zero "
+	    "status.\n");
+}
+
+static int
+cmd_capture_option(struct cmd_capture *c, int opt, char **argv,
+		   struct error *err)
+{
+	struct watch_opts *w = &c->watch;
+	char *end;
+	long pid;
+
+	switch (opt) {
+	case 'p':
+		errno = 0;
+		pid = strtol(optarg, &end, 10);
+		if (errno != 0 || *end != '\0' || pid <= 0 || pid > 1 << 22)
+			return error_set(err, EINVAL,
+					 "-p needs a process ID, not '%s'",
+					 optarg);
+		c->pid = (pid_t)pid;
+		return 0;
+	case 'n':
+		c->name = optarg;
+		return *optarg == '\0'
+			   ? error_set(err, EINVAL, "empty name for -n")
+			   : 0;
+	case 'e':
+		return units_parse_duration(optarg, &w->interval_ns, err);
+	case 'c':
+		return units_parse_count(optarg, &w->count, err);
+	case 'd':
+		return units_parse_duration(optarg, &w->duration_ns, err);
+	case 'o':
+		c->archive.path = optarg;
+		return 0;
+	case OPT_REGIONS:
+		w->regions = true;
+		return 0;
+	case OPT_MAX_SIZE:
+		return units_parse_size(optarg, &c->archive.max_bytes, err);
+	case OPT_NO_SYNC:
+		c->archive.sync = false;
+		return 0;
+	case OPT_BUDGET:
+		return units_parse_percent(optarg, &w->budget, err);
+	case OPT_ROOT:
+		w->root = optarg;
+		return 0;
+	case 'h':
+		c->help = true;
+		return 0;
+	case ':':
+		return error_set(err, EINVAL, "option %s needs a value",
+				 argv[optind - 1]);
+	default:
+		return error_set(err, EINVAL, "unknown option '%s' for capture",
+				 argv[optind - 1]);
+	}
+}
+
+static int
+cmd_capture_parse(struct cmd_capture *c, int argc, char **argv,
+		  struct error *err)
+{
+	int opt, rc = 0, targets;
+
+	optind = 0;
+	opterr = 0;
+	while (rc == 0 && !c->help &&
+	       (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:h",
+				  cmd_capture_options, NULL)) != -1)
+		rc = cmd_capture_option(c, opt, argv, err);
+	if (rc < 0 || c->help)
+		return rc;
+	if (optind < argc)
+		c->command = argv + optind;
+	targets = (c->pid > 0) + (c->name != NULL) + (c->command != NULL);
+	if (targets != 1)
+		return error_set(err, EINVAL,
+				 targets == 0 ? "nothing to capture: give -p "
+						"PID, -n NAME or -- COMMAND"
+					      : "give only one of -p PID, -n "
+						"NAME or a command");
+	if (c->archive.path == NULL)
+		return error_set(err, EINVAL,
+				 "capture needs -o FILE.mtc, the archive to "
+				 "write");
+	if (c->archive.max_bytes != 0 && c->archive.max_bytes < 4096)
+		return error_set(err, EINVAL,
+				 "--max-size %llu bytes is too small to hold "
+				 "a sample: give at least 4K",
+				 (unsigned long long)c->archive.max_bytes);
+	return 0;
+}
+
+/* Where and when this capture runs: the session record's facts. */
+static void
+cmd_capture_session(struct cmd_capture *c)
+{
+	struct archive_session *s = &c->archive.session;
+	struct timespec now;
+	struct utsname u;
+	char *nl;
+
+	snprintf(s->version, sizeof s->version, "%s", PACKAGE_VERSION);
+	if (uname(&u) == 0) {
+		snprintf(s->kernel, sizeof s->kernel, "%s", u.release);
+		snprintf(s->arch, sizeof s->arch, "%s", u.machine);
+		snprintf(s->hostname, sizeof s->hostname, "%s", u.nodename);
+	}
+	if (root_read_file(c->watch.root, "/proc/sys/kernel/random/boot_id",
+			   s->boot_id, sizeof s->boot_id) < 0)
+		s->boot_id[0] = '\0';
+	if ((nl = strchr(s->boot_id, '\n')) != NULL)
+		*nl = '\0';
+	s->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	clock_gettime(CLOCK_REALTIME, &now);
+	s->origin_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	s->interval_ms = c->watch.interval_ns / 1000000;
+}
+
+static int
+cmd_capture_find(const struct cmd_capture *c, struct target *t,
+		 struct error *err)
+{
+	if (c->pid > 0)
+		return target_from_pid(t, c->watch.root, c->pid, err);
+	if (c->name != NULL)
+		return target_from_name(t, c->watch.root, c->name, err);
+	return target_launch(t, c->watch.root, c->command, err);
+}
+
+static int
+cmd_capture_loop(struct cmd_capture *c)
+{
+	struct watch_result res;
+	struct target t;
+	struct error err;
+	char every[32];
+	int code = 0;
+
+	if (cmd_capture_find(c, &t, &err) < 0)
+		return cmd_fail(&err);
+	cmd_capture_session(c);
+	c->watch.archive = &c->archive;
+	units_format_duration(every, sizeof every,
+			      (double)c->watch.interval_ns / 1e9);
+	term_notice("capturing pid %d (%s) every %s to %s; Ctrl-C to stop",
+		    (int)t.pid, t.comm, every, c->archive.path);
+	watch_run(&c->watch, &t, &res);
+	if (t.launched && !t.reaped)
+		target_stop(&t);
+	if (res.end == WATCH_END_ERROR) {
+		code = cmd_fail(&res.why);
+	} else {
+		if (res.why.msg[0] != '\0')
+			term_notice("%s", res.why.msg);
+		if (res.end == WATCH_END_TARGET_EXIT && t.launched)
+			code = target_exit_code(&t);
+	}
+	term_notice("%llu sample%s, %llu bytes (%.1f bytes a sample) to %s%s",
+		    (unsigned long long)res.archive.samples,
+		    res.archive.samples == 1 ? "" : "s",
+		    (unsigned long long)res.archive.bytes,
+		    res.archive.samples > 0 ? (double)res.archive.bytes /
+						  (double)res.archive.samples
+					    : 0.0,
+		    c->archive.path,
+		    res.archive.rotations > 0 ? " (ring: older records "
+						"dropped)"
+					      : "");
+	watch_result_free(&res);
+	target_close(&t);
+	return code;
+}
+
+static int
+cmd_capture_run(int argc, char **argv)
+{
+	struct cmd_capture c;
+	struct error err;
+
+	memset(&c, 0, sizeof c);
+	c.watch.interval_ns = UNITS_NS_PER_S;
+	c.watch.metric = VERDICT_AUTO;
+	c.watch.root = root_default();
+	c.watch.budget = 0.02;
+	c.watch.idle_sample = 256;
+	c.watch.fault_period = 1;
+	c.archive.sync = true;
+	if (cmd_capture_parse(&c, argc, argv, &err) < 0)
+		return cmd_usage_error("capture", &err);
+	if (c.help) {
+		cmd_capture_usage(stdout);
+		return 0;
+	}
+	c.watch.daily_cycle = c.command == NULL;
+	return cmd_capture_loop(&c);
+}
+
+const struct cmd_entry cmd_capture_entry = {
+    .name = "capture",
+    .word = true,
+    .options = cmd_capture_options,
+    .usage = cmd_capture_usage,
+    .run = cmd_capture_run,
+};

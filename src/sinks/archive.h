@@ -1,0 +1,63 @@
+/*
+ * The capture archive sink (memtrend capture -o FILE.mtc; the format:
+ * docs/archive.md, the codec: core/archive.c).  Append-only: each tick's
+ * records go out in one write() and are synced, a short write is cut
+ * back, so a crash or power cut loses at most the record being written.
+ * An existing archive is appended to after its last good record (a torn
+ * tail is cut off, and said so).  With a size limit the archive is a ring
+ * of two segments, FILE.mtc.1 (older) and FILE.mtc: when FILE.mtc
+ * reaches half the limit it becomes FILE.mtc.1, dropping the older one.
+ */
+#ifndef MEMTREND_SINKS_ARCHIVE_H
+#define MEMTREND_SINKS_ARCHIVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/archive.h"
+#include "core/sample.h"
+#include "core/target.h"
+#include "util/error.h"
+
+struct archive_opts {
+	const char *path;
+	uint64_t max_bytes; /* 0: no limit; else both segments together */
+	bool sync;	    /* fdatasync() after each tick (default) */
+	struct archive_session session; /* filled by the caller */
+};
+
+struct archive_sink;
+
+/* Opens or creates the archive and writes a session record and the start
+ * record of target t (id 0).  note, when not NULL, receives what the user
+ * should hear about the file found ("" when nothing): a cut torn tail. */
+int archive_sink_open(struct archive_sink **out, const struct archive_opts *o,
+		      const struct target *t, char *note, size_t note_len,
+		      struct error *err);
+
+/* A process sample (and its regions when it has some). */
+int archive_sink_write(struct archive_sink *a, const struct sample *s,
+		       struct error *err);
+
+/* A note record: one line for whoever analyses the archive. */
+int archive_sink_note(struct archive_sink *a, const char *text,
+		      struct error *err);
+
+/* A system sample: (name, KiB) pairs. */
+int archive_sink_system(struct archive_sink *a, double elapsed_s,
+			const char *const *names, const double *kb, size_t n,
+			struct error *err);
+
+/* Records the target's exit (how: "exited with status 3"...) when
+ * exited, then closes; err NULL: an error is already reported. */
+int archive_sink_close(struct archive_sink *a, bool exited, const char *how,
+		       struct error *err);
+
+/* Bytes and process samples written by this run, segments rotated. */
+struct archive_sink_stats {
+	uint64_t bytes, samples, rotations;
+};
+void archive_sink_stats(const struct archive_sink *a,
+			struct archive_sink_stats *st);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * The capture-only build watches one process: sets of processes (-n
+ * --all-matching, --tree, --cgroup: sources/targets.c, through libproc2) are
+ * the full build's.  The sampling loop's calls land on this refusal.
+ */
+#include "config.h"
+
+#include <errno.h>
+
+#include "sources/targets.h"
+
+int
+targets_open(struct targets **out, const struct targets_spec *spec,
+	     struct error *err)
+{
+	(void)spec;
+	*out = NULL;
+	return error_set(err, ENOTSUP,
+			 "sets of processes are not in the capture-only "
+			 "build: capture one process (-p, -n or a command)");
+}
+
+long
+targets_scan(struct targets *ts, const struct targets_found **found,
+	     struct error *err)
+{
+	(void)ts;
+	*found = NULL;
+	return error_set(err, ENOTSUP, "no set of processes here");
+}
+
+void
+targets_close(struct targets *ts)
+{
+	(void)ts;
+}

@@ -1,0 +1,54 @@
+/*
+ * libFuzzer target: the capture archive reader (src/analysis/archread.c,
+ * over the codec of src/core/archive.c) on arbitrary bytes.  Every sample
+ * it yields is checked for what the analysis relies on: time that only
+ * runs forward, and values that are numbers or NAN.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "analysis/archread.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct fuzz_archive {
+	double last;
+	unsigned long n;
+};
+
+static int
+fuzz_archive_sample(void *ctx, unsigned int id, const struct sample *s)
+{
+	struct fuzz_archive *f = ctx;
+	size_t i;
+	int k;
+
+	if (id >= ARCHIVE_MAX_TARGETS || !isfinite(s->elapsed_s))
+		abort();
+	if (f->n++ > 0 && !(s->elapsed_s > f->last))
+		abort();
+	f->last = s->elapsed_s;
+	for (k = 0; k < FIELD_COUNT; k++)
+		if (isinf(s->value[k]))
+			abort();
+	if (s->regions != NULL)
+		for (i = 0; i < s->regions->n; i++)
+			if (s->regions->v[i].name == NULL)
+				abort();
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_archive f = {0};
+	struct archread_info info;
+	struct error err;
+
+	archread_buffer("fuzz", data, size, fuzz_archive_sample, &f, &info,
+			&err);
+	return 0;
+}

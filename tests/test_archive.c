@@ -1,0 +1,516 @@
+/*
+ * The capture archive: codec (core/archive.c), sink (sinks/archive.c),
+ * reader (analysis/archread.c) and the commands around them.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "analysis/archread.h"
+#include "core/archive.h"
+#include "sinks/archive.h"
+#include "sinks/csv.h"
+#include "testutil.h"
+#include "util/crc32.h"
+
+/* The compat CRC under another name, beside zlib's. */
+uint32_t crc32_compat_update(uint32_t crc, const void *p, size_t len);
+#define crc32_update crc32_compat_update
+#include "util/compat/crc32.c"
+#undef crc32_update
+
+TestSuite(archive, .fini = tu_tmp_cleanup);
+
+Test(archive, compat_crc_is_zlibs)
+{
+	unsigned char buf[4099];
+	size_t i;
+
+	cr_assert_eq(crc32_compat_update(0, "123456789", 9), 0xCBF43926u);
+	cr_assert_eq(crc32_update(0, "123456789", 9), 0xCBF43926u);
+	for (i = 0; i < sizeof buf; i++)
+		buf[i] = (unsigned char)(i * 7919 >> 3);
+	cr_assert_eq(crc32_compat_update(0, buf, sizeof buf),
+		     (uint32_t)crc32(0, buf, sizeof buf));
+	cr_assert_eq(crc32_compat_update(crc32_compat_update(0, buf, 100),
+					 buf + 100, sizeof buf - 100),
+		     (uint32_t)crc32(0, buf, sizeof buf));
+}
+
+Test(archive, varints_round_trip)
+{
+	static const int64_t v[] = {
+	    0, 1, -1, 63, -64, 64, 300, -300, INT64_MAX, INT64_MIN, 1LL << 40};
+	struct archive_buf b = {0};
+	struct archive_cur c;
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		archive_put_svarint(&b, v[i]);
+	archive_put_varint(&b, UINT64_MAX);
+	c = (struct archive_cur){b.b, b.b + b.len, false};
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		cr_assert_eq(archive_get_svarint(&c), v[i], "value %zu", i);
+	cr_assert_eq(archive_get_varint(&c), UINT64_MAX);
+	cr_assert(!c.bad);
+	/* Little-endian, whatever the machine: 300 is ac 02 as a varint. */
+	b.len = 0;
+	archive_put_varint(&b, 300);
+	cr_assert_eq(b.len, 2);
+	cr_assert_eq(b.b[0], 0xac);
+	cr_assert_eq(b.b[1], 0x02);
+	cr_assert_eq(archive_get_varint(&c), 0);
+	cr_assert(c.bad, "a read past the end is flagged");
+	archive_buf_free(&b);
+}
+
+/* A synthetic run: a slow leak with some unknowns, regions every 5th. */
+static void
+make_sample(struct sample *s, struct region_set *set, int i)
+{
+	struct region *r;
+
+	sample_clear(s);
+	s->pid = 4242;
+	s->wall_s = 1764000000.123 + i * 1.0005;
+	s->elapsed_s = i * 1.0005;
+	s->tiers = 3;
+	s->value[FIELD_RSS_KB] = 20000 + 4 * (i / 3);
+	s->value[FIELD_PSS_KB] = 15000 + 4 * (i / 3) + (i % 2);
+	s->value[FIELD_USS_KB] = 12000 + 4 * (i / 3);
+	s->value[FIELD_ANON_KB] = 9000 + 4 * (i / 3);
+	s->value[FIELD_FILE_KB] = 11000;
+	s->value[FIELD_SHMEM_KB] = 0;
+	s->value[FIELD_SWAP_KB] = 0;
+	s->value[FIELD_MINFLT] = 1000 + 13 * i;
+	s->value[FIELD_MAJFLT] = 2;
+	s->value[FIELD_THREADS] = 4;
+	s->value[FIELD_MEM_AVAILABLE_KB] = 8000000 - 37 * i;
+	s->value[FIELD_CGROUP_LIMIT_KB] = 1048576.25; /* bytes / 1024 */
+	s->value[FIELD_PARTIAL] = 0;
+	s->regions = NULL;
+	if (i % 5 == 0) {
+		regions_reset(set);
+		set->source = REGION_SOURCE_SMAPS;
+		r = regions_append(set, "[heap]", REGION_HEAP);
+		r->v[RF_RSS_KB] = 5000 + i;
+		r->v[RF_IDLE_PCT] = 12.5 + i / 7.0;
+		r = regions_append(set, "/usr/lib/libc, \"odd\".so",
+				   REGION_CODE);
+		r->v[RF_RSS_KB] = 1200;
+		s->regions = set;
+	}
+}
+
+struct collected {
+	struct csv_buf rows, regions;
+	unsigned long n;
+};
+
+static int
+collect(void *ctx, unsigned int id, const struct sample *s)
+{
+	struct collected *c = ctx;
+
+	cr_assert_eq(id, 0);
+	csv_format_row(&c->rows, s);
+	if (s->regions != NULL)
+		csv_format_regions(&c->regions, s);
+	c->n++;
+	return 0;
+}
+
+static struct archive_opts
+test_opts(const char *path)
+{
+	struct archive_opts o = {.path = path, .sync = false};
+
+	strcpy(o.session.version, "test");
+	strcpy(o.session.arch, "x86_64");
+	o.session.page_size = 4096;
+	o.session.origin_ms = 1764000000123;
+	o.session.interval_ms = 1000;
+	return o;
+}
+
+static struct target
+test_target(void)
+{
+	struct target t = {.pid = 4242, .start_ticks = 77};
+
+	strcpy(t.comm, "leaky");
+	return t;
+}
+
+/* Writes n samples to path; the expected CSV rows go to want. */
+static void
+write_run(const char *path, int from, int n, struct collected *want,
+	  struct archive_sink_stats *st, uint64_t max_bytes)
+{
+	struct archive_opts o = test_opts(path);
+	struct target t = test_target();
+	struct region_set set = {0};
+	struct archive_sink *a;
+	struct error err;
+	struct sample s;
+	char note[512];
+	int i;
+
+	o.max_bytes = max_bytes;
+	cr_assert_eq(archive_sink_open(&a, &o, &t, note, sizeof note, &err), 0,
+		     "%s", err.msg);
+	for (i = from; i < from + n; i++) {
+		make_sample(&s, &set, i);
+		cr_assert_eq(archive_sink_write(a, &s, &err), 0, "%s", err.msg);
+		if (want != NULL) {
+			csv_format_row(&want->rows, &s);
+			if (s.regions != NULL)
+				csv_format_regions(&want->regions, &s);
+		}
+	}
+	if (st != NULL)
+		archive_sink_stats(a, st);
+	cr_assert_eq(archive_sink_close(a, true, "exited with status 0", &err),
+		     0);
+	regions_free(&set);
+}
+
+static char *
+tmp_path(const char *name)
+{
+	char *p;
+
+	cr_assert(asprintf(&p, "%s/%s", tu_tmpdir(), name) > 0);
+	return p;
+}
+
+static void
+buf_free(struct collected *c)
+{
+	free(c->rows.text);
+	free(c->regions.text);
+}
+
+Test(archive, round_trip_gives_the_csv_rows_a_live_run_writes)
+{
+	struct collected want = {0}, got = {0};
+	struct archread_info info;
+	struct archive_sink_stats st;
+	char *path = tmp_path("a.mtc");
+	struct error err;
+
+	write_run(path, 0, 200, &want, &st, 0);
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(got.n, 200);
+	cr_assert_eq(info.samples, 200);
+	cr_assert_eq(info.skipped_bytes, 0);
+	cr_assert_str_empty(info.damage);
+	cr_assert_str_eq(info.session.arch, "x86_64");
+	cr_assert_eq(info.session.page_size, 4096);
+	cr_assert_str_eq(got.rows.text, want.rows.text);
+	cr_assert_str_eq(got.regions.text, want.regions.text);
+	cr_assert(archread_is_archive(path));
+	buf_free(&want);
+	buf_free(&got);
+	free(path);
+}
+
+/* The goal is at most 64 bytes a process sample, framing included. */
+Test(archive, a_process_sample_takes_under_64_bytes)
+{
+	struct archive_opts o = test_opts("unused");
+	struct archive_delta d = {0};
+	struct archive_buf payload = {0}, rec = {0};
+	struct region_set set = {0};
+	struct sample s;
+	size_t before;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		make_sample(&s, &set, i);
+		payload.len = 0;
+		archive_encode_process(&payload, 0, &d, &s);
+		before = rec.len;
+		archive_frame(&rec, ARCHIVE_PROCESS, payload.b, payload.len);
+		if (i > 0)
+			cr_assert_leq(rec.len - before, 64,
+				      "sample %d: %zu bytes", i,
+				      rec.len - before);
+	}
+	cr_log_info("%.1f bytes a process sample", (double)rec.len / 100);
+	cr_assert_leq((double)rec.len / 100, 32.0);
+	(void)o;
+	archive_buf_free(&payload);
+	archive_buf_free(&rec);
+	regions_free(&set);
+}
+
+static void
+truncate_by(const char *path, off_t n)
+{
+	struct stat st;
+
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(truncate(path, st.st_size - n), 0);
+}
+
+Test(archive, a_torn_tail_loses_only_the_last_record)
+{
+	struct collected got = {0};
+	struct archread_info info;
+	char *path = tmp_path("torn.mtc");
+	struct error err;
+
+	write_run(path, 0, 50, NULL, NULL, 0);
+	/* The exit record is 20-odd bytes: cut into it. */
+	truncate_by(path, 3);
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0);
+	cr_assert_eq(got.n, 50, "every sample before the torn exit record");
+	cr_assert_gt(info.skipped_bytes, 0);
+	cr_assert_lt(info.skipped_bytes, 40);
+	cr_assert(strstr(info.damage, "ends inside it") != NULL, "%s",
+		  info.damage);
+	/* Appending cuts the torn tail and goes on after the good part. */
+	write_run(path, 50, 10, NULL, NULL, 0);
+	memset(&got, 0, sizeof got);
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0);
+	cr_assert_eq(got.n, 60);
+	cr_assert_str_empty(info.damage);
+	cr_assert_eq(info.sessions, 2);
+	cr_assert(strstr(info.notes[0], "cut") != NULL, "%s", info.notes[0]);
+	buf_free(&got);
+	free(path);
+}
+
+Test(archive, a_flipped_byte_stops_the_read_and_says_where)
+{
+	struct collected got = {0};
+	struct archread_info info;
+	char *path = tmp_path("flip.mtc");
+	struct error err;
+	unsigned char byte;
+	int fd;
+
+	write_run(path, 0, 100, NULL, NULL, 0);
+	fd = open(path, O_RDWR);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(pread(fd, &byte, 1, 1000), 1);
+	byte ^= 0x10;
+	cr_assert_eq(pwrite(fd, &byte, 1, 1000), 1);
+	close(fd);
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0);
+	cr_assert_gt(got.n, 5);
+	cr_assert_lt(got.n, 100);
+	cr_assert(strstr(info.damage, "record ") != NULL);
+	cr_assert(strstr(info.damage, "at byte ") != NULL);
+	cr_assert(strstr(info.damage, "CRC-32") != NULL ||
+		      strstr(info.damage, "length") != NULL,
+		  "%s", info.damage);
+	cr_assert_gt(info.skipped_bytes, 0);
+	buf_free(&got);
+	free(path);
+}
+
+Test(archive, a_foreign_file_is_one_clear_error)
+{
+	char *path = tmp_path("foreign.mtc");
+	struct archread_info info;
+	struct error err;
+	FILE *f = fopen(path, "w");
+
+	fputs("timestamp,elapsed_s,rss_kb\n", f);
+	fclose(f);
+	cr_assert(!archread_is_archive(path));
+	cr_assert_lt(archread_file(path, NULL, NULL, &info, &err), 0);
+	cr_assert(strstr(err.msg, "not a memtrend archive") != NULL, "%s",
+		  err.msg);
+	cr_assert(strstr(err.msg, "byte 0") != NULL);
+	free(path);
+}
+
+Test(archive, appending_to_a_foreign_file_is_refused)
+{
+	struct archive_opts o;
+	struct target t = test_target();
+	struct archive_sink *a;
+	struct error err;
+	char *path = tmp_path("notes.txt");
+	char note[512];
+	FILE *f = fopen(path, "w");
+
+	fputs("my notes\n", f);
+	fclose(f);
+	o = test_opts(path);
+	cr_assert_lt(archive_sink_open(&a, &o, &t, note, sizeof note, &err), 0);
+	cr_assert(strstr(err.msg, "not a memtrend archive") != NULL, "%s",
+		  err.msg);
+	cr_assert_eq(tu_file_lines(path), 1, "the file is left alone");
+	free(path);
+}
+
+Test(archive, a_ring_keeps_the_newest_records_within_its_size)
+{
+	struct collected got = {0}, want = {0};
+	struct archread_info info;
+	char *path = tmp_path("ring.mtc"), *old = tmp_path("ring.mtc.1");
+	struct archive_sink_stats st;
+	struct stat a, b;
+	struct error err;
+	const char *last;
+
+	write_run(path, 0, 3000, &want, &st, 16384);
+	cr_assert_gt(st.rotations, 1);
+	cr_assert_eq(stat(path, &a), 0);
+	cr_assert_eq(stat(old, &b), 0);
+	cr_assert_leq(a.st_size + b.st_size, 16384 + 512);
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0);
+	cr_assert_eq(info.segments, 2);
+	cr_assert_gt(got.n, 100);
+	cr_assert_lt(got.n, 3000);
+	cr_assert(strstr(info.notes[0], "ring") != NULL, "%s", info.notes[0]);
+	/* The newest rows are there, the oldest are not. */
+	last = strrchr(want.rows.text, '\n');
+	while (last > want.rows.text && last[-1] != '\n')
+		last--;
+	cr_assert(strstr(got.rows.text, last) != NULL);
+	cr_assert(strncmp(got.rows.text, want.rows.text, 40) != 0);
+	buf_free(&got);
+	buf_free(&want);
+	free(path);
+	free(old);
+}
+
+/* The commands: a damaged archive is analysed (exit by verdict), export
+ * writes the rows a CSV would hold. */
+Test(archive, analyze_and_export_read_a_damaged_archive)
+{
+	char *path = tmp_path("cli.mtc"), *csv = tmp_path("cli.csv");
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	struct run r;
+
+	write_run(path, 0, 400, NULL, NULL, 0);
+	truncate_by(path, 60); /* the exit record, and into the last samples */
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "analyze", "--json", path, NULL},
+	       60);
+	cr_assert(r.status == 0 || r.status == 1, "status %d: %s", r.status,
+		  r.err);
+	cr_assert(strstr(r.out, "\"verdict\"") != NULL);
+	cr_assert(strstr(r.err, "skipped the last") != NULL, "%s", r.err);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "export", path, "-o", csv, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(tu_file_lines(csv) >= 1 + 397 && tu_file_lines(csv) < 1 + 400,
+		  "%zu lines: %s", tu_file_lines(csv), r.err);
+	cr_assert(strstr(r.err, "ends inside it") != NULL, "%s", r.err);
+	/* plot reads the archive by its bytes, whatever its name. */
+	{
+		char *png = tmp_path("cli.png"), *odd = tmp_path("cli.data");
+		struct stat st;
+
+		cr_assert_eq(rename(path, odd), 0);
+		tu_run(
+		    &r,
+		    (char *const[]){(char *)bin, "plot", odd, "-o", png, NULL},
+		    120);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_assert_eq(stat(png, &st), 0);
+		cr_assert_gt(st.st_size, 1000);
+		cr_assert_eq(rename(odd, path), 0);
+		free(png);
+		free(odd);
+	}
+	tu_run(&r, (char *const[]){(char *)bin, "export", csv, "-o", "-", NULL},
+	       60);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "not a memtrend archive") != NULL, "%s", r.err);
+	free(path);
+	free(csv);
+}
+
+/* Live: capture a leaking child, kill -9 the capture, capture again onto
+ * the same archive; every sample written is read back, the leak is seen,
+ * and export's rows are the samples' count. */
+Test(archive, capture_survives_kill_9_and_appends, .timeout = 120)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	const char *leaky = tu_bin("LEAKY", "tests/helpers/leaky");
+	char *path = tmp_path("live.mtc"), *csv = tmp_path("live.csv");
+	struct archread_info info;
+	struct collected got = {0};
+	struct error err;
+	struct run r;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(devnull, 2);
+		execl(bin, bin, "capture", "-e", "100ms", "-o", path, "--",
+		      leaky, "--set", "8", "--rate", "200", "--seconds", "4",
+		      (char *)NULL);
+		_exit(127);
+	}
+	usleep(1500 * 1000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	cr_assert(WIFSIGNALED(status));
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0, "%s",
+		     err.msg);
+	cr_assert_gt(got.n, 5, "samples before the kill: %lu", got.n);
+	/* At most the record being written is lost. */
+	cr_assert_lt(info.skipped_bytes, 64, "%s", info.damage);
+	buf_free(&got);
+
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-e", "100ms", "-c",
+			       "40", "-o", path, "--", (char *)leaky, "--set",
+			       "8", "--rate", "400", "--seconds", "30", NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.err, "40 samples") != NULL, "%s", r.err);
+	memset(&got, 0, sizeof got);
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0);
+	cr_assert_str_empty(info.damage);
+	cr_assert_eq(info.sessions, 2);
+	cr_assert_geq(got.n, 46);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "export", path, "-o", csv, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(tu_file_lines(csv), 1 + got.n);
+	/* The archive and its export give the same verdict. */
+	{
+		static struct run a, b;
+
+		tu_run(&a,
+		       (char *const[]){(char *)bin, "analyze", "--json", path,
+				       NULL},
+		       60);
+		tu_run(&b,
+		       (char *const[]){(char *)bin, "analyze", "--json", csv,
+				       NULL},
+		       60);
+		cr_assert(a.status == 0 || a.status == 1, "%s", a.err);
+		cr_assert_eq(a.status, b.status);
+		cr_assert_str_eq(a.out, b.out);
+	}
+	buf_free(&got);
+	free(path);
+	free(csv);
+}
