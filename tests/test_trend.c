@@ -600,3 +600,61 @@ Test(trend, startup_under_a_daily_swing_not_flagged)
 			     (int)s.seed, ev.detected_at_s / 3600);
 	}
 }
+
+/* A start-up ramping up for 12 s, flat, then one step of 34 % at 3 min,
+ * watched 7 min in a test run: the step is bounded.  A cycle of half the
+ * window fitted over a line once passed it for a leak; the floor's
+ * lower envelope under that cycle is a step again. */
+Test(trend, ci_step_after_a_ramp_start_up_never_flagged)
+{
+	struct tracegen_spec s;
+	struct trend_evidence ev;
+	uint64_t seed;
+	int widened;
+
+	for (seed = 1; seed <= 3; seed++) {
+		s = ci_spec(TG_STEP, seed, 7);
+		s.interval_s = 0.5;
+		s.startup_amp = 0.76;
+		s.startup_s = 12;
+		s.startup_ramp = true;
+		s.onset_s = 180;
+		s.amp = 0.34;
+		ev = run_spec(&s, false, &widened);
+		cr_assert_eq(ev.raises, 0, "seed %d: flagged at %.0f s",
+			     (int)seed, ev.detected_at_s);
+		cr_assert_eq(ev.verdict, TREND_STABLE, "seed %d: why %d",
+			     (int)seed, ev.why);
+	}
+}
+
+/* A GC sawtooth of 55 % with 4.7 min teeth over a floor rising 5.3 %/h,
+ * watched 1 h 45 min at 8 s: the floor's buckets (a minute or less) are
+ * shorter than a tooth, so the floor follows the teeth; the minimum over
+ * each period (the lower envelope) is the floor that rises.  Flagged
+ * within 1 h 30 min, the rate within its interval. */
+Test(trend, rising_sawtooth_with_teeth_wider_than_the_buckets)
+{
+	struct tracegen_spec s = server_spec(TG_SAWTOOTH_RISING, 8, 105, 600);
+	struct trend_evidence ev;
+	int widened;
+
+	s.rate = 0.053;
+	s.noise = 0.003;
+	s.noise_tau_s = 150;
+	s.period_s = 280;
+	s.amp = 0.55;
+	for (s.seed = 1; s.seed <= 2; s.seed++) {
+		ev = run_spec(&s, true, &widened);
+		cr_assert_eq(ev.verdict, TREND_GROWING, "seed %d: why %d",
+			     (int)s.seed, ev.why);
+		cr_assert_eq(ev.raises, 1);
+		cr_assert_leq(ev.detected_at_s, 90 * 60, "flagged at %.0f s",
+			      ev.detected_at_s);
+		cr_assert_gt(ev.cycle_period_s, 0);
+		cr_assert_geq(ev.slope_hi, s.rate * s.base_kb * 0.9,
+			      "%.0f-%.0f", ev.slope_lo, ev.slope_hi);
+		cr_assert_leq(ev.slope_lo, s.rate * s.base_kb * 1.1,
+			      "%.0f-%.0f", ev.slope_lo, ev.slope_hi);
+	}
+}

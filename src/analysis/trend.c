@@ -613,11 +613,45 @@ trend_samples_from(const struct trend *t, size_t i0, size_t n)
 	return s;
 }
 
+/* The lower envelope of the floor points under a cycle of period p_s:
+ * at each point from one period in, the least floor over the period
+ * before it (the points, in place; returns how many are left).  A GC
+ * sawtooth's teeth and a batch job's episodes are then gone, and what is
+ * left is the floor the cycle returns to: a leak under it still rises,
+ * a flat floor stays flat.  Two harmonics of a sawtooth or of a batch
+ * trapezoid leave half its spread behind.  Too few points left: n, the
+ * points untouched. */
+static size_t
+trend_envelope(struct trend *t, size_t n, double p_s)
+{
+	size_t i, j, i0 = 0, m = 0;
+	double lo;
+
+	while (i0 < n && t->x[i0] - t->x[0] < p_s)
+		i0++;
+	if (n - i0 < TREND_MIN_POINTS)
+		return n;
+	for (i = i0; i < n; i++) {
+		lo = t->y[i];
+		for (j = i; j-- > 0 && t->x[i] - t->x[j] <= p_s;)
+			lo = fmin(lo, t->y[j]);
+		t->tmp[m++] = lo;
+	}
+	for (i = 0; i < m; i++) {
+		t->x[i] = t->x[i0 + i];
+		t->y[i] = t->tmp[i];
+		t->counts[i] = t->counts[i0 + i];
+	}
+	return m;
+}
+
 /* Judges the window: every explanation fitted, then growth must beat
  * the best bounded one decisively, be significant on its own regime,
- * fast enough, and have lasted longer than a start-up could. */
+ * fast enough, and have lasted longer than a start-up could.  Under a
+ * cycle wider than two floor points the envelope is judged (*np is
+ * then its length). */
 static enum trend_why
-trend_judge(struct trend *t, const double *x, const double *y, size_t n)
+trend_judge(struct trend *t, size_t *np)
 {
 	struct trend_evidence *ev = &t->ev;
 	struct models_result *r = &t->models;
@@ -632,15 +666,26 @@ trend_judge(struct trend *t, const double *x, const double *y, size_t n)
 	struct trend_fit f;
 	double span, rise_lo, min_rate, mid, recent, need;
 	unsigned long samples;
-	size_t i0, m;
+	size_t i0, m, n = *np;
+	const double *x = t->x, *y = t->y;
+	double period_s, cycle_kb;
+	bool envelope = false;
 
 	models_compare(t->work, x, y, n, &opts, r);
+	period_s = r->period_s;
+	cycle_kb = r->cycle_amp_kb;
+	if (period_s >= 2 * ev->bucket_s &&
+	    (m = trend_envelope(t, n, period_s)) < n) {
+		*np = n = m;
+		envelope = true;
+		models_compare(t->work, x, y, n, &opts, r);
+	}
 	g = r->best_growth;
 	ev->explanation = r->best;
 	ev->runner_up = models_is_growth(r->best) ? r->best_bounded : g;
 	ev->level_kb = r->level_kb;
-	ev->cycle_period_s = r->period_s;
-	ev->cycle_kb = r->cycle_amp_kb;
+	ev->cycle_period_s = period_s;
+	ev->cycle_kb = cycle_kb;
 	ev->step_kb = 0;
 	ev->step_at_s = NAN;
 	ev->plateau_kb = r->fit[MODELS_WARMUP].plateau_kb;
@@ -653,6 +698,7 @@ trend_judge(struct trend *t, const double *x, const double *y, size_t n)
 
 	i0 =
 	    trend_regime(t, g == MODELS_KINDS ? MODELS_LINEAR : g, x, y, n, &f);
+	ev->deseasonalized |= envelope;
 	span = x[n - 1] - x[i0];
 	if (f.p >= TREND_ALPHA) {
 		if (trend_normal_sf(-f.z) < TREND_ALPHA)
@@ -761,7 +807,7 @@ trend_evaluate(struct trend *t, int k)
 			ev->need_samples = TREND_MIN_POINTS - n;
 		why = TREND_WHY_FEW;
 	} else {
-		why = trend_judge(t, t->x, t->y, n);
+		why = trend_judge(t, &n);
 	}
 
 	if (why == TREND_WHY_GROWING) {
