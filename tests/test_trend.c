@@ -658,3 +658,31 @@ Test(trend, rising_sawtooth_with_teeth_wider_than_the_buckets)
 			      "%.0f-%.0f", ev.slope_lo, ev.slope_hi);
 	}
 }
+
+/* A leak of 13 %/h under a batch job of +14.5 % for 47 % of every
+ * 86 min, watched 7 h: once raised, the flag stands while the floor
+ * stays above where it was when the flag went up, so the end of a batch
+ * episode does not lower it. */
+Test(trend, flag_stands_when_a_batch_episode_ends)
+{
+	struct tracegen_spec s = server_spec(TG_LINEAR, 4.6, 7 * 60, 1113);
+	struct trend_evidence ev;
+	int widened;
+
+	s.rate = 0.13;
+	s.noise = 0.0068;
+	s.noise_tau_s = 11;
+	s.batch_period_s = 86 * 60;
+	s.batch_duty = 0.47;
+	s.batch_amp = 0.145;
+	for (s.seed = 1; s.seed <= 3; s.seed++) {
+		ev = run_spec(&s, true, &widened);
+		cr_assert_eq(ev.verdict, TREND_GROWING, "seed %d: why %d",
+			     (int)s.seed, ev.why);
+		cr_assert_eq(ev.nflags, 1, "seed %d: %zu raises", (int)s.seed,
+			     ev.nflags);
+		cr_assert(isnan(ev.flags[0].withdrawn_s),
+			  "seed %d: withdrawn at %.2f h", (int)s.seed,
+			  ev.flags[0].withdrawn_s / 3600);
+	}
+}

@@ -824,23 +824,24 @@ trend_evaluate(struct trend *t, int k)
 		}
 	} else {
 		t->pass_run = 0;
-		/* A flag stands until the floor falls back, or a bounded
-		 * explanation wins decisively for a while and the floor has
-		 * not risen since the flag went up: a change of bucket
-		 * width, one step in a leaking program's floor, or a daily
-		 * cycle that could have risen as much by now must not
-		 * withdraw it while memory keeps growing. */
+		/* A flag stands while the floor is above where it stood
+		 * when the flag went up; else until the floor falls back,
+		 * or a bounded explanation wins decisively for a while: a
+		 * change of bucket width, one step in a leaking program's
+		 * floor, the end of a batch job's episode, or a daily cycle
+		 * that could have risen as much by now must not withdraw it
+		 * while memory keeps growing. */
 		if (!t->flag)
 			;
-		else if (why == TREND_WHY_RECEDED || why == TREND_WHY_FALLING)
-			trend_flag_set(t, false);
-		else if (ev->delta_bic > -TREND_DECISIVE)
-			t->fail_run = 0;
 		else if (n > 0 && trend_recent_kb(t, n) >
 				      t->raise_kb + fmax(TREND_MIN_RISE_KB,
 							 TREND_MIN_RISE_REL *
 							     fabs(t->raise_kb)))
 			;
+		else if (why == TREND_WHY_RECEDED || why == TREND_WHY_FALLING)
+			trend_flag_set(t, false);
+		else if (ev->delta_bic > -TREND_DECISIVE)
+			t->fail_run = 0;
 		else if (++t->fail_run >= TREND_WITHDRAW)
 			trend_flag_set(t, false);
 	}
