@@ -686,3 +686,58 @@ Test(trend, flag_stands_when_a_batch_episode_ends)
 			  ev.flags[0].withdrawn_s / 3600);
 	}
 }
+
+/* A staircase leak of 1.6 %/min in 5.7 s stairs after a 21 s start-up
+ * ramp, in a test run: the stairs are a cycle whose envelope lags the
+ * floor by a period.  The floor compared with where the flag went up is
+ * the floor itself, so the lag does not lower the flag. */
+Test(trend, ci_staircase_flag_not_withdrawn_under_its_envelope)
+{
+	struct tracegen_spec s;
+	struct trend_evidence ev;
+	int widened;
+
+	s = ci_spec(TG_STAIRCASE, 1, 6.3);
+	s.interval_s = 0.35;
+	s.base_kb = 155 * 1024;
+	s.noise = 0.003;
+	s.noise_tau_s = 18;
+	s.startup_amp = 0.49;
+	s.startup_s = 21.4;
+	s.startup_ramp = true;
+	s.onset_s = 21.4;
+	s.rate = 0.0157 * 60;
+	s.period_s = 5.66;
+	for (s.seed = 1; s.seed <= 3; s.seed++) {
+		ev = run_spec(&s, false, &widened);
+		cr_assert_eq(ev.verdict, TREND_GROWING, "seed %d: why %d",
+			     (int)s.seed, ev.why);
+		cr_assert_eq(ev.nflags, 1, "seed %d: %zu raises", (int)s.seed,
+			     ev.nflags);
+		cr_assert(isnan(ev.flags[0].withdrawn_s));
+	}
+}
+
+/* A slow leak (0.3 %/h) under a daily cycle of +-9.7 %, watched 36 h:
+ * once a day is seen the cycle is fitted by its harmonics, not judged by
+ * an envelope that would drop the whole first day, so a flag raised
+ * stays up. */
+Test(trend, daily_leak_flag_not_withdrawn_once_a_day_is_seen)
+{
+	struct tracegen_spec s = server_spec(TG_DAILY_LEAK, 26.3, 36 * 60, 61);
+	struct trend_evidence ev;
+	int widened;
+
+	s.rate = 0.003;
+	s.amp = 0.097;
+	s.noise = 0.0014;
+	s.noise_tau_s = 56;
+	for (s.seed = 1; s.seed <= 2; s.seed++) {
+		ev = run_spec(&s, true, &widened);
+		cr_assert_leq(ev.nflags, 1, "seed %d: %zu raises", (int)s.seed,
+			      ev.nflags);
+		cr_assert(ev.nflags == 0 || isnan(ev.flags[0].withdrawn_s),
+			  "seed %d: withdrawn at %.1f h", (int)s.seed,
+			  ev.flags[0].withdrawn_s / 3600);
+	}
+}

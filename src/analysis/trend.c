@@ -648,8 +648,9 @@ trend_envelope(struct trend *t, size_t n, double p_s)
 /* Judges the window: every explanation fitted, then growth must beat
  * the best bounded one decisively, be significant on its own regime,
  * fast enough, and have lasted longer than a start-up could.  Under a
- * cycle wider than two floor points the envelope is judged (*np is
- * then its length). */
+ * cycle wider than two floor points and seen twice the envelope is
+ * judged (*np is then its length); a day seen once is left to the
+ * harmonics, which fit it well. */
 static enum trend_why
 trend_judge(struct trend *t, size_t *np)
 {
@@ -674,7 +675,7 @@ trend_judge(struct trend *t, size_t *np)
 	models_compare(t->work, x, y, n, &opts, r);
 	period_s = r->period_s;
 	cycle_kb = r->cycle_amp_kb;
-	if (period_s >= 2 * ev->bucket_s &&
+	if (period_s >= 2 * ev->bucket_s && 2 * period_s <= x[n - 1] - x[0] &&
 	    (m = trend_envelope(t, n, period_s)) < n) {
 		*np = n = m;
 		envelope = true;
@@ -788,6 +789,7 @@ trend_evaluate(struct trend *t, int k)
 {
 	struct trend_evidence *ev = &t->ev;
 	enum trend_why why;
+	double recent;
 	size_t n;
 
 	ev->evaluations++;
@@ -798,6 +800,9 @@ trend_evaluate(struct trend *t, int k)
 	ev->bucket_s = t->scale[k].width_s;
 	ev->start_s = n > 0 ? t->x[0] : NAN;
 	ev->end_s = n > 0 ? t->x[n - 1] : NAN;
+	/* Of the floor itself, before a cycle's envelope (which lags it)
+	 * replaces the points judged. */
+	recent = n > 0 ? trend_recent_kb(t, n) : NAN;
 	if (ev->samples < TREND_MIN_SAMPLES || n < TREND_MIN_POINTS) {
 		ev->need_samples = ev->samples < TREND_MIN_SAMPLES
 				       ? TREND_MIN_SAMPLES - ev->samples
@@ -820,7 +825,7 @@ trend_evaluate(struct trend *t, int k)
 			     TREND_PERSIST_FRAC *
 				 (t->pass_since_s - ev->start_s))) {
 			trend_flag_set(t, true);
-			t->raise_kb = trend_recent_kb(t, n);
+			t->raise_kb = recent;
 		}
 	} else {
 		t->pass_run = 0;
@@ -833,10 +838,9 @@ trend_evaluate(struct trend *t, int k)
 		 * while memory keeps growing. */
 		if (!t->flag)
 			;
-		else if (n > 0 && trend_recent_kb(t, n) >
-				      t->raise_kb + fmax(TREND_MIN_RISE_KB,
-							 TREND_MIN_RISE_REL *
-							     fabs(t->raise_kb)))
+		else if (recent > t->raise_kb + fmax(TREND_MIN_RISE_KB,
+						     TREND_MIN_RISE_REL *
+							 fabs(t->raise_kb)))
 			;
 		else if (why == TREND_WHY_RECEDED || why == TREND_WHY_FALLING)
 			trend_flag_set(t, false);
