@@ -78,6 +78,7 @@ struct trend {
 	bool daily;	   /* a daily cycle is possible */
 	unsigned int pass_run, fail_run;
 	double pass_since_s; /* when the gates started to pass */
+	double fail_since_s; /* when a bounded one started to win */
 	bool flag;
 	double raise_kb;	     /* the recent floor when it went up */
 	struct models_result models; /* of the last evaluation */
@@ -784,6 +785,21 @@ trend_recent_kb(struct trend *t, size_t n)
 	return trend_median(t->tmp, m);
 }
 
+/* Whether runs evaluations in a row since since_s are evidence enough
+ * to raise or to lower the flag: at least need of them, over at least
+ * a tenth of the regime before since_s (an hour at most). */
+static bool
+trend_persisted(const struct trend *t, unsigned int runs, unsigned int need,
+		double since_s)
+{
+	const struct trend_evidence *ev = &t->ev;
+
+	return runs >= need &&
+	       ev->last_s - since_s >=
+		   fmin(TREND_PERSIST_MAX_S,
+			TREND_PERSIST_FRAC * (since_s - ev->start_s));
+}
+
 static void
 trend_evaluate(struct trend *t, int k)
 {
@@ -819,11 +835,8 @@ trend_evaluate(struct trend *t, int k)
 		t->fail_run = 0;
 		if (t->pass_run++ == 0)
 			t->pass_since_s = ev->last_s;
-		if (!t->flag && t->pass_run >= TREND_PERSIST &&
-		    ev->last_s - t->pass_since_s >=
-			fmin(TREND_PERSIST_MAX_S,
-			     TREND_PERSIST_FRAC *
-				 (t->pass_since_s - ev->start_s))) {
+		if (!t->flag && trend_persisted(t, t->pass_run, TREND_PERSIST,
+						t->pass_since_s)) {
 			trend_flag_set(t, true);
 			t->raise_kb = recent;
 		}
@@ -835,7 +848,8 @@ trend_evaluate(struct trend *t, int k)
 		 * change of bucket width, one step in a leaking program's
 		 * floor, the end of a batch job's episode, or a daily cycle
 		 * that could have risen as much by now must not withdraw it
-		 * while memory keeps growing. */
+		 * while memory keeps growing.  A bounded explanation lowers
+		 * it on evidence as persistent as what raised it. */
 		if (!t->flag)
 			;
 		else if (recent > t->raise_kb + fmax(TREND_MIN_RISE_KB,
@@ -846,7 +860,10 @@ trend_evaluate(struct trend *t, int k)
 			trend_flag_set(t, false);
 		else if (ev->delta_bic > -TREND_DECISIVE)
 			t->fail_run = 0;
-		else if (++t->fail_run >= TREND_WITHDRAW)
+		else if (t->fail_run++ == 0)
+			t->fail_since_s = ev->last_s;
+		else if (trend_persisted(t, t->fail_run, TREND_WITHDRAW,
+					 t->fail_since_s))
 			trend_flag_set(t, false);
 	}
 	if (t->flag) {
