@@ -473,6 +473,89 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 	}
 }
 
+/* A daily cycle of at most daily_amp of the level, where one is
+ * possible and less than two days are seen (after that the periodic
+ * component finds it); after a start-up of any shape too, when its
+ * points are masked.  Over a short window such a cycle can rise like a
+ * line; its bound is what keeps it from explaining every rise.  Kept
+ * when it fits better than the daily cycle found so far. */
+static void
+models_fit_daily(struct models_work *w, struct models_result *r,
+		 const struct models_opts *opts)
+{
+	const double *cols[3] = {w->mask > 0 ? w->onem : w->one, w->col[0],
+				 w->col[1]};
+	const double *v = w->mask > 0 ? w->vm : w->v;
+	struct models_fit *f = &r->fit[MODELS_DAILY];
+	double amp, cap, a = 0, phi, var, c, s, mean, bic, used;
+	struct models_ls ls;
+	size_t i;
+
+	if (!opts->daily || w->span >= 2 * MODELS_DAY_S)
+		return;
+	for (i = 0; i < w->n; i++) {
+		a = 2 * M_PI * w->u[i] * w->span / MODELS_DAY_S;
+		w->col[0][i] = i < w->mask ? 0 : cos(a);
+		w->col[1][i] = i < w->mask ? 0 : sin(a);
+	}
+	if (!models_solve(w, cols, 3, &ls))
+		return;
+	c = ls.beta[1];
+	s = ls.beta[2];
+	amp = hypot(c, s) * w->ys;
+	cap = opts->daily_amp * fabs(r->level_kb);
+	used = (double)(w->n - w->mask);
+	if (amp > cap) {
+		/* At the largest amplitude allowed, the phase that fits
+		 * best (a scan), with the level refitted. */
+		double best = INFINITY, ps, rss, a0 = cap / w->ys;
+		int j;
+
+		for (j = 0; j < 96; j++) {
+			ps = 2 * M_PI * j / 96;
+			c = a0 * cos(ps);
+			s = a0 * sin(ps);
+			for (i = w->mask, mean = 0; i < w->n; i++)
+				mean +=
+				    v[i] - c * w->col[0][i] - s * w->col[1][i];
+			mean /= used;
+			for (i = w->mask, rss = 0; i < w->n; i++) {
+				double e = v[i] - mean - c * w->col[0][i] -
+					   s * w->col[1][i];
+
+				rss += e * e;
+			}
+			if (rss < best) {
+				best = rss;
+				a = ps;
+			}
+		}
+		c = a0 * cos(a);
+		s = a0 * sin(a);
+		for (i = w->mask, mean = 0; i < w->n; i++)
+			mean += v[i] - c * w->col[0][i] - s * w->col[1][i];
+		mean /= used;
+		for (i = 0; i < w->n; i++)
+			w->res[i] = i < w->mask
+					? 0
+					: v[i] - mean - c * w->col[0][i] -
+					      s * w->col[1][i];
+		amp = cap;
+	}
+	bic = models_bic(w, 3 + (int)w->mask, &phi, &var);
+	if (f->valid && bic >= f->bic)
+		return;
+	memset(f, 0, sizeof *f);
+	f->valid = true;
+	f->k = 3 + (int)w->mask;
+	f->bic = bic;
+	f->phi = phi;
+	f->sigma_kb = sqrt(var) * w->ys;
+	f->amp_kb = amp;
+	f->start_s = w->x0;
+	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
+}
+
 /* Fits the first m points exactly from now on (m = 0: none). */
 static void
 models_set_mask(struct models_work *w, size_t m)
@@ -498,7 +581,7 @@ models_set_mask(struct models_work *w, size_t m)
  * of the window. */
 static void
 models_fit_startups(struct models_work *w, struct models_result *r,
-		    const double *x)
+		    const double *x, const struct models_opts *opts)
 {
 	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
 	const double *cols[3] = {w->onem, w->col[0], w->col[1]};
@@ -515,6 +598,7 @@ models_fit_startups(struct models_work *w, struct models_result *r,
 	if (m < 2 || m > w->n / 4)
 		return;
 	models_set_mask(w, m);
+	models_fit_daily(w, r, opts);
 	f = &r->fit[MODELS_WARMUP];
 	models_try_both(w, cols, 1, 1, -1, f, &ls, &imp);
 	if (imp) {
@@ -661,79 +745,6 @@ models_fit_warmups(struct models_work *w, struct models_result *r,
 	}
 }
 
-/* A daily cycle of at most daily_amp of the level, where one is
- * possible and less than two days are seen (after that the periodic
- * component finds it).  Over a short window such a cycle can rise like
- * a line; its bound is what keeps it from explaining every rise. */
-static void
-models_fit_daily(struct models_work *w, struct models_result *r,
-		 const struct models_opts *opts)
-{
-	const double *cols[3] = {w->one, w->col[0], w->col[1]};
-	struct models_fit *f = &r->fit[MODELS_DAILY];
-	double amp, cap, a = 0, phi, var, c, s, mean = 0;
-	struct models_ls ls;
-	size_t i;
-
-	if (!opts->daily || w->span >= 2 * MODELS_DAY_S)
-		return;
-	for (i = 0; i < w->n; i++) {
-		a = 2 * M_PI * w->u[i] * w->span / MODELS_DAY_S;
-		w->col[0][i] = cos(a);
-		w->col[1][i] = sin(a);
-	}
-	if (!models_solve(w, cols, 3, &ls))
-		return;
-	c = ls.beta[1];
-	s = ls.beta[2];
-	amp = hypot(c, s) * w->ys;
-	cap = opts->daily_amp * fabs(r->level_kb);
-	if (amp > cap) {
-		/* At the largest amplitude allowed, the phase that fits
-		 * best (a scan), with the level refitted. */
-		double best = INFINITY, ps, rss, a0 = cap / w->ys;
-		int j;
-
-		for (j = 0; j < 96; j++) {
-			ps = 2 * M_PI * j / 96;
-			c = a0 * cos(ps);
-			s = a0 * sin(ps);
-			for (i = 0, mean = 0; i < w->n; i++)
-				mean += w->v[i] - c * w->col[0][i] -
-					s * w->col[1][i];
-			mean /= (double)w->n;
-			for (i = 0, rss = 0; i < w->n; i++) {
-				double e = w->v[i] - mean - c * w->col[0][i] -
-					   s * w->col[1][i];
-
-				rss += e * e;
-			}
-			if (rss < best) {
-				best = rss;
-				a = ps;
-			}
-		}
-		c = a0 * cos(a);
-		s = a0 * sin(a);
-		for (i = 0, mean = 0; i < w->n; i++)
-			mean += w->v[i] - c * w->col[0][i] - s * w->col[1][i];
-		mean /= (double)w->n;
-		for (i = 0; i < w->n; i++)
-			w->res[i] = w->v[i] - mean - c * w->col[0][i] -
-				    s * w->col[1][i];
-		amp = cap;
-	}
-	memset(f, 0, sizeof *f);
-	f->valid = true;
-	f->k = 3;
-	f->bic = models_bic(w, 3, &phi, &var);
-	f->phi = phi;
-	f->sigma_kb = sqrt(var) * w->ys;
-	f->amp_kb = amp;
-	f->start_s = w->x0;
-	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
-}
-
 struct models_work *
 models_work_new(void)
 {
@@ -770,8 +781,8 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	models_fit_flat_linear(w, r);
 	models_fit_warmups(w, r, opts);
 	models_fit_changes(w, r, x);
-	models_fit_startups(w, r, x);
 	models_fit_daily(w, r, opts);
+	models_fit_startups(w, r, x, opts);
 	models_fit_wander(w, r, opts);
 
 	for (k = 0; k < MODELS_KINDS; k++) {

@@ -78,6 +78,7 @@ struct trend {
 	bool daily;	   /* a daily cycle is possible */
 	unsigned int pass_run, fail_run;
 	double pass_since_s; /* when the gates started to pass */
+	double fail_since_s; /* when a bounded one started to win */
 	bool flag;
 	double raise_kb;	     /* the recent floor when it went up */
 	struct models_result models; /* of the last evaluation */
@@ -657,11 +658,46 @@ trend_samples_from(const struct trend *t, size_t i0, size_t n)
 	return s;
 }
 
+/* The lower envelope of the floor points under a cycle of period p_s:
+ * at each point from one period in, the least floor over the period
+ * before it (the points, in place; returns how many are left).  A GC
+ * sawtooth's teeth and a batch job's episodes are then gone, and what is
+ * left is the floor the cycle returns to: a leak under it still rises,
+ * a flat floor stays flat.  Two harmonics of a sawtooth or of a batch
+ * trapezoid leave half its spread behind.  Too few points left: n, the
+ * points untouched. */
+static size_t
+trend_envelope(struct trend *t, size_t n, double p_s)
+{
+	size_t i, j, i0 = 0, m = 0;
+	double lo;
+
+	while (i0 < n && t->x[i0] - t->x[0] < p_s)
+		i0++;
+	if (n - i0 < TREND_MIN_POINTS)
+		return n;
+	for (i = i0; i < n; i++) {
+		lo = t->y[i];
+		for (j = i; j-- > 0 && t->x[i] - t->x[j] <= p_s;)
+			lo = fmin(lo, t->y[j]);
+		t->tmp[m++] = lo;
+	}
+	for (i = 0; i < m; i++) {
+		t->x[i] = t->x[i0 + i];
+		t->y[i] = t->tmp[i];
+		t->counts[i] = t->counts[i0 + i];
+	}
+	return m;
+}
+
 /* Judges the window: every explanation fitted, then growth must beat
  * the best bounded one decisively, be significant on its own regime,
- * fast enough, and have lasted longer than a start-up could. */
+ * fast enough, and have lasted longer than a start-up could.  Under a
+ * cycle wider than two floor points and seen twice the envelope is
+ * judged (*np is then its length); a day seen once is left to the
+ * harmonics, which fit it well. */
 static enum trend_why
-trend_judge(struct trend *t, const double *x, const double *y, size_t n)
+trend_judge(struct trend *t, size_t *np)
 {
 	struct trend_evidence *ev = &t->ev;
 	struct models_result *r = &t->models;
@@ -676,15 +712,26 @@ trend_judge(struct trend *t, const double *x, const double *y, size_t n)
 	struct trend_fit f;
 	double span, rise_lo, min_rate, mid, recent, need;
 	unsigned long samples;
-	size_t i0, m;
+	size_t i0, m, n = *np;
+	const double *x = t->x, *y = t->y;
+	double period_s, cycle_kb;
+	bool envelope = false;
 
 	models_compare(t->work, x, y, n, &opts, r);
+	period_s = r->period_s;
+	cycle_kb = r->cycle_amp_kb;
+	if (period_s >= 2 * ev->bucket_s && 2 * period_s <= x[n - 1] - x[0] &&
+	    (m = trend_envelope(t, n, period_s)) < n) {
+		*np = n = m;
+		envelope = true;
+		models_compare(t->work, x, y, n, &opts, r);
+	}
 	g = r->best_growth;
 	ev->explanation = r->best;
 	ev->runner_up = models_is_growth(r->best) ? r->best_bounded : g;
 	ev->level_kb = r->level_kb;
-	ev->cycle_period_s = r->period_s;
-	ev->cycle_kb = r->cycle_amp_kb;
+	ev->cycle_period_s = period_s;
+	ev->cycle_kb = cycle_kb;
 	ev->step_kb = 0;
 	ev->step_at_s = NAN;
 	ev->plateau_kb = r->fit[MODELS_WARMUP].plateau_kb;
@@ -697,6 +744,7 @@ trend_judge(struct trend *t, const double *x, const double *y, size_t n)
 
 	i0 =
 	    trend_regime(t, g == MODELS_KINDS ? MODELS_LINEAR : g, x, y, n, &f);
+	ev->deseasonalized |= envelope;
 	span = x[n - 1] - x[i0];
 	if (f.p >= TREND_ALPHA) {
 		if (trend_normal_sf(-f.z) < TREND_ALPHA)
@@ -781,11 +829,27 @@ trend_recent_kb(struct trend *t, size_t n)
 	return trend_median(t->tmp, m);
 }
 
+/* Whether runs evaluations in a row since since_s are evidence enough
+ * to raise or to lower the flag: at least need of them, over at least
+ * a tenth of the regime before since_s (an hour at most). */
+static bool
+trend_persisted(const struct trend *t, unsigned int runs, unsigned int need,
+		double since_s)
+{
+	const struct trend_evidence *ev = &t->ev;
+
+	return runs >= need &&
+	       ev->last_s - since_s >=
+		   fmin(TREND_PERSIST_MAX_S,
+			TREND_PERSIST_FRAC * (since_s - ev->start_s));
+}
+
 static void
 trend_evaluate(struct trend *t, int k)
 {
 	struct trend_evidence *ev = &t->ev;
 	enum trend_why why;
+	double recent;
 	size_t n;
 
 	ev->evaluations++;
@@ -796,6 +860,9 @@ trend_evaluate(struct trend *t, int k)
 	ev->bucket_s = t->scale[k].width_s;
 	ev->start_s = n > 0 ? t->x[0] : NAN;
 	ev->end_s = n > 0 ? t->x[n - 1] : NAN;
+	/* Of the floor itself, before a cycle's envelope (which lags it)
+	 * replaces the points judged. */
+	recent = n > 0 ? trend_recent_kb(t, n) : NAN;
 	if (ev->samples < TREND_MIN_SAMPLES || n < TREND_MIN_POINTS) {
 		ev->need_samples = ev->samples < TREND_MIN_SAMPLES
 				       ? TREND_MIN_SAMPLES - ev->samples
@@ -805,41 +872,42 @@ trend_evaluate(struct trend *t, int k)
 			ev->need_samples = TREND_MIN_POINTS - n;
 		why = TREND_WHY_FEW;
 	} else {
-		why = trend_judge(t, t->x, t->y, n);
+		why = trend_judge(t, &n);
 	}
 
 	if (why == TREND_WHY_GROWING) {
 		t->fail_run = 0;
 		if (t->pass_run++ == 0)
 			t->pass_since_s = ev->last_s;
-		if (!t->flag && t->pass_run >= TREND_PERSIST &&
-		    ev->last_s - t->pass_since_s >=
-			fmin(TREND_PERSIST_MAX_S,
-			     TREND_PERSIST_FRAC *
-				 (t->pass_since_s - ev->start_s))) {
+		if (!t->flag && trend_persisted(t, t->pass_run, TREND_PERSIST,
+						t->pass_since_s)) {
 			trend_flag_set(t, true);
-			t->raise_kb = trend_recent_kb(t, n);
+			t->raise_kb = recent;
 		}
 	} else {
 		t->pass_run = 0;
-		/* A flag stands until the floor falls back, or a bounded
-		 * explanation wins decisively for a while and the floor has
-		 * not risen since the flag went up: a change of bucket
-		 * width, one step in a leaking program's floor, or a daily
-		 * cycle that could have risen as much by now must not
-		 * withdraw it while memory keeps growing. */
+		/* A flag stands while the floor is above where it stood
+		 * when the flag went up; else until the floor falls back,
+		 * or a bounded explanation wins decisively for a while: a
+		 * change of bucket width, one step in a leaking program's
+		 * floor, the end of a batch job's episode, or a daily cycle
+		 * that could have risen as much by now must not withdraw it
+		 * while memory keeps growing.  A bounded explanation lowers
+		 * it on evidence as persistent as what raised it. */
 		if (!t->flag)
+			;
+		else if (recent > t->raise_kb + fmax(TREND_MIN_RISE_KB,
+						     TREND_MIN_RISE_REL *
+							 fabs(t->raise_kb)))
 			;
 		else if (why == TREND_WHY_RECEDED || why == TREND_WHY_FALLING)
 			trend_flag_set(t, false);
 		else if (ev->delta_bic > -TREND_DECISIVE)
 			t->fail_run = 0;
-		else if (n > 0 && trend_recent_kb(t, n) >
-				      t->raise_kb + fmax(TREND_MIN_RISE_KB,
-							 TREND_MIN_RISE_REL *
-							     fabs(t->raise_kb)))
-			;
-		else if (++t->fail_run >= TREND_WITHDRAW)
+		else if (t->fail_run++ == 0)
+			t->fail_since_s = ev->last_s;
+		else if (trend_persisted(t, t->fail_run, TREND_WITHDRAW,
+					 t->fail_since_s))
 			trend_flag_set(t, false);
 	}
 	if (t->flag) {
