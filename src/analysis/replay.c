@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "analysis/regtrack.h"
 #include "analysis/archread.h"
+#include "analysis/regtrack.h"
 #include "analysis/replay.h"
 #include "core/kernel.h"
 #include "core/regions.h"
