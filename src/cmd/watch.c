@@ -602,6 +602,12 @@ watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 	s->elapsed_s = now_s;
 	s->comm = m->t.comm;
 	s->cmdline = m->cmdline;
+	/* A region sample this tick yields PSS and USS (and, from smaps,
+	 * swap PSS and THP): smaps_rollup would walk the same page tables
+	 * again for them. */
+	if (m->layout != NULL &&
+	    (due & ((1u << TIER_SMAPS) | (1u << TIER_PAGES))) != 0)
+		rollup = false;
 	rc = watch_tier(w, m, TIER_STAT, s, rollup, now_s);
 	if (rc == -ESRCH || rc == -ESTALE) {
 		s->value[FIELD_PARTIAL] = s->partial;
