@@ -557,20 +557,20 @@ Test(live, reused_pid_is_not_our_process)
 }
 
 /* The bundled demo leaks 256 KiB/s: flagged within the quick start's
- * two minutes (a launched command is a test run: 90 s and 90 samples
- * of steady rise after its start-up are enough), though its first
- * sample comes before its 2 MiB working set (a start-up step that alone
- * is not a leak).  --fail-on-growth turns the verdict into exit status
- * 1. */
-Test(live, demo_leak_is_flagged_growing, .timeout = 240)
+ * three minutes (a launched command is a test run: issue 9 asks for a
+ * flag once a steady leak has lasted 3 min after its start-up; here it
+ * comes at about 2 min), though its first sample comes before its 2 MiB
+ * working set (a start-up step that alone is not a leak).
+ * --fail-on-growth turns the verdict into exit status 1. */
+Test(live, demo_leak_is_flagged_growing, .timeout = 300)
 {
 	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
 	struct run r;
 
 	tu_run(&r,
 	       (char *[]){mt, "--fail-on-growth", "--every", "250ms",
-			  "--duration", "2m", "-q", "--", demo, NULL},
-	       200);
+			  "--duration", "3m", "-q", "--", demo, NULL},
+	       260);
 	cr_assert_eq(r.status, 1, "status %d: %s%s", r.status, r.out, r.err);
 	cr_assert(strstr(r.out, "verdict: growing: USS growing ") != NULL, "%s",
 		  r.out);
@@ -596,15 +596,15 @@ Test(live, flat_demo_is_not_flagged)
  * failed first. */
 /* The watched command (the demo: it grows) fails: its status wins over
  * the growth that --fail-on-growth would report, which is there. */
-Test(live, command_status_wins_over_growth, .timeout = 240)
+Test(live, command_status_wins_over_growth, .timeout = 300)
 {
 	char *demo = (char *)tu_bin("MEMTREND_DEMO", "./memtrend-demo");
 	struct run r;
 
 	tu_run(&r,
 	       (char *[]){mt, "--fail-on-growth", "--every", "250ms", "-q",
-			  "--", demo, "--for", "2m", "--status", "3", NULL},
-	       200);
+			  "--", demo, "--for", "3m", "--status", "3", NULL},
+	       260);
 	cr_assert_eq(r.status, 3, "status %d: %s%s", r.status, r.out, r.err);
 	cr_assert(strstr(r.out, "verdict: growing: USS growing ") != NULL,
 		  "the growth this precedence is about was not seen: %s",
