@@ -240,12 +240,7 @@ cmd_top_recap(const struct cmd_top *c, const struct watch_result *res,
 
 		if (m->summary.samples == 0)
 			continue;
-		rows[n].pid = m->t.pid;
-		rows[n].comm = m->t.comm;
-		rows[n].cmdline = m->cmdline;
-		rows[n].summary = &m->summary;
-		rows[n].verdict = &m->verdict;
-		rows[n].rate_kb_h = watch_member_rate(m);
+		watch_member_row(m, &rows[n]);
 		growing +=
 		    verdict_evidence(&m->verdict)->verdict == TREND_GROWING;
 		span = fmax(span, m->summary.last_s - m->summary.first_s);

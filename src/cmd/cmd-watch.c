@@ -691,12 +691,7 @@ cmd_watch_members(FILE *out, const struct watch_result *res, bool raw_kib)
 		if (m == res->judged || m->summary.samples == 0)
 			continue;
 		gone += !isnan(m->left_s);
-		rows[n].pid = m->t.pid;
-		rows[n].comm = m->t.comm;
-		rows[n].cmdline = m->cmdline;
-		rows[n].summary = &m->summary;
-		rows[n].verdict = &m->verdict;
-		rows[n].rate_kb_h = watch_member_rate(m);
+		watch_member_row(m, &rows[n]);
 		n++;
 	}
 	rank_sort(rows, n);

@@ -577,12 +577,7 @@ watch_show_rank(struct watch *w, double now_s)
 
 		if (!watch_member_live(m))
 			continue;
-		rows[n].pid = m->t.pid;
-		rows[n].comm = m->t.comm;
-		rows[n].cmdline = m->cmdline;
-		rows[n].summary = &m->summary;
-		rows[n].verdict = &m->verdict;
-		rows[n].rate_kb_h = watch_member_rate(m);
+		watch_member_row(m, &rows[n]);
 		n++;
 	}
 	rank_show(w->rank, rows, n, now_s);
@@ -968,6 +963,17 @@ watch_member_rate(const struct watch_member *m)
 			return summary_rate_per_hour(
 			    &m->summary.stat[order[i]]);
 	return NAN;
+}
+
+void
+watch_member_row(const struct watch_member *m, struct rank_row *row)
+{
+	row->pid = m->t.pid;
+	row->comm = m->t.comm;
+	row->cmdline = m->cmdline;
+	row->summary = &m->summary;
+	row->verdict = &m->verdict;
+	row->rate_kb_h = watch_member_rate(m);
 }
 
 void

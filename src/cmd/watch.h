@@ -124,6 +124,10 @@ void watch_run(const struct watch_opts *o, struct target *t,
  * fitted slope once it has one, else first to last; NAN before two
  * samples. */
 double watch_member_rate(const struct watch_member *m);
+
+/* A member as a row of the ranked table (sinks/rank.h). */
+struct rank_row;
+void watch_member_row(const struct watch_member *m, struct rank_row *row);
 void watch_result_free(struct watch_result *res);
 
 #endif
