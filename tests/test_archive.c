@@ -436,6 +436,15 @@ Test(archive, analyze_and_export_read_a_damaged_archive)
 	       60);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "not a memtrend archive") != NULL, "%s", r.err);
+	/* A file that is not there is said so, not called foreign. */
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "export", "/nonexistent/a.mtc",
+			       "-o", "-", NULL},
+	       60);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "cannot open /nonexistent/a.mtc: No such "
+				"file") != NULL,
+		  "%s", r.err);
 	free(path);
 	free(csv);
 }

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/archread.h"
 #include "cmd/cmd.h"
@@ -120,6 +121,11 @@ cmd_export_file(struct cmd_export *c)
 	unsigned int i;
 	int rc;
 
+	if (access(c->archive, R_OK) < 0) {
+		error_set(&c->err, errno, "cannot open %s: %s", c->archive,
+			  strerror(errno));
+		return cmd_fail(&c->err);
+	}
 	if (!archread_is_archive(c->archive)) {
 		error_set(&c->err, EINVAL,
 			  "%s is not a memtrend archive (it does not start "
