@@ -436,6 +436,15 @@ Test(archive, analyze_and_export_read_a_damaged_archive)
 	       60);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "not a memtrend archive") != NULL, "%s", r.err);
+	/* A file that is not there is said so, not called foreign. */
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "export", "/nonexistent/a.mtc",
+			       "-o", "-", NULL},
+	       60);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "cannot open /nonexistent/a.mtc: No such "
+				"file") != NULL,
+		  "%s", r.err);
 	free(path);
 	free(csv);
 }
@@ -513,4 +522,170 @@ Test(archive, capture_survives_kill_9_and_appends, .timeout = 120)
 	buf_free(&got);
 	free(path);
 	free(csv);
+}
+
+/* System records carry only what changed, numbered by the session's
+ * names record; a name this version does not know (a later one's) is
+ * skipped, not an error. */
+Test(archive, system_records_carry_changes_by_name)
+{
+	double in[KF_COUNT], out[KF_COUNT];
+	struct archive_sysbase wbase, rbase;
+	struct archive_buf names = {0}, one = {0}, two = {0};
+	struct archive_cur c;
+	int64_t ms;
+	int i;
+
+	for (i = 0; i < KF_COUNT; i++)
+		in[i] = NAN;
+	in[KF_MEM_AVAILABLE_KB] = 123456;
+	in[KF_SLAB_UNRECLAIM_KB] = 4321;
+	in[KF_MEM_TOTAL_KB] = 999999;
+	archive_encode_system_names(&names, &wbase);
+	archive_encode_system(&one, 12.5, &wbase, in);
+	in[KF_MEM_AVAILABLE_KB] = 120000; /* only this one changes */
+	archive_encode_system(&two, 13.5, &wbase, in);
+	cr_assert_lt(two.len, 8, "%zu bytes for one change", two.len);
+
+	c = (struct archive_cur){names.b, names.b + names.len, false};
+	cr_assert_eq(archive_decode_system_names(&c, &rbase), 0);
+	c = (struct archive_cur){one.b, one.b + one.len, false};
+	cr_assert_eq(archive_decode_system(&c, &ms, &rbase, out), 0);
+	cr_assert_eq(ms, 12500);
+	c = (struct archive_cur){two.b, two.b + two.len, false};
+	cr_assert_eq(archive_decode_system(&c, &ms, &rbase, out), 0);
+	cr_assert_eq(ms, 13500);
+	cr_assert_eq(out[KF_MEM_AVAILABLE_KB], 120000);
+	cr_assert_eq(out[KF_SLAB_UNRECLAIM_KB], 4321);
+	cr_assert_eq(out[KF_MEM_TOTAL_KB], 999999);
+	for (i = 0; i < KF_COUNT; i++)
+		if (i != KF_MEM_AVAILABLE_KB && i != KF_SLAB_UNRECLAIM_KB &&
+		    i != KF_MEM_TOTAL_KB)
+			cr_assert(isnan(out[i]), "%s", kfields[i].name);
+
+	/* A later version's names: its unknown one is skipped. */
+	names.len = 0;
+	archive_put_varint(&names, 2);
+	archive_put_string(&names, "future_kb");
+	archive_put_string(&names, "slab_kb");
+	c = (struct archive_cur){names.b, names.b + names.len, false};
+	cr_assert_eq(archive_decode_system_names(&c, &rbase), 0);
+	one.len = 0;
+	archive_put_varint(&one, 1000);
+	archive_put_varint(&one, 2);
+	archive_put_varint(&one, 0);
+	archive_put_svarint(&one, 7);
+	archive_put_varint(&one, 1);
+	archive_put_svarint(&one, 555);
+	c = (struct archive_cur){one.b, one.b + one.len, false};
+	cr_assert_eq(archive_decode_system(&c, &ms, &rbase, out), 0);
+	cr_assert_eq(out[KF_SLAB_KB], 555);
+	/* A number past the names, or a cut record, is damage. */
+	one.len = 0;
+	archive_put_varint(&one, 1000);
+	archive_put_varint(&one, 1);
+	archive_put_varint(&one, 2);
+	archive_put_svarint(&one, 1);
+	c = (struct archive_cur){one.b, one.b + one.len, false};
+	cr_assert_lt(archive_decode_system(&c, &ms, &rbase, out), 0);
+	c = (struct archive_cur){two.b, two.b + two.len - 1, false};
+	cr_assert_lt(archive_decode_system(&c, &ms, &rbase, out), 0);
+	archive_buf_free(&names);
+	archive_buf_free(&one);
+	archive_buf_free(&two);
+}
+
+struct system_seen {
+	unsigned long n;
+	double total_kb, first_s, last_s;
+	bool ordered;
+};
+
+static int
+collect_system(void *ctx, const struct ksample *k)
+{
+	struct system_seen *s = ctx;
+
+	if (s->n == 0)
+		s->first_s = k->elapsed_s;
+	else if (k->elapsed_s <= s->last_s)
+		s->ordered = false;
+	s->last_s = k->elapsed_s;
+	s->total_kb = k->value[KF_MEM_TOTAL_KB];
+	cr_assert(k->value[KF_MEM_AVAILABLE_KB] > 0 &&
+		      k->value[KF_MEM_AVAILABLE_KB] <= s->total_kb,
+		  "MemAvailable %f of %f", k->value[KF_MEM_AVAILABLE_KB],
+		  s->total_kb);
+	cr_assert(!isnan(k->value[KF_UNACCOUNTED_KB]));
+	s->n++;
+	return 0;
+}
+
+/* capture --system: one /proc/meminfo record a tick, this machine's
+ * MemTotal, exported as memtrend kernel's CSV. */
+Test(archive, capture_system_records_meminfo_each_tick, .timeout = 60)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	char *path = tmp_path("system.mtc"), *kcsv = tmp_path("kernel.csv");
+	char line[256], head[64];
+	struct system_seen seen = {0, 0, 0, 0, true};
+	struct archread_info info;
+	struct error err;
+	struct run r;
+	double total = 0;
+	FILE *fp;
+
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "--system", "-c", "5",
+			       "-e", "100ms", "-o", path, "--", "sleep", "30",
+			       NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(archread_file_system(path, NULL, collect_system, &seen,
+					  &info, &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(seen.n, 5);
+	cr_assert_eq(info.system_samples, 5);
+	cr_assert_eq(info.samples, 5);
+	cr_assert(seen.ordered);
+	cr_assert_gt(seen.last_s - seen.first_s, 0.35);
+	fp = fopen("/proc/meminfo", "r");
+	cr_assert(fp != NULL);
+	while (fgets(line, sizeof line, fp) != NULL)
+		if (sscanf(line, "MemTotal: %lf", &total) == 1)
+			break;
+	fclose(fp);
+	cr_assert_eq(seen.total_kb, total);
+
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "export", path, "-o", "/dev/null",
+			       "--system-csv", kcsv, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(tu_file_lines(kcsv), 6);
+	fp = fopen(kcsv, "r");
+	cr_assert(fp != NULL);
+	cr_assert(fgets(head, sizeof head, fp) != NULL);
+	fclose(fp);
+	cr_assert(strncmp(head, "timestamp,elapsed_s,mem_available_kb,", 37) ==
+		      0,
+		  "%s", head);
+	/* Without --system there is nothing to export, and it says so. */
+	free(path);
+	path = tmp_path("plain.mtc");
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-c", "2", "-e", "50ms",
+			       "-o", path, "--", "sleep", "30", NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "export", path, "-o", "/dev/null",
+			       "--system-csv", kcsv, "-f", NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.err, "holds no system samples") != NULL, "%s",
+		  r.err);
+	cr_assert_eq(tu_file_lines(kcsv), 1);
+	free(path);
+	free(kcsv);
 }

@@ -20,6 +20,7 @@
 #include "sinks/csv.h"
 #include "testutil.h"
 #include "util/csvread.h"
+#include "util/output.h"
 
 static const char *contract =
     "timestamp,elapsed_s,pid,rss_kb,pss_kb,uss_kb,anon_kb,file_kb,"
@@ -184,6 +185,34 @@ Test(csv, existing_file_needs_force, .fini = tu_tmp_cleanup)
 	cr_assert(strstr(err.msg, "--force") != NULL, "%s", err.msg);
 	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, true, &err), 0);
 	cr_assert_eq(csv_sink_close(sink, &err), 0);
+}
+
+/* A device or a FIFO is written as it is, without --force: there is no
+ * file to lose (-o /dev/null, a named pipe to another program). */
+Test(csv, a_device_or_fifo_needs_no_force, .fini = tu_tmp_cleanup)
+{
+	struct csv_sink *sink;
+	struct error err;
+	char path[256], buf[64] = "";
+	int rfd;
+
+	cr_assert_eq(csv_sink_open(&sink, "/dev/null", CSV_SAMPLES, false,
+				   &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(csv_sink_close(sink, &err), 0);
+	cr_assert_eq(output_check("/dev/null", false, &err), 0, "%s",
+		     err.msg);
+	snprintf(path, sizeof path, "%s/pipe", tu_tmpdir());
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	rfd = open(path, O_RDONLY | O_NONBLOCK);
+	cr_assert_geq(rfd, 0);
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0,
+		     "%s", err.msg);
+	cr_assert_gt(read(rfd, buf, sizeof buf - 1), 20);
+	cr_assert(strncmp(buf, "timestamp,elapsed_s,pid,", 24) == 0, "%s",
+		  buf);
+	cr_assert_eq(csv_sink_close(sink, &err), 0);
+	close(rfd);
 }
 
 Test(csv, reader_names_the_bad_line, .fini = tu_tmp_cleanup)

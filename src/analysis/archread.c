@@ -21,9 +21,11 @@
 struct archread {
 	const char *name;
 	archread_fn fn;
+	archread_system_fn sysfn;
 	void *ctx;
 	struct archread_info *info;
 	struct archive_delta delta[ARCHIVE_MAX_TARGETS];
+	struct archive_sysbase sys; /* this session's system values */
 	int64_t pid[ARCHIVE_MAX_TARGETS];
 	bool seen[ARCHIVE_MAX_TARGETS];
 	int64_t origin0_ms;  /* the first session's origin */
@@ -133,6 +135,26 @@ archread_regions(struct archread *r, struct archive_cur *c)
 	return archread_flush(r);
 }
 
+/* A system sample (capture --system): on the process samples' clock. */
+static int
+archread_system(struct archread *r, struct archive_cur *c)
+{
+	struct ksample k;
+	int64_t elapsed_ms, t;
+	int rc;
+
+	if ((rc = archread_flush(r)) != 0)
+		return rc;
+	memset(&k, 0, sizeof k);
+	if (archive_decode_system(c, &elapsed_ms, &r->sys, k.value) < 0)
+		return -EBADMSG;
+	t = elapsed_ms + r->offset_ms;
+	k.elapsed_s = (double)t / 1000;
+	k.wall_s = (double)(r->origin0_ms + t) / 1000;
+	r->info->system_samples++;
+	return r->sysfn != NULL ? r->sysfn(r->ctx, &k) : 0;
+}
+
 /* One record's payload; -EBADMSG when it does not decode. */
 static int
 archread_record(struct archread *r, unsigned int kind,
@@ -150,6 +172,7 @@ archread_record(struct archread *r, unsigned int kind,
 		if (archive_decode_session(&c, &session) < 0)
 			return -EBADMSG;
 		archread_session(r, &session);
+		memset(&r->sys, 0, sizeof r->sys);
 		return 0;
 	case ARCHIVE_NOTE:
 		archread_note(r, &c);
@@ -170,6 +193,14 @@ archread_record(struct archread *r, unsigned int kind,
 		return archread_process(r, &c);
 	case ARCHIVE_REGIONS:
 		return archread_regions(r, &c);
+	case ARCHIVE_SYSTEM_NAMES:
+		if (archive_decode_system_names(&c, &r->sys) < 0)
+			return -EBADMSG;
+		break;
+	case ARCHIVE_SYSTEM:
+		if (r->info->sessions == 0)
+			return -EBADMSG;
+		return archread_system(r, &c);
 	default:
 		break; /* a later kind: skipped, as the format allows */
 	}
@@ -323,12 +354,21 @@ int
 archread_file(const char *path, archread_fn fn, void *ctx,
 	      struct archread_info *info, struct error *err)
 {
+	return archread_file_system(path, fn, NULL, ctx, info, err);
+}
+
+int
+archread_file_system(const char *path, archread_fn fn,
+		     archread_system_fn sysfn, void *ctx,
+		     struct archread_info *info, struct error *err)
+{
 	struct archread *r = xcalloc(1, sizeof *r);
 	char *older;
 	int rc = 0;
 
 	memset(info, 0, sizeof *info);
 	r->fn = fn;
+	r->sysfn = sysfn;
 	r->ctx = ctx;
 	r->info = info;
 	xasprintf(&older, "%s.1", path);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/archive.h"
+#include "core/kernel.h"
 #include "core/sample.h"
 #include "util/error.h"
 
@@ -21,6 +22,7 @@
 struct archread_info {
 	struct archive_session session; /* the first one */
 	unsigned long sessions, records, samples;
+	unsigned long system_samples; /* capture --system's */
 	unsigned int targets;		 /* distinct target ids seen */
 	unsigned int segments;		 /* 2 when PATH.1 was read too */
 	uint64_t skipped_bytes;		 /* after the first bad record */
@@ -39,6 +41,15 @@ typedef int (*archread_fn)(void *ctx, unsigned int id, const struct sample *s);
  * when path cannot be read or is not an archive at all. */
 int archread_file(const char *path, archread_fn fn, void *ctx,
 		  struct archread_info *info, struct error *err);
+
+/* Each system sample (capture --system: /proc/meminfo), its values by
+ * the kernel table (core/kernel.h), no cache rows. */
+typedef int (*archread_system_fn)(void *ctx, const struct ksample *k);
+
+/* archread_file(), the system samples going to sysfn. */
+int archread_file_system(const char *path, archread_fn fn,
+			 archread_system_fn sysfn, void *ctx,
+			 struct archread_info *info, struct error *err);
 
 /* Whether path starts with the archive's magic (whatever its name). */
 bool archread_is_archive(const char *path);

@@ -25,6 +25,7 @@
 
 enum {
 	OPT_REGIONS = 256,
+	OPT_SYSTEM,
 	OPT_MAX_SIZE,
 	OPT_NO_SYNC,
 	OPT_BUDGET,
@@ -39,6 +40,7 @@ static const struct option cmd_capture_options[] = {
     {"duration", required_argument, NULL, 'd'},
     {"output", required_argument, NULL, 'o'},
     {"regions", no_argument, NULL, OPT_REGIONS},
+    {"system", no_argument, NULL, OPT_SYSTEM},
     {"max-size", required_argument, NULL, OPT_MAX_SIZE},
     {"no-sync", no_argument, NULL, OPT_NO_SYNC},
     {"budget", required_argument, NULL, OPT_BUDGET},
@@ -80,6 +82,10 @@ cmd_capture_usage(FILE *fp)
 	    "  -c, --count N         stop after N samples\n"
 	    "  -d, --duration D      stop after D (e.g. 30s, 1h, 2d)\n"
 	    "      --regions         per-region samples from smaps too\n"
+	    "      --system          the system's /proc/meminfo each sample "
+	    "too (export\n"
+	    "                        --system-csv writes them as memtrend "
+	    "kernel's CSV)\n"
 	    "      --max-size SIZE   keep the archive under SIZE (e.g. 8M): "
 	    "a ring of\n"
 	    "                        FILE.1 and FILE, the oldest records "
@@ -129,6 +135,9 @@ cmd_capture_option(struct cmd_capture *c, int opt, char **argv,
 		return 0;
 	case OPT_REGIONS:
 		w->regions = true;
+		return 0;
+	case OPT_SYSTEM:
+		w->system_samples = true;
 		return 0;
 	case OPT_MAX_SIZE:
 		return units_parse_size(optarg, &c->archive.max_bytes, err);

@@ -9,29 +9,35 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/archread.h"
 #include "cmd/cmd.h"
 #include "sinks/csv.h"
+#include "sinks/kernel.h"
 #include "sinks/term.h"
 
 enum {
 	OPT_REGIONS_CSV = 256,
+	OPT_SYSTEM_CSV,
 };
 
 static const struct option cmd_export_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"regions-csv", required_argument, NULL, OPT_REGIONS_CSV},
+    {"system-csv", required_argument, NULL, OPT_SYSTEM_CSV},
     {"force", no_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 struct cmd_export {
-	const char *archive, *csv, *regions_csv;
+	const char *archive, *csv, *regions_csv, *system_csv;
 	bool force, help;
-	struct csv_sink *rows, *regions;
+	struct csv_sink *rows, *regions, *system;
+	struct csv_buf line; /* a system sample's row */
 	struct error err;
 };
 
@@ -40,7 +46,8 @@ cmd_export_usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: memtrend export FILE.mtc -o FILE.csv [--regions-csv "
-		"R.csv] [-f]\n"
+		"R.csv]\n"
+		"                       [--system-csv K.csv] [-f]\n"
 		"\n"
 		"Write a capture archive (memtrend capture) as the CSV a "
 		"live run writes\n"
@@ -51,6 +58,9 @@ cmd_export_usage(FILE *fp)
 		"\n"
 		"  -o, --output FILE        the samples CSV (required)\n"
 		"      --regions-csv FILE   the regions CSV\n"
+		"      --system-csv FILE    the system samples (capture "
+		"--system) as the\n"
+		"                           kernel CSV of memtrend kernel\n"
 		"  -f, --force              overwrite existing files\n"
 		"  -h, --help               this help\n");
 }
@@ -70,6 +80,9 @@ cmd_export_parse(struct cmd_export *c, int argc, char **argv, struct error *err)
 			break;
 		case OPT_REGIONS_CSV:
 			c->regions_csv = optarg;
+			break;
+		case OPT_SYSTEM_CSV:
+			c->system_csv = optarg;
 			break;
 		case 'f':
 			c->force = true;
@@ -114,12 +127,29 @@ cmd_export_sample(void *ctx, unsigned int id, const struct sample *s)
 }
 
 static int
+cmd_export_system(void *ctx, const struct ksample *k)
+{
+	struct cmd_export *c = ctx;
+
+	if (c->system == NULL)
+		return 0;
+	c->line.len = 0;
+	kernel_csv_row(&c->line, k);
+	return csv_sink_put_rows(c->system, &c->line, &c->err);
+}
+
+static int
 cmd_export_file(struct cmd_export *c)
 {
 	struct archread_info info;
 	unsigned int i;
 	int rc;
 
+	if (access(c->archive, R_OK) < 0) {
+		error_set(&c->err, errno, "cannot open %s: %s", c->archive,
+			  strerror(errno));
+		return cmd_fail(&c->err);
+	}
 	if (!archread_is_archive(c->archive)) {
 		error_set(&c->err, EINVAL,
 			  "%s is not a memtrend archive (it does not start "
@@ -132,11 +162,16 @@ cmd_export_file(struct cmd_export *c)
 		0 ||
 	    (c->regions_csv != NULL &&
 	     csv_sink_open(&c->regions, c->regions_csv, CSV_REGIONS, c->force,
-			   &c->err) < 0)) {
+			   &c->err) < 0) ||
+	    (c->system_csv != NULL &&
+	     kernel_csv_open(&c->system, c->system_csv, false, c->force,
+			     &c->err) < 0)) {
 		csv_sink_close(c->rows, NULL);
+		csv_sink_close(c->regions, NULL);
 		return cmd_fail(&c->err);
 	}
-	rc = archread_file(c->archive, cmd_export_sample, c, &info, &c->err);
+	rc = archread_file_system(c->archive, cmd_export_sample,
+				  cmd_export_system, c, &info, &c->err);
 	if (rc == 0 && csv_sink_close(c->rows, &c->err) < 0)
 		rc = -EIO;
 	else if (rc < 0)
@@ -144,12 +179,21 @@ cmd_export_file(struct cmd_export *c)
 	if (c->regions != NULL &&
 	    csv_sink_close(c->regions, rc < 0 ? NULL : &c->err) < 0)
 		rc = -EIO;
+	if (c->system != NULL &&
+	    csv_sink_close(c->system, rc < 0 ? NULL : &c->err) < 0)
+		rc = -EIO;
+	free(c->line.text);
 	if (rc < 0)
 		return cmd_fail(&c->err);
 	for (i = 0; i < info.nnotes; i++)
 		term_notice("%s: note: %s", c->archive, info.notes[i]);
 	if (info.damage[0] != '\0')
 		term_notice("%s", info.damage);
+	if (c->system_csv != NULL && info.system_samples == 0)
+		term_notice("%s holds no system samples (capture them with "
+			    "memtrend capture --system): %s has its header "
+			    "only",
+			    c->archive, c->system_csv);
 	return 0;
 }
 

@@ -237,22 +237,6 @@ cmd_kernel_wall_s(void)
 }
 
 static int
-cmd_kernel_open_csv(struct csv_sink **out, const char *path, bool caches,
-		    bool force, struct error *err)
-{
-	struct csv_buf h = {0};
-	int rc;
-
-	if (caches)
-		kernel_caches_header(&h);
-	else
-		kernel_csv_header(&h);
-	rc = csv_sink_open_header(out, path, h.text, force, err);
-	free(h.text);
-	return rc;
-}
-
-static int
 cmd_kernel_open(struct kernel_run *r)
 {
 	const struct cmd_kernel *c = r->c;
@@ -271,11 +255,11 @@ cmd_kernel_open(struct kernel_run *r)
 	if (vmallocinfo_open(&r->vmalloc, c->root, &e) < 0)
 		term_notice("%s", e.msg);
 	if (c->csv_path != NULL &&
-	    cmd_kernel_open_csv(&r->csv, c->csv_path, false, c->force,
+	    kernel_csv_open(&r->csv, c->csv_path, false, c->force,
 				&r->err) < 0)
 		return -1;
 	if (c->caches_path != NULL &&
-	    cmd_kernel_open_csv(&r->caches, c->caches_path, true, c->force,
+	    kernel_csv_open(&r->caches, c->caches_path, true, c->force,
 				&r->err) < 0)
 		return -1;
 	if (!c->quiet)

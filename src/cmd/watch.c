@@ -23,6 +23,7 @@
 #include "sinks/term.h"
 #include "sources/faults.h"
 #include "sources/layout.h"
+#include "sources/meminfo.h"
 #include "sources/rollup.h"
 #include "sources/system.h"
 #include "util/ticker.h"
@@ -42,6 +43,7 @@ struct watch {
 	struct csv_sink *csv, *regions_csv;
 	struct jsonl_sink *jsonl;
 	struct archive_sink *archive;
+	struct meminfo *meminfo; /* capture --system */
 	struct term_sink *term;
 	struct rank_sink *rank;
 	struct ticker tk;
@@ -639,6 +641,24 @@ watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 
 /* One tick over every member; returns 0, 1 when the run's target has
  * gone, or -errno with res->why filled. */
+/* capture --system: the system's /proc/meminfo into the archive, its
+ * cost booked to the stat tier. */
+static int
+watch_system(struct watch *w, double now_s)
+{
+	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
+	struct ksample k;
+	int rc;
+
+	memset(&k, 0, sizeof k);
+	rc = meminfo_sample(w->meminfo, &k, &w->res->why);
+	if (rc == 0)
+		rc = archive_sink_system(w->archive, now_s, k.value,
+					 &w->res->why);
+	w->tick_cost[TIER_STAT] += watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	return rc < 0 ? -EIO : 0;
+}
+
 static int
 watch_tick(struct watch *w)
 {
@@ -697,6 +717,8 @@ watch_tick(struct watch *w)
 		if (!watch_emit(w, w->sum, &sum))
 			rc = -EIO;
 	}
+	if (w->meminfo != NULL && rc == 0)
+		rc = watch_system(w, now_s);
 	if (w->rank != NULL && rc == 0)
 		watch_show_rank(w, now_s);
 	watch_charge(w);
@@ -865,6 +887,9 @@ watch_open(struct watch *w)
 		return -1;
 	if (note[0] != '\0')
 		term_notice("%s", note);
+	if (o->system_samples && w->archive != NULL &&
+	    meminfo_open(&w->meminfo, o->root, err) < 0)
+		return -1;
 	if (o->live && o->rank)
 		w->rank = rank_open(stdout, o->raw_kib, o->top_regions);
 	else if (o->live)
@@ -896,6 +921,7 @@ watch_close(struct watch *w)
 	if (archive_sink_close(w->archive, res->end == WATCH_END_TARGET_EXIT,
 			       res->why.msg, failed ? NULL : &res->why) < 0)
 		res->end = WATCH_END_ERROR;
+	meminfo_close(w->meminfo);
 	if (w->term != NULL)
 		term_close(w->term);
 	rank_close(w->rank);

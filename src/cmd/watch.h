@@ -29,6 +29,7 @@ struct watch_opts {
 	bool json_lines;      /* csv_path gets JSON lines, not CSV */
 	const char *regions_csv_path;	    /* NULL: no regions CSV */
 	const struct archive_opts *archive; /* NULL: no capture archive */
+	bool system_samples; /* /proc/meminfo each tick, to the archive */
 	bool force;			    /* overwrite existing CSV files */
 	bool live;			    /* print a row per sample */
 	bool raw_kib;

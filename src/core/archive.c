@@ -506,15 +506,87 @@ archive_decode_regions(struct archive_cur *c, struct region_set *set,
 }
 
 void
-archive_encode_system(struct archive_buf *b, double elapsed_s,
-		      const char *const *names, const double *kb, size_t n)
+archive_encode_system_names(struct archive_buf *b,
+			    struct archive_sysbase *base)
 {
-	size_t i;
+	int i;
 
-	archive_put_varint(b, (uint64_t)archive_to_int(elapsed_s, 1000));
-	archive_put_varint(b, n);
-	for (i = 0; i < n; i++) {
-		archive_put_string(b, names[i]);
-		archive_put_svarint(b, archive_to_int(kb[i], 1));
+	memset(base, 0, sizeof *base);
+	base->n = KF_COUNT;
+	archive_put_varint(b, KF_COUNT);
+	for (i = 0; i < KF_COUNT; i++) {
+		archive_put_string(b, kfields[i].name);
+		base->field[i] = i;
 	}
+}
+
+int
+archive_decode_system_names(struct archive_cur *c,
+			    struct archive_sysbase *base)
+{
+	char name[64];
+	uint64_t n = archive_get_varint(c), i;
+
+	memset(base, 0, sizeof *base);
+	if (n > ARCHIVE_MAX_SYSTEM)
+		return -EBADMSG;
+	for (i = 0; i < n && !c->bad; i++) {
+		archive_get_string(c, name, sizeof name);
+		base->field[i] = kfields_find(name);
+	}
+	base->n = (size_t)n;
+	return c->bad ? -EBADMSG : 0;
+}
+
+void
+archive_encode_system(struct archive_buf *b, double elapsed_s,
+		      struct archive_sysbase *base,
+		      const double value[KF_COUNT])
+{
+	int64_t x[ARCHIVE_MAX_SYSTEM];
+	bool send[ARCHIVE_MAX_SYSTEM];
+	size_t i, count = 0;
+
+	for (i = 0; i < base->n; i++) {
+		send[i] = !isnan(value[base->field[i]]);
+		x[i] = send[i] ? archive_to_int(value[base->field[i]], 1) : 0;
+		send[i] = send[i] && (!base->known[i] || x[i] != base->v[i]);
+		count += send[i];
+	}
+	archive_put_varint(b, (uint64_t)archive_to_int(elapsed_s, 1000));
+	archive_put_varint(b, count);
+	for (i = 0; i < base->n; i++) {
+		if (!send[i])
+			continue;
+		archive_put_varint(b, i);
+		archive_put_svarint(b, x[i] - base->v[i]);
+		base->v[i] = x[i];
+		base->known[i] = true;
+	}
+}
+
+int
+archive_decode_system(struct archive_cur *c, int64_t *elapsed_ms,
+		      struct archive_sysbase *base, double value[KF_COUNT])
+{
+	uint64_t n, i, idx;
+	int f;
+
+	*elapsed_ms = (int64_t)archive_get_varint(c);
+	n = archive_get_varint(c);
+	for (i = 0; i < n && !c->bad; i++) {
+		idx = archive_get_varint(c);
+		if (idx >= base->n)
+			return -EBADMSG;
+		/* Unsigned: a damaged record wraps, it does not overflow. */
+		base->v[idx] = (int64_t)((uint64_t)base->v[idx] +
+					 (uint64_t)archive_get_svarint(c));
+		base->known[idx] = true;
+	}
+	for (f = 0; f < KF_COUNT; f++)
+		value[f] = NAN;
+	for (i = 0; i < base->n; i++)
+		if (base->known[i] && base->field[i] >= 0)
+			value[base->field[i]] = (double)base->v[i];
+	return c->bad ? -EBADMSG : 0;
 }

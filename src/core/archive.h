@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/kernel.h"
 #include "core/regions.h"
 #include "core/sample.h"
 
@@ -36,6 +37,7 @@ enum archive_kind {
 	ARCHIVE_PROCESS = 16, /* a process sample (tiers 0 and 1) */
 	ARCHIVE_REGIONS = 17, /* the regions of the preceding one */
 	ARCHIVE_SYSTEM = 18,  /* /proc/meminfo */
+	ARCHIVE_SYSTEM_NAMES = 19, /* the names of the system values */
 };
 
 /* A growable byte buffer records are built in. */
@@ -143,9 +145,37 @@ void archive_encode_regions(struct archive_buf *b, unsigned int id,
 int archive_decode_regions(struct archive_cur *c, struct region_set *set,
 			   char *idle, size_t idle_len);
 
-/* A system sample: the elapsed time and (name, KiB) pairs. */
+/* Most system values a session's names record may name. */
+#define ARCHIVE_MAX_SYSTEM 64
+
+/* The delta base of a session's system samples: the names record numbers
+ * the values, and each system record carries only the values that
+ * changed since the session's previous one, by number. */
+struct archive_sysbase {
+	size_t n;			/* names in the session's table */
+	int field[ARCHIVE_MAX_SYSTEM];	/* each one's kernel field, or -1 */
+	int64_t v[ARCHIVE_MAX_SYSTEM];	/* KiB, as last written */
+	bool known[ARCHIVE_MAX_SYSTEM]; /* written at least once */
+};
+
+/* The names record of the kernel table (core/kernel.h) in its order; b
+ * gets the payload and base is set for archive_encode_system(). */
+void archive_encode_system_names(struct archive_buf *b,
+				 struct archive_sysbase *base);
+/* Reads a names record into base (a name this version does not know is
+ * kept as a number whose values are skipped). */
+int archive_decode_system_names(struct archive_cur *c,
+				struct archive_sysbase *base);
+
+/* A system sample: the elapsed time, then the values of value[KF_*]
+ * (NAN: not read) that changed since base's, which moves on. */
 void archive_encode_system(struct archive_buf *b, double elapsed_s,
-			   const char *const *names, const double *kb,
-			   size_t n);
+			   struct archive_sysbase *base,
+			   const double value[KF_COUNT]);
+/* Its values by the kernel table, the ones it did not carry as they last
+ * were; NAN for one never written. */
+int archive_decode_system(struct archive_cur *c, int64_t *elapsed_ms,
+			  struct archive_sysbase *base,
+			  double value[KF_COUNT]);
 
 #endif

@@ -23,6 +23,8 @@ struct archive_sink {
 	uint64_t size; /* of the current segment, all good records */
 	struct archive_target start;
 	struct archive_delta delta;
+	struct archive_sysbase sys;
+	bool sys_named; /* this segment has the system names record */
 	struct archive_buf rec, payload;
 	struct archive_sink_stats st;
 	bool pss_noted;
@@ -89,6 +91,7 @@ archive_sink_preamble(struct archive_sink *a)
 	archive_encode_target(&a->payload, &a->start);
 	archive_sink_frame(a, ARCHIVE_START);
 	memset(&a->delta, 0, sizeof a->delta);
+	a->sys_named = false;
 }
 
 static void
@@ -279,11 +282,15 @@ archive_sink_note(struct archive_sink *a, const char *text, struct error *err)
 
 int
 archive_sink_system(struct archive_sink *a, double elapsed_s,
-		    const char *const *names, const double *kb, size_t n,
-		    struct error *err)
+		    const double value[KF_COUNT], struct error *err)
 {
 	a->rec.len = 0;
-	archive_encode_system(&a->payload, elapsed_s, names, kb, n);
+	if (!a->sys_named) {
+		archive_encode_system_names(&a->payload, &a->sys);
+		archive_sink_frame(a, ARCHIVE_SYSTEM_NAMES);
+		a->sys_named = true;
+	}
+	archive_encode_system(&a->payload, elapsed_s, &a->sys, value);
 	archive_sink_frame(a, ARCHIVE_SYSTEM);
 	return archive_sink_put(a, &a->rec, err);
 }

@@ -43,10 +43,10 @@ int archive_sink_write(struct archive_sink *a, const struct sample *s,
 int archive_sink_note(struct archive_sink *a, const char *text,
 		      struct error *err);
 
-/* A system sample: (name, KiB) pairs. */
+/* A system sample: the kernel table's values (core/kernel.h; NAN: not
+ * read), only those changed since the segment's previous one. */
 int archive_sink_system(struct archive_sink *a, double elapsed_s,
-			const char *const *names, const double *kb, size_t n,
-			struct error *err);
+			const double value[KF_COUNT], struct error *err);
 
 /* Records the target's exit (how: "exited with status 3"...) when
  * exited, then closes; err NULL: an error is already reported. */

@@ -13,8 +13,17 @@ int
 csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
 	      bool force, struct error *err)
 {
+	return csv_sink_open_about(out, path, kind, force, NULL, err);
+}
+
+int
+csv_sink_open_about(struct csv_sink **out, const char *path,
+		    enum csv_kind kind, bool force,
+		    const struct provenance *about, struct error *err)
+{
 	(void)kind;
 	(void)force;
+	(void)about;
 	*out = NULL;
 	return error_set(err, ENOTSUP,
 			 "cannot write %s: this memtrend is the capture-only "

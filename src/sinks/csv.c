@@ -239,18 +239,10 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 	struct stat st;
 	int fd, rc;
 
-	if (strcmp(path, "-") == 0) {
-		fd = dup(STDOUT_FILENO);
-	} else {
-		/* O_NOFOLLOW: --force must not truncate what a link
-		 * points to (O_EXCL refuses links already). */
-		fd = open(path,
-			  O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-			      (force ? O_TRUNC : O_EXCL),
-			  0644);
-	}
+	fd = strcmp(path, "-") == 0 ? dup(STDOUT_FILENO)
+				    : output_create(path, force);
 	if (fd < 0)
-		return output_create_error(path, errno, err);
+		return output_create_error(path, fd == -1 ? errno : -fd, err);
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
 	c->kind = kind;

@@ -20,6 +20,22 @@ static const enum kfield_id kernel_term_fields[] = {
 };
 #define KERNEL_NTERM (sizeof kernel_term_fields / sizeof kernel_term_fields[0])
 
+int
+kernel_csv_open(struct csv_sink **out, const char *path, bool caches,
+		bool force, struct error *err)
+{
+	struct csv_buf h = {0};
+	int rc;
+
+	if (caches)
+		kernel_caches_header(&h);
+	else
+		kernel_csv_header(&h);
+	rc = csv_sink_open_header(out, path, h.text, force, err);
+	free(h.text);
+	return rc;
+}
+
 void
 kernel_csv_header(struct csv_buf *b)
 {

@@ -16,6 +16,10 @@
 #include "sinks/csv.h"
 
 void kernel_csv_header(struct csv_buf *b);
+/* A sink for the kernel CSV, or with caches the caches CSV, its header
+ * written; rows go in through csv_sink_put_rows(). */
+int kernel_csv_open(struct csv_sink **out, const char *path, bool caches,
+		    bool force, struct error *err);
 void kernel_csv_row(struct csv_buf *b, const struct ksample *s);
 void kernel_caches_header(struct csv_buf *b);
 void kernel_caches_rows(struct csv_buf *b, const struct ksample *s);

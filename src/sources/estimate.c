@@ -89,6 +89,15 @@ est_random(struct estimate *e)
 	return x ^ (x >> 31);
 }
 
+/* k * N / n without overflow and without 128-bit integers (32-bit
+ * targets have none): n is at most the sample size, under 2^32, so
+ * k * (N mod n) fits in 64 bits. */
+static uint64_t
+est_stratum(const struct est_acc *a, uint64_t k)
+{
+	return k * (a->pages / a->want) + k * (a->pages % a->want) / a->want;
+}
+
 /* The region page index of draw k: one page at random in stratum k, the
  * pages [k * N / n, (k + 1) * N / n); every page when n = N. */
 static uint64_t
@@ -98,8 +107,8 @@ est_pick(struct estimate *e, const struct est_acc *a, uint64_t k)
 
 	if (a->want == a->pages)
 		return k;
-	lo = (uint64_t)((unsigned __int128)k * a->pages / a->want);
-	hi = (uint64_t)((unsigned __int128)(k + 1) * a->pages / a->want);
+	lo = est_stratum(a, k);
+	hi = est_stratum(a, k + 1);
 	return lo + est_random(e) % (hi - lo);
 }
 

@@ -1,11 +1,13 @@
 /*
- * /proc/meminfo for `memtrend kernel` (see meminfo.h).  One table says,
- * for each series, its libproc2 item and its key in the file.
+ * /proc/meminfo for `memtrend kernel` and `capture --system` (see
+ * meminfo.h).  One table says each series' key in the file; the live
+ * system is read by the back end (meminfo-proc2.c through libproc2,
+ * meminfo-procfs.c in the capture-only build), a fixture root's file
+ * here.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <libproc2/meminfo.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,37 +16,34 @@
 #include "util/root.h"
 #include "util/xmalloc.h"
 
-static const struct {
-	enum meminfo_item item;
-	const char *key; /* without the colon */
-} meminfo_map[KF_COUNT] = {
-    [KF_MEM_AVAILABLE_KB] = {MEMINFO_MEM_AVAILABLE, "MemAvailable"},
-    [KF_SLAB_KB] = {MEMINFO_MEM_SLAB, "Slab"},
-    [KF_SLAB_RECLAIMABLE_KB] = {MEMINFO_MEM_SLAB_RECLAIM, "SReclaimable"},
-    [KF_SLAB_UNRECLAIM_KB] = {MEMINFO_MEM_SLAB_UNRECLAIM, "SUnreclaim"},
-    [KF_VMALLOC_USED_KB] = {MEMINFO_MEM_VM_ALLOC_USED, "VmallocUsed"},
-    [KF_PERCPU_KB] = {MEMINFO_MEM_PER_CPU, "Percpu"},
-    [KF_KERNEL_STACK_KB] = {MEMINFO_MEM_KERNEL_STACK, "KernelStack"},
-    [KF_PAGE_TABLES_KB] = {MEMINFO_MEM_PAGE_TABLES, "PageTables"},
-    [KF_UNACCOUNTED_KB] = {MEMINFO_noop, NULL}, /* computed */
-    [KF_SHMEM_KB] = {MEMINFO_MEM_SHARED, "Shmem"},
-    [KF_ANON_PAGES_KB] = {MEMINFO_MEM_ANON, "AnonPages"},
-    [KF_BUFFERS_KB] = {MEMINFO_MEM_BUFFERS, "Buffers"},
-    [KF_CACHED_KB] = {MEMINFO_MEM_CACHED, "Cached"},
-    [KF_HUGETLB_KB] = {MEMINFO_MEM_HUGETBL, "Hugetlb"},
-    [KF_MEM_TOTAL_KB] = {MEMINFO_MEM_TOTAL, "MemTotal"},
-    [KF_MEM_FREE_KB] = {MEMINFO_MEM_FREE, "MemFree"},
-    [KF_ACTIVE_KB] = {MEMINFO_MEM_ACTIVE, "Active"},
-    [KF_INACTIVE_KB] = {MEMINFO_MEM_INACTIVE, "Inactive"},
-    [KF_UNEVICTABLE_KB] = {MEMINFO_MEM_UNEVICTABLE, "Unevictable"},
-    [KF_MAPPED_KB] = {MEMINFO_MEM_MAPPED, "Mapped"},
-    [KF_KRECLAIMABLE_KB] = {MEMINFO_MEM_KERNEL_RECLAIM, "KReclaimable"},
-    [KF_COMMITTED_AS_KB] = {MEMINFO_MEM_COMMITTED_AS, "Committed_AS"},
+static const char *const meminfo_keys[KF_COUNT] = {
+    [KF_MEM_AVAILABLE_KB] = "MemAvailable",
+    [KF_SLAB_KB] = "Slab",
+    [KF_SLAB_RECLAIMABLE_KB] = "SReclaimable",
+    [KF_SLAB_UNRECLAIM_KB] = "SUnreclaim",
+    [KF_VMALLOC_USED_KB] = "VmallocUsed",
+    [KF_PERCPU_KB] = "Percpu",
+    [KF_KERNEL_STACK_KB] = "KernelStack",
+    [KF_PAGE_TABLES_KB] = "PageTables",
+    [KF_UNACCOUNTED_KB] = NULL,
+    [KF_SHMEM_KB] = "Shmem",
+    [KF_ANON_PAGES_KB] = "AnonPages",
+    [KF_BUFFERS_KB] = "Buffers",
+    [KF_CACHED_KB] = "Cached",
+    [KF_HUGETLB_KB] = "Hugetlb",
+    [KF_MEM_TOTAL_KB] = "MemTotal",
+    [KF_MEM_FREE_KB] = "MemFree",
+    [KF_ACTIVE_KB] = "Active",
+    [KF_INACTIVE_KB] = "Inactive",
+    [KF_UNEVICTABLE_KB] = "Unevictable",
+    [KF_MAPPED_KB] = "Mapped",
+    [KF_KRECLAIMABLE_KB] = "KReclaimable",
+    [KF_COMMITTED_AS_KB] = "Committed_AS",
 };
 
 struct meminfo {
 	const char *root;
-	struct meminfo_info *info; /* live root only */
+	struct meminfo_live *live; /* live root only */
 	char *buf;		   /* fixture root: the file's text */
 };
 
@@ -66,9 +65,9 @@ meminfo_parse(const char *text, double value[KF_COUNT])
 			continue;
 		klen = (size_t)(colon - line);
 		for (i = 0; i < KF_COUNT; i++) {
-			if (meminfo_map[i].key == NULL ||
-			    strlen(meminfo_map[i].key) != klen ||
-			    memcmp(meminfo_map[i].key, line, klen) != 0)
+			if (meminfo_keys[i] == NULL ||
+			    strlen(meminfo_keys[i]) != klen ||
+			    memcmp(meminfo_keys[i], line, klen) != 0)
 				continue;
 			v = strtod(colon + 1, &num_end);
 			if (num_end != colon + 1 && num_end <= end && v >= 0) {
@@ -111,46 +110,13 @@ meminfo_open(struct meminfo **out, const char *root, struct error *err)
 					 root, strerror((int)-n));
 		}
 	} else {
-		rc = procps_meminfo_new(&m->info);
+		rc = meminfo_live_open(&m->live, err);
 		if (rc < 0) {
 			free(m);
-			return error_set(err, -rc,
-					 "cannot read /proc/meminfo "
-					 "through libproc2: %s",
-					 strerror(-rc));
+			return rc;
 		}
 	}
 	*out = m;
-	return 0;
-}
-
-/* The live values through libproc2.  procps_meminfo_select() reads the
- * file on every call, where procps_meminfo_get() re-reads it only when
- * the wall-clock second changed: at --every 250ms three samples in four
- * would repeat the last one.  libproc2 reports a line the kernel does
- * not have (Percpu before 4.0, Hugetlb before 5.1) as 0. */
-static int
-meminfo_sample_live(struct meminfo *m, struct ksample *s, struct error *err)
-{
-	enum meminfo_item items[KF_COUNT];
-	enum kfield_id ids[KF_COUNT];
-	struct meminfo_stack *st;
-	int i, n = 0;
-
-	for (i = 0; i < KF_COUNT; i++) {
-		if (meminfo_map[i].item == MEMINFO_noop)
-			continue;
-		items[n] = meminfo_map[i].item;
-		ids[n++] = (enum kfield_id)i;
-	}
-	st = procps_meminfo_select(m->info, items, n);
-	if (st == NULL)
-		return error_set(err, errno ? errno : EIO,
-				 "cannot read "
-				 "/proc/meminfo through libproc2: %s",
-				 strerror(errno ? errno : EIO));
-	for (i = 0; i < n; i++)
-		s->value[ids[i]] = (double)st->head[i].result.ul_int;
 	return 0;
 }
 
@@ -161,8 +127,8 @@ meminfo_sample(struct meminfo *m, struct ksample *s, struct error *err)
 	long n;
 	int i, rc;
 
-	if (m->info != NULL) {
-		rc = meminfo_sample_live(m, s, err);
+	if (m->live != NULL) {
+		rc = meminfo_live_sample(m->live, s->value, err);
 		if (rc < 0)
 			return rc;
 	} else {
@@ -187,8 +153,7 @@ meminfo_close(struct meminfo *m)
 {
 	if (m == NULL)
 		return;
-	if (m->info != NULL)
-		procps_meminfo_unref(&m->info);
+	meminfo_live_close(m->live);
 	free(m->buf);
 	free(m);
 }

@@ -167,6 +167,13 @@ output_create_error(const char *path, int code, struct error *err)
 			 strerror(code));
 }
 
+/* A device or a FIFO: writing to it overwrites nothing. */
+static bool
+output_is_stream(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode);
+}
+
 int
 output_check(const char *path, bool force, struct error *err)
 {
@@ -174,7 +181,8 @@ output_check(const char *path, bool force, struct error *err)
 	char *copy, *dir;
 	int rc = 0;
 
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0 ||
+	    (lstat(path, &st) == 0 && output_is_stream(&st)))
 		return 0;
 	if (!force && access(path, F_OK) == 0)
 		return output_create_error(path, EEXIST, err);
@@ -186,4 +194,25 @@ output_check(const char *path, bool force, struct error *err)
 		rc = output_create_error(path, errno, err);
 	free(copy);
 	return rc;
+}
+
+int
+output_create(const char *path, bool force)
+{
+	struct stat st;
+	int fd, code;
+
+	/* O_NOFOLLOW: --force must not truncate what a link points to
+	 * (O_EXCL refuses links already). */
+	fd = open(path,
+		  O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+		      (force ? O_TRUNC : O_EXCL),
+		  0644);
+	if (fd >= 0)
+		return fd;
+	code = errno;
+	if (code != EEXIST || lstat(path, &st) != 0 || !output_is_stream(&st))
+		return -code;
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	return fd >= 0 ? fd : -errno;
 }

@@ -43,4 +43,11 @@ int output_check(const char *path, bool force, struct error *err);
  * says to use --force, ELOOP that it is a link); returns -code. */
 int output_create_error(const char *path, int code, struct error *err);
 
+/* Opens path for writing a stream (a CSV): created; an existing regular
+ * file only with force (then truncated), never through a symbolic link;
+ * an existing device or FIFO (/dev/null, a named pipe) as it is, since
+ * writing to it overwrites nothing.  Returns the descriptor or -errno
+ * (output_create_error() says it for the user). */
+int output_create(const char *path, bool force);
+
 #endif
