@@ -23,7 +23,7 @@
 #include "testutil.h"
 #include "util/xmalloc.h"
 
-#define HOSTILE_SENTENCE                                                      \
+#define HOSTILE_SENTENCE                                                       \
 	"grew \"12 MiB/h\" \\ since $(rm -rf /); `id`\n\tline two \xc3\xa9"
 
 /* A timeout no test's clock reaches: the tests' times are made up. */
@@ -264,7 +264,7 @@ Test(alert, rate_limited_per_target)
 	s.verdict = "stable";
 	alert_feed(a, &s, 1010); /* withdrawn: too soon */
 	s.verdict = "growing";
-	alert_feed(a, &s, 1020); /* growing again: too soon */
+	alert_feed(a, &s, 1020);     /* growing again: too soon */
 	alert_feed(a, &other, 1030); /* another target: its own limit */
 	s.verdict = "stable";
 	alert_feed(a, &s, 1301); /* withdrawn, the interval past: run */

@@ -47,12 +47,14 @@ static const struct metrics_target test_targets[] = {
 static char *
 test_render(size_t *len)
 {
-	const struct metrics_snapshot s = {
-	    test_procs,	  2,
-	    test_regions, 2,
-	    test_targets, 3,
-	    {12.5, 0.02, 0.0031, 4, 1000, 9e6},
-	    1798000000.25};
+	const struct metrics_snapshot s = {test_procs,
+					   2,
+					   test_regions,
+					   2,
+					   test_targets,
+					   3,
+					   {12.5, 0.02, 0.0031, 4, 1000, 9e6},
+					   1798000000.25};
 	struct error err;
 	char *text;
 
@@ -168,7 +170,8 @@ Test(metrics, numbers_of_the_snapshot)
 	test_has(text, "memtrend_budget_ratio 0.02\n");
 	test_has(text, "memtrend_budget_used_ratio 0.0031\n");
 	test_has(text, "memtrend_resident_bytes 9000000\n");
-	test_has(text, "memtrend_last_sample_timestamp_seconds 1798000000.25\n");
+	test_has(text,
+		 "memtrend_last_sample_timestamp_seconds 1798000000.25\n");
 	free(text);
 }
 
@@ -177,13 +180,18 @@ Test(metrics, unavailable_is_left_out_never_zero)
 	size_t len;
 	char *text = test_render(&len);
 
-	cr_assert_null(strstr(text, "memtrend_pss_bytes{target=\"" HOSTILE_LABEL));
-	cr_assert_null(strstr(text, "memtrend_growth_bytes_per_second{target=\"" HOSTILE_LABEL));
-	cr_assert_null(strstr(text, "memtrend_time_to_exhaustion_seconds{target=\"" HOSTILE_LABEL));
-	cr_assert_null(strstr(text, "memtrend_time_to_exhaustion_seconds{target=\"odd\""));
+	cr_assert_null(
+	    strstr(text, "memtrend_pss_bytes{target=\"" HOSTILE_LABEL));
+	cr_assert_null(strstr(
+	    text, "memtrend_growth_bytes_per_second{target=\"" HOSTILE_LABEL));
+	cr_assert_null(strstr(
+	    text,
+	    "memtrend_time_to_exhaustion_seconds{target=\"" HOSTILE_LABEL));
+	cr_assert_null(
+	    strstr(text, "memtrend_time_to_exhaustion_seconds{target=\"odd\""));
 	/* but a counter at 0 is a value */
-	test_has(text, "memtrend_restarts_total{target=\"" HOSTILE_LABEL
-		       "\"} 0\n");
+	test_has(text,
+		 "memtrend_restarts_total{target=\"" HOSTILE_LABEL "\"} 0\n");
 	free(text);
 }
 
@@ -201,7 +209,8 @@ Test(metrics, verdict_is_a_state_set)
 	test_has(text, "memtrend_verdict{target=\"" HOSTILE_LABEL
 		       "\",state=\"growing\"} 0\n");
 	/* A state the renderer does not know is listed, at 1. */
-	test_has(text, "memtrend_verdict{target=\"odd\",state=\"growing\"} 0\n");
+	test_has(text,
+		 "memtrend_verdict{target=\"odd\",state=\"growing\"} 0\n");
 	test_has(text,
 		 "memtrend_verdict{target=\"odd\",state=\"restart-growing\"} "
 		 "1\n");
@@ -376,8 +385,8 @@ Test(metrics_server, every_address_when_written)
 
 Test(metrics_server, bad_addresses_refused)
 {
-	static const char *const bad[] = {"9945",	"127.0.0.1",
-					  "127.0.0.1:x", "[::1:9945",
+	static const char *const bad[] = {"9945",	   "127.0.0.1",
+					  "127.0.0.1:x",   "[::1:9945",
 					  "1.2.3.4:70000", "127.0.0.1:"};
 	struct error err;
 	size_t i;
@@ -454,8 +463,7 @@ Test(metrics, textfile_error_names_the_file, .fini = tu_tmp_cleanup)
 
 	xasprintf(&path, "%s/no/such/dir/memtrend.prom", tu_tmpdir());
 	cr_assert_eq(metrics_write_textfile(path, "x 1\n", 4, &err), -ENOENT);
-	cr_assert(strstr(err.msg, "memtrend.prom.tmp") != NULL, "%s",
-		  err.msg);
+	cr_assert(strstr(err.msg, "memtrend.prom.tmp") != NULL, "%s", err.msg);
 	cr_assert(strstr(err.msg, "directory") != NULL, "%s", err.msg);
 	free(path);
 }
@@ -481,8 +489,7 @@ Test(fleet, rules_pass_promtool)
 	xasprintf(&args, "check rules '%s'", rules);
 	test_promtool(&r, args, "-");
 	cr_assert_eq(r.status, 0, "promtool %s: %s", args, r.out);
-	cr_assert(strstr(r.out, "SUCCESS: 2 rules found") != NULL, "%s",
-		  r.out);
+	cr_assert(strstr(r.out, "SUCCESS: 2 rules found") != NULL, "%s", r.out);
 	free(args);
 	/* promtool test rules finds the rules beside the test file. */
 	xasprintf(&args, "test rules '%s'", tests);
@@ -514,9 +521,9 @@ Test(fleet, dashboard_is_json)
  * renderer writes (a rename caught here, not on a silent dashboard). */
 Test(fleet, names_only_rendered_metrics)
 {
-	static const char *const files[] = {"prometheus/memtrend.rules.yml",
-					    "prometheus/memtrend.rules.test.yml",
-					    "grafana/memtrend.json"};
+	static const char *const files[] = {
+	    "prometheus/memtrend.rules.yml",
+	    "prometheus/memtrend.rules.test.yml", "grafana/memtrend.json"};
 	char name[128], help[160], *path, *buf, *p;
 	size_t len, flen, i, n, seen = 0;
 	char *text = test_render(&len);

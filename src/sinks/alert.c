@@ -27,6 +27,7 @@
 
 #include "sinks/alert.h"
 #include "util/spawn.h"
+#include "util/ticker.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
 
@@ -35,7 +36,7 @@ struct alert_target {
 	char *name;
 	bool present, growing, low;
 	bool ever_present;
-	bool ran;	     /* a command was started for it */
+	bool ran;	   /* a command was started for it */
 	double last_run_s; /* when */
 };
 
@@ -202,8 +203,8 @@ alert_run(struct alerter *a, const struct alert_state *s, const char *event,
 		alert_child_log(a, s->target, failed);
 		return;
 	}
-	a->children = xreallocarray(a->children, a->nchildren + 1,
-				    sizeof *a->children);
+	a->children =
+	    xreallocarray(a->children, a->nchildren + 1, sizeof *a->children);
 	ch = &a->children[a->nchildren++];
 	ch->pid = pid;
 	ch->target = xstrdup(s->target);
@@ -310,7 +311,8 @@ alert_poll(struct alerter *a, double now_s)
 		ch = &a->children[i];
 		r = waitpid(ch->pid, &status, WNOHANG);
 		if (r == 0) {
-			if (!ch->killed && now_s - ch->started_s > a->c.timeout_s) {
+			if (!ch->killed &&
+			    now_s - ch->started_s > a->c.timeout_s) {
 				kill(-ch->pid, SIGKILL);
 				ch->killed = true;
 			}
@@ -325,31 +327,25 @@ alert_poll(struct alerter *a, double now_s)
 	return (unsigned)a->nchildren;
 }
 
-static double
-alert_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void
 alert_close(struct alerter *a)
 {
 	const struct timespec pause = {0, 20 * 1000 * 1000};
-	double deadline;
+	double now, deadline;
 	size_t i;
 
 	if (a == NULL)
 		return;
-	deadline = alert_now() + a->c.timeout_s;
-	while (alert_poll(a, alert_now()) > 0 && alert_now() < deadline)
+	now = (double)ticker_now_ns() / 1e9;
+	for (deadline = now + a->c.timeout_s;
+	     alert_poll(a, now) > 0 && now < deadline;
+	     now = (double)ticker_now_ns() / 1e9)
 		nanosleep(&pause, NULL);
 	for (i = 0; i < a->nchildren; i++) {
 		kill(-a->children[i].pid, SIGKILL);
 		a->children[i].killed = true;
-		while (waitpid(a->children[i].pid, NULL, 0) < 0 && errno == EINTR)
+		while (waitpid(a->children[i].pid, NULL, 0) < 0 &&
+		       errno == EINTR)
 			;
 		alert_reaped(a, &a->children[i], 0);
 		free(a->children[i].target);

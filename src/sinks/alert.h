@@ -19,8 +19,8 @@
 struct alert_config {
 	/* An absolute path run with no arguments; NULL: log only. */
 	const char *command;
-	double min_interval_s; /* between two commands for one target */
-	double timeout_s;      /* a command still running then is killed */
+	double min_interval_s;	/* between two commands for one target */
+	double timeout_s;	/* a command still running then is killed */
 	double hours_threshold; /* alert when hours to the limit fall under */
 	/* MEMTREND_HOST; NULL: gethostname(2). */
 	const char *host;
@@ -39,12 +39,12 @@ struct alert_config {
 /* A target's state at one tick. */
 struct alert_state {
 	const char *target;
-	int pid;		 /* 0: none running */
-	bool present;		 /* a process matches it */
-	const char *verdict;	 /* verdict_name()'s */
-	const char *sentence;	 /* the verdict in words */
+	int pid;		  /* 0: none running */
+	bool present;		  /* a process matches it */
+	const char *verdict;	  /* verdict_name()'s */
+	const char *sentence;	  /* the verdict in words */
 	double slope_kb_per_hour; /* NAN: none yet */
-	double hours_to_limit;	 /* NAN: none */
+	double hours_to_limit;	  /* NAN: none */
 };
 
 struct alerter;

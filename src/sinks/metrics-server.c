@@ -74,8 +74,8 @@ metrics_serve_text(struct metrics_server *srv, struct MHD_Connection *conn)
 
 static enum MHD_Result
 metrics_answer(void *cls, struct MHD_Connection *conn, const char *url,
-	       const char *method, const char *version,
-	       const char *upload_data, size_t *upload_data_size, void **state)
+	       const char *method, const char *version, const char *upload_data,
+	       size_t *upload_data_size, void **state)
 {
 	static const char not_found[] = "not found: try /metrics\n";
 	static const char not_allowed[] = "only GET and HEAD\n";

@@ -60,8 +60,7 @@ metrics_value(struct csv_buf *b, double v)
 
 /* name="value", value escaped, after a ',' unless first. */
 static void
-metrics_label(struct csv_buf *b, const char *name, const char *value,
-	      int first)
+metrics_label(struct csv_buf *b, const char *name, const char *value, int first)
 {
 	const unsigned char *p = (const unsigned char *)value;
 	size_t n;
@@ -136,8 +135,7 @@ metrics_procs(struct csv_buf *b, const struct metrics_snapshot *s,
 			continue;
 		metrics_target_label(b, f->name, s->procs[i].target);
 		metrics_pid_label(b, s->procs[i].pid);
-		snprintf(instance, sizeof instance, "%u",
-			 s->procs[i].instance);
+		snprintf(instance, sizeof instance, "%u", s->procs[i].instance);
 		metrics_label(b, "process_instance", instance, 0);
 		csv_buf_add(b, "}");
 		metrics_value(b, v);
@@ -226,8 +224,8 @@ metrics_verdict_line(struct csv_buf *b, const char *target, const char *state,
 static void
 metrics_verdicts(struct csv_buf *b, const struct metrics_snapshot *s)
 {
-	static const enum trend_verdict all[] = {
-	    TREND_INSUFFICIENT, TREND_STABLE, TREND_GROWING};
+	static const enum trend_verdict all[] = {TREND_INSUFFICIENT,
+						 TREND_STABLE, TREND_GROWING};
 	const struct metrics_target *t;
 	const char *name;
 	size_t i, k;
@@ -328,8 +326,8 @@ metrics_render(const struct metrics_snapshot *s, char **text, size_t *len,
 	for (i = 0; i < sizeof metrics_sizes / sizeof metrics_sizes[0]; i++)
 		metrics_procs(&b, s, &metrics_sizes[i], (enum metrics_size)i);
 	metrics_regions(&b, s);
-	for (i = 0; i < sizeof metrics_per_target / sizeof metrics_per_target[0];
-	     i++)
+	for (i = 0;
+	     i < sizeof metrics_per_target / sizeof metrics_per_target[0]; i++)
 		metrics_targets(&b, s, &metrics_per_target[i],
 				(enum metrics_per_target)i);
 	metrics_verdicts(&b, s);

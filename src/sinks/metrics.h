@@ -2,7 +2,8 @@
  * Metrics out for Prometheus: a snapshot of what the daemon knows
  * rendered in the text exposition format 0.0.4
  * (https://prometheus.io/docs/instrumenting/exposition_formats/), served
- * over HTTP, or written atomically for node_exporter's textfile collector (the server: sinks/metrics-server.h).
+ * over HTTP, or written atomically for node_exporter's textfile collector (the
+ * server: sinks/metrics-server.h).
  *
  * The snapshot is plain data: names are the caller's strings (escaped
  * here: backslash, double quote and newline as the format says, bytes
