@@ -186,7 +186,7 @@ Test(alert, transition_runs_the_command_with_its_facts)
 	    "MEMTREND_PID=4242",
 	    "MEMTREND_EVENT=growing",
 	    "MEMTREND_VERDICT=growing",
-	    "MEMTREND_SENTENCE=" HOSTILE_SENTENCE,
+	    ("MEMTREND_SENTENCE=" HOSTILE_SENTENCE),
 	    "MEMTREND_SLOPE_KB_PER_HOUR=12288.0",
 	    "MEMTREND_HOURS_TO_LIMIT=5.5",
 	    "MEMTREND_HOST=test-host",
