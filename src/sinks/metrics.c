@@ -67,14 +67,19 @@ metrics_label(struct csv_buf *b, const char *name, const char *value, int first)
 
 	csv_buf_add(b, "%s%s=\"", first ? "" : ",", name);
 	while (*p != '\0') {
-		if (*p == '\\' || *p == '"') {
+		/* a run of ASCII that needs no escape, in one go */
+		for (n = 0; p[n] != '\0' && p[n] < 0x80 && p[n] != '\\' &&
+			    p[n] != '"' && p[n] != '\n';
+		     n++)
+			;
+		if (n > 0) {
+			csv_buf_add(b, "%.*s", (int)n, (const char *)p);
+			p += n;
+		} else if (*p == '\\' || *p == '"') {
 			csv_buf_add(b, "\\%c", *p);
 			p++;
 		} else if (*p == '\n') {
 			csv_buf_add(b, "\\n");
-			p++;
-		} else if (*p < 0x80) {
-			csv_buf_add(b, "%c", *p);
 			p++;
 		} else if ((n = units_utf8_len(p)) > 0) {
 			csv_buf_add(b, "%.*s", (int)n, (const char *)p);
