@@ -436,3 +436,57 @@ Test(alert, relative_command_refused)
 		  "%s", err.msg);
 	cr_assert_null(a);
 }
+
+Test(alert, command_killed_by_a_signal_logged)
+{
+	struct fixture f;
+	struct alerter *a;
+	struct alert_state s = growing_state();
+	char *log;
+
+	fixture_open(&f, "kill -TERM $$");
+	a = fixture_alerter(&f, f.command, 0, FOREVER);
+	alert_feed(a, &s, 1);
+	fixture_wait(a, 1);
+	log = fixture_log(&f);
+	cr_assert(strstr(log, "status=\"signal 15 (Terminated)\"") != NULL,
+		  "%s", log);
+	free(log);
+	alert_close(a);
+	fixture_close(&f);
+}
+
+/* The copy on standard error is left out when standard error is the
+ * journal (JOURNAL_STREAM names its device and inode), which syslog
+ * reaches already. */
+Test(alert, no_stderr_copy_into_the_journal)
+{
+	struct fixture f;
+	struct alerter *a;
+	struct alert_state s = growing_state();
+	struct stat st;
+	char *log, stream[64];
+
+	fixture_open(&f, "exit 0");
+	cr_assert_eq(dup2(f.log_fd, STDERR_FILENO), STDERR_FILENO);
+	cr_assert_eq(fstat(STDERR_FILENO, &st), 0);
+	snprintf(stream, sizeof stream, "%llu:%llu",
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", stream, 1);
+	f.log_fd = STDERR_FILENO;
+	a = fixture_alerter(&f, NULL, 0, FOREVER);
+	alert_feed(a, &s, 1);
+	alert_close(a);
+	log = fixture_log(&f);
+	cr_assert_str_eq(log, "");
+	free(log);
+
+	unsetenv("JOURNAL_STREAM");
+	a = fixture_alerter(&f, NULL, 0, FOREVER);
+	alert_feed(a, &s, 1);
+	alert_close(a);
+	log = fixture_log(&f);
+	cr_assert_eq(count(log, "event=growing target=\"web\""), 1, "%s", log);
+	free(log);
+	fixture_close(&f);
+}
