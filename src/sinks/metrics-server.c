@@ -170,10 +170,6 @@ metrics_socket(const char *addr, struct error *err)
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	hints.ai_family = host[0] == '\0' ? AF_INET6 : AF_UNSPEC;
 	rc = getaddrinfo(host[0] == '\0' ? NULL : host, port, &hints, &res);
-	if (rc != 0 && host[0] == '\0') {
-		hints.ai_family = AF_INET; /* no IPv6 here */
-		rc = getaddrinfo(NULL, port, &hints, &res);
-	}
 	if (rc != 0)
 		return error_set(err, EINVAL,
 				 "cannot listen on \"%s\": %s (write a numeric "
@@ -181,6 +177,14 @@ metrics_socket(const char *addr, struct error *err)
 				 addr, gai_strerror(rc));
 	fd = metrics_bind(res, host[0] == '\0');
 	freeaddrinfo(res);
+	/* Every address on a host without IPv6: the IPv4 ones. */
+	if (host[0] == '\0' && (fd == -EAFNOSUPPORT || fd == -EADDRNOTAVAIL)) {
+		hints.ai_family = AF_INET;
+		if (getaddrinfo(NULL, port, &hints, &res) == 0) {
+			fd = metrics_bind(res, 1);
+			freeaddrinfo(res);
+		}
+	}
 	if (fd < 0)
 		return error_set(err, -fd,
 				 "cannot listen on %s: %s (is another program "
