@@ -352,14 +352,16 @@ Test(alert, log_line_escapes_hostile_values)
 	fixture_close(&f);
 }
 
-Test(alert, failing_command_logged)
+/* A script ending as body runs once and its end is logged as status. */
+static void
+failure_logged(const char *body, const char *status)
 {
 	struct fixture f;
 	struct alerter *a;
 	struct alert_state s = growing_state();
 	char *log;
 
-	fixture_open(&f, "exit 3");
+	fixture_open(&f, body);
 	a = fixture_alerter(&f, f.command, 0, FOREVER);
 	alert_feed(a, &s, 1);
 	fixture_wait(a, 1);
@@ -367,10 +369,20 @@ Test(alert, failing_command_logged)
 	log = fixture_log(&f);
 	cr_assert(strstr(log, "event=command-failed target=\"web\"") != NULL,
 		  "%s", log);
-	cr_assert(strstr(log, "status=\"exit 3\"") != NULL, "%s", log);
+	cr_assert(strstr(log, status) != NULL, "no %s in: %s", status, log);
 	free(log);
 	alert_close(a);
 	fixture_close(&f);
+}
+
+Test(alert, failing_command_logged)
+{
+	failure_logged("exit 3", "status=\"exit 3\"");
+}
+
+Test(alert, command_killed_by_a_signal_logged)
+{
+	failure_logged("kill -TERM $$", "status=\"signal 15 (Terminated)\"");
 }
 
 Test(alert, missing_command_logged)
@@ -435,25 +447,6 @@ Test(alert, relative_command_refused)
 		      NULL,
 		  "%s", err.msg);
 	cr_assert_null(a);
-}
-
-Test(alert, command_killed_by_a_signal_logged)
-{
-	struct fixture f;
-	struct alerter *a;
-	struct alert_state s = growing_state();
-	char *log;
-
-	fixture_open(&f, "kill -TERM $$");
-	a = fixture_alerter(&f, f.command, 0, FOREVER);
-	alert_feed(a, &s, 1);
-	fixture_wait(a, 1);
-	log = fixture_log(&f);
-	cr_assert(strstr(log, "status=\"signal 15 (Terminated)\"") != NULL,
-		  "%s", log);
-	free(log);
-	alert_close(a);
-	fixture_close(&f);
 }
 
 /* The copy on standard error is left out when standard error is the
