@@ -163,3 +163,15 @@ Test(units, escaped_text_has_no_control_characters)
 	units_escape_text(buf, 6, "ab\033cd");
 	cr_assert_str_eq(buf, "ab"); /* never half an escape */
 }
+
+Test(units, quoted_text_escapes_the_quote_too)
+{
+	char buf[64];
+
+	units_escape_quoted(buf, sizeof buf, "say \"hi\"\\\n\xc3\xa9");
+	cr_assert_str_eq(buf, "say \\\"hi\\\"\\\\\\x0a\xc3\xa9");
+	units_escape_text(buf, sizeof buf, "say \"hi\"");
+	cr_assert_str_eq(buf, "say \"hi\""); /* a terminal needs no \" */
+	units_escape_quoted(buf, 4, "ab\"c");
+	cr_assert_str_eq(buf, "ab"); /* never half an escape */
+}

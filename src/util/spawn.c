@@ -22,6 +22,8 @@ spawn_child(char *const argv[], const struct spawn_opts *o, int errpipe)
 
 	if (o->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (o->own_group)
+		setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGXFSZ, SIG_DFL);
 	for (i = 0; i < 3; i++) {
@@ -32,7 +34,10 @@ spawn_child(char *const argv[], const struct spawn_opts *o, int errpipe)
 		else
 			dup2(o->fd[i], i);
 	}
-	execvp(argv[0], argv);
+	if (o->envp != NULL)
+		execve(argv[0], argv, o->envp);
+	else
+		execvp(argv[0], argv);
 	code = errno;
 	n = write(errpipe, &code, sizeof code);
 	_exit(n < 0 ? 126 : 127);

@@ -16,9 +16,16 @@ struct spawn_opts {
 	int fd[3];
 	/* SIGTERM to the child when the monitor dies (PR_SET_PDEATHSIG). */
 	bool die_with_parent;
+	/* The child's whole environment; NULL: the monitor's.  With it,
+	 * argv[0] is run as named (execve), never searched on PATH. */
+	char *const *envp;
+	/* The child leads a process group of its own, so a signal to
+	 * -pid reaches whatever it started too. */
+	bool own_group;
 };
 
-/* Runs argv[0] (searched on PATH when it has no slash) with argv.
+/* Runs argv[0] (searched on PATH when it has no slash and o->envp is
+ * NULL) with argv.
  * Returns 0 with *pid set, or -errno when fork or exec failed; an exec
  * failure is reported here, not as an exit status, and that child is
  * already reaped. */

@@ -200,8 +200,7 @@ units_format_duration(char *buf, size_t len, double s)
 		snprintf(buf, len, "%.3g d", s / 86400);
 }
 
-/* Length of the valid UTF-8 sequence at p (not a C1 control), else 0. */
-static size_t
+size_t
 units_utf8_len(const unsigned char *p)
 {
 	size_t n, i;
@@ -225,8 +224,8 @@ units_utf8_len(const unsigned char *p)
 	return n;
 }
 
-void
-units_escape_text(char *buf, size_t len, const char *text)
+static void
+units_escape(char *buf, size_t len, const char *text, bool quote)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t j = 0, n, adv;
@@ -236,9 +235,10 @@ units_escape_text(char *buf, size_t len, const char *text)
 		return;
 	while (*p != '\0') {
 		adv = 1;
-		if (*p == '\\') {
+		if (*p == '\\' || (quote && *p == '"')) {
 			n = 2;
-			memcpy(esc, "\\\\", 2);
+			esc[0] = '\\';
+			esc[1] = (char)*p;
 		} else if (*p >= 0x20 && *p < 0x7f) {
 			n = 1;
 			esc[0] = (char)*p;
@@ -257,4 +257,16 @@ units_escape_text(char *buf, size_t len, const char *text)
 		p += adv;
 	}
 	buf[j] = '\0';
+}
+
+void
+units_escape_text(char *buf, size_t len, const char *text)
+{
+	units_escape(buf, len, text, false);
+}
+
+void
+units_escape_quoted(char *buf, size_t len, const char *text)
+{
+	units_escape(buf, len, text, true);
 }

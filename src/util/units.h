@@ -40,6 +40,12 @@ void units_format_kib(char *buf, size_t len, double kib, bool raw,
  * UTF-8 become \xHH (a backslash \\); the rest is copied.  Cut to fit
  * len, never inside an escape. */
 void units_escape_text(char *buf, size_t len, const char *text);
+/* The same, a double quote escaped too (\"): for a value between quotes
+ * in a log line. */
+void units_escape_quoted(char *buf, size_t len, const char *text);
+
+/* Length of the valid UTF-8 sequence at p (not a C1 control), else 0. */
+size_t units_utf8_len(const unsigned char *p);
 
 /* Seconds as "850 ms", "29.0 s", "12 min 5 s", "3 h 12 min", "2 d 4 h". */
 void units_format_duration(char *buf, size_t len, double seconds);
