@@ -506,7 +506,9 @@ watch_plan_estimate(struct watch *w)
 	struct tiers *sc = &w->res->tiers;
 	double tick = tiers_tick_s(sc, (double)w->o->interval_ns / 1e9);
 
+	/* A set's members are estimated only with their regions. */
 	if (w->o->estimate != WATCH_ESTIMATE_AUTO || w->o->rank ||
+	    (w->set != NULL && !w->o->regions) ||
 	    sc->t[TIER_ESTIMATE].enabled || !tiers_wants_estimate(sc, tick))
 		return;
 	tiers_enable_estimate(sc);

@@ -362,6 +362,7 @@ layout_sample_estimate(struct layout *l, struct sample *s, struct error *err)
 {
 	int rc;
 
+	l->est_kept = false;
 	rc = layout_read(l, l->maps_fd, err);
 	if (rc == -ESRCH)
 		s->partial = true;
