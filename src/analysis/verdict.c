@@ -625,9 +625,9 @@ verdict_series(const struct verdict *v, char *buf, size_t len)
 			    m, v->estimated, trend_evidence(v->mixed)->samples);
 	else
 		verdict_cat(buf, len,
-			    " Judged on the exact %s reads (%lu values "
+			    " Judged on the exact %s reads (%lu value%s "
 			    "estimated between them left out).",
-			    m, v->estimated);
+			    m, v->estimated, v->estimated == 1 ? "" : "s");
 }
 
 void

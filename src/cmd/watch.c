@@ -573,6 +573,18 @@ watch_sum(struct watch *w, struct sample *sum, const struct sample *s,
 		if (i == FIELD_MEM_AVAILABLE_KB || i == FIELD_CGROUP_LIMIT_KB ||
 		    i == FIELD_CGROUP_USAGE_KB || i == FIELD_PARTIAL)
 			continue;
+		/* One member's estimate makes the sum an estimate; the
+		 * members' draws are independent: bounds in quadrature. */
+		if (i == FIELD_PSS_ERR_KB || i == FIELD_USS_ERR_KB) {
+			if (first)
+				sum->value[i] = NAN;
+			if (!isnan(s->value[i]))
+				sum->value[i] =
+				    isnan(sum->value[i])
+					? s->value[i]
+					: hypot(sum->value[i], s->value[i]);
+			continue;
+		}
 		if (first)
 			sum->value[i] = fields[i].kind == FIELD_COUNTER
 					    ? w->departed[i]
