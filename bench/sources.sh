@@ -11,7 +11,8 @@
 #     1 GiB to the largest) and us per mapping (the cost at 20 000
 #     mappings, 156 MiB resident, over 20 000);
 #  2. memtrend itself at 20 000 mappings: CPU per sample with --budget 100%
-#     (default, --regions, --regions --pages) and peak RSS (VmHWM);
+#     (default, --regions, --regions --pages, --regions --estimate) and
+#     peak RSS (VmHWM);
 #  3. the target's stall (bench/stall: a thread timing mmap + munmap of
 #     64 KiB in a loop) while each source samples every 100 ms for
 #     WINDOW seconds: p99 and max per source, and with none;
@@ -20,7 +21,10 @@
 #     1 GiB and SIZE GiB and growing 1 MiB every 10 ms up to 256 MiB,
 #     then freeing it): how often each sampled region's estimate lies
 #     within its stated bound (bench/estimate, 50 rounds), and its cost
-#     beside the walk's.
+#     beside the walk's;
+#  5. bench/loop.sh: the estimate tier in memtrend's own loop beside the
+#     exact tiers (for 12 x WINDOW seconds), tier 0 through libproc2
+#     beside a pread loop.
 #
 #   bench/sources.sh [SIZE_GIB [N [WINDOW_S]]]
 set -euo pipefail
@@ -33,27 +37,7 @@ make -s memtrend tests/helpers/memchild bench/pages bench/stall \
 command -v smem >/dev/null ||
 	apt-get install -y --no-install-recommends smem >/dev/null 2>&1 || true
 
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-mkfifo "$work/in"
-exec 6<> "$work/in"	# memchild holds its memory until stdin closes
-
-start() {	# memchild ARGS...; sets PID
-	rm -f "$work/out"
-	mkfifo "$work/out"
-	tests/helpers/memchild "$@" < "$work/in" > "$work/out" &
-	PID=$!
-	exec 3< "$work/out"
-	read -r _ <&3	# started
-	read -r _ <&3	# ready
-}
-
-TIMEFORMAT='%3U %3S'
-cpu() {	# CPU seconds (user + system) of a command
-	local t
-	t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
-	awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%.6f", a[1] + a[2] }'
-}
+. bench/common.sh
 
 # One target: bench/pages, then pmap -X and smem per sample, as ratios.
 row() {	# LABEL
@@ -108,7 +92,7 @@ awk -v big="$big" 'BEGIN {
 }'
 
 echo "== 2. memtrend at 20 000 mappings (--budget 100%, CPU per sample, peak RSS)"
-for args in "" "--regions" "--regions --pages"; do
+for args in "" "--regions" "--regions --pages" "--regions --estimate"; do
 	one=$(cpu ./memtrend -p "$PID" -c 1 -q --every 1ms --budget 100% $args)
 	many=$(cpu ./memtrend -p "$PID" -c $((n + 1)) -q --every 1ms --budget 100% $args)
 	/usr/bin/time -o "$work/hwm" -f %M ./memtrend -p "$PID" -c 5 -q \
@@ -117,7 +101,7 @@ for args in "" "--regions" "--regions --pages"; do
 	awk -v a="${args:-default}" -v one="$one" -v many="$many" -v n="$n" \
 	    -v h="$hwm" 'BEGIN {
 		ms = (many - one) / n * 1000
-		printf "%-18s %8.2f ms %6.2f us per mapping  peak RSS %5.1f MiB\n",
+		printf "%-22s %8.2f ms %6.2f us per mapping  peak RSS %5.1f MiB\n",
 		    a, ms, ms * 1000 / 20000, h / 1024 }'
 done
 kill "$PID"; wait "$PID" 2>/dev/null || true
@@ -165,3 +149,6 @@ for size in 1 "$big"; do
 	kill "$cpid"; wait "$cpid" 2>/dev/null || true
 	exec 9<&-
 done
+
+echo "== 5. the estimate tier in memtrend's loop, and tier 0 (bench/loop.sh)"
+bench/loop.sh "$big" $((win * 12))

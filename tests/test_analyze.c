@@ -474,3 +474,23 @@ Test(analyze, regions_need_one_process)
 	cr_assert(strstr(r.out, "\"regions\":[{\"name\":\"[heap]\"") != NULL,
 		  "%s", r.out);
 }
+
+/* Rows whose uss_err_kb is filled hold estimates (README, "Estimates"):
+ * analyze tells them from the exact rows as the live run does, and
+ * judges the exact ones when they can decide. */
+Test(analyze, estimated_rows_are_told_by_their_bound)
+{
+	char *path = write_file("est.csv", "elapsed_s,uss_kb,uss_err_kb\n"
+					   "0,100,\n1,101,\n2,150,20\n"
+					   "3,102,\n4,160,20\n");
+	struct verdict v;
+	struct error err;
+
+	verdict_init(&v, VERDICT_AUTO);
+	cr_assert_eq(replay_file(path, &v, &err), 0, "%s", err.msg);
+	cr_assert_eq(v.estimated, 2);
+	cr_assert_eq(verdict_evidence(&v)->samples, 3, "the exact rows");
+	/* from the last exact row before the first estimate on */
+	cr_assert_eq(trend_evidence(v.mixed)->samples, 4);
+	verdict_free(&v);
+}

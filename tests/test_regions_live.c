@@ -374,3 +374,101 @@ Test(regions_live, many_mappings_walked_not_smaps)
 	tu_table_free(&t);
 	tu_child_end(&c);
 }
+
+/* ---- the estimate tier in the sampling loop ----------------------------- */
+
+/* "estimates: N compared with exact reads, M outside their 95 % bound"
+ * in a summary; false when the line is not there. */
+static bool
+drift_of(const char *out, unsigned long *n, unsigned long *m)
+{
+	const char *p = strstr(out, "estimates: ");
+
+	return p != NULL && sscanf(p,
+				   "estimates: %lu compared with exact "
+				   "reads, %lu outside",
+				   n, m) == 2;
+}
+
+/* Runs memtrend on pid with the options given, 5 samples 10 ms apart
+ * with no budget; returns the summary. */
+static void
+estimate_run(struct run *r, pid_t pid, char *const *opts, size_t nopts)
+{
+	char pidtext[16];
+	char *argv[16] = {mt,	     "-p",   pidtext, "-c",	  "5",
+			  "--every", "10ms", "-q",    "--budget", "100%"};
+	size_t i;
+
+	snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
+	for (i = 0; i < nopts; i++)
+		argv[10 + i] = opts[i];
+	argv[10 + nopts] = NULL;
+	tu_run(r, argv, 60);
+	cr_assert_eq(r->status, 0, "memtrend failed: %s", r->err);
+}
+
+/* With --estimate, every exact read is anchored by an estimate taken
+ * just before it: per region (RSS, USS and PSS of each region both
+ * have) with --regions, the USS/PSS totals of smaps_rollup without; a
+ * child that holds still stays within the bounds. */
+Test(regions_live, estimates_are_compared_with_exact_reads)
+{
+	struct child c;
+	struct run r;
+	unsigned long n, m;
+
+	tu_child_start(&c, (char *[]){memchild, "hold", "67108864", NULL});
+	cr_assert(tu_child_line(&c, (char[64]){0}, 64)); /* ready */
+
+	estimate_run(&r, c.pid, (char *[]){"--estimate", "--regions"}, 2);
+	cr_assert(drift_of(r.out, &n, &m), "%s", r.out);
+	/* 5 ticks, a dozen regions or more, 2 or 3 values each */
+	cr_assert_geq(n, 5 * 10 * 2, "%lu compared", n);
+	cr_assert_leq(m, n / 20, "%lu of %lu outside", m, n);
+	cr_assert(strstr(r.out, "  estimate ") != NULL, "%s", r.out);
+
+	estimate_run(&r, c.pid, (char *[]){"--estimate"}, 1);
+	cr_assert(drift_of(r.out, &n, &m), "%s", r.out);
+	cr_assert(n == 5 || n == 10, "%lu compared: USS (and PSS) a tick", n);
+	cr_assert_leq(m, 1, "%lu of %lu outside", m, n);
+	tu_child_end(&c);
+}
+
+/* A small target whose exact reads the default budget affords every tick
+ * (16 MiB: smaps_rollup well under 4 ms) is read exactly, as before the
+ * estimate existed; --no-estimate never estimates. */
+Test(regions_live, small_targets_are_read_exactly)
+{
+	char path[512], *opts[6];
+	struct table t;
+	struct child c;
+	struct run r;
+	unsigned long n, m;
+	size_t i;
+
+	tu_child_start(&c, (char *[]){memchild, "hold", "16777216", NULL});
+	cr_assert(tu_child_line(&c, (char[64]){0}, 64)); /* ready */
+	snprintf(path, sizeof path, "%s/exact.csv", tu_tmpdir());
+	opts[0] = "-o";
+	opts[1] = path;
+	opts[2] = "--budget"; /* the default, at 200 ms: 4 ms a tick */
+	opts[3] = "2%";
+	opts[4] = "--every";
+	opts[5] = "200ms";
+	estimate_run(&r, c.pid, opts, 6);
+	cr_assert(!drift_of(r.out, &n, &m), "%s", r.out);
+	cr_assert(strstr(r.out, "  estimate ") == NULL, "%s", r.out);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, 5);
+	for (i = 0; i < t.nrows; i++) {
+		cr_assert(isnan(tu_table_num(&t, i, "uss_err_kb")));
+		cr_assert_geq(tu_table_num(&t, i, "uss_kb"), 16384);
+	}
+	tu_table_free(&t);
+	opts[0] = "--no-estimate";
+	opts[1] = "--regions";
+	estimate_run(&r, c.pid, opts, 2);
+	cr_assert(!drift_of(r.out, &n, &m), "%s", r.out);
+	tu_child_end(&c);
+}

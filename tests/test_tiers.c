@@ -168,3 +168,69 @@ Test(tiers, first_run_is_not_booked_as_debt)
 	cr_assert(second >= 19 && second <= 23,
 		  "second region sample at %d s, not about 20 s", second);
 }
+
+/* 16 GiB at 1 s under 2 %: smaps_rollup (250 ms) cannot run every tick,
+ * so the estimate (8 ms, its cost set by the sample) joins and runs every
+ * tick, smaps_rollup still runs (about every 21 s: what the estimate
+ * and stat leave), and the whole stays within the budget. */
+Test(tiers, the_estimate_runs_every_tick_beside_rare_exact_reads)
+{
+	const double cost[TIER_COUNT] = {0.0002, 0.250, 0, 0, 0.008};
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu;
+
+	tiers_init(&s, 0.02, 0);
+	tiers_simulate(&s, 60, 1.0, cost, runs, &cpu);
+	cr_assert(tiers_wants_estimate(&s, 1.0));
+	cr_assert_eq(tiers_exact(&s), TIER_ROLLUP);
+	cr_assert_eq(runs[TIER_ESTIMATE], 0, "not enabled yet");
+	tiers_enable_estimate(&s);
+	tiers_simulate(&s, 3600, 1.0, cost, runs, &cpu);
+	cr_assert_geq(runs[TIER_ESTIMATE], 3599, "estimate %lu runs",
+		      runs[TIER_ESTIMATE]);
+	cr_assert(runs[TIER_ROLLUP] > 3600 / 23 &&
+		      runs[TIER_ROLLUP] < 3600 / 19,
+		  "rollup %lu runs", runs[TIER_ROLLUP]);
+	cr_assert_leq(cpu / 3600, 0.02 * 1.01, "%.4f of a core", cpu / 3600);
+}
+
+/* An estimate dearer than half of what stat leaves is spaced out to
+ * that half; the exact tiers keep the other half. */
+Test(tiers, the_estimate_takes_at_most_half)
+{
+	const double cost[TIER_COUNT] = {0.0002, 0.040, 0.040, 0, 0.030};
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu;
+
+	tiers_init(&s, 0.02, (1u << TIER_SMAPS) | (1u << TIER_ESTIMATE));
+	cr_assert_eq(tiers_exact(&s), TIER_SMAPS);
+	tiers_simulate(&s, 3600, 1.0, cost, runs, &cpu);
+	/* 0.0198 s a tick: 0.0099 for the estimate, one run in 3.03
+	 * ticks, so one in 4 */
+	cr_assert(runs[TIER_ESTIMATE] > 3600 / 4.1 &&
+		      runs[TIER_ESTIMATE] < 3600 / 2.9,
+		  "estimate %lu runs", runs[TIER_ESTIMATE]);
+	/* what it leaves (0.0123 s a tick): smaps 3/4 of it, every 4.3 s */
+	cr_assert(runs[TIER_SMAPS] > 3600 / 4.8 &&
+		      runs[TIER_SMAPS] < 3600 / 3.9,
+		  "smaps %lu runs", runs[TIER_SMAPS]);
+	cr_assert_leq(cpu / 3600, 0.02 * 1.01, "%.4f of a core", cpu / 3600);
+	cr_assert(tiers_throttled(&s, TIER_ESTIMATE, 1.0));
+}
+
+/* --budget 100%: everything every tick, the estimate too. */
+Test(tiers, no_budget_runs_the_estimate_every_tick)
+{
+	const double cost[TIER_COUNT] = {0.0002, 0.250, 0, 0, 0.008};
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu;
+
+	tiers_init(&s, 1.0, 1u << TIER_ESTIMATE);
+	tiers_simulate(&s, 100, 1.0, cost, runs, &cpu);
+	cr_assert_eq(runs[TIER_ESTIMATE], 100);
+	cr_assert_eq(runs[TIER_ROLLUP], 100);
+	cr_assert(!tiers_wants_estimate(&s, 1.0));
+}

@@ -278,7 +278,10 @@ Test(verdict, json_has_the_regime_explanation_cycles_and_flags)
 	cr_assert(strstr(json, ",\"explanation\":\"flat\",") != NULL, "%s",
 		  json);
 	cr_assert(strstr(json, ",\"runner_up\":\"") != NULL, "%s", json);
-	cr_assert(strstr(json, ",\"context\":{\"daily_cycle\":true},") != NULL,
+	cr_assert(strstr(json,
+			 ",\"context\":{\"daily_cycle\":true,"
+			 "\"series\":\"exact\",\"estimated_samples\":0},") !=
+		      NULL,
 		  "%s", json);
 	p = strstr(json, ",\"cycles\":[{\"period_s\":");
 	cr_assert(p != NULL, "%s", json);
@@ -388,4 +391,88 @@ Test(verdict, no_cgroup_limit_is_unknown)
 	system_fixture("none", &s);
 	cr_assert(isnan(s.value[FIELD_CGROUP_LIMIT_KB]));
 	cr_assert(isnan(s.value[FIELD_CGROUP_USAGE_KB]));
+}
+
+/* ---- estimates ---------------------------------------------------------- */
+
+/* A USS value estimated from a sample of pages, with its 95 % bound. */
+static void
+add_uss_estimate(struct verdict *v, double t, double kb, double err)
+{
+	struct sample s;
+
+	sample_clear(&s);
+	s.elapsed_s = t;
+	s.value[FIELD_USS_KB] = kb;
+	s.value[FIELD_USS_ERR_KB] = err;
+	cr_assert_eq(verdict_add(v, &s), 0);
+}
+
+/* Exact reads twice in 6 h (the budget cannot afford more on a huge
+ * target), estimates every 10 s between: the exact series cannot
+ * decide, so the estimated one is judged, and the verdict says so. */
+Test(verdict, judges_the_estimates_where_exact_reads_are_too_few)
+{
+	const struct trend_evidence *ev;
+	struct verdict v;
+	char sentence[2048];
+	const char *json;
+	double t;
+
+	verdict_init(&v, VERDICT_AUTO);
+	for (t = 0; t <= 6 * 3600; t += 10) {
+		double kb = 100000 + 5000 * t / 3600 + fmod(t * 7, 40);
+
+		if (t == 0 || t == 6 * 3600)
+			add_uss(&v, t, kb);
+		else
+			add_uss_estimate(&v, t, kb, 300);
+	}
+	cr_assert(verdict_estimated(&v));
+	ev = verdict_evidence(&v);
+	cr_assert_eq(ev->verdict, TREND_GROWING);
+	cr_assert(fabs(ev->slope - 5000) < 250, "slope %.0f", ev->slope);
+	cr_assert_eq(v.estimated, 6 * 360 - 1);
+	verdict_sentence(&v, sentence, sizeof sentence);
+	cr_assert(strstr(sentence,
+			 "Judged on the estimated USS (2159 of "
+			 "2161 values from a sample of pages)") != NULL,
+		  "%s", sentence);
+	json = json_of(&v);
+	cr_assert(strstr(json, "\"series\":\"estimated\","
+			       "\"estimated_samples\":2159}") != NULL,
+		  "%s", json);
+	verdict_free(&v);
+}
+
+/* Exact reads every minute are enough to decide: they are judged, and
+ * estimates 20 MiB off (a bad bound would show) change nothing. */
+Test(verdict, judges_the_exact_reads_where_they_are_dense_enough)
+{
+	const struct trend_evidence *ev;
+	struct verdict v;
+	char sentence[2048];
+	double t;
+
+	verdict_init(&v, VERDICT_AUTO);
+	for (t = 0; t <= 6 * 3600; t += 10) {
+		double kb = 100000 + 5000 * t / 3600 + fmod(t * 7, 40);
+
+		if (fmod(t, 60) == 0)
+			add_uss(&v, t, kb);
+		else
+			add_uss_estimate(&v, t, kb + 20480, 300);
+	}
+	cr_assert(!verdict_estimated(&v));
+	ev = verdict_evidence(&v);
+	cr_assert_eq(ev->verdict, TREND_GROWING);
+	cr_assert_eq(ev->samples, 6 * 60 + 1);
+	cr_assert(ev->floor_end_kb < 100000 + 5000 * 6 + 1000, "floor %.0f",
+		  ev->floor_end_kb);
+	verdict_sentence(&v, sentence, sizeof sentence);
+	cr_assert(strstr(sentence,
+			 "Judged on the exact USS reads (1800 "
+			 "values estimated between them left out)") != NULL,
+		  "%s", sentence);
+	verdict_free(&v);
 }

@@ -51,7 +51,8 @@ replay_wants(const struct replay *a, int f)
 {
 	size_t i;
 
-	if (a->fn != NULL || f == a->v->metric)
+	if (a->fn != NULL || f == a->v->metric ||
+	    f == verdict_err_field(a->v->metric))
 		return true;
 	for (i = 0; i < REPLAY_NCONTEXT; i++)
 		if ((int)replay_context[i] == f)

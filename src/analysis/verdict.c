@@ -31,26 +31,47 @@ verdict_init(struct verdict *v, int metric)
 	memset(v, 0, sizeof *v);
 	v->metric = metric;
 	v->trend = trend_new();
+	v->daily_cycle = true;
+	v->exact_s = v->exact_kb = NAN;
 	v->mem_available_kb = v->cgroup_limit_kb = v->cgroup_usage_kb = NAN;
 }
 
 void
 verdict_set_daily_cycle(struct verdict *v, bool possible)
 {
+	v->daily_cycle = possible;
 	trend_set_daily_cycle(v->trend, possible);
+	if (v->mixed != NULL)
+		trend_set_daily_cycle(v->mixed, possible);
 }
 
 void
 verdict_free(struct verdict *v)
 {
 	trend_free(v->trend);
-	v->trend = NULL;
+	trend_free(v->mixed);
+	v->trend = v->mixed = NULL;
+}
+
+int
+verdict_err_field(int metric)
+{
+	switch (metric) {
+	case FIELD_USS_KB:
+		return FIELD_USS_ERR_KB;
+	case FIELD_PSS_KB:
+		return FIELD_PSS_ERR_KB;
+	default:
+		return -1;
+	}
 }
 
 int
 verdict_add(struct verdict *v, const struct sample *s)
 {
+	double value;
 	size_t i;
+	int err, rc;
 
 	if (v->metric == VERDICT_AUTO) {
 		for (i = 0; i < VERDICT_NMETRICS; i++)
@@ -64,7 +85,27 @@ verdict_add(struct verdict *v, const struct sample *s)
 		v->mem_available_kb = s->value[FIELD_MEM_AVAILABLE_KB];
 	v->cgroup_limit_kb = s->value[FIELD_CGROUP_LIMIT_KB];
 	v->cgroup_usage_kb = s->value[FIELD_CGROUP_USAGE_KB];
-	return trend_add(v->trend, s->elapsed_s, s->value[v->metric]);
+	value = s->value[v->metric];
+	err = verdict_err_field(v->metric);
+	if (err >= 0 && !isnan(value) && !isnan(s->value[err])) {
+		/* An estimate: the mixed series only, from the first on. */
+		if (v->mixed == NULL) {
+			v->mixed = trend_new();
+			trend_set_daily_cycle(v->mixed, v->daily_cycle);
+			trend_add(v->mixed, v->exact_s, v->exact_kb);
+		}
+		v->estimated++;
+		return trend_add(v->mixed, s->elapsed_s, value);
+	}
+	if (v->mixed != NULL &&
+	    (rc = trend_add(v->mixed, s->elapsed_s, value)) < 0)
+		return rc;
+	if ((rc = trend_add(v->trend, s->elapsed_s, value)) == 0 &&
+	    !isnan(value)) {
+		v->exact_s = s->elapsed_s;
+		v->exact_kb = value;
+	}
+	return rc;
 }
 
 void
@@ -99,7 +140,15 @@ verdict_add_region(struct verdict *v, const char *name, double growth_share,
 const struct trend_evidence *
 verdict_evidence(const struct verdict *v)
 {
-	return trend_evidence(v->trend);
+	return trend_evidence(verdict_estimated(v) ? v->mixed : v->trend);
+}
+
+bool
+verdict_estimated(const struct verdict *v)
+{
+	return v->mixed != NULL &&
+	       trend_evidence(v->trend)->verdict == TREND_INSUFFICIENT &&
+	       trend_evidence(v->mixed)->verdict != TREND_INSUFFICIENT;
 }
 
 const char *
@@ -560,6 +609,27 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 	}
 }
 
+/* Which series was judged, when some values were estimates. */
+static void
+verdict_series(const struct verdict *v, char *buf, size_t len)
+{
+	const char *m = verdict_metric_label(v);
+
+	if (v->estimated == 0)
+		return;
+	if (verdict_estimated(v))
+		verdict_cat(buf, len,
+			    " Judged on the estimated %s (%lu of %lu values "
+			    "from a sample of pages): the exact reads are too "
+			    "few to decide yet.",
+			    m, v->estimated, trend_evidence(v->mixed)->samples);
+	else
+		verdict_cat(buf, len,
+			    " Judged on the exact %s reads (%lu value%s "
+			    "estimated between them left out).",
+			    m, v->estimated, v->estimated == 1 ? "" : "s");
+}
+
 void
 verdict_sentence(const struct verdict *v, char *buf, size_t len)
 {
@@ -581,6 +651,7 @@ verdict_sentence(const struct verdict *v, char *buf, size_t len)
 		verdict_duration(buf, len, ev->gap_s);
 		verdict_cat(buf, len, " in all), not filled in.");
 	}
+	verdict_series(v, buf, len);
 }
 
 /* ---- JSON ------------------------------------------------------------- */
@@ -694,8 +765,11 @@ verdict_json(FILE *fp, const struct verdict *v)
 	fputs(",\"runner_up\":", fp);
 	verdict_json_string(fp, models_name(ev->runner_up));
 	verdict_json_num(fp, "delta_bic", ev->delta_bic, 1);
-	fprintf(fp, ",\"context\":{\"daily_cycle\":%s}",
-		ev->daily_cycle ? "true" : "false");
+	fprintf(fp,
+		",\"context\":{\"daily_cycle\":%s,\"series\":\"%s\","
+		"\"estimated_samples\":%lu}",
+		ev->daily_cycle ? "true" : "false",
+		verdict_estimated(v) ? "estimated" : "exact", v->estimated);
 	fputs(",\"cycles\":[", fp);
 	if (ev->cycle_period_s > 0) {
 		fputs("{", fp);

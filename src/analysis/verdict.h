@@ -29,8 +29,16 @@ struct verdict_region {
 };
 
 struct verdict {
-	int metric; /* a field id, or VERDICT_AUTO until chosen */
-	struct trend *trend;
+	int metric;	     /* a field id, or VERDICT_AUTO until chosen */
+	struct trend *trend; /* the exact values of the metric */
+	/* Every value, exact and estimated (an estimate has its bound in
+	 * the metric's _err_kb field): NULL until the first estimate.  The
+	 * verdict judges the exact series when it can decide, this one
+	 * otherwise (verdict_estimated). */
+	struct trend *mixed;
+	bool daily_cycle;
+	unsigned long estimated;  /* values that were estimates */
+	double exact_s, exact_kb; /* the last exact value, to seed mixed */
 	/* The latest known system context; NAN when unknown. */
 	double mem_available_kb, cgroup_limit_kb, cgroup_usage_kb;
 	size_t nregions;
@@ -57,7 +65,17 @@ void verdict_clear_regions(struct verdict *v);
 int verdict_add_region(struct verdict *v, const char *name, double growth_share,
 		       double idle_share, double idle_s);
 
+/* The evidence of the series judged: the exact values where they are
+ * dense enough to decide (a verdict other than insufficient, or no
+ * estimates at all), else the exact and estimated values together. */
 const struct trend_evidence *verdict_evidence(const struct verdict *v);
+
+/* Whether verdict_evidence() judges the series with estimates. */
+bool verdict_estimated(const struct verdict *v);
+
+/* The field holding the 95 % bound of a metric's estimates
+ * (FIELD_USS_ERR_KB for USS...), or -1 when it is never estimated. */
+int verdict_err_field(int metric);
 
 /* "growing", "stable", "insufficient". */
 const char *verdict_name(enum trend_verdict verdict);

@@ -54,6 +54,8 @@ enum {
 	OPT_TREE,
 	OPT_CGROUP,
 	OPT_JSON_LINES,
+	OPT_ESTIMATE,
+	OPT_NO_ESTIMATE,
 };
 
 static const struct option cmd_watch_options[] = {
@@ -80,6 +82,8 @@ static const struct option cmd_watch_options[] = {
     {"faults", no_argument, NULL, OPT_FAULTS},
     {"fault-addresses", no_argument, NULL, OPT_FAULT_ADDRESSES},
     {"fault-period", required_argument, NULL, OPT_FAULT_PERIOD},
+    {"estimate", no_argument, NULL, OPT_ESTIMATE},
+    {"no-estimate", no_argument, NULL, OPT_NO_ESTIMATE},
     {"probe", no_argument, NULL, OPT_PROBE},
     {"root", required_argument, NULL, OPT_ROOT},
     {"list-fields", optional_argument, NULL, OPT_LIST_FIELDS},
@@ -135,6 +139,12 @@ static const struct cmd_help cmd_watch_help[] = {
      "else clear_refs + Referenced)"},
     {"      --no-clear-refs", "never clear the target's accessed bits"},
     {"      --idle-sample N", "pages followed per region (default 256)"},
+    {"      --estimate",
+     "estimate USS and PSS (and each region) from a sample of pages every "
+     "tick the budget allows, beside the exact reads (default: only when "
+     "the budget cannot read them exactly every tick)"},
+    {"      --no-estimate", "exact reads only, however rare the budget "
+			    "makes them"},
     {"      --faults",
      "count page faults of every thread with perf events (else the stat "
      "counters)"},
@@ -501,6 +511,14 @@ cmd_watch_region_option(struct cmd_watch *c, int opt, struct error *err)
 		rc = cmd_parse_count(optarg, 1u << 20, &n, err);
 		w->idle_sample = (unsigned int)n;
 		break;
+
+	case OPT_ESTIMATE:
+		w->estimate = WATCH_ESTIMATE_ALWAYS;
+		break;
+
+	case OPT_NO_ESTIMATE:
+		w->estimate = WATCH_ESTIMATE_NEVER;
+		break;
 	default:
 		return 1;
 	}
@@ -720,6 +738,7 @@ cmd_watch_recap(const struct cmd_watch *c, const struct watch_result *res,
 		    fmax(res->elapsed_s, (double)j->summary.samples *
 					     (double)c->watch.interval_ns /
 					     1e9));
+	recap_estimates(out, res->estimates_compared, res->estimates_outside);
 	if (c->watch.csv_path != NULL && strcmp(c->watch.csv_path, "-") != 0)
 		fprintf(out, "%s: %lu %s%s in %s\n",
 			c->watch.json_lines ? "JSON lines" : "CSV",

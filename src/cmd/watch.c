@@ -21,6 +21,7 @@
 #include "sinks/jsonl.h"
 #include "sinks/rank.h"
 #include "sinks/term.h"
+#include "sources/estimate.h"
 #include "sources/faults.h"
 #include "sources/layout.h"
 #include "sources/meminfo.h"
@@ -174,6 +175,9 @@ watch_member_sources(struct watch *w, struct watch_member *m,
 		    .idle = o->idle,
 		    .allow_clear_refs = o->allow_clear_refs,
 		    .idle_sample = o->idle_sample,
+		    .estimate_sample = o->estimate != WATCH_ESTIMATE_NEVER
+					   ? ESTIMATE_SAMPLE
+					   : 0,
 		};
 
 		if ((rc = layout_open(&m->layout, &m->t, &lo, &err)) < 0) {
@@ -400,6 +404,9 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 	case TIER_PAGES:
 		rc = layout_sample_pages(m->layout, s, err);
 		break;
+	case TIER_ESTIMATE:
+		rc = layout_sample_estimate(m->layout, s, err);
+		break;
 	default:
 		rc = 0;
 		break;
@@ -493,6 +500,26 @@ watch_note_throttle(struct watch *w)
 	}
 }
 
+/* Without --estimate or --no-estimate, the estimate joins once the exact
+ * tier that gives USS cannot run every tick within the budget. */
+static void
+watch_plan_estimate(struct watch *w)
+{
+	struct tiers *sc = &w->res->tiers;
+	double tick = tiers_tick_s(sc, (double)w->o->interval_ns / 1e9);
+
+	/* A set's members are estimated only with their regions. */
+	if (w->o->estimate != WATCH_ESTIMATE_AUTO || w->o->rank ||
+	    (w->set != NULL && !w->o->regions) ||
+	    sc->t[TIER_ESTIMATE].enabled || !tiers_wants_estimate(sc, tick))
+		return;
+	tiers_enable_estimate(sc);
+	term_notice("USS and PSS are estimated from a sample of pages on the "
+		    "ticks %s skips, with their 95 %% bounds (--no-estimate: "
+		    "exact reads only)",
+		    tier_names[tiers_exact(sc)]);
+}
+
 /* ---- samples ----------------------------------------------------------- */
 
 /* Hands a member's sample to analysis and the sinks; returns false when
@@ -548,6 +575,18 @@ watch_sum(struct watch *w, struct sample *sum, const struct sample *s,
 		if (i == FIELD_MEM_AVAILABLE_KB || i == FIELD_CGROUP_LIMIT_KB ||
 		    i == FIELD_CGROUP_USAGE_KB || i == FIELD_PARTIAL)
 			continue;
+		/* One member's estimate makes the sum an estimate; the
+		 * members' draws are independent: bounds in quadrature. */
+		if (i == FIELD_PSS_ERR_KB || i == FIELD_USS_ERR_KB) {
+			if (first)
+				sum->value[i] = NAN;
+			if (!isnan(s->value[i]))
+				sum->value[i] =
+				    isnan(sum->value[i])
+					? s->value[i]
+					: hypot(sum->value[i], s->value[i]);
+			continue;
+		}
 		if (first)
 			sum->value[i] = fields[i].kind == FIELD_COUNTER
 					    ? w->departed[i]
@@ -586,12 +625,61 @@ watch_show_rank(struct watch *w, double now_s)
 	free(rows);
 }
 
+/* Counts how often the exact reads of this tick fell outside the bounds
+ * of the estimate taken just before them. */
+static void
+watch_anchor(struct watch *w, struct watch_member *m, const struct sample *s)
+{
+	struct layout_drift d = {0, 0};
+
+	layout_anchor(m->layout, s, &d);
+	w->res->estimates_compared += d.compared;
+	w->res->estimates_outside += d.outside;
+}
+
+/* The one target's totals estimated without --regions (README,
+ * "Estimates"): a layout of its own, opened when the estimate is first
+ * due; a target whose pages cannot be sampled is noted once and read
+ * exactly. */
+static void
+watch_member_estimate(struct watch *w, struct watch_member *m)
+{
+	struct layout_opts lo = {.root = w->o->root,
+				 .group = w->o->group,
+				 .estimate_sample = ESTIMATE_SAMPLE};
+	struct error err;
+
+	if (m->layout != NULL || m->estimate_failed || w->set != NULL)
+		return;
+	if (layout_open(&m->layout, &m->t, &lo, &err) < 0) {
+		m->estimate_failed = true;
+		term_notice("pid %d (%s): no estimates: %s", (int)m->t.pid,
+			    m->t.comm, err.msg);
+	}
+}
+
+/* The estimate of a member this tick: when its tier is due, and before
+ * every exact read of USS, which anchors it (layout_anchor). */
+static bool
+watch_estimate_now(struct watch *w, struct watch_member *m, unsigned int due,
+		   bool exact)
+{
+	const struct tiers *sc = &w->res->tiers;
+
+	if (!sc->t[TIER_ESTIMATE].enabled ||
+	    !(((due >> TIER_ESTIMATE) & 1) || exact))
+		return false;
+	watch_member_estimate(w, m);
+	return m->layout != NULL && layout_estimates(m->layout);
+}
+
 /* Samples one member; returns 0, 1 when it has gone (its last, partial
  * sample emitted when there was one), or -errno with res->why filled. */
 static int
 watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 	   unsigned int due, bool rollup, double now_s)
 {
+	bool estimate;
 	int rc;
 
 	sample_clear(s);
@@ -614,15 +702,27 @@ watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 	}
 	if (rc < 0)
 		return rc;
-	s->tiers = (due & ~(1u << TIER_ROLLUP)) |
-		   ((unsigned int)rollup << TIER_ROLLUP);
+	estimate = watch_estimate_now(
+	    w, m, due,
+	    rollup || (m->layout != NULL &&
+		       (due & ((1u << TIER_SMAPS) | (1u << TIER_PAGES))) != 0));
+	s->tiers = (due & ~(1u << TIER_ROLLUP) & ~(1u << TIER_ESTIMATE)) |
+		   ((unsigned int)rollup << TIER_ROLLUP) |
+		   ((unsigned int)estimate << TIER_ESTIMATE);
 	if (m->layout != NULL) {
-		if ((due >> TIER_PAGES) & 1)
+		if (estimate)
+			rc = watch_tier(w, m, TIER_ESTIMATE, s, false, now_s);
+		if (rc == 0 && (due >> TIER_PAGES) & 1)
 			rc = watch_tier(w, m, TIER_PAGES, s, false, now_s);
-		else if ((due >> TIER_SMAPS) & 1)
+		else if (rc == 0 && (due >> TIER_SMAPS) & 1)
 			rc = watch_tier(w, m, TIER_SMAPS, s, false, now_s);
 		if (rc == 0)
 			layout_fill_totals(m->layout, s);
+		if (rc == 0 && estimate)
+			watch_anchor(w, m, s);
+		/* The totals' estimate has no regions to show. */
+		if (!w->o->regions)
+			s->regions = NULL;
 		if (!w->pages_noted && (due >> TIER_PAGES) & 1) {
 			const char *note = layout_pages_note(m->layout);
 
@@ -723,6 +823,7 @@ watch_tick(struct watch *w)
 		watch_show_rank(w, now_s);
 	watch_charge(w);
 	watch_note_throttle(w);
+	watch_plan_estimate(w);
 	return rc;
 }
 
@@ -825,6 +926,8 @@ watch_open(struct watch *w)
 		extra |= 1u << TIER_PAGES;
 	else if (o->regions)
 		extra |= 1u << TIER_SMAPS;
+	if (o->estimate == WATCH_ESTIMATE_ALWAYS && !o->rank)
+		extra |= 1u << TIER_ESTIMATE;
 	tiers_init(&res->tiers, o->budget, extra);
 	if (rollup_open(&w->rollup, err) < 0)
 		return -1;
@@ -893,9 +996,10 @@ watch_open(struct watch *w)
 	if (o->live && o->rank)
 		w->rank = rank_open(stdout, o->raw_kib, o->top_regions);
 	else if (o->live)
-		w->term = term_open(stdout, o->raw_kib,
-				    extra != 0 ? o->top_regions : 0,
-				    (double)o->interval_ns / 1e9);
+		w->term = term_open(
+		    stdout, o->raw_kib,
+		    (extra & ~(1u << TIER_ESTIMATE)) != 0 ? o->top_regions : 0,
+		    (double)o->interval_ns / 1e9);
 	return 0;
 }
 

@@ -21,6 +21,14 @@
 #include "sources/targets.h"
 #include "util/error.h"
 
+/* When USS and PSS are estimated from a sample of pages (README,
+ * "Estimates"). */
+enum watch_estimate {
+	WATCH_ESTIMATE_AUTO,   /* when the budget cannot read them every tick */
+	WATCH_ESTIMATE_ALWAYS, /* --estimate: every tick the budget allows */
+	WATCH_ESTIMATE_NEVER,  /* --no-estimate */
+};
+
 struct watch_opts {
 	uint64_t interval_ns;
 	uint64_t count;	      /* stop after this many samples; 0: never */
@@ -43,6 +51,7 @@ struct watch_opts {
 	bool faults;		   /* perf page-fault events */
 	bool fault_addresses;	   /* ... and where they happen */
 	unsigned int fault_period; /* one address sample per N faults */
+	enum watch_estimate estimate;
 	enum region_group group;
 	int metric;	  /* judged by the verdict; VERDICT_AUTO */
 	bool daily_cycle; /* the verdict waits out a daily cycle */
@@ -92,8 +101,9 @@ struct watch_member {
 	/* A ranked set's stat/status values, from this tick's scan. */
 	double scan[FIELD_COUNT];
 	bool scan_sized;
-	bool rollup_now; /* smaps_rollup runs this tick */
-	double need;	 /* how much it needs one (ranked sets) */
+	bool rollup_now;      /* smaps_rollup runs this tick */
+	double need;	      /* how much it needs one (ranked sets) */
+	bool estimate_failed; /* no layout for the totals' estimate */
 };
 
 struct watch_result {
@@ -112,6 +122,9 @@ struct watch_result {
 	unsigned long regions_csv_samples; /* written whole */
 	struct archive_sink_stats archive; /* what the archive took */
 	uint64_t faults_lost; /* address samples the kernel dropped */
+	/* Exact values compared with the estimate taken just before them,
+	 * and how many lay outside its 95 % bound. */
+	unsigned long estimates_compared, estimates_outside;
 };
 
 /* Runs until an end condition; sets up its own signal handling.  t is

@@ -13,14 +13,14 @@
 
 #include "core/tiers.h"
 
-#define TIERS_EWMA 0.3	   /* weight of the newest cost */
-#define TIERS_STAT_MAX 0.5 /* of the budget, at most, for tier 0 */
+#define TIERS_EWMA 0.3	       /* weight of the newest cost */
+#define TIERS_STAT_MAX 0.5     /* of the budget, at most, for tier 0 */
+#define TIERS_ESTIMATE_MAX 0.5 /* of what tier 0 leaves, at most */
 
 const char *const tier_names[TIER_COUNT] = {
-    [TIER_STAT] = "stat",
-    [TIER_ROLLUP] = "smaps_rollup",
-    [TIER_SMAPS] = "smaps",
-    [TIER_PAGES] = "pagemap",
+    [TIER_STAT] = "stat",	  [TIER_ROLLUP] = "smaps_rollup",
+    [TIER_SMAPS] = "smaps",	  [TIER_PAGES] = "pagemap",
+    [TIER_ESTIMATE] = "estimate",
 };
 
 void
@@ -38,11 +38,60 @@ tiers_init(struct tiers *s, double budget, unsigned int extra)
 	/* A region tier also yields the PSS/USS totals (summed over the
 	 * regions), so smaps_rollup only adds the few totals that have no
 	 * per-mapping form: it gets a quarter of the budget then. */
-	for (i = TIER_SMAPS; i < TIER_COUNT; i++)
+	for (i = TIER_SMAPS; i <= TIER_PAGES; i++)
 		heavy += s->t[i].enabled;
 	s->t[TIER_ROLLUP].share = heavy > 0 ? 0.25 : 1;
-	for (i = TIER_SMAPS; i < TIER_COUNT; i++)
+	for (i = TIER_SMAPS; i <= TIER_PAGES; i++)
 		s->t[i].share = s->t[i].enabled ? 0.75 / heavy : 0;
+	/* The most the estimate takes; the exact tiers' shares are of what
+	 * it leaves. */
+	s->t[TIER_ESTIMATE].share = TIERS_ESTIMATE_MAX;
+	if ((extra >> TIER_ESTIMATE) & 1)
+		tiers_enable_estimate(s);
+}
+
+void
+tiers_enable_estimate(struct tiers *s)
+{
+	s->t[TIER_ESTIMATE].enabled = true;
+}
+
+enum tier
+tiers_exact(const struct tiers *s)
+{
+	if (s->t[TIER_PAGES].enabled)
+		return TIER_PAGES;
+	if (s->t[TIER_SMAPS].enabled)
+		return TIER_SMAPS;
+	return TIER_ROLLUP;
+}
+
+bool
+tiers_wants_estimate(const struct tiers *s, double interval_s)
+{
+	return tiers_throttled(s, tiers_exact(s), interval_s);
+}
+
+/* The estimate earns what it needs for a run, up to TIERS_ESTIMATE_MAX of
+ * avail_s; returns what it took. */
+static double
+tiers_plan_estimate(struct tiers *s, double avail_s, unsigned int *due)
+{
+	struct tiers_tier *t = &s->t[TIER_ESTIMATE];
+	double take;
+
+	if (!t->enabled)
+		return 0;
+	if (s->budget >= 1 || t->runs == 0) {
+		*due |= 1u << TIER_ESTIMATE;
+		return 0;
+	}
+	take = fmin(avail_s * TIERS_ESTIMATE_MAX,
+		    fmax(0, t->cost_s - t->credit_s));
+	t->credit_s += take;
+	if (t->credit_s >= t->cost_s)
+		*due |= 1u << TIER_ESTIMATE;
+	return take;
 }
 
 unsigned int
@@ -50,7 +99,7 @@ tiers_plan(struct tiers *s, double now_s)
 {
 	struct tiers_tier *t;
 	unsigned int due = 1u << TIER_STAT;
-	double dt, earned, stat;
+	double dt, earned, stat, avail;
 	int i;
 
 	dt = s->started ? fmax(0, now_s - s->last_s) : 0;
@@ -59,7 +108,9 @@ tiers_plan(struct tiers *s, double now_s)
 	earned = dt * s->budget;
 	stat = fmin(s->stat_debt_s, earned * TIERS_STAT_MAX);
 	s->stat_debt_s = 0;
-	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
+	avail = earned - stat;
+	avail -= tiers_plan_estimate(s, avail, &due);
+	for (i = TIER_ROLLUP; i <= TIER_PAGES; i++) {
 		t = &s->t[i];
 		if (!t->enabled)
 			continue;
@@ -69,7 +120,7 @@ tiers_plan(struct tiers *s, double now_s)
 		}
 		/* Earn this tick's share of what stat left, banking at most
 		 * one run ahead. */
-		t->credit_s = fmin(t->credit_s + (earned - stat) * t->share,
+		t->credit_s = fmin(t->credit_s + avail * t->share,
 				   t->cost_s + earned * t->share);
 		if (t->credit_s >= t->cost_s)
 			due |= 1u << i;

@@ -15,6 +15,11 @@ enum tier {
 	TIER_ROLLUP, /* smaps_rollup totals */
 	TIER_SMAPS,  /* smaps per mapping (--regions) */
 	TIER_PAGES,  /* pagemap walk (--pages) */
+	/* Estimated regions from a sample of pages (sources/estimate.h):
+	 * its cost is set by the sample, not by the target, so it takes
+	 * what it needs to run every tick, up to half of what stat leaves;
+	 * the exact tiers share the rest and anchor it. */
+	TIER_ESTIMATE,
 	TIER_COUNT
 };
 
@@ -38,8 +43,20 @@ struct tiers {
 };
 
 /* Enables TIER_STAT and TIER_ROLLUP, and the tiers flagged in extra
- * (1 << TIER_SMAPS, 1 << TIER_PAGES). */
+ * (1 << TIER_SMAPS, 1 << TIER_PAGES, 1 << TIER_ESTIMATE). */
 void tiers_init(struct tiers *s, double budget, unsigned int extra);
+
+/* Enables the estimate tier during a run (tiers_wants_estimate). */
+void tiers_enable_estimate(struct tiers *s);
+
+/* The exact tier that gives USS: the region tier when there is one,
+ * else smaps_rollup. */
+enum tier tiers_exact(const struct tiers *s);
+
+/* Whether the exact tier that gives USS cannot run every tick of
+ * interval_s within its share of the budget: the estimate then fills
+ * the ticks in between. */
+bool tiers_wants_estimate(const struct tiers *s, double interval_s);
 
 /* The tiers to run at time now_s, as a bit mask of 1 << tier.  A tier
  * never measured is always due. */

@@ -193,6 +193,17 @@ recap_tiers(FILE *fp, const struct tiers *s, double span_s, double wall_s)
 }
 
 void
+recap_estimates(FILE *fp, unsigned long compared, unsigned long outside)
+{
+	if (compared == 0)
+		return;
+	fprintf(fp,
+		"  estimates: %lu compared with exact reads, %lu outside "
+		"their 95 %% bound\n",
+		compared, outside);
+}
+
+void
 recap_verdict(FILE *fp, const struct verdict *v)
 {
 	const struct trend_evidence *ev = verdict_evidence(v);

@@ -26,6 +26,10 @@ void recap_idle(FILE *fp, const struct regtrack *rt, bool raw_kib, size_t n);
  * cost, and the monitor's CPU share of wall_s. */
 void recap_tiers(FILE *fp, const struct tiers *s, double span_s, double wall_s);
 
+/* How often the exact reads lay outside the estimates' bounds (nothing
+ * when none was compared). */
+void recap_estimates(FILE *fp, unsigned long compared, unsigned long outside);
+
 /* The end-of-run table: first/last/min/max, change and rate of each
  * field, faults, overruns and the sampling cost. */
 void recap_table(FILE *fp, const struct summary *sum, bool raw_kib,

@@ -46,6 +46,8 @@ struct layout {
 	struct idle *idle;
 	struct estimate *est;
 	struct estimate_opts est_opts;
+	struct region_set est_set; /* the last estimate, for layout_anchor */
+	bool est_kept;		   /* ... taken this tick */
 	/* Fault addresses since the last region sample (at most
 	 * LAYOUT_FAULTS_MAX kept, the rest only counted), and when that was;
 	 * the next sample attributes them with its own mappings, so faults in
@@ -360,6 +362,7 @@ layout_sample_estimate(struct layout *l, struct sample *s, struct error *err)
 {
 	int rc;
 
+	l->est_kept = false;
 	rc = layout_read(l, l->maps_fd, err);
 	if (rc == -ESRCH)
 		s->partial = true;
@@ -372,7 +375,15 @@ layout_sample_estimate(struct layout *l, struct sample *s, struct error *err)
 	if (rc < 0)
 		return rc;
 	s->regions = &l->set;
+	regions_copy(&l->est_set, &l->set);
+	l->est_kept = true;
 	return 0;
+}
+
+bool
+layout_estimates(const struct layout *l)
+{
+	return l->est != NULL;
 }
 
 static void
@@ -388,28 +399,95 @@ layout_fill(struct sample *s, enum field_id f, double v)
  * value is an estimate).  Each region is drawn independently, so the
  * bound of the sum is the regions' bounds in quadrature.
  */
+struct layout_totals {
+	double pss, uss, pss_err, uss_err;
+};
+
 static void
-layout_fill_estimates(const struct layout *l, struct sample *s)
+layout_estimate_totals(const struct region_set *set, struct layout_totals *t)
 {
-	double pss = 0, uss = 0, pss_err = 0, uss_err = 0;
 	const double *v;
 	size_t i;
 
-	for (i = 0; i < l->set.n; i++) {
-		v = l->set.v[i].v;
-		pss += v[RF_PSS_KB];
-		uss += v[RF_USS_KB];
-		pss_err += v[RF_PSS_ERR_KB] * v[RF_PSS_ERR_KB];
-		uss_err += v[RF_USS_ERR_KB] * v[RF_USS_ERR_KB];
+	memset(t, 0, sizeof *t);
+	for (i = 0; i < set->n; i++) {
+		v = set->v[i].v;
+		t->pss += v[RF_PSS_KB];
+		t->uss += v[RF_USS_KB];
+		t->pss_err += v[RF_PSS_ERR_KB] * v[RF_PSS_ERR_KB];
+		t->uss_err += v[RF_USS_ERR_KB] * v[RF_USS_ERR_KB];
 	}
-	if (isnan(s->value[FIELD_PSS_KB]) && !isnan(pss)) {
-		s->value[FIELD_PSS_KB] = pss;
-		s->value[FIELD_PSS_ERR_KB] = sqrt(pss_err);
+	t->pss_err = sqrt(t->pss_err);
+	t->uss_err = sqrt(t->uss_err);
+}
+
+static void
+layout_fill_estimates(const struct layout *l, struct sample *s)
+{
+	struct layout_totals t;
+
+	layout_estimate_totals(&l->set, &t);
+	if (isnan(s->value[FIELD_PSS_KB]) && !isnan(t.pss)) {
+		s->value[FIELD_PSS_KB] = t.pss;
+		s->value[FIELD_PSS_ERR_KB] = t.pss_err;
 	}
 	if (isnan(s->value[FIELD_USS_KB])) {
-		s->value[FIELD_USS_KB] = uss;
-		s->value[FIELD_USS_ERR_KB] = sqrt(uss_err);
+		s->value[FIELD_USS_KB] = t.uss;
+		s->value[FIELD_USS_ERR_KB] = t.uss_err;
 	}
+}
+
+/* One exact value against an estimate and its bound (KiB; half a KiB
+ * of slack for the sums' rounding; PSS also has 1 KiB per mapping: smaps
+ * prints each mapping's PSS rounded down to a KiB). */
+static void
+layout_drift_add(struct layout_drift *d, double exact, double est, double err)
+{
+	if (isnan(exact) || isnan(est) || isnan(err))
+		return;
+	d->compared++;
+	d->outside += fabs(exact - est) > err + 0.5;
+}
+
+void
+layout_anchor(struct layout *l, const struct sample *s, struct layout_drift *d)
+{
+	static const enum region_field f[][2] = {
+	    {RF_RSS_KB, RF_RSS_ERR_KB},
+	    {RF_USS_KB, RF_USS_ERR_KB},
+	    {RF_PSS_KB, RF_PSS_ERR_KB},
+	};
+	const struct region *e, *x;
+	struct layout_totals t;
+	size_t i, j;
+
+	if (!l->est_kept)
+		return;
+	l->est_kept = false;
+	if (s->partial)
+		return;
+	if (s->regions == &l->set && l->set.source != REGION_SOURCE_ESTIMATE) {
+		for (i = 0; i < l->est_set.n; i++) {
+			e = &l->est_set.v[i];
+			/* hugetlb pages are not in smaps' Rss. */
+			x = regions_find(&l->set, e->name, e->kind);
+			if (x == NULL || e->kind == REGION_HUGETLB)
+				continue;
+			for (j = 0; j < sizeof f / sizeof f[0]; j++)
+				layout_drift_add(
+				    d, x->v[f[j][0]], e->v[f[j][0]],
+				    e->v[f[j][1]] + (f[j][0] == RF_PSS_KB
+							 ? x->v[RF_MAPPINGS]
+							 : 0));
+		}
+		return;
+	}
+	/* The totals, when smaps_rollup gave them exactly this tick. */
+	layout_estimate_totals(&l->est_set, &t);
+	if (isnan(s->value[FIELD_USS_ERR_KB]))
+		layout_drift_add(d, s->value[FIELD_USS_KB], t.uss, t.uss_err);
+	if (isnan(s->value[FIELD_PSS_ERR_KB]))
+		layout_drift_add(d, s->value[FIELD_PSS_KB], t.pss, t.pss_err);
 }
 
 void
@@ -468,6 +546,7 @@ layout_close(struct layout *l)
 	pagemap_close(l->pm);
 	idle_close(l->idle);
 	estimate_close(l->est);
+	regions_free(&l->est_set);
 	free(l->faults);
 	threads_free(&l->threads);
 	mapping_list_free(&l->list);

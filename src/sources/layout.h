@@ -59,6 +59,23 @@ int layout_sample_estimate(struct layout *l, struct sample *s,
  * uss_err_kb then hold their 95 % bounds (empty otherwise). */
 void layout_fill_totals(const struct layout *l, struct sample *s);
 
+/* Whether this layout can estimate (layout_opts.estimate_sample > 0). */
+bool layout_estimates(const struct layout *l);
+
+/* How often exact reads fell outside the 95 % bounds of the estimate
+ * taken just before them in the same tick. */
+struct layout_drift {
+	unsigned long compared; /* values compared */
+	unsigned long outside;	/* ... outside their estimate's bound */
+};
+
+/* After a tick that took an estimate and then an exact read: compares
+ * them and adds to d.  Per region (RSS, USS, PSS of each region in both)
+ * when the exact read was a region sample, else the totals (USS, PSS)
+ * from smaps_rollup in s.  Does nothing without a fresh estimate. */
+void layout_anchor(struct layout *l, const struct sample *s,
+		   struct layout_drift *d);
+
 /* Keeps sampled page-fault addresses for the next region sample, which
  * shares out among its regions, in proportion to the addresses in each,
  * the faults counted meanwhile (counted: the counters' increase since the
