@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <libproc2/pids.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,8 @@ struct targets {
 	char *procs;
 	size_t procs_cap;
 	int procs_fd;
+	regex_t re; /* TARGETS_PATTERN */
+	bool re_set;
 };
 
 int
@@ -71,13 +74,25 @@ targets_open(struct targets **out, const struct targets_spec *spec,
 				 "cannot use libproc2: %s (is /proc mounted?)",
 				 strerror(-rc));
 	}
+	if (spec->kind == TARGETS_PATTERN) {
+		rc = regcomp(&ts->re, spec->pattern, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			regerror(rc, &ts->re, dir, sizeof dir);
+			targets_close(ts);
+			return error_set(err, EINVAL,
+					 "pattern '%s': %s (give a POSIX "
+					 "extended regular expression)",
+					 spec->pattern, dir);
+		}
+		ts->re_set = true;
+	}
 	if (spec->kind == TARGETS_CGROUP) {
 		char path[4200];
 
 		targets_cgroup_dir(dir, sizeof dir, "/", spec->cgroup);
 		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
 		ts->procs_fd = root_open(spec->root, path, O_RDONLY);
-		if (ts->procs_fd < 0) {
+		if (ts->procs_fd < 0 && !spec->patient) {
 			rc = -ts->procs_fd;
 			targets_close(ts);
 			return error_set(err, rc,
@@ -89,6 +104,22 @@ targets_open(struct targets **out, const struct targets_spec *spec,
 	}
 	*out = ts;
 	return 0;
+}
+
+void
+targets_unit_cgroup(char *buf, size_t len, const char *root, const char *unit)
+{
+	const char *suffix = strchr(unit, '.') != NULL ? "" : ".service";
+	char path[4096];
+
+	/* cgroup v2 has cgroup.controllers at its root; v1 does not. */
+	root_path(path, sizeof path, root, "/sys/fs/cgroup/cgroup.controllers");
+	if (access(path, F_OK) == 0)
+		snprintf(buf, len, "/sys/fs/cgroup/system.slice/%s%s", unit,
+			 suffix);
+	else
+		snprintf(buf, len, "/sys/fs/cgroup/systemd/system.slice/%s%s",
+			 unit, suffix);
 }
 
 void
@@ -190,6 +221,29 @@ targets_tree(struct targets *ts, struct pids_fetch *f)
 	}
 }
 
+/* The regex against argv joined by spaces (the comm for a process
+ * without one). */
+static bool
+targets_cmdline_matches(const struct targets *ts, struct pids_stack *s)
+{
+	char **argv = TARGETS_VAL(T_ARGV, strv, s);
+	char line[4096];
+	size_t used = 0;
+	int i, w;
+
+	line[0] = '\0';
+	for (i = 0; argv != NULL && argv[i] != NULL; i++) {
+		w = snprintf(line + used, sizeof line - used, "%s%s",
+			     i ? " " : "", argv[i]);
+		if (w < 0 || (size_t)w >= sizeof line - used)
+			break;
+		used += (size_t)w;
+	}
+	if (used == 0)
+		snprintf(line, sizeof line, "%s", TARGETS_VAL(T_CMD, str, s));
+	return regexec(&ts->re, line, 0, NULL, 0) == 0;
+}
+
 static int
 targets_cmp(const void *a, const void *b)
 {
@@ -198,13 +252,41 @@ targets_cmp(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The pids listed in cgroup.procs, re-read from its start. */
+/* The pids listed in cgroup.procs (re-read from its start), or in a
+ * pidfile (opened afresh: a service rewrites it on restart).  A patient
+ * set's file not there lists none. */
 static long
 targets_cgroup_pids(struct targets *ts, struct error *err)
 {
-	long len = root_pread_grow(ts->procs_fd, &ts->procs, &ts->procs_cap);
+	long len;
 	char *p, *end;
 
+	if (ts->spec.kind == TARGETS_PIDFILE || ts->procs_fd < 0) {
+		char dir[4096], path[4200];
+
+		if (ts->procs_fd >= 0)
+			close(ts->procs_fd);
+		if (ts->spec.kind == TARGETS_PIDFILE) {
+			snprintf(path, sizeof path, "%s", ts->spec.pidfile);
+		} else {
+			targets_cgroup_dir(dir, sizeof dir, "/",
+					   ts->spec.cgroup);
+			snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+		}
+		ts->procs_fd = ts->spec.kind == TARGETS_PIDFILE
+				   ? open(path, O_RDONLY | O_CLOEXEC)
+				   : root_open(ts->spec.root, path, O_RDONLY);
+		ts->nwant = 0;
+		if (ts->procs_fd < 0)
+			return 0;
+	}
+	len = root_pread_grow(ts->procs_fd, &ts->procs, &ts->procs_cap);
+	if (len < 0 && ts->spec.patient) {
+		close(ts->procs_fd);
+		ts->procs_fd = -1;
+		ts->nwant = 0;
+		return 0;
+	}
 	if (len < 0)
 		return error_set(err, (int)-len,
 				 "--cgroup %s: cannot read its "
@@ -238,7 +320,7 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 	long rc;
 
 	ts->n = 0;
-	if (sp->kind == TARGETS_CGROUP) {
+	if (sp->kind == TARGETS_CGROUP || sp->kind == TARGETS_PIDFILE) {
 		rc = targets_cgroup_pids(ts, err);
 		if (rc < 0)
 			return rc;
@@ -266,6 +348,9 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 					   TARGETS_VAL(T_ARGV, strv, s),
 					   sp->name))
 				continue;
+			if (sp->kind == TARGETS_PATTERN &&
+			    !targets_cmdline_matches(ts, s))
+				continue;
 			if (sp->kind == TARGETS_ALL && sp->by_uid &&
 			    TARGETS_VAL(T_UID, u_int, s) != sp->uid)
 				continue;
@@ -291,6 +376,15 @@ targets_describe(const struct targets_spec *spec, char *buf, size_t len)
 	case TARGETS_CGROUP:
 		snprintf(buf, len, "the processes of cgroup %s", spec->cgroup);
 		break;
+	case TARGETS_PATTERN:
+		snprintf(buf, len,
+			 "every process whose command line matches "
+			 "'%s'",
+			 spec->pattern);
+		break;
+	case TARGETS_PIDFILE:
+		snprintf(buf, len, "the process of pidfile %s", spec->pidfile);
+		break;
 	case TARGETS_ALL:
 		if (spec->by_uid)
 			snprintf(buf, len, "every process of uid %u",
@@ -310,6 +404,8 @@ targets_close(struct targets *ts)
 		procps_pids_unref(&ts->info);
 	if (ts->procs_fd >= 0)
 		close(ts->procs_fd);
+	if (ts->re_set)
+		regfree(&ts->re);
 	free(ts->found);
 	free(ts->tree);
 	free(ts->want);
