@@ -91,12 +91,14 @@ csv_format_header(struct csv_buf *b, enum csv_kind kind)
 
 	csv_buf_add(b, "%s,%s,%s", field_keys[KEY_TIMESTAMP].name,
 		    field_keys[KEY_ELAPSED_S].name, field_keys[KEY_PID].name);
-	if (kind == CSV_SAMPLES || kind == CSV_LONG) {
+	if (kind != CSV_REGIONS) {
 		for (i = 0; i < FIELD_COUNT; i++)
 			csv_buf_add(b, ",%s", fields[i].name);
-		if (kind == CSV_LONG)
+		if (kind != CSV_SAMPLES)
 			csv_buf_add(b, ",%s,%s", field_keys[KEY_COMM].name,
 				    field_keys[KEY_CMDLINE].name);
+		if (kind == CSV_DAEMON)
+			csv_buf_add(b, ",%s", field_keys[KEY_INSTANCE].name);
 	} else {
 		csv_buf_add(b, ",%s,%s", field_keys[KEY_REGION].name,
 			    field_keys[KEY_KIND].name);
@@ -164,15 +166,28 @@ csv_format_row(struct csv_buf *b, const struct sample *s)
 	csv_buf_add(b, "\n");
 }
 
-void
-csv_format_long(struct csv_buf *b, const struct sample *s)
+static void
+csv_format_who(struct csv_buf *b, const struct sample *s)
 {
 	csv_format_values(b, s);
 	csv_buf_add(b, ",");
 	csv_buf_text(b, s->comm != NULL ? s->comm : "");
 	csv_buf_add(b, ",");
 	csv_buf_text(b, s->cmdline != NULL ? s->cmdline : "");
+}
+
+void
+csv_format_long(struct csv_buf *b, const struct sample *s)
+{
+	csv_format_who(b, s);
 	csv_buf_add(b, "\n");
+}
+
+void
+csv_format_daemon(struct csv_buf *b, const struct sample *s)
+{
+	csv_format_who(b, s);
+	csv_buf_add(b, ",%lu\n", s->instance);
 }
 
 void
@@ -310,6 +325,8 @@ csv_sink_write(struct csv_sink *c, const struct sample *s, struct error *err)
 		csv_format_row(&c->row, s);
 	else if (c->kind == CSV_LONG)
 		csv_format_long(&c->row, s);
+	else if (c->kind == CSV_DAEMON)
+		csv_format_daemon(&c->row, s);
 	else
 		csv_format_regions(&c->row, s);
 	if (c->row.len == 0)

@@ -21,6 +21,7 @@ enum csv_kind {
 	CSV_LONG,    /* a set's: the CSV_SAMPLES columns, then comm and
 			cmdline, one row per process per sample (the sum's
 			pid is 0) */
+	CSV_DAEMON,  /* CSV_LONG, then the instance column */
 };
 
 /* A growable text buffer rows are built in. */
@@ -73,6 +74,7 @@ void csv_format_header(struct csv_buf *b, enum csv_kind kind);
 void csv_format_about(struct csv_buf *b, const struct provenance *p);
 void csv_format_row(struct csv_buf *b, const struct sample *s);
 void csv_format_long(struct csv_buf *b, const struct sample *s);
+void csv_format_daemon(struct csv_buf *b, const struct sample *s);
 void csv_format_regions(struct csv_buf *b, const struct sample *s);
 
 #endif
