@@ -287,6 +287,50 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 }
 
 int
+csv_sink_open_append(struct csv_sink **out, const char *path,
+		     enum csv_kind kind, const struct provenance *about,
+		     struct error *err)
+{
+	struct csv_sink *c;
+	struct stat st;
+	int fd, rc;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+		  0644);
+	if (fd < 0)
+		return output_create_error(path, errno, err);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return error_set(err, EINVAL, "%s: not a regular file", path);
+	}
+	c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	c->kind = kind;
+	c->path = xstrdup(path);
+	c->good = st.st_size;
+	if (st.st_size > 0) {
+		*out = c;
+		return 0;
+	}
+	if (about != NULL)
+		csv_format_about(&c->row, about);
+	csv_format_header(&c->row, kind);
+	rc = csv_sink_put(c, c->row.text, c->row.len, err);
+	if (rc < 0) {
+		csv_sink_close(c, NULL);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+long long
+csv_sink_size(const struct csv_sink *c)
+{
+	return (long long)c->good;
+}
+
+int
 csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
 	      bool force, struct error *err)
 {

@@ -46,6 +46,13 @@ struct provenance;
 int csv_sink_open_about(struct csv_sink **out, const char *path,
 			enum csv_kind kind, bool force,
 			const struct provenance *about, struct error *err);
+/* A regular file appended to (a daemon's, after a restart): the header
+ * (and provenance) only when it is empty. */
+int csv_sink_open_append(struct csv_sink **out, const char *path,
+			 enum csv_kind kind, const struct provenance *about,
+			 struct error *err);
+/* Bytes in the file up to the last row written whole. */
+long long csv_sink_size(const struct csv_sink *c);
 /* Writes the sample's row (CSV_SAMPLES), or its region rows when it has
  * any (CSV_REGIONS), in one write. */
 int csv_sink_write(struct csv_sink *c, const struct sample *s,
