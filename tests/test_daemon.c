@@ -1,0 +1,352 @@
+/*
+ * memtrend daemon run for real against child processes: a config error
+ * stops it before anything starts, a second daemon on one state_dir
+ * refuses, a restarted target is followed as a new instance, SIGHUP adds
+ * a target, and a daemon killed with -9 resumes its verdict from the
+ * stored history (equal to analyze's over that history).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char *mt, *memchild;
+
+static void
+daemon_setup(void)
+{
+	mt = (char *)tu_bin("MEMTREND_BIN", "./memtrend");
+	memchild = (char *)tu_bin("MEMCHILD", "tests/helpers/memchild");
+}
+
+TestSuite(daemon, .init = daemon_setup, .fini = tu_tmp_cleanup);
+
+/* A copy of memchild under a name only this test uses. */
+static void
+unique_memchild(char *path, size_t len, char *name, size_t nlen,
+		const char *tag)
+{
+	char cmd[1024];
+
+	snprintf(name, nlen, "mtd%s%d", tag, (int)getpid());
+	snprintf(path, len, "%s/%s", tu_tmpdir(), name);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", memchild, path);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static void
+start_holder(struct child *c, const char *prog, const char *bytes)
+{
+	char line[64];
+
+	tu_child_start(
+	    c, (char *[]){(char *)prog, "private", (char *)bytes, NULL});
+	tu_child_send(c, "go");
+	cr_assert(tu_child_line(c, line, sizeof line));
+	cr_assert_str_eq(line, "ready");
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	cr_assert_not_null(fp, "cannot write %s", path);
+	fputs(text, fp);
+	cr_assert_eq(fclose(fp), 0);
+}
+
+/* The config: state under the test's directory, a 100 ms tick. */
+static void
+write_conf(char *conf, size_t len, const char *targets)
+{
+	char text[10000];
+
+	snprintf(conf, len, "%s/memtrend.conf", tu_tmpdir());
+	snprintf(text, sizeof text,
+		 "[daemon]\n"
+		 "state_dir = %s/state   # per-target logs\n"
+		 "every = 100ms\n"
+		 "budget = 100%%\n"
+		 "\n%s",
+		 tu_tmpdir(), targets);
+	write_file(conf, text);
+}
+
+/* memtrend daemon in the background, its stderr to the test's dir. */
+static pid_t
+daemon_start(const char *conf)
+{
+	char errp[4200];
+	pid_t pid;
+	int fd;
+
+	snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		fd = open(errp, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(fd, 2);
+		execv(mt, (char *[]){mt, "daemon", "--config", (char *)conf,
+				     NULL});
+		_exit(127);
+	}
+	return pid;
+}
+
+static int
+daemon_stop(pid_t pid, int sig)
+{
+	int st;
+
+	kill(pid, sig);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Rows of target's CSV with this pid (-1: any), and the largest
+ * instance among them. */
+static size_t
+csv_rows(const char *target, long pid, double *instance)
+{
+	char path[4200];
+	struct table t;
+	size_t i, n = 0;
+
+	snprintf(path, sizeof path, "%s/state/%s/samples.csv", tu_tmpdir(),
+		 target);
+	if (instance != NULL)
+		*instance = 0;
+	if (access(path, R_OK) != 0 || tu_table_load(&t, path) != 0)
+		return 0;
+	for (i = 0; i < t.nrows; i++) {
+		if (pid >= 0 && tu_table_num(&t, i, "pid") != pid)
+			continue;
+		n++;
+		if (instance != NULL)
+			*instance =
+			    fmax(*instance, tu_table_num(&t, i, "instance"));
+	}
+	tu_table_free(&t);
+	return n;
+}
+
+/* Waits (up to 30 s: a failure, not a measure) for rows of pid. */
+static void
+wait_rows(const char *target, long pid, size_t n)
+{
+	int i;
+
+	for (i = 0; i < 300 && csv_rows(target, pid, NULL) < n; i++)
+		usleep(100000);
+	cr_assert_geq(csv_rows(target, pid, NULL), n,
+		      "%s: no %zu rows of pid %ld in 30 s", target, n, pid);
+}
+
+Test(daemon, config_error_names_file_line_and_key)
+{
+	char conf[4200], want[4400];
+	struct run r;
+
+	write_conf(conf, sizeof conf,
+		   "[target web]\nname = nginx\nevery = soon\n");
+	tu_run(&r, (char *[]){mt, "daemon", "--config", conf, NULL}, 10);
+	cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	/* [daemon] has 4 lines and a blank one: every is line 8. */
+	snprintf(want, sizeof want, "%s:8: every: 'soon' is not a duration",
+		 conf);
+	cr_assert(strstr(r.err, want) != NULL, "stderr: %s", r.err);
+	cr_assert_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1,
+		     "one line: %s", r.err);
+	cr_assert_eq(access("state", F_OK), -1);
+
+	write_conf(conf, sizeof conf, "[target web]\nevery = 1s\n");
+	tu_run(&r, (char *[]){mt, "daemon", "--config", conf, NULL}, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "[target web]: no unit, name, pattern") !=
+		      NULL,
+		  "stderr: %s", r.err);
+}
+
+Test(daemon, second_daemon_refuses)
+{
+	char conf[4200], prog[4096], name[64];
+	struct child c;
+	struct run r;
+	pid_t d;
+
+	unique_memchild(prog, sizeof prog, name, sizeof name, "lk");
+	start_holder(&c, prog, "1048576");
+	{
+		char t[256];
+
+		snprintf(t, sizeof t, "[target a]\nname = %s\n", name);
+		write_conf(conf, sizeof conf, t);
+	}
+	d = daemon_start(conf);
+	wait_rows("a", c.pid, 2);
+	tu_run(&r, (char *[]){mt, "daemon", "--config", conf, NULL}, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "another memtrend daemon (pid ") != NULL,
+		  "stderr: %s", r.err);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+}
+
+Test(daemon, restarted_target_is_followed_as_a_new_instance)
+{
+	char conf[4200], prog[4096], name[64], t[256];
+	struct child c1, c2;
+	double inst;
+	pid_t d, p1, p2;
+
+	unique_memchild(prog, sizeof prog, name, sizeof name, "rs");
+	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
+	write_conf(conf, sizeof conf, t);
+	start_holder(&c1, prog, "2097152");
+	d = daemon_start(conf);
+	p1 = c1.pid;
+	wait_rows("web", p1, 3);
+	tu_child_end(&c1);
+	start_holder(&c2, prog, "4194304");
+	p2 = c2.pid;
+	wait_rows("web", p2, 3);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c2);
+
+	cr_assert_geq(csv_rows("web", p1, &inst), 3);
+	cr_assert_eq(inst, 1, "first instance %g", inst);
+	cr_assert_geq(csv_rows("web", p2, &inst), 3);
+	cr_assert_eq(inst, 2, "second instance %g", inst);
+	/* The sum follows both, and says which instance it is of. */
+	csv_rows("web", 0, &inst);
+	cr_assert_eq(inst, 2);
+}
+
+Test(daemon, sighup_adds_a_target)
+{
+	char conf[4200], pa[4096], pb[4096], na[64], nb[64], t[9000];
+	struct child a, b;
+	pid_t d;
+
+	unique_memchild(pa, sizeof pa, na, sizeof na, "ha");
+	unique_memchild(pb, sizeof pb, nb, sizeof nb, "hb");
+	start_holder(&a, pa, "1048576");
+	start_holder(&b, pb, "3145728");
+	snprintf(t, sizeof t, "[target a]\nname = %s\n", na);
+	write_conf(conf, sizeof conf, t);
+	d = daemon_start(conf);
+	wait_rows("a", a.pid, 3);
+	cr_assert_eq(csv_rows("b", -1, NULL), 0);
+	snprintf(t, sizeof t,
+		 "[target a]\nname = %s\n\n[target b]\npattern = ^%s "
+		 "private\n",
+		 na, pb);
+	write_conf(conf, sizeof conf, t);
+	kill(d, SIGHUP);
+	wait_rows("b", b.pid, 3);
+	/* a went on meanwhile, in the same files. */
+	wait_rows("a", a.pid, csv_rows("a", a.pid, NULL) + 2);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	/* b's sum is b's 3 MiB, not a's 1 MiB. */
+	{
+		char path[4200];
+		struct table tb;
+
+		snprintf(path, sizeof path, "%s/state/b/samples.csv",
+			 tu_tmpdir());
+		cr_assert_eq(tu_table_load(&tb, path), 0);
+		cr_assert_geq(tu_table_num(&tb, tb.nrows - 1, "uss_kb"),
+			      3 * MIB_KB);
+		cr_assert_lt(tu_table_num(&tb, tb.nrows - 1, "uss_kb"),
+			     4 * MIB_KB);
+		tu_table_free(&tb);
+	}
+	tu_child_end(&a);
+	tu_child_end(&b);
+}
+
+/* A number after "key": in a JSON text; NAN when absent. */
+static double
+json_num(const char *text, const char *key)
+{
+	char k[64];
+	const char *p;
+
+	snprintf(k, sizeof k, "\"%s\":", key);
+	p = strstr(text, k);
+	return p != NULL ? strtod(p + strlen(k), NULL) : NAN;
+}
+
+static void
+json_str(const char *text, const char *key, char *out, size_t len)
+{
+	char k[64];
+	const char *p;
+	size_t n;
+
+	snprintf(k, sizeof k, "\"%s\":\"", key);
+	out[0] = '\0';
+	if ((p = strstr(text, k)) == NULL)
+		return;
+	p += strlen(k);
+	n = strcspn(p, "\"");
+	snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), p);
+}
+
+Test(daemon, killed_and_restarted_resumes_the_verdict)
+{
+	char conf[4200], prog[4096], name[64], t[256], dir[4200];
+	char v1[32], v2[32];
+	struct child c;
+	struct run st, an;
+	pid_t d;
+	size_t before;
+
+	unique_memchild(prog, sizeof prog, name, sizeof name, "k9");
+	snprintf(t, sizeof t, "[target web]\nname = %s\nmetric = rss\n",
+		 name);
+	write_conf(conf, sizeof conf, t);
+	start_holder(&c, prog, "2097152");
+	d = daemon_start(conf);
+	wait_rows("web", 0, 20);
+	cr_assert_eq(daemon_stop(d, SIGKILL), 128 + SIGKILL);
+	before = csv_rows("web", 0, NULL);
+	d = daemon_start(conf);
+	wait_rows("web", 0, before + 10);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+
+	tu_run(&st, (char *[]){mt, "status", "--config", conf, NULL}, 10);
+	cr_assert_eq(st.status, 0, "%s", st.err);
+	snprintf(dir, sizeof dir, "%s/state/web", tu_tmpdir());
+	tu_run(&an,
+	       (char *[]){mt, "analyze", "--json", "--metric", "rss", dir,
+			  NULL},
+	       20);
+	cr_assert(an.status == 0 || an.status == 1, "%s", an.err);
+	/* The daemon judged the whole history, not the restart's part. */
+	cr_assert_eq(json_num(st.out, "samples"), json_num(an.out, "samples"),
+		     "status %s\nanalyze %s", st.out, an.out);
+	cr_assert_geq(json_num(st.out, "samples"), (double)before + 10);
+	json_str(st.out, "verdict", v1, sizeof v1);
+	json_str(an.out, "verdict", v2, sizeof v2);
+	cr_assert_str_eq(v1, v2);
+	{
+		double a = json_num(st.out, "slope_kb_per_hour"),
+		       b = json_num(an.out, "slope_kb_per_hour");
+
+		cr_assert((isnan(a) && isnan(b)) || a == b,
+			  "slope: daemon %g, analyze %g", a, b);
+	}
+	cr_assert_eq(json_num(st.out, "instance"), 1);
+}
