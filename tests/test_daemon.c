@@ -96,8 +96,8 @@ daemon_start(const char *conf)
 	if (pid == 0) {
 		fd = open(errp, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		dup2(fd, 2);
-		execv(mt, (char *[]){mt, "daemon", "--config", (char *)conf,
-				     NULL});
+		execv(mt,
+		      (char *[]){mt, "daemon", "--config", (char *)conf, NULL});
 		_exit(127);
 	}
 	return pid;
@@ -172,8 +172,7 @@ Test(daemon, config_error_names_file_line_and_key)
 	write_conf(conf, sizeof conf, "[target web]\nevery = 1s\n");
 	tu_run(&r, (char *[]){mt, "daemon", "--config", conf, NULL}, 10);
 	cr_assert_eq(r.status, 2);
-	cr_assert(strstr(r.err, "[target web]: no unit, name, pattern") !=
-		      NULL,
+	cr_assert(strstr(r.err, "[target web]: no unit, name, pattern") != NULL,
 		  "stderr: %s", r.err);
 }
 
@@ -313,8 +312,7 @@ Test(daemon, killed_and_restarted_resumes_the_verdict)
 	size_t before;
 
 	unique_memchild(prog, sizeof prog, name, sizeof name, "k9");
-	snprintf(t, sizeof t, "[target web]\nname = %s\nmetric = rss\n",
-		 name);
+	snprintf(t, sizeof t, "[target web]\nname = %s\nmetric = rss\n", name);
 	write_conf(conf, sizeof conf, t);
 	start_holder(&c, prog, "2097152");
 	d = daemon_start(conf);
@@ -329,10 +327,10 @@ Test(daemon, killed_and_restarted_resumes_the_verdict)
 	tu_run(&st, (char *[]){mt, "status", "--config", conf, NULL}, 10);
 	cr_assert_eq(st.status, 0, "%s", st.err);
 	snprintf(dir, sizeof dir, "%s/state/web", tu_tmpdir());
-	tu_run(&an,
-	       (char *[]){mt, "analyze", "--json", "--metric", "rss", dir,
-			  NULL},
-	       20);
+	tu_run(
+	    &an,
+	    (char *[]){mt, "analyze", "--json", "--metric", "rss", dir, NULL},
+	    20);
 	cr_assert(an.status == 0 || an.status == 1, "%s", an.err);
 	/* The daemon judged the whole history, not the restart's part. */
 	cr_assert_eq(json_num(st.out, "samples"), json_num(an.out, "samples"),
@@ -349,4 +347,47 @@ Test(daemon, killed_and_restarted_resumes_the_verdict)
 			  "slope: daemon %g, analyze %g", a, b);
 	}
 	cr_assert_eq(json_num(st.out, "instance"), 1);
+}
+
+/* analyze reads a target's directory: rotated, compressed files and the
+ * current one, in time order, as one series; each instance judged from
+ * its own start. */
+Test(daemon, analyze_reads_a_rotated_directory)
+{
+	char dir[4200], path[4400], cmd[9000];
+	struct run r;
+	FILE *fp;
+	int i, f;
+
+	snprintf(dir, sizeof dir, "%s/web", tu_tmpdir());
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	for (f = 0; f < 3; f++) {
+		snprintf(path, sizeof path, "%s/%s", dir,
+			 f == 0	  ? "samples-20261128T000000.csv"
+			 : f == 1 ? "samples-20261129T000000.csv"
+				  : "samples.csv");
+		fp = fopen(path, "w");
+		cr_assert_not_null(fp);
+		fprintf(fp, "timestamp,elapsed_s,pid,rss_kb,comm,cmdline,"
+			    "instance\n");
+		for (i = 0; i < 100; i++)
+			fprintf(fp,
+				"2026-11-%02dT00:00:00Z,%d,0,%d,(sum),,%d\n",
+				28 + f, f * 1000 + i * 10, 1000 + i, f + 1);
+		cr_assert_eq(fclose(fp), 0);
+		if (f < 2) {
+			snprintf(cmd, sizeof cmd, "gzip '%s'", path);
+			cr_assert_eq(system(cmd), 0);
+		}
+	}
+	/* A regions CSV beside them is not a samples file. */
+	snprintf(path, sizeof path, "%s/regions.csv", dir);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp);
+	fputs("timestamp,elapsed_s,pid,region,kind,rss_kb\n", fp);
+	cr_assert_eq(fclose(fp), 0);
+	tu_run(&r, (char *[]){mt, "analyze", "--json", dir, NULL}, 20);
+	cr_assert(r.status == 0 || r.status == 1, "%s", r.err);
+	cr_assert(strstr(r.out, "\"samples\":100,") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "\"instances\":3,") != NULL, "%s", r.out);
 }
