@@ -5,6 +5,7 @@
  * a target, and a daemon killed with -9 resumes its verdict from the
  * stored history (equal to analyze's over that history).
  */
+#define _GNU_SOURCE /* prlimit */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -390,4 +392,108 @@ Test(daemon, analyze_reads_a_rotated_directory)
 	cr_assert(r.status == 0 || r.status == 1, "%s", r.err);
 	cr_assert(strstr(r.out, "\"samples\":100,") != NULL, "%s", r.out);
 	cr_assert(strstr(r.out, "\"instances\":3,") != NULL, "%s", r.out);
+}
+
+/* A full disk, as a file size limit (RLIMIT_FSIZE, raised again from
+ * outside with prlimit): the daemon says so once, samples on, and writes
+ * again when there is room; every row in the file is whole. */
+Test(daemon, full_disk_is_survived)
+{
+	char conf[4200], prog[4096], name[64], t[256], errp[4200], path[4200];
+	char log[8192];
+	struct rlimit lim = {.rlim_cur = 16384, .rlim_max = RLIM_INFINITY};
+	struct rlimit none = {RLIM_INFINITY, RLIM_INFINITY};
+	struct child c;
+	struct table tb;
+	size_t i, full;
+	pid_t d;
+	FILE *fp;
+
+	unique_memchild(prog, sizeof prog, name, sizeof name, "fd");
+	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
+	write_conf(conf, sizeof conf, t);
+	start_holder(&c, prog, "1048576");
+	d = daemon_start(conf);
+	cr_assert_eq(prlimit(d, RLIMIT_FSIZE, &lim, NULL), 0);
+	snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
+	for (i = 0; i < 300 && tu_file_lines(errp) < 2 + 1; i++)
+		usleep(100000);
+	snprintf(path, sizeof path, "%s/state/web/samples.csv", tu_tmpdir());
+	full = csv_rows("web", 0, NULL);
+	cr_assert_gt(full, 0);
+	usleep(500000);
+	cr_assert_eq(csv_rows("web", 0, NULL), full, "written past the limit");
+	cr_assert_eq(prlimit(d, RLIMIT_FSIZE, &none, NULL), 0);
+	wait_rows("web", 0, full + 3);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+
+	fp = fopen(errp, "r");
+	cr_assert_not_null(fp);
+	log[fread(log, 1, sizeof log - 1, fp)] = '\0';
+	fclose(fp);
+	cr_assert(strstr(log, "target web: cannot write") != NULL, "%s", log);
+	cr_assert_eq(strstr(strstr(log, "cannot write") + 1, "cannot write"),
+		     NULL, "said once: %s", log);
+	cr_assert(strstr(log, "target web: writing again") != NULL, "%s", log);
+	/* Whole rows only, in time order. */
+	cr_assert_eq(tu_table_load(&tb, path), 0);
+	for (i = 1; i < tb.nrows; i++)
+		cr_assert_geq(tu_table_num(&tb, i, "elapsed_s"),
+			      tu_table_num(&tb, i - 1, "elapsed_s"));
+	cr_assert(!isnan(tu_table_num(&tb, tb.nrows - 1, "instance")));
+	tu_table_free(&tb);
+}
+
+/* rotate_size: the samples file rotates into compressed ones, and the
+ * directory still reads as the whole history. */
+Test(daemon, rotates_and_compresses)
+{
+	char conf[4200], prog[4096], name[64], t[256], dir[4200], cmd[4400];
+	struct child c;
+	struct run st, an;
+	pid_t d;
+	int i, gz = 0;
+
+	unique_memchild(prog, sizeof prog, name, sizeof name, "ro");
+	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
+	write_conf(conf, sizeof conf, t);
+	/* [daemon] gets a size limit: rewrite it with one more key. */
+	{
+		char text[8192];
+
+		snprintf(text, sizeof text,
+			 "[daemon]\nstate_dir = %s/state\nevery = 100ms\n"
+			 "budget = 100%%\nrotate_size = 2K\n\n%s",
+			 tu_tmpdir(), t);
+		write_file(conf, text);
+	}
+	start_holder(&c, prog, "1048576");
+	d = daemon_start(conf);
+	snprintf(dir, sizeof dir, "%s/state/web", tu_tmpdir());
+	snprintf(cmd, sizeof cmd,
+		 "ls '%s' 2>/dev/null | grep -c '^samples-.*\\.csv\\.gz$'",
+		 dir);
+	for (i = 0; i < 300; i++) {
+		FILE *p = popen(cmd, "r");
+
+		gz = 0;
+		if (p != NULL) {
+			if (fscanf(p, "%d", &gz) != 1)
+				gz = 0;
+			pclose(p);
+		}
+		if (gz >= 2)
+			break;
+		usleep(100000);
+	}
+	cr_assert_geq(gz, 2, "rotated files: %d", gz);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+	tu_run(&st, (char *[]){mt, "status", "--config", conf, NULL}, 10);
+	tu_run(&an, (char *[]){mt, "analyze", "--json", dir, NULL}, 20);
+	cr_assert(an.status == 0 || an.status == 1, "%s", an.err);
+	cr_assert_eq(json_num(st.out, "samples"), json_num(an.out, "samples"),
+		     "status %s\nanalyze %s", st.out, an.out);
+	cr_assert_gt(json_num(an.out, "samples"), csv_rows("web", 0, NULL));
 }
