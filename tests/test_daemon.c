@@ -497,3 +497,43 @@ Test(daemon, rotates_and_compresses)
 		     "status %s\nanalyze %s", st.out, an.out);
 	cr_assert_gt(json_num(an.out, "samples"), csv_rows("web", 0, NULL));
 }
+
+/* The unit make install puts in place is one systemd accepts, with the
+ * hardening the daemon needs. */
+Test(daemon, systemd_unit_verifies)
+{
+	char unit[4200], cmd[9000], text[8192], self[4096];
+	FILE *fp;
+	size_t n;
+	struct run r;
+
+	if (system("command -v systemd-analyze >/dev/null 2>&1") != 0)
+		cr_skip_test("systemd-analyze not installed (Debian package "
+			     "systemd)");
+	if (access("contrib/memtrend.service", R_OK) != 0)
+		cr_skip_test("contrib/memtrend.service not built here");
+	fp = fopen("contrib/memtrend.service", "r");
+	cr_assert_not_null(fp);
+	n = fread(text, 1, sizeof text - 1, fp);
+	text[n] = '\0';
+	fclose(fp);
+	cr_assert(strstr(text, "\nProtectSystem=strict\n") != NULL);
+	cr_assert(strstr(text, "\nReadWritePaths=/var/lib/memtrend\n") != NULL);
+	cr_assert(strstr(text, "\nNoNewPrivileges=yes\n") != NULL);
+	cr_assert(strstr(text, "\nCapabilityBoundingSet=CAP_SYS_PTRACE "
+			       "CAP_DAC_READ_SEARCH CAP_SYS_ADMIN "
+			       "CAP_PERFMON\n") != NULL);
+	cr_assert_not_null(realpath(mt, self));
+	snprintf(unit, sizeof unit, "%s/memtrend.service", tu_tmpdir());
+	snprintf(cmd, sizeof cmd,
+		 "sed 's|^ExecStart=[^ ]*|ExecStart=%s|' "
+		 "contrib/memtrend.service > '%s'",
+		 self, unit);
+	cr_assert_eq(system(cmd), 0);
+	tu_run(&r,
+	       (char *[]){"/usr/bin/systemd-analyze", "verify", "--man=no",
+			  unit, NULL},
+	       30);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.err, "");
+}
