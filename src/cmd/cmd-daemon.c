@@ -129,8 +129,7 @@ daemon_lock(struct daemon *d, struct error *err)
 	ssize_t n;
 
 	if (mkdir(d->conf.state_dir, 0755) < 0 && errno != EEXIST)
-		return error_set(err, errno,
-				 "cannot create state_dir %s: %s",
+		return error_set(err, errno, "cannot create state_dir %s: %s",
 				 d->conf.state_dir, strerror(errno));
 	snprintf(path, sizeof path, "%s/daemon.lock", d->conf.state_dir);
 	d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -175,8 +174,7 @@ daemon_target_copy(struct daemon_target *dst, const struct daemon_target *src)
 }
 
 static bool
-daemon_target_same(const struct daemon_target *a,
-		   const struct daemon_target *b)
+daemon_target_same(const struct daemon_target *a, const struct daemon_target *b)
 {
 	return strcmp(a->name, b->name) == 0 && a->kind == b->kind &&
 	       strcmp(a->value, b->value) == 0 && a->every_ns == b->every_ns &&
@@ -224,8 +222,7 @@ daemon_group_add(struct daemon *d, const struct daemon_target *t,
 	}
 	g->csv = dg->st.csv;
 	g->regions_csv = dg->st.regions_csv;
-	d->groups =
-	    xreallocarray(d->groups, d->ngroups + 1, sizeof *d->groups);
+	d->groups = xreallocarray(d->groups, d->ngroups + 1, sizeof *d->groups);
 	d->groups[d->ngroups++] = dg;
 	return 0;
 fail:
@@ -301,8 +298,7 @@ daemon_reload(struct daemon *d, const char *path)
 	daemon_conf_free(&d->conf);
 	d->conf = next;
 	daemon_apply(d);
-	daemon_log("SIGHUP: config %s reloaded, %zu targets", path,
-		   d->ngroups);
+	daemon_log("SIGHUP: config %s reloaded, %zu targets", path, d->ngroups);
 }
 
 /* ---- each tick -------------------------------------------------------- */
@@ -332,7 +328,8 @@ daemon_status(struct daemon *d)
 	for (i = 0; i < d->ngroups; i++) {
 		struct daemon_group *dg = d->groups[i];
 		struct watch_member *sum = dg->g.sum;
-		const struct trend_evidence *ev = verdict_evidence(&sum->verdict);
+		const struct trend_evidence *ev =
+		    verdict_evidence(&sum->verdict);
 		bool first = true;
 
 		fprintf(fp, "%s{\"name\":", i ? "," : "");
@@ -341,8 +338,7 @@ daemon_status(struct daemon *d)
 		for (k = 0; k < res->nmembers; k++) {
 			struct watch_member *m = res->members[k];
 
-			if (m->g != &dg->g || m == sum ||
-			    !isnan(m->left_s))
+			if (m->g != &dg->g || m == sum || !isnan(m->left_s))
 				continue;
 			fprintf(fp, "%s%d", first ? "" : ",", (int)m->t.pid);
 			first = false;

@@ -210,8 +210,8 @@ daemon_conf_target(struct daemon_conf_parse *p, const char *key,
 		return daemon_conf_selector(p, key, value, TARGETS_PIDFILE);
 	if (strcmp(key, "unit") == 0) {
 		if (strchr(value, '/') != NULL)
-			return daemon_conf_fail(p, key,
-						"'%s' is not a unit name", value);
+			return daemon_conf_fail(
+			    p, key, "'%s' is not a unit name", value);
 		targets_unit_cgroup(cg, sizeof cg, "/", value);
 		if (daemon_conf_selector(p, key, cg, TARGETS_CGROUP) == 0)
 			return 0;
@@ -227,8 +227,8 @@ daemon_conf_target(struct daemon_conf_parse *p, const char *key,
 	}
 	if (strcmp(key, "regions") == 0) {
 		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
-			return daemon_conf_fail(p, key,
-						"'%s': use yes or no", value);
+			return daemon_conf_fail(p, key, "'%s': use yes or no",
+						value);
 		t->regions = strcmp(value, "yes") == 0;
 		return 1;
 	}

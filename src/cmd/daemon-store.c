@@ -76,10 +76,10 @@ daemon_store_gzip(const char *dir, const char *base, const char *stamp,
 	snprintf(dst, sizeof dst, "%s/%s-%s.csv.gz", dir, base, stamp);
 	snprintf(tmp, sizeof tmp, "%s.tmp", dst);
 	if ((fd = open(src, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? 0
-				       : error_set(err, errno,
-						   "cannot read %s: %s", src,
-						   strerror(errno));
+		return errno == ENOENT
+			   ? 0
+			   : error_set(err, errno, "cannot read %s: %s", src,
+				       strerror(errno));
 	if ((gz = gzopen(tmp, "wb6")) == NULL) {
 		close(fd);
 		return error_set(err, ENOSPC, "cannot write %s", tmp);
@@ -164,15 +164,38 @@ daemon_store_prune(struct daemon_store *st, double wall_s, uint64_t keep_ns,
 	free(old);
 }
 
+/* "20261130T120000.123", a millisecond later while a rotated file of that
+ * name exists (names must sort in time order and never collide). */
+static void
+daemon_store_stamp(const struct daemon_store *st, double wall_s, char *buf,
+		   size_t len)
+{
+	char path[4300];
+	long long ms = (long long)(wall_s * 1000);
+	time_t secs;
+	struct tm tm;
+	int i;
+
+	for (i = 0; i < 100000; i++, ms++) {
+		secs = (time_t)(ms / 1000);
+		gmtime_r(&secs, &tm);
+		strftime(buf, len, "%Y%m%dT%H%M%S", &tm);
+		snprintf(buf + strlen(buf), len - strlen(buf), ".%03lld",
+			 ms % 1000);
+		snprintf(path, sizeof path, "%s/samples-%s.csv.gz", st->dir,
+			 buf);
+		if (access(path, F_OK) != 0)
+			return;
+	}
+}
+
 int
 daemon_store_rotate(struct daemon_store *st, double wall_s,
 		    uint64_t rotate_size, uint64_t keep_ns, uint64_t keep_size,
 		    struct error *err)
 {
 	long day = (long)(wall_s / 86400);
-	char stamp[32];
-	time_t now = (time_t)wall_s;
-	struct tm tm;
+	char stamp[48];
 	int rc;
 
 	if (st->csv == NULL || csv_sink_size(st->csv) == 0 ||
@@ -180,8 +203,7 @@ daemon_store_rotate(struct daemon_store *st, double wall_s,
 	     (rotate_size == 0 ||
 	      (uint64_t)csv_sink_size(st->csv) < rotate_size)))
 		return 0;
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+	daemon_store_stamp(st, wall_s, stamp, sizeof stamp);
 	daemon_store_close(st);
 	rc = daemon_store_gzip(st->dir, "samples", stamp, err);
 	if (rc == 0 && st->regions)

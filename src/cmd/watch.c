@@ -38,6 +38,7 @@ struct watch {
 	struct watch_group **groups; /* own, or a daemon's */
 	size_t ngroups;
 	unsigned long ticks;
+	struct targets_source *src;  /* a daemon's groups' shared scan */
 	struct watch_member **order; /* scratch: ranked members */
 	struct csv_sink *csv, *regions_csv;
 	struct jsonl_sink *jsonl;
@@ -717,6 +718,7 @@ watch_scan_groups(struct watch *w, double now_s)
 	size_t i;
 	int rc = 0;
 
+	targets_source_next(w->src);
 	for (i = 0; i < w->ngroups && rc == 0; i++) {
 		struct watch_group *g = w->groups[i];
 
@@ -930,7 +932,8 @@ watch_group_open(struct watch *w, struct watch_group *g, bool rank,
 	struct targets_spec sp = g->spec;
 
 	sp.tier0 = rank;
-	if (targets_open(&g->set, &sp, err) < 0)
+	if ((w->src != NULL ? targets_open_shared(&g->set, &sp, w->src, err)
+			    : targets_open(&g->set, &sp, err)) < 0)
 		return -1;
 	watch_group_insert(w, g);
 	if (rank)
@@ -1056,6 +1059,7 @@ watch_close(struct watch *w)
 		w->groups[i]->system = NULL;
 	}
 	free(w->groups);
+	targets_source_free(w->src);
 	rollup_close(w->rollup);
 }
 
@@ -1139,7 +1143,8 @@ watch_begin(const struct watch_opts *o, struct watch_result *res)
 	w->o = o;
 	w->res = res;
 	watch_signals();
-	if (watch_open_loop(w) < 0) {
+	if (watch_open_loop(w) < 0 ||
+	    targets_source_new(&w->src, &res->why) < 0) {
 		rollup_close(w->rollup);
 		free(w);
 		return NULL;

@@ -34,8 +34,16 @@ static const enum pids_item targets_items[T_N] = {
     [T_ARGV] = PIDS_CMDLINE_V,	 [T_UID] = PIDS_ID_EUID,
 };
 
+/* One read of every process, shared by the sets scanned in one round. */
+struct targets_source {
+	struct pids_info *info;
+	enum pids_item items[T_N];
+	struct pids_fetch *fetch; /* this round's; NULL: not read yet */
+};
+
 struct targets {
 	struct targets_spec spec;
+	struct targets_source *src; /* shared; NULL: its own info */
 	struct pids_info *info;
 	enum pids_item items[T_N + 32];
 	struct targets_found *found;
@@ -49,6 +57,75 @@ struct targets {
 	regex_t re; /* TARGETS_PATTERN */
 	bool re_set;
 };
+
+int
+targets_source_new(struct targets_source **out, struct error *err)
+{
+	struct targets_source *src = xcalloc(1, sizeof *src);
+	int rc;
+
+	memcpy(src->items, targets_items, sizeof targets_items);
+	rc = procps_pids_new(&src->info, src->items, T_N);
+	if (rc < 0) {
+		free(src);
+		return error_set(err, -rc,
+				 "cannot use libproc2: %s (is /proc mounted?)",
+				 strerror(-rc));
+	}
+	*out = src;
+	return 0;
+}
+
+void
+targets_source_next(struct targets_source *src)
+{
+	if (src != NULL)
+		src->fetch = NULL;
+}
+
+void
+targets_source_free(struct targets_source *src)
+{
+	if (src == NULL)
+		return;
+	procps_pids_unref(&src->info);
+	free(src);
+}
+
+int
+targets_open_shared(struct targets **out, const struct targets_spec *spec,
+		    struct targets_source *src, struct error *err)
+{
+	struct targets_spec sp = *spec;
+	int rc;
+
+	sp.tier0 = false;
+	sp.shared = true;
+	if ((rc = targets_open(out, &sp, err)) < 0)
+		return rc;
+	(*out)->src = src;
+	return 0;
+}
+
+/* This round's read of every process, made by the first set to ask. */
+static struct pids_fetch *
+targets_source_fetch(struct targets_source *src)
+{
+	if (src->fetch == NULL)
+		src->fetch = procps_pids_reap(src->info, PIDS_FETCH_TASKS_ONLY);
+	return src->fetch;
+}
+
+static bool
+targets_wanted(const struct targets *ts, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ts->nwant; i++)
+		if ((pid_t)ts->want[i] == pid)
+			return true;
+	return false;
+}
 
 int
 targets_open(struct targets **out, const struct targets_spec *spec,
@@ -67,7 +144,8 @@ targets_open(struct targets **out, const struct targets_spec *spec,
 		       rollup_ntier0 * sizeof *ts->items);
 		nitems += rollup_ntier0;
 	}
-	rc = procps_pids_new(&ts->info, ts->items, (int)nitems);
+	rc = spec->shared ? 0
+			  : procps_pids_new(&ts->info, ts->items, (int)nitems);
 	if (rc < 0) {
 		targets_close(ts);
 		return error_set(err, -rc,
@@ -328,8 +406,12 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 			*found = ts->found;
 			return 0;
 		}
-		f = procps_pids_select(ts->info, ts->want, (int)ts->nwant,
-				       PIDS_SELECT_PID);
+		f = ts->src != NULL
+			? targets_source_fetch(ts->src)
+			: procps_pids_select(ts->info, ts->want, (int)ts->nwant,
+					     PIDS_SELECT_PID);
+	} else if (ts->src != NULL) {
+		f = targets_source_fetch(ts->src);
 	} else {
 		f = procps_pids_reap(ts->info, PIDS_FETCH_TASKS_ONLY);
 	}
@@ -342,6 +424,12 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 			struct pids_stack *s = f->stacks[i];
 
 			if (!targets_usable(s))
+				continue;
+			/* A shared read lists every process. */
+			if (ts->src != NULL &&
+			    (sp->kind == TARGETS_CGROUP ||
+			     sp->kind == TARGETS_PIDFILE) &&
+			    !targets_wanted(ts, TARGETS_VAL(T_PID, s_int, s)))
 				continue;
 			if (sp->kind == TARGETS_NAME &&
 			    !target_called(TARGETS_VAL(T_CMD, str, s),

@@ -36,6 +36,7 @@ struct targets_spec {
 	/* A cgroup or pidfile not there yet matches nothing, and is looked
 	 * for again each scan (a daemon's target), instead of an error. */
 	bool patient;
+	bool shared; /* set by targets_open_shared() */
 	bool by_uid; /* TARGETS_ALL: only processes of uid */
 	bool tier0;  /* also read each one's stat and status values */
 	uid_t uid;
@@ -69,6 +70,17 @@ long targets_scan(struct targets *ts, const struct targets_found **found,
 void targets_describe(const struct targets_spec *spec, char *buf, size_t len);
 
 void targets_close(struct targets *ts);
+
+/* Many sets scanned in one round (memtrend daemon's targets) share one
+ * read of /proc: targets_source_next() starts a round, and the first
+ * targets_scan() of a set opened on the source reads every process for
+ * all of them (its own libproc2 reader then stays unused). */
+struct targets_source;
+int targets_source_new(struct targets_source **out, struct error *err);
+void targets_source_next(struct targets_source *src);
+void targets_source_free(struct targets_source *src);
+int targets_open_shared(struct targets **out, const struct targets_spec *spec,
+			struct targets_source *src, struct error *err);
 
 /* The cgroup of a systemd unit ("nginx.service"; ".service" is added
  * to a bare name): system.slice's under the unified hierarchy, the
