@@ -32,31 +32,6 @@ daemon_setup(void)
 
 TestSuite(daemon, .init = daemon_setup, .fini = tu_tmp_cleanup);
 
-/* A copy of memchild under a name only this test uses. */
-static void
-unique_memchild(char *path, size_t len, char *name, size_t nlen,
-		const char *tag)
-{
-	char cmd[1024];
-
-	snprintf(name, nlen, "mtd%s%d", tag, (int)getpid());
-	snprintf(path, len, "%s/%s", tu_tmpdir(), name);
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", memchild, path);
-	cr_assert_eq(system(cmd), 0);
-}
-
-static void
-start_holder(struct child *c, const char *prog, const char *bytes)
-{
-	char line[64];
-
-	tu_child_start(
-	    c, (char *[]){(char *)prog, "private", (char *)bytes, NULL});
-	tu_child_send(c, "go");
-	cr_assert(tu_child_line(c, line, sizeof line));
-	cr_assert_str_eq(line, "ready");
-}
-
 static void
 write_file(const char *path, const char *text)
 {
@@ -185,8 +160,8 @@ Test(daemon, second_daemon_refuses)
 	struct run r;
 	pid_t d;
 
-	unique_memchild(prog, sizeof prog, name, sizeof name, "lk");
-	start_holder(&c, prog, "1048576");
+	tu_unique_copy(memchild, "dlk", prog, sizeof prog, name, sizeof name);
+	tu_holder_start(&c, prog, "1048576");
 	{
 		char t[256];
 
@@ -210,15 +185,15 @@ Test(daemon, restarted_target_is_followed_as_a_new_instance)
 	double inst;
 	pid_t d, p1, p2;
 
-	unique_memchild(prog, sizeof prog, name, sizeof name, "rs");
+	tu_unique_copy(memchild, "drs", prog, sizeof prog, name, sizeof name);
 	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
 	write_conf(conf, sizeof conf, t);
-	start_holder(&c1, prog, "2097152");
+	tu_holder_start(&c1, prog, "2097152");
 	d = daemon_start(conf);
 	p1 = c1.pid;
 	wait_rows("web", p1, 3);
 	tu_child_end(&c1);
-	start_holder(&c2, prog, "4194304");
+	tu_holder_start(&c2, prog, "4194304");
 	p2 = c2.pid;
 	wait_rows("web", p2, 3);
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
@@ -239,10 +214,10 @@ Test(daemon, sighup_adds_a_target)
 	struct child a, b;
 	pid_t d;
 
-	unique_memchild(pa, sizeof pa, na, sizeof na, "ha");
-	unique_memchild(pb, sizeof pb, nb, sizeof nb, "hb");
-	start_holder(&a, pa, "1048576");
-	start_holder(&b, pb, "3145728");
+	tu_unique_copy(memchild, "dha", pa, sizeof pa, na, sizeof na);
+	tu_unique_copy(memchild, "dhb", pb, sizeof pb, nb, sizeof nb);
+	tu_holder_start(&a, pa, "1048576");
+	tu_holder_start(&b, pb, "3145728");
 	snprintf(t, sizeof t, "[target a]\nname = %s\n", na);
 	write_conf(conf, sizeof conf, t);
 	d = daemon_start(conf);
@@ -313,10 +288,10 @@ Test(daemon, killed_and_restarted_resumes_the_verdict)
 	pid_t d;
 	size_t before;
 
-	unique_memchild(prog, sizeof prog, name, sizeof name, "k9");
+	tu_unique_copy(memchild, "dk9", prog, sizeof prog, name, sizeof name);
 	snprintf(t, sizeof t, "[target web]\nname = %s\nmetric = rss\n", name);
 	write_conf(conf, sizeof conf, t);
-	start_holder(&c, prog, "2097152");
+	tu_holder_start(&c, prog, "2097152");
 	d = daemon_start(conf);
 	wait_rows("web", 0, 20);
 	cr_assert_eq(daemon_stop(d, SIGKILL), 128 + SIGKILL);
@@ -409,10 +384,10 @@ Test(daemon, full_disk_is_survived)
 	pid_t d;
 	FILE *fp;
 
-	unique_memchild(prog, sizeof prog, name, sizeof name, "fd");
+	tu_unique_copy(memchild, "dfd", prog, sizeof prog, name, sizeof name);
 	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
 	write_conf(conf, sizeof conf, t);
-	start_holder(&c, prog, "1048576");
+	tu_holder_start(&c, prog, "1048576");
 	d = daemon_start(conf);
 	cr_assert_eq(prlimit(d, RLIMIT_FSIZE, &lim, NULL), 0);
 	snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
@@ -455,7 +430,7 @@ Test(daemon, rotates_and_compresses)
 	pid_t d;
 	int i, gz = 0;
 
-	unique_memchild(prog, sizeof prog, name, sizeof name, "ro");
+	tu_unique_copy(memchild, "dro", prog, sizeof prog, name, sizeof name);
 	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
 	write_conf(conf, sizeof conf, t);
 	/* [daemon] gets a size limit: rewrite it with one more key. */
@@ -468,7 +443,7 @@ Test(daemon, rotates_and_compresses)
 			 tu_tmpdir(), t);
 		write_file(conf, text);
 	}
-	start_holder(&c, prog, "1048576");
+	tu_holder_start(&c, prog, "1048576");
 	d = daemon_start(conf);
 	snprintf(dir, sizeof dir, "%s/state/web", tu_tmpdir());
 	snprintf(cmd, sizeof cmd,

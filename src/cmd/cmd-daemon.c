@@ -516,28 +516,43 @@ cmd_daemon_args(int argc, char **argv, const char **config, bool *help)
 	return 0;
 }
 
+/* The arguments and the config; returns -1 to go on, else the exit
+ * status (--help, a bad argument or config). */
 static int
-cmd_daemon_run(int argc, char **argv)
+cmd_daemon_start(int argc, char **argv, struct daemon_conf *conf)
 {
-	struct daemon d;
 	const char *config;
 	struct error err;
 	bool help;
-	size_t i;
 	int rc;
 
+	memset(conf, 0, sizeof *conf);
 	if ((rc = cmd_daemon_args(argc, argv, &config, &help)) != 0)
 		return rc;
 	if (help) {
 		cmd_daemon_usage(stdout);
 		return 0;
 	}
-	memset(&d, 0, sizeof d);
-	d.lock_fd = -1;
-	if (daemon_conf_read(config, &d.conf, &err) < 0) {
-		daemon_conf_free(&d.conf);
+	if (daemon_conf_read(config, conf, &err) < 0) {
+		daemon_conf_free(conf);
 		return cmd_fail(&err);
 	}
+	return -1;
+}
+
+static int
+cmd_daemon_run(int argc, char **argv)
+{
+	struct daemon d;
+	struct error err;
+	char *config;
+	size_t i;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	d.lock_fd = -1;
+	if ((rc = cmd_daemon_start(argc, argv, &d.conf)) >= 0)
+		return rc;
 	if (daemon_lock(&d, &err) < 0) {
 		daemon_conf_free(&d.conf);
 		return cmd_fail(&err);
@@ -549,7 +564,9 @@ cmd_daemon_run(int argc, char **argv)
 	d.o.group = REGION_GROUP_KIND;
 	for (i = 0; i < d.conf.ntargets; i++)
 		d.o.regions = d.o.regions || d.conf.targets[i].regions;
+	config = xstrdup(d.conf.path); /* a reload replaces d.conf */
 	rc = daemon_run(&d, config);
+	free(config);
 	daemon_conf_free(&d.conf);
 	close(d.lock_fd);
 	return rc;
@@ -561,25 +578,15 @@ static int
 cmd_status_run(int argc, char **argv)
 {
 	struct daemon_conf conf;
-	const char *config, *dir = DAEMON_STATE_DIR;
+	const char *dir;
 	char path[4200], buf[4096];
 	struct error err;
-	bool help;
 	size_t n;
 	FILE *fp;
 	int rc;
 
-	if ((rc = cmd_daemon_args(argc, argv, &config, &help)) != 0)
+	if ((rc = cmd_daemon_start(argc, argv, &conf)) >= 0)
 		return rc;
-	if (help) {
-		cmd_daemon_usage(stdout);
-		return 0;
-	}
-	memset(&conf, 0, sizeof conf);
-	if (daemon_conf_read(config, &conf, &err) < 0) {
-		daemon_conf_free(&conf);
-		return cmd_fail(&err);
-	}
 	dir = conf.state_dir;
 	snprintf(path, sizeof path, "%s/status.json", dir);
 	fp = fopen(path, "r");

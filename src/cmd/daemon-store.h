@@ -1,7 +1,7 @@
 /*
  * A daemon target's files under state_dir/NAME/: samples.csv (the long
  * format with the instance column) and regions.csv, appended to across
- * daemon restarts, rotated daily or at a size into NAME-STAMP.csv.gz
+ * daemon restarts, rotated daily or at a size into samples-STAMP.csv.gz
  * (zlib), and kept for an age and a total size.  Its history is read
  * back, through the same replay analyze runs, to resume the verdict.
  */

@@ -266,6 +266,23 @@ watch_instance(struct watch_group *g, const struct targets_found *found, long n,
 	g->instance++;
 }
 
+/* The group's member a scan found again (same pid and start time). */
+static struct watch_member *
+watch_find(const struct watch *w, const struct watch_group *g,
+	   const struct targets_found *f)
+{
+	size_t j;
+
+	for (j = 0; j < w->res->nmembers; j++) {
+		struct watch_member *m = w->res->members[j];
+
+		if (m->g == g && m != g->sum && watch_member_live(m) &&
+		    m->t.pid == f->pid && m->t.start_ticks == f->start_ticks)
+			return m;
+	}
+	return NULL;
+}
+
 /* Looks for the set's processes again: new ones join, in PID order. */
 static int
 watch_scan(struct watch *w, struct watch_group *g, double now_s,
@@ -285,29 +302,15 @@ watch_scan(struct watch *w, struct watch_group *g, double now_s,
 		if (res->members[j]->g == g)
 			res->members[j]->seen = false;
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < res->nmembers; j++) {
-			m = res->members[j];
-			if (m->g == g && m != g->sum && watch_member_live(m) &&
-			    m->t.pid == found[i].pid &&
-			    m->t.start_ticks == found[i].start_ticks)
-				break;
-		}
-		if (j < res->nmembers) {
-			watch_seen(res->members[j], &found[i]);
+		if ((m = watch_find(w, g, &found[i])) != NULL) {
+			watch_seen(m, &found[i]);
 			survivors++;
 		}
 	}
 	if (g != &w->own)
 		watch_instance(g, found, n, survivors);
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < res->nmembers; j++) {
-			m = res->members[j];
-			if (m->g == g && m != g->sum && watch_member_live(m) &&
-			    m->t.pid == found[i].pid &&
-			    m->t.start_ticks == found[i].start_ticks)
-				break;
-		}
-		if (j < res->nmembers)
+		if (watch_find(w, g, &found[i]) != NULL)
 			continue;
 		m = watch_member_new(w, g);
 		watch_seen(m, &found[i]);

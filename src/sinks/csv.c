@@ -244,6 +244,29 @@ csv_sink_put(struct csv_sink *c, const char *buf, size_t len, struct error *err)
 	return 0;
 }
 
+/* Writes the provenance and the header (the kind's, or header; "":
+ * none) to a new sink; on failure closes it. */
+static int
+csv_sink_begin(struct csv_sink **out, struct csv_sink *c, const char *header,
+	       const struct provenance *about, struct error *err)
+{
+	int rc;
+
+	if (about != NULL)
+		csv_format_about(&c->row, about);
+	if (header != NULL && *header != '\0')
+		csv_buf_add(&c->row, "%s\n", header);
+	else if (header == NULL)
+		csv_format_header(&c->row, c->kind);
+	rc = csv_sink_put(c, c->row.text, c->row.len, err);
+	if (rc < 0) {
+		csv_sink_close(c, NULL);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
 /* Opens path and writes the header in c->row. */
 static int
 csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
@@ -252,7 +275,7 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 {
 	struct csv_sink *c;
 	struct stat st;
-	int fd, rc;
+	int fd;
 
 	if (strcmp(path, "-") == 0) {
 		fd = dup(STDOUT_FILENO);
@@ -271,19 +294,7 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 	c->kind = kind;
 	c->path = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
 	c->is_pipe = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
-	if (about != NULL)
-		csv_format_about(&c->row, about);
-	if (header != NULL && *header != '\0')
-		csv_buf_add(&c->row, "%s\n", header);
-	else if (header == NULL)
-		csv_format_header(&c->row, kind);
-	rc = csv_sink_put(c, c->row.text, c->row.len, err);
-	if (rc < 0) {
-		csv_sink_close(c, NULL);
-		return rc;
-	}
-	*out = c;
-	return 0;
+	return csv_sink_begin(out, c, header, about, err);
 }
 
 int
@@ -293,7 +304,7 @@ csv_sink_open_append(struct csv_sink **out, const char *path,
 {
 	struct csv_sink *c;
 	struct stat st;
-	int fd, rc;
+	int fd;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
 		  0644);
@@ -312,16 +323,7 @@ csv_sink_open_append(struct csv_sink **out, const char *path,
 		*out = c;
 		return 0;
 	}
-	if (about != NULL)
-		csv_format_about(&c->row, about);
-	csv_format_header(&c->row, kind);
-	rc = csv_sink_put(c, c->row.text, c->row.len, err);
-	if (rc < 0) {
-		csv_sink_close(c, NULL);
-		return rc;
-	}
-	*out = c;
-	return 0;
+	return csv_sink_begin(out, c, NULL, about, err);
 }
 
 long long
