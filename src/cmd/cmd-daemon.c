@@ -197,6 +197,7 @@ daemon_group_add(struct daemon *d, const struct daemon_target *t,
 	g->every = daemon_every(d, t);
 	g->metric = t->metric;
 	g->regions = t->regions;
+	g->sum_only = true;
 	if (daemon_store_open(&dg->st, d->conf.state_dir, t->name, t->regions,
 			      err) < 0)
 		goto fail;

@@ -39,6 +39,7 @@ struct watch {
 	size_t ngroups;
 	unsigned long ticks;
 	struct targets_source *src;  /* a daemon's groups' shared scan */
+	struct system *system;	     /* ... and their shared context */
 	struct watch_member **order; /* scratch: ranked members */
 	struct csv_sink *csv, *regions_csv;
 	struct jsonl_sink *jsonl;
@@ -94,6 +95,8 @@ watch_member_new(struct watch *w, struct watch_group *g)
 	regtrack_init(&m->regions);
 	verdict_init(&m->verdict, g->metric);
 	verdict_set_daily_cycle(&m->verdict, w->o->daily_cycle);
+	if (g->sum_only && g->sum != NULL)
+		verdict_free(&m->verdict); /* judged as the sum only */
 	m->t.proc_fd = -1;
 	m->left_s = NAN;
 	m->rollup_s = -1;
@@ -392,6 +395,8 @@ watch_choose_rollup(struct watch *w, unsigned int due, double now_s)
 		    !m->g->ticked || !watch_member_live(m))
 			continue;
 		m->rollup_now = !w->o->rank;
+		if (!w->o->rank)
+			continue;
 		m->need = watch_need(m, now_s);
 		w->order[k++] = m;
 	}
@@ -566,7 +571,8 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 	regtrack_add(&m->regions, s);
 	if (s->regions != NULL)
 		regtrack_evidence(&m->regions, &m->verdict);
-	verdict_add(&m->verdict, s);
+	if (!m->g->sum_only || m == m->g->sum)
+		verdict_add(&m->verdict, s);
 	if (w->term != NULL && judged) {
 		term_row(w->term, s, &m->regions);
 		term_verdict(w->term, &m->verdict);
@@ -948,10 +954,26 @@ watch_group_open(struct watch *w, struct watch_group *g, bool rank,
 
 		targets_cgroup_dir(dir, sizeof dir, "/", sp.cgroup);
 		g->system = system_open_cgroup(o->root, dir);
+	} else if (w->src != NULL) {
+		/* MemAvailable, the same for every daemon group (a libproc2
+		 * meminfo reader each would be most of the daemon's memory). */
+		if (w->system == NULL)
+			w->system = system_open(o->root, anchor);
+		g->system = w->system;
 	} else {
 		g->system = system_open(o->root, anchor);
 	}
 	return 0;
+}
+
+static void
+watch_group_close(struct watch *w, struct watch_group *g)
+{
+	targets_close(g->set);
+	g->set = NULL;
+	if (g->system != w->system)
+		system_close(g->system);
+	g->system = NULL;
 }
 
 static int
@@ -1055,14 +1077,11 @@ watch_close(struct watch *w)
 	for (i = 0; i < res->nmembers; i++)
 		watch_member_release(w, res->members[i]);
 	free(w->order);
-	for (i = 0; i < w->ngroups; i++) {
-		targets_close(w->groups[i]->set);
-		w->groups[i]->set = NULL;
-		system_close(w->groups[i]->system);
-		w->groups[i]->system = NULL;
-	}
+	for (i = 0; i < w->ngroups; i++)
+		watch_group_close(w, w->groups[i]);
 	free(w->groups);
 	targets_source_free(w->src);
+	system_close(w->system);
 	rollup_close(w->rollup);
 }
 
@@ -1191,10 +1210,7 @@ watch_group_remove(struct watch *w, struct watch_group *g)
 		if (w->groups[i] != g)
 			w->groups[k++] = w->groups[i];
 	w->ngroups = k;
-	targets_close(g->set);
-	g->set = NULL;
-	system_close(g->system);
-	g->system = NULL;
+	watch_group_close(w, g);
 	g->sum = NULL;
 }
 

@@ -82,6 +82,9 @@ struct watch_group {
 	unsigned int every;	  /* ticks of the loop between samples; >= 1 */
 	int metric;		  /* judged by its verdicts; VERDICT_AUTO */
 	bool regions;		  /* its members' regions, when the loop's on */
+	bool sum_only;		  /* only the sum is judged: its members
+				     have no detector (~100 KiB each once
+				     filled) */
 	double first_elapsed_s;	  /* the elapsed_s of its first sample (the
 				     history it resumes ran to then) */
 	unsigned long instance;	  /* the instance last stored; 0: none */

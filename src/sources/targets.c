@@ -221,7 +221,7 @@ targets_add(struct targets *ts, struct pids_stack *s)
 	int i;
 
 	if (ts->n == ts->cap) {
-		ts->cap = ts->cap ? ts->cap * 2 : 64;
+		ts->cap = ts->cap ? ts->cap * 2 : 4;
 		ts->found = xreallocarray(ts->found, ts->cap, sizeof *f);
 	}
 	f = &ts->found[ts->n++];
