@@ -367,6 +367,11 @@ Test(daemon, analyze_reads_a_rotated_directory)
 	cr_assert(r.status == 0 || r.status == 1, "%s", r.err);
 	cr_assert(strstr(r.out, "\"samples\":100,") != NULL, "%s", r.out);
 	cr_assert(strstr(r.out, "\"instances\":3,") != NULL, "%s", r.out);
+	/* plot (and report) read it the same way. */
+	snprintf(path, sizeof path, "%s/web.svg", tu_tmpdir());
+	tu_run(&r, (char *[]){mt, "plot", dir, "-o", path, NULL}, 60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_geq(tu_file_lines(path), 10);
 }
 
 /* A full disk, as a file size limit (RLIMIT_FSIZE, raised again from
