@@ -65,5 +65,5 @@ awk -v ut="$ut" -v st="$st" -v hz="$ticks" -v s0="$start" -v s1="$end" \
 	printf "%d targets, every %d s, %.0f s: %d sum rows written\n", n, e, s1 - s0, rows
 	printf "memtrend daemon  CPU %6.3f %% of a core (goal <= 1 %%)\n", 100 * cpu
 	printf "                 RSS %6.1f MiB, peak %.1f MiB (goal <= 16 MiB)\n", rss / 1024, hwm / 1024
-	printf "top -b (same interval, whole system): CPU %6.3f %%  (daemon / top = %.2f)\n", 100 * top, top > 0 ? cpu / top : 0
+	printf "top -b (same interval, whole system): CPU %6.3f %%  (daemon / top = %.2f)\n", 100 * top, (top > 0 ? cpu / top : 0)
 }'
