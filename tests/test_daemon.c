@@ -232,7 +232,26 @@ Test(daemon, sighup_adds_a_target)
 	wait_rows("b", b.pid, 3);
 	/* a went on meanwhile, in the same files. */
 	wait_rows("a", a.pid, csv_rows("a", a.pid, NULL) + 2);
+	/* A bad config on SIGHUP is told and the running one kept. */
+	write_conf(conf, sizeof conf, "[target a]\nname = x\nmetric = vss\n");
+	kill(d, SIGHUP);
+	wait_rows("b", b.pid, csv_rows("b", b.pid, NULL) + 3);
+	wait_rows("a", a.pid, csv_rows("a", a.pid, NULL) + 1);
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	{
+		char errp[4200], log[8192];
+		FILE *fp;
+
+		snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
+		fp = fopen(errp, "r");
+		cr_assert_not_null(fp);
+		log[fread(log, 1, sizeof log - 1, fp)] = '\0';
+		fclose(fp);
+		cr_assert(strstr(log, "memtrend.conf:8: metric: invalid "
+				      "metric 'vss'") != NULL &&
+			      strstr(log, "keeping the running config") != NULL,
+			  "%s", log);
+	}
 	/* b's sum is b's 3 MiB, not a's 1 MiB. */
 	{
 		char path[4200];

@@ -428,9 +428,8 @@ daemon_group_tick(struct daemon *d, struct daemon_group *dg)
 static int
 daemon_run(struct daemon *d, const char *path)
 {
-	struct error err;
 	size_t i;
-	int sig;
+	int sig, rc = 0;
 
 	d->w = watch_begin(&d->o, &d->res);
 	if (d->w == NULL)
@@ -442,6 +441,7 @@ daemon_run(struct daemon *d, const char *path)
 	for (;;) {
 		if (watch_step(d->w) < 0) {
 			daemon_log("%s", d->res.why.msg);
+			rc = CMD_EXIT_ERROR;
 			break;
 		}
 		for (i = 0; i < d->ngroups; i++)
@@ -460,14 +460,13 @@ daemon_run(struct daemon *d, const char *path)
 		daemon_notify("READY=1");
 	}
 	daemon_notify("STOPPING=1");
-	(void)err;
 	while (d->ngroups > 0)
 		daemon_group_remove(d, d->ngroups - 1);
 	watch_end_run(d->w);
 	watch_result_free(&d->res);
 	free(d->groups);
 	daemon_log("stopped");
-	return 0;
+	return rc;
 }
 
 /* The loop's base tick: the shortest every of the config. */
