@@ -20,6 +20,7 @@ static const struct cmd_entry *const completion_commands[] = {
     &cmd_watch_entry,  &cmd_analyze_entry, &cmd_plot_entry,
     &cmd_report_entry, &cmd_probe_entry,   &cmd_kernel_entry,
     &cmd_top_entry,    &cmd_capture_entry, &cmd_export_entry,
+    &cmd_daemon_entry, &cmd_status_entry,
 };
 
 static char *

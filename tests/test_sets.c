@@ -26,31 +26,6 @@ sets_setup(void)
 
 TestSuite(sets, .init = sets_setup, .fini = tu_tmp_cleanup);
 
-/* A copy of memchild under a name no other test uses, so a set by name
- * finds only this test's processes even under make -j. */
-static void
-unique_memchild(char *path, size_t len, char *name, size_t nlen)
-{
-	char cmd[1024];
-
-	snprintf(name, nlen, "mtset%d", (int)getpid());
-	snprintf(path, len, "%s/%s", tu_tmpdir(), name);
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", memchild, path);
-	cr_assert_eq(system(cmd), 0);
-}
-
-static void
-start_holder(struct child *c, const char *prog, const char *bytes)
-{
-	char line[64];
-
-	tu_child_start(
-	    c, (char *[]){(char *)prog, "private", (char *)bytes, NULL});
-	tu_child_send(c, "go");
-	cr_assert(tu_child_line(c, line, sizeof line));
-	cr_assert_str_eq(line, "ready");
-}
-
 /* For every tick: the sum row's sizes equal the members' of that tick. */
 static size_t
 check_sums(const struct table *t, size_t members)
@@ -117,9 +92,9 @@ Test(sets, all_matching_watches_each_process_and_their_sum)
 	struct run r;
 	pid_t pa, pb;
 
-	unique_memchild(prog, sizeof prog, name, sizeof name);
-	start_holder(&a, prog, "8388608");
-	start_holder(&b, prog, "16777216");
+	tu_unique_copy(memchild, "set", prog, sizeof prog, name, sizeof name);
+	tu_holder_start(&a, prog, "8388608");
+	tu_holder_start(&b, prog, "16777216");
 	pa = a.pid;
 	pb = b.pid;
 	snprintf(path, sizeof path, "%s/all.csv", tu_tmpdir());
@@ -153,7 +128,7 @@ Test(sets, tree_follows_a_command_and_its_children_until_it_exits)
 	size_t i, kids = 0;
 	pid_t seen[8] = {0};
 
-	unique_memchild(prog, sizeof prog, name, sizeof name);
+	tu_unique_copy(memchild, "set", prog, sizeof prog, name, sizeof name);
 	/* Two children that hold 4 MiB each until their stdin (a pipe from
 	 * sleep) closes, two seconds on. */
 	snprintf(script, sizeof script,

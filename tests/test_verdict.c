@@ -476,3 +476,64 @@ Test(verdict, judges_the_exact_reads_where_they_are_dense_enough)
 		  "%s", sentence);
 	verdict_free(&v);
 }
+
+/* Instances of a restarted service: each grows 12 MiB/h for 6 h from
+ * 100 MiB and drops back at its restart. */
+static void
+feed_instances(struct verdict *v, int n, double rise_kb_h)
+{
+	struct sample s;
+	double t, t0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		t0 = i * 6 * 3600.0;
+		for (t = 0; t < 6 * 3600; t += 10) {
+			sample_clear(&s);
+			s.elapsed_s = t0 + t;
+			s.instance = (unsigned long)i + 1;
+			s.value[FIELD_USS_KB] =
+			    102400 + rise_kb_h * t / 3600 + fmod(t * 13, 64);
+			cr_assert_eq(verdict_add(v, &s), 0);
+		}
+	}
+}
+
+Test(verdict, each_instance_judged_from_its_own_start)
+{
+	struct verdict v;
+	char sentence[2048];
+	double slope;
+
+	verdict_init(&v, VERDICT_AUTO);
+	feed_instances(&v, 5, 12 * 1024);
+	/* Four done, the fifth judged alone: 6 h of its own samples. */
+	cr_assert_eq(v.ninstances, 4);
+	cr_assert_eq(verdict_evidence(&v)->samples, 6 * 360);
+	cr_assert_eq(verdict_instances_alike(&v, &slope), 4);
+	cr_assert_float_eq(slope, 12 * 1024, 12 * 1024 * 0.05, "%g", slope);
+	verdict_sentence(&v, sentence, sizeof sentence);
+	cr_assert(strstr(sentence, "Each of the last 4 instances grew ~12.0 "
+				   "MiB/h until restarted") == sentence,
+		  "%s", sentence);
+	cr_assert(strstr(json_of(&v), "\"instances\":5,"
+				      "\"instances_grew_alike\":4") != NULL,
+		  "%s", json_of(&v));
+	verdict_free(&v);
+}
+
+Test(verdict, flat_instances_are_not_a_hidden_leak)
+{
+	struct verdict v;
+	char sentence[2048];
+	double slope;
+
+	verdict_init(&v, VERDICT_AUTO);
+	feed_instances(&v, 5, 0);
+	cr_assert_eq(verdict_instances_alike(&v, &slope), 0);
+	cr_assert(isnan(slope));
+	verdict_sentence(&v, sentence, sizeof sentence);
+	cr_assert(strstr(sentence, "instances") == NULL, "%s", sentence);
+	cr_assert_neq(verdict_evidence(&v)->verdict, TREND_GROWING);
+	verdict_free(&v);
+}

@@ -67,6 +67,30 @@ tu_child_start(struct child *c, char *const argv[])
 }
 
 void
+tu_unique_copy(const char *prog, const char *tag, char *path, size_t len,
+	       char *name, size_t nlen)
+{
+	char cmd[1024];
+
+	snprintf(name, nlen, "mt%s%d", tag, (int)getpid());
+	snprintf(path, len, "%s/%s", tu_tmpdir(), name);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", prog, path);
+	cr_assert_eq(system(cmd), 0);
+}
+
+void
+tu_holder_start(struct child *c, const char *prog, const char *bytes)
+{
+	char line[64];
+
+	tu_child_start(
+	    c, (char *[]){(char *)prog, "private", (char *)bytes, NULL});
+	tu_child_send(c, "go");
+	cr_assert(tu_child_line(c, line, sizeof line));
+	cr_assert_str_eq(line, "ready");
+}
+
+void
 tu_child_send(struct child *c, const char *line)
 {
 	fprintf(c->to, "%s\n", line);

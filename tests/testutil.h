@@ -30,6 +30,13 @@ bool tu_child_line(struct child *c, char *buf, size_t len);
 /* Closes its stdin and reaps it; returns its wait status. */
 int tu_child_end(struct child *c);
 
+/* A copy of prog under a name only this test uses ("mt" TAG PID), so a
+ * set by name finds only this test's processes even under make -j. */
+void tu_unique_copy(const char *prog, const char *tag, char *path, size_t len,
+		    char *name, size_t nlen);
+/* memchild private BYTES started, its memory touched ("ready" read). */
+void tu_holder_start(struct child *c, const char *prog, const char *bytes);
+
 struct run {
 	int status; /* exit status, or 128 + signal */
 	char out[65536];

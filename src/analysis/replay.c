@@ -33,6 +33,7 @@ struct replay {
 	replay_pick_fn pick;	  /* NULL: every row to v */
 	void *pick_ctx;
 	long pid_col;	       /* with pick: the pid column */
+	long inst_col;	       /* instance (a daemon's CSV); -1: absent */
 	bool pick_auto;	       /* pick only for a long-format header */
 	long time_col;	       /* elapsed_s, else timestamp */
 	long wall_col;	       /* timestamp, read only for fn; -1: absent */
@@ -147,6 +148,9 @@ replay_header(struct replay *a, unsigned long line, char **cells, size_t n)
 		if ((size_t)a->pid_col + 1 > a->need)
 			a->need = (size_t)a->pid_col + 1;
 	}
+	a->inst_col = csv_column(cells, n, field_keys[KEY_INSTANCE].name);
+	if (a->inst_col >= 0 && (size_t)a->inst_col + 1 > a->need)
+		a->need = (size_t)a->inst_col + 1;
 	a->ncols = n;
 	a->header = true;
 	return 0;
@@ -295,6 +299,14 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 					fields[f].name, true, &s.value[f])) < 0)
 			return rc;
 	}
+	if (a->inst_col >= 0) {
+		double inst;
+
+		if ((rc = replay_number(a, line, cells[a->inst_col], "instance",
+					true, &inst)) < 0)
+			return rc;
+		s.instance = isnan(inst) || inst < 0 ? 0 : (unsigned long)inst;
+	}
 	a->prev_t = t;
 	a->rows++;
 	if ((rc = verdict_add(v, &s)) < 0)
@@ -359,6 +371,35 @@ replay_archive(struct replay *a)
 	return 0;
 }
 
+/* A directory's CSVs (a daemon target's, rotated) read as one series,
+ * in time order: each file has its header; times run on across them. */
+static int
+replay_dir(struct replay *a, const char *dir, struct error *err)
+{
+	char **paths;
+	long n = csv_dir_list(dir, false, &paths, err), i;
+	int rc = 0;
+
+	if (n == 0)
+		return error_set(err, ENOENT,
+				 "%s: a directory with no CSV file (give a "
+				 "memtrend daemon target's directory or a "
+				 "CSV file)",
+				 dir);
+	for (i = 0; i < n && rc == 0; i++) {
+		a->path = paths[i];
+		a->header = false;
+		rc =
+		    csv_read_with(paths[i], replay_row, replay_comment, a, err);
+		if (rc == 0 && !a->header)
+			rc = error_set(err, EINVAL,
+				       "%s is empty: no header line", a->path);
+	}
+	csv_dir_free(paths, n);
+	a->path = dir;
+	return rc;
+}
+
 static int
 replay_run(struct replay *a, const char *path, struct error *err)
 {
@@ -367,9 +408,12 @@ replay_run(struct replay *a, const char *path, struct error *err)
 	err->msg[0] = '\0';
 	a->path = strcmp(path, "-") == 0 ? "standard input" : path;
 	a->err = err;
-	if (archread_is_archive(path))
+	if (csv_is_dir(path))
+		rc = replay_dir(a, path, err);
+	else if (archread_is_archive(path))
 		return replay_archive(a);
-	rc = csv_read_with(path, replay_row, replay_comment, a, err);
+	else
+		rc = csv_read_with(path, replay_row, replay_comment, a, err);
 	if (rc < 0)
 		return rc;
 	if (!a->header)
@@ -631,7 +675,21 @@ replay_regions_file(const char *path, replay_sample_fn fn, void *ctx,
 	rr.err = err;
 	rr.fn = fn;
 	rr.ctx = ctx;
-	rc = csv_read(path, replay_regions_row, &rr, err);
+	if (csv_is_dir(path)) {
+		char **paths;
+		long n = csv_dir_list(path, true, &paths, err), i;
+
+		rc = n < 0 ? (int)n : 0;
+		for (i = 0; i < n && rc == 0; i++) {
+			rr.path = paths[i];
+			rr.header = false;
+			rc = csv_read(paths[i], replay_regions_row, &rr, err);
+		}
+		csv_dir_free(paths, n);
+		rr.path = path;
+	} else {
+		rc = csv_read(path, replay_regions_row, &rr, err);
+	}
 	if (rc == 0 && !rr.header)
 		rc = error_set(err, EINVAL, "%s is empty: no header line",
 			       rr.path);

@@ -46,6 +46,80 @@ verdict_set_daily_cycle(struct verdict *v, bool possible)
 }
 
 void
+verdict_new_instance(struct verdict *v)
+{
+	const struct trend_evidence *ev = trend_evidence(v->trend);
+	struct verdict_instance *in;
+	bool fit = ev->points > 0;
+
+	if (ev->samples == 0)
+		return;
+	if (v->ninstances >= VERDICT_INSTANCES)
+		memmove(v->past, v->past + 1,
+			(VERDICT_INSTANCES - 1) * sizeof *v->past);
+	in =
+	    &v->past[v->ninstances < VERDICT_INSTANCES ? v->ninstances
+						       : VERDICT_INSTANCES - 1];
+	in->verdict = ev->verdict;
+	in->slope = fit ? ev->slope : NAN;
+	in->slope_lo = fit ? ev->slope_lo : NAN;
+	in->p_value = fit ? ev->p_value : NAN;
+	in->span_s = ev->last_s - ev->first_s;
+	v->ninstances++;
+	trend_free(v->trend);
+	v->trend = trend_new();
+	trend_set_daily_cycle(v->trend, v->daily_cycle);
+	/* The estimates start afresh with the instance too. */
+	trend_free(v->mixed);
+	v->mixed = NULL;
+	v->estimated = 0;
+	v->exact_s = v->exact_kb = NAN;
+}
+
+static int
+verdict_double_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* An instance that grew: flagged, or a fit whose whole 95 % interval is
+ * above zero (an instance restarted before the gates' span). */
+static bool
+verdict_instance_grew(const struct verdict_instance *in)
+{
+	return in->verdict == TREND_GROWING ||
+	       (in->slope_lo > 0 && in->p_value < 0.05);
+}
+
+unsigned long
+verdict_instances_alike(const struct verdict *v, double *slope)
+{
+	size_t kept = v->ninstances < VERDICT_INSTANCES ? v->ninstances
+							: VERDICT_INSTANCES;
+	double rate[VERDICT_INSTANCES], lo = INFINITY, hi = 0;
+	size_t n = 0;
+
+	*slope = NAN;
+	while (n < kept) {
+		const struct verdict_instance *in = &v->past[kept - 1 - n];
+
+		if (!verdict_instance_grew(in) ||
+		    fmax(hi, in->slope) > 2 * fmin(lo, in->slope))
+			break;
+		lo = fmin(lo, in->slope);
+		hi = fmax(hi, in->slope);
+		rate[n++] = in->slope;
+	}
+	if (n < 3)
+		return 0;
+	qsort(rate, n, sizeof *rate, verdict_double_cmp);
+	*slope = n % 2 ? rate[n / 2] : (rate[n / 2 - 1] + rate[n / 2]) / 2;
+	return n;
+}
+
+void
 verdict_free(struct verdict *v)
 {
 	trend_free(v->trend);
@@ -83,6 +157,11 @@ verdict_add(struct verdict *v, const struct sample *s)
 	}
 	if (!isnan(s->value[FIELD_MEM_AVAILABLE_KB]))
 		v->mem_available_kb = s->value[FIELD_MEM_AVAILABLE_KB];
+	if (s->instance != 0 && s->instance != v->instance) {
+		if (v->instance != 0)
+			verdict_new_instance(v);
+		v->instance = s->instance;
+	}
 	v->cgroup_limit_kb = s->value[FIELD_CGROUP_LIMIT_KB];
 	v->cgroup_usage_kb = s->value[FIELD_CGROUP_USAGE_KB];
 	value = s->value[v->metric];
@@ -630,6 +709,26 @@ verdict_series(const struct verdict *v, char *buf, size_t len)
 			    m, v->estimated, v->estimated == 1 ? "" : "s");
 }
 
+/* "Each of the last 4 instances grew ~12 MiB/h until restarted: a leak
+ * the restarts hide.  " */
+static void
+verdict_restarts(const struct verdict *v, char *buf, size_t len)
+{
+	double slope, div;
+	unsigned long n = verdict_instances_alike(v, &slope);
+	const char *unit;
+	char b[32];
+
+	if (n == 0)
+		return;
+	div = units_kib_scale(slope, 1, &unit);
+	verdict_num(b, sizeof b, slope / div);
+	verdict_cat(buf, len,
+		    "Each of the last %lu instances grew ~%s %s/h until "
+		    "restarted: a leak the restarts hide. This instance: ",
+		    n, b, unit);
+}
+
 void
 verdict_sentence(const struct verdict *v, char *buf, size_t len)
 {
@@ -638,6 +737,7 @@ verdict_sentence(const struct verdict *v, char *buf, size_t len)
 	if (len == 0)
 		return;
 	buf[0] = '\0';
+	verdict_restarts(v, buf, len);
 	if (ev->verdict == TREND_GROWING) {
 		verdict_growing(v, ev, buf, len);
 		verdict_regions(v, buf, len);
@@ -710,6 +810,19 @@ verdict_why_name(enum trend_why why)
 	};
 
 	return names[why];
+}
+
+/* "instances": how many the series had (restarts + 1), and how many of
+ * the last grew alike, at what rate. */
+static void
+verdict_json_instances(FILE *fp, const struct verdict *v)
+{
+	double slope;
+	unsigned long n = verdict_instances_alike(v, &slope);
+
+	fprintf(fp, ",\"instances\":%lu,\"instances_grew_alike\":%lu",
+		v->ninstances + 1, n);
+	verdict_json_num(fp, "instances_slope_kb_per_hour", slope, 1);
 }
 
 void
@@ -804,7 +917,9 @@ verdict_json(FILE *fp, const struct verdict *v)
 		verdict_json_num(fp, "idle_s", r->idle_s, 0);
 		fputc('}', fp);
 	}
-	fputs("],\"sentence\":", fp);
+	fputs("]", fp);
+	verdict_json_instances(fp, v);
+	fputs(",\"sentence\":", fp);
 	verdict_sentence(v, sentence, sizeof sentence);
 	verdict_json_string(fp, sentence);
 	fputs("}\n", fp);

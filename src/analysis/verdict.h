@@ -28,9 +28,18 @@ struct verdict_region {
 	double idle_s;	     /* for how long they were followed */
 };
 
+/* An instance of a restarted target, judged from its own start. */
+#define VERDICT_INSTANCES 8
+struct verdict_instance {
+	enum trend_verdict verdict;
+	double slope, slope_lo; /* KiB per hour; NAN without a fit */
+	double p_value;
+	double span_s;
+};
+
 struct verdict {
 	int metric;	     /* a field id, or VERDICT_AUTO until chosen */
-	struct trend *trend; /* the exact values of the metric */
+	struct trend *trend; /* the exact values of the current instance */
 	/* Every value, exact and estimated (an estimate has its bound in
 	 * the metric's _err_kb field): NULL until the first estimate.  The
 	 * verdict judges the exact series when it can decide, this one
@@ -39,6 +48,11 @@ struct verdict {
 	bool daily_cycle;
 	unsigned long estimated;  /* values that were estimates */
 	double exact_s, exact_kb; /* the last exact value, to seed mixed */
+	/* Instances before the current one (the last VERDICT_INSTANCES
+	 * kept, oldest first). */
+	unsigned long instance; /* the current one's (sample.h); 0 */
+	unsigned long ninstances;
+	struct verdict_instance past[VERDICT_INSTANCES];
 	/* The latest known system context; NAN when unknown. */
 	double mem_available_kb, cgroup_limit_kb, cgroup_usage_kb;
 	size_t nregions;
@@ -54,6 +68,16 @@ void verdict_free(struct verdict *v);
 /* Feeds one sample's metric to the detector.  Returns -EINVAL when its
  * time is not after the previous sample's. */
 int verdict_add(struct verdict *v, const struct sample *s);
+
+/* The target restarted: the instance so far is kept as a past one and
+ * the detector starts afresh (a restart's drop is not a receding floor).
+ * A verdict with no sample yet is left as it is. */
+void verdict_new_instance(struct verdict *v);
+
+/* How many of the last past instances, up to the newest, each grew at a
+ * like rate (within a factor of 2, each significantly); their median
+ * rate in KiB/h goes to *slope.  0 when fewer than 3 did. */
+unsigned long verdict_instances_alike(const struct verdict *v, double *slope);
 
 /* Empties the region evidence (before it is given again). */
 void verdict_clear_regions(struct verdict *v);

@@ -20,6 +20,7 @@
 #include "cmd/analyze-smemcap.h"
 #include "cmd/cmd.h"
 #include "sinks/term.h"
+#include "util/csvread.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
 
@@ -330,14 +331,21 @@ cmd_analyze_ranked(const struct cmd_analyze *c,
 	return growing;
 }
 
-/* A directory: smemcap tarballs taken over time. */
+/* A directory of smemcap tarballs taken over time; one with CSVs (a
+ * daemon target's) is replayed as one series. */
 static bool
 cmd_analyze_is_dir(const char *path)
 {
-	struct stat st;
+	struct error err;
+	char **paths;
+	long n;
 
-	return strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-	       S_ISDIR(st.st_mode);
+	if (!csv_is_dir(path))
+		return false;
+	n = csv_dir_list(path, false, &paths, &err);
+	if (n > 0)
+		csv_dir_free(paths, n);
+	return n <= 0;
 }
 
 static int

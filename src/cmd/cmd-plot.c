@@ -13,6 +13,7 @@
 #include "charts/plot.h"
 #include "cmd/cmd-plot.h"
 #include "cmd/cmd.h"
+#include "util/csvread.h"
 
 enum {
 	OPT_REGIONS = 256,
@@ -212,8 +213,9 @@ cmd_plot_parse(struct plot_opts *o, int argc, char **argv, bool *help,
 	if (o->out == NULL)
 		return error_set(err, EINVAL, "%s needs -o FILE%s", what,
 				 report ? ".html" : " (.png, .svg or .pdf)");
+	/* A daemon target's directory holds both. */
 	if (o->regions_csv != NULL && o->csv != NULL &&
-	    strcmp(o->regions_csv, o->csv) == 0)
+	    strcmp(o->regions_csv, o->csv) == 0 && !csv_is_dir(o->csv))
 		return error_set(err, EINVAL,
 				 "--regions names the same file "
 				 "as the CSV, '%s'",

@@ -199,6 +199,8 @@ cmd_watch_usage(FILE *fp)
 	      "--help)\n"
 	      "       memtrend kernel [OPTIONS]            (see kernel "
 	      "--help)\n"
+	      "       memtrend daemon [--config FILE]      (see daemon "
+	      "--help)\n"
 	      "       memtrend --probe [-p PID]\n"
 	      "\n",
 	      fp);

@@ -39,6 +39,8 @@ extern const struct cmd_entry cmd_kernel_entry;
 extern const struct cmd_entry cmd_top_entry;
 extern const struct cmd_entry cmd_capture_entry;
 extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_daemon_entry;
+extern const struct cmd_entry cmd_status_entry;
 
 /* The main usage (cmd-watch.c): every command's synopsis, the watch
  * options, analyze's, and the CSV columns. */

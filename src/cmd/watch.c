@@ -36,11 +36,13 @@ struct watch {
 	struct target *t; /* the one target, or the set's anchor; may be NULL */
 	struct watch_result *res;
 	struct rollup *rollup;
-	struct system *system;
-	struct targets *set;
-	struct watch_member *sum;     /* a set's sum, judged; NULL otherwise */
-	double departed[FIELD_COUNT]; /* counters of members gone */
-	struct watch_member **order;  /* scratch: ranked members */
+	struct watch_group own;	     /* watch_run's: the target or the set */
+	struct watch_group **groups; /* own, or a daemon's */
+	size_t ngroups;
+	unsigned long ticks;
+	struct targets_source *src;  /* a daemon's groups' shared scan */
+	struct system *system;	     /* ... and their shared context */
+	struct watch_member **order; /* scratch: ranked members */
 	struct csv_sink *csv, *regions_csv;
 	struct jsonl_sink *jsonl;
 	struct archive_sink *archive;
@@ -86,15 +88,18 @@ watch_clock_s(clockid_t clock)
 /* ---- members ---------------------------------------------------------- */
 
 static struct watch_member *
-watch_member_new(struct watch *w)
+watch_member_new(struct watch *w, struct watch_group *g)
 {
 	struct watch_result *res = w->res;
 	struct watch_member *m = xcalloc(1, sizeof *m);
 
+	m->g = g;
 	summary_init(&m->summary);
 	regtrack_init(&m->regions);
-	verdict_init(&m->verdict, w->o->metric);
+	verdict_init(&m->verdict, g->metric);
 	verdict_set_daily_cycle(&m->verdict, w->o->daily_cycle);
+	if (g->sum_only && g->sum != NULL)
+		verdict_free(&m->verdict); /* judged as the sum only */
 	m->t.proc_fd = -1;
 	m->left_s = NAN;
 	m->rollup_s = -1;
@@ -121,7 +126,8 @@ watch_member_release(struct watch *w, struct watch_member *m)
 	m->faults = NULL;
 	free(m->fault_addrs);
 	m->fault_addrs = NULL;
-	if (w->set != NULL && m != w->sum)
+	(void)w;
+	if (m->g->set != NULL && m != m->g->sum)
 		target_close(&m->t);
 }
 
@@ -137,7 +143,7 @@ watch_member_leave(struct watch *w, struct watch_member *m, double now_s)
 	/* The sum's counters must not fall when a member goes. */
 	for (i = 0; i < FIELD_COUNT; i++)
 		if (fields[i].kind == FIELD_COUNTER && isfinite(m->last[i]))
-			w->departed[i] += m->last[i];
+			m->g->departed[i] += m->last[i];
 }
 
 /* Page-fault counts, and their addresses counted against the regions. */
@@ -167,7 +173,7 @@ watch_member_sources(struct watch *w, struct watch_member *m,
 	struct error err;
 	int rc;
 
-	if (o->pages || o->regions) {
+	if ((o->pages || o->regions) && m->g->regions) {
 		struct layout_opts lo = {
 		    .root = o->root,
 		    .group = o->group,
@@ -182,7 +188,7 @@ watch_member_sources(struct watch *w, struct watch_member *m,
 
 		if ((rc = layout_open(&m->layout, &m->t, &lo, &err)) < 0) {
 			/* The one target's regions were asked for: fatal. */
-			if (w->set == NULL) {
+			if (m->g->set == NULL) {
 				*fatal = err;
 				return rc;
 			}
@@ -244,35 +250,78 @@ watch_seen(struct watch_member *m, const struct targets_found *f)
 	m->scan_sized = f->sized;
 }
 
+/* A new instance of the group: none of its processes is left and new
+ * ones match (a restart, however quick), or, for the first scan of a
+ * resumed group, none of the processes its history ended with. */
+static void
+watch_instance(struct watch_group *g, const struct targets_found *found, long n,
+	       size_t survivors)
+{
+	size_t k;
+	long i;
+
+	if (n == 0 || survivors > 0)
+		return;
+	if (g->had_members) {
+		g->instance++;
+		g->restarts++;
+		return;
+	}
+	g->had_members = true;
+	for (i = 0; g->instance != 0 && i < n; i++)
+		for (k = 0; k < g->nresume; k++)
+			if (found[i].pid == g->resume_pids[k])
+				return; /* still the one stored */
+	g->instance++;
+}
+
+/* The group's member a scan found again (same pid and start time). */
+static struct watch_member *
+watch_find(const struct watch *w, const struct watch_group *g,
+	   const struct targets_found *f)
+{
+	size_t j;
+
+	for (j = 0; j < w->res->nmembers; j++) {
+		struct watch_member *m = w->res->members[j];
+
+		if (m->g == g && m != g->sum && watch_member_live(m) &&
+		    m->t.pid == f->pid && m->t.start_ticks == f->start_ticks)
+			return m;
+	}
+	return NULL;
+}
+
 /* Looks for the set's processes again: new ones join, in PID order. */
 static int
-watch_scan(struct watch *w, double now_s, struct error *err)
+watch_scan(struct watch *w, struct watch_group *g, double now_s,
+	   struct error *err)
 {
 	struct watch_result *res = w->res;
 	const struct targets_found *found;
 	struct watch_member *m;
 	struct error merr;
+	size_t j, survivors = 0;
 	long n, i;
-	size_t j;
 
-	n = targets_scan(w->set, &found, err);
+	n = targets_scan(g->set, &found, err);
 	if (n < 0)
 		return (int)n;
 	for (j = 0; j < res->nmembers; j++)
-		res->members[j]->seen = false;
+		if (res->members[j]->g == g)
+			res->members[j]->seen = false;
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < res->nmembers; j++) {
-			m = res->members[j];
-			if (m != w->sum && watch_member_live(m) &&
-			    m->t.pid == found[i].pid &&
-			    m->t.start_ticks == found[i].start_ticks)
-				break;
+		if ((m = watch_find(w, g, &found[i])) != NULL) {
+			watch_seen(m, &found[i]);
+			survivors++;
 		}
-		if (j < res->nmembers) {
-			watch_seen(res->members[j], &found[i]);
+	}
+	if (g != &w->own)
+		watch_instance(g, found, n, survivors);
+	for (i = 0; i < n; i++) {
+		if (watch_find(w, g, &found[i]) != NULL)
 			continue;
-		}
-		m = watch_member_new(w);
+		m = watch_member_new(w, g);
 		watch_seen(m, &found[i]);
 		m->joined_s = now_s;
 		snprintf(m->cmdline, sizeof m->cmdline, "%s", found[i].cmdline);
@@ -295,7 +344,7 @@ watch_scan(struct watch *w, double now_s, struct error *err)
 		for (j = 0; j < FIELD_COUNT; j++)
 			if (fields[j].kind == FIELD_COUNTER &&
 			    isfinite(m->last[j]))
-				w->departed[j] -= m->last[j];
+				g->departed[j] -= m->last[j];
 	}
 	return 0;
 }
@@ -348,10 +397,12 @@ watch_choose_rollup(struct watch *w, unsigned int due, double now_s)
 		struct watch_member *m = res->members[i];
 
 		m->rollup_now = false;
-		if (!((due >> TIER_ROLLUP) & 1) || m == w->sum ||
-		    !watch_member_live(m))
+		if (!((due >> TIER_ROLLUP) & 1) || m == m->g->sum ||
+		    !m->g->ticked || !watch_member_live(m))
 			continue;
 		m->rollup_now = !w->o->rank;
+		if (!w->o->rank)
+			continue;
 		m->need = watch_need(m, now_s);
 		w->order[k++] = m;
 	}
@@ -393,8 +444,8 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 		rc = rollup_sample(w->rollup, &m->t, smaps, s, err);
 		/* The one target's system context; a set's goes with its sum.
 		 */
-		if (rc == 0 && w->set == NULL && w->system != NULL)
-			system_sample(w->system, s);
+		if (rc == 0 && m->g->set == NULL && m->g->system != NULL)
+			system_sample(m->g->system, s);
 		if (rc == 0 && m->faults != NULL)
 			watch_faults(w, m, s);
 		break;
@@ -510,7 +561,7 @@ watch_plan_estimate(struct watch *w)
 
 	/* A set's members are estimated only with their regions. */
 	if (w->o->estimate != WATCH_ESTIMATE_AUTO || w->o->rank ||
-	    (w->set != NULL && !w->o->regions) ||
+	    ((w->own.set != NULL || w->src != NULL) && !w->o->regions) ||
 	    sc->t[TIER_ESTIMATE].enabled || !tiers_wants_estimate(sc, tick))
 		return;
 	tiers_enable_estimate(sc);
@@ -521,6 +572,20 @@ watch_plan_estimate(struct watch *w)
 }
 
 /* ---- samples ----------------------------------------------------------- */
+
+/* A daemon group's own files: a failed write is kept to be told (once,
+ * by the caller) and the sampling goes on; the rows written stay whole. */
+static void
+watch_emit_group(struct watch_group *g, const struct sample *s)
+{
+	int rc = 0;
+
+	if (g->csv != NULL)
+		rc = csv_sink_write(g->csv, s, &g->write_error);
+	if (rc == 0 && g->regions_csv != NULL)
+		rc = csv_sink_write(g->regions_csv, s, &g->write_error);
+	g->write_rc = rc;
+}
 
 /* Hands a member's sample to analysis and the sinks; returns false when
  * a sink failed. */
@@ -535,7 +600,8 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 	regtrack_add(&m->regions, s);
 	if (s->regions != NULL)
 		regtrack_evidence(&m->regions, &m->verdict);
-	verdict_add(&m->verdict, s);
+	if (!m->g->sum_only || m == m->g->sum)
+		verdict_add(&m->verdict, s);
 	if (w->term != NULL && judged) {
 		term_row(w->term, s, &m->regions);
 		term_verdict(w->term, &m->verdict);
@@ -559,6 +625,7 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 	if (w->archive != NULL && judged &&
 	    archive_sink_write(w->archive, s, &res->why) < 0)
 		return false;
+	watch_emit_group(m->g, s);
 	return true;
 }
 
@@ -566,7 +633,7 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
  * tick (unknown when one of them did not give a value), counters carried
  * on over members gone, the system's values as any member saw them. */
 static void
-watch_sum(struct watch *w, struct sample *sum, const struct sample *s,
+watch_sum(struct watch_group *g, struct sample *sum, const struct sample *s,
 	  bool first)
 {
 	int i;
@@ -589,7 +656,7 @@ watch_sum(struct watch *w, struct sample *sum, const struct sample *s,
 		}
 		if (first)
 			sum->value[i] = fields[i].kind == FIELD_COUNTER
-					    ? w->departed[i]
+					    ? g->departed[i]
 					    : 0;
 		sum->value[i] += s->value[i];
 	}
@@ -649,7 +716,7 @@ watch_member_estimate(struct watch *w, struct watch_member *m)
 				 .estimate_sample = ESTIMATE_SAMPLE};
 	struct error err;
 
-	if (m->layout != NULL || m->estimate_failed || w->set != NULL)
+	if (m->layout != NULL || m->estimate_failed || m->g->set != NULL)
 		return;
 	if (layout_open(&m->layout, &m->t, &lo, &err) < 0) {
 		m->estimate_failed = true;
@@ -673,6 +740,19 @@ watch_estimate_now(struct watch *w, struct watch_member *m, unsigned int due,
 	return m->layout != NULL && layout_estimates(m->layout);
 }
 
+/* A sample's elapsed_s in its group's series: a daemon's group starts at
+ * first_elapsed_s, and its times are whole milliseconds, as its CSV
+ * holds them, so the verdict resumed from the CSV is the live one. */
+static double
+watch_group_time(const struct watch *w, struct watch_group *g, double now_s)
+{
+	if (g == &w->own)
+		return now_s;
+	if (isnan(g->offset_s))
+		g->offset_s = g->first_elapsed_s - now_s;
+	return round((now_s + g->offset_s) * 1000) / 1000;
+}
+
 /* Samples one member; returns 0, 1 when it has gone (its last, partial
  * sample emitted when there was one), or -errno with res->why filled. */
 static int
@@ -684,7 +764,8 @@ watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 
 	sample_clear(s);
 	s->wall_s = watch_clock_s(CLOCK_REALTIME);
-	s->elapsed_s = now_s;
+	s->elapsed_s = watch_group_time(w, m->g, now_s);
+	s->instance = m->g->instance;
 	s->comm = m->t.comm;
 	s->cmdline = m->cmdline;
 	/* A region sample this tick yields PSS and USS (and, from smaps,
@@ -739,8 +820,6 @@ watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 	return watch_emit(w, m, s) ? 0 : -EIO;
 }
 
-/* One tick over every member; returns 0, 1 when the run's target has
- * gone, or -errno with res->why filled. */
 /* capture --system: the system's /proc/meminfo into the archive, its
  * cost booked to the stat tier. */
 static int
@@ -759,35 +838,52 @@ watch_system(struct watch *w, double now_s)
 	return rc < 0 ? -EIO : 0;
 }
 
+/* Finds a due group's processes again; a daemon's group whose scan
+ * fails (its cgroup removed) keeps the error to tell and matches none. */
 static int
-watch_tick(struct watch *w)
+watch_scan_groups(struct watch *w, double now_s)
+{
+	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
+	size_t i;
+	int rc = 0;
+
+	targets_source_next(w->src);
+	for (i = 0; i < w->ngroups && rc == 0; i++) {
+		struct watch_group *g = w->groups[i];
+
+		g->ticked = w->ticks % (g->every ? g->every : 1) == 0;
+		if (g->set == NULL || !g->ticked)
+			continue;
+		if (g == &w->own) {
+			rc = watch_scan(w, g, now_s, &w->res->why);
+			continue;
+		}
+		g->scan_rc = watch_scan(w, g, now_s, &g->scan_error);
+	}
+	w->tick_cost[TIER_STAT] +=
+	    watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	return rc;
+}
+
+/* The tick of one group's members and its sum; returns as watch_tick. */
+static int
+watch_tick_group(struct watch *w, struct watch_group *g, unsigned int due,
+		 double now_s)
 {
 	struct watch_result *res = w->res;
 	struct sample s, sum;
-	double now_s = ticker_elapsed_s(&w->tk), cpu0;
-	unsigned int due;
 	bool any = false;
 	size_t i;
 	int rc = 0;
 
-	w->last_s = now_s;
-	due = tiers_plan(&res->tiers, now_s);
-	if (w->set != NULL) {
-		cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
-		rc = watch_scan(w, now_s, &res->why);
-		w->tick_cost[TIER_STAT] +=
-		    watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
-		if (rc < 0)
-			return rc;
-	}
-	watch_choose_rollup(w, due, now_s);
+	g->live = 0;
 	sample_clear(&sum);
 	for (i = 0; i < res->nmembers && rc == 0; i++) {
 		struct watch_member *m = res->members[i];
 
-		if (m == w->sum || !watch_member_live(m))
+		if (m->g != g || m == g->sum || !watch_member_live(m))
 			continue;
-		if (w->set != NULL && !m->seen) {
+		if (g->set != NULL && !m->seen) {
 			/* Gone (or a zombie) since the last tick. */
 			watch_member_leave(w, m, now_s);
 			sum.partial = true;
@@ -797,26 +893,52 @@ watch_tick(struct watch *w)
 		}
 		rc = watch_take(w, m, &s, due, m->rollup_now, now_s);
 		if (rc != 1) {
-			if (rc == 0 && w->sum != NULL)
-				watch_sum(w, &sum, &s, !any);
+			if (rc == 0 && g->sum != NULL)
+				watch_sum(g, &sum, &s, !any);
 			any = any || rc == 0;
+			g->live += rc == 0;
 			continue;
 		}
 		watch_member_leave(w, m, now_s);
 		sum.partial = true;
 		rc = m == res->judged || watch_is_anchor(w, m) ? 1 : 0;
 	}
-	if (rc == 0 && w->sum != NULL && any) {
+	if (rc == 0 && g->sum != NULL && any) {
 		sum.wall_s = watch_clock_s(CLOCK_REALTIME);
-		sum.elapsed_s = now_s;
-		sum.comm = w->sum->t.comm;
+		sum.elapsed_s = watch_group_time(w, g, now_s);
+		sum.instance = g->instance;
+		sum.comm = g->sum->t.comm;
 		sum.cmdline = "";
-		if (w->system != NULL)
-			system_sample(w->system, &sum);
+		if (g->system != NULL)
+			system_sample(g->system, &sum);
 		sum.value[FIELD_PARTIAL] = sum.partial;
-		if (!watch_emit(w, w->sum, &sum))
+		if (!watch_emit(w, g->sum, &sum))
 			rc = -EIO;
 	}
+	return rc;
+}
+
+/* One tick over every member; returns 0, 1 when the run's target has
+ * gone, or -errno with res->why filled. */
+static int
+watch_tick(struct watch *w)
+{
+	struct watch_result *res = w->res;
+	double now_s = ticker_elapsed_s(&w->tk);
+	unsigned int due;
+	size_t i;
+	int rc;
+
+	w->last_s = now_s;
+	due = tiers_plan(&res->tiers, now_s);
+	rc = watch_scan_groups(w, now_s);
+	w->ticks++;
+	if (rc < 0)
+		return rc;
+	watch_choose_rollup(w, due, now_s);
+	for (i = 0; i < w->ngroups && rc == 0; i++)
+		if (w->groups[i]->ticked)
+			rc = watch_tick_group(w, w->groups[i], due, now_s);
 	if (w->meminfo != NULL && rc == 0)
 		rc = watch_system(w, now_s);
 	if (w->rank != NULL && rc == 0)
@@ -910,17 +1032,12 @@ watch_about(const struct watch *w, struct provenance *about)
 	targets_describe(&sp, about->command, sizeof about->command);
 }
 
+/* What every loop has: the tier scheduler and the stat reader. */
 static int
-watch_open(struct watch *w)
+watch_open_loop(struct watch *w)
 {
 	const struct watch_opts *o = w->o;
-	struct watch_result *res = w->res;
-	struct error *err = &res->why;
-	struct watch_member *m;
-	struct provenance about;
 	unsigned int extra = 0;
-	char note[512] = "";
-	int rc;
 
 	if (o->pages)
 		extra |= 1u << TIER_PAGES;
@@ -928,11 +1045,85 @@ watch_open(struct watch *w)
 		extra |= 1u << TIER_SMAPS;
 	if (o->estimate == WATCH_ESTIMATE_ALWAYS && !o->rank)
 		extra |= 1u << TIER_ESTIMATE;
-	tiers_init(&res->tiers, o->budget, extra);
-	if (rollup_open(&w->rollup, err) < 0)
+	tiers_init(&w->res->tiers, o->budget, extra);
+	return rollup_open(&w->rollup, &w->res->why) < 0 ? -1 : 0;
+}
+
+static void
+watch_group_insert(struct watch *w, struct watch_group *g)
+{
+	w->groups = xreallocarray(w->groups, w->ngroups + 1, sizeof *w->groups);
+	w->groups[w->ngroups++] = g;
+}
+
+/* A set's group: its scan, its sum (unless ranked) and its system
+ * context -- a cgroup's own, else the anchor's or memtrend's. */
+static int
+watch_group_open(struct watch *w, struct watch_group *g, bool rank,
+		 pid_t anchor, struct error *err)
+{
+	const struct watch_opts *o = w->o;
+	struct targets_spec sp = g->spec;
+
+	sp.tier0 = rank;
+	if ((w->src != NULL ? targets_open_shared(&g->set, &sp, w->src, err)
+			    : targets_open(&g->set, &sp, err)) < 0)
 		return -1;
+	watch_group_insert(w, g);
+	if (rank)
+		return 0;
+	g->sum = watch_member_new(w, g);
+	snprintf(g->sum->t.comm, sizeof g->sum->t.comm, "(sum)");
+	if (sp.kind == TARGETS_CGROUP) {
+		char dir[4096];
+
+		targets_cgroup_dir(dir, sizeof dir, "/", sp.cgroup);
+		g->system = system_open_cgroup(o->root, dir);
+	} else if (w->src != NULL) {
+		/* MemAvailable, the same for every daemon group (a libproc2
+		 * meminfo reader each would be most of the daemon's memory). */
+		if (w->system == NULL)
+			w->system = system_open(o->root, anchor);
+		g->system = w->system;
+	} else {
+		g->system = system_open(o->root, anchor);
+	}
+	return 0;
+}
+
+static void
+watch_group_close(struct watch *w, struct watch_group *g)
+{
+	targets_close(g->set);
+	g->set = NULL;
+	if (g->system != w->system)
+		system_close(g->system);
+	g->system = NULL;
+}
+
+static int
+watch_open(struct watch *w)
+{
+	const struct watch_opts *o = w->o;
+	struct watch_result *res = w->res;
+	struct error *err = &res->why;
+	struct watch_group *g = &w->own;
+	struct watch_member *m;
+	struct provenance about;
+	unsigned int extra = 0;
+	char note[512] = "";
+	int rc;
+
+	if (o->pages || o->regions)
+		extra = 1;
+	if (watch_open_loop(w) < 0)
+		return -1;
+	g->every = 1;
+	g->metric = o->metric;
+	g->regions = true;
 	if (o->set == NULL) {
-		m = watch_member_new(w);
+		watch_group_insert(w, g);
+		m = watch_member_new(w, g);
 		m->t = *w->t;
 		m->t.launched = false; /* reaped by the caller's target */
 		m->joined_s = 0;
@@ -941,32 +1132,16 @@ watch_open(struct watch *w)
 			return rc; /* -ESRCH: gone before the first sample */
 		if ((rc = watch_member_sources(w, m, err)) < 0)
 			return rc;
-		w->system = system_open(o->root, w->t->pid);
+		g->system = system_open(o->root, w->t->pid);
 	} else {
-		struct targets_spec sp = *o->set;
-
-		if (sp.kind == TARGETS_TREE)
-			sp.pid = w->t->pid;
-		sp.tier0 = o->rank;
-		if (targets_open(&w->set, &sp, err) < 0)
+		g->spec = *o->set;
+		if (g->spec.kind == TARGETS_TREE)
+			g->spec.pid = w->t->pid;
+		if (watch_group_open(w, g, o->rank,
+				     w->t != NULL ? w->t->pid : getpid(),
+				     err) < 0)
 			return -1;
-		if (!o->rank) {
-			w->sum = watch_member_new(w);
-			snprintf(w->sum->t.comm, sizeof w->sum->t.comm,
-				 "(sum)");
-			res->judged = w->sum;
-			if (sp.kind == TARGETS_CGROUP) {
-				char dir[4096];
-
-				targets_cgroup_dir(dir, sizeof dir, "/",
-						   sp.cgroup);
-				w->system = system_open_cgroup(o->root, dir);
-			} else {
-				w->system = system_open(
-				    o->root,
-				    w->t != NULL ? w->t->pid : getpid());
-			}
-		}
+		res->judged = g->sum;
 	}
 	watch_about(w, &about);
 	if (o->csv_path != NULL && o->json_lines &&
@@ -998,7 +1173,7 @@ watch_open(struct watch *w)
 	else if (o->live)
 		w->term = term_open(
 		    stdout, o->raw_kib,
-		    (extra & ~(1u << TIER_ESTIMATE)) != 0 ? o->top_regions : 0,
+		    extra != 0 ? o->top_regions : 0,
 		    (double)o->interval_ns / 1e9);
 	return 0;
 }
@@ -1032,7 +1207,10 @@ watch_close(struct watch *w)
 	for (i = 0; i < res->nmembers; i++)
 		watch_member_release(w, res->members[i]);
 	free(w->order);
-	targets_close(w->set);
+	for (i = 0; i < w->ngroups; i++)
+		watch_group_close(w, w->groups[i]);
+	free(w->groups);
+	targets_source_free(w->src);
 	system_close(w->system);
 	rollup_close(w->rollup);
 }
@@ -1104,6 +1282,89 @@ watch_member_row(const struct watch_member *m, struct rank_row *row)
 	row->summary = &m->summary;
 	row->verdict = &m->verdict;
 	row->rate_kb_h = watch_member_rate(m);
+}
+
+/* ---- the loop driven by the daemon -------------------------------------- */
+
+struct watch *
+watch_begin(const struct watch_opts *o, struct watch_result *res)
+{
+	struct watch *w = xcalloc(1, sizeof *w);
+
+	memset(res, 0, sizeof *res);
+	w->o = o;
+	w->res = res;
+	watch_signals();
+	if (watch_open_loop(w) < 0 ||
+	    targets_source_new(&w->src, &res->why) < 0) {
+		rollup_close(w->rollup);
+		free(w);
+		return NULL;
+	}
+	ticker_start(&w->tk, o->interval_ns);
+	w->cpu_mark_s = watch_clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	return w;
+}
+
+int
+watch_group_add(struct watch *w, struct watch_group *g, struct error *err)
+{
+	g->spec.patient = true;
+	g->offset_s = NAN;
+	if (g->every == 0)
+		g->every = 1;
+	/* It samples at its next tick, whatever the count. */
+	return watch_group_open(w, g, false, getpid(), err);
+}
+
+void
+watch_group_remove(struct watch *w, struct watch_group *g)
+{
+	struct watch_result *res = w->res;
+	size_t i, k = 0;
+
+	for (i = 0; i < res->nmembers; i++) {
+		struct watch_member *m = res->members[i];
+
+		if (m->g != g) {
+			res->members[k++] = m;
+			continue;
+		}
+		watch_member_release(w, m);
+		regtrack_free(&m->regions);
+		verdict_free(&m->verdict);
+		free(m);
+	}
+	res->nmembers = k;
+	for (i = 0, k = 0; i < w->ngroups; i++)
+		if (w->groups[i] != g)
+			w->groups[k++] = w->groups[i];
+	w->ngroups = k;
+	watch_group_close(w, g);
+	g->sum = NULL;
+}
+
+int
+watch_step(struct watch *w)
+{
+	int rc = watch_tick(w);
+
+	return rc > 0 ? 0 : rc;
+}
+
+bool
+watch_wait(struct watch *w)
+{
+	return watch_sleep(w);
+}
+
+void
+watch_end_run(struct watch *w)
+{
+	w->res->overruns = w->tk.overruns;
+	w->res->elapsed_s = ticker_elapsed_s(&w->tk);
+	watch_close(w);
+	free(w);
 }
 
 void

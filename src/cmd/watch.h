@@ -77,8 +77,51 @@ enum watch_end {
 /* One process watched, and what is known of it. */
 struct layout;
 struct faults;
+struct csv_sink;
+struct system;
+
+/*
+ * A group of members judged together: the one target, a set, or one of a
+ * daemon's targets.  A daemon's groups share the loop's clock, tier
+ * scheduler and budget; each has its own set, sum, verdict and files, and
+ * samples every `every` ticks of the loop.
+ */
+struct watch_group {
+	/* Given by the caller (watch_group_add). */
+	struct targets_spec spec; /* its strings outlive the group */
+	unsigned int every;	  /* ticks of the loop between samples; >= 1 */
+	int metric;		  /* judged by its verdicts; VERDICT_AUTO */
+	bool regions;		  /* its members' regions, when the loop's on */
+	bool sum_only;		  /* only the sum is judged: its members
+				     have no detector (~100 KiB each once
+				     filled) */
+	double first_elapsed_s;	  /* the elapsed_s of its first sample (the
+				     history it resumes ran to then) */
+	unsigned long instance;	  /* the instance last stored; 0: none */
+	pid_t resume_pids[8];	  /* its processes then (same instance) */
+	size_t nresume;
+	/* Its CSVs (CSV_DAEMON and CSV_REGIONS), the caller's to open,
+	 * rotate and close between ticks; NULL: none.  A failing write is
+	 * noted in write_error and the sampling goes on. */
+	struct csv_sink *csv, *regions_csv;
+	/* Loop state, read by the caller after each tick. */
+	struct targets *set;	  /* NULL: the one target of watch_run */
+	struct system *system;	  /* the context of its sum */
+	struct watch_member *sum; /* judged; NULL for a ranked set */
+	double offset_s; /* its elapsed_s less the loop's; NAN: unset */
+	double departed[FIELD_COUNT]; /* counters of members gone */
+	bool ticked;		      /* sampled in the last tick */
+	bool had_members;	      /* matched something once */
+	size_t live;		      /* members there now */
+	unsigned long restarts;	      /* new instances since it was added */
+	int write_rc;		      /* the last write's; 0: fine */
+	struct error write_error;
+	int scan_rc; /* the last scan's; 0: fine */
+	struct error scan_error;
+};
 
 struct watch_member {
+	struct watch_group *g;
 	struct target t;
 	char cmdline[256];
 	struct summary summary;
@@ -143,5 +186,23 @@ double watch_member_rate(const struct watch_member *m);
 struct rank_row;
 void watch_member_row(const struct watch_member *m, struct rank_row *row);
 void watch_result_free(struct watch_result *res);
+
+/*
+ * The loop driven by its caller (memtrend daemon): groups added and
+ * removed between ticks.  watch_begin() returns NULL with res->why
+ * filled when the sources cannot open; watch_step() takes one tick
+ * (returns 0 or -errno with res->why filled); watch_wait() sleeps until
+ * the next tick, false when a signal asked to stop (stop_signal() says
+ * which; stop_install() again to go on).
+ */
+struct watch;
+struct watch *watch_begin(const struct watch_opts *o, struct watch_result *res);
+int watch_group_add(struct watch *w, struct watch_group *g, struct error *err);
+/* Its members leave the result and are freed; the group's CSVs stay the
+ * caller's. */
+void watch_group_remove(struct watch *w, struct watch_group *g);
+int watch_step(struct watch *w);
+bool watch_wait(struct watch *w);
+void watch_end_run(struct watch *w);
 
 #endif

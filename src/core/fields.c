@@ -116,6 +116,9 @@ const struct field field_keys[KEY_COUNT] = {
 		  "the process's command name (long format: a set, top)"},
     [KEY_CMDLINE] = {"cmdline", "cmdline", FIELD_GAUGE, "cmdline",
 		     "its arguments, space-separated (long format)"},
+    [KEY_INSTANCE] = {"instance", "instance", FIELD_GAUGE, "memtrend daemon",
+		      "which instance of a daemon's target the row is of: 1, "
+		      "then one more each time the target restarted"},
 };
 
 const struct field region_fields[REGION_FIELD_COUNT] = {

@@ -112,6 +112,7 @@ enum field_key {
 	KEY_IDLE_METHOD,
 	KEY_COMM,
 	KEY_CMDLINE,
+	KEY_INSTANCE,
 	KEY_COUNT
 };
 

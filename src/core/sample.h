@@ -25,6 +25,9 @@ struct sample {
 	/* Who, for the long-format CSV of a set (NULL: not given). */
 	const char *comm;
 	const char *cmdline;
+	/* Which instance of a restarted target (memtrend daemon); 0: not
+	 * told.  The verdict judges each instance from its own start. */
+	unsigned long instance;
 };
 
 /* Marks every value unavailable. */

@@ -91,12 +91,14 @@ csv_format_header(struct csv_buf *b, enum csv_kind kind)
 
 	csv_buf_add(b, "%s,%s,%s", field_keys[KEY_TIMESTAMP].name,
 		    field_keys[KEY_ELAPSED_S].name, field_keys[KEY_PID].name);
-	if (kind == CSV_SAMPLES || kind == CSV_LONG) {
+	if (kind != CSV_REGIONS) {
 		for (i = 0; i < FIELD_COUNT; i++)
 			csv_buf_add(b, ",%s", fields[i].name);
-		if (kind == CSV_LONG)
+		if (kind != CSV_SAMPLES)
 			csv_buf_add(b, ",%s,%s", field_keys[KEY_COMM].name,
 				    field_keys[KEY_CMDLINE].name);
+		if (kind == CSV_DAEMON)
+			csv_buf_add(b, ",%s", field_keys[KEY_INSTANCE].name);
 	} else {
 		csv_buf_add(b, ",%s,%s", field_keys[KEY_REGION].name,
 			    field_keys[KEY_KIND].name);
@@ -164,15 +166,28 @@ csv_format_row(struct csv_buf *b, const struct sample *s)
 	csv_buf_add(b, "\n");
 }
 
-void
-csv_format_long(struct csv_buf *b, const struct sample *s)
+static void
+csv_format_who(struct csv_buf *b, const struct sample *s)
 {
 	csv_format_values(b, s);
 	csv_buf_add(b, ",");
 	csv_buf_text(b, s->comm != NULL ? s->comm : "");
 	csv_buf_add(b, ",");
 	csv_buf_text(b, s->cmdline != NULL ? s->cmdline : "");
+}
+
+void
+csv_format_long(struct csv_buf *b, const struct sample *s)
+{
+	csv_format_who(b, s);
 	csv_buf_add(b, "\n");
+}
+
+void
+csv_format_daemon(struct csv_buf *b, const struct sample *s)
+{
+	csv_format_who(b, s);
+	csv_buf_add(b, ",%lu\n", s->instance);
 }
 
 void
@@ -229,6 +244,29 @@ csv_sink_put(struct csv_sink *c, const char *buf, size_t len, struct error *err)
 	return 0;
 }
 
+/* Writes the provenance and the header (the kind's, or header; "":
+ * none) to a new sink; on failure closes it. */
+static int
+csv_sink_begin(struct csv_sink **out, struct csv_sink *c, const char *header,
+	       const struct provenance *about, struct error *err)
+{
+	int rc;
+
+	if (about != NULL)
+		csv_format_about(&c->row, about);
+	if (header != NULL && *header != '\0')
+		csv_buf_add(&c->row, "%s\n", header);
+	else if (header == NULL)
+		csv_format_header(&c->row, c->kind);
+	rc = csv_sink_put(c, c->row.text, c->row.len, err);
+	if (rc < 0) {
+		csv_sink_close(c, NULL);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
 /* Opens path and writes the header in c->row. */
 static int
 csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
@@ -237,7 +275,7 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 {
 	struct csv_sink *c;
 	struct stat st;
-	int fd, rc;
+	int fd;
 
 	fd = strcmp(path, "-") == 0 ? dup(STDOUT_FILENO)
 				    : output_create(path, force);
@@ -248,19 +286,42 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 	c->kind = kind;
 	c->path = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
 	c->is_pipe = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
-	if (about != NULL)
-		csv_format_about(&c->row, about);
-	if (header != NULL && *header != '\0')
-		csv_buf_add(&c->row, "%s\n", header);
-	else if (header == NULL)
-		csv_format_header(&c->row, kind);
-	rc = csv_sink_put(c, c->row.text, c->row.len, err);
-	if (rc < 0) {
-		csv_sink_close(c, NULL);
-		return rc;
+	return csv_sink_begin(out, c, header, about, err);
+}
+
+int
+csv_sink_open_append(struct csv_sink **out, const char *path,
+		     enum csv_kind kind, const struct provenance *about,
+		     struct error *err)
+{
+	struct csv_sink *c;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+		  0644);
+	if (fd < 0)
+		return output_create_error(path, errno, err);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return error_set(err, EINVAL, "%s: not a regular file", path);
 	}
-	*out = c;
-	return 0;
+	c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	c->kind = kind;
+	c->path = xstrdup(path);
+	c->good = st.st_size;
+	if (st.st_size > 0) {
+		*out = c;
+		return 0;
+	}
+	return csv_sink_begin(out, c, NULL, about, err);
+}
+
+long long
+csv_sink_size(const struct csv_sink *c)
+{
+	return (long long)c->good;
 }
 
 int
@@ -302,6 +363,8 @@ csv_sink_write(struct csv_sink *c, const struct sample *s, struct error *err)
 		csv_format_row(&c->row, s);
 	else if (c->kind == CSV_LONG)
 		csv_format_long(&c->row, s);
+	else if (c->kind == CSV_DAEMON)
+		csv_format_daemon(&c->row, s);
 	else
 		csv_format_regions(&c->row, s);
 	if (c->row.len == 0)

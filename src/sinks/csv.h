@@ -21,6 +21,7 @@ enum csv_kind {
 	CSV_LONG,    /* a set's: the CSV_SAMPLES columns, then comm and
 			cmdline, one row per process per sample (the sum's
 			pid is 0) */
+	CSV_DAEMON,  /* CSV_LONG, then the instance column */
 };
 
 /* A growable text buffer rows are built in. */
@@ -45,6 +46,13 @@ struct provenance;
 int csv_sink_open_about(struct csv_sink **out, const char *path,
 			enum csv_kind kind, bool force,
 			const struct provenance *about, struct error *err);
+/* A regular file appended to (a daemon's, after a restart): the header
+ * (and provenance) only when it is empty. */
+int csv_sink_open_append(struct csv_sink **out, const char *path,
+			 enum csv_kind kind, const struct provenance *about,
+			 struct error *err);
+/* Bytes in the file up to the last row written whole. */
+long long csv_sink_size(const struct csv_sink *c);
 /* Writes the sample's row (CSV_SAMPLES), or its region rows when it has
  * any (CSV_REGIONS), in one write. */
 int csv_sink_write(struct csv_sink *c, const struct sample *s,
@@ -73,6 +81,7 @@ void csv_format_header(struct csv_buf *b, enum csv_kind kind);
 void csv_format_about(struct csv_buf *b, const struct provenance *p);
 void csv_format_row(struct csv_buf *b, const struct sample *s);
 void csv_format_long(struct csv_buf *b, const struct sample *s);
+void csv_format_daemon(struct csv_buf *b, const struct sample *s);
 void csv_format_regions(struct csv_buf *b, const struct sample *s);
 
 #endif

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <libproc2/pids.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,16 @@ static const enum pids_item targets_items[T_N] = {
     [T_ARGV] = PIDS_CMDLINE_V,	 [T_UID] = PIDS_ID_EUID,
 };
 
+/* One read of every process, shared by the sets scanned in one round. */
+struct targets_source {
+	struct pids_info *info;
+	enum pids_item items[T_N];
+	struct pids_fetch *fetch; /* this round's; NULL: not read yet */
+};
+
 struct targets {
 	struct targets_spec spec;
+	struct targets_source *src; /* shared; NULL: its own info */
 	struct pids_info *info;
 	enum pids_item items[T_N + 32];
 	struct targets_found *found;
@@ -45,7 +54,78 @@ struct targets {
 	char *procs;
 	size_t procs_cap;
 	int procs_fd;
+	regex_t re; /* TARGETS_PATTERN */
+	bool re_set;
 };
+
+int
+targets_source_new(struct targets_source **out, struct error *err)
+{
+	struct targets_source *src = xcalloc(1, sizeof *src);
+	int rc;
+
+	memcpy(src->items, targets_items, sizeof targets_items);
+	rc = procps_pids_new(&src->info, src->items, T_N);
+	if (rc < 0) {
+		free(src);
+		return error_set(err, -rc,
+				 "cannot use libproc2: %s (is /proc mounted?)",
+				 strerror(-rc));
+	}
+	*out = src;
+	return 0;
+}
+
+void
+targets_source_next(struct targets_source *src)
+{
+	if (src != NULL)
+		src->fetch = NULL;
+}
+
+void
+targets_source_free(struct targets_source *src)
+{
+	if (src == NULL)
+		return;
+	procps_pids_unref(&src->info);
+	free(src);
+}
+
+int
+targets_open_shared(struct targets **out, const struct targets_spec *spec,
+		    struct targets_source *src, struct error *err)
+{
+	struct targets_spec sp = *spec;
+	int rc;
+
+	sp.tier0 = false;
+	sp.shared = true;
+	if ((rc = targets_open(out, &sp, err)) < 0)
+		return rc;
+	(*out)->src = src;
+	return 0;
+}
+
+/* This round's read of every process, made by the first set to ask. */
+static struct pids_fetch *
+targets_source_fetch(struct targets_source *src)
+{
+	if (src->fetch == NULL)
+		src->fetch = procps_pids_reap(src->info, PIDS_FETCH_TASKS_ONLY);
+	return src->fetch;
+}
+
+static bool
+targets_wanted(const struct targets *ts, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ts->nwant; i++)
+		if ((pid_t)ts->want[i] == pid)
+			return true;
+	return false;
+}
 
 int
 targets_open(struct targets **out, const struct targets_spec *spec,
@@ -64,12 +144,25 @@ targets_open(struct targets **out, const struct targets_spec *spec,
 		       rollup_ntier0 * sizeof *ts->items);
 		nitems += rollup_ntier0;
 	}
-	rc = procps_pids_new(&ts->info, ts->items, (int)nitems);
+	rc = spec->shared ? 0
+			  : procps_pids_new(&ts->info, ts->items, (int)nitems);
 	if (rc < 0) {
 		targets_close(ts);
 		return error_set(err, -rc,
 				 "cannot use libproc2: %s (is /proc mounted?)",
 				 strerror(-rc));
+	}
+	if (spec->kind == TARGETS_PATTERN) {
+		rc = regcomp(&ts->re, spec->pattern, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			regerror(rc, &ts->re, dir, sizeof dir);
+			targets_close(ts);
+			return error_set(err, EINVAL,
+					 "pattern '%s': %s (give a POSIX "
+					 "extended regular expression)",
+					 spec->pattern, dir);
+		}
+		ts->re_set = true;
 	}
 	if (spec->kind == TARGETS_CGROUP) {
 		char path[4200];
@@ -77,7 +170,7 @@ targets_open(struct targets **out, const struct targets_spec *spec,
 		targets_cgroup_dir(dir, sizeof dir, "/", spec->cgroup);
 		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
 		ts->procs_fd = root_open(spec->root, path, O_RDONLY);
-		if (ts->procs_fd < 0) {
+		if (ts->procs_fd < 0 && !spec->patient) {
 			rc = -ts->procs_fd;
 			targets_close(ts);
 			return error_set(err, rc,
@@ -89,6 +182,22 @@ targets_open(struct targets **out, const struct targets_spec *spec,
 	}
 	*out = ts;
 	return 0;
+}
+
+void
+targets_unit_cgroup(char *buf, size_t len, const char *root, const char *unit)
+{
+	const char *suffix = strchr(unit, '.') != NULL ? "" : ".service";
+	char path[4096];
+
+	/* cgroup v2 has cgroup.controllers at its root; v1 does not. */
+	root_path(path, sizeof path, root, "/sys/fs/cgroup/cgroup.controllers");
+	if (access(path, F_OK) == 0)
+		snprintf(buf, len, "/sys/fs/cgroup/system.slice/%s%s", unit,
+			 suffix);
+	else
+		snprintf(buf, len, "/sys/fs/cgroup/systemd/system.slice/%s%s",
+			 unit, suffix);
 }
 
 void
@@ -112,7 +221,7 @@ targets_add(struct targets *ts, struct pids_stack *s)
 	int i;
 
 	if (ts->n == ts->cap) {
-		ts->cap = ts->cap ? ts->cap * 2 : 64;
+		ts->cap = ts->cap ? ts->cap * 2 : 4;
 		ts->found = xreallocarray(ts->found, ts->cap, sizeof *f);
 	}
 	f = &ts->found[ts->n++];
@@ -190,6 +299,29 @@ targets_tree(struct targets *ts, struct pids_fetch *f)
 	}
 }
 
+/* The regex against argv joined by spaces (the comm for a process
+ * without one). */
+static bool
+targets_cmdline_matches(const struct targets *ts, struct pids_stack *s)
+{
+	char **argv = TARGETS_VAL(T_ARGV, strv, s);
+	char line[4096];
+	size_t used = 0;
+	int i, w;
+
+	line[0] = '\0';
+	for (i = 0; argv != NULL && argv[i] != NULL; i++) {
+		w = snprintf(line + used, sizeof line - used, "%s%s",
+			     i ? " " : "", argv[i]);
+		if (w < 0 || (size_t)w >= sizeof line - used)
+			break;
+		used += (size_t)w;
+	}
+	if (used == 0)
+		snprintf(line, sizeof line, "%s", TARGETS_VAL(T_CMD, str, s));
+	return regexec(&ts->re, line, 0, NULL, 0) == 0;
+}
+
 static int
 targets_cmp(const void *a, const void *b)
 {
@@ -198,13 +330,41 @@ targets_cmp(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The pids listed in cgroup.procs, re-read from its start. */
+/* The pids listed in cgroup.procs (re-read from its start), or in a
+ * pidfile (opened afresh: a service rewrites it on restart).  A patient
+ * set's file not there lists none. */
 static long
 targets_cgroup_pids(struct targets *ts, struct error *err)
 {
-	long len = root_pread_grow(ts->procs_fd, &ts->procs, &ts->procs_cap);
+	long len;
 	char *p, *end;
 
+	if (ts->spec.kind == TARGETS_PIDFILE || ts->procs_fd < 0) {
+		char dir[4096], path[4200];
+
+		if (ts->procs_fd >= 0)
+			close(ts->procs_fd);
+		if (ts->spec.kind == TARGETS_PIDFILE) {
+			snprintf(path, sizeof path, "%s", ts->spec.pidfile);
+		} else {
+			targets_cgroup_dir(dir, sizeof dir, "/",
+					   ts->spec.cgroup);
+			snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+		}
+		ts->procs_fd = ts->spec.kind == TARGETS_PIDFILE
+				   ? open(path, O_RDONLY | O_CLOEXEC)
+				   : root_open(ts->spec.root, path, O_RDONLY);
+		ts->nwant = 0;
+		if (ts->procs_fd < 0)
+			return 0;
+	}
+	len = root_pread_grow(ts->procs_fd, &ts->procs, &ts->procs_cap);
+	if (len < 0 && ts->spec.patient) {
+		close(ts->procs_fd);
+		ts->procs_fd = -1;
+		ts->nwant = 0;
+		return 0;
+	}
 	if (len < 0)
 		return error_set(err, (int)-len,
 				 "--cgroup %s: cannot read its "
@@ -238,7 +398,7 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 	long rc;
 
 	ts->n = 0;
-	if (sp->kind == TARGETS_CGROUP) {
+	if (sp->kind == TARGETS_CGROUP || sp->kind == TARGETS_PIDFILE) {
 		rc = targets_cgroup_pids(ts, err);
 		if (rc < 0)
 			return rc;
@@ -246,8 +406,12 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 			*found = ts->found;
 			return 0;
 		}
-		f = procps_pids_select(ts->info, ts->want, (int)ts->nwant,
-				       PIDS_SELECT_PID);
+		f = ts->src != NULL
+			? targets_source_fetch(ts->src)
+			: procps_pids_select(ts->info, ts->want, (int)ts->nwant,
+					     PIDS_SELECT_PID);
+	} else if (ts->src != NULL) {
+		f = targets_source_fetch(ts->src);
 	} else {
 		f = procps_pids_reap(ts->info, PIDS_FETCH_TASKS_ONLY);
 	}
@@ -261,10 +425,19 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 
 			if (!targets_usable(s))
 				continue;
+			/* A shared read lists every process. */
+			if (ts->src != NULL &&
+			    (sp->kind == TARGETS_CGROUP ||
+			     sp->kind == TARGETS_PIDFILE) &&
+			    !targets_wanted(ts, TARGETS_VAL(T_PID, s_int, s)))
+				continue;
 			if (sp->kind == TARGETS_NAME &&
 			    !target_called(TARGETS_VAL(T_CMD, str, s),
 					   TARGETS_VAL(T_ARGV, strv, s),
 					   sp->name))
+				continue;
+			if (sp->kind == TARGETS_PATTERN &&
+			    !targets_cmdline_matches(ts, s))
 				continue;
 			if (sp->kind == TARGETS_ALL && sp->by_uid &&
 			    TARGETS_VAL(T_UID, u_int, s) != sp->uid)
@@ -291,6 +464,15 @@ targets_describe(const struct targets_spec *spec, char *buf, size_t len)
 	case TARGETS_CGROUP:
 		snprintf(buf, len, "the processes of cgroup %s", spec->cgroup);
 		break;
+	case TARGETS_PATTERN:
+		snprintf(buf, len,
+			 "every process whose command line matches "
+			 "'%s'",
+			 spec->pattern);
+		break;
+	case TARGETS_PIDFILE:
+		snprintf(buf, len, "the process of pidfile %s", spec->pidfile);
+		break;
 	case TARGETS_ALL:
 		if (spec->by_uid)
 			snprintf(buf, len, "every process of uid %u",
@@ -310,6 +492,8 @@ targets_close(struct targets *ts)
 		procps_pids_unref(&ts->info);
 	if (ts->procs_fd >= 0)
 		close(ts->procs_fd);
+	if (ts->re_set)
+		regfree(&ts->re);
 	free(ts->found);
 	free(ts->tree);
 	free(ts->want);

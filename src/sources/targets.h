@@ -1,7 +1,8 @@
 /*
  * A set of targets, found again on every scan: the processes called a
  * name (--all-matching), a process and its descendants (--tree), the
- * processes of a cgroup v2 directory (--cgroup), or every process (top).
+ * processes of a cgroup v2 directory (--cgroup), or every process (top);
+ * for the daemon also a regex on the command line and a pidfile.
  * A scan lists who is there now; the sampling loop keeps its members by
  * PID and start time, so a PID reused between scans is a new member.
  */
@@ -16,20 +17,28 @@
 #include "util/error.h"
 
 enum targets_kind {
-	TARGETS_NAME,	/* every process called name */
-	TARGETS_TREE,	/* pid and its descendants */
-	TARGETS_CGROUP, /* every process in a cgroup v2 directory */
-	TARGETS_ALL,	/* every user process (of uid, when set) */
+	TARGETS_NAME,	 /* every process called name */
+	TARGETS_TREE,	 /* pid and its descendants */
+	TARGETS_CGROUP,	 /* every process in a cgroup v2 directory */
+	TARGETS_ALL,	 /* every user process (of uid, when set) */
+	TARGETS_PATTERN, /* every process whose command line matches */
+	TARGETS_PIDFILE, /* the process a pidfile names, read each scan */
 };
 
 struct targets_spec {
 	enum targets_kind kind;
-	const char *name;   /* TARGETS_NAME */
-	pid_t pid;	    /* TARGETS_TREE */
-	const char *cgroup; /* TARGETS_CGROUP: absolute, or under
-			       /sys/fs/cgroup */
-	bool by_uid;	    /* TARGETS_ALL: only processes of uid */
-	bool tier0;	    /* also read each one's stat and status values */
+	const char *name;    /* TARGETS_NAME */
+	pid_t pid;	     /* TARGETS_TREE */
+	const char *cgroup;  /* TARGETS_CGROUP: absolute, or under
+				/sys/fs/cgroup */
+	const char *pattern; /* TARGETS_PATTERN: a POSIX extended regex */
+	const char *pidfile; /* TARGETS_PIDFILE */
+	/* A cgroup or pidfile not there yet matches nothing, and is looked
+	 * for again each scan (a daemon's target), instead of an error. */
+	bool patient;
+	bool shared; /* set by targets_open_shared() */
+	bool by_uid; /* TARGETS_ALL: only processes of uid */
+	bool tier0;  /* also read each one's stat and status values */
 	uid_t uid;
 	const char *root;
 };
@@ -61,6 +70,23 @@ long targets_scan(struct targets *ts, const struct targets_found **found,
 void targets_describe(const struct targets_spec *spec, char *buf, size_t len);
 
 void targets_close(struct targets *ts);
+
+/* Many sets scanned in one round (memtrend daemon's targets) share one
+ * read of /proc: targets_source_next() starts a round, and the first
+ * targets_scan() of a set opened on the source reads every process for
+ * all of them (its own libproc2 reader then stays unused). */
+struct targets_source;
+int targets_source_new(struct targets_source **out, struct error *err);
+void targets_source_next(struct targets_source *src);
+void targets_source_free(struct targets_source *src);
+int targets_open_shared(struct targets **out, const struct targets_spec *spec,
+			struct targets_source *src, struct error *err);
+
+/* The cgroup of a systemd unit ("nginx.service"; ".service" is added
+ * to a bare name): system.slice's under the unified hierarchy, the
+ * name=systemd hierarchy's on cgroup v1. */
+void targets_unit_cgroup(char *buf, size_t len, const char *root,
+			 const char *unit);
 
 /* The cgroup directory a --cgroup PATH names, under the root. */
 void targets_cgroup_dir(char *buf, size_t len, const char *root,

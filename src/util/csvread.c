@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include <csv.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -156,4 +158,68 @@ csv_column(char *const *cells, size_t ncells, const char *name)
 		if (strcmp(cells[i], name) == 0)
 			return (long)i;
 	return -1;
+}
+
+bool
+csv_is_dir(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+static bool
+csv_dir_wanted(const char *name, bool regions)
+{
+	size_t n = strlen(name);
+	bool csv = (n > 4 && strcmp(name + n - 4, ".csv") == 0) ||
+		   (n > 7 && strcmp(name + n - 7, ".csv.gz") == 0);
+
+	return csv && name[0] != '.' &&
+	       (strncmp(name, "regions", 7) == 0) == regions;
+}
+
+static int
+csv_dir_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+long
+csv_dir_list(const char *dir, bool regions, char ***paths, struct error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **out = NULL;
+	size_t n = 0, len;
+
+	*paths = NULL;
+	if (d == NULL)
+		return error_set(err, errno, "cannot read directory %s: %s",
+				 dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		if (!csv_dir_wanted(e->d_name, regions))
+			continue;
+		out = xreallocarray(out, n + 1, sizeof *out);
+		len = strlen(dir) + strlen(e->d_name) + 2;
+		out[n] = xmalloc(len);
+		snprintf(out[n], len, "%s/%s", dir, e->d_name);
+		n++;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(out, n, sizeof *out, csv_dir_cmp);
+	*paths = out;
+	return (long)n;
+}
+
+void
+csv_dir_free(char **paths, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
 }

@@ -5,6 +5,7 @@
 #ifndef MEMTREND_UTIL_CSVREAD_H
 #define MEMTREND_UTIL_CSVREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/error.h"
@@ -29,5 +30,18 @@ int csv_read_with(const char *path, csv_row_fn fn, csv_row_fn comment,
 /* The index of the first header cell equal to name, or -1: the one way a
  * column is found by name in memtrend's CSVs. */
 long csv_column(char *const *cells, size_t ncells, const char *name);
+
+/* Whether path is a directory of CSV files (a daemon target's, rotated
+ * and compressed) rather than one file. */
+bool csv_is_dir(const char *path);
+
+/* The CSV files (NAME.csv, NAME.csv.gz) of such a directory, in name
+ * order, which is time order for the daemon's rotated files
+ * (samples-20261130T120000.csv.gz before samples.csv): with regions the
+ * regions CSVs (names starting "regions"), else the others.  Returns the
+ * count (0: none), each path malloc'd; release with csv_dir_free(). */
+long csv_dir_list(const char *dir, bool regions, char ***paths,
+		  struct error *err);
+void csv_dir_free(char **paths, long n);
 
 #endif

@@ -1,0 +1,622 @@
+/*
+ * memtrend daemon --config FILE (memtrend-daemon(8)): named targets from
+ * an INI config (daemon-conf.h), watched in one sampling loop -- one
+ * clock, one CPU budget -- each a group of watch.h with its own set, sum,
+ * verdict and files under state_dir/NAME/ (daemon-store.h).  The verdict
+ * resumes from the stored history on start; SIGHUP reloads the config,
+ * SIGTERM and SIGINT stop it cleanly.  memtrend status prints the state
+ * file the daemon rewrites each tick.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "cmd/cmd.h"
+#include "cmd/daemon-conf.h"
+#include "cmd/daemon-store.h"
+#include "cmd/stop.h"
+#include "cmd/watch.h"
+#include "sinks/csv.h"
+#include "util/xmalloc.h"
+
+struct daemon_group {
+	struct daemon_target conf; /* its strings owned here */
+	struct watch_group g;
+	struct daemon_store st;
+	bool noted_empty, noted_write, noted_scan;
+	double last_wall_s; /* its last sample; NAN: none yet */
+};
+
+struct daemon {
+	struct daemon_conf conf;
+	struct watch_opts o;
+	struct watch_result res;
+	struct watch *w;
+	struct daemon_group **groups;
+	size_t ngroups;
+	int lock_fd;
+};
+
+static const struct option cmd_daemon_options[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static void
+cmd_daemon_usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: memtrend daemon [--config FILE]\n"
+		"       memtrend status [--config FILE]\n"
+		"\n"
+		"daemon watches the targets of FILE (default %s) in the\n"
+		"foreground, for weeks, across their restarts: per target "
+		"under\n"
+		"state_dir/NAME/ the samples CSV (and regions.csv), rotated "
+		"and\n"
+		"compressed; the verdict resumes from them on start.  SIGHUP\n"
+		"reloads FILE, SIGTERM stops.  status prints the targets, "
+		"their\n"
+		"PIDs, verdicts and last sample from the running daemon.\n"
+		"See memtrend-daemon(8) and memtrend.conf(5).\n"
+		"\n"
+		"  -c, --config FILE     the config (INI)\n"
+		"  -h, --help            this help\n"
+		"\n"
+		"Exit status: 0 stopped by a signal; 2 bad config or "
+		"another\n"
+		"daemon already on state_dir.\n",
+		DAEMON_CONFIG);
+}
+
+static void daemon_log(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* One line to standard error: the journal under systemd. */
+static void
+daemon_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("memtrend: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+daemon_notify(const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+	sd_notify(0, state);
+#else
+	(void)state;
+#endif
+}
+
+static double
+daemon_wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the lock --------------------------------------------------------- */
+
+static int
+daemon_lock(struct daemon *d, struct error *err)
+{
+	char path[4200], pid[32] = "";
+	ssize_t n;
+
+	if (mkdir(d->conf.state_dir, 0755) < 0 && errno != EEXIST)
+		return error_set(err, errno, "cannot create state_dir %s: %s",
+				 d->conf.state_dir, strerror(errno));
+	snprintf(path, sizeof path, "%s/daemon.lock", d->conf.state_dir);
+	d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (d->lock_fd < 0)
+		return error_set(err, errno, "cannot open %s: %s", path,
+				 strerror(errno));
+	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		n = pread(d->lock_fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		return error_set(err, EBUSY,
+				 "another memtrend daemon (pid %s) uses "
+				 "state_dir %s: stop it, or give this one "
+				 "another state_dir",
+				 pid[0] ? pid : "?", d->conf.state_dir);
+	}
+	snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+	if (ftruncate(d->lock_fd, 0) < 0 ||
+	    pwrite(d->lock_fd, pid, strlen(pid), 0) < 0)
+		return error_set(err, errno, "cannot write %s: %s", path,
+				 strerror(errno));
+	return 0;
+}
+
+/* ---- groups ----------------------------------------------------------- */
+
+static unsigned int
+daemon_every(const struct daemon *d, const struct daemon_target *t)
+{
+	uint64_t every = t->every_ns ? t->every_ns : d->conf.every_ns;
+	double k = round((double)every / (double)d->o.interval_ns);
+
+	return k < 1 ? 1 : (unsigned int)k;
+}
+
+static void
+daemon_target_copy(struct daemon_target *dst, const struct daemon_target *src)
+{
+	*dst = *src;
+	dst->value = xstrdup(src->value);
+	dst->unit = src->unit ? xstrdup(src->unit) : NULL;
+}
+
+static bool
+daemon_target_same(const struct daemon_target *a, const struct daemon_target *b)
+{
+	return strcmp(a->name, b->name) == 0 && a->kind == b->kind &&
+	       strcmp(a->value, b->value) == 0 && a->every_ns == b->every_ns &&
+	       a->metric == b->metric && a->regions == b->regions;
+}
+
+static int
+daemon_group_add(struct daemon *d, const struct daemon_target *t,
+		 struct error *err)
+{
+	struct daemon_group *dg = xcalloc(1, sizeof *dg);
+	struct watch_group *g = &dg->g;
+	struct daemon_history h;
+	double now = daemon_wall_s();
+	size_t i;
+
+	daemon_target_copy(&dg->conf, t);
+	dg->last_wall_s = NAN;
+	daemon_conf_spec(&dg->conf, &g->spec);
+	g->every = daemon_every(d, t);
+	g->metric = t->metric;
+	g->regions = t->regions;
+	g->sum_only = true;
+	if (daemon_store_open(&dg->st, d->conf.state_dir, t->name, t->regions,
+			      err) < 0)
+		goto fail;
+	if (watch_group_add(d->w, g, err) < 0)
+		goto fail;
+	/* No amnesia: the stored history through the same verdict. */
+	if (daemon_store_resume(dg->st.dir, &g->sum->verdict, &h, err) < 0) {
+		daemon_log("target %s: its history cannot be read, judged "
+			   "afresh: %s",
+			   t->name, err->msg);
+		verdict_free(&g->sum->verdict);
+		verdict_init(&g->sum->verdict, t->metric);
+		memset(&h, 0, sizeof h);
+	}
+	if (h.any) {
+		g->first_elapsed_s =
+		    h.last_elapsed_s +
+		    fmax(0.001, isnan(h.last_wall_s) ? 1 : now - h.last_wall_s);
+		g->instance = h.instance;
+		g->nresume = h.npids;
+		for (i = 0; i < h.npids; i++)
+			g->resume_pids[i] = h.pids[i];
+	}
+	g->csv = dg->st.csv;
+	g->regions_csv = dg->st.regions_csv;
+	d->groups = xreallocarray(d->groups, d->ngroups + 1, sizeof *d->groups);
+	d->groups[d->ngroups++] = dg;
+	return 0;
+fail:
+	daemon_store_close(&dg->st);
+	free(dg->conf.value);
+	free(dg->conf.unit);
+	free(dg);
+	return -1;
+}
+
+static void
+daemon_group_remove(struct daemon *d, size_t at)
+{
+	struct daemon_group *dg = d->groups[at];
+
+	watch_group_remove(d->w, &dg->g);
+	daemon_store_close(&dg->st);
+	free(dg->conf.value);
+	free(dg->conf.unit);
+	free(dg);
+	memmove(d->groups + at, d->groups + at + 1,
+		(d->ngroups - at - 1) * sizeof *d->groups);
+	d->ngroups--;
+}
+
+/* The groups to the config's targets: gone ones removed, new or changed
+ * ones added, the others kept with their state. */
+static void
+daemon_apply(struct daemon *d)
+{
+	struct error err;
+	size_t i, j;
+
+	for (i = d->ngroups; i-- > 0;) {
+		for (j = 0; j < d->conf.ntargets; j++)
+			if (daemon_target_same(&d->groups[i]->conf,
+					       &d->conf.targets[j]))
+				break;
+		if (j == d->conf.ntargets) {
+			daemon_log("target %s: no longer watched",
+				   d->groups[i]->conf.name);
+			daemon_group_remove(d, i);
+		}
+	}
+	for (j = 0; j < d->conf.ntargets; j++) {
+		for (i = 0; i < d->ngroups; i++)
+			if (strcmp(d->groups[i]->conf.name,
+				   d->conf.targets[j].name) == 0)
+				break;
+		if (i < d->ngroups)
+			continue;
+		if (daemon_group_add(d, &d->conf.targets[j], &err) < 0)
+			daemon_log("target %s: %s", d->conf.targets[j].name,
+				   err.msg);
+	}
+}
+
+static void
+daemon_reload(struct daemon *d, const char *path)
+{
+	struct daemon_conf next;
+	struct error err;
+
+	if (daemon_conf_read(path, &next, &err) < 0) {
+		daemon_log("SIGHUP: %s; keeping the running config", err.msg);
+		daemon_conf_free(&next);
+		return;
+	}
+	if (strcmp(next.state_dir, d->conf.state_dir) != 0)
+		daemon_log("SIGHUP: state_dir changes only on a restart; "
+			   "keeping %s",
+			   d->conf.state_dir);
+	daemon_conf_free(&d->conf);
+	d->conf = next;
+	daemon_apply(d);
+	daemon_log("SIGHUP: config %s reloaded, %zu targets", path, d->ngroups);
+}
+
+/* ---- each tick -------------------------------------------------------- */
+
+static void
+daemon_json_string(FILE *fp, const char *s)
+{
+	verdict_json_string(fp, s);
+}
+
+/* state_dir/status.json, rewritten whole (a temporary file renamed). */
+static void
+daemon_status(struct daemon *d)
+{
+	char path[4200], tmp[4300], stamp[40], sentence[2048];
+	struct watch_result *res = &d->res;
+	FILE *fp;
+	size_t i, k;
+
+	snprintf(path, sizeof path, "%s/status.json", d->conf.state_dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((fp = fopen(tmp, "w")) == NULL)
+		return;
+	csv_format_time(stamp, sizeof stamp, daemon_wall_s());
+	fprintf(fp, "{\"pid\":%d,\"updated\":\"%s\",\"targets\":[",
+		(int)getpid(), stamp);
+	for (i = 0; i < d->ngroups; i++) {
+		struct daemon_group *dg = d->groups[i];
+		struct watch_member *sum = dg->g.sum;
+		const struct trend_evidence *ev =
+		    verdict_evidence(&sum->verdict);
+		bool first = true;
+
+		fprintf(fp, "%s{\"name\":", i ? "," : "");
+		daemon_json_string(fp, dg->conf.name);
+		fputs(",\"pids\":[", fp);
+		for (k = 0; k < res->nmembers; k++) {
+			struct watch_member *m = res->members[k];
+
+			if (m->g != &dg->g || m == sum || !isnan(m->left_s))
+				continue;
+			fprintf(fp, "%s%d", first ? "" : ",", (int)m->t.pid);
+			first = false;
+		}
+		fprintf(fp, "],\"instance\":%lu,\"restarts\":%lu,",
+			dg->g.instance, dg->g.restarts);
+		fputs("\"verdict\":", fp);
+		daemon_json_string(fp, verdict_name(ev->verdict));
+		fputs(",\"metric\":", fp);
+		daemon_json_string(fp, verdict_metric_name(&sum->verdict));
+		fprintf(fp, ",\"samples\":%lu", ev->samples);
+		if (ev->points > 0 && isfinite(ev->slope))
+			fprintf(fp, ",\"slope_kb_per_hour\":%.1f", ev->slope);
+		if (!isnan(dg->last_wall_s)) {
+			csv_format_time(stamp, sizeof stamp, dg->last_wall_s);
+			fprintf(fp, ",\"last_sample\":\"%s\"", stamp);
+		}
+		if (isfinite(sum->last[FIELD_USS_KB]))
+			fprintf(fp, ",\"uss_kb\":%.0f",
+				sum->last[FIELD_USS_KB]);
+		if (isfinite(sum->last[FIELD_RSS_KB]))
+			fprintf(fp, ",\"rss_kb\":%.0f",
+				sum->last[FIELD_RSS_KB]);
+		verdict_sentence(&sum->verdict, sentence, sizeof sentence);
+		fputs(",\"sentence\":", fp);
+		daemon_json_string(fp, sentence);
+		fputs("}", fp);
+	}
+	fputs("]}\n", fp);
+	if (fflush(fp) != 0 || ferror(fp)) {
+		fclose(fp);
+		unlink(tmp);
+		return;
+	}
+	fclose(fp);
+	rename(tmp, path);
+}
+
+/* After each tick, what happened to a group that sampled. */
+static void
+daemon_group_tick(struct daemon *d, struct daemon_group *dg)
+{
+	struct watch_group *g = &dg->g;
+	struct error err;
+	double now = daemon_wall_s();
+
+	if (g->scan_rc < 0 && !dg->noted_scan)
+		daemon_log("target %s: %s", dg->conf.name, g->scan_error.msg);
+	dg->noted_scan = g->scan_rc < 0;
+	if (g->live == 0 && !dg->noted_empty)
+		daemon_log("target %s: no process matches it yet; watching "
+			   "for one",
+			   dg->conf.name);
+	dg->noted_empty = g->live == 0;
+	if (g->live > 0)
+		dg->last_wall_s = now;
+	if (g->write_rc < 0 && !dg->noted_write)
+		daemon_log("target %s: %s; sampling goes on, writing resumes "
+			   "when there is room",
+			   dg->conf.name, g->write_error.msg);
+	else if (g->write_rc == 0 && dg->noted_write)
+		daemon_log("target %s: writing again", dg->conf.name);
+	dg->noted_write = g->write_rc < 0;
+	if (daemon_store_rotate(&dg->st, now, d->conf.rotate_size,
+				d->conf.keep_ns, d->conf.keep_size, &err) < 0)
+		daemon_log("target %s: rotating: %s", dg->conf.name, err.msg);
+	g->csv = dg->st.csv;
+	g->regions_csv = dg->st.regions_csv;
+	/*
+	 * METRICS AND ALERTS GO HERE (sinks/metrics.h, sinks/alert.h):
+	 * the target's state after its tick --
+	 *   name:      dg->conf.name
+	 *   pids:      d->res.members[k] with ->g == g, != g->sum and
+	 *              isnan(->left_s); each one's ->last[FIELD_*_KB]
+	 *   sum:       g->sum->last[FIELD_USS_KB / _PSS_KB / _RSS_KB]
+	 *   verdict:   verdict_evidence(&g->sum->verdict): ->verdict,
+	 *              ->slope, ->slope_lo, ->slope_hi (KiB/h);
+	 *              verdict_hours_to_mem(), verdict_hours_to_limit(),
+	 *              verdict_sentence()
+	 *   restarts:  g->restarts (and g->instance)
+	 *   config:    d->conf.listen, textfile, alert_command,
+	 *              alert_min_interval_ns
+	 */
+}
+
+static int
+daemon_run(struct daemon *d, const char *path)
+{
+	size_t i;
+	int sig, rc = 0;
+
+	d->w = watch_begin(&d->o, &d->res);
+	if (d->w == NULL)
+		return cmd_fail(&d->res.why);
+	daemon_apply(d);
+	daemon_log("watching %zu targets, state in %s", d->ngroups,
+		   d->conf.state_dir);
+	daemon_notify("READY=1");
+	for (;;) {
+		if (watch_step(d->w) < 0) {
+			daemon_log("%s", d->res.why.msg);
+			rc = CMD_EXIT_ERROR;
+			break;
+		}
+		for (i = 0; i < d->ngroups; i++)
+			if (d->groups[i]->g.ticked)
+				daemon_group_tick(d, d->groups[i]);
+		daemon_status(d);
+		daemon_notify("WATCHDOG=1");
+		if (watch_wait(d->w))
+			continue;
+		sig = stop_signal();
+		if (sig != SIGHUP)
+			break;
+		daemon_notify("RELOADING=1");
+		daemon_reload(d, path);
+		stop_install();
+		daemon_notify("READY=1");
+	}
+	daemon_notify("STOPPING=1");
+	while (d->ngroups > 0)
+		daemon_group_remove(d, d->ngroups - 1);
+	watch_end_run(d->w);
+	watch_result_free(&d->res);
+	free(d->groups);
+	daemon_log("stopped");
+	return rc;
+}
+
+/* The loop's base tick: the shortest every of the config. */
+static uint64_t
+daemon_base_tick(const struct daemon_conf *c)
+{
+	uint64_t base = c->every_ns;
+	size_t i;
+
+	for (i = 0; i < c->ntargets; i++)
+		if (c->targets[i].every_ns != 0 &&
+		    c->targets[i].every_ns < base)
+			base = c->targets[i].every_ns;
+	return base;
+}
+
+static int
+cmd_daemon_args(int argc, char **argv, const char **config, bool *help)
+{
+	struct error err;
+	int opt;
+
+	*config = DAEMON_CONFIG;
+	*help = false;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "c:h", cmd_daemon_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			*config = optarg;
+			break;
+		case 'h':
+			*help = true;
+			return 0;
+		default:
+			error_set(&err, EINVAL, "unknown option '%s'",
+				  argv[optind - 1]);
+			return cmd_usage_error(argv[0], &err);
+		}
+	}
+	if (optind < argc) {
+		error_set(&err, EINVAL, "unexpected argument '%s'",
+			  argv[optind]);
+		return cmd_usage_error(argv[0], &err);
+	}
+	return 0;
+}
+
+/* The arguments and the config; returns -1 to go on, else the exit
+ * status (--help, a bad argument or config). */
+static int
+cmd_daemon_start(int argc, char **argv, struct daemon_conf *conf)
+{
+	const char *config;
+	struct error err;
+	bool help;
+	int rc;
+
+	memset(conf, 0, sizeof *conf);
+	if ((rc = cmd_daemon_args(argc, argv, &config, &help)) != 0)
+		return rc;
+	if (help) {
+		cmd_daemon_usage(stdout);
+		return 0;
+	}
+	if (daemon_conf_read(config, conf, &err) < 0) {
+		daemon_conf_free(conf);
+		return cmd_fail(&err);
+	}
+	return -1;
+}
+
+static int
+cmd_daemon_run(int argc, char **argv)
+{
+	struct daemon d;
+	struct error err;
+	char *config;
+	size_t i;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	d.lock_fd = -1;
+	if ((rc = cmd_daemon_start(argc, argv, &d.conf)) >= 0)
+		return rc;
+	if (daemon_lock(&d, &err) < 0) {
+		daemon_conf_free(&d.conf);
+		return cmd_fail(&err);
+	}
+	d.o.interval_ns = daemon_base_tick(&d.conf);
+	d.o.budget = d.conf.budget;
+	d.o.metric = VERDICT_AUTO;
+	d.o.daily_cycle = true;
+	d.o.group = REGION_GROUP_KIND;
+	for (i = 0; i < d.conf.ntargets; i++)
+		d.o.regions = d.o.regions || d.conf.targets[i].regions;
+	config = xstrdup(d.conf.path); /* a reload replaces d.conf */
+	rc = daemon_run(&d, config);
+	free(config);
+	daemon_conf_free(&d.conf);
+	close(d.lock_fd);
+	return rc;
+}
+
+/* ---- memtrend status -------------------------------------------------- */
+
+static int
+cmd_status_run(int argc, char **argv)
+{
+	struct daemon_conf conf;
+	const char *dir;
+	char path[4200], buf[4096];
+	struct error err;
+	size_t n;
+	FILE *fp;
+	int rc;
+
+	if ((rc = cmd_daemon_start(argc, argv, &conf)) >= 0)
+		return rc;
+	dir = conf.state_dir;
+	snprintf(path, sizeof path, "%s/status.json", dir);
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		error_set(&err, errno,
+			  "no daemon state in %s: %s (is memtrend daemon "
+			  "running with this config?)",
+			  path, strerror(errno));
+		daemon_conf_free(&conf);
+		return cmd_fail(&err);
+	}
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(fp);
+	daemon_conf_free(&conf);
+	return 0;
+}
+
+const struct cmd_entry cmd_daemon_entry = {
+    .name = "daemon",
+    .word = true,
+    .options = cmd_daemon_options,
+    .usage = cmd_daemon_usage,
+    .run = cmd_daemon_run,
+};
+
+const struct cmd_entry cmd_status_entry = {
+    .name = "status",
+    .word = true,
+    .options = cmd_daemon_options,
+    .usage = cmd_daemon_usage,
+    .run = cmd_status_run,
+};
