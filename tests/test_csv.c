@@ -196,12 +196,11 @@ Test(csv, a_device_or_fifo_needs_no_force, .fini = tu_tmp_cleanup)
 	char path[256], buf[64] = "";
 	int rfd;
 
-	cr_assert_eq(csv_sink_open(&sink, "/dev/null", CSV_SAMPLES, false,
-				   &err),
-		     0, "%s", err.msg);
+	cr_assert_eq(
+	    csv_sink_open(&sink, "/dev/null", CSV_SAMPLES, false, &err), 0,
+	    "%s", err.msg);
 	cr_assert_eq(csv_sink_close(sink, &err), 0);
-	cr_assert_eq(output_check("/dev/null", false, &err), 0, "%s",
-		     err.msg);
+	cr_assert_eq(output_check("/dev/null", false, &err), 0, "%s", err.msg);
 	snprintf(path, sizeof path, "%s/pipe", tu_tmpdir());
 	cr_assert_eq(mkfifo(path, 0600), 0);
 	rfd = open(path, O_RDONLY | O_NONBLOCK);
@@ -209,8 +208,7 @@ Test(csv, a_device_or_fifo_needs_no_force, .fini = tu_tmp_cleanup)
 	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0,
 		     "%s", err.msg);
 	cr_assert_gt(read(rfd, buf, sizeof buf - 1), 20);
-	cr_assert(strncmp(buf, "timestamp,elapsed_s,pid,", 24) == 0, "%s",
-		  buf);
+	cr_assert(strncmp(buf, "timestamp,elapsed_s,pid,", 24) == 0, "%s", buf);
 	cr_assert_eq(csv_sink_close(sink, &err), 0);
 	close(rfd);
 }

@@ -358,9 +358,8 @@ archread_file(const char *path, archread_fn fn, void *ctx,
 }
 
 int
-archread_file_system(const char *path, archread_fn fn,
-		     archread_system_fn sysfn, void *ctx,
-		     struct archread_info *info, struct error *err)
+archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
+		     void *ctx, struct archread_info *info, struct error *err)
 {
 	struct archread *r = xcalloc(1, sizeof *r);
 	char *older;

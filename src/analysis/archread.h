@@ -22,7 +22,7 @@
 struct archread_info {
 	struct archive_session session; /* the first one */
 	unsigned long sessions, records, samples;
-	unsigned long system_samples; /* capture --system's */
+	unsigned long system_samples;	 /* capture --system's */
 	unsigned int targets;		 /* distinct target ids seen */
 	unsigned int segments;		 /* 2 when PATH.1 was read too */
 	uint64_t skipped_bytes;		 /* after the first bad record */

@@ -255,12 +255,11 @@ cmd_kernel_open(struct kernel_run *r)
 	if (vmallocinfo_open(&r->vmalloc, c->root, &e) < 0)
 		term_notice("%s", e.msg);
 	if (c->csv_path != NULL &&
-	    kernel_csv_open(&r->csv, c->csv_path, false, c->force,
-				&r->err) < 0)
+	    kernel_csv_open(&r->csv, c->csv_path, false, c->force, &r->err) < 0)
 		return -1;
 	if (c->caches_path != NULL &&
 	    kernel_csv_open(&r->caches, c->caches_path, true, c->force,
-				&r->err) < 0)
+			    &r->err) < 0)
 		return -1;
 	if (!c->quiet)
 		r->term = kernel_term_open(stdout, c->raw_kib);

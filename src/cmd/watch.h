@@ -38,8 +38,8 @@ struct watch_opts {
 	const char *regions_csv_path;	    /* NULL: no regions CSV */
 	const struct archive_opts *archive; /* NULL: no capture archive */
 	bool system_samples; /* /proc/meminfo each tick, to the archive */
-	bool force;			    /* overwrite existing CSV files */
-	bool live;			    /* print a row per sample */
+	bool force;	     /* overwrite existing CSV files */
+	bool live;	     /* print a row per sample */
 	bool raw_kib;
 	double budget;		   /* fraction of one core; 1: unlimited */
 	bool regions;		   /* tier 2: regions from smaps */

@@ -506,8 +506,7 @@ archive_decode_regions(struct archive_cur *c, struct region_set *set,
 }
 
 void
-archive_encode_system_names(struct archive_buf *b,
-			    struct archive_sysbase *base)
+archive_encode_system_names(struct archive_buf *b, struct archive_sysbase *base)
 {
 	int i;
 
@@ -521,8 +520,7 @@ archive_encode_system_names(struct archive_buf *b,
 }
 
 int
-archive_decode_system_names(struct archive_cur *c,
-			    struct archive_sysbase *base)
+archive_decode_system_names(struct archive_cur *c, struct archive_sysbase *base)
 {
 	char name[64];
 	uint64_t n = archive_get_varint(c), i;

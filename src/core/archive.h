@@ -29,14 +29,14 @@
 #define ARCHIVE_MAX_TARGETS 256
 
 enum archive_kind {
-	ARCHIVE_SESSION = 1,  /* a capture run starts: where and when */
-	ARCHIVE_NOTE = 2,     /* one line for the user */
-	ARCHIVE_START = 3,    /* a target is first seen */
-	ARCHIVE_EXIT = 4,     /* it exited */
-	ARCHIVE_RESTART = 5,  /* its name now names a new process */
-	ARCHIVE_PROCESS = 16, /* a process sample (tiers 0 and 1) */
-	ARCHIVE_REGIONS = 17, /* the regions of the preceding one */
-	ARCHIVE_SYSTEM = 18,  /* /proc/meminfo */
+	ARCHIVE_SESSION = 1,	   /* a capture run starts: where and when */
+	ARCHIVE_NOTE = 2,	   /* one line for the user */
+	ARCHIVE_START = 3,	   /* a target is first seen */
+	ARCHIVE_EXIT = 4,	   /* it exited */
+	ARCHIVE_RESTART = 5,	   /* its name now names a new process */
+	ARCHIVE_PROCESS = 16,	   /* a process sample (tiers 0 and 1) */
+	ARCHIVE_REGIONS = 17,	   /* the regions of the preceding one */
+	ARCHIVE_SYSTEM = 18,	   /* /proc/meminfo */
 	ARCHIVE_SYSTEM_NAMES = 19, /* the names of the system values */
 };
 
@@ -175,7 +175,6 @@ void archive_encode_system(struct archive_buf *b, double elapsed_s,
 /* Its values by the kernel table, the ones it did not carry as they last
  * were; NAN for one never written. */
 int archive_decode_system(struct archive_cur *c, int64_t *elapsed_ms,
-			  struct archive_sysbase *base,
-			  double value[KF_COUNT]);
+			  struct archive_sysbase *base, double value[KF_COUNT]);
 
 #endif

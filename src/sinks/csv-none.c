@@ -17,9 +17,9 @@ csv_sink_open(struct csv_sink **out, const char *path, enum csv_kind kind,
 }
 
 int
-csv_sink_open_about(struct csv_sink **out, const char *path,
-		    enum csv_kind kind, bool force,
-		    const struct provenance *about, struct error *err)
+csv_sink_open_about(struct csv_sink **out, const char *path, enum csv_kind kind,
+		    bool force, const struct provenance *about,
+		    struct error *err)
 {
 	(void)kind;
 	(void)force;

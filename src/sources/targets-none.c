@@ -45,8 +45,7 @@ targets_describe(const struct targets_spec *spec, char *buf, size_t len)
 }
 
 void
-targets_cgroup_dir(char *buf, size_t len, const char *root,
-		   const char *cgroup)
+targets_cgroup_dir(char *buf, size_t len, const char *root, const char *cgroup)
 {
 	(void)root;
 	(void)cgroup;
