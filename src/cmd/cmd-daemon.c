@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,7 +32,11 @@
 #include "cmd/daemon-store.h"
 #include "cmd/stop.h"
 #include "cmd/watch.h"
+#include "sinks/alert.h"
 #include "sinks/csv.h"
+#include "sinks/metrics-server.h"
+#include "sinks/metrics.h"
+#include "util/ticker.h"
 #include "util/xmalloc.h"
 
 struct daemon_group {
@@ -42,6 +47,17 @@ struct daemon_group {
 	double last_wall_s; /* its last sample; NAN: none yet */
 };
 
+/* What goes out besides the files: /metrics, the textfile, alerts. */
+struct daemon_out {
+	struct metrics_server *srv; /* listen = ...; NULL: none */
+	struct alerter *alerter;
+	struct metrics_proc *procs;
+	struct metrics_region *regions;
+	struct metrics_target *targets;
+	size_t procs_cap, regions_cap, targets_cap;
+	bool noted_textfile;
+};
+
 struct daemon {
 	struct daemon_conf conf;
 	struct watch_opts o;
@@ -50,6 +66,7 @@ struct daemon {
 	struct daemon_group **groups;
 	size_t ngroups;
 	int lock_fd;
+	struct daemon_out out;
 };
 
 static const struct option cmd_daemon_options[] = {
@@ -281,23 +298,47 @@ daemon_apply(struct daemon *d)
 	}
 }
 
+static bool
+daemon_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int daemon_out_open(struct daemon *d, struct error *err);
+static void daemon_out_close(struct daemon *d);
+
 static void
 daemon_reload(struct daemon *d, const char *path)
 {
 	struct daemon_conf next;
 	struct error err;
+	bool out;
 
 	if (daemon_conf_read(path, &next, &err) < 0) {
 		daemon_log("SIGHUP: %s; keeping the running config", err.msg);
 		daemon_conf_free(&next);
 		return;
 	}
-	if (strcmp(next.state_dir, d->conf.state_dir) != 0)
+	if (strcmp(next.state_dir, d->conf.state_dir) != 0) {
 		daemon_log("SIGHUP: state_dir changes only on a restart; "
 			   "keeping %s",
 			   d->conf.state_dir);
+		free(next.state_dir);
+		next.state_dir = xstrdup(d->conf.state_dir);
+	}
+	out = !daemon_same(next.listen, d->conf.listen) ||
+	      !daemon_same(next.textfile, d->conf.textfile) ||
+	      !daemon_same(next.alert_command, d->conf.alert_command) ||
+	      next.alert_min_interval_ns != d->conf.alert_min_interval_ns;
 	daemon_conf_free(&d->conf);
 	d->conf = next;
+	if (out) {
+		daemon_out_close(d);
+		if (daemon_out_open(d, &err) < 0)
+			daemon_log("SIGHUP: %s; no metrics server until the "
+				   "config is fixed",
+				   err.msg);
+	}
 	daemon_apply(d);
 	daemon_log("SIGHUP: config %s reloaded, %zu targets", path, d->ngroups);
 }
@@ -378,6 +419,229 @@ daemon_status(struct daemon *d)
 	rename(tmp, path);
 }
 
+/* ---- metrics and alerts ------------------------------------------------ */
+
+/* The hours until the judged metric meets its limit (the cgroup's, else
+ * the memory available), or NAN. */
+static double
+daemon_hours_left(const struct verdict *v)
+{
+	double h = verdict_hours_to_limit(v), m = verdict_hours_to_mem(v);
+
+	if (isnan(h) || (!isnan(m) && m < h))
+		h = m;
+	return h;
+}
+
+/* A group's first live process, or 0. */
+static int
+daemon_group_pid(const struct daemon *d, const struct watch_group *g)
+{
+	size_t k;
+
+	for (k = 0; k < d->res.nmembers; k++) {
+		const struct watch_member *m = d->res.members[k];
+
+		if (m->g == g && m != g->sum && isnan(m->left_s))
+			return (int)m->t.pid;
+	}
+	return 0;
+}
+
+/* A group's state to the alerter, which acts on transitions only. */
+static void
+daemon_alert(struct daemon *d, struct daemon_group *dg)
+{
+	const struct verdict *v = &dg->g.sum->verdict;
+	const struct trend_evidence *ev = verdict_evidence(v);
+	char sentence[1024];
+	struct alert_state st = {
+	    .target = dg->conf.name,
+	    .pid = daemon_group_pid(d, &dg->g),
+	    .present = dg->g.live > 0,
+	    .verdict = verdict_name(ev->verdict),
+	    .sentence = sentence,
+	    .slope_kb_per_hour = ev->points > 0 ? ev->slope : NAN,
+	    .hours_to_limit = daemon_hours_left(v),
+	};
+
+	if (d->out.alerter == NULL)
+		return;
+	verdict_sentence(v, sentence, sizeof sentence);
+	alert_feed(d->out.alerter, &st, (double)ticker_now_ns() / 1e9);
+}
+
+static int
+daemon_out_open(struct daemon *d, struct error *err)
+{
+	struct alert_config ac = {
+	    .command = d->conf.alert_command,
+	    .min_interval_s = d->conf.alert_min_interval_ns != 0
+				  ? (double)d->conf.alert_min_interval_ns / 1e9
+				  : ALERT_MIN_INTERVAL_S,
+	    .timeout_s = ALERT_TIMEOUT_S,
+	    .hours_threshold = ALERT_HOURS_THRESHOLD,
+	    .log_fd = STDERR_FILENO,
+	};
+
+	if (alert_open(&d->out.alerter, &ac, err) < 0)
+		return -1;
+	if (d->conf.listen != NULL &&
+	    (d->out.srv = metrics_listen(d->conf.listen, err)) == NULL)
+		return -1;
+	if (d->out.srv != NULL)
+		daemon_log("metrics on http://%s/metrics", d->conf.listen);
+	return 0;
+}
+
+static void
+daemon_out_close(struct daemon *d)
+{
+	metrics_close(d->out.srv);
+	alert_close(d->out.alerter);
+	free(d->out.procs);
+	free(d->out.regions);
+	free(d->out.targets);
+	memset(&d->out, 0, sizeof d->out);
+}
+
+/* A member's region sizes (USS, else RSS) as metrics rows. */
+static void
+daemon_out_regions(struct daemon_out *o, size_t *n, const char *target,
+		   const struct watch_member *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->regions.n; i++) {
+		const struct regtrack_entry *e = &m->regions.v[i];
+		double kb = isnan(e->last[RF_USS_KB]) ? e->last[RF_RSS_KB]
+						      : e->last[RF_USS_KB];
+
+		if (!e->present || isnan(kb))
+			continue;
+		if (*n == o->regions_cap)
+			o->regions = xreallocarray(o->regions,
+						   o->regions_cap =
+						       o->regions_cap * 2 + 16,
+						   sizeof *o->regions);
+		o->regions[(*n)++] = (struct metrics_region){
+		    target, (int)m->t.pid, e->name, kb * 1024};
+	}
+}
+
+/* One target's row: its verdict on the sum, rates in bytes a second. */
+static void
+daemon_out_target(struct metrics_target *t, const struct daemon_group *dg)
+{
+	const struct trend_evidence *ev = verdict_evidence(&dg->g.sum->verdict);
+	bool fit = ev->points > 0 && isfinite(ev->slope);
+
+	*t = (struct metrics_target){
+	    .target = dg->conf.name,
+	    .verdict_state = verdict_name(ev->verdict),
+	    .growth_bps = fit ? ev->slope * 1024 / 3600 : NAN,
+	    .growth_lo_bps = fit ? ev->slope_lo * 1024 / 3600 : NAN,
+	    .growth_hi_bps = fit ? ev->slope_hi * 1024 / 3600 : NAN,
+	    .hours_to_exhaustion = daemon_hours_left(&dg->g.sum->verdict),
+	    .restarts_total = dg->g.restarts,
+	    .up = (int)dg->g.live,
+	};
+}
+
+/* The daemon's own cost: CPU spent by the tiers, against the budget. */
+static void
+daemon_out_self(const struct daemon *d, struct metrics_self *self)
+{
+	const struct tiers *sc = &d->res.tiers;
+	struct rusage ru;
+	int i;
+
+	memset(self, 0, sizeof *self);
+	for (i = 0; i < TIER_COUNT; i++) {
+		self->sample_seconds_total += sc->t[i].total_s;
+		if (i == TIER_STAT)
+			self->samples_total = sc->t[i].runs;
+	}
+	self->budget_fraction = d->conf.budget;
+	self->budget_used_fraction =
+	    d->res.elapsed_s > 0 ? self->sample_seconds_total / d->res.elapsed_s
+				 : 0;
+	self->overruns_total = (unsigned long)d->res.overruns;
+	/* The peak: getrusage(2) gives no current size, and it is the
+	 * figure a limit on the daemon would meet. */
+	self->rss_bytes = getrusage(RUSAGE_SELF, &ru) == 0
+			      ? (double)ru.ru_maxrss * 1024
+			      : NAN;
+}
+
+/* Renders what the daemon knows after a step for /metrics and the
+ * textfile (nothing when neither is configured). */
+static void
+daemon_metrics(struct daemon *d)
+{
+	struct daemon_out *o = &d->out;
+	struct metrics_snapshot snap = {0};
+	size_t i, k, np = 0, nr = 0;
+	struct error err;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (o->srv == NULL && d->conf.textfile == NULL)
+		return;
+	if (o->targets_cap < d->ngroups)
+		o->targets =
+		    xreallocarray(o->targets, o->targets_cap = d->ngroups,
+				  sizeof *o->targets);
+	for (i = 0; i < d->ngroups; i++)
+		daemon_out_target(&o->targets[i], d->groups[i]);
+	for (k = 0; k < d->res.nmembers; k++) {
+		const struct watch_member *m = d->res.members[k];
+
+		for (i = 0; i < d->ngroups; i++)
+			if (m->g == &d->groups[i]->g)
+				break;
+		if (i == d->ngroups || m == m->g->sum || !isnan(m->left_s))
+			continue;
+		if (np == o->procs_cap)
+			o->procs = xreallocarray(
+			    o->procs, o->procs_cap = o->procs_cap * 2 + 16,
+			    sizeof *o->procs);
+		o->procs[np++] = (struct metrics_proc){
+		    d->groups[i]->conf.name,
+		    (int)m->t.pid,
+		    (unsigned)(m->g->instance ? m->g->instance : 1),
+		    m->last[FIELD_RSS_KB] * 1024,
+		    m->last[FIELD_PSS_KB] * 1024,
+		    m->last[FIELD_USS_KB] * 1024,
+		};
+		if (d->groups[i]->conf.regions)
+			daemon_out_regions(o, &nr, d->groups[i]->conf.name, m);
+	}
+	snap.procs = o->procs;
+	snap.nprocs = np;
+	snap.regions = o->regions;
+	snap.nregions = nr;
+	snap.targets = o->targets;
+	snap.ntargets = d->ngroups;
+	daemon_out_self(d, &snap.self);
+	snap.timestamp_s = daemon_wall_s();
+	if (metrics_render(&snap, &text, &len, &err) < 0) {
+		daemon_log("metrics: %s", err.msg);
+		return;
+	}
+	if (o->srv != NULL)
+		metrics_publish(o->srv, text, len);
+	if (d->conf.textfile != NULL &&
+	    metrics_write_textfile(d->conf.textfile, text, len, &err) < 0) {
+		if (!o->noted_textfile)
+			daemon_log("textfile: %s", err.msg);
+		o->noted_textfile = true;
+	} else {
+		o->noted_textfile = false;
+	}
+	free(text);
+}
+
 /* After each tick, what happened to a group that sampled. */
 static void
 daemon_group_tick(struct daemon *d, struct daemon_group *dg)
@@ -408,32 +672,25 @@ daemon_group_tick(struct daemon *d, struct daemon_group *dg)
 		daemon_log("target %s: rotating: %s", dg->conf.name, err.msg);
 	g->csv = dg->st.csv;
 	g->regions_csv = dg->st.regions_csv;
-	/*
-	 * METRICS AND ALERTS GO HERE (sinks/metrics.h, sinks/alert.h):
-	 * the target's state after its tick --
-	 *   name:      dg->conf.name
-	 *   pids:      d->res.members[k] with ->g == g, != g->sum and
-	 *              isnan(->left_s); each one's ->last[FIELD_*_KB]
-	 *   sum:       g->sum->last[FIELD_USS_KB / _PSS_KB / _RSS_KB]
-	 *   verdict:   verdict_evidence(&g->sum->verdict): ->verdict,
-	 *              ->slope, ->slope_lo, ->slope_hi (KiB/h);
-	 *              verdict_hours_to_mem(), verdict_hours_to_limit(),
-	 *              verdict_sentence()
-	 *   restarts:  g->restarts (and g->instance)
-	 *   config:    d->conf.listen, textfile, alert_command,
-	 *              alert_min_interval_ns
-	 */
+	daemon_alert(d, dg);
 }
 
 static int
 daemon_run(struct daemon *d, const char *path)
 {
+	struct error err;
 	size_t i;
 	int sig, rc = 0;
 
+	if (daemon_out_open(d, &err) < 0) {
+		daemon_out_close(d);
+		return cmd_fail(&err);
+	}
 	d->w = watch_begin(&d->o, &d->res);
-	if (d->w == NULL)
+	if (d->w == NULL) {
+		daemon_out_close(d);
 		return cmd_fail(&d->res.why);
+	}
 	daemon_apply(d);
 	daemon_log("watching %zu targets, state in %s", d->ngroups,
 		   d->conf.state_dir);
@@ -448,6 +705,10 @@ daemon_run(struct daemon *d, const char *path)
 			if (d->groups[i]->g.ticked)
 				daemon_group_tick(d, d->groups[i]);
 		daemon_status(d);
+		daemon_metrics(d);
+		if (d->out.alerter != NULL)
+			alert_poll(d->out.alerter,
+				   (double)ticker_now_ns() / 1e9);
 		daemon_notify("WATCHDOG=1");
 		if (watch_wait(d->w))
 			continue;
@@ -463,6 +724,7 @@ daemon_run(struct daemon *d, const char *path)
 	while (d->ngroups > 0)
 		daemon_group_remove(d, d->ngroups - 1);
 	watch_end_run(d->w);
+	daemon_out_close(d);
 	watch_result_free(&d->res);
 	free(d->groups);
 	daemon_log("stopped");

@@ -102,13 +102,25 @@ daemon_conf_daemon(struct daemon_conf_parse *p, const char *key,
 
 	if (strcmp(key, "state_dir") == 0)
 		daemon_conf_set(&c->state_dir, value);
+	else if (strcmp(key, "listen") == 0 && value[0] == '\0')
+		return daemon_conf_fail(p, key,
+					"empty (127.0.0.1:9945 listens on "
+					"loopback; leave the key out for no "
+					"server)");
 	else if (strcmp(key, "listen") == 0)
 		daemon_conf_set(&c->listen, value);
 	else if (strcmp(key, "textfile") == 0)
 		daemon_conf_set(&c->textfile, value);
-	else if (strcmp(key, "alert_command") == 0)
+	else if (strcmp(key, "alert_command") == 0) {
+		/* Run with execve, no shell and no PATH search. */
+		if (value[0] != '/')
+			return daemon_conf_fail(p, key,
+						"'%s' is not an absolute path "
+						"(the command runs with no "
+						"shell and no PATH search)",
+						value);
 		daemon_conf_set(&c->alert_command, value);
-	else if (strcmp(key, "alert_min_interval") == 0)
+	} else if (strcmp(key, "alert_min_interval") == 0)
 		return daemon_conf_duration(p, key, value,
 					    &c->alert_min_interval_ns);
 	else if (strcmp(key, "every") == 0)

@@ -834,7 +834,8 @@ watch_system(struct watch *w, double now_s)
 	if (rc == 0)
 		rc = archive_sink_system(w->archive, now_s, k.value,
 					 &w->res->why);
-	w->tick_cost[TIER_STAT] += watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	w->tick_cost[TIER_STAT] +=
+	    watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	return rc < 0 ? -EIO : 0;
 }
 
@@ -1171,10 +1172,9 @@ watch_open(struct watch *w)
 	if (o->live && o->rank)
 		w->rank = rank_open(stdout, o->raw_kib, o->top_regions);
 	else if (o->live)
-		w->term = term_open(
-		    stdout, o->raw_kib,
-		    extra != 0 ? o->top_regions : 0,
-		    (double)o->interval_ns / 1e9);
+		w->term = term_open(stdout, o->raw_kib,
+				    extra != 0 ? o->top_regions : 0,
+				    (double)o->interval_ns / 1e9);
 	return 0;
 }
 
@@ -1349,6 +1349,8 @@ watch_step(struct watch *w)
 {
 	int rc = watch_tick(w);
 
+	w->res->overruns = w->tk.overruns;
+	w->res->elapsed_s = ticker_elapsed_s(&w->tk);
 	return rc > 0 ? 0 : rc;
 }
 
