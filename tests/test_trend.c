@@ -601,6 +601,35 @@ Test(trend, startup_under_a_daily_swing_not_flagged)
 	}
 }
 
+/* Cases 724, 727 and 750 of bench/score -s 0 (days): flat GC sawtooths
+ * under a daily swing of +-4 % and +-2 %, and a step of 23 % at 4.5 h
+ * under one of +-6 %.  After the step the swing rises like a line from
+ * an onset, and a sawtooth seen every 14 s leaves a beat in the floor
+ * that the periodic component takes; a step or a level alone, without
+ * the swing, lost to an onset and a line, and each was flagged within
+ * 7 h.  A daily cycle of at most +-10 % on a step, with the periodic
+ * component, explains them: nothing is flagged. */
+Test(trend, step_or_sawtooth_under_a_daily_swing_not_flagged)
+{
+	static const size_t ids[] = {724, 727, 750};
+	static struct tracegen_case cases[1024];
+	size_t n = tracegen_families(cases, 1024, 0), i;
+	const struct tracegen_case *c;
+	struct trend_evidence ev;
+	int widened;
+
+	cr_assert_gt(n, 750);
+	for (i = 0; i < sizeof ids / sizeof *ids; i++) {
+		c = &cases[ids[i]];
+		cr_assert_eq(c->context, TG_DAYS);
+		cr_assert(!c->leak);
+		cr_assert_gt(c->spec.daily_amp, 0.02);
+		ev = run_spec(&c->spec, true, &widened);
+		cr_assert_eq(ev.raises, 0, "case %zu: flagged at %.2f h",
+			     ids[i], ev.detected_at_s / 3600);
+	}
+}
+
 /* A start-up ramping up for 12 s, flat, then one step of 34 % at 3 min,
  * watched 7 min in a test run: the step is bounded.  A cycle of half the
  * window fitted over a line once passed it for a leak; the floor's
