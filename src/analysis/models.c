@@ -283,9 +283,34 @@ models_cycle_columns(struct models_work *w, double p_s)
 	}
 }
 
+/* The best BIC of a level, a jump and a line from an onset (every
+ * other point): a leak that began late in the window, or a step, which a
+ * cycle of half the window would otherwise pass for. */
+static double
+models_onset_bic(struct models_work *w)
+{
+	const double *cols[3] = {w->one, w->col[0], w->col[1]};
+	double best = INFINITY, phi, var, uc;
+	struct models_ls ls;
+	size_t i, c;
+
+	for (c = 2; c + 4 <= w->n; c += 2) {
+		uc = (w->u[c - 1] + w->u[c]) / 2;
+		for (i = 0; i < w->n; i++) {
+			w->col[0][i] = w->u[i] >= uc ? 1 : 0;
+			w->col[1][i] = fmax(0, w->u[i] - uc);
+		}
+		if (models_solve(w, cols, 3, &ls))
+			best = fmin(best, models_bic(w, 4, &phi, &var));
+	}
+	return best;
+}
+
 /* The periodic component: harmonic regression (two harmonics, jointly
  * with a line) at each of a grid of periods the window shows at least
- * twice, kept when it gains MODELS_CYCLE_GAIN over the line alone.  A
+ * twice, kept when it gains MODELS_CYCLE_GAIN over the line alone and
+ * over a line from an onset (which a late leak is, and a cycle of half
+ * the window would otherwise fit).  A
  * daily period is tried too where a daily cycle is possible and a day
  * has been seen. */
 static double
@@ -341,7 +366,8 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 				break;
 			}
 		}
-	if (best_p == 0 || best > base - MODELS_CYCLE_GAIN)
+	if (best_p == 0 || best > base - MODELS_CYCLE_GAIN ||
+	    best > models_onset_bic(w) - MODELS_CYCLE_GAIN)
 		return 0;
 	models_cycle_columns(w, best_p);
 	models_solve(w, cols, 6, &ls);
