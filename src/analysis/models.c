@@ -308,9 +308,9 @@ models_onset_bic(struct models_work *w)
 
 /* The periodic component: harmonic regression (two harmonics, jointly
  * with a line) at each of a grid of periods the window shows at least
- * twice, kept when it gains MODELS_CYCLE_GAIN over the line alone and
- * over a line from an onset (which a late leak is, and a cycle of half
- * the window would otherwise fit).  A
+ * twice, kept when it gains MODELS_CYCLE_GAIN over the line alone --
+ * and, when seen under four times, over a line from an onset (which a
+ * late leak is, and a cycle of half the window would otherwise fit).  A
  * daily period is tried too where a daily cycle is possible and a day
  * has been seen. */
 static double
@@ -366,7 +366,10 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 				break;
 			}
 		}
-	if (best_p == 0 || best > base - MODELS_CYCLE_GAIN ||
+	if (best_p == 0 || best > base - MODELS_CYCLE_GAIN)
+		return 0;
+	/* A cycle seen under four times can be a late leak's bend. */
+	if (4 * best_p > w->span &&
 	    best > models_onset_bic(w) - MODELS_CYCLE_GAIN)
 		return 0;
 	models_cycle_columns(w, best_p);
