@@ -601,6 +601,35 @@ Test(trend, startup_under_a_daily_swing_not_flagged)
 	}
 }
 
+/* Cases 724 and 750 of bench/score -s 0 (days): a flat GC sawtooth
+ * under a daily swing of +-4 %, and a step of 23 % at 4.5 h under one of
+ * +-6 %.  After the step the swing rises like a line from an onset, and
+ * a sawtooth seen every 14 s leaves a beat in the floor that the
+ * periodic component takes; a step or a level alone, without the swing,
+ * lost to an onset and a line, and each was flagged within 7 h.  A daily
+ * cycle of at most +-10 % on a step, with the periodic component,
+ * explains them: nothing is flagged. */
+Test(trend, step_or_sawtooth_under_a_daily_swing_not_flagged)
+{
+	static const size_t ids[] = {724, 750};
+	static struct tracegen_case cases[1024];
+	size_t n = tracegen_families(cases, 1024, 0), i;
+	const struct tracegen_case *c;
+	struct trend_evidence ev;
+	int widened;
+
+	cr_assert_gt(n, 750);
+	for (i = 0; i < sizeof ids / sizeof *ids; i++) {
+		c = &cases[ids[i]];
+		cr_assert_eq(c->context, TG_DAYS);
+		cr_assert(!c->leak);
+		cr_assert_gt(c->spec.daily_amp, 0.02);
+		ev = run_spec(&c->spec, true, &widened);
+		cr_assert_eq(ev.raises, 0, "case %zu: flagged at %.2f h",
+			     ids[i], ev.detected_at_s / 3600);
+	}
+}
+
 /* A start-up ramping up for 12 s, flat, then one step of 34 % at 3 min,
  * watched 7 min in a test run: the step is bounded.  A cycle of half the
  * window fitted over a line once passed it for a leak; the floor's
@@ -761,4 +790,34 @@ Test(trend, flag_lowered_only_on_evidence_as_persistent_as_its_raise)
 	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
 	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
 	cr_assert(isnan(ev.flags[0].withdrawn_s));
+}
+
+/* Cases 690 and 697 of bench/score -s 0 (days): a leak of 5.4 %/h from
+ * 4.6 days into a 6.6 day run, and from 29 h into a 2 day one, under a
+ * daily swing.  Once the leak filled the last part of the window, a
+ * cycle of half the window fitted its rise better than a line from the
+ * start, and the leak was called a step on that cycle to the end.  A
+ * cycle must also beat a line from an onset: the leak is flagged after
+ * it begins, and stays flagged. */
+Test(trend, late_leak_is_not_taken_for_a_cycle)
+{
+	static const size_t ids[] = {690, 697};
+	static struct tracegen_case cases[1024];
+	size_t n = tracegen_families(cases, 1024, 0), i;
+	const struct tracegen_case *c;
+	struct trend_evidence ev;
+	int widened;
+
+	cr_assert_gt(n, 697);
+	for (i = 0; i < sizeof ids / sizeof *ids; i++) {
+		c = &cases[ids[i]];
+		cr_assert_eq(c->family, TF_LATE_ONSET);
+		cr_assert_eq(c->context, TG_DAYS);
+		ev = run_spec(&c->spec, true, &widened);
+		cr_assert_eq(ev.verdict, TREND_GROWING, "case %zu: why %d",
+			     ids[i], ev.why);
+		cr_assert_gt(ev.detected_at_s, c->onset_s);
+		cr_assert_eq(ev.nflags, 1, "case %zu: %zu raises", ids[i],
+			     ev.nflags);
+	}
 }

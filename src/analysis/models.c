@@ -46,6 +46,13 @@ struct models_work {
 	size_t mask;
 	double vm[MODELS_MAX_POINTS], onem[MODELS_MAX_POINTS];
 	double cycm[4][MODELS_MAX_POINTS];
+	/* A daily cycle's columns, and the shape it rides on. */
+	double day[2][MODELS_MAX_POINTS];
+	double shape[MODELS_MAX_POINTS];
+	/* The best warm-up's time constant, or a fill's corner (window
+	 * units; 0: none yet). */
+	double warm_u;
+	bool warm_fill;
 };
 
 struct models_ls {
@@ -81,10 +88,9 @@ models_is_growth(enum models_kind kind)
  * equations with the identity alongside, for the coefficients' variance
  * factors.  Leaves the residuals in w->res.  False when singular. */
 static bool
-models_solve(struct models_work *w, const double *const *cols, int k,
-	     struct models_ls *ls)
+models_solve_to(struct models_work *w, const double *v,
+		const double *const *cols, int k, struct models_ls *ls)
 {
-	const double *v = w->mask > 0 ? w->vm : w->v;
 	double a[MODELS_MAX_COLS][2 * MODELS_MAX_COLS + 1];
 	int r, s, c, piv, m = 2 * k + 1;
 	size_t i;
@@ -139,6 +145,14 @@ models_solve(struct models_work *w, const double *const *cols, int k,
 		ls->rss += w->res[i] * w->res[i];
 	}
 	return true;
+}
+
+/* Least squares of the window's values (masked: after the start-up). */
+static bool
+models_solve(struct models_work *w, const double *const *cols, int k,
+	     struct models_ls *ls)
+{
+	return models_solve_to(w, w->mask > 0 ? w->vm : w->v, cols, k, ls);
 }
 
 /* The exact Gaussian AR(1) likelihood of the residuals (Box, Jenkins
@@ -269,9 +283,34 @@ models_cycle_columns(struct models_work *w, double p_s)
 	}
 }
 
+/* The best BIC of a level, a jump and a line from an onset (every
+ * other point): a leak that began late in the window, or a step, which a
+ * cycle of half the window would otherwise pass for. */
+static double
+models_onset_bic(struct models_work *w)
+{
+	const double *cols[3] = {w->one, w->col[0], w->col[1]};
+	double best = INFINITY, phi, var, uc;
+	struct models_ls ls;
+	size_t i, c;
+
+	for (c = 2; c + 4 <= w->n; c += 2) {
+		uc = (w->u[c - 1] + w->u[c]) / 2;
+		for (i = 0; i < w->n; i++) {
+			w->col[0][i] = w->u[i] >= uc ? 1 : 0;
+			w->col[1][i] = fmax(0, w->u[i] - uc);
+		}
+		if (models_solve(w, cols, 3, &ls))
+			best = fmin(best, models_bic(w, 4, &phi, &var));
+	}
+	return best;
+}
+
 /* The periodic component: harmonic regression (two harmonics, jointly
  * with a line) at each of a grid of periods the window shows at least
- * twice, kept when it gains MODELS_CYCLE_GAIN over the line alone.  A
+ * twice, kept when it gains MODELS_CYCLE_GAIN over the line alone --
+ * and, when seen under four times, over a line from an onset (which a
+ * late leak is, and a cycle of half the window would otherwise fit).  A
  * daily period is tried too where a daily cycle is possible and a day
  * has been seen. */
 static double
@@ -328,6 +367,10 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 			}
 		}
 	if (best_p == 0 || best > base - MODELS_CYCLE_GAIN)
+		return 0;
+	/* A cycle seen under four times can be a late leak's bend. */
+	if (4 * best_p > w->span &&
+	    best > models_onset_bic(w) - MODELS_CYCLE_GAIN)
 		return 0;
 	models_cycle_columns(w, best_p);
 	models_solve(w, cols, 6, &ls);
@@ -473,87 +516,142 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 	}
 }
 
+/* The daily columns' fit at the largest amplitude allowed, cap: the
+ * phase that fits best, with the other k columns refitted.  With P the
+ * projection off those columns, the residual at phase p is
+ * Pv - a (cos p Pc + sin p Ps), so three fits and a scan of dot
+ * products find it.  Leaves the residuals in w->res. */
+static bool
+models_daily_capped(struct models_work *w, const double *v,
+		    const double *const *cols, int k, double cap)
+{
+	double pv[MODELS_MAX_POINTS], pc[MODELS_MAX_POINTS];
+	double vc = 0, vs = 0, cc = 0, cs = 0, ss = 0, a0 = cap / w->ys;
+	double best = INFINITY, e, c, s, ps = 0;
+	struct models_ls ls;
+	size_t i;
+	int j;
+
+	if (!models_solve_to(w, v, cols, k, &ls))
+		return false;
+	memcpy(pv, w->res, w->n * sizeof *pv);
+	if (!models_solve_to(w, w->day[0], cols, k, &ls))
+		return false;
+	memcpy(pc, w->res, w->n * sizeof *pc);
+	if (!models_solve_to(w, w->day[1], cols, k, &ls))
+		return false;
+	for (i = 0; i < w->n; i++) {
+		vc += pv[i] * pc[i];
+		vs += pv[i] * w->res[i];
+		cc += pc[i] * pc[i];
+		cs += pc[i] * w->res[i];
+		ss += w->res[i] * w->res[i];
+	}
+	for (j = 0; j < 96; j++) {
+		sincos(2 * M_PI * j / 96, &s, &c);
+		e = -2 * a0 * (c * vc + s * vs) +
+		    a0 * a0 * (c * c * cc + 2 * s * c * cs + s * s * ss);
+		if (e < best) {
+			best = e;
+			ps = 2 * M_PI * j / 96;
+		}
+	}
+	sincos(ps, &s, &c);
+	for (i = 0; i < w->n; i++)
+		w->res[i] = pv[i] - a0 * (c * pc[i] + s * w->res[i]);
+	return true;
+}
+
 /* A daily cycle of at most daily_amp of the level, where one is
  * possible and less than two days are seen (after that the periodic
- * component finds it); after a start-up of any shape too, when its
+ * component finds it), on a bounded shape -- a level, one step, a
+ * warm-up: base, kpar parameters -- and with the periodic component
+ * where one was found; after a start-up of any shape too, when its
  * points are masked.  Over a short window such a cycle can rise like a
  * line; its bound is what keeps it from explaining every rise.  Kept
  * when it fits better than the daily cycle found so far. */
 static void
-models_fit_daily(struct models_work *w, struct models_result *r,
-		 const struct models_opts *opts)
+models_fit_daily_on(struct models_work *w, struct models_result *r,
+		    const struct models_opts *opts, const double *const *base,
+		    int nbase, int kpar)
 {
-	const double *cols[3] = {w->mask > 0 ? w->onem : w->one, w->col[0],
-				 w->col[1]};
 	const double *v = w->mask > 0 ? w->vm : w->v;
+	const double *cols[MODELS_MAX_COLS];
 	struct models_fit *f = &r->fit[MODELS_DAILY];
-	double amp, cap, a = 0, phi, var, c, s, mean, bic, used;
+	double amp, cap, a, phi, var, bic;
 	struct models_ls ls;
 	size_t i;
+	int k, j, cycle;
 
 	if (!opts->daily || w->span >= 2 * MODELS_DAY_S)
 		return;
 	for (i = 0; i < w->n; i++) {
 		a = 2 * M_PI * w->u[i] * w->span / MODELS_DAY_S;
-		w->col[0][i] = i < w->mask ? 0 : cos(a);
-		w->col[1][i] = i < w->mask ? 0 : sin(a);
+		w->day[0][i] = i < w->mask ? 0 : cos(a);
+		w->day[1][i] = i < w->mask ? 0 : sin(a);
 	}
-	if (!models_solve(w, cols, 3, &ls))
-		return;
-	c = ls.beta[1];
-	s = ls.beta[2];
-	amp = hypot(c, s) * w->ys;
 	cap = opts->daily_amp * fabs(r->level_kb);
-	used = (double)(w->n - w->mask);
-	if (amp > cap) {
-		/* At the largest amplitude allowed, the phase that fits
-		 * best (a scan), with the level refitted. */
-		double best = INFINITY, ps, rss, a0 = cap / w->ys;
-		int j;
-
-		for (j = 0; j < 96; j++) {
-			ps = 2 * M_PI * j / 96;
-			c = a0 * cos(ps);
-			s = a0 * sin(ps);
-			for (i = w->mask, mean = 0; i < w->n; i++)
-				mean +=
-				    v[i] - c * w->col[0][i] - s * w->col[1][i];
-			mean /= used;
-			for (i = w->mask, rss = 0; i < w->n; i++) {
-				double e = v[i] - mean - c * w->col[0][i] -
-					   s * w->col[1][i];
-
-				rss += e * e;
-			}
-			if (rss < best) {
-				best = rss;
-				a = ps;
-			}
-		}
-		c = a0 * cos(a);
-		s = a0 * sin(a);
-		for (i = w->mask, mean = 0; i < w->n; i++)
-			mean += v[i] - c * w->col[0][i] - s * w->col[1][i];
-		mean /= used;
-		for (i = 0; i < w->n; i++)
-			w->res[i] = i < w->mask
-					? 0
-					: v[i] - mean - c * w->col[0][i] -
-					      s * w->col[1][i];
-		amp = cap;
+	for (cycle = 0; cycle <= (w->has_cycle ? 1 : 0); cycle++) {
+		memcpy(cols, base, (size_t)nbase * sizeof *cols);
+		k = nbase;
+		for (j = 0; cycle && j < 4; j++)
+			cols[k++] = w->mask > 0 ? w->cycm[j] : w->cyc[j];
+		cols[k] = w->day[0];
+		cols[k + 1] = w->day[1];
+		if (!models_solve_to(w, v, cols, k + 2, &ls))
+			continue;
+		amp = hypot(ls.beta[k], ls.beta[k + 1]) * w->ys;
+		if (amp > cap && !models_daily_capped(w, v, cols, k, cap))
+			continue;
+		bic = models_bic(
+		    w, kpar + 2 + (int)w->mask + (cycle ? MODELS_CYCLE_K : 0),
+		    &phi, &var);
+		if (f->valid && bic >= f->bic)
+			continue;
+		memset(f, 0, sizeof *f);
+		f->valid = true;
+		f->cycle = cycle;
+		f->k = kpar + 2 + (int)w->mask + (cycle ? MODELS_CYCLE_K : 0);
+		f->bic = bic;
+		f->phi = phi;
+		f->sigma_kb = sqrt(var) * w->ys;
+		f->amp_kb = fmin(amp, cap);
+		f->start_s = w->x0;
+		f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
 	}
-	bic = models_bic(w, 3 + (int)w->mask, &phi, &var);
-	if (f->valid && bic >= f->bic)
-		return;
-	memset(f, 0, sizeof *f);
-	f->valid = true;
-	f->k = 3 + (int)w->mask;
-	f->bic = bic;
-	f->phi = phi;
-	f->sigma_kb = sqrt(var) * w->ys;
-	f->amp_kb = amp;
-	f->start_s = w->x0;
-	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
+}
+
+/* A daily cycle on a level (masked: after a start-up). */
+static void
+models_fit_daily(struct models_work *w, struct models_result *r,
+		 const struct models_opts *opts)
+{
+	const double *cols[1] = {w->mask > 0 ? w->onem : w->one};
+
+	models_fit_daily_on(w, r, opts, cols, 1, 1);
+}
+
+/* A daily cycle on the best step and on the best warm-up found: a step
+ * or a cache filling under a daily swing is still bounded. */
+static void
+models_fit_daily_shapes(struct models_work *w, struct models_result *r,
+			const double *x, const struct models_opts *opts)
+{
+	const struct models_fit *st = &r->fit[MODELS_STEP];
+	const double *cols[2] = {w->mask > 0 ? w->onem : w->one, w->shape};
+	size_t i;
+
+	if (st->valid && st->step_kb != 0) {
+		for (i = 0; i < w->n; i++)
+			w->shape[i] = i >= w->mask && x[i] >= st->step_at_s;
+		models_fit_daily_on(w, r, opts, cols, 2, 3);
+	}
+	if (w->mask == 0 && w->warm_u > 0) {
+		for (i = 0; i < w->n; i++)
+			w->shape[i] = w->warm_fill ? fmin(w->u[i], w->warm_u)
+						   : exp(-w->u[i] / w->warm_u);
+		models_fit_daily_on(w, r, opts, cols, 2, 3);
+	}
 }
 
 /* Fits the first m points exactly from now on (m = 0: none). */
@@ -641,6 +739,7 @@ models_fit_startups(struct models_work *w, struct models_result *r,
 			f->tau_s = 0;
 		}
 	}
+	models_fit_daily_shapes(w, r, x, opts);
 	models_set_mask(w, 0);
 }
 
@@ -690,6 +789,8 @@ models_try_tau(struct models_work *w, struct models_result *r, double tau)
 		f->plateau_kb = w->y0 + w->ys * ls.beta[0];
 		f->start_s = w->x0;
 		f->exp_kb = ls.beta[1] * w->ys;
+		w->warm_u = tau;
+		w->warm_fill = false;
 	}
 	models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_STARTUP_LINEAR], &ls,
 			&imp);
@@ -741,6 +842,8 @@ models_fit_warmups(struct models_work *w, struct models_result *r,
 			    w->y0 + w->ys * (ls.beta[0] + ls.beta[1] * uc);
 			f->start_s = w->x0;
 			f->exp_kb = -ls.beta[1] * uc * w->ys;
+			w->warm_u = uc;
+			w->warm_fill = true;
 		}
 	}
 }
@@ -776,12 +879,14 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	r->period_s = models_find_cycle(w, opts, step_s, &r->cycle_amp_kb);
 	w->has_cycle = r->period_s > 0;
 	w->period_s = r->period_s;
+	w->warm_u = 0;
 	if (!w->has_cycle)
 		r->cycle_amp_kb = 0;
 	models_fit_flat_linear(w, r);
 	models_fit_warmups(w, r, opts);
 	models_fit_changes(w, r, x);
 	models_fit_daily(w, r, opts);
+	models_fit_daily_shapes(w, r, x, opts);
 	models_fit_startups(w, r, x, opts);
 	models_fit_wander(w, r, opts);
 
