@@ -161,7 +161,8 @@ analyze_smemcap(const char *dir, int metric, bool daily_cycle, bool json)
 		free(ps.v);
 		return cmd_fail(&err);
 	}
-	qsort(ps.v, ps.n, sizeof *ps.v, analyze_smemcap_cmp);
+	if (ps.n > 1)
+		qsort(ps.v, ps.n, sizeof *ps.v, analyze_smemcap_cmp);
 	for (i = 0; i < ps.n;)
 		i = analyze_smemcap_series(&ps, i, metric, daily_cycle, json,
 					   &growing);

@@ -408,7 +408,8 @@ watch_choose_rollup(struct watch *w, unsigned int due, double now_s)
 	}
 	if (!w->o->rank)
 		return;
-	qsort(w->order, k, sizeof *w->order, watch_need_cmp);
+	if (k > 1)
+		qsort(w->order, k, sizeof *w->order, watch_need_cmp);
 	for (i = 0; i < k; i++) {
 		struct watch_member *m = w->order[i];
 		/* A member never read costs what the tier's runs do; the

@@ -445,7 +445,8 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 			targets_add(ts, s);
 		}
 	}
-	qsort(ts->found, ts->n, sizeof *ts->found, targets_cmp);
+	if (ts->n > 1) /* found is NULL before the first: no qsort(NULL) */
+		qsort(ts->found, ts->n, sizeof *ts->found, targets_cmp);
 	*found = ts->found;
 	return (long)ts->n;
 }
