@@ -324,7 +324,7 @@ Test(daemon, killed_and_restarted_resumes_the_verdict)
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
 	tu_child_end(&c);
 
-	tu_run(&st, (char *[]){mt, "status", "--config", conf, NULL}, 10);
+	tu_run(&st, (char *[]){mt, "status", "--json", "--config", conf, NULL}, 10);
 	cr_assert_eq(st.status, 0, "%s", st.err);
 	snprintf(dir, sizeof dir, "%s/state/web", tu_tmpdir());
 	tu_run(
@@ -493,7 +493,7 @@ Test(daemon, rotates_and_compresses)
 	cr_assert_geq(gz, 2, "rotated files: %d", gz);
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
 	tu_child_end(&c);
-	tu_run(&st, (char *[]){mt, "status", "--config", conf, NULL}, 10);
+	tu_run(&st, (char *[]){mt, "status", "--json", "--config", conf, NULL}, 10);
 	tu_run(&an, (char *[]){mt, "analyze", "--json", dir, NULL}, 20);
 	cr_assert(an.status == 0 || an.status == 1, "%s", an.err);
 	cr_assert_eq(json_num(st.out, "samples"), json_num(an.out, "samples"),
@@ -659,6 +659,17 @@ Test(daemon, metrics_pass_promtool_and_carry_the_sizes, .timeout = 90)
 	text[i] = '\0';
 	fclose(fp);
 	cr_assert(strstr(text, line) != NULL, "%s", text);
+	/* memtrend status: a table for a person, the sizes in MiB. */
+	tu_run(&r, (char *[]){mt, "status", "--config", conf, NULL}, 10);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "TARGET") != NULL &&
+		      strstr(r.out, "VERDICT") != NULL,
+		  "%s", r.out);
+	snprintf(line, sizeof line, "\nweb         %-11d ", (int)c.pid);
+	cr_assert(strstr(r.out, line) != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, " 8.") != NULL && strstr(r.out, "MiB") != NULL,
+		  "%s", r.out);
+	cr_assert(strstr(r.out, "\nweb: USS") != NULL, "%s", r.out);
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
 	tu_child_end(&c);
 	/* Nothing listens once it has stopped. */

@@ -37,6 +37,7 @@
 #include "sinks/metrics-server.h"
 #include "sinks/metrics.h"
 #include "util/ticker.h"
+#include "util/units.h"
 #include "util/xmalloc.h"
 
 struct daemon_group {
@@ -75,12 +76,19 @@ static const struct option cmd_daemon_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+static const struct option cmd_status_options[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"json", no_argument, NULL, 'j'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
 static void
 cmd_daemon_usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: memtrend daemon [--config FILE]\n"
-		"       memtrend status [--config FILE]\n"
+		"       memtrend status [--config FILE] [--json]\n"
 		"\n"
 		"daemon watches the targets of FILE (default %s) in the\n"
 		"foreground, for weeks, across their restarts: per target "
@@ -94,6 +102,8 @@ cmd_daemon_usage(FILE *fp)
 		"See memtrend-daemon(8) and memtrend.conf(5).\n"
 		"\n"
 		"  -c, --config FILE     the config (INI)\n"
+		"      --json            status: the daemon's state file "
+		"(status.json)\n"
 		"  -h, --help            this help\n"
 		"\n"
 		"Exit status: 0 stopped by a signal; 2 bad config or "
@@ -351,41 +361,56 @@ daemon_json_string(FILE *fp, const char *s)
 	verdict_json_string(fp, s);
 }
 
-/* state_dir/status.json, rewritten whole (a temporary file renamed). */
+/* A group's live processes as "812,813" (at most len bytes). */
 static void
-daemon_status(struct daemon *d)
+daemon_group_pids(const struct daemon *d, const struct daemon_group *dg,
+		  char *buf, size_t len)
 {
-	char path[4200], tmp[4300], stamp[40], sentence[2048];
-	struct watch_result *res = &d->res;
-	FILE *fp;
-	size_t i, k;
+	size_t k, n = 0;
 
-	snprintf(path, sizeof path, "%s/status.json", d->conf.state_dir);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((fp = fopen(tmp, "w")) == NULL)
-		return;
+	buf[0] = '\0';
+	for (k = 0; k < d->res.nmembers && n + 1 < len; k++) {
+		const struct watch_member *m = d->res.members[k];
+
+		if (m->g != &dg->g || m == dg->g.sum || !isnan(m->left_s))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%d", n ? "," : "",
+				      (int)m->t.pid);
+	}
+}
+
+/* The PIDs in a "812,813" list. */
+static size_t
+daemon_group_count(const char *pids)
+{
+	size_t n = 1;
+
+	for (; *pids != '\0'; pids++)
+		n += *pids == ',';
+	return n;
+}
+
+/* status.json: every target's state, for programs. */
+static void
+daemon_status_json(const struct daemon *d, FILE *fp)
+{
+	char stamp[40], sentence[2048], pids[1024];
+	size_t i;
+
 	csv_format_time(stamp, sizeof stamp, daemon_wall_s());
 	fprintf(fp, "{\"pid\":%d,\"updated\":\"%s\",\"targets\":[",
 		(int)getpid(), stamp);
 	for (i = 0; i < d->ngroups; i++) {
-		struct daemon_group *dg = d->groups[i];
-		struct watch_member *sum = dg->g.sum;
+		const struct daemon_group *dg = d->groups[i];
+		const struct watch_member *sum = dg->g.sum;
 		const struct trend_evidence *ev =
 		    verdict_evidence(&sum->verdict);
-		bool first = true;
 
 		fprintf(fp, "%s{\"name\":", i ? "," : "");
 		daemon_json_string(fp, dg->conf.name);
-		fputs(",\"pids\":[", fp);
-		for (k = 0; k < res->nmembers; k++) {
-			struct watch_member *m = res->members[k];
-
-			if (m->g != &dg->g || m == sum || !isnan(m->left_s))
-				continue;
-			fprintf(fp, "%s%d", first ? "" : ",", (int)m->t.pid);
-			first = false;
-		}
-		fprintf(fp, "],\"instance\":%lu,\"restarts\":%lu,",
+		daemon_group_pids(d, dg, pids, sizeof pids);
+		fprintf(fp, ",\"pids\":[%s]", pids);
+		fprintf(fp, ",\"instance\":%lu,\"restarts\":%lu,",
 			dg->g.instance, dg->g.restarts);
 		fputs("\"verdict\":", fp);
 		daemon_json_string(fp, verdict_name(ev->verdict));
@@ -410,6 +435,71 @@ daemon_status(struct daemon *d)
 		fputs("}", fp);
 	}
 	fputs("]}\n", fp);
+}
+
+/* status.txt: the same as a table for a person (memtrend status), text
+ * from outside made safe for a terminal. */
+static void
+daemon_status_text(const struct daemon *d, FILE *fp)
+{
+	char stamp[40], sentence[2048], safe[4096], pids[1024];
+	char uss[32], rss[32], rate[32], last[40];
+	size_t i;
+
+	csv_format_time(stamp, sizeof stamp, daemon_wall_s());
+	fprintf(fp, "memtrend daemon pid %d, %zu targets, updated %s\n",
+		(int)getpid(), d->ngroups, stamp);
+	fprintf(fp, "%-11s %-11s %9s %9s %10s %-12s %s\n", "TARGET", "PIDS",
+		"USS", "RSS", "RATE/h", "VERDICT", "LAST (UTC)");
+	for (i = 0; i < d->ngroups; i++) {
+		const struct daemon_group *dg = d->groups[i];
+		const struct watch_member *sum = dg->g.sum;
+		const struct trend_evidence *ev =
+		    verdict_evidence(&sum->verdict);
+
+		daemon_group_pids(d, dg, pids, sizeof pids);
+		if (strlen(pids) > 11) /* the first, and how many more */
+			snprintf(pids + strcspn(pids, ","),
+				 sizeof pids - strcspn(pids, ","), " +%zu",
+				 daemon_group_count(pids) - 1);
+		units_format_kib(uss, sizeof uss, sum->last[FIELD_USS_KB],
+				 false, false);
+		units_format_kib(rss, sizeof rss, sum->last[FIELD_RSS_KB],
+				 false, false);
+		units_format_kib(rate, sizeof rate,
+				 ev->points > 0 ? ev->slope : NAN, false,
+				 true);
+		snprintf(last, sizeof last, "-");
+		if (!isnan(dg->last_wall_s)) /* the time of day */
+			csv_format_time(last, sizeof last, dg->last_wall_s);
+		fprintf(fp, "%-11s %-11s %9s %9s %10s %-12s %.8s\n",
+			dg->conf.name, pids[0] ? pids : "-", uss, rss, rate,
+			verdict_name(ev->verdict),
+			isnan(dg->last_wall_s) ? last : last + 11);
+	}
+	for (i = 0; i < d->ngroups; i++) {
+		const struct daemon_group *dg = d->groups[i];
+
+		verdict_sentence(&dg->g.sum->verdict, sentence,
+				 sizeof sentence);
+		units_escape_text(safe, sizeof safe, sentence);
+		fprintf(fp, "%s: %s\n", dg->conf.name, safe);
+	}
+}
+
+/* state_dir/NAME, rewritten whole (a temporary file renamed). */
+static void
+daemon_status_file(const struct daemon *d, const char *name,
+		   void (*write)(const struct daemon *, FILE *))
+{
+	char path[4200], tmp[4300];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", d->conf.state_dir, name);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((fp = fopen(tmp, "w")) == NULL)
+		return;
+	write(d, fp);
 	if (fflush(fp) != 0 || ferror(fp)) {
 		fclose(fp);
 		unlink(tmp);
@@ -417,6 +507,13 @@ daemon_status(struct daemon *d)
 	}
 	fclose(fp);
 	rename(tmp, path);
+}
+
+static void
+daemon_status(struct daemon *d)
+{
+	daemon_status_file(d, "status.json", daemon_status_json);
+	daemon_status_file(d, "status.txt", daemon_status_text);
 }
 
 /* ---- metrics and alerts ------------------------------------------------ */
@@ -745,8 +842,10 @@ daemon_base_tick(const struct daemon_conf *c)
 	return base;
 }
 
+/* daemon's arguments, or with json set status's (which takes --json). */
 static int
-cmd_daemon_args(int argc, char **argv, const char **config, bool *help)
+cmd_daemon_args(int argc, char **argv, const char **config, bool *help,
+		bool *json)
 {
 	struct error err;
 	int opt;
@@ -755,11 +854,16 @@ cmd_daemon_args(int argc, char **argv, const char **config, bool *help)
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "c:h", cmd_daemon_options,
+	while ((opt = getopt_long(argc, argv, json != NULL ? "c:hj" : "c:h",
+				  json != NULL ? cmd_status_options
+					       : cmd_daemon_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			*config = optarg;
+			break;
+		case 'j':
+			*json = true;
 			break;
 		case 'h':
 			*help = true;
@@ -781,7 +885,8 @@ cmd_daemon_args(int argc, char **argv, const char **config, bool *help)
 /* The arguments and the config; returns -1 to go on, else the exit
  * status (--help, a bad argument or config). */
 static int
-cmd_daemon_start(int argc, char **argv, struct daemon_conf *conf)
+cmd_daemon_start(int argc, char **argv, struct daemon_conf *conf,
+		 bool *json)
 {
 	const char *config;
 	struct error err;
@@ -789,7 +894,7 @@ cmd_daemon_start(int argc, char **argv, struct daemon_conf *conf)
 	int rc;
 
 	memset(conf, 0, sizeof *conf);
-	if ((rc = cmd_daemon_args(argc, argv, &config, &help)) != 0)
+	if ((rc = cmd_daemon_args(argc, argv, &config, &help, json)) != 0)
 		return rc;
 	if (help) {
 		cmd_daemon_usage(stdout);
@@ -813,7 +918,7 @@ cmd_daemon_run(int argc, char **argv)
 
 	memset(&d, 0, sizeof d);
 	d.lock_fd = -1;
-	if ((rc = cmd_daemon_start(argc, argv, &d.conf)) >= 0)
+	if ((rc = cmd_daemon_start(argc, argv, &d.conf, NULL)) >= 0)
 		return rc;
 	if (daemon_lock(&d, &err) < 0) {
 		daemon_conf_free(&d.conf);
@@ -843,14 +948,16 @@ cmd_status_run(int argc, char **argv)
 	const char *dir;
 	char path[4200], buf[4096];
 	struct error err;
+	bool json = false;
 	size_t n;
 	FILE *fp;
 	int rc;
 
-	if ((rc = cmd_daemon_start(argc, argv, &conf)) >= 0)
+	if ((rc = cmd_daemon_start(argc, argv, &conf, &json)) >= 0)
 		return rc;
 	dir = conf.state_dir;
-	snprintf(path, sizeof path, "%s/status.json", dir);
+	snprintf(path, sizeof path, "%s/%s", dir,
+		 json ? "status.json" : "status.txt");
 	fp = fopen(path, "r");
 	if (fp == NULL) {
 		error_set(&err, errno,
@@ -878,7 +985,7 @@ const struct cmd_entry cmd_daemon_entry = {
 const struct cmd_entry cmd_status_entry = {
     .name = "status",
     .word = true,
-    .options = cmd_daemon_options,
+    .options = cmd_status_options,
     .usage = cmd_daemon_usage,
     .run = cmd_status_run,
 };
