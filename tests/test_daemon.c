@@ -324,7 +324,8 @@ Test(daemon, killed_and_restarted_resumes_the_verdict)
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
 	tu_child_end(&c);
 
-	tu_run(&st, (char *[]){mt, "status", "--json", "--config", conf, NULL}, 10);
+	tu_run(&st, (char *[]){mt, "status", "--json", "--config", conf, NULL},
+	       10);
 	cr_assert_eq(st.status, 0, "%s", st.err);
 	snprintf(dir, sizeof dir, "%s/state/web", tu_tmpdir());
 	tu_run(
@@ -493,7 +494,8 @@ Test(daemon, rotates_and_compresses)
 	cr_assert_geq(gz, 2, "rotated files: %d", gz);
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
 	tu_child_end(&c);
-	tu_run(&st, (char *[]){mt, "status", "--json", "--config", conf, NULL}, 10);
+	tu_run(&st, (char *[]){mt, "status", "--json", "--config", conf, NULL},
+	       10);
 	tu_run(&an, (char *[]){mt, "analyze", "--json", dir, NULL}, 20);
 	cr_assert(an.status == 0 || an.status == 1, "%s", an.err);
 	cr_assert_eq(json_num(st.out, "samples"), json_num(an.out, "samples"),

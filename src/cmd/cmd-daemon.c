@@ -467,8 +467,7 @@ daemon_status_text(const struct daemon *d, FILE *fp)
 		units_format_kib(rss, sizeof rss, sum->last[FIELD_RSS_KB],
 				 false, false);
 		units_format_kib(rate, sizeof rate,
-				 ev->points > 0 ? ev->slope : NAN, false,
-				 true);
+				 ev->points > 0 ? ev->slope : NAN, false, true);
 		snprintf(last, sizeof last, "-");
 		if (!isnan(dg->last_wall_s)) /* the time of day */
 			csv_format_time(last, sizeof last, dg->last_wall_s);
@@ -885,8 +884,7 @@ cmd_daemon_args(int argc, char **argv, const char **config, bool *help,
 /* The arguments and the config; returns -1 to go on, else the exit
  * status (--help, a bad argument or config). */
 static int
-cmd_daemon_start(int argc, char **argv, struct daemon_conf *conf,
-		 bool *json)
+cmd_daemon_start(int argc, char **argv, struct daemon_conf *conf, bool *json)
 {
 	const char *config;
 	struct error err;
