@@ -694,9 +694,10 @@ env_value(const char *dump, const char *name, char *out, size_t len)
 }
 
 /* A stored history: 40 min of pid's USS rising 4 KiB every 5 s (and
- * its sum's), ending now, as the daemon itself writes it. */
+ * its sum's), ending now, as the daemon itself writes it; its elapsed_s
+ * from first (not 0 when older files have been pruned). */
 static void
-write_history(const char *target, pid_t pid)
+write_history(const char *target, pid_t pid, int first)
 {
 	char dir[4200], path[4300], stamp[40];
 	double now = (double)time(NULL), kb;
@@ -727,8 +728,8 @@ write_history(const char *target, pid_t pid)
 			fprintf(fp,
 				"%s,%d.000,%d,%.0f,%.0f,%.0f,%.0f,1200,0,0,"
 				"%d,0,0,%.0f,100,0,0,,,1,,,%s,,,0,%s,,1\n",
-				stamp, i * 5, k == 0 ? (int)pid : 0, kb + 1200,
-				kb + 100, kb, kb, 600 + i, kb,
+				stamp, first + i * 5, k == 0 ? (int)pid : 0,
+				kb + 1200, kb + 100, kb, kb, 600 + i, kb,
 				k == 0 ? "" : "20000000",
 				k == 0 ? "dlk" : "(sum)");
 	}
@@ -769,7 +770,7 @@ Test(daemon, alert_command_gets_the_facts_of_a_leak, .timeout = 120)
 		      "100", (char *)NULL);
 		_exit(127);
 	}
-	write_history("leak", leak);
+	write_history("leak", leak, 0);
 	d = daemon_start(conf);
 	for (i = 0; i < 300 && (fp = fopen(envfile, "r")) == NULL; i++)
 		usleep(100000);
@@ -796,4 +797,35 @@ Test(daemon, alert_command_gets_the_facts_of_a_leak, .timeout = 120)
 	env_value(dump, "MEMTREND_SENTENCE", v, sizeof v);
 	cr_assert(strncmp(v, "USS", 3) == 0 || strstr(v, "grow") != NULL, "%s",
 		  v);
+}
+
+/* Old files pruned (keep_days): the history left starts a day in.  The
+ * resumed verdict and the live samples run on the one clock the files
+ * carry on: no day-long gap between them. */
+Test(daemon, resume_after_pruning_has_no_gap, .timeout = 60)
+{
+	char conf[4200], prog[4096], name[64], t[9000], sentence[4096];
+	char path[4300], text[65536];
+	struct child c;
+	pid_t d;
+	FILE *fp;
+	size_t n;
+
+	tu_unique_copy(memchild, "dpr", prog, sizeof prog, name, sizeof name);
+	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
+	write_conf(conf, sizeof conf, t);
+	tu_holder_start(&c, prog, "2097152");
+	write_history("web", c.pid, 86400);
+	d = daemon_start(conf);
+	wait_rows("web", c.pid, 481 + 5);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+	snprintf(path, sizeof path, "%s/state/status.json", tu_tmpdir());
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp);
+	n = fread(text, 1, sizeof text - 1, fp);
+	text[n] = '\0';
+	fclose(fp);
+	json_str(text, "sentence", sentence, sizeof sentence);
+	cr_assert(strstr(sentence, "gap") == NULL, "%s", sentence);
 }

@@ -43,6 +43,7 @@ struct replay {
 	bool header;
 	unsigned long rows;
 	double prev_t, t0;
+	bool raw_time; /* t0 stays 0: the file's own elapsed_s */
 };
 
 /* Whether a field's column is read: the judged metric and the system
@@ -266,7 +267,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 			return 0;
 	}
 	if (a->rows == 0)
-		a->t0 = t;
+		a->t0 = a->raw_time ? 0 : t;
 	else if (a->pick != NULL ? !(t >= a->prev_t) : !(t > a->prev_t))
 		return error_set(
 		    a->err, EINVAL,
@@ -429,10 +430,10 @@ replay_run(struct replay *a, const char *path, struct error *err)
 	return 0;
 }
 
-int
-replay_file_pick(const char *path, struct verdict *tmpl, replay_pick_fn pick,
-		 void *ctx, replay_sample_fn fn, void *fn_ctx,
-		 struct error *err)
+static int
+replay_pick_run(const char *path, struct verdict *tmpl, replay_pick_fn pick,
+		void *ctx, replay_sample_fn fn, void *fn_ctx, bool raw_time,
+		struct error *err)
 {
 	struct replay a;
 
@@ -442,7 +443,24 @@ replay_file_pick(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 	a.pick_ctx = ctx;
 	a.fn = fn;
 	a.ctx = fn_ctx;
+	a.raw_time = raw_time;
 	return replay_run(&a, path, err);
+}
+
+int
+replay_file_pick(const char *path, struct verdict *tmpl, replay_pick_fn pick,
+		 void *ctx, replay_sample_fn fn, void *fn_ctx,
+		 struct error *err)
+{
+	return replay_pick_run(path, tmpl, pick, ctx, fn, fn_ctx, false, err);
+}
+
+int
+replay_file_pick_raw(const char *path, struct verdict *tmpl,
+		     replay_pick_fn pick, void *ctx, replay_sample_fn fn,
+		     void *fn_ctx, struct error *err)
+{
+	return replay_pick_run(path, tmpl, pick, ctx, fn, fn_ctx, true, err);
 }
 
 int

@@ -41,6 +41,13 @@ int replay_file_pick(const char *path, struct verdict *tmpl,
 		     replay_pick_fn pick, void *ctx, replay_sample_fn fn,
 		     void *fn_ctx, struct error *err);
 
+/* The same, on the elapsed_s the rows hold rather than counted from the
+ * first row's: the daemon resumes a target's verdict on the clock its
+ * files carry on, whichever rotated files have been pruned. */
+int replay_file_pick_raw(const char *path, struct verdict *tmpl,
+			 replay_pick_fn pick, void *ctx, replay_sample_fn fn,
+			 void *fn_ctx, struct error *err);
+
 /* replay_file_pick() when the header is long format (it has a comm
  * column), else replay_file() into tmpl. */
 int replay_file_auto(const char *path, struct verdict *tmpl,

@@ -290,15 +290,17 @@ daemon_store_resume(const char *dir, struct verdict *v,
 	n = csv_dir_list(dir, false, &paths, err);
 	if (n <= 0)
 		return n < 0 && errno != ENOENT ? (int)n : 0;
-	/* The elapsed_s the files hold (replay counts from the first
-	 * row's), from the newest file with a row. */
+	/* The elapsed_s the files hold, from the newest file with a row:
+	 * the verdict is resumed on that clock (replay_file_pick_raw), so
+	 * the live samples carry on without a gap when old files have been
+	 * pruned. */
 	for (i = n - 1; i >= 0 && !l.any; i--) {
 		l.col = -1;
 		csv_read(paths[i], daemon_store_last_row, &l, err);
 	}
 	csv_dir_free(paths, n);
-	rc = replay_file_pick(dir, v, daemon_store_pick, &r, daemon_store_row,
-			      &r, err);
+	rc = replay_file_pick_raw(dir, v, daemon_store_pick, &r,
+				  daemon_store_row, &r, err);
 	h->last_elapsed_s = l.elapsed_s;
 	/* A header and no row yet (stopped before its first tick). */
 	if (rc == -EINVAL && !h->any)
