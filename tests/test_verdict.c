@@ -537,3 +537,33 @@ Test(verdict, flat_instances_are_not_a_hidden_leak)
 	cr_assert_neq(verdict_evidence(&v)->verdict, TREND_GROWING);
 	verdict_free(&v);
 }
+
+/* Instances whose USS was only ever estimated (a crash-looping target on
+ * a tight budget): each is judged and remembered on its estimates, and
+ * the restarts' hidden leak is still seen. */
+Test(verdict, instances_judged_on_their_estimates)
+{
+	struct verdict v;
+	struct sample s;
+	double t, slope;
+	int i;
+
+	verdict_init(&v, VERDICT_AUTO);
+	for (i = 0; i < 5; i++) {
+		for (t = 0; t < 6 * 3600; t += 10) {
+			sample_clear(&s);
+			s.elapsed_s = i * 6 * 3600.0 + t;
+			s.instance = (unsigned long)i + 1;
+			s.value[FIELD_USS_KB] =
+			    102400 + 12 * 1024 * t / 3600 + fmod(t * 13, 64);
+			s.value[FIELD_USS_ERR_KB] = 200;
+			cr_assert_eq(verdict_add(&v, &s), 0);
+		}
+	}
+	cr_assert_eq(v.ninstances, 4);
+	/* The fifth instance's own estimates only, not the fourth's. */
+	cr_assert_eq(v.estimated, 6 * 360);
+	cr_assert_eq(verdict_instances_alike(&v, &slope), 4);
+	cr_assert_float_eq(slope, 12 * 1024, 12 * 1024 * 0.05, "%g", slope);
+	verdict_free(&v);
+}

@@ -48,11 +48,13 @@ verdict_set_daily_cycle(struct verdict *v, bool possible)
 void
 verdict_new_instance(struct verdict *v)
 {
-	const struct trend_evidence *ev = trend_evidence(v->trend);
+	/* The series the instance was judged on: its estimates when its
+	 * exact reads were too few. */
+	const struct trend_evidence *ev = verdict_evidence(v);
 	struct verdict_instance *in;
 	bool fit = ev->points > 0;
 
-	if (ev->samples == 0)
+	if (ev->samples == 0 && v->mixed == NULL)
 		return;
 	if (v->ninstances >= VERDICT_INSTANCES)
 		memmove(v->past, v->past + 1,
