@@ -23,6 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/daemon-store.h"
+#include "core/sample.h"
+#include "sinks/csv.h"
 #include "testutil.h"
 
 static char *mt, *memchild;
@@ -828,4 +831,51 @@ Test(daemon, resume_after_pruning_has_no_gap, .timeout = 60)
 	fclose(fp);
 	json_str(text, "sentence", sentence, sizeof sentence);
 	cr_assert(strstr(sentence, "gap") == NULL, "%s", sentence);
+}
+
+/* keep_size drops whole rotations, oldest first: a rotation's regions
+ * file goes with its samples file, never a newer one before an older. */
+Test(daemon, pruning_drops_the_oldest_rotation_whole)
+{
+	static const char *const old[] = {"samples-20200101T000000.000.csv.gz",
+					  "regions-20200101T000000.000.csv.gz",
+					  "samples-20200102T000000.000.csv.gz",
+					  "regions-20200102T000000.000.csv.gz"};
+	char dir[4200], path[4400], filler[1000];
+	struct daemon_store st;
+	struct error err;
+	struct sample s;
+	size_t i;
+
+	memset(filler, 'x', sizeof filler);
+	snprintf(dir, sizeof dir, "%s/state", tu_tmpdir());
+	mkdir(dir, 0755);
+	cr_assert_eq(daemon_store_open(&st, dir, "web", true, &err), 0, "%s",
+		     err.msg);
+	for (i = 0; i < 4; i++) {
+		FILE *fp;
+
+		snprintf(path, sizeof path, "%s/web/%s", dir, old[i]);
+		fp = fopen(path, "w");
+		cr_assert_not_null(fp);
+		cr_assert_eq(fwrite(filler, 1, sizeof filler, fp),
+			     sizeof filler);
+		fclose(fp);
+	}
+	sample_clear(&s);
+	s.value[FIELD_RSS_KB] = 1024;
+	cr_assert_eq(csv_sink_write(st.csv, &s, &err), 0);
+	/* Over 1 byte: rotate; keep 2500 bytes of rotated files. */
+	cr_assert_eq(
+	    daemon_store_rotate(&st, (double)time(NULL), 1, 0, 2500, &err), 0,
+	    "%s", err.msg);
+	daemon_store_close(&st);
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "%s/web/%s", dir, old[i]);
+		if (i < 2)
+			cr_assert_neq(access(path, F_OK), 0, "%s kept", old[i]);
+		else
+			cr_assert_eq(access(path, F_OK), 0, "%s dropped",
+				     old[i]);
+	}
 }

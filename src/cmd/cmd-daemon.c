@@ -423,12 +423,12 @@ daemon_status_json(const struct daemon *d, FILE *fp)
 			csv_format_time(stamp, sizeof stamp, dg->last_wall_s);
 			fprintf(fp, ",\"last_sample\":\"%s\"", stamp);
 		}
-		if (isfinite(sum->last[FIELD_USS_KB]))
+		if (isfinite(sum->known[FIELD_USS_KB]))
 			fprintf(fp, ",\"uss_kb\":%.0f",
-				sum->last[FIELD_USS_KB]);
-		if (isfinite(sum->last[FIELD_RSS_KB]))
+				sum->known[FIELD_USS_KB]);
+		if (isfinite(sum->known[FIELD_RSS_KB]))
 			fprintf(fp, ",\"rss_kb\":%.0f",
-				sum->last[FIELD_RSS_KB]);
+				sum->known[FIELD_RSS_KB]);
 		verdict_sentence(&sum->verdict, sentence, sizeof sentence);
 		fputs(",\"sentence\":", fp);
 		daemon_json_string(fp, sentence);
@@ -462,9 +462,9 @@ daemon_status_text(const struct daemon *d, FILE *fp)
 			snprintf(pids + strcspn(pids, ","),
 				 sizeof pids - strcspn(pids, ","), " +%zu",
 				 daemon_group_count(pids) - 1);
-		units_format_kib(uss, sizeof uss, sum->last[FIELD_USS_KB],
+		units_format_kib(uss, sizeof uss, sum->known[FIELD_USS_KB],
 				 false, false);
-		units_format_kib(rss, sizeof rss, sum->last[FIELD_RSS_KB],
+		units_format_kib(rss, sizeof rss, sum->known[FIELD_RSS_KB],
 				 false, false);
 		units_format_kib(rate, sizeof rate,
 				 ev->points > 0 ? ev->slope : NAN, false, true);
@@ -706,9 +706,9 @@ daemon_metrics(struct daemon *d)
 		    d->groups[i]->conf.name,
 		    (int)m->t.pid,
 		    (unsigned)(m->g->instance ? m->g->instance : 1),
-		    m->last[FIELD_RSS_KB] * 1024,
-		    m->last[FIELD_PSS_KB] * 1024,
-		    m->last[FIELD_USS_KB] * 1024,
+		    m->known[FIELD_RSS_KB] * 1024,
+		    m->known[FIELD_PSS_KB] * 1024,
+		    m->known[FIELD_USS_KB] * 1024,
 		};
 		if (d->groups[i]->conf.regions)
 			daemon_out_regions(o, &nr, d->groups[i]->conf.name, m);

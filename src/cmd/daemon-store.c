@@ -108,14 +108,28 @@ struct daemon_store_old {
 	off_t size;
 };
 
+/* The stamp of PATH/KIND-STAMP.csv.gz: the samples and regions files of
+ * one rotation sort together, oldest first. */
+static const char *
+daemon_store_old_stamp(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base != NULL ? base + 1 : path;
+	return strchr(base, '-') != NULL ? strchr(base, '-') : base;
+}
+
 static int
 daemon_store_old_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct daemon_store_old *)a)->path,
-		      ((const struct daemon_store_old *)b)->path);
+	const char *x = ((const struct daemon_store_old *)a)->path;
+	const char *y = ((const struct daemon_store_old *)b)->path;
+	int c = strcmp(daemon_store_old_stamp(x), daemon_store_old_stamp(y));
+
+	return c != 0 ? c : strcmp(x, y);
 }
 
-/* The rotated files, newest last by name; the oldest go first while
+/* The rotated files, newest last by stamp; the oldest go first while
  * they are past keep_ns or the whole is past keep_size. */
 static void
 daemon_store_prune(struct daemon_store *st, double wall_s, uint64_t keep_ns,
@@ -195,10 +209,18 @@ daemon_store_rotate(struct daemon_store *st, double wall_s,
 		    struct error *err)
 {
 	long day = (long)(wall_s / 86400);
+	struct error quiet;
 	char stamp[48];
 	int rc;
 
-	if (st->csv == NULL || csv_sink_size(st->csv) == 0 ||
+	/* Files that could not be opened again after a rotation (a full
+	 * disk, no descriptor left) are retried each tick, quietly: the
+	 * failure was told when it happened. */
+	if (st->csv == NULL) {
+		daemon_store_open_files(st, &quiet);
+		return 0;
+	}
+	if (csv_sink_size(st->csv) == 0 ||
 	    (day == st->day &&
 	     (rotate_size == 0 ||
 	      (uint64_t)csv_sink_size(st->csv) < rotate_size)))

@@ -92,6 +92,7 @@ watch_member_new(struct watch *w, struct watch_group *g)
 {
 	struct watch_result *res = w->res;
 	struct watch_member *m = xcalloc(1, sizeof *m);
+	int i;
 
 	m->g = g;
 	summary_init(&m->summary);
@@ -103,6 +104,8 @@ watch_member_new(struct watch *w, struct watch_group *g)
 	m->t.proc_fd = -1;
 	m->left_s = NAN;
 	m->rollup_s = -1;
+	for (i = 0; i < FIELD_COUNT; i++)
+		m->last[i] = m->known[i] = NAN;
 	res->members = xreallocarray(res->members, res->nmembers + 1,
 				     sizeof *res->members);
 	res->members[res->nmembers++] = m;
@@ -595,8 +598,12 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 {
 	struct watch_result *res = w->res;
 	bool judged = m == res->judged;
+	int i;
 
 	memcpy(m->last, s->value, sizeof m->last);
+	for (i = 0; i < FIELD_COUNT; i++)
+		if (isfinite(s->value[i]))
+			m->known[i] = s->value[i];
 	summary_add(&m->summary, s);
 	regtrack_add(&m->regions, s);
 	if (s->regions != NULL)

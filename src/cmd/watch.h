@@ -129,7 +129,10 @@ struct watch_member {
 	struct verdict verdict;
 	double joined_s; /* elapsed_s when it was first sampled */
 	double left_s;	 /* ... when it was last seen; NAN while present */
-	double last[FIELD_COUNT]; /* its latest values */
+	double last[FIELD_COUNT];  /* its latest sample's values (NAN: not
+				      read then) */
+	double known[FIELD_COUNT]; /* the latest value read of each field
+				      (USS between budgeted reads) */
 	/* Loop state (watch.c). */
 	struct layout *layout;
 	struct faults *faults;
