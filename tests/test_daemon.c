@@ -677,8 +677,10 @@ Test(daemon, metrics_pass_promtool_and_carry_the_sizes, .timeout = 90)
 	cr_assert(strstr(r.out, "\nweb: USS") != NULL, "%s", r.out);
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
 	tu_child_end(&c);
-	/* Nothing listens once it has stopped. */
+	/* Nothing listens once it has stopped, and the textfile is gone
+	 * (node_exporter would export its last values for ever). */
 	cr_assert_eq(http_get(port, "/metrics", text, sizeof text), 0);
+	cr_assert_neq(access(textfile, F_OK), 0);
 }
 
 /* The value of NAME=... in an env(1) dump, or "". */

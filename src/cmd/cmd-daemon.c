@@ -314,15 +314,15 @@ daemon_same(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-static int daemon_out_open(struct daemon *d, struct error *err);
-static void daemon_out_close(struct daemon *d);
+static void daemon_out_reload(struct daemon *d, const struct daemon_conf *next);
+static uint64_t daemon_base_tick(const struct daemon_conf *c);
+static int daemon_out_alerts_open(struct daemon *d, struct error *err);
 
 static void
 daemon_reload(struct daemon *d, const char *path)
 {
 	struct daemon_conf next;
 	struct error err;
-	bool out;
 
 	if (daemon_conf_read(path, &next, &err) < 0) {
 		daemon_log("SIGHUP: %s; keeping the running config", err.msg);
@@ -336,19 +336,13 @@ daemon_reload(struct daemon *d, const char *path)
 		free(next.state_dir);
 		next.state_dir = xstrdup(d->conf.state_dir);
 	}
-	out = !daemon_same(next.listen, d->conf.listen) ||
-	      !daemon_same(next.textfile, d->conf.textfile) ||
-	      !daemon_same(next.alert_command, d->conf.alert_command) ||
-	      next.alert_min_interval_ns != d->conf.alert_min_interval_ns;
+	daemon_out_reload(d, &next);
+	next.budget = d->conf.budget; /* the loop's, until a restart */
 	daemon_conf_free(&d->conf);
 	d->conf = next;
-	if (out) {
-		daemon_out_close(d);
-		if (daemon_out_open(d, &err) < 0)
-			daemon_log("SIGHUP: %s; no metrics server until the "
-				   "config is fixed",
-				   err.msg);
-	}
+	if (d->out.alerter == NULL && daemon_out_alerts_open(d, &err) < 0)
+		daemon_log("SIGHUP: %s; no alerts until the config is fixed",
+			   err.msg);
 	daemon_apply(d);
 	daemon_log("SIGHUP: config %s reloaded, %zu targets", path, d->ngroups);
 }
@@ -568,7 +562,7 @@ daemon_alert(struct daemon *d, struct daemon_group *dg)
 }
 
 static int
-daemon_out_open(struct daemon *d, struct error *err)
+daemon_out_alerts_open(struct daemon *d, struct error *err)
 {
 	struct alert_config ac = {
 	    .command = d->conf.alert_command,
@@ -580,25 +574,74 @@ daemon_out_open(struct daemon *d, struct error *err)
 	    .log_fd = STDERR_FILENO,
 	};
 
-	if (alert_open(&d->out.alerter, &ac, err) < 0)
+	return alert_open(&d->out.alerter, &ac, err);
+}
+
+static int
+daemon_out_server_open(struct daemon *d, struct error *err)
+{
+	if (d->conf.listen == NULL)
+		return 0;
+	if ((d->out.srv = metrics_listen(d->conf.listen, err)) == NULL)
 		return -1;
-	if (d->conf.listen != NULL &&
-	    (d->out.srv = metrics_listen(d->conf.listen, err)) == NULL)
-		return -1;
-	if (d->out.srv != NULL)
-		daemon_log("metrics on http://%s/metrics", d->conf.listen);
+	daemon_log("metrics on http://%s/metrics", d->conf.listen);
 	return 0;
 }
 
+static int
+daemon_out_open(struct daemon *d, struct error *err)
+{
+	if (daemon_out_alerts_open(d, err) < 0)
+		return -1;
+	return daemon_out_server_open(d, err);
+}
+
+/* On stop: the server closed, the textfile removed (node_exporter would
+ * go on exporting its last values, a growing verdict among them). */
 static void
 daemon_out_close(struct daemon *d)
 {
 	metrics_close(d->out.srv);
 	alert_close(d->out.alerter);
+	if (d->conf.textfile != NULL)
+		unlink(d->conf.textfile);
 	free(d->out.procs);
 	free(d->out.regions);
 	free(d->out.targets);
 	memset(&d->out, 0, sizeof d->out);
+}
+
+/* SIGHUP with next read: what changed of the server, the textfile and
+ * the alerts is reopened (before d->conf, which the old names point
+ * into, is freed); the loop-wide settings need a restart. */
+static void
+daemon_out_reload(struct daemon *d, const struct daemon_conf *next)
+{
+	struct error err;
+
+	if (!daemon_same(next->listen, d->conf.listen) || d->out.srv == NULL) {
+		metrics_close(d->out.srv);
+		d->out.srv = NULL;
+		if (next->listen != NULL &&
+		    (d->out.srv = metrics_listen(next->listen, &err)) == NULL)
+			daemon_log("SIGHUP: %s; no metrics server until the "
+				   "config is fixed",
+				   err.msg);
+	}
+	if (!daemon_same(next->textfile, d->conf.textfile) &&
+	    d->conf.textfile != NULL)
+		unlink(d->conf.textfile);
+	if (!daemon_same(next->alert_command, d->conf.alert_command) ||
+	    next->alert_min_interval_ns != d->conf.alert_min_interval_ns) {
+		alert_close(d->out.alerter);
+		d->out.alerter = NULL;
+		daemon_log("SIGHUP: alert settings changed: each target's "
+			   "state is told to the new settings afresh");
+	}
+	if (daemon_base_tick(next) != d->o.interval_ns ||
+	    next->budget != d->conf.budget)
+		daemon_log("SIGHUP: every and budget change only on a "
+			   "restart; keeping the running ones");
 }
 
 /* A member's region sizes (USS, else RSS) as metrics rows. */
