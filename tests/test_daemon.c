@@ -881,3 +881,47 @@ Test(daemon, pruning_drops_the_oldest_rotation_whole)
 				     old[i]);
 	}
 }
+
+/* A history that cannot be read (a damaged row) is judged afresh, and
+ * the new rows still follow the stored ones in time: the next resume
+ * must not fail on rows out of order. */
+Test(daemon, unreadable_history_keeps_rows_in_order, .timeout = 60)
+{
+	char conf[4200], prog[4096], name[64], t[9000], path[4400];
+	struct child c;
+	struct table tb;
+	size_t i;
+	double prev = -1;
+	pid_t d;
+	FILE *fp;
+
+	tu_unique_copy(memchild, "dbd", prog, sizeof prog, name, sizeof name);
+	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
+	write_conf(conf, sizeof conf, t);
+	tu_holder_start(&c, prog, "2097152");
+	write_history("web", c.pid, 0);
+	snprintf(path, sizeof path, "%s/state/web/samples.csv", tu_tmpdir());
+	fp = fopen(path, "a");
+	cr_assert_not_null(fp);
+	fputs("2020-01-01T00:00:00.000Z,x\n", fp); /* damaged: one cell */
+	fclose(fp);
+	d = daemon_start(conf);
+	/* Header, 481 ticks of two rows, the damaged row, then new ones. */
+	for (i = 0; i < 300 && tu_file_lines(path) < 1 + 962 + 1 + 6; i++)
+		usleep(100000);
+	cr_assert_geq(tu_file_lines(path), 1 + 962 + 1 + 6);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+	/* The damaged row removed, the file reads whole and in order. */
+	tu_run(&(struct run){0},
+	       (char *[]){"/bin/sed", "-i", "/,x$/d", path, NULL}, 10);
+	cr_assert_eq(tu_table_load(&tb, path), 0);
+	for (i = 0; i < tb.nrows; i++) {
+		double e = tu_table_num(&tb, i, "elapsed_s");
+
+		cr_assert_geq(e, prev, "row %zu: %g after %g", i, e, prev);
+		prev = e;
+	}
+	cr_assert_gt(prev, 2400, "the new rows start over at %g", prev);
+	tu_table_free(&tb);
+}

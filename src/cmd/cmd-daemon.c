@@ -215,7 +215,7 @@ daemon_group_add(struct daemon *d, const struct daemon_target *t,
 	struct daemon_group *dg = xcalloc(1, sizeof *dg);
 	struct watch_group *g = &dg->g;
 	struct daemon_history h;
-	double now = daemon_wall_s();
+	double now = daemon_wall_s(), last;
 	size_t i;
 
 	daemon_target_copy(&dg->conf, t);
@@ -237,7 +237,11 @@ daemon_group_add(struct daemon *d, const struct daemon_target *t,
 			   t->name, err->msg);
 		verdict_free(&g->sum->verdict);
 		verdict_init(&g->sum->verdict, t->metric);
+		/* Its rows stay in time order: the new ones follow the last
+		 * stored row's elapsed_s, as a new instance. */
+		last = h.last_elapsed_s;
 		memset(&h, 0, sizeof h);
+		g->first_elapsed_s = last > 0 ? last + 1 : 0;
 	}
 	if (h.any) {
 		g->first_elapsed_s =

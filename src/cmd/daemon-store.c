@@ -291,9 +291,17 @@ daemon_store_last_row(void *ctx, unsigned long line, char **cells, size_t n)
 		l->col = csv_column(cells, n, "elapsed_s");
 		return l->col < 0 ? -EINVAL : 0;
 	}
+	/* The largest number the column holds: a damaged row (a cell
+	 * that is not one) does not set the clock back. */
 	if ((size_t)l->col < n) {
-		l->elapsed_s = strtod(cells[l->col], NULL);
-		l->any = true;
+		char *end;
+		double e = strtod(cells[l->col], &end);
+
+		if (end != cells[l->col] && isfinite(e) &&
+		    (!l->any || e > l->elapsed_s)) {
+			l->elapsed_s = e;
+			l->any = true;
+		}
 	}
 	return 0;
 }
