@@ -130,10 +130,11 @@ Test(sets, tree_follows_a_command_and_its_children_until_it_exits)
 
 	tu_unique_copy(memchild, "set", prog, sizeof prog, name, sizeof name);
 	/* Two children that hold 4 MiB each until their stdin (a pipe from
-	 * sleep) closes, two seconds on. */
+	 * sleep) closes, four seconds on (a loaded CI machine may start the
+	 * second late). */
 	snprintf(script, sizeof script,
-		 "sleep 2 | '%s' hold 4194304 >/dev/null & "
-		 "sleep 2 | '%s' hold 4194304 >/dev/null & wait",
+		 "sleep 4 | '%s' hold 4194304 >/dev/null & "
+		 "sleep 4 | '%s' hold 4194304 >/dev/null & wait",
 		 prog, prog);
 	snprintf(path, sizeof path, "%s/tree.csv", tu_tmpdir());
 	tu_run(&r,
