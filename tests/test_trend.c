@@ -821,3 +821,28 @@ Test(trend, late_leak_is_not_taken_for_a_cycle)
 			     ev.nflags);
 	}
 }
+
+/* Case 669 of bench/score -s 0 (days): a GC sawtooth of 49 % with 47 s
+ * teeth over a floor rising 7.7 %/h, watched 2 days at 28 s: the floor
+ * sampled every 28 s moves with the teeth, and the flag was withdrawn (a
+ * bounded explanation winning for a while with the floor no higher than
+ * when the flag went up).  The flag also stands while the lower envelope
+ * of the cycle is above where it stood then. */
+Test(trend, flag_stands_while_the_cycle_envelope_rises)
+{
+	static struct tracegen_case cases[1024];
+	size_t n = tracegen_families(cases, 1024, 0);
+	const struct tracegen_case *c;
+	struct trend_evidence ev;
+	int widened;
+
+	cr_assert_gt(n, 669);
+	c = &cases[669];
+	cr_assert_eq(c->family, TF_SAWTOOTH_RISING);
+	cr_assert_eq(c->context, TG_DAYS);
+	ev = run_spec(&c->spec, true, &widened);
+	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
+	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
+	cr_assert(isnan(ev.flags[0].withdrawn_s), "withdrawn at %.2f h",
+		  ev.flags[0].withdrawn_s / 3600);
+}

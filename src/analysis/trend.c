@@ -81,6 +81,7 @@ struct trend {
 	double fail_since_s; /* when a bounded one started to win */
 	bool flag;
 	double raise_kb;	     /* the recent floor when it went up */
+	double raise_env_kb;	     /* and its cycle's envelope (else floor) */
 	struct models_result models; /* of the last evaluation */
 	/* Work space for one evaluation, shared by every trend (below). */
 	struct models_work *work;
@@ -829,6 +830,15 @@ trend_recent_kb(struct trend *t, size_t n)
 	return trend_median(t->tmp, m);
 }
 
+/* Whether the floor, now, is above where it stood, then, by more than
+ * a rise the flag would need. */
+static bool
+trend_above(double now_kb, double then_kb)
+{
+	return now_kb > then_kb + fmax(TREND_MIN_RISE_KB,
+				       TREND_MIN_RISE_REL * fabs(then_kb));
+}
+
 /* Whether runs evaluations in a row since since_s are evidence enough
  * to raise or to lower the flag: at least need of them, over at least
  * a tenth of the regime before since_s (an hour at most). */
@@ -849,7 +859,7 @@ trend_evaluate(struct trend *t, int k)
 {
 	struct trend_evidence *ev = &t->ev;
 	enum trend_why why;
-	double recent;
+	double recent, recent_env;
 	size_t n;
 
 	ev->evaluations++;
@@ -861,8 +871,10 @@ trend_evaluate(struct trend *t, int k)
 	ev->start_s = n > 0 ? t->x[0] : NAN;
 	ev->end_s = n > 0 ? t->x[n - 1] : NAN;
 	/* Of the floor itself, before a cycle's envelope (which lags it)
-	 * replaces the points judged. */
+	 * replaces the points judged; and of the envelope when one is
+	 * judged, where the cycle returns to (below). */
 	recent = n > 0 ? trend_recent_kb(t, n) : NAN;
+	recent_env = recent;
 	if (ev->samples < TREND_MIN_SAMPLES || n < TREND_MIN_POINTS) {
 		ev->need_samples = ev->samples < TREND_MIN_SAMPLES
 				       ? TREND_MIN_SAMPLES - ev->samples
@@ -872,7 +884,11 @@ trend_evaluate(struct trend *t, int k)
 			ev->need_samples = TREND_MIN_POINTS - n;
 		why = TREND_WHY_FEW;
 	} else {
-		why = trend_judge(t, &n);
+		size_t judged = n;
+
+		why = trend_judge(t, &judged);
+		if (judged < n)
+			recent_env = trend_recent_kb(t, judged);
 	}
 
 	if (why == TREND_WHY_GROWING) {
@@ -883,11 +899,15 @@ trend_evaluate(struct trend *t, int k)
 						t->pass_since_s)) {
 			trend_flag_set(t, true);
 			t->raise_kb = recent;
+			t->raise_env_kb = recent_env;
 		}
 	} else {
 		t->pass_run = 0;
-		/* A flag stands while the floor is above where it stood
-		 * when the flag went up; else until the floor falls back,
+		/* A flag stands while the floor, or the lower envelope of
+		 * its cycle, is above where it stood when the flag went up
+		 * (a flag raised at a batch episode's top or a tooth's
+		 * peak has the floor fall back while the envelope rises);
+		 * else until the floor falls back,
 		 * or a bounded explanation wins decisively for a while: a
 		 * change of bucket width, one step in a leaking program's
 		 * floor, the end of a batch job's episode, or a daily cycle
@@ -896,9 +916,8 @@ trend_evaluate(struct trend *t, int k)
 		 * it on evidence as persistent as what raised it. */
 		if (!t->flag)
 			;
-		else if (recent > t->raise_kb + fmax(TREND_MIN_RISE_KB,
-						     TREND_MIN_RISE_REL *
-							 fabs(t->raise_kb)))
+		else if (trend_above(recent, t->raise_kb) ||
+			 trend_above(recent_env, t->raise_env_kb))
 			;
 		else if (why == TREND_WHY_RECEDED || why == TREND_WHY_FALLING)
 			trend_flag_set(t, false);
