@@ -396,10 +396,12 @@ static void
 estimate_run(struct run *r, pid_t pid, char *const *opts, size_t nopts)
 {
 	char pidtext[16];
-	char *argv[16] = {mt,	     "-p",   pidtext, "-c",	  "5",
+	/* Ten words, up to six options, the NULL. */
+	char *argv[17] = {mt,	     "-p",   pidtext, "-c",	  "5",
 			  "--every", "10ms", "-q",    "--budget", "100%"};
 	size_t i;
 
+	cr_assert_leq(nopts, 6);
 	snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
 	for (i = 0; i < nopts; i++)
 		argv[10 + i] = opts[i];
