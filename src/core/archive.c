@@ -26,6 +26,8 @@ archive_buf_free(struct archive_buf *b)
 void
 archive_buf_add(struct archive_buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return; /* p may be NULL: no memcpy(.., NULL, 0) */
 	if (b->len + n > b->cap) {
 		b->cap = b->cap * 2 > b->len + n ? b->cap * 2 : b->len + n + 64;
 		b->b = xreallocarray(b->b, b->cap, 1);
