@@ -283,6 +283,7 @@ Test(archive, a_torn_tail_loses_only_the_last_record)
 		  info.damage);
 	/* Appending cuts the torn tail and goes on after the good part. */
 	write_run(path, 50, 10, NULL, NULL, 0);
+	buf_free(&got);
 	memset(&got, 0, sizeof got);
 	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0);
 	cr_assert_eq(got.n, 60);
