@@ -52,3 +52,33 @@ targets_cgroup_dir(char *buf, size_t len, const char *root, const char *cgroup)
 	if (len > 0)
 		buf[0] = '\0';
 }
+
+/* The daemon's shared scan: not in this build either. */
+int
+targets_source_new(struct targets_source **out, struct error *err)
+{
+	*out = NULL;
+	return error_set(err, ENOTSUP,
+			 "sets of processes are not in the capture-only "
+			 "build");
+}
+
+void
+targets_source_next(struct targets_source *src)
+{
+	(void)src;
+}
+
+void
+targets_source_free(struct targets_source *src)
+{
+	(void)src;
+}
+
+int
+targets_open_shared(struct targets **out, const struct targets_spec *spec,
+		    struct targets_source *src, struct error *err)
+{
+	(void)src;
+	return targets_open(out, spec, err);
+}
