@@ -14,7 +14,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +35,7 @@
 #include "sinks/csv.h"
 #include "sinks/metrics-server.h"
 #include "sinks/metrics.h"
+#include "sinks/term.h"
 #include "util/ticker.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
@@ -112,22 +112,6 @@ cmd_daemon_usage(FILE *fp)
 		DAEMON_CONFIG);
 }
 
-static void daemon_log(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-/* One line to standard error: the journal under systemd. */
-static void
-daemon_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("memtrend: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void
 daemon_notify(const char *state)
 {
@@ -136,15 +120,6 @@ daemon_notify(const char *state)
 #else
 	(void)state;
 #endif
-}
-
-static double
-daemon_wall_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- the lock --------------------------------------------------------- */
@@ -215,7 +190,7 @@ daemon_group_add(struct daemon *d, const struct daemon_target *t,
 	struct daemon_group *dg = xcalloc(1, sizeof *dg);
 	struct watch_group *g = &dg->g;
 	struct daemon_history h;
-	double now = daemon_wall_s(), last;
+	double now = ticker_clock_s(CLOCK_REALTIME), last;
 	size_t i;
 
 	daemon_target_copy(&dg->conf, t);
@@ -232,9 +207,9 @@ daemon_group_add(struct daemon *d, const struct daemon_target *t,
 		goto fail;
 	/* No amnesia: the stored history through the same verdict. */
 	if (daemon_store_resume(dg->st.dir, &g->sum->verdict, &h, err) < 0) {
-		daemon_log("target %s: its history cannot be read, judged "
-			   "afresh: %s",
-			   t->name, err->msg);
+		term_notice("target %s: its history cannot be read, judged "
+			    "afresh: %s",
+			    t->name, err->msg);
 		verdict_free(&g->sum->verdict);
 		verdict_init(&g->sum->verdict, t->metric);
 		/* Its rows stay in time order: the new ones follow the last
@@ -294,8 +269,8 @@ daemon_apply(struct daemon *d)
 					       &d->conf.targets[j]))
 				break;
 		if (j == d->conf.ntargets) {
-			daemon_log("target %s: no longer watched",
-				   d->groups[i]->conf.name);
+			term_notice("target %s: no longer watched",
+				    d->groups[i]->conf.name);
 			daemon_group_remove(d, i);
 		}
 	}
@@ -307,8 +282,8 @@ daemon_apply(struct daemon *d)
 		if (i < d->ngroups)
 			continue;
 		if (daemon_group_add(d, &d->conf.targets[j], &err) < 0)
-			daemon_log("target %s: %s", d->conf.targets[j].name,
-				   err.msg);
+			term_notice("target %s: %s", d->conf.targets[j].name,
+				    err.msg);
 	}
 }
 
@@ -329,14 +304,14 @@ daemon_reload(struct daemon *d, const char *path)
 	struct error err;
 
 	if (daemon_conf_read(path, &next, &err) < 0) {
-		daemon_log("SIGHUP: %s; keeping the running config", err.msg);
+		term_notice("SIGHUP: %s; keeping the running config", err.msg);
 		daemon_conf_free(&next);
 		return;
 	}
 	if (strcmp(next.state_dir, d->conf.state_dir) != 0) {
-		daemon_log("SIGHUP: state_dir changes only on a restart; "
-			   "keeping %s",
-			   d->conf.state_dir);
+		term_notice("SIGHUP: state_dir changes only on a restart; "
+			    "keeping %s",
+			    d->conf.state_dir);
 		free(next.state_dir);
 		next.state_dir = xstrdup(d->conf.state_dir);
 	}
@@ -345,10 +320,11 @@ daemon_reload(struct daemon *d, const char *path)
 	daemon_conf_free(&d->conf);
 	d->conf = next;
 	if (d->out.alerter == NULL && daemon_out_alerts_open(d, &err) < 0)
-		daemon_log("SIGHUP: %s; no alerts until the config is fixed",
-			   err.msg);
+		term_notice("SIGHUP: %s; no alerts until the config is fixed",
+			    err.msg);
 	daemon_apply(d);
-	daemon_log("SIGHUP: config %s reloaded, %zu targets", path, d->ngroups);
+	term_notice("SIGHUP: config %s reloaded, %zu targets", path,
+		    d->ngroups);
 }
 
 /* ---- each tick -------------------------------------------------------- */
@@ -395,7 +371,7 @@ daemon_status_json(const struct daemon *d, FILE *fp)
 	char stamp[40], sentence[2048], pids[1024];
 	size_t i;
 
-	csv_format_time(stamp, sizeof stamp, daemon_wall_s());
+	csv_format_time(stamp, sizeof stamp, ticker_clock_s(CLOCK_REALTIME));
 	fprintf(fp, "{\"pid\":%d,\"updated\":\"%s\",\"targets\":[",
 		(int)getpid(), stamp);
 	for (i = 0; i < d->ngroups; i++) {
@@ -444,7 +420,7 @@ daemon_status_text(const struct daemon *d, FILE *fp)
 	char uss[32], rss[32], rate[32], last[40];
 	size_t i;
 
-	csv_format_time(stamp, sizeof stamp, daemon_wall_s());
+	csv_format_time(stamp, sizeof stamp, ticker_clock_s(CLOCK_REALTIME));
 	fprintf(fp, "memtrend daemon pid %d, %zu targets, updated %s\n",
 		(int)getpid(), d->ngroups, stamp);
 	fprintf(fp, "%-11s %-11s %9s %9s %10s %-12s %s\n", "TARGET", "PIDS",
@@ -562,7 +538,7 @@ daemon_alert(struct daemon *d, struct daemon_group *dg)
 	if (d->out.alerter == NULL)
 		return;
 	verdict_sentence(v, sentence, sizeof sentence);
-	alert_feed(d->out.alerter, &st, (double)ticker_now_ns() / 1e9);
+	alert_feed(d->out.alerter, &st, ticker_clock_s(CLOCK_MONOTONIC));
 }
 
 static int
@@ -588,7 +564,7 @@ daemon_out_server_open(struct daemon *d, struct error *err)
 		return 0;
 	if ((d->out.srv = metrics_listen(d->conf.listen, err)) == NULL)
 		return -1;
-	daemon_log("metrics on http://%s/metrics", d->conf.listen);
+	term_notice("metrics on http://%s/metrics", d->conf.listen);
 	return 0;
 }
 
@@ -628,9 +604,9 @@ daemon_out_reload(struct daemon *d, const struct daemon_conf *next)
 		d->out.srv = NULL;
 		if (next->listen != NULL &&
 		    (d->out.srv = metrics_listen(next->listen, &err)) == NULL)
-			daemon_log("SIGHUP: %s; no metrics server until the "
-				   "config is fixed",
-				   err.msg);
+			term_notice("SIGHUP: %s; no metrics server until the "
+				    "config is fixed",
+				    err.msg);
 	}
 	if (!daemon_same(next->textfile, d->conf.textfile) &&
 	    d->conf.textfile != NULL)
@@ -639,13 +615,13 @@ daemon_out_reload(struct daemon *d, const struct daemon_conf *next)
 	    next->alert_min_interval_ns != d->conf.alert_min_interval_ns) {
 		alert_close(d->out.alerter);
 		d->out.alerter = NULL;
-		daemon_log("SIGHUP: alert settings changed: each target's "
-			   "state is told to the new settings afresh");
+		term_notice("SIGHUP: alert settings changed: each target's "
+			    "state is told to the new settings afresh");
 	}
 	if (daemon_base_tick(next) != d->o.interval_ns ||
 	    next->budget != d->conf.budget)
-		daemon_log("SIGHUP: every and budget change only on a "
-			   "restart; keeping the running ones");
+		term_notice("SIGHUP: every and budget change only on a "
+			    "restart; keeping the running ones");
 }
 
 /* A member's region sizes (USS, else RSS) as metrics rows. */
@@ -767,9 +743,9 @@ daemon_metrics(struct daemon *d)
 	snap.targets = o->targets;
 	snap.ntargets = d->ngroups;
 	daemon_out_self(d, &snap.self);
-	snap.timestamp_s = daemon_wall_s();
+	snap.timestamp_s = ticker_clock_s(CLOCK_REALTIME);
 	if (metrics_render(&snap, &text, &len, &err) < 0) {
-		daemon_log("metrics: %s", err.msg);
+		term_notice("metrics: %s", err.msg);
 		return;
 	}
 	if (o->srv != NULL)
@@ -777,7 +753,7 @@ daemon_metrics(struct daemon *d)
 	if (d->conf.textfile != NULL &&
 	    metrics_write_textfile(d->conf.textfile, text, len, &err) < 0) {
 		if (!o->noted_textfile)
-			daemon_log("textfile: %s", err.msg);
+			term_notice("textfile: %s", err.msg);
 		o->noted_textfile = true;
 	} else {
 		o->noted_textfile = false;
@@ -791,28 +767,28 @@ daemon_group_tick(struct daemon *d, struct daemon_group *dg)
 {
 	struct watch_group *g = &dg->g;
 	struct error err;
-	double now = daemon_wall_s();
+	double now = ticker_clock_s(CLOCK_REALTIME);
 
 	if (g->scan_rc < 0 && !dg->noted_scan)
-		daemon_log("target %s: %s", dg->conf.name, g->scan_error.msg);
+		term_notice("target %s: %s", dg->conf.name, g->scan_error.msg);
 	dg->noted_scan = g->scan_rc < 0;
 	if (g->live == 0 && !dg->noted_empty)
-		daemon_log("target %s: no process matches it yet; watching "
-			   "for one",
-			   dg->conf.name);
+		term_notice("target %s: no process matches it yet; watching "
+			    "for one",
+			    dg->conf.name);
 	dg->noted_empty = g->live == 0;
 	if (g->live > 0)
 		dg->last_wall_s = now;
 	if (g->write_rc < 0 && !dg->noted_write)
-		daemon_log("target %s: %s; sampling goes on, writing resumes "
-			   "when there is room",
-			   dg->conf.name, g->write_error.msg);
+		term_notice("target %s: %s; sampling goes on, writing resumes "
+			    "when there is room",
+			    dg->conf.name, g->write_error.msg);
 	else if (g->write_rc == 0 && dg->noted_write)
-		daemon_log("target %s: writing again", dg->conf.name);
+		term_notice("target %s: writing again", dg->conf.name);
 	dg->noted_write = g->write_rc < 0;
 	if (daemon_store_rotate(&dg->st, now, d->conf.rotate_size,
 				d->conf.keep_ns, d->conf.keep_size, &err) < 0)
-		daemon_log("target %s: rotating: %s", dg->conf.name, err.msg);
+		term_notice("target %s: rotating: %s", dg->conf.name, err.msg);
 	g->csv = dg->st.csv;
 	g->regions_csv = dg->st.regions_csv;
 	daemon_alert(d, dg);
@@ -835,12 +811,12 @@ daemon_run(struct daemon *d, const char *path)
 		return cmd_fail(&d->res.why);
 	}
 	daemon_apply(d);
-	daemon_log("watching %zu targets, state in %s", d->ngroups,
-		   d->conf.state_dir);
+	term_notice("watching %zu targets, state in %s", d->ngroups,
+		    d->conf.state_dir);
 	daemon_notify("READY=1");
 	for (;;) {
 		if (watch_step(d->w) < 0) {
-			daemon_log("%s", d->res.why.msg);
+			term_notice("%s", d->res.why.msg);
 			rc = CMD_EXIT_ERROR;
 			break;
 		}
@@ -851,7 +827,7 @@ daemon_run(struct daemon *d, const char *path)
 		daemon_metrics(d);
 		if (d->out.alerter != NULL)
 			alert_poll(d->out.alerter,
-				   (double)ticker_now_ns() / 1e9);
+				   ticker_clock_s(CLOCK_MONOTONIC));
 		daemon_notify("WATCHDOG=1");
 		if (watch_wait(d->w))
 			continue;
@@ -870,7 +846,7 @@ daemon_run(struct daemon *d, const char *path)
 	daemon_out_close(d);
 	watch_result_free(&d->res);
 	free(d->groups);
-	daemon_log("stopped");
+	term_notice("stopped");
 	return rc;
 }
 

@@ -227,15 +227,6 @@ struct kernel_run {
 	struct error err;
 };
 
-static double
-cmd_kernel_wall_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 cmd_kernel_open(struct kernel_run *r)
 {
@@ -300,7 +291,7 @@ static int
 cmd_kernel_take(struct kernel_run *r, struct ksample *s)
 {
 	ksample_clear(s);
-	s->wall_s = cmd_kernel_wall_s();
+	s->wall_s = ticker_clock_s(CLOCK_REALTIME);
 	s->elapsed_s = ticker_elapsed_s(&r->tk);
 	if (meminfo_sample(r->meminfo, s, &r->err) < 0)
 		return -1;

@@ -76,15 +76,6 @@ watch_signals(void)
 	sigaction(SIGCHLD, &sa, NULL);
 }
 
-static double
-watch_clock_s(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- members ---------------------------------------------------------- */
 
 static struct watch_member *
@@ -234,13 +225,13 @@ static int
 watch_member_calibrate(struct watch *w, struct watch_member *m,
 		       struct error *err)
 {
-	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
+	double cpu0 = ticker_clock_s(CLOCK_THREAD_CPUTIME_ID);
 	struct sample s;
 	int rc;
 
 	sample_clear(&s);
 	rc = rollup_sample(w->rollup, &m->t, false, &s, err);
-	m->stat_cost_s = watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	m->stat_cost_s = ticker_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	memcpy(m->last, s.value, sizeof m->last);
 	return rc;
 }
@@ -432,7 +423,7 @@ static int
 watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 	   struct sample *s, bool smaps, double now_s)
 {
-	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID), cost, stat;
+	double cpu0 = ticker_clock_s(CLOCK_THREAD_CPUTIME_ID), cost, stat;
 	struct error *err = &w->res->why;
 	int rc;
 
@@ -466,7 +457,7 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 		rc = 0;
 		break;
 	}
-	cost = watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	cost = ticker_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	s->cost_s += cost;
 	if (tier != TIER_STAT || !smaps) {
 		w->tick_cost[tier] += cost;
@@ -499,7 +490,7 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 static void
 watch_charge(struct watch *w)
 {
-	double cpu = watch_clock_s(CLOCK_PROCESS_CPUTIME_ID), booked = 0;
+	double cpu = ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID), booked = 0;
 	int i;
 
 	for (i = 0; i < TIER_COUNT; i++)
@@ -771,7 +762,7 @@ watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 	int rc;
 
 	sample_clear(s);
-	s->wall_s = watch_clock_s(CLOCK_REALTIME);
+	s->wall_s = ticker_clock_s(CLOCK_REALTIME);
 	s->elapsed_s = watch_group_time(w, m->g, now_s);
 	s->instance = m->g->instance;
 	s->comm = m->t.comm;
@@ -833,7 +824,7 @@ watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 static int
 watch_system(struct watch *w, double now_s)
 {
-	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
+	double cpu0 = ticker_clock_s(CLOCK_THREAD_CPUTIME_ID);
 	struct ksample k;
 	int rc;
 
@@ -843,7 +834,7 @@ watch_system(struct watch *w, double now_s)
 		rc = archive_sink_system(w->archive, now_s, k.value,
 					 &w->res->why);
 	w->tick_cost[TIER_STAT] +=
-	    watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	    ticker_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	return rc < 0 ? -EIO : 0;
 }
 
@@ -852,7 +843,7 @@ watch_system(struct watch *w, double now_s)
 static int
 watch_scan_groups(struct watch *w, double now_s)
 {
-	double cpu0 = watch_clock_s(CLOCK_THREAD_CPUTIME_ID);
+	double cpu0 = ticker_clock_s(CLOCK_THREAD_CPUTIME_ID);
 	size_t i;
 	int rc = 0;
 
@@ -870,7 +861,7 @@ watch_scan_groups(struct watch *w, double now_s)
 		g->scan_rc = watch_scan(w, g, now_s, &g->scan_error);
 	}
 	w->tick_cost[TIER_STAT] +=
-	    watch_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	    ticker_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	return rc;
 }
 
@@ -913,7 +904,7 @@ watch_tick_group(struct watch *w, struct watch_group *g, unsigned int due,
 		rc = m == res->judged || watch_is_anchor(w, m) ? 1 : 0;
 	}
 	if (rc == 0 && g->sum != NULL && any) {
-		sum.wall_s = watch_clock_s(CLOCK_REALTIME);
+		sum.wall_s = ticker_clock_s(CLOCK_REALTIME);
 		sum.elapsed_s = watch_group_time(w, g, now_s);
 		sum.instance = g->instance;
 		sum.comm = g->sum->t.comm;
@@ -1241,7 +1232,7 @@ watch_run(const struct watch_opts *o, struct target *t,
 		return;
 	}
 	ticker_start(&w.tk, o->interval_ns);
-	w.cpu_mark_s = watch_clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	w.cpu_mark_s = ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	for (;;) {
 		rc = watch_tick(&w);
 		if (rc == 1) {
@@ -1310,7 +1301,7 @@ watch_begin(const struct watch_opts *o, struct watch_result *res)
 		return NULL;
 	}
 	ticker_start(&w->tk, o->interval_ns);
-	w->cpu_mark_s = watch_clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	w->cpu_mark_s = ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	return w;
 }
 

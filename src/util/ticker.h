@@ -8,6 +8,7 @@
 #define MEMTREND_TICKER_H
 
 #include <stdint.h>
+#include <time.h>
 
 struct ticker {
 	uint64_t interval_ns;
@@ -19,6 +20,10 @@ struct ticker {
 
 /* Monotonic time in nanoseconds. */
 uint64_t ticker_now_ns(void);
+
+/* A clock's time in seconds (CLOCK_REALTIME: since the epoch;
+ * CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID: CPU spent). */
+double ticker_clock_s(clockid_t clock);
 
 /* Tick 0 is now. */
 void ticker_start(struct ticker *t, uint64_t interval_ns);
