@@ -19,7 +19,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/regions.h"
@@ -27,17 +26,8 @@
 #include "sources/estimate.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
+#include "util/ticker.h"
 #include "util/xmalloc.h"
-
-static double
-est_cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
 
 static void
 est_walk(struct pagemap *pm, struct mapping_list *list, size_t *region_of,
@@ -99,17 +89,17 @@ main(int argc, char **argv)
 			       region_of);
 		regions_assign(&e, &list, NULL, 0, REGION_GROUP_KIND,
 			       region_of);
-		t0 = est_cpu_s();
+		t0 = ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		est_walk(pm, &list, region_of, stats, &a);
-		walk_s += est_cpu_s() - t0;
-		t0 = est_cpu_s();
+		walk_s += ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0;
+		t0 = ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		eo.seed = (uint64_t)k + 1;
 		if (estimate_regions(est, &list, region_of, &e, &eo, &err) <
 		    0) {
 			fprintf(stderr, "estimate: %s\n", err.msg);
 			return 1;
 		}
-		est_s += est_cpu_s() - t0;
+		est_s += ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0;
 		est_walk(pm, &list, region_of, stats, &b);
 		for (r = 0; r < e.n; r++) {
 			if (a.v[r].v[RF_RSS_KB] <= 0 &&

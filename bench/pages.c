@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,17 +31,8 @@
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
 #include "util/root.h"
+#include "util/ticker.h"
 #include "util/xmalloc.h"
-
-static double
-pages_cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
 
 struct pages_ctx {
 	struct target t;
@@ -179,10 +169,10 @@ main(int argc, char **argv)
 	if (argc > 4)
 		return pages_repeat(&c, n, argv[3], atol(argv[4]));
 	for (k = 0; k < PAGES_NSOURCES; k++) {
-		t0 = pages_cpu_s();
+		t0 = ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		for (i = 0; i < n; i++)
 			pages_one(&c, (int)k);
-		cost[k] = (pages_cpu_s() - t0) / n;
+		cost[k] = (ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0) / n;
 	}
 	for (k = 0; k < PAGES_NSOURCES; k++)
 		printf("%-11s %9.3f ms %7.3fx\n", pages_names[k],

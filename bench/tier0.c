@@ -19,22 +19,12 @@
 #include <libproc2/pids.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/sample.h"
 #include "core/target.h"
 #include "sources/rollup.h"
-
-static double
-tier0_cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
+#include "util/ticker.h"
 
 static int
 tier0_cmp(const void *a, const void *b)
@@ -79,7 +69,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	for (k = 0; k < rounds; k++) {
-		t0 = tier0_cpu_s();
+		t0 = ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		for (i = 0; i < n; i++) {
 			sample_clear(&s);
 			if (rollup_sample(r, &t, false, &s, &err) < 0) {
@@ -87,17 +77,19 @@ main(int argc, char **argv)
 				return 1;
 			}
 		}
-		lib[k] = (tier0_cpu_s() - t0) / (double)n;
-		t0 = tier0_cpu_s();
+		lib[k] =
+		    (ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0) / (double)n;
+		t0 = ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		for (i = 0; i < n; i++)
 			if (pread(stat_fd, buf, sizeof buf, 0) <= 0 ||
 			    pread(status_fd, buf, sizeof buf, 0) <= 0) {
 				perror("bench/tier0: pread");
 				return 1;
 			}
-		loop[k] = (tier0_cpu_s() - t0) / (double)n;
+		loop[k] =
+		    (ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0) / (double)n;
 		/* libproc2 for stat's items only, status by pread */
-		t0 = tier0_cpu_s();
+		t0 = ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		for (i = 0; i < n; i++)
 			if (procps_pids_select(info, &pid, 1,
 					       PIDS_SELECT_PID) == NULL ||
@@ -105,7 +97,8 @@ main(int argc, char **argv)
 				perror("bench/tier0: select");
 				return 1;
 			}
-		half[k] = (tier0_cpu_s() - t0) / (double)n;
+		half[k] =
+		    (ticker_clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0) / (double)n;
 	}
 	qsort(lib, (size_t)rounds, sizeof *lib, tier0_cmp);
 	qsort(loop, (size_t)rounds, sizeof *loop, tier0_cmp);
