@@ -601,6 +601,17 @@ Test(trend, startup_under_a_daily_swing_not_flagged)
 	}
 }
 
+/* Case id of bench/score's trace set for salt (-s). */
+static struct tracegen_case
+score_case(unsigned salt, size_t id)
+{
+	static struct tracegen_case cases[1024];
+	size_t n = tracegen_families(cases, 1024, salt);
+
+	cr_assert_gt(n, id);
+	return cases[id];
+}
+
 /* Cases 724 and 750 of bench/score -s 0 (days): a flat GC sawtooth
  * under a daily swing of +-4 %, and a step of 23 % at 4.5 h under one of
  * +-6 %.  After the step the swing rises like a line from an onset, and
@@ -612,19 +623,17 @@ Test(trend, startup_under_a_daily_swing_not_flagged)
 Test(trend, step_or_sawtooth_under_a_daily_swing_not_flagged)
 {
 	static const size_t ids[] = {724, 750};
-	static struct tracegen_case cases[1024];
-	size_t n = tracegen_families(cases, 1024, 0), i;
-	const struct tracegen_case *c;
+	struct tracegen_case c;
 	struct trend_evidence ev;
 	int widened;
+	size_t i;
 
-	cr_assert_gt(n, 750);
 	for (i = 0; i < sizeof ids / sizeof *ids; i++) {
-		c = &cases[ids[i]];
-		cr_assert_eq(c->context, TG_DAYS);
-		cr_assert(!c->leak);
-		cr_assert_gt(c->spec.daily_amp, 0.02);
-		ev = run_spec(&c->spec, true, &widened);
+		c = score_case(0, ids[i]);
+		cr_assert_eq(c.context, TG_DAYS);
+		cr_assert(!c.leak);
+		cr_assert_gt(c.spec.daily_amp, 0.02);
+		ev = run_spec(&c.spec, true, &widened);
 		cr_assert_eq(ev.raises, 0, "case %zu: flagged at %.2f h",
 			     ids[i], ev.detected_at_s / 3600);
 	}
@@ -778,15 +787,13 @@ Test(trend, daily_leak_flag_not_withdrawn_once_a_day_is_seen)
  * regime to go up needs as much to come down, and stays up. */
 Test(trend, flag_lowered_only_on_evidence_as_persistent_as_its_raise)
 {
-	static struct tracegen_case cases[1024];
-	size_t n = tracegen_families(cases, 1024, 1);
+	struct tracegen_case c = score_case(1, 63);
 	struct trend_evidence ev;
 	int widened;
 
-	cr_assert_gt(n, 63);
-	cr_assert_eq(cases[63].family, TF_STAIRCASE);
-	cr_assert_eq(cases[63].context, TG_CI);
-	ev = run_spec(&cases[63].spec, false, &widened);
+	cr_assert_eq(c.family, TF_STAIRCASE);
+	cr_assert_eq(c.context, TG_CI);
+	ev = run_spec(&c.spec, false, &widened);
 	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
 	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
 	cr_assert(isnan(ev.flags[0].withdrawn_s));
@@ -802,21 +809,19 @@ Test(trend, flag_lowered_only_on_evidence_as_persistent_as_its_raise)
 Test(trend, late_leak_is_not_taken_for_a_cycle)
 {
 	static const size_t ids[] = {690, 697};
-	static struct tracegen_case cases[1024];
-	size_t n = tracegen_families(cases, 1024, 0), i;
-	const struct tracegen_case *c;
+	struct tracegen_case c;
 	struct trend_evidence ev;
 	int widened;
+	size_t i;
 
-	cr_assert_gt(n, 697);
 	for (i = 0; i < sizeof ids / sizeof *ids; i++) {
-		c = &cases[ids[i]];
-		cr_assert_eq(c->family, TF_LATE_ONSET);
-		cr_assert_eq(c->context, TG_DAYS);
-		ev = run_spec(&c->spec, true, &widened);
+		c = score_case(0, ids[i]);
+		cr_assert_eq(c.family, TF_LATE_ONSET);
+		cr_assert_eq(c.context, TG_DAYS);
+		ev = run_spec(&c.spec, true, &widened);
 		cr_assert_eq(ev.verdict, TREND_GROWING, "case %zu: why %d",
 			     ids[i], ev.why);
-		cr_assert_gt(ev.detected_at_s, c->onset_s);
+		cr_assert_gt(ev.detected_at_s, c.onset_s);
 		cr_assert_eq(ev.nflags, 1, "case %zu: %zu raises", ids[i],
 			     ev.nflags);
 	}
@@ -830,17 +835,13 @@ Test(trend, late_leak_is_not_taken_for_a_cycle)
  * of the cycle is above where it stood then. */
 Test(trend, flag_stands_while_the_cycle_envelope_rises)
 {
-	static struct tracegen_case cases[1024];
-	size_t n = tracegen_families(cases, 1024, 0);
-	const struct tracegen_case *c;
+	struct tracegen_case c = score_case(0, 669);
 	struct trend_evidence ev;
 	int widened;
 
-	cr_assert_gt(n, 669);
-	c = &cases[669];
-	cr_assert_eq(c->family, TF_SAWTOOTH_RISING);
-	cr_assert_eq(c->context, TG_DAYS);
-	ev = run_spec(&c->spec, true, &widened);
+	cr_assert_eq(c.family, TF_SAWTOOTH_RISING);
+	cr_assert_eq(c.context, TG_DAYS);
+	ev = run_spec(&c.spec, true, &widened);
 	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
 	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
 	cr_assert(isnan(ev.flags[0].withdrawn_s), "withdrawn at %.2f h",
