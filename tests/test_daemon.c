@@ -97,6 +97,26 @@ daemon_stop(pid_t pid, int sig)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* The usual set-up: a config whose target "web" is a memchild copy of a
+ * name of its own (tag), with daemon_keys added to [daemon] and
+ * target_keys to [target web], and that copy (its path in prog, 4096
+ * bytes, when not NULL) holding bytes. */
+static void
+web_start(const char *tag, const char *daemon_keys, const char *target_keys,
+	  const char *bytes, char *conf, size_t len, struct child *c,
+	  char *prog_out)
+{
+	char prog[4096], name[64], t[9000];
+
+	tu_unique_copy(memchild, tag, prog, sizeof prog, name, sizeof name);
+	snprintf(t, sizeof t, "%s\n[target web]\nname = %s\n%s", daemon_keys,
+		 name, target_keys);
+	write_conf(conf, len, t);
+	tu_holder_start(c, prog, bytes);
+	if (prog_out != NULL)
+		memcpy(prog_out, prog, sizeof prog);
+}
+
 /* Rows of target's CSV with this pid (-1: any), and the largest
  * instance among them. */
 static size_t
@@ -187,15 +207,12 @@ Test(daemon, second_daemon_refuses)
 
 Test(daemon, restarted_target_is_followed_as_a_new_instance)
 {
-	char conf[4200], prog[4096], name[64], t[256];
+	char conf[4200], prog[4096];
 	struct child c1, c2;
 	double inst;
 	pid_t d, p1, p2;
 
-	tu_unique_copy(memchild, "drs", prog, sizeof prog, name, sizeof name);
-	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
-	write_conf(conf, sizeof conf, t);
-	tu_holder_start(&c1, prog, "2097152");
+	web_start("drs", "", "", "2097152", conf, sizeof conf, &c1, prog);
 	d = daemon_start(conf);
 	p1 = c1.pid;
 	wait_rows("web", p1, 3);
@@ -307,17 +324,15 @@ json_str(const char *text, const char *key, char *out, size_t len)
 
 Test(daemon, killed_and_restarted_resumes_the_verdict)
 {
-	char conf[4200], prog[4096], name[64], t[256], dir[4200];
+	char conf[4200], dir[4200];
 	char v1[32], v2[32];
 	struct child c;
 	struct run st, an;
 	pid_t d;
 	size_t before;
 
-	tu_unique_copy(memchild, "dk9", prog, sizeof prog, name, sizeof name);
-	snprintf(t, sizeof t, "[target web]\nname = %s\nmetric = rss\n", name);
-	write_conf(conf, sizeof conf, t);
-	tu_holder_start(&c, prog, "2097152");
+	web_start("dk9", "", "metric = rss\n", "2097152", conf, sizeof conf, &c,
+		  NULL);
 	d = daemon_start(conf);
 	wait_rows("web", 0, 20);
 	cr_assert_eq(daemon_stop(d, SIGKILL), 128 + SIGKILL);
@@ -406,7 +421,7 @@ Test(daemon, analyze_reads_a_rotated_directory)
  * again when there is room; every row in the file is whole. */
 Test(daemon, full_disk_is_survived)
 {
-	char conf[4200], prog[4096], name[64], t[256], errp[4200], path[4200];
+	char conf[4200], errp[4200], path[4200];
 	char log[8192];
 	struct rlimit lim = {.rlim_cur = 16384, .rlim_max = RLIM_INFINITY};
 	struct rlimit none = {RLIM_INFINITY, RLIM_INFINITY};
@@ -416,10 +431,7 @@ Test(daemon, full_disk_is_survived)
 	pid_t d;
 	FILE *fp;
 
-	tu_unique_copy(memchild, "dfd", prog, sizeof prog, name, sizeof name);
-	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
-	write_conf(conf, sizeof conf, t);
-	tu_holder_start(&c, prog, "1048576");
+	web_start("dfd", "", "", "1048576", conf, sizeof conf, &c, NULL);
 	d = daemon_start(conf);
 	cr_assert_eq(prlimit(d, RLIMIT_FSIZE, &lim, NULL), 0);
 	snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
@@ -456,26 +468,14 @@ Test(daemon, full_disk_is_survived)
  * directory still reads as the whole history. */
 Test(daemon, rotates_and_compresses)
 {
-	char conf[4200], prog[4096], name[64], t[256], dir[4200], cmd[4400];
+	char conf[4200], dir[4200], cmd[4400];
 	struct child c;
 	struct run st, an;
 	pid_t d;
 	int i, gz = 0;
 
-	tu_unique_copy(memchild, "dro", prog, sizeof prog, name, sizeof name);
-	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
-	write_conf(conf, sizeof conf, t);
-	/* [daemon] gets a size limit: rewrite it with one more key. */
-	{
-		char text[8192];
-
-		snprintf(text, sizeof text,
-			 "[daemon]\nstate_dir = %s/state\nevery = 100ms\n"
-			 "budget = 100%%\nrotate_size = 2K\n\n%s",
-			 tu_tmpdir(), t);
-		write_file(conf, text);
-	}
-	tu_holder_start(&c, prog, "1048576");
+	web_start("dro", "rotate_size = 2K\n", "", "1048576", conf, sizeof conf,
+		  &c, NULL);
 	d = daemon_start(conf);
 	snprintf(dir, sizeof dir, "%s/state/web", tu_tmpdir());
 	snprintf(cmd, sizeof cmd,
@@ -603,7 +603,7 @@ metric_value(const char *text, const char *prefix)
  * holds the same families. */
 Test(daemon, metrics_pass_promtool_and_carry_the_sizes, .timeout = 90)
 {
-	char conf[4200], prog[4096], name[64], t[9000], text[200000];
+	char conf[4200], t[9000], text[200000];
 	char line[256], path[4300], textfile[4300];
 	struct child c;
 	struct run r;
@@ -614,14 +614,10 @@ Test(daemon, metrics_pass_promtool_and_carry_the_sizes, .timeout = 90)
 	pid_t d;
 	FILE *fp;
 
-	tu_unique_copy(memchild, "dmx", prog, sizeof prog, name, sizeof name);
 	snprintf(textfile, sizeof textfile, "%s/memtrend.prom", tu_tmpdir());
-	snprintf(t, sizeof t,
-		 "listen = 127.0.0.1:%u\ntextfile = %s\n\n"
-		 "[target web]\nname = %s\n",
-		 port, textfile, name);
-	write_conf(conf, sizeof conf, t);
-	tu_holder_start(&c, prog, "8388608");
+	snprintf(t, sizeof t, "listen = 127.0.0.1:%u\ntextfile = %s\n", port,
+		 textfile);
+	web_start("dmx", t, "", "8388608", conf, sizeof conf, &c, NULL);
 	d = daemon_start(conf);
 	wait_rows("web", c.pid, 5);
 	snprintf(line, sizeof line,
@@ -809,17 +805,14 @@ Test(daemon, alert_command_gets_the_facts_of_a_leak, .timeout = 120)
  * carry on: no day-long gap between them. */
 Test(daemon, resume_after_pruning_has_no_gap, .timeout = 60)
 {
-	char conf[4200], prog[4096], name[64], t[9000], sentence[4096];
+	char conf[4200], sentence[4096];
 	char path[4300], text[65536];
 	struct child c;
 	pid_t d;
 	FILE *fp;
 	size_t n;
 
-	tu_unique_copy(memchild, "dpr", prog, sizeof prog, name, sizeof name);
-	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
-	write_conf(conf, sizeof conf, t);
-	tu_holder_start(&c, prog, "2097152");
+	web_start("dpr", "", "", "2097152", conf, sizeof conf, &c, NULL);
 	write_history("web", c.pid, 86400);
 	d = daemon_start(conf);
 	wait_rows("web", c.pid, 481 + 5);
@@ -887,7 +880,7 @@ Test(daemon, pruning_drops_the_oldest_rotation_whole)
  * must not fail on rows out of order. */
 Test(daemon, unreadable_history_keeps_rows_in_order, .timeout = 60)
 {
-	char conf[4200], prog[4096], name[64], t[9000], path[4400];
+	char conf[4200], path[4400];
 	struct child c;
 	struct table tb;
 	size_t i;
@@ -895,10 +888,7 @@ Test(daemon, unreadable_history_keeps_rows_in_order, .timeout = 60)
 	pid_t d;
 	FILE *fp;
 
-	tu_unique_copy(memchild, "dbd", prog, sizeof prog, name, sizeof name);
-	snprintf(t, sizeof t, "[target web]\nname = %s\n", name);
-	write_conf(conf, sizeof conf, t);
-	tu_holder_start(&c, prog, "2097152");
+	web_start("dbd", "", "", "2097152", conf, sizeof conf, &c, NULL);
 	write_history("web", c.pid, 0);
 	snprintf(path, sizeof path, "%s/state/web/samples.csv", tu_tmpdir());
 	fp = fopen(path, "a");
