@@ -149,16 +149,6 @@ fixture_env(const struct fixture *f, size_t *len)
 	return env;
 }
 
-static size_t
-count(const char *text, const char *what)
-{
-	size_t n = 0;
-
-	for (const char *p = text; (p = strstr(p, what)) != NULL; p++)
-		n++;
-	return n;
-}
-
 static struct alert_state
 growing_state(void)
 {
@@ -243,8 +233,8 @@ Test(alert, same_state_runs_nothing_more)
 	fixture_wait(a, 400);
 	cr_assert_eq(fixture_runs(&f), 1);
 	log = fixture_log(&f);
-	cr_assert_eq(count(log, "\n"), 1, "%s", log);
-	cr_assert_eq(count(log, "event=growing"), 1, "%s", log);
+	cr_assert_eq(tu_count(log, "\n"), 1, "%s", log);
+	cr_assert_eq(tu_count(log, "event=growing"), 1, "%s", log);
 	free(log);
 	alert_close(a);
 	fixture_close(&f);
@@ -271,10 +261,10 @@ Test(alert, rate_limited_per_target)
 	fixture_wait(a, 1301);
 	cr_assert_eq(fixture_runs(&f), 3);
 	log = fixture_log(&f);
-	cr_assert_eq(count(log, "command=run"), 3, "%s", log);
-	cr_assert_eq(count(log, "command=rate-limited"), 2, "%s", log);
-	cr_assert_eq(count(log, "event=withdrawn"), 2, "%s", log);
-	cr_assert_eq(count(log, "event=growing"), 3, "%s", log);
+	cr_assert_eq(tu_count(log, "command=run"), 3, "%s", log);
+	cr_assert_eq(tu_count(log, "command=rate-limited"), 2, "%s", log);
+	cr_assert_eq(tu_count(log, "event=withdrawn"), 2, "%s", log);
+	cr_assert_eq(tu_count(log, "event=growing"), 3, "%s", log);
 	free(log);
 	alert_close(a);
 	fixture_close(&f);
@@ -311,15 +301,15 @@ Test(alert, gone_back_and_exhaustion)
 	s.hours_to_limit = 2;
 	alert_feed(a, &s, 9);
 	log = fixture_log(&f);
-	cr_assert_eq(count(log, "\n"), 4, "%s", log);
-	cr_assert_eq(count(log, "event=gone target=\"web\" pid=10 "), 1, "%s",
-		     log);
-	cr_assert_eq(count(log, "event=back target=\"web\" pid=11 "), 1, "%s",
-		     log);
-	cr_assert_eq(count(log, "event=exhaustion"), 2, "%s", log);
-	cr_assert_eq(count(log, "hours_to_limit=23.5 "), 1, "%s", log);
-	cr_assert_eq(count(log, "hours_to_limit=2.0 "), 1, "%s", log);
-	cr_assert_eq(count(log, "command=none"), 4, "%s", log);
+	cr_assert_eq(tu_count(log, "\n"), 4, "%s", log);
+	cr_assert_eq(tu_count(log, "event=gone target=\"web\" pid=10 "), 1,
+		     "%s", log);
+	cr_assert_eq(tu_count(log, "event=back target=\"web\" pid=11 "), 1,
+		     "%s", log);
+	cr_assert_eq(tu_count(log, "event=exhaustion"), 2, "%s", log);
+	cr_assert_eq(tu_count(log, "hours_to_limit=23.5 "), 1, "%s", log);
+	cr_assert_eq(tu_count(log, "hours_to_limit=2.0 "), 1, "%s", log);
+	cr_assert_eq(tu_count(log, "command=none"), 4, "%s", log);
 	cr_assert_eq(fixture_runs(&f), 0);
 	free(log);
 	alert_close(a);
@@ -339,7 +329,7 @@ Test(alert, log_line_escapes_hostile_values)
 	s.sentence = HOSTILE_SENTENCE;
 	alert_feed(a, &s, 1);
 	log = fixture_log(&f);
-	cr_assert_eq(count(log, "\n"), 1, "one line: %s", log);
+	cr_assert_eq(tu_count(log, "\n"), 1, "one line: %s", log);
 	cr_assert(strstr(log, "target=\"a\\\"b\\\\c\\x0ad\\x1b[31m\\xff\" ") !=
 		      NULL,
 		  "%s", log);
@@ -479,7 +469,8 @@ Test(alert, no_stderr_copy_into_the_journal)
 	alert_feed(a, &s, 1);
 	alert_close(a);
 	log = fixture_log(&f);
-	cr_assert_eq(count(log, "event=growing target=\"web\""), 1, "%s", log);
+	cr_assert_eq(tu_count(log, "event=growing target=\"web\""), 1, "%s",
+		     log);
 	free(log);
 	fixture_close(&f);
 }

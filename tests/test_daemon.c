@@ -915,3 +915,32 @@ Test(daemon, unreadable_history_keeps_rows_in_order, .timeout = 60)
 	cr_assert_gt(prev, 2400, "the new rows start over at %g", prev);
 	tu_table_free(&tb);
 }
+
+/* A status file that cannot be written is told once, not each tick, and
+ * sampling goes on. */
+Test(daemon, status_write_failure_is_told_once, .timeout = 60)
+{
+	char conf[4200], dir[4300], errp[4300], log[8192];
+	struct child c;
+	pid_t d;
+	size_t n;
+	FILE *fp;
+
+	web_start("dsw", "", "", "1048576", conf, sizeof conf, &c, NULL);
+	snprintf(dir, sizeof dir, "%s/state", tu_tmpdir());
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof dir, "%s/state/status.json.tmp", tu_tmpdir());
+	cr_assert_eq(mkdir(dir, 0755), 0); /* fopen() of it fails */
+	d = daemon_start(conf);
+	wait_rows("web", c.pid, 10);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+	snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
+	fp = fopen(errp, "r");
+	cr_assert_not_null(fp);
+	n = fread(log, 1, sizeof log - 1, fp);
+	log[n] = '\0';
+	fclose(fp);
+	cr_assert_eq(tu_count(log, "status.json.tmp: Is a directory"), 1, "%s",
+		     log);
+}

@@ -333,3 +333,13 @@ tu_file_lines(const char *path)
 	/* A CSV's provenance line is not a row. */
 	return comment && n > 0 ? n - 1 : n;
 }
+
+size_t
+tu_count(const char *text, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)) != NULL; p++)
+		n++;
+	return n;
+}

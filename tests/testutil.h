@@ -60,6 +60,8 @@ double tu_now_s(void);
  * with '#' (a CSV's provenance line) not counted: a CSV's header and
  * rows. */
 size_t tu_file_lines(const char *path);
+/* How many times what occurs in text (overlapping ones too). */
+size_t tu_count(const char *text, const char *what);
 
 /* A temporary directory for this test, removed by tu_tmp_cleanup(). */
 const char *tu_tmpdir(void);

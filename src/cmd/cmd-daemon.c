@@ -45,7 +45,8 @@ struct daemon_group {
 	struct watch_group g;
 	struct daemon_store st;
 	bool noted_empty, noted_write, noted_scan;
-	double last_wall_s; /* its last sample; NAN: none yet */
+	double last_wall_s;  /* its last sample; NAN: none yet */
+	char sentence[2048]; /* its verdict in words, as of its last tick */
 };
 
 /* What goes out besides the files: /metrics, the textfile, alerts. */
@@ -68,6 +69,7 @@ struct daemon {
 	size_t ngroups;
 	int lock_fd;
 	struct daemon_out out;
+	bool noted_status; /* a status file could not be written */
 };
 
 static const struct option cmd_daemon_options[] = {
@@ -227,6 +229,8 @@ daemon_group_add(struct daemon *d, const struct daemon_target *t,
 		for (i = 0; i < h.npids; i++)
 			g->resume_pids[i] = h.pids[i];
 	}
+	/* The resumed verdict, said before its first tick. */
+	verdict_sentence(&g->sum->verdict, dg->sentence, sizeof dg->sentence);
 	g->csv = dg->st.csv;
 	g->regions_csv = dg->st.regions_csv;
 	d->groups = xreallocarray(d->groups, d->ngroups + 1, sizeof *d->groups);
@@ -368,7 +372,7 @@ daemon_group_count(const char *pids)
 static void
 daemon_status_json(const struct daemon *d, FILE *fp)
 {
-	char stamp[40], sentence[2048], pids[1024];
+	char stamp[40], pids[1024];
 	size_t i;
 
 	csv_format_time(stamp, sizeof stamp, ticker_clock_s(CLOCK_REALTIME));
@@ -403,9 +407,8 @@ daemon_status_json(const struct daemon *d, FILE *fp)
 		if (isfinite(sum->known[FIELD_RSS_KB]))
 			fprintf(fp, ",\"rss_kb\":%.0f",
 				sum->known[FIELD_RSS_KB]);
-		verdict_sentence(&sum->verdict, sentence, sizeof sentence);
 		fputs(",\"sentence\":", fp);
-		daemon_json_string(fp, sentence);
+		daemon_json_string(fp, dg->sentence);
 		fputs("}", fp);
 	}
 	fputs("]}\n", fp);
@@ -416,7 +419,7 @@ daemon_status_json(const struct daemon *d, FILE *fp)
 static void
 daemon_status_text(const struct daemon *d, FILE *fp)
 {
-	char stamp[40], sentence[2048], safe[4096], pids[1024];
+	char stamp[40], safe[4096], pids[1024];
 	char uss[32], rss[32], rate[32], last[40];
 	size_t i;
 
@@ -453,40 +456,59 @@ daemon_status_text(const struct daemon *d, FILE *fp)
 	for (i = 0; i < d->ngroups; i++) {
 		const struct daemon_group *dg = d->groups[i];
 
-		verdict_sentence(&dg->g.sum->verdict, sentence,
-				 sizeof sentence);
-		units_escape_text(safe, sizeof safe, sentence);
+		units_escape_text(safe, sizeof safe, dg->sentence);
 		fprintf(fp, "%s: %s\n", dg->conf.name, safe);
 	}
 }
 
 /* state_dir/NAME, rewritten whole (a temporary file renamed). */
-static void
+static int
 daemon_status_file(const struct daemon *d, const char *name,
-		   void (*write)(const struct daemon *, FILE *))
+		   void (*write)(const struct daemon *, FILE *),
+		   struct error *err)
 {
 	char path[4200], tmp[4300];
 	FILE *fp;
+	int code;
 
 	snprintf(path, sizeof path, "%s/%s", d->conf.state_dir, name);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if ((fp = fopen(tmp, "w")) == NULL)
-		return;
+		return error_set(err, errno, "cannot write %s: %s", tmp,
+				 strerror(errno));
 	write(d, fp);
-	if (fflush(fp) != 0 || ferror(fp)) {
-		fclose(fp);
+	code = fflush(fp) != 0 || ferror(fp) ? (errno ? errno : EIO) : 0;
+	if (fclose(fp) != 0 && code == 0)
+		code = errno ? errno : EIO;
+	if (code != 0) {
 		unlink(tmp);
-		return;
+		return error_set(err, code, "cannot write %s: %s", tmp,
+				 strerror(code));
 	}
-	fclose(fp);
-	rename(tmp, path);
+	if (rename(tmp, path) < 0)
+		return error_set(err, errno, "cannot rename %s: %s", tmp,
+				 strerror(errno));
+	return 0;
 }
 
+/* status.json and status.txt; a failure is told once (memtrend status
+ * would show stale state), and again once it has recovered. */
 static void
 daemon_status(struct daemon *d)
 {
-	daemon_status_file(d, "status.json", daemon_status_json);
-	daemon_status_file(d, "status.txt", daemon_status_text);
+	struct error err;
+	bool failed =
+	    daemon_status_file(d, "status.json", daemon_status_json, &err) <
+		0 ||
+	    daemon_status_file(d, "status.txt", daemon_status_text, &err) < 0;
+
+	if (failed && !d->noted_status)
+		term_notice("%s; memtrend status shows the last state written",
+			    err.msg);
+	else if (!failed && d->noted_status)
+		term_notice("status files written again in %s",
+			    d->conf.state_dir);
+	d->noted_status = failed;
 }
 
 /* ---- metrics and alerts ------------------------------------------------ */
@@ -524,20 +546,18 @@ daemon_alert(struct daemon *d, struct daemon_group *dg)
 {
 	const struct verdict *v = &dg->g.sum->verdict;
 	const struct trend_evidence *ev = verdict_evidence(v);
-	char sentence[1024];
 	struct alert_state st = {
 	    .target = dg->conf.name,
 	    .pid = daemon_group_pid(d, &dg->g),
 	    .present = dg->g.live > 0,
 	    .verdict = verdict_name(ev->verdict),
-	    .sentence = sentence,
+	    .sentence = dg->sentence,
 	    .slope_kb_per_hour = ev->points > 0 ? ev->slope : NAN,
 	    .hours_to_limit = daemon_hours_left(v),
 	};
 
 	if (d->out.alerter == NULL)
 		return;
-	verdict_sentence(v, sentence, sizeof sentence);
 	alert_feed(d->out.alerter, &st, ticker_clock_s(CLOCK_MONOTONIC));
 }
 
@@ -791,6 +811,7 @@ daemon_group_tick(struct daemon *d, struct daemon_group *dg)
 		term_notice("target %s: rotating: %s", dg->conf.name, err.msg);
 	g->csv = dg->st.csv;
 	g->regions_csv = dg->st.regions_csv;
+	verdict_sentence(&g->sum->verdict, dg->sentence, sizeof dg->sentence);
 	daemon_alert(d, dg);
 }
 
