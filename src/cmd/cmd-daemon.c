@@ -339,33 +339,29 @@ daemon_json_string(FILE *fp, const char *s)
 	verdict_json_string(fp, s);
 }
 
-/* A group's live processes as "812,813" (at most len bytes). */
-static void
+/* A group's live processes as "812,813" (at most len bytes; buf may be
+ * NULL); returns how many, the first in *first (0: none). */
+static size_t
 daemon_group_pids(const struct daemon *d, const struct daemon_group *dg,
-		  char *buf, size_t len)
+		  char *buf, size_t len, int *first)
 {
-	size_t k, n = 0;
+	size_t k, n = 0, count = 0;
 
-	buf[0] = '\0';
-	for (k = 0; k < d->res.nmembers && n + 1 < len; k++) {
+	if (buf != NULL)
+		buf[0] = '\0';
+	*first = 0;
+	for (k = 0; k < d->res.nmembers; k++) {
 		const struct watch_member *m = d->res.members[k];
 
 		if (m->g != &dg->g || m == dg->g.sum || !isnan(m->left_s))
 			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s%d", n ? "," : "",
-				      (int)m->t.pid);
+		if (count++ == 0)
+			*first = (int)m->t.pid;
+		if (buf != NULL && n + 1 < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%d",
+					      n ? "," : "", (int)m->t.pid);
 	}
-}
-
-/* The PIDs in a "812,813" list. */
-static size_t
-daemon_group_count(const char *pids)
-{
-	size_t n = 1;
-
-	for (; *pids != '\0'; pids++)
-		n += *pids == ',';
-	return n;
+	return count;
 }
 
 /* status.json: every target's state, for programs. */
@@ -374,6 +370,7 @@ daemon_status_json(const struct daemon *d, FILE *fp)
 {
 	char stamp[40], pids[1024];
 	size_t i;
+	int first;
 
 	csv_format_time(stamp, sizeof stamp, ticker_clock_s(CLOCK_REALTIME));
 	fprintf(fp, "{\"pid\":%d,\"updated\":\"%s\",\"targets\":[",
@@ -386,7 +383,7 @@ daemon_status_json(const struct daemon *d, FILE *fp)
 
 		fprintf(fp, "%s{\"name\":", i ? "," : "");
 		daemon_json_string(fp, dg->conf.name);
-		daemon_group_pids(d, dg, pids, sizeof pids);
+		daemon_group_pids(d, dg, pids, sizeof pids, &first);
 		fprintf(fp, ",\"pids\":[%s]", pids);
 		fprintf(fp, ",\"instance\":%lu,\"restarts\":%lu,",
 			dg->g.instance, dg->g.restarts);
@@ -421,7 +418,8 @@ daemon_status_text(const struct daemon *d, FILE *fp)
 {
 	char stamp[40], safe[4096], pids[1024];
 	char uss[32], rss[32], rate[32], last[40];
-	size_t i;
+	size_t i, n;
+	int first;
 
 	csv_format_time(stamp, sizeof stamp, ticker_clock_s(CLOCK_REALTIME));
 	fprintf(fp, "memtrend daemon pid %d, %zu targets, updated %s\n",
@@ -434,11 +432,9 @@ daemon_status_text(const struct daemon *d, FILE *fp)
 		const struct trend_evidence *ev =
 		    verdict_evidence(&sum->verdict);
 
-		daemon_group_pids(d, dg, pids, sizeof pids);
+		n = daemon_group_pids(d, dg, pids, sizeof pids, &first);
 		if (strlen(pids) > 11) /* the first, and how many more */
-			snprintf(pids + strcspn(pids, ","),
-				 sizeof pids - strcspn(pids, ","), " +%zu",
-				 daemon_group_count(pids) - 1);
+			snprintf(pids, sizeof pids, "%d +%zu", first, n - 1);
 		units_format_kib(uss, sizeof uss, sum->known[FIELD_USS_KB],
 				 false, false);
 		units_format_kib(rss, sizeof rss, sum->known[FIELD_RSS_KB],
@@ -525,31 +521,16 @@ daemon_hours_left(const struct verdict *v)
 	return h;
 }
 
-/* A group's first live process, or 0. */
-static int
-daemon_group_pid(const struct daemon *d, const struct watch_group *g)
-{
-	size_t k;
-
-	for (k = 0; k < d->res.nmembers; k++) {
-		const struct watch_member *m = d->res.members[k];
-
-		if (m->g == g && m != g->sum && isnan(m->left_s))
-			return (int)m->t.pid;
-	}
-	return 0;
-}
-
 /* A group's state to the alerter, which acts on transitions only. */
 static void
 daemon_alert(struct daemon *d, struct daemon_group *dg)
 {
 	const struct verdict *v = &dg->g.sum->verdict;
 	const struct trend_evidence *ev = verdict_evidence(v);
+	int pid;
 	struct alert_state st = {
 	    .target = dg->conf.name,
-	    .pid = daemon_group_pid(d, &dg->g),
-	    .present = dg->g.live > 0,
+	    .present = daemon_group_pids(d, dg, NULL, 0, &pid) > 0,
 	    .verdict = verdict_name(ev->verdict),
 	    .sentence = dg->sentence,
 	    .slope_kb_per_hour = ev->points > 0 ? ev->slope : NAN,
@@ -558,6 +539,7 @@ daemon_alert(struct daemon *d, struct daemon_group *dg)
 
 	if (d->out.alerter == NULL)
 		return;
+	st.pid = pid;
 	alert_feed(d->out.alerter, &st, ticker_clock_s(CLOCK_MONOTONIC));
 }
 
