@@ -597,10 +597,25 @@ Test(archive, system_records_carry_changes_by_name)
 }
 
 struct system_seen {
-	unsigned long n;
+	unsigned long n, samples;
 	double total_kb, first_s, last_s;
-	bool ordered;
+	double avail_kb; /* the last system record's MemAvailable */
+	bool ordered, same_avail;
 };
+
+/* Each process sample's MemAvailable is its tick's system record's:
+ * /proc/meminfo is read once a tick. */
+static int
+collect_avail(void *ctx, unsigned int id, const struct sample *s)
+{
+	struct system_seen *seen = ctx;
+
+	(void)id;
+	seen->same_avail = seen->same_avail &&
+			   s->value[FIELD_MEM_AVAILABLE_KB] == seen->avail_kb;
+	seen->samples++;
+	return 0;
+}
 
 static int
 collect_system(void *ctx, const struct ksample *k)
@@ -613,6 +628,7 @@ collect_system(void *ctx, const struct ksample *k)
 		s->ordered = false;
 	s->last_s = k->elapsed_s;
 	s->total_kb = k->value[KF_MEM_TOTAL_KB];
+	s->avail_kb = k->value[KF_MEM_AVAILABLE_KB];
 	cr_assert(k->value[KF_MEM_AVAILABLE_KB] > 0 &&
 		      k->value[KF_MEM_AVAILABLE_KB] <= s->total_kb,
 		  "MemAvailable %f of %f", k->value[KF_MEM_AVAILABLE_KB],
@@ -629,7 +645,7 @@ Test(archive, capture_system_records_meminfo_each_tick, .timeout = 60)
 	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
 	char *path = tmp_path("system.mtc"), *kcsv = tmp_path("kernel.csv");
 	char line[256], head[64];
-	struct system_seen seen = {0, 0, 0, 0, true};
+	struct system_seen seen = {.ordered = true, .same_avail = true};
 	struct archread_info info;
 	struct error err;
 	struct run r;
@@ -642,10 +658,12 @@ Test(archive, capture_system_records_meminfo_each_tick, .timeout = 60)
 			       NULL},
 	       60);
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert_eq(archread_file_system(path, NULL, collect_system, &seen,
-					  &info, &err),
+	cr_assert_eq(archread_file_system(path, collect_avail, collect_system,
+					  &seen, &info, &err),
 		     0, "%s", err.msg);
 	cr_assert_eq(seen.n, 5);
+	cr_assert_eq(seen.samples, 5);
+	cr_assert(seen.same_avail, "a sample's MemAvailable is not its tick's");
 	cr_assert_eq(info.system_samples, 5);
 	cr_assert_eq(info.samples, 5);
 	cr_assert(seen.ordered);

@@ -47,6 +47,9 @@ struct watch {
 	struct jsonl_sink *jsonl;
 	struct archive_sink *archive;
 	struct meminfo *meminfo; /* capture --system */
+	/* Its MemAvailable this tick, which the samples take rather than
+	 * read /proc/meminfo again; NAN without --system. */
+	double mem_available_kb;
 	struct term_sink *term;
 	struct rank_sink *rank;
 	struct ticker tk;
@@ -418,6 +421,15 @@ watch_choose_rollup(struct watch *w, unsigned int due, double now_s)
 	}
 }
 
+/* A sample's system context: MemAvailable from this tick's --system
+ * read when there is one, the rest from the group's source. */
+static void
+watch_system_sample(struct watch *w, struct system *sy, struct sample *s)
+{
+	s->value[FIELD_MEM_AVAILABLE_KB] = w->mem_available_kb;
+	system_sample(sy, s);
+}
+
 /* Runs one tier for one member, measuring its CPU cost. */
 static int
 watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
@@ -440,7 +452,7 @@ watch_tier(struct watch *w, struct watch_member *m, enum tier tier,
 		/* The one target's system context; a set's goes with its sum.
 		 */
 		if (rc == 0 && m->g->set == NULL && m->g->system != NULL)
-			system_sample(m->g->system, s);
+			watch_system_sample(w, m->g->system, s);
 		if (rc == 0 && m->faults != NULL)
 			watch_faults(w, m, s);
 		break;
@@ -833,6 +845,7 @@ watch_system(struct watch *w, double now_s)
 	if (rc == 0)
 		rc = archive_sink_system(w->archive, now_s, k.value,
 					 &w->res->why);
+	w->mem_available_kb = k.value[KF_MEM_AVAILABLE_KB];
 	w->tick_cost[TIER_STAT] +=
 	    ticker_clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	return rc < 0 ? -EIO : 0;
@@ -910,7 +923,7 @@ watch_tick_group(struct watch *w, struct watch_group *g, unsigned int due,
 		sum.comm = g->sum->t.comm;
 		sum.cmdline = "";
 		if (g->system != NULL)
-			system_sample(g->system, &sum);
+			watch_system_sample(w, g->system, &sum);
 		sum.value[FIELD_PARTIAL] = sum.partial;
 		if (!watch_emit(w, g->sum, &sum))
 			rc = -EIO;
@@ -936,11 +949,12 @@ watch_tick(struct watch *w)
 	if (rc < 0)
 		return rc;
 	watch_choose_rollup(w, due, now_s);
+	w->mem_available_kb = NAN;
+	if (w->meminfo != NULL)
+		rc = watch_system(w, now_s);
 	for (i = 0; i < w->ngroups && rc == 0; i++)
 		if (w->groups[i]->ticked)
 			rc = watch_tick_group(w, w->groups[i], due, now_s);
-	if (w->meminfo != NULL && rc == 0)
-		rc = watch_system(w, now_s);
 	if (w->rank != NULL && rc == 0)
 		watch_show_rank(w, now_s);
 	watch_charge(w);

@@ -188,7 +188,9 @@ system_open_cgroup(const char *root, const char *dir)
 void
 system_sample(struct system *sy, struct sample *s)
 {
-	if (sy->memavail != NULL)
+	/* Already read this tick (capture --system's /proc/meminfo): not
+	 * read again. */
+	if (sy->memavail != NULL && isnan(s->value[FIELD_MEM_AVAILABLE_KB]))
 		s->value[FIELD_MEM_AVAILABLE_KB] = memavail_kb(sy->memavail);
 	s->value[FIELD_CGROUP_LIMIT_KB] = system_read_kb(sy->limit_fd);
 	s->value[FIELD_CGROUP_USAGE_KB] =

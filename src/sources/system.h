@@ -24,7 +24,8 @@ struct system *system_open(const char *root, pid_t pid);
  * whether limited or not, and its own limit. */
 struct system *system_open_cgroup(const char *root, const char *dir);
 
-/* Fills mem_available_kb, cgroup_limit_kb and cgroup_usage_kb. */
+/* Fills mem_available_kb (unless s already has it), cgroup_limit_kb and
+ * cgroup_usage_kb. */
 void system_sample(struct system *sy, struct sample *s);
 
 void system_close(struct system *sy);
