@@ -73,7 +73,9 @@ tiers_wants_estimate(const struct tiers *s, double interval_s)
 }
 
 /* The estimate earns what it needs for a run, up to TIERS_ESTIMATE_MAX of
- * avail_s; returns what it took. */
+ * avail_s, banking at most one run ahead (so a run dearer than the last
+ * is paid from what cheaper ones left, rather than making the next tick
+ * wait); returns what it took. */
 static double
 tiers_plan_estimate(struct tiers *s, double avail_s, unsigned int *due)
 {
@@ -87,7 +89,7 @@ tiers_plan_estimate(struct tiers *s, double avail_s, unsigned int *due)
 		return 0;
 	}
 	take = fmin(avail_s * TIERS_ESTIMATE_MAX,
-		    fmax(0, t->cost_s - t->credit_s));
+		    fmax(0, 2 * t->cost_s - t->credit_s));
 	t->credit_s += take;
 	if (t->credit_s >= t->cost_s)
 		*due |= 1u << TIER_ESTIMATE;
