@@ -74,22 +74,7 @@ kill "$cpid"; wait "$cpid" 2>/dev/null || true
 exec 9<&-
 
 echo "== 2. target stall: mmap+munmap of 64 KiB, ${size} GiB held"
-mkfifo "$work/sout" "$work/sin"
-bench/stall $((size << 10)) < "$work/sin" > "$work/sout" &
-stall=$!
-exec 7> "$work/sin" 8< "$work/sout"
-read -r _ spid <&8
-printf '%-10s %10s %10s %10s\n' monitor p99_us max_us rounds
-for src in none memtrend; do
-	echo reset >&7; read -r _ <&8
-	case $src in
-	none) sleep "$dur" ;;
-	memtrend) ./memtrend -p "$spid" -q -d "${dur}s" >/dev/null 2>&1 || true ;;
-	esac
-	echo "$src" >&7
-	read -r name p99 max nr <&8
-	printf '%-10s %10s %10s %10s\n' "$name" "$p99" "$max" "$nr"
-done
-exec 7>&- 8<&-
-kill "$stall" 2>/dev/null || true
-wait "$stall" 2>/dev/null || true
+stall_start $((size << 10))
+stall_window none sleep "$dur"
+stall_window memtrend ./memtrend -p "$SPID" -q -d "${dur}s"
+stall_end
