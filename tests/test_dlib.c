@@ -16,9 +16,9 @@ Test(dlib, missing_library_says_what_to_install)
 	const struct dlib_sym syms[] = {{"nothing", &fn}};
 	struct error err;
 
-	cr_assert_eq(dlib_load("libmemtrend-nothere.so.7", "libnothere7", syms,
-			       1, &err),
-		     -ENOENT);
+	cr_assert_eq(
+	    dlib_load("libmemtrend-nothere.so.7", "libnothere7", syms, 1, &err),
+	    -ENOENT);
 	cr_assert_null(fn);
 	cr_assert(strstr(err.msg, "cannot load libmemtrend-nothere.so.7: ") ==
 		      err.msg,

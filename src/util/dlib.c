@@ -15,8 +15,8 @@
 static pthread_mutex_t dlib_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int
-dlib_load(const char *soname, const char *package,
-	  const struct dlib_sym *syms, size_t n, struct error *err)
+dlib_load(const char *soname, const char *package, const struct dlib_sym *syms,
+	  size_t n, struct error *err)
 {
 	void *h;
 	size_t i;
