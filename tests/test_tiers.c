@@ -3,6 +3,7 @@
  * the figures are exact.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 
 #include "core/tiers.h"
 
@@ -271,4 +272,30 @@ Test(tiers, the_estimate_absorbs_its_cost_jitter)
 		      ticks);
 	cr_assert_leq(cpu / (double)ticks, 0.02 * 1.01, "%.4f of a core",
 		      cpu / (double)ticks);
+}
+
+/* The period the notices announce is the one the plan keeps, with the
+ * estimate taking its part first (16 GiB, all sources, here: the notice
+ * said smaps_rollup every 51 s; it ran once in a minute). */
+Test(tiers, the_announced_period_is_kept)
+{
+	const double cost[TIER_COUNT] = {0.00228, 0.253, 0, 0.713, 0.0089};
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu, p;
+	int i;
+
+	tiers_init(&s, 0.02, (1u << TIER_PAGES) | (1u << TIER_ESTIMATE));
+	tiers_simulate(&s, 7200, 1.0, cost, runs, &cpu);
+	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
+		if (i == TIER_SMAPS)
+			continue;
+		p = tiers_period_s(&s, i, 1.0);
+		cr_assert(fabs(7200 / p - (double)runs[i]) <=
+			      0.1 * 7200 / p + 1,
+			  "%s: every %.1f s announced, %lu runs in 7200 s",
+			  tier_names[i], p, runs[i]);
+	}
+	cr_assert_float_eq(tiers_period_s(&s, TIER_ROLLUP, 1.0), 114, 1);
+	cr_assert_float_eq(tiers_period_s(&s, TIER_PAGES, 1.0), 107, 1);
 }

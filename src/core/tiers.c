@@ -164,6 +164,24 @@ tiers_tick_s(const struct tiers *s, double interval_s)
 		    s->t[TIER_STAT].cost_s / (s->budget * TIERS_STAT_MAX));
 }
 
+double
+tiers_period_s(const struct tiers *s, enum tier tier, double tick_s)
+{
+	const struct tiers_tier *t = &s->t[tier];
+	double earned = tick_s * s->budget, avail, est = 0;
+
+	if (s->budget >= 1 || tier == TIER_STAT)
+		return tick_s;
+	avail = earned - fmin(s->t[TIER_STAT].cost_s, earned * TIERS_STAT_MAX);
+	if (tier == TIER_ESTIMATE)
+		return fmax(tick_s,
+			    t->cost_s / (avail * TIERS_ESTIMATE_MAX) * tick_s);
+	if (s->t[TIER_ESTIMATE].enabled)
+		est = fmin(avail * TIERS_ESTIMATE_MAX,
+			   s->t[TIER_ESTIMATE].cost_s);
+	return fmax(tick_s, t->cost_s / ((avail - est) * t->share) * tick_s);
+}
+
 bool
 tiers_throttled(const struct tiers *s, enum tier tier, double interval_s)
 {
