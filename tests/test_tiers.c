@@ -296,6 +296,53 @@ Test(tiers, the_announced_period_is_kept)
 			  "%s: every %.1f s announced, %lu runs in 7200 s",
 			  tier_names[i], p, runs[i]);
 	}
-	cr_assert_float_eq(tiers_period_s(&s, TIER_ROLLUP, 1.0), 114, 1);
-	cr_assert_float_eq(tiers_period_s(&s, TIER_PAGES, 1.0), 107, 1);
+	/* smaps_rollup, the cheapest exact read of USS, once a minute;
+	 * the page walk gets what is left. */
+	cr_assert_float_eq(tiers_period_s(&s, TIER_ROLLUP, 1.0), 60, 1);
+	cr_assert_float_eq(tiers_period_s(&s, TIER_PAGES, 1.0), 155, 2,
+			   "pages every %.1f s",
+			   tiers_period_s(&s, TIER_PAGES, 1.0));
+}
+
+/* 16 GiB, all sources, 2 %: under the set shares smaps_rollup (the
+ * cheapest exact USS) ran every 114 s and the page walk every 107 s, so
+ * the estimate went unanchored for two minutes.  The cheapest exact read
+ * now runs at least once a minute, the others take the rest, and the
+ * whole stays within the budget. */
+Test(tiers, an_exact_uss_at_least_once_a_minute)
+{
+	const double cost[TIER_COUNT] = {0.00228, 0.253, 0.240, 0.713, 0.0089};
+	unsigned long runs[TIER_COUNT];
+	unsigned int due;
+	struct tiers s;
+	double cpu = 0, last = 0, gap = 0;
+	int i, t;
+
+	tiers_init(&s, 0.02,
+		   (1u << TIER_SMAPS) | (1u << TIER_PAGES) |
+		       (1u << TIER_ESTIMATE));
+	for (t = 0; t < TIER_COUNT; t++)
+		runs[t] = 0;
+	for (i = 0; i < 7200; i++) {
+		due = tiers_plan(&s, i);
+		for (t = 0; t < TIER_COUNT; t++) {
+			if (!((due >> t) & 1))
+				continue;
+			tiers_charge(&s, t, cost[t]);
+			runs[t]++;
+			if (i > 0)
+				cpu += cost[t];
+		}
+		if (due & ((1u << TIER_ROLLUP) | (1u << TIER_SMAPS) |
+			   (1u << TIER_PAGES))) {
+			gap = fmax(gap, i - last);
+			last = i;
+		}
+	}
+	cr_assert_leq(gap, 61, "exact USS %.0f s apart", gap);
+	cr_assert_geq(runs[TIER_SMAPS], 7200 / 60 - 2, "smaps %lu runs",
+		      runs[TIER_SMAPS]);
+	cr_assert_gt(runs[TIER_PAGES], 10, "the page walk still runs: %lu",
+		     runs[TIER_PAGES]);
+	cr_assert_leq(cpu / 7200, 0.02 * 1.01, "%.4f of a core", cpu / 7200);
 }

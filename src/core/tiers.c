@@ -16,6 +16,7 @@
 #define TIERS_EWMA 0.3	       /* weight of the newest cost */
 #define TIERS_STAT_MAX 0.5     /* of the budget, at most, for tier 0 */
 #define TIERS_ESTIMATE_MAX 0.5 /* of what tier 0 leaves, at most */
+#define TIERS_EXACT_EVERY_S 60 /* an exact USS at least this often */
 
 const char *const tier_names[TIER_COUNT] = {
     [TIER_STAT] = "stat",	  [TIER_ROLLUP] = "smaps_rollup",
@@ -96,12 +97,43 @@ tiers_plan_estimate(struct tiers *s, double avail_s, unsigned int *due)
 	return take;
 }
 
+/* The exact tiers' shares of avail_per_s (CPU seconds a second that stat
+ * and the estimate leave): their set shares, except that the cheapest
+ * exact read of USS takes what it needs to run once every
+ * TIERS_EXACT_EVERY_S (up to all of it) and the others share the rest
+ * in their set proportions.  So the estimate is anchored at least once a
+ * minute wherever the budget can pay one exact read a minute (16 GiB,
+ * all sources: smaps_rollup every 114 s under the set shares). */
+static void
+tiers_shares(const struct tiers *s, double avail_per_s,
+	     double share[TIER_COUNT])
+{
+	int i, cheap = -1;
+	double need, scale;
+
+	for (i = 0; i < TIER_COUNT; i++)
+		share[i] = s->t[i].share;
+	for (i = TIER_ROLLUP; i <= TIER_PAGES; i++)
+		if (s->t[i].enabled && s->t[i].runs > 0 &&
+		    (cheap < 0 || s->t[i].cost_s < s->t[cheap].cost_s))
+			cheap = i;
+	if (cheap < 0 || avail_per_s <= 0)
+		return;
+	need = s->t[cheap].cost_s / TIERS_EXACT_EVERY_S / avail_per_s;
+	if (need <= share[cheap])
+		return;
+	need = fmin(1, need);
+	scale = share[cheap] < 1 ? (1 - need) / (1 - share[cheap]) : 0;
+	for (i = TIER_ROLLUP; i <= TIER_PAGES; i++)
+		share[i] = i == cheap ? need : share[i] * scale;
+}
+
 unsigned int
 tiers_plan(struct tiers *s, double now_s)
 {
 	struct tiers_tier *t;
 	unsigned int due = 1u << TIER_STAT;
-	double dt, earned, stat, avail;
+	double dt, earned, stat, avail, share[TIER_COUNT];
 	int i;
 
 	dt = s->started ? fmax(0, now_s - s->last_s) : 0;
@@ -112,6 +144,7 @@ tiers_plan(struct tiers *s, double now_s)
 	s->stat_debt_s = 0;
 	avail = earned - stat;
 	avail -= tiers_plan_estimate(s, avail, &due);
+	tiers_shares(s, dt > 0 ? avail / dt : 0, share);
 	for (i = TIER_ROLLUP; i <= TIER_PAGES; i++) {
 		t = &s->t[i];
 		if (!t->enabled)
@@ -122,8 +155,8 @@ tiers_plan(struct tiers *s, double now_s)
 		}
 		/* Earn this tick's share of what stat left, banking at most
 		 * one run ahead. */
-		t->credit_s = fmin(t->credit_s + avail * t->share,
-				   t->cost_s + earned * t->share);
+		t->credit_s = fmin(t->credit_s + avail * share[i],
+				   t->cost_s + earned * share[i]);
 		if (t->credit_s >= t->cost_s)
 			due |= 1u << i;
 	}
@@ -168,7 +201,7 @@ double
 tiers_period_s(const struct tiers *s, enum tier tier, double tick_s)
 {
 	const struct tiers_tier *t = &s->t[tier];
-	double earned = tick_s * s->budget, avail, est = 0;
+	double earned = tick_s * s->budget, avail, est = 0, share[TIER_COUNT];
 
 	if (s->budget >= 1 || tier == TIER_STAT)
 		return tick_s;
@@ -179,7 +212,8 @@ tiers_period_s(const struct tiers *s, enum tier tier, double tick_s)
 	if (s->t[TIER_ESTIMATE].enabled)
 		est = fmin(avail * TIERS_ESTIMATE_MAX,
 			   s->t[TIER_ESTIMATE].cost_s);
-	return fmax(tick_s, t->cost_s / ((avail - est) * t->share) * tick_s);
+	tiers_shares(s, (avail - est) / tick_s, share);
+	return fmax(tick_s, t->cost_s / ((avail - est) * share[tier]) * tick_s);
 }
 
 bool
