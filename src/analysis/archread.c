@@ -27,6 +27,8 @@ struct archread {
 	struct archive_delta delta[ARCHIVE_MAX_TARGETS];
 	struct archive_sysbase sys; /* this session's system values */
 	int64_t pid[ARCHIVE_MAX_TARGETS];
+	char comm[ARCHIVE_MAX_TARGETS][64];
+	int64_t id_last_ms[ARCHIVE_MAX_TARGETS]; /* its last sample's */
 	bool seen[ARCHIVE_MAX_TARGETS];
 	int64_t origin0_ms;  /* the first session's origin */
 	int64_t offset_ms;   /* this session's origin after the first's */
@@ -85,17 +87,22 @@ archread_note(struct archread *r, struct archive_cur *c)
  * whole ms, so the seconds are those an exported CSV's "%.3f" reads
  * back as. */
 static void
-archread_time(struct archread *r, struct sample *s, int64_t elapsed_ms)
+archread_time(struct archread *r, unsigned int id, struct sample *s,
+	      int64_t elapsed_ms)
 {
 	int64_t t = elapsed_ms + r->offset_ms;
 	int64_t step = r->interval_ms > 0 ? r->interval_ms : 1;
 
-	if (r->info->samples > 0 && t <= r->last_ms) {
+	/* The targets of one tick share its time; a target's own samples
+	 * always move on. */
+	if (r->info->samples > 0 &&
+	    (t < r->last_ms || (r->seen[id] && t <= r->id_last_ms[id]))) {
 		r->offset_ms += r->last_ms + step - t;
 		t = r->last_ms + step;
 	}
 	s->elapsed_s = (double)t / 1000;
 	r->last_ms = t;
+	r->id_last_ms[id] = t;
 }
 
 static int
@@ -111,12 +118,14 @@ archread_process(struct archread *r, struct archive_cur *c)
 	if (archive_decode_process(c, &r->delta[id], &r->pending) < 0)
 		return -EBADMSG;
 	r->pending.pid = (pid_t)r->pid[id];
+	r->pending.comm = r->comm[id];
+	r->pending.cmdline = "";
 	r->pending_id = id;
+	archread_time(r, id, &r->pending, r->delta[id].elapsed_ms);
 	if (!r->seen[id]) {
 		r->seen[id] = true;
 		r->info->targets++;
 	}
-	archread_time(r, &r->pending, r->delta[id].elapsed_ms);
 	r->have_pending = true;
 	return 0;
 }
@@ -155,6 +164,16 @@ archread_system(struct archread *r, struct archive_cur *c)
 	return r->sysfn != NULL ? r->sysfn(r->ctx, &k) : 0;
 }
 
+/* What start, restart and exit records tell of the processes. */
+static void
+archread_target(struct archread_info *info, unsigned int kind,
+		const struct archive_target *t)
+{
+	info->named |= t->group[0] != '\0';
+	info->restarts += kind == ARCHIVE_RESTART;
+	info->exits += kind == ARCHIVE_EXIT;
+}
+
 /* One record's payload; -EBADMSG when it does not decode. */
 static int
 archread_record(struct archread *r, unsigned int kind,
@@ -184,8 +203,11 @@ archread_record(struct archread *r, unsigned int kind,
 			return -EBADMSG;
 		if (kind != ARCHIVE_EXIT) {
 			r->pid[t.id] = t.pid;
+			snprintf(r->comm[t.id], sizeof r->comm[t.id], "%s",
+				 t.comm);
 			memset(&r->delta[t.id], 0, sizeof r->delta[t.id]);
 		}
+		archread_target(r->info, kind, &t);
 		break;
 	case ARCHIVE_PROCESS:
 		if (r->info->sessions == 0)
@@ -383,6 +405,12 @@ archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
 	regions_free(&r->regions);
 	free(r);
 	return rc;
+}
+
+bool
+archread_is_long(const struct archread_info *info)
+{
+	return info->named || info->targets > 1;
 }
 
 bool

@@ -49,11 +49,15 @@ static const struct option cmd_capture_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* -n NAME given at most this often in one capture. */
+#define CMD_CAPTURE_NAMES 16
+
 struct cmd_capture {
 	struct watch_opts watch;
 	struct archive_opts archive;
 	pid_t pid;
-	const char *name;
+	struct targets_spec names[CMD_CAPTURE_NAMES];
+	size_t nnames;
 	char **command;
 	bool help;
 };
@@ -63,18 +67,25 @@ cmd_capture_usage(FILE *fp)
 {
 	fprintf(
 	    fp,
-	    "Usage: memtrend capture -p PID | -n NAME | -- COMMAND [ARGS] "
-	    "-o FILE.mtc\n"
+	    "Usage: memtrend capture -p PID | -n NAME [-n NAME...] | -- "
+	    "COMMAND [ARGS]\n"
+	    "                        -o FILE.mtc\n"
 	    "\n"
-	    "Capture a process's memory to a compact, crash-safe archive, "
+	    "Capture processes' memory to a compact, crash-safe archive, "
 	    "to analyse\n"
 	    "later elsewhere: memtrend analyze|plot|report FILE.mtc, "
 	    "memtrend export\n"
 	    "FILE.mtc -o FILE.csv.  An existing archive is appended to.\n"
 	    "\n"
-	    "  -p, --pid PID         capture the process with this PID\n"
-	    "  -n, --name NAME       capture the one process with this "
-	    "command name\n"
+	    "  -p, --pid PID         capture the process with this PID, "
+	    "until it exits\n"
+	    "  -n, --name NAME       capture every process with this command "
+	    "name, and\n"
+	    "                        the new ones when it restarts, until "
+	    "stopped;\n"
+	    "                        repeat for several names (each process "
+	    "is a\n"
+	    "                        target of its own in the archive)\n"
 	    "  -- COMMAND [ARGS]     start COMMAND and capture it until it "
 	    "exits\n"
 	    "  -o, --output FILE     the archive (required)\n"
@@ -120,10 +131,16 @@ cmd_capture_option(struct cmd_capture *c, int opt, char **argv,
 		c->pid = (pid_t)pid;
 		return 0;
 	case 'n':
-		c->name = optarg;
-		return *optarg == '\0'
-			   ? error_set(err, EINVAL, "empty name for -n")
-			   : 0;
+		if (*optarg == '\0')
+			return error_set(err, EINVAL, "empty name for -n");
+		if (c->nnames == CMD_CAPTURE_NAMES)
+			return error_set(err, EINVAL,
+					 "-n given more than %d times: capture "
+					 "fewer names in one archive",
+					 CMD_CAPTURE_NAMES);
+		c->names[c->nnames].kind = TARGETS_NAME;
+		c->names[c->nnames++].name = optarg;
+		return 0;
 	case 'e':
 		return units_parse_duration(optarg, &w->interval_ns, err);
 	case 'c':
@@ -177,13 +194,14 @@ cmd_capture_parse(struct cmd_capture *c, int argc, char **argv,
 		return rc;
 	if (optind < argc)
 		c->command = argv + optind;
-	targets = (c->pid > 0) + (c->name != NULL) + (c->command != NULL);
+	targets = (c->pid > 0) + (c->nnames > 0) + (c->command != NULL);
 	if (targets != 1)
 		return error_set(err, EINVAL,
 				 targets == 0 ? "nothing to capture: give -p "
 						"PID, -n NAME or -- COMMAND"
 					      : "give only one of -p PID, -n "
-						"NAME or a command");
+						"NAME (repeatable) or a "
+						"command");
 	if (c->archive.path == NULL)
 		return error_set(err, EINVAL,
 				 "capture needs -o FILE.mtc, the archive to "
@@ -228,9 +246,25 @@ cmd_capture_find(const struct cmd_capture *c, struct target *t,
 {
 	if (c->pid > 0)
 		return target_from_pid(t, c->watch.root, c->pid, err);
-	if (c->name != NULL)
-		return target_from_name(t, c->watch.root, c->name, err);
 	return target_launch(t, c->watch.root, c->command, err);
+}
+
+/* "every process named 'web' or 'audiod'" (names escaped for the
+ * terminal by term_notice). */
+static void
+cmd_capture_names(const struct cmd_capture *c, char *buf, size_t len)
+{
+	size_t i, used;
+
+	snprintf(buf, len, "every process named");
+	for (i = 0; i < c->nnames; i++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s'%s'",
+			 i == 0		      ? " "
+			 : i + 1 == c->nnames ? " or "
+					      : ", ",
+			 c->names[i].name);
+	}
 }
 
 static int
@@ -239,18 +273,28 @@ cmd_capture_loop(struct cmd_capture *c)
 	struct watch_result res;
 	struct target t;
 	struct error err;
-	char every[32];
+	char every[32], who[512];
+	size_t i;
 	int code = 0;
 
-	if (cmd_capture_find(c, &t, &err) < 0)
+	target_reset(&t);
+	if (c->nnames == 0 && cmd_capture_find(c, &t, &err) < 0)
 		return cmd_fail(&err);
 	cmd_capture_session(c);
 	c->watch.archive = &c->archive;
+	for (i = 0; i < c->nnames; i++)
+		c->names[i].root = c->watch.root;
+	c->watch.sets = c->names;
+	c->watch.nsets = c->nnames;
 	units_format_duration(every, sizeof every,
 			      (double)c->watch.interval_ns / 1e9);
-	term_notice("capturing pid %d (%s) every %s to %s; Ctrl-C to stop",
-		    (int)t.pid, t.comm, every, c->archive.path);
-	watch_run(&c->watch, &t, &res);
+	if (c->nnames > 0)
+		cmd_capture_names(c, who, sizeof who);
+	else
+		snprintf(who, sizeof who, "pid %d (%s)", (int)t.pid, t.comm);
+	term_notice("capturing %s every %s to %s; Ctrl-C to stop", who, every,
+		    c->archive.path);
+	watch_run(&c->watch, c->nnames > 0 ? NULL : &t, &res);
 	if (t.launched && !t.reaped)
 		target_stop(&t);
 	if (res.end == WATCH_END_ERROR) {

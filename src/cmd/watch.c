@@ -37,6 +37,7 @@ struct watch {
 	struct watch_result *res;
 	struct rollup *rollup;
 	struct watch_group own;	     /* watch_run's: the target or the set */
+	struct watch_group *sets;    /* watch_run's for watch_opts.sets */
 	struct watch_group **groups; /* own, or a daemon's */
 	size_t ngroups;
 	unsigned long ticks;
@@ -98,6 +99,7 @@ watch_member_new(struct watch *w, struct watch_group *g)
 	m->t.proc_fd = -1;
 	m->left_s = NAN;
 	m->rollup_s = -1;
+	m->archive_id = -1;
 	for (i = 0; i < FIELD_COUNT; i++)
 		m->last[i] = m->known[i] = NAN;
 	res->members = xreallocarray(res->members, res->nmembers + 1,
@@ -137,6 +139,10 @@ watch_member_leave(struct watch *w, struct watch_member *m, double now_s)
 
 	m->left_s = now_s;
 	watch_member_release(w, m);
+	/* A write error shows at the next sample's write. */
+	if (w->archive != NULL && m->archive_id >= 0)
+		archive_sink_leave(w->archive, (unsigned int)m->archive_id,
+				   "exited", &w->res->why);
 	/* The sum's counters must not fall when a member goes. */
 	for (i = 0; i < FIELD_COUNT; i++)
 		if (fields[i].kind == FIELD_COUNTER && isfinite(m->last[i]))
@@ -568,7 +574,8 @@ watch_plan_estimate(struct watch *w)
 
 	/* A set's members are estimated only with their regions. */
 	if (w->o->estimate != WATCH_ESTIMATE_AUTO || w->o->rank ||
-	    ((w->own.set != NULL || w->src != NULL) && !w->o->regions) ||
+	    ((w->own.set != NULL || w->src != NULL || w->o->nsets > 0) &&
+	     !w->o->regions) ||
 	    sc->t[TIER_ESTIMATE].enabled || !tiers_wants_estimate(sc, tick))
 		return;
 	tiers_enable_estimate(sc);
@@ -592,6 +599,36 @@ watch_emit_group(struct watch_group *g, const struct sample *s)
 	if (rc == 0 && g->regions_csv != NULL)
 		rc = csv_sink_write(g->regions_csv, s, &g->write_error);
 	g->write_rc = rc;
+}
+
+/* The archive holds the one target's series, or every process of the
+ * capture's sets (watch_opts.sets), each under its own target id. */
+static int
+watch_archive(struct watch *w, struct watch_member *m, const struct sample *s)
+{
+	int id;
+
+	if (w->o->nsets == 0)
+		return m == w->res->judged
+			   ? archive_sink_write(w->archive, 0, s, &w->res->why)
+			   : 0;
+	if (m == m->g->sum || m->archive_id == -2)
+		return 0;
+	if (m->archive_id < 0) {
+		id = archive_sink_join(w->archive, &m->t,
+				       m->g->spec.name != NULL ? m->g->spec.name
+							       : "",
+				       &w->res->why);
+		if (id == -ENOSPC) {
+			m->archive_id = -2;
+			return 0;
+		}
+		if (id < 0)
+			return id;
+		m->archive_id = id;
+	}
+	return archive_sink_write(w->archive, (unsigned int)m->archive_id, s,
+				  &w->res->why);
 }
 
 /* Hands a member's sample to analysis and the sinks; returns false when
@@ -632,9 +669,7 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 			return false;
 		res->regions_csv_samples += s->regions != NULL;
 	}
-	/* The archive holds the judged series (capture watches one target). */
-	if (w->archive != NULL && judged &&
-	    archive_sink_write(w->archive, s, &res->why) < 0)
+	if (w->archive != NULL && watch_archive(w, m, s) < 0)
 		return false;
 	watch_emit_group(m->g, s);
 	return true;
@@ -867,7 +902,8 @@ watch_scan_groups(struct watch *w, double now_s)
 		g->ticked = w->ticks % (g->every ? g->every : 1) == 0;
 		if (g->set == NULL || !g->ticked)
 			continue;
-		if (g == &w->own) {
+		/* A daemon's group (w->src) keeps its error to tell. */
+		if (g == &w->own || w->src == NULL) {
 			rc = watch_scan(w, g, now_s, &w->res->why);
 			continue;
 		}
@@ -1115,6 +1151,29 @@ watch_group_close(struct watch *w, struct watch_group *g)
 	g->system = NULL;
 }
 
+/* capture -n NAME ...: a group for each set, on the loop's clock
+ * (offset_s 0), its members without a verdict of their own. */
+static int
+watch_open_sets(struct watch *w, struct error *err)
+{
+	const struct watch_opts *o = w->o;
+	size_t i;
+
+	w->sets = xcalloc(o->nsets, sizeof *w->sets);
+	for (i = 0; i < o->nsets; i++) {
+		struct watch_group *g = &w->sets[i];
+
+		g->spec = o->sets[i];
+		g->every = 1;
+		g->metric = o->metric;
+		g->regions = true;
+		g->sum_only = true;
+		if (watch_group_open(w, g, false, getpid(), err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 watch_open(struct watch *w)
 {
@@ -1135,7 +1194,10 @@ watch_open(struct watch *w)
 	g->every = 1;
 	g->metric = o->metric;
 	g->regions = true;
-	if (o->set == NULL) {
+	if (o->nsets > 0) {
+		if (watch_open_sets(w, err) < 0)
+			return -1;
+	} else if (o->set == NULL) {
 		watch_group_insert(w, g);
 		m = watch_member_new(w, g);
 		m->t = *w->t;
@@ -1223,6 +1285,7 @@ watch_close(struct watch *w)
 	for (i = 0; i < w->ngroups; i++)
 		watch_group_close(w, w->groups[i]);
 	free(w->groups);
+	free(w->sets);
 	targets_source_free(w->src);
 	system_close(w->system);
 	rollup_close(w->rollup);
