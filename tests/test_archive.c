@@ -781,7 +781,7 @@ Test(archive, capture_follows_two_names_across_a_restart, .timeout = 120)
 	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
 	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
 	char *path = tmp_path("names.mtc"), *csv = tmp_path("names.csv");
-	char web[4096], webname[64], aud[4096], audname[64], arg[64];
+	char web[4096], webname[64], aud[4096], audname[64], arg[256];
 	struct child w1, w2, a;
 	struct archread_info info;
 	struct procs_seen p = {0};
@@ -864,6 +864,17 @@ Test(archive, capture_follows_two_names_across_a_restart, .timeout = 120)
 	cr_assert(strstr(r.out, "3 processes") != NULL, "%s", r.out);
 	snprintf(arg, sizeof arg, "pid %d: USS: not enough data yet",
 		 (int)w2.pid);
+	cr_assert(strstr(r.out, arg) != NULL, "%s", r.out);
+	/* ... and WEB across its two instances (AUD had one: not again). */
+	snprintf(arg, sizeof arg, "name %s, 2 instances: ", webname);
+	cr_assert(strstr(r.out, arg) != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, audname) == NULL, "%s", r.out);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "analyze", "--json", path, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(arg, sizeof arg,
+		 "\"names\":[{\"name\":\"%s\",\"instances\":2,", webname);
 	cr_assert(strstr(r.out, arg) != NULL, "%s", r.out);
 	tu_child_end(&w2);
 	tu_child_end(&a);

@@ -22,6 +22,7 @@ struct archread {
 	const char *name;
 	archread_fn fn;
 	archread_system_fn sysfn;
+	archread_target_fn tfn;
 	void *ctx;
 	struct archread_info *info;
 	struct archive_delta delta[ARCHIVE_MAX_TARGETS];
@@ -182,7 +183,7 @@ archread_record(struct archread *r, unsigned int kind,
 	struct archive_cur c = {payload, payload + len, false};
 	struct archive_session session;
 	struct archive_target t;
-	int rc;
+	int rc = 0;
 
 	switch (kind) {
 	case ARCHIVE_SESSION:
@@ -192,7 +193,7 @@ archread_record(struct archread *r, unsigned int kind,
 			return -EBADMSG;
 		archread_session(r, &session);
 		memset(&r->sys, 0, sizeof r->sys);
-		return 0;
+		return r->tfn != NULL ? r->tfn(r->ctx, kind, NULL) : 0;
 	case ARCHIVE_NOTE:
 		archread_note(r, &c);
 		break;
@@ -208,6 +209,10 @@ archread_record(struct archread *r, unsigned int kind,
 			memset(&r->delta[t.id], 0, sizeof r->delta[t.id]);
 		}
 		archread_target(r->info, kind, &t);
+		if (r->tfn != NULL && (rc = archread_flush(r)) == 0)
+			rc = r->tfn(r->ctx, kind, &t);
+		if (rc != 0)
+			return rc;
 		break;
 	case ARCHIVE_PROCESS:
 		if (r->info->sessions == 0)
@@ -372,16 +377,10 @@ archread_path(struct archread *r, const char *path, struct error *err)
 	return rc;
 }
 
-int
-archread_file(const char *path, archread_fn fn, void *ctx,
-	      struct archread_info *info, struct error *err)
-{
-	return archread_file_system(path, fn, NULL, ctx, info, err);
-}
-
-int
-archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
-		     void *ctx, struct archread_info *info, struct error *err)
+static int
+archread_read(const char *path, archread_fn fn, archread_system_fn sysfn,
+	      archread_target_fn tfn, void *ctx, struct archread_info *info,
+	      struct error *err)
 {
 	struct archread *r = xcalloc(1, sizeof *r);
 	char *older;
@@ -390,6 +389,7 @@ archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
 	memset(info, 0, sizeof *info);
 	r->fn = fn;
 	r->sysfn = sysfn;
+	r->tfn = tfn;
 	r->ctx = ctx;
 	r->info = info;
 	xasprintf(&older, "%s.1", path);
@@ -405,6 +405,27 @@ archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
 	regions_free(&r->regions);
 	free(r);
 	return rc;
+}
+
+int
+archread_file(const char *path, archread_fn fn, void *ctx,
+	      struct archread_info *info, struct error *err)
+{
+	return archread_file_system(path, fn, NULL, ctx, info, err);
+}
+
+int
+archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
+		     void *ctx, struct archread_info *info, struct error *err)
+{
+	return archread_read(path, fn, sysfn, NULL, ctx, info, err);
+}
+
+int
+archread_file_targets(const char *path, archread_fn fn, archread_target_fn tfn,
+		      void *ctx, struct archread_info *info, struct error *err)
+{
+	return archread_read(path, fn, NULL, tfn, ctx, info, err);
 }
 
 bool

@@ -54,6 +54,15 @@ int archread_file_system(const char *path, archread_fn fn,
 			 archread_system_fn sysfn, void *ctx,
 			 struct archread_info *info, struct error *err);
 
+/* Each start, restart and exit record (kind ARCHIVE_START...) after the
+ * samples before it, and each session record (t NULL: the ids that
+ * follow are the new run's) goes to tfn. */
+typedef int (*archread_target_fn)(void *ctx, unsigned int kind,
+				  const struct archive_target *t);
+int archread_file_targets(const char *path, archread_fn fn,
+			  archread_target_fn tfn, void *ctx,
+			  struct archread_info *info, struct error *err);
+
 /* Whether an archive reads in the long format, a row per process (pid
  * and comm tell them apart): capture -n's, or one of several targets.
  * Else it is one process's series, target 0's. */
