@@ -881,3 +881,51 @@ Test(archive, capture_follows_two_names_across_a_restart, .timeout = 120)
 	free(path);
 	free(csv);
 }
+
+/* capture -p PID -p PID: two targets, each its own series; a -p and a
+ * command together are refused. */
+Test(archive, capture_two_pids, .timeout = 60)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
+	char *path = tmp_path("pids.mtc"), p1[16], p2[16];
+	struct archread_info info;
+	struct procs_seen p = {0};
+	struct child a, b;
+	struct error err;
+	struct run r;
+	size_t ia, ib;
+
+	tu_holder_start(&a, memchild, "4194304");
+	tu_holder_start(&b, memchild, "12582912");
+	snprintf(p1, sizeof p1, "%d", (int)a.pid);
+	snprintf(p2, sizeof p2, "%d", (int)b.pid);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-p", p1, "-p", p2, "-c",
+			       "3", "-e", "50ms", "--budget", "100%", "-o",
+			       path, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(archread_file(path, collect_procs, &p, &info, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(info.targets, 2);
+	cr_assert(!info.named);
+	cr_assert(archread_is_long(&info));
+	ia = procs_find(&p, a.pid);
+	ib = procs_find(&p, b.pid);
+	cr_assert(ia < 2 && ib < 2);
+	cr_assert_eq(p.n[ia], 3);
+	cr_assert_eq(p.n[ib], 3);
+	cr_assert(p.uss_kb[ib] - p.uss_kb[ia] > 8192 - 256 &&
+		      p.uss_kb[ib] - p.uss_kb[ia] < 8192 + 256,
+		  "%g %g", p.uss_kb[ia], p.uss_kb[ib]);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-p", p1, "-o", path,
+			       "--", "true", NULL},
+	       60);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "not both") != NULL, "%s", r.err);
+	tu_child_end(&a);
+	tu_child_end(&b);
+	free(path);
+}

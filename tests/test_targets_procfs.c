@@ -87,7 +87,8 @@ Test(targets_procfs, hostile_and_missing_names)
 
 Test(targets_procfs, a_tree_is_its_root_and_every_descendant)
 {
-	struct targets_spec sp = {.kind = TARGETS_TREE, .pid = 100, .root = root};
+	struct targets_spec sp = {
+	    .kind = TARGETS_TREE, .pid = 100, .root = root};
 	char pids[256];
 
 	/* 50's parent is 150, whose parent is 101: found in later passes. */

@@ -967,6 +967,23 @@ watch_tick_group(struct watch *w, struct watch_group *g, unsigned int due,
 	return rc;
 }
 
+/* capture -p PID -p PID: the run ends when the last of them has gone
+ * (a name is followed until the run is stopped). */
+static bool
+watch_sets_gone(struct watch *w)
+{
+	size_t i;
+
+	if (w->o->nsets == 0)
+		return false;
+	for (i = 0; i < w->o->nsets; i++)
+		if (w->sets[i].spec.kind != TARGETS_PID || w->sets[i].live > 0)
+			return false;
+	snprintf(w->res->why.msg, sizeof w->res->why.msg,
+		 "every process captured has exited");
+	return true;
+}
+
 /* One tick over every member; returns 0, 1 when the run's target has
  * gone, or -errno with res->why filled. */
 static int
@@ -991,6 +1008,8 @@ watch_tick(struct watch *w)
 	for (i = 0; i < w->ngroups && rc == 0; i++)
 		if (w->groups[i]->ticked)
 			rc = watch_tick_group(w, w->groups[i], due, now_s);
+	if (rc == 0 && watch_sets_gone(w))
+		rc = 1;
 	if (w->rank != NULL && rc == 0)
 		watch_show_rank(w, now_s);
 	watch_charge(w);

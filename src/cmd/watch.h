@@ -64,11 +64,12 @@ struct watch_opts {
 	const struct targets_spec *set;
 	bool rank;
 	bool keep_on_empty; /* a set that matches nothing is waited for */
-	/* capture -n NAME ...: sets each a group of its own on the loop's
-	 * clock (set and the target given to watch_run are then NULL),
-	 * every process of them archived as a target of its own and
-	 * followed across restarts until the run is stopped.  Their sums
-	 * are neither archived nor shown. */
+	/* capture -n NAME -p PID ...: sets each a group of its own on the
+	 * loop's clock (set and the target given to watch_run are then
+	 * NULL), every process of them archived as a target of its own.
+	 * Names are followed across restarts until the run is stopped;
+	 * when every set is a TARGETS_PID, the run ends once all of them
+	 * have gone.  Their sums are neither archived nor shown. */
 	const struct targets_spec *sets;
 	size_t nsets;
 };

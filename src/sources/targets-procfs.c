@@ -36,10 +36,11 @@ targets_open(struct targets **out, const struct targets_spec *spec,
 	     struct error *err)
 {
 	*out = NULL;
-	if (spec->kind != TARGETS_NAME && spec->kind != TARGETS_TREE)
+	if (spec->kind != TARGETS_NAME && spec->kind != TARGETS_TREE &&
+	    spec->kind != TARGETS_PID)
 		return error_set(err, ENOTSUP,
-				 "only sets by name or process tree are in "
-				 "the capture-only build: capture -n NAME");
+				 "only sets by name, pid or process tree are "
+				 "in the capture-only build: capture -n NAME");
 	*out = xcalloc(1, sizeof **out);
 	(*out)->spec = *spec;
 	return 0;
@@ -140,6 +141,15 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 	DIR *d;
 
 	ts->n = 0;
+	if (sp->kind == TARGETS_PID) { /* one process: no walk */
+		len = target_proc_read(sp->root, sp->pid, &st, &p, argv,
+				       sizeof argv);
+		if (len >= 0 && p.start_ticks == sp->start_ticks &&
+		    target_name_candidate(&p, self, NULL))
+			targets_add(ts, &p, st.ppid, argv, len);
+		*found = ts->found;
+		return (long)ts->n;
+	}
 	root_path(path, sizeof path, sp->root, "/proc");
 	if ((d = opendir(path)) == NULL)
 		return error_set(err, errno, "cannot list processes in %s: %s",
@@ -152,9 +162,8 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 		if (len < 0)
 			continue; /* gone meanwhile */
 		/* A process called name, or any user process for a tree. */
-		if (!target_name_candidate(&p, self,
-					   sp->kind == TARGETS_NAME ? sp->name
-								    : NULL))
+		if (!target_name_candidate(
+			&p, self, sp->kind == TARGETS_NAME ? sp->name : NULL))
 			continue;
 		targets_add(ts, &p, st.ppid, argv, len);
 	}
@@ -173,6 +182,8 @@ targets_describe(const struct targets_spec *spec, char *buf, size_t len)
 	if (spec->kind == TARGETS_TREE)
 		snprintf(buf, len, "pid %d and its descendants",
 			 (int)spec->pid);
+	else if (spec->kind == TARGETS_PID)
+		snprintf(buf, len, "pid %d", (int)spec->pid);
 	else
 		snprintf(buf, len, "every process named '%s'",
 			 spec->name != NULL ? spec->name : "");
