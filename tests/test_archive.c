@@ -929,3 +929,37 @@ Test(archive, capture_two_pids, .timeout = 60)
 	tu_child_end(&b);
 	free(path);
 }
+
+/* A process of a name that capture may not read is said so, once, not
+ * left out of the archive silently. */
+static bool
+unreadable_run(void *arg)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	char path[64];
+	struct run r;
+
+	snprintf(path, sizeof path, "/tmp/memtrend-nobody-%d.mtc",
+		 (int)getpid());
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-n", arg, "-c", "3",
+			       "-e", "50ms", "-o", path, NULL},
+	       30);
+	unlink(path);
+	return r.status == 0 && tu_count(r.err, "not captured") == 1 &&
+	       strstr(r.err, "smaps_rollup") != NULL &&
+	       strstr(r.err, "0 samples") != NULL;
+}
+
+Test(archive, capture_says_which_process_it_may_not_read, .timeout = 60)
+{
+	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
+	char prog[4096], name[64];
+	struct child c;
+
+	tu_unique_copy(memchild, "cn", prog, sizeof prog, name, sizeof name);
+	tu_holder_start(&c, prog, "1048576");
+	cr_assert(tu_as_nobody(unreadable_run, name),
+		  "no 'not captured' notice for root's process");
+	tu_child_end(&c);
+}

@@ -115,6 +115,37 @@ watch_member_live(const struct watch_member *m)
 	return isnan(m->left_s);
 }
 
+/* What a member holds, once its sources are released. */
+static void
+watch_member_free(struct watch_member *m)
+{
+	regtrack_free(&m->regions);
+	verdict_free(&m->verdict);
+	free(m);
+}
+
+/* A capture's sets keep no process that has gone (its series is in the
+ * archive), so a name restarting for days holds no memory for the
+ * processes before. */
+static void
+watch_prune(struct watch *w)
+{
+	struct watch_result *res = w->res;
+	size_t i, k = 0;
+
+	if (w->o->nsets == 0)
+		return;
+	for (i = 0; i < res->nmembers; i++) {
+		struct watch_member *m = res->members[i];
+
+		if (watch_member_live(m) || m == m->g->sum)
+			res->members[k++] = m;
+		else
+			watch_member_free(m);
+	}
+	res->nmembers = k;
+}
+
 /* Closes a member's sources (the one target's own is the caller's). */
 static void
 watch_member_release(struct watch *w, struct watch_member *m)
@@ -306,6 +337,7 @@ watch_scan(struct watch *w, struct watch_group *g, double now_s,
 	struct error merr;
 	size_t j, survivors = 0;
 	long n, i;
+	int rc;
 
 	n = targets_scan(g->set, &found, err);
 	if (n < 0)
@@ -331,11 +363,21 @@ watch_scan(struct watch *w, struct watch_group *g, double now_s,
 		/* A ranked set's stat values come with the scan. */
 		if (w->o->rank)
 			memcpy(m->last, m->scan, sizeof m->last);
-		if (target_adopt(&m->t, w->o->root, found[i].pid,
-				 found[i].start_ticks, found[i].comm,
-				 !w->o->rank, &merr) < 0 ||
-		    (!w->o->rank && watch_member_calibrate(w, m, &merr) < 0)) {
-			/* Gone already, or not ours to read: never sampled. */
+		if ((rc = target_adopt(&m->t, w->o->root, found[i].pid,
+				       found[i].start_ticks, found[i].comm,
+				       !w->o->rank, &merr)) < 0 ||
+		    (!w->o->rank &&
+		     (rc = watch_member_calibrate(w, m, &merr)) < 0)) {
+			/* Gone already, or not ours to read: never sampled.
+			 * A capture says so once a set (it would otherwise
+			 * write an archive without the process, silently). */
+			if (w->o->nsets > 0 && !g->unreadable_noted &&
+			    (rc == -EACCES || rc == -EPERM)) {
+				g->unreadable_noted = true;
+				term_notice("pid %d (%s): not captured: %s",
+					    (int)found[i].pid, found[i].comm,
+					    merr.msg);
+			}
 			m->left_s = now_s;
 			m->joined_s = NAN;
 			target_close(&m->t);
@@ -1010,6 +1052,7 @@ watch_tick(struct watch *w)
 			rc = watch_tick_group(w, w->groups[i], due, now_s);
 	if (rc == 0 && watch_sets_gone(w))
 		rc = 1;
+	watch_prune(w);
 	if (w->rank != NULL && rc == 0)
 		watch_show_rank(w, now_s);
 	watch_charge(w);
@@ -1426,9 +1469,7 @@ watch_group_remove(struct watch *w, struct watch_group *g)
 			continue;
 		}
 		watch_member_release(w, m);
-		regtrack_free(&m->regions);
-		verdict_free(&m->verdict);
-		free(m);
+		watch_member_free(m);
 	}
 	res->nmembers = k;
 	for (i = 0, k = 0; i < w->ngroups; i++)
@@ -1469,11 +1510,8 @@ watch_result_free(struct watch_result *res)
 {
 	size_t i;
 
-	for (i = 0; i < res->nmembers; i++) {
-		regtrack_free(&res->members[i]->regions);
-		verdict_free(&res->members[i]->verdict);
-		free(res->members[i]);
-	}
+	for (i = 0; i < res->nmembers; i++)
+		watch_member_free(res->members[i]);
 	free(res->members);
 	res->members = NULL;
 	res->nmembers = 0;

@@ -126,6 +126,7 @@ struct watch_group {
 	struct error write_error;
 	int scan_rc; /* the last scan's; 0: fine */
 	struct error scan_error;
+	bool unreadable_noted; /* a capture's: a process it cannot read */
 };
 
 struct watch_member {
