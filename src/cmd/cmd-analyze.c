@@ -294,6 +294,8 @@ cmd_analyze_names(const struct cmd_analyze *c, const struct archnames *ns)
 	bool growing = false, first = true;
 	size_t i;
 
+	if (ns->n == 0) /* a CSV, or an archive of -p or a command */
+		return false;
 	if (c->json)
 		printf(",\"names\":[");
 	for (i = 0; i < ns->n; i++) {
