@@ -107,29 +107,22 @@ done
 kill "$PID"; wait "$PID" 2>/dev/null || true
 
 echo "== 3. target stall: mmap+munmap of 64 KiB while a source samples every 100 ms"
+pmap_loop() {	# PID TICKS: pmap -X every 100 ms
+	for i in $(seq "$2"); do pmap -X "$1"; sleep 0.1; done
+}
 stall_run() {	# SIZE_GIB
-	rm -f "$work/sout"
-	mkfifo "$work/sout" "$work/sin" 2>/dev/null || true
-	bench/stall $(($1 << 10)) < "$work/sin" > "$work/sout" &
-	local spid=$! ticks=$((win * 10))
-	exec 7> "$work/sin" 8< "$work/sout"
-	read -r _ spid <&8
-	printf '%-10s %10s %10s %10s\n' source p99_us max_us rounds
+	local ticks=$((win * 10)) src
+	stall_start $(($1 << 10))
 	for src in none rollup smaps walk+pss estimate pmap-X memtrend; do
-		echo reset >&7; read -r _ <&8
 		case $src in
-		none) sleep "$win" ;;
-		pmap-X) for i in $(seq "$ticks"); do pmap -X "$spid" >/dev/null; sleep 0.1; done ;;
-		memtrend) ./memtrend -p "$spid" -q --every 100ms -d "${win}s" >/dev/null 2>&1 || true ;;
-		*) bench/pages "$spid" "$ticks" "$src" 100 ;;
+		none) stall_window none sleep "$win" ;;
+		pmap-X) stall_window pmap-X pmap_loop "$SPID" "$ticks" ;;
+		memtrend) stall_window memtrend ./memtrend -p "$SPID" -q \
+			--every 100ms -d "${win}s" ;;
+		*) stall_window "$src" bench/pages "$SPID" "$ticks" "$src" 100 ;;
 		esac
-		echo "$src" >&7
-		read -r name p99 max rounds <&8
-		printf '%-10s %10s %10s %10s\n' "$name" "$p99" "$max" "$rounds"
 	done
-	exec 7>&- 8<&-
-	wait
-	rm -f "$work/sin" "$work/sout"
+	stall_end
 }
 for size in 1 "$big"; do
 	echo "-- ${size} GiB resident"

@@ -963,3 +963,32 @@ Test(archive, capture_says_which_process_it_may_not_read, .timeout = 60)
 		  "no 'not captured' notice for root's process");
 	tu_child_end(&c);
 }
+
+/* A region sample from the estimate (what a capture of a big target
+ * with --regions records between exact reads) reads back as one, its
+ * bounds and drifts with it. */
+Test(archive, estimated_regions_round_trip)
+{
+	struct region_set set = {0}, back = {0};
+	struct archive_buf b = {0};
+	struct archive_cur c;
+	struct region *r;
+	char idle[64];
+
+	r = regions_append(&set, "[anon]", REGION_ANON);
+	r->v[RF_USS_KB] = 1048576;
+	r->v[RF_USS_ERR_KB] = 2048;
+	r->v[RF_USS_DRIFT_KB] = -12;
+	set.source = REGION_SOURCE_ESTIMATE;
+	archive_encode_regions(&b, 3, &set);
+	c = (struct archive_cur){b.b, b.b + b.len, false};
+	cr_assert_eq(archive_get_varint(&c), 3);
+	cr_assert_eq(archive_decode_regions(&c, &back, idle, sizeof idle), 0);
+	cr_assert_eq(back.source, REGION_SOURCE_ESTIMATE);
+	cr_assert_eq(back.n, 1);
+	cr_assert_eq(back.v[0].v[RF_USS_ERR_KB], 2048);
+	cr_assert_eq(back.v[0].v[RF_USS_DRIFT_KB], -12);
+	archive_buf_free(&b);
+	regions_free(&set);
+	regions_free(&back);
+}

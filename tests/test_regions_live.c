@@ -18,10 +18,13 @@
 #include <unistd.h>
 
 #include "core/regions.h"
+#include "core/sample.h"
 #include "core/target.h"
+#include "sources/layout.h"
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
 #include "testutil.h"
+#include "util/csvread.h"
 #include "util/root.h"
 
 static char *mt, *memchild;
@@ -192,6 +195,71 @@ Test(regions_live, heap_growth_is_found)
 	tu_child_end(&z.c);
 }
 
+/* An estimate, then the heap grows by 16 MiB, then an exact region
+ * sample (what a tick does when the target changes between the two):
+ * the exact [heap] row shows the growth as its USS drift from the
+ * estimate, with the estimate's bound beside it; regions that held still
+ * drift by no more than their bound; the estimate's rows have no drift. */
+Test(regions_live, exact_regions_show_their_drift)
+{
+	struct layout_opts lo = {.root = "/", .estimate_sample = 512};
+	const struct region *heap;
+	double est_uss, est_err, d;
+	struct layout *l;
+	struct target t;
+	struct sample s;
+	struct error err;
+	struct zoo z;
+	struct layout_drift drift = {0, 0};
+	char line[64];
+	size_t i, filled = 0;
+
+	zoo_start(&z);
+	cr_assert_eq(target_from_pid(&t, "/", z.pid, &err), 0, "%s", err.msg);
+	cr_assert_eq(layout_open(&l, &t, &lo, &err), 0, "%s", err.msg);
+	sample_clear(&s);
+	cr_assert_eq(layout_sample_estimate(l, &s, &err), 0, "%s", err.msg);
+	heap = regions_find(s.regions, "[heap]", REGION_HEAP);
+	cr_assert_not_null(heap, "glibc's stdio buffer is on the heap");
+	est_uss = heap->v[RF_USS_KB];
+	est_err = heap->v[RF_USS_ERR_KB];
+	for (i = 0; i < s.regions->n; i++)
+		cr_assert(isnan(s.regions->v[i].v[RF_USS_DRIFT_KB]));
+
+	tu_child_send(&z.c, "go");
+	cr_assert(tu_child_line(&z.c, line, sizeof line));
+	cr_assert_str_eq(line, "ready");
+	sample_clear(&s);
+	cr_assert_eq(layout_sample_smaps(l, &s, &err), 0, "%s", err.msg);
+	layout_anchor(l, &s, &drift);
+	cr_assert_geq(drift.outside, 1, "the heap moved out of its bound");
+
+	heap = regions_find(s.regions, "[heap]", REGION_HEAP);
+	cr_assert_not_null(heap);
+	d = heap->v[RF_USS_DRIFT_KB];
+	cr_assert_float_eq(d, heap->v[RF_USS_KB] - est_uss, 1e-9);
+	cr_assert_float_eq(heap->v[RF_USS_DRIFT_BOUND_KB], est_err, 1e-9);
+	cr_assert(d > 16384 * 0.98 - est_err && d < 16384 * 1.02 + est_err,
+		  "heap drift %.0f KiB +- %.0f", d, est_err);
+	for (i = 0; i < s.regions->n; i++) {
+		const double *v = s.regions->v[i].v;
+
+		if (isnan(v[RF_USS_DRIFT_KB]))
+			continue;
+		filled++;
+		if (&s.regions->v[i] == heap)
+			continue;
+		cr_assert_leq(fabs(v[RF_USS_DRIFT_KB]),
+			      v[RF_USS_DRIFT_BOUND_KB] + 4, "%s: %.0f +- %.0f",
+			      s.regions->v[i].name, v[RF_USS_DRIFT_KB],
+			      v[RF_USS_DRIFT_BOUND_KB]);
+	}
+	cr_assert_geq(filled, 5, "%zu regions with a drift", filled);
+	layout_close(l);
+	target_close(&t);
+	tu_child_end(&z.c);
+}
+
 /* A quiescent process: the page walk agrees with smaps within 0.5 % on
  * every sizeable region and in total (needs root for PFNs). */
 Test(regions_live, pagemap_agrees_with_smaps)
@@ -302,7 +370,8 @@ Test(regions_live, unprivileged_pages_fall_back)
 		  "unprivileged run did not say it falls back");
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	cr_assert_gt(t.nrows, 3);
-	cr_assert_str_eq(t.rows[0][t.ncols - 3], "pagemap+smaps");
+	cr_assert_str_eq(t.rows[0][csv_column(t.header, t.ncols, "source")],
+			 "pagemap+smaps");
 	cr_assert(!isnan(region_kb(&t, "[stack]", "stack", "pss_kb")));
 	cr_assert(!isnan(region_kb(&t, "[stack]", "stack", "uss_kb")));
 	cr_assert(isnan(region_kb(&t, "[stack]", "stack", "thp_kb")),

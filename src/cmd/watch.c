@@ -595,7 +595,7 @@ watch_note_throttle(struct watch *w)
 		    (i == TIER_ROLLUP && w->o->rank))
 			continue;
 		w->noted[i] = true;
-		every = sc->t[i].cost_s / (sc->budget * sc->t[i].share);
+		every = tiers_period_s(sc, i, tick);
 		units_format_duration(cost, sizeof cost, sc->t[i].cost_s);
 		units_format_duration(period, sizeof period, every);
 		term_notice(

@@ -492,7 +492,7 @@ archive_decode_regions(struct archive_cur *c, struct region_set *set,
 	source = archive_get_varint(c);
 	archive_get_string(c, idle, idle_len);
 	n = archive_get_varint(c);
-	if (c->bad || source > REGION_SOURCE_PAGEMAP_SMAPS ||
+	if (c->bad || source > REGION_SOURCE_ESTIMATE ||
 	    n > (uint64_t)(c->end - c->p))
 		return -EBADMSG;
 	set->source = (enum region_source)source;

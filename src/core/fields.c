@@ -219,6 +219,14 @@ const struct field region_fields[REGION_FIELD_COUNT] = {
 		       "95 % error bound of pss_kb, as rss_err_kb"},
     [RF_USS_ERR_KB] = {"uss_err_kb", "uss+-", FIELD_KIB, "memtrend",
 		       "95 % error bound of uss_kb, as rss_err_kb"},
+    [RF_USS_DRIFT_KB] =
+	{"uss_drift_kb", "drift", FIELD_KIB, "memtrend",
+	 "on an exact row whose tick also took an estimate: the exact uss_kb "
+	 "minus the estimated one (empty otherwise)"},
+    [RF_USS_DRIFT_BOUND_KB] =
+	{"uss_drift_bound_kb", "drift+-", FIELD_KIB, "memtrend",
+	 "the 95 % bound of that estimate: a drift beyond it is counted "
+	 "outside in the summary"},
 };
 
 int

@@ -92,8 +92,18 @@ enum region_field {
 	RF_RSS_ERR_KB,
 	RF_PSS_ERR_KB,
 	RF_USS_ERR_KB,
+	/* On an exact row of a tick that also took an estimate (the one
+	 * that anchors it): exact uss_kb minus the estimate's, and the
+	 * estimate's 95 % bound; NAN otherwise. */
+	RF_USS_DRIFT_KB,
+	RF_USS_DRIFT_BOUND_KB,
 	REGION_FIELD_COUNT
 };
+
+/* The regions CSV writes the fields before this one, then the keys
+ * source,partial,idle_method, then the rest: columns added after the
+ * contract was set go at the end of the row. */
+#define REGION_FIELDS_BEFORE_KEYS RF_USS_DRIFT_KB
 
 extern const struct field region_fields[REGION_FIELD_COUNT];
 

@@ -73,7 +73,9 @@ tiers_wants_estimate(const struct tiers *s, double interval_s)
 }
 
 /* The estimate earns what it needs for a run, up to TIERS_ESTIMATE_MAX of
- * avail_s; returns what it took. */
+ * avail_s, banking at most one run ahead (so a run dearer than the last
+ * is paid from what cheaper ones left, rather than making the next tick
+ * wait); returns what it took. */
 static double
 tiers_plan_estimate(struct tiers *s, double avail_s, unsigned int *due)
 {
@@ -87,7 +89,7 @@ tiers_plan_estimate(struct tiers *s, double avail_s, unsigned int *due)
 		return 0;
 	}
 	take = fmin(avail_s * TIERS_ESTIMATE_MAX,
-		    fmax(0, t->cost_s - t->credit_s));
+		    fmax(0, 2 * t->cost_s - t->credit_s));
 	t->credit_s += take;
 	if (t->credit_s >= t->cost_s)
 		*due |= 1u << TIER_ESTIMATE;
@@ -160,6 +162,24 @@ tiers_tick_s(const struct tiers *s, double interval_s)
 		return interval_s;
 	return fmax(interval_s,
 		    s->t[TIER_STAT].cost_s / (s->budget * TIERS_STAT_MAX));
+}
+
+double
+tiers_period_s(const struct tiers *s, enum tier tier, double tick_s)
+{
+	const struct tiers_tier *t = &s->t[tier];
+	double earned = tick_s * s->budget, avail, est = 0;
+
+	if (s->budget >= 1 || tier == TIER_STAT)
+		return tick_s;
+	avail = earned - fmin(s->t[TIER_STAT].cost_s, earned * TIERS_STAT_MAX);
+	if (tier == TIER_ESTIMATE)
+		return fmax(tick_s,
+			    t->cost_s / (avail * TIERS_ESTIMATE_MAX) * tick_s);
+	if (s->t[TIER_ESTIMATE].enabled)
+		est = fmin(avail * TIERS_ESTIMATE_MAX,
+			   s->t[TIER_ESTIMATE].cost_s);
+	return fmax(tick_s, t->cost_s / ((avail - est) * t->share) * tick_s);
 }
 
 bool

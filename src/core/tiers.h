@@ -73,6 +73,11 @@ void tiers_calibrate(struct tiers *s, enum tier tier, double cost_s);
  * run costs more than that part of an interval. */
 double tiers_tick_s(const struct tiers *s, double interval_s);
 
+/* How often tier runs, in seconds, at ticks of tick_s: the cost of a
+ * run over what it earns, its share of what stat and the estimate
+ * leave (as tiers_plan shares it out). */
+double tiers_period_s(const struct tiers *s, enum tier tier, double tick_s);
+
 /* Whether throttling holds tier back from running every tick. */
 bool tiers_throttled(const struct tiers *s, enum tier tier, double interval_s);
 

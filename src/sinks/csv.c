@@ -102,10 +102,12 @@ csv_format_header(struct csv_buf *b, enum csv_kind kind)
 	} else {
 		csv_buf_add(b, ",%s,%s", field_keys[KEY_REGION].name,
 			    field_keys[KEY_KIND].name);
-		for (i = 0; i < REGION_FIELD_COUNT; i++)
+		for (i = 0; i < REGION_FIELDS_BEFORE_KEYS; i++)
 			csv_buf_add(b, ",%s", region_fields[i].name);
 		for (i = KEY_SOURCE; i <= KEY_IDLE_METHOD; i++)
 			csv_buf_add(b, ",%s", field_keys[i].name);
+		for (i = REGION_FIELDS_BEFORE_KEYS; i < REGION_FIELD_COUNT; i++)
+			csv_buf_add(b, ",%s", region_fields[i].name);
 	}
 	csv_buf_add(b, "\n");
 }
@@ -205,13 +207,16 @@ csv_format_regions(struct csv_buf *b, const struct sample *s)
 		csv_buf_add(b, ",");
 		csv_buf_text(b, r->name);
 		csv_buf_add(b, ",%s", region_kind_names[r->kind]);
-		for (f = 0; f < REGION_FIELD_COUNT; f++)
+		for (f = 0; f < REGION_FIELDS_BEFORE_KEYS; f++)
 			csv_buf_value(b, &region_fields[f], r->v[f]);
-		csv_buf_add(b, ",%s,%d,%s\n",
+		csv_buf_add(b, ",%s,%d,%s",
 			    region_source_names[s->regions->source], s->partial,
 			    s->regions->idle_method != NULL
 				? s->regions->idle_method
 				: "");
+		for (f = REGION_FIELDS_BEFORE_KEYS; f < REGION_FIELD_COUNT; f++)
+			csv_buf_value(b, &region_fields[f], r->v[f]);
+		csv_buf_add(b, "\n");
 	}
 }
 

@@ -457,9 +457,10 @@ layout_anchor(struct layout *l, const struct sample *s, struct layout_drift *d)
 	    {RF_USS_KB, RF_USS_ERR_KB},
 	    {RF_PSS_KB, RF_PSS_ERR_KB},
 	};
-	const struct region *e, *x;
+	const struct region *e;
+	struct region *x;
 	struct layout_totals t;
-	size_t i, j;
+	size_t i, j, k;
 
 	if (!l->est_kept)
 		return;
@@ -470,9 +471,14 @@ layout_anchor(struct layout *l, const struct sample *s, struct layout_drift *d)
 		for (i = 0; i < l->est_set.n; i++) {
 			e = &l->est_set.v[i];
 			/* hugetlb pages are not in smaps' Rss. */
-			x = regions_find(&l->set, e->name, e->kind);
-			if (x == NULL || e->kind == REGION_HUGETLB)
+			k = regions_index(&l->set, e->name, e->kind);
+			if (k == SIZE_MAX || e->kind == REGION_HUGETLB)
 				continue;
+			x = &l->set.v[k];
+			/* The exact row shows its drift (regions CSV). */
+			x->v[RF_USS_DRIFT_KB] =
+			    x->v[RF_USS_KB] - e->v[RF_USS_KB];
+			x->v[RF_USS_DRIFT_BOUND_KB] = e->v[RF_USS_ERR_KB];
 			for (j = 0; j < sizeof f / sizeof f[0]; j++)
 				layout_drift_add(
 				    d, x->v[f[j][0]], e->v[f[j][0]],

@@ -71,8 +71,10 @@ struct layout_drift {
 
 /* After a tick that took an estimate and then an exact read: compares
  * them and adds to d.  Per region (RSS, USS, PSS of each region in both)
- * when the exact read was a region sample, else the totals (USS, PSS)
- * from smaps_rollup in s.  Does nothing without a fresh estimate. */
+ * when the exact read was a region sample, each exact region then
+ * holding its USS drift (uss_drift_kb, uss_drift_bound_kb); else the
+ * totals (USS, PSS) from smaps_rollup in s.  Does nothing without a
+ * fresh estimate. */
 void layout_anchor(struct layout *l, const struct sample *s,
 		   struct layout_drift *d);
 

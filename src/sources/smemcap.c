@@ -3,6 +3,9 @@
  * "PID/smaps", "PID/cmdline", "PID/stat" (and top-level "meminfo",
  * "version"); the smaps text goes through the project's smaps parser
  * (smaps.c) and its counters are summed as smaps_rollup sums them.
+ * libarchive is loaded when a tarball is first read (util/dlib.h): it
+ * brings libxml2, ICU and libstdc++, 2 MiB of resident memory that the
+ * other runs need not pay.
  */
 #include "config.h"
 
@@ -17,6 +20,7 @@
 
 #include "sources/smaps.h"
 #include "sources/smemcap.h"
+#include "util/dlib.h"
 #include "util/xmalloc.h"
 
 /* One process's members, gathered before it is handed on. */
@@ -33,6 +37,46 @@ struct smemcap {
 	double time_s;
 	struct mapping_list maps;
 };
+
+/* The libarchive functions used, filled by smemcap_load(). */
+static struct {
+	__typeof__(&archive_entry_mtime) entry_mtime;
+	__typeof__(&archive_entry_mtime_nsec) entry_mtime_nsec;
+	__typeof__(&archive_entry_pathname) entry_pathname;
+	__typeof__(&archive_entry_size) entry_size;
+	__typeof__(&archive_error_string) error_string;
+	__typeof__(&archive_read_data) read_data;
+	__typeof__(&archive_read_free) read_free;
+	__typeof__(&archive_read_new) read_new;
+	__typeof__(&archive_read_next_header) read_next_header;
+	__typeof__(&archive_read_open_filename) read_open_filename;
+	__typeof__(&archive_read_support_filter_all) read_support_filter_all;
+	__typeof__(&archive_read_support_format_tar) read_support_format_tar;
+} la;
+
+static int
+smemcap_load(struct error *err)
+{
+	const struct dlib_sym syms[] = {
+	    {"archive_entry_mtime", (void **)&la.entry_mtime},
+	    {"archive_entry_mtime_nsec", (void **)&la.entry_mtime_nsec},
+	    {"archive_entry_pathname", (void **)&la.entry_pathname},
+	    {"archive_entry_size", (void **)&la.entry_size},
+	    {"archive_error_string", (void **)&la.error_string},
+	    {"archive_read_data", (void **)&la.read_data},
+	    {"archive_read_free", (void **)&la.read_free},
+	    {"archive_read_new", (void **)&la.read_new},
+	    {"archive_read_next_header", (void **)&la.read_next_header},
+	    {"archive_read_open_filename", (void **)&la.read_open_filename},
+	    {"archive_read_support_filter_all",
+	     (void **)&la.read_support_filter_all},
+	    {"archive_read_support_format_tar",
+	     (void **)&la.read_support_format_tar},
+	};
+
+	return dlib_load(LIBARCHIVE_SONAME, "libarchive", syms,
+			 sizeof syms / sizeof syms[0], err);
+}
 
 bool
 smemcap_available(void)
@@ -68,7 +112,7 @@ smemcap_text(struct archive *a, la_int64_t size)
 	if (size < 0 || size > (64 << 20))
 		return NULL;
 	text = xmalloc((size_t)size + 1);
-	n = archive_read_data(a, text, (size_t)size);
+	n = la.read_data(a, text, (size_t)size);
 	if (n < 0) {
 		free(text);
 		return NULL;
@@ -124,24 +168,24 @@ smemcap_entries(struct smemcap *c, struct archive *a, const char *path,
 	long pid;
 	int rc;
 
-	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	while ((rc = la.read_next_header(a, &e)) == ARCHIVE_OK) {
 		/* pax tarballs keep sub-second times: two captures within
 		 * a second stay apart. */
-		t = (double)archive_entry_mtime(e) +
-		    (double)archive_entry_mtime_nsec(e) / 1e9;
+		t = (double)la.entry_mtime(e) +
+		    (double)la.entry_mtime_nsec(e) / 1e9;
 		if (t > c->time_s)
 			c->time_s = t;
-		pid = smemcap_member(archive_entry_pathname(e), &what);
+		pid = smemcap_member(la.entry_pathname(e), &what);
 		if (pid < 0 || (strcmp(what, "smaps") != 0 &&
 				strcmp(what, "cmdline") != 0))
 			continue;
-		text = smemcap_text(a, archive_entry_size(e));
+		text = smemcap_text(a, la.entry_size(e));
 		if (text == NULL)
-			return error_set(
-			    err, EINVAL, "%s: member %s cannot be read: %s",
-			    path, archive_entry_pathname(e),
-			    archive_error_string(a) ? archive_error_string(a)
-						    : "too large");
+			return error_set(err, EINVAL,
+					 "%s: member %s cannot be read: %s",
+					 path, la.entry_pathname(e),
+					 la.error_string(a) ? la.error_string(a)
+							    : "too large");
 		p = smemcap_proc(c, pid);
 		if (what[0] == 's')
 			smemcap_smaps(c, p, text);
@@ -153,8 +197,7 @@ smemcap_entries(struct smemcap *c, struct archive *a, const char *path,
 		return error_set(
 		    err, EINVAL, "%s is not a readable smemcap tarball: %s",
 		    path,
-		    archive_error_string(a) ? archive_error_string(a)
-					    : "bad archive");
+		    la.error_string(a) ? la.error_string(a) : "bad archive");
 	return 0;
 }
 
@@ -190,23 +233,26 @@ int
 smemcap_read(const char *path, smemcap_fn fn, void *ctx, struct error *err)
 {
 	struct smemcap c;
-	struct archive *a = archive_read_new();
+	struct archive *a;
 	struct stat st;
 	int rc;
 
+	if ((rc = smemcap_load(err)) < 0)
+		return rc;
+	a = la.read_new();
 	memset(&c, 0, sizeof c);
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+	la.read_support_filter_all(a);
+	la.read_support_format_tar(a);
+	if (la.read_open_filename(a, path, 65536) != ARCHIVE_OK) {
 		rc = error_set(err, EINVAL,
 			       "%s is not a readable smemcap tarball: %s", path,
-			       archive_error_string(a) ? archive_error_string(a)
-						       : "cannot open");
-		archive_read_free(a);
+			       la.error_string(a) ? la.error_string(a)
+						  : "cannot open");
+		la.read_free(a);
 		return rc;
 	}
 	rc = smemcap_entries(&c, a, path, err);
-	archive_read_free(a);
+	la.read_free(a);
 	/* No member had a time: the file's own. */
 	if (rc == 0 && c.time_s <= 0 && stat(path, &st) == 0)
 		c.time_s = (double)st.st_mtime;
