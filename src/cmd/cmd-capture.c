@@ -68,8 +68,8 @@ cmd_capture_usage(FILE *fp)
 {
 	fprintf(
 	    fp,
-	    "Usage: memtrend capture -p PID | -n NAME [-n NAME...] | -- "
-	    "COMMAND [ARGS]\n"
+	    "Usage: memtrend capture [-p PID]... [-n NAME]... | -- COMMAND "
+	    "[ARGS]\n"
 	    "                        -o FILE.mtc\n"
 	    "\n"
 	    "Capture processes' memory to a compact, crash-safe archive, "
