@@ -171,7 +171,8 @@ write_run(const char *path, int from, int n, struct collected *want,
 		     "%s", err.msg);
 	for (i = from; i < from + n; i++) {
 		make_sample(&s, &set, i);
-		cr_assert_eq(archive_sink_write(a, &s, &err), 0, "%s", err.msg);
+		cr_assert_eq(archive_sink_write(a, 0, &s, &err), 0, "%s",
+			     err.msg);
 		if (want != NULL) {
 			csv_format_row(&want->rows, &s);
 			if (s.regions != NULL)
@@ -707,6 +708,260 @@ Test(archive, capture_system_records_meminfo_each_tick, .timeout = 60)
 	cr_assert_eq(tu_file_lines(kcsv), 1);
 	free(path);
 	free(kcsv);
+}
+
+/* What a capture of several processes holds, by pid. */
+#define SEEN_MAX 8
+struct procs_seen {
+	long pid[SEEN_MAX];
+	unsigned int id[SEEN_MAX];
+	unsigned long n[SEEN_MAX];
+	double uss_kb[SEEN_MAX]; /* the last sample's */
+	char comm[SEEN_MAX][64];
+	size_t nprocs;
+};
+
+static int
+collect_procs(void *ctx, unsigned int id, const struct sample *s)
+{
+	struct procs_seen *p = ctx;
+	size_t i;
+
+	for (i = 0; i < p->nprocs && p->pid[i] != s->pid; i++)
+		;
+	cr_assert_lt(i, SEEN_MAX);
+	if (i == p->nprocs) {
+		p->nprocs++;
+		p->pid[i] = s->pid;
+		p->id[i] = id;
+		snprintf(p->comm[i], sizeof p->comm[i], "%s", s->comm);
+	}
+	cr_assert_eq(p->id[i], id, "pid %ld changed id", p->pid[i]);
+	p->n[i]++;
+	p->uss_kb[i] = s->value[FIELD_USS_KB];
+	return 0;
+}
+
+static size_t
+procs_find(const struct procs_seen *p, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < p->nprocs && p->pid[i] != pid; i++)
+		;
+	return i;
+}
+
+/* Waits (polling the archive, no timed assertion) until pid has n
+ * samples there. */
+static void
+wait_samples(const char *path, pid_t pid, unsigned long n)
+{
+	struct archread_info info;
+	struct procs_seen p;
+	struct error err;
+	size_t i;
+	int tries;
+
+	for (tries = 0; tries < 600; tries++) {
+		memset(&p, 0, sizeof p);
+		if (archread_file(path, collect_procs, &p, &info, &err) == 0 &&
+		    (i = procs_find(&p, pid)) < p.nprocs && p.n[i] >= n)
+			return;
+		usleep(100 * 1000);
+	}
+	cr_assert_fail("pid %d: not %lu samples in %s", (int)pid, n, path);
+}
+
+/* Live: capture -n WEB -n AUD, WEB killed and started again mid-capture:
+ * each process its own target, the new WEB a restart of the old one's
+ * id, each process's USS what it holds, and analyze judges each one. */
+Test(archive, capture_follows_two_names_across_a_restart, .timeout = 120)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
+	char *path = tmp_path("names.mtc"), *csv = tmp_path("names.csv");
+	char web[4096], webname[64], aud[4096], audname[64], arg[256];
+	struct child w1, w2, a;
+	struct archread_info info;
+	struct procs_seen p = {0};
+	struct error err;
+	struct table t;
+	struct run r;
+	size_t i, iw1, iw2, ia;
+	pid_t cap, old_web;
+	int status;
+
+	tu_unique_copy(memchild, "cw", web, sizeof web, webname,
+		       sizeof webname);
+	tu_unique_copy(memchild, "ca", aud, sizeof aud, audname,
+		       sizeof audname);
+	tu_holder_start(&w1, web, "8388608");
+	tu_holder_start(&a, aud, "16777216");
+	cap = fork();
+	cr_assert_geq(cap, 0);
+	if (cap == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(devnull, 2);
+		execl(bin, bin, "capture", "-n", webname, "-n", audname, "-e",
+		      "100ms", "--budget", "100%", "-o", path, (char *)NULL);
+		_exit(127);
+	}
+	wait_samples(path, w1.pid, 3);
+	old_web = w1.pid;
+	tu_child_end(&w1);
+	tu_holder_start(&w2, web, "4194304");
+	wait_samples(path, w2.pid, 3);
+	wait_samples(path, a.pid, 8);
+	kill(cap, SIGINT);
+	waitpid(cap, &status, 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "capture ended with status %d", status);
+
+	cr_assert_eq(archread_file(path, collect_procs, &p, &info, &err), 0,
+		     "%s", err.msg);
+	cr_assert_str_empty(info.damage);
+	cr_assert(info.named);
+	cr_assert_eq(p.nprocs, 3);
+	cr_assert_eq(info.targets, 2, "ids: %u", info.targets);
+	cr_assert_eq(info.restarts, 1);
+	cr_assert_eq(info.exits, 1);
+	iw1 = procs_find(&p, old_web);
+	iw2 = procs_find(&p, w2.pid);
+	ia = procs_find(&p, a.pid);
+	cr_assert(iw1 < 3 && iw2 < 3 && ia < 3);
+	/* The new WEB took the id the old one left; AUD has its own. */
+	cr_assert_eq(p.id[iw1], p.id[iw2]);
+	cr_assert_neq(p.id[iw1], p.id[ia]);
+	cr_assert_str_eq(p.comm[iw2], webname);
+	cr_assert_str_eq(p.comm[ia], audname);
+	/* Each one's USS: what it holds, plus memchild's own few hundred
+	 * KiB. */
+	cr_assert(p.uss_kb[iw1] >= 8192 && p.uss_kb[iw1] < 8192 + 1024, "%g",
+		  p.uss_kb[iw1]);
+	cr_assert(p.uss_kb[iw2] >= 4096 && p.uss_kb[iw2] < 4096 + 1024, "%g",
+		  p.uss_kb[iw2]);
+	cr_assert(p.uss_kb[ia] >= 16384 && p.uss_kb[ia] < 16384 + 1024, "%g",
+		  p.uss_kb[ia]);
+
+	/* export: the long format, a row per process per sample. */
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "export", path, "-o", csv, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(tu_table_load(&t, csv), 0);
+	cr_assert_eq(t.nrows, p.n[iw1] + p.n[iw2] + p.n[ia]);
+	cr_assert_str_eq(t.header[t.ncols - 2], "comm");
+	for (i = 0; i < t.nrows; i++)
+		if (tu_table_num(&t, i, "pid") == a.pid)
+			cr_assert_str_eq(t.rows[i][t.ncols - 2], audname);
+	tu_table_free(&t);
+
+	/* analyze: a verdict per process. */
+	tu_run(&r, (char *const[]){(char *)bin, "analyze", path, NULL}, 60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "3 processes") != NULL, "%s", r.out);
+	snprintf(arg, sizeof arg, "pid %d: USS: not enough data yet",
+		 (int)w2.pid);
+	cr_assert(strstr(r.out, arg) != NULL, "%s", r.out);
+	/* ... and WEB across its two instances (AUD had one: not again). */
+	snprintf(arg, sizeof arg, "name %s, 2 instances: ", webname);
+	cr_assert(strstr(r.out, arg) != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, audname) == NULL, "%s", r.out);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "analyze", "--json", path, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(arg, sizeof arg,
+		 "\"names\":[{\"name\":\"%s\",\"instances\":2,", webname);
+	cr_assert(strstr(r.out, arg) != NULL, "%s", r.out);
+	tu_child_end(&w2);
+	tu_child_end(&a);
+	free(path);
+	free(csv);
+}
+
+/* capture -p PID -p PID: two targets, each its own series; a -p and a
+ * command together are refused. */
+Test(archive, capture_two_pids, .timeout = 60)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
+	char *path = tmp_path("pids.mtc"), p1[16], p2[16];
+	struct archread_info info;
+	struct procs_seen p = {0};
+	struct child a, b;
+	struct error err;
+	struct run r;
+	size_t ia, ib;
+
+	tu_holder_start(&a, memchild, "4194304");
+	tu_holder_start(&b, memchild, "12582912");
+	snprintf(p1, sizeof p1, "%d", (int)a.pid);
+	snprintf(p2, sizeof p2, "%d", (int)b.pid);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-p", p1, "-p", p2, "-c",
+			       "3", "-e", "50ms", "--budget", "100%", "-o",
+			       path, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(archread_file(path, collect_procs, &p, &info, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(info.targets, 2);
+	cr_assert(!info.named);
+	cr_assert(archread_is_long(&info));
+	ia = procs_find(&p, a.pid);
+	ib = procs_find(&p, b.pid);
+	cr_assert(ia < 2 && ib < 2);
+	cr_assert_eq(p.n[ia], 3);
+	cr_assert_eq(p.n[ib], 3);
+	cr_assert(p.uss_kb[ib] - p.uss_kb[ia] > 8192 - 256 &&
+		      p.uss_kb[ib] - p.uss_kb[ia] < 8192 + 256,
+		  "%g %g", p.uss_kb[ia], p.uss_kb[ib]);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-p", p1, "-o", path,
+			       "--", "true", NULL},
+	       60);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "not both") != NULL, "%s", r.err);
+	tu_child_end(&a);
+	tu_child_end(&b);
+	free(path);
+}
+
+/* A process of a name that capture may not read is said so, once, not
+ * left out of the archive silently. */
+static bool
+unreadable_run(void *arg)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	char path[64];
+	struct run r;
+
+	snprintf(path, sizeof path, "/tmp/memtrend-nobody-%d.mtc",
+		 (int)getpid());
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-n", arg, "-c", "3",
+			       "-e", "50ms", "-o", path, NULL},
+	       30);
+	unlink(path);
+	return r.status == 0 && tu_count(r.err, "not captured") == 1 &&
+	       strstr(r.err, "smaps_rollup") != NULL &&
+	       strstr(r.err, "0 samples") != NULL;
+}
+
+Test(archive, capture_says_which_process_it_may_not_read, .timeout = 60)
+{
+	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
+	char prog[4096], name[64];
+	struct child c;
+
+	tu_unique_copy(memchild, "cn", prog, sizeof prog, name, sizeof name);
+	tu_holder_start(&c, prog, "1048576");
+	cr_assert(tu_as_nobody(unreadable_run, name),
+		  "no 'not captured' notice for root's process");
+	tu_child_end(&c);
 }
 
 /* A region sample from the estimate (what a capture of a big target

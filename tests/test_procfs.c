@@ -55,6 +55,7 @@ Test(procfs, hostile_command_names)
 		     0);
 	cr_assert_str_eq(st.comm, "a) R 1 (");
 	cr_assert_eq(st.state, 'Z');
+	cr_assert_eq(st.ppid, 1);
 	cr_assert_eq(st.minflt, 9);
 	cr_assert_eq(st.start, 55);
 	cr_assert_eq(procfs_stat("7 (x) S 1 2", &st), -EINVAL, "cut short");

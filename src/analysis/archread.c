@@ -22,11 +22,14 @@ struct archread {
 	const char *name;
 	archread_fn fn;
 	archread_system_fn sysfn;
+	archread_target_fn tfn;
 	void *ctx;
 	struct archread_info *info;
 	struct archive_delta delta[ARCHIVE_MAX_TARGETS];
 	struct archive_sysbase sys; /* this session's system values */
 	int64_t pid[ARCHIVE_MAX_TARGETS];
+	char comm[ARCHIVE_MAX_TARGETS][64];
+	int64_t id_last_ms[ARCHIVE_MAX_TARGETS]; /* its last sample's */
 	bool seen[ARCHIVE_MAX_TARGETS];
 	int64_t origin0_ms;  /* the first session's origin */
 	int64_t offset_ms;   /* this session's origin after the first's */
@@ -85,17 +88,22 @@ archread_note(struct archread *r, struct archive_cur *c)
  * whole ms, so the seconds are those an exported CSV's "%.3f" reads
  * back as. */
 static void
-archread_time(struct archread *r, struct sample *s, int64_t elapsed_ms)
+archread_time(struct archread *r, unsigned int id, struct sample *s,
+	      int64_t elapsed_ms)
 {
 	int64_t t = elapsed_ms + r->offset_ms;
 	int64_t step = r->interval_ms > 0 ? r->interval_ms : 1;
 
-	if (r->info->samples > 0 && t <= r->last_ms) {
+	/* The targets of one tick share its time; a target's own samples
+	 * always move on. */
+	if (r->info->samples > 0 &&
+	    (t < r->last_ms || (r->seen[id] && t <= r->id_last_ms[id]))) {
 		r->offset_ms += r->last_ms + step - t;
 		t = r->last_ms + step;
 	}
 	s->elapsed_s = (double)t / 1000;
 	r->last_ms = t;
+	r->id_last_ms[id] = t;
 }
 
 static int
@@ -111,12 +119,14 @@ archread_process(struct archread *r, struct archive_cur *c)
 	if (archive_decode_process(c, &r->delta[id], &r->pending) < 0)
 		return -EBADMSG;
 	r->pending.pid = (pid_t)r->pid[id];
+	r->pending.comm = r->comm[id];
+	r->pending.cmdline = "";
 	r->pending_id = id;
+	archread_time(r, id, &r->pending, r->delta[id].elapsed_ms);
 	if (!r->seen[id]) {
 		r->seen[id] = true;
 		r->info->targets++;
 	}
-	archread_time(r, &r->pending, r->delta[id].elapsed_ms);
 	r->have_pending = true;
 	return 0;
 }
@@ -155,6 +165,16 @@ archread_system(struct archread *r, struct archive_cur *c)
 	return r->sysfn != NULL ? r->sysfn(r->ctx, &k) : 0;
 }
 
+/* What start, restart and exit records tell of the processes. */
+static void
+archread_target(struct archread_info *info, unsigned int kind,
+		const struct archive_target *t)
+{
+	info->named |= t->group[0] != '\0';
+	info->restarts += kind == ARCHIVE_RESTART;
+	info->exits += kind == ARCHIVE_EXIT;
+}
+
 /* One record's payload; -EBADMSG when it does not decode. */
 static int
 archread_record(struct archread *r, unsigned int kind,
@@ -163,7 +183,7 @@ archread_record(struct archread *r, unsigned int kind,
 	struct archive_cur c = {payload, payload + len, false};
 	struct archive_session session;
 	struct archive_target t;
-	int rc;
+	int rc = 0;
 
 	switch (kind) {
 	case ARCHIVE_SESSION:
@@ -173,7 +193,7 @@ archread_record(struct archread *r, unsigned int kind,
 			return -EBADMSG;
 		archread_session(r, &session);
 		memset(&r->sys, 0, sizeof r->sys);
-		return 0;
+		return r->tfn != NULL ? r->tfn(r->ctx, kind, NULL) : 0;
 	case ARCHIVE_NOTE:
 		archread_note(r, &c);
 		break;
@@ -184,8 +204,15 @@ archread_record(struct archread *r, unsigned int kind,
 			return -EBADMSG;
 		if (kind != ARCHIVE_EXIT) {
 			r->pid[t.id] = t.pid;
+			snprintf(r->comm[t.id], sizeof r->comm[t.id], "%s",
+				 t.comm);
 			memset(&r->delta[t.id], 0, sizeof r->delta[t.id]);
 		}
+		archread_target(r->info, kind, &t);
+		if (r->tfn != NULL && (rc = archread_flush(r)) == 0)
+			rc = r->tfn(r->ctx, kind, &t);
+		if (rc != 0)
+			return rc;
 		break;
 	case ARCHIVE_PROCESS:
 		if (r->info->sessions == 0)
@@ -350,16 +377,10 @@ archread_path(struct archread *r, const char *path, struct error *err)
 	return rc;
 }
 
-int
-archread_file(const char *path, archread_fn fn, void *ctx,
-	      struct archread_info *info, struct error *err)
-{
-	return archread_file_system(path, fn, NULL, ctx, info, err);
-}
-
-int
-archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
-		     void *ctx, struct archread_info *info, struct error *err)
+static int
+archread_read(const char *path, archread_fn fn, archread_system_fn sysfn,
+	      archread_target_fn tfn, void *ctx, struct archread_info *info,
+	      struct error *err)
 {
 	struct archread *r = xcalloc(1, sizeof *r);
 	char *older;
@@ -368,6 +389,7 @@ archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
 	memset(info, 0, sizeof *info);
 	r->fn = fn;
 	r->sysfn = sysfn;
+	r->tfn = tfn;
 	r->ctx = ctx;
 	r->info = info;
 	xasprintf(&older, "%s.1", path);
@@ -383,6 +405,33 @@ archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
 	regions_free(&r->regions);
 	free(r);
 	return rc;
+}
+
+int
+archread_file(const char *path, archread_fn fn, void *ctx,
+	      struct archread_info *info, struct error *err)
+{
+	return archread_file_system(path, fn, NULL, ctx, info, err);
+}
+
+int
+archread_file_system(const char *path, archread_fn fn, archread_system_fn sysfn,
+		     void *ctx, struct archread_info *info, struct error *err)
+{
+	return archread_read(path, fn, sysfn, NULL, ctx, info, err);
+}
+
+int
+archread_file_targets(const char *path, archread_fn fn, archread_target_fn tfn,
+		      void *ctx, struct archread_info *info, struct error *err)
+{
+	return archread_read(path, fn, NULL, tfn, ctx, info, err);
+}
+
+bool
+archread_is_long(const struct archread_info *info)
+{
+	return info->named || info->targets > 1;
 }
 
 bool

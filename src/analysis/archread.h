@@ -22,18 +22,21 @@
 struct archread_info {
 	struct archive_session session; /* the first one */
 	unsigned long sessions, records, samples;
-	unsigned long system_samples;	 /* capture --system's */
-	unsigned int targets;		 /* distinct target ids seen */
-	unsigned int segments;		 /* 2 when PATH.1 was read too */
-	uint64_t skipped_bytes;		 /* after the first bad record */
-	char damage[400];		 /* "" or what was bad and where */
+	unsigned long system_samples; /* capture --system's */
+	unsigned int targets;	      /* distinct target ids seen */
+	bool named;		      /* of capture -n: every process its own */
+	unsigned long restarts; /* restart records (a name's new process) */
+	unsigned long exits;	/* exit records */
+	unsigned int segments;	/* 2 when PATH.1 was read too */
+	uint64_t skipped_bytes; /* after the first bad record */
+	char damage[400];	/* "" or what was bad and where */
 	char notes[ARCHREAD_NOTES][256]; /* the archive's first notes */
 	unsigned int nnotes;
 };
 
 /* Each process sample of target id (its elapsed_s counted from the
- * archive's first session, across appended runs and ring segments, and
- * its pid) goes to fn; a non-zero return stops the read and is
+ * archive's first session, across appended runs and ring segments, its
+ * pid and comm) goes to fn; a non-zero return stops the read and is
  * returned. */
 typedef int (*archread_fn)(void *ctx, unsigned int id, const struct sample *s);
 
@@ -50,6 +53,20 @@ typedef int (*archread_system_fn)(void *ctx, const struct ksample *k);
 int archread_file_system(const char *path, archread_fn fn,
 			 archread_system_fn sysfn, void *ctx,
 			 struct archread_info *info, struct error *err);
+
+/* Each start, restart and exit record (kind ARCHIVE_START...) after the
+ * samples before it, and each session record (t NULL: the ids that
+ * follow are the new run's) goes to tfn. */
+typedef int (*archread_target_fn)(void *ctx, unsigned int kind,
+				  const struct archive_target *t);
+int archread_file_targets(const char *path, archread_fn fn,
+			  archread_target_fn tfn, void *ctx,
+			  struct archread_info *info, struct error *err);
+
+/* Whether an archive reads in the long format, a row per process (pid
+ * and comm tell them apart): capture -n's, or one of several targets.
+ * Else it is one process's series, target 0's. */
+bool archread_is_long(const struct archread_info *info);
 
 /* Whether path starts with the archive's magic (whatever its name). */
 bool archread_is_archive(const char *path);

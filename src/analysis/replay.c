@@ -35,6 +35,7 @@ struct replay {
 	long pid_col;	       /* with pick: the pid column */
 	long inst_col;	       /* instance (a daemon's CSV); -1: absent */
 	bool pick_auto;	       /* pick only for a long-format header */
+	bool archive_long;     /* an archive of several processes */
 	long time_col;	       /* elapsed_s, else timestamp */
 	long wall_col;	       /* timestamp, read only for fn; -1: absent */
 	long col[FIELD_COUNT]; /* -1: absent or not read */
@@ -335,7 +336,7 @@ replay_archive_sample(void *ctx, unsigned int id, const struct sample *s)
 	size_t i;
 	int rc;
 
-	if (id != 0)
+	if (id != 0 && !a->archive_long)
 		return 0;
 	if (a->v->metric == VERDICT_AUTO) {
 		for (i = 0; i < 2 && isnan(s->value[order[i]]); i++)
@@ -357,7 +358,12 @@ replay_archive(struct replay *a)
 	struct archread_info info;
 	int rc;
 
-	if (a->pick_auto)
+	/* A first pass says whether it holds several processes. */
+	rc = archread_file(a->path, NULL, NULL, &info, a->err);
+	if (rc < 0)
+		return rc;
+	a->archive_long = archread_is_long(&info);
+	if (a->pick_auto && !a->archive_long)
 		a->pick = NULL;
 	rc = archread_file(a->path, replay_archive_sample, a, &info, a->err);
 	if (rc < 0)

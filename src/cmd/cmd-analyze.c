@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "analysis/archnames.h"
+#include "analysis/archread.h"
 #include "analysis/replay.h"
 #include "analysis/verdict.h"
 #include "cmd/analyze-smemcap.h"
@@ -283,10 +285,52 @@ cmd_analyze_rate(const struct cmd_analyze_procs *p, size_t i)
 	return -INFINITY;
 }
 
-/* Several processes: the fastest growers, each with its verdict. */
+/* A capture -n archive's names that restarted, each judged across its
+ * instances; returns whether one grows. */
+static bool
+cmd_analyze_names(const struct cmd_analyze *c, const struct archnames *ns)
+{
+	char name[256], sentence[2048];
+	bool growing = false, first = true;
+	size_t i;
+
+	if (ns->n == 0) /* a CSV, or an archive of -p or a command */
+		return false;
+	if (c->json)
+		printf(",\"names\":[");
+	for (i = 0; i < ns->n; i++) {
+		const struct archname *n = &ns->name[i];
+
+		if (n->several || n->instances < 2)
+			continue;
+		growing |=
+		    verdict_evidence(&n->verdict)->verdict == TREND_GROWING;
+		if (c->json) {
+			printf("%s{\"name\":", first ? "" : ",");
+			verdict_json_string(stdout, n->name);
+			printf(",\"instances\":%lu,\"verdict\":", n->instances);
+			verdict_json(stdout, &n->verdict);
+			printf("}");
+		} else {
+			units_escape_text(name, sizeof name, n->name);
+			verdict_sentence(&n->verdict, sentence,
+					 sizeof sentence);
+			printf("name %s, %lu instances: %s\n", name,
+			       n->instances, sentence);
+		}
+		first = false;
+	}
+	if (c->json)
+		printf("]");
+	return growing;
+}
+
+/* Several processes: the fastest growers, each with its verdict (and a
+ * capture -n archive's names across their restarts). */
 static bool
 cmd_analyze_ranked(const struct cmd_analyze *c,
-		   const struct cmd_analyze_procs *p)
+		   const struct cmd_analyze_procs *p,
+		   const struct archnames *names)
 {
 	size_t *order = xcalloc(p->n, sizeof *order), i, j, k, shown;
 	bool growing = false;
@@ -323,7 +367,10 @@ cmd_analyze_ranked(const struct cmd_analyze *c,
 		}
 	}
 	if (c->json)
-		printf("]}\n");
+		printf("]");
+	growing = cmd_analyze_names(c, names);
+	if (c->json)
+		printf("}\n");
 	for (i = 0; i < m; i++)
 		growing |=
 		    verdict_evidence(p->v[order[i]])->verdict == TREND_GROWING;
@@ -352,6 +399,7 @@ static int
 cmd_analyze_file(const struct cmd_analyze *c)
 {
 	struct cmd_analyze_procs p = {.c = c};
+	struct archnames names = {0};
 	struct verdict *one = NULL, tmpl;
 	struct error err;
 	bool growing;
@@ -403,7 +451,14 @@ cmd_analyze_file(const struct cmd_analyze *c)
 		cmd_analyze_print(c, one);
 		growing = verdict_evidence(one)->verdict == TREND_GROWING;
 	} else {
-		growing = cmd_analyze_ranked(c, &p);
+		struct error nerr;
+
+		if (c->pid < 0 && archread_is_archive(c->file) &&
+		    archnames_read(c->file, &tmpl, &names, &nerr) < 0) {
+			code = cmd_fail(&nerr);
+			goto out;
+		}
+		growing = cmd_analyze_ranked(c, &p, &names);
 	}
 	if (err.msg[0] != '\0')
 		term_notice("%s", err.msg); /* a damaged archive's tail */
@@ -414,6 +469,7 @@ cmd_analyze_file(const struct cmd_analyze *c)
 		code = CMD_EXIT_ERROR;
 	}
 out:
+	archnames_free(&names);
 	for (i = 0; i < p.n; i++) {
 		verdict_free(p.v[i]);
 		free(p.v[i]);

@@ -49,11 +49,16 @@ static const struct option cmd_capture_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* -n NAME and -p PID given at most this often in one capture. */
+#define CMD_CAPTURE_SETS 16
+
 struct cmd_capture {
 	struct watch_opts watch;
 	struct archive_opts archive;
-	pid_t pid;
-	const char *name;
+	pid_t pid; /* the one -p PID, captured alone */
+	/* Each -n NAME and -p PID; when there is one -p alone, pid. */
+	struct targets_spec sets[CMD_CAPTURE_SETS];
+	size_t nsets, nnames;
 	char **command;
 	bool help;
 };
@@ -63,18 +68,26 @@ cmd_capture_usage(FILE *fp)
 {
 	fprintf(
 	    fp,
-	    "Usage: memtrend capture -p PID | -n NAME | -- COMMAND [ARGS] "
-	    "-o FILE.mtc\n"
+	    "Usage: memtrend capture [-p PID]... [-n NAME]... | -- COMMAND "
+	    "[ARGS]\n"
+	    "                        -o FILE.mtc\n"
 	    "\n"
-	    "Capture a process's memory to a compact, crash-safe archive, "
+	    "Capture processes' memory to a compact, crash-safe archive, "
 	    "to analyse\n"
 	    "later elsewhere: memtrend analyze|plot|report FILE.mtc, "
 	    "memtrend export\n"
 	    "FILE.mtc -o FILE.csv.  An existing archive is appended to.\n"
 	    "\n"
-	    "  -p, --pid PID         capture the process with this PID\n"
-	    "  -n, --name NAME       capture the one process with this "
-	    "command name\n"
+	    "  -p, --pid PID         capture the process with this PID, "
+	    "until it exits;\n"
+	    "                        repeat, or add -n, for several\n"
+	    "  -n, --name NAME       capture every process with this command "
+	    "name, and\n"
+	    "                        the new ones when it restarts, until "
+	    "stopped;\n"
+	    "                        repeat for several names (each process "
+	    "is a\n"
+	    "                        target of its own in the archive)\n"
 	    "  -- COMMAND [ARGS]     start COMMAND and capture it until it "
 	    "exits\n"
 	    "  -o, --output FILE     the archive (required)\n"
@@ -101,6 +114,19 @@ cmd_capture_usage(FILE *fp)
 	    "status.\n");
 }
 
+/* Room for one more -n or -p. */
+static int
+cmd_capture_add(struct cmd_capture *c, int opt, struct error *err)
+{
+	if (c->nsets == CMD_CAPTURE_SETS)
+		return error_set(err, EINVAL,
+				 "-%c: more than %d -n and -p in one capture: "
+				 "capture fewer processes in one archive",
+				 opt, CMD_CAPTURE_SETS);
+	memset(&c->sets[c->nsets++], 0, sizeof c->sets[0]);
+	return 0;
+}
+
 static int
 cmd_capture_option(struct cmd_capture *c, int opt, char **argv,
 		   struct error *err)
@@ -117,13 +143,20 @@ cmd_capture_option(struct cmd_capture *c, int opt, char **argv,
 			return error_set(err, EINVAL,
 					 "-p needs a process ID, not '%s'",
 					 optarg);
-		c->pid = (pid_t)pid;
+		if (cmd_capture_add(c, opt, err) < 0)
+			return -EINVAL;
+		c->sets[c->nsets - 1].kind = TARGETS_PID;
+		c->sets[c->nsets - 1].pid = (pid_t)pid;
 		return 0;
 	case 'n':
-		c->name = optarg;
-		return *optarg == '\0'
-			   ? error_set(err, EINVAL, "empty name for -n")
-			   : 0;
+		if (*optarg == '\0')
+			return error_set(err, EINVAL, "empty name for -n");
+		if (cmd_capture_add(c, opt, err) < 0)
+			return -EINVAL;
+		c->sets[c->nsets - 1].kind = TARGETS_NAME;
+		c->sets[c->nsets - 1].name = optarg;
+		c->nnames++;
+		return 0;
 	case 'e':
 		return units_parse_duration(optarg, &w->interval_ns, err);
 	case 'c':
@@ -177,13 +210,19 @@ cmd_capture_parse(struct cmd_capture *c, int argc, char **argv,
 		return rc;
 	if (optind < argc)
 		c->command = argv + optind;
-	targets = (c->pid > 0) + (c->name != NULL) + (c->command != NULL);
+	targets = (c->nsets > 0) + (c->command != NULL);
 	if (targets != 1)
 		return error_set(err, EINVAL,
 				 targets == 0 ? "nothing to capture: give -p "
 						"PID, -n NAME or -- COMMAND"
-					      : "give only one of -p PID, -n "
-						"NAME or a command");
+					      : "give -p PID and -n NAME "
+						"(each repeatable), or a "
+						"command, not both");
+	/* One -p alone: one target, as ever. */
+	if (c->nsets == 1 && c->nnames == 0) {
+		c->pid = c->sets[0].pid;
+		c->nsets = 0;
+	}
 	if (c->archive.path == NULL)
 		return error_set(err, EINVAL,
 				 "capture needs -o FILE.mtc, the archive to "
@@ -228,9 +267,43 @@ cmd_capture_find(const struct cmd_capture *c, struct target *t,
 {
 	if (c->pid > 0)
 		return target_from_pid(t, c->watch.root, c->pid, err);
-	if (c->name != NULL)
-		return target_from_name(t, c->watch.root, c->name, err);
 	return target_launch(t, c->watch.root, c->command, err);
+}
+
+/* The sets: each -p's process must be there now (its start time names
+ * it from then on); "pid 42, every process named 'web' or 'audiod'"
+ * goes to buf (escaped for the terminal by term_notice). */
+static int
+cmd_capture_sets(struct cmd_capture *c, char *buf, size_t len,
+		 struct error *err)
+{
+	struct targets_spec *sp;
+	struct target t;
+	size_t i, used, names = 0;
+	int rc;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->nsets; i++) {
+		sp = &c->sets[i];
+		sp->root = c->watch.root;
+		used = strlen(buf);
+		if (sp->kind == TARGETS_NAME) {
+			snprintf(buf + used, len - used, "%s'%s'",
+				 names == 0 ? "every process named "
+				 : names + 1 == c->nnames ? " or "
+							  : ", ",
+				 sp->name);
+			names++;
+			continue;
+		}
+		if ((rc = target_from_pid(&t, c->watch.root, sp->pid, err)) < 0)
+			return rc;
+		sp->start_ticks = t.start_ticks;
+		snprintf(buf + used, len - used, "%spid %d (%s)",
+			 used > 0 ? ", " : "", (int)t.pid, t.comm);
+		target_close(&t);
+	}
+	return 0;
 }
 
 static int
@@ -239,18 +312,24 @@ cmd_capture_loop(struct cmd_capture *c)
 	struct watch_result res;
 	struct target t;
 	struct error err;
-	char every[32];
+	char every[32], who[512];
 	int code = 0;
 
-	if (cmd_capture_find(c, &t, &err) < 0)
+	target_reset(&t);
+	if (c->nsets > 0 ? cmd_capture_sets(c, who, sizeof who, &err) < 0
+			 : cmd_capture_find(c, &t, &err) < 0)
 		return cmd_fail(&err);
+	if (c->nsets == 0)
+		snprintf(who, sizeof who, "pid %d (%s)", (int)t.pid, t.comm);
 	cmd_capture_session(c);
 	c->watch.archive = &c->archive;
+	c->watch.sets = c->sets;
+	c->watch.nsets = c->nsets;
 	units_format_duration(every, sizeof every,
 			      (double)c->watch.interval_ns / 1e9);
-	term_notice("capturing pid %d (%s) every %s to %s; Ctrl-C to stop",
-		    (int)t.pid, t.comm, every, c->archive.path);
-	watch_run(&c->watch, &t, &res);
+	term_notice("capturing %s every %s to %s; Ctrl-C to stop", who, every,
+		    c->archive.path);
+	watch_run(&c->watch, c->nsets > 0 ? NULL : &t, &res);
 	if (t.launched && !t.reaped)
 		target_stop(&t);
 	if (res.end == WATCH_END_ERROR) {

@@ -158,8 +158,12 @@ cmd_export_file(struct cmd_export *c)
 			  c->archive);
 		return cmd_fail(&c->err);
 	}
-	if (csv_sink_open(&c->rows, c->csv, CSV_SAMPLES, c->force, &c->err) <
-		0 ||
+	/* Several processes: the long format, a row per process. */
+	if (archread_file(c->archive, NULL, NULL, &info, &c->err) < 0)
+		return cmd_fail(&c->err);
+	if (csv_sink_open(&c->rows, c->csv,
+			  archread_is_long(&info) ? CSV_LONG : CSV_SAMPLES,
+			  c->force, &c->err) < 0 ||
 	    (c->regions_csv != NULL &&
 	     csv_sink_open(&c->regions, c->regions_csv, CSV_REGIONS, c->force,
 			   &c->err) < 0) ||

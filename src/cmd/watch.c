@@ -37,6 +37,7 @@ struct watch {
 	struct watch_result *res;
 	struct rollup *rollup;
 	struct watch_group own;	     /* watch_run's: the target or the set */
+	struct watch_group *sets;    /* watch_run's for watch_opts.sets */
 	struct watch_group **groups; /* own, or a daemon's */
 	size_t ngroups;
 	unsigned long ticks;
@@ -98,6 +99,7 @@ watch_member_new(struct watch *w, struct watch_group *g)
 	m->t.proc_fd = -1;
 	m->left_s = NAN;
 	m->rollup_s = -1;
+	m->archive_id = -1;
 	for (i = 0; i < FIELD_COUNT; i++)
 		m->last[i] = m->known[i] = NAN;
 	res->members = xreallocarray(res->members, res->nmembers + 1,
@@ -111,6 +113,37 @@ static bool
 watch_member_live(const struct watch_member *m)
 {
 	return isnan(m->left_s);
+}
+
+/* What a member holds, once its sources are released. */
+static void
+watch_member_free(struct watch_member *m)
+{
+	regtrack_free(&m->regions);
+	verdict_free(&m->verdict);
+	free(m);
+}
+
+/* A capture's sets keep no process that has gone (its series is in the
+ * archive), so a name restarting for days holds no memory for the
+ * processes before. */
+static void
+watch_prune(struct watch *w)
+{
+	struct watch_result *res = w->res;
+	size_t i, k = 0;
+
+	if (w->o->nsets == 0)
+		return;
+	for (i = 0; i < res->nmembers; i++) {
+		struct watch_member *m = res->members[i];
+
+		if (watch_member_live(m) || m == m->g->sum)
+			res->members[k++] = m;
+		else
+			watch_member_free(m);
+	}
+	res->nmembers = k;
 }
 
 /* Closes a member's sources (the one target's own is the caller's). */
@@ -137,6 +170,10 @@ watch_member_leave(struct watch *w, struct watch_member *m, double now_s)
 
 	m->left_s = now_s;
 	watch_member_release(w, m);
+	/* A write error shows at the next sample's write. */
+	if (w->archive != NULL && m->archive_id >= 0)
+		archive_sink_leave(w->archive, (unsigned int)m->archive_id,
+				   "exited", &w->res->why);
 	/* The sum's counters must not fall when a member goes. */
 	for (i = 0; i < FIELD_COUNT; i++)
 		if (fields[i].kind == FIELD_COUNTER && isfinite(m->last[i]))
@@ -300,6 +337,7 @@ watch_scan(struct watch *w, struct watch_group *g, double now_s,
 	struct error merr;
 	size_t j, survivors = 0;
 	long n, i;
+	int rc;
 
 	n = targets_scan(g->set, &found, err);
 	if (n < 0)
@@ -325,11 +363,21 @@ watch_scan(struct watch *w, struct watch_group *g, double now_s,
 		/* A ranked set's stat values come with the scan. */
 		if (w->o->rank)
 			memcpy(m->last, m->scan, sizeof m->last);
-		if (target_adopt(&m->t, w->o->root, found[i].pid,
-				 found[i].start_ticks, found[i].comm,
-				 !w->o->rank, &merr) < 0 ||
-		    (!w->o->rank && watch_member_calibrate(w, m, &merr) < 0)) {
-			/* Gone already, or not ours to read: never sampled. */
+		if ((rc = target_adopt(&m->t, w->o->root, found[i].pid,
+				       found[i].start_ticks, found[i].comm,
+				       !w->o->rank, &merr)) < 0 ||
+		    (!w->o->rank &&
+		     (rc = watch_member_calibrate(w, m, &merr)) < 0)) {
+			/* Gone already, or not ours to read: never sampled.
+			 * A capture says so once a set (it would otherwise
+			 * write an archive without the process, silently). */
+			if (w->o->nsets > 0 && !g->unreadable_noted &&
+			    (rc == -EACCES || rc == -EPERM)) {
+				g->unreadable_noted = true;
+				term_notice("pid %d (%s): not captured: %s",
+					    (int)found[i].pid, found[i].comm,
+					    merr.msg);
+			}
 			m->left_s = now_s;
 			m->joined_s = NAN;
 			target_close(&m->t);
@@ -568,7 +616,8 @@ watch_plan_estimate(struct watch *w)
 
 	/* A set's members are estimated only with their regions. */
 	if (w->o->estimate != WATCH_ESTIMATE_AUTO || w->o->rank ||
-	    ((w->own.set != NULL || w->src != NULL) && !w->o->regions) ||
+	    ((w->own.set != NULL || w->src != NULL || w->o->nsets > 0) &&
+	     !w->o->regions) ||
 	    sc->t[TIER_ESTIMATE].enabled || !tiers_wants_estimate(sc, tick))
 		return;
 	tiers_enable_estimate(sc);
@@ -592,6 +641,36 @@ watch_emit_group(struct watch_group *g, const struct sample *s)
 	if (rc == 0 && g->regions_csv != NULL)
 		rc = csv_sink_write(g->regions_csv, s, &g->write_error);
 	g->write_rc = rc;
+}
+
+/* The archive holds the one target's series, or every process of the
+ * capture's sets (watch_opts.sets), each under its own target id. */
+static int
+watch_archive(struct watch *w, struct watch_member *m, const struct sample *s)
+{
+	int id;
+
+	if (w->o->nsets == 0)
+		return m == w->res->judged
+			   ? archive_sink_write(w->archive, 0, s, &w->res->why)
+			   : 0;
+	if (m == m->g->sum || m->archive_id == -2)
+		return 0;
+	if (m->archive_id < 0) {
+		id = archive_sink_join(w->archive, &m->t,
+				       m->g->spec.name != NULL ? m->g->spec.name
+							       : "",
+				       &w->res->why);
+		if (id == -ENOSPC) {
+			m->archive_id = -2;
+			return 0;
+		}
+		if (id < 0)
+			return id;
+		m->archive_id = id;
+	}
+	return archive_sink_write(w->archive, (unsigned int)m->archive_id, s,
+				  &w->res->why);
 }
 
 /* Hands a member's sample to analysis and the sinks; returns false when
@@ -632,9 +711,7 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 			return false;
 		res->regions_csv_samples += s->regions != NULL;
 	}
-	/* The archive holds the judged series (capture watches one target). */
-	if (w->archive != NULL && judged &&
-	    archive_sink_write(w->archive, s, &res->why) < 0)
+	if (w->archive != NULL && watch_archive(w, m, s) < 0)
 		return false;
 	watch_emit_group(m->g, s);
 	return true;
@@ -867,7 +944,8 @@ watch_scan_groups(struct watch *w, double now_s)
 		g->ticked = w->ticks % (g->every ? g->every : 1) == 0;
 		if (g->set == NULL || !g->ticked)
 			continue;
-		if (g == &w->own) {
+		/* A daemon's group (w->src) keeps its error to tell. */
+		if (g == &w->own || w->src == NULL) {
 			rc = watch_scan(w, g, now_s, &w->res->why);
 			continue;
 		}
@@ -931,6 +1009,23 @@ watch_tick_group(struct watch *w, struct watch_group *g, unsigned int due,
 	return rc;
 }
 
+/* capture -p PID -p PID: the run ends when the last of them has gone
+ * (a name is followed until the run is stopped). */
+static bool
+watch_sets_gone(struct watch *w)
+{
+	size_t i;
+
+	if (w->o->nsets == 0)
+		return false;
+	for (i = 0; i < w->o->nsets; i++)
+		if (w->sets[i].spec.kind != TARGETS_PID || w->sets[i].live > 0)
+			return false;
+	snprintf(w->res->why.msg, sizeof w->res->why.msg,
+		 "every process captured has exited");
+	return true;
+}
+
 /* One tick over every member; returns 0, 1 when the run's target has
  * gone, or -errno with res->why filled. */
 static int
@@ -955,6 +1050,9 @@ watch_tick(struct watch *w)
 	for (i = 0; i < w->ngroups && rc == 0; i++)
 		if (w->groups[i]->ticked)
 			rc = watch_tick_group(w, w->groups[i], due, now_s);
+	if (rc == 0 && watch_sets_gone(w))
+		rc = 1;
+	watch_prune(w);
 	if (w->rank != NULL && rc == 0)
 		watch_show_rank(w, now_s);
 	watch_charge(w);
@@ -1115,6 +1213,29 @@ watch_group_close(struct watch *w, struct watch_group *g)
 	g->system = NULL;
 }
 
+/* capture -n NAME ...: a group for each set, on the loop's clock
+ * (offset_s 0), its members without a verdict of their own. */
+static int
+watch_open_sets(struct watch *w, struct error *err)
+{
+	const struct watch_opts *o = w->o;
+	size_t i;
+
+	w->sets = xcalloc(o->nsets, sizeof *w->sets);
+	for (i = 0; i < o->nsets; i++) {
+		struct watch_group *g = &w->sets[i];
+
+		g->spec = o->sets[i];
+		g->every = 1;
+		g->metric = o->metric;
+		g->regions = true;
+		g->sum_only = true;
+		if (watch_group_open(w, g, false, getpid(), err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 watch_open(struct watch *w)
 {
@@ -1135,7 +1256,10 @@ watch_open(struct watch *w)
 	g->every = 1;
 	g->metric = o->metric;
 	g->regions = true;
-	if (o->set == NULL) {
+	if (o->nsets > 0) {
+		if (watch_open_sets(w, err) < 0)
+			return -1;
+	} else if (o->set == NULL) {
 		watch_group_insert(w, g);
 		m = watch_member_new(w, g);
 		m->t = *w->t;
@@ -1223,6 +1347,7 @@ watch_close(struct watch *w)
 	for (i = 0; i < w->ngroups; i++)
 		watch_group_close(w, w->groups[i]);
 	free(w->groups);
+	free(w->sets);
 	targets_source_free(w->src);
 	system_close(w->system);
 	rollup_close(w->rollup);
@@ -1344,9 +1469,7 @@ watch_group_remove(struct watch *w, struct watch_group *g)
 			continue;
 		}
 		watch_member_release(w, m);
-		regtrack_free(&m->regions);
-		verdict_free(&m->verdict);
-		free(m);
+		watch_member_free(m);
 	}
 	res->nmembers = k;
 	for (i = 0, k = 0; i < w->ngroups; i++)
@@ -1387,11 +1510,8 @@ watch_result_free(struct watch_result *res)
 {
 	size_t i;
 
-	for (i = 0; i < res->nmembers; i++) {
-		regtrack_free(&res->members[i]->regions);
-		verdict_free(&res->members[i]->verdict);
-		free(res->members[i]);
-	}
+	for (i = 0; i < res->nmembers; i++)
+		watch_member_free(res->members[i]);
 	free(res->members);
 	res->members = NULL;
 	res->nmembers = 0;

@@ -64,6 +64,14 @@ struct watch_opts {
 	const struct targets_spec *set;
 	bool rank;
 	bool keep_on_empty; /* a set that matches nothing is waited for */
+	/* capture -n NAME -p PID ...: sets each a group of its own on the
+	 * loop's clock (set and the target given to watch_run are then
+	 * NULL), every process of them archived as a target of its own.
+	 * Names are followed across restarts until the run is stopped;
+	 * when every set is a TARGETS_PID, the run ends once all of them
+	 * have gone.  Their sums are neither archived nor shown. */
+	const struct targets_spec *sets;
+	size_t nsets;
 };
 
 enum watch_end {
@@ -118,6 +126,7 @@ struct watch_group {
 	struct error write_error;
 	int scan_rc; /* the last scan's; 0: fine */
 	struct error scan_error;
+	bool unreadable_noted; /* a capture's: a process it cannot read */
 };
 
 struct watch_member {
@@ -150,6 +159,8 @@ struct watch_member {
 	bool rollup_now;      /* smaps_rollup runs this tick */
 	double need;	      /* how much it needs one (ranked sets) */
 	bool estimate_failed; /* no layout for the totals' estimate */
+	int archive_id;	      /* its target id in the archive (watch_opts.sets);
+				 -1: none yet, -2: never (the archive is full) */
 };
 
 struct watch_result {

@@ -273,6 +273,8 @@ archive_encode_target(struct archive_buf *b, const struct archive_target *t)
 	archive_put_string(b, t->comm);
 	archive_put_svarint(b, t->status);
 	archive_put_string(b, t->how);
+	if (t->group[0] != '\0')
+		archive_put_string(b, t->group);
 }
 
 unsigned int
@@ -294,6 +296,9 @@ archive_decode_target(struct archive_cur *c, struct archive_target *t)
 	archive_get_string(c, t->comm, sizeof t->comm);
 	t->status = archive_get_svarint(c);
 	archive_get_string(c, t->how, sizeof t->how);
+	t->group[0] = '\0';
+	if (c->p < c->end) /* an archive of one target has none */
+		archive_get_string(c, t->group, sizeof t->group);
 	return c->bad ? -EBADMSG : 0;
 }
 

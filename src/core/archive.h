@@ -112,6 +112,9 @@ struct archive_target {
 	char comm[64];
 	int64_t status; /* exit: the wait status or -1; else 0 */
 	char how[128];	/* exit: how it ended; start: how it was found */
+	/* The name whose processes it is one of (capture -n NAME); "" for
+	 * the one target of -p or a command.  Written only when set. */
+	char group[64];
 };
 
 void archive_encode_target(struct archive_buf *b,

@@ -17,27 +17,29 @@
 #include "util/procfs.h"
 #include "util/root.h"
 
-/* What /proc/PID says of itself; -ESRCH when it is gone. */
-static int
-target_read(const char *root, pid_t pid, struct procfs_stat *st,
-	    struct target_proc *p, char *argv0, size_t len)
+long
+target_proc_read(const char *root, pid_t pid, struct procfs_stat *st,
+		 struct target_proc *p, char *argv0, size_t len)
 {
 	char path[64], text[1024];
+	long n;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if (root_read_file(root, path, text, sizeof text) <= 0 ||
 	    procfs_stat(text, st) < 0)
 		return -ESRCH;
 	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-	if (root_read_file(root, path, argv0, len) <= 0)
+	if ((n = root_read_file(root, path, argv0, len)) <= 0) {
+		n = 0;
 		argv0[0] = '\0'; /* the argv is NUL-separated: argv[0] stays */
+	}
 	p->pid = pid;
 	p->start_ticks = st->start;
 	p->state = st->state;
 	p->flags = st->flags;
 	p->comm = st->comm;
 	p->argv0 = argv0[0] != '\0' ? argv0 : NULL;
-	return 0;
+	return n;
 }
 
 int
@@ -52,7 +54,7 @@ target_from_pid(struct target *t, const char *root, pid_t pid,
 	target_reset(t);
 	if (pid <= 0)
 		return error_set(err, EINVAL, "invalid pid %d", (int)pid);
-	if (target_read(root, pid, &st, &p, argv0, sizeof argv0) < 0)
+	if (target_proc_read(root, pid, &st, &p, argv0, sizeof argv0) < 0)
 		return target_no_pid(pid, err);
 	if ((rc = target_accept(t, &p, err)) < 0)
 		return rc;
@@ -79,8 +81,8 @@ target_from_name(struct target *t, const char *root, const char *name,
 				 path, strerror(errno));
 	while ((de = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)de->d_name[0]) ||
-		    target_read(root, (pid_t)atoi(de->d_name), &st, &p, argv0,
-				sizeof argv0) < 0 ||
+		    target_proc_read(root, (pid_t)atoi(de->d_name), &st, &p,
+				     argv0, sizeof argv0) < 0 ||
 		    !target_name_candidate(&p, self, name))
 			continue;
 		target_match_add(&m, &p);

@@ -107,9 +107,10 @@ target_name_candidate(const struct target_proc *p, pid_t self, const char *name)
 {
 	char *argv[2] = {(char *)p->argv0, NULL};
 
-	if (p->pid == self || (p->flags & TARGET_PF_KTHREAD) || p->state == 'Z')
+	if (p->pid == self || (p->flags & TARGET_PF_KTHREAD) ||
+	    p->state == 'Z' || p->state == 'X')
 		return false;
-	return target_called(p->comm, argv, name);
+	return name == NULL || target_called(p->comm, argv, name);
 }
 
 void

@@ -79,6 +79,14 @@ struct target_match {
 	char list[300];
 };
 
+/* The capture-only build's reader (target-procfs.c, util/procfs.c):
+ * what ROOT/proc/PID's stat and cmdline say, the NUL-separated argv in
+ * argv0 (p points into st and argv0).  The argv's length in bytes, or
+ * -ESRCH when the process is gone. */
+struct procfs_stat;
+long target_proc_read(const char *root, pid_t pid, struct procfs_stat *st,
+		      struct target_proc *p, char *argv0, size_t len);
+
 void target_reset(struct target *t);
 /* Fills t from p, refusing kernel threads and zombies. */
 int target_accept(struct target *t, const struct target_proc *p,
@@ -89,7 +97,7 @@ int target_open_proc(struct target *t, const char *root, struct error *err);
 int target_no_pid(pid_t pid, struct error *err);
 /* True when p is a user process other than self called name: its
  * command name (which the kernel cuts to 15 characters) or the basename
- * of its argv[0]. */
+ * of its argv[0]; any user process for a NULL name. */
 bool target_name_candidate(const struct target_proc *p, pid_t self,
 			   const char *name);
 void target_match_add(struct target_match *m, const struct target_proc *p);

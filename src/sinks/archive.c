@@ -16,13 +16,22 @@
 #include "sinks/archive.h"
 #include "util/xmalloc.h"
 
+struct archive_sink_target {
+	struct archive_target start; /* its start (or restart) record */
+	struct archive_delta delta;
+	bool live; /* a process has the id now */
+};
+
 struct archive_sink {
 	struct archive_opts o;
 	char *old_path; /* the ring's older segment: PATH.1 */
 	int fd;
 	uint64_t size; /* of the current segment, all good records */
-	struct archive_target start;
-	struct archive_delta delta;
+	/* By target id: the one target's is 0; capture -n's processes take
+	 * the next free one, or the id a process of their name left. */
+	struct archive_sink_target *t;
+	unsigned int nt;
+	bool full_noted; /* ARCHIVE_MAX_TARGETS reached: said once */
 	struct archive_sysbase sys;
 	bool sys_named; /* this segment has the system names record */
 	struct archive_buf rec, payload;
@@ -75,12 +84,13 @@ archive_sink_frame(struct archive_sink *a, enum archive_kind kind)
 }
 
 /* What starts every segment: the file header when it is empty, the
- * session and the target's start; the delta base starts afresh, so each
- * segment and each run reads on its own. */
+ * session and the start of each target there now; the delta bases start
+ * afresh, so each segment and each run reads on its own. */
 static void
 archive_sink_preamble(struct archive_sink *a)
 {
 	unsigned char h[ARCHIVE_HEADER_LEN];
+	unsigned int i;
 
 	if (a->size == 0) {
 		archive_header(h);
@@ -88,9 +98,13 @@ archive_sink_preamble(struct archive_sink *a)
 	}
 	archive_encode_session(&a->payload, &a->o.session);
 	archive_sink_frame(a, ARCHIVE_SESSION);
-	archive_encode_target(&a->payload, &a->start);
-	archive_sink_frame(a, ARCHIVE_START);
-	memset(&a->delta, 0, sizeof a->delta);
+	for (i = 0; i < a->nt; i++) {
+		memset(&a->t[i].delta, 0, sizeof a->t[i].delta);
+		if (!a->t[i].live)
+			continue;
+		archive_encode_target(&a->payload, &a->t[i].start);
+		archive_sink_frame(a, ARCHIVE_START);
+	}
 	a->sys_named = false;
 }
 
@@ -173,6 +187,84 @@ archive_sink_scan(int fd, const char *path, uint64_t *good, uint64_t *size,
 	return rc;
 }
 
+/* Gives id to t (a new id, or a restart of one of its name's); its
+ * record is framed into a->rec. */
+static void
+archive_sink_take(struct archive_sink *a, unsigned int id,
+		  const struct target *t, const char *group, bool restart)
+{
+	struct archive_sink_target *st;
+
+	if (id >= a->nt) {
+		a->t = xreallocarray(a->t, id + 1, sizeof *a->t);
+		memset(&a->t[a->nt], 0, (id + 1 - a->nt) * sizeof *a->t);
+		a->nt = id + 1;
+	}
+	st = &a->t[id];
+	memset(st, 0, sizeof *st);
+	st->live = true;
+	st->start.id = id;
+	st->start.pid = t->pid;
+	st->start.start_ticks = t->start_ticks;
+	snprintf(st->start.comm, sizeof st->start.comm, "%s", t->comm);
+	snprintf(st->start.how, sizeof st->start.how, "%s",
+		 t->launched ? "launched"
+		 : restart   ? "restarted"
+			     : "attached");
+	snprintf(st->start.group, sizeof st->start.group, "%s", group);
+	if (a->fd < 0)
+		return; /* the preamble writes it */
+	archive_encode_target(&a->payload, &st->start);
+	archive_sink_frame(a, restart ? ARCHIVE_RESTART : ARCHIVE_START);
+}
+
+int
+archive_sink_join(struct archive_sink *a, const struct target *t,
+		  const char *group, struct error *err)
+{
+	unsigned int id;
+	int rc;
+
+	/* The id a process of the same name left: a restart. */
+	for (id = 0; id < a->nt; id++)
+		if (!a->t[id].live && group[0] != '\0' &&
+		    strcmp(a->t[id].start.group, group) == 0)
+			break;
+	a->rec.len = 0;
+	if (id == a->nt && id >= ARCHIVE_MAX_TARGETS) {
+		if (a->full_noted)
+			return -ENOSPC;
+		a->full_noted = true;
+		archive_sink_add_note(a, "more than 256 processes at once: "
+					 "the ones after them are not "
+					 "captured (capture fewer names)");
+		rc = archive_sink_put(a, &a->rec, err);
+		return rc < 0 ? rc : -ENOSPC;
+	}
+	archive_sink_take(a, id, t, group, id < a->nt);
+	rc = archive_sink_put(a, &a->rec, err);
+	return rc < 0 ? rc : (int)id;
+}
+
+int
+archive_sink_leave(struct archive_sink *a, unsigned int id, const char *how,
+		   struct error *err)
+{
+	struct archive_target end;
+
+	if (id >= a->nt || !a->t[id].live)
+		return 0;
+	a->t[id].live = false;
+	end = a->t[id].start;
+	end.status = -1;
+	snprintf(end.how, sizeof end.how, "%s",
+		 how != NULL && *how != '\0' ? how : "exited");
+	a->rec.len = 0;
+	archive_encode_target(&a->payload, &end);
+	archive_sink_frame(a, ARCHIVE_EXIT);
+	return archive_sink_put(a, &a->rec, err);
+}
+
 /* Opens the file to append to, cutting a torn tail. */
 static int
 archive_sink_reopen(struct archive_sink *a, char *note, size_t note_len,
@@ -213,11 +305,8 @@ archive_sink_open(struct archive_sink **out, const struct archive_opts *o,
 	a->o = *o;
 	a->fd = -1;
 	xasprintf(&a->old_path, "%s.1", o->path);
-	a->start.pid = t->pid;
-	a->start.start_ticks = t->start_ticks;
-	snprintf(a->start.comm, sizeof a->start.comm, "%s", t->comm);
-	snprintf(a->start.how, sizeof a->start.how, "%s",
-		 t->launched ? "launched" : "attached");
+	if (t != NULL)
+		archive_sink_take(a, 0, t, "", false);
 	if ((rc = archive_sink_reopen(a, note, note_len, err)) < 0) {
 		archive_sink_close(a, false, NULL, NULL);
 		return rc;
@@ -250,20 +339,23 @@ archive_sink_check_rollup(struct archive_sink *a, const struct sample *s)
 }
 
 int
-archive_sink_write(struct archive_sink *a, const struct sample *s,
-		   struct error *err)
+archive_sink_write(struct archive_sink *a, unsigned int id,
+		   const struct sample *s, struct error *err)
 {
 	int rc;
+
+	if (id >= a->nt || !a->t[id].live)
+		return 0;
 
 	a->rec.len = 0;
 	if (a->o.max_bytes != 0 && a->size >= a->o.max_bytes / 2 &&
 	    (rc = archive_sink_rotate(a, err)) < 0)
 		return rc;
 	archive_sink_check_rollup(a, s);
-	archive_encode_process(&a->payload, 0, &a->delta, s);
+	archive_encode_process(&a->payload, id, &a->t[id].delta, s);
 	archive_sink_frame(a, ARCHIVE_PROCESS);
 	if (s->regions != NULL) {
-		archive_encode_regions(&a->payload, 0, s->regions);
+		archive_encode_regions(&a->payload, id, s->regions);
 		archive_sink_frame(a, ARCHIVE_REGIONS);
 	}
 	if ((rc = archive_sink_put(a, &a->rec, err)) < 0)
@@ -299,28 +391,20 @@ int
 archive_sink_close(struct archive_sink *a, bool exited, const char *how,
 		   struct error *err)
 {
-	struct archive_target end;
 	struct error ignored;
 	int rc = 0;
 
 	if (a == NULL)
 		return 0;
-	if (exited && a->fd >= 0) {
-		end = a->start;
-		end.status = -1;
-		snprintf(end.how, sizeof end.how, "%s",
-			 how != NULL && *how != '\0' ? how : "exited");
-		a->rec.len = 0;
-		archive_encode_target(&a->payload, &end);
-		archive_sink_frame(a, ARCHIVE_EXIT);
-		rc = archive_sink_put(a, &a->rec, err ? err : &ignored);
-	}
+	if (exited && a->fd >= 0)
+		rc = archive_sink_leave(a, 0, how, err ? err : &ignored);
 	if (a->fd >= 0 && close(a->fd) < 0 && rc == 0 && err != NULL)
 		rc = error_set(err, errno, "cannot close %s: %s", a->o.path,
 			       strerror(errno));
 	archive_buf_free(&a->rec);
 	archive_buf_free(&a->payload);
 	free(a->old_path);
+	free(a->t);
 	free(a);
 	return rc;
 }

@@ -29,14 +29,27 @@ struct archive_opts {
 struct archive_sink;
 
 /* Opens or creates the archive and writes a session record and the start
- * record of target t (id 0).  note, when not NULL, receives what the user
- * should hear about the file found ("" when nothing): a cut torn tail. */
+ * record of target t (id 0; NULL: none yet, capture -n).  note, when not NULL,
+ * receives what the user should hear about the file found ("" when nothing): a
+ * cut torn tail. */
 int archive_sink_open(struct archive_sink **out, const struct archive_opts *o,
 		      const struct target *t, char *note, size_t note_len,
 		      struct error *err);
 
-/* A process sample (and its regions when it has some). */
-int archive_sink_write(struct archive_sink *a, const struct sample *s,
+/* A process sample of target id (and its regions when it has some). */
+int archive_sink_write(struct archive_sink *a, unsigned int id,
+		       const struct sample *s, struct error *err);
+
+/* A process of capture -n group (its NAME) is first seen: it takes the
+ * id a process of the same name left (a restart record), else a new one
+ * (a start record).  Returns the id, -ENOSPC when ARCHIVE_MAX_TARGETS
+ * are taken (noted in the archive once; the process is not captured),
+ * or -errno with err filled. */
+int archive_sink_join(struct archive_sink *a, const struct target *t,
+		      const char *group, struct error *err);
+
+/* Target id has gone: its exit record (how: "exited"...). */
+int archive_sink_leave(struct archive_sink *a, unsigned int id, const char *how,
 		       struct error *err);
 
 /* A note record: one line for whoever analyses the archive. */

@@ -439,6 +439,11 @@ targets_scan(struct targets *ts, const struct targets_found **found,
 			if (sp->kind == TARGETS_PATTERN &&
 			    !targets_cmdline_matches(ts, s))
 				continue;
+			if (sp->kind == TARGETS_PID &&
+			    (TARGETS_VAL(T_PID, s_int, s) != sp->pid ||
+			     TARGETS_VAL(T_BEGAN, ull_int, s) !=
+				 sp->start_ticks))
+				continue;
 			if (sp->kind == TARGETS_ALL && sp->by_uid &&
 			    TARGETS_VAL(T_UID, u_int, s) != sp->uid)
 				continue;
@@ -473,6 +478,9 @@ targets_describe(const struct targets_spec *spec, char *buf, size_t len)
 		break;
 	case TARGETS_PIDFILE:
 		snprintf(buf, len, "the process of pidfile %s", spec->pidfile);
+		break;
+	case TARGETS_PID:
+		snprintf(buf, len, "pid %d", (int)spec->pid);
 		break;
 	case TARGETS_ALL:
 		if (spec->by_uid)

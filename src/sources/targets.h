@@ -23,14 +23,16 @@ enum targets_kind {
 	TARGETS_ALL,	 /* every user process (of uid, when set) */
 	TARGETS_PATTERN, /* every process whose command line matches */
 	TARGETS_PIDFILE, /* the process a pidfile names, read each scan */
+	TARGETS_PID,	 /* the one process pid, started at start_ticks */
 };
 
 struct targets_spec {
 	enum targets_kind kind;
-	const char *name;    /* TARGETS_NAME */
-	pid_t pid;	     /* TARGETS_TREE */
-	const char *cgroup;  /* TARGETS_CGROUP: absolute, or under
-				/sys/fs/cgroup */
+	const char *name;		/* TARGETS_NAME */
+	pid_t pid;			/* TARGETS_TREE, TARGETS_PID */
+	unsigned long long start_ticks; /* TARGETS_PID: its identity */
+	const char *cgroup;		/* TARGETS_CGROUP: absolute, or under
+					   /sys/fs/cgroup */
 	const char *pattern; /* TARGETS_PATTERN: a POSIX extended regex */
 	const char *pidfile; /* TARGETS_PIDFILE */
 	/* A cgroup or pidfile not there yet matches nothing, and is looked

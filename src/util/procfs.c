@@ -77,6 +77,7 @@ procfs_stat(const char *text, struct procfs_stat *st)
 		if ((p = procfs_field(p, &v[f])) == NULL)
 			return -EINVAL;
 	}
+	st->ppid = (long)v[4];
 	st->flags = (unsigned long)v[9];
 	st->minflt = (double)v[10];
 	st->majflt = (double)v[12];

@@ -8,8 +8,9 @@
  * A stat reader of our own, against the project's rule of reading stat
  * through libproc2: a device often has no procps-ng, and the capture
  * needs stat's start time (a PID's identity), state, flags, fault
- * counters and thread count, which no key:value file gives.  It reads
- * those six fields and nothing else, and only this build uses it.
+ * counters and thread count, which no key:value file gives (and the
+ * parent, for a process tree).  It reads those seven fields and nothing
+ * else, and only this build uses it.
  */
 #ifndef MEMTREND_UTIL_PROCFS_H
 #define MEMTREND_UTIL_PROCFS_H
@@ -23,6 +24,7 @@ int procfs_kv(const char *text, const char *key, double *value);
 struct procfs_stat {
 	char comm[64];
 	char state;		  /* field 3 */
+	long ppid;		  /* field 4 */
 	unsigned long flags;	  /* field 9 */
 	double minflt, majflt;	  /* fields 10, 12 */
 	double threads;		  /* field 20 */

@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: the capture archive reader (src/analysis/archread.c,
  * over the codec of src/core/archive.c) on arbitrary bytes.  Every sample
- * it yields is checked for what the analysis relies on: time that only
- * runs forward, and values that are numbers or NAN.
+ * it yields is checked for what the analysis relies on: time that never
+ * runs back (the targets of one tick share its time) and always moves on
+ * for each target, and values that are numbers or NAN.
  */
 #include "config.h"
 
@@ -15,8 +16,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct fuzz_archive {
-	double last;
-	unsigned long n;
+	double last, id_last[ARCHIVE_MAX_TARGETS];
+	unsigned long n, id_n[ARCHIVE_MAX_TARGETS];
 };
 
 static int
@@ -28,9 +29,11 @@ fuzz_archive_sample(void *ctx, unsigned int id, const struct sample *s)
 
 	if (id >= ARCHIVE_MAX_TARGETS || !isfinite(s->elapsed_s))
 		abort();
-	if (f->n++ > 0 && !(s->elapsed_s > f->last))
+	if (f->n++ > 0 && !(s->elapsed_s >= f->last))
 		abort();
-	f->last = s->elapsed_s;
+	if (f->id_n[id]++ > 0 && !(s->elapsed_s > f->id_last[id]))
+		abort();
+	f->last = f->id_last[id] = s->elapsed_s;
 	for (k = 0; k < FIELD_COUNT; k++)
 		if (isinf(s->value[k]))
 			abort();
