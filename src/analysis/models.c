@@ -793,15 +793,16 @@ models_fit_wander(struct models_work *w, struct models_result *r,
 	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
 }
 
-/* An episode over points e[1] to e[2] - 1 (e[2] = n: to the end, a
- * step), and the end of the one before over points 0 to e[0] - 1 (the
- * window began in it; e[0] = 0: not), on a level, or on a line
- * (growth); kept in its fit when better and up (a dip between two
- * episodes is not one; one of a page or a thousandth of the level is
- * rounding).  A level's episode is whole: it begins after the first
- * point and ends before the last.  Episodes leave a third of the points
- * at least: a line judged under an episode is seen beside it (a leak
- * whose memory was freed at once is not a line under an episode). */
+/* An episode over points e[1] to e[2] - 1, and the end of the one
+ * before over points 0 to e[0] - 1 (the window began in it; e[0] = 0:
+ * not), on a level, or on a line (growth); kept in its fit when better
+ * and up (a dip between two episodes is not one; one of a page or a
+ * thousandth of the level is rounding).  The episode is whole: it
+ * begins after the first point and ends before the last, so that level
+ * and line differ only by the slope (a step in progress is the step's
+ * and the onset's).  Episodes leave a third of the points at least: a
+ * line judged under an episode is seen beside it (a leak whose memory
+ * was freed at once is not a line under an episode). */
 static bool
 models_try_box(struct models_work *w, struct models_result *r, const double *x,
 	       bool growth, const size_t *e)
@@ -812,10 +813,9 @@ models_try_box(struct models_work *w, struct models_result *r, const double *x,
 	struct models_fit tmp;
 	struct models_ls ls;
 	size_t i, n = w->n, a = e[1], b = e[2];
-	int kpar = (growth ? 3 : 2) + (e[0] > 0) + (a > 0) + (b < n);
+	int kpar = (growth ? 5 : 4) + (e[0] > 0);
 
-	if (a + 2 > b || b > n || (a == 0 && b == n) ||
-	    (e[0] > 0 && e[0] + 2 > a) || (!growth && (a == 0 || b == n)) ||
+	if (a == 0 || a + 2 > b || b >= n || (e[0] > 0 && e[0] + 2 > a) ||
 	    MODELS_BOX_MAX * (double)n < (double)(e[0] + b - a))
 		return false;
 	for (i = 0; i < n; i++)
@@ -828,8 +828,8 @@ models_try_box(struct models_work *w, struct models_result *r, const double *x,
 		return false;
 	*f = tmp;
 	f->box_kb = ls.beta[1] * w->ys;
-	f->box_from_s = a > 0 ? (x[a - 1] + x[a]) / 2 : x[0];
-	f->box_to_s = b < n ? (x[b - 1] + x[b]) / 2 : x[n - 1] + 1;
+	f->box_from_s = (x[a - 1] + x[a]) / 2;
+	f->box_to_s = (x[b - 1] + x[b]) / 2;
 	f->box_first_s = e[0] > 0 ? (x[e[0] - 1] + x[e[0]]) / 2 : x[0];
 	f->start_s = w->x0;
 	return true;
@@ -858,8 +858,8 @@ models_refine_box(struct models_work *w, struct models_result *r,
 }
 
 /* One episode: a batch job that went up and will come back down (a
- * level and a box, bounded), against a line under such an episode, or
- * under one step (growth): a leak under a batch job seen once is judged
+ * level and a box, bounded), against a line under such an episode
+ * (growth): a leak under a batch job seen once is judged
  * by the line under it, not by the box.  The window may begin in the
  * episode before (as tall: the same job).  The edges on a coarse grid,
  * each fit's from the better of its own and the other's; then refined,
@@ -872,7 +872,7 @@ models_fit_episodes(struct models_work *w, struct models_result *r,
 	size_t e[2][3] = {{0, 0, 0}, {0, 0, 0}}, t[3] = {0, 0, 0};
 	int k;
 
-	for (t[1] = 0; t[1] + 2 <= n; t[1] += g)
+	for (t[1] = g; t[1] + 2 <= n; t[1] += g)
 		for (t[2] = t[1] + g;; t[2] += g) {
 			t[2] = t[2] < n ? t[2] : n;
 			for (k = 0; k < 2; k++)
@@ -1011,7 +1011,10 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	models_fit_flat_linear(w, r);
 	models_fit_warmups(w, r, opts);
 	models_fit_changes(w, r, x);
-	models_fit_episodes(w, r, x);
+	/* A batch job's episode is a server's: in a test run a start-up
+	 * ramp's bend passed for a line under an episode. */
+	if (opts->daily)
+		models_fit_episodes(w, r, x);
 	models_fit_daily(w, r, opts);
 	models_fit_daily_shapes(w, r, x, opts);
 	models_fit_startups(w, r, x, opts);

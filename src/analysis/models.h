@@ -35,7 +35,7 @@ enum models_kind {
 	MODELS_LINEAR,	       /* a line from the start */
 	MODELS_STARTUP_LINEAR, /* a start-up levelling off, plus a line */
 	MODELS_ONSET,	       /* level (and a jump), then a line from c */
-	MODELS_LINEAR_EPISODE, /* a line, and one episode (or one step) */
+	MODELS_LINEAR_EPISODE, /* a line, and one episode up and back down */
 	MODELS_KINDS
 };
 
@@ -62,9 +62,8 @@ struct models_fit {
 	double step_kb, step_at_s; /* step, onset: the jump and when */
 	double end_kb;		   /* fitted floor at the last point */
 	double amp_kb;		   /* daily: the amplitude fitted */
-	/* Episodes: the height over [from, to) (to: past the end for a
-	 * step that stays), and over the window's start to first (the
-	 * episode before; first at the start: none). */
+	/* Episodes: the height over [from, to), and over the window's
+	 * start to first (the episode before; first at the start: none). */
 	double box_kb, box_from_s, box_to_s, box_first_s;
 	/* Parts to take out before judging the growth part on its own. */
 	double cyc[4]; /* periodic component, KiB */
