@@ -27,6 +27,8 @@
 #define MODELS_PHI_WANDER 0.99	   /* a wander's memory */
 #define MODELS_PHI_STEPS 40
 #define MODELS_DAY_S 86400.0
+#define MODELS_BOX_GRID 16	 /* an episode's edges: a coarse grid first */
+#define MODELS_BOX_MAX (2.0 / 3) /* of the points: the line is seen beside */
 
 /* The window in the scaled units, and scratch for the fits. */
 struct models_work {
@@ -67,9 +69,11 @@ static const char *models_names[MODELS_KINDS] = {
     [MODELS_WARMUP] = "warm-up",
     [MODELS_DAILY] = "daily-cycle",
     [MODELS_WANDER] = "wander",
+    [MODELS_EPISODE] = "episode",
     [MODELS_LINEAR] = "linear",
     [MODELS_STARTUP_LINEAR] = "start-up+linear",
     [MODELS_ONSET] = "onset+linear",
+    [MODELS_LINEAR_EPISODE] = "linear+episode",
 };
 
 const char *
@@ -631,8 +635,18 @@ models_fit_daily(struct models_work *w, struct models_result *r,
 	models_fit_daily_on(w, r, opts, cols, 1, 1);
 }
 
-/* A daily cycle on the best step and on the best warm-up found: a step
- * or a cache filling under a daily swing is still bounded. */
+/* Whether an episode's fit covers time x. */
+static bool
+models_in_box(const struct models_fit *f, double x)
+{
+	return x < f->box_first_s || (x >= f->box_from_s && x < f->box_to_s);
+}
+
+/* A daily cycle on the best step, on the best warm-up and on the
+ * episodes found (a line's episode less its line: a level and a box,
+ * or a step): a step, a cache filling or a batch job under a daily
+ * swing is still bounded, and a line under an episode otherwise
+ * fits a daily swing's rise better than the swing alone. */
 static void
 models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 			const double *x, const struct models_opts *opts)
@@ -640,6 +654,7 @@ models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 	const struct models_fit *st = &r->fit[MODELS_STEP];
 	const double *cols[2] = {w->mask > 0 ? w->onem : w->one, w->shape};
 	size_t i;
+	int k;
 
 	if (st->valid && st->step_kb != 0) {
 		for (i = 0; i < w->n; i++)
@@ -651,6 +666,14 @@ models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 			w->shape[i] = w->warm_fill ? fmin(w->u[i], w->warm_u)
 						   : exp(-w->u[i] / w->warm_u);
 		models_fit_daily_on(w, r, opts, cols, 2, 3);
+	}
+	for (k = MODELS_EPISODE; w->mask == 0 && k <= MODELS_LINEAR_EPISODE;
+	     k += MODELS_LINEAR_EPISODE - MODELS_EPISODE) {
+		if (!r->fit[k].valid)
+			continue;
+		for (i = 0; i < w->n; i++)
+			w->shape[i] = models_in_box(&r->fit[k], x[i]);
+		models_fit_daily_on(w, r, opts, cols, 2, 4);
 	}
 }
 
@@ -770,6 +793,109 @@ models_fit_wander(struct models_work *w, struct models_result *r,
 	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
 }
 
+/* An episode over points e[1] to e[2] - 1, and the end of the one
+ * before over points 0 to e[0] - 1 (the window began in it; e[0] = 0:
+ * not), on a level, or on a line (growth); kept in its fit when better
+ * and up (a dip between two episodes is not one; one of a page or a
+ * thousandth of the level is rounding).  The episode is whole: it
+ * begins after the first point and ends before the last, so that level
+ * and line differ only by the slope (a step in progress is the step's
+ * and the onset's).  Episodes leave a third of the points at least: a
+ * line judged under an episode is seen beside it (a leak whose memory
+ * was freed at once is not a line under an episode). */
+static bool
+models_try_box(struct models_work *w, struct models_result *r, const double *x,
+	       bool growth, const size_t *e)
+{
+	const double *cols[3] = {w->one, w->col[0], w->u};
+	struct models_fit *f =
+	    &r->fit[growth ? MODELS_LINEAR_EPISODE : MODELS_EPISODE];
+	struct models_fit tmp;
+	struct models_ls ls;
+	size_t i, n = w->n, a = e[1], b = e[2];
+	int kpar = (growth ? 5 : 4) + (e[0] > 0);
+
+	if (a == 0 || a + 2 > b || b >= n || (e[0] > 0 && e[0] + 2 > a) ||
+	    MODELS_BOX_MAX * (double)n < (double)(e[0] + b - a))
+		return false;
+	for (i = 0; i < n; i++)
+		w->col[0][i] = i < e[0] || (i >= a && i < b);
+	tmp = *f;
+	if (!models_try(w, cols, growth ? 3 : 2, kpar, false, growth ? 2 : -1,
+			&tmp, &ls) ||
+	    ls.beta[1] * w->ys <
+		fmax(MODELS_CYCLE_MIN_KB, MODELS_CYCLE_MIN_REL * fabs(w->y0)))
+		return false;
+	*f = tmp;
+	f->box_kb = ls.beta[1] * w->ys;
+	f->box_from_s = (x[a - 1] + x[a]) / 2;
+	f->box_to_s = (x[b - 1] + x[b]) / 2;
+	f->box_first_s = e[0] > 0 ? (x[e[0] - 1] + x[e[0]]) / 2 : x[0];
+	f->start_s = w->x0;
+	return true;
+}
+
+/* Moves the edges e[from..2] one at a time by halving distances from d
+ * while the fit improves. */
+static void
+models_refine_box(struct models_work *w, struct models_result *r,
+		  const double *x, bool growth, size_t d, int from, size_t *e)
+{
+	size_t t[3];
+	int j;
+
+	for (; d > 0; d /= 2)
+		for (j = 2 * from; j < 6; j++) {
+			memcpy(t, e, sizeof t);
+			if (j % 2 == 0 && t[j / 2] >= d)
+				t[j / 2] -= d;
+			else if (j % 2 == 1)
+				t[j / 2] += d;
+			if (memcmp(t, e, sizeof t) != 0 &&
+			    models_try_box(w, r, x, growth, t))
+				memcpy(e, t, sizeof t);
+		}
+}
+
+/* One episode: a batch job that went up and will come back down (a
+ * level and a box, bounded), against a line under such an episode
+ * (growth): a leak under a batch job seen once is judged
+ * by the line under it, not by the box.  The window may begin in the
+ * episode before (as tall: the same job).  The edges on a coarse grid,
+ * each fit's from the better of its own and the other's; then refined,
+ * then the end of an episode at the start. */
+static void
+models_fit_episodes(struct models_work *w, struct models_result *r,
+		    const double *x)
+{
+	size_t n = w->n, g = n / MODELS_BOX_GRID > 2 ? n / MODELS_BOX_GRID : 2;
+	size_t e[2][3] = {{0, 0, 0}, {0, 0, 0}}, t[3] = {0, 0, 0};
+	int k;
+
+	for (t[1] = g; t[1] + 2 <= n; t[1] += g)
+		for (t[2] = t[1] + g;; t[2] += g) {
+			t[2] = t[2] < n ? t[2] : n;
+			for (k = 0; k < 2; k++)
+				if (models_try_box(w, r, x, k, t))
+					memcpy(e[k], t, sizeof t);
+			if (t[2] == n)
+				break;
+		}
+	for (k = 0; k < 2; k++) {
+		if (models_try_box(w, r, x, k, e[!k]))
+			memcpy(e[k], e[!k], sizeof t);
+		if (e[k][2] == 0)
+			continue;
+		models_refine_box(w, r, x, k, g / 2, 1, e[k]);
+		memcpy(t, e[k], sizeof t);
+		for (t[0] = 2; t[0] + 2 <= e[k][1]; t[0] += g)
+			if (models_try_box(w, r, x, k, t))
+				e[k][0] = t[0];
+		if (e[k][0] > 0)
+			models_refine_box(w, r, x, k, g / 2, 0, e[k]);
+	}
+}
+
 /* One time constant tau (in windows) of the warm-ups. */
 static void
 models_try_tau(struct models_work *w, struct models_result *r, double tau)
@@ -885,6 +1011,10 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	models_fit_flat_linear(w, r);
 	models_fit_warmups(w, r, opts);
 	models_fit_changes(w, r, x);
+	/* A batch job's episode is a server's: in a test run a start-up
+	 * ramp's bend passed for a line under an episode. */
+	if (opts->daily)
+		models_fit_episodes(w, r, x);
 	models_fit_daily(w, r, opts);
 	models_fit_daily_shapes(w, r, x, opts);
 	models_fit_startups(w, r, x, opts);
@@ -932,5 +1062,7 @@ models_growth_part(const struct models_result *r, enum models_kind kind,
 		if ((kind == MODELS_STARTUP_LINEAR || kind == MODELS_ONSET) &&
 		    f->tau_s > 0 && span > 0)
 			out[i] -= f->exp_kb * exp(-(x[i] - x[0]) / f->tau_s);
+		if (kind == MODELS_LINEAR_EPISODE && models_in_box(f, x[i]))
+			out[i] -= f->box_kb;
 	}
 }

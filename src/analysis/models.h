@@ -25,15 +25,17 @@
 
 enum models_kind {
 	/* Bounded explanations. */
-	MODELS_FLAT,   /* a level and noise */
-	MODELS_STEP,   /* one step between two levels */
-	MODELS_WARMUP, /* a rise levelling off: a + b e^(-t/tau) */
-	MODELS_DAILY,  /* a daily cycle of at most +-10 % */
-	MODELS_WANDER, /* a mean-reverting wander of bounded spread */
+	MODELS_FLAT,	/* a level and noise */
+	MODELS_STEP,	/* one step between two levels */
+	MODELS_WARMUP,	/* a rise levelling off: a + b e^(-t/tau) */
+	MODELS_DAILY,	/* a daily cycle of at most +-10 % */
+	MODELS_WANDER,	/* a mean-reverting wander of bounded spread */
+	MODELS_EPISODE, /* a level, and one episode up and back down */
 	/* Growth. */
 	MODELS_LINEAR,	       /* a line from the start */
 	MODELS_STARTUP_LINEAR, /* a start-up levelling off, plus a line */
 	MODELS_ONSET,	       /* level (and a jump), then a line from c */
+	MODELS_LINEAR_EPISODE, /* a line, and one episode up and back down */
 	MODELS_KINDS
 };
 
@@ -60,6 +62,9 @@ struct models_fit {
 	double step_kb, step_at_s; /* step, onset: the jump and when */
 	double end_kb;		   /* fitted floor at the last point */
 	double amp_kb;		   /* daily: the amplitude fitted */
+	/* Episodes: the height over [from, to), and over the window's
+	 * start to first (the episode before; first at the start: none). */
+	double box_kb, box_from_s, box_to_s, box_first_s;
 	/* Parts to take out before judging the growth part on its own. */
 	double cyc[4]; /* periodic component, KiB */
 	double exp_kb; /* start-up: the decaying term's size */
@@ -90,7 +95,7 @@ bool models_is_growth(enum models_kind kind);
 const char *models_name(enum models_kind kind);
 
 /* y less what the fit of kind explains besides its line: the periodic
- * component and a start-up's decaying term, into out. */
+ * component, a start-up's decaying term and an episode, into out. */
 void models_growth_part(const struct models_result *r, enum models_kind kind,
 			const double *x, const double *y, size_t n,
 			double *out);

@@ -691,6 +691,15 @@ trend_envelope(struct trend *t, size_t n, double p_s)
 	return m;
 }
 
+/* Whether the floor, now, is above where it stood, then, by more than
+ * a rise the flag would need. */
+static bool
+trend_above(double now_kb, double then_kb)
+{
+	return now_kb > then_kb + fmax(TREND_MIN_RISE_KB,
+				       TREND_MIN_RISE_REL * fabs(then_kb));
+}
+
 /* Judges the window: every explanation fitted, then growth must beat
  * the best bounded one decisively, be significant on its own regime,
  * fast enough, and have lasted longer than a start-up could.  Under a
@@ -747,17 +756,24 @@ trend_judge(struct trend *t, size_t *np)
 	    trend_regime(t, g == MODELS_KINDS ? MODELS_LINEAR : g, x, y, n, &f);
 	ev->deseasonalized |= envelope;
 	span = x[n - 1] - x[i0];
+	/* Receded: the recent floor is back below the regime line's
+	 * middle.  Under a line with an episode the floor itself, and
+	 * before the trend's test: taking the episode out must hide
+	 * neither the floor's fall nor the trend it leaves (memory freed
+	 * at once is not an episode); by a rise the flag would need, so
+	 * that a level's noise is not a fall. */
+	m = (n - i0) / 8 > 3 ? (n - i0) / 8 : 3;
+	memcpy(t->tmp, (g == MODELS_LINEAR_EPISODE ? y : t->raw) + n - m,
+	       m * sizeof *y);
+	recent = trend_median(t->tmp, m);
+	mid = f.intercept + f.slope * span / 2;
+	if (g == MODELS_LINEAR_EPISODE && trend_above(mid, recent))
+		return TREND_WHY_RECEDED;
 	if (f.p >= TREND_ALPHA) {
 		if (trend_normal_sf(-f.z) < TREND_ALPHA)
 			return TREND_WHY_FALLING;
 		return trend_bounded_why(t);
 	}
-	/* Receded: the recent floor is back below the regime line's
-	 * middle. */
-	m = (n - i0) / 8 > 3 ? (n - i0) / 8 : 3;
-	memcpy(t->tmp, t->raw + n - m, m * sizeof *y);
-	recent = trend_median(t->tmp, m);
-	mid = f.intercept + f.slope * span / 2;
 	if (recent < mid)
 		return TREND_WHY_RECEDED;
 	if (ev->delta_bic < TREND_DECISIVE) {
@@ -828,15 +844,6 @@ trend_recent_kb(struct trend *t, size_t n)
 		m = n;
 	memcpy(t->tmp, t->y + n - m, m * sizeof *t->y);
 	return trend_median(t->tmp, m);
-}
-
-/* Whether the floor, now, is above where it stood, then, by more than
- * a rise the flag would need. */
-static bool
-trend_above(double now_kb, double then_kb)
-{
-	return now_kb > then_kb + fmax(TREND_MIN_RISE_KB,
-				       TREND_MIN_RISE_REL * fabs(then_kb));
 }
 
 /* Whether runs evaluations in a row since since_s are evidence enough

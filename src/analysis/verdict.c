@@ -430,6 +430,9 @@ verdict_explanation(const struct trend_evidence *ev, enum models_kind kind,
 	case MODELS_WANDER:
 		verdict_cat(buf, len, "a wander about a level");
 		break;
+	case MODELS_EPISODE:
+		verdict_cat(buf, len, "one episode up and back down");
+		break;
 	case MODELS_LINEAR:
 		verdict_cat(buf, len, "a steady rise from the start");
 		break;
@@ -441,6 +444,9 @@ verdict_explanation(const struct trend_evidence *ev, enum models_kind kind,
 		verdict_cat(buf, len,
 			    "a level floor, then a steady rise from ");
 		verdict_duration(buf, len, ev->start_s - ev->first_s);
+		break;
+	case MODELS_LINEAR_EPISODE:
+		verdict_cat(buf, len, "a steady rise under one episode");
 		break;
 	case MODELS_KINDS:
 		verdict_cat(buf, len, "none");
