@@ -346,3 +346,27 @@ Test(tiers, an_exact_uss_at_least_once_a_minute)
 		     runs[TIER_PAGES]);
 	cr_assert_leq(cpu / 7200, 0.02 * 1.01, "%.4f of a core", cpu / 7200);
 }
+
+/* When one exact read a minute would take all the exact tiers earn (a
+ * budget too small for the target), the region tiers are slowed to half
+ * their share, not starved: each still runs, and has a finite period. */
+Test(tiers, the_anchor_never_starves_the_other_exact_tiers)
+{
+	const double cost[TIER_COUNT] = {0.0005, 0.300, 0, 0.400};
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu, p;
+
+	tiers_init(&s, 0.005, 1u << TIER_PAGES);
+	tiers_simulate(&s, 36000, 1.0, cost, runs, &cpu);
+	p = tiers_period_s(&s, TIER_PAGES, 1.0);
+	cr_assert(isfinite(p), "pages every %g s", p);
+	/* Half of its set three quarters of the 4.5 ms a second stat leaves. */
+	cr_assert_float_eq(p, 0.400 / (0.0045 * 0.375), 1, "pages every %g s",
+			   p);
+	cr_assert(fabs((double)runs[TIER_PAGES] - 36000 / p) <=
+		      0.1 * 36000 / p + 1,
+		  "pages %lu runs in 36000 s, every %.0f s announced",
+		  runs[TIER_PAGES], p);
+	cr_assert_leq(cpu / 36000, 0.005 * 1.01, "%.4f of a core", cpu / 36000);
+}

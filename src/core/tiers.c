@@ -100,10 +100,10 @@ tiers_plan_estimate(struct tiers *s, double avail_s, unsigned int *due)
 /* The exact tiers' shares of avail_per_s (CPU seconds a second that stat
  * and the estimate leave): their set shares, except that the cheapest
  * exact read of USS takes what it needs to run once every
- * TIERS_EXACT_EVERY_S (up to all of it) and the others share the rest
- * in their set proportions.  So the estimate is anchored at least once a
- * minute wherever the budget can pay one exact read a minute (16 GiB,
- * all sources: smaps_rollup every 114 s under the set shares). */
+ * TIERS_EXACT_EVERY_S (up to half of the others' shares) and the others
+ * share the rest in their set proportions.  So the estimate is anchored at
+ * least once a minute wherever the budget can pay one exact read a minute (16
+ * GiB, all sources: smaps_rollup every 114 s under the set shares). */
 static void
 tiers_shares(const struct tiers *s, double avail_per_s,
 	     double share[TIER_COUNT])
@@ -122,7 +122,9 @@ tiers_shares(const struct tiers *s, double avail_per_s,
 	need = s->t[cheap].cost_s / TIERS_EXACT_EVERY_S / avail_per_s;
 	if (need <= share[cheap])
 		return;
-	need = fmin(1, need);
+	/* The others keep at least half their set shares: an exact tier is
+	 * slowed for the anchor, never starved. */
+	need = fmin(need, 1 - (1 - share[cheap]) / 2);
 	scale = share[cheap] < 1 ? (1 - need) / (1 - share[cheap]) : 0;
 	for (i = TIER_ROLLUP; i <= TIER_PAGES; i++)
 		share[i] = i == cheap ? need : share[i] * scale;
