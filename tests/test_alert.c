@@ -110,24 +110,11 @@ fixture_runs(const struct fixture *f)
 }
 
 static char *
-fixture_slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = xmalloc(65536);
-
-	cr_assert(fp != NULL, "cannot open %s", path);
-	*len = fread(buf, 1, 65535, fp);
-	buf[*len] = '\0';
-	fclose(fp);
-	return buf;
-}
-
-static char *
 fixture_log(const struct fixture *f)
 {
 	size_t len;
 
-	return fixture_slurp(f->log, &len);
+	return tu_read_text(f->log, 65536, &len);
 }
 
 /* The environment of the one run, NUL-separated, in *len bytes. */
@@ -144,7 +131,7 @@ fixture_env(const struct fixture *f, size_t *len)
 			xasprintf(&path, "%s/%s", f->runs, e->d_name);
 	closedir(d);
 	cr_assert_not_null(path);
-	env = fixture_slurp(path, len);
+	env = tu_read_text(path, 65536, len);
 	free(path);
 	return env;
 }

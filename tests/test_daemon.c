@@ -510,8 +510,7 @@ Test(daemon, rotates_and_compresses)
  * hardening the daemon needs. */
 Test(daemon, systemd_unit_verifies)
 {
-	char unit[4200], cmd[9000], text[8192], self[4096];
-	FILE *fp;
+	char unit[4200], cmd[9000], *text, self[4096];
 	size_t n;
 	struct run r;
 
@@ -520,17 +519,14 @@ Test(daemon, systemd_unit_verifies)
 			     "systemd)");
 	if (access("contrib/memtrend.service", R_OK) != 0)
 		cr_skip_test("contrib/memtrend.service not built here");
-	fp = fopen("contrib/memtrend.service", "r");
-	cr_assert_not_null(fp);
-	n = fread(text, 1, sizeof text - 1, fp);
-	text[n] = '\0';
-	fclose(fp);
+	text = tu_read_text("contrib/memtrend.service", 8192, &n);
 	cr_assert(strstr(text, "\nProtectSystem=strict\n") != NULL);
 	cr_assert(strstr(text, "\nReadWritePaths=/var/lib/memtrend\n") != NULL);
 	cr_assert(strstr(text, "\nNoNewPrivileges=yes\n") != NULL);
 	cr_assert(strstr(text, "\nCapabilityBoundingSet=CAP_SYS_PTRACE "
 			       "CAP_DAC_READ_SEARCH CAP_SYS_ADMIN "
 			       "CAP_PERFMON\n") != NULL);
+	free(text);
 	cr_assert_not_null(realpath(mt, self));
 	snprintf(unit, sizeof unit, "%s/memtrend.service", tu_tmpdir());
 	snprintf(cmd, sizeof cmd,
@@ -806,10 +802,9 @@ Test(daemon, alert_command_gets_the_facts_of_a_leak, .timeout = 120)
 Test(daemon, resume_after_pruning_has_no_gap, .timeout = 60)
 {
 	char conf[4200], sentence[4096];
-	char path[4300], text[65536];
+	char path[4300], *text;
 	struct child c;
 	pid_t d;
-	FILE *fp;
 	size_t n;
 
 	web_start("dpr", "", "", "2097152", conf, sizeof conf, &c, NULL);
@@ -819,12 +814,9 @@ Test(daemon, resume_after_pruning_has_no_gap, .timeout = 60)
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
 	tu_child_end(&c);
 	snprintf(path, sizeof path, "%s/state/status.json", tu_tmpdir());
-	fp = fopen(path, "r");
-	cr_assert_not_null(fp);
-	n = fread(text, 1, sizeof text - 1, fp);
-	text[n] = '\0';
-	fclose(fp);
+	text = tu_read_text(path, 65536, &n);
 	json_str(text, "sentence", sentence, sizeof sentence);
+	free(text);
 	cr_assert(strstr(sentence, "gap") == NULL, "%s", sentence);
 }
 
@@ -920,11 +912,10 @@ Test(daemon, unreadable_history_keeps_rows_in_order, .timeout = 60)
  * sampling goes on. */
 Test(daemon, status_write_failure_is_told_once, .timeout = 60)
 {
-	char conf[4200], dir[4300], errp[4300], log[8192];
+	char conf[4200], dir[4300], errp[4300], *log;
 	struct child c;
 	pid_t d;
 	size_t n;
-	FILE *fp;
 
 	web_start("dsw", "", "", "1048576", conf, sizeof conf, &c, NULL);
 	snprintf(dir, sizeof dir, "%s/state", tu_tmpdir());
@@ -936,11 +927,8 @@ Test(daemon, status_write_failure_is_told_once, .timeout = 60)
 	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
 	tu_child_end(&c);
 	snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
-	fp = fopen(errp, "r");
-	cr_assert_not_null(fp);
-	n = fread(log, 1, sizeof log - 1, fp);
-	log[n] = '\0';
-	fclose(fp);
+	log = tu_read_text(errp, 8192, &n);
 	cr_assert_eq(tu_count(log, "status.json.tmp: Is a directory"), 1, "%s",
 		     log);
+	free(log);
 }

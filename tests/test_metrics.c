@@ -416,19 +416,6 @@ Test(metrics_server, port_in_use_says_so)
 
 /* ---- the textfile -------------------------------------------------- */
 
-static char *
-test_slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = xmalloc(1 << 20);
-
-	cr_assert(fp != NULL, "cannot open %s", path);
-	*len = fread(buf, 1, (1 << 20) - 1, fp);
-	buf[*len] = '\0';
-	fclose(fp);
-	return buf;
-}
-
 Test(metrics, textfile_replaced_whole, .fini = tu_tmp_cleanup)
 {
 	struct error err;
@@ -447,7 +434,7 @@ Test(metrics, textfile_replaced_whole, .fini = tu_tmp_cleanup)
 	/* A new file renamed over the old, never the old one rewritten. */
 	cr_assert_neq(before.st_ino, after.st_ino);
 	cr_assert_eq(access(tmp, F_OK), -1);
-	back = test_slurp(path, &got);
+	back = tu_read_text(path, 1 << 20, &got);
 	cr_assert_eq(got, len);
 	cr_assert_eq(memcmp(back, text, len), 0);
 	free(back);
@@ -530,7 +517,7 @@ Test(fleet, names_only_rendered_metrics)
 
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
 		path = test_contrib(files[i]);
-		buf = test_slurp(path, &flen);
+		buf = tu_read_text(path, 1 << 20, &flen);
 		for (p = buf; (p = strstr(p, "memtrend_")) != NULL; p += n) {
 			n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
 			snprintf(name, sizeof name, "%.*s", (int)n, p);

@@ -603,12 +603,15 @@ Test(trend, startup_under_a_daily_swing_not_flagged)
 
 /* Case id of bench/score's trace set for salt (-s). */
 static struct tracegen_case
-score_case(unsigned salt, size_t id)
+score_case(unsigned salt, size_t id, int family, int context)
 {
 	static struct tracegen_case cases[1024];
 	size_t n = tracegen_families(cases, 1024, salt);
 
 	cr_assert_gt(n, id);
+	if (family >= 0)
+		cr_assert_eq((int)cases[id].family, family, "case %zu", id);
+	cr_assert_eq((int)cases[id].context, context, "case %zu", id);
 	return cases[id];
 }
 
@@ -629,8 +632,7 @@ Test(trend, step_or_sawtooth_under_a_daily_swing_not_flagged)
 	size_t i;
 
 	for (i = 0; i < sizeof ids / sizeof *ids; i++) {
-		c = score_case(0, ids[i]);
-		cr_assert_eq(c.context, TG_DAYS);
+		c = score_case(0, ids[i], -1, TG_DAYS);
 		cr_assert(!c.leak);
 		cr_assert_gt(c.spec.daily_amp, 0.02);
 		ev = run_spec(&c.spec, true, &widened);
@@ -787,12 +789,10 @@ Test(trend, daily_leak_flag_not_withdrawn_once_a_day_is_seen)
  * regime to go up needs as much to come down, and stays up. */
 Test(trend, flag_lowered_only_on_evidence_as_persistent_as_its_raise)
 {
-	struct tracegen_case c = score_case(1, 63);
+	struct tracegen_case c = score_case(1, 63, TF_STAIRCASE, TG_CI);
 	struct trend_evidence ev;
 	int widened;
 
-	cr_assert_eq(c.family, TF_STAIRCASE);
-	cr_assert_eq(c.context, TG_CI);
 	ev = run_spec(&c.spec, false, &widened);
 	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
 	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
@@ -819,9 +819,7 @@ score_leaks_flagged(const size_t *ids, size_t n, enum tracegen_family family,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		c = score_case(0, ids[i]);
-		cr_assert_eq(c.family, family);
-		cr_assert_eq(c.context, context);
+		c = score_case(0, ids[i], (int)family, (int)context);
 		ev = run_spec(&c.spec, true, &widened);
 		cr_assert_eq(ev.verdict, TREND_GROWING, "case %zu: why %d",
 			     ids[i], ev.why);
@@ -849,12 +847,11 @@ Test(trend, late_leak_is_not_taken_for_a_cycle)
  * of the cycle is above where it stood then. */
 Test(trend, flag_stands_while_the_cycle_envelope_rises)
 {
-	struct tracegen_case c = score_case(0, 669);
+	struct tracegen_case c =
+	    score_case(0, 669, TF_SAWTOOTH_RISING, TG_DAYS);
 	struct trend_evidence ev;
 	int widened;
 
-	cr_assert_eq(c.family, TF_SAWTOOTH_RISING);
-	cr_assert_eq(c.context, TG_DAYS);
 	ev = run_spec(&c.spec, true, &widened);
 	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
 	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
@@ -883,12 +880,10 @@ Test(trend, leak_under_one_batch_episode_flagged)
  * in the one before) explains it: nothing is flagged. */
 Test(trend, batch_episodes_on_a_flat_floor_not_flagged)
 {
-	struct tracegen_case c = score_case(0, 539);
+	struct tracegen_case c = score_case(0, 539, TF_BATCH, TG_HOURS);
 	struct trend_evidence ev;
 	int widened;
 
-	cr_assert_eq(c.family, TF_BATCH);
-	cr_assert_eq(c.context, TG_HOURS);
 	ev = run_spec(&c.spec, true, &widened);
 	cr_assert_eq(ev.raises, 0, "flagged at %.2f h",
 		     ev.detected_at_s / 3600);

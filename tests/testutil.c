@@ -313,6 +313,20 @@ tu_now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+char *
+tu_read_text(const char *path, size_t cap, size_t *len)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = malloc(cap);
+
+	cr_assert(fp != NULL, "cannot open %s", path);
+	cr_assert(buf != NULL);
+	*len = fread(buf, 1, cap - 1, fp);
+	buf[*len] = '\0';
+	fclose(fp);
+	return buf;
+}
+
 size_t
 tu_file_lines(const char *path)
 {

@@ -60,6 +60,10 @@ double tu_now_s(void);
  * with '#' (a CSV's provenance line) not counted: a CSV's header and
  * rows. */
 size_t tu_file_lines(const char *path);
+/* The whole of a file (at most cap - 1 bytes), NUL-terminated, in a
+ * buffer of cap bytes to free(); *len its length.  Fails the test when it
+ * cannot be opened. */
+char *tu_read_text(const char *path, size_t cap, size_t *len);
 /* How many times what occurs in text (overlapping ones too). */
 size_t tu_count(const char *text, const char *what);
 
