@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -927,6 +928,64 @@ Test(archive, capture_two_pids, .timeout = 60)
 	cr_assert(strstr(r.err, "not both") != NULL, "%s", r.err);
 	tu_child_end(&a);
 	tu_child_end(&b);
+	free(path);
+}
+
+/* The last exit records of a capture of pids are its last writes: a
+ * full disk then (a file size limit set from outside) is an error the
+ * run ends with, not a lost record and exit status 0. */
+Test(archive, capture_fails_when_the_last_exit_record_cannot_be_written,
+     .timeout = 60)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
+	char *path = tmp_path("full.mtc"), *errp = tmp_path("full.err"), p1[16],
+	     p2[16], *text;
+	struct archread_info info;
+	struct procs_seen p;
+	struct child a, b;
+	struct error err;
+	struct rlimit lim = {.rlim_max = RLIM_INFINITY};
+	struct stat st;
+	size_t len;
+	pid_t cap;
+	int i, status, fd;
+
+	tu_holder_start(&a, memchild, "1048576");
+	tu_holder_start(&b, memchild, "1048576");
+	snprintf(p1, sizeof p1, "%d", (int)a.pid);
+	snprintf(p2, sizeof p2, "%d", (int)b.pid);
+	cap = fork();
+	cr_assert_geq(cap, 0);
+	if (cap == 0) {
+		fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+		execl(bin, bin, "capture", "-p", p1, "-p", p2, "-e", "3s",
+		      "--budget", "100%", "-o", path, (char *)NULL);
+		_exit(127);
+	}
+	/* Both first samples written (at 0 s; the next tick is at 3 s). */
+	for (i = 0; i < 200; i++) {
+		memset(&p, 0, sizeof p);
+		if (archread_file(path, collect_procs, &p, &info, &err) == 0 &&
+		    p.nprocs == 2 && p.n[0] >= 1 && p.n[1] >= 1)
+			break;
+		usleep(20000);
+	}
+	cr_assert_eq(p.nprocs, 2, "no first samples");
+	cr_assert_eq(stat(path, &st), 0);
+	lim.rlim_cur = (rlim_t)st.st_size;
+	cr_assert_eq(prlimit(cap, RLIMIT_FSIZE, &lim, NULL), 0);
+	tu_child_end(&a);
+	tu_child_end(&b);
+	cr_assert_eq(waitpid(cap, &status, 0), cap);
+	text = tu_read_text(errp, 65536, &len);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0,
+		  "exit status 0 with the exit records lost: %s", text);
+	cr_assert(strstr(text, "cannot write") != NULL, "%s", text);
+	free(text);
+	free(errp);
 	free(path);
 }
 

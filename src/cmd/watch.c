@@ -162,22 +162,23 @@ watch_member_release(struct watch *w, struct watch_member *m)
 }
 
 /* Stops following a member that has gone; its series and verdict stay in
- * the result. */
-static void
+ * the result.  Returns 0, or -errno with res->why filled when its exit
+ * record could not be written (it may be the run's last write). */
+static int
 watch_member_leave(struct watch *w, struct watch_member *m, double now_s)
 {
-	int i;
+	int i, rc = 0;
 
 	m->left_s = now_s;
 	watch_member_release(w, m);
-	/* A write error shows at the next sample's write. */
 	if (w->archive != NULL && m->archive_id >= 0)
-		archive_sink_leave(w->archive, (unsigned int)m->archive_id,
-				   "exited", &w->res->why);
+		rc = archive_sink_leave(w->archive, (unsigned int)m->archive_id,
+					"exited", &w->res->why);
 	/* The sum's counters must not fall when a member goes. */
 	for (i = 0; i < FIELD_COUNT; i++)
 		if (fields[i].kind == FIELD_COUNTER && isfinite(m->last[i]))
 			m->g->departed[i] += m->last[i];
+	return rc < 0 ? rc : 0;
 }
 
 /* Page-fault counts, and their addresses counted against the regions. */
@@ -976,9 +977,9 @@ watch_tick_group(struct watch *w, struct watch_group *g, unsigned int due,
 			continue;
 		if (g->set != NULL && !m->seen) {
 			/* Gone (or a zombie) since the last tick. */
-			watch_member_leave(w, m, now_s);
+			rc = watch_member_leave(w, m, now_s);
 			sum.partial = true;
-			if (watch_is_anchor(w, m))
+			if (rc == 0 && watch_is_anchor(w, m))
 				rc = 1;
 			continue;
 		}
@@ -990,9 +991,10 @@ watch_tick_group(struct watch *w, struct watch_group *g, unsigned int due,
 			g->live += rc == 0;
 			continue;
 		}
-		watch_member_leave(w, m, now_s);
+		rc = watch_member_leave(w, m, now_s);
 		sum.partial = true;
-		rc = m == res->judged || watch_is_anchor(w, m) ? 1 : 0;
+		if (rc == 0)
+			rc = m == res->judged || watch_is_anchor(w, m) ? 1 : 0;
 	}
 	if (rc == 0 && g->sum != NULL && any) {
 		sum.wall_s = ticker_clock_s(CLOCK_REALTIME);
