@@ -367,6 +367,7 @@ cmd_capture_run(int argc, char **argv)
 	c.watch.metric = VERDICT_AUTO;
 	c.watch.root = root_default();
 	c.watch.budget = 0.02;
+	c.watch.no_verdict = true;
 	c.watch.idle_sample = 256;
 	c.watch.fault_period = 1;
 	c.archive.sync = true;

@@ -691,7 +691,9 @@ watch_emit(struct watch *w, struct watch_member *m, const struct sample *s)
 	regtrack_add(&m->regions, s);
 	if (s->regions != NULL)
 		regtrack_evidence(&m->regions, &m->verdict);
-	if (!m->g->sum_only || m == m->g->sum)
+	/* The verdict is most of a sample's CPU after the kernel's: a
+	 * capture, judged on the PC from its archive, does without. */
+	if (!w->o->no_verdict && (!m->g->sum_only || m == m->g->sum))
 		verdict_add(&m->verdict, s);
 	if (w->term != NULL && judged) {
 		term_row(w->term, s, &m->regions);

@@ -55,6 +55,7 @@ struct watch_opts {
 	enum region_group group;
 	int metric;	  /* judged by the verdict; VERDICT_AUTO */
 	bool daily_cycle; /* the verdict waits out a daily cycle */
+	bool no_verdict;  /* capture: judged later, from the archive */
 	const char *root;
 	/* A set of targets, found again every tick (NULL: the one target
 	 * given to watch_run).  The members' heavy tiers run in the same
