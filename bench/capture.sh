@@ -2,7 +2,14 @@
 # The capture build's cost on the device side: CPU per sample and peak RSS
 # of `memtrend capture` against a target holding SIZE of private memory
 # bytes (default 256 MiB), at --every EVERY (default 100ms: more samples, a finer
-# CPU figure) for DURATION (default 30s), with and without --regions.
+# CPU figure) for DURATION (default 30s), with and without --regions at
+# --budget 100% (every tier every tick), and at the default budget; then,
+# beside it, a stand-in for smemcap in a shell loop at the same interval.
+# Debian does not ship smemcap (smem's capture tool, a tar of every
+# process's smaps, cmdline and stat and /proc/meminfo per run): the
+# stand-in reads those files of the target alone with cat and tars them,
+# so it is a lower bound of what smemcap costs (smemcap reads every
+# process).
 #
 #   bench/capture.sh [MEMTREND] [SIZE] [EVERY] [DURATION]
 #
@@ -24,11 +31,12 @@ pid=$!
 exec 3>"$work/in"
 while ! grep -q ready "$work/out" 2>/dev/null; do sleep 0.1; done
 
-for mode in plain regions; do
-	opt=""
-	[ $mode = regions ] && opt=--regions
+for mode in plain regions default; do
+	opt="--budget 100%"
+	[ $mode = regions ] && opt="--budget 100% --regions"
+	[ $mode = default ] && opt=""
 	/usr/bin/time -f "%U %S %M" -o "$work/time" "$bin" capture -p "$pid" \
-		-e "$every" -d "$duration" --budget 100% $opt \
+		-e "$every" -d "$duration" $opt \
 		-o "$work/$mode.mtc" 2>"$work/log"
 	n=$(sed -n 's/.* \([0-9]*\) samples*, \([0-9]*\) bytes.*/\1/p' \
 		"$work/log")
@@ -41,3 +49,39 @@ for mode in plain regions; do
 			"%.1f bytes a sample\n", m, size, n, \
 			(u + s) * 1000 / n, u, s, r, b / n }'
 done
+
+# The smemcap stand-in: one tarball a sample, for as long and as often.
+secs() {
+	case $1 in
+	*ms) awk -v v="${1%ms}" 'BEGIN { print v / 1000 }' ;;
+	*s) echo "${1%s}" ;;
+	*m) awk -v v="${1%m}" 'BEGIN { print v * 60 }' ;;
+	*) echo "$1" ;;
+	esac
+}
+cat >"$work/loop.sh" <<'LOOP'
+pid=$1 every=$2 count=$3 dir=$4 n=0
+while [ "$n" -lt "$count" ]; do
+	d=$dir/snap/$pid
+	mkdir -p "$d"
+	cat /proc/$pid/smaps >"$d/smaps"
+	cat /proc/$pid/cmdline >"$d/cmdline"
+	cat /proc/$pid/stat >"$d/stat"
+	cat /proc/meminfo >"$dir/snap/meminfo"
+	tar cf "$dir/$n.tar" -C "$dir/snap" .
+	n=$((n + 1))
+	sleep "$every"
+done
+LOOP
+n=$(awk -v d="$(secs "$duration")" -v e="$(secs "$every")" \
+	'BEGIN { printf "%d", d / e }')
+/usr/bin/time -f "%U %S %M" -o "$work/time" sh "$work/loop.sh" "$pid" \
+	"$(secs "$every")" "$n" "$work"
+bytes=$(cat "$work"/[0-9]*.tar | wc -c)
+read -r user sys rss <"$work/time"
+awk -v u="$user" -v s="$sys" -v n="$n" -v r="$rss" -v b="$bytes" \
+	-v size="$size" 'BEGIN {
+	printf "smemcap-like shell loop, %s target: %d samples, %.3f ms CPU " \
+		"a sample (user %.2f s, sys %.2f s), peak RSS %d KiB, " \
+		"%.1f bytes a sample\n", size, n, (u + s) * 1000 / n, u, s, r,
+		b / n }'
