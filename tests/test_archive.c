@@ -989,6 +989,37 @@ Test(archive, capture_fails_when_the_last_exit_record_cannot_be_written,
 	free(path);
 }
 
+/* capture -p PID -n NAME -p PID says whom it captures in one phrase:
+ * the pids, then the names. */
+Test(archive, capture_of_pids_and_names_says_whom_in_one_phrase, .timeout = 60)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
+	char *path = tmp_path("mixed.mtc"), p1[16], p2[16], want[160];
+	struct child a, b;
+	struct run r;
+
+	tu_holder_start(&a, memchild, "1048576");
+	tu_holder_start(&b, memchild, "1048576");
+	snprintf(p1, sizeof p1, "%d", (int)a.pid);
+	snprintf(p2, sizeof p2, "%d", (int)b.pid);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-p", p1, "-n",
+			       "nosuch-a", "-p", p2, "-n", "nosuch-b", "-c",
+			       "1", "-e", "50ms", "-o", path, NULL},
+	       60);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(want, sizeof want,
+		 "capturing pid %s (memchild), pid %s (memchild) and every "
+		 "process named 'nosuch-a' or 'nosuch-b' every 50.0 ms",
+		 p1, p2);
+	cr_assert(strstr(r.err, want) != NULL, "want \"%s\" in: %s", want,
+		  r.err);
+	tu_child_end(&a);
+	tu_child_end(&b);
+	free(path);
+}
+
 /* A process of a name that capture may not read is said so, once, not
  * left out of the archive silently. */
 static bool

@@ -271,37 +271,45 @@ cmd_capture_find(const struct cmd_capture *c, struct target *t,
 }
 
 /* The sets: each -p's process must be there now (its start time names
- * it from then on); "pid 42, every process named 'web' or 'audiod'"
- * goes to buf (escaped for the terminal by term_notice). */
+ * it from then on); "pid 42 (web), pid 43 (db) and every process named
+ * 'web' or 'audiod'" goes to buf (escaped for the terminal by
+ * term_notice). */
 static int
 cmd_capture_sets(struct cmd_capture *c, char *buf, size_t len,
 		 struct error *err)
 {
 	struct targets_spec *sp;
 	struct target t;
-	size_t i, used, names = 0;
+	char names[256] = "";
+	size_t i, used, named = 0;
 	int rc;
 
 	buf[0] = '\0';
 	for (i = 0; i < c->nsets; i++) {
 		sp = &c->sets[i];
 		sp->root = c->watch.root;
-		used = strlen(buf);
 		if (sp->kind == TARGETS_NAME) {
-			snprintf(buf + used, len - used, "%s'%s'",
-				 names == 0 ? "every process named "
-				 : names + 1 == c->nnames ? " or "
+			used = strlen(names);
+			snprintf(names + used, sizeof names - used, "%s'%s'",
+				 named == 0		  ? ""
+				 : named + 1 == c->nnames ? " or "
 							  : ", ",
 				 sp->name);
-			names++;
+			named++;
 			continue;
 		}
 		if ((rc = target_from_pid(&t, c->watch.root, sp->pid, err)) < 0)
 			return rc;
 		sp->start_ticks = t.start_ticks;
+		used = strlen(buf);
 		snprintf(buf + used, len - used, "%spid %d (%s)",
 			 used > 0 ? ", " : "", (int)t.pid, t.comm);
 		target_close(&t);
+	}
+	if (named > 0) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%severy process named %s",
+			 used > 0 ? " and " : "", names);
 	}
 	return 0;
 }
