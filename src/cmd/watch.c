@@ -585,8 +585,10 @@ watch_note_throttle(struct watch *w)
 				      sc->t[TIER_STAT].cost_s);
 		units_format_duration(period, sizeof period, tick);
 		term_notice(
-		    "a sample's stat and status reads cost %s of CPU "
-		    "here, more than half of --budget %.3g%% at this interval, "
+		    "a tick's own work (stat and status reads, finding the "
+		    "processes, the verdict, writing the samples) costs %s of "
+		    "CPU here, more than half of --budget %.3g%% at this "
+		    "interval, "
 		    "so samples are taken about every %s instead (--budget "
 		    "100%% keeps the interval)",
 		    cost, sc->budget * 100, period);
