@@ -375,7 +375,8 @@ cmd_kernel_sleep(struct kernel_run *r, char *msg, size_t len)
 			snprintf(msg, len, "duration reached");
 			return false;
 		}
-		if (ticker_sleep(&r->tk) == 0 && stop_signal() == 0)
+		if (ticker_sleep(&r->tk, stop_wake_fd()) == 0 &&
+		    stop_signal() == 0)
 			return true;
 		if (stop_signal() != 0) {
 			snprintf(msg, len, "stopped by %s",

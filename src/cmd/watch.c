@@ -1113,11 +1113,12 @@ watch_sleep(struct watch *w)
 			watch_end(res, WATCH_END_DURATION, "duration reached");
 			return false;
 		}
-		/* The flag is checked before each sleep and the sleep comes
-		 * in slices: a signal taken while sampling (not in the sleep
-		 * it would interrupt) stops the run within a slice. */
+		/* The flag is checked before each sleep, and the handler
+		 * also wakes the sleep through a pipe (stop.h): a signal
+		 * taken while sampling, not in the sleep it would interrupt,
+		 * still stops the run at once, without waking in slices. */
 		if (stop_signal() == 0)
-			rc = ticker_sleep(&w->tk);
+			rc = ticker_sleep(&w->tk, stop_wake_fd());
 		if (rc == 0 && stop_signal() == 0)
 			return true;
 		if (rc == -EAGAIN && stop_signal() == 0)

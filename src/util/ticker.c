@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/ticker.h"
 
@@ -67,19 +69,48 @@ ticker_hold(struct ticker *t, double not_before_s)
 	return (double)(t->next * t->interval_ns) / 1e9;
 }
 
+static void
+ticker_drain(int fd)
+{
+	char buf[64];
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+}
+
 int
-ticker_sleep(struct ticker *t)
+ticker_sleep(struct ticker *t, int wake_fd)
 {
 	uint64_t due = ticker_due_ns(t), until, now = ticker_now_ns();
+	struct pollfd p = {.fd = wake_fd, .events = POLLIN};
 	struct timespec ts;
+	int n;
 
-	until = due > now + TICKER_SLICE_NS ? now + TICKER_SLICE_NS : due;
-	ts.tv_sec = (time_t)(until / 1000000000ULL);
-	ts.tv_nsec = (long)(until % 1000000000ULL);
-	if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		return -EINTR;
-	if (until < due)
-		return -EAGAIN;
+	if (wake_fd < 0) {
+		until =
+		    due > now + TICKER_SLICE_NS ? now + TICKER_SLICE_NS : due;
+		ts.tv_sec = (time_t)(until / 1000000000ULL);
+		ts.tv_nsec = (long)(until % 1000000000ULL);
+		if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+				    NULL) == EINTR)
+			return -EINTR;
+		if (until < due)
+			return -EAGAIN;
+		t->next++;
+		return 0;
+	}
+	if (now < due) {
+		ts.tv_sec = (time_t)((due - now) / 1000000000ULL);
+		ts.tv_nsec = (long)((due - now) % 1000000000ULL);
+		n = ppoll(&p, 1, &ts, NULL);
+		if (n != 0) {
+			/* Readable, or a handler ran (and wrote to it). */
+			ticker_drain(wake_fd);
+			return -EINTR;
+		}
+		if (ticker_now_ns() < due)
+			return -EAGAIN;
+	}
 	t->next++;
 	return 0;
 }

@@ -37,14 +37,19 @@ double ticker_plan(struct ticker *t);
  * due, in seconds after tick 0. */
 double ticker_hold(struct ticker *t, double not_before_s);
 
-/* A sleep lasts at most this long, so a stop flag a signal handler set
- * just before the sleep began is seen within it. */
+/* Without a wake descriptor a sleep lasts at most this long, so a stop
+ * flag a signal handler set just before the sleep began is seen within
+ * it. */
 #define TICKER_SLICE_NS 50000000ULL
 
-/* Sleeps until the planned tick, or for TICKER_SLICE_NS if that comes
- * first; returns 0 at the tick, -EAGAIN after a slice short of it, or
- * -EINTR when a signal arrived first (the tick stays planned). */
-int ticker_sleep(struct ticker *t);
+/* Sleeps until the planned tick, in one sleep, or until wake_fd (the
+ * read end of a pipe signal handlers write to, see cmd/stop.h) becomes
+ * readable: a signal that came before the sleep began wakes it too, and
+ * an idle tick costs one wakeup, not one a slice.  It is drained.  With
+ * wake_fd < 0, sleeps at most TICKER_SLICE_NS.  Returns 0 at the tick,
+ * -EAGAIN short of it (a slice, or an early wakeup), or -EINTR when
+ * woken first (the tick stays planned). */
+int ticker_sleep(struct ticker *t, int wake_fd);
 
 /* Seconds since tick 0. */
 double ticker_elapsed_s(const struct ticker *t);

@@ -1,0 +1,75 @@
+/*
+ * The loop's sleep (src/util/ticker.c) with the stop pipe (cmd/stop.c):
+ * one sleep a tick, and a stop signal taken before the sleep began still
+ * wakes it.  No timings are asserted, only what each sleep returned.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+
+#include "cmd/stop.h"
+#include "util/ticker.h"
+
+/* An idle tick is one sleep to the tick (it was slept in 50 ms slices,
+ * twenty wakeups a second, most of an idle monitor's CPU). */
+Test(ticker, a_tick_is_slept_in_one_sleep)
+{
+	struct ticker t;
+
+	stop_install();
+	cr_assert_geq(stop_wake_fd(), 0);
+	ticker_start(&t, 200000000ULL);
+	ticker_plan(&t);
+	cr_assert_eq(ticker_sleep(&t, stop_wake_fd()), 0);
+	cr_assert_eq(t.next, 2);
+	cr_assert_eq(stop_signal(), 0);
+}
+
+/* Without the pipe the sleep comes in slices, so a flag set before it
+ * began is still seen within one. */
+Test(ticker, without_a_wake_pipe_the_sleep_comes_in_slices)
+{
+	struct ticker t;
+
+	ticker_start(&t, 200000000ULL);
+	ticker_plan(&t);
+	cr_assert_eq(ticker_sleep(&t, -1), -EAGAIN);
+	cr_assert_eq(t.next, 1);
+}
+
+/* SIGTERM taken while sampling, before the sleep: the sleep of a 60 s
+ * tick returns at once, woken, the tick still planned; the pipe is
+ * drained, so the next sleep goes on to its tick. */
+Test(ticker, a_signal_before_the_sleep_wakes_it, .timeout = 10)
+{
+	struct ticker t;
+
+	stop_install();
+	ticker_start(&t, 60000000000ULL);
+	ticker_plan(&t);
+	cr_assert_eq(raise(SIGTERM), 0);
+	cr_assert_eq(stop_signal(), SIGTERM);
+	cr_assert_eq(ticker_sleep(&t, stop_wake_fd()), -EINTR);
+	cr_assert_eq(t.next, 1);
+	stop_install();
+	ticker_start(&t, 100000000ULL);
+	ticker_plan(&t);
+	cr_assert_eq(ticker_sleep(&t, stop_wake_fd()), 0);
+}
+
+/* A signal left in the pipe from a run that ended between ticks does not
+ * wake the next run's first sleep (stop_install drains it). */
+Test(ticker, a_new_run_starts_with_an_empty_pipe)
+{
+	struct ticker t;
+
+	stop_install();
+	cr_assert_eq(raise(SIGHUP), 0);
+	stop_install();
+	cr_assert_eq(stop_signal(), 0);
+	ticker_start(&t, 100000000ULL);
+	ticker_plan(&t);
+	cr_assert_eq(ticker_sleep(&t, stop_wake_fd()), 0);
+}
