@@ -208,6 +208,92 @@ Test(analyze, iso_8601_times)
 		     -EINVAL);
 }
 
+/* The shortcut for memtrend's own form reads what sscanf() reads, and
+ * leaves every other form to it: short strings, an exponent in the
+ * seconds, a bare point. */
+Test(analyze, iso_8601_shortcut_agrees_with_sscanf)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		double s;
+	} cases[] = {
+	    {"2026-11-18T11:06:40.Z", 0, 1795000000},
+	    {"2026-11-18T11:06:40.000000001Z", 0, 1795000000.000000001},
+	    {"2026-11-18 11:06:04", 0, 1794999964},
+	    {"2026-11-18T11:06:4", 0, 1794999964},
+	    {"2026-11-18T11:06:4e1Z", 0, 1795000000},
+	    {"2026-11-18T11:06:40e1Z", -EINVAL, 0},
+	    {"2026-11-18T11:06:40.5.5Z", -EINVAL, 0},
+	    {"2026-11-18T11:06:xxZ", -EINVAL, 0},
+	    {"2026", -EINVAL, 0},
+	    {"", -EINVAL, 0},
+	};
+	double s;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = 0;
+		cr_assert_eq(replay_parse_time(cases[i].text, &s), cases[i].rc,
+			     "%s", cases[i].text);
+		cr_assert_eq(s, cases[i].s, "%s read as %.17g", cases[i].text,
+			     s);
+	}
+}
+
+struct analyze_cells {
+	double kb[16];
+	size_t n;
+};
+
+static int
+analyze_cells_take(void *ctx, const struct sample *s)
+{
+	struct analyze_cells *c = ctx;
+
+	if (c->n < 16)
+		c->kb[c->n++] = s->value[FIELD_RSS_KB];
+	return 0;
+}
+
+/* The numbers memtrend writes ("4242", "12.000") are read by a shortcut:
+ * every cell reads as strtod() reads it, whole or not. */
+Test(analyze, numbers_read_as_strtod_reads_them)
+{
+	static const char *cells[] = {"4242",
+				      "12.000",
+				      "0.",
+				      "000017",
+				      "999999999999999",
+				      "0123456789012345",
+				      "12.5",
+				      "1e3",
+				      "0.0000001",
+				      " 7 ",
+				      "00.100",
+				      "4096.0"};
+	size_t n = sizeof cells / sizeof cells[0], i;
+	char text[1024], *path;
+	struct analyze_cells got = {0};
+	struct verdict v;
+	struct error err;
+	int len;
+
+	len = snprintf(text, sizeof text, "elapsed_s,uss_kb,rss_kb\n");
+	for (i = 0; i < n; i++)
+		len += snprintf(text + len, sizeof text - (size_t)len,
+				"%zu,100,%s\n", i, cells[i]);
+	path = write_file("numbers.csv", text);
+	verdict_init(&v, FIELD_USS_KB);
+	cr_assert_eq(replay_file_each(path, &v, analyze_cells_take, &got, &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(got.n, n);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(got.kb[i], strtod(cells[i], NULL),
+			     "%s read as %.17g", cells[i], got.kb[i]);
+	verdict_free(&v);
+}
+
 /* Dates that do not exist and offsets no time zone has are refused. */
 Test(analyze, impossible_dates_and_offsets_are_refused)
 {

@@ -30,6 +30,15 @@
 #define MODELS_BOX_GRID 16	 /* an episode's edges: a coarse grid first */
 #define MODELS_BOX_MAX (2.0 / 3) /* of the points: the line is seen beside */
 
+/* The grid of phi models_bic_ar searches, up to a largest phi, with
+ * what depends on phi alone worked out once: 1 - phi^2, its log, phi^2
+ * and 2 phi (the same expressions, so the same bits). */
+struct models_phi_grid {
+	double p[MODELS_PHI_STEPS + 1];
+	double q[MODELS_PHI_STEPS + 1], log_q[MODELS_PHI_STEPS + 1];
+	double pp[MODELS_PHI_STEPS + 1], p2[MODELS_PHI_STEPS + 1];
+};
+
 /* The window in the scaled units, and scratch for the fits. */
 struct models_work {
 	size_t n;
@@ -55,6 +64,7 @@ struct models_work {
 	 * units; 0: none yet). */
 	double warm_u;
 	bool warm_fill;
+	struct models_phi_grid phi_short, phi_wander;
 };
 
 struct models_ls {
@@ -171,11 +181,11 @@ models_solve(struct models_work *w, const double *const *cols, int k,
  * Returned as a BIC with k parameters; fills phi and the innovation
  * variance. */
 static double
-models_bic_ar(struct models_work *w, int k, double phi_max, double sd_cap,
-	      double *phi, double *var)
+models_bic_ar(struct models_work *w, const struct models_phi_grid *g, int k,
+	      double sd_cap, double *phi, double *var)
 {
 	double a = 0, b = 0, c = 0, r0 = w->res[0], nn = (double)w->n;
-	double best = INFINITY, f, p, sp, v, best_v = 0, cap;
+	double best = INFINITY, f, sp, v, best_v = 0, cap;
 	size_t i;
 	int j;
 
@@ -186,18 +196,17 @@ models_bic_ar(struct models_work *w, int k, double phi_max, double sd_cap,
 	}
 	*phi = 0;
 	for (j = 0; j <= MODELS_PHI_STEPS; j++) {
-		p = phi_max * j / MODELS_PHI_STEPS;
-		sp = (1 - p * p) * r0 * r0 + a - 2 * p * b + p * p * c;
+		sp = g->q[j] * r0 * r0 + a - g->p2[j] * b + g->pp[j] * c;
 		v = fmax(sp / nn, w->eps);
 		/* A bounded wander: its stationary spread is at most
 		 * sd_cap. */
-		cap = sd_cap * sd_cap * (1 - p * p);
+		cap = sd_cap * sd_cap * g->q[j];
 		if (v > cap)
 			v = fmax(cap, w->eps);
-		f = nn * log(v) + sp / v - log(1 - p * p);
+		f = nn * log(v) + sp / v - g->log_q[j];
 		if (f < best) {
 			best = f;
-			*phi = p;
+			*phi = g->p[j];
 			best_v = v;
 		}
 	}
@@ -208,7 +217,7 @@ models_bic_ar(struct models_work *w, int k, double phi_max, double sd_cap,
 static double
 models_bic(struct models_work *w, int k, double *phi, double *var)
 {
-	return models_bic_ar(w, k, MODELS_PHI_MAX, INFINITY, phi, var);
+	return models_bic_ar(w, &w->phi_short, k, INFINITY, phi, var);
 }
 
 /* Fits the columns (with the cycle's when asked) and keeps the fit in
@@ -784,7 +793,7 @@ models_fit_wander(struct models_work *w, struct models_result *r,
 	memset(f, 0, sizeof *f);
 	f->valid = true;
 	f->k = 3;
-	f->bic = models_bic_ar(w, 3, MODELS_PHI_WANDER,
+	f->bic = models_bic_ar(w, &w->phi_wander, 3,
 			       opts->wander_amp * fabs(r->level_kb) / w->ys,
 			       &phi, &var);
 	f->phi = phi;
@@ -974,10 +983,30 @@ models_fit_warmups(struct models_work *w, struct models_result *r,
 	}
 }
 
+static void
+models_phi_grid_init(struct models_phi_grid *g, double phi_max)
+{
+	double p;
+	int j;
+
+	for (j = 0; j <= MODELS_PHI_STEPS; j++) {
+		p = phi_max * j / MODELS_PHI_STEPS;
+		g->p[j] = p;
+		g->q[j] = 1 - p * p;
+		g->log_q[j] = log(1 - p * p);
+		g->pp[j] = p * p;
+		g->p2[j] = 2 * p;
+	}
+}
+
 struct models_work *
 models_work_new(void)
 {
-	return xcalloc(1, sizeof(struct models_work));
+	struct models_work *w = xcalloc(1, sizeof *w);
+
+	models_phi_grid_init(&w->phi_short, MODELS_PHI_MAX);
+	models_phi_grid_init(&w->phi_wander, MODELS_PHI_WANDER);
+	return w;
 }
 
 void

@@ -23,6 +23,9 @@ static const enum field_id replay_context[] = {
     FIELD_MEM_AVAILABLE_KB, FIELD_CGROUP_LIMIT_KB, FIELD_CGROUP_USAGE_KB};
 #define REPLAY_NCONTEXT (sizeof replay_context / sizeof replay_context[0])
 
+/* A column's unit, by its name's suffix: what values it can hold. */
+enum replay_unit { REPLAY_UNIT_KB, REPLAY_UNIT_S, REPLAY_UNIT_OTHER };
+
 struct replay {
 	const char *path;
 	struct verdict *v;
@@ -39,6 +42,7 @@ struct replay {
 	long time_col;	       /* elapsed_s, else timestamp */
 	long wall_col;	       /* timestamp, read only for fn; -1: absent */
 	long col[FIELD_COUNT]; /* -1: absent or not read */
+	enum replay_unit unit[FIELD_COUNT];
 	const char *time_name; /* "elapsed_s" or "timestamp" */
 	size_t ncols, need;    /* header width; cells a row must have */
 	bool header;
@@ -46,6 +50,18 @@ struct replay {
 	double prev_t, t0;
 	bool raw_time; /* t0 stays 0: the file's own elapsed_s */
 };
+
+static enum replay_unit
+replay_unit_of(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 3 && strcmp(name + n - 3, "_kb") == 0)
+		return REPLAY_UNIT_KB;
+	if (n > 2 && strcmp(name + n - 2, "_s") == 0)
+		return REPLAY_UNIT_S;
+	return REPLAY_UNIT_OTHER;
+}
 
 /* Whether a field's column is read: the judged metric and the system
  * context always, every field when the rows go to a callback too. */
@@ -135,6 +151,7 @@ replay_header(struct replay *a, unsigned long line, char **cells, size_t n)
 		a->col[f] = replay_wants(a, f)
 				? csv_column(cells, n, fields[f].name)
 				: -1;
+		a->unit[f] = replay_unit_of(fields[f].name);
 		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
 			a->need = (size_t)a->col[f] + 1;
 	}
@@ -165,24 +182,54 @@ replay_header(struct replay *a, unsigned long line, char **cells, size_t n)
  * is a damaged or foreign file, refused before it reaches the
  * arithmetic (a slope over 2e14 s printed "-2147483648 d").
  */
-const char *
-replay_out_of_range(const char *name, double v)
+static const char *
+replay_range(enum replay_unit unit, double v)
 {
-	size_t n = strlen(name);
-
-	if (n > 3 && strcmp(name + n - 3, "_kb") == 0)
+	if (unit == REPLAY_UNIT_KB)
 		return v < 0 || v > 1125899906842624.0 ? "a size in KiB from 0 "
 							 "to 1 EiB"
 						       : NULL;
-	if (n > 2 && strcmp(name + n - 2, "_s") == 0)
+	if (unit == REPLAY_UNIT_S)
 		return fabs(v) > 3.2e9 ? "seconds within a century" : NULL;
 	return fabs(v) > 1e18 ? "a number within 10^18" : NULL;
 }
 
+const char *
+replay_out_of_range(const char *name, double v)
+{
+	return replay_range(replay_unit_of(name), v);
+}
+
+/* strtod(), with a shortcut for what memtrend writes: a whole number of
+ * at most 15 digits, perhaps negative, perhaps with a fraction of zeros
+ * ("4242", "1.000"), ending the cell or followed by a space.  Such a
+ * number is a double exactly, so its value is strtod()'s; anything else
+ * goes to strtod(). */
+static double
+replay_strtod(const char *p, char **end)
+{
+	const char *q = p + (*p == '-');
+	long long n = 0;
+	int digits = 0;
+
+	for (; *q >= '0' && *q <= '9' && digits <= 15; q++, digits++)
+		n = n * 10 + (*q - '0');
+	if (digits == 0 || digits > 15)
+		return strtod(p, end);
+	if (*q == '.')
+		for (q++; *q == '0'; q++)
+			;
+	if (*q != '\0' && *q != ' ')
+		return strtod(p, end);
+	*end = (char *)q;
+	return *p == '-' ? -(double)n : (double)n;
+}
+
 /* A numeric cell of path's line; empty is NAN when allowed. */
 static int
-replay_cell(const char *path, struct error *err, unsigned long line,
-	    const char *cell, const char *name, bool empty_ok, double *out)
+replay_cell_unit(const char *path, struct error *err, unsigned long line,
+		 const char *cell, const char *name, enum replay_unit unit,
+		 bool empty_ok, double *out)
 {
 	const char *p = cell, *range;
 	char *end;
@@ -197,7 +244,7 @@ replay_cell(const char *path, struct error *err, unsigned long line,
 				 line, name);
 	}
 	errno = 0;
-	*out = strtod(p, &end);
+	*out = replay_strtod(p, &end);
 	while (*end == ' ')
 		end++;
 	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
@@ -205,12 +252,20 @@ replay_cell(const char *path, struct error *err, unsigned long line,
 				 "%s line %lu: %s is '%s', "
 				 "not a number",
 				 path, line, name, cell);
-	if ((range = replay_out_of_range(name, *out)) != NULL)
+	if ((range = replay_range(unit, *out)) != NULL)
 		return error_set(err, ERANGE,
 				 "%s line %lu: %s is '%s', not "
 				 "%s: no run produces that",
 				 path, line, name, cell, range);
 	return 0;
+}
+
+static int
+replay_cell(const char *path, struct error *err, unsigned long line,
+	    const char *cell, const char *name, bool empty_ok, double *out)
+{
+	return replay_cell_unit(path, err, line, cell, name,
+				replay_unit_of(name), empty_ok, out);
 }
 
 /* A row with fewer cells than the columns read need. */
@@ -297,8 +352,9 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 		    a->path, line, cells[a->wall_col]);
 	for (f = 0; f < FIELD_COUNT; f++) {
 		if (a->col[f] >= 0 &&
-		    (rc = replay_number(a, line, cells[a->col[f]],
-					fields[f].name, true, &s.value[f])) < 0)
+		    (rc = replay_cell_unit(a->path, a->err, line,
+					   cells[a->col[f]], fields[f].name,
+					   a->unit[f], true, &s.value[f])) < 0)
 			return rc;
 	}
 	if (a->inst_col >= 0) {
@@ -749,6 +805,53 @@ replay_regions_evidence(const char *path, struct verdict *v, struct error *err)
 	return rc;
 }
 
+/* The number of the digits text[from] to text[to - 1]; -1: not all
+ * digits. */
+static int
+replay_digits(const char *text, int from, int to)
+{
+	int v = 0;
+
+	for (; from < to; from++) {
+		if (text[from] < '0' || text[from] > '9')
+			return -1;
+		v = v * 10 + (text[from] - '0');
+	}
+	return v;
+}
+
+/* What the sscanf() of replay_parse_time() reads, for the form memtrend
+ * writes ("2026-11-18T11:06:40.125Z": the digits where they are, the
+ * seconds' fraction in digits, then the end or a zone): sscanf() was a
+ * third of reading a CSV.  False: not that form (sscanf() decides). */
+static bool
+replay_time_fixed(const char *text, int *y, int *mo, int *d, int *h, int *mi,
+		  double *sec, int *n)
+{
+	const char *q = text + 19;
+	char *end;
+
+	if (strnlen(text, 19) < 19 || text[4] != '-' || text[7] != '-' ||
+	    (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||
+	    text[16] != ':' || (*y = replay_digits(text, 0, 4)) < 0 ||
+	    (*mo = replay_digits(text, 5, 7)) < 0 ||
+	    (*d = replay_digits(text, 8, 10)) < 0 ||
+	    (*h = replay_digits(text, 11, 13)) < 0 ||
+	    (*mi = replay_digits(text, 14, 16)) < 0 ||
+	    replay_digits(text, 17, 19) < 0)
+		return false;
+	if (*q == '.')
+		for (q++; *q >= '0' && *q <= '9'; q++)
+			;
+	if (*q != '\0' && *q != 'Z' && *q != '+' && *q != '-')
+		return false;
+	*sec = strtod(text + 17, &end);
+	if (end != q)
+		return false;
+	*n = (int)(q - text);
+	return true;
+}
+
 int
 replay_parse_time(const char *text, double *seconds)
 {
@@ -758,9 +861,10 @@ replay_parse_time(const char *text, double *seconds)
 	double sec;
 	time_t base;
 
-	if (sscanf(text, "%4d-%2d-%2d%*1[T ]%2d:%2d:%lf%n", &y, &mo, &d, &h,
-		   &mi, &sec, &n) != 6 ||
-	    n == 0)
+	if (!replay_time_fixed(text, &y, &mo, &d, &h, &mi, &sec, &n) &&
+	    (sscanf(text, "%4d-%2d-%2d%*1[T ]%2d:%2d:%lf%n", &y, &mo, &d, &h,
+		    &mi, &sec, &n) != 6 ||
+	     n == 0))
 		return -EINVAL;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
 	    mi > 59 || !(sec >= 0 && sec < 61))

@@ -25,35 +25,55 @@ struct csv_reader {
 	csv_row_fn comment; /* the "# " line before the header; NULL */
 	void *ctx;
 	char **cells;
-	size_t ncells, cap;
+	size_t *size;	    /* each cell buffer's size */
+	size_t ncells, cap; /* cells in the row; buffers allocated */
 	unsigned long line;
 	int stop;
 };
 
+/* A row's cells are kept in buffers that live across rows (one
+ * allocation per column, not one per cell of every row). */
 static void
 csv_reader_cell(void *data, size_t len, void *r_)
 {
 	struct csv_reader *r = r_;
-	char *cell = xmalloc(len + 1);
+	char *cell;
 
-	if (len > 0)
-		memcpy(cell, data, len);
-	cell[len] = '\0';
 	if (r->ncells == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
 		r->cells = xreallocarray(r->cells, r->cap, sizeof *r->cells);
+		r->size = xreallocarray(r->size, r->cap, sizeof *r->size);
+		memset(r->cells + r->ncells, 0,
+		       (r->cap - r->ncells) * sizeof *r->cells);
+		memset(r->size + r->ncells, 0,
+		       (r->cap - r->ncells) * sizeof *r->size);
 	}
-	r->cells[r->ncells++] = cell;
+	if (r->size[r->ncells] < len + 1) {
+		free(r->cells[r->ncells]);
+		r->size[r->ncells] = len + 1 > 32 ? len + 1 : 32;
+		r->cells[r->ncells] = xmalloc(r->size[r->ncells]);
+	}
+	cell = r->cells[r->ncells++];
+	if (len > 0)
+		memcpy(cell, data, len);
+	cell[len] = '\0';
 }
 
 static void
 csv_reader_clear(struct csv_reader *r)
 {
+	r->ncells = 0;
+}
+
+static void
+csv_reader_free(struct csv_reader *r)
+{
 	size_t i;
 
-	for (i = 0; i < r->ncells; i++)
+	for (i = 0; i < r->cap; i++)
 		free(r->cells[i]);
-	r->ncells = 0;
+	free(r->cells);
+	free(r->size);
 }
 
 static void
@@ -143,8 +163,7 @@ csv_read_with(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
 	if (rc == 0 && r.stop != 0)
 		rc = r.stop;
 	csv_free(&p);
-	csv_reader_clear(&r);
-	free(r.cells);
+	csv_reader_free(&r);
 	gzclose(gz);
 	return rc;
 }
