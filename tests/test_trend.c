@@ -641,6 +641,32 @@ Test(trend, step_or_sawtooth_under_a_daily_swing_not_flagged)
 	}
 }
 
+/* Case 757 of bench/score -s 0 and case 753 of -s 1 (days): a step of
+ * 13 % at 38.9 h under a daily swing of +-3 %, and one of 30 % at 10.7 h
+ * under +-5.4 %.  Once the window's floor points were over 64, steps
+ * were tried every other point, and a step between the two skipped ones
+ * left one point's whole jump as a residual: the daily cycle on that
+ * step lost to a line under an episode, and each was flagged (at 52.9 h
+ * and 13.1 h).  The steps beside the best one are tried too. */
+Test(trend, step_between_two_tried_points_under_a_daily_swing_not_flagged)
+{
+	static const unsigned salts[] = {0, 1};
+	static const size_t ids[] = {757, 753};
+	struct tracegen_case c;
+	struct trend_evidence ev;
+	int widened;
+	size_t i;
+
+	for (i = 0; i < sizeof ids / sizeof *ids; i++) {
+		c = score_case(salts[i], ids[i], TF_STEP, TG_DAYS);
+		cr_assert_gt(c.spec.daily_amp, 0.02);
+		ev = run_spec(&c.spec, true, &widened);
+		cr_assert_eq(ev.raises, 0, "case %zu: flagged at %.2f h",
+			     ids[i], ev.detected_at_s / 3600);
+		cr_assert_neq(ev.verdict, TREND_GROWING, "case %zu", ids[i]);
+	}
+}
+
 /* A start-up ramping up for 12 s, flat, then one step of 34 % at 3 min,
  * watched 7 min in a test run: the step is bounded.  A cycle of half the
  * window fitted over a line once passed it for a leak; the floor's
