@@ -667,6 +667,26 @@ Test(trend, step_between_two_tried_points_under_a_daily_swing_not_flagged)
 	}
 }
 
+/* Case 719 of bench/score -s 1 (days): a start-up of 51 % (time
+ * constant 2.2 min) under a daily swing of +-2.45 %, watched 3.9 days at
+ * 11 s.  The start-up's points are fitted on their own for four time
+ * constants; what is left of its bend, a jump of 0.5 %, and the swing's
+ * rise after it fitted a jump and a line from an onset better than any
+ * bounded explanation, and it was flagged at 1.25 h.  A daily cycle on
+ * a step searched with the swing on it (the bend) explains it. */
+Test(trend, start_up_bend_under_a_daily_swing_not_flagged)
+{
+	struct tracegen_case c =
+	    score_case(1, 719, TF_STARTUP_PLATEAU, TG_DAYS);
+	struct trend_evidence ev;
+	int widened;
+
+	ev = run_spec(&c.spec, true, &widened);
+	cr_assert_eq(ev.raises, 0, "flagged at %.2f h",
+		     ev.detected_at_s / 3600);
+	cr_assert_neq(ev.verdict, TREND_GROWING);
+}
+
 /* A start-up ramping up for 12 s, flat, then one step of 34 % at 3 min,
  * watched 7 min in a test run: the step is bounded.  A cycle of half the
  * window fitted over a line once passed it for a leak; the floor's
