@@ -480,6 +480,50 @@ models_onset_cycle(struct models_work *w, double uc)
 	return had;
 }
 
+/* The step between points c - 1 and c, on the level column lev (masked
+ * after a start-up): kept in the step's fit when better. */
+static void
+models_try_step(struct models_work *w, struct models_result *r, const double *x,
+		const double *lev, size_t c)
+{
+	const double *cols[2] = {lev, w->col[0]};
+	struct models_fit *f = &r->fit[MODELS_STEP];
+	double uc = (w->u[c - 1] + w->u[c]) / 2;
+	struct models_ls ls;
+	size_t i;
+	bool imp;
+
+	for (i = 0; i < w->n; i++)
+		w->col[0][i] = w->u[i] >= uc ? 1 : 0;
+	models_try_both(w, cols, 2, 3, -1, f, &ls, &imp);
+	if (imp) {
+		f->step_kb = ls.beta[1] * w->ys;
+		f->step_at_s = (x[c - 1] + x[c]) / 2;
+	}
+}
+
+/* The steps beside the best one, between first and last (a search
+ * with a stride skips them): a step found one point off leaves that
+ * point's whole jump as a residual, and a step under a daily swing then
+ * lost to a line under an episode. */
+static void
+models_refine_step(struct models_work *w, struct models_result *r,
+		   const double *x, const double *lev, size_t stride,
+		   size_t first, size_t last)
+{
+	const struct models_fit *f = &r->fit[MODELS_STEP];
+	size_t c, b;
+
+	if (stride < 2 || !f->valid || f->step_kb == 0)
+		return;
+	for (b = first; b <= last && (x[b - 1] + x[b]) / 2 < f->step_at_s; b++)
+		;
+	for (c = b > first + stride ? b - stride + 1 : first;
+	     c < b + stride && c <= last; c++)
+		if (c != b)
+			models_try_step(w, r, x, lev, c);
+}
+
 /* One step between points i - 1 and i; the onset adds a line from
  * there on (with a jump allowed), and a start-up's decay before it
  * where the best warm-up found one (its time constant is kept). */
@@ -527,6 +571,7 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 			r->fit[MODELS_ONSET].tau_s = imp2 ? wu->tau_s : 0;
 		}
 	}
+	models_refine_step(w, r, x, w->one, stride, 2, w->n - 3);
 }
 
 /* The daily columns' fit at the largest amplitude allowed, cap: the
@@ -651,6 +696,47 @@ models_in_box(const struct models_fit *f, double x)
 	return x < f->box_first_s || (x >= f->box_from_s && x < f->box_to_s);
 }
 
+/* A daily cycle on a step between points c - 1 and c: whether it fits
+ * better than the daily cycle found so far. */
+static bool
+models_try_daily_step(struct models_work *w, struct models_result *r,
+		      const double *x, const struct models_opts *opts, size_t c)
+{
+	const double *cols[2] = {w->mask > 0 ? w->onem : w->one, w->shape};
+	const struct models_fit *f = &r->fit[MODELS_DAILY];
+	double bic = f->valid ? f->bic : INFINITY;
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		w->shape[i] = i >= w->mask && x[i] > (x[c - 1] + x[c]) / 2;
+	models_fit_daily_on(w, r, opts, cols, 2, 3);
+	return f->bic < bic;
+}
+
+/* After a start-up, a daily cycle on each step from point first to
+ * last, by stride, then beside the best: the step that fits best alone
+ * is not the start-up's last bend under a swing, which a jump and a
+ * line from an onset fitted better than the best step with the swing
+ * on it.  (Searched on every window, a step and a swing also passed a
+ * leak under a daily cycle for bounded for longer.) */
+static void
+models_fit_daily_steps(struct models_work *w, struct models_result *r,
+		       const double *x, const struct models_opts *opts,
+		       size_t first, size_t last, size_t stride)
+{
+	size_t c, b = 0;
+
+	if (!opts->daily || w->span >= 2 * MODELS_DAY_S)
+		return;
+	for (c = first; c <= last; c += stride)
+		if (models_try_daily_step(w, r, x, opts, c))
+			b = c;
+	for (c = b > first + stride ? b - stride + 1 : first;
+	     b > 0 && c < b + stride && c <= last; c++)
+		if (c != b)
+			models_try_daily_step(w, r, x, opts, c);
+}
+
 /* A daily cycle on the best step, on the best warm-up and on the
  * episodes found (a line's episode less its line: a level and a box,
  * or a step): a step, a cache filling or a batch job under a daily
@@ -771,6 +857,8 @@ models_fit_startups(struct models_work *w, struct models_result *r,
 			f->tau_s = 0;
 		}
 	}
+	models_refine_step(w, r, x, w->onem, stride, m + 2, w->n - 4);
+	models_fit_daily_steps(w, r, x, opts, m + 2, w->n - 3, stride);
 	models_fit_daily_shapes(w, r, x, opts);
 	models_set_mask(w, 0);
 }
