@@ -599,10 +599,13 @@ watch_note_throttle(struct watch *w)
 		units_format_duration(cost, sizeof cost, sc->t[i].cost_s);
 		units_format_duration(period, sizeof period, every);
 		term_notice(
-		    "%s costs %s of CPU here, so it runs about every "
+		    "%s %s %s of CPU here%s, so it runs about every "
 		    "%s to keep within --budget %.3g%% (--budget 100%% runs it "
 		    "every tick)",
-		    tier_names[i], cost, period, sc->budget * 100);
+		    tier_names[i],
+		    sc->t[i].predicted ? "should cost about" : "costs", cost,
+		    sc->t[i].predicted ? " (by the target's size)" : "", period,
+		    sc->budget * 100);
 	}
 }
 
@@ -1271,6 +1274,11 @@ watch_open(struct watch *w)
 		if ((rc = watch_member_sources(w, m, err)) < 0)
 			return rc;
 		g->system = system_open(o->root, w->t->pid);
+		/* Its exact reads' first costs, from its size: their first
+		 * runs wait for their credit, the estimate fills in. */
+		tiers_predict(&res->tiers, m->last[FIELD_RSS_KB], o->idle,
+			      (double)o->interval_ns / 1e9);
+		watch_plan_estimate(w);
 	} else {
 		g->spec = *o->set;
 		if (g->spec.kind == TARGETS_TREE)
