@@ -453,3 +453,39 @@ Test(tiers, the_first_measured_run_scales_the_other_predictions)
 			   "the first run booked: credit %g s",
 			   s.t[TIER_PAGES].credit_s);
 }
+
+/* A period told once is told again when it changes by more than half
+ * (16 GiB, all sources, 150 s: the notice said the page walk would run
+ * every 58.6 s; the estimate then joined and it ran once), at most three
+ * times in all, so a cost that wanders does not fill the log. */
+Test(tiers, a_changed_period_is_told_again)
+{
+	cr_assert(tiers_period_news(0, 0, 58.6), "first: told");
+	cr_assert(!tiers_period_news(58.6, 1, 70), "within 1.5x: not news");
+	cr_assert(!tiers_period_news(58.6, 1, 40), "within 1.5x: not news");
+	cr_assert(tiers_period_news(58.6, 1, 155), "2.6x slower: told");
+	cr_assert(tiers_period_news(155, 2, 60), "2.6x faster: told");
+	cr_assert(!tiers_period_news(60, 3, 600), "three tellings at most");
+	cr_assert(!tiers_period_news(58.6, 1, INFINITY));
+}
+
+/* The change that motivated it, in the scheduler: the walk's period
+ * before and after the estimate joins (measured first runs, no
+ * prediction) differs by more than 1.5x, so it is told again. */
+Test(tiers, the_estimate_joining_changes_the_told_period)
+{
+	const double cost[TIER_COUNT] = {0.00228, 0.253, 0, 0.713, 0.0089};
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu, before, after;
+
+	tiers_init(&s, 0.02, 1u << TIER_PAGES);
+	tiers_simulate(&s, 2, 1.0, cost, runs, &cpu);
+	before = tiers_period_s(&s, TIER_PAGES, 1.0);
+	cr_assert(tiers_period_news(0, 0, before));
+	tiers_enable_estimate(&s);
+	tiers_simulate(&s, 2, 1.0, cost, runs, &cpu);
+	after = tiers_period_s(&s, TIER_PAGES, 1.0);
+	cr_assert(tiers_period_news(before, 1, after),
+		  "pages every %.1f s, then %.1f s: not told", before, after);
+}

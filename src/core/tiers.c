@@ -17,6 +17,10 @@
 #define TIERS_STAT_MAX 0.5     /* of the budget, at most, for tier 0 */
 #define TIERS_ESTIMATE_MAX 0.5 /* of what tier 0 leaves, at most */
 #define TIERS_EXACT_EVERY_S 60 /* an exact USS at least this often */
+/* A period told changes enough to be told again (the estimate joining,
+ * a first run measured) beyond this factor, up to this many tellings. */
+#define TIERS_RETELL_FACTOR 1.5
+#define TIERS_RETELL_MAX 3
 /* CPU seconds per GiB resident of one exact read, to predict a tier's
  * first run (tiers_predict).  Measured on the project's 2-core VM
  * (README, "The CPU budget"): smaps_rollup 11.5 ms/GiB at 2 GiB, 14.4 at
@@ -262,6 +266,17 @@ tiers_period_s(const struct tiers *s, enum tier tier, double tick_s)
 			   s->t[TIER_ESTIMATE].cost_s);
 	tiers_shares(s, (avail - est) / tick_s, share);
 	return fmax(tick_s, t->cost_s / ((avail - est) * share[tier]) * tick_s);
+}
+
+bool
+tiers_period_news(double told_s, unsigned int told, double period_s)
+{
+	if (told == 0)
+		return true;
+	if (told >= TIERS_RETELL_MAX || !(told_s > 0) || !isfinite(period_s))
+		return false;
+	return period_s > told_s * TIERS_RETELL_FACTOR ||
+	       period_s * TIERS_RETELL_FACTOR < told_s;
 }
 
 bool

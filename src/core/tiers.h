@@ -83,6 +83,11 @@ double tiers_tick_s(const struct tiers *s, double interval_s);
  * leave (as tiers_plan shares it out). */
 double tiers_period_s(const struct tiers *s, enum tier tier, double tick_s);
 
+/* Whether a tier's period, period_s now, is worth telling when it was
+ * last told as told_s, told times before (0: never): the first time, and
+ * then when it has changed by more than half, at most a few times. */
+bool tiers_period_news(double told_s, unsigned int told, double period_s);
+
 /* Whether throttling holds tier back from running every tick. */
 bool tiers_throttled(const struct tiers *s, enum tier tier, double interval_s);
 
