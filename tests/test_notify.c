@@ -30,10 +30,10 @@ notify_listen(const char *name)
 	memcpy(sa.sun_path, name, len);
 	if (name[0] == '@')
 		sa.sun_path[0] = '\0';
-	cr_assert_eq(bind(fd, (struct sockaddr *)&sa,
-			  (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-				      len)),
-		     0, "bind %s: %s", name, strerror(errno));
+	cr_assert_eq(
+	    bind(fd, (struct sockaddr *)&sa,
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)),
+	    0, "bind %s: %s", name, strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	return fd;
 }
@@ -109,8 +109,8 @@ Test(notify, bad_names_are_one_line_errors)
 	cr_assert_eq(notify_send("READY=1", &err), -EINVAL);
 	setenv("NOTIFY_SOCKET", "/nonexistent/memtrend-notify", 1);
 	cr_assert_eq(notify_send("READY=1", &err), -ENOENT);
-	cr_assert(strstr(err.msg, "/nonexistent/memtrend-notify") != NULL,
-		  "%s", err.msg);
+	cr_assert(strstr(err.msg, "/nonexistent/memtrend-notify") != NULL, "%s",
+		  err.msg);
 	cr_assert_null(strchr(err.msg, '\n'));
 }
 
