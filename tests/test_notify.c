@@ -134,3 +134,24 @@ Test(notify, watchdog_only_when_asked_for_this_process)
 	setenv("WATCHDOG_USEC", "5min", 1);
 	cr_assert(!notify_watchdog());
 }
+
+/* A manager that does not read never holds the daemon's tick up: with
+ * its queue full the datagram is refused at once (EAGAIN), not waited
+ * on.  (Before: the sendto blocked; the timeout fails that.) */
+Test(notify, a_full_queue_does_not_block, .timeout = 10)
+{
+	char path[200];
+	struct error err;
+	int fd, i, rc = 1;
+
+	snprintf(path, sizeof path, "%s/notify", tu_tmpdir());
+	fd = notify_listen(path);
+	setenv("NOTIFY_SOCKET", path, 1);
+	for (i = 0; i < 100000 && rc == 1; i++)
+		rc = notify_send("WATCHDOG=1", &err);
+	cr_assert_eq(rc, -EAGAIN, "after %d datagrams: %d", i, rc);
+	cr_assert_null(strchr(err.msg, '\n'));
+	close(fd);
+	unlink(path);
+	tu_tmp_cleanup();
+}

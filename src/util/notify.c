@@ -44,7 +44,8 @@ notify_send(const char *state, struct error *err)
 				 "cannot notify the service manager: socket: "
 				 "%s",
 				 strerror(errno));
-	n = sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+	/* Never wait on a busy manager: a tick is not held up. */
+	n = sendto(fd, state, strlen(state), MSG_NOSIGNAL | MSG_DONTWAIT,
 		   (const struct sockaddr *)&sa,
 		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len +
 			       (name[0] == '/')));
