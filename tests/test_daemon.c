@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -931,4 +932,74 @@ Test(daemon, status_write_failure_is_told_once, .timeout = 60)
 	cr_assert_eq(tu_count(log, "status.json.tmp: Is a directory"), 1, "%s",
 		     log);
 	free(log);
+}
+
+/* Type=notify without libsystemd: a real daemon sends READY=1 to the
+ * datagram socket $NOTIFY_SOCKET names, WATCHDOG=1 each tick when
+ * $WATCHDOG_USEC asks for it, and STOPPING=1 on SIGTERM. */
+Test(daemon, tells_the_service_manager, .timeout = 60)
+{
+	char conf[4200], sock[4200], buf[256];
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct timeval tv = {.tv_sec = 20};
+	struct child c;
+	ssize_t n;
+	pid_t d;
+	int fd, watchdogs = 0, i;
+
+	web_start("dnt", "", "", "1048576", conf, sizeof conf, &c, NULL);
+	snprintf(sock, sizeof sock, "%s/notify", tu_tmpdir());
+	cr_assert_lt(strlen(sock), sizeof sa.sun_path, "tmpdir too long");
+	memcpy(sa.sun_path, sock, strlen(sock));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0, "%s",
+		     strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setenv("NOTIFY_SOCKET", sock, 1);
+	setenv("WATCHDOG_USEC", "300000000", 1);
+	d = daemon_start(conf);
+	n = recv(fd, buf, sizeof buf - 1, 0);
+	cr_assert_gt(n, 0, "no datagram from the daemon in 20 s");
+	buf[n] = '\0';
+	cr_assert_str_eq(buf, "READY=1");
+	for (i = 0; i < 3; i++) {
+		n = recv(fd, buf, sizeof buf - 1, 0);
+		cr_assert_gt(n, 0);
+		buf[n] = '\0';
+		watchdogs += strcmp(buf, "WATCHDOG=1") == 0;
+	}
+	cr_assert_eq(watchdogs, 3, "then WATCHDOG=1 each tick (last: %s)", buf);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	do {
+		n = recv(fd, buf, sizeof buf - 1, 0);
+		cr_assert_gt(n, 0, "no STOPPING=1");
+		buf[n] = '\0';
+	} while (strcmp(buf, "WATCHDOG=1") == 0);
+	cr_assert_str_eq(buf, "STOPPING=1");
+	close(fd);
+	tu_child_end(&c);
+}
+
+/* A socket that is not there is one notice; the daemon samples on. */
+Test(daemon, a_missing_notify_socket_is_not_fatal, .timeout = 60)
+{
+	char conf[4200], errp[4200], *text;
+	size_t len;
+	struct child c;
+	pid_t d;
+
+	web_start("dnm", "", "", "1048576", conf, sizeof conf, &c, NULL);
+	setenv("NOTIFY_SOCKET", "/nonexistent/memtrend-notify", 1);
+	setenv("WATCHDOG_USEC", "300000000", 1);
+	d = daemon_start(conf);
+	wait_rows("web", c.pid, 5);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
+	text = tu_read_text(errp, 65536, &len);
+	cr_assert_eq(tu_count(text, "cannot notify the service manager"), 1,
+		     "stderr: %s", text);
+	cr_assert(strstr(text, "/nonexistent/memtrend-notify") != NULL, "%s",
+		  text);
+	free(text);
+	tu_child_end(&c);
 }

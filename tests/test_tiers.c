@@ -7,6 +7,25 @@
 
 #include "core/tiers.h"
 
+/* One tick at now_s: plans, charges each due tier its cost, counts its
+ * run and adds its cost to *cpu; returns what was due. */
+static unsigned int
+tiers_step(struct tiers *s, double now_s, const double cost[TIER_COUNT],
+	   unsigned long runs[TIER_COUNT], double *cpu)
+{
+	unsigned int due = tiers_plan(s, now_s);
+	int t;
+
+	for (t = 0; t < TIER_COUNT; t++) {
+		if (!((due >> t) & 1))
+			continue;
+		tiers_charge(s, t, cost[t]);
+		runs[t]++;
+		*cpu += cost[t];
+	}
+	return due;
+}
+
 /* Runs n ticks of interval_s, charging each due tier its cost; returns
  * how many times each ran. */
 static void
@@ -14,22 +33,13 @@ tiers_simulate(struct tiers *s, int n, double interval_s,
 	       const double cost[TIER_COUNT], unsigned long runs[TIER_COUNT],
 	       double *cpu)
 {
-	unsigned int due;
 	int i, t;
 
 	*cpu = 0;
 	for (t = 0; t < TIER_COUNT; t++)
 		runs[t] = 0;
-	for (i = 0; i < n; i++) {
-		due = tiers_plan(s, i * interval_s);
-		for (t = 0; t < TIER_COUNT; t++) {
-			if (!((due >> t) & 1))
-				continue;
-			tiers_charge(s, t, cost[t]);
-			runs[t]++;
-			*cpu += cost[t];
-		}
-	}
+	for (i = 0; i < n; i++)
+		tiers_step(s, i * interval_s, cost, runs, cpu);
 }
 
 /* 4 GiB target at 1 s: smaps_rollup 40 ms and pagemap 35 ms would be
@@ -315,7 +325,7 @@ Test(tiers, an_exact_uss_at_least_once_a_minute)
 	unsigned long runs[TIER_COUNT];
 	unsigned int due;
 	struct tiers s;
-	double cpu = 0, last = 0, gap = 0;
+	double cpu = 0, first = 0, last = 0, gap = 0;
 	int i, t;
 
 	tiers_init(&s, 0.02,
@@ -324,15 +334,8 @@ Test(tiers, an_exact_uss_at_least_once_a_minute)
 	for (t = 0; t < TIER_COUNT; t++)
 		runs[t] = 0;
 	for (i = 0; i < 7200; i++) {
-		due = tiers_plan(&s, i);
-		for (t = 0; t < TIER_COUNT; t++) {
-			if (!((due >> t) & 1))
-				continue;
-			tiers_charge(&s, t, cost[t]);
-			runs[t]++;
-			if (i > 0)
-				cpu += cost[t];
-		}
+		/* the first tick's runs are not of the budget */
+		due = tiers_step(&s, i, cost, runs, i > 0 ? &cpu : &first);
 		if (due & ((1u << TIER_ROLLUP) | (1u << TIER_SMAPS) |
 			   (1u << TIER_PAGES))) {
 			gap = fmax(gap, i - last);
@@ -369,4 +372,116 @@ Test(tiers, the_anchor_never_starves_the_other_exact_tiers)
 		  "pages %lu runs in 36000 s, every %.0f s announced",
 		  runs[TIER_PAGES], p);
 	cr_assert_leq(cpu / 36000, 0.005 * 1.01, "%.4f of a core", cpu / 36000);
+}
+
+/* 16 GiB, all sources, 2 %: the first runs of smaps_rollup (253 ms) and
+ * the page walk with --idle (713 ms) were taken to measure them, free of
+ * the budget: 1.6 % of the first minute, and the monitor held 2.67 % of a
+ * core over it.  Predicted from the target's RSS, they are scheduled and
+ * charged like any other run: the first minute stays within the budget,
+ * USS is estimated every tick and exact within a minute. */
+Test(tiers, the_first_runs_are_predicted_and_charged)
+{
+	const double cost[TIER_COUNT] = {0.00228, 0.253, 0, 0.713, 0.0089};
+	unsigned long runs[TIER_COUNT];
+	unsigned int due;
+	struct tiers s;
+	double cpu = 0;
+	int i, t, first_exact = -1;
+
+	tiers_init(&s, 0.02, 1u << TIER_PAGES);
+	tiers_predict(&s, 16.0 * 1024 * 1024, true, 1.0);
+	cr_assert(tiers_wants_estimate(&s, 1.0),
+		  "a predicted 16 GiB walk cannot run every tick");
+	tiers_enable_estimate(&s);
+	for (t = 0; t < TIER_COUNT; t++)
+		runs[t] = 0;
+	for (i = 0; i < 60; i++) {
+		due = tiers_step(&s, i, cost, runs, &cpu);
+		if (first_exact < 0 &&
+		    due & ((1u << TIER_ROLLUP) | (1u << TIER_PAGES)))
+			first_exact = i;
+	}
+	/* 8.9 ms a run against a cap of 8.86 ms: one tick missed */
+	cr_assert_geq(runs[TIER_ESTIMATE], 59, "estimate %lu runs in 60 ticks",
+		      runs[TIER_ESTIMATE]);
+	cr_assert(first_exact >= 0 && first_exact <= 60,
+		  "first exact USS at %d s", first_exact);
+	cr_assert_eq(runs[TIER_PAGES], 0, "the walk waits for its credit");
+	/* 1.5 %: stat and the estimate every tick, smaps_rollup at 59 s */
+	cr_assert_leq(cpu / 60, 0.02, "%.4f of a core over the first minute",
+		      cpu / 60);
+}
+
+/* A small target's predicted reads fit a tick's share: they run on the
+ * first tick, as when they were taken to be measured. */
+Test(tiers, small_predicted_tiers_run_on_the_first_tick)
+{
+	struct tiers s;
+
+	tiers_init(&s, 0.02, 1u << TIER_SMAPS);
+	tiers_predict(&s, 100 * 1024, false, 1.0);
+	cr_assert(!tiers_wants_estimate(&s, 1.0));
+	cr_assert_eq(tiers_plan(&s, 0),
+		     1u << TIER_STAT | 1u << TIER_ROLLUP | 1u << TIER_SMAPS);
+}
+
+/* The first exact tier measured corrects the others' predictions by the
+ * same factor: the constants are per tier, the machine's speed is one. */
+Test(tiers, the_first_measured_run_scales_the_other_predictions)
+{
+	struct tiers s;
+	double pages, credit;
+
+	tiers_init(&s, 0.02, 1u << TIER_PAGES);
+	tiers_predict(&s, 4.0 * 1024 * 1024, false, 1.0);
+	pages = s.t[TIER_PAGES].cost_s;
+	cr_assert_gt(pages, 0);
+	tiers_charge(&s, TIER_ROLLUP, s.t[TIER_ROLLUP].cost_s / 2);
+	cr_assert_float_eq(s.t[TIER_PAGES].cost_s, pages / 2, 1e-9,
+			   "pages predicted %g s, then %g s", pages,
+			   s.t[TIER_PAGES].cost_s);
+	/* measured, not predicted: its own cost from then on, and booked */
+	credit = s.t[TIER_PAGES].credit_s;
+	tiers_charge(&s, TIER_PAGES, 0.5);
+	cr_assert_float_eq(s.t[TIER_PAGES].cost_s, 0.5, 1e-9);
+	cr_assert_float_eq(s.t[TIER_PAGES].credit_s, credit - 0.5, 1e-9,
+			   "the first run booked: credit %g s",
+			   s.t[TIER_PAGES].credit_s);
+}
+
+/* A period told once is told again when it changes by more than half
+ * (16 GiB, all sources, 150 s: the notice said the page walk would run
+ * every 58.6 s; the estimate then joined and it ran once), at most three
+ * times in all, so a cost that wanders does not fill the log. */
+Test(tiers, a_changed_period_is_told_again)
+{
+	cr_assert(tiers_period_news(0, 0, 58.6), "first: told");
+	cr_assert(!tiers_period_news(58.6, 1, 70), "within 1.5x: not news");
+	cr_assert(!tiers_period_news(58.6, 1, 40), "within 1.5x: not news");
+	cr_assert(tiers_period_news(58.6, 1, 155), "2.6x slower: told");
+	cr_assert(tiers_period_news(155, 2, 60), "2.6x faster: told");
+	cr_assert(!tiers_period_news(60, 3, 600), "three tellings at most");
+	cr_assert(!tiers_period_news(58.6, 1, INFINITY));
+}
+
+/* The change that motivated it, in the scheduler: the walk's period
+ * before and after the estimate joins (measured first runs, no
+ * prediction) differs by more than 1.5x, so it is told again. */
+Test(tiers, the_estimate_joining_changes_the_told_period)
+{
+	const double cost[TIER_COUNT] = {0.00228, 0.253, 0, 0.713, 0.0089};
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu, before, after;
+
+	tiers_init(&s, 0.02, 1u << TIER_PAGES);
+	tiers_simulate(&s, 2, 1.0, cost, runs, &cpu);
+	before = tiers_period_s(&s, TIER_PAGES, 1.0);
+	cr_assert(tiers_period_news(0, 0, before));
+	tiers_enable_estimate(&s);
+	tiers_simulate(&s, 2, 1.0, cost, runs, &cpu);
+	after = tiers_period_s(&s, TIER_PAGES, 1.0);
+	cr_assert(tiers_period_news(before, 1, after),
+		  "pages every %.1f s, then %.1f s: not told", before, after);
 }

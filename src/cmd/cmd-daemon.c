@@ -22,9 +22,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef HAVE_LIBSYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
 
 #include "cmd/cmd.h"
 #include "cmd/daemon-conf.h"
@@ -36,6 +33,7 @@
 #include "sinks/metrics-server.h"
 #include "sinks/metrics.h"
 #include "sinks/term.h"
+#include "util/notify.h"
 #include "util/ticker.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
@@ -70,6 +68,7 @@ struct daemon {
 	int lock_fd;
 	struct daemon_out out;
 	bool noted_status; /* a status file could not be written */
+	bool noted_notify; /* the service manager could not be told */
 };
 
 static const struct option cmd_daemon_options[] = {
@@ -114,14 +113,17 @@ cmd_daemon_usage(FILE *fp)
 		DAEMON_CONFIG);
 }
 
+/* Tells the service manager (Type=notify) the daemon's state; a failure
+ * is said once and never stops the daemon. */
 static void
-daemon_notify(const char *state)
+daemon_notify(struct daemon *d, const char *state)
 {
-#ifdef HAVE_LIBSYSTEMD
-	sd_notify(0, state);
-#else
-	(void)state;
-#endif
+	struct error err;
+
+	if (notify_send(state, &err) < 0 && !d->noted_notify) {
+		d->noted_notify = true;
+		term_notice("%s", err.msg);
+	}
 }
 
 /* ---- the lock --------------------------------------------------------- */
@@ -816,7 +818,7 @@ daemon_run(struct daemon *d, const char *path)
 	daemon_apply(d);
 	term_notice("watching %zu targets, state in %s", d->ngroups,
 		    d->conf.state_dir);
-	daemon_notify("READY=1");
+	daemon_notify(d, "READY=1");
 	for (;;) {
 		if (watch_step(d->w) < 0) {
 			term_notice("%s", d->res.why.msg);
@@ -831,18 +833,19 @@ daemon_run(struct daemon *d, const char *path)
 		if (d->out.alerter != NULL)
 			alert_poll(d->out.alerter,
 				   ticker_clock_s(CLOCK_MONOTONIC));
-		daemon_notify("WATCHDOG=1");
+		if (notify_watchdog())
+			daemon_notify(d, "WATCHDOG=1");
 		if (watch_wait(d->w))
 			continue;
 		sig = stop_signal();
 		if (sig != SIGHUP)
 			break;
-		daemon_notify("RELOADING=1");
+		daemon_notify(d, "RELOADING=1");
 		daemon_reload(d, path);
 		stop_install();
-		daemon_notify("READY=1");
+		daemon_notify(d, "READY=1");
 	}
-	daemon_notify("STOPPING=1");
+	daemon_notify(d, "STOPPING=1");
 	while (d->ngroups > 0)
 		daemon_group_remove(d, d->ngroups - 1);
 	watch_end_run(d->w);

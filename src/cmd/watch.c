@@ -54,8 +54,10 @@ struct watch {
 	struct term_sink *term;
 	struct rank_sink *rank;
 	struct ticker tk;
-	bool noted[TIER_COUNT]; /* throttling notice given */
-	double last_s;		/* elapsed_s of the last tick */
+	bool noted[TIER_COUNT];	       /* throttling notice given */
+	unsigned int told[TIER_COUNT]; /* a tier's period told, times */
+	double told_s[TIER_COUNT];     /* ... the period told last */
+	double last_s;		       /* elapsed_s of the last tick */
 	bool pages_noted, regions_noted, faults_noted;
 	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
 	double cpu_mark_s;	      /* the process's CPU time then */
@@ -569,13 +571,14 @@ watch_charge(struct watch *w)
 	memset(w->tick_ran, 0, sizeof w->tick_ran);
 }
 
-/* Says once when the budget keeps a tier from running every tick. */
+/* Says when the budget keeps a tier from running every tick, and again
+ * when its period changes by more than half (tiers_period_news). */
 static void
 watch_note_throttle(struct watch *w)
 {
 	const struct tiers *sc = &w->res->tiers;
 	double interval = (double)w->o->interval_ns / 1e9, every, tick;
-	char cost[32], period[32];
+	char cost[32], period[32], was[32];
 	int i;
 
 	tick = tiers_tick_s(sc, interval);
@@ -594,18 +597,30 @@ watch_note_throttle(struct watch *w)
 		    cost, sc->budget * 100, period);
 	}
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
-		if (w->noted[i] || !tiers_throttled(sc, i, tick) ||
+		if (!tiers_throttled(sc, i, tick) ||
 		    (i == TIER_ROLLUP && w->o->rank))
 			continue;
-		w->noted[i] = true;
 		every = tiers_period_s(sc, i, tick);
+		if (!tiers_period_news(w->told_s[i], w->told[i], every))
+			continue;
 		units_format_duration(cost, sizeof cost, sc->t[i].cost_s);
 		units_format_duration(period, sizeof period, every);
+		units_format_duration(was, sizeof was, w->told_s[i]);
+		w->told_s[i] = every;
+		if (w->told[i]++ > 0) {
+			term_notice("%s costs %s of CPU here: it now runs "
+				    "about every %s (not %s)",
+				    tier_names[i], cost, period, was);
+			continue;
+		}
 		term_notice(
-		    "%s costs %s of CPU here, so it runs about every "
+		    "%s %s %s of CPU here%s, so it runs about every "
 		    "%s to keep within --budget %.3g%% (--budget 100%% runs it "
 		    "every tick)",
-		    tier_names[i], cost, period, sc->budget * 100);
+		    tier_names[i],
+		    sc->t[i].predicted ? "should cost about" : "costs", cost,
+		    sc->t[i].predicted ? " (by the target's size)" : "", period,
+		    sc->budget * 100);
 	}
 }
 
@@ -1278,6 +1293,11 @@ watch_open(struct watch *w)
 		if ((rc = watch_member_sources(w, m, err)) < 0)
 			return rc;
 		g->system = system_open(o->root, w->t->pid);
+		/* Its exact reads' first costs, from its size: their first
+		 * runs wait for their credit, the estimate fills in. */
+		tiers_predict(&res->tiers, m->last[FIELD_RSS_KB], o->idle,
+			      (double)o->interval_ns / 1e9);
+		watch_plan_estimate(w);
 	} else {
 		g->spec = *o->set;
 		if (g->spec.kind == TARGETS_TREE)

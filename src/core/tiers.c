@@ -17,6 +17,19 @@
 #define TIERS_STAT_MAX 0.5     /* of the budget, at most, for tier 0 */
 #define TIERS_ESTIMATE_MAX 0.5 /* of what tier 0 leaves, at most */
 #define TIERS_EXACT_EVERY_S 60 /* an exact USS at least this often */
+/* A period told changes enough to be told again (the estimate joining,
+ * a first run measured) beyond this factor, up to this many tellings. */
+#define TIERS_RETELL_FACTOR 1.5
+#define TIERS_RETELL_MAX 3
+/* CPU seconds per GiB resident of one exact read, to predict a tier's
+ * first run (tiers_predict).  Measured on the project's 2-core VM
+ * (README, "The CPU budget"): smaps_rollup 11.5 ms/GiB at 2 GiB, 14.4 at
+ * 12 GiB, 15.6 at 16 GiB; smaps and the page walk with kpageflags within
+ * 0.9-1.3x of it; the walk that clears referenced bits (--idle without
+ * page_idle) 45.5 ms/GiB at 2 GiB, 44.6 at 16 GiB.  Rounded up: too high a
+ * prediction delays a first run, too low one overspends the budget. */
+#define TIERS_READ_S_PER_GIB 0.016
+#define TIERS_IDLE_S_PER_GIB 0.048
 
 const char *const tier_names[TIER_COUNT] = {
     [TIER_STAT] = "stat",	  [TIER_ROLLUP] = "smaps_rollup",
@@ -114,7 +127,7 @@ tiers_shares(const struct tiers *s, double avail_per_s,
 	for (i = 0; i < TIER_COUNT; i++)
 		share[i] = s->t[i].share;
 	for (i = TIER_ROLLUP; i <= TIER_PAGES; i++)
-		if (s->t[i].enabled && s->t[i].runs > 0 &&
+		if (s->t[i].enabled && s->t[i].cost_s > 0 &&
 		    (cheap < 0 || s->t[i].cost_s < s->t[cheap].cost_s))
 			cheap = i;
 	if (cheap < 0 || avail_per_s <= 0)
@@ -151,7 +164,7 @@ tiers_plan(struct tiers *s, double now_s)
 		t = &s->t[i];
 		if (!t->enabled)
 			continue;
-		if (s->budget >= 1 || t->runs == 0) {
+		if (s->budget >= 1 || (t->runs == 0 && !t->predicted)) {
 			due |= 1u << i;
 			continue;
 		}
@@ -165,29 +178,66 @@ tiers_plan(struct tiers *s, double now_s)
 	return due;
 }
 
+/* A predicted tier's first measured run corrects the predictions of the
+ * others not yet run by the same factor: the constants are per tier, the
+ * machine's speed (and the target's page tables) one. */
+static void
+tiers_correct(struct tiers *s, enum tier tier, double cost_s)
+{
+	double factor = cost_s / s->t[tier].cost_s;
+	int i;
+
+	for (i = TIER_ROLLUP; i <= TIER_PAGES; i++)
+		if (i != (int)tier && s->t[i].predicted)
+			s->t[i].cost_s *= factor;
+}
+
 void
 tiers_charge(struct tiers *s, enum tier tier, double cost_s)
 {
 	struct tiers_tier *t = &s->t[tier];
+	bool predicted = t->predicted;
 
-	t->cost_s = t->runs == 0 && t->cost_s == 0
+	if (predicted && t->cost_s > 0 && cost_s > 0)
+		tiers_correct(s, tier, cost_s);
+	t->predicted = false;
+	t->cost_s = t->runs == 0
 			? cost_s
 			: TIERS_EWMA * cost_s + (1 - TIERS_EWMA) * t->cost_s;
 	t->runs++;
 	t->total_s += cost_s;
-	/* A heavy tier's first run measures its cost (it runs before any
-	 * credit is earned): booking it as a debt would hold the second
-	 * run back twice as long. */
-	if (tier != TIER_STAT && t->runs > 1)
+	/* An unpredicted heavy tier's first run measures its cost (it runs
+	 * before any credit is earned): booking it as a debt would hold the
+	 * second run back twice as long.  A predicted one waited for its
+	 * credit, as every run does. */
+	if (tier != TIER_STAT && (t->runs > 1 || predicted))
 		t->credit_s -= cost_s;
 	else if (tier == TIER_STAT)
 		s->stat_debt_s += cost_s; /* taken at the next plan */
 }
 
 void
-tiers_calibrate(struct tiers *s, enum tier tier, double cost_s)
+tiers_predict(struct tiers *s, double rss_kb, bool idle, double interval_s)
 {
-	s->t[tier].cost_s = cost_s;
+	double gib = rss_kb / (1024.0 * 1024.0);
+	int i;
+
+	for (i = TIER_ROLLUP; i <= TIER_PAGES; i++) {
+		struct tiers_tier *t = &s->t[i];
+
+		if (!t->enabled || t->runs > 0 || !(gib > 0))
+			continue;
+		t->cost_s =
+		    gib * (i == TIER_PAGES && idle ? TIERS_IDLE_S_PER_GIB
+						   : TIERS_READ_S_PER_GIB);
+		t->predicted = true;
+	}
+	/* A tick's credit up front, so a read that fits a tick's share (a
+	 * small target) is taken on the first tick, as before. */
+	if (!s->started) {
+		s->started = true;
+		s->last_s = -interval_s;
+	}
 }
 
 double
@@ -219,10 +269,21 @@ tiers_period_s(const struct tiers *s, enum tier tier, double tick_s)
 }
 
 bool
+tiers_period_news(double told_s, unsigned int told, double period_s)
+{
+	if (told == 0)
+		return true;
+	if (told >= TIERS_RETELL_MAX || !(told_s > 0) || !isfinite(period_s))
+		return false;
+	return period_s > told_s * TIERS_RETELL_FACTOR ||
+	       period_s * TIERS_RETELL_FACTOR < told_s;
+}
+
+bool
 tiers_throttled(const struct tiers *s, enum tier tier, double interval_s)
 {
 	const struct tiers_tier *t = &s->t[tier];
 
-	return s->budget < 1 && t->enabled && t->runs > 0 &&
+	return s->budget < 1 && t->enabled && t->cost_s > 0 &&
 	       t->cost_s > interval_s * s->budget * t->share;
 }

@@ -30,6 +30,7 @@ struct tiers_tier {
 	double share;	 /* of the budget */
 	double credit_s; /* CPU seconds it has earned and not spent */
 	double cost_s;	 /* recent cost of one run (EWMA) */
+	bool predicted;	 /* cost_s is tiers_predict's, not yet measured */
 	unsigned long runs;
 	double total_s; /* CPU seconds spent in all runs */
 };
@@ -59,14 +60,18 @@ enum tier tiers_exact(const struct tiers *s);
 bool tiers_wants_estimate(const struct tiers *s, double interval_s);
 
 /* The tiers to run at time now_s, as a bit mask of 1 << tier.  A tier
- * never measured is always due. */
+ * neither measured nor predicted is always due. */
 unsigned int tiers_plan(struct tiers *s, double now_s);
 
 /* Records that tier ran and took cost_s CPU seconds. */
 void tiers_charge(struct tiers *s, enum tier tier, double cost_s);
 
-/* Sets a tier's expected cost before its first run is measured alone. */
-void tiers_calibrate(struct tiers *s, enum tier tier, double cost_s);
+/* Predicts the exact tiers' first costs from the target's resident size
+ * (idle: the page walk also clears referenced bits, --idle), so their
+ * first runs are scheduled and charged like any other, and the plan
+ * starts as if one tick of interval_s had passed. */
+void tiers_predict(struct tiers *s, double rss_kb, bool idle,
+		   double interval_s);
 
 /* The time between ticks that keeps stat (which runs every tick)
  * within its part of the budget: interval_s, or longer when one stat
@@ -77,6 +82,11 @@ double tiers_tick_s(const struct tiers *s, double interval_s);
  * run over what it earns, its share of what stat and the estimate
  * leave (as tiers_plan shares it out). */
 double tiers_period_s(const struct tiers *s, enum tier tier, double tick_s);
+
+/* Whether a tier's period, period_s now, is worth telling when it was
+ * last told as told_s, told times before (0: never): the first time, and
+ * then when it has changed by more than half, at most a few times. */
+bool tiers_period_news(double told_s, unsigned int told, double period_s);
 
 /* Whether throttling holds tier back from running every tick. */
 bool tiers_throttled(const struct tiers *s, enum tier tier, double interval_s);
