@@ -54,7 +54,6 @@ struct watch {
 	struct term_sink *term;
 	struct rank_sink *rank;
 	struct ticker tk;
-	bool noted[TIER_COUNT];	       /* throttling notice given */
 	unsigned int told[TIER_COUNT]; /* a tier's period told, times */
 	double told_s[TIER_COUNT];     /* ... the period told last */
 	double last_s;		       /* elapsed_s of the last tick */
@@ -582,8 +581,8 @@ watch_note_throttle(struct watch *w)
 	int i;
 
 	tick = tiers_tick_s(sc, interval);
-	if (!w->noted[TIER_STAT] && tick > interval) {
-		w->noted[TIER_STAT] = true;
+	if (w->told[TIER_STAT] == 0 && tick > interval) {
+		w->told[TIER_STAT] = 1;
 		units_format_duration(cost, sizeof cost,
 				      sc->t[TIER_STAT].cost_s);
 		units_format_duration(period, sizeof period, tick);
