@@ -73,3 +73,16 @@ Test(ticker, a_new_run_starts_with_an_empty_pipe)
 	ticker_plan(&t);
 	cr_assert_eq(ticker_sleep(&t, stop_wake_fd()), 0);
 }
+
+/* A wake descriptor ppoll() refuses (here one never opened): the sleep
+ * falls back to slices instead of returning at once, which the loop would
+ * have retried without end, a busy loop. */
+Test(ticker, a_bad_wake_descriptor_sleeps_in_slices)
+{
+	struct ticker t;
+
+	ticker_start(&t, 200000000ULL);
+	ticker_plan(&t);
+	cr_assert_eq(ticker_sleep(&t, 1000000), -EAGAIN);
+	cr_assert_eq(t.next, 1);
+}

@@ -69,7 +69,7 @@ ticker_hold(struct ticker *t, double not_before_s)
 	return (double)(t->next * t->interval_ns) / 1e9;
 }
 
-static void
+void
 ticker_drain(int fd)
 {
 	char buf[64];
@@ -103,6 +103,11 @@ ticker_sleep(struct ticker *t, int wake_fd)
 		ts.tv_sec = (time_t)((due - now) / 1000000000ULL);
 		ts.tv_nsec = (long)((due - now) % 1000000000ULL);
 		n = ppoll(&p, 1, &ts, NULL);
+		/* A descriptor poll refuses would wake every sleep at once:
+		 * sleep in slices instead. */
+		if ((n < 0 && errno != EINTR) ||
+		    (n > 0 && !(p.revents & POLLIN)))
+			return ticker_sleep(t, -1);
 		if (n != 0) {
 			/* Readable, or a handler ran (and wrote to it). */
 			ticker_drain(wake_fd);
