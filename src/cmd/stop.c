@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd/stop.h"
+#include "util/ticker.h"
 
 static volatile sig_atomic_t stop_sig;
 static int stop_pipe[2] = {-1, -1};
@@ -36,14 +37,13 @@ void
 stop_install(void)
 {
 	struct sigaction sa;
-	char buf[64];
 
 	stop_sig = 0;
 	if (stop_pipe[0] < 0 && pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		stop_pipe[0] = stop_pipe[1] = -1;
 	/* A wakeup left from a signal the last run took between ticks. */
-	while (stop_pipe[0] >= 0 && read(stop_pipe[0], buf, sizeof buf) > 0)
-		;
+	if (stop_pipe[0] >= 0)
+		ticker_drain(stop_pipe[0]);
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = stop_on_signal;

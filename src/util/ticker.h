@@ -51,6 +51,9 @@ double ticker_hold(struct ticker *t, double not_before_s);
  * woken first (the tick stays planned). */
 int ticker_sleep(struct ticker *t, int wake_fd);
 
+/* Reads a non-blocking wake pipe empty. */
+void ticker_drain(int fd);
+
 /* Seconds since tick 0. */
 double ticker_elapsed_s(const struct ticker *t);
 
