@@ -502,6 +502,21 @@ models_try_step(struct models_work *w, struct models_result *r, const double *x,
 	}
 }
 
+/* The points a search by stride from first skipped beside point b,
+ * from models_beside_from to models_beside_to (b among them), within
+ * first and last. */
+static size_t
+models_beside_from(size_t b, size_t first, size_t stride)
+{
+	return b > first + stride ? b - stride + 1 : first;
+}
+
+static size_t
+models_beside_to(size_t b, size_t last, size_t stride)
+{
+	return b + stride - 1 < last ? b + stride - 1 : last;
+}
+
 /* The steps beside the best one, between first and last (a search
  * with a stride skips them): a step found one point off leaves that
  * point's whole jump as a residual, and a step under a daily swing then
@@ -518,8 +533,8 @@ models_refine_step(struct models_work *w, struct models_result *r,
 		return;
 	for (b = first; b <= last && (x[b - 1] + x[b]) / 2 < f->step_at_s; b++)
 		;
-	for (c = b > first + stride ? b - stride + 1 : first;
-	     c < b + stride && c <= last; c++)
+	for (c = models_beside_from(b, first, stride);
+	     c <= models_beside_to(b, last, stride); c++)
 		if (c != b)
 			models_try_step(w, r, x, lev, c);
 }
@@ -731,8 +746,8 @@ models_fit_daily_steps(struct models_work *w, struct models_result *r,
 	for (c = first; c <= last; c += stride)
 		if (models_try_daily_step(w, r, x, opts, c))
 			b = c;
-	for (c = b > first + stride ? b - stride + 1 : first;
-	     b > 0 && c < b + stride && c <= last; c++)
+	for (c = models_beside_from(b, first, stride);
+	     b > 0 && c <= models_beside_to(b, last, stride); c++)
 		if (c != b)
 			models_try_daily_step(w, r, x, opts, c);
 }
