@@ -18,6 +18,7 @@
 #include "sources/pagemap.h"
 #include "util/bound.h"
 #include "util/page.h"
+#include "util/rand.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
 
@@ -78,17 +79,6 @@ estimate_open(struct estimate **out, int proc_fd, const char *root,
 	return 0;
 }
 
-/* splitmix64: every call a fresh, well-mixed 64-bit value. */
-static uint64_t
-est_random(struct estimate *e)
-{
-	uint64_t x = (e->rng += 0x9e3779b97f4a7c15ULL);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 /* k * N / n without overflow and without 128-bit integers (32-bit
  * targets have none): n is at most the sample size, under 2^32, so
  * k * (N mod n) fits in 64 bits. */
@@ -109,7 +99,7 @@ est_pick(struct estimate *e, const struct est_acc *a, uint64_t k)
 		return k;
 	lo = est_stratum(a, k);
 	hi = est_stratum(a, k + 1);
-	return lo + est_random(e) % (hi - lo);
+	return lo + rand_next(&e->rng) % (hi - lo);
 }
 
 static void

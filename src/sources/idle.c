@@ -23,6 +23,7 @@
 #include "sources/pagemap.h"
 #include "util/bound.h"
 #include "util/page.h"
+#include "util/rand.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
 
@@ -200,15 +201,6 @@ idle_needs_smaps(const struct idle *id)
 }
 
 /* ---- shared ------------------------------------------------------------ */
-
-static uint64_t
-idle_mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 /* The age histogram's bin of a page idle for age scans in a row. */
 static enum region_field
@@ -423,7 +415,7 @@ idle_scan_referenced(struct idle *id, const struct mapping_list *list,
 static size_t
 idle_slot(const struct idle *id, uint64_t vaddr)
 {
-	size_t s = (size_t)(idle_mix(vaddr) % id->cap);
+	size_t s = (size_t)(rand_mix(vaddr) % id->cap);
 
 	while (id->pages[s].vaddr != 0 && id->pages[s].vaddr != vaddr)
 		s = (s + 1) % id->cap;
@@ -482,7 +474,7 @@ idle_pick_page(const struct idle *id, uint64_t b, unsigned int k)
 	unsigned int l;
 
 	for (l = k; l > 0; l--)
-		if (idle_mix((vpn >> l) ^ ((uint64_t)l << 56) ^ id->seed) & 1)
+		if (rand_mix((vpn >> l) ^ ((uint64_t)l << 56) ^ id->seed) & 1)
 			vpn |= 1ULL << (l - 1);
 	return vpn;
 }
