@@ -19,6 +19,7 @@
 #include "sources/pagemap.h"
 #include "sources/smaps.h"
 #include "sources/threads.h"
+#include "util/rand.h"
 #include "util/root.h"
 #include "util/xmalloc.h"
 
@@ -48,18 +49,21 @@ struct layout {
 	struct estimate_opts est_opts;
 	struct region_set est_set; /* the last estimate, for layout_anchor */
 	bool est_kept;		   /* ... taken this tick */
-	/* Fault addresses since the last region sample (at most
-	 * LAYOUT_FAULTS_MAX kept, the rest only counted), and when that was;
-	 * the next sample attributes them with its own mappings, so faults in
-	 * memory mapped since are found too. */
-	uint64_t *faults;
-	size_t nfaults, faults_cap;
+	/* Fault addresses since the last region sample (a uniform sample of
+	 * at most LAYOUT_FAULTS_MAX of them), and when that was; the next
+	 * sample attributes them with its own mappings, so faults in memory
+	 * mapped since are found too. */
+	struct reservoir faults;
 	double faults_total; /* faults counted meanwhile */
 	bool faults_on;
 	double faults_since_s;
 };
 
-#define LAYOUT_FAULTS_MAX 262144
+/* 32 768 addresses (256 KiB): a region's share of the faults is then
+ * within 0.6 % of all of them (95 %), however long the interval.  The
+ * first 262 144 (2 MiB) were kept before, which a target faulting fast
+ * filled in seconds, leaving the rest of a minute's faults unseen. */
+#define LAYOUT_FAULTS_MAX 32768
 
 /* The page walk's options, and what it cannot see here. */
 static void
@@ -95,6 +99,8 @@ layout_open(struct layout **out, const struct target *t,
 
 	l->target = t;
 	l->group = o->group;
+	reservoir_init(&l->faults, LAYOUT_FAULTS_MAX,
+		       (uint64_t)t->pid ^ 0x510e527fade682d1ULL);
 	l->buf = xmalloc(SMAPS_READ_BUF);
 	l->maps_fd = openat(t->proc_fd, "maps", O_RDONLY | O_CLOEXEC);
 	l->smaps_fd = openat(t->proc_fd, "smaps", O_RDONLY | O_CLOEXEC);
@@ -192,22 +198,9 @@ void
 layout_add_faults(struct layout *l, const uint64_t *addrs, size_t n,
 		  double counted)
 {
-	size_t keep;
-
 	l->faults_on = true;
 	l->faults_total += counted;
-	keep = n;
-	if (l->nfaults + keep > LAYOUT_FAULTS_MAX)
-		keep = LAYOUT_FAULTS_MAX - l->nfaults;
-	if (keep == 0)
-		return;
-	if (l->nfaults + keep > l->faults_cap) {
-		l->faults_cap = l->nfaults + keep + 4096;
-		l->faults =
-		    xreallocarray(l->faults, l->faults_cap, sizeof *l->faults);
-	}
-	memcpy(l->faults + l->nfaults, addrs, keep * sizeof *addrs);
-	l->nfaults += keep;
+	reservoir_add(&l->faults, addrs, n);
 }
 
 /* The mapping holding addr, or SIZE_MAX. */
@@ -240,20 +233,21 @@ layout_fault_rates(struct layout *l, double now_s)
 	if (dt > 0) {
 		for (i = 0; i < l->set.n; i++)
 			l->set.v[i].v[RF_FAULTS_PER_S] = 0;
-		/* The addresses are a sample (one per period faults, and
-		 * fewer when the ring buffer overflowed or past the cap):
-		 * they share out the faults the counters counted. */
-		scale = l->nfaults > 0
-			    ? l->faults_total / (double)l->nfaults / dt
+		/* The addresses are a sample (one per period faults, fewer
+		 * when the ring buffer overflowed, and a uniform sample of
+		 * those past the cap): they share out the faults the
+		 * counters counted. */
+		scale = l->faults.n > 0
+			    ? l->faults_total / (double)l->faults.n / dt
 			    : 0;
-		for (i = 0; i < l->nfaults; i++) {
-			m = layout_mapping_at(l, l->faults[i]);
+		for (i = 0; i < l->faults.n; i++) {
+			m = layout_mapping_at(l, l->faults.v[i]);
 			if (m != SIZE_MAX && l->region_of[m] != SIZE_MAX)
 				l->set.v[l->region_of[m]].v[RF_FAULTS_PER_S] +=
 				    scale;
 		}
 	}
-	l->nfaults = 0;
+	reservoir_clear(&l->faults);
 	l->faults_total = 0;
 	l->faults_since_s = now_s;
 }
@@ -553,7 +547,7 @@ layout_close(struct layout *l)
 	idle_close(l->idle);
 	estimate_close(l->est);
 	regions_free(&l->est_set);
-	free(l->faults);
+	reservoir_free(&l->faults);
 	threads_free(&l->threads);
 	mapping_list_free(&l->list);
 	regions_free(&l->set);

@@ -78,7 +78,8 @@ struct layout_drift {
 void layout_anchor(struct layout *l, const struct sample *s,
 		   struct layout_drift *d);
 
-/* Keeps sampled page-fault addresses for the next region sample, which
+/* Keeps a uniform sample of the page-fault addresses (at most 32 768,
+ * whatever the interval) for the next region sample, which
  * shares out among its regions, in proportion to the addresses in each,
  * the faults counted meanwhile (counted: the counters' increase since the
  * last call): faults_per_s. */
