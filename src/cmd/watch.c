@@ -61,6 +61,7 @@ struct watch {
 	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
 	double cpu_mark_s;	      /* the process's CPU time then */
 	bool tick_ran[TIER_COUNT];
+	bool predicted; /* a set's first reads were (watch_predict_sets) */
 };
 
 static void
@@ -1046,6 +1047,33 @@ watch_sets_gone(struct watch *w)
 	return true;
 }
 
+/* A set's exact reads' first costs, from its members' RSS, once a scan
+ * has found some (the one target's are predicted when it is opened): so
+ * their first runs wait for their credit as later ones do.  A ranked
+ * set's reads go member by member (watch_choose_rollup) and are not. */
+static void
+watch_predict_sets(struct watch *w)
+{
+	const struct watch_result *res = w->res;
+	double rss = 0;
+	size_t i;
+
+	if (w->o->rank || w->predicted)
+		return;
+	for (i = 0; i < res->nmembers; i++) {
+		const struct watch_member *m = res->members[i];
+
+		if (m->g->set != NULL && m != m->g->sum && m->seen &&
+		    watch_member_live(m) && isfinite(m->last[FIELD_RSS_KB]))
+			rss += m->last[FIELD_RSS_KB];
+	}
+	if (!(rss > 0))
+		return;
+	w->predicted = true;
+	tiers_predict(&w->res->tiers, rss, w->o->idle,
+		      (double)w->o->interval_ns / 1e9);
+}
+
 /* One tick over every member; returns 0, 1 when the run's target has
  * gone, or -errno with res->why filled. */
 static int
@@ -1058,8 +1086,9 @@ watch_tick(struct watch *w)
 	int rc;
 
 	w->last_s = now_s;
-	due = tiers_plan(&res->tiers, now_s);
 	rc = watch_scan_groups(w, now_s);
+	watch_predict_sets(w);
+	due = tiers_plan(&res->tiers, now_s);
 	w->ticks++;
 	if (rc < 0)
 		return rc;
