@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/target.h"
 #include "sources/targets.h"
 #include "testutil.h"
+#include "util/procfs.h"
 
 static char root[PATH_MAX];
 
@@ -100,6 +102,28 @@ Test(targets_procfs, a_tree_is_its_root_and_every_descendant)
 	sp.pid = 4242; /* gone: nothing */
 	scan(&sp, pids, sizeof pids);
 	cr_assert_str_eq(pids, "");
+}
+
+/* A kernel thread's or a zombie's cmdline is empty on a live system, so
+ * a scan does not read it (most of a scan's processes are kernel
+ * threads): the fixture's pids 2 and 103 have one, never seen; a user
+ * process's is read. */
+Test(targets_procfs, kernel_threads_and_zombies_cmdline_not_read)
+{
+	struct procfs_stat st;
+	struct target_proc p;
+	char argv[256];
+
+	cr_assert_eq(target_proc_read(root, 2, &st, &p, argv, sizeof argv), 0);
+	cr_assert_null(p.argv0);
+	cr_assert_str_eq(p.comm, "kthreadd");
+	cr_assert_eq(target_proc_read(root, 103, &st, &p, argv, sizeof argv),
+		     0);
+	cr_assert_null(p.argv0);
+	cr_assert_eq(p.state, 'Z');
+	cr_assert_gt(target_proc_read(root, 100, &st, &p, argv, sizeof argv),
+		     0);
+	cr_assert_str_eq(p.argv0, "/usr/sbin/web");
 }
 
 Test(targets_procfs, other_sets_are_the_full_builds)

@@ -28,16 +28,19 @@ target_proc_read(const char *root, pid_t pid, struct procfs_stat *st,
 	if (root_read_file(root, path, text, sizeof text) <= 0 ||
 	    procfs_stat(text, st) < 0)
 		return -ESRCH;
-	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-	if ((n = root_read_file(root, path, argv0, len)) <= 0) {
-		n = 0;
-		argv0[0] = '\0'; /* the argv is NUL-separated: argv[0] stays */
-	}
 	p->pid = pid;
 	p->start_ticks = st->start;
 	p->state = st->state;
 	p->flags = st->flags;
 	p->comm = st->comm;
+	/* A kernel thread's or a zombie's cmdline is empty: not read (most
+	 * of a scan's processes are kernel threads). */
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	if (!target_proc_has_argv(p) ||
+	    (n = root_read_file(root, path, argv0, len)) <= 0) {
+		n = 0;
+		argv0[0] = '\0'; /* the argv is NUL-separated: argv[0] stays */
+	}
 	p->argv0 = argv0[0] != '\0' ? argv0 : NULL;
 	return n;
 }

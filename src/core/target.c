@@ -103,12 +103,18 @@ target_called(const char *comm, char *const *argv, const char *name)
 }
 
 bool
+target_proc_has_argv(const struct target_proc *p)
+{
+	return !(p->flags & TARGET_PF_KTHREAD) && p->state != 'Z' &&
+	       p->state != 'X';
+}
+
+bool
 target_name_candidate(const struct target_proc *p, pid_t self, const char *name)
 {
 	char *argv[2] = {(char *)p->argv0, NULL};
 
-	if (p->pid == self || (p->flags & TARGET_PF_KTHREAD) ||
-	    p->state == 'Z' || p->state == 'X')
+	if (p->pid == self || !target_proc_has_argv(p))
 		return false;
 	return name == NULL || target_called(p->comm, argv, name);
 }

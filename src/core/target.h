@@ -81,7 +81,8 @@ struct target_match {
 
 /* The capture-only build's reader (target-procfs.c, util/procfs.c):
  * what ROOT/proc/PID's stat and cmdline say, the NUL-separated argv in
- * argv0 (p points into st and argv0).  The argv's length in bytes, or
+ * argv0 (p points into st and argv0; a kernel thread's or a zombie's
+ * empty cmdline is not read).  The argv's length in bytes, or
  * -ESRCH when the process is gone. */
 struct procfs_stat;
 long target_proc_read(const char *root, pid_t pid, struct procfs_stat *st,
@@ -95,6 +96,9 @@ int target_accept(struct target *t, const struct target_proc *p,
 int target_open_proc(struct target *t, const char *root, struct error *err);
 /* The error for a PID that names no process. */
 int target_no_pid(pid_t pid, struct error *err);
+/* False for a kernel thread or a zombie: no argv (an empty cmdline), no
+ * user memory. */
+bool target_proc_has_argv(const struct target_proc *p);
 /* True when p is a user process other than self called name: its
  * command name (which the kernel cuts to 15 characters) or the basename
  * of its argv[0]; any user process for a NULL name. */
