@@ -493,12 +493,16 @@ static bool
 trend_scale_add(struct trend_scale *sc, double t_s, double v, bool same)
 {
 	struct trend_bucket *b = &sc->open;
-	double q = t_s / sc->width_s;
 	int64_t index = b->index;
+	double q;
 
-	/* floor(q), without a call to libm for it. */
-	if (!same && (double)(index = (int64_t)q) > q)
-		index--;
+	/* floor(t_s / sc->width_s), without a call to libm for it. */
+	if (!same) {
+		q = t_s / sc->width_s;
+		index = (int64_t)q;
+		if ((double)index > q)
+			index--;
+	}
 	sc->closed = false;
 	if (b->n > 0 && b->index != index) {
 		sc->ring[sc->head] = *b;
