@@ -204,25 +204,30 @@ replay_out_of_range(const char *name, double v)
  * at most 15 digits, perhaps negative, perhaps with a fraction of zeros
  * ("4242", "1.000"), ending the cell or followed by a space.  Such a
  * number is a double exactly, so its value is strtod()'s; anything else
- * goes to strtod(). */
+ * goes to strtod().  *erange: strtod() said ERANGE (errno is touched
+ * only then, not for every cell). */
 static double
-replay_strtod(const char *p, char **end)
+replay_strtod(const char *p, char **end, bool *erange)
 {
 	const char *q = p + (*p == '-');
 	long long n = 0;
 	int digits = 0;
+	double v;
 
+	*erange = false;
 	for (; *q >= '0' && *q <= '9' && digits <= 15; q++, digits++)
 		n = n * 10 + (*q - '0');
-	if (digits == 0 || digits > 15)
-		return strtod(p, end);
-	if (*q == '.')
+	if (*q == '.' && digits > 0 && digits <= 15)
 		for (q++; *q == '0'; q++)
 			;
-	if (*q != '\0' && *q != ' ')
-		return strtod(p, end);
-	*end = (char *)q;
-	return *p == '-' ? -(double)n : (double)n;
+	if (digits > 0 && digits <= 15 && (*q == '\0' || *q == ' ')) {
+		*end = (char *)q;
+		return *p == '-' ? -(double)n : (double)n;
+	}
+	errno = 0;
+	v = strtod(p, end);
+	*erange = errno == ERANGE;
+	return v;
 }
 
 /* A numeric cell of path's line; empty is NAN when allowed. */
@@ -232,6 +237,7 @@ replay_cell_unit(const char *path, struct error *err, unsigned long line,
 		 bool empty_ok, double *out)
 {
 	const char *p = cell, *range;
+	bool erange;
 	char *end;
 
 	while (*p == ' ')
@@ -243,11 +249,10 @@ replay_cell_unit(const char *path, struct error *err, unsigned long line,
 		return error_set(err, EINVAL, "%s line %lu: %s is empty", path,
 				 line, name);
 	}
-	errno = 0;
-	*out = replay_strtod(p, &end);
+	*out = replay_strtod(p, &end, &erange);
 	while (*end == ' ')
 		end++;
-	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
+	if (*end != '\0' || erange || !isfinite(*out))
 		return error_set(err, EINVAL,
 				 "%s line %lu: %s is '%s', "
 				 "not a number",
@@ -335,7 +340,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 	sample_clear(&s);
 	s.pid = (pid_t)pid;
 	s.elapsed_s = t - a->t0;
-	if (replay_out_of_range("elapsed_s", s.elapsed_s) != NULL)
+	if (replay_range(REPLAY_UNIT_S, s.elapsed_s) != NULL)
 		return error_set(
 		    a->err, ERANGE,
 		    "%s line %lu: %s %s is more "
