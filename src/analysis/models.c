@@ -63,8 +63,7 @@ struct models_work {
 	double col[4][MODELS_MAX_POINTS]; /* shape columns */
 	double cyc[4][MODELS_MAX_POINTS]; /* periodic columns */
 	double res[MODELS_MAX_POINTS];
-	double res_a, res_b, res_c; /* models_res_sums() */
-	double eps;		    /* least innovation variance */
+	double eps; /* least innovation variance */
 	bool has_cycle;
 	double period_s; /* the cycle's, when has_cycle */
 	/* A start-up's first mask points fitted exactly: the fits see vm,
@@ -85,7 +84,8 @@ struct models_work {
 	const double *known[MODELS_KNOWN];
 	double known_dot[MODELS_KNOWN][MODELS_KNOWN];
 	bool known_ok[MODELS_KNOWN];
-	bool known_off; /* models_work_keep_sums() */
+	bool known_off;		    /* models_work_keep_sums() */
+	double res_a, res_b, res_c; /* models_res_sums() */
 };
 
 struct models_ls {
@@ -205,8 +205,8 @@ models_dots(struct models_pair *pr, int np)
 	}
 }
 
-/* Pair m of pr: the sum of p and q into out, over the points where
- * both of them (spans lo to hi - 1) are nonzero. */
+/* The pair *pr: the sum of p and q into out, over the points where
+ * both of them (spans lo to hi - 1) can be nonzero. */
 static void
 models_pair_set(struct models_pair *pr, const double *p, size_t plo, size_t phi,
 		const double *q, size_t qlo, size_t qhi, double *out)
