@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/models.h"
 #include "analysis/trend.h"
 #include "testutil.h"
 #include "tracegen.h"
@@ -923,4 +924,103 @@ Test(trend, leak_under_one_batch_episode_flagged)
 Test(trend, batch_episodes_on_a_flat_floor_not_flagged)
 {
 	score_never_flagged(0, 539, TF_BATCH, TG_HOURS);
+}
+
+/* A window of n floor points a minute apart in the shape asked for,
+ * with a few pages of noise, in whole 4 KiB pages. */
+static void
+kept_sums_window(int shape, size_t n, double *x, double *y)
+{
+	unsigned int seed = 12345u + (unsigned int)(shape * 131 + (int)n);
+	double t, level = 200000, f = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		t = (double)i;
+		seed = seed * 1103515245u + 12345u;
+		x[i] = 60 * t + (double)(seed >> 16 & 7);
+		switch (shape) {
+		case 0: /* a leak */
+			f = 90 * t;
+			break;
+		case 1: /* one step */
+			f = i >= n / 3 ? 20000 : 0;
+			break;
+		case 2: /* a cycle of 10 points on a rising floor */
+			f = 6000 * sin(2 * M_PI * t / 10) + 40 * t;
+			break;
+		case 3: /* a start-up that levels off */
+			f = -30000 * exp(-t / ((double)n / 24));
+			break;
+		case 4: /* a batch job's episode */
+			f = i >= n / 4 && i < n / 2 ? 15000 : 0;
+			break;
+		default: /* flat */
+			f = 0;
+			break;
+		}
+		y[i] = 4 * floor((level + f + (double)(seed >> 20 & 1023)) / 4);
+	}
+}
+
+/* The sums of products a work space keeps between fits (of the columns
+ * that stay put in a window: a level, time, the values, a cycle's, and
+ * the same after a start-up's mask) give the same fits, to the bit, as
+ * every sum worked out at every fit: one work space reused from window
+ * to window -- a cycle found then none, a mask then none, the window's
+ * length changing -- against a fresh one keeping nothing. */
+Test(trend, models_kept_sums_give_the_same_fits)
+{
+	static const size_t lens[] = {128, 41, 97, 12};
+	struct models_work *kept = models_work_new(), *fresh;
+	struct models_opts opts = {.daily_amp = 0.10,
+				   .tau_cap = 3,
+				   .tau_max_s = 3600,
+				   .wander_amp = 0.03};
+	double x[MODELS_MAX_POINTS], y[MODELS_MAX_POINTS];
+	struct models_result a, b;
+	int shape, k, cycles = 0;
+	size_t l;
+
+	for (shape = 0; shape < 6; shape++)
+		for (l = 0; l < sizeof lens / sizeof lens[0]; l++) {
+			kept_sums_window(shape, lens[l], x, y);
+			opts.daily = (shape + (int)l) % 2 == 0;
+			models_compare(kept, x, y, lens[l], &opts, &a);
+			fresh = models_work_new();
+			models_work_keep_sums(fresh, false);
+			models_compare(fresh, x, y, lens[l], &opts, &b);
+			models_work_free(fresh);
+			cr_assert_eq(a.best, b.best, "shape %d, %zu points",
+				     shape, lens[l]);
+			cr_assert_eq(
+			    memcmp(&a.period_s, &b.period_s, sizeof a.period_s),
+			    0);
+			cycles += a.period_s > 0;
+			for (k = 0; k < MODELS_KINDS; k++) {
+				const struct models_fit *p = &a.fit[k],
+							*q = &b.fit[k];
+
+				cr_assert_eq(p->valid, q->valid);
+				cr_assert_eq(
+				    memcmp(&p->bic, &q->bic, sizeof p->bic), 0,
+				    "%s: BIC %.17g, %.17g", models_name(k),
+				    p->bic, q->bic);
+				cr_assert_eq(memcmp(&p->slope, &q->slope,
+						    sizeof p->slope),
+					     0);
+				cr_assert_eq(memcmp(&p->end_kb, &q->end_kb,
+						    sizeof p->end_kb),
+					     0);
+			}
+			/* And the fits are the shapes': the leak's slope
+			 * (90 KiB a minute) within a few percent. */
+			if (shape == 0 && lens[l] >= 41) {
+				cr_assert(models_is_growth(a.best));
+				near(a.fit[a.best].slope * 60, 90, 5);
+			}
+		}
+	/* The cycle's columns were among those kept. */
+	cr_assert_geq(cycles, 1);
+	models_work_free(kept);
 }

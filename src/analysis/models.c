@@ -30,6 +30,20 @@
 #define MODELS_BOX_GRID 16	 /* an episode's edges: a coarse grid first */
 #define MODELS_BOX_MAX (2.0 / 3) /* of the points: the line is seen beside */
 
+/* The columns whose sums of products are kept (models_known_update):
+ * the window's, and the same after a start-up's mask.  Only sums within
+ * one group are kept (no fit mixes them). */
+enum {
+	MODELS_KNOWN_ONE,
+	MODELS_KNOWN_U,
+	MODELS_KNOWN_V,
+	MODELS_KNOWN_CYC, /* 4 */
+	MODELS_KNOWN_ONEM = MODELS_KNOWN_CYC + 4,
+	MODELS_KNOWN_VM,
+	MODELS_KNOWN_CYCM, /* 4 */
+	MODELS_KNOWN = MODELS_KNOWN_CYCM + 4
+};
+
 /* The grid of phi models_bic_ar searches, up to a largest phi, with
  * what depends on phi alone worked out once: 1 - phi^2, its log, phi^2
  * and 2 phi (the same expressions, so the same bits). */
@@ -65,6 +79,13 @@ struct models_work {
 	double warm_u;
 	bool warm_fill;
 	struct models_phi_grid phi_short, phi_wander;
+	/* The sums of products of the columns that stay put between fits
+	 * (models_known_update), each as models_solve_to sums it. */
+	const double *known[MODELS_KNOWN];
+	double known_dot[MODELS_KNOWN][MODELS_KNOWN];
+	bool known_ok[MODELS_KNOWN];
+	bool known_off;		    /* models_work_keep_sums() */
+	double res_a, res_b, res_c; /* models_res_sums() */
 };
 
 struct models_ls {
@@ -98,6 +119,158 @@ models_is_growth(enum models_kind kind)
 	return kind >= MODELS_LINEAR && kind < MODELS_KINDS;
 }
 
+/* The sums of the residuals' products models_bic_ar needs, over i from
+ * 1: res[i]^2, res[i] res[i - 1] and res[i - 1]^2.  Whatever writes
+ * w->res calls this. */
+static void
+models_res_sums(struct models_work *w)
+{
+	double a = 0, b = 0, c = 0;
+	size_t i;
+
+	for (i = 1; i < w->n; i++) {
+		a += w->res[i] * w->res[i];
+		b += w->res[i] * w->res[i - 1];
+		c += w->res[i - 1] * w->res[i - 1];
+	}
+	w->res_a = a;
+	w->res_b = b;
+	w->res_c = c;
+}
+
+/* The points where column c can be nonzero: from *lo to *hi - 1. */
+static void
+models_span(const double *c, size_t n, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = n;
+
+	while (a < b && c[a] == 0)
+		a++;
+	while (b > a && c[b - 1] == 0)
+		b--;
+	*lo = a;
+	*hi = b;
+}
+
+/* A sum over the points of p[i] q[i], into *out: lo to hi - 1 are the
+ * points where the product can be nonzero. */
+struct models_pair {
+	const double *p, *q;
+	size_t lo, hi;
+	double *out;
+};
+
+/* The pairs' sums, each in order from +0, four at a time (four sums in
+ * step), over the points where some pair's product can be nonzero.
+ * Adding a product with a zero factor (+-0) leaves such a sum as it is
+ * (it is never -0), so the bits are those of the sum over every point. */
+static void
+models_dots(struct models_pair *pr, int np)
+{
+	const double *p0, *p1, *p2, *p3, *q0, *q1, *q2, *q3;
+	double s0, s1, s2, s3;
+	size_t i, from, to;
+	int m, j, c;
+
+	for (m = 0; m < np; m += 4) {
+		c = np - m < 4 ? np - m : 4;
+		from = pr[m].lo;
+		to = pr[m].hi;
+		for (j = 1; j < c; j++) {
+			from = pr[m + j].lo < from ? pr[m + j].lo : from;
+			to = pr[m + j].hi > to ? pr[m + j].hi : to;
+		}
+		p0 = pr[m].p;
+		q0 = pr[m].q;
+		p1 = pr[m + (c > 1)].p;
+		q1 = pr[m + (c > 1)].q;
+		p2 = pr[m + (c > 2) * 2].p;
+		q2 = pr[m + (c > 2) * 2].q;
+		p3 = pr[m + (c > 3) * 3].p;
+		q3 = pr[m + (c > 3) * 3].q;
+		s0 = s1 = s2 = s3 = 0;
+		for (i = from; i < to; i++) {
+			s0 += p0[i] * q0[i];
+			s1 += p1[i] * q1[i];
+			s2 += p2[i] * q2[i];
+			s3 += p3[i] * q3[i];
+		}
+		*pr[m].out = s0;
+		if (c > 1)
+			*pr[m + 1].out = s1;
+		if (c > 2)
+			*pr[m + 2].out = s2;
+		if (c > 3)
+			*pr[m + 3].out = s3;
+	}
+}
+
+/* The pair *pr: the sum of p and q into out, over the points where
+ * both of them (spans lo to hi - 1) can be nonzero. */
+static void
+models_pair_set(struct models_pair *pr, const double *p, size_t plo, size_t phi,
+		const double *q, size_t qlo, size_t qhi, double *out)
+{
+	pr->p = p;
+	pr->q = q;
+	pr->lo = plo > qlo ? plo : qlo;
+	pr->hi = phi < qhi ? phi : qhi;
+	pr->out = out;
+}
+
+/* The group of known column j: its first and one past its last. */
+static void
+models_known_group(int j, int *first, int *end)
+{
+	*first = j < MODELS_KNOWN_ONEM ? 0 : MODELS_KNOWN_ONEM;
+	*end = j < MODELS_KNOWN_ONEM ? MODELS_KNOWN_ONEM : MODELS_KNOWN;
+}
+
+/* Known columns first to first + count - 1 were written: their sums of
+ * products with the columns of their group (those still valid, and each
+ * other) worked out again.  Every writer of a known column calls this;
+ * models_prepare() drops them all. */
+static void
+models_known_update(struct models_work *w, int first, int count)
+{
+	struct models_pair pr[MODELS_KNOWN * MODELS_KNOWN];
+	size_t lo[MODELS_KNOWN], hi[MODELS_KNOWN];
+	int i, j, g0, g1, np = 0;
+
+	models_known_group(first, &g0, &g1);
+	for (i = first; i < first + count; i++)
+		w->known_ok[i] = false;
+	for (j = g0; j < g1; j++)
+		models_span(w->known[j], w->n, &lo[j], &hi[j]);
+	for (i = first; i < first + count; i++)
+		for (j = g0; j < g1; j++) {
+			if (j >= first && j < first + count ? j < i
+							    : !w->known_ok[j])
+				continue;
+			models_pair_set(&pr[np++], w->known[i], lo[i], hi[i],
+					w->known[j], lo[j], hi[j],
+					&w->known_dot[i][j]);
+		}
+	models_dots(pr, np);
+	for (i = first; i < first + count; i++) {
+		for (j = g0; j < g1; j++)
+			w->known_dot[j][i] = w->known_dot[i][j];
+		w->known_ok[i] = true;
+	}
+}
+
+/* Which known column c is (-1: none). */
+static int
+models_known_of(const struct models_work *w, const double *c)
+{
+	int j;
+
+	for (j = 0; j < MODELS_KNOWN && !w->known_off; j++)
+		if (w->known[j] == c)
+			return w->known_ok[j] ? j : -1;
+	return -1;
+}
+
 /* Least squares of v on the k columns: Gauss-Jordan on the normal
  * equations with the identity alongside, for the coefficients' variance
  * factors.  Leaves the residuals in w->res.  False when singular. */
@@ -106,16 +279,38 @@ models_solve_to(struct models_work *w, const double *v,
 		const double *const *cols, int k, struct models_ls *ls)
 {
 	double a[MODELS_MAX_COLS][2 * MODELS_MAX_COLS + 1];
-	int r, s, c, piv, m = 2 * k + 1;
+	int r, s, c, piv, m = 2 * k + 1, np = 0, g0, g1;
+	struct models_pair pr[MODELS_MAX_COLS * (MODELS_MAX_COLS + 3) / 2];
+	const double *cr[MODELS_MAX_COLS + 1];
+	size_t lo[MODELS_MAX_COLS + 1], hi[MODELS_MAX_COLS + 1];
+	int kn[MODELS_MAX_COLS + 1];
+	double fit[MODELS_MAX_POINTS];
 	size_t i;
 
-	memset(a, 0, sizeof a);
-	for (i = 0; i < w->n; i++)
-		for (r = 0; r < k; r++) {
-			for (s = r; s < k; s++)
-				a[r][s] += cols[r][i] * cols[s][i];
-			a[r][2 * k] += cols[r][i] * v[i];
+	for (r = 0; r < k; r++)
+		memset(a[r], 0, (size_t)m * sizeof a[r][0]);
+	/* The sums of the normal equations: those of known columns kept,
+	 * the others (models_dots) over the points where they can be
+	 * nonzero -- each in the order of a sum over every point. */
+	for (r = 0; r <= k; r++) {
+		cr[r] = r < k ? cols[r] : v;
+		kn[r] = models_known_of(w, cr[r]);
+		models_span(cr[r], w->n, &lo[r], &hi[r]);
+	}
+	for (r = 0; r < k; r++)
+		for (s = r; s <= k; s++) {
+			c = s < k ? s : 2 * k;
+			if (kn[r] >= 0 && kn[s] >= 0) {
+				models_known_group(kn[r], &g0, &g1);
+				if (kn[s] >= g0 && kn[s] < g1) {
+					a[r][c] = w->known_dot[kn[r]][kn[s]];
+					continue;
+				}
+			}
+			models_pair_set(&pr[np++], cr[r], lo[r], hi[r], cr[s],
+					lo[s], hi[s], &a[r][c]);
 		}
+	models_dots(pr, np);
 	for (r = 0; r < k; r++) {
 		for (s = 0; s < r; s++)
 			a[r][s] = a[s][r];
@@ -149,15 +344,21 @@ models_solve_to(struct models_work *w, const double *v,
 		ls->beta[r] = a[r][2 * k] / a[r][r];
 		ls->inv_diag[r] = a[r][k + r] / a[r][r];
 	}
-	ls->rss = 0;
-	for (i = 0; i < w->n; i++) {
-		double f = 0;
+	/* Each point's fit summed over the columns in order, a column at
+	 * a time (over its span: the rest adds zeros); the sum of squares
+	 * is the lag sums' c and the last point's. */
+	memset(fit, 0, w->n * sizeof *fit);
+	for (r = 0; r < k; r++) {
+		double b = ls->beta[r];
+		const double *col = cols[r];
 
-		for (r = 0; r < k; r++)
-			f += ls->beta[r] * cols[r][i];
-		w->res[i] = v[i] - f;
-		ls->rss += w->res[i] * w->res[i];
+		for (i = lo[r]; i < hi[r]; i++)
+			fit[i] += b * col[i];
 	}
+	for (i = 0; i < w->n; i++)
+		w->res[i] = v[i] - fit[i];
+	models_res_sums(w);
+	ls->rss = w->res_c + w->res[w->n - 1] * w->res[w->n - 1];
 	return true;
 }
 
@@ -184,26 +385,34 @@ static double
 models_bic_ar(struct models_work *w, const struct models_phi_grid *g, int k,
 	      double sd_cap, double *phi, double *var)
 {
-	double a = 0, b = 0, c = 0, r0 = w->res[0], nn = (double)w->n;
-	double best = INFINITY, f, sp, v, best_v = 0, cap;
-	size_t i;
+	double a = w->res_a, b = w->res_b, c = w->res_c, r0 = w->res[0];
+	double best = INFINITY, f, sp, v, best_v = 0, cap, l, l_at = 0, at = 0;
+	double iv, nn = (double)w->n;
 	int j;
 
-	for (i = 1; i < w->n; i++) {
-		a += w->res[i] * w->res[i];
-		b += w->res[i] * w->res[i - 1];
-		c += w->res[i - 1] * w->res[i - 1];
-	}
 	*phi = 0;
 	for (j = 0; j <= MODELS_PHI_STEPS; j++) {
 		sp = g->q[j] * r0 * r0 + a - g->p2[j] * b + g->pp[j] * c;
-		v = fmax(sp / nn, w->eps);
+		/* fmax(sp / nn, w->eps) as glibc's (maxsd; w->eps for a NAN),
+		 * without a call to libm. */
+		v = sp / nn > w->eps ? sp / nn : w->eps;
 		/* A bounded wander: its stationary spread is at most
 		 * sd_cap. */
 		cap = sd_cap * sd_cap * g->q[j];
 		if (v > cap)
 			v = fmax(cap, w->eps);
-		f = nn * log(v) + sp / v - g->log_q[j];
+		/* ln v >= ln at + 1 - at / v: a phi this bound puts beyond
+		 * the best by far more than rounding cannot be the best, and
+		 * its log is not needed (the same phi wins, the same bits). */
+		iv = 1 / v;
+		if (at > 0 &&
+		    nn * (l_at + 1 - at * iv) + sp * iv - g->log_q[j] >
+			best + 1e-6 * (1 + fabs(best)))
+			continue;
+		l = log(v);
+		l_at = l;
+		at = v;
+		f = nn * l + sp / v - g->log_q[j];
 		if (f < best) {
 			best = f;
 			*phi = g->p[j];
@@ -294,6 +503,7 @@ models_cycle_columns(struct models_work *w, double p_s)
 		w->cyc[2][i] = 2 * c * c - 1;
 		w->cyc[3][i] = 2 * s * c;
 	}
+	models_known_update(w, MODELS_KNOWN_CYC, 4);
 }
 
 /* The best BIC of a level, a jump and a line from an onset (every
@@ -437,6 +647,8 @@ models_prepare(struct models_work *w, const double *x, const double *y,
 		w->v[i] = (y[i] - w->y0) / w->ys;
 		w->one[i] = 1;
 	}
+	memset(w->known_ok, 0, sizeof w->known_ok);
+	models_known_update(w, MODELS_KNOWN_ONE, 3);
 	/* Values come in whole 4 KiB pages: a rounding error's variance is
 	 * the least innovation variance believable. */
 	w->eps = 16.0 / 12 / (w->ys * w->ys);
@@ -632,6 +844,7 @@ models_daily_capped(struct models_work *w, const double *v,
 	sincos(ps, &s, &c);
 	for (i = 0; i < w->n; i++)
 		w->res[i] = pv[i] - a0 * (c * pc[i] + s * w->res[i]);
+	models_res_sums(w);
 	return true;
 }
 
@@ -801,6 +1014,7 @@ models_set_mask(struct models_work *w, size_t m)
 		for (j = 0; j < 4; j++)
 			w->cycm[j][i] = i < m ? 0 : w->cyc[j][i];
 	}
+	models_known_update(w, MODELS_KNOWN_ONEM, 6);
 }
 
 /* A start-up of any shape: its points fitted exactly (a parameter each,
@@ -1107,8 +1321,19 @@ models_work_new(void)
 {
 	struct models_work *w = xcalloc(1, sizeof *w);
 
+	int j;
+
 	models_phi_grid_init(&w->phi_short, MODELS_PHI_MAX);
 	models_phi_grid_init(&w->phi_wander, MODELS_PHI_WANDER);
+	w->known[MODELS_KNOWN_ONE] = w->one;
+	w->known[MODELS_KNOWN_U] = w->u;
+	w->known[MODELS_KNOWN_V] = w->v;
+	w->known[MODELS_KNOWN_ONEM] = w->onem;
+	w->known[MODELS_KNOWN_VM] = w->vm;
+	for (j = 0; j < 4; j++) {
+		w->known[MODELS_KNOWN_CYC + j] = w->cyc[j];
+		w->known[MODELS_KNOWN_CYCM + j] = w->cycm[j];
+	}
 	return w;
 }
 
@@ -1116,6 +1341,12 @@ void
 models_work_free(struct models_work *w)
 {
 	free(w);
+}
+
+void
+models_work_keep_sums(struct models_work *w, bool keep)
+{
+	w->known_off = !keep;
 }
 
 void

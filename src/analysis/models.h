@@ -82,6 +82,10 @@ struct models_result {
 struct models_work;
 struct models_work *models_work_new(void);
 void models_work_free(struct models_work *w);
+/* Whether w keeps, between the fits of a window, the sums of products
+ * of the columns that stay put (on by default).  Off, every sum is
+ * worked out at every fit: the same bits, as the tests check. */
+void models_work_keep_sums(struct models_work *w, bool keep);
 
 /* Fits every explanation to the floor points (x seconds, y KiB, n at
  * most MODELS_MAX_POINTS, at least 8). */

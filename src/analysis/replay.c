@@ -204,25 +204,30 @@ replay_out_of_range(const char *name, double v)
  * at most 15 digits, perhaps negative, perhaps with a fraction of zeros
  * ("4242", "1.000"), ending the cell or followed by a space.  Such a
  * number is a double exactly, so its value is strtod()'s; anything else
- * goes to strtod(). */
+ * goes to strtod().  *erange: strtod() said ERANGE (errno is touched
+ * only then, not for every cell). */
 static double
-replay_strtod(const char *p, char **end)
+replay_strtod(const char *p, char **end, bool *erange)
 {
 	const char *q = p + (*p == '-');
 	long long n = 0;
 	int digits = 0;
+	double v;
 
+	*erange = false;
 	for (; *q >= '0' && *q <= '9' && digits <= 15; q++, digits++)
 		n = n * 10 + (*q - '0');
-	if (digits == 0 || digits > 15)
-		return strtod(p, end);
-	if (*q == '.')
+	if (*q == '.' && digits > 0 && digits <= 15)
 		for (q++; *q == '0'; q++)
 			;
-	if (*q != '\0' && *q != ' ')
-		return strtod(p, end);
-	*end = (char *)q;
-	return *p == '-' ? -(double)n : (double)n;
+	if (digits > 0 && digits <= 15 && (*q == '\0' || *q == ' ')) {
+		*end = (char *)q;
+		return *p == '-' ? -(double)n : (double)n;
+	}
+	errno = 0;
+	v = strtod(p, end);
+	*erange = errno == ERANGE;
+	return v;
 }
 
 /* A numeric cell of path's line; empty is NAN when allowed. */
@@ -232,6 +237,7 @@ replay_cell_unit(const char *path, struct error *err, unsigned long line,
 		 bool empty_ok, double *out)
 {
 	const char *p = cell, *range;
+	bool erange;
 	char *end;
 
 	while (*p == ' ')
@@ -243,11 +249,10 @@ replay_cell_unit(const char *path, struct error *err, unsigned long line,
 		return error_set(err, EINVAL, "%s line %lu: %s is empty", path,
 				 line, name);
 	}
-	errno = 0;
-	*out = replay_strtod(p, &end);
+	*out = replay_strtod(p, &end, &erange);
 	while (*end == ' ')
 		end++;
-	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
+	if (*end != '\0' || erange || !isfinite(*out))
 		return error_set(err, EINVAL,
 				 "%s line %lu: %s is '%s', "
 				 "not a number",
@@ -335,7 +340,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 	sample_clear(&s);
 	s.pid = (pid_t)pid;
 	s.elapsed_s = t - a->t0;
-	if (replay_out_of_range("elapsed_s", s.elapsed_s) != NULL)
+	if (replay_range(REPLAY_UNIT_S, s.elapsed_s) != NULL)
 		return error_set(
 		    a->err, ERANGE,
 		    "%s line %lu: %s %s is more "
@@ -829,6 +834,8 @@ replay_time_fixed(const char *text, int *y, int *mo, int *d, int *h, int *mi,
 		  double *sec, int *n)
 {
 	const char *q = text + 19;
+	long long num, scale;
+	int digits = 0;
 	char *end;
 
 	if (strnlen(text, 19) < 19 || text[4] != '-' || text[7] != '-' ||
@@ -840,16 +847,55 @@ replay_time_fixed(const char *text, int *y, int *mo, int *d, int *h, int *mi,
 	    (*mi = replay_digits(text, 14, 16)) < 0 ||
 	    replay_digits(text, 17, 19) < 0)
 		return false;
+	/* The seconds as whole ten-thousandths (say): an integer over a
+	 * power of ten, both doubles exactly, so the quotient is the
+	 * decimal correctly rounded -- strtod()'s value.  A longer
+	 * fraction goes to strtod(). */
+	num = replay_digits(text, 17, 19);
 	if (*q == '.')
 		for (q++; *q >= '0' && *q <= '9'; q++)
-			;
+			if (++digits <= 13)
+				num = num * 10 + (*q - '0');
 	if (*q != '\0' && *q != 'Z' && *q != '+' && *q != '-')
 		return false;
-	*sec = strtod(text + 17, &end);
-	if (end != q)
-		return false;
+	if (digits <= 13) {
+		for (scale = 1; digits-- > 0;)
+			scale *= 10;
+		*sec = (double)num / scale;
+	} else {
+		*sec = strtod(text + 17, &end);
+		if (end != q)
+			return false;
+	}
 	*n = (int)(q - text);
 	return true;
+}
+
+/* Whether day d of month mo (1-12) of year y exists. */
+static bool
+replay_day_exists(int y, int mo, int d)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31};
+	bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+
+	return d <= days[mo - 1] + (mo == 2 && leap);
+}
+
+/* Days from 1970-01-01 to y-mo-d in the proleptic Gregorian calendar
+ * (timegm()'s; H. Hinnant, "chrono-Compatible Low-Level Date
+ * Algorithms", days_from_civil): timegm() and gmtime_r() were a tenth
+ * of reading a CSV. */
+static long long
+replay_days(int y, int mo, int d)
+{
+	long long era, yoe, doy;
+
+	y -= mo <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 }
 
 int
@@ -857,9 +903,8 @@ replay_parse_time(const char *text, double *seconds)
 {
 	int y, mo, d, h, mi, n = 0, oh = 0, om = 0;
 	const char *p;
-	struct tm tm;
+	long long base;
 	double sec;
-	time_t base;
 
 	if (!replay_time_fixed(text, &y, &mo, &d, &h, &mi, &sec, &n) &&
 	    (sscanf(text, "%4d-%2d-%2d%*1[T ]%2d:%2d:%lf%n", &y, &mo, &d, &h,
@@ -887,18 +932,11 @@ replay_parse_time(const char *text, double *seconds)
 	}
 	if (*p != '\0')
 		return -EINVAL;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	base = timegm(&tm);
-	/* timegm() carries Feb 31 into March: a date that does not exist
-	 * comes back as another. */
-	if (gmtime_r(&base, &tm) == NULL || tm.tm_mday != d ||
-	    tm.tm_mon != mo - 1)
+	/* A date that does not exist (Feb 31) is refused, not carried
+	 * into the next month. */
+	if (!replay_day_exists(y, mo, d))
 		return -EINVAL;
+	base = replay_days(y, mo, d) * 86400 + h * 3600 + mi * 60;
 	*seconds = (double)base + sec - (oh * 3600.0 + om * 60.0);
 	return 0;
 }

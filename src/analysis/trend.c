@@ -484,12 +484,25 @@ trend_evidence(const struct trend *t)
 	return &t->ev;
 }
 
-static void
-trend_scale_add(struct trend_scale *sc, double t_s, double v)
+/* Adds a sample to scale sc's open bucket, or closes that and opens
+ * the sample's.  Returns whether the sample joined the open bucket:
+ * then it joins the open buckets of every coarser scale too (a bucket
+ * of twice the width holds two whole ones; floor(x / 2) is
+ * floor(floor(x) / 2)), and same says so, sparing the division. */
+static bool
+trend_scale_add(struct trend_scale *sc, double t_s, double v, bool same)
 {
-	int64_t index = (int64_t)floor(t_s / sc->width_s);
 	struct trend_bucket *b = &sc->open;
+	int64_t index = b->index;
+	double q;
 
+	/* floor(t_s / sc->width_s), without a call to libm for it. */
+	if (!same) {
+		q = t_s / sc->width_s;
+		index = (int64_t)q;
+		if ((double)index > q)
+			index--;
+	}
 	sc->closed = false;
 	if (b->n > 0 && b->index != index) {
 		sc->ring[sc->head] = *b;
@@ -504,9 +517,11 @@ trend_scale_add(struct trend_scale *sc, double t_s, double v)
 		b->min = v;
 		b->t_first = t_s;
 	}
-	b->min = fmin(b->min, v);
+	/* fmin(b->min, v) as glibc's (minsd: v when they are equal), v
+	 * never NAN, without a call to libm. */
+	b->min = b->min < v ? b->min : v;
 	b->t_last = t_s;
-	b->n++;
+	return ++b->n > 1;
 }
 
 /* The finest scale whose ring covers the span seen so far. */
@@ -957,6 +972,7 @@ trend_add(struct trend *t, double t_s, double v)
 {
 	struct trend_evidence *ev = &t->ev;
 	double dt;
+	bool same;
 	int k;
 
 	if (isnan(v) || isnan(t_s))
@@ -981,8 +997,8 @@ trend_add(struct trend *t, double t_s, double v)
 	ev->samples++;
 	if (ev->why == TREND_WHY_FEW && ev->samples < TREND_MIN_SAMPLES)
 		ev->need_samples = TREND_MIN_SAMPLES - ev->samples;
-	for (k = 0; k < TREND_SCALES; k++)
-		trend_scale_add(&t->scale[k], t_s, v);
+	for (k = 0, same = false; k < TREND_SCALES; k++)
+		same = trend_scale_add(&t->scale[k], t_s, v, same);
 	k = trend_pick_scale(t);
 	if (t->scale[k].closed)
 		trend_evaluate(t, k);
