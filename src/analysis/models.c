@@ -907,10 +907,9 @@ models_try_alias_step(struct models_work *w, struct models_result *r,
  * start-up) with a line rising at most the spacing over the points,
  * alone or with one step between two points (every other, every
  * fourth once the window has more than 64, and beside the best): the
- * drop back, or a start-up's last jump
- * (both bounded; a step is one explanation already).  Before the beat
- * has come round twice no cycle is found; a leak under the teeth rises
- * past the spacing. */
+ * drop back, or a start-up's last jump (both bounded; a step is one
+ * explanation already).  Before the beat has come round twice no cycle
+ * is found; a leak under the teeth rises past the spacing. */
 static void
 models_fit_alias(struct models_work *w, struct models_result *r,
 		 const double *x, const struct models_opts *opts)
