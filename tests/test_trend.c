@@ -672,6 +672,42 @@ Test(trend, step_between_two_tried_points_under_a_daily_swing_not_flagged)
 	score_never_flagged(1, 753, TF_STEP, TG_DAYS);
 }
 
+/* Cases 218 and 228 of bench/score -s 1 (ci): flat GC sawtooths of
+ * 38 % and 15 % with teeth of 3.21 s and 9.45 s, sampled every 0.357 s
+ * and 0.631 s: nine and fifteen samples a tooth, to a few ms.  The
+ * samples land on a comb of phases that drifts slowly along the teeth,
+ * and the floor -- each bucket's least sample, on the comb's lowest
+ * level -- rose by the comb's spacing over minutes: each was flagged,
+ * at 4.6 and 5.8 min.  A level with the floor drifting by at most the
+ * comb's spacing, measured on the samples, explains them.  The same
+ * teeth over a leak of 1 %/min, the comb's spacing four times over by
+ * the end, are still flagged. */
+Test(trend, sawtooth_sampled_near_its_period_not_flagged)
+{
+	static const size_t ids[] = {218, 228};
+	struct tracegen_case c;
+	struct trend_evidence ev;
+	int widened;
+	size_t i;
+
+	for (i = 0; i < sizeof ids / sizeof *ids; i++) {
+		c = score_case(1, ids[i], TF_SAWTOOTH_FLAT, TG_CI);
+		cr_assert_lt(
+		    fabs(remainder(c.spec.period_s, c.spec.interval_s)),
+		    0.03 * c.spec.interval_s);
+		ev = run_spec(&c.spec, false, &widened);
+		cr_assert_eq(ev.raises, 0, "case %zu: flagged at %.2f min",
+			     ids[i], ev.detected_at_s / 60);
+		c.spec.shape = TG_SAWTOOTH_RISING;
+		c.spec.rate = 0.6;
+		c.spec.onset_s = c.startup_end_s;
+		ev = run_spec(&c.spec, false, &widened);
+		cr_assert_eq(ev.verdict, TREND_GROWING, "case %zu: why %d",
+			     ids[i], ev.why);
+		cr_assert_eq(ev.raises, 1, "case %zu", ids[i]);
+	}
+}
+
 /* Case 719 of bench/score -s 1 (days): a start-up of 51 % (time
  * constant 2.2 min) under a daily swing of +-2.45 %, watched 3.9 days at
  * 11 s.  The start-up's points are fitted on their own for four time

@@ -101,6 +101,7 @@ static const char *models_names[MODELS_KINDS] = {
     [MODELS_DAILY] = "daily-cycle",
     [MODELS_WANDER] = "wander",
     [MODELS_EPISODE] = "episode",
+    [MODELS_ALIAS] = "aliased-teeth",
     [MODELS_LINEAR] = "linear",
     [MODELS_STARTUP_LINEAR] = "start-up+linear",
     [MODELS_ONSET] = "onset+linear",
@@ -1000,6 +1001,152 @@ models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 	}
 }
 
+/* Least squares of v on the k columns with each coefficient fix[j]
+ * that is not NAN held at that value (a bound it reached), the others
+ * refitted to what those leave.  Leaves the residuals in w->res. */
+static bool
+models_solve_held(struct models_work *w, const double *v,
+		  const double *const *cols, int k, const double *fix,
+		  struct models_ls *ls)
+{
+	double rest[MODELS_MAX_POINTS];
+	const double *free_cols[MODELS_MAX_COLS];
+	struct models_ls sub;
+	size_t i;
+	int j, m = 0;
+
+	memcpy(rest, v, w->n * sizeof *rest);
+	for (j = 0; j < k; j++) {
+		if (isnan(fix[j])) {
+			free_cols[m++] = cols[j];
+			continue;
+		}
+		for (i = 0; i < w->n; i++)
+			rest[i] -= fix[j] * cols[j][i];
+	}
+	if (!models_solve_to(w, rest, free_cols, m, &sub))
+		return false;
+	for (j = 0, m = 0; j < k; j++)
+		ls->beta[j] = isnan(fix[j]) ? sub.beta[m++] : fix[j];
+	ls->rss = sub.rss;
+	return true;
+}
+
+/* Aliased teeth on the columns (a level, a line, and with k = 3 a
+ * step), with the periodic component too when one was found: the
+ * line's rise over the points fitted held within the comb's spacing,
+ * cap (scaled).  Kept in the fit when better; returns whether it was. */
+static bool
+models_try_alias(struct models_work *w, struct models_result *r,
+		 const double *const *base, int k, double cap)
+{
+	const double *v = w->mask > 0 ? w->vm : w->v;
+	const double *cols[MODELS_MAX_COLS];
+	struct models_fit *f = &r->fit[MODELS_ALIAS];
+	double fix[MODELS_MAX_COLS], lim[3], phi, var, bic;
+	struct models_ls ls;
+	bool held, kept = false;
+	int j, m, cycle, kpar;
+
+	lim[0] = INFINITY;
+	lim[1] = cap / (1 - w->u[w->mask]);
+	lim[2] = INFINITY;
+	for (cycle = 0; cycle <= (w->has_cycle ? 1 : 0); cycle++) {
+		memcpy(cols, base, (size_t)k * sizeof *cols);
+		for (m = k, j = 0; cycle && j < 4; j++)
+			cols[m++] = w->mask > 0 ? w->cycm[j] : w->cyc[j];
+		for (j = 0; j < m; j++)
+			fix[j] = NAN;
+		for (held = true; held;) {
+			if (!models_solve_held(w, v, cols, m, fix, &ls))
+				break;
+			held = false;
+			for (j = 1; j < k; j++)
+				if (isnan(fix[j]) &&
+				    fabs(ls.beta[j]) > lim[j]) {
+					fix[j] = copysign(lim[j], ls.beta[j]);
+					held = true;
+				}
+		}
+		if (held)
+			continue;
+		kpar = 2 * k - 2 + (int)w->mask + (cycle ? MODELS_CYCLE_K : 0);
+		bic = models_bic(w, kpar, &phi, &var);
+		if (f->valid && bic >= f->bic)
+			continue;
+		memset(f, 0, sizeof *f);
+		f->valid = true;
+		f->cycle = cycle;
+		f->k = kpar;
+		f->bic = bic;
+		f->phi = phi;
+		f->sigma_kb = sqrt(var) * w->ys;
+		f->start_s = w->x0;
+		f->step_kb = k == 3 ? ls.beta[2] * w->ys : 0;
+		for (j = 0; cycle && j < 4; j++)
+			f->cyc[j] = ls.beta[k + j] * w->ys;
+		f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
+		for (j = 0; cycle && j < 4; j++)
+			f->end_kb -= f->cyc[j] * w->cyc[j][w->n - 1];
+		kept = true;
+	}
+	return kept;
+}
+
+/* Aliased teeth with a step between points c - 1 and c: whether it
+ * fits better than the aliased teeth found so far. */
+static bool
+models_try_alias_step(struct models_work *w, struct models_result *r,
+		      const double *x, const double *const *cols, size_t c,
+		      double cap)
+{
+	double uc = (w->u[c - 1] + w->u[c]) / 2;
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		w->col[1][i] = i >= w->mask && w->u[i] >= uc;
+	if (!models_try_alias(w, r, cols, 3, cap))
+		return false;
+	r->fit[MODELS_ALIAS].step_at_s = (x[c - 1] + x[c]) / 2;
+	return true;
+}
+
+/* Aliased teeth: a sawtooth sampled near a multiple of its period (or
+ * more slowly than its teeth) has its samples on a comb of phases, so
+ * a floor bucket's least sample sits anywhere up to the comb's spacing
+ * (opts->alias_kb, measured on the samples) above the trough, and as
+ * the comb drifts along the teeth the floor beats: it rises slowly by
+ * at most that spacing, then drops back.  A level (masked: after a
+ * start-up) with a line rising at most the spacing over the points,
+ * alone or with one step between two points (every other, every
+ * fourth once the window has more than 64, and beside the best): the
+ * drop back, or a start-up's last jump (both bounded; a step is one
+ * explanation already).  Before the beat has come round twice no cycle
+ * is found; a leak under the teeth rises past the spacing. */
+static void
+models_fit_alias(struct models_work *w, struct models_result *r,
+		 const double *x, const struct models_opts *opts)
+{
+	const double *cols[3] = {w->mask > 0 ? w->onem : w->one, w->col[0],
+				 w->col[1]};
+	double cap = opts->alias_kb / w->ys;
+	size_t i, c, b = 0, stride = w->n > 64 ? 4 : 2;
+	size_t first = w->mask + 2, last = w->n - 3;
+
+	if (!(opts->alias_kb > 0))
+		return;
+	for (i = 0; i < w->n; i++)
+		w->col[0][i] = i < w->mask ? 0 : w->u[i];
+	models_try_alias(w, r, cols, 2, cap);
+	for (c = first; c <= last; c += stride)
+		if (models_try_alias_step(w, r, x, cols, c, cap))
+			b = c;
+	for (c = models_beside_from(b, first, stride);
+	     b > 0 && c <= models_beside_to(b, last, stride); c++)
+		if (c != b)
+			models_try_alias_step(w, r, x, cols, c, cap);
+}
+
 /* Fits the first m points exactly from now on (m = 0: none). */
 static void
 models_set_mask(struct models_work *w, size_t m)
@@ -1089,6 +1236,7 @@ models_fit_startups(struct models_work *w, struct models_result *r,
 	models_refine_step(w, r, x, w->onem, stride, m + 2, w->n - 4);
 	models_fit_daily_steps(w, r, x, opts, m + 2, w->n - 3, stride);
 	models_fit_daily_shapes(w, r, x, opts);
+	models_fit_alias(w, r, x, opts);
 	models_set_mask(w, 0);
 }
 
@@ -1382,6 +1530,7 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	models_fit_daily_shapes(w, r, x, opts);
 	models_fit_startups(w, r, x, opts);
 	models_fit_wander(w, r, opts);
+	models_fit_alias(w, r, x, opts);
 
 	for (k = 0; k < MODELS_KINDS; k++) {
 		const struct models_fit *f = &r->fit[k];

@@ -31,6 +31,7 @@ enum models_kind {
 	MODELS_DAILY,	/* a daily cycle of at most +-10 % */
 	MODELS_WANDER,	/* a mean-reverting wander of bounded spread */
 	MODELS_EPISODE, /* a level, and one episode up and back down */
+	MODELS_ALIAS,	/* a level, the floor drifting along aliased teeth */
 	/* Growth. */
 	MODELS_LINEAR,	       /* a line from the start */
 	MODELS_STARTUP_LINEAR, /* a start-up levelling off, plus a line */
@@ -45,6 +46,7 @@ struct models_opts {
 	double tau_cap;	   /* longest warm-up, in window spans */
 	double tau_max_s;  /* ... and in seconds (0: no limit) */
 	double wander_amp; /* a wander's largest spread, part of the level */
+	double alias_kb;   /* the comb of aliased teeth's spacing (0: none) */
 };
 
 struct models_fit {

@@ -54,6 +54,7 @@
 #define TREND_WITHDRAW 3	   /* decisively bounded ones to lower it */
 #define TREND_QUIET 50.0	   /* rise / residual range: no correction */
 #define TREND_GAP 10.0		   /* a pause of 10 usual intervals: a gap */
+#define TREND_COMB_PARTS 4	   /* the last samples, cut in this many */
 
 struct trend_bucket {
 	int64_t index;
@@ -706,6 +707,41 @@ trend_envelope(struct trend *t, size_t n, double p_s)
 	return m;
 }
 
+/* The spacing of the comb of levels a sawtooth sampled near a multiple
+ * of its period leaves its samples on: the widest gap between two
+ * consecutive values in the lower half of a part of the last samples
+ * (the finest scale holds one a bucket), least over the parts, so that
+ * a start-up's or a burst's spread in one part does not count.  A
+ * floor bucket's least sample is on the lowest level of the comb,
+ * anywhere up to this above the teeth's trough, and moves by as much
+ * as the comb drifts along them; samples not on a comb (teeth sampled
+ * at many phases, a flat floor and its noise) give a spacing of the
+ * noise.  0: too few samples, or a spacing under half the least rise
+ * a flag needs over the latest floor, level (no drift within it could
+ * be flagged: a comb of the noise). */
+static double
+trend_comb_kb(struct trend *t, double level)
+{
+	size_t n =
+	    trend_scale_points(&t->scale[0], t->raw, t->tmp, NULL, TREND_RING);
+	size_t m = n / TREND_COMB_PARTS, p, i;
+	double least = INFINITY, gap, *v;
+
+	if (m < TREND_MIN_POINTS)
+		return 0;
+	for (p = 0; p < TREND_COMB_PARTS; p++) {
+		v = t->tmp + p * m;
+		qsort(v, m, sizeof *v, trend_cmp);
+		for (gap = 0, i = 1; i < m / 2; i++)
+			gap = fmax(gap, v[i] - v[i - 1]);
+		least = fmin(least, gap);
+	}
+	if (2 * least <
+	    fmax(TREND_MIN_RISE_KB, TREND_MIN_RISE_REL * fabs(level)))
+		return 0;
+	return least;
+}
+
 /* Whether the floor, now, is above where it stood, then, by more than
  * a rise the flag would need. */
 static bool
@@ -732,6 +768,7 @@ trend_judge(struct trend *t, size_t *np)
 	    .tau_cap = TREND_TAU_CAP,
 	    .tau_max_s = t->daily ? TREND_TAU_MAX_S : TREND_CI_TAU_MAX_S,
 	    .wander_amp = t->daily ? TREND_WANDER : TREND_CI_WANDER,
+	    .alias_kb = trend_comb_kb(t, t->y[*np - 1]),
 	};
 	enum models_kind g;
 	struct trend_fit f;

@@ -433,6 +433,11 @@ verdict_explanation(const struct trend_evidence *ev, enum models_kind kind,
 	case MODELS_EPISODE:
 		verdict_cat(buf, len, "one episode up and back down");
 		break;
+	case MODELS_ALIAS:
+		verdict_cat(buf, len,
+			    "a flat floor under teeth sampled near their "
+			    "period (the least sample drifts along them)");
+		break;
 	case MODELS_LINEAR:
 		verdict_cat(buf, len, "a steady rise from the start");
 		break;
