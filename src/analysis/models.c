@@ -64,6 +64,8 @@ struct models_work {
 	 * units; 0: none yet). */
 	double warm_u;
 	bool warm_fill;
+	/* An episode's ramps up and down (seconds; 0: a sharp edge). */
+	double box_ramp[2];
 	struct models_phi_grid phi_short, phi_wander;
 };
 
@@ -704,11 +706,24 @@ models_fit_daily(struct models_work *w, struct models_result *r,
 	models_fit_daily_on(w, r, opts, cols, 1, 1);
 }
 
-/* Whether an episode's fit covers time x. */
-static bool
-models_in_box(const struct models_fit *f, double x)
+/* How much of an episode's fit is on at time x, 0 to 1: its edges may
+ * ramp (a batch job's load comes and goes over minutes). */
+static double
+models_box_frac(const struct models_fit *f, double x)
 {
-	return x < f->box_first_s || (x >= f->box_from_s && x < f->box_to_s);
+	double up, down, on;
+
+	up = f->box_up_s > 0 ? (x - f->box_from_s) / f->box_up_s
+			     : (x >= f->box_from_s);
+	down = f->box_down_s > 0 ? (f->box_to_s - x) / f->box_down_s
+				 : (x < f->box_to_s);
+	on = fmin(up, down);
+	down = f->box_down_s > 0 ? (f->box_first_s - x) / f->box_down_s
+				 : (x < f->box_first_s);
+	on = fmax(on, down);
+	up = f->box_up_s > 0 ? (x - f->box_last_s) / f->box_up_s
+			     : (x >= f->box_last_s);
+	return fmin(1, fmax(0, fmax(on, up)));
 }
 
 /* A daily cycle on a step between points c - 1 and c: whether it fits
@@ -782,7 +797,7 @@ models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 		if (!r->fit[k].valid)
 			continue;
 		for (i = 0; i < w->n; i++)
-			w->shape[i] = models_in_box(&r->fit[k], x[i]);
+			w->shape[i] = models_box_frac(&r->fit[k], x[i]);
 		models_fit_daily_on(w, r, opts, cols, 2, 4);
 	}
 }
@@ -905,16 +920,21 @@ models_fit_wander(struct models_work *w, struct models_result *r,
 	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
 }
 
-/* An episode over points e[1] to e[2] - 1, and the end of the one
- * before over points 0 to e[0] - 1 (the window began in it; e[0] = 0:
- * not), on a level, or on a line (growth); kept in its fit when better
- * and up (a dip between two episodes is not one; one of a page or a
- * thousandth of the level is rounding).  The episode is whole: it
- * begins after the first point and ends before the last, so that level
- * and line differ only by the slope (a step in progress is the step's
- * and the onset's).  Episodes leave a third of the points at least: a
- * line judged under an episode is seen beside it (a leak whose memory
- * was freed at once is not a line under an episode). */
+/* An episode over points e[1] to e[2] - 1, the end of the one before
+ * over points 0 to e[0] - 1 (the window began in it; e[0] = 0: not) and
+ * the start of the one after over the last e[3] points (the window ends
+ * in it; 0: not), on a level, or on a line (growth); kept in its fit
+ * when better and up (a dip between two episodes is not one; one of a
+ * page or a thousandth of the level is rounding).  The episode is whole:
+ * it begins after the first point and ends before the last, so that
+ * level and line differ only by the slope (a step in progress is the
+ * step's and the onset's); the one after is seen only beside another,
+ * as tall (the same job), and so are the two at the window's ends
+ * without one between (e[1] = e[2] = 0): a batch job seen for less than
+ * two of its periods, whose floor a line under it keeps rising across.
+ * Episodes leave a third of the points at least: a line judged under an
+ * episode is seen beside it (a leak whose memory was freed at once is
+ * not a line under an episode). */
 static bool
 models_try_box(struct models_work *w, struct models_result *r, const double *x,
 	       bool growth, const size_t *e)
@@ -922,16 +942,29 @@ models_try_box(struct models_work *w, struct models_result *r, const double *x,
 	const double *cols[3] = {w->one, w->col[0], w->u};
 	struct models_fit *f =
 	    &r->fit[growth ? MODELS_LINEAR_EPISODE : MODELS_EPISODE];
-	struct models_fit tmp;
+	struct models_fit tmp, edges;
 	struct models_ls ls;
-	size_t i, n = w->n, a = e[1], b = e[2];
-	int kpar = (growth ? 5 : 4) + (e[0] > 0);
+	size_t i, n = w->n, a = e[1], b = e[2], last = n - e[3];
+	bool whole = a > 0 || b > 0;
+	int kpar = (growth ? 3 : 2) + 2 * whole + (e[0] > 0) + (e[3] > 0);
 
-	if (a == 0 || a + 2 > b || b >= n || (e[0] > 0 && e[0] + 2 > a) ||
-	    MODELS_BOX_MAX * (double)n < (double)(e[0] + b - a))
+	if (e[3] >= n || (e[3] > 0 && e[3] < 2) ||
+	    (whole &&
+	     (a == 0 || a + 2 > b || b >= n || (e[3] > 0 && b + 2 > last) ||
+	      (e[0] > 0 && e[0] + 2 > a))) ||
+	    (!whole && (e[0] == 0 || e[3] == 0 || e[0] + 2 > last)) ||
+	    MODELS_BOX_MAX * (double)n < (double)(e[0] + b - a + e[3]))
 		return false;
+	memset(&edges, 0, sizeof edges);
+	edges.box_from_s = whole ? (x[a - 1] + x[a]) / 2 : x[0];
+	edges.box_to_s = whole ? (x[b - 1] + x[b]) / 2 : x[0];
+	edges.box_first_s = e[0] > 0 ? (x[e[0] - 1] + x[e[0]]) / 2 : x[0];
+	edges.box_last_s = e[3] > 0 ? (x[last - 1] + x[last]) / 2 : INFINITY;
+	edges.box_up_s = w->box_ramp[0];
+	edges.box_down_s = w->box_ramp[1];
+	kpar += (w->box_ramp[0] > 0) + (w->box_ramp[1] > 0);
 	for (i = 0; i < n; i++)
-		w->col[0][i] = i < e[0] || (i >= a && i < b);
+		w->col[0][i] = models_box_frac(&edges, x[i]);
 	tmp = *f;
 	if (!models_try(w, cols, growth ? 3 : 2, kpar, false, growth ? 2 : -1,
 			&tmp, &ls) ||
@@ -940,24 +973,27 @@ models_try_box(struct models_work *w, struct models_result *r, const double *x,
 		return false;
 	*f = tmp;
 	f->box_kb = ls.beta[1] * w->ys;
-	f->box_from_s = (x[a - 1] + x[a]) / 2;
-	f->box_to_s = (x[b - 1] + x[b]) / 2;
-	f->box_first_s = e[0] > 0 ? (x[e[0] - 1] + x[e[0]]) / 2 : x[0];
+	f->box_from_s = edges.box_from_s;
+	f->box_to_s = edges.box_to_s;
+	f->box_first_s = edges.box_first_s;
+	f->box_last_s = edges.box_last_s;
+	f->box_up_s = edges.box_up_s;
+	f->box_down_s = edges.box_down_s;
 	f->start_s = w->x0;
 	return true;
 }
 
-/* Moves the edges e[from..2] one at a time by halving distances from d
+/* Moves the edges e[from..3] one at a time by halving distances from d
  * while the fit improves. */
 static void
 models_refine_box(struct models_work *w, struct models_result *r,
 		  const double *x, bool growth, size_t d, int from, size_t *e)
 {
-	size_t t[3];
+	size_t t[4];
 	int j;
 
 	for (; d > 0; d /= 2)
-		for (j = 2 * from; j < 6; j++) {
+		for (j = 2 * from; j < 8; j++) {
 			memcpy(t, e, sizeof t);
 			if (j % 2 == 0 && t[j / 2] >= d)
 				t[j / 2] -= d;
@@ -969,20 +1005,57 @@ models_refine_box(struct models_work *w, struct models_result *r,
 		}
 }
 
+/* The ramps of an episode's edges, up then down, over 1 to 8 floor
+ * points, kept when they fit better; then the edges refined again.  A
+ * batch job's load comes and goes over minutes: its edges taken as
+ * sharp leave the points on the ramps as misfits that a wander then
+ * explains better than a line under the episode. */
+static void
+models_ramp_box(struct models_work *w, struct models_result *r, const double *x,
+		bool growth, size_t g, size_t *e, double *ramp)
+{
+	static const double q[] = {1, 2, 3, 4, 6, 8};
+	double dt = (x[w->n - 1] - x[0]) / (double)(w->n - 1), best;
+	size_t j;
+	int s;
+
+	w->box_ramp[0] = w->box_ramp[1] = 0;
+	ramp[0] = ramp[1] = 0;
+	if (e[1] == 0 && e[0] == 0)
+		return;
+	for (s = 0; s < 2; s++) {
+		best = 0;
+		for (j = 0; j < sizeof q / sizeof *q; j++) {
+			w->box_ramp[s] = q[j] * dt;
+			if (models_try_box(w, r, x, growth, e))
+				best = w->box_ramp[s];
+		}
+		w->box_ramp[s] = best;
+	}
+	if (w->box_ramp[0] > 0 || w->box_ramp[1] > 0)
+		models_refine_box(w, r, x, growth, g / 2, 0, e);
+	memcpy(ramp, w->box_ramp, sizeof w->box_ramp);
+}
+
 /* One episode: a batch job that went up and will come back down (a
  * level and a box, bounded), against a line under such an episode
  * (growth): a leak under a batch job seen once is judged
  * by the line under it, not by the box.  The window may begin in the
- * episode before (as tall: the same job).  The edges on a coarse grid,
- * each fit's from the better of its own and the other's; then refined,
- * then the end of an episode at the start. */
+ * episode before and end in the one after (as tall: the same job).  The
+ * edges on a coarse grid, each fit's from the better of its own and the
+ * other's; then refined, then the end of an episode at the start and
+ * the start of one at the end.  Then the two at the ends without one
+ * between, on a coarse grid, refined. */
 static void
 models_fit_episodes(struct models_work *w, struct models_result *r,
 		    const double *x)
 {
 	size_t n = w->n, g = n / MODELS_BOX_GRID > 2 ? n / MODELS_BOX_GRID : 2;
-	size_t e[2][3] = {{0, 0, 0}, {0, 0, 0}}, t[3] = {0, 0, 0};
+	size_t e[2][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}}, t[4] = {0, 0, 0, 0};
+	double ramp[2][2];
 	int k;
+
+	w->box_ramp[0] = w->box_ramp[1] = 0;
 
 	for (t[1] = g; t[1] + 2 <= n; t[1] += g)
 		for (t[2] = t[1] + g;; t[2] += g) {
@@ -1003,9 +1076,32 @@ models_fit_episodes(struct models_work *w, struct models_result *r,
 		for (t[0] = 2; t[0] + 2 <= e[k][1]; t[0] += g)
 			if (models_try_box(w, r, x, k, t))
 				e[k][0] = t[0];
-		if (e[k][0] > 0)
+		memcpy(t, e[k], sizeof t);
+		for (t[3] = 2; e[k][2] + t[3] + 2 <= n; t[3] += g)
+			if (models_try_box(w, r, x, k, t))
+				e[k][3] = t[3];
+		if (e[k][0] > 0 || e[k][3] > 0)
 			models_refine_box(w, r, x, k, g / 2, 0, e[k]);
 	}
+	memset(t, 0, sizeof t);
+	for (t[0] = g; t[0] + 2 * g <= n; t[0] += g)
+		for (t[3] = g; t[0] + t[3] + 2 <= n; t[3] += g)
+			for (k = 0; k < 2; k++)
+				if (models_try_box(w, r, x, k, t))
+					memcpy(e[k], t, sizeof t);
+	for (k = 0; k < 2; k++) {
+		if (e[k][2] == 0 && e[k][0] > 0)
+			models_refine_box(w, r, x, k, g / 2, 0, e[k]);
+		models_ramp_box(w, r, x, k, g, e[k], ramp[k]);
+	}
+	/* Each fit from the other's edges and ramps too: the search is
+	 * greedy, and a line under an episode whose edges the level's
+	 * search found better lost to a swing on the level's episode. */
+	for (k = 0; k < 2; k++) {
+		memcpy(w->box_ramp, ramp[!k], sizeof ramp[!k]);
+		models_try_box(w, r, x, k, e[!k]);
+	}
+	w->box_ramp[0] = w->box_ramp[1] = 0;
 }
 
 /* One time constant tau (in windows) of the warm-ups. */
@@ -1194,7 +1290,7 @@ models_growth_part(const struct models_result *r, enum models_kind kind,
 		if ((kind == MODELS_STARTUP_LINEAR || kind == MODELS_ONSET) &&
 		    f->tau_s > 0 && span > 0)
 			out[i] -= f->exp_kb * exp(-(x[i] - x[0]) / f->tau_s);
-		if (kind == MODELS_LINEAR_EPISODE && models_in_box(f, x[i]))
-			out[i] -= f->box_kb;
+		if (kind == MODELS_LINEAR_EPISODE)
+			out[i] -= f->box_kb * models_box_frac(f, x[i]);
 	}
 }
