@@ -64,8 +64,6 @@ struct models_work {
 	 * units; 0: none yet). */
 	double warm_u;
 	bool warm_fill;
-	/* An episode's ramps up and down (seconds; 0: a sharp edge). */
-	double box_ramp[2];
 	struct models_phi_grid phi_short, phi_wander;
 };
 
@@ -706,24 +704,12 @@ models_fit_daily(struct models_work *w, struct models_result *r,
 	models_fit_daily_on(w, r, opts, cols, 1, 1);
 }
 
-/* How much of an episode's fit is on at time x, 0 to 1: its edges may
- * ramp (a batch job's load comes and goes over minutes). */
-static double
-models_box_frac(const struct models_fit *f, double x)
+/* Whether an episode's fit covers time x. */
+static bool
+models_in_box(const struct models_fit *f, double x)
 {
-	double up, down, on;
-
-	up = f->box_up_s > 0 ? (x - f->box_from_s) / f->box_up_s
-			     : (x >= f->box_from_s);
-	down = f->box_down_s > 0 ? (f->box_to_s - x) / f->box_down_s
-				 : (x < f->box_to_s);
-	on = fmin(up, down);
-	down = f->box_down_s > 0 ? (f->box_first_s - x) / f->box_down_s
-				 : (x < f->box_first_s);
-	on = fmax(on, down);
-	up = f->box_up_s > 0 ? (x - f->box_last_s) / f->box_up_s
-			     : (x >= f->box_last_s);
-	return fmin(1, fmax(0, fmax(on, up)));
+	return x < f->box_first_s || (x >= f->box_from_s && x < f->box_to_s) ||
+	       x >= f->box_last_s;
 }
 
 /* A daily cycle on a step between points c - 1 and c: whether it fits
@@ -797,7 +783,7 @@ models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 		if (!r->fit[k].valid)
 			continue;
 		for (i = 0; i < w->n; i++)
-			w->shape[i] = models_box_frac(&r->fit[k], x[i]);
+			w->shape[i] = models_in_box(&r->fit[k], x[i]);
 		models_fit_daily_on(w, r, opts, cols, 2, 4);
 	}
 }
@@ -942,7 +928,7 @@ models_try_box(struct models_work *w, struct models_result *r, const double *x,
 	const double *cols[3] = {w->one, w->col[0], w->u};
 	struct models_fit *f =
 	    &r->fit[growth ? MODELS_LINEAR_EPISODE : MODELS_EPISODE];
-	struct models_fit tmp, edges;
+	struct models_fit tmp;
 	struct models_ls ls;
 	size_t i, n = w->n, a = e[1], b = e[2], last = n - e[3];
 	bool whole = a > 0 || b > 0;
@@ -955,16 +941,8 @@ models_try_box(struct models_work *w, struct models_result *r, const double *x,
 	    (!whole && (e[0] == 0 || e[3] == 0 || e[0] + 2 > last)) ||
 	    MODELS_BOX_MAX * (double)n < (double)(e[0] + b - a + e[3]))
 		return false;
-	memset(&edges, 0, sizeof edges);
-	edges.box_from_s = whole ? (x[a - 1] + x[a]) / 2 : x[0];
-	edges.box_to_s = whole ? (x[b - 1] + x[b]) / 2 : x[0];
-	edges.box_first_s = e[0] > 0 ? (x[e[0] - 1] + x[e[0]]) / 2 : x[0];
-	edges.box_last_s = e[3] > 0 ? (x[last - 1] + x[last]) / 2 : INFINITY;
-	edges.box_up_s = w->box_ramp[0];
-	edges.box_down_s = w->box_ramp[1];
-	kpar += (w->box_ramp[0] > 0) + (w->box_ramp[1] > 0);
 	for (i = 0; i < n; i++)
-		w->col[0][i] = models_box_frac(&edges, x[i]);
+		w->col[0][i] = i < e[0] || (i >= a && i < b) || i >= last;
 	tmp = *f;
 	if (!models_try(w, cols, growth ? 3 : 2, kpar, false, growth ? 2 : -1,
 			&tmp, &ls) ||
@@ -973,12 +951,10 @@ models_try_box(struct models_work *w, struct models_result *r, const double *x,
 		return false;
 	*f = tmp;
 	f->box_kb = ls.beta[1] * w->ys;
-	f->box_from_s = edges.box_from_s;
-	f->box_to_s = edges.box_to_s;
-	f->box_first_s = edges.box_first_s;
-	f->box_last_s = edges.box_last_s;
-	f->box_up_s = edges.box_up_s;
-	f->box_down_s = edges.box_down_s;
+	f->box_from_s = whole ? (x[a - 1] + x[a]) / 2 : x[0];
+	f->box_to_s = whole ? (x[b - 1] + x[b]) / 2 : x[0];
+	f->box_first_s = e[0] > 0 ? (x[e[0] - 1] + x[e[0]]) / 2 : x[0];
+	f->box_last_s = e[3] > 0 ? (x[last - 1] + x[last]) / 2 : INFINITY;
 	f->start_s = w->x0;
 	return true;
 }
@@ -1005,38 +981,6 @@ models_refine_box(struct models_work *w, struct models_result *r,
 		}
 }
 
-/* The ramps of an episode's edges, up then down, over 1 to 8 floor
- * points, kept when they fit better; then the edges refined again.  A
- * batch job's load comes and goes over minutes: its edges taken as
- * sharp leave the points on the ramps as misfits that a wander then
- * explains better than a line under the episode. */
-static void
-models_ramp_box(struct models_work *w, struct models_result *r, const double *x,
-		bool growth, size_t g, size_t *e, double *ramp)
-{
-	static const double q[] = {1, 2, 3, 4, 6, 8};
-	double dt = (x[w->n - 1] - x[0]) / (double)(w->n - 1), best;
-	size_t j;
-	int s;
-
-	w->box_ramp[0] = w->box_ramp[1] = 0;
-	ramp[0] = ramp[1] = 0;
-	if (e[1] == 0 && e[0] == 0)
-		return;
-	for (s = 0; s < 2; s++) {
-		best = 0;
-		for (j = 0; j < sizeof q / sizeof *q; j++) {
-			w->box_ramp[s] = q[j] * dt;
-			if (models_try_box(w, r, x, growth, e))
-				best = w->box_ramp[s];
-		}
-		w->box_ramp[s] = best;
-	}
-	if (w->box_ramp[0] > 0 || w->box_ramp[1] > 0)
-		models_refine_box(w, r, x, growth, g / 2, 0, e);
-	memcpy(ramp, w->box_ramp, sizeof w->box_ramp);
-}
-
 /* One episode: a batch job that went up and will come back down (a
  * level and a box, bounded), against a line under such an episode
  * (growth): a leak under a batch job seen once is judged
@@ -1052,10 +996,7 @@ models_fit_episodes(struct models_work *w, struct models_result *r,
 {
 	size_t n = w->n, g = n / MODELS_BOX_GRID > 2 ? n / MODELS_BOX_GRID : 2;
 	size_t e[2][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}}, t[4] = {0, 0, 0, 0};
-	double ramp[2][2];
 	int k;
-
-	w->box_ramp[0] = w->box_ramp[1] = 0;
 
 	for (t[1] = g; t[1] + 2 <= n; t[1] += g)
 		for (t[2] = t[1] + g;; t[2] += g) {
@@ -1089,19 +1030,14 @@ models_fit_episodes(struct models_work *w, struct models_result *r,
 			for (k = 0; k < 2; k++)
 				if (models_try_box(w, r, x, k, t))
 					memcpy(e[k], t, sizeof t);
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 2; k++)
 		if (e[k][2] == 0 && e[k][0] > 0)
 			models_refine_box(w, r, x, k, g / 2, 0, e[k]);
-		models_ramp_box(w, r, x, k, g, e[k], ramp[k]);
-	}
-	/* Each fit from the other's edges and ramps too: the search is
-	 * greedy, and a line under an episode whose edges the level's
-	 * search found better lost to a swing on the level's episode. */
-	for (k = 0; k < 2; k++) {
-		memcpy(w->box_ramp, ramp[!k], sizeof ramp[!k]);
+	/* Each fit from the other's edges too: the search is greedy, and
+	 * a line under an episode whose edges the level's search found
+	 * better lost to a swing on the level's episode. */
+	for (k = 0; k < 2; k++)
 		models_try_box(w, r, x, k, e[!k]);
-	}
-	w->box_ramp[0] = w->box_ramp[1] = 0;
 }
 
 /* One time constant tau (in windows) of the warm-ups. */
@@ -1290,7 +1226,7 @@ models_growth_part(const struct models_result *r, enum models_kind kind,
 		if ((kind == MODELS_STARTUP_LINEAR || kind == MODELS_ONSET) &&
 		    f->tau_s > 0 && span > 0)
 			out[i] -= f->exp_kb * exp(-(x[i] - x[0]) / f->tau_s);
-		if (kind == MODELS_LINEAR_EPISODE)
-			out[i] -= f->box_kb * models_box_frac(f, x[i]);
+		if (kind == MODELS_LINEAR_EPISODE && models_in_box(f, x[i]))
+			out[i] -= f->box_kb;
 	}
 }

@@ -66,8 +66,6 @@ struct models_fit {
 	 * to first (the episode before; first at the start: none), and
 	 * from last to the window's end (the one after; infinite: none). */
 	double box_kb, box_from_s, box_to_s, box_first_s, box_last_s;
-	/* ... its edges ramp up and down over these (0: at once). */
-	double box_up_s, box_down_s;
 	/* Parts to take out before judging the growth part on its own. */
 	double cyc[4]; /* periodic component, KiB */
 	double exp_kb; /* start-up: the decaying term's size */
