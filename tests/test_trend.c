@@ -952,6 +952,21 @@ Test(trend, leak_under_one_batch_episode_flagged)
 	score_leaks_flagged(ids, 2, TF_BATCH_LEAK, TG_HOURS, 1.5 * 3600);
 }
 
+/* Cases 412 and 417 of bench/score -s 0 (hours): leaks of 9.2 %/h and
+ * 5.5 %/h under batch jobs of 1.8 h and 73 min, up 35 % and 11 % for
+ * about half of each.  Over less than two periods the window begins in
+ * one episode and ends in the next; an episode could only be whole or
+ * begin the window, and a wander explained them better than a line under
+ * one episode: they were flagged only at 3.6 h and 4.0 h.  The episodes
+ * at both ends of the window (as tall) explain them: each is flagged
+ * within 2.5 h, once, and the flag stands. */
+Test(trend, leak_under_batch_episodes_at_both_ends_flagged)
+{
+	static const size_t ids[] = {412, 417};
+
+	score_leaks_flagged(ids, 2, TF_BATCH_LEAK, TG_HOURS, 2.5 * 3600);
+}
+
 /* Case 539 of bench/score -s 0 (hours): a batch job of +34 % for 40 %
  * of every 2 h 16 min on a flat floor, watched 9 h: flagged at 2.6 h,
  * when the first episode had ended and the second begun and no cycle

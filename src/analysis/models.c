@@ -922,7 +922,8 @@ models_fit_daily(struct models_work *w, struct models_result *r,
 static bool
 models_in_box(const struct models_fit *f, double x)
 {
-	return x < f->box_first_s || (x >= f->box_from_s && x < f->box_to_s);
+	return x < f->box_first_s || (x >= f->box_from_s && x < f->box_to_s) ||
+	       x >= f->box_last_s;
 }
 
 /* A daily cycle on a step between points c - 1 and c: whether it fits
@@ -1267,16 +1268,21 @@ models_fit_wander(struct models_work *w, struct models_result *r,
 	f->end_kb = w->y0 + w->ys * (w->v[w->n - 1] - w->res[w->n - 1]);
 }
 
-/* An episode over points e[1] to e[2] - 1, and the end of the one
- * before over points 0 to e[0] - 1 (the window began in it; e[0] = 0:
- * not), on a level, or on a line (growth); kept in its fit when better
- * and up (a dip between two episodes is not one; one of a page or a
- * thousandth of the level is rounding).  The episode is whole: it
- * begins after the first point and ends before the last, so that level
- * and line differ only by the slope (a step in progress is the step's
- * and the onset's).  Episodes leave a third of the points at least: a
- * line judged under an episode is seen beside it (a leak whose memory
- * was freed at once is not a line under an episode). */
+/* An episode over points e[1] to e[2] - 1, the end of the one before
+ * over points 0 to e[0] - 1 (the window began in it; e[0] = 0: not) and
+ * the start of the one after over the last e[3] points (the window ends
+ * in it; 0: not), on a level, or on a line (growth); kept in its fit
+ * when better and up (a dip between two episodes is not one; one of a
+ * page or a thousandth of the level is rounding).  The episode is whole:
+ * it begins after the first point and ends before the last, so that
+ * level and line differ only by the slope (a step in progress is the
+ * step's and the onset's); the one after is seen only beside another,
+ * as tall (the same job), and so are the two at the window's ends
+ * without one between (e[1] = e[2] = 0): a batch job seen for less than
+ * two of its periods, whose floor a line under it keeps rising across.
+ * Episodes leave a third of the points at least: a line judged under an
+ * episode is seen beside it (a leak whose memory was freed at once is
+ * not a line under an episode). */
 static bool
 models_try_box(struct models_work *w, struct models_result *r, const double *x,
 	       bool growth, const size_t *e)
@@ -1286,14 +1292,19 @@ models_try_box(struct models_work *w, struct models_result *r, const double *x,
 	    &r->fit[growth ? MODELS_LINEAR_EPISODE : MODELS_EPISODE];
 	struct models_fit tmp;
 	struct models_ls ls;
-	size_t i, n = w->n, a = e[1], b = e[2];
-	int kpar = (growth ? 5 : 4) + (e[0] > 0);
+	size_t i, n = w->n, a = e[1], b = e[2], last = n - e[3];
+	bool whole = a > 0 || b > 0;
+	int kpar = (growth ? 3 : 2) + 2 * whole + (e[0] > 0) + (e[3] > 0);
 
-	if (a == 0 || a + 2 > b || b >= n || (e[0] > 0 && e[0] + 2 > a) ||
-	    MODELS_BOX_MAX * (double)n < (double)(e[0] + b - a))
+	if (e[3] >= n || (e[3] > 0 && e[3] < 2) ||
+	    (whole &&
+	     (a == 0 || a + 2 > b || b >= n || (e[3] > 0 && b + 2 > last) ||
+	      (e[0] > 0 && e[0] + 2 > a))) ||
+	    (!whole && (e[0] == 0 || e[3] == 0 || e[0] + 2 > last)) ||
+	    MODELS_BOX_MAX * (double)n < (double)(e[0] + b - a + e[3]))
 		return false;
 	for (i = 0; i < n; i++)
-		w->col[0][i] = i < e[0] || (i >= a && i < b);
+		w->col[0][i] = i < e[0] || (i >= a && i < b) || i >= last;
 	tmp = *f;
 	if (!models_try(w, cols, growth ? 3 : 2, kpar, false, growth ? 2 : -1,
 			&tmp, &ls) ||
@@ -1302,24 +1313,25 @@ models_try_box(struct models_work *w, struct models_result *r, const double *x,
 		return false;
 	*f = tmp;
 	f->box_kb = ls.beta[1] * w->ys;
-	f->box_from_s = (x[a - 1] + x[a]) / 2;
-	f->box_to_s = (x[b - 1] + x[b]) / 2;
+	f->box_from_s = whole ? (x[a - 1] + x[a]) / 2 : x[0];
+	f->box_to_s = whole ? (x[b - 1] + x[b]) / 2 : x[0];
 	f->box_first_s = e[0] > 0 ? (x[e[0] - 1] + x[e[0]]) / 2 : x[0];
+	f->box_last_s = e[3] > 0 ? (x[last - 1] + x[last]) / 2 : INFINITY;
 	f->start_s = w->x0;
 	return true;
 }
 
-/* Moves the edges e[from..2] one at a time by halving distances from d
+/* Moves the edges e[from..3] one at a time by halving distances from d
  * while the fit improves. */
 static void
 models_refine_box(struct models_work *w, struct models_result *r,
 		  const double *x, bool growth, size_t d, int from, size_t *e)
 {
-	size_t t[3];
+	size_t t[4];
 	int j;
 
 	for (; d > 0; d /= 2)
-		for (j = 2 * from; j < 6; j++) {
+		for (j = 2 * from; j < 8; j++) {
 			memcpy(t, e, sizeof t);
 			if (j % 2 == 0 && t[j / 2] >= d)
 				t[j / 2] -= d;
@@ -1335,15 +1347,17 @@ models_refine_box(struct models_work *w, struct models_result *r,
  * level and a box, bounded), against a line under such an episode
  * (growth): a leak under a batch job seen once is judged
  * by the line under it, not by the box.  The window may begin in the
- * episode before (as tall: the same job).  The edges on a coarse grid,
- * each fit's from the better of its own and the other's; then refined,
- * then the end of an episode at the start. */
+ * episode before and end in the one after (as tall: the same job).  The
+ * edges on a coarse grid, each fit's from the better of its own and the
+ * other's; then refined, then the end of an episode at the start and
+ * the start of one at the end.  Then the two at the ends without one
+ * between, on a coarse grid, refined. */
 static void
 models_fit_episodes(struct models_work *w, struct models_result *r,
 		    const double *x)
 {
 	size_t n = w->n, g = n / MODELS_BOX_GRID > 2 ? n / MODELS_BOX_GRID : 2;
-	size_t e[2][3] = {{0, 0, 0}, {0, 0, 0}}, t[3] = {0, 0, 0};
+	size_t e[2][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}}, t[4] = {0, 0, 0, 0};
 	int k;
 
 	for (t[1] = g; t[1] + 2 <= n; t[1] += g)
@@ -1365,9 +1379,27 @@ models_fit_episodes(struct models_work *w, struct models_result *r,
 		for (t[0] = 2; t[0] + 2 <= e[k][1]; t[0] += g)
 			if (models_try_box(w, r, x, k, t))
 				e[k][0] = t[0];
-		if (e[k][0] > 0)
+		memcpy(t, e[k], sizeof t);
+		for (t[3] = 2; e[k][2] + t[3] + 2 <= n; t[3] += g)
+			if (models_try_box(w, r, x, k, t))
+				e[k][3] = t[3];
+		if (e[k][0] > 0 || e[k][3] > 0)
 			models_refine_box(w, r, x, k, g / 2, 0, e[k]);
 	}
+	memset(t, 0, sizeof t);
+	for (t[0] = g; t[0] + 2 * g <= n; t[0] += g)
+		for (t[3] = g; t[0] + t[3] + 2 <= n; t[3] += g)
+			for (k = 0; k < 2; k++)
+				if (models_try_box(w, r, x, k, t))
+					memcpy(e[k], t, sizeof t);
+	for (k = 0; k < 2; k++)
+		if (e[k][2] == 0 && e[k][0] > 0)
+			models_refine_box(w, r, x, k, g / 2, 0, e[k]);
+	/* Each fit from the other's edges too: the search is greedy, and
+	 * a line under an episode whose edges the level's search found
+	 * better lost to a swing on the level's episode. */
+	for (k = 0; k < 2; k++)
+		models_try_box(w, r, x, k, e[!k]);
 }
 
 /* One time constant tau (in windows) of the warm-ups. */

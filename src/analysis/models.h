@@ -64,9 +64,10 @@ struct models_fit {
 	double step_kb, step_at_s; /* step, onset: the jump and when */
 	double end_kb;		   /* fitted floor at the last point */
 	double amp_kb;		   /* daily: the amplitude fitted */
-	/* Episodes: the height over [from, to), and over the window's
-	 * start to first (the episode before; first at the start: none). */
-	double box_kb, box_from_s, box_to_s, box_first_s;
+	/* Episodes: the height over [from, to), over the window's start
+	 * to first (the episode before; first at the start: none), and
+	 * from last to the window's end (the one after; infinite: none). */
+	double box_kb, box_from_s, box_to_s, box_first_s, box_last_s;
 	/* Parts to take out before judging the growth part on its own. */
 	double cyc[4]; /* periodic component, KiB */
 	double exp_kb; /* start-up: the decaying term's size */
