@@ -84,6 +84,18 @@ assert_holds(const struct table *t, pid_t pid, double kb)
 		  (int)pid, uss, kb);
 }
 
+/* memtrend -n NAME --all-matching, its long CSV to path. */
+static void
+run_set(struct run *r, const char *name, const char *every, const char *count,
+	const char *budget, const char *path)
+{
+	tu_run(r,
+	       (char *[]){mt, "-n", (char *)name, "--all-matching", "--every",
+			  (char *)every, "--count", (char *)count, "--budget",
+			  (char *)budget, "-q", "-o", (char *)path, NULL},
+	       60);
+}
+
 Test(sets, all_matching_watches_each_process_and_their_sum)
 {
 	char prog[512], name[32], path[512];
@@ -98,11 +110,7 @@ Test(sets, all_matching_watches_each_process_and_their_sum)
 	pa = a.pid;
 	pb = b.pid;
 	snprintf(path, sizeof path, "%s/all.csv", tu_tmpdir());
-	tu_run(&r,
-	       (char *[]){mt, "-n", name, "--all-matching", "--every", "200ms",
-			  "--count", "5", "--budget", "100%", "-q", "-o", path,
-			  NULL},
-	       30);
+	run_set(&r, name, "200ms", "5", "100%", path);
 	tu_child_end(&a);
 	tu_child_end(&b);
 	cr_assert_eq(r.status, 0, "memtrend: %s", r.err);
@@ -282,11 +290,7 @@ Test(sets, a_sets_first_exact_read_is_predicted_and_waits_for_credit)
 	tu_holder_start(&big, prog, "268435456");
 	pid = big.pid;
 	snprintf(path, sizeof path, "%s/pred.csv", tu_tmpdir());
-	tu_run(&r,
-	       (char *[]){mt, "-n", name, "--all-matching", "--every", "100ms",
-			  "--count", "6", "--budget", "1%", "-q", "-o", path,
-			  NULL},
-	       60);
+	run_set(&r, name, "100ms", "6", "1%", path);
 	tu_child_end(&big);
 	cr_assert_eq(r.status, 0, "memtrend: %s", r.err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
@@ -300,10 +304,7 @@ Test(sets, a_sets_first_exact_read_is_predicted_and_waits_for_credit)
 	tu_holder_start(&small, prog, "1048576");
 	pid = small.pid;
 	snprintf(path, sizeof path, "%s/small.csv", tu_tmpdir());
-	tu_run(&r,
-	       (char *[]){mt, "-n", name, "--all-matching", "--every", "100ms",
-			  "--count", "3", "-q", "-o", path, NULL},
-	       30);
+	run_set(&r, name, "100ms", "3", "2%", path); /* the default */
 	tu_child_end(&small);
 	cr_assert_eq(r.status, 0, "memtrend: %s", r.err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
