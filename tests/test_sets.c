@@ -169,6 +169,42 @@ Test(sets, tree_follows_a_command_and_its_children_until_it_exits)
 	tu_table_free(&t);
 }
 
+/* A member seen before its exec (a tree's command is a shell that then
+ * execs the program) is named by what it runs now: its later rows say
+ * the program's name and command line.  They said "sh" to the end, the
+ * name the first scan found. */
+Test(sets, a_member_that_execs_is_named_by_what_it_runs_now)
+{
+	char prog[512], name[32], path[512], script[1200];
+	struct table t;
+	struct run r;
+	size_t i, rows = 0;
+	const char *last = NULL, *cmd = NULL;
+
+	tu_unique_copy(memchild, "exec", prog, sizeof prog, name, sizeof name);
+	snprintf(script, sizeof script,
+		 "sleep 0.5; exec '%s' exit-after 1500 0", prog);
+	snprintf(path, sizeof path, "%s/exec.csv", tu_tmpdir());
+	tu_run(&r,
+	       (char *[]){mt, "--tree", "--every", "100ms", "--budget", "100%",
+			  "-q", "-o", path, "--", "sh", "-c", script, NULL},
+	       30);
+	cr_assert_eq(r.status, 0, "memtrend: %s", r.err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	for (i = 0; i < t.nrows; i++) {
+		if (tu_table_num(&t, i, "pid") == 0)
+			continue;
+		rows++;
+		last = t.rows[i][t.ncols - 2];
+		cmd = t.rows[i][t.ncols - 1];
+	}
+	cr_assert_geq(rows, 8, "%zu rows", rows);
+	cr_assert_str_eq(t.rows[0][t.ncols - 2], "sh");
+	cr_assert_str_eq(last, name);
+	cr_assert(strstr(cmd, "exit-after 1500 0") != NULL, "%s", cmd);
+	tu_table_free(&t);
+}
+
 /* A cgroup made for the test (v2 if mounted, else v1's pids
  * controller); skipped when none can be made. */
 static bool

@@ -279,12 +279,19 @@ watch_member_calibrate(struct watch *w, struct watch_member *m,
 	return rc;
 }
 
+/* A member the scan found: its stat values, and its name and command
+ * line as they are now (a process found between its fork and its exec
+ * is named by what it runs after). */
 static void
 watch_seen(struct watch_member *m, const struct targets_found *f)
 {
 	m->seen = true;
 	memcpy(m->scan, f->value, sizeof m->scan);
 	m->scan_sized = f->sized;
+	if (strcmp(m->t.comm, f->comm) != 0)
+		snprintf(m->t.comm, sizeof m->t.comm, "%s", f->comm);
+	if (strcmp(m->cmdline, f->cmdline) != 0)
+		snprintf(m->cmdline, sizeof m->cmdline, "%s", f->cmdline);
 }
 
 /* A new instance of the group: none of its processes is left and new
@@ -362,7 +369,6 @@ watch_scan(struct watch *w, struct watch_group *g, double now_s,
 		m = watch_member_new(w, g);
 		watch_seen(m, &found[i]);
 		m->joined_s = now_s;
-		snprintf(m->cmdline, sizeof m->cmdline, "%s", found[i].cmdline);
 		/* A ranked set's stat values come with the scan. */
 		if (w->o->rank)
 			memcpy(m->last, m->scan, sizeof m->last);
