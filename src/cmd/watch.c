@@ -61,7 +61,6 @@ struct watch {
 	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
 	double cpu_mark_s;	      /* the process's CPU time then */
 	bool tick_ran[TIER_COUNT];
-	bool predicted; /* a set's first reads were (watch_predict_sets) */
 };
 
 static void
@@ -1064,7 +1063,7 @@ watch_predict_sets(struct watch *w)
 	double rss = 0;
 	size_t i;
 
-	if (w->o->rank || w->predicted)
+	if (w->o->rank || tiers_known(&res->tiers))
 		return;
 	for (i = 0; i < res->nmembers; i++) {
 		const struct watch_member *m = res->members[i];
@@ -1073,11 +1072,9 @@ watch_predict_sets(struct watch *w)
 		    watch_member_live(m) && isfinite(m->last[FIELD_RSS_KB]))
 			rss += m->last[FIELD_RSS_KB];
 	}
-	if (!(rss > 0))
-		return;
-	w->predicted = true;
-	tiers_predict(&w->res->tiers, rss, w->o->idle,
-		      (double)w->o->interval_ns / 1e9);
+	if (rss > 0)
+		tiers_predict(&w->res->tiers, rss, w->o->idle,
+			      (double)w->o->interval_ns / 1e9);
 }
 
 /* One tick over every member; returns 0, 1 when the run's target has

@@ -216,6 +216,17 @@ tiers_charge(struct tiers *s, enum tier tier, double cost_s)
 		s->stat_debt_s += cost_s; /* taken at the next plan */
 }
 
+bool
+tiers_known(const struct tiers *s)
+{
+	int i;
+
+	for (i = TIER_ROLLUP; i <= TIER_PAGES; i++)
+		if (s->t[i].enabled && s->t[i].runs == 0 && !s->t[i].predicted)
+			return false;
+	return true;
+}
+
 void
 tiers_predict(struct tiers *s, double rss_kb, bool idle, double interval_s)
 {

@@ -73,6 +73,9 @@ void tiers_charge(struct tiers *s, enum tier tier, double cost_s);
 void tiers_predict(struct tiers *s, double rss_kb, bool idle,
 		   double interval_s);
 
+/* Whether every exact tier's cost is known: measured, or predicted. */
+bool tiers_known(const struct tiers *s);
+
 /* The time between ticks that keeps stat (which runs every tick)
  * within its part of the budget: interval_s, or longer when one stat
  * run costs more than that part of an interval. */
