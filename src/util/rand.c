@@ -30,11 +30,11 @@ uint64_t
 rand_below(uint64_t *state, uint64_t n)
 {
 	/* Values below 2^64 mod n would make the low residues likelier. */
-	uint64_t floor = -n % n, x;
+	uint64_t reject = -n % n, x;
 
 	do
 		x = rand_next(state);
-	while (x < floor);
+	while (x < reject);
 	return x % n;
 }
 
