@@ -128,6 +128,18 @@ Test(sets, all_matching_watches_each_process_and_their_sum)
 	tu_table_free(&t);
 }
 
+/* memtrend --tree -- sh -c script, its long CSV to path; it must exit 0. */
+static void
+run_tree(struct run *r, const char *script, const char *every, const char *path)
+{
+	tu_run(r,
+	       (char *[]){mt, "--tree", "--every", (char *)every, "--budget",
+			  "100%", "-q", "-o", (char *)path, "--", "sh", "-c",
+			  (char *)script, NULL},
+	       30);
+	cr_assert_eq(r->status, 0, "memtrend: %s", r->err);
+}
+
 Test(sets, tree_follows_a_command_and_its_children_until_it_exits)
 {
 	char prog[512], name[32], path[512], script[1200];
@@ -145,11 +157,7 @@ Test(sets, tree_follows_a_command_and_its_children_until_it_exits)
 		 "sleep 4 | '%s' hold 4194304 >/dev/null & wait",
 		 prog, prog);
 	snprintf(path, sizeof path, "%s/tree.csv", tu_tmpdir());
-	tu_run(&r,
-	       (char *[]){mt, "--tree", "--every", "250ms", "--budget", "100%",
-			  "-q", "-o", path, "--", "sh", "-c", script, NULL},
-	       30);
-	cr_assert_eq(r.status, 0, "memtrend: %s", r.err);
+	run_tree(&r, script, "250ms", path);
 	cr_assert(strstr(r.err, "exited with status 0") != NULL, "%s", r.err);
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	for (i = 0; i < t.nrows; i++) {
@@ -185,11 +193,7 @@ Test(sets, a_member_that_execs_is_named_by_what_it_runs_now)
 	snprintf(script, sizeof script,
 		 "sleep 0.5; exec '%s' exit-after 1500 0", prog);
 	snprintf(path, sizeof path, "%s/exec.csv", tu_tmpdir());
-	tu_run(&r,
-	       (char *[]){mt, "--tree", "--every", "100ms", "--budget", "100%",
-			  "-q", "-o", path, "--", "sh", "-c", script, NULL},
-	       30);
-	cr_assert_eq(r.status, 0, "memtrend: %s", r.err);
+	run_tree(&r, script, "100ms", path);
 	cr_assert_eq(tu_table_load(&t, path), 0);
 	for (i = 0; i < t.nrows; i++) {
 		if (tu_table_num(&t, i, "pid") == 0)
