@@ -717,7 +717,8 @@ struct procs_seen {
 	long pid[SEEN_MAX];
 	unsigned int id[SEEN_MAX];
 	unsigned long n[SEEN_MAX];
-	double uss_kb[SEEN_MAX]; /* the last sample's */
+	double uss_kb[SEEN_MAX];	   /* the last sample's */
+	unsigned long estimated[SEEN_MAX]; /* samples with uss_err_kb */
 	char comm[SEEN_MAX][64];
 	size_t nprocs;
 };
@@ -740,6 +741,8 @@ collect_procs(void *ctx, unsigned int id, const struct sample *s)
 	cr_assert_eq(p->id[i], id, "pid %ld changed id", p->pid[i]);
 	p->n[i]++;
 	p->uss_kb[i] = s->value[FIELD_USS_KB];
+	if (!isnan(s->value[FIELD_USS_ERR_KB]))
+		p->estimated[i]++;
 	return 0;
 }
 
@@ -929,6 +932,56 @@ Test(archive, capture_two_pids, .timeout = 60)
 	tu_child_end(&a);
 	tu_child_end(&b);
 	free(path);
+}
+
+/* A capture of a big target at a small budget estimates USS between
+ * its exact reads, and says --no-estimate turns that off: capture takes
+ * --no-estimate (and --estimate) as the live view does, and with it
+ * every USS in the archive is an exact read. */
+static void
+capture_estimates(const char *opt, unsigned long *estimated, char **err)
+{
+	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
+	const char *memchild = tu_bin("MEMCHILD", "tests/helpers/memchild");
+	char *path = tmp_path("estimate.mtc"), pid[16];
+	struct archread_info info;
+	struct procs_seen p = {0};
+	struct error e;
+	struct child c;
+	struct run r;
+
+	unlink(path);
+	tu_holder_start(&c, memchild, "268435456");
+	snprintf(pid, sizeof pid, "%d", (int)c.pid);
+	tu_run(&r,
+	       (char *const[]){(char *)bin, "capture", "-p", pid, "-c", "30",
+			       "-e", "100ms", "--budget", "1%", "-o", path,
+			       (char *)opt, NULL},
+	       60);
+	tu_child_end(&c);
+	cr_assert_eq(r.status, 0, "%s %s", opt ? opt : "", r.err);
+	cr_assert_eq(archread_file(path, collect_procs, &p, &info, &e), 0, "%s",
+		     e.msg);
+	cr_assert_eq(p.nprocs, 1);
+	cr_assert_gt(p.n[0], 0);
+	*estimated = p.estimated[0];
+	*err = strdup(r.err);
+	free(path);
+}
+
+Test(archive, capture_takes_no_estimate_as_its_notice_says, .timeout = 120)
+{
+	unsigned long n;
+	char *err;
+
+	capture_estimates(NULL, &n, &err);
+	cr_assert(strstr(err, "--no-estimate") != NULL, "%s", err);
+	cr_assert_gt(n, 0, "no estimated sample: %s", err);
+	free(err);
+	capture_estimates("--no-estimate", &n, &err);
+	cr_assert_eq(n, 0, "%s", err);
+	cr_assert(strstr(err, "estimated from a sample") == NULL, "%s", err);
+	free(err);
 }
 
 /* The last exit records of a capture of pids are its last writes: a

@@ -30,6 +30,8 @@ enum {
 	OPT_NO_SYNC,
 	OPT_BUDGET,
 	OPT_ROOT,
+	OPT_ESTIMATE,
+	OPT_NO_ESTIMATE,
 };
 
 static const struct option cmd_capture_options[] = {
@@ -45,6 +47,8 @@ static const struct option cmd_capture_options[] = {
     {"no-sync", no_argument, NULL, OPT_NO_SYNC},
     {"budget", required_argument, NULL, OPT_BUDGET},
     {"root", required_argument, NULL, OPT_ROOT},
+    {"estimate", no_argument, NULL, OPT_ESTIMATE},
+    {"no-estimate", no_argument, NULL, OPT_NO_ESTIMATE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -107,6 +111,14 @@ cmd_capture_usage(FILE *fp)
 	    "(a power\n"
 	    "                        cut may then lose the last seconds)\n"
 	    "      --budget PCT      CPU budget of one core (default 2%%)\n"
+	    "      --estimate        estimate USS and PSS from a sample of "
+	    "pages every tick\n"
+	    "                        the budget allows, beside the exact "
+	    "reads (default:\n"
+	    "                        only when the budget cannot read them "
+	    "every tick)\n"
+	    "      --no-estimate     exact reads only, however rare the "
+	    "budget makes them\n"
 	    "      --root DIR        read /proc under DIR (tests)\n"
 	    "  -h, --help            this help\n"
 	    "\n"
@@ -181,6 +193,12 @@ cmd_capture_option(struct cmd_capture *c, int opt, char **argv,
 		return units_parse_percent(optarg, &w->budget, err);
 	case OPT_ROOT:
 		w->root = optarg;
+		return 0;
+	case OPT_ESTIMATE:
+		w->estimate = WATCH_ESTIMATE_ALWAYS;
+		return 0;
+	case OPT_NO_ESTIMATE:
+		w->estimate = WATCH_ESTIMATE_NEVER;
 		return 0;
 	case 'h':
 		c->help = true;
