@@ -233,6 +233,33 @@ Test(daemon, restarted_target_is_followed_as_a_new_instance)
 	cr_assert_eq(inst, 2);
 }
 
+/* The daemon's budget is a key of its config, not an option: when a
+ * small budget slows its tick, it says so in the config's words. */
+Test(daemon, a_slowed_tick_names_the_budget_key, .timeout = 60)
+{
+	char conf[4200], errp[4200], *err;
+	struct child c;
+	size_t len;
+	pid_t d;
+
+	web_start("dbk", "budget = 1%", "", "2097152", conf, sizeof conf, &c,
+		  NULL);
+	d = daemon_start(conf);
+	wait_rows("web", c.pid, 2);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+	snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
+	err = tu_read_text(errp, 1 << 20, &len);
+	cr_assert(strstr(err, "samples are taken about every") != NULL, "%s",
+		  err);
+	cr_assert(strstr(err, "more than half of budget = 1%") != NULL, "%s",
+		  err);
+	cr_assert(strstr(err, "(budget = 100% keeps the interval)") != NULL,
+		  "%s", err);
+	cr_assert(strstr(err, "--budget") == NULL, "%s", err);
+	free(err);
+}
+
 Test(daemon, sighup_adds_a_target)
 {
 	char conf[4200], pa[4096], pb[4096], na[64], nb[64], t[9000];

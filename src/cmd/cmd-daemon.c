@@ -953,6 +953,7 @@ cmd_daemon_run(int argc, char **argv)
 	}
 	d.o.interval_ns = daemon_base_tick(&d.conf);
 	d.o.budget = d.conf.budget;
+	d.o.budget_key = "budget ="; /* its notices name the config key */
 	d.o.metric = VERDICT_AUTO;
 	d.o.daily_cycle = true;
 	d.o.group = REGION_GROUP_KIND;

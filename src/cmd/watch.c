@@ -582,6 +582,7 @@ static void
 watch_note_throttle(struct watch *w)
 {
 	const struct tiers *sc = &w->res->tiers;
+	const char *key = w->o->budget_key ? w->o->budget_key : "--budget";
 	double interval = (double)w->o->interval_ns / 1e9, every, tick;
 	char cost[32], period[32], was[32];
 	int i;
@@ -595,11 +596,10 @@ watch_note_throttle(struct watch *w)
 		term_notice(
 		    "a tick's own work (stat and status reads, finding the "
 		    "processes, the verdict, writing the samples) costs %s of "
-		    "CPU here, more than half of --budget %.3g%% at this "
-		    "interval, "
-		    "so samples are taken about every %s instead (--budget "
-		    "100%% keeps the interval)",
-		    cost, sc->budget * 100, period);
+		    "CPU here, more than half of %s %.3g%% at this interval, "
+		    "so samples are taken about every %s instead (%s 100%% "
+		    "keeps the interval)",
+		    cost, key, sc->budget * 100, period, key);
 	}
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
 		if (!tiers_throttled(sc, i, tick) ||
@@ -620,12 +620,11 @@ watch_note_throttle(struct watch *w)
 		}
 		term_notice(
 		    "%s %s %s of CPU here%s, so it runs about every "
-		    "%s to keep within --budget %.3g%% (--budget 100%% runs it "
-		    "every tick)",
+		    "%s to keep within %s %.3g%% (%s 100%% runs it every tick)",
 		    tier_names[i],
 		    sc->t[i].predicted ? "should cost about" : "costs", cost,
 		    sc->t[i].predicted ? " (by the target's size)" : "", period,
-		    sc->budget * 100);
+		    key, sc->budget * 100, key);
 	}
 }
 
