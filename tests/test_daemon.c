@@ -260,6 +260,61 @@ Test(daemon, a_slowed_tick_names_the_budget_key, .timeout = 60)
 	free(err);
 }
 
+/* Rows of the web target's CSV whose USS is estimated (uss_err_kb). */
+static size_t
+estimated_rows(void)
+{
+	char path[4200];
+	struct table t;
+	size_t i, n = 0;
+
+	snprintf(path, sizeof path, "%s/state/web/samples.csv", tu_tmpdir());
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	for (i = 0; i < t.nrows; i++)
+		n += !isnan(tu_table_num(&t, i, "uss_err_kb"));
+	tu_table_free(&t);
+	return n;
+}
+
+/* A big target's regions on the default budget are estimated between
+ * their exact reads; the notice names the key that turns it off,
+ * "estimate = no", and that key does. */
+static void
+daemon_estimates(const char *keys, size_t *estimated, char **err)
+{
+	char conf[4200], errp[4200];
+	struct child c;
+	size_t len;
+	pid_t d;
+
+	web_start("dek", keys, "regions = yes\n", "268435456", conf,
+		  sizeof conf, &c, NULL);
+	d = daemon_start(conf);
+	wait_rows("web", c.pid, 20);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+	*estimated = estimated_rows();
+	snprintf(errp, sizeof errp, "%s/daemon.err", tu_tmpdir());
+	*err = tu_read_text(errp, 1 << 20, &len);
+}
+
+Test(daemon, estimate_no_is_a_key_its_notice_names, .timeout = 120)
+{
+	size_t n;
+	char *err;
+
+	daemon_estimates("budget = 2%", &n, &err);
+	cr_assert(strstr(err, "(estimate = no: exact reads only)") != NULL,
+		  "%s", err);
+	cr_assert_gt(n, 0, "%s", err);
+	free(err);
+	tu_tmp_cleanup();
+	daemon_estimates("budget = 2%\nestimate = no", &n, &err);
+	cr_assert_eq(n, 0, "%s", err);
+	cr_assert(strstr(err, "estimated from a sample") == NULL, "%s", err);
+	free(err);
+}
+
 Test(daemon, sighup_adds_a_target)
 {
 	char conf[4200], pa[4096], pb[4096], na[64], nb[64], t[9000];

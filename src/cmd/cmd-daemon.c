@@ -323,6 +323,7 @@ daemon_reload(struct daemon *d, const char *path)
 	}
 	daemon_out_reload(d, &next);
 	next.budget = d->conf.budget; /* the loop's, until a restart */
+	next.estimate = d->conf.estimate;
 	daemon_conf_free(&d->conf);
 	d->conf = next;
 	if (d->out.alerter == NULL && daemon_out_alerts_open(d, &err) < 0)
@@ -623,9 +624,10 @@ daemon_out_reload(struct daemon *d, const struct daemon_conf *next)
 			    "state is told to the new settings afresh");
 	}
 	if (daemon_base_tick(next) != d->o.interval_ns ||
-	    next->budget != d->conf.budget)
-		term_notice("SIGHUP: every and budget change only on a "
-			    "restart; keeping the running ones");
+	    next->budget != d->conf.budget ||
+	    next->estimate != d->conf.estimate)
+		term_notice("SIGHUP: every, budget and estimate change only on "
+			    "a restart; keeping the running ones");
 }
 
 /* A member's region sizes (USS, else RSS) as metrics rows. */
@@ -953,7 +955,8 @@ cmd_daemon_run(int argc, char **argv)
 	}
 	d.o.interval_ns = daemon_base_tick(&d.conf);
 	d.o.budget = d.conf.budget;
-	d.o.budget_key = "budget ="; /* its notices name the config key */
+	d.o.estimate = d.conf.estimate;
+	d.o.conf_keys = true;
 	d.o.metric = VERDICT_AUTO;
 	d.o.daily_cycle = true;
 	d.o.group = REGION_GROUP_KIND;

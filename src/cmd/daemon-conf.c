@@ -15,6 +15,7 @@
 
 #include "analysis/verdict.h"
 #include "cmd/daemon-conf.h"
+#include "cmd/watch.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
 
@@ -139,6 +140,16 @@ daemon_conf_daemon(struct daemon_conf_parse *p, const char *key,
 	} else if (strcmp(key, "budget") == 0) {
 		if (units_parse_percent(value, &c->budget, &e) < 0)
 			return daemon_conf_fail(p, key, "%s", e.msg);
+	} else if (strcmp(key, "estimate") == 0) {
+		if (strcmp(value, "auto") == 0)
+			c->estimate = WATCH_ESTIMATE_AUTO;
+		else if (strcmp(value, "yes") == 0)
+			c->estimate = WATCH_ESTIMATE_ALWAYS;
+		else if (strcmp(value, "no") == 0)
+			c->estimate = WATCH_ESTIMATE_NEVER;
+		else
+			return daemon_conf_fail(
+			    p, key, "'%s': use auto, yes or no", value);
 	} else {
 		return daemon_conf_fail(p, key,
 					"unknown key in [daemon] (see "
@@ -328,6 +339,7 @@ daemon_conf_read(const char *path, struct daemon_conf *c, struct error *err)
 	c->path = xstrdup(path);
 	c->state_dir = xstrdup(DAEMON_STATE_DIR);
 	c->budget = 0.02;
+	c->estimate = WATCH_ESTIMATE_AUTO;
 	c->every_ns = 10ULL * 1000000000ULL;
 	c->rotate_size = 64ULL << 20;
 	c->keep_ns = 30ULL * 86400ULL * 1000000000ULL;

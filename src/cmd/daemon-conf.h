@@ -36,6 +36,7 @@ struct daemon_conf {
 	char *alert_command; /* run with execve; NULL: none */
 	uint64_t alert_min_interval_ns;
 	double budget;	   /* of one core */
+	int estimate;	   /* enum watch_estimate: estimate = auto|yes|no */
 	uint64_t every_ns; /* the loop's base tick and the default every */
 	uint64_t rotate_size, keep_size; /* bytes; 0: no size limit */
 	uint64_t keep_ns;		 /* rotated files' age limit */

@@ -576,13 +576,21 @@ watch_charge(struct watch *w)
 	memset(w->tick_ran, 0, sizeof w->tick_ran);
 }
 
+/* A setting as the user gives it, for a notice: the daemon's config key
+ * or the command line's option. */
+static const char *
+watch_opt(const struct watch *w, const char *option, const char *key)
+{
+	return w->o->conf_keys ? key : option;
+}
+
 /* Says when the budget keeps a tier from running every tick, and again
  * when its period changes by more than half (tiers_period_news). */
 static void
 watch_note_throttle(struct watch *w)
 {
 	const struct tiers *sc = &w->res->tiers;
-	const char *key = w->o->budget_key ? w->o->budget_key : "--budget";
+	const char *key = watch_opt(w, "--budget", "budget =");
 	double interval = (double)w->o->interval_ns / 1e9, every, tick;
 	char cost[32], period[32], was[32];
 	int i;
@@ -644,9 +652,10 @@ watch_plan_estimate(struct watch *w)
 		return;
 	tiers_enable_estimate(sc);
 	term_notice("USS and PSS are estimated from a sample of pages on the "
-		    "ticks %s skips, with their 95 %% bounds (--no-estimate: "
-		    "exact reads only)",
-		    tier_names[tiers_exact(sc)]);
+		    "ticks %s skips, with their 95 %% bounds (%s: exact reads "
+		    "only)",
+		    tier_names[tiers_exact(sc)],
+		    watch_opt(w, "--no-estimate", "estimate = no"));
 }
 
 /* ---- samples ----------------------------------------------------------- */

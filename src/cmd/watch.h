@@ -42,9 +42,9 @@ struct watch_opts {
 	bool live;	     /* print a row per sample */
 	bool raw_kib;
 	double budget; /* fraction of one core; 1: unlimited */
-	/* How the user sets it, for the notices: NULL is "--budget"; the
-	 * daemon's is its config key, "budget =". */
-	const char *budget_key;
+	/* The daemon: notices name its config's keys ("budget ="), not
+	 * the command line's options. */
+	bool conf_keys;
 	bool regions;		   /* tier 2: regions from smaps */
 	bool pages;		   /* tier 3: regions from a pagemap walk */
 	size_t top_regions;	   /* regions listed live and in the summary */
