@@ -938,6 +938,51 @@ Test(trend, flag_stands_while_the_cycle_envelope_rises)
 		  ev.flags[0].withdrawn_s / 3600);
 }
 
+/* Case 420 of bench/score -s 1 (hours) and case 668 of -s 0 (days): a
+ * leak of 8.3 %/h under a batch job every 2.8 h (+13 % for 57 % of it),
+ * flagged at 0.56 h from inside the first job, and a GC sawtooth of 17 %
+ * with 10.9 min teeth over a floor rising 2.7 %/h, flagged at 1.05 h.
+ * The job's end (a fall of 10 % over five minutes) let a wander explain
+ * the window, and one evaluation of the sawtooth's floor judged it
+ * falling: each flag was withdrawn (at 0.65 h and 1.49 h) while the leak
+ * went on.  A withdrawal also needs the points since the raise, seen as
+ * long as a rise must be to be flagged, to bound the growth: each flag
+ * is raised once and stands to the end. */
+Test(trend, flag_on_a_leak_stands_through_a_fall_since_the_raise)
+{
+	static const struct {
+		unsigned salt;
+		size_t id;
+		enum tracegen_family family;
+		enum tracegen_context context;
+	} cases[] = {
+	    {1, 420, TF_BATCH_LEAK, TG_HOURS},
+	    {0, 668, TF_SAWTOOTH_RISING, TG_DAYS},
+	};
+	struct tracegen_case c;
+	struct trend_evidence ev;
+	int widened;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		c = score_case(cases[i].salt, cases[i].id, (int)cases[i].family,
+			       (int)cases[i].context);
+		cr_assert(c.leak);
+		ev = run_spec(&c.spec, true, &widened);
+		cr_assert_eq(ev.verdict, TREND_GROWING, "case %zu: why %d",
+			     cases[i].id, ev.why);
+		cr_assert_eq(ev.nflags, 1, "case %zu: %zu raises", cases[i].id,
+			     ev.nflags);
+		cr_assert_gt(ev.flags[0].raised_s, c.onset_s);
+		cr_assert_lt(ev.flags[0].raised_s, 1.5 * 3600,
+			     "case %zu: raised at %.2f h", cases[i].id,
+			     ev.flags[0].raised_s / 3600);
+		cr_assert(isnan(ev.flags[0].withdrawn_s),
+			  "case %zu: withdrawn at %.2f h", cases[i].id,
+			  ev.flags[0].withdrawn_s / 3600);
+	}
+}
+
 /* Cases 420 and 427 of bench/score -s 0 (hours): leaks of 16 %/h and
  * 13 %/h under a batch job of an hour, up 26 % and 37 % for 44-48 % of
  * it, watched 1 h 43 min and 87 min: the job is seen once, so no cycle

@@ -83,6 +83,7 @@ struct trend {
 	bool flag;
 	double raise_kb;	     /* the recent floor when it went up */
 	double raise_env_kb;	     /* and its cycle's envelope (else floor) */
+	double raise_s;		     /* when it went up */
 	struct models_result models; /* of the last evaluation */
 	/* Work space for one evaluation, shared by every trend (below). */
 	struct models_work *work;
@@ -751,6 +752,23 @@ trend_above(double now_kb, double then_kb)
 				       TREND_MIN_RISE_REL * fabs(then_kb));
 }
 
+/* What the explanations may be in this context (models.h), the latest
+ * floor point at level. */
+static struct models_opts
+trend_models_opts(struct trend *t, double level)
+{
+	struct models_opts opts = {
+	    .daily = t->daily,
+	    .daily_amp = TREND_CYCLE_AMP,
+	    .tau_cap = TREND_TAU_CAP,
+	    .tau_max_s = t->daily ? TREND_TAU_MAX_S : TREND_CI_TAU_MAX_S,
+	    .wander_amp = t->daily ? TREND_WANDER : TREND_CI_WANDER,
+	    .alias_kb = trend_comb_kb(t, level),
+	};
+
+	return opts;
+}
+
 /* Judges the window: every explanation fitted, then growth must beat
  * the best bounded one decisively, be significant on its own regime,
  * fast enough, and have lasted longer than a start-up could.  Under a
@@ -762,14 +780,7 @@ trend_judge(struct trend *t, size_t *np)
 {
 	struct trend_evidence *ev = &t->ev;
 	struct models_result *r = &t->models;
-	struct models_opts opts = {
-	    .daily = t->daily,
-	    .daily_amp = TREND_CYCLE_AMP,
-	    .tau_cap = TREND_TAU_CAP,
-	    .tau_max_s = t->daily ? TREND_TAU_MAX_S : TREND_CI_TAU_MAX_S,
-	    .wander_amp = t->daily ? TREND_WANDER : TREND_CI_WANDER,
-	    .alias_kb = trend_comb_kb(t, t->y[*np - 1]),
-	};
+	struct models_opts opts = trend_models_opts(t, t->y[*np - 1]);
 	enum models_kind g;
 	struct trend_fit f;
 	double span, rise_lo, min_rate, mid, recent, need;
@@ -898,6 +909,54 @@ trend_recent_kb(struct trend *t, size_t n)
 	return trend_median(t->tmp, m);
 }
 
+/* Whether the floor points since the flag went up bound the growth: the
+ * evidence a withdrawal needs besides the window's, which spans what
+ * came before the raise too, so that a batch job's end, one step in a
+ * leak's floor or a change of bucket width, which move the window's
+ * judgement, do not lower a flag on a leak that rises on since.  They
+ * bound it when a bounded explanation wins decisively over them as
+ * well, when no growth explanation rises there, or when the growth part
+ * of the best one rises, at the top of its 95 % interval, slower than a
+ * flag needs -- once they span as long as a rise must last to raise the
+ * flag (a server's half hour; a test run's 90 s and 90 samples): a fall
+ * shorter than that, a job's end or a step down, is what a leak shows
+ * too, and bounds nothing.  The n points judged are in t->x and t->y;
+ * t->raw and t->tmp are used. */
+static bool
+trend_bounded_since(struct trend *t, size_t n)
+{
+	struct models_result r;
+	struct models_opts opts;
+	struct trend_fit f;
+	enum models_kind g;
+	const double *x, *y;
+	size_t i0 = 0, j = 0, m;
+
+	while (i0 < n && t->x[i0] < t->raise_s)
+		i0++;
+	m = n - i0;
+	if (m < TREND_MIN_POINTS)
+		return false;
+	if (t->daily ? t->x[n - 1] - t->raise_s < TREND_MIN_SPAN_S
+		     : t->x[n - 1] - t->raise_s < TREND_CI_SPAN_S ||
+			   trend_samples_from(t, i0, n) < TREND_CI_SAMPLES)
+		return false;
+	x = t->x + i0;
+	y = t->y + i0;
+	opts = trend_models_opts(t, y[m - 1]);
+	models_compare(t->work, x, y, m, &opts, &r);
+	g = r.best_growth;
+	if (g == MODELS_KINDS ||
+	    r.fit[g].bic - r.fit[r.best_bounded].bic >= TREND_DECISIVE)
+		return true;
+	models_growth_part(&r, g, x, y, m, t->raw);
+	while (j + TREND_SEG_MIN < m && x[j] < r.fit[g].start_s)
+		j++;
+	trend_fit(t, x + j, t->raw + j, m - j, &f);
+	return f.hi * 3600 <
+	       fmax(TREND_MIN_KB_H, TREND_MIN_REL_H * fabs(t->ev.level_kb));
+}
+
 /* Whether runs evaluations in a row since since_s are evidence enough
  * to raise or to lower the flag: at least need of them, over at least
  * a tenth of the regime before since_s (an hour at most). */
@@ -919,7 +978,7 @@ trend_evaluate(struct trend *t, int k)
 	struct trend_evidence *ev = &t->ev;
 	enum trend_why why;
 	double recent, recent_env;
-	size_t n;
+	size_t n, judged;
 
 	ev->evaluations++;
 	ev->need_s = 0;
@@ -934,6 +993,7 @@ trend_evaluate(struct trend *t, int k)
 	 * judged, where the cycle returns to (below). */
 	recent = n > 0 ? trend_recent_kb(t, n) : NAN;
 	recent_env = recent;
+	judged = n;
 	if (ev->samples < TREND_MIN_SAMPLES || n < TREND_MIN_POINTS) {
 		ev->need_samples = ev->samples < TREND_MIN_SAMPLES
 				       ? TREND_MIN_SAMPLES - ev->samples
@@ -943,8 +1003,6 @@ trend_evaluate(struct trend *t, int k)
 			ev->need_samples = TREND_MIN_POINTS - n;
 		why = TREND_WHY_FEW;
 	} else {
-		size_t judged = n;
-
 		why = trend_judge(t, &judged);
 		if (judged < n)
 			recent_env = trend_recent_kb(t, judged);
@@ -959,6 +1017,7 @@ trend_evaluate(struct trend *t, int k)
 			trend_flag_set(t, true);
 			t->raise_kb = recent;
 			t->raise_env_kb = recent_env;
+			t->raise_s = ev->last_s;
 		}
 	} else {
 		t->pass_run = 0;
@@ -972,16 +1031,21 @@ trend_evaluate(struct trend *t, int k)
 		 * floor, the end of a batch job's episode, or a daily cycle
 		 * that could have risen as much by now must not withdraw it
 		 * while memory keeps growing.  A bounded explanation lowers
-		 * it on evidence as persistent as what raised it. */
+		 * it on evidence as persistent as what raised it, and a
+		 * fall or a bounded explanation only when the points since
+		 * the raise bound the growth too. */
 		if (!t->flag)
 			;
 		else if (trend_above(recent, t->raise_kb) ||
 			 trend_above(recent_env, t->raise_env_kb))
 			;
+		else if (why != TREND_WHY_RECEDED && why != TREND_WHY_FALLING &&
+			 ev->delta_bic > -TREND_DECISIVE)
+			t->fail_run = 0;
+		else if (!trend_bounded_since(t, judged))
+			t->fail_run = 0;
 		else if (why == TREND_WHY_RECEDED || why == TREND_WHY_FALLING)
 			trend_flag_set(t, false);
-		else if (ev->delta_bic > -TREND_DECISIVE)
-			t->fail_run = 0;
 		else if (t->fail_run++ == 0)
 			t->fail_since_s = ev->last_s;
 		else if (trend_persisted(t, t->fail_run, TREND_WITHDRAW,
