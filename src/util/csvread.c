@@ -24,6 +24,8 @@ struct csv_reader {
 	csv_row_fn fn;
 	csv_row_fn comment; /* the "# " line before the header; NULL */
 	void *ctx;
+	const struct csv_want *want; /* NULL: every cell copied */
+	bool header;		     /* fn has had its first row */
 	char **cells;
 	size_t *size;	    /* each cell buffer's size */
 	size_t ncells, cap; /* cells in the row; buffers allocated */
@@ -31,14 +33,25 @@ struct csv_reader {
 	int stop;
 };
 
+/* Whether cell i of a row after the header goes to fn. */
+static bool
+csv_reader_wanted(const struct csv_reader *r, size_t i)
+{
+	return !r->header || r->want == NULL || r->want->n == 0 ||
+	       (i < r->want->n && r->want->col[i]);
+}
+
 /* A row's cells are kept in buffers that live across rows (one
- * allocation per column, not one per cell of every row). */
+ * allocation per column, not one per cell of every row); a cell fn does
+ * not want is "", not copied. */
 static void
 csv_reader_cell(void *data, size_t len, void *r_)
 {
 	struct csv_reader *r = r_;
 	char *cell;
 
+	if (!csv_reader_wanted(r, r->ncells))
+		len = 0;
 	if (r->ncells == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
 		r->cells = xreallocarray(r->cells, r->cap, sizeof *r->cells);
@@ -87,8 +100,10 @@ csv_reader_row(int term, void *r_)
 		r->stop = r->comment != NULL
 			      ? r->comment(r->ctx, r->line, r->cells, r->ncells)
 			      : 0;
-	else if (r->stop == 0)
+	else if (r->stop == 0) {
 		r->stop = r->fn(r->ctx, r->line, r->cells, r->ncells);
+		r->header = true;
+	}
 	csv_reader_clear(r);
 }
 
@@ -122,7 +137,15 @@ int
 csv_read_with(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
 	      struct error *err)
 {
-	struct csv_reader r = {.fn = fn, .comment = comment, .ctx = ctx};
+	return csv_read_want(path, fn, comment, ctx, NULL, err);
+}
+
+int
+csv_read_want(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
+	      const struct csv_want *want, struct error *err)
+{
+	struct csv_reader r = {
+	    .fn = fn, .comment = comment, .ctx = ctx, .want = want};
 	struct csv_parser p;
 	char buf[65536];
 	const char *why;
