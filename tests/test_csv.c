@@ -218,17 +218,27 @@ Test(csv, a_device_or_fifo_needs_no_force, .fini = tu_tmp_cleanup)
 	close(rfd);
 }
 
+/* text as the file name in the test's directory, its path in path. */
+static void
+csv_write_text(char *path, size_t size, const char *name, const char *text)
+{
+	FILE *fp;
+
+	snprintf(path, size, "%s/%s", tu_tmpdir(), name);
+	fp = fopen(path, "w");
+	cr_assert(fp != NULL, "%s", path);
+	fputs(text, fp);
+	fclose(fp);
+}
+
 Test(csv, reader_names_the_bad_line, .fini = tu_tmp_cleanup)
 {
 	struct error err;
 	struct rows rows;
 	char path[256];
-	FILE *fp;
 
-	snprintf(path, sizeof path, "%s/bad.csv", tu_tmpdir());
-	fp = fopen(path, "w");
-	fputs("a,b\n1,2\n3,\"unterminated\n", fp);
-	fclose(fp);
+	csv_write_text(path, sizeof path, "bad.csv",
+		       "a,b\n1,2\n3,\"unterminated\n");
 	memset(&rows, 0, sizeof rows);
 	cr_assert_lt(csv_read(path, csv_collect, &rows, &err), 0);
 	cr_assert(strstr(err.msg, "line 3") != NULL, "%s", err.msg);
@@ -246,12 +256,9 @@ Test(csv, reader_hands_on_only_the_cells_wanted, .fini = tu_tmp_cleanup)
 	struct error err;
 	struct rows rows;
 	char path[256];
-	FILE *fp;
 
-	snprintf(path, sizeof path, "%s/want.csv", tu_tmpdir());
-	fp = fopen(path, "w");
-	fputs("# memtrend 1\na,b,c\n\"x,1\",22,333\n4,5,6,7\n", fp);
-	fclose(fp);
+	csv_write_text(path, sizeof path, "want.csv",
+		       "# memtrend 1\na,b,c\n\"x,1\",22,333\n4,5,6,7\n");
 	memset(&rows, 0, sizeof rows);
 	cr_assert_eq(
 	    csv_read_want(path, csv_collect, csv_collect, &rows, &want, &err),

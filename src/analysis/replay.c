@@ -528,6 +528,20 @@ replay_run(struct replay *a, const char *path, struct error *err)
 	return 0;
 }
 
+/* A replay of rows into tmpl (or the verdicts pick returns), each
+ * sample to fn too; the callers set what else they need. */
+static void
+replay_start(struct replay *a, struct verdict *tmpl, replay_pick_fn pick,
+	     void *ctx, replay_sample_fn fn, void *fn_ctx)
+{
+	memset(a, 0, sizeof *a);
+	a->v = tmpl;
+	a->pick = pick;
+	a->pick_ctx = ctx;
+	a->fn = fn;
+	a->ctx = fn_ctx;
+}
+
 static int
 replay_pick_run(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 		void *ctx, replay_sample_fn fn, void *fn_ctx, bool raw_time,
@@ -535,12 +549,7 @@ replay_pick_run(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 {
 	struct replay a;
 
-	memset(&a, 0, sizeof a);
-	a.v = tmpl;
-	a.pick = pick;
-	a.pick_ctx = ctx;
-	a.fn = fn;
-	a.ctx = fn_ctx;
+	replay_start(&a, tmpl, pick, ctx, fn, fn_ctx);
 	a.raw_time = raw_time;
 	return replay_run(&a, path, err);
 }
@@ -580,13 +589,8 @@ replay_file_auto_about(const char *path, struct verdict *tmpl,
 
 	if (about != NULL)
 		memset(about, 0, sizeof *about);
-	memset(&a, 0, sizeof a);
-	a.v = tmpl;
-	a.pick = pick;
-	a.pick_ctx = ctx;
+	replay_start(&a, tmpl, pick, ctx, fn, fn_ctx);
 	a.pick_auto = true;
-	a.fn = fn;
-	a.ctx = fn_ctx;
 	a.about = about;
 	return replay_run(&a, path, err);
 }
@@ -598,14 +602,9 @@ replay_file_metric(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 {
 	struct replay a;
 
-	memset(&a, 0, sizeof a);
-	a.v = tmpl;
-	a.pick = pick;
-	a.pick_ctx = ctx;
+	replay_start(&a, tmpl, pick, ctx, fn, fn_ctx);
 	a.pick_auto = pick_auto;
-	a.fn = fn;
 	a.fn_metric = true;
-	a.ctx = fn_ctx;
 	return replay_run(&a, path, err);
 }
 
@@ -615,10 +614,7 @@ replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
 {
 	struct replay a;
 
-	memset(&a, 0, sizeof a);
-	a.v = v;
-	a.fn = fn;
-	a.ctx = ctx;
+	replay_start(&a, v, NULL, NULL, fn, ctx);
 	return replay_run(&a, path, err);
 }
 

@@ -25,7 +25,8 @@ struct csv_reader {
 	csv_row_fn comment; /* the "# " line before the header; NULL */
 	void *ctx;
 	const struct csv_want *want; /* NULL: every cell copied */
-	bool header;		     /* fn has had its first row */
+	bool cut;     /* fn has had the header, and want has a width */
+	size_t blank; /* then cells below this fn does not want hold "" */
 	char **cells;
 	size_t *size;	    /* each cell buffer's size */
 	size_t ncells, cap; /* cells in the row; buffers allocated */
@@ -33,25 +34,30 @@ struct csv_reader {
 	int stop;
 };
 
-/* Whether cell i of a row after the header goes to fn. */
+/* Whether cell i of a row goes to fn. */
 static bool
 csv_reader_wanted(const struct csv_reader *r, size_t i)
 {
-	return !r->header || r->want == NULL || r->want->n == 0 ||
-	       (i < r->want->n && r->want->col[i]);
+	return !r->cut || (i < r->want->n && r->want->col[i]);
 }
 
 /* A row's cells are kept in buffers that live across rows (one
  * allocation per column, not one per cell of every row); a cell fn does
- * not want is "", not copied. */
+ * not want is "", not copied (its buffer left as it is, "", once the
+ * header's cells are blanked). */
 static void
 csv_reader_cell(void *data, size_t len, void *r_)
 {
 	struct csv_reader *r = r_;
 	char *cell;
 
-	if (!csv_reader_wanted(r, r->ncells))
+	if (!csv_reader_wanted(r, r->ncells)) {
+		if (r->ncells < r->blank) {
+			r->ncells++;
+			return;
+		}
 		len = 0;
+	}
 	if (r->ncells == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
 		r->cells = xreallocarray(r->cells, r->cap, sizeof *r->cells);
@@ -89,6 +95,20 @@ csv_reader_free(struct csv_reader *r)
 	free(r->size);
 }
 
+/* fn has read the header and set want: the rows after it are cut to
+ * want's cells, and the buffers of the others blanked once. */
+static void
+csv_reader_cut(struct csv_reader *r)
+{
+	size_t i;
+
+	r->cut = true;
+	for (i = 0; i < r->ncells; i++)
+		if (!csv_reader_wanted(r, i))
+			r->cells[i][0] = '\0';
+	r->blank = r->ncells;
+}
+
 static void
 csv_reader_row(int term, void *r_)
 {
@@ -102,7 +122,8 @@ csv_reader_row(int term, void *r_)
 			      : 0;
 	else if (r->stop == 0) {
 		r->stop = r->fn(r->ctx, r->line, r->cells, r->ncells);
-		r->header = true;
+		if (!r->cut && r->want != NULL && r->want->n > 0)
+			csv_reader_cut(r);
 	}
 	csv_reader_clear(r);
 }
