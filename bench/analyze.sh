@@ -28,4 +28,4 @@ set +e
 { time ./memtrend analyze "$csv" >/dev/null; rc=$?; } 2>&1
 set -e
 echo "exit status $rc (1: growing, as the file leaks 1.76 MiB/h)"
-echo "goal: wall < 2 s"
+echo "goal: wall < 2 s (issue 9); under 1.6 s here leaves a margin for slower machines"

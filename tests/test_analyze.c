@@ -115,6 +115,60 @@ Test(analyze, growing_exits_1_with_the_live_detection_time)
 	cr_assert(strncmp(r.out, "USS growing ", 12) == 0, "%s", r.out);
 }
 
+/* analyze reads the cells it judges (the time, the metric, the
+ * system's context), not the others: a column it does not judge is
+ * ignored (DESIGN.md) even when a cell in it is no number, and gives
+ * the very same verdict; asked for with --metric, that column is read
+ * and its bad cell refused.  A directory's files are each read by their
+ * own header: the second with its columns in another order, the
+ * metric's among those no longer where the first file had it, replays
+ * as the one file. */
+Test(analyze, only_the_columns_judged_are_read)
+{
+	char *path = write_trace("whole.csv", &leak), whole[512], cmd[8192];
+	char bad[600], dir[600];
+	struct run a, b;
+
+	snprintf(whole, sizeof whole, "%s", path);
+	snprintf(bad, sizeof bad, "%s/bad.csv", tu_tmpdir());
+	snprintf(dir, sizeof dir, "%s/dir", tu_tmpdir());
+	snprintf(cmd, sizeof cmd,
+		 "awk -F, -v OFS=, 'NR == 100 { $5 = \"lots\" } 1' '%s' > "
+		 "'%s' && mkdir '%s' && "
+		 "awk 'NR <= 1000' '%s' > '%s/a.csv' && "
+		 "awk -F, -v OFS=, 'NR == 1 || NR > 1000 "
+		 "{ print $7, $6, $3, $2, $5, $4, $1 }' '%s' > '%s/b.csv'",
+		 whole, bad, dir, whole, dir, whole, dir);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+
+	tu_run(&a, (char *[]){mt, "analyze", "--json", whole, NULL}, 30);
+	cr_assert_eq(a.status, 1, "%s", a.err);
+	cr_assert(strstr(a.out, "\"samples\":2881,") != NULL, "%s", a.out);
+	tu_run(&b, (char *[]){mt, "analyze", "--json", bad, NULL}, 30);
+	cr_assert_eq(b.status, 1, "%s", b.err);
+	cr_assert_str_eq(a.out, b.out);
+	tu_run(&b, (char *[]){mt, "analyze", "--json", dir, NULL}, 30);
+	cr_assert_eq(b.status, 1, "%s", b.err);
+	cr_assert_str_eq(a.out, b.out);
+
+	tu_run(&b, (char *[]){mt, "analyze", "--metric", "pss", bad, NULL}, 30);
+	cr_assert_eq(b.status, 2, "%s", b.out);
+	cr_assert(strstr(b.err, "line 100: pss_kb is 'lots', not a number") !=
+		      NULL,
+		  "%s", b.err);
+	tu_run(
+	    &a,
+	    (char *[]){mt, "analyze", "--json", "--metric", "pss", whole, NULL},
+	    30);
+	tu_run(
+	    &b,
+	    (char *[]){mt, "analyze", "--json", "--metric", "pss", dir, NULL},
+	    30);
+	cr_assert_eq(a.status, 1, "%s", a.err);
+	cr_assert(strstr(a.out, "\"metric\":\"pss\"") != NULL, "%s", a.out);
+	cr_assert_str_eq(a.out, b.out);
+}
+
 Test(analyze, stable_exits_0)
 {
 	char *path = write_trace("flat.csv", &flat);

@@ -218,20 +218,72 @@ Test(csv, a_device_or_fifo_needs_no_force, .fini = tu_tmp_cleanup)
 	close(rfd);
 }
 
+/* text as the file name in the test's directory, its path in path. */
+static void
+csv_write_text(char *path, size_t size, const char *name, const char *text)
+{
+	FILE *fp;
+
+	snprintf(path, size, "%s/%s", tu_tmpdir(), name);
+	fp = fopen(path, "w");
+	cr_assert(fp != NULL, "%s", path);
+	fputs(text, fp);
+	fclose(fp);
+}
+
 Test(csv, reader_names_the_bad_line, .fini = tu_tmp_cleanup)
 {
 	struct error err;
 	struct rows rows;
 	char path[256];
-	FILE *fp;
 
-	snprintf(path, sizeof path, "%s/bad.csv", tu_tmpdir());
-	fp = fopen(path, "w");
-	fputs("a,b\n1,2\n3,\"unterminated\n", fp);
-	fclose(fp);
+	csv_write_text(path, sizeof path, "bad.csv",
+		       "a,b\n1,2\n3,\"unterminated\n");
 	memset(&rows, 0, sizeof rows);
 	cr_assert_lt(csv_read(path, csv_collect, &rows, &err), 0);
 	cr_assert(strstr(err.msg, "line 3") != NULL, "%s", err.msg);
+}
+
+/* A reader told which cells a caller reads (csv_read_want) hands the
+ * header whole and, of later rows, those cells and "" for the others,
+ * each row still as wide as the file's; a comment line comes whole, and
+ * line numbers count it.  A row wider than the mask has its extra cells
+ * as "" too, and a mask of no width is every cell. */
+Test(csv, reader_hands_on_only_the_cells_wanted, .fini = tu_tmp_cleanup)
+{
+	bool cols[3] = {false, true, false};
+	struct csv_want want = {.col = cols, .n = 3};
+	struct error err;
+	struct rows rows;
+	char path[256];
+
+	csv_write_text(path, sizeof path, "want.csv",
+		       "# memtrend 1\na,b,c\n\"x,1\",22,333\n4,5,6,7\n");
+	memset(&rows, 0, sizeof rows);
+	cr_assert_eq(
+	    csv_read_want(path, csv_collect, csv_collect, &rows, &want, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(rows.n, 4);
+	cr_assert_eq(rows.first_line, 1);
+	cr_assert_str_eq(rows.cells[0][0], "# memtrend 1");
+	cr_assert_eq(rows.ncells[1], 3);
+	cr_assert_str_eq(rows.cells[1][0], "a");
+	cr_assert_str_eq(rows.cells[1][2], "c");
+	cr_assert_eq(rows.ncells[2], 3);
+	cr_assert_str_eq(rows.cells[2][0], "");
+	cr_assert_str_eq(rows.cells[2][1], "22");
+	cr_assert_str_eq(rows.cells[2][2], "");
+	cr_assert_eq(rows.ncells[3], 4);
+	cr_assert_str_eq(rows.cells[3][1], "5");
+	cr_assert_str_eq(rows.cells[3][3], "");
+
+	want.n = 0;
+	memset(&rows, 0, sizeof rows);
+	cr_assert_eq(
+	    csv_read_want(path, csv_collect, csv_collect, &rows, &want, &err),
+	    0, "%s", err.msg);
+	cr_assert_str_eq(rows.cells[2][0], "x,1");
+	cr_assert_str_eq(rows.cells[3][3], "7");
 }
 
 /* A write that fails part-way (here: the file size limit, as a full disk

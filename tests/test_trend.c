@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -1119,4 +1120,64 @@ Test(trend, models_kept_sums_give_the_same_fits)
 	/* The cycle's columns were among those kept. */
 	cr_assert_geq(cycles, 1);
 	models_work_free(kept);
+}
+
+/* A fit skipped because a bound on its BIC puts it above the best of
+ * its search (models_bic_floor) changes nothing: every explanation's fit
+ * the same to the bit as with every fit scored, over windows of every
+ * shape and length, with and without a daily cycle possible. */
+Test(trend, models_skipped_fits_give_the_same_fits)
+{
+	static const size_t lens[] = {128, 97, 64, 41, 12};
+	struct models_work *skip = models_work_new(), *all = models_work_new();
+	struct models_opts opts = {.daily_amp = 0.10,
+				   .tau_cap = 3,
+				   .tau_max_s = 3600,
+				   .wander_amp = 0.03};
+	double x[MODELS_MAX_POINTS], y[MODELS_MAX_POINTS];
+	size_t tail =
+	    sizeof(struct models_fit) - offsetof(struct models_fit, bic);
+	struct models_result a, b;
+	int shape, k, daily, valid = 0;
+	size_t l;
+
+	models_work_score_all(all, true);
+	for (shape = 0; shape < 6; shape++)
+		for (l = 0; l < sizeof lens / sizeof lens[0]; l++)
+			for (daily = 0; daily < 2; daily++) {
+				kept_sums_window(shape, lens[l], x, y);
+				opts.daily = daily;
+				models_compare(skip, x, y, lens[l], &opts, &a);
+				models_compare(all, x, y, lens[l], &opts, &b);
+				cr_assert_eq(a.best, b.best);
+				cr_assert_eq(a.best_bounded, b.best_bounded);
+				cr_assert_eq(a.best_growth, b.best_growth);
+				cr_assert_eq(memcmp(&a.period_s, &b.period_s,
+						    sizeof a.period_s),
+					     0, "shape %d, %zu points", shape,
+					     lens[l]);
+				cr_assert_eq(memcmp(&a.cycle_amp_kb,
+						    &b.cycle_amp_kb,
+						    sizeof a.cycle_amp_kb),
+					     0);
+				for (k = 0; k < MODELS_KINDS; k++) {
+					const struct models_fit *p = &a.fit[k],
+								*q = &b.fit[k];
+
+					cr_assert_eq(p->valid, q->valid);
+					cr_assert_eq(p->cycle, q->cycle);
+					cr_assert_eq(p->k, q->k);
+					cr_assert_eq(
+					    memcmp(&p->bic, &q->bic, tail), 0,
+					    "%s, shape %d, %zu points: "
+					    "BIC %.17g, %.17g",
+					    models_name(k), shape, lens[l],
+					    p->bic, q->bic);
+					valid += p->valid;
+				}
+			}
+	/* Most explanations were fitted in most windows. */
+	cr_assert_gt(valid, 6 * 5 * 2 * 6);
+	models_work_free(skip);
+	models_work_free(all);
 }

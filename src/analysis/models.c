@@ -85,6 +85,7 @@ struct models_work {
 	double known_dot[MODELS_KNOWN][MODELS_KNOWN];
 	bool known_ok[MODELS_KNOWN];
 	bool known_off;		    /* models_work_keep_sums() */
+	bool score_all;		    /* models_work_score_all() */
 	double res_a, res_b, res_c; /* models_res_sums() */
 };
 
@@ -430,6 +431,34 @@ models_bic(struct models_work *w, int k, double *phi, double *var)
 	return models_bic_ar(w, &w->phi_short, k, INFINITY, phi, var);
 }
 
+/* A bound models_bic(w, k) is never below, for the residuals in w->res:
+ * S(phi) = (r0^2 + a) - 2 phi b + phi^2 (c - r0^2) at its least over the
+ * whole of [0, MODELS_PHI_MAX] rather than the grid's, -ln(1 - phi^2)
+ * (never negative) left out, and a margin far wider than rounding.  A
+ * fit this puts above the best so far cannot beat it: it is not scored
+ * (the same fits win, the same bits), as most fits of a search lose. */
+static double
+models_bic_floor(const struct models_work *w, int k)
+{
+	double r2 = w->res[0] * w->res[0], a = r2 + w->res_a, b = w->res_b;
+	double c = w->res_c - r2, nn = (double)w->n, pm = MODELS_PHI_MAX;
+	double p, s, lb;
+
+	if (w->score_all)
+		return -INFINITY;
+	if (c > 0)
+		p = fmin(fmax(b / c, 0), pm);
+	else
+		p = a - 2 * b * pm + c * pm * pm < a ? pm : 0;
+	s = a - 2 * b * p + c * p * p;
+	s = (s - 1e-9 * (a + 2 * fabs(b) + fabs(c))) / nn;
+	/* f = n ln v + S / v - ln(1 - phi^2), v = max(S / n, eps): at
+	 * least n ln(S / n) + n where S / n > eps, n ln eps + S / eps
+	 * (and S / eps <= n) where not. */
+	lb = s > w->eps ? nn * log(s) + nn : nn * log(w->eps) + nn * s / w->eps;
+	return lb - 1e-6 * (1 + fabs(lb)) + k * log(nn);
+}
+
 /* Fits the columns (with the cycle's when asked) and keeps the fit in
  * *best when its BIC is lower.  slope_col: the column whose coefficient
  * is the growth rate, or -1. */
@@ -450,6 +479,9 @@ models_try(struct models_work *w, const double *const *base, int nbase,
 	if (!models_solve(w, cols, k, &ls))
 		return false;
 	kpar += (int)w->mask;
+	if (best->valid && models_bic_floor(w, kpar + (cycle ? MODELS_CYCLE_K
+							     : 0)) > best->bic)
+		return false;
 	bic = models_bic(w, kpar + (cycle ? MODELS_CYCLE_K : 0), &phi, &var);
 	if (best->valid && bic >= best->bic)
 		return false;
@@ -524,7 +556,8 @@ models_onset_bic(struct models_work *w)
 			w->col[0][i] = w->u[i] >= uc ? 1 : 0;
 			w->col[1][i] = fmax(0, w->u[i] - uc);
 		}
-		if (models_solve(w, cols, 3, &ls))
+		if (models_solve(w, cols, 3, &ls) &&
+		    !(models_bic_floor(w, 4) > best))
 			best = fmin(best, models_bic(w, 4, &phi, &var));
 	}
 	return best;
@@ -563,7 +596,8 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 			p = MODELS_DAY_S;
 		}
 		models_cycle_columns(w, p);
-		if (!models_solve(w, cols, 6, &ls))
+		if (!models_solve(w, cols, 6, &ls) ||
+		    models_bic_floor(w, 2 + MODELS_CYCLE_K) > best)
 			continue;
 		bic = models_bic(w, 2 + MODELS_CYCLE_K, &phi, &var);
 		if (bic < best) {
@@ -581,7 +615,8 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 			if (p < lo || p > hi)
 				continue;
 			models_cycle_columns(w, p);
-			if (!models_solve(w, cols, 6, &ls))
+			if (!models_solve(w, cols, 6, &ls) ||
+			    models_bic_floor(w, 2 + MODELS_CYCLE_K) > best)
 				continue;
 			bic = models_bic(w, 2 + MODELS_CYCLE_K, &phi, &var);
 			if (bic < best) {
@@ -890,6 +925,10 @@ models_fit_daily_on(struct models_work *w, struct models_result *r,
 		amp = hypot(ls.beta[k], ls.beta[k + 1]) * w->ys;
 		if (amp > cap && !models_daily_capped(w, v, cols, k, cap))
 			continue;
+		if (f->valid && models_bic_floor(w, kpar + 2 + (int)w->mask +
+							(cycle ? MODELS_CYCLE_K
+							       : 0)) > f->bic)
+			continue;
 		bic = models_bic(
 		    w, kpar + 2 + (int)w->mask + (cycle ? MODELS_CYCLE_K : 0),
 		    &phi, &var);
@@ -1072,6 +1111,8 @@ models_try_alias(struct models_work *w, struct models_result *r,
 		if (held)
 			continue;
 		kpar = 2 * k - 2 + (int)w->mask + (cycle ? MODELS_CYCLE_K : 0);
+		if (f->valid && models_bic_floor(w, kpar) > f->bic)
+			continue;
 		bic = models_bic(w, kpar, &phi, &var);
 		if (f->valid && bic >= f->bic)
 			continue;
@@ -1527,6 +1568,12 @@ void
 models_work_keep_sums(struct models_work *w, bool keep)
 {
 	w->known_off = !keep;
+}
+
+void
+models_work_score_all(struct models_work *w, bool all)
+{
+	w->score_all = all;
 }
 
 void

@@ -89,6 +89,10 @@ void models_work_free(struct models_work *w);
  * of the columns that stay put (on by default).  Off, every sum is
  * worked out at every fit: the same bits, as the tests check. */
 void models_work_keep_sums(struct models_work *w, bool keep);
+/* Whether w scores every fit (off by default): else a fit whose BIC a
+ * bound on its residuals puts above the best so far of its search is
+ * not scored, which changes no result, as the tests check. */
+void models_work_score_all(struct models_work *w, bool all);
 
 /* Fits every explanation to the floor points (x seconds, y KiB, n at
  * most MODELS_MAX_POINTS, at least 8). */

@@ -18,6 +18,7 @@
 #include "core/kernel.h"
 #include "core/regions.h"
 #include "util/csvread.h"
+#include "util/xmalloc.h"
 
 static const enum field_id replay_context[] = {
     FIELD_MEM_AVAILABLE_KB, FIELD_CGROUP_LIMIT_KB, FIELD_CGROUP_USAGE_KB};
@@ -32,6 +33,7 @@ struct replay {
 	struct error *err;
 	replay_sample_fn fn; /* NULL: the verdict only */
 	void *ctx;
+	bool fn_metric; /* fn reads the judged metric only of the fields */
 	struct provenance *about; /* the "# " line's; NULL: not wanted */
 	replay_pick_fn pick;	  /* NULL: every row to v */
 	void *pick_ctx;
@@ -48,7 +50,8 @@ struct replay {
 	bool header;
 	unsigned long rows;
 	double prev_t, t0;
-	bool raw_time; /* t0 stays 0: the file's own elapsed_s */
+	bool raw_time;	      /* t0 stays 0: the file's own elapsed_s */
+	struct csv_want want; /* the cells read (above); the rest not copied */
 };
 
 static enum replay_unit
@@ -64,13 +67,14 @@ replay_unit_of(const char *name)
 }
 
 /* Whether a field's column is read: the judged metric and the system
- * context always, every field when the rows go to a callback too. */
+ * context always, every field when the rows go to a callback that reads
+ * them. */
 static bool
 replay_wants(const struct replay *a, int f)
 {
 	size_t i;
 
-	if (a->fn != NULL || f == a->v->metric ||
+	if ((a->fn != NULL && !a->fn_metric) || f == a->v->metric ||
 	    f == verdict_err_field(a->v->metric))
 		return true;
 	for (i = 0; i < REPLAY_NCONTEXT; i++)
@@ -92,6 +96,28 @@ replay_comment(void *ctx, unsigned long line, char **cells, size_t n)
 	for (i = 1; i < n; i++)
 		provenance_set(a->about, cells[i]);
 	return 0;
+}
+
+/* The cells the rows are read for (a->need wide): the time, the fields
+ * read, the pid, the instance; the others are not copied out of libcsv. */
+static void
+replay_want_cells(struct replay *a)
+{
+	int f;
+
+	free(a->want.col);
+	a->want.n = a->need;
+	a->want.col = xcalloc(a->need, sizeof *a->want.col);
+	a->want.col[a->time_col] = true;
+	if (a->wall_col >= 0)
+		a->want.col[a->wall_col] = true;
+	for (f = 0; f < FIELD_COUNT; f++)
+		if (a->col[f] >= 0)
+			a->want.col[a->col[f]] = true;
+	if (a->pick != NULL)
+		a->want.col[a->pid_col] = true;
+	if (a->inst_col >= 0)
+		a->want.col[a->inst_col] = true;
 }
 
 static int
@@ -142,7 +168,7 @@ replay_header(struct replay *a, unsigned long line, char **cells, size_t n)
 				 a->path, line, fields[a->v->metric].name,
 				 verdict_metric_name(a->v));
 	}
-	a->wall_col = a->fn != NULL
+	a->wall_col = a->fn != NULL && !a->fn_metric
 			  ? csv_column(cells, n, field_keys[KEY_TIMESTAMP].name)
 			  : -1;
 	a->need =
@@ -172,6 +198,7 @@ replay_header(struct replay *a, unsigned long line, char **cells, size_t n)
 		a->need = (size_t)a->inst_col + 1;
 	a->ncols = n;
 	a->header = true;
+	replay_want_cells(a);
 	return 0;
 }
 
@@ -457,8 +484,8 @@ replay_dir(struct replay *a, const char *dir, struct error *err)
 	for (i = 0; i < n && rc == 0; i++) {
 		a->path = paths[i];
 		a->header = false;
-		rc =
-		    csv_read_with(paths[i], replay_row, replay_comment, a, err);
+		rc = csv_read_want(paths[i], replay_row, replay_comment, a,
+				   &a->want, err);
 		if (rc == 0 && !a->header)
 			rc = error_set(err, EINVAL,
 				       "%s is empty: no header line", a->path);
@@ -481,7 +508,11 @@ replay_run(struct replay *a, const char *path, struct error *err)
 	else if (archread_is_archive(path))
 		return replay_archive(a);
 	else
-		rc = csv_read_with(path, replay_row, replay_comment, a, err);
+		rc = csv_read_want(path, replay_row, replay_comment, a,
+				   &a->want, err);
+	free(a->want.col);
+	a->want.col = NULL;
+	a->want.n = 0;
 	if (rc < 0)
 		return rc;
 	if (!a->header)
@@ -497,6 +528,20 @@ replay_run(struct replay *a, const char *path, struct error *err)
 	return 0;
 }
 
+/* A replay of rows into tmpl (or the verdicts pick returns), each
+ * sample to fn too; the callers set what else they need. */
+static void
+replay_start(struct replay *a, struct verdict *tmpl, replay_pick_fn pick,
+	     void *ctx, replay_sample_fn fn, void *fn_ctx)
+{
+	memset(a, 0, sizeof *a);
+	a->v = tmpl;
+	a->pick = pick;
+	a->pick_ctx = ctx;
+	a->fn = fn;
+	a->ctx = fn_ctx;
+}
+
 static int
 replay_pick_run(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 		void *ctx, replay_sample_fn fn, void *fn_ctx, bool raw_time,
@@ -504,12 +549,7 @@ replay_pick_run(const char *path, struct verdict *tmpl, replay_pick_fn pick,
 {
 	struct replay a;
 
-	memset(&a, 0, sizeof a);
-	a.v = tmpl;
-	a.pick = pick;
-	a.pick_ctx = ctx;
-	a.fn = fn;
-	a.ctx = fn_ctx;
+	replay_start(&a, tmpl, pick, ctx, fn, fn_ctx);
 	a.raw_time = raw_time;
 	return replay_run(&a, path, err);
 }
@@ -549,14 +589,22 @@ replay_file_auto_about(const char *path, struct verdict *tmpl,
 
 	if (about != NULL)
 		memset(about, 0, sizeof *about);
-	memset(&a, 0, sizeof a);
-	a.v = tmpl;
-	a.pick = pick;
-	a.pick_ctx = ctx;
+	replay_start(&a, tmpl, pick, ctx, fn, fn_ctx);
 	a.pick_auto = true;
-	a.fn = fn;
-	a.ctx = fn_ctx;
 	a.about = about;
+	return replay_run(&a, path, err);
+}
+
+int
+replay_file_metric(const char *path, struct verdict *tmpl, replay_pick_fn pick,
+		   void *ctx, bool pick_auto, replay_sample_fn fn, void *fn_ctx,
+		   struct error *err)
+{
+	struct replay a;
+
+	replay_start(&a, tmpl, pick, ctx, fn, fn_ctx);
+	a.pick_auto = pick_auto;
+	a.fn_metric = true;
 	return replay_run(&a, path, err);
 }
 
@@ -566,10 +614,7 @@ replay_file_each(const char *path, struct verdict *v, replay_sample_fn fn,
 {
 	struct replay a;
 
-	memset(&a, 0, sizeof a);
-	a.v = v;
-	a.fn = fn;
-	a.ctx = ctx;
+	replay_start(&a, v, NULL, NULL, fn, ctx);
 	return replay_run(&a, path, err);
 }
 

@@ -54,6 +54,17 @@ int replay_file_auto(const char *path, struct verdict *tmpl,
 		     replay_pick_fn pick, void *ctx, replay_sample_fn fn,
 		     void *fn_ctx, struct error *err);
 
+/* replay_file_pick() (pick_auto false) or replay_file_auto() (true),
+ * for an fn that reads of each sample only its pid, elapsed_s and the
+ * judged metric (analyze ranks processes by it): the columns the verdict
+ * does not judge are not converted, and a cell in them is not checked
+ * (nor copied out of the parser), nor the timestamp beside elapsed_s;
+ * wall_s is NAN and the other fields NAN.  analyze's time is mostly
+ * reading. */
+int replay_file_metric(const char *path, struct verdict *tmpl,
+		       replay_pick_fn pick, void *ctx, bool pick_auto,
+		       replay_sample_fn fn, void *fn_ctx, struct error *err);
+
 /*
  * Reads a long-format regions CSV (--regions-csv: one row per region per
  * region sample, a header with elapsed_s or timestamp, region, and

@@ -411,12 +411,9 @@ cmd_analyze_file(const struct cmd_analyze *c)
 				       c->json);
 	verdict_init(&tmpl, c->metric);
 	verdict_set_daily_cycle(&tmpl, !c->no_daily_cycle);
-	if (c->pid >= 0 || c->top > 0)
-		code = replay_file_pick(c->file, &tmpl, cmd_analyze_pick, &p,
-					cmd_analyze_row, &p, &err);
-	else
-		code = replay_file_auto(c->file, &tmpl, cmd_analyze_pick, &p,
-					cmd_analyze_row, &p, &err);
+	code = replay_file_metric(c->file, &tmpl, cmd_analyze_pick, &p,
+				  c->pid < 0 && c->top == 0, cmd_analyze_row,
+				  &p, &err);
 	if (code < 0) {
 		code = cmd_fail(&err);
 		goto out;

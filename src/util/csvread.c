@@ -24,6 +24,9 @@ struct csv_reader {
 	csv_row_fn fn;
 	csv_row_fn comment; /* the "# " line before the header; NULL */
 	void *ctx;
+	const struct csv_want *want; /* NULL: every cell copied */
+	bool cut;     /* fn has had the header, and want has a width */
+	size_t blank; /* then cells below this fn does not want hold "" */
 	char **cells;
 	size_t *size;	    /* each cell buffer's size */
 	size_t ncells, cap; /* cells in the row; buffers allocated */
@@ -31,14 +34,30 @@ struct csv_reader {
 	int stop;
 };
 
+/* Whether cell i of a row goes to fn. */
+static bool
+csv_reader_wanted(const struct csv_reader *r, size_t i)
+{
+	return !r->cut || (i < r->want->n && r->want->col[i]);
+}
+
 /* A row's cells are kept in buffers that live across rows (one
- * allocation per column, not one per cell of every row). */
+ * allocation per column, not one per cell of every row); a cell fn does
+ * not want is "", not copied (its buffer left as it is, "", once the
+ * header's cells are blanked). */
 static void
 csv_reader_cell(void *data, size_t len, void *r_)
 {
 	struct csv_reader *r = r_;
 	char *cell;
 
+	if (!csv_reader_wanted(r, r->ncells)) {
+		if (r->ncells < r->blank) {
+			r->ncells++;
+			return;
+		}
+		len = 0;
+	}
 	if (r->ncells == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
 		r->cells = xreallocarray(r->cells, r->cap, sizeof *r->cells);
@@ -76,6 +95,20 @@ csv_reader_free(struct csv_reader *r)
 	free(r->size);
 }
 
+/* fn has read the header and set want: the rows after it are cut to
+ * want's cells, and the buffers of the others blanked once. */
+static void
+csv_reader_cut(struct csv_reader *r)
+{
+	size_t i;
+
+	r->cut = true;
+	for (i = 0; i < r->ncells; i++)
+		if (!csv_reader_wanted(r, i))
+			r->cells[i][0] = '\0';
+	r->blank = r->ncells;
+}
+
 static void
 csv_reader_row(int term, void *r_)
 {
@@ -87,8 +120,11 @@ csv_reader_row(int term, void *r_)
 		r->stop = r->comment != NULL
 			      ? r->comment(r->ctx, r->line, r->cells, r->ncells)
 			      : 0;
-	else if (r->stop == 0)
+	else if (r->stop == 0) {
 		r->stop = r->fn(r->ctx, r->line, r->cells, r->ncells);
+		if (!r->cut && r->want != NULL && r->want->n > 0)
+			csv_reader_cut(r);
+	}
 	csv_reader_clear(r);
 }
 
@@ -122,7 +158,15 @@ int
 csv_read_with(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
 	      struct error *err)
 {
-	struct csv_reader r = {.fn = fn, .comment = comment, .ctx = ctx};
+	return csv_read_want(path, fn, comment, ctx, NULL, err);
+}
+
+int
+csv_read_want(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
+	      const struct csv_want *want, struct error *err)
+{
+	struct csv_reader r = {
+	    .fn = fn, .comment = comment, .ctx = ctx, .want = want};
 	struct csv_parser p;
 	char buf[65536];
 	const char *why;

@@ -27,6 +27,21 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *err);
 int csv_read_with(const char *path, csv_row_fn fn, csv_row_fn comment,
 		  void *ctx, struct error *err);
 
+/* The cells of the rows after the header a reader hands on: cell i when
+ * i < n and col[i]; any other cell reaches fn as "", its bytes not
+ * copied out of the parser.  n == 0: every cell.  fn sets it when it
+ * reads the header (the first row it gets); the header itself comes
+ * whole. */
+struct csv_want {
+	bool *col;
+	size_t n;
+};
+
+/* csv_read_with(), and the rows after the header cut to want's cells
+ * (want NULL: every cell). */
+int csv_read_want(const char *path, csv_row_fn fn, csv_row_fn comment,
+		  void *ctx, const struct csv_want *want, struct error *err);
+
 /* The index of the first header cell equal to name, or -1: the one way a
  * column is found by name in memtrend's CSVs. */
 long csv_column(char *const *cells, size_t ncells, const char *name);
