@@ -115,15 +115,14 @@ Test(analyze, growing_exits_1_with_the_live_detection_time)
 	cr_assert(strncmp(r.out, "USS growing ", 12) == 0, "%s", r.out);
 }
 
-/* analyze reads the cells it judges (the time, the metric, the
- * system's context), not the others: a column it does not judge is
- * ignored (DESIGN.md) even when a cell in it is no number, and gives
- * the very same verdict; asked for with --metric, that column is read
- * and its bad cell refused.  A directory's files are each read by their
- * own header: the second with its columns in another order, the
- * metric's among those no longer where the first file had it, replays
- * as the one file. */
-Test(analyze, only_the_columns_judged_are_read)
+/* analyze converts only the cells it judges (the time, the metric, the
+ * system's context), but bad input stays bad input (issue 9: "bad
+ * input to analyze is unchanged"): a cell that is no number in a column
+ * it does not judge is refused with its line, as the judged one is.  A
+ * directory's files are each read by their own header: the second with
+ * its columns in another order, the metric's among those no longer
+ * where the first file had it, replays as the one file. */
+Test(analyze, unjudged_columns_are_checked_not_converted)
 {
 	char *path = write_trace("whole.csv", &leak), whole[512], cmd[8192];
 	char bad[600], dir[600];
@@ -145,8 +144,10 @@ Test(analyze, only_the_columns_judged_are_read)
 	cr_assert_eq(a.status, 1, "%s", a.err);
 	cr_assert(strstr(a.out, "\"samples\":2881,") != NULL, "%s", a.out);
 	tu_run(&b, (char *[]){mt, "analyze", "--json", bad, NULL}, 30);
-	cr_assert_eq(b.status, 1, "%s", b.err);
-	cr_assert_str_eq(a.out, b.out);
+	cr_assert_eq(b.status, 2, "%s", b.out);
+	cr_assert(strstr(b.err, "line 100: pss_kb is 'lots', not a number") !=
+		      NULL,
+		  "%s", b.err);
 	tu_run(&b, (char *[]){mt, "analyze", "--json", dir, NULL}, 30);
 	cr_assert_eq(b.status, 1, "%s", b.err);
 	cr_assert_str_eq(a.out, b.out);
@@ -410,6 +411,16 @@ Test(analyze, bad_input_names_the_line)
 	expect_bad("elapsed_s,uss_kb\n0,1\n1,\"2\n", "line 3: malformed CSV");
 	expect_bad("elapsed_s,uss_kb\n0,nan\n", "line 2: uss_kb is 'nan', not "
 						"a number");
+	/* Columns the verdict does not judge are checked all the same. */
+	expect_bad("elapsed_s,uss_kb,anon_kb\n0,1,1\n1,2,x2\n",
+		   "line 3: anon_kb is 'x2', not a number");
+	expect_bad("elapsed_s,uss_kb,minflt\n0,1,1\n1,2,-\n",
+		   "line 3: minflt is '-', not a number");
+	expect_bad("elapsed_s,uss_kb,anon_kb\n0,1,1\n1,2,99999999999999999\n",
+		   "line 3: anon_kb is '99999999999999999', not a size in KiB");
+	expect_bad("timestamp,elapsed_s,uss_kb\n"
+		   "2026-11-18T11:06:40Z,0,1\nyesterday,1,2\n",
+		   "line 3: timestamp 'yesterday' is not an ISO 8601 time");
 }
 
 /* Numbers no run can produce are refused with their line, not turned

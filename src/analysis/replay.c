@@ -37,12 +37,19 @@ struct replay {
 	struct provenance *about; /* the "# " line's; NULL: not wanted */
 	replay_pick_fn pick;	  /* NULL: every row to v */
 	void *pick_ctx;
-	long pid_col;	       /* with pick: the pid column */
-	long inst_col;	       /* instance (a daemon's CSV); -1: absent */
-	bool pick_auto;	       /* pick only for a long-format header */
-	bool archive_long;     /* an archive of several processes */
-	long time_col;	       /* elapsed_s, else timestamp */
-	long wall_col;	       /* timestamp, read only for fn; -1: absent */
+	long pid_col;	   /* with pick: the pid column */
+	long inst_col;	   /* instance (a daemon's CSV); -1: absent */
+	bool pick_auto;	   /* pick only for a long-format header */
+	bool archive_long; /* an archive of several processes */
+	long time_col;	   /* elapsed_s, else timestamp */
+	long wall_col;	   /* timestamp, read only for fn; -1: absent */
+	/* With fn_metric, the fields whose columns are not converted but
+	 * checked (bad input stays bad input). */
+	struct {
+		int f;
+		long col;
+	} chk[FIELD_COUNT];
+	size_t nchk;
 	long col[FIELD_COUNT]; /* -1: absent or not read */
 	enum replay_unit unit[FIELD_COUNT];
 	const char *time_name; /* "elapsed_s" or "timestamp" */
@@ -98,14 +105,32 @@ replay_comment(void *ctx, unsigned long line, char **cells, size_t n)
 	return 0;
 }
 
+/* A cell that is a number no check could refuse: empty, or at most 9
+ * digits (under every range of replay_range()). */
+static bool
+replay_plain(const void *cell, size_t len)
+{
+	const unsigned char *p = cell;
+	size_t i;
+
+	if (len > 9)
+		return false;
+	for (i = 0; i < len; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return true;
+}
+
 /* The cells the rows are read for (a->need wide): the time, the fields
- * read, the pid, the instance; the others are not copied out of libcsv. */
+ * read, the pid, the instance; the others are not copied out of libcsv,
+ * but for those a check must see (replay_plain). */
 static void
 replay_want_cells(struct replay *a)
 {
 	int f;
 
 	free(a->want.col);
+	a->want.plain = a->fn_metric ? replay_plain : NULL;
 	a->want.n = a->need;
 	a->want.col = xcalloc(a->need, sizeof *a->want.col);
 	a->want.col[a->time_col] = true;
@@ -168,7 +193,7 @@ replay_header(struct replay *a, unsigned long line, char **cells, size_t n)
 				 a->path, line, fields[a->v->metric].name,
 				 verdict_metric_name(a->v));
 	}
-	a->wall_col = a->fn != NULL && !a->fn_metric
+	a->wall_col = a->fn != NULL
 			  ? csv_column(cells, n, field_keys[KEY_TIMESTAMP].name)
 			  : -1;
 	a->need =
@@ -180,6 +205,17 @@ replay_header(struct replay *a, unsigned long line, char **cells, size_t n)
 		a->unit[f] = replay_unit_of(fields[f].name);
 		if (a->col[f] >= 0 && (size_t)a->col[f] + 1 > a->need)
 			a->need = (size_t)a->col[f] + 1;
+	}
+	for (a->nchk = 0, f = 0; a->fn_metric && f < FIELD_COUNT; f++) {
+		long c =
+		    a->col[f] < 0 ? csv_column(cells, n, fields[f].name) : -1;
+
+		if (c < 0)
+			continue;
+		a->chk[a->nchk].f = f;
+		a->chk[a->nchk++].col = c;
+		if ((size_t)c + 1 > a->need)
+			a->need = (size_t)c + 1;
 	}
 	if (a->pick_auto && csv_column(cells, n, field_keys[KEY_COMM].name) < 0)
 		a->pick = NULL; /* one process's CSV: every row to v */
@@ -339,6 +375,7 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 	struct verdict *v = a->v;
 	struct sample s;
 	double t, pid = 0;
+	size_t i;
 	int f, rc;
 
 	if (!a->header)
@@ -387,6 +424,17 @@ replay_row(void *ctx, unsigned long line, char **cells, size_t n)
 		    (rc = replay_cell_unit(a->path, a->err, line,
 					   cells[a->col[f]], fields[f].name,
 					   a->unit[f], true, &s.value[f])) < 0)
+			return rc;
+	}
+	for (i = 0; i < a->nchk; i++) {
+		const char *cell = cells[a->chk[i].col];
+		double unread;
+
+		f = a->chk[i].f;
+		if (cell[0] != '\0' &&
+		    (rc = replay_cell_unit(a->path, a->err, line, cell,
+					   fields[f].name, a->unit[f], true,
+					   &unread)) < 0)
 			return rc;
 	}
 	if (a->inst_col >= 0) {

@@ -43,17 +43,18 @@ csv_reader_wanted(const struct csv_reader *r, size_t i)
 
 /* A row's cells are kept in buffers that live across rows (one
  * allocation per column, not one per cell of every row); a cell fn does
- * not want is "", not copied (its buffer left as it is, "", once the
- * header's cells are blanked). */
+ * not want is "", not copied -- unless want->plain says it must be seen
+ * (its buffer blanked where it is not copied). */
 static void
 csv_reader_cell(void *data, size_t len, void *r_)
 {
 	struct csv_reader *r = r_;
 	char *cell;
 
-	if (!csv_reader_wanted(r, r->ncells)) {
+	if (!csv_reader_wanted(r, r->ncells) &&
+	    (r->want->plain == NULL || r->want->plain(data, len))) {
 		if (r->ncells < r->blank) {
-			r->ncells++;
+			r->cells[r->ncells++][0] = '\0';
 			return;
 		}
 		len = 0;
