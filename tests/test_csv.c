@@ -244,6 +244,15 @@ Test(csv, reader_names_the_bad_line, .fini = tu_tmp_cleanup)
 	cr_assert(strstr(err.msg, "line 3") != NULL, "%s", err.msg);
 }
 
+/* A cell of digits may be left out (csv_want.plain). */
+static bool
+csv_test_short(const void *cell, size_t len)
+{
+	const char *p = cell;
+
+	return len == 0 || (p[0] >= '0' && p[0] <= '9');
+}
+
 /* A reader told which cells a caller reads (csv_read_want) hands the
  * header whole and, of later rows, those cells and "" for the others,
  * each row still as wide as the file's; a comment line comes whole, and
@@ -284,6 +293,24 @@ Test(csv, reader_hands_on_only_the_cells_wanted, .fini = tu_tmp_cleanup)
 	    0, "%s", err.msg);
 	cr_assert_str_eq(rows.cells[2][0], "x,1");
 	cr_assert_str_eq(rows.cells[3][3], "7");
+
+	/* With plain, an unwanted cell it refuses comes whole (to be
+	 * checked), and the next row's plain one in that column is "". */
+	csv_write_text(path, sizeof path, "plain.csv",
+		       "a,b,c\n1,2,3\nx,5,6\n7,8,y\n");
+	want.n = 3;
+	want.plain = csv_test_short;
+	memset(&rows, 0, sizeof rows);
+	cr_assert_eq(
+	    csv_read_want(path, csv_collect, csv_collect, &rows, &want, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(rows.n, 4);
+	cr_assert_str_eq(rows.cells[1][0], "");
+	cr_assert_str_eq(rows.cells[2][0], "x");
+	cr_assert_str_eq(rows.cells[2][2], "");
+	cr_assert_str_eq(rows.cells[3][0], "");
+	cr_assert_str_eq(rows.cells[3][2], "y");
+	cr_assert_str_eq(rows.cells[3][1], "8");
 }
 
 /* A write that fails part-way (here: the file size limit, as a full disk
