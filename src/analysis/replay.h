@@ -56,11 +56,11 @@ int replay_file_auto(const char *path, struct verdict *tmpl,
 
 /* replay_file_pick() (pick_auto false) or replay_file_auto() (true),
  * for an fn that reads of each sample only its pid, elapsed_s and the
- * judged metric (analyze ranks processes by it): the columns the verdict
- * does not judge are not converted, and a cell in them is not checked
- * (nor copied out of the parser), nor the timestamp beside elapsed_s;
- * wall_s is NAN and the other fields NAN.  analyze's time is mostly
- * reading. */
+ * judged metric (analyze ranks processes by it): the columns the
+ * verdict does not judge are checked as every replay checks them (bad
+ * input is refused the same way) but not converted, their fields NAN in
+ * the samples, and a cell of them that no check could refuse is not
+ * copied out of the parser.  analyze's time is mostly reading. */
 int replay_file_metric(const char *path, struct verdict *tmpl,
 		       replay_pick_fn pick, void *ctx, bool pick_auto,
 		       replay_sample_fn fn, void *fn_ctx, struct error *err);

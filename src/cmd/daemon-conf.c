@@ -15,7 +15,6 @@
 
 #include "analysis/verdict.h"
 #include "cmd/daemon-conf.h"
-#include "cmd/watch.h"
 #include "util/units.h"
 #include "util/xmalloc.h"
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmd/watch.h"
 #include "sources/targets.h"
 #include "util/error.h"
 
@@ -35,8 +36,8 @@ struct daemon_conf {
 	char *textfile;	     /* node_exporter textfile; NULL: none */
 	char *alert_command; /* run with execve; NULL: none */
 	uint64_t alert_min_interval_ns;
-	double budget;	   /* of one core */
-	int estimate;	   /* enum watch_estimate: estimate = auto|yes|no */
+	double budget;		      /* of one core */
+	enum watch_estimate estimate; /* estimate = auto|yes|no */
 	uint64_t every_ns; /* the loop's base tick and the default every */
 	uint64_t rotate_size, keep_size; /* bytes; 0: no size limit */
 	uint64_t keep_ns;		 /* rotated files' age limit */

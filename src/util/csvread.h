@@ -29,9 +29,9 @@ int csv_read_with(const char *path, csv_row_fn fn, csv_row_fn comment,
 
 /* The cells of the rows after the header a reader hands on: cell i when
  * i < n and col[i]; any other cell reaches fn as "", its bytes not
- * copied out of the parser (unless plain says otherwise).  n == 0: every cell.
- * fn sets it when it reads the header (the first row it gets); the header
- * itself comes whole. */
+ * copied out of the parser (unless plain says otherwise).  n == 0:
+ * every cell.  fn sets it when it reads the header (the first row it
+ * gets); the header itself comes whole. */
 struct csv_want {
 	bool *col;
 	size_t n;
