@@ -253,6 +253,18 @@ csv_test_short(const void *cell, size_t len)
 	return len == 0 || (p[0] >= '0' && p[0] <= '9');
 }
 
+/* path read through csv_read_want into rows (comment line included). */
+static void
+read_want(const char *path, const struct csv_want *want, struct rows *rows)
+{
+	struct error err;
+
+	memset(rows, 0, sizeof *rows);
+	cr_assert_eq(
+	    csv_read_want(path, csv_collect, csv_collect, rows, want, &err), 0,
+	    "%s", err.msg);
+}
+
 /* A reader told which cells a caller reads (csv_read_want) hands the
  * header whole and, of later rows, those cells and "" for the others,
  * each row still as wide as the file's; a comment line comes whole, and
@@ -262,16 +274,12 @@ Test(csv, reader_hands_on_only_the_cells_wanted, .fini = tu_tmp_cleanup)
 {
 	bool cols[3] = {false, true, false};
 	struct csv_want want = {.col = cols, .n = 3};
-	struct error err;
 	struct rows rows;
 	char path[256];
 
 	csv_write_text(path, sizeof path, "want.csv",
 		       "# memtrend 1\na,b,c\n\"x,1\",22,333\n4,5,6,7\n");
-	memset(&rows, 0, sizeof rows);
-	cr_assert_eq(
-	    csv_read_want(path, csv_collect, csv_collect, &rows, &want, &err),
-	    0, "%s", err.msg);
+	read_want(path, &want, &rows);
 	cr_assert_eq(rows.n, 4);
 	cr_assert_eq(rows.first_line, 1);
 	cr_assert_str_eq(rows.cells[0][0], "# memtrend 1");
@@ -287,10 +295,7 @@ Test(csv, reader_hands_on_only_the_cells_wanted, .fini = tu_tmp_cleanup)
 	cr_assert_str_eq(rows.cells[3][3], "");
 
 	want.n = 0;
-	memset(&rows, 0, sizeof rows);
-	cr_assert_eq(
-	    csv_read_want(path, csv_collect, csv_collect, &rows, &want, &err),
-	    0, "%s", err.msg);
+	read_want(path, &want, &rows);
 	cr_assert_str_eq(rows.cells[2][0], "x,1");
 	cr_assert_str_eq(rows.cells[3][3], "7");
 
@@ -300,10 +305,7 @@ Test(csv, reader_hands_on_only_the_cells_wanted, .fini = tu_tmp_cleanup)
 		       "a,b,c\n1,2,3\nx,5,6\n7,8,y\n");
 	want.n = 3;
 	want.plain = csv_test_short;
-	memset(&rows, 0, sizeof rows);
-	cr_assert_eq(
-	    csv_read_want(path, csv_collect, csv_collect, &rows, &want, &err),
-	    0, "%s", err.msg);
+	read_want(path, &want, &rows);
 	cr_assert_eq(rows.n, 4);
 	cr_assert_str_eq(rows.cells[1][0], "");
 	cr_assert_str_eq(rows.cells[2][0], "x");
