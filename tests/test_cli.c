@@ -72,6 +72,19 @@ Test(cli, malformed_pid)
 	expect_error((char *[]){mt, "-p", "12ab", NULL}, "invalid pid");
 }
 
+/* A second -p or -n replaced the first without a word, so the run
+ * watched another process than the one the user named first. */
+Test(cli, a_target_named_twice_is_refused)
+{
+	expect_error((char *[]){mt, "-p", "1", "-p", "2", "-c", "1", NULL},
+		     "--pid: given twice");
+	expect_error(
+	    (char *[]){mt, "-n", "init", "-n", "sshd", "-c", "1", NULL},
+	    "--name: given twice");
+	expect_error((char *[]){mt, "-p", "1", "-n", "init", NULL},
+		     "give only one of");
+}
+
 Test(cli, malformed_interval)
 {
 	expect_error((char *[]){mt, "-p", "1", "--every", "fast", NULL},

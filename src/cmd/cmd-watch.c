@@ -362,10 +362,22 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 
 	switch (opt) {
 	case 'p':
+		/* A second -p replaced the first without a word. */
+		if (c->pid > 0)
+			return error_set(err, EINVAL,
+					 "given twice: watch one process, or "
+					 "a set with --tree or --cgroup DIR "
+					 "(capture takes several -p)");
 		rc = cmd_watch_parse_pid(optarg, &c->pid, err);
 		break;
 
 	case 'n':
+		if (c->name != NULL)
+			return error_set(err, EINVAL,
+					 "given twice: watch one name, or "
+					 "every process so named with "
+					 "--all-matching (capture takes "
+					 "several -n)");
 		if (*optarg == '\0')
 			rc = error_set(err, EINVAL,
 				       "empty name (give a command name, as "
