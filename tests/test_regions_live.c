@@ -199,8 +199,9 @@ Test(regions_live, heap_growth_is_found)
 /* An estimate, then the heap grows by 16 MiB, then an exact region
  * sample (what a tick does when the target changes between the two):
  * the exact [heap] row shows the growth as its USS drift from the
- * estimate, with the estimate's bound beside it; regions that held still
- * drift by no more than their bound; the estimate's rows have no drift. */
+ * estimate, with the estimate's bound beside it; the target's own
+ * regions that held still drift by no more than their bound; the
+ * estimate's rows have no drift. */
 Test(regions_live, exact_regions_show_their_drift)
 {
 	struct layout_opts lo = {.root = "/", .estimate_sample = 512};
@@ -249,6 +250,13 @@ Test(regions_live, exact_regions_show_their_drift)
 			continue;
 		filled++;
 		if (&s.regions->v[i] == heap)
+			continue;
+		/* A library's pages are other processes' too: one that maps
+		 * or drops a page between the two reads moves its USS with
+		 * no estimate wrong (seen: libc.so.6 -8 KiB, bound 0, while
+		 * other tests ran). */
+		if (s.regions->v[i].name[0] == '/' &&
+		    strcmp(s.regions->v[i].name, zoo_file) != 0)
 			continue;
 		cr_assert_leq(fabs(v[RF_USS_DRIFT_KB]),
 			      v[RF_USS_DRIFT_BOUND_KB] + 4, "%s: %.0f +- %.0f",
