@@ -226,4 +226,13 @@ Test(top, bad_input_is_one_line_and_status_2)
 	tu_run(&r, (char *[]){mt, "top", "extra", NULL}, 10);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "top takes no arguments") != NULL, "%s", r.err);
+	/* A bad value names its option, as the other commands' do. */
+	tu_run(&r, (char *[]){mt, "top", "--every", "0", NULL}, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "memtrend: --every: interval '0'") != NULL,
+		  "%s", r.err);
+	tu_run(&r, (char *[]){mt, "top", "--rows", "0", NULL}, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "memtrend: --rows: invalid count '0'") != NULL,
+		  "%s", r.err);
 }

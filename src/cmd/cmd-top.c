@@ -209,8 +209,10 @@ cmd_top_parse(struct cmd_top *c, int argc, char **argv, struct error *err)
 					 "unknown option '%s' for top",
 					 argv[optind - 1]);
 		rc = cmd_top_option(c, opt, err);
-		if (rc < 0)
+		if (rc < 0 && opt == OPT_USER) /* its line names it */
 			return rc;
+		if (rc < 0)
+			return cmd_option_error(err, cmd_top_options, opt);
 	}
 	if (optind < argc)
 		return error_set(err, EINVAL,
