@@ -85,6 +85,21 @@ Test(cli, a_target_named_twice_is_refused)
 		     "give only one of");
 }
 
+/* capture's bad values name their option, and -d is a duration (it
+ * said "invalid interval 'x'" with no option named). */
+Test(cli, capture_names_the_option_of_a_bad_value)
+{
+	expect_error((char *[]){mt, "capture", "-p", "1", "-o", "x.mtc", "-d",
+				"x", NULL},
+		     "--duration: invalid duration 'x'");
+	expect_error((char *[]){mt, "capture", "-p", "1", "-o", "x.mtc", "-e",
+				"0", NULL},
+		     "--every: interval '0' out of range");
+	expect_error((char *[]){mt, "capture", "-p", "1", "-o", "x.mtc",
+				"--max-size", "x", NULL},
+		     "--max-size: invalid size 'x'");
+}
+
 Test(cli, malformed_interval)
 {
 	expect_error((char *[]){mt, "-p", "1", "--every", "fast", NULL},

@@ -174,7 +174,7 @@ cmd_capture_option(struct cmd_capture *c, int opt, char **argv,
 	case 'c':
 		return units_parse_count(optarg, &w->count, err);
 	case 'd':
-		return units_parse_duration(optarg, &w->duration_ns, err);
+		return cmd_parse_duration(optarg, &w->duration_ns, err);
 	case 'o':
 		c->archive.path = optarg;
 		return 0;
@@ -224,6 +224,10 @@ cmd_capture_parse(struct cmd_capture *c, int argc, char **argv,
 	       (opt = getopt_long(argc, argv, "+:p:n:e:c:d:o:h",
 				  cmd_capture_options, NULL)) != -1)
 		rc = cmd_capture_option(c, opt, argv, err);
+	/* A bad value names its option, as the main command's do. */
+	if (rc < 0 && (opt == 'e' || opt == 'c' || opt == 'd' ||
+		       opt == OPT_BUDGET || opt == OPT_MAX_SIZE))
+		rc = cmd_option_error(err, cmd_capture_options, opt);
 	if (rc < 0 || c->help)
 		return rc;
 	if (optind < argc)
