@@ -68,27 +68,33 @@ Test(meminfo, libproc2_agrees_with_the_file_on_the_live_system)
 	meminfo_close(m);
 }
 
+/* Well within a second, 256 MiB taken between two samples shows in
+ * MemFree: libproc2's procps_meminfo_get() would give the same numbers
+ * again.  Another process may free as much at that moment (seen in CI:
+ * MemFree fell by 888 KiB), so a few tries; a cached read fails all. */
 Test(meminfo, every_live_sample_reads_the_file_again)
 {
 	struct meminfo *m;
 	struct ksample a = {0}, b = {0};
 	struct error err;
 	size_t len = (size_t)256 << 20;
+	double fell = 0;
 	void *p;
+	int k;
 
 	cr_assert_eq(meminfo_open(&m, "/", &err), 0, "%s", err.msg);
-	ksample_clear(&a);
-	ksample_clear(&b);
-	cr_assert_eq(meminfo_sample(m, &a, &err), 0, "%s", err.msg);
-	/* Well within a second: libproc2's procps_meminfo_get() would give
-	 * the same numbers again. */
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	cr_assert(p != MAP_FAILED);
-	cr_assert_eq(meminfo_sample(m, &b, &err), 0, "%s", err.msg);
-	cr_assert_gt(a.value[KF_MEM_FREE_KB] - b.value[KF_MEM_FREE_KB],
-		     128 * 1024, "MemFree %.0f then %.0f",
-		     a.value[KF_MEM_FREE_KB], b.value[KF_MEM_FREE_KB]);
-	munmap(p, len);
+	for (k = 0; k < 5 && !(fell > 128 * 1024); k++) {
+		ksample_clear(&a);
+		ksample_clear(&b);
+		cr_assert_eq(meminfo_sample(m, &a, &err), 0, "%s", err.msg);
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		cr_assert(p != MAP_FAILED);
+		cr_assert_eq(meminfo_sample(m, &b, &err), 0, "%s", err.msg);
+		munmap(p, len);
+		fell = a.value[KF_MEM_FREE_KB] - b.value[KF_MEM_FREE_KB];
+	}
+	cr_assert_gt(fell, 128 * 1024, "MemFree %.0f then %.0f, %d tries",
+		     a.value[KF_MEM_FREE_KB], b.value[KF_MEM_FREE_KB], k);
 	meminfo_close(m);
 }
