@@ -1181,3 +1181,52 @@ Test(trend, models_skipped_fits_give_the_same_fits)
 	models_work_free(skip);
 	models_work_free(all);
 }
+
+/* Runs spec judged as a server's, with jump_kb more from at_s on. */
+static struct trend_evidence
+run_with_jump(const struct tracegen_spec *spec, double at_s, double jump_kb)
+{
+	struct trend *t = trend_new();
+	struct trend_evidence out;
+	struct tracegen g;
+	double at, kb;
+
+	trend_set_daily_cycle(t, true);
+	tracegen_start(&g, spec);
+	while (tracegen_next(&g, &at, &kb))
+		cr_assert_eq(trend_add(t, at, kb + (at >= at_s ? jump_kb : 0)),
+			     0);
+	out = *trend_evidence(t);
+	trend_free(t);
+	return out;
+}
+
+/* A server's floor with two steps (up 10 % at 4 h, then up or down 3 %
+ * at 7 h), with and without a daily swing of +-4 %, and no growth: the
+ * bounded side's guard for a line from an onset that carries a resize's
+ * step (issue 9), which a second step must not pass for.  Never
+ * flagged. */
+Test(trend, floor_with_two_steps_not_flagged)
+{
+	static const double second[] = {0.03, -0.03};
+	static const double swing[] = {0, 0.04};
+	struct tracegen_spec s = server_spec(TG_STEP, 10, 14 * 60, 200);
+	struct trend_evidence ev;
+	size_t i, j;
+
+	s.noise = 0.01;
+	s.onset_s = 4 * 3600;
+	s.amp = 0.10;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++) {
+			s.seed = 3 + i;
+			s.daily_amp = swing[j];
+			ev = run_with_jump(&s, 7 * 3600, second[i] * s.base_kb);
+			cr_assert_eq(ev.raises, 0,
+				     "second %+.2f, swing %.2f: flagged at "
+				     "%.2f h (%s)",
+				     second[i], swing[j],
+				     ev.detected_at_s / 3600,
+				     models_name(ev.explanation));
+		}
+}
