@@ -255,6 +255,39 @@ Test(live, exiting_target_never_reads_as_zero_kib)
 	}
 }
 
+/* At --every 1ms two samples fell in one millisecond now and then, so
+ * the CSV had two rows at one elapsed_s and analyze refused the file
+ * memtrend had just written (3 runs of 3 here). */
+Test(live, a_1ms_run_is_a_csv_analyze_reads)
+{
+	char path[512], pid[16];
+	struct child c;
+	struct table t;
+	struct run r;
+	size_t i;
+
+	tu_child_start(&c,
+		       (char *[]){memchild, "exit-after", "60000", "0", NULL});
+	snprintf(pid, sizeof pid, "%d", (int)c.pid);
+	snprintf(path, sizeof path, "%s/ms.csv", tu_tmpdir());
+	tu_run(&r,
+	       (char *[]){mt, "-p", pid, "--every", "1ms", "-d", "2s", "-q",
+			  "--budget", "100%", "--regions", "-o", path, NULL},
+	       60);
+	kill(c.pid, SIGKILL);
+	tu_child_end(&c);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_gt(t.nrows, 100);
+	for (i = 1; i < t.nrows; i++)
+		cr_assert_gt(tu_table_num(&t, i, "elapsed_s"),
+			     tu_table_num(&t, i - 1, "elapsed_s"), "row %zu",
+			     i);
+	tu_table_free(&t);
+	tu_run(&r, (char *[]){mt, "analyze", path, NULL}, 60);
+	cr_assert_neq(r.status, 2, "%s", r.err);
+}
+
 /* At --every 1ms a 1 % budget cannot pay even the stat reads: the tick
  * slows (said once) and smaps_rollup still gets its share, where it used
  * to run once and leave USS empty for the rest of the run. */

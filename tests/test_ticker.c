@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 
 #include "cmd/stop.h"
@@ -85,4 +86,27 @@ Test(ticker, a_bad_wake_descriptor_sleeps_in_slices)
 	ticker_plan(&t);
 	cr_assert_eq(ticker_sleep(&t, 1000000), -EAGAIN);
 	cr_assert_eq(t.next, 1);
+}
+
+/* A sample's time is kept in whole milliseconds, and each is after the
+ * one before: two samples within one millisecond (a late tick and the
+ * next on time, at --every 1ms) got the same elapsed_s, which analyze
+ * refuses in the CSV memtrend wrote. */
+Test(ticker, sample_times_are_whole_ms_and_strictly_increasing)
+{
+	struct ticker t;
+	double prev = -1, s;
+	int k;
+
+	ticker_start(&t, 1000000);
+	for (k = 0; k < 1000; k++) {
+		s = ticker_sample_s(&t);
+		cr_assert_gt(s, prev, "sample %d at %.6f after %.6f", k, s,
+			     prev);
+		cr_assert_float_eq(s * 1000, round(s * 1000), 1e-6, "%.9f", s);
+		prev = s;
+	}
+	/* A thousand calls in a row take far under a second: the times
+	 * were moved on, by a millisecond each, not left equal. */
+	cr_assert_geq(prev, 0.999);
 }

@@ -1091,7 +1091,7 @@ static int
 watch_tick(struct watch *w)
 {
 	struct watch_result *res = w->res;
-	double now_s = ticker_elapsed_s(&w->tk);
+	double now_s = ticker_sample_s(&w->tk);
 	unsigned int due;
 	size_t i;
 	int rc;

@@ -37,6 +37,7 @@ ticker_start(struct ticker *t, uint64_t interval_ns)
 	t->next = 1;
 	t->overruns = 0;
 	t->skipped = 0;
+	t->last_ms = -1;
 }
 
 static uint64_t
@@ -124,4 +125,15 @@ double
 ticker_elapsed_s(const struct ticker *t)
 {
 	return (double)(ticker_now_ns() - t->start_ns) / 1e9;
+}
+
+double
+ticker_sample_s(struct ticker *t)
+{
+	int64_t ms = llround(ticker_elapsed_s(t) * 1000);
+
+	if (ms <= t->last_ms)
+		ms = t->last_ms + 1;
+	t->last_ms = ms;
+	return (double)ms / 1000;
 }

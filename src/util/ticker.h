@@ -16,6 +16,7 @@ struct ticker {
 	uint64_t next;	   /* index of the next tick */
 	uint64_t overruns; /* samples that took longer than the interval */
 	uint64_t skipped;  /* ticks skipped because of them */
+	int64_t last_ms;   /* ticker_sample_s()'s last; -1: none yet */
 };
 
 /* Monotonic time in nanoseconds. */
@@ -56,5 +57,11 @@ void ticker_drain(int fd);
 
 /* Seconds since tick 0. */
 double ticker_elapsed_s(const struct ticker *t);
+
+/* A sample's time, seconds since tick 0, in whole milliseconds (the
+ * CSVs' and the archive's resolution) and at least one after the
+ * previous sample's: a late tick and the next one on time can fall in
+ * one millisecond, which would give two rows one elapsed_s. */
+double ticker_sample_s(struct ticker *t);
 
 #endif
