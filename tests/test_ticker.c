@@ -100,13 +100,18 @@ Test(ticker, sample_times_are_whole_ms_and_strictly_increasing)
 
 	ticker_start(&t, 1000000);
 	for (k = 0; k < 1000; k++) {
-		s = ticker_sample_s(&t);
+		s = ticker_sample_s(&t, 0.0004 * k);
 		cr_assert_gt(s, prev, "sample %d at %.6f after %.6f", k, s,
 			     prev);
 		cr_assert_float_eq(s * 1000, round(s * 1000), 1e-6, "%.9f", s);
 		prev = s;
 	}
-	/* A thousand calls in a row take far under a second: the times
-	 * were moved on, by a millisecond each, not left equal. */
-	cr_assert_geq(prev, 0.999);
+	/* Samples 0.4 ms apart: each is a millisecond on, so the last is
+	 * 0.999 s, not the 0.400 s of the clock. */
+	cr_assert_float_eq(prev, 0.999, 1e-9);
+	/* A sample after a pause is at its own time again. */
+	s = ticker_sample_s(&t, 5.0004);
+	cr_assert_float_eq(s, 5.0, 1e-9);
+	s = ticker_sample_s(&t, 5.0016);
+	cr_assert_float_eq(s, 5.002, 1e-9);
 }

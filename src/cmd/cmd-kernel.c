@@ -292,7 +292,7 @@ cmd_kernel_take(struct kernel_run *r, struct ksample *s)
 {
 	ksample_clear(s);
 	s->wall_s = ticker_clock_s(CLOCK_REALTIME);
-	s->elapsed_s = ticker_sample_s(&r->tk);
+	s->elapsed_s = ticker_sample_s(&r->tk, ticker_elapsed_s(&r->tk));
 	if (meminfo_sample(r->meminfo, s, &r->err) < 0)
 		return -1;
 	cmd_kernel_caches(r, s);

@@ -1091,19 +1091,22 @@ static int
 watch_tick(struct watch *w)
 {
 	struct watch_result *res = w->res;
-	double now_s = ticker_sample_s(&w->tk);
+	double now_s;
 	unsigned int due;
 	size_t i;
 	int rc;
 
-	w->last_s = now_s;
+	/* The budget and the next tick go by the clock; the samples by
+	 * their time as the CSVs keep it. */
+	w->last_s = ticker_elapsed_s(&w->tk);
+	now_s = ticker_sample_s(&w->tk, w->last_s);
 	rc = watch_scan_groups(w, now_s);
 	watch_predict_sets(w);
-	due = tiers_plan(&res->tiers, now_s);
+	due = tiers_plan(&res->tiers, w->last_s);
 	w->ticks++;
 	if (rc < 0)
 		return rc;
-	watch_choose_rollup(w, due, now_s);
+	watch_choose_rollup(w, due, w->last_s);
 	w->mem_available_kb = NAN;
 	if (w->meminfo != NULL)
 		rc = watch_system(w, now_s);

@@ -128,9 +128,9 @@ ticker_elapsed_s(const struct ticker *t)
 }
 
 double
-ticker_sample_s(struct ticker *t)
+ticker_sample_s(struct ticker *t, double elapsed_s)
 {
-	int64_t ms = llround(ticker_elapsed_s(t) * 1000);
+	int64_t ms = llround(elapsed_s * 1000);
 
 	if (ms <= t->last_ms)
 		ms = t->last_ms + 1;

@@ -58,10 +58,10 @@ void ticker_drain(int fd);
 /* Seconds since tick 0. */
 double ticker_elapsed_s(const struct ticker *t);
 
-/* A sample's time, seconds since tick 0, in whole milliseconds (the
- * CSVs' and the archive's resolution) and at least one after the
- * previous sample's: a late tick and the next one on time can fall in
- * one millisecond, which would give two rows one elapsed_s. */
-double ticker_sample_s(struct ticker *t);
+/* The time of a sample taken at elapsed_s (ticker_elapsed_s()) as the
+ * CSVs and the archive keep it: in whole milliseconds, and at least one
+ * after the previous sample's, since a late tick and the next one on
+ * time can fall in one millisecond. */
+double ticker_sample_s(struct ticker *t, double elapsed_s);
 
 #endif
