@@ -83,6 +83,8 @@ Test(cli, a_target_named_twice_is_refused)
 	    "--name: given twice");
 	expect_error((char *[]){mt, "-p", "1", "-n", "init", NULL},
 		     "give only one of");
+	expect_error((char *[]){mt, "--cgroup", "/a", "--cgroup", "/b", NULL},
+		     "--cgroup: given twice");
 }
 
 /* capture's bad values name their option, and -d is a duration (it

@@ -235,4 +235,17 @@ Test(top, bad_input_is_one_line_and_status_2)
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "memtrend: --rows: invalid count '0'") != NULL,
 		  "%s", r.err);
+	tu_run(&r, (char *[]){mt, "top", "-d", "x", NULL}, 10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--duration: invalid duration 'x'") != NULL,
+		  "%s", r.err);
+	/* uid 0 is a uid (it was refused as "no user '0'"). */
+	tu_run(&r, (char *[]){mt, "top", "--user", "0", "-c", "1", "-q", NULL},
+	       30);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	/* A second --user replaced the first without a word. */
+	tu_run(&r, (char *[]){mt, "top", "--user", "0", "--user", "1", NULL},
+	       10);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--user: given twice") != NULL, "%s", r.err);
 }

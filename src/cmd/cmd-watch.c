@@ -362,12 +362,11 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 
 	switch (opt) {
 	case 'p':
-		/* A second -p replaced the first without a word. */
 		if (c->pid > 0)
 			return error_set(err, EINVAL,
-					 "given twice: watch one process, or "
-					 "a set with --tree or --cgroup DIR "
-					 "(capture takes several -p)");
+					 "given twice: give one -p (capture "
+					 "-p A -p B keeps several; --cgroup "
+					 "DIR watches a set)");
 		rc = cmd_watch_parse_pid(optarg, &c->pid, err);
 		break;
 
@@ -449,6 +448,11 @@ cmd_watch_option(struct cmd_watch *c, int opt, struct error *err)
 		break;
 
 	case OPT_CGROUP:
+		if (c->cgroup != NULL)
+			return error_set(err, EINVAL,
+					 "given twice: give one cgroup "
+					 "directory (its descendants are in "
+					 "it)");
 		if (*optarg == '\0')
 			rc = error_set(err, EINVAL,
 				       "empty directory for "
