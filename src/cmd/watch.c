@@ -56,7 +56,7 @@ struct watch {
 	struct ticker tk;
 	unsigned int told[TIER_COUNT]; /* a tier's period told, times */
 	double told_s[TIER_COUNT];     /* ... the period told last */
-	double last_s;		       /* elapsed_s of the last tick */
+	double last_s;		       /* the clock at the last tick */
 	bool pages_noted, regions_noted, faults_noted;
 	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
 	double cpu_mark_s;	      /* the process's CPU time then */
