@@ -113,36 +113,19 @@ cmd_top_usage(FILE *fp)
 	    "Exit status: 0 the run ended normally, 2 an error.\n");
 }
 
-/* A numeric uid, 0 (root) among them. */
-static bool
-cmd_top_uid(const char *text, uid_t *uid)
-{
-	unsigned long long n;
-	char *end;
-
-	if (text[0] < '0' || text[0] > '9')
-		return false;
-	errno = 0;
-	n = strtoull(text, &end, 10);
-	if (errno != 0 || *end != '\0' || n >= 0xffffffffu)
-		return false;
-	*uid = (uid_t)n;
-	return true;
-}
-
 static int
 cmd_top_user(struct cmd_top *c, const char *text, struct error *err)
 {
 	const struct passwd *pw = getpwnam(text);
-	uid_t uid;
+	uint64_t uid;
 
 	if (c->set.by_uid)
 		return error_set(err, EINVAL,
 				 "--user: given twice: give one user");
 	if (pw != NULL) {
 		c->set.uid = pw->pw_uid;
-	} else if (cmd_top_uid(text, &uid)) {
-		c->set.uid = uid;
+	} else if (units_parse_whole(text, &uid) && uid < 0xffffffffu) {
+		c->set.uid = (uid_t)uid;
 	} else {
 		return error_set(err, EINVAL,
 				 "--user: no user '%s' (give a "

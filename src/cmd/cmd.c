@@ -68,13 +68,9 @@ cmd_parse_count(const char *text, uint64_t max, uint64_t *n, struct error *err)
 int
 cmd_parse_pid(const char *text, long *pid, struct error *err)
 {
-	unsigned long long n;
-	char *end;
+	uint64_t n;
 
-	errno = 0;
-	n = strtoull(text, &end, 10);
-	if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 ||
-	    n > 4194304)
+	if (!units_parse_whole(text, &n) || n > 4194304)
 		return error_set(err, EINVAL,
 				 "invalid pid '%s' (0 to 4194304; 0 is a set's "
 				 "sum)",

@@ -107,25 +107,34 @@ units_parse_percent(const char *text, double *fraction, struct error *err)
 	return 0;
 }
 
-int
-units_parse_count(const char *text, uint64_t *n, struct error *err)
+bool
+units_parse_whole(const char *text, uint64_t *n)
 {
 	unsigned long long v;
 	char *end;
 
 	if (text == NULL || *text < '0' || *text > '9')
-		goto bad;
+		return false;
 	errno = 0;
 	v = strtoull(text, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0)
-		goto bad;
+	if (errno != 0 || *end != '\0')
+		return false;
+	*n = v;
+	return true;
+}
+
+int
+units_parse_count(const char *text, uint64_t *n, struct error *err)
+{
+	uint64_t v;
+
+	if (!units_parse_whole(text, &v) || v == 0)
+		return error_set(err, EINVAL,
+				 "invalid count '%s' (use a whole "
+				 "number above 0)",
+				 text ? text : "");
 	*n = v;
 	return 0;
-bad:
-	return error_set(err, EINVAL,
-			 "invalid count '%s' (use a whole "
-			 "number above 0)",
-			 text ? text : "");
 }
 
 double

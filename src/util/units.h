@@ -25,6 +25,10 @@ int units_parse_percent(const char *text, double *fraction, struct error *err);
 /* A positive whole number (counts). */
 int units_parse_count(const char *text, uint64_t *n, struct error *err);
 
+/* A whole decimal number, 0 among them, and nothing after it: whether
+ * text is one (no message; the callers say what it was for). */
+bool units_parse_whole(const char *text, uint64_t *n);
+
 /* The unit of the one KiB, MiB, GiB, TiB, PiB ladder that suits kib: the
  * largest in which |kib| is still at least at_least (1 for text, 2 for a
  * chart axis); returns its size in KiB and sets *name. */
