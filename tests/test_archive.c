@@ -19,6 +19,7 @@
 
 #include "analysis/archread.h"
 #include "core/archive.h"
+#include "core/tiers.h"
 #include "sinks/archive.h"
 #include "sinks/csv.h"
 #include "testutil.h"
@@ -256,6 +257,69 @@ Test(archive, a_process_sample_takes_under_64_bytes)
 	archive_buf_free(&payload);
 	archive_buf_free(&rec);
 	regions_free(&set);
+}
+
+/* The note that PSS and USS are unavailable is for a smaps_rollup that
+ * ran and gave nothing, not for a tick the budget let it skip. */
+static unsigned int
+rollup_notes(const char *path)
+{
+	struct collected got = {0};
+	struct archread_info info;
+	struct error err;
+	unsigned int i, n = 0;
+
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0, "%s",
+		     err.msg);
+	for (i = 0; i < info.nnotes; i++)
+		n += strstr(info.notes[i], "unavailable") != NULL;
+	buf_free(&got);
+	return n;
+}
+
+Test(archive, pss_is_said_unavailable_only_when_its_tier_ran)
+{
+	char *skip = tmp_path("skip.mtc"), *failed = tmp_path("failed.mtc");
+	struct archive_opts o = test_opts(skip);
+	struct target t = test_target();
+	struct region_set set = {0};
+	struct archive_sink *a;
+	struct error err;
+	struct sample s;
+	char note[512];
+	int i;
+
+	cr_assert_eq(archive_sink_open(&a, &o, &t, note, sizeof note, &err), 0,
+		     "%s", err.msg);
+	for (i = 0; i < 3; i++) {
+		make_sample(&s, &set, i);
+		s.regions = NULL;
+		if (i < 2) { /* stat only: the budget skipped smaps_rollup */
+			s.tiers = 1u << TIER_STAT;
+			s.value[FIELD_PSS_KB] = NAN;
+			s.value[FIELD_USS_KB] = NAN;
+		}
+		cr_assert_eq(archive_sink_write(a, 0, &s, &err), 0, "%s",
+			     err.msg);
+	}
+	cr_assert_eq(archive_sink_close(a, true, "exited", &err), 0);
+	cr_assert_eq(rollup_notes(o.path), 0,
+		     "a skipped tier is not an unreadable file");
+
+	o.path = failed;
+	cr_assert_eq(archive_sink_open(&a, &o, &t, note, sizeof note, &err), 0,
+		     "%s", err.msg);
+	make_sample(&s, &set, 0);
+	s.regions = NULL;
+	s.tiers = (1u << TIER_STAT) | (1u << TIER_ROLLUP);
+	s.value[FIELD_PSS_KB] = NAN;
+	s.value[FIELD_USS_KB] = NAN;
+	cr_assert_eq(archive_sink_write(a, 0, &s, &err), 0, "%s", err.msg);
+	cr_assert_eq(archive_sink_close(a, true, "exited", &err), 0);
+	cr_assert_eq(rollup_notes(o.path), 1);
+	regions_free(&set);
+	free(skip);
+	free(failed);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/tiers.h"
 #include "sinks/archive.h"
 #include "util/xmalloc.h"
 
@@ -324,12 +325,17 @@ archive_sink_open(struct archive_sink **out, const struct archive_opts *o,
 }
 
 /* One note when smaps_rollup gave nothing: the archive says why PSS and
- * USS are missing rather than leaving it to be guessed. */
+ * USS are missing rather than leaving it to be guessed.  Only a tick on
+ * which a tier that reads PSS ran tells: on the others the budget let
+ * them skip, and their empty PSS says nothing about the file. */
 static void
 archive_sink_check_rollup(struct archive_sink *a, const struct sample *s)
 {
+	const unsigned int exact =
+	    (1u << TIER_ROLLUP) | (1u << TIER_SMAPS) | (1u << TIER_PAGES);
+
 	if (a->pss_noted || !isnan(s->value[FIELD_PSS_KB]) ||
-	    isnan(s->value[FIELD_RSS_KB]))
+	    isnan(s->value[FIELD_RSS_KB]) || (s->tiers & exact) == 0)
 		return;
 	a->pss_noted = true;
 	archive_sink_add_note(a, "pss_kb and uss_kb unavailable: "
