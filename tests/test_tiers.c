@@ -485,3 +485,44 @@ Test(tiers, the_estimate_joining_changes_the_told_period)
 	cr_assert(tiers_period_news(before, 1, after),
 		  "pages every %.1f s, then %.1f s: not told", before, after);
 }
+
+/* 256 MiB here: the estimate's 4096 pages cost 3.6-4.9 ms, smaps_rollup
+ * 4-8 ms.  An estimate that costs about what the exact read does buys no
+ * more USS readings than the exact read would, and each with a bound:
+ * it joins only at under half the exact read's cost, and leaves above
+ * two thirds of it (between, it stays as it is, so a cost near the line
+ * does not make it come and go). */
+Test(tiers, the_estimate_pays_only_well_under_the_exact_read)
+{
+	double cost[TIER_COUNT] = {0.0002, 0.0060, 0, 0, 0.0040};
+	unsigned long runs[TIER_COUNT];
+	struct tiers s;
+	double cpu;
+
+	tiers_init(&s, 0.0003, 0);
+	cr_assert(tiers_estimate_pays(&s), "not measured: it may join");
+	tiers_simulate(&s, 120, 1.0, cost, runs, &cpu);
+	cr_assert(tiers_wants_estimate(&s, 1.0));
+	tiers_enable_estimate(&s);
+	tiers_simulate(&s, 120, 1.0, cost, runs, &cpu);
+	cr_assert_gt(runs[TIER_ESTIMATE], 0);
+	cr_assert(!tiers_estimate_pays(&s), "4 ms against 6 ms");
+	tiers_disable_estimate(&s);
+	cr_assert(!s.t[TIER_ESTIMATE].enabled);
+	tiers_simulate(&s, 120, 1.0, cost, runs, &cpu);
+	cr_assert_eq(runs[TIER_ESTIMATE], 0, "disabled, it never runs");
+
+	/* The target grows: smaps_rollup 9 ms, the estimate the same 4 ms
+	 * (its sample is of fixed size).  Between half and two thirds: it
+	 * stays out, and would stay in. */
+	cost[TIER_ROLLUP] = 0.0070;
+	tiers_simulate(&s, 120, 1.0, cost, runs, &cpu);
+	cr_assert(!tiers_estimate_pays(&s), "4/7 out: stays out");
+	s.t[TIER_ESTIMATE].enabled = true;
+	cr_assert(tiers_estimate_pays(&s), "4/7 in: stays in");
+	s.t[TIER_ESTIMATE].enabled = false;
+	/* 1 GiB: 16 ms against 4. */
+	cost[TIER_ROLLUP] = 0.0160;
+	tiers_simulate(&s, 120, 1.0, cost, runs, &cpu);
+	cr_assert(tiers_estimate_pays(&s));
+}

@@ -637,18 +637,37 @@ watch_note_throttle(struct watch *w)
 }
 
 /* Without --estimate or --no-estimate, the estimate joins once the exact
- * tier that gives USS cannot run every tick within the budget. */
+ * tier that gives USS cannot run every tick within the budget, and leaves
+ * when its first runs show it costs about what that exact read does (a
+ * target under about 1 GiB): the budget then buys exact readings. */
 static void
 watch_plan_estimate(struct watch *w)
 {
 	struct tiers *sc = &w->res->tiers;
 	double tick = tiers_tick_s(sc, (double)w->o->interval_ns / 1e9);
+	char cost[32], exact[32];
 
 	/* A set's members are estimated only with their regions. */
 	if (w->o->estimate != WATCH_ESTIMATE_AUTO || w->o->rank ||
 	    ((w->own.set != NULL || w->src != NULL || w->o->nsets > 0) &&
-	     !w->o->regions) ||
-	    sc->t[TIER_ESTIMATE].enabled || !tiers_wants_estimate(sc, tick))
+	     !w->o->regions))
+		return;
+	if (sc->t[TIER_ESTIMATE].enabled && !tiers_estimate_pays(sc)) {
+		tiers_disable_estimate(sc);
+		units_format_duration(cost, sizeof cost,
+				      sc->t[TIER_ESTIMATE].cost_s);
+		units_format_duration(exact, sizeof exact,
+				      sc->t[tiers_exact(sc)].cost_s);
+		term_notice("the estimate costs %s of CPU here and %s %s: "
+			    "too little saved to pay for its bounds, so USS "
+			    "and PSS come from %s alone (the estimate pays on "
+			    "larger targets)",
+			    cost, tier_names[tiers_exact(sc)], exact,
+			    tier_names[tiers_exact(sc)]);
+		return;
+	}
+	if (sc->t[TIER_ESTIMATE].enabled || !tiers_wants_estimate(sc, tick) ||
+	    !tiers_estimate_pays(sc))
 		return;
 	tiers_enable_estimate(sc);
 	term_notice("USS and PSS are estimated from a sample of pages on the "

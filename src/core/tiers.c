@@ -17,6 +17,10 @@
 #define TIERS_STAT_MAX 0.5     /* of the budget, at most, for tier 0 */
 #define TIERS_ESTIMATE_MAX 0.5 /* of what tier 0 leaves, at most */
 #define TIERS_EXACT_EVERY_S 60 /* an exact USS at least this often */
+/* The estimate joins under this part of the exact read's cost, and leaves
+ * over the second (tiers_estimate_pays). */
+#define TIERS_ESTIMATE_JOIN 0.5
+#define TIERS_ESTIMATE_LEAVE (2.0 / 3.0)
 /* A period told changes enough to be told again (the estimate joining,
  * a first run measured) beyond this factor, up to this many tellings. */
 #define TIERS_RETELL_FACTOR 1.5
@@ -68,6 +72,24 @@ void
 tiers_enable_estimate(struct tiers *s)
 {
 	s->t[TIER_ESTIMATE].enabled = true;
+}
+
+void
+tiers_disable_estimate(struct tiers *s)
+{
+	s->t[TIER_ESTIMATE].enabled = false;
+}
+
+bool
+tiers_estimate_pays(const struct tiers *s)
+{
+	const struct tiers_tier *e = &s->t[TIER_ESTIMATE],
+				*x = &s->t[tiers_exact(s)];
+
+	if (e->runs == 0 || !(x->cost_s > 0))
+		return true;
+	return e->cost_s < x->cost_s * (e->enabled ? TIERS_ESTIMATE_LEAVE
+						   : TIERS_ESTIMATE_JOIN);
 }
 
 enum tier

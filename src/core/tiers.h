@@ -47,8 +47,10 @@ struct tiers {
  * (1 << TIER_SMAPS, 1 << TIER_PAGES, 1 << TIER_ESTIMATE). */
 void tiers_init(struct tiers *s, double budget, unsigned int extra);
 
-/* Enables the estimate tier during a run (tiers_wants_estimate). */
+/* Enables the estimate tier during a run (tiers_wants_estimate), or
+ * disables it again (tiers_estimate_pays). */
 void tiers_enable_estimate(struct tiers *s);
+void tiers_disable_estimate(struct tiers *s);
 
 /* The exact tier that gives USS: the region tier when there is one,
  * else smaps_rollup. */
@@ -58,6 +60,12 @@ enum tier tiers_exact(const struct tiers *s);
  * interval_s within its share of the budget: the estimate then fills
  * the ticks in between. */
 bool tiers_wants_estimate(const struct tiers *s, double interval_s);
+
+/* Whether the estimate, once measured, costs enough less than the exact
+ * read it stands in for to be worth its bounds: at about the same cost
+ * the budget buys as many exact readings.  It joins under half the exact
+ * read's cost and stays under two thirds of it; not measured yet: true. */
+bool tiers_estimate_pays(const struct tiers *s);
 
 /* The tiers to run at time now_s, as a bit mask of 1 << tier.  A tier
  * neither measured nor predicted is always due. */
