@@ -154,23 +154,33 @@ test_target(void)
 	return t;
 }
 
+/* The test target's archive at path, a ring of max_bytes (0: none). */
+static struct archive_sink *
+open_sink(const char *path, uint64_t max_bytes)
+{
+	struct archive_opts o = test_opts(path);
+	struct target t = test_target();
+	struct archive_sink *a;
+	struct error err;
+	char note[512];
+
+	o.max_bytes = max_bytes;
+	cr_assert_eq(archive_sink_open(&a, &o, &t, note, sizeof note, &err), 0,
+		     "%s", err.msg);
+	return a;
+}
+
 /* Writes n samples to path; the expected CSV rows go to want. */
 static void
 write_run(const char *path, int from, int n, struct collected *want,
 	  struct archive_sink_stats *st, uint64_t max_bytes)
 {
-	struct archive_opts o = test_opts(path);
-	struct target t = test_target();
+	struct archive_sink *a = open_sink(path, max_bytes);
 	struct region_set set = {0};
-	struct archive_sink *a;
 	struct error err;
 	struct sample s;
-	char note[512];
 	int i;
 
-	o.max_bytes = max_bytes;
-	cr_assert_eq(archive_sink_open(&a, &o, &t, note, sizeof note, &err), 0,
-		     "%s", err.msg);
 	for (i = from; i < from + n; i++) {
 		make_sample(&s, &set, i);
 		cr_assert_eq(archive_sink_write(a, 0, &s, &err), 0, "%s",
@@ -259,65 +269,50 @@ Test(archive, a_process_sample_takes_under_64_bytes)
 	regions_free(&set);
 }
 
-/* The note that PSS and USS are unavailable is for a smaps_rollup that
- * ran and gave nothing, not for a tick the budget let it skip. */
+/* Writes a sample without PSS and USS for each of tiers[0..n) (the
+ * tiers that ran its tick) to path; returns how many notes the archive
+ * then holds that say PSS is unavailable. */
 static unsigned int
-rollup_notes(const char *path)
+rollup_notes(const char *path, const unsigned int *tiers, int n)
 {
+	struct archive_sink *a = open_sink(path, 0);
 	struct collected got = {0};
+	struct region_set set = {0};
 	struct archread_info info;
 	struct error err;
-	unsigned int i, n = 0;
-
-	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0, "%s",
-		     err.msg);
-	for (i = 0; i < info.nnotes; i++)
-		n += strstr(info.notes[i], "unavailable") != NULL;
-	buf_free(&got);
-	return n;
-}
-
-Test(archive, pss_is_said_unavailable_only_when_its_tier_ran)
-{
-	char *skip = tmp_path("skip.mtc"), *failed = tmp_path("failed.mtc");
-	struct archive_opts o = test_opts(skip);
-	struct target t = test_target();
-	struct region_set set = {0};
-	struct archive_sink *a;
-	struct error err;
 	struct sample s;
-	char note[512];
-	int i;
+	unsigned int i, notes = 0;
 
-	cr_assert_eq(archive_sink_open(&a, &o, &t, note, sizeof note, &err), 0,
-		     "%s", err.msg);
-	for (i = 0; i < 3; i++) {
-		make_sample(&s, &set, i);
+	for (i = 0; i < (unsigned int)n; i++) {
+		make_sample(&s, &set, (int)i);
 		s.regions = NULL;
-		if (i < 2) { /* stat only: the budget skipped smaps_rollup */
-			s.tiers = 1u << TIER_STAT;
-			s.value[FIELD_PSS_KB] = NAN;
-			s.value[FIELD_USS_KB] = NAN;
-		}
+		s.tiers = tiers[i];
+		s.value[FIELD_PSS_KB] = NAN;
+		s.value[FIELD_USS_KB] = NAN;
 		cr_assert_eq(archive_sink_write(a, 0, &s, &err), 0, "%s",
 			     err.msg);
 	}
 	cr_assert_eq(archive_sink_close(a, true, "exited", &err), 0);
-	cr_assert_eq(rollup_notes(o.path), 0,
-		     "a skipped tier is not an unreadable file");
-
-	o.path = failed;
-	cr_assert_eq(archive_sink_open(&a, &o, &t, note, sizeof note, &err), 0,
-		     "%s", err.msg);
-	make_sample(&s, &set, 0);
-	s.regions = NULL;
-	s.tiers = (1u << TIER_STAT) | (1u << TIER_ROLLUP);
-	s.value[FIELD_PSS_KB] = NAN;
-	s.value[FIELD_USS_KB] = NAN;
-	cr_assert_eq(archive_sink_write(a, 0, &s, &err), 0, "%s", err.msg);
-	cr_assert_eq(archive_sink_close(a, true, "exited", &err), 0);
-	cr_assert_eq(rollup_notes(o.path), 1);
 	regions_free(&set);
+	cr_assert_eq(archread_file(path, collect, &got, &info, &err), 0, "%s",
+		     err.msg);
+	for (i = 0; i < info.nnotes; i++)
+		notes += strstr(info.notes[i], "unavailable") != NULL;
+	buf_free(&got);
+	return notes;
+}
+
+/* The note that PSS and USS are unavailable is for a smaps_rollup that
+ * ran and gave nothing, not for a tick the budget let it skip. */
+Test(archive, pss_is_said_unavailable_only_when_its_tier_ran)
+{
+	const unsigned int stat = 1u << TIER_STAT,
+			   read[] = {stat, stat | (1u << TIER_ROLLUP)};
+	char *skip = tmp_path("skip.mtc"), *failed = tmp_path("failed.mtc");
+
+	cr_assert_eq(rollup_notes(skip, read, 1), 0,
+		     "a skipped tier is not an unreadable file");
+	cr_assert_eq(rollup_notes(failed, read, 2), 1);
 	free(skip);
 	free(failed);
 }
