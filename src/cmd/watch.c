@@ -595,19 +595,30 @@ watch_note_throttle(struct watch *w)
 	char cost[32], period[32], was[32];
 	int i;
 
+	/* Told again as stat's cost settles: the first ticks cost less than
+	 * the later ones (the first has no write or sync to count). */
 	tick = tiers_tick_s(sc, interval);
-	if (w->told[TIER_STAT] == 0 && tick > interval) {
-		w->told[TIER_STAT] = 1;
+	if (tick > interval &&
+	    tiers_period_news(w->told_s[TIER_STAT], w->told[TIER_STAT], tick)) {
 		units_format_duration(cost, sizeof cost,
 				      sc->t[TIER_STAT].cost_s);
 		units_format_duration(period, sizeof period, tick);
-		term_notice(
-		    "a tick's own work (stat and status reads, finding the "
-		    "processes, the verdict, writing the samples) costs %s of "
-		    "CPU here, more than half of %s %.3g%% at this interval, "
-		    "so samples are taken about every %s instead (%s 100%% "
-		    "keeps the interval)",
-		    cost, key, sc->budget * 100, period, key);
+		units_format_duration(was, sizeof was, w->told_s[TIER_STAT]);
+		w->told_s[TIER_STAT] = tick;
+		if (w->told[TIER_STAT]++ > 0)
+			term_notice("a tick's own work costs %s of CPU here: "
+				    "samples are now taken about every %s "
+				    "(not %s)",
+				    cost, period, was);
+		else
+			term_notice("a tick's own work (stat and status reads, "
+				    "finding the processes, the verdict, "
+				    "writing the samples) costs %s of CPU "
+				    "here, more than half of %s %.3g%% at this "
+				    "interval, so samples are taken about "
+				    "every %s instead (%s 100%% keeps the "
+				    "interval)",
+				    cost, key, sc->budget * 100, period, key);
 	}
 	for (i = TIER_ROLLUP; i < TIER_COUNT; i++) {
 		if (!tiers_throttled(sc, i, tick) ||

@@ -223,7 +223,9 @@ tiers_charge(struct tiers *s, enum tier tier, double cost_s)
 	if (predicted && t->cost_s > 0 && cost_s > 0)
 		tiers_correct(s, tier, cost_s);
 	t->predicted = false;
-	t->cost_s = t->runs == 0
+	/* stat's first tick followed no sleep and no earlier write: a third
+	 * of the later ones' cost here.  Its second run replaces it. */
+	t->cost_s = t->runs == 0 || (tier == TIER_STAT && t->runs == 1)
 			? cost_s
 			: TIERS_EWMA * cost_s + (1 - TIERS_EWMA) * t->cost_s;
 	t->runs++;
