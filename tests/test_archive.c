@@ -1108,7 +1108,8 @@ Test(archive, the_slowed_tick_told_is_the_tick_taken, .timeout = 60)
 	free(path);
 }
 
-/* 2 GiB: smaps_rollup ~30 ms, the estimate ~5 ms, so it stays. */
+/* 2 GiB: smaps_rollup ~30 ms, the estimate ~5 ms, so it stays (it says
+ * nothing of leaving), though at this budget it runs only every 1-3 s. */
 Test(archive, capture_takes_no_estimate_as_its_notice_says, .timeout = 120)
 {
 	unsigned long n;
@@ -1116,7 +1117,7 @@ Test(archive, capture_takes_no_estimate_as_its_notice_says, .timeout = 120)
 
 	capture_estimates("2147483648", "1%", NULL, &n, &err);
 	cr_assert(strstr(err, "--no-estimate") != NULL, "%s", err);
-	cr_assert_geq(n, 2, "%lu estimated samples: %s", n, err);
+	cr_assert_gt(n, 0, "no estimated sample: %s", err);
 	cr_assert(strstr(err, "too little saved") == NULL, "%s", err);
 	free(err);
 	capture_estimates("2147483648", "1%", "--no-estimate", &n, &err);
