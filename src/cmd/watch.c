@@ -58,6 +58,7 @@ struct watch {
 	double told_s[TIER_COUNT];     /* ... the period told last */
 	double last_s;		       /* the clock at the last tick */
 	bool pages_noted, regions_noted, faults_noted;
+	unsigned int estimate_left;   /* times it left as not worth its cost */
 	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
 	double cpu_mark_s;	      /* the process's CPU time then */
 	bool tick_ran[TIER_COUNT];
@@ -649,8 +650,10 @@ watch_note_throttle(struct watch *w)
 
 /* Without --estimate or --no-estimate, the estimate joins once the exact
  * tier that gives USS cannot run every tick within the budget, and leaves
- * when its first runs show it costs about what that exact read does (a
- * target under about 1 GiB): the budget then buys exact readings. */
+ * when its runs show it costs about what that exact read does (a target
+ * under about 1 GiB): the budget then buys exact readings.  It joins
+ * again when the exact read grows dearer, but after leaving twice it
+ * stays out, so that two costs near the line do not fill a log. */
 static void
 watch_plan_estimate(struct watch *w)
 {
@@ -665,20 +668,22 @@ watch_plan_estimate(struct watch *w)
 		return;
 	if (sc->t[TIER_ESTIMATE].enabled && !tiers_estimate_pays(sc)) {
 		tiers_disable_estimate(sc);
+		w->estimate_left++;
 		units_format_duration(cost, sizeof cost,
 				      sc->t[TIER_ESTIMATE].cost_s);
 		units_format_duration(exact, sizeof exact,
 				      sc->t[tiers_exact(sc)].cost_s);
 		term_notice("the estimate costs %s of CPU here and %s %s: "
 			    "too little saved to pay for its bounds, so USS "
-			    "and PSS come from %s alone (the estimate pays on "
-			    "larger targets)",
+			    "and PSS come from %s alone (%s keeps the "
+			    "estimate)",
 			    cost, tier_names[tiers_exact(sc)], exact,
-			    tier_names[tiers_exact(sc)]);
+			    tier_names[tiers_exact(sc)],
+			    watch_opt(w, "--estimate", "estimate = yes"));
 		return;
 	}
-	if (sc->t[TIER_ESTIMATE].enabled || !tiers_wants_estimate(sc, tick) ||
-	    !tiers_estimate_pays(sc))
+	if (sc->t[TIER_ESTIMATE].enabled || w->estimate_left >= 2 ||
+	    !tiers_wants_estimate(sc, tick) || !tiers_estimate_pays(sc))
 		return;
 	tiers_enable_estimate(sc);
 	term_notice("USS and PSS are estimated from a sample of pages on the "
@@ -1191,7 +1196,8 @@ watch_sleep(struct watch *w)
 	for (;;) {
 		due = ticker_plan(&w->tk);
 		/* stat dearer than the budget allows at this interval: the
-		 * tick slows (watch_note_throttle says so once). */
+		 * tick slows (watch_note_throttle says so, and again when
+		 * the slowed tick changes by half). */
 		tick = tiers_tick_s(&res->tiers, interval);
 		if (tick > interval)
 			due = ticker_hold(&w->tk, w->last_s + tick);

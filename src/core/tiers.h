@@ -25,6 +25,10 @@ enum tier {
 
 extern const char *const tier_names[TIER_COUNT];
 
+/* The tiers whose run reads PSS and USS exactly. */
+#define TIERS_EXACT_MASK                                                       \
+	((1u << TIER_ROLLUP) | (1u << TIER_SMAPS) | (1u << TIER_PAGES))
+
 struct tiers_tier {
 	bool enabled;
 	double share;	 /* of the budget */
@@ -63,8 +67,9 @@ bool tiers_wants_estimate(const struct tiers *s, double interval_s);
 
 /* Whether the estimate, once measured, costs enough less than the exact
  * read it stands in for to be worth its bounds: at about the same cost
- * the budget buys as many exact readings.  It joins under half the exact
- * read's cost and stays under two thirds of it; not measured yet: true. */
+ * the budget buys as many exact readings.  It joins under 0.4 of the
+ * exact read's cost and stays under half of it; true until both have
+ * been measured (a predicted cost is a guess by size). */
 bool tiers_estimate_pays(const struct tiers *s);
 
 /* The tiers to run at time now_s, as a bit mask of 1 << tier.  A tier

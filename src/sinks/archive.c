@@ -331,15 +331,13 @@ archive_sink_open(struct archive_sink **out, const struct archive_opts *o,
 static void
 archive_sink_check_rollup(struct archive_sink *a, const struct sample *s)
 {
-	const unsigned int exact =
-	    (1u << TIER_ROLLUP) | (1u << TIER_SMAPS) | (1u << TIER_PAGES);
-
 	if (a->pss_noted || !isnan(s->value[FIELD_PSS_KB]) ||
-	    isnan(s->value[FIELD_RSS_KB]) || (s->tiers & exact) == 0)
+	    isnan(s->value[FIELD_RSS_KB]) || (s->tiers & TIERS_EXACT_MASK) == 0)
 		return;
 	a->pss_noted = true;
 	archive_sink_add_note(a, "pss_kb and uss_kb unavailable: "
-				 "/proc/PID/smaps_rollup could not be read "
+				 "/proc/PID/smaps_rollup (or smaps) could "
+				 "not be read "
 				 "(Linux 4.14 or later, and the right to "
 				 "read the target's memory, are needed)");
 }
