@@ -309,14 +309,16 @@ Test(archive, pss_is_said_unavailable_only_when_its_tier_ran)
 	const unsigned int stat = 1u << TIER_STAT,
 			   read[] = {stat, stat | (1u << TIER_ROLLUP), stat,
 				     stat | (1u << TIER_SMAPS)};
-	char *skip = tmp_path("skip.mtc"), *failed = tmp_path("failed.mtc");
+	char *skip = tmp_path("skip.mtc"), *failed = tmp_path("failed.mtc"),
+	     *smaps = tmp_path("smaps.mtc");
 
 	cr_assert_eq(rollup_notes(skip, read, 1), 0,
 		     "a skipped tier is not an unreadable file");
 	cr_assert_eq(rollup_notes(failed, read, 2), 1);
-	cr_assert_eq(rollup_notes(failed, read + 2, 2), 1, "smaps, too");
+	cr_assert_eq(rollup_notes(smaps, read + 2, 2), 1, "smaps, too");
 	free(skip);
 	free(failed);
+	free(smaps);
 }
 
 static void
