@@ -71,6 +71,9 @@ struct models_fit {
 	/* Parts to take out before judging the growth part on its own. */
 	double cyc[4]; /* periodic component, KiB */
 	double exp_kb; /* start-up: the decaying term's size */
+	/* A daily cycle (of at most daily_amp, under two days seen):
+	 * its cosine and sine parts over the window, KiB. */
+	double day[2];
 };
 
 struct models_result {
@@ -79,6 +82,11 @@ struct models_result {
 	double period_s;     /* periodic component found; 0: none */
 	double cycle_amp_kb; /* its half range */
 	double level_kb;     /* median floor */
+	/* A line from the start under a daily swing (where a daily cycle
+	 * is possible and under two days are seen): not an explanation of
+	 * its own, but how a growth that won may be judged
+	 * (models_judged). */
+	struct models_fit swing;
 };
 
 /* Scratch space for the fits (a few KiB), one per detector. */
@@ -105,8 +113,16 @@ bool models_is_growth(enum models_kind kind);
 /* "flat", "step", "warm-up", ... (the JSON's explanation names). */
 const char *models_name(enum models_kind kind);
 
-/* y less what the fit of kind explains besides its line: the periodic
- * component, a start-up's decaying term and an episode, into out. */
+/* The fit the growth of kind is judged by: the line under a daily swing
+ * (r->swing) where it fits better than kind's own, else kind's.  Growth
+ * must beat the bounded explanations without the swing; once it has,
+ * the swing is what a test of the growth must not see. */
+const struct models_fit *models_judged(const struct models_result *r,
+				       enum models_kind kind);
+
+/* y less what the fit models_judged() gives for kind explains besides
+ * its line -- the periodic component, a start-up's decaying term and an
+ * episode, or the daily swing -- into out. */
 void models_growth_part(const struct models_result *r, enum models_kind kind,
 			const double *x, const double *y, size_t n,
 			double *out);

@@ -614,7 +614,7 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	     const double *y, size_t n, struct trend_fit *f)
 {
 	struct trend_evidence *ev = &t->ev;
-	const struct models_fit *m = &t->models.fit[kind];
+	const struct models_fit *m = models_judged(&t->models, kind);
 	size_t i0 = 0;
 
 	while (i0 < n && x[i0] < m->start_s)
@@ -630,7 +630,7 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	ev->start_s = x[i0];
 	ev->floor_start_kb = f->intercept;
 	ev->floor_end_kb = f->intercept + f->slope * (x[n - 1] - x[i0]);
-	ev->deseasonalized = m->cycle;
+	ev->deseasonalized = m->cycle || m == &t->models.swing;
 	return i0;
 }
 
@@ -950,7 +950,7 @@ trend_bounded_since(struct trend *t, size_t n)
 	    r.fit[g].bic - r.fit[r.best_bounded].bic >= TREND_DECISIVE)
 		return true;
 	models_growth_part(&r, g, x, y, m, t->raw);
-	while (j + TREND_SEG_MIN < m && x[j] < r.fit[g].start_s)
+	while (j + TREND_SEG_MIN < m && x[j] < models_judged(&r, g)->start_s)
 		j++;
 	trend_fit(t, x + j, t->raw + j, m - j, &f);
 	return f.hi * 3600 <
