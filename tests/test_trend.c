@@ -1037,6 +1037,21 @@ Test(trend, leak_under_a_daily_swing_past_its_bound_flagged)
 	score_leaks_flagged(ids, 1, TF_DAILY_LEAK, TG_HOURS, 9 * 3600);
 }
 
+/* The swing a growth was judged without is the cycle the verdict names
+ * (the JSON's cycles): case 433's, a day of +-10 % of its floor. */
+Test(trend, swing_judged_without_is_the_cycle_named)
+{
+	struct tracegen_case c = score_case(0, 433, TF_DAILY_LEAK, TG_HOURS);
+	struct trend_evidence ev;
+	int widened;
+
+	ev = run_spec(&c.spec, true, &widened);
+	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
+	cr_assert(ev.deseasonalized);
+	near(ev.cycle_period_s, 86400, 0);
+	cr_assert_gt(ev.cycle_kb, 0.05 * ev.level_kb);
+}
+
 /* A line of 2 %/h under a daily swing of +-8 % of the level, seen for
  * 10 h at 128 floor points: the swing is taken out before the growth is
  * judged.  The line under a swing has the leak's slope within 5 %, and

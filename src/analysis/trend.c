@@ -818,6 +818,13 @@ trend_judge(struct trend *t, size_t *np)
 	i0 =
 	    trend_regime(t, g == MODELS_KINDS ? MODELS_LINEAR : g, x, y, n, &f);
 	ev->deseasonalized |= envelope;
+	/* The daily swing a growing floor is judged without, when no other
+	 * cycle is found, is the cycle the verdict names. */
+	if (models_is_growth(r->best) && models_judged(r, g) == &r->swing &&
+	    period_s == 0) {
+		ev->cycle_period_s = TREND_DAY_S;
+		ev->cycle_kb = r->swing.amp_kb;
+	}
 	span = x[n - 1] - x[i0];
 	/* Receded: the recent floor is back below the regime line's
 	 * middle.  Under a line with an episode the floor itself, and
