@@ -1713,8 +1713,10 @@ models_judged(const struct models_result *r, enum models_kind kind)
 {
 	const struct models_fit *f = &r->fit[kind];
 
-	return r->swing.valid && f->valid && r->swing.bic < f->bic ? &r->swing
-								   : f;
+	return models_is_growth(r->best) && r->swing.valid && f->valid &&
+		       r->swing.bic < f->bic
+		   ? &r->swing
+		   : f;
 }
 
 void

@@ -113,10 +113,10 @@ bool models_is_growth(enum models_kind kind);
 /* "flat", "step", "warm-up", ... (the JSON's explanation names). */
 const char *models_name(enum models_kind kind);
 
-/* The fit the growth of kind is judged by: the line under a daily swing
- * (r->swing) where it fits better than kind's own, else kind's.  Growth
- * must beat the bounded explanations without the swing; once it has,
- * the swing is what a test of the growth must not see. */
+/* The fit the growth of kind is judged by: once growth explains the
+ * window best (without the swing), the line under a daily swing
+ * (r->swing) where it fits better than kind's own; else kind's.  The
+ * swing is then what a test of the growth must not see. */
 const struct models_fit *models_judged(const struct models_result *r,
 				       enum models_kind kind);
 
