@@ -1115,6 +1115,59 @@ Test(trend, models_swing_taken_out_of_the_growth)
 	models_work_free(w);
 }
 
+/* No daily swing is taken out of a growth where the window shows a
+ * cycle of its own: a batch job every 3 h (up 8 % of the level for a
+ * third of its period) under a daily swing of +-5 %, on a flat floor
+ * seen for 14 h.  The cycle is found, and a day's sine fitted with the
+ * line would soak up what its shape leaves.  Nor out of a cycle's
+ * envelope (the floors of its periods), which a line under a swing
+ * otherwise fits. */
+Test(trend, models_no_swing_taken_out_beside_another_cycle)
+{
+	struct models_work *w = models_work_new();
+	struct models_opts opts = {.daily = true,
+				   .daily_amp = 0.10,
+				   .tau_cap = 3,
+				   .tau_max_s = 3600,
+				   .wander_amp = 0.03};
+	double x[128], y[128], level = 1024 * 1024, p;
+	unsigned int seed = 11;
+	struct models_result r;
+	size_t i;
+
+	for (i = 0; i < 128; i++) {
+		seed = seed * 1103515245u + 12345u;
+		x[i] = 50400.0 * (double)i / 127;
+		p = fmod(x[i] / 10800 + 0.3, 1);
+		y[i] =
+		    4 *
+		    floor((level + (p < 1.0 / 3 ? 0.08 * level : 0) +
+			   0.05 * level * sin(2 * M_PI * x[i] / 86400 + 2.0) +
+			   (double)(seed >> 16 & 255)) /
+			  4);
+	}
+	models_compare(w, x, y, 128, &opts, &r);
+	near(r.period_s, 10800, 0.1 * 10800);
+	cr_assert(!r.swing.valid);
+	cr_assert(models_judged(&r, MODELS_LINEAR) == &r.fit[MODELS_LINEAR]);
+	/* The floors of its periods: a daily swing alone, rising over the
+	 * first quarter day as a line would. */
+	for (i = 0; i < 128; i++) {
+		seed = seed * 1103515245u + 12345u;
+		y[i] = 4 * floor((level +
+				  0.05 * level * sin(2 * M_PI * x[i] / 86400) +
+				  (double)(seed >> 16 & 255)) /
+				 4);
+	}
+	opts.envelope = false;
+	models_compare(w, x, y, 128, &opts, &r);
+	cr_assert(r.swing.valid);
+	opts.envelope = true;
+	models_compare(w, x, y, 128, &opts, &r);
+	cr_assert(!r.swing.valid);
+	models_work_free(w);
+}
+
 /* A window of n floor points a minute apart in the shape asked for,
  * with a few pages of noise, in whole 4 KiB pages. */
 static void

@@ -1016,7 +1016,13 @@ models_fit_daily(struct models_work *w, struct models_result *r,
  * better, the growth is judged on what it leaves (models_judged).  Not
  * an explanation of its own: over less than a day a line and a swing
  * trade off, and a line under a swing, chosen over the bounded
- * explanations, passed a wander under a swing for a leak. */
+ * explanations, passed a wander under a swing for a leak.  Nor where
+ * the window shows a cycle of its own -- one found here, which the
+ * growth fits take out, or one whose envelope the points are: a day's
+ * sine fitted with the line then soaks up what that cycle's shape
+ * leaves (a batch job's trapezoid, its envelope's steps), and the
+ * trend's test sees residuals less correlated than they are; a batch
+ * job every few hours under a swing of +-5 % passed for a leak. */
 static void
 models_fit_swing(struct models_work *w, struct models_result *r,
 		 const struct models_opts *opts)
@@ -1024,7 +1030,8 @@ models_fit_swing(struct models_work *w, struct models_result *r,
 	const double *line[2] = {w->one, w->u};
 	struct models_ls ls;
 
-	if (!opts->daily || w->span >= 2 * MODELS_DAY_S || w->mask > 0)
+	if (!opts->daily || w->span >= 2 * MODELS_DAY_S || w->mask > 0 ||
+	    w->has_cycle || opts->envelope)
 		return;
 	models_day_columns(w);
 	models_try_daily(w, line, 2, 2, opts->daily_amp * fabs(r->level_kb), 1,

@@ -47,6 +47,7 @@ struct models_opts {
 	double tau_max_s;  /* ... and in seconds (0: no limit) */
 	double wander_amp; /* a wander's largest spread, part of the level */
 	double alias_kb;   /* the comb of aliased teeth's spacing (0: none) */
+	bool envelope;	   /* the points are a cycle's envelope */
 };
 
 struct models_fit {
@@ -83,7 +84,8 @@ struct models_result {
 	double cycle_amp_kb; /* its half range */
 	double level_kb;     /* median floor */
 	/* A line from the start under a daily swing (where a daily cycle
-	 * is possible and under two days are seen): not an explanation of
+	 * is possible, under two days are seen and no other cycle shows:
+	 * none found, and not opts.envelope): not an explanation of
 	 * its own, but how a growth that won may be judged
 	 * (models_judged). */
 	struct models_fit swing;

@@ -796,7 +796,7 @@ trend_judge(struct trend *t, size_t *np)
 	if (period_s >= 2 * ev->bucket_s && 2 * period_s <= x[n - 1] - x[0] &&
 	    (m = trend_envelope(t, n, period_s)) < n) {
 		*np = n = m;
-		envelope = true;
+		envelope = opts.envelope = true;
 		models_compare(t->work, x, y, n, &opts, r);
 	}
 	g = r->best_growth;
