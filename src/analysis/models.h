@@ -47,6 +47,7 @@ struct models_opts {
 	double tau_max_s;  /* ... and in seconds (0: no limit) */
 	double wander_amp; /* a wander's largest spread, part of the level */
 	double alias_kb;   /* the comb of aliased teeth's spacing (0: none) */
+	bool envelope;	   /* the points are a cycle's envelope */
 };
 
 struct models_fit {
@@ -71,6 +72,9 @@ struct models_fit {
 	/* Parts to take out before judging the growth part on its own. */
 	double cyc[4]; /* periodic component, KiB */
 	double exp_kb; /* start-up: the decaying term's size */
+	/* A daily cycle (of at most daily_amp, under two days seen):
+	 * its cosine and sine parts over the window, KiB. */
+	double day[2];
 };
 
 struct models_result {
@@ -79,6 +83,12 @@ struct models_result {
 	double period_s;     /* periodic component found; 0: none */
 	double cycle_amp_kb; /* its half range */
 	double level_kb;     /* median floor */
+	/* A line from the start under a daily swing (where a daily cycle
+	 * is possible, under two days are seen and no other cycle shows:
+	 * none found, and not opts.envelope): not an explanation of
+	 * its own, but how a growth that won may be judged
+	 * (models_judged). */
+	struct models_fit swing;
 };
 
 /* Scratch space for the fits (a few KiB), one per detector. */
@@ -105,8 +115,16 @@ bool models_is_growth(enum models_kind kind);
 /* "flat", "step", "warm-up", ... (the JSON's explanation names). */
 const char *models_name(enum models_kind kind);
 
-/* y less what the fit of kind explains besides its line: the periodic
- * component, a start-up's decaying term and an episode, into out. */
+/* The fit the growth of kind is judged by: once growth explains the
+ * window best (without the swing), the line under a daily swing
+ * (r->swing) where it fits better than kind's own; else kind's.  The
+ * swing is then what a test of the growth must not see. */
+const struct models_fit *models_judged(const struct models_result *r,
+				       enum models_kind kind);
+
+/* y less what the fit models_judged() gives for kind explains besides
+ * its line -- the periodic component, a start-up's decaying term and an
+ * episode, or the daily swing -- into out. */
 void models_growth_part(const struct models_result *r, enum models_kind kind,
 			const double *x, const double *y, size_t n,
 			double *out);

@@ -614,7 +614,7 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	     const double *y, size_t n, struct trend_fit *f)
 {
 	struct trend_evidence *ev = &t->ev;
-	const struct models_fit *m = &t->models.fit[kind];
+	const struct models_fit *m = models_judged(&t->models, kind);
 	size_t i0 = 0;
 
 	while (i0 < n && x[i0] < m->start_s)
@@ -630,7 +630,7 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	ev->start_s = x[i0];
 	ev->floor_start_kb = f->intercept;
 	ev->floor_end_kb = f->intercept + f->slope * (x[n - 1] - x[i0]);
-	ev->deseasonalized = m->cycle;
+	ev->deseasonalized = m->cycle || m == &t->models.swing;
 	return i0;
 }
 
@@ -796,7 +796,7 @@ trend_judge(struct trend *t, size_t *np)
 	if (period_s >= 2 * ev->bucket_s && 2 * period_s <= x[n - 1] - x[0] &&
 	    (m = trend_envelope(t, n, period_s)) < n) {
 		*np = n = m;
-		envelope = true;
+		envelope = opts.envelope = true;
 		models_compare(t->work, x, y, n, &opts, r);
 	}
 	g = r->best_growth;
@@ -818,6 +818,13 @@ trend_judge(struct trend *t, size_t *np)
 	i0 =
 	    trend_regime(t, g == MODELS_KINDS ? MODELS_LINEAR : g, x, y, n, &f);
 	ev->deseasonalized |= envelope;
+	/* The daily swing a growing floor is judged without, when no other
+	 * cycle is found, is the cycle the verdict names. */
+	if (models_is_growth(r->best) && models_judged(r, g) == &r->swing &&
+	    period_s == 0) {
+		ev->cycle_period_s = TREND_DAY_S;
+		ev->cycle_kb = r->swing.amp_kb;
+	}
 	span = x[n - 1] - x[i0];
 	/* Receded: the recent floor is back below the regime line's
 	 * middle.  Under a line with an episode the floor itself, and
@@ -950,7 +957,7 @@ trend_bounded_since(struct trend *t, size_t n)
 	    r.fit[g].bic - r.fit[r.best_bounded].bic >= TREND_DECISIVE)
 		return true;
 	models_growth_part(&r, g, x, y, m, t->raw);
-	while (j + TREND_SEG_MIN < m && x[j] < r.fit[g].start_s)
+	while (j + TREND_SEG_MIN < m && x[j] < models_judged(&r, g)->start_s)
 		j++;
 	trend_fit(t, x + j, t->raw + j, m - j, &f);
 	return f.hi * 3600 <
