@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -79,6 +80,9 @@ daemon_start(const char *conf)
 	pid = fork();
 	cr_assert(pid >= 0);
 	if (pid == 0) {
+		/* Never outlive a failed test: a daemon left by the local
+		 * CI's failed ASAN run went on sampling after it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		fd = open(errp, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		dup2(fd, 2);
 		execv(mt,
