@@ -58,7 +58,7 @@ struct watch {
 	double told_s[TIER_COUNT];     /* ... the period told last */
 	double last_s;		       /* the clock at the last tick */
 	bool pages_noted, regions_noted, faults_noted;
-	unsigned int estimate_left;   /* times it left as not worth its cost */
+	bool estimate_left; /* it left, as not worth its cost: for good */
 	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
 	double cpu_mark_s;	      /* the process's CPU time then */
 	bool tick_ran[TIER_COUNT];
@@ -651,9 +651,9 @@ watch_note_throttle(struct watch *w)
 /* Without --estimate or --no-estimate, the estimate joins once the exact
  * tier that gives USS cannot run every tick within the budget, and leaves
  * when its runs show it costs about what that exact read does (a target
- * under about 1 GiB): the budget then buys exact readings.  It joins
- * again when the exact read grows dearer, but after leaving twice it
- * stays out, so that two costs near the line do not fill a log. */
+ * under about 1 GiB): the budget then buys exact readings.  It does not
+ * come back in that run: on a loaded machine (tests four at a time) one
+ * dear exact read lifted its average past the line to join again. */
 static void
 watch_plan_estimate(struct watch *w)
 {
@@ -668,7 +668,7 @@ watch_plan_estimate(struct watch *w)
 		return;
 	if (sc->t[TIER_ESTIMATE].enabled && !tiers_estimate_pays(sc)) {
 		tiers_disable_estimate(sc);
-		w->estimate_left++;
+		w->estimate_left = true;
 		units_format_duration(cost, sizeof cost,
 				      sc->t[TIER_ESTIMATE].cost_s);
 		units_format_duration(exact, sizeof exact,
@@ -682,7 +682,7 @@ watch_plan_estimate(struct watch *w)
 			    watch_opt(w, "--estimate", "estimate = yes"));
 		return;
 	}
-	if (sc->t[TIER_ESTIMATE].enabled || w->estimate_left >= 2 ||
+	if (sc->t[TIER_ESTIMATE].enabled || w->estimate_left ||
 	    !tiers_wants_estimate(sc, tick) || !tiers_estimate_pays(sc))
 		return;
 	tiers_enable_estimate(sc);
