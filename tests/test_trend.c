@@ -617,6 +617,20 @@ score_case(unsigned salt, size_t id, int family, int context)
 	return cases[id];
 }
 
+/* Case id of bench/score's trace set for salt, judged (with a daily
+ * cycle possible or not): growing at the end. */
+static struct trend_evidence
+score_growing(unsigned salt, size_t id, int family, int context, bool daily)
+{
+	struct tracegen_case c = score_case(salt, id, family, context);
+	struct trend_evidence ev;
+	int widened;
+
+	ev = run_spec(&c.spec, daily, &widened);
+	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
+	return ev;
+}
+
 /* Case id of bench/score's trace set for salt, leak-free: never
  * flagged. */
 static void
@@ -869,12 +883,9 @@ Test(trend, daily_leak_flag_not_withdrawn_once_a_day_is_seen)
  * regime to go up needs as much to come down, and stays up. */
 Test(trend, flag_lowered_only_on_evidence_as_persistent_as_its_raise)
 {
-	struct tracegen_case c = score_case(1, 63, TF_STAIRCASE, TG_CI);
-	struct trend_evidence ev;
-	int widened;
+	struct trend_evidence ev =
+	    score_growing(1, 63, TF_STAIRCASE, TG_CI, false);
 
-	ev = run_spec(&c.spec, false, &widened);
-	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
 	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
 	cr_assert(isnan(ev.flags[0].withdrawn_s));
 }
@@ -1041,16 +1052,21 @@ Test(trend, leak_under_a_daily_swing_past_its_bound_flagged)
  * (the JSON's cycles): case 433's, a day of +-10 % of its floor. */
 Test(trend, swing_judged_without_is_the_cycle_named)
 {
-	struct tracegen_case c = score_case(0, 433, TF_DAILY_LEAK, TG_HOURS);
-	struct trend_evidence ev;
-	int widened;
+	struct trend_evidence ev =
+	    score_growing(0, 433, TF_DAILY_LEAK, TG_HOURS, true);
 
-	ev = run_spec(&c.spec, true, &widened);
-	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
 	cr_assert(ev.deseasonalized);
 	near(ev.cycle_period_s, 86400, 0);
 	cr_assert_gt(ev.cycle_kb, 0.05 * ev.level_kb);
 }
+
+/* The models' options of a server's window (a daily cycle possible),
+ * for the tests of the daily swing. */
+static const struct models_opts swing_opts = {.daily = true,
+					      .daily_amp = 0.10,
+					      .tau_cap = 3,
+					      .tau_max_s = 3600,
+					      .wander_amp = 0.03};
 
 /* A line of 5 %/h under a daily swing of +-8 % of the level, seen for
  * 10 h at 128 floor points: the swing is taken out before the growth is
@@ -1061,11 +1077,7 @@ Test(trend, swing_judged_without_is_the_cycle_named)
 Test(trend, models_swing_taken_out_of_the_growth)
 {
 	struct models_work *w = models_work_new();
-	struct models_opts opts = {.daily = true,
-				   .daily_amp = 0.10,
-				   .tau_cap = 3,
-				   .tau_max_s = 3600,
-				   .wander_amp = 0.03};
+	struct models_opts opts = swing_opts;
 	double x[128], y[128], g[128], level = 1024 * 1024;
 	double slope = 0.05 * level / 3600, b, a, worst = 0;
 	unsigned int seed = 7;
@@ -1125,11 +1137,7 @@ Test(trend, models_swing_taken_out_of_the_growth)
 Test(trend, models_no_swing_taken_out_beside_another_cycle)
 {
 	struct models_work *w = models_work_new();
-	struct models_opts opts = {.daily = true,
-				   .daily_amp = 0.10,
-				   .tau_cap = 3,
-				   .tau_max_s = 3600,
-				   .wander_amp = 0.03};
+	struct models_opts opts = swing_opts;
 	double x[128], y[128], level = 1024 * 1024, p;
 	unsigned int seed = 11;
 	struct models_result r;
