@@ -58,7 +58,6 @@ struct watch {
 	double told_s[TIER_COUNT];     /* ... the period told last */
 	double last_s;		       /* the clock at the last tick */
 	bool pages_noted, regions_noted, faults_noted;
-	bool estimate_left; /* it left, as not worth its cost: for good */
 	double tick_cost[TIER_COUNT]; /* this tick's cost per tier */
 	double cpu_mark_s;	      /* the process's CPU time then */
 	bool tick_ran[TIER_COUNT];
@@ -668,7 +667,6 @@ watch_plan_estimate(struct watch *w)
 		return;
 	if (sc->t[TIER_ESTIMATE].enabled && !tiers_estimate_pays(sc)) {
 		tiers_disable_estimate(sc);
-		w->estimate_left = true;
 		units_format_duration(cost, sizeof cost,
 				      sc->t[TIER_ESTIMATE].cost_s);
 		units_format_duration(exact, sizeof exact,
@@ -682,7 +680,8 @@ watch_plan_estimate(struct watch *w)
 			    watch_opt(w, "--estimate", "estimate = yes"));
 		return;
 	}
-	if (sc->t[TIER_ESTIMATE].enabled || w->estimate_left ||
+	/* Runs and not enabled: it left, for good. */
+	if (sc->t[TIER_ESTIMATE].enabled || sc->t[TIER_ESTIMATE].runs > 0 ||
 	    !tiers_wants_estimate(sc, tick) || !tiers_estimate_pays(sc))
 		return;
 	tiers_enable_estimate(sc);

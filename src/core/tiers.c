@@ -17,12 +17,11 @@
 #define TIERS_STAT_MAX 0.5     /* of the budget, at most, for tier 0 */
 #define TIERS_ESTIMATE_MAX 0.5 /* of what tier 0 leaves, at most */
 #define TIERS_EXACT_EVERY_S 60 /* an exact USS at least this often */
-/* The estimate joins under this part of the exact read's cost, and leaves
- * over the second (tiers_estimate_pays): its readings carry a bound (up
- * to 1.5 % of a region), so it is worth them only when it buys at least
- * twice as many as the exact read would. */
-#define TIERS_ESTIMATE_JOIN 0.4
-#define TIERS_ESTIMATE_LEAVE 0.5
+/* The estimate pays under this part of the exact read's cost
+ * (tiers_estimate_pays): its readings carry a bound (up to 1.5 % of a
+ * region), so it is worth them only when it buys at least twice as many
+ * as the exact read would. */
+#define TIERS_ESTIMATE_PAYS 0.5
 /* A period told changes enough to be told again (the estimate joining,
  * a first run measured) beyond this factor, up to this many tellings. */
 #define TIERS_RETELL_FACTOR 1.5
@@ -93,8 +92,7 @@ tiers_estimate_pays(const struct tiers *s)
 	 * the estimate's cost varies by machine as the guess does not. */
 	if (e->runs == 0 || x->runs == 0 || !(x->cost_s > 0))
 		return true;
-	return e->cost_s < x->cost_s * (e->enabled ? TIERS_ESTIMATE_LEAVE
-						   : TIERS_ESTIMATE_JOIN);
+	return e->cost_s < x->cost_s * TIERS_ESTIMATE_PAYS;
 }
 
 enum tier

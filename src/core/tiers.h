@@ -65,11 +65,10 @@ enum tier tiers_exact(const struct tiers *s);
  * the ticks in between. */
 bool tiers_wants_estimate(const struct tiers *s, double interval_s);
 
-/* Whether the estimate, once measured, costs enough less than the exact
- * read it stands in for to be worth its bounds: at about the same cost
- * the budget buys as many exact readings.  It joins under 0.4 of the
- * exact read's cost and stays under half of it; true until both have
- * been measured (a predicted cost is a guess by size). */
+/* Whether the estimate, once measured, costs under half of the exact
+ * read it stands in for, and so is worth its bounds: at about the same
+ * cost the budget buys as many exact readings.  True until both have been
+ * measured (a predicted cost is a guess by size). */
 bool tiers_estimate_pays(const struct tiers *s);
 
 /* The tiers to run at time now_s, as a bit mask of 1 << tier.  A tier
