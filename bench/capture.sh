@@ -3,13 +3,15 @@
 # of `memtrend capture` against a target holding SIZE of private memory
 # bytes (default 256 MiB), at --every EVERY (default 100ms: more samples, a finer
 # CPU figure) for DURATION (default 30s), with and without --regions at
-# --budget 100% (every tier every tick), and at the default budget; then,
-# beside it, a stand-in for smemcap in a shell loop at the same interval.
-# Debian does not ship smemcap (smem's capture tool, a tar of every
-# process's smaps, cmdline and stat and /proc/meminfo per run): the
-# stand-in reads those files of the target alone with cat and tars them,
-# so it is a lower bound of what smemcap costs (smemcap reads every
-# process).
+# --budget 100% (every tier every tick), and at the default budget; then
+# the floor of a tick at the same interval (bench/tick: a C loop doing
+# only the reads and the durable append a tick needs) and memtrend's
+# ratio to it; then, beside it, a stand-in for smemcap in a shell loop at
+# the same interval.  Debian does not ship smemcap (smem's capture tool,
+# a tar of every process's smaps, cmdline and stat and /proc/meminfo per
+# run): the stand-in reads those files of the target alone with cat and
+# tars them, so it is a lower bound of what smemcap costs (smemcap reads
+# every process).
 #
 #   bench/capture.sh [MEMTREND] [SIZE] [EVERY] [DURATION]
 #
@@ -22,8 +24,20 @@ size=${2:-268435456}
 every=${3:-100ms}
 duration=${4:-30s}
 child=${MEMCHILD:-tests/helpers/memchild}
+tick=${TICK:-bench/tick}
+[ -x "$tick" ] || make -s bench/tick
 work=$(mktemp -d "${TMPDIR:-/tmp}/memtrend-bench-XXXXXX")
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# A duration as memtrend takes it (100ms, 1s, 2m), in seconds.
+secs() {
+	case $1 in
+	*ms) awk -v v="${1%ms}" 'BEGIN { print v / 1000 }' ;;
+	*s) echo "${1%s}" ;;
+	*m) awk -v v="${1%m}" 'BEGIN { print v * 60 }' ;;
+	*) echo "$1" ;;
+	esac
+}
 
 mkfifo "$work/in"
 "$child" hold "$size" <"$work/in" >"$work/out" &
@@ -48,17 +62,32 @@ for mode in plain regions default; do
 			"sample (user %.2f s, sys %.2f s), peak RSS %d KiB, " \
 			"%.1f bytes a sample\n", m, size, n, \
 			(u + s) * 1000 / n, u, s, r, b / n }'
+	[ $mode = plain ] && plain_ms=$(awk -v u="$user" -v s="$sys" \
+		-v n="$n" 'BEGIN { print (u + s) * 1000 / n }')
 done
 
+# The floor of a tick (bench/tick): only the reads and the durable append
+# each tick needs, in a C loop at the same interval -- with smaps_rollup
+# (what --budget 100% reads), without it (the cheap fields alone), and
+# without the fdatasync too.  memtrend's ratio is to the first.
+ms=$(awk -v e="$(secs "$every")" 'BEGIN { printf "%d", e * 1000 }')
+ticks=$(awk -v d="$(secs "$duration")" -v e="$(secs "$every")" \
+	'BEGIN { printf "%d", d / e }')
+for mode in "rollup" "" "nosync"; do
+	t=$("$tick" "$pid" "$ms" "$ticks" "$work/tick.out" $mode)
+	label=${mode:-sync}
+	[ "$mode" = rollup ] && floor=$t
+	awk -v t="$t" -v m="$label" -v size="$size" 'BEGIN {
+		printf "tick floor %-7s %s target: %.3f ms CPU a tick " \
+			"(stat, status, meminfo%s, a 16-byte append%s)\n", m,
+			size, t * 1000, m == "rollup" ? ", smaps_rollup" : "",
+			m == "nosync" ? "" : " and fdatasync" }'
+done
+awk -v a="$plain_ms" -v f="$floor" 'BEGIN {
+	printf "capture --budget 100%% / tick floor with smaps_rollup: " \
+		"%.2fx\n", a / (f * 1000) }'
+
 # The smemcap stand-in: one tarball a sample, for as long and as often.
-secs() {
-	case $1 in
-	*ms) awk -v v="${1%ms}" 'BEGIN { print v / 1000 }' ;;
-	*s) echo "${1%s}" ;;
-	*m) awk -v v="${1%m}" 'BEGIN { print v * 60 }' ;;
-	*) echo "$1" ;;
-	esac
-}
 cat >"$work/loop.sh" <<'LOOP'
 pid=$1 every=$2 count=$3 dir=$4 n=0
 while [ "$n" -lt "$count" ]; do
@@ -73,8 +102,7 @@ while [ "$n" -lt "$count" ]; do
 	sleep "$every"
 done
 LOOP
-n=$(awk -v d="$(secs "$duration")" -v e="$(secs "$every")" \
-	'BEGIN { printf "%d", d / e }')
+n=$ticks
 /usr/bin/time -f "%U %S %M" -o "$work/time" sh "$work/loop.sh" "$pid" \
 	"$(secs "$every")" "$n" "$work"
 bytes=$(cat "$work"/[0-9]*.tar | wc -c)
