@@ -1016,6 +1016,24 @@ Test(trend, a_daily_cycle_at_its_bound_does_not_lower_a_flag)
 		  ev.flags[0].withdrawn_s / 3600);
 }
 
+/* Case 713 of bench/score -s 2 (days): a start-up of 89 % over 6 min,
+ * then flat under a daily swing of +-6.3 %, flagged at 1.46 h as a
+ * start-up, then a line: the daily cycle was fitted on the start-up of
+ * the best warm-up alone (a slow one, which took the swing's rise too),
+ * not on the start-up the line followed, and lost to it by a BIC of 60.
+ * On that start-up it fits as well as the line: no alarm. */
+Test(trend, a_start_up_then_a_daily_swing_is_not_a_leak)
+{
+	struct tracegen_case c =
+	    score_case(2, 713, TF_STARTUP_PLATEAU, TG_DAYS);
+	struct trend_evidence ev;
+	int widened;
+
+	cr_assert(!c.leak);
+	ev = run_spec(&c.spec, true, &widened);
+	assert_no_alarm(&ev);
+}
+
 /* Cases 420 and 427 of bench/score -s 0 (hours): leaks of 16 %/h and
  * 13 %/h under a batch job of an hour, up 26 % and 37 % for 44-48 % of
  * it, watched 1 h 43 min and 87 min: the job is seen once, so no cycle
