@@ -995,6 +995,45 @@ Test(trend, flag_on_a_leak_stands_through_a_fall_since_the_raise)
 	}
 }
 
+/* Case 426 of bench/score -s 1 (hours): a leak of 1.9 %/h under a
+ * batch job every 2.1 h (+39 %), flagged at 1.9 h and withdrawn at
+ * 4.5 h, when a daily cycle at its bound explained the points since the
+ * raise decisively -- as it explains a few hours of any slow leak.  A
+ * daily cycle that could have risen as much does not bound the growth
+ * since the raise: its growth part must.  The flag is raised once and
+ * stands. */
+Test(trend, a_daily_cycle_at_its_bound_does_not_lower_a_flag)
+{
+	struct tracegen_case c = score_case(1, 426, TF_BATCH_LEAK, TG_HOURS);
+	struct trend_evidence ev;
+	int widened;
+
+	cr_assert(c.leak);
+	ev = run_spec(&c.spec, true, &widened);
+	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
+	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
+	cr_assert(isnan(ev.flags[0].withdrawn_s), "withdrawn at %.2f h",
+		  ev.flags[0].withdrawn_s / 3600);
+}
+
+/* Case 713 of bench/score -s 2 (days): a start-up of 89 % over 6 min,
+ * then flat under a daily swing of +-6.3 %, flagged at 1.46 h as a
+ * start-up, then a line: the daily cycle was fitted on the start-up of
+ * the best warm-up alone (a slow one, which took the swing's rise too),
+ * not on the start-up the line followed, and lost to it by a BIC of 60.
+ * On that start-up it fits as well as the line: no alarm. */
+Test(trend, a_start_up_then_a_daily_swing_is_not_a_leak)
+{
+	struct tracegen_case c =
+	    score_case(2, 713, TF_STARTUP_PLATEAU, TG_DAYS);
+	struct trend_evidence ev;
+	int widened;
+
+	cr_assert(!c.leak);
+	ev = run_spec(&c.spec, true, &widened);
+	assert_no_alarm(&ev);
+}
+
 /* Cases 420 and 427 of bench/score -s 0 (hours): leaks of 16 %/h and
  * 13 %/h under a batch job of an hour, up 26 % and 37 % for 44-48 % of
  * it, watched 1 h 43 min and 87 min: the job is seen once, so no cycle

@@ -1097,6 +1097,7 @@ models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 			const double *x, const struct models_opts *opts)
 {
 	const struct models_fit *st = &r->fit[MODELS_STEP];
+	const struct models_fit *sl = &r->fit[MODELS_STARTUP_LINEAR];
 	const double *cols[2] = {w->mask > 0 ? w->onem : w->one, w->shape};
 	size_t i;
 	int k;
@@ -1110,6 +1111,14 @@ models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 		for (i = 0; i < w->n; i++)
 			w->shape[i] = w->warm_fill ? fmin(w->u[i], w->warm_u)
 						   : exp(-w->u[i] / w->warm_u);
+		models_fit_daily_on(w, r, opts, cols, 2, 3);
+	}
+	/* And on the start-up a line follows best: a start-up, then a
+	 * swing, is what a start-up then a line is to be told from. */
+	if (w->mask == 0 && sl->valid && sl->tau_s > 0 &&
+	    (w->warm_fill || sl->tau_s != w->warm_u * w->span)) {
+		for (i = 0; i < w->n; i++)
+			w->shape[i] = exp(-w->u[i] * w->span / sl->tau_s);
 		models_fit_daily_on(w, r, opts, cols, 2, 3);
 	}
 	for (k = MODELS_EPISODE; w->mask == 0 && k <= MODELS_LINEAR_EPISODE;

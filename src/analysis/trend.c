@@ -953,7 +953,9 @@ trend_bounded_since(struct trend *t, size_t n)
 	opts = trend_models_opts(t, y[m - 1]);
 	models_compare(t->work, x, y, m, &opts, &r);
 	g = r.best_growth;
-	if (g == MODELS_KINDS ||
+	if (g == MODELS_KINDS)
+		return true;
+	if (r.best_bounded != MODELS_DAILY &&
 	    r.fit[g].bic - r.fit[r.best_bounded].bic >= TREND_DECISIVE)
 		return true;
 	models_growth_part(&r, g, x, y, m, t->raw);
