@@ -930,6 +930,21 @@ Test(trend, late_leak_is_not_taken_for_a_cycle)
 	score_leaks_flagged(ids, 2, TF_LATE_ONSET, TG_DAYS, INFINITY);
 }
 
+/* Case id of bench/score -s salt, a leak of family in context: growing
+ * at the end, its flag raised once and never withdrawn. */
+static void
+assert_one_standing_flag(unsigned salt, size_t id, enum tracegen_family family,
+			 enum tracegen_context context)
+{
+	struct trend_evidence ev =
+	    score_growing(salt, id, family, context, true);
+
+	cr_assert_eq(ev.nflags, 1, "case %zu: %zu raises", id, ev.nflags);
+	cr_assert(isnan(ev.flags[0].withdrawn_s),
+		  "case %zu: withdrawn at %.2f h", id,
+		  ev.flags[0].withdrawn_s / 3600);
+}
+
 /* Case 669 of bench/score -s 0 (days): a GC sawtooth of 49 % with 47 s
  * teeth over a floor rising 7.7 %/h, watched 2 days at 28 s: the floor
  * sampled every 28 s moves with the teeth, and the flag was withdrawn (a
@@ -938,16 +953,7 @@ Test(trend, late_leak_is_not_taken_for_a_cycle)
  * of the cycle is above where it stood then. */
 Test(trend, flag_stands_while_the_cycle_envelope_rises)
 {
-	struct tracegen_case c =
-	    score_case(0, 669, TF_SAWTOOTH_RISING, TG_DAYS);
-	struct trend_evidence ev;
-	int widened;
-
-	ev = run_spec(&c.spec, true, &widened);
-	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
-	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
-	cr_assert(isnan(ev.flags[0].withdrawn_s), "withdrawn at %.2f h",
-		  ev.flags[0].withdrawn_s / 3600);
+	assert_one_standing_flag(0, 669, TF_SAWTOOTH_RISING, TG_DAYS);
 }
 
 /* Case 420 of bench/score -s 1 (hours) and case 668 of -s 0 (days): a
@@ -1004,16 +1010,7 @@ Test(trend, flag_on_a_leak_stands_through_a_fall_since_the_raise)
  * stands. */
 Test(trend, a_daily_cycle_at_its_bound_does_not_lower_a_flag)
 {
-	struct tracegen_case c = score_case(1, 426, TF_BATCH_LEAK, TG_HOURS);
-	struct trend_evidence ev;
-	int widened;
-
-	cr_assert(c.leak);
-	ev = run_spec(&c.spec, true, &widened);
-	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
-	cr_assert_eq(ev.nflags, 1, "%zu raises", ev.nflags);
-	cr_assert(isnan(ev.flags[0].withdrawn_s), "withdrawn at %.2f h",
-		  ev.flags[0].withdrawn_s / 3600);
+	assert_one_standing_flag(1, 426, TF_BATCH_LEAK, TG_HOURS);
 }
 
 /* Case 713 of bench/score -s 2 (days): a start-up of 89 % over 6 min,
@@ -1024,14 +1021,7 @@ Test(trend, a_daily_cycle_at_its_bound_does_not_lower_a_flag)
  * On that start-up it fits as well as the line: no alarm. */
 Test(trend, a_start_up_then_a_daily_swing_is_not_a_leak)
 {
-	struct tracegen_case c =
-	    score_case(2, 713, TF_STARTUP_PLATEAU, TG_DAYS);
-	struct trend_evidence ev;
-	int widened;
-
-	cr_assert(!c.leak);
-	ev = run_spec(&c.spec, true, &widened);
-	assert_no_alarm(&ev);
+	score_never_flagged(2, 713, TF_STARTUP_PLATEAU, TG_DAYS);
 }
 
 /* Cases 420 and 427 of bench/score -s 0 (hours): leaks of 16 %/h and
