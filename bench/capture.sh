@@ -17,7 +17,10 @@
 #
 # MEMTREND: the binary to measure (default ./memtrend; give the
 # capture-only static build's to measure that one).  Needs
-# tests/helpers/memchild (make tests/helpers/memchild) and /usr/bin/time.
+# tests/helpers/memchild (make tests/helpers/memchild) and /usr/bin/time;
+# builds bench/tick unless TICK names one (a cross-built one on a device).
+# memtrend's figures count its start-up, the floor's only its loop: the
+# ratio is an upper bound.
 set -e
 bin=${1:-./memtrend}
 size=${2:-268435456}
@@ -25,7 +28,7 @@ every=${3:-100ms}
 duration=${4:-30s}
 child=${MEMCHILD:-tests/helpers/memchild}
 tick=${TICK:-bench/tick}
-[ -x "$tick" ] || make -s bench/tick
+[ -n "$TICK" ] || make -s bench/tick
 work=$(mktemp -d "${TMPDIR:-/tmp}/memtrend-bench-XXXXXX")
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 

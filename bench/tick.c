@@ -62,6 +62,11 @@ main(int argc, char **argv)
 	}
 	every_ms = atoi(argv[2]);
 	n = atoi(argv[3]);
+	if (every_ms < 1 || n < 1) {
+		fprintf(stderr, "bench/tick: EVERY_MS and N must be 1 or more "
+				"(a tick of under a millisecond would spin)\n");
+		return 2;
+	}
 	for (i = 5; i < argc; i++) {
 		rollup |= strcmp(argv[i], "rollup") == 0;
 		sync &= strcmp(argv[i], "nosync") != 0;
@@ -72,7 +77,7 @@ main(int argc, char **argv)
 	if (rollup)
 		fd[nfd++] = tick_open(argv[1], "smaps_rollup");
 	out = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0 || n <= 0) {
+	if (out < 0) {
 		perror(argv[4]);
 		return 1;
 	}

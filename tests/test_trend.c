@@ -939,6 +939,7 @@ assert_one_standing_flag(unsigned salt, size_t id, enum tracegen_family family,
 	struct trend_evidence ev =
 	    score_growing(salt, id, family, context, true);
 
+	cr_assert(score_case(salt, id, family, context).leak, "case %zu", id);
 	cr_assert_eq(ev.nflags, 1, "case %zu: %zu raises", id, ev.nflags);
 	cr_assert(isnan(ev.flags[0].withdrawn_s),
 		  "case %zu: withdrawn at %.2f h", id,
@@ -1006,8 +1007,8 @@ Test(trend, flag_on_a_leak_stands_through_a_fall_since_the_raise)
  * 4.5 h, when a daily cycle at its bound explained the points since the
  * raise decisively -- as it explains a few hours of any slow leak.  A
  * daily cycle that could have risen as much does not bound the growth
- * since the raise: its growth part must.  The flag is raised once and
- * stands. */
+ * since the raise: the growth part of the best growth explanation must.
+ * The flag is raised once and stands. */
 Test(trend, a_daily_cycle_at_its_bound_does_not_lower_a_flag)
 {
 	assert_one_standing_flag(1, 426, TF_BATCH_LEAK, TG_HOURS);

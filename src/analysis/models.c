@@ -1087,11 +1087,14 @@ models_fit_daily_steps(struct models_work *w, struct models_result *r,
 			models_try_daily_step(w, r, x, opts, c);
 }
 
-/* A daily cycle on the best step, on the best warm-up and on the
- * episodes found (a line's episode less its line: a level and a box,
- * or a step): a step, a cache filling or a batch job under a daily
- * swing is still bounded, and a line under an episode otherwise
- * fits a daily swing's rise better than the swing alone. */
+/* A daily cycle on the best step, on the best warm-up, on the start-up
+ * the best start-up + line has (one that settles within the window's
+ * first quarter, as a step's start-up must: a slower one beside a free
+ * coefficient is nearly a line) and on the episodes found (a line's
+ * episode less its line: a level and a box, or a step): a step, a
+ * cache filling, a start-up or a batch job under a daily swing is still
+ * bounded, and a line under an episode otherwise fits a daily swing's
+ * rise better than the swing alone. */
 static void
 models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 			const double *x, const struct models_opts *opts)
@@ -1113,9 +1116,10 @@ models_fit_daily_shapes(struct models_work *w, struct models_result *r,
 						   : exp(-w->u[i] / w->warm_u);
 		models_fit_daily_on(w, r, opts, cols, 2, 3);
 	}
-	/* And on the start-up a line follows best: a start-up, then a
-	 * swing, is what a start-up then a line is to be told from. */
+	/* A start-up, then a swing, is what a start-up, then a line, is to
+	 * be told from. */
 	if (w->mask == 0 && sl->valid && sl->tau_s > 0 &&
+	    sl->tau_s < w->span / 4 &&
 	    (w->warm_fill || sl->tau_s != w->warm_u * w->span)) {
 		for (i = 0; i < w->n; i++)
 			w->shape[i] = exp(-w->u[i] * w->span / sl->tau_s);

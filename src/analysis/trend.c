@@ -921,8 +921,10 @@ trend_recent_kb(struct trend *t, size_t n)
  * came before the raise too, so that a batch job's end, one step in a
  * leak's floor or a change of bucket width, which move the window's
  * judgement, do not lower a flag on a leak that rises on since.  They
- * bound it when a bounded explanation wins decisively over them as
- * well, when no growth explanation rises there, or when the growth part
+ * bound it when a bounded explanation other than the daily cycle wins
+ * decisively over them as well (a daily cycle at its bound explains a
+ * few hours of any slow leak, so it bounds nothing on its own), when
+ * no growth explanation rises there, or when the growth part
  * of the best one rises, at the top of its 95 % interval, slower than a
  * flag needs -- once they span as long as a rise must last to raise the
  * flag (a server's half hour; a test run's 90 s and 90 samples): a fall
@@ -935,7 +937,7 @@ trend_bounded_since(struct trend *t, size_t n)
 	struct models_result r;
 	struct models_opts opts;
 	struct trend_fit f;
-	enum models_kind g;
+	enum models_kind g, k;
 	const double *x, *y;
 	size_t i0 = 0, j = 0, m;
 
@@ -955,9 +957,11 @@ trend_bounded_since(struct trend *t, size_t n)
 	g = r.best_growth;
 	if (g == MODELS_KINDS)
 		return true;
-	if (r.best_bounded != MODELS_DAILY &&
-	    r.fit[g].bic - r.fit[r.best_bounded].bic >= TREND_DECISIVE)
-		return true;
+	for (k = 0; k < MODELS_KINDS; k++)
+		if (k != MODELS_DAILY && !models_is_growth(k) &&
+		    r.fit[k].valid &&
+		    r.fit[g].bic - r.fit[k].bic >= TREND_DECISIVE)
+			return true;
 	models_growth_part(&r, g, x, y, m, t->raw);
 	while (j + TREND_SEG_MIN < m && x[j] < models_judged(&r, g)->start_s)
 		j++;
