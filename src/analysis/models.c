@@ -71,8 +71,11 @@ struct models_work {
 	size_t mask;
 	double vm[MODELS_MAX_POINTS], onem[MODELS_MAX_POINTS];
 	double cycm[4][MODELS_MAX_POINTS];
-	/* A daily cycle's columns, and the shape it rides on. */
+	/* A daily cycle's columns (for day_mask masked points, when
+	 * day_ok), and the shape it rides on. */
 	double day[2][MODELS_MAX_POINTS];
+	bool day_ok;
+	size_t day_mask;
 	double shape[MODELS_MAX_POINTS];
 	/* The best warm-up's time constant, or a fill's corner (window
 	 * units; 0: none yet). */
@@ -669,6 +672,7 @@ models_prepare(struct models_work *w, const double *x, const double *y,
 	w->n = n;
 	w->x0 = x[0];
 	w->span = x[n - 1] - x[0];
+	w->day_ok = false;
 	memcpy(tmp, y, n * sizeof *y);
 	qsort(tmp, n, sizeof *tmp, models_cmp);
 	w->y0 = n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
@@ -895,13 +899,19 @@ models_daily_capped(struct models_work *w, const double *v,
 	return true;
 }
 
-/* The daily columns, zero over a start-up's masked points. */
+/* The daily columns, zero over a start-up's masked points: worked out
+ * once a window and mask, as every daily fit of a search (a step at a
+ * time) needs the same. */
 static void
 models_day_columns(struct models_work *w)
 {
 	double a;
 	size_t i;
 
+	if (w->day_ok && w->day_mask == w->mask)
+		return;
+	w->day_ok = true;
+	w->day_mask = w->mask;
 	for (i = 0; i < w->n; i++) {
 		a = 2 * M_PI * w->u[i] * w->span / MODELS_DAY_S;
 		w->day[0][i] = i < w->mask ? 0 : cos(a);
