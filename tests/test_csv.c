@@ -460,3 +460,160 @@ Test(csv, live_run_names_the_process, .fini = tu_tmp_cleanup)
 			 PACKAGE_VERSION, demo);
 	}
 }
+
+/* A write cut short by kill -9 (the kernel stops a write between pages
+ * when a fatal signal is pending) leaves a last row with no line end:
+ * the reader hands on the rows before it and says what it left out,
+ * even when the cut is inside a quoted cell. */
+Test(csv, reader_leaves_out_a_last_row_cut_short, .fini = tu_tmp_cleanup)
+{
+	static const char *cut[] = {"a,b\n1,2\n3,4", "a,b\n1,2\n3,\"/srv/x"};
+	struct error err;
+	struct rows rows;
+	char path[256];
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		csv_write_text(path, sizeof path, "cut.csv", cut[k]);
+		memset(&rows, 0, sizeof rows);
+		err.msg[0] = '\0';
+		cr_assert_eq(csv_read(path, csv_collect, &rows, &err), 0, "%s",
+			     err.msg);
+		cr_assert_eq(rows.n, 2, "%zu: %lu rows", k, rows.n);
+		cr_assert_str_eq(rows.cells[1][1], "2");
+		cr_assert(strstr(err.msg, "cut.csv line 3 is cut short") !=
+			      NULL,
+			  "%s", err.msg);
+	}
+	csv_write_text(path, sizeof path, "whole.csv", "a,b\n1,2\n");
+	err.msg[0] = '\0';
+	memset(&rows, 0, sizeof rows);
+	cr_assert_eq(csv_read(path, csv_collect, &rows, &err), 0);
+	cr_assert_str_eq(err.msg, "");
+}
+
+/* A daemon appending to its file after a kill -9: the row cut short is
+ * cut off first (and said), so the new rows start on a line of their
+ * own. */
+Test(csv, append_cuts_a_row_cut_short, .fini = tu_tmp_cleanup)
+{
+	struct csv_sink *sink;
+	struct error err;
+	struct table t;
+	struct sample s;
+	char path[256], *text;
+	size_t len;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/d.csv", tu_tmpdir());
+	cr_assert_eq(csv_sink_open(&sink, path, CSV_SAMPLES, false, &err), 0);
+	csv_sample(&s, 1000);
+	cr_assert_eq(csv_sink_write(sink, &s, &err), 0);
+	csv_sink_close(sink, NULL);
+	text = tu_read_text(path, 1 << 16, &len);
+	/* The first 20 bytes of a second row, as a cut write leaves them. */
+	fd = open(path, O_WRONLY);
+	cr_assert(fd >= 0);
+	cr_assert_eq(pwrite(fd, "2026-12-01T10:00:01.", 20, (off_t)len), 20);
+	close(fd);
+	err.msg[0] = '\0';
+	cr_assert_eq(csv_sink_open_append(&sink, path, CSV_SAMPLES, NULL, &err),
+		     0, "%s", err.msg);
+	cr_assert(strstr(err.msg, "cut off 20 bytes") != NULL, "%s", err.msg);
+	cr_assert_eq(csv_sink_size(sink), (long long)len);
+	csv_sample(&s, 2000);
+	cr_assert_eq(csv_sink_write(sink, &s, &err), 0);
+	csv_sink_close(sink, NULL);
+	free(text);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, 2);
+	cr_assert_eq(tu_table_num(&t, 0, "rss_kb"), 1000);
+	cr_assert_eq(tu_table_num(&t, 1, "rss_kb"), 2000);
+	tu_table_free(&t);
+}
+
+/* A regions CSV holds one sample's rows in one write: a write cut short
+ * leaves whole rows of a sample before the cut row.  Appending cuts the
+ * whole sample off, not only the cut row. */
+Test(csv, append_cuts_a_region_sample_cut_short, .fini = tu_tmp_cleanup)
+{
+	struct csv_sink *sink;
+	struct csv_buf b = {0};
+	struct error err;
+	struct table t;
+	char path[256];
+
+	csv_format_header(&b, CSV_REGIONS);
+	csv_buf_add(&b, "2026-12-01T10:00:00.000Z,1.000,1,[heap],heap\n"
+			"2026-12-01T10:00:00.000Z,1.000,1,[stack],stack\n"
+			"2026-12-01T10:00:01.000Z,2.000,1,[heap],heap\n"
+			"2026-12-01T10:00:01.000Z,2.00");
+	csv_write_text(path, sizeof path, "r.csv", b.text);
+	free(b.text);
+	err.msg[0] = '\0';
+	cr_assert_eq(csv_sink_open_append(&sink, path, CSV_REGIONS, NULL, &err),
+		     0, "%s", err.msg);
+	cr_assert(strstr(err.msg, "cut off") != NULL, "%s", err.msg);
+	csv_sink_close(sink, NULL);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, 2, "%zu rows", t.nrows);
+	cr_assert_eq(tu_table_num(&t, 1, "elapsed_s"), 1);
+	tu_table_free(&t);
+
+	/* Cut in the first row of a sample: the one before is whole. */
+	b = (struct csv_buf){0};
+	csv_format_header(&b, CSV_REGIONS);
+	csv_buf_add(&b, "2026-12-01T10:00:00.000Z,1.000,1,[heap],heap\n"
+			"2026-12-01T10:00:00.000Z,1.000,1,[stack],stack\n"
+			"2026-12-01T10:00:01.000Z,2.0");
+	csv_write_text(path, sizeof path, "r.csv", b.text);
+	free(b.text);
+	cr_assert_eq(csv_sink_open_append(&sink, path, CSV_REGIONS, NULL, &err),
+		     0, "%s", err.msg);
+	cr_assert(strstr(err.msg, "cut off 28 bytes") != NULL, "%s", err.msg);
+	csv_sink_close(sink, NULL);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, 2, "%zu rows", t.nrows);
+	tu_table_free(&t);
+}
+
+/* Where a cut can fall: the kernel stops a write only at a page
+ * boundary of the file.  A row of a several-row write that would end
+ * there ends in "\r\n" instead, so a cut there still leaves a last line
+ * with no "\n" (seen as cut), and the rows read back the same. */
+Test(csv, no_row_inside_a_write_ends_at_a_page_boundary, .fini = tu_tmp_cleanup)
+{
+	struct csv_sink *sink;
+	struct csv_buf b = {0};
+	struct error err;
+	struct table t;
+	char path[256], *text;
+	size_t len;
+
+	snprintf(path, sizeof path, "%s/p.csv", tu_tmpdir());
+	cr_assert_eq(csv_sink_open_header(&sink, path, "a,b", false, &err), 0);
+	/* "a,b\n" is 4 bytes: the first row ends at byte 4096. */
+	csv_buf_add(&b, "1,%0*d\n", 4096 - 4 - 3, 7);
+	csv_buf_add(&b, "3,4\n");
+	cr_assert_eq(csv_sink_put_rows(sink, &b, &err), 0);
+	/* A write's own end at a boundary is a whole write: no "\r". */
+	b.len = 0;
+	csv_buf_add(&b, "5,%0*d\n", 8192 - 4101 - 3, 6);
+	cr_assert_eq(csv_sink_put_rows(sink, &b, &err), 0);
+	cr_assert_eq(csv_sink_size(sink), 8192);
+	csv_sink_close(sink, NULL);
+	free(b.text);
+	text = tu_read_text(path, 1 << 16, &len);
+	cr_assert_eq(len, 8192);
+	cr_assert_eq(text[4095], '\r');
+	cr_assert_eq(text[4096], '\n');
+	cr_assert_eq(text[8191], '\n');
+	cr_assert_eq(text[8190], '6');
+	free(text);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, 3);
+	cr_assert_eq(tu_table_num(&t, 0, "b"), 7);
+	cr_assert_eq(tu_table_num(&t, 1, "b"), 4);
+	cr_assert_eq(tu_table_num(&t, 2, "b"), 6);
+	tu_table_free(&t);
+}

@@ -467,6 +467,49 @@ Test(daemon, killed_and_restarted_resumes_the_verdict)
 	cr_assert_eq(json_num(st.out, "instance"), 1);
 }
 
+/* A kill -9 can cut the row being written (the kernel stops a write at
+ * a page boundary): on restart the daemon cuts that row off, says so,
+ * and its new rows start on a line of their own. */
+Test(daemon, a_row_cut_by_kill_9_is_cut_off_on_restart, .timeout = 60)
+{
+	char conf[4200], path[4200], *err;
+	struct child c;
+	struct table t;
+	size_t before, i, len;
+	pid_t d;
+	int fd;
+
+	web_start("dcut", "", "metric = rss\n", "2097152", conf, sizeof conf,
+		  &c, NULL);
+	d = daemon_start(conf);
+	wait_rows("web", 0, 5);
+	cr_assert_eq(daemon_stop(d, SIGKILL), 128 + SIGKILL);
+	before = csv_rows("web", -1, NULL);
+	snprintf(path, sizeof path, "%s/state/web/samples.csv", tu_tmpdir());
+	fd = open(path, O_WRONLY | O_APPEND);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "2026-12-01T10:00:01.000Z,9", 26), 26);
+	close(fd);
+	d = daemon_start(conf);
+	wait_rows("web", -1, before + 5);
+	cr_assert_eq(daemon_stop(d, SIGTERM), 0);
+	tu_child_end(&c);
+
+	snprintf(path, sizeof path, "%s/daemon.err", tu_tmpdir());
+	err = tu_read_text(path, 1 << 16, &len);
+	cr_assert(strstr(err, "samples.csv: cut off 26 bytes of a last row "
+			      "cut short") != NULL,
+		  "%s", err);
+	free(err);
+	snprintf(path, sizeof path, "%s/state/web/samples.csv", tu_tmpdir());
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	for (i = 0; i < t.nrows; i++)
+		cr_assert(!isnan(tu_table_num(&t, i, "instance")) &&
+			      tu_table_num(&t, i, "elapsed_s") < 1e6,
+			  "row %zu is not whole", i);
+	tu_table_free(&t);
+}
+
 /* analyze reads a target's directory: rotated, compressed files and the
  * current one, in time order, as one series; each instance judged from
  * its own start. */

@@ -841,11 +841,32 @@ replay_regions_row(void *ctx, unsigned long line, char **cells, size_t n)
 	return 0;
 }
 
+/* One regions CSV into rr.  A region sample is one write: when the
+ * file's last row is cut short, the whole rows before it in that sample
+ * are left out too (a sample short of regions would read as regions
+ * gone), and cut says so. */
+static int
+replay_regions_read(struct replay_regions *rr, const char *path,
+		    struct error *cut)
+{
+	int rc;
+
+	rr->err->msg[0] = '\0';
+	rc = csv_read(path, replay_regions_row, rr, rr->err);
+	if (rc != 0 || rr->err->msg[0] == '\0')
+		return rc;
+	snprintf(cut->msg, sizeof cut->msg,
+		 "%.400s, and the region sample it is in", rr->err->msg);
+	regions_reset(&rr->cur);
+	return 0;
+}
+
 int
 replay_regions_file(const char *path, replay_sample_fn fn, void *ctx,
 		    struct error *err)
 {
 	struct replay_regions rr;
+	struct error cut = {""}, was = *err; /* a notice: a cut last row */
 	int rc;
 
 	memset(&rr, 0, sizeof rr);
@@ -861,17 +882,17 @@ replay_regions_file(const char *path, replay_sample_fn fn, void *ctx,
 		for (i = 0; i < n && rc == 0; i++) {
 			rr.path = paths[i];
 			rr.header = false;
-			rc = csv_read(paths[i], replay_regions_row, &rr, err);
+			rc = replay_regions_read(&rr, paths[i], &cut);
 		}
 		csv_dir_free(paths, n);
 		rr.path = path;
 	} else {
-		rc = csv_read(path, replay_regions_row, &rr, err);
+		rc = replay_regions_read(&rr, path, &cut);
 	}
 	if (rc == 0 && !rr.header)
 		rc = error_set(err, EINVAL, "%s is empty: no header line",
 			       rr.path);
-	if (rc == 0 && rr.cur.n == 0)
+	if (rc == 0 && rr.cur.n == 0 && rr.samples == 0)
 		rc = error_set(err, EINVAL,
 			       "%s: a header but no rows "
 			       "of region samples",
@@ -879,6 +900,8 @@ replay_regions_file(const char *path, replay_sample_fn fn, void *ctx,
 	if (rc == 0)
 		rc = replay_regions_flush(&rr);
 	regions_free(&rr.cur);
+	if (rc == 0)
+		*err = cut.msg[0] != '\0' ? cut : was;
 	return rc;
 }
 

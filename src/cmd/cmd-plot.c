@@ -236,7 +236,8 @@ cmd_plot_run(int argc, char **argv)
 		cmd_plot_usage(stdout);
 		return 0;
 	}
-	return plot_run(&o, &err) < 0 ? cmd_fail(&err) : 0;
+	err.msg[0] = '\0';
+	return cmd_done(plot_run(&o, &err), &err);
 }
 
 const struct cmd_entry cmd_plot_entry = {

@@ -71,7 +71,8 @@ cmd_report_run(int argc, char **argv)
 		cmd_report_usage(stdout);
 		return 0;
 	}
-	return report_run(&o, &err) < 0 ? cmd_fail(&err) : 0;
+	err.msg[0] = '\0';
+	return cmd_done(report_run(&o, &err), &err);
 }
 
 const struct cmd_entry cmd_report_entry = {

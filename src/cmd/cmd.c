@@ -21,6 +21,16 @@ cmd_fail(const struct error *err)
 }
 
 int
+cmd_done(int rc, const struct error *err)
+{
+	if (rc < 0)
+		return cmd_fail(err);
+	if (err->msg[0] != '\0')
+		term_notice("%s", err->msg);
+	return 0;
+}
+
+int
 cmd_usage_error(const char *word, const struct error *err)
 {
 	term_notice("%s", err->msg);

@@ -93,6 +93,10 @@ void cmd_help_wrap(FILE *fp, const char *text, size_t column, size_t indent);
 
 /* "memtrend: <msg>" on standard error; returns CMD_EXIT_ERROR. */
 int cmd_fail(const struct error *err);
+/* The end of a command whose work returned rc with err cleared before:
+ * cmd_fail() when rc < 0, else 0, with what err still holds (a file's
+ * damaged or cut tail, read without it) said as a notice. */
+int cmd_done(int rc, const struct error *err);
 /* The same for bad command-line input, with the hint to the --help of
  * the command (its word; NULL: the main command line). */
 int cmd_usage_error(const char *word, const struct error *err);

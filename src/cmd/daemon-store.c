@@ -20,21 +20,40 @@
 #include "analysis/replay.h"
 #include "cmd/daemon-store.h"
 #include "sinks/csv.h"
+#include "sinks/term.h"
 #include "util/csvread.h"
+
+/* One of a target's files, to append to; a last row a kill -9 cut short
+ * is cut off first, and said. */
+static int
+daemon_store_append(struct csv_sink **out, const char *dir, const char *name,
+		    enum csv_kind kind, struct error *err)
+{
+	struct error e = {""};
+	char path[4200];
+	int rc;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	rc = csv_sink_open_append(out, path, kind, NULL, &e);
+	if (rc < 0 && err != NULL)
+		*err = e;
+	if (rc < 0)
+		return rc;
+	if (e.msg[0] != '\0')
+		term_notice("%s", e.msg);
+	return 0;
+}
 
 static int
 daemon_store_open_files(struct daemon_store *st, struct error *err)
 {
-	char path[4200];
-
-	snprintf(path, sizeof path, "%s/samples.csv", st->dir);
-	if (csv_sink_open_append(&st->csv, path, CSV_DAEMON, NULL, err) < 0)
+	if (daemon_store_append(&st->csv, st->dir, "samples.csv", CSV_DAEMON,
+				err) < 0)
 		return -1;
 	if (!st->regions)
 		return 0;
-	snprintf(path, sizeof path, "%s/regions.csv", st->dir);
-	return csv_sink_open_append(&st->regions_csv, path, CSV_REGIONS, NULL,
-				    err);
+	return daemon_store_append(&st->regions_csv, st->dir, "regions.csv",
+				   CSV_REGIONS, err);
 }
 
 int

@@ -29,6 +29,8 @@ struct csv_sink {
 	bool is_pipe; /* cannot be cut back after a short write */
 	off_t good;   /* end of the last row written whole */
 	struct csv_buf row;
+	struct csv_buf
+	    shifted; /* a write with a row end moved off a page edge */
 };
 
 void
@@ -220,6 +222,41 @@ csv_format_regions(struct csv_buf *b, const struct sample *s)
 	}
 }
 
+/* The kernel cuts a write short (on kill -9) only where the file
+ * crosses a page boundary, a multiple of 4096 bytes whatever the page
+ * size.  A row ending there with more of the same write after it would
+ * leave a cut that looks whole (a region sample short of rows): it ends
+ * in "\r\n" instead, so a cut always leaves a last line with no "\n".
+ * Returns buf, or c->shifted's text when a row end was moved. */
+static const char *
+csv_sink_off_edges(struct csv_sink *c, const char *buf, size_t *len)
+{
+	enum { EDGE = 4096 };
+	off_t at = c->good; /* where buf[i] lands in the file */
+	size_t i = 0, from = 0, k;
+
+	c->shifted.len = 0;
+	for (;;) {
+		/* buf[k] lands just before the next edge. */
+		k = i + (size_t)((at / EDGE + 1) * EDGE - 1 - at);
+		if (k + 1 >= *len)
+			break;
+		at = (at / EDGE + 1) * EDGE;
+		if (buf[k] != '\n') {
+			i = k + 1;
+			continue;
+		}
+		/* buf[from..k) then "\r": the "\n" lands on the edge. */
+		csv_buf_add(&c->shifted, "%.*s\r", (int)(k - from), buf + from);
+		from = i = k;
+	}
+	if (c->shifted.len == 0)
+		return buf;
+	csv_buf_add(&c->shifted, "%.*s", (int)(*len - from), buf + from);
+	*len = c->shifted.len;
+	return c->shifted.text;
+}
+
 static int
 csv_sink_put(struct csv_sink *c, const char *buf, size_t len, struct error *err)
 {
@@ -227,6 +264,8 @@ csv_sink_put(struct csv_sink *c, const char *buf, size_t len, struct error *err)
 	ssize_t n;
 	int code;
 
+	if (!c->is_pipe)
+		buf = csv_sink_off_edges(c, buf, &len);
 	while (done < len) {
 		n = write(c->fd, buf + done, len - done);
 		if (n < 0 && errno == EINTR)
@@ -294,6 +333,61 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 	return csv_sink_begin(out, c, header, about, err);
 }
 
+/* The bytes of text[0..n) up to the start of its last line (a line is
+ * "...\n"); 0 when it has no whole line. */
+static size_t
+csv_line_start(const char *text, size_t n)
+{
+	const char *nl = n > 0 ? memrchr(text, '\n', n) : NULL;
+
+	return nl != NULL ? (size_t)(nl - text) + 1 : 0;
+}
+
+/* The size to keep of a file of size bytes whose last line may be cut
+ * short (a kill -9 mid-write): all of it when it ends in "\n", else up to
+ * its last whole line -- for a regions CSV up to the start of the cut
+ * sample, whose rows before the cut share its first cell (the time).
+ * Reads at most the last 8 MiB; -1 on a read error. */
+static off_t
+csv_sink_whole(int fd, off_t size, enum csv_kind kind)
+{
+	size_t n = size > (8 << 20) ? (size_t)8 << 20 : (size_t)size, keep,
+	       prev, stamp, m;
+	off_t base = size - (off_t)n;
+	char *text;
+	const char *cut;
+
+	if (size == 0)
+		return 0;
+	text = xmalloc(n);
+	if (pread(fd, text, n, base) != (ssize_t)n) {
+		free(text);
+		return -1;
+	}
+	keep = text[n - 1] == '\n' ? n : csv_line_start(text, n);
+	if (keep < n && kind == CSV_REGIONS && keep > 0) {
+		/* The time the cut row began to write, if it got that far:
+		 * another than its last whole row's means the cut row began
+		 * a sample of its own, and the one before is whole. */
+		cut = text + keep;
+		prev = csv_line_start(text, keep - 1);
+		stamp = strcspn(text + prev, ",\n");
+		m = n - keep < stamp ? n - keep : stamp;
+		if (memcmp(cut, text + prev, m) != 0 ||
+		    (n - keep > stamp && cut[stamp] != ','))
+			stamp = 0;
+		while (stamp > 0 && keep > 0) {
+			prev = csv_line_start(text, keep - 1);
+			if (memcmp(text + prev, cut, stamp) != 0 ||
+			    text[prev + stamp] != ',')
+				break;
+			keep = prev;
+		}
+	}
+	free(text);
+	return base + (off_t)keep;
+}
+
 int
 csv_sink_open_append(struct csv_sink **out, const char *path,
 		     enum csv_kind kind, const struct provenance *about,
@@ -301,9 +395,10 @@ csv_sink_open_append(struct csv_sink **out, const char *path,
 {
 	struct csv_sink *c;
 	struct stat st;
-	int fd;
+	off_t keep;
+	int fd, code;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
 		  0644);
 	if (fd < 0)
 		return output_create_error(path, errno, err);
@@ -311,12 +406,25 @@ csv_sink_open_append(struct csv_sink **out, const char *path,
 		close(fd);
 		return error_set(err, EINVAL, "%s: not a regular file", path);
 	}
+	keep = csv_sink_whole(fd, st.st_size, kind);
+	if (keep < 0 || (keep < st.st_size && ftruncate(fd, keep) != 0)) {
+		code = errno;
+		close(fd);
+		return error_set(err, code, "cannot cut the last row of %s: %s",
+				 path, strerror(code));
+	}
+	if (keep < st.st_size)
+		error_set(err, 0,
+			  "%s: cut off %lld bytes of a last %s cut short (a "
+			  "kill -9 as it was written); appending after it",
+			  path, (long long)(st.st_size - keep),
+			  kind == CSV_REGIONS ? "region sample" : "row");
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
 	c->kind = kind;
 	c->path = xstrdup(path);
-	c->good = st.st_size;
-	if (st.st_size > 0) {
+	c->good = keep;
+	if (keep > 0) {
 		*out = c;
 		return 0;
 	}
@@ -416,6 +524,7 @@ csv_sink_close(struct csv_sink *c, struct error *err)
 		rc = error_set(err, errno, "cannot close %s: %s", c->path,
 			       strerror(errno));
 	free(c->row.text);
+	free(c->shifted.text);
 	free(c->path);
 	free(c);
 	return rc;

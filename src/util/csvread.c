@@ -170,7 +170,8 @@ csv_read_want(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
 	    .fn = fn, .comment = comment, .ctx = ctx, .want = want};
 	struct csv_parser p;
 	char buf[65536];
-	const char *why;
+	const char *why, *nl;
+	size_t tail = 0; /* bytes after the last line end */
 	gzFile gz;
 	int n, zerr, rc;
 
@@ -184,6 +185,9 @@ csv_read_want(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
 	 * long cell is a few reallocations, not one per 128 bytes. */
 	csv_set_blk_size(&p, sizeof buf);
 	while (r.stop == 0 && (n = gzread(gz, buf, sizeof buf)) > 0) {
+		nl = memrchr(buf, '\n', (size_t)n);
+		tail =
+		    nl != NULL ? (size_t)(buf + n - nl - 1) : tail + (size_t)n;
 		if (csv_parse(&p, buf, (size_t)n, csv_reader_cell,
 			      csv_reader_row, &r) != (size_t)n) {
 			rc = error_set(err, EINVAL,
@@ -198,11 +202,18 @@ csv_read_want(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
 	    zerr != Z_OK && zerr != Z_BUF_ERROR)
 		rc = error_set(err, EIO, "cannot read %s: %s", path,
 			       zerr == Z_ERRNO ? strerror(errno) : why);
-	/* A gzip file cut short reads as its whole part, then stops
-	 * (gzread's Z_BUF_ERROR): the rows read so far stand, as for a
-	 * plain file cut by a crash. */
-	if (rc == 0 && r.stop == 0 &&
-	    csv_fini(&p, csv_reader_cell, csv_reader_row, &r) != 0)
+	/* A last line with no line end is a write cut short (memtrend
+	 * killed mid-write, a full disk, a gzip file or a copy cut short):
+	 * the rows before it stand, it is left out (even if its cells look
+	 * whole: the cut may be inside a number) and the caller is told. */
+	if (rc == 0 && r.stop == 0 && tail > 0)
+		snprintf(err->msg, sizeof err->msg,
+			 "%s line %lu is cut short (%zu bytes and no line end: "
+			 "a write or a copy cut short); read the rows before "
+			 "it",
+			 path, r.line + 1, tail);
+	else if (rc == 0 && r.stop == 0 &&
+		 csv_fini(&p, csv_reader_cell, csv_reader_row, &r) != 0)
 		rc = error_set(err, EINVAL, "%s line %lu: malformed CSV (%s)",
 			       path, r.line + 1, csv_strerror(csv_error(&p)));
 	if (rc == 0 && r.stop != 0)

@@ -14,7 +14,9 @@
  * Reads a CSV file (or "-" for standard input; plain or gzip) row by
  * row.  fn gets the
  * row's 1-based line number and its NUL-terminated cells; a non-zero
- * return stops the read and is passed back.
+ * return stops the read and is passed back.  A last line with no line
+ * end (a write cut short) is left out: the read returns 0 and says so in
+ * err->msg, which is otherwise left as it was (clear it before to tell).
  */
 typedef int (*csv_row_fn)(void *ctx, unsigned long line, char **cells,
 			  size_t ncells);
