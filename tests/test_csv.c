@@ -617,3 +617,51 @@ Test(csv, no_row_inside_a_write_ends_at_a_page_boundary, .fini = tu_tmp_cleanup)
 	cr_assert_eq(tu_table_num(&t, 2, "b"), 6);
 	tu_table_free(&t);
 }
+
+/* -o - onto a file the shell opened for appending (>> FILE): a failed
+ * write is cut back to the rows this run wrote, never into what the file
+ * held before. */
+Test(csv, failed_write_to_appended_stdout_keeps_the_file,
+     .fini = tu_tmp_cleanup)
+{
+	struct rlimit old, lim;
+	struct csv_sink *sink = NULL;
+	struct error err;
+	struct sample s;
+	char path[256], before[1200], *text;
+	size_t len;
+	int fd, saved, i, rc = 0;
+
+	memset(before, 'x', sizeof before - 2);
+	before[sizeof before - 2] = '\n';
+	before[sizeof before - 1] = '\0';
+	csv_write_text(path, sizeof path, "app.csv", before);
+	fd = open(path, O_WRONLY | O_APPEND);
+	cr_assert(fd >= 0);
+	saved = dup(STDOUT_FILENO);
+	cr_assert(saved >= 0);
+	cr_assert_eq(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+	close(fd);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = 2000;
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = csv_sink_open(&sink, "-", CSV_SAMPLES, false, &err);
+	for (i = 0; i < 100 && rc == 0; i++) {
+		csv_sample(&s, 1000 + i);
+		rc = csv_sink_write(sink, &s, &err);
+	}
+	setrlimit(RLIMIT_FSIZE, &old);
+	if (sink != NULL)
+		csv_sink_close(sink, NULL);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	cr_assert_lt(rc, 0, "the limit was never hit");
+	text = tu_read_text(path, 1 << 16, &len);
+	cr_assert_geq(len, sizeof before - 1, "the file was cut to %zu bytes",
+		      len);
+	cr_assert_eq(memcmp(text, before, sizeof before - 1), 0);
+	cr_assert_eq(text[len - 1], '\n', "a row was left cut short");
+	free(text);
+}

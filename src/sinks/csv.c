@@ -330,6 +330,17 @@ csv_sink_start(struct csv_sink **out, const char *path, enum csv_kind kind,
 	c->kind = kind;
 	c->path = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
 	c->is_pipe = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
+	/* Where the rows start: standard output may be a file the shell
+	 * opened to append to (>> FILE), whose bytes a failed write must
+	 * never be cut back into. */
+	if (!c->is_pipe)
+		c->good = (fcntl(fd, F_GETFL) & O_APPEND)
+			      ? st.st_size
+			      : lseek(fd, 0, SEEK_CUR);
+	if (c->good < 0) {
+		c->good = 0;
+		c->is_pipe = true;
+	}
 	return csv_sink_begin(out, c, header, about, err);
 }
 
