@@ -682,7 +682,7 @@ Test(analyze, a_file_cut_short_is_read_up_to_its_last_whole_sample)
 		     0, "%s", err.msg);
 	cr_assert_eq(n, 2);
 	cr_assert(strstr(err.msg, "r.csv line 7 is cut short") != NULL &&
-		      strstr(err.msg, "region sample") != NULL,
+		      strstr(err.msg, "region sample before it") != NULL,
 		  "%s", err.msg);
 
 	snprintf(csv, sizeof csv, "%s/cut.csv", tu_tmpdir());
@@ -697,4 +697,22 @@ Test(analyze, a_file_cut_short_is_read_up_to_its_last_whole_sample)
 	cr_assert(strstr(r.out, "\"samples\":479,") != NULL, "%s", r.out);
 	cr_assert(strstr(r.err, "cut.csv line 481 is cut short") != NULL, "%s",
 		  r.err);
+
+	/* Both files of one run cut: both are said. */
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s/analyze/live-regions' && head -c -7 demo.csv > "
+		 "'%s/s.csv' && gzip -dc demo-regions.csv.gz | head -c -9 > "
+		 "'%s/r2.csv'",
+		 tu_fixtures(), tu_tmpdir(), tu_tmpdir());
+	cr_assert_eq(system(cmd), 0);
+	snprintf(csv, sizeof csv, "%s/s.csv", tu_tmpdir());
+	snprintf(cmd, sizeof cmd, "%s/r2.csv", tu_tmpdir());
+	tu_run(&r,
+	       (char *[]){mt, "analyze", "--no-daily-cycle", "--regions", cmd,
+			  csv, NULL},
+	       30);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.err, "s.csv line ") != NULL &&
+		      strstr(r.err, "r2.csv line ") != NULL,
+		  "%s", r.err);
 }

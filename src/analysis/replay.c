@@ -842,9 +842,10 @@ replay_regions_row(void *ctx, unsigned long line, char **cells, size_t n)
 }
 
 /* One regions CSV into rr.  A region sample is one write: when the
- * file's last row is cut short, the whole rows before it in that sample
- * are left out too (a sample short of regions would read as regions
- * gone), and cut says so. */
+ * file's last row is cut short, the last sample with a whole row is left
+ * out too -- the cut row is in it (a sample short of regions would read
+ * as regions gone) or began the next, which cannot be told -- and cut
+ * says so.  The daemon cuts its files the same way (csv.c). */
 static int
 replay_regions_read(struct replay_regions *rr, const char *path,
 		    struct error *cut)
@@ -856,7 +857,7 @@ replay_regions_read(struct replay_regions *rr, const char *path,
 	if (rc != 0 || rr->err->msg[0] == '\0')
 		return rc;
 	snprintf(cut->msg, sizeof cut->msg,
-		 "%.400s, and the region sample it is in", rr->err->msg);
+		 "%.400s, and the region sample before it", rr->err->msg);
 	regions_reset(&rr->cur);
 	return 0;
 }
@@ -900,7 +901,10 @@ replay_regions_file(const char *path, replay_sample_fn fn, void *ctx,
 	if (rc == 0)
 		rc = replay_regions_flush(&rr);
 	regions_free(&rr.cur);
-	if (rc == 0)
+	if (rc == 0 && cut.msg[0] != '\0' && was.msg[0] != '\0')
+		snprintf(err->msg, sizeof err->msg, "%.250s; %.250s", was.msg,
+			 cut.msg);
+	else if (rc == 0)
 		*err = cut.msg[0] != '\0' ? cut : was;
 	return rc;
 }

@@ -59,7 +59,7 @@ csv_buf_add(struct csv_buf *b, const char *fmt, ...)
 void
 csv_buf_text(struct csv_buf *b, const char *src)
 {
-	size_t n = strlen(src), need;
+	size_t n = strlen(src), need, i, at;
 
 	if (strpbrk(src, ",\"\r\n") == NULL) {
 		csv_buf_add(b, "%s", src);
@@ -70,8 +70,15 @@ csv_buf_text(struct csv_buf *b, const char *src)
 		b->cap = b->len + need + 64;
 		b->text = xreallocarray(b->text, b->cap, 1);
 	}
+	at = b->len;
 	b->len += csv_write(b->text + b->len, need, src, n);
 	b->text[b->len] = '\0';
+	/* A line end in a cell (a command line's) is written as '?', as
+	 * in the provenance line: a raw one only ever ends a row, so a
+	 * row a kill -9 cut short is found by its missing line end. */
+	for (i = at; i < b->len; i++)
+		if (b->text[i] == '\n' || b->text[i] == '\r')
+			b->text[i] = '?';
 }
 
 /* ",value" in the field's format, or "," when unavailable. */
@@ -356,43 +363,44 @@ csv_line_start(const char *text, size_t n)
 
 /* The size to keep of a file of size bytes whose last line may be cut
  * short (a kill -9 mid-write): all of it when it ends in "\n", else up to
- * its last whole line -- for a regions CSV up to the start of the cut
- * sample, whose rows before the cut share its first cell (the time).
- * Reads at most the last 8 MiB; -1 on a read error. */
+ * its last whole line -- for a regions CSV up to the start of the last
+ * region sample with a whole row (its rows share their first cell, the
+ * time), which the cut row is in or follows: a reader cannot tell which,
+ * so it is left out as the readers leave it out.  Reads at most the last
+ * 8 MiB; -1 (errno set) on a read error. */
 static off_t
 csv_sink_whole(int fd, off_t size, enum csv_kind kind)
 {
 	size_t n = size > (8 << 20) ? (size_t)8 << 20 : (size_t)size, keep,
-	       prev, stamp, m;
+	       prev, stamp;
 	off_t base = size - (off_t)n;
-	char *text;
-	const char *cut;
+	char *text, last;
 
 	if (size == 0)
 		return 0;
+	if (pread(fd, &last, 1, size - 1) != 1) {
+		errno = errno != 0 ? errno : EIO;
+		return -1;
+	}
+	if (last == '\n')
+		return size;
 	text = xmalloc(n);
 	if (pread(fd, text, n, base) != (ssize_t)n) {
 		free(text);
+		errno = EIO;
 		return -1;
 	}
-	keep = text[n - 1] == '\n' ? n : csv_line_start(text, n);
-	if (keep < n && kind == CSV_REGIONS && keep > 0) {
-		/* The time the cut row began to write, if it got that far:
-		 * another than its last whole row's means the cut row began
-		 * a sample of its own, and the one before is whole. */
-		cut = text + keep;
+	keep = csv_line_start(text, n);
+	if (kind == CSV_REGIONS && keep > 0) {
 		prev = csv_line_start(text, keep - 1);
 		stamp = strcspn(text + prev, ",\n");
-		m = n - keep < stamp ? n - keep : stamp;
-		if (memcmp(cut, text + prev, m) != 0 ||
-		    (n - keep > stamp && cut[stamp] != ','))
-			stamp = 0;
-		while (stamp > 0 && keep > 0) {
-			prev = csv_line_start(text, keep - 1);
-			if (memcmp(text + prev, cut, stamp) != 0 ||
-			    text[prev + stamp] != ',')
+		while (keep > 0) {
+			size_t p = csv_line_start(text, keep - 1);
+
+			if (memcmp(text + p, text + prev, stamp) != 0 ||
+			    text[p + stamp] != ',')
 				break;
-			keep = prev;
+			keep = p;
 		}
 	}
 	free(text);
@@ -417,9 +425,10 @@ csv_sink_open_append(struct csv_sink **out, const char *path,
 		close(fd);
 		return error_set(err, EINVAL, "%s: not a regular file", path);
 	}
+	errno = 0;
 	keep = csv_sink_whole(fd, st.st_size, kind);
 	if (keep < 0 || (keep < st.st_size && ftruncate(fd, keep) != 0)) {
-		code = errno;
+		code = errno != 0 ? errno : EIO;
 		close(fd);
 		return error_set(err, code, "cannot cut the last row of %s: %s",
 				 path, strerror(code));

@@ -129,6 +129,23 @@ csv_reader_row(int term, void *r_)
 	csv_reader_clear(r);
 }
 
+/* Whether the row left open at the end holds a line end (in a quoted
+ * cell): memtrend writes none in a cell, so that is not a row cut short
+ * but a quote never closed, which swallowed the lines after it. */
+static bool
+csv_reader_spans_lines(const struct csv_reader *r, const struct csv_parser *p)
+{
+	size_t i;
+
+	if (p->entry_buf != NULL && p->entry_pos > 0 &&
+	    memchr(p->entry_buf, '\n', p->entry_pos) != NULL)
+		return true;
+	for (i = 0; i < r->ncells; i++)
+		if (strchr(r->cells[i], '\n') != NULL)
+			return true;
+	return false;
+}
+
 /* path ("-": standard input) opened through zlib. */
 static int
 csv_open(const char *path, gzFile *out, struct error *err)
@@ -206,7 +223,13 @@ csv_read_want(const char *path, csv_row_fn fn, csv_row_fn comment, void *ctx,
 	 * killed mid-write, a full disk, a gzip file or a copy cut short):
 	 * the rows before it stand, it is left out (even if its cells look
 	 * whole: the cut may be inside a number) and the caller is told. */
-	if (rc == 0 && r.stop == 0 && tail > 0)
+	if (rc == 0 && r.stop == 0 && tail > 0 &&
+	    csv_reader_spans_lines(&r, &p))
+		rc = error_set(err, EINVAL,
+			       "%s line %lu: malformed CSV (a quote is "
+			       "never closed)",
+			       path, r.line + 1);
+	else if (rc == 0 && r.stop == 0 && tail > 0)
 		snprintf(err->msg, sizeof err->msg,
 			 "%s line %lu is cut short (%zu bytes and no line end: "
 			 "a write or a copy cut short); read the rows before "
