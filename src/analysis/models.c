@@ -1273,6 +1273,7 @@ static void
 models_fit_alias(struct models_work *w, struct models_result *r,
 		 const double *x, const struct models_opts *opts)
 {
+	const struct models_fit *sl = &r->fit[MODELS_STARTUP_LINEAR];
 	const double *cols[3] = {w->mask > 0 ? w->onem : w->one, w->col[0],
 				 w->col[1]};
 	double cap = opts->alias_kb / w->ys;
@@ -1291,6 +1292,18 @@ models_fit_alias(struct models_work *w, struct models_result *r,
 	     b > 0 && c <= models_beside_to(b, last, stride); c++)
 		if (c != b)
 			models_try_alias_step(w, r, x, cols, c, cap);
+	/* After the start-up a start-up, then a line, uses (when it
+	 * settles early): the teeth's beat is what that line is to be
+	 * told from, as a swing is (models_fit_daily_shapes). */
+	if (w->mask == 0 && sl->valid && sl->tau_s > 0 &&
+	    sl->tau_s < w->span / 4) {
+		for (i = 0; i < w->n; i++)
+			w->col[1][i] = exp(-w->u[i] * w->span / sl->tau_s);
+		if (models_try_alias(w, r, cols, 3, cap)) {
+			r->fit[MODELS_ALIAS].step_kb = 0;
+			r->fit[MODELS_ALIAS].step_at_s = NAN;
+		}
+	}
 }
 
 /* Fits the first m points exactly from now on (m = 0: none). */
