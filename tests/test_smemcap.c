@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,16 +76,48 @@ snapshot(const char *dir, int i, const pid_t *pids, int n)
 		free(argv[6 + k]);
 }
 
-/* "slope_kb_per_hour" of the JSON line of pid in out. */
-static double
-slope_of(const char *out, pid_t pid)
+/* Starts argv and returns once it has exec'd (the close-on-exec pipe
+ * reads end-of-file then).  A tarball taken before holds the child as
+ * this test process, under this test's name: another series of the
+ * same pid, which slope_of() would read (an exec delayed 700 ms gave
+ * "leak slope 0"). */
+static pid_t
+spawn(char *const argv[])
 {
-	char key[32];
-	const char *line, *s;
+	int exec[2];
+	pid_t pid;
+	char c;
+
+	cr_assert(pipe2(exec, O_CLOEXEC) == 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(exec[1]);
+	while (read(exec[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(exec[0]);
+	return pid;
+}
+
+/* "slope_kb_per_hour" of the JSON line of pid in out, which must hold
+ * all n samples. */
+static double
+slope_of(const char *out, pid_t pid, int n)
+{
+	char key[32], samples[32];
+	const char *line, *s, *end;
 
 	snprintf(key, sizeof key, "{\"pid\":%d,", (int)pid);
 	line = strstr(out, key);
 	cr_assert(line != NULL, "no line for pid %d in %s", (int)pid, out);
+	end = strchr(line, '\n');
+	snprintf(samples, sizeof samples, "\"samples\":%d,", n);
+	s = strstr(line, samples);
+	cr_assert(s != NULL && (end == NULL || s < end), "pid %d: %s", (int)pid,
+		  out);
 	s = strstr(line, "\"slope_kb_per_hour\":");
 	cr_assert(s != NULL);
 	return atof(s + strlen("\"slope_kb_per_hour\":"));
@@ -103,20 +137,12 @@ Test(smemcap, a_leak_is_one_series_among_others, .timeout = 120)
 		cr_skip_test("built without libarchive");
 	snprintf(caps, sizeof caps, "%s/caps", tu_tmpdir());
 	mkdir(caps, 0755);
-	pids[0] = fork();
-	if (pids[0] == 0) {
-		execl(leaky, leaky, "--set", "2", "--rate", "400", "--seconds",
-		      "60", (char *)NULL);
-		_exit(127);
-	}
+	pids[0] = spawn((char *[]){(char *)leaky, "--set", "2", "--rate", "400",
+				   "--seconds", "60", NULL});
 	/* The one holding still: sleep, not this test process, which
 	 * grows under the sanitizers' allocator as it writes the tarballs
 	 * (CI's asan job saw it rise 1 GiB/h). */
-	pids[1] = fork();
-	if (pids[1] == 0) {
-		execlp("sleep", "sleep", "60", (char *)NULL);
-		_exit(127);
-	}
+	pids[1] = spawn((char *[]){"sleep", "60", NULL});
 	usleep(500 * 1000);
 	for (i = 0; i < 40; i++) {
 		snapshot(tu_tmpdir(), i, pids, 2);
@@ -132,10 +158,9 @@ Test(smemcap, a_leak_is_one_series_among_others, .timeout = 120)
 			       "--no-daily-cycle", caps, NULL},
 	       60);
 	cr_assert(r.status == 0 || r.status == 1, "%d: %s", r.status, r.err);
-	cr_assert(strstr(r.out, "\"samples\":40") != NULL, "%s", r.out);
 	/* leaky leaks 400 KiB/s: 1 406 MiB/h; sleep holds still. */
-	leak = slope_of(r.out, pids[0]);
-	self = slope_of(r.out, pids[1]);
+	leak = slope_of(r.out, pids[0], 40);
+	self = slope_of(r.out, pids[1], 40);
 	cr_assert(leak > 0.7 * 1440000 && leak < 1.3 * 1440000,
 		  "leak slope %.0f KiB/h", leak);
 	cr_assert_lt(self, 0.1 * leak, "sleep's slope %.0f KiB/h", self);
