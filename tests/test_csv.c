@@ -543,67 +543,55 @@ Test(csv, append_cuts_a_row_cut_short, .fini = tu_tmp_cleanup)
 	tu_table_free(&t);
 }
 
+/* A regions CSV of rows (after its header) appended to: what the sink
+ * said, and the whole rows left. */
+static void
+append_regions(const char *rows, const char *said, size_t whole)
+{
+	struct csv_sink *sink;
+	struct csv_buf b = {0};
+	struct error err = {""};
+	struct table t;
+	char path[256];
+
+	csv_format_header(&b, CSV_REGIONS);
+	csv_buf_add(&b, "%s", rows);
+	csv_write_text(path, sizeof path, "r.csv", b.text);
+	free(b.text);
+	cr_assert_eq(csv_sink_open_append(&sink, path, CSV_REGIONS, NULL, &err),
+		     0, "%s", err.msg);
+	cr_assert(strstr(err.msg, said) != NULL, "%s", err.msg);
+	csv_sink_close(sink, NULL);
+	cr_assert_eq(tu_table_load(&t, path), 0);
+	cr_assert_eq(t.nrows, whole, "%zu rows", t.nrows);
+	if (whole > 0)
+		cr_assert_eq(tu_table_num(&t, whole - 1, "elapsed_s"), 1);
+	tu_table_free(&t);
+}
+
 /* A regions CSV holds one sample's rows in one write: a write cut short
  * leaves whole rows of a sample before the cut row.  Appending cuts the
  * whole sample off, not only the cut row. */
 Test(csv, append_cuts_a_region_sample_cut_short, .fini = tu_tmp_cleanup)
 {
-	struct csv_sink *sink;
-	struct csv_buf b = {0};
-	struct error err;
-	struct table t;
-	char path[256];
-
-	csv_format_header(&b, CSV_REGIONS);
-	csv_buf_add(&b, "2026-12-01T10:00:00.000Z,1.000,1,[heap],heap\n"
-			"2026-12-01T10:00:00.000Z,1.000,1,[stack],stack\n"
-			"2026-12-01T10:00:01.000Z,2.000,1,[heap],heap\n"
-			"2026-12-01T10:00:01.000Z,2.00");
-	csv_write_text(path, sizeof path, "r.csv", b.text);
-	free(b.text);
-	err.msg[0] = '\0';
-	cr_assert_eq(csv_sink_open_append(&sink, path, CSV_REGIONS, NULL, &err),
-		     0, "%s", err.msg);
-	cr_assert(strstr(err.msg, "cut off") != NULL, "%s", err.msg);
-	csv_sink_close(sink, NULL);
-	cr_assert_eq(tu_table_load(&t, path), 0);
-	cr_assert_eq(t.nrows, 2, "%zu rows", t.nrows);
-	cr_assert_eq(tu_table_num(&t, 1, "elapsed_s"), 1);
-	tu_table_free(&t);
-
+	append_regions("2026-12-01T10:00:00.000Z,1.000,1,[heap],heap\n"
+		       "2026-12-01T10:00:00.000Z,1.000,1,[stack],stack\n"
+		       "2026-12-01T10:00:01.000Z,2.000,1,[heap],heap\n"
+		       "2026-12-01T10:00:01.000Z,2.00",
+		       "cut off", 2);
 	/* Cut in the first row of a sample: whether it began one or
 	 * continued the one before cannot be told, so that one goes too,
 	 * as the readers leave it out. */
-	b = (struct csv_buf){0};
-	csv_format_header(&b, CSV_REGIONS);
-	csv_buf_add(&b, "2026-12-01T10:00:00.000Z,1.000,1,[heap],heap\n"
-			"2026-12-01T10:00:00.000Z,1.000,1,[stack],stack\n"
-			"2026-12-01T10:00:01.000Z,2.0");
-	csv_write_text(path, sizeof path, "r.csv", b.text);
-	free(b.text);
-	cr_assert_eq(csv_sink_open_append(&sink, path, CSV_REGIONS, NULL, &err),
-		     0, "%s", err.msg);
-	cr_assert(strstr(err.msg, "cut off 120 bytes") != NULL, "%s", err.msg);
-	csv_sink_close(sink, NULL);
-	cr_assert_eq(tu_table_load(&t, path), 0);
-	cr_assert_eq(t.nrows, 0, "%zu rows", t.nrows);
-	tu_table_free(&t);
-
+	append_regions("2026-12-01T10:00:00.000Z,1.000,1,[heap],heap\n"
+		       "2026-12-01T10:00:00.000Z,1.000,1,[stack],stack\n"
+		       "2026-12-01T10:00:01.000Z,2.0",
+		       "cut off 120 bytes", 0);
 	/* A fragment shorter than the time: the sample before goes. */
-	b = (struct csv_buf){0};
-	csv_format_header(&b, CSV_REGIONS);
-	csv_buf_add(&b, "2026-12-01T10:00:00.000Z,1.000,1,[heap],heap\n"
-			"2026-12-01T10:00:01.000Z,2.000,1,[heap],heap\n"
-			"2026-12-01T10:00:01.000Z,2.000,1,[stack],stack\n"
-			"2026-12");
-	csv_write_text(path, sizeof path, "r.csv", b.text);
-	free(b.text);
-	cr_assert_eq(csv_sink_open_append(&sink, path, CSV_REGIONS, NULL, &err),
-		     0, "%s", err.msg);
-	csv_sink_close(sink, NULL);
-	cr_assert_eq(tu_table_load(&t, path), 0);
-	cr_assert_eq(t.nrows, 1, "%zu rows", t.nrows);
-	tu_table_free(&t);
+	append_regions("2026-12-01T10:00:00.000Z,1.000,1,[heap],heap\n"
+		       "2026-12-01T10:00:01.000Z,2.000,1,[heap],heap\n"
+		       "2026-12-01T10:00:01.000Z,2.000,1,[stack],stack\n"
+		       "2026-12",
+		       "cut off", 1);
 }
 
 /* Where a cut can fall: the kernel stops a write only at a page
