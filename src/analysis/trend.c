@@ -1179,7 +1179,9 @@ trend_add(struct trend *t, double t_s, double v)
 					    : dt;
 		}
 	}
-	if (ev->samples > 0)
+	/* The teeth's drops are only judged where no daily cycle is
+	 * possible (trend_judge): not timed elsewhere. */
+	if (!t->daily && ev->samples > 0)
 		trend_drop_add(t, t_s, v);
 	t->prev_v = v;
 	ev->last_s = t_s;
