@@ -1526,3 +1526,29 @@ Test(trend, a_leak_sampled_off_its_ticks_keeps_its_rate)
 			  models_name(ev.explanation), ev.start_s);
 	}
 }
+
+/* A leak into a hash table that doubles: the floor rises between the
+ * resizes and jumps at each, by a quarter of the table.  About one line
+ * the jumps are a staircase in the residuals, whose autocorrelation
+ * widened the trend test's variance as a wander's would: held-out case
+ * 121 of bench/score -s 3 (ci), a floor that rose 77 % in 12 min after
+ * a late onset, and case 46 of -s 2, 7.4 %/min from the start, ended
+ * "levelling off" with Mann-Kendall p 0.01 to 0.09.  The floor less its
+ * rises at once still rises between them: growing. */
+Test(trend, a_leak_that_also_grows_in_jumps_is_flagged)
+{
+	score_growing(3, 121, TF_LATE_ONSET, TG_CI, false);
+	score_growing(2, 46, TF_LINEAR, TG_CI, false);
+}
+
+/* Cases 248 and 260 of bench/score -s 2 (ci): one step of 45 % and of
+ * 22 % after a start-up, in a test run.  A start-up and a line beat the
+ * step there for a while; with the jump taken out of the residuals only
+ * (their autocorrelation, not the test) the rank test on the step passed
+ * and both were flagged.  Less its rises at once a step is flat: the
+ * jumps are taken out of the series tested, not of the noise alone. */
+Test(trend, a_step_less_its_jump_is_no_trend)
+{
+	score_never_flagged(2, 248, TF_STEP, TG_CI);
+	score_never_flagged(2, 260, TF_STEP, TG_CI);
+}
