@@ -1552,3 +1552,17 @@ Test(trend, a_step_less_its_jump_is_no_trend)
 	score_never_flagged(2, 248, TF_STEP, TG_CI);
 	score_never_flagged(2, 260, TF_STEP, TG_CI);
 }
+
+/* Cases 120 and 5 of bench/score -s 2 (ci): a start-up of 43 % over
+ * 18 s, flat, then a leak of 3.5 %/min from 3.2 min; and a start-up ramp
+ * of 59 % over 79 s, then a leak of 2.1 %/min.  The warm-up fitted to
+ * the whole window took the leak's rise as a slow fill, so the onset
+ * was tried with no start-up before it, and a start-up + line from the
+ * start-up's end won: its line through the flat while was no
+ * significant trend, and the leak ended "levelling off".  The onset is
+ * also tried after the start-up a start-up + line finds: growing. */
+Test(trend, an_onset_after_a_start_up_is_judged_from_the_onset)
+{
+	score_growing(2, 120, TF_LATE_ONSET, TG_CI, false);
+	score_growing(2, 5, TF_STARTUP_LEAK, TG_CI, false);
+}

@@ -793,20 +793,38 @@ models_refine_step(struct models_work *w, struct models_result *r,
 
 /* One step between points i - 1 and i; the onset adds a line from
  * there on (with a jump allowed), and a start-up's decay before it
- * where the best warm-up found one (its time constant is kept). */
+ * where the best warm-up found one, or the best start-up + line did
+ * (its time constant is kept).  The warm-up fitted to a window that
+ * ends in a leak is often a slow fill that takes the leak's rise, not
+ * the start-up: a start-up, a flat while and a leak from 3.2 min (ci
+ * seed 2 case 120) was then a start-up + line from the start-up's end,
+ * whose line through the flat while is no test of the leak.  That
+ * onset comes once the start-up has settled (three time constants), as
+ * a start-up + line's growth is judged: one sooner is the same curve;
+ * and only where that start-up is worth its parameters (the start-up +
+ * line beats a line), which spares the search on a plain line. */
 static void
 models_fit_changes(struct models_work *w, struct models_result *r,
 		   const double *x)
 {
 	const double *cols[4] = {w->one, w->col[0], w->col[1], w->col[2]};
+	const double *cols_sl[4] = {w->one, w->col[0], w->col[1], w->col[3]};
 	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
+	const struct models_fit *sl = &r->fit[MODELS_STARTUP_LINEAR];
 	bool startup = wu->valid && wu->tau_s > 0 && wu->tau_s < w->span / 4;
+	bool sl_up = sl->valid && sl->tau_s > 0 && sl->tau_s < w->span / 4 &&
+		     !(startup && sl->tau_s == wu->tau_s) &&
+		     r->fit[MODELS_LINEAR].valid &&
+		     sl->bic < r->fit[MODELS_LINEAR].bic;
 	struct models_ls ls;
 	size_t i, c, stride = w->n > 64 ? 2 : 1;
-	bool imp, imp2 = false, had;
+	bool imp, imp2, imp3, had;
+	double tau_s;
 
 	for (i = 0; startup && i < w->n; i++)
 		w->col[2][i] = exp(-w->u[i] * w->span / wu->tau_s);
+	for (i = 0; sl_up && i < w->n; i++)
+		w->col[3][i] = exp(-w->u[i] * w->span / sl->tau_s);
 	for (c = 2; c + 2 < w->n; c += stride) {
 		double uc = (w->u[c - 1] + w->u[c]) / 2;
 
@@ -825,17 +843,22 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 		had = models_onset_cycle(w, uc);
 		models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_ONSET], &ls,
 				&imp);
+		imp2 = imp3 = false;
 		if (startup)
 			models_try_both(w, cols, 4, 6, 2, &r->fit[MODELS_ONSET],
 					&ls, &imp2);
+		if (sl_up && uc * w->span >= 3 * sl->tau_s)
+			models_try_both(w, cols_sl, 4, 6, 2,
+					&r->fit[MODELS_ONSET], &ls, &imp3);
 		w->has_cycle = had;
-		if (imp || imp2) {
+		tau_s = imp3 ? sl->tau_s : imp2 ? wu->tau_s : 0;
+		if (imp || imp2 || imp3) {
 			r->fit[MODELS_ONSET].step_kb = ls.beta[1] * w->ys;
 			r->fit[MODELS_ONSET].step_at_s = (x[c - 1] + x[c]) / 2;
 			r->fit[MODELS_ONSET].start_s = (x[c - 1] + x[c]) / 2;
 			r->fit[MODELS_ONSET].exp_kb =
-			    imp2 ? ls.beta[3] * w->ys : 0;
-			r->fit[MODELS_ONSET].tau_s = imp2 ? wu->tau_s : 0;
+			    tau_s > 0 ? ls.beta[3] * w->ys : 0;
+			r->fit[MODELS_ONSET].tau_s = tau_s;
 		}
 	}
 	models_refine_step(w, r, x, w->one, stride, 2, w->n - 3);
