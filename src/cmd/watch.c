@@ -931,8 +931,10 @@ watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 		rollup = false;
 	rc = watch_tier(w, m, TIER_STAT, s, rollup, now_s);
 	if (rc == -ESRCH || rc == -ESTALE) {
+		/* Its memory being torn down: a partial row, unless the last
+		 * sample was already cut by the exit (one is the last). */
 		s->value[FIELD_PARTIAL] = s->partial;
-		if (s->partial && !watch_emit(w, m, s))
+		if (s->partial && !m->cut && !watch_emit(w, m, s))
 			return -EIO;
 		return 1;
 	}
@@ -968,6 +970,7 @@ watch_take(struct watch *w, struct watch_member *m, struct sample *s,
 		}
 	}
 	s->value[FIELD_PARTIAL] = s->partial;
+	m->cut = s->partial;
 	if (rc == -ESRCH || rc == -ESTALE)
 		rc = 0; /* gone mid-sample: stat will say so next tick */
 	if (rc < 0)

@@ -163,6 +163,7 @@ struct watch_member {
 	bool rollup_now;      /* smaps_rollup runs this tick */
 	double need;	      /* how much it needs one (ranked sets) */
 	bool estimate_failed; /* no layout for the totals' estimate */
+	bool cut;	      /* its last sample was cut by its exit */
 	int archive_id;	      /* its target id in the archive (watch_opts.sets);
 				 -1: none yet, -2: never (the archive is full) */
 };
