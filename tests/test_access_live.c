@@ -231,32 +231,19 @@ Test(access_live, fault_addresses_close_exited_threads)
 static bool
 al_perf_own(void *unused)
 {
-	char pid[16], c;
+	char pid[16];
 	struct run r;
 	pid_t child;
-	int exec[2];
 
 	(void)unused;
 	/* Until its exec the child is this process after setuid(): not
 	 * dumpable, so not readable even by its own user (a run started
 	 * then failed with "smaps_rollup: Permission denied" under load).
 	 * The close-on-exec pipe reads end-of-file once exec is done. */
-	if (pipe2(exec, O_CLOEXEC) != 0)
+	child = tu_spawn((char *[]){memchild, "exit-after", "20000", "0", NULL},
+			 true);
+	if (child < 0)
 		return false;
-	child = fork();
-	if (child == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		close(exec[0]);
-		execl(memchild, memchild, "exit-after", "20000", "0",
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(exec[1]);
-	while (read(exec[0], &c, 1) < 0 && errno == EINTR)
-		;
-	close(exec[0]);
 	snprintf(pid, sizeof pid, "%d", (int)child);
 	tu_run(&r,
 	       (char *[]){mt, "-p", pid, "-c", "2", "--every", "10ms", "-q",

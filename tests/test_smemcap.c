@@ -8,8 +8,6 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,32 +74,6 @@ snapshot(const char *dir, int i, const pid_t *pids, int n)
 		free(argv[6 + k]);
 }
 
-/* Starts argv and returns once it has exec'd (the close-on-exec pipe
- * reads end-of-file then).  A tarball taken before holds the child as
- * this test process, under this test's name: another series of the
- * same pid, which slope_of() would read (an exec delayed 700 ms gave
- * "leak slope 0"). */
-static pid_t
-spawn(char *const argv[])
-{
-	int exec[2];
-	pid_t pid;
-	char c;
-
-	cr_assert(pipe2(exec, O_CLOEXEC) == 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(exec[1]);
-	while (read(exec[0], &c, 1) < 0 && errno == EINTR)
-		;
-	close(exec[0]);
-	return pid;
-}
-
 /* "slope_kb_per_hour" of the JSON line of pid in out, which must hold
  * all n samples. */
 static double
@@ -137,12 +109,18 @@ Test(smemcap, a_leak_is_one_series_among_others, .timeout = 120)
 		cr_skip_test("built without libarchive");
 	snprintf(caps, sizeof caps, "%s/caps", tu_tmpdir());
 	mkdir(caps, 0755);
-	pids[0] = spawn((char *[]){(char *)leaky, "--set", "2", "--rate", "400",
-				   "--seconds", "60", NULL});
+	/* Started once exec'd: a tarball taken before holds the child as
+	 * this test process, under this test's name -- another series of
+	 * the same pid, which slope_of() would read (an exec delayed 700 ms
+	 * gave "leak slope 0"). */
+	pids[0] = tu_spawn((char *[]){(char *)leaky, "--set", "2", "--rate",
+				      "400", "--seconds", "60", NULL},
+			   false);
 	/* The one holding still: sleep, not this test process, which
 	 * grows under the sanitizers' allocator as it writes the tarballs
 	 * (CI's asan job saw it rise 1 GiB/h). */
-	pids[1] = spawn((char *[]){"sleep", "60", NULL});
+	pids[1] = tu_spawn((char *[]){"sleep", "60", NULL}, false);
+	cr_assert(pids[0] > 0 && pids[1] > 0);
 	usleep(500 * 1000);
 	for (i = 0; i < 40; i++) {
 		snapshot(tu_tmpdir(), i, pids, 2);

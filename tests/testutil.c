@@ -36,6 +36,29 @@ tu_fixtures(void)
 	return tu_bin("FIXTURES", "tests/fixtures");
 }
 
+pid_t
+tu_spawn(char *const argv[], bool quiet)
+{
+	int exec[2], null;
+	pid_t pid;
+	char c;
+
+	if (pipe2(exec, O_CLOEXEC) != 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		if (quiet && (null = open("/dev/null", O_WRONLY)) >= 0)
+			dup2(null, 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(exec[1]);
+	while (pid > 0 && read(exec[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(exec[0]);
+	return pid;
+}
+
 void
 tu_child_start(struct child *c, char *const argv[])
 {

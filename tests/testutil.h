@@ -22,6 +22,12 @@ struct child {
 const char *tu_bin(const char *env, const char *fallback);
 const char *tu_fixtures(void);
 
+/* Starts argv (argv[0] searched in PATH) and returns once it has
+ * exec'd: its close-on-exec pipe reads end-of-file then.  Until then the
+ * child is this test process, under this test's name and credentials.
+ * Its stdout goes to /dev/null when quiet.  -1 when it cannot fork. */
+pid_t tu_spawn(char *const argv[], bool quiet);
+
 /* Starts a program with pipes to and from it; reads its first line. */
 void tu_child_start(struct child *c, char *const argv[]);
 void tu_child_send(struct child *c, const char *line);
