@@ -479,19 +479,12 @@ trend_rises_out(const double *y, size_t n, double *work, double *out)
 }
 
 /* The whole test on one series: Sen slope, Hamed-Rao corrected
- * Mann-Kendall, the slope's interval with the same variance.  A floor
- * that rises in jumps as well as between them (a leak into a hash table
- * that doubles) leaves the jumps in the residuals about one line, whose
- * autocorrelation then widens the variance as a wander's would (p 0.01
- * to 0.09 on a floor that rose 77 % in 12 min): when the floor less its
- * rises at once still rises significantly between them, that p is the
- * trend's (the smaller of the two tests).  A single step, or a
- * staircase flat between its steps, is flat once its rises are out. */
+ * Mann-Kendall, the slope's interval with the same variance. */
 static void
 trend_fit(struct trend *t, const double *x, const double *y, size_t n,
 	  struct trend_fit *f)
 {
-	double var, var_j, p_j;
+	double var;
 	size_t m, i;
 
 	m = trend_pair_slopes(x, y, n, t->pairs);
@@ -503,12 +496,29 @@ trend_fit(struct trend *t, const double *x, const double *y, size_t n,
 	for (i = 0; i < n; i++)
 		t->tmp[i] = y[i] - f->slope * (x[i] - x[0]);
 	f->intercept = trend_median(t->tmp, n);
+}
+
+/* The trend's p on a regime: a floor that rises in jumps as well as
+ * between them (a leak into a hash table that doubles) leaves the jumps
+ * in the residuals about one line, whose autocorrelation then widens
+ * the variance as a wander's would (p 0.01 to 0.09 on a floor that rose
+ * 77 % in 12 min): when the floor less its rises at once still rises
+ * significantly between them, that p is the trend's (the smaller of the
+ * two tests).  A single step, or a staircase flat between its steps, is
+ * flat once its rises are out. */
+static void
+trend_fit_jumps(struct trend *t, const double *x, const double *y, size_t n,
+		struct trend_fit *f)
+{
+	double var;
+	size_t m;
+
 	if (f->p < TREND_ALPHA || trend_rises_out(y, n, t->tmp, t->jumped) == 0)
 		return;
 	m = trend_pair_slopes(x, t->jumped, n, t->pairs);
-	p_j = trend_normal_sf(trend_mk_z(
-	    x, t->jumped, n, trend_median(t->pairs, m), t->tmp, &var_j));
-	f->p = fmin(f->p, p_j);
+	f->p = fmin(f->p, trend_normal_sf(trend_mk_z(x, t->jumped, n,
+						     trend_median(t->pairs, m),
+						     t->tmp, &var)));
 }
 
 /* ---- floor buckets ---------------------------------------------------- */
@@ -692,6 +702,7 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 		i0 = n > TREND_SEG_MIN ? n - TREND_SEG_MIN : 0;
 	models_growth_part(&t->models, kind, x, y, n, t->raw);
 	trend_fit(t, x + i0, t->raw + i0, n - i0, f);
+	trend_fit_jumps(t, x + i0, t->raw + i0, n - i0, f);
 	ev->slope = f->slope * 3600;
 	ev->slope_lo = f->lo * 3600;
 	ev->slope_hi = f->hi * 3600;
