@@ -1553,6 +1553,22 @@ Test(trend, a_step_less_its_jump_is_no_trend)
 	score_never_flagged(2, 260, TF_STEP, TG_CI);
 }
 
+/* Late leaks under a daily swing, on servers watched for days: case
+ * 693 of bench/score -s 1 (days), 4.56 %/h from 2.14 d under a swing of
+ * +-3 %, with hash-table resizes, and case 695 of -s 2, 2.58 %/h from
+ * 4.63 d under +-2.5 %.  The periodic search, which fits a cycle jointly
+ * with a line, lost the swing in the onset's bend and the jumps, so the
+ * regime was tested with the swing in its residuals: their lag-1
+ * autocorrelation (0.95 for a sine seen 21 times a period) widened the
+ * variance forty-fold, and a floor that rose 3.4-fold in two days kept
+ * p at 0.02 to 0.2 and was never flagged.  A regime that spans a day is
+ * tested less its daily harmonic. */
+Test(trend, a_late_leak_under_a_daily_swing_is_tested_without_it)
+{
+	score_growing(1, 693, TF_LATE_ONSET, TG_DAYS, true);
+	score_growing(2, 695, TF_LATE_ONSET, TG_DAYS, true);
+}
+
 /* Cases 120 and 5 of bench/score -s 2 (ci): a start-up of 43 % over
  * 18 s, flat, then a leak of 3.5 %/min from 3.2 min; and a start-up ramp
  * of 59 % over 79 s, then a leak of 2.1 %/min.  The warm-up fitted to

@@ -1821,3 +1821,27 @@ models_growth_part(const struct models_result *r, enum models_kind kind,
 			out[i] -= f->box_kb;
 	}
 }
+
+bool
+models_daily_out(struct models_work *w, const double *x, double *y, size_t n)
+{
+	const double *cols[4] = {w->one, w->u, w->col[0], w->col[1]};
+	struct models_ls ls;
+	double level;
+	size_t i;
+
+	if (n < 8 || n > MODELS_MAX_POINTS || !(x[n - 1] > x[0]))
+		return false;
+	models_prepare(w, x, y, n, &level);
+	w->mask = 0;
+	for (i = 0; i < n; i++)
+		sincos(2 * M_PI * (x[i] - x[0]) / MODELS_DAY_S, &w->col[1][i],
+		       &w->col[0][i]);
+	if (!models_solve(w, cols, 4, &ls))
+		return false;
+	for (i = 0; i < n; i++)
+		y[i] -=
+		    (ls.beta[2] * w->col[0][i] + ls.beta[3] * w->col[1][i]) *
+		    w->ys;
+	return true;
+}

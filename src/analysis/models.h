@@ -129,4 +129,11 @@ void models_growth_part(const struct models_result *r, enum models_kind kind,
 			const double *x, const double *y, size_t n,
 			double *out);
 
+/* The daily harmonic fitted jointly with a line to the n points (x, y),
+ * taken out of y in place: a test of a trend over a day or more must
+ * not read a daily swing it was not told of as noise with a long
+ * memory.  False, y untouched, when there is nothing to fit. */
+bool models_daily_out(struct models_work *w, const double *x, double *y,
+		      size_t n);
+
 #endif

@@ -701,6 +701,13 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	if (n - i0 < TREND_SEG_MIN)
 		i0 = n > TREND_SEG_MIN ? n - TREND_SEG_MIN : 0;
 	models_growth_part(&t->models, kind, x, y, n, t->raw);
+	/* A daily swing the explanation left in (the periodic search,
+	 * which fits a cycle jointly with a line, lost it in a late
+	 * leak's bend or its jumps) is taken out of a regime that spans
+	 * a day: a trend test reads it as noise with a long memory. */
+	if (t->daily && !m->cycle && m != &t->models.swing &&
+	    x[n - 1] - x[i0] >= TREND_DAY_S)
+		models_daily_out(t->work, x + i0, t->raw + i0, n - i0);
 	trend_fit(t, x + i0, t->raw + i0, n - i0, f);
 	trend_fit_jumps(t, x + i0, t->raw + i0, n - i0, f);
 	ev->slope = f->slope * 3600;
