@@ -687,6 +687,21 @@ Test(trend, step_between_two_tried_points_under_a_daily_swing_not_flagged)
 	score_never_flagged(1, 753, TF_STEP, TG_DAYS);
 }
 
+/* Case 758 of bench/score -s 3 (days): a step of 13 % at 27.5 h under
+ * a daily swing of +-5.4 %, flagged a day after its step, as the window
+ * passed two days.  Over two days the day's period was no longer tried
+ * as such: the grid's nearest (88 068 s, a day and 28 min) won, and a
+ * cycle two buckets long or more is judged on the floor's lower
+ * envelope, the least over the last period -- a day's least, which a
+ * step under a swing raises for a day after it, like a line from an
+ * onset.  A cycle of about a day, where a daily cycle is possible, is
+ * the day's, and a swing, not teeth: it is explained on the points, not
+ * enveloped. */
+Test(trend, step_under_a_daily_swing_past_two_days_not_flagged)
+{
+	score_never_flagged(3, 758, TF_STEP, TG_DAYS);
+}
+
 /* Cases 218 and 228 of bench/score -s 1 (ci): flat GC sawtooths of
  * 38 % and 15 % with teeth of 3.21 s and 9.45 s, sampled every 0.357 s
  * and 0.631 s: nine and fifteen samples a tooth, to a few ms.  The

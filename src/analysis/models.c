@@ -27,6 +27,7 @@
 #define MODELS_PHI_WANDER 0.99	   /* a wander's memory */
 #define MODELS_PHI_STEPS 40
 #define MODELS_DAY_S 86400.0
+#define MODELS_DAY_NEAR 0.1	 /* a period this near a day is the day's */
 #define MODELS_BOX_GRID 16	 /* an episode's edges: a coarse grid first */
 #define MODELS_BOX_MAX (2.0 / 3) /* of the points: the line is seen beside */
 
@@ -593,8 +594,7 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 				continue;
 			p = lo * pow(hi / lo, (double)j / (np - 1));
 		} else {
-			if (!opts->daily || w->span < MODELS_DAY_S ||
-			    w->span >= 2 * MODELS_DAY_S)
+			if (!opts->daily || w->span < MODELS_DAY_S)
 				continue;
 			p = MODELS_DAY_S;
 		}
@@ -634,6 +634,11 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 	if (4 * best_p > w->span &&
 	    best > models_onset_bic(w) - MODELS_CYCLE_GAIN)
 		return 0;
+	/* Where a daily cycle is possible, a cycle of about a day is the
+	 * day's: the grid's nearest period drifts off it by hours over a
+	 * few days, and a step or a job fits that drift better. */
+	if (opts->daily && fabs(best_p / MODELS_DAY_S - 1) < MODELS_DAY_NEAR)
+		best_p = MODELS_DAY_S;
 	models_cycle_columns(w, best_p);
 	models_solve(w, cols, 6, &ls);
 	/* Half the range of the fitted component over one period. */

@@ -941,6 +941,7 @@ trend_judge(struct trend *t, size_t *np)
 	}
 	if ((period_s >= 2 * ev->bucket_s ||
 	     (teeth_s > 0 && period_s == teeth_s)) &&
+	    !(t->daily && period_s == TREND_DAY_S) &&
 	    2 * period_s <= x[n - 1] - x[0] &&
 	    (m = trend_envelope(t, n, period_s)) < n) {
 		*np = n = m;
@@ -965,7 +966,10 @@ trend_judge(struct trend *t, size_t *np)
 
 	i0 =
 	    trend_regime(t, g == MODELS_KINDS ? MODELS_LINEAR : g, x, y, n, &f);
-	ev->deseasonalized |= envelope;
+	/* The cycle is named where it was taken out: from the points (an
+	 * envelope), by the regime's explanation, or by the best one (a
+	 * level under a daily cycle, which is not enveloped). */
+	ev->deseasonalized |= envelope || r->fit[r->best].cycle;
 	/* The daily swing a growing floor is judged without, when no other
 	 * cycle is found, is the cycle the verdict names. */
 	if (models_is_growth(r->best) && models_judged(r, g) == &r->swing &&
