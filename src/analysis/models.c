@@ -636,9 +636,19 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 		return 0;
 	/* Where a daily cycle is possible, a cycle of about a day is the
 	 * day's: the grid's nearest period drifts off it by hours over a
-	 * few days, and a step or a job fits that drift better. */
-	if (opts->daily && fabs(best_p / MODELS_DAY_S - 1) < MODELS_DAY_NEAR)
-		best_p = MODELS_DAY_S;
+	 * few days, and a step or a job fits that drift better -- where
+	 * the day's period explains the window as a cycle must (else a
+	 * cycle of 26 h that the day does not fit is kept as it is). */
+	if (opts->daily && best_p != MODELS_DAY_S &&
+	    fabs(best_p / MODELS_DAY_S - 1) < MODELS_DAY_NEAR) {
+		models_cycle_columns(w, MODELS_DAY_S);
+		if (models_solve(w, cols, 6, &ls) &&
+		    !((bic = models_bic(w, 2 + MODELS_CYCLE_K, &phi, &var)) >
+		      base - MODELS_CYCLE_GAIN) &&
+		    !(4 * MODELS_DAY_S > w->span &&
+		      bic > models_onset_bic(w) - MODELS_CYCLE_GAIN))
+			best_p = MODELS_DAY_S;
+	}
 	models_cycle_columns(w, best_p);
 	models_solve(w, cols, 6, &ls);
 	/* Half the range of the fitted component over one period. */
