@@ -58,6 +58,15 @@ unused_pid(void)
 	return 0;
 }
 
+/* The tests' spawn helper returns once the child has exec'd; one that
+ * could not exec must not pass for a running child (its pid, a dead
+ * process, was returned before): -1, and a line saying why. */
+Test(cli, test_spawn_of_a_missing_program_fails)
+{
+	cr_assert_eq(
+	    tu_spawn((char *[]){"/nonexistent/memtrend-test", NULL}, true), -1);
+}
+
 Test(cli, pid_that_does_not_exist)
 {
 	char pid[16];

@@ -39,23 +39,35 @@ tu_fixtures(void)
 pid_t
 tu_spawn(char *const argv[], bool quiet)
 {
-	int exec[2], null;
+	int exec[2], null, err = 0;
 	pid_t pid;
-	char c;
+	ssize_t got = 0;
 
 	if (pipe2(exec, O_CLOEXEC) != 0)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		if (quiet && (null = open("/dev/null", O_WRONLY)) >= 0)
+		if (quiet && (null = open("/dev/null", O_WRONLY)) >= 0) {
 			dup2(null, 1);
+			close(null);
+		}
 		execvp(argv[0], argv);
+		/* The pipe is still open: say why, then go. */
+		err = errno;
+		got = write(exec[1], &err, sizeof err);
+		(void)got;
 		_exit(127);
 	}
 	close(exec[1]);
-	while (pid > 0 && read(exec[0], &c, 1) < 0 && errno == EINTR)
+	while (pid > 0 && (got = read(exec[0], &err, sizeof err)) < 0 &&
+	       errno == EINTR)
 		;
 	close(exec[0]);
+	if (pid > 0 && got > 0) {
+		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(err));
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
 	return pid;
 }
 

@@ -25,7 +25,8 @@ const char *tu_fixtures(void);
 /* Starts argv (argv[0] searched in PATH) and returns once it has
  * exec'd: its close-on-exec pipe reads end-of-file then.  Until then the
  * child is this test process, under this test's name and credentials.
- * Its stdout goes to /dev/null when quiet.  -1 when it cannot fork. */
+ * Its stdout goes to /dev/null when quiet.  -1, said on stderr, when it
+ * cannot fork or exec. */
 pid_t tu_spawn(char *const argv[], bool quiet);
 
 /* Starts a program with pipes to and from it; reads its first line. */
