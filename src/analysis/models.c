@@ -567,6 +567,23 @@ models_onset_bic(struct models_work *w)
 	return best;
 }
 
+/* Whether a cycle of period p_s whose fit scores bic is kept: it gains
+ * MODELS_CYCLE_GAIN over the line alone (base), and, seen under four
+ * times, over a line from an onset too (a late leak's bend), whose BIC
+ * is worked out once, into *onset (NAN: not yet). */
+static bool
+models_cycle_kept(struct models_work *w, double bic, double base, double p_s,
+		  double *onset)
+{
+	if (bic > base - MODELS_CYCLE_GAIN)
+		return false;
+	if (4 * p_s <= w->span)
+		return true;
+	if (isnan(*onset))
+		*onset = models_onset_bic(w);
+	return !(bic > *onset - MODELS_CYCLE_GAIN);
+}
+
 /* The periodic component: harmonic regression (two harmonics, jointly
  * with a line) at each of a grid of periods the window shows at least
  * twice, kept when it gains MODELS_CYCLE_GAIN over the line alone --
@@ -582,6 +599,7 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 				 w->cyc[1], w->cyc[2], w->cyc[3]};
 	double lo = 4 * step_s, hi = w->span / 2, p, best_p = 0, phi, var;
 	double base, bic, best = INFINITY, mn = INFINITY, mx = -INFINITY, h;
+	double onset = NAN;
 	struct models_ls ls;
 	int j, np = MODELS_PERIODS;
 
@@ -628,25 +646,20 @@ models_find_cycle(struct models_work *w, const struct models_opts *opts,
 				break;
 			}
 		}
-	if (best_p == 0 || best > base - MODELS_CYCLE_GAIN)
-		return 0;
-	/* A cycle seen under four times can be a late leak's bend. */
-	if (4 * best_p > w->span &&
-	    best > models_onset_bic(w) - MODELS_CYCLE_GAIN)
+	if (best_p == 0 || !models_cycle_kept(w, best, base, best_p, &onset))
 		return 0;
 	/* Where a daily cycle is possible, a cycle of about a day is the
 	 * day's: the grid's nearest period drifts off it by hours over a
 	 * few days, and a step or a job fits that drift better -- where
-	 * the day's period explains the window as a cycle must (else a
-	 * cycle of 26 h that the day does not fit is kept as it is). */
+	 * the day's period is kept as a cycle must be (else a cycle of
+	 * 26 h that the day does not fit is kept as it is). */
 	if (opts->daily && best_p != MODELS_DAY_S &&
 	    fabs(best_p / MODELS_DAY_S - 1) < MODELS_DAY_NEAR) {
 		models_cycle_columns(w, MODELS_DAY_S);
 		if (models_solve(w, cols, 6, &ls) &&
-		    !((bic = models_bic(w, 2 + MODELS_CYCLE_K, &phi, &var)) >
-		      base - MODELS_CYCLE_GAIN) &&
-		    !(4 * MODELS_DAY_S > w->span &&
-		      bic > models_onset_bic(w) - MODELS_CYCLE_GAIN))
+		    models_cycle_kept(
+			w, models_bic(w, 2 + MODELS_CYCLE_K, &phi, &var), base,
+			MODELS_DAY_S, &onset))
 			best_p = MODELS_DAY_S;
 	}
 	models_cycle_columns(w, best_p);
@@ -1840,7 +1853,7 @@ models_growth_part(const struct models_result *r, enum models_kind kind,
 bool
 models_daily_out(struct models_work *w, const double *x, double *y, size_t n)
 {
-	const double *cols[4] = {w->one, w->u, w->col[0], w->col[1]};
+	const double *cols[4] = {w->one, w->u, w->day[0], w->day[1]};
 	struct models_ls ls;
 	double level;
 	size_t i;
@@ -1849,14 +1862,12 @@ models_daily_out(struct models_work *w, const double *x, double *y, size_t n)
 		return false;
 	models_prepare(w, x, y, n, &level);
 	w->mask = 0;
-	for (i = 0; i < n; i++)
-		sincos(2 * M_PI * (x[i] - x[0]) / MODELS_DAY_S, &w->col[1][i],
-		       &w->col[0][i]);
+	models_day_columns(w);
 	if (!models_solve(w, cols, 4, &ls))
 		return false;
 	for (i = 0; i < n; i++)
 		y[i] -=
-		    (ls.beta[2] * w->col[0][i] + ls.beta[3] * w->col[1][i]) *
+		    (ls.beta[2] * w->day[0][i] + ls.beta[3] * w->day[1][i]) *
 		    w->ys;
 	return true;
 }
