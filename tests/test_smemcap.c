@@ -100,7 +100,7 @@ Test(smemcap, a_leak_is_one_series_among_others, .timeout = 120)
 {
 	const char *bin = tu_bin("MEMTREND_BIN", "./memtrend");
 	const char *leaky = tu_bin("LEAKY", "tests/helpers/leaky");
-	char caps[512];
+	char caps[512], still[4096], name[64];
 	pid_t pids[2], other;
 	struct run r;
 	double leak, self;
@@ -119,12 +119,16 @@ Test(smemcap, a_leak_is_one_series_among_others, .timeout = 120)
 			   false);
 	/* The one holding still: sleep, not this test process, which
 	 * grows under the sanitizers' allocator as it writes the tarballs
-	 * (CI's asan job saw it rise 1 GiB/h). */
-	pids[1] = tu_spawn((char *[]){"sleep", "60", NULL}, false);
+	 * (CI's asan job saw it rise 1 GiB/h); a copy of its own, whose
+	 * pages no other process maps. */
+	tu_unique_copy("/bin/sleep", "ss", still, sizeof still, name,
+		       sizeof name);
+	pids[1] = tu_spawn((char *[]){still, "60", NULL}, false);
 	/* Another sleep, gone half-way, as a parallel `make -j4 check`
-	 * starts and ends them: the two share the program's pages while
-	 * both run, and the one holding still must not seem to grow when
-	 * they are private again (CI's j4 job saw 152 117 KiB/h). */
+	 * starts and ends them: were the one holding still the same
+	 * program, their pages would be shared while both run and
+	 * private after, and its USS step up 44 KiB (CI's j4 job saw
+	 * it "grow" 152 117 KiB/h). */
 	other = tu_spawn((char *[]){"sleep", "60", NULL}, false);
 	cr_assert(pids[0] > 0 && pids[1] > 0 && other > 0);
 	usleep(500 * 1000);
