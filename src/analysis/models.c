@@ -1611,6 +1611,24 @@ models_fit_episodes(struct models_work *w, struct models_result *r,
 		models_try_box(w, r, x, k, e[!k]);
 }
 
+/* How many time constants a start-up, taken out of the points, takes
+ * to settle: into the noise -- its part left under the points' own
+ * spread (sigma, widened by the residuals' autocorrelation) -- or to
+ * 5 % of itself, three, whichever comes first.  The growth after it is
+ * judged from there: a start-up as large as the noise is settled at
+ * once (a sawtooth's or a resize's bend fitted as a slow start-up put
+ * the regime of a leak seen from 6 s at 181 s of 5 min, too short to
+ * judge). */
+static double
+models_settled(const struct models_fit *f)
+{
+	double sd = f->sigma_kb / sqrt(fmax(1 - f->phi * f->phi, 1e-6));
+
+	if (!(sd > 0) || fabs(f->exp_kb) <= sd)
+		return 0;
+	return fmin(3, log(fabs(f->exp_kb) / sd));
+}
+
 /* One time constant tau (in windows) of the warm-ups. */
 static void
 models_try_tau(struct models_work *w, struct models_result *r, double tau)
@@ -1647,7 +1665,7 @@ models_try_tau(struct models_work *w, struct models_result *r, double tau)
 		f = &r->fit[MODELS_STARTUP_LINEAR];
 		f->tau_s = tau * w->span;
 		f->exp_kb = ls.beta[1] * w->ys;
-		f->start_s = w->x0 + 3 * tau * w->span;
+		f->start_s = w->x0 + models_settled(f) * tau * w->span;
 	}
 }
 
