@@ -1605,11 +1605,33 @@ Test(trend, a_step_less_its_jump_is_no_trend)
  * autocorrelation (0.95 for a sine seen 21 times a period) widened the
  * variance forty-fold, and a floor that rose 3.4-fold in two days kept
  * p at 0.02 to 0.2 and was never flagged.  A regime that spans a day is
- * tested less its daily harmonic. */
+ * tested less its daily harmonic, and the verdict names it: a day's
+ * cycle of the harmonic's amplitude (the swing's in case 695; three
+ * times it in case 693, whose resizes' jumps the harmonic took a part
+ * of: what was taken out is named). */
 Test(trend, a_late_leak_under_a_daily_swing_is_tested_without_it)
 {
-	score_growing(1, 693, TF_LATE_ONSET, TG_DAYS, true);
-	score_growing(2, 695, TF_LATE_ONSET, TG_DAYS, true);
+	static const struct {
+		unsigned salt;
+		size_t id;
+		double amp; /* the swing's, of the floor at the start */
+	} cases[] = {{1, 693, 0.03}, {2, 695, 0.025}};
+	struct trend_evidence ev;
+	double swing;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		ev = score_growing(cases[i].salt, cases[i].id, TF_LATE_ONSET,
+				   TG_DAYS, true);
+		swing = cases[i].amp * score_case(cases[i].salt, cases[i].id,
+						  TF_LATE_ONSET, TG_DAYS)
+					   .spec.base_kb;
+		cr_assert(ev.deseasonalized);
+		cr_assert_eq(ev.cycle_period_s, 86400);
+		cr_assert(ev.cycle_kb > 0.5 * swing && ev.cycle_kb < 4 * swing,
+			  "case %zu: +-%.0f KiB named, the swing +-%.0f",
+			  cases[i].id, ev.cycle_kb, swing);
+	}
 }
 
 /* Cases 120 and 5 of bench/score -s 2 (ci): a start-up of 43 % over

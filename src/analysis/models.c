@@ -1869,7 +1869,8 @@ models_growth_part(const struct models_result *r, enum models_kind kind,
 }
 
 bool
-models_daily_out(struct models_work *w, const double *x, double *y, size_t n)
+models_daily_out(struct models_work *w, const double *x, double *y, size_t n,
+		 double *amp_kb)
 {
 	const double *cols[4] = {w->one, w->u, w->day[0], w->day[1]};
 	struct models_ls ls;
@@ -1887,5 +1888,6 @@ models_daily_out(struct models_work *w, const double *x, double *y, size_t n)
 		y[i] -=
 		    (ls.beta[2] * w->day[0][i] + ls.beta[3] * w->day[1][i]) *
 		    w->ys;
+	*amp_kb = hypot(ls.beta[2], ls.beta[3]) * w->ys;
 	return true;
 }

@@ -132,8 +132,9 @@ void models_growth_part(const struct models_result *r, enum models_kind kind,
 /* The daily harmonic fitted jointly with a line to the n points (x, y),
  * taken out of y in place: a test of a trend over a day or more must
  * not read a daily swing it was not told of as noise with a long
- * memory.  False, y untouched, when there is nothing to fit. */
+ * memory.  *amp_kb is its half range.  False, y untouched, when there
+ * is nothing to fit. */
 bool models_daily_out(struct models_work *w, const double *x, double *y,
-		      size_t n);
+		      size_t n, double *amp_kb);
 
 #endif

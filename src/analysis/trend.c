@@ -694,6 +694,8 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 {
 	struct trend_evidence *ev = &t->ev;
 	const struct models_fit *m = models_judged(&t->models, kind);
+	double day_kb = 0;
+	bool day_out = false;
 	size_t i0 = 0;
 
 	while (i0 < n && x[i0] < m->start_s)
@@ -704,10 +706,12 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	/* A daily swing the explanation left in (the periodic search,
 	 * which fits a cycle jointly with a line, lost it in a late
 	 * leak's bend or its jumps) is taken out of a regime that spans
-	 * a day: a trend test reads it as noise with a long memory. */
+	 * a day: a trend test reads it as noise with a long memory.  It
+	 * is the cycle the verdict names, when no other was found. */
 	if (t->daily && !m->cycle && m != &t->models.swing &&
 	    x[n - 1] - x[i0] >= TREND_DAY_S)
-		models_daily_out(t->work, x + i0, t->raw + i0, n - i0);
+		day_out = models_daily_out(t->work, x + i0, t->raw + i0, n - i0,
+					   &day_kb);
 	trend_fit(t, x + i0, t->raw + i0, n - i0, f);
 	trend_fit_jumps(t, x + i0, t->raw + i0, n - i0, f);
 	ev->slope = f->slope * 3600;
@@ -717,7 +721,11 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	ev->start_s = x[i0];
 	ev->floor_start_kb = f->intercept;
 	ev->floor_end_kb = f->intercept + f->slope * (x[n - 1] - x[i0]);
-	ev->deseasonalized = m->cycle || m == &t->models.swing;
+	ev->deseasonalized = m->cycle || m == &t->models.swing || day_out;
+	if (day_out && ev->cycle_period_s == 0) {
+		ev->cycle_period_s = TREND_DAY_S;
+		ev->cycle_kb = day_kb;
+	}
 	return i0;
 }
 
