@@ -827,8 +827,8 @@ models_refine_step(struct models_work *w, struct models_result *r,
  * the start-up: a start-up, a flat while and a leak from 3.2 min (ci
  * seed 2 case 120) was then a start-up + line from the start-up's end,
  * whose line through the flat while is no test of the leak.  That
- * onset comes once the start-up has settled (three time constants), as
- * a start-up + line's growth is judged: one sooner is the same curve;
+ * onset comes once the start-up has settled to 5 % (three time
+ * constants): one sooner is the same curve as the start-up's;
  * and only where that start-up is worth its parameters (the start-up +
  * line beats a line), which spares the search on a plain line. */
 static void
@@ -1614,8 +1614,9 @@ models_fit_episodes(struct models_work *w, struct models_result *r,
 /* How many time constants a start-up, taken out of the points, takes
  * to settle: into the noise -- its part left under the points' own
  * spread (sigma, widened by the residuals' autocorrelation) -- or to
- * 5 % of itself, three, whichever comes first.  The growth after it is
- * judged from there: a start-up as large as the noise is settled at
+ * 5 % of itself, three, whichever comes first (three too where there
+ * is no spread to compare with).  The growth after it is judged from
+ * there: a start-up as large as the noise is settled at
  * once (a sawtooth's or a resize's bend fitted as a slow start-up put
  * the regime of a leak seen from 6 s at 181 s of 5 min, too short to
  * judge). */
@@ -1624,7 +1625,9 @@ models_settled(const struct models_fit *f)
 {
 	double sd = f->sigma_kb / sqrt(fmax(1 - f->phi * f->phi, 1e-6));
 
-	if (!(sd > 0) || fabs(f->exp_kb) <= sd)
+	if (!(sd > 0) || isnan(f->exp_kb))
+		return 3;
+	if (fabs(f->exp_kb) <= sd)
 		return 0;
 	return fmin(3, log(fabs(f->exp_kb) / sd));
 }
