@@ -120,9 +120,11 @@ Test(smemcap, a_leak_is_one_series_among_others, .timeout = 120)
 	/* The one holding still: sleep, not this test process, which
 	 * grows under the sanitizers' allocator as it writes the tarballs
 	 * (CI's asan job saw it rise 1 GiB/h); a copy of its own, whose
-	 * pages no other process maps. */
+	 * pages no other process maps, in the C locale, so that it maps
+	 * no locale files another process may share or not. */
 	tu_unique_copy("/bin/sleep", "ss", still, sizeof still, name,
 		       sizeof name);
+	setenv("LC_ALL", "C", 1);
 	pids[1] = tu_spawn((char *[]){still, "60", NULL}, false);
 	/* Another sleep, gone half-way, as a parallel `make -j4 check`
 	 * starts and ends them: were the one holding still the same
