@@ -1616,10 +1616,11 @@ models_fit_episodes(struct models_work *w, struct models_result *r,
  * spread (sigma, widened by the residuals' autocorrelation) -- or to
  * 5 % of itself, three, whichever comes first (three too where there
  * is no spread to compare with).  The growth after it is judged from
- * there: a start-up as large as the noise is settled at
- * once (a sawtooth's or a resize's bend fitted as a slow start-up put
- * the regime of a leak seen from 6 s at 181 s of 5 min, too short to
- * judge). */
+ * there (the regime, and the points since a raise that may lower the
+ * flag): a start-up as large as the noise is settled at once.  A
+ * sawtooth's or a resize's bend fitted as a slow start-up put the
+ * regime of a leak seen from 6 s at 181 s of 5 min, too short to
+ * judge. */
 static double
 models_settled(const struct models_fit *f)
 {
