@@ -43,9 +43,18 @@ tu_spawn(char *const argv[], bool quiet)
 	pid_t pid;
 	ssize_t got = 0;
 
-	if (pipe2(exec, O_CLOEXEC) != 0)
+	if (pipe2(exec, O_CLOEXEC) != 0) {
+		fprintf(stderr, "cannot run %s: pipe: %s\n", argv[0],
+			strerror(errno));
 		return -1;
-	pid = fork();
+	}
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "cannot run %s: fork: %s\n", argv[0],
+			strerror(errno));
+		close(exec[0]);
+		close(exec[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		if (quiet && (null = open("/dev/null", O_WRONLY)) >= 0) {
 			dup2(null, 1);
@@ -59,11 +68,10 @@ tu_spawn(char *const argv[], bool quiet)
 		_exit(127);
 	}
 	close(exec[1]);
-	while (pid > 0 && (got = read(exec[0], &err, sizeof err)) < 0 &&
-	       errno == EINTR)
+	while ((got = read(exec[0], &err, sizeof err)) < 0 && errno == EINTR)
 		;
 	close(exec[0]);
-	if (pid > 0 && got > 0) {
+	if (got > 0) {
 		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(err));
 		waitpid(pid, NULL, 0);
 		return -1;

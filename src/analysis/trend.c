@@ -721,13 +721,12 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	ev->start_s = x[i0];
 	ev->floor_start_kb = f->intercept;
 	ev->floor_end_kb = f->intercept + f->slope * (x[n - 1] - x[i0]);
-	ev->deseasonalized = m->cycle || m == &t->models.swing ||
-			     (day_out && (ev->cycle_period_s == 0 ||
-					  ev->cycle_period_s == TREND_DAY_S));
 	if (day_out && ev->cycle_period_s == 0) {
 		ev->cycle_period_s = TREND_DAY_S;
 		ev->cycle_kb = day_kb;
 	}
+	ev->deseasonalized = m->cycle || m == &t->models.swing ||
+			     (day_out && ev->cycle_period_s == TREND_DAY_S);
 	return i0;
 }
 
