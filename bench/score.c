@@ -5,7 +5,7 @@
  * same traces in the same run: a least-squares line over everything so
  * far, flagged when R^2 > 0.5 and the growth is above 1 %/h of the mean.
  *
- *   bench/score [-v] [-s SALT] [-c CONTEXT] [-f FAMILY] [-j JOBS]
+ *   bench/score [-v] [-s SALT|FIRST-LAST] [-c CONTEXT] [-f FAMILY] [-j JOBS]
  *   bench/score -t INDEX [-s SALT] [-o FILE.csv]
  *
  * Every trace is replayed as a live watch would see it, one sample at a
@@ -17,14 +17,19 @@
  * neither a hit nor a false alarm.
  *
  * -s SALT draws other parameters and seeds (salt 0 is the tuning set);
- * -f FAMILY scores one family, so a family left out of tuning can be
- * scored alone; -c CONTEXT one context; -v lists every miss, false alarm
- * and withdrawal (-vv the baseline's too, and every delay); -t INDEX
- * prints one trace's evaluations, -o writes it as a CSV for
- * `memtrend analyze`; -j runs that many processes (default 2).
+ * -s FIRST-LAST pools the traces of up to 16 salts in one table, the
+ * held-out figures over several seeds at once (-v then names a trace
+ * "s5 #12", salt and index); -f FAMILY scores one family, so a family
+ * left out of tuning can be scored alone; -c CONTEXT one context; each
+ * context's table has a row per family and per band of its run
+ * lengths; -v lists every miss, false alarm and withdrawal (-vv the
+ * baseline's too, and every delay); -t INDEX prints one trace's
+ * evaluations, -o writes it as a CSV for `memtrend analyze`; -j runs
+ * that many processes (default 2).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,7 +44,8 @@
 #include "analysis/trend.h"
 #include "tracegen.h"
 
-#define SCORE_MAX 4096
+#define SCORE_MAX 4096	  /* traces of one salt */
+#define SCORE_SALTS 16	  /* salts pooled in one run, at most */
 #define SCORE_BASE_MIN 20 /* the baseline waits for as many samples */
 
 enum score_method { SCORE_MEMTREND, SCORE_BASELINE, SCORE_METHODS };
@@ -274,12 +280,37 @@ score_ratio(size_t a, size_t b)
 	return b > 0 ? (double)a / (double)b : NAN;
 }
 
+/* The runs of a context by length, in three bands: which
+ * lengths the misses are at (the priors a server's verdict has -- a
+ * warm-up's time constant of up to an hour, a daily cycle's +-10 % --
+ * fit as well as a line over the shortest).  A row each, after the
+ * families. */
+#define SCORE_LENGTHS 3
+
+static const struct score_length {
+	double lo_s, hi_s;
+	const char *label;
+} score_lengths[TG_CONTEXTS][SCORE_LENGTHS] = {
+    [TG_CI] = {{0, 600, "run < 10 min"},
+	       {600, 900, "run 10-15 min"},
+	       {900, INFINITY, "run >= 15 min"}},
+    [TG_HOURS] = {{0, 7200, "run < 2 h"},
+		  {7200, 14400, "run 2-4 h"},
+		  {14400, INFINITY, "run >= 4 h"}},
+    [TG_DAYS] = {{0, 172800, "run < 2 days"},
+		 {172800, 345600, "run 2-4 days"},
+		 {345600, INFINITY, "run >= 4 days"}},
+};
+
+/* The statistics of method m over the cases of context ctx (-1: all),
+ * family fam (-1: all) and, len not NULL, that length of run. */
 static void
 score_stats(const struct tracegen_case *cases, size_t n,
 	    struct score_run (*res)[SCORE_METHODS], int m, int ctx, int fam,
-	    struct score_stats *st)
+	    const struct score_length *len, struct score_stats *st)
 {
-	static double delays[SCORE_MAX], delays5[SCORE_MAX];
+	static double delays[SCORE_SALTS * SCORE_MAX],
+	    delays5[SCORE_SALTS * SCORE_MAX];
 	const struct tracegen_case *c;
 	const struct score_run *r;
 	size_t i, nd = 0, nd5 = 0;
@@ -289,7 +320,9 @@ score_stats(const struct tracegen_case *cases, size_t n,
 	for (i = 0; i < n; i++) {
 		c = &cases[i];
 		r = &res[i][m];
-		if (!r->done || !score_selected(c, ctx, fam))
+		if (!r->done || !score_selected(c, ctx, fam) ||
+		    (len != NULL && (c->spec.duration_s < len->lo_s ||
+				     c->spec.duration_s >= len->hi_s)))
 			continue;
 		st->n++;
 		st->false_raises += r->false_raises;
@@ -428,9 +461,9 @@ score_print_context(const struct tracegen_case *cases, size_t n,
 		    struct score_run (*res)[SCORE_METHODS], int ctx, int fam)
 {
 	struct score_stats st[SCORE_METHODS];
-	int f, m;
+	int f, m, l;
 
-	score_stats(cases, n, res, 0, ctx, fam, &st[0]);
+	score_stats(cases, n, res, 0, ctx, fam, NULL, &st[0]);
 	if (st[0].n == 0)
 		return 0;
 	printf("\n== %s: %s\n", tracegen_context_name(ctx),
@@ -440,28 +473,40 @@ score_print_context(const struct tracegen_case *cases, size_t n,
 		if (fam >= 0 && f != fam)
 			continue;
 		for (m = 0; m < SCORE_METHODS; m++) {
-			score_stats(cases, n, res, m, ctx, f, &st[m]);
+			score_stats(cases, n, res, m, ctx, f, NULL, &st[m]);
 			if (st[m].n > 0)
 				score_row(m == 0 ? tracegen_family_name(f) : "",
 					  m, &st[m]);
 		}
 	}
+	for (l = 0; l < SCORE_LENGTHS; l++)
+		for (m = 0; m < SCORE_METHODS; m++) {
+			score_stats(cases, n, res, m, ctx, fam,
+				    &score_lengths[ctx][l], &st[m]);
+			if (st[m].n > 0)
+				score_row(m == 0 ? score_lengths[ctx][l].label
+						 : "",
+					  m, &st[m]);
+		}
 	for (m = 0; m < SCORE_METHODS; m++) {
-		score_stats(cases, n, res, m, ctx, fam, &st[m]);
+		score_stats(cases, n, res, m, ctx, fam, NULL, &st[m]);
 		score_row(m == 0 ? "all" : "", m, &st[m]);
 	}
 	return score_goals(ctx, st);
 }
 
 /* -v: every miss, false alarm and withdrawal (-vv: the baseline's too,
- * and every hit's delay). */
+ * and every hit's delay), each with its index in its salt's traces (per
+ * of them a salt, the first salt0) for -t; "s5 #12" when salts are
+ * pooled. */
 static void
 score_list(const struct tracegen_case *cases, size_t n,
-	   struct score_run (*res)[SCORE_METHODS])
+	   struct score_run (*res)[SCORE_METHODS], uint64_t salt0, size_t per,
+	   bool pooled)
 {
 	const struct tracegen_case *c;
 	const struct score_run *r;
-	char what[320];
+	char what[320], id[48];
 	double unit;
 	size_t i;
 	int m;
@@ -475,24 +520,30 @@ score_list(const struct tracegen_case *cases, size_t n,
 				continue;
 			unit = score_unit_s(c->context);
 			tracegen_case_describe(c, what, sizeof what);
+			if (pooled)
+				snprintf(id, sizeof id, "s%llu #%-4zu",
+					 (unsigned long long)(salt0 + i / per),
+					 i % per);
+			else
+				snprintf(id, sizeof id, "#%-4zu", i);
 			if (c->identifiable && isnan(r->hit_s))
-				printf("%s #%-4zu missed       %s\n",
-				       score_method_names[m], i, what);
+				printf("%s %s missed       %s\n",
+				       score_method_names[m], id, what);
 			if (r->false_raises > 0)
-				printf("%s #%-4zu false alarm  %s (%lu, first "
+				printf("%s %s false alarm  %s (%lu, first "
 				       "at %.2f %s)\n",
-				       score_method_names[m], i, what,
+				       score_method_names[m], id, what,
 				       r->false_raises, r->false_s / unit,
 				       c->context == TG_CI ? "min" : "h");
 			if (r->withdrawals > 0)
-				printf("%s #%-4zu withdrawn    %s (%lu, first "
+				printf("%s %s withdrawn    %s (%lu, first "
 				       "at %.2f %s)\n",
-				       score_method_names[m], i, what,
+				       score_method_names[m], id, what,
 				       r->withdrawals, r->withdrawn_s / unit,
 				       c->context == TG_CI ? "min" : "h");
 			if (score_verbose > 1 && !isnan(r->hit_s))
-				printf("%s #%-4zu delay %6.2f   %s\n",
-				       score_method_names[m], i,
+				printf("%s %s delay %6.2f   %s\n",
+				       score_method_names[m], id,
 				       (r->hit_s - c->onset_s) / unit, what);
 		}
 }
@@ -576,26 +627,42 @@ score_cpu_s(void)
 		   1e6;
 }
 
+/* -s: "SALT" or "FIRST-LAST", at most SCORE_SALTS of them, pooled. */
+static int
+score_salts(const char *arg, uint64_t *first, uint64_t *last)
+{
+	char *end;
+
+	errno = 0;
+	*first = *last = strtoull(arg, &end, 10);
+	if (*end == '-')
+		*last = strtoull(end + 1, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || *last < *first ||
+	    *last - *first >= SCORE_SALTS)
+		return -1;
+	return 0;
+}
+
 static int
 score_usage(void)
 {
-	fprintf(stderr,
-		"usage: score [-v] [-s SALT] [-c CONTEXT] [-f FAMILY] "
-		"[-j JOBS]\n       score -t INDEX [-s SALT] [-o FILE.csv]\n");
+	fprintf(stderr, "usage: score [-v] [-s SALT|FIRST-LAST] [-c CONTEXT] "
+			"[-f FAMILY] [-j JOBS]\n       score -t INDEX [-s "
+			"SALT] [-o FILE.csv]\n");
 	return 2;
 }
 
 int
 main(int argc, char **argv)
 {
-	static struct tracegen_case cases[SCORE_MAX];
+	static struct tracegen_case cases[SCORE_SALTS * SCORE_MAX];
 	struct score_run(*res)[SCORE_METHODS];
 	struct timespec t0, t1;
 	const char *csv = NULL;
 	int opt, ctx = -1, fam = -1, jobs = 2, c, fails = 0;
-	uint64_t salt = 0;
+	uint64_t salt = 0, last = 0, k;
 	long only = -1;
-	size_t n;
+	size_t n, per = 0;
 
 	while ((opt = getopt(argc, argv, "vs:c:f:j:t:o:")) != -1) {
 		switch (opt) {
@@ -603,7 +670,8 @@ main(int argc, char **argv)
 			score_verbose++;
 			break;
 		case 's':
-			salt = strtoull(optarg, NULL, 10);
+			if (score_salts(optarg, &salt, &last) < 0)
+				return score_usage();
 			break;
 		case 'c':
 			if ((ctx = tracegen_context_parse(optarg)) < 0)
@@ -628,8 +696,15 @@ main(int argc, char **argv)
 			return score_usage();
 		}
 	}
-	n = tracegen_families(cases, SCORE_MAX, salt);
+	for (n = 0, k = salt; k <= last; k++) {
+		per = tracegen_families(cases + n, SCORE_MAX, k);
+		n += per;
+	}
 	if (only >= 0 || csv != NULL) {
+		if (last != salt) {
+			fprintf(stderr, "score: -t takes one salt (-s SALT)\n");
+			return 2;
+		}
 		if (only < 0 || (size_t)only >= n) {
 			fprintf(stderr,
 				"score: -t takes a trace index below "
@@ -646,8 +721,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	score_print_goals();
-	printf("salt %llu%s%s%s%s\n", (unsigned long long)salt,
-	       fam >= 0 ? ", family " : "",
+	if (last != salt)
+		printf("salts %llu-%llu pooled", (unsigned long long)salt,
+		       (unsigned long long)last);
+	else
+		printf("salt %llu", (unsigned long long)salt);
+	printf("%s%s%s%s\n", fam >= 0 ? ", family " : "",
 	       fam >= 0 ? tracegen_family_name(fam) : "",
 	       ctx >= 0 ? ", context " : "",
 	       ctx >= 0 ? tracegen_context_name(ctx) : "");
@@ -659,7 +738,7 @@ main(int argc, char **argv)
 		if (ctx < 0 || c == ctx)
 			fails += score_print_context(cases, n, res, c, fam);
 	if (score_verbose)
-		score_list(cases, n, res);
+		score_list(cases, n, res, salt, per, last != salt);
 	printf("\nmemtrend fails %d goal%s; scored in %.1f s wall, %.1f s "
 	       "CPU (%d job%s)\n",
 	       fails, fails == 1 ? "" : "s",
