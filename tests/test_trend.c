@@ -1664,3 +1664,29 @@ Test(trend, a_start_up_settles_into_the_noise)
 	cr_assert_lt(ev.start_s - ev.first_s, 150, "regime from %.0f s",
 		     ev.start_s - ev.first_s);
 }
+
+/* Case 403 of bench/score -s 1 (hours): a leak of 8.4 %/h under a GC
+ * sawtooth of 33.5 s and +-18 %, watched 63.5 min at 2.1 s.  Over the
+ * hour a warm-up levelling off at 423 MiB explains the floor nearly as
+ * well as the line (9.3 behind in BIC): undecided, and it said only
+ * "watching until one wins".  It now says how much longer the rise must
+ * go on as it has for growth to win; watched that much longer, growth
+ * has won. */
+Test(trend, an_undecided_rise_says_how_long_it_needs)
+{
+	struct tracegen_case c =
+	    score_case(1, 403, TF_SAWTOOTH_RISING, TG_HOURS);
+	struct trend_evidence ev;
+	int widened;
+
+	ev = run_spec(&c.spec, true, &widened);
+	cr_assert_eq(ev.why, TREND_WHY_AMBIGUOUS, "why %d", ev.why);
+	cr_assert_eq(ev.runner_up, MODELS_WARMUP, "runner-up %d", ev.runner_up);
+	cr_assert_gt(ev.need_s, 0);
+	cr_assert_leq(ev.need_s, ev.end_s - ev.first_s);
+	c.spec.duration_s += ev.need_s;
+	ev = run_spec(&c.spec, true, &widened);
+	cr_assert(models_is_growth(ev.explanation), "explanation %d",
+		  ev.explanation);
+	cr_assert_geq(ev.delta_bic, 10, "behind by %.1f", -ev.delta_bic);
+}

@@ -96,6 +96,12 @@ struct trend {
 	double drop_s[TREND_DROPS];  /* when the latest drops were */
 	double drop_kb[TREND_DROPS]; /* and how deep */
 	unsigned int drops;	     /* drops seen */
+	/* An undecided rise's projection (trend_undecided_need): when
+	 * growth would win by it, counted down to, and projected again
+	 * once reached (without a horizon, when to try again); NAN: the
+	 * last evaluation was not undecided. */
+	double undecided_s;
+	bool undecided_found;
 	struct models_result models; /* of the last evaluation */
 	/* Work space for one evaluation, shared by every trend (below). */
 	struct models_work *work;
@@ -540,6 +546,7 @@ trend_new(void)
 	t->ev.daily_cycle = true;
 	trend_scratch_take(t);
 	t->ev.explanation = t->ev.runner_up = MODELS_KINDS;
+	t->undecided_s = NAN;
 	return t;
 }
 
@@ -912,6 +919,79 @@ trend_models_opts(struct trend *t, double level)
 	return opts;
 }
 
+/* Point j of the floor points 0 .. n - 1 (x, y) gone on as their regime
+ * from i0 went: past the last, the regime's points again, each moved on
+ * by a whole number of the regime's spans (with one spacing d between
+ * the repeats) and raised by slope times that time -- its noise, jumps
+ * and teeth as they were. */
+static void
+trend_projected(const double *x, const double *y, size_t n, size_t i0, double d,
+		double slope, size_t j, double *px, double *py)
+{
+	size_t m = n - i0, q;
+	double moved;
+
+	if (j < n) {
+		*px = x[j];
+		*py = y[j];
+		return;
+	}
+	q = j - n;
+	moved = (double)(q / m + 1) * (x[n - 1] - x[i0] + d);
+	*px = x[i0 + q % m] + moved;
+	*py = y[i0 + q % m] + slope * moved;
+}
+
+/* How much longer an undecided rise must go on as it has for growth to
+ * beat every bounded explanation decisively: the window's n points
+ * (t->x, t->y) with their regime from i0 gone on at slope per second
+ * (trend_projected), judged again as the floor would hold them then --
+ * while there are more than the ring holds, two points merged into one,
+ * the lesser, as the buckets double.  Tried for an eighth of the window
+ * more, doubling up to four windows more; the first that growth wins is
+ * returned, 0 when none is (or the rise is none).  A horizon, not a
+ * promise: the rise must go on like this, and pass the other tests too
+ * (significance, rate, how long it rose, persistence). */
+static double
+trend_undecided_need(struct trend *t, const struct models_opts *opts, size_t n,
+		     size_t i0, double slope)
+{
+	double px[MODELS_MAX_POINTS], py[MODELS_MAX_POINTS];
+	double span = t->x[n - 1] - t->x[0], d, add, ax, ay, lo, sx;
+	size_t total, merge, i, j, np;
+	struct models_result r;
+	enum models_kind g;
+
+	if (n < TREND_MIN_POINTS || n - i0 < TREND_SEG_MIN || !(slope > 0) ||
+	    !(span > 0))
+		return 0;
+	d = span / (double)(n - 1);
+	for (add = span / 8; add <= 4 * span; add *= 2) {
+		total = n + (size_t)(add / d);
+		for (merge = 1; (total + merge - 1) / merge > MODELS_MAX_POINTS;
+		     merge *= 2)
+			;
+		for (np = 0, i = 0; i < total; i += merge, np++) {
+			lo = INFINITY;
+			sx = 0;
+			for (j = i; j < i + merge && j < total; j++) {
+				trend_projected(t->x, t->y, n, i0, d, slope, j,
+						&ax, &ay);
+				lo = fmin(lo, ay);
+				sx += ax;
+			}
+			px[np] = sx / (double)(j - i);
+			py[np] = lo;
+		}
+		models_compare(t->work, px, py, np, opts, &r);
+		g = r.best_growth;
+		if (g != MODELS_KINDS && models_is_growth(r.best) &&
+		    r.fit[r.best_bounded].bic - r.fit[g].bic >= TREND_DECISIVE)
+			return add;
+	}
+	return 0;
+}
+
 /* Judges the window: every explanation fitted, then growth must beat
  * the best bounded one decisively, be significant on its own regime,
  * fast enough, and have lasted longer than a start-up could.  Under a
@@ -1015,6 +1095,14 @@ trend_judge(struct trend *t, size_t *np)
 						      x[n - 1] - x[0], f.lo);
 			return TREND_WHY_CYCLE;
 		}
+		if (!(ev->last_s < t->undecided_s)) {
+			need = trend_undecided_need(t, &opts, n, i0, f.slope);
+			t->undecided_found = need > 0;
+			t->undecided_s =
+			    ev->last_s + (need > 0 ? need : span / 8);
+		}
+		ev->need_s =
+		    t->undecided_found ? t->undecided_s - ev->last_s : 0;
 		return TREND_WHY_AMBIGUOUS;
 	}
 
@@ -1178,6 +1266,8 @@ trend_evaluate(struct trend *t, int k)
 		why = TREND_WHY_FEW;
 	} else {
 		why = trend_judge(t, &judged);
+		if (why != TREND_WHY_AMBIGUOUS)
+			t->undecided_s = NAN;
 		if (judged < n)
 			recent_env = trend_recent_kb(t, judged);
 	}

@@ -679,9 +679,15 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		verdict_over(ev, "rising", buf, len);
 		verdict_cat(buf, len, ", but ");
 		verdict_explanation(ev, ev->runner_up, buf, len);
-		verdict_cat(buf, len,
-			    " still explains it nearly as well; "
-			    "watching until one wins.");
+		verdict_cat(buf, len, " still explains it nearly as well; ");
+		if (ev->need_s > 0) {
+			verdict_cat(buf, len,
+				    "if it goes on rising like this, about ");
+			verdict_duration(buf, len, ev->need_s);
+			verdict_cat(buf, len, " more tells them apart.");
+		} else {
+			verdict_cat(buf, len, "watching until one wins.");
+		}
 		return;
 	case TREND_WHY_STEP:
 		verdict_cat(buf, len, "%s stepped up ", m);
