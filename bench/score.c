@@ -29,6 +29,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -521,7 +522,7 @@ score_list(const struct tracegen_case *cases, size_t n,
 			unit = score_unit_s(c->context);
 			tracegen_case_describe(c, what, sizeof what);
 			if (pooled)
-				snprintf(id, sizeof id, "s%llu #%-4zu",
+				snprintf(id, sizeof id, "s%-3llu #%-4zu",
 					 (unsigned long long)(salt0 + i / per),
 					 i % per);
 			else
@@ -633,11 +634,17 @@ score_salts(const char *arg, uint64_t *first, uint64_t *last)
 {
 	char *end;
 
+	/* strtoull takes a sign and spaces: a salt is digits only. */
+	if (!isdigit((unsigned char)arg[0]))
+		return -1;
 	errno = 0;
 	*first = *last = strtoull(arg, &end, 10);
-	if (*end == '-')
+	if (*end == '-') {
+		if (!isdigit((unsigned char)end[1]))
+			return -1;
 		*last = strtoull(end + 1, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || *last < *first ||
+	}
+	if (errno != 0 || *end != '\0' || *last < *first ||
 	    *last - *first >= SCORE_SALTS)
 		return -1;
 	return 0;
@@ -696,8 +703,8 @@ main(int argc, char **argv)
 			return score_usage();
 		}
 	}
-	for (n = 0, k = salt; k <= last; k++) {
-		per = tracegen_families(cases + n, SCORE_MAX, k);
+	for (n = 0, k = 0; k <= last - salt; k++) {
+		per = tracegen_families(cases + n, SCORE_MAX, salt + k);
 		n += per;
 	}
 	if (only >= 0 || csv != NULL) {

@@ -6,7 +6,8 @@
 # goals of issue 9 marked pass or fail; also per band of the context's
 # run lengths.
 #
-#   bench/score.sh [-v|-vv] [-s SALT|FIRST-LAST] [-c CONTEXT] [-f FAMILY] [-j JOBS]
+#   bench/score.sh [-v|-vv] [-s SALT|FIRST-LAST] [-c CONTEXT] [-f FAMILY]
+#                  [-j JOBS]
 #   bench/score.sh -t INDEX [-s SALT] [-o FILE.csv]
 #
 # -s SALT scores held-out seeds (salt 0 is the tuning set), -s 4-9 pools
