@@ -98,10 +98,12 @@ struct trend {
 	unsigned int drops;	     /* drops seen */
 	/* An undecided rise's projection (trend_undecided_need): when
 	 * growth would win by it, counted down to, and projected again
-	 * once reached (without a horizon, when to try again); NAN: the
-	 * last evaluation was not undecided. */
+	 * once under a bucket away, or when the runner-up changes
+	 * (without a horizon, when to try again); NAN: the last
+	 * evaluation was not undecided. */
 	double undecided_s;
 	bool undecided_found;
+	enum models_kind undecided_runner;
 	struct models_result models; /* of the last evaluation */
 	/* Work space for one evaluation, shared by every trend (below). */
 	struct models_work *work;
@@ -921,9 +923,9 @@ trend_models_opts(struct trend *t, double level)
 
 /* Point j of the floor points 0 .. n - 1 (x, y) gone on as their regime
  * from i0 went: past the last, the regime's points again, each moved on
- * by a whole number of the regime's spans (with one spacing d between
- * the repeats) and raised by slope times that time -- its noise, jumps
- * and teeth as they were. */
+ * by a whole number of the regime's spans (with its usual spacing d
+ * between the repeats) and raised by slope times that time -- its
+ * noise, jumps and teeth as they were. */
 static void
 trend_projected(const double *x, const double *y, size_t n, size_t i0, double d,
 		double slope, size_t j, double *px, double *py)
@@ -965,7 +967,9 @@ trend_undecided_need(struct trend *t, const struct models_opts *opts, size_t n,
 	if (n < TREND_MIN_POINTS || n - i0 < TREND_SEG_MIN || !(slope > 0) ||
 	    !(span > 0))
 		return 0;
-	d = span / (double)(n - 1);
+	d = (t->x[n - 1] - t->x[i0]) / (double)(n - i0 - 1);
+	if (!(d > 0))
+		return 0;
 	for (add = span / 8; add <= 4 * span; add *= 2) {
 		total = n + (size_t)(add / d);
 		for (merge = 1; (total + merge - 1) / merge > MODELS_MAX_POINTS;
@@ -1095,11 +1099,14 @@ trend_judge(struct trend *t, size_t *np)
 						      x[n - 1] - x[0], f.lo);
 			return TREND_WHY_CYCLE;
 		}
-		if (!(ev->last_s < t->undecided_s)) {
+		if (!(t->undecided_s - ev->last_s >= ev->bucket_s) ||
+		    t->undecided_runner != ev->runner_up) {
 			need = trend_undecided_need(t, &opts, n, i0, f.slope);
 			t->undecided_found = need > 0;
+			t->undecided_runner = ev->runner_up;
 			t->undecided_s =
-			    ev->last_s + (need > 0 ? need : span / 8);
+			    ev->last_s +
+			    (need > 0 ? need : (x[n - 1] - x[0]) / 8);
 		}
 		ev->need_s =
 		    t->undecided_found ? t->undecided_s - ev->last_s : 0;
@@ -1266,11 +1273,11 @@ trend_evaluate(struct trend *t, int k)
 		why = TREND_WHY_FEW;
 	} else {
 		why = trend_judge(t, &judged);
-		if (why != TREND_WHY_AMBIGUOUS)
-			t->undecided_s = NAN;
 		if (judged < n)
 			recent_env = trend_recent_kb(t, judged);
 	}
+	if (why != TREND_WHY_AMBIGUOUS)
+		t->undecided_s = NAN;
 
 	if (why == TREND_WHY_GROWING) {
 		t->fail_run = 0;
