@@ -281,11 +281,10 @@ score_ratio(size_t a, size_t b)
 	return b > 0 ? (double)a / (double)b : NAN;
 }
 
-/* The runs of a context by length, in three bands: which
- * lengths the misses are at (the priors a server's verdict has -- a
- * warm-up's time constant of up to an hour, a daily cycle's +-10 % --
- * fit as well as a line over the shortest).  A row each, after the
- * families. */
+/* The runs of a context by length, in three bands: which lengths the
+ * misses are at (the priors a server's verdict has -- a warm-up's time
+ * constant of up to an hour, a daily cycle's +-10 % -- fit as well as a
+ * line over the shortest).  A row each, after the families. */
 #define SCORE_LENGTHS 3
 
 static const struct score_length {
