@@ -1690,3 +1690,53 @@ Test(trend, an_undecided_rise_says_how_long_it_needs)
 		  ev.explanation);
 	cr_assert_geq(ev.delta_bic, 10, "behind by %.1f", -ev.delta_bic);
 }
+
+/* The same trace, evaluation by evaluation: an undecided rise's need
+ * counts down with the time that passes (projected again only once it
+ * is under a bucket away, or for a new runner-up), and only the whys
+ * that wait for something have one. */
+Test(trend, an_undecided_rise_s_need_counts_down)
+{
+	struct tracegen_case c =
+	    score_case(1, 403, TF_SAWTOOTH_RISING, TG_HOURS);
+	struct trend *t = trend_new();
+	const struct trend_evidence *ev = trend_evidence(t);
+	double at, kb, last_s = NAN, last_need = 0;
+	unsigned long evals = 0, undecided = 0, counted = 0;
+	enum models_kind last_runner = MODELS_KINDS;
+	bool last_undecided = false;
+	struct tracegen g;
+
+	tracegen_start(&g, &c.spec);
+	while (tracegen_next(&g, &at, &kb)) {
+		cr_assert_eq(trend_add(t, at, kb), 0);
+		if (ev->evaluations == evals)
+			continue;
+		evals = ev->evaluations;
+		if (ev->why != TREND_WHY_AMBIGUOUS &&
+		    ev->why != TREND_WHY_SHORT && ev->why != TREND_WHY_CYCLE)
+			cr_assert_eq(ev->need_s, 0, "why %d need %.0f s",
+				     ev->why, ev->need_s);
+		if (ev->why == TREND_WHY_AMBIGUOUS) {
+			undecided++;
+			if (last_undecided && last_need > 0 &&
+			    ev->runner_up == last_runner &&
+			    last_need - (ev->last_s - last_s) >= ev->bucket_s) {
+				cr_assert_float_eq(
+				    ev->need_s,
+				    last_need - (ev->last_s - last_s), 1e-6,
+				    "need %.1f s, %.1f s before %.1f s",
+				    ev->need_s, ev->last_s - last_s, last_need);
+				counted++;
+			}
+		}
+		last_undecided = ev->why == TREND_WHY_AMBIGUOUS;
+		last_need = ev->need_s;
+		last_runner = ev->runner_up;
+		last_s = ev->last_s;
+	}
+	cr_assert_gt(undecided, 10);
+	cr_assert_gt(counted, 5, "counted down %lu times of %lu", counted,
+		     undecided);
+	trend_free(t);
+}
