@@ -29,8 +29,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +42,7 @@
 
 #include "analysis/trend.h"
 #include "tracegen.h"
+#include "util/units.h"
 
 #define SCORE_MAX 4096	  /* traces of one salt */
 #define SCORE_SALTS 16	  /* salts pooled in one run, at most */
@@ -631,20 +630,17 @@ score_cpu_s(void)
 static int
 score_salts(const char *arg, uint64_t *first, uint64_t *last)
 {
-	char *end;
+	char buf[64], *dash;
 
-	/* strtoull takes a sign and spaces: a salt is digits only. */
-	if (!isdigit((unsigned char)arg[0]))
+	if (strlen(arg) >= sizeof buf)
 		return -1;
-	errno = 0;
-	*first = *last = strtoull(arg, &end, 10);
-	if (*end == '-') {
-		if (!isdigit((unsigned char)end[1]))
-			return -1;
-		*last = strtoull(end + 1, &end, 10);
-	}
-	if (errno != 0 || *end != '\0' || *last < *first ||
-	    *last - *first >= SCORE_SALTS)
+	strcpy(buf, arg);
+	dash = strchr(buf, '-');
+	if (dash != NULL)
+		*dash++ = '\0';
+	if (!units_parse_whole(buf, first) ||
+	    !units_parse_whole(dash != NULL ? dash : buf, last) ||
+	    *last < *first || *last - *first >= SCORE_SALTS)
 		return -1;
 	return 0;
 }
