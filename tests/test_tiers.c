@@ -155,6 +155,36 @@ Test(tiers, slowed_tick_keeps_the_budget)
 	cr_assert_float_eq(tiers_tick_s(&s, 5.0), 5.0, 1e-9);
 }
 
+/* A tick slowed for stat's sake leaves the heavy tiers half of the
+ * budget, not all of it: smaps at 9 ms, three quarters of the 8 ms stat
+ * leaves in a 0.8 s tick, runs every 1.2 s.  It does not run every tick,
+ * so it is throttled, and the estimate is wanted (a test under ASan,
+ * whose stat cost 8 ms, once found the estimate left out). */
+Test(tiers, a_slowed_tick_throttles_what_stat_leaves_too_little)
+{
+	const double cost[TIER_COUNT] = {0.008, 0.003, 0.009, 0};
+	unsigned long runs[TIER_COUNT] = {0};
+	struct tiers s;
+	double now = 0, cpu = 0, tick = 0.2;
+	int n = 0;
+
+	tiers_init(&s, 0.02, 1u << TIER_SMAPS);
+	while (now < 600) {
+		tiers_step(&s, now, cost, runs, &cpu);
+		tick = tiers_tick_s(&s, 0.2);
+		now += tick;
+		n++;
+	}
+	cr_assert_float_eq(tick, 0.8, 1e-9, "tick %g s", tick);
+	cr_assert_float_eq(tiers_period_s(&s, TIER_SMAPS, tick), 1.2, 1e-9);
+	cr_assert(runs[TIER_SMAPS] > n / 1.6 && runs[TIER_SMAPS] < n / 1.4,
+		  "smaps %lu runs in %d ticks", runs[TIER_SMAPS], n);
+	cr_assert(tiers_throttled(&s, TIER_SMAPS, tick));
+	cr_assert(tiers_wants_estimate(&s, tick));
+	/* smaps_rollup, at 3 ms on a quarter of 8 ms, is held back too. */
+	cr_assert(tiers_throttled(&s, TIER_ROLLUP, tick));
+}
+
 /* The first run of a heavy tier measures its cost: it is not a debt. A
  * 300 ms region sample under 2 % (three quarters of it for the region
  * tier) runs again after cost / (budget x share) = 20 s, not twice that
