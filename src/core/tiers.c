@@ -318,10 +318,12 @@ tiers_period_news(double told_s, unsigned int told, double period_s)
 }
 
 bool
-tiers_throttled(const struct tiers *s, enum tier tier, double interval_s)
+tiers_throttled(const struct tiers *s, enum tier tier, double tick_s)
 {
 	const struct tiers_tier *t = &s->t[tier];
 
+	/* Judged by the period the plan gives it, which counts what stat
+	 * takes of a slowed tick (half), not by its share of the whole. */
 	return s->budget < 1 && t->enabled && t->cost_s > 0 &&
-	       t->cost_s > interval_s * s->budget * t->share;
+	       tiers_period_s(s, tier, tick_s) > tick_s;
 }

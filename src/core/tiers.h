@@ -103,7 +103,8 @@ double tiers_period_s(const struct tiers *s, enum tier tier, double tick_s);
  * then when it has changed by more than half, at most a few times. */
 bool tiers_period_news(double told_s, unsigned int told, double period_s);
 
-/* Whether throttling holds tier back from running every tick. */
-bool tiers_throttled(const struct tiers *s, enum tier tier, double interval_s);
+/* Whether throttling holds tier back from running every tick of tick_s
+ * (tiers_tick_s): its period is longer than a tick. */
+bool tiers_throttled(const struct tiers *s, enum tier tier, double tick_s);
 
 #endif
