@@ -1029,6 +1029,20 @@ Test(trend, a_daily_cycle_at_its_bound_does_not_lower_a_flag)
 	assert_one_standing_flag(1, 426, TF_BATCH_LEAK, TG_HOURS);
 }
 
+/* Cases 673 and 677 of bench/score -s 3 (days): leaks of 4.4 %/h and
+ * 5.9 %/h under a batch job every 5.5 h (+40 % and +25 % for about half
+ * of it), flagged inside the first job at 0.78 h and 0.67 h.  The job's
+ * end dropped the floor below where it stood at the raise; the points
+ * since the raise, rise and drop together, fitted no growth, and each
+ * flag was withdrawn (at 2.7 h and 3.2 h) while the leak went on.  A
+ * drop is what a leak under a job shows too: the points after it must
+ * bound the growth themselves.  Each flag is raised once and stands. */
+Test(trend, a_job_s_end_below_the_raise_does_not_lower_a_flag)
+{
+	assert_one_standing_flag(3, 673, TF_BATCH_LEAK, TG_DAYS);
+	assert_one_standing_flag(3, 677, TF_BATCH_LEAK, TG_DAYS);
+}
+
 /* Case 713 of bench/score -s 2 (days): a start-up of 89 % over 6 min,
  * then flat under a daily swing of +-6.3 %, flagged at 1.46 h as a
  * start-up, then a line: the daily cycle was fitted on the start-up of
