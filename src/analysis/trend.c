@@ -1185,20 +1185,27 @@ trend_recent_kb(struct trend *t, size_t n)
  * flag needs -- once they span as long as a rise must last to raise the
  * flag (a server's half hour; a test run's 90 s and 90 samples): a fall
  * shorter than that, a job's end or a step down, is what a leak shows
- * too, and bounds nothing.  The n points judged are in t->x and t->y;
- * t->raw and t->tmp are used. */
+ * too, and bounds nothing.  So once the floor has fallen below
+ * below_kb, where it stood at the raise, the points from the fall on
+ * must bound it: what rose before a job's end or a step down, judged
+ * with the drop, fits no growth, but a leak rises again after it.  The
+ * n points judged are in t->x and t->y; t->raw and t->tmp are used. */
 static bool
-trend_bounded_since(struct trend *t, size_t n)
+trend_bounded_since(struct trend *t, size_t n, double below_kb)
 {
 	struct models_result r;
 	struct models_opts opts;
 	struct trend_fit f;
 	enum models_kind g, k;
 	const double *x, *y;
-	size_t i0 = 0, j = 0, m;
+	size_t i0 = 0, i, j = 0, m;
 
 	while (i0 < n && t->x[i0] < t->raise_s)
 		i0++;
+	/* After a fall below where the flag went up, from the fall on. */
+	for (i = n; i > i0 && t->y[i - 1] < below_kb; i--)
+		;
+	i0 = i;
 	m = n - i0;
 	if (m < TREND_MIN_POINTS)
 		return false;
@@ -1313,7 +1320,9 @@ trend_evaluate(struct trend *t, int k)
 		else if (why != TREND_WHY_RECEDED && why != TREND_WHY_FALLING &&
 			 ev->delta_bic > -TREND_DECISIVE)
 			t->fail_run = 0;
-		else if (!trend_bounded_since(t, judged))
+		else if (!trend_bounded_since(t, judged,
+					      judged < n ? t->raise_env_kb
+							 : t->raise_kb))
 			t->fail_run = 0;
 		else if (why == TREND_WHY_RECEDED || why == TREND_WHY_FALLING)
 			trend_flag_set(t, false);
