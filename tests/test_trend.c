@@ -12,6 +12,9 @@
 
 #include "analysis/models.h"
 #include "analysis/trend.h"
+#include "analysis/verdict.h"
+#include "core/fields.h"
+#include "core/sample.h"
 #include "testutil.h"
 #include "tracegen.h"
 
@@ -1703,6 +1706,78 @@ Test(trend, an_undecided_rise_says_how_long_it_needs)
 	cr_assert(models_is_growth(ev.explanation), "explanation %d",
 		  ev.explanation);
 	cr_assert_geq(ev.delta_bic, 10, "behind by %.1f", -ev.delta_bic);
+}
+
+/* Case 750 of bench/score -s 3 (days): a step of 18 % at 24.2 h under
+ * a daily swing of +-7.6 %.  Judged over more than a day, the rise after
+ * the step was "a daily cycle could rise that much; needs 0 us more to
+ * tell": the wait was counted to a day seen, not to the two days after
+ * which the daily cycle is fitted as a cycle.  Every evaluation that
+ * waits on the daily cycle says how long, and not past two days. */
+Test(trend, a_daily_cycle_s_wait_counts_to_two_days)
+{
+	struct tracegen_case c = score_case(3, 750, TF_STEP, TG_DAYS);
+	struct trend *t = trend_new();
+	const struct trend_evidence *ev = trend_evidence(t);
+	unsigned long evals = 0, cycle = 0, past_a_day = 0;
+	struct tracegen g;
+	double at, kb;
+
+	trend_set_daily_cycle(t, true);
+	tracegen_start(&g, &c.spec);
+	while (tracegen_next(&g, &at, &kb)) {
+		cr_assert_eq(trend_add(t, at, kb), 0);
+		if (ev->evaluations == evals)
+			continue;
+		evals = ev->evaluations;
+		if (ev->why != TREND_WHY_CYCLE)
+			continue;
+		cycle++;
+		past_a_day += ev->end_s - ev->start_s > 86400;
+		cr_assert_gt(ev->need_s, 0, "at %.1f h", ev->last_s / 3600);
+		cr_assert_leq(ev->end_s - ev->start_s + ev->need_s, 2 * 86400,
+			      "at %.1f h: %.1f h over %.1f h",
+			      ev->last_s / 3600, ev->need_s / 3600,
+			      (ev->end_s - ev->start_s) / 3600);
+	}
+	cr_assert_gt(past_a_day, 0, "%lu evaluations waited on the cycle",
+		     cycle);
+	trend_free(t);
+}
+
+/* The same trace's first 25 min: its floor falls (95 % CI -6.2 to -0.6
+ * MiB/h), not significantly enough to be called falling, and a daily
+ * cycle explains it best.  That was "insufficient: USS rising -3.27
+ * MiB/h ..., but a daily cycle could rise that much": a floor that did
+ * not rise is stable, with its slope and its interval. */
+Test(trend, a_fall_a_daily_cycle_explains_is_not_told_as_a_rise)
+{
+	struct tracegen_case c = score_case(3, 750, TF_STEP, TG_DAYS);
+	const struct trend_evidence *ev;
+	struct verdict v;
+	struct tracegen g;
+	struct sample smp;
+	double at, kb;
+	char buf[1024];
+
+	c.spec.duration_s = 25 * 60;
+	verdict_init(&v, VERDICT_AUTO);
+	tracegen_start(&g, &c.spec);
+	while (tracegen_next(&g, &at, &kb)) {
+		sample_clear(&smp);
+		smp.elapsed_s = at;
+		smp.value[FIELD_USS_KB] = kb;
+		cr_assert_eq(verdict_add(&v, &smp), 0);
+	}
+	ev = verdict_evidence(&v);
+	cr_assert_eq(ev->explanation, MODELS_DAILY, "%d", ev->explanation);
+	cr_assert_lt(ev->slope_hi, 0, "%.0f", ev->slope_hi);
+	cr_assert_eq(ev->verdict, TREND_STABLE, "why %d", ev->why);
+	cr_assert_eq(ev->need_s, 0);
+	verdict_sentence(&v, buf, sizeof buf);
+	cr_assert(strncmp(buf, "USS stable at ", 14) == 0, "%s", buf);
+	cr_assert(strstr(buf, "slope -3.27 MiB/h") != NULL, "%s", buf);
+	verdict_free(&v);
 }
 
 /* The same trace, evaluation by evaluation: an undecided rise's need
