@@ -666,7 +666,8 @@ trend_floor(const struct trend *t, double *x, double *y, size_t max,
  * seen over a span s, the least-squares slope times s is at most
  * 6 A (sin h - h cos h) / h^2 with h = w s / 2: 2 A h for a short span,
  * but 2.43 A over half a day and 2.62 A at most (h = 2.08, 16 h), more
- * than the 2 A between trough and crest. */
+ * than the 2 A between trough and crest; over more than a day its size
+ * (the sine turned round): none at 34 h, 0.95 A over two days. */
 static double
 trend_cycle_rise(double level, double span_s)
 {
@@ -674,24 +675,28 @@ trend_cycle_rise(double level, double span_s)
 
 	if (h < 1e-6)
 		return 2 * TREND_CYCLE_AMP * fabs(level) * h;
-	return TREND_CYCLE_AMP * fabs(level) * 6 * (sin(h) - h * cos(h)) /
+	return TREND_CYCLE_AMP * fabs(level) * 6 * fabs(sin(h) - h * cos(h)) /
 	       (h * h);
 }
 
-/* Span needed before a rise at slope_lo (per second) beats any daily
- * cycle, or before a whole day is seen and the cycle can be fitted. */
+/* Span needed, beyond span_s, before a rise at slope_lo (per second)
+ * beats any daily cycle, or before two days are seen and the cycle is
+ * fitted as one (models_fit_daily: a bounded daily cycle is tried on
+ * windows under two days). */
 static double
 trend_cycle_need(double level, double span_s, double slope_lo)
 {
-	double l;
+	double l, until = 2 * TREND_DAY_S;
 	int i;
 
+	if (!(span_s < until))
+		return 0;
 	for (i = 1; i <= 64; i++) {
-		l = span_s + (TREND_DAY_S - span_s) * i / 64;
+		l = span_s + (until - span_s) * i / 64;
 		if (slope_lo > 0 && slope_lo * l > trend_cycle_rise(level, l))
 			return l - span_s;
 	}
-	return TREND_DAY_S - span_s;
+	return until - span_s;
 }
 
 /* The evidence on the regime the explanation of kind names: its growth
@@ -740,9 +745,12 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 }
 
 /* Why a window the growth does not win is what it is: the bounded
- * explanation that fits best, in words. */
+ * explanation that fits best, in words.  A daily cycle is waited on
+ * only for a floor that rose significantly (rose): one that did not is
+ * flat, as under any other explanation -- it was told as "rising -3.27
+ * MiB/h, but a daily cycle could rise that much". */
 static enum trend_why
-trend_bounded_why(struct trend *t)
+trend_bounded_why(struct trend *t, bool rose)
 {
 	const struct models_result *r = &t->models;
 	struct trend_evidence *ev = &t->ev;
@@ -758,6 +766,10 @@ trend_bounded_why(struct trend *t)
 			return TREND_WHY_SATURATING;
 		break;
 	case MODELS_DAILY:
+		if (!rose)
+			break;
+		ev->need_s = trend_cycle_need(
+		    ev->level_kb, ev->end_s - ev->start_s, ev->slope_lo / 3600);
 		return TREND_WHY_CYCLE;
 	case MODELS_WANDER:
 		return TREND_WHY_WANDER;
@@ -1087,13 +1099,13 @@ trend_judge(struct trend *t, size_t *np)
 	if (f.p >= TREND_ALPHA) {
 		if (trend_normal_sf(-f.z) < TREND_ALPHA)
 			return TREND_WHY_FALLING;
-		return trend_bounded_why(t);
+		return trend_bounded_why(t, false);
 	}
 	if (recent < mid)
 		return TREND_WHY_RECEDED;
 	if (ev->delta_bic < TREND_DECISIVE) {
 		if (!models_is_growth(r->best))
-			return trend_bounded_why(t);
+			return trend_bounded_why(t, true);
 		if (r->best_bounded == MODELS_DAILY) {
 			ev->need_s = trend_cycle_need(ev->level_kb,
 						      x[n - 1] - x[0], f.lo);
