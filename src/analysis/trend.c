@@ -1214,15 +1214,17 @@ trend_bounded_since(struct trend *t, size_t n, double below_kb)
 
 	while (i0 < n && t->x[i0] < t->raise_s)
 		i0++;
-	/* After a fall below where the flag went up, from the fall on. */
-	for (i = n; i > i0 && t->y[i - 1] < below_kb; i--)
+	/* From the fall on: after the last point above where the flag went
+	 * up (by more than a rise the flag needs, as a floor that stands
+	 * above it keeps the flag up; one within that is no fall). */
+	for (i = n; i > i0 && !trend_above(t->y[i - 1], below_kb); i--)
 		;
 	i0 = i;
 	m = n - i0;
 	if (m < TREND_MIN_POINTS)
 		return false;
-	if (t->daily ? t->x[n - 1] - t->raise_s < TREND_MIN_SPAN_S
-		     : t->x[n - 1] - t->raise_s < TREND_CI_SPAN_S ||
+	if (t->daily ? t->x[n - 1] - t->x[i0] < TREND_MIN_SPAN_S
+		     : t->x[n - 1] - t->x[i0] < TREND_CI_SPAN_S ||
 			   trend_samples_from(t, i0, n) < TREND_CI_SAMPLES)
 		return false;
 	x = t->x + i0;
