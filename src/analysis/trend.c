@@ -766,10 +766,12 @@ trend_bounded_why(struct trend *t, bool rose)
 			return TREND_WHY_SATURATING;
 		break;
 	case MODELS_DAILY:
+		/* Flat: the cycle found with it, if any, is not the one
+		 * ev->cycle_kb holds now (the day's). */
 		if (!rose)
-			break;
-		ev->need_s = trend_cycle_need(
-		    ev->level_kb, ev->end_s - ev->start_s, ev->slope_lo / 3600);
+			return TREND_WHY_FLAT;
+		ev->need_s = trend_cycle_need(ev->level_kb, ev->end_s - t->x[0],
+					      ev->slope_lo / 3600);
 		return TREND_WHY_CYCLE;
 	case MODELS_WANDER:
 		return TREND_WHY_WANDER;
