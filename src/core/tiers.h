@@ -61,8 +61,9 @@ void tiers_disable_estimate(struct tiers *s);
 enum tier tiers_exact(const struct tiers *s);
 
 /* Whether the exact tier that gives USS cannot run every tick of
- * interval_s within its share of the budget: the estimate then fills
- * the ticks in between. */
+ * interval_s (tiers_throttled: its period, after what stat and the
+ * estimate take, is longer than a tick): the estimate then fills the
+ * ticks in between. */
 bool tiers_wants_estimate(const struct tiers *s, double interval_s);
 
 /* Whether the estimate, once measured, costs under half of the exact
