@@ -1708,6 +1708,23 @@ Test(trend, an_undecided_rise_says_how_long_it_needs)
 	cr_assert_geq(ev.delta_bic, 10, "behind by %.1f", -ev.delta_bic);
 }
 
+/* Feeds g's samples to t up to its next evaluation (*evals: how many
+ * were seen); false once the trace ends. */
+static bool
+next_evaluation(struct tracegen *g, struct trend *t, unsigned long *evals)
+{
+	double at, kb;
+
+	while (tracegen_next(g, &at, &kb)) {
+		cr_assert_eq(trend_add(t, at, kb), 0);
+		if (trend_evidence(t)->evaluations != *evals) {
+			*evals = trend_evidence(t)->evaluations;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Case 750 of bench/score -s 3 (days): a step of 18 % at 24.2 h under
  * a daily swing of +-7.6 %.  Judged over more than a day, the rise after
  * the step was "a daily cycle could rise that much; needs 0 us more to
@@ -1721,15 +1738,10 @@ Test(trend, a_daily_cycle_s_wait_counts_to_two_days)
 	const struct trend_evidence *ev = trend_evidence(t);
 	unsigned long evals = 0, cycle = 0, past_a_day = 0;
 	struct tracegen g;
-	double at, kb;
 
 	trend_set_daily_cycle(t, true);
 	tracegen_start(&g, &c.spec);
-	while (tracegen_next(&g, &at, &kb)) {
-		cr_assert_eq(trend_add(t, at, kb), 0);
-		if (ev->evaluations == evals)
-			continue;
-		evals = ev->evaluations;
+	while (next_evaluation(&g, t, &evals)) {
 		if (ev->why != TREND_WHY_CYCLE)
 			continue;
 		cycle++;
@@ -1790,18 +1802,14 @@ Test(trend, an_undecided_rise_s_need_counts_down)
 	    score_case(1, 403, TF_SAWTOOTH_RISING, TG_HOURS);
 	struct trend *t = trend_new();
 	const struct trend_evidence *ev = trend_evidence(t);
-	double at, kb, last_s = NAN, last_need = 0;
+	double last_s = NAN, last_need = 0;
 	unsigned long evals = 0, undecided = 0, counted = 0;
 	enum models_kind last_runner = MODELS_KINDS;
 	bool last_undecided = false;
 	struct tracegen g;
 
 	tracegen_start(&g, &c.spec);
-	while (tracegen_next(&g, &at, &kb)) {
-		cr_assert_eq(trend_add(t, at, kb), 0);
-		if (ev->evaluations == evals)
-			continue;
-		evals = ev->evaluations;
+	while (next_evaluation(&g, t, &evals)) {
 		if (ev->why != TREND_WHY_AMBIGUOUS &&
 		    ev->why != TREND_WHY_SHORT && ev->why != TREND_WHY_CYCLE)
 			cr_assert_eq(ev->need_s, 0, "why %d need %.0f s",
