@@ -189,9 +189,12 @@ Test(live, target_exit_while_watching)
 		       (char *[]){memchild, "exit-after", "700", "0", NULL});
 	snprintf(pid, sizeof pid, "%d", (int)c.pid);
 	snprintf(path, sizeof path, "%s/exit.csv", tu_tmpdir());
-	/* Not reaped until the end: memtrend must see a zombie as exited. */
+	/* Not reaped until the end: memtrend must see a zombie as exited.
+	 * The whole budget: at 2 % a tick's own work under ASan and load
+	 * stretches the ticks past the child's 700 ms. */
 	tu_run(&r,
-	       (char *[]){mt, "-p", pid, "--every", "100ms", "-o", path, NULL},
+	       (char *[]){mt, "-p", pid, "--every", "100ms", "--budget", "100%",
+			  "-o", path, NULL},
 	       30);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.err, "has exited") != NULL, "%s", r.err);
@@ -225,8 +228,9 @@ Test(live, exiting_target_never_reads_as_zero_kib)
 	for (k = 0; k < 5; k++) {
 		snprintf(path, sizeof path, "%s/exit-%d.csv", tu_tmpdir(), k);
 		tu_run(&r,
-		       (char *[]){mt, "--every", "1ms", "-q", "-o", path, "--",
-				  memchild, "touch-exit", "268435456", NULL},
+		       (char *[]){mt, "--every", "1ms", "--budget", "100%",
+				  "-q", "-o", path, "--", memchild,
+				  "touch-exit", "268435456", NULL},
 		       60);
 		cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 		cr_assert_eq(tu_table_load(&t, path), 0);
@@ -679,9 +683,11 @@ Test(live, live_view_prints_the_verdict_as_it_changes)
 	struct run r;
 	int lines = 0;
 
+	/* The whole budget: a verdict needs 30 samples, which stretched
+	 * ticks (ASan, load) would not give in 8 s. */
 	tu_run(&r,
-	       (char *[]){mt, "--every", "100ms", "--duration", "8s", "--",
-			  demo, NULL},
+	       (char *[]){mt, "--every", "100ms", "--budget", "100%",
+			  "--duration", "8s", "--", demo, NULL},
 	       60);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	for (p = r.out; (p = strstr(p, "verdict: ")) != NULL; p++)
