@@ -1199,11 +1199,12 @@ trend_recent_kb(struct trend *t, size_t n)
  * flag needs -- once they span as long as a rise must last to raise the
  * flag (a server's half hour; a test run's 90 s and 90 samples): a fall
  * shorter than that, a job's end or a step down, is what a leak shows
- * too, and bounds nothing.  So once the floor has fallen below
- * below_kb, where it stood at the raise, the points from the fall on
- * must bound it: what rose before a job's end or a step down, judged
- * with the drop, fits no growth, but a leak rises again after it.  The
- * n points judged are in t->x and t->y; t->raw and t->tmp are used. */
+ * too, and bounds nothing.  So once the floor has risen above below_kb,
+ * where it stood at the raise, and fallen back, the points from the fall
+ * on must bound it, over that span again: what rose before a job's end
+ * or a step down, judged with the drop, fits no growth, but a leak rises
+ * again after it.  The n points judged are in t->x and t->y; t->raw and
+ * t->tmp are used. */
 static bool
 trend_bounded_since(struct trend *t, size_t n, double below_kb)
 {
