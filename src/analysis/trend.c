@@ -768,11 +768,7 @@ trend_bounded_why(struct trend *t, bool rose)
 	case MODELS_DAILY:
 		/* Flat: the cycle found with it, if any, is not the one
 		 * ev->cycle_kb holds now (the day's). */
-		if (!rose)
-			return TREND_WHY_FLAT;
-		ev->need_s = trend_cycle_need(ev->level_kb, ev->end_s - t->x[0],
-					      ev->slope_lo / 3600);
-		return TREND_WHY_CYCLE;
+		return rose ? TREND_WHY_CYCLE : TREND_WHY_FLAT;
 	case MODELS_WANDER:
 		return TREND_WHY_WANDER;
 	default:
@@ -1024,6 +1020,7 @@ trend_judge(struct trend *t, size_t *np)
 	struct models_opts opts = trend_models_opts(t, t->y[*np - 1]);
 	enum models_kind g;
 	struct trend_fit f;
+	enum trend_why why;
 	double span, rise_lo, min_rate, mid, recent, need;
 	unsigned long samples;
 	size_t i0, m, n = *np;
@@ -1106,13 +1103,20 @@ trend_judge(struct trend *t, size_t *np)
 	if (recent < mid)
 		return TREND_WHY_RECEDED;
 	if (ev->delta_bic < TREND_DECISIVE) {
-		if (!models_is_growth(r->best))
-			return trend_bounded_why(t, true);
-		if (r->best_bounded == MODELS_DAILY) {
+		/* A bounded explanation ahead, or growth ahead of one by
+		 * less than decisively; a daily cycle either way is waited
+		 * on for as long as the rise needs to beat one. */
+		why = models_is_growth(r->best) ? TREND_WHY_AMBIGUOUS
+						: trend_bounded_why(t, true);
+		if (why == TREND_WHY_CYCLE ||
+		    (why == TREND_WHY_AMBIGUOUS &&
+		     r->best_bounded == MODELS_DAILY)) {
 			ev->need_s = trend_cycle_need(ev->level_kb,
 						      x[n - 1] - x[0], f.lo);
 			return TREND_WHY_CYCLE;
 		}
+		if (why != TREND_WHY_AMBIGUOUS)
+			return why;
 		if (!(t->undecided_s - ev->last_s >= ev->bucket_s) ||
 		    t->undecided_runner != ev->runner_up) {
 			need = trend_undecided_need(t, &opts, n, i0, f.slope);
