@@ -526,12 +526,14 @@ models_try_both(struct models_work *w, const double *const *base, int nbase,
 		*improved = true;
 }
 
-/* The two harmonics of period p_s at every point. */
+/* The two harmonics of period p_s at every point (masked: zero over the
+ * start-up, in cycm). */
 static void
 models_cycle_columns(struct models_work *w, double p_s)
 {
 	double c, s;
 	size_t i;
+	int j;
 
 	for (i = 0; i < w->n; i++) {
 		sincos(2 * M_PI * w->u[i] * w->span / p_s, &s, &c);
@@ -541,20 +543,28 @@ models_cycle_columns(struct models_work *w, double p_s)
 		w->cyc[3][i] = 2 * s * c;
 	}
 	models_known_update(w, MODELS_KNOWN_CYC, 4);
+	if (w->mask == 0)
+		return;
+	for (i = 0; i < w->n; i++)
+		for (j = 0; j < 4; j++)
+			w->cycm[j][i] = i < w->mask ? 0 : w->cyc[j][i];
+	models_known_update(w, MODELS_KNOWN_CYCM, 4);
 }
 
 /* The best BIC of a level, a jump and a line from an onset (every
- * other point): a leak that began late in the window, or a step, which a
- * cycle of half the window would otherwise pass for. */
+ * other point; masked: after the start-up): a leak that began late in
+ * the window, or a step, which a cycle of half the window would
+ * otherwise pass for. */
 static double
 models_onset_bic(struct models_work *w)
 {
-	const double *cols[3] = {w->one, w->col[0], w->col[1]};
+	const double *cols[3] = {w->mask > 0 ? w->onem : w->one, w->col[0],
+				 w->col[1]};
 	double best = INFINITY, phi, var, uc;
 	struct models_ls ls;
 	size_t i, c;
 
-	for (c = 2; c + 4 <= w->n; c += 2) {
+	for (c = w->mask + 2; c + 4 <= w->n; c += 2) {
 		uc = (w->u[c - 1] + w->u[c]) / 2;
 		for (i = 0; i < w->n; i++) {
 			w->col[0][i] = w->u[i] >= uc ? 1 : 0;
@@ -577,7 +587,7 @@ models_cycle_kept(struct models_work *w, double bic, double base, double p_s,
 {
 	if (bic > base - MODELS_CYCLE_GAIN)
 		return false;
-	if (4 * p_s <= w->span)
+	if (4 * p_s <= (1 - w->u[w->mask]) * w->span)
 		return true;
 	if (isnan(*onset))
 		*onset = models_onset_bic(w);
@@ -590,19 +600,28 @@ models_cycle_kept(struct models_work *w, double bic, double base, double p_s,
  * and, when seen under four times, over a line from an onset (which a
  * late leak is, and a cycle of half the window would otherwise fit).  A
  * daily period is tried too where a daily cycle is possible and a day
- * has been seen. */
+ * has been seen.  Masked, on the points after the start-up (the mask's
+ * points fitted exactly): a start-up's jump, a misfit larger than any
+ * cycle, must not hide one. */
 static double
 models_find_cycle(struct models_work *w, const struct models_opts *opts,
 		  double step_s, double *amp_kb)
 {
-	const double *cols[6] = {w->one,    w->u,      w->cyc[0],
-				 w->cyc[1], w->cyc[2], w->cyc[3]};
-	double lo = 4 * step_s, hi = w->span / 2, p, best_p = 0, phi, var;
+	bool m = w->mask > 0;
+	const double *cols[6] = {
+	    m ? w->onem : w->one,	m ? w->col[3] : w->u,
+	    m ? w->cycm[0] : w->cyc[0], m ? w->cycm[1] : w->cyc[1],
+	    m ? w->cycm[2] : w->cyc[2], m ? w->cycm[3] : w->cyc[3]};
+	double lo = 4 * step_s, hi = (1 - w->u[w->mask]) * w->span / 2;
+	double p, best_p = 0, phi, var;
 	double base, bic, best = INFINITY, mn = INFINITY, mx = -INFINITY, h;
 	double onset = NAN;
 	struct models_ls ls;
 	int j, np = MODELS_PERIODS;
+	size_t i;
 
+	for (i = 0; m && i < w->n; i++)
+		w->col[3][i] = i < w->mask ? 0 : w->u[i];
 	if (!models_solve(w, cols, 2, &ls))
 		return 0;
 	base = models_bic(w, 2, &phi, &var);
@@ -1374,30 +1393,41 @@ models_set_mask(struct models_work *w, size_t m)
 	models_known_update(w, MODELS_KNOWN_ONEM, 6);
 }
 
-/* A start-up of any shape: its points fitted exactly (a parameter each,
- * as if left out), then flat (a warm-up), one step, a line, or a level
- * and an onset.  A ramp, or a start-up the warm-up's exponential fits
- * badly, would otherwise decide every comparison by its misfit.  The
- * start-up ends where the best warm-up has settled to 2 % (four time
- * constants; a fill's corner and a third), if within the first quarter
- * of the window. */
+/* The points of the start-up: up to where the best warm-up has settled
+ * to 2 % (four time constants; a fill's corner and a third), if within
+ * the first quarter of the window; 0: no start-up. */
+static size_t
+models_startup_end(const struct models_work *w, const struct models_result *r,
+		   const double *x)
+{
+	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
+	size_t m;
+
+	if (!wu->valid || !(wu->tau_s > 0))
+		return 0;
+	for (m = 0; m < w->n && x[m] < x[0] + 4 * wu->tau_s; m++)
+		;
+	return m < 2 || m > w->n / 4 ? 0 : m;
+}
+
+/* A start-up of any shape (models_startup_end): its points fitted
+ * exactly (a parameter each, as if left out), then flat (a warm-up),
+ * one step, a line, or a level and an onset.  A ramp, or a start-up the
+ * warm-up's exponential fits badly, would otherwise decide every
+ * comparison by its misfit. */
 static void
 models_fit_startups(struct models_work *w, struct models_result *r,
 		    const double *x, const struct models_opts *opts)
 {
-	const struct models_fit *wu = &r->fit[MODELS_WARMUP];
 	const double *cols[3] = {w->onem, w->col[0], w->col[1]};
 	struct models_fit *f;
 	struct models_ls ls;
-	size_t m, i, c, stride = w->n > 64 ? 4 : 2;
+	size_t m = models_startup_end(w, r, x), i, c;
+	size_t stride = w->n > 64 ? 4 : 2;
 	double y0 = w->y0 + w->ys * w->v[0];
 	bool imp, had;
 
-	if (!wu->valid || !(wu->tau_s > 0))
-		return;
-	for (m = 0; m < w->n && x[m] < x[0] + 4 * wu->tau_s; m++)
-		;
-	if (m < 2 || m > w->n / 4)
+	if (m == 0)
 		return;
 	models_set_mask(w, m);
 	models_fit_daily(w, r, opts);
@@ -1778,6 +1808,7 @@ models_compare(struct models_work *w, const double *x, const double *y,
 	       struct models_result *r)
 {
 	double step_s;
+	size_t m;
 	int k;
 
 	memset(r, 0, sizeof *r);
@@ -1796,6 +1827,23 @@ models_compare(struct models_work *w, const double *x, const double *y,
 		r->cycle_amp_kb = 0;
 	models_fit_flat_linear(w, r);
 	models_fit_warmups(w, r, opts);
+	/* None over the window: one after its start-up, whose jump would
+	 * hide a cycle as the misfit of every period, is looked for. */
+	m = w->has_cycle ? 0 : models_startup_end(w, r, x);
+	if (m > 0) {
+		models_set_mask(w, m);
+		r->period_s =
+		    models_find_cycle(w, opts, step_s, &r->cycle_amp_kb);
+		models_set_mask(w, 0);
+		w->has_cycle = r->period_s > 0;
+		w->period_s = r->period_s;
+		if (!w->has_cycle) {
+			r->cycle_amp_kb = 0;
+		} else {
+			models_fit_flat_linear(w, r);
+			models_fit_warmups(w, r, opts);
+		}
+	}
 	models_fit_changes(w, r, x);
 	models_fit_swing(w, r, opts);
 	/* A batch job's episode is a server's: in a test run a start-up
