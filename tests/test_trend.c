@@ -38,6 +38,21 @@ Test(trend, mann_kendall_s_and_variance)
 	     1e-12);
 }
 
+Test(trend, mann_kendall_exact_tail_counts_permutations)
+{
+	/* The 24 orders of four values by inversions: 1, 3, 5, 6, 5, 3,
+	 * 1; S = 6 - 2 inversions. */
+	near(trend_mk_exact_sf(6, 4), 1 / 24.0, 1e-15);
+	near(trend_mk_exact_sf(4, 4), 4 / 24.0, 1e-15);
+	near(trend_mk_exact_sf(0, 4), 15 / 24.0, 1e-15);
+	near(trend_mk_exact_sf(-6, 4), 1, 1e-15);
+	/* Seven rising troughs: 1 in 7!, where the normal approximation
+	 * gives about 1 in 750. */
+	near(trend_mk_exact_sf(21, 7), 1 / 5040.0, 1e-18);
+	near(trend_mk_exact_sf(45, 10), 1 / 3628800.0, 1e-20);
+	cr_assert(isnan(trend_mk_exact_sf(55, 11)));
+}
+
 Test(trend, theil_sen_ignores_an_outlier)
 {
 	const double x[] = {0, 1, 2, 3, 4}, y[] = {0, 2, 4, 6, 100};

@@ -113,6 +113,10 @@ double trend_mk_s(const double *y, size_t n);
 /* Var(S) under no trend, corrected for ties; work holds n doubles. */
 double trend_mk_var(const double *y, size_t n, double *work);
 
+/* P(S >= s) under no trend, exactly, for n <= 10 values without ties
+ * or serial correlation; NAN for more. */
+double trend_mk_exact_sf(double s, size_t n);
+
 /* Hamed and Rao (1998) variance factor n/n*: from the autocorrelation of
  * the ranks of y - slope * x at the lags significant at 5 %.  Not
  * clamped; work holds 3 * n doubles. */
