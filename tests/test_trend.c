@@ -1035,6 +1035,26 @@ Test(trend, flag_on_a_leak_stands_through_a_fall_since_the_raise)
 	}
 }
 
+/* Case 93 of bench/score -s 2 (ci): GC teeth every 55 s (+-40 %) over a
+ * floor leaking 9.7 %/min, seen for 7.5 min.  The envelope under the
+ * teeth is a staircase of seven troughs that all rose, 75 % in 6 min;
+ * tested on every point its repeats read as a long memory (p 0.004),
+ * and the verdict was "levelling off".  The troughs, one a period, are
+ * the rise's significance (1 in 5 040 by chance). */
+Test(trend, a_rise_of_troughs_under_teeth_is_significant)
+{
+	struct tracegen_case c = score_case(2, 93, TF_SAWTOOTH_RISING, TG_CI);
+	struct trend_evidence ev;
+	int widened;
+
+	ev = run_spec(&c.spec, false, &widened);
+	cr_assert(ev.deseasonalized);
+	near(ev.cycle_period_s / 55, 1, 0.1);
+	cr_assert_lt(ev.p_value, 1e-3);
+	cr_assert(ev.why == TREND_WHY_CONFIRMING || ev.why == TREND_WHY_GROWING,
+		  "why %d", ev.why);
+}
+
 /* Case 426 of bench/score -s 1 (hours): a leak of 1.9 %/h under a
  * batch job every 2.1 h (+39 %), flagged at 1.9 h and withdrawn at
  * 4.5 h, when a daily cycle at its bound explained the points since the
