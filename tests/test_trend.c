@@ -342,6 +342,20 @@ Test(trend, daily_cycle_is_not_a_leak)
 	cr_assert_gt(ev.cycle_kb, 0.03 * 200 * 1024);
 }
 
+/* A daily cycle seen for under two days is explained by the bounded
+ * daily harmonic, and that cycle is the one the verdict names: the JSON
+ * said "explanation": "daily-cycle" beside "cycles": []. */
+Test(trend, a_daily_cycle_that_explains_the_floor_is_the_cycle_named)
+{
+	struct trend_evidence ev = run_trace(TG_DAILY, 0, 0.01, 0, 0, 0.06, 20);
+
+	assert_no_alarm(&ev);
+	cr_assert_eq(ev.explanation, MODELS_DAILY, "explanation %s",
+		     models_name(ev.explanation));
+	near(ev.cycle_period_s, 86400, 0);
+	cr_assert_gt(ev.cycle_kb, 0.03 * 200 * 1024);
+}
+
 Test(trend, bursts_of_temporary_allocations_are_not_a_leak)
 {
 	struct trend_evidence ev =
