@@ -528,12 +528,14 @@ trend_mk_exact_sf(double s, size_t n)
 }
 
 /* The whole test on one series: Sen slope, Hamed-Rao corrected
- * Mann-Kendall (the exact tail over a few values neither tied nor
- * correlated: trend_mk_exact_sf), the slope's interval with the same
- * variance. */
+ * Mann-Kendall, the slope's interval with the same variance.  exact:
+ * the values are independent by construction (a cycle's troughs), and
+ * over a few of them neither tied nor corrected the tail is counted
+ * (trend_mk_exact_sf) -- not on a regime's points, whose serial
+ * correlation under eight points no correction can see. */
 static void
 trend_fit(struct trend *t, const double *x, const double *y, size_t n,
-	  struct trend_fit *f)
+	  bool exact, struct trend_fit *f)
 {
 	double var, nn;
 	size_t m, i;
@@ -543,7 +545,7 @@ trend_fit(struct trend *t, const double *x, const double *y, size_t n,
 	f->z = trend_mk_z(x, y, n, f->slope, t->tmp, &var);
 	f->p = trend_normal_sf(f->z);
 	nn = (double)n;
-	if (n >= 2 && n <= TREND_EXACT_N &&
+	if (exact && n >= 2 && n <= TREND_EXACT_N &&
 	    var == nn * (nn - 1) * (2 * nn + 5) / 18)
 		f->p = trend_mk_exact_sf(trend_mk_s(y, n), n);
 	trend_sen_interval(t->pairs, m, var > 0 ? var : 0, TREND_Z95, &f->lo,
@@ -754,7 +756,8 @@ trend_cycle_need(double level, double span_s, double slope_lo)
  * times: a trend test on every point reads the repeats as a long memory
  * and deflates a rise of troughs that never once fell (p 0.004 on
  * seven teeth whose floor rose 75 % in 6 min, 0.0002 on the troughs);
- * the troughs, each over its own period, are independent. */
+ * the troughs, each over its own period (more than one apart: the
+ * period before a point holds both its ends), are independent. */
 static size_t
 trend_troughs(struct trend *t, const double *x, size_t n, size_t i0, double p_s)
 {
@@ -765,7 +768,7 @@ trend_troughs(struct trend *t, const double *x, size_t n, size_t i0, double p_s)
 	for (j = n - 1;; j--) {
 		t->xs[m] = x[j];
 		t->ys[m++] = t->raw[j];
-		while (j > i0 && x[j - 1] > t->xs[m - 1] - p_s)
+		while (j > i0 && x[j - 1] >= t->xs[m - 1] - p_s)
 			j--;
 		if (j == i0)
 			break;
@@ -814,14 +817,16 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	    x[n - 1] - x[i0] >= TREND_DAY_S)
 		day_out = models_daily_out(t->work, x + i0, t->raw + i0, n - i0,
 					   &day_kb);
-	trend_fit(t, x + i0, t->raw + i0, n - i0, f);
+	trend_fit(t, x + i0, t->raw + i0, n - i0, false, f);
 	trend_fit_jumps(t, x + i0, t->raw + i0, n - i0, f);
 	nt = trend_troughs(t, x, n, i0, trough_s);
 	if (f->p >= TREND_ALPHA && nt >= TREND_SEG_MIN) {
 		struct trend_fit ft;
 
-		trend_fit(t, t->xs, t->ys, nt, &ft);
+		trend_fit(t, t->xs, t->ys, nt, true, &ft);
 		trend_fit_jumps(t, t->xs, t->ys, nt, &ft);
+		/* Its line anchored, as the regime's, at x[i0]. */
+		ft.intercept -= ft.slope * (t->xs[0] - x[i0]);
 		if (ft.p < f->p)
 			*f = ft;
 	}
@@ -1351,7 +1356,7 @@ trend_bounded_since(struct trend *t, size_t n, double below_kb)
 	models_growth_part(&r, g, x, y, m, t->raw);
 	while (j + TREND_SEG_MIN < m && x[j] < models_judged(&r, g)->start_s)
 		j++;
-	trend_fit(t, x + j, t->raw + j, m - j, &f);
+	trend_fit(t, x + j, t->raw + j, m - j, false, &f);
 	return f.hi * 3600 <
 	       fmax(TREND_MIN_KB_H, TREND_MIN_REL_H * fabs(t->ev.level_kb));
 }
