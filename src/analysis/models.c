@@ -526,6 +526,19 @@ models_try_both(struct models_work *w, const double *const *base, int nbase,
 		*improved = true;
 }
 
+/* The periodic columns as the masked fits see them: zero over the
+ * start-up's w->mask points (the caller updates their known sums). */
+static void
+models_mask_cycle(struct models_work *w)
+{
+	size_t i;
+	int j;
+
+	for (j = 0; j < 4; j++)
+		for (i = 0; i < w->n; i++)
+			w->cycm[j][i] = i < w->mask ? 0 : w->cyc[j][i];
+}
+
 /* The two harmonics of period p_s at every point (masked: zero over the
  * start-up, in cycm). */
 static void
@@ -533,7 +546,6 @@ models_cycle_columns(struct models_work *w, double p_s)
 {
 	double c, s;
 	size_t i;
-	int j;
 
 	for (i = 0; i < w->n; i++) {
 		sincos(2 * M_PI * w->u[i] * w->span / p_s, &s, &c);
@@ -545,9 +557,7 @@ models_cycle_columns(struct models_work *w, double p_s)
 	models_known_update(w, MODELS_KNOWN_CYC, 4);
 	if (w->mask == 0)
 		return;
-	for (i = 0; i < w->n; i++)
-		for (j = 0; j < 4; j++)
-			w->cycm[j][i] = i < w->mask ? 0 : w->cyc[j][i];
+	models_mask_cycle(w);
 	models_known_update(w, MODELS_KNOWN_CYCM, 4);
 }
 
@@ -1381,15 +1391,13 @@ static void
 models_set_mask(struct models_work *w, size_t m)
 {
 	size_t i;
-	int j;
 
 	w->mask = m;
 	for (i = 0; i < w->n; i++) {
 		w->vm[i] = i < m ? 0 : w->v[i];
 		w->onem[i] = i < m ? 0 : 1;
-		for (j = 0; j < 4; j++)
-			w->cycm[j][i] = i < m ? 0 : w->cyc[j][i];
 	}
+	models_mask_cycle(w);
 	models_known_update(w, MODELS_KNOWN_ONEM, 6);
 }
 

@@ -1183,11 +1183,10 @@ trend_judge(struct trend *t, size_t *np)
 		ev->cycle_period_s = TREND_DAY_S;
 		ev->cycle_kb = r->swing.amp_kb;
 	}
-	/* So is a daily cycle that explains the window best. */
-	if (r->best == MODELS_DAILY && ev->cycle_period_s == 0) {
+	/* So is a daily cycle that explains the window best (its
+	 * amplitude is ev->cycle_kb already). */
+	if (r->best == MODELS_DAILY && ev->cycle_period_s == 0)
 		ev->cycle_period_s = TREND_DAY_S;
-		ev->cycle_kb = r->fit[MODELS_DAILY].amp_kb;
-	}
 	span = x[n - 1] - x[i0];
 	/* Receded: the recent floor is back below the regime line's
 	 * middle.  Under a line with an episode the floor itself, and
