@@ -266,6 +266,8 @@ judge_why(enum trend_why why)
 		return "rising, not yet told from a bounded rise";
 	case TREND_WHY_WANDER:
 		return "wandering about a level";
+	case TREND_WHY_UNSURE:
+		return "rising, not yet significant";
 	case TREND_WHY_FEW:
 	case TREND_WHY_GROWING:
 		break;

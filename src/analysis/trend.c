@@ -31,7 +31,8 @@
 #define TREND_Z95 1.959963984540054 /* two-sided 95 % normal quantile */
 #define TREND_MIN_SAMPLES 30
 #define TREND_MIN_POINTS 12
-#define TREND_ALPHA 1e-3	 /* one-sided p of the regime's trend */
+#define TREND_ALPHA 1e-3		/* one-sided p of the regime's trend */
+#define TREND_Z_ALPHA 3.090232306167813 /* its normal quantile */
 #define TREND_EXACT_N 10	 /* Mann-Kendall's exact tail up to here */
 #define TREND_DECISIVE 10.0	 /* BIC lead of growth: decisive */
 #define TREND_TAU_CAP 3.0	 /* longest warm-up, in windows */
@@ -1114,6 +1115,22 @@ trend_undecided_need(struct trend *t, const struct models_opts *opts, size_t n,
  * cycle wider than two floor points and seen twice the envelope is
  * judged (*np is then its length); a day seen once is left to the
  * harmonics, which fit it well. */
+/* Span needed, beyond span_s, before a rise whose interval excludes
+ * zero but whose test is not yet significant would be, if it goes on as
+ * it has: a trend's z grows as the span to the power 3/2 (its slope's
+ * error falls as span^-3/2 at a steady rate of samples, and as much
+ * under autocorrelated noise once the span is many of its time
+ * constants).  0 when the test does not point up at all. */
+static double
+trend_unsure_need(const struct trend_fit *f, double span_s)
+{
+	if (!(f->z > 0) || !(span_s > 0))
+		return 0;
+	if (f->z >= TREND_Z_ALPHA)
+		return 0;
+	return span_s * (pow(TREND_Z_ALPHA / f->z, 2.0 / 3) - 1);
+}
+
 static enum trend_why
 trend_judge(struct trend *t, size_t *np)
 {
@@ -1201,10 +1218,17 @@ trend_judge(struct trend *t, size_t *np)
 	mid = f.intercept + f.slope * span / 2;
 	if (g == MODELS_LINEAR_EPISODE && trend_above(mid, recent))
 		return TREND_WHY_RECEDED;
+	min_rate = fmax(TREND_MIN_KB_H, TREND_MIN_REL_H * fabs(ev->level_kb));
 	if (f.p >= TREND_ALPHA) {
 		if (trend_normal_sf(-f.z) < TREND_ALPHA)
 			return TREND_WHY_FALLING;
-		return trend_bounded_why(t, false);
+		why = trend_bounded_why(t, false);
+		if ((why == TREND_WHY_FLAT || why == TREND_WHY_WANDER) &&
+		    ev->slope_lo > 0 && ev->slope_hi >= min_rate) {
+			ev->need_s = trend_unsure_need(&f, span);
+			return TREND_WHY_UNSURE;
+		}
+		return why;
 	}
 	if (recent < mid)
 		return TREND_WHY_RECEDED;
@@ -1237,7 +1261,6 @@ trend_judge(struct trend *t, size_t *np)
 		return TREND_WHY_AMBIGUOUS;
 	}
 
-	min_rate = fmax(TREND_MIN_KB_H, TREND_MIN_REL_H * fabs(ev->level_kb));
 	rise_lo = f.lo * span;
 	if (ev->slope_lo < min_rate ||
 	    rise_lo < fmax(TREND_MIN_RISE_KB,
@@ -1468,7 +1491,8 @@ trend_evaluate(struct trend *t, int k)
 	} else {
 		ev->verdict = why == TREND_WHY_FEW || why == TREND_WHY_CYCLE ||
 				      why == TREND_WHY_SHORT ||
-				      why == TREND_WHY_AMBIGUOUS
+				      why == TREND_WHY_AMBIGUOUS ||
+				      why == TREND_WHY_UNSURE
 				  ? TREND_INSUFFICIENT
 				  : TREND_STABLE;
 		ev->why = why;

@@ -39,6 +39,8 @@ enum trend_why {
 	TREND_WHY_PERIODIC,   /* a cycle over a flat floor */
 	TREND_WHY_AMBIGUOUS,  /* growth fits best, not yet decisively */
 	TREND_WHY_WANDER,     /* a mean-reverting wander */
+	TREND_WHY_UNSURE,     /* rising, its interval above zero, not
+				 significant yet */
 };
 
 #define TREND_FLAGS 32 /* raises and withdrawals kept */

@@ -689,6 +689,21 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 			verdict_cat(buf, len, "watching until one wins.");
 		}
 		return;
+	case TREND_WHY_UNSURE:
+		verdict_cat(buf, len, "%s", m);
+		verdict_over(ev, "rising", buf, len);
+		verdict_cat(buf, len, ", not yet significant (");
+		verdict_p(buf, len, ev->p_value);
+		verdict_cat(buf, len, "; a leak needs p < 0.001): ");
+		if (ev->need_s > 0) {
+			verdict_cat(buf, len,
+				    "if it goes on rising like this, about ");
+			verdict_duration(buf, len, ev->need_s);
+			verdict_cat(buf, len, " more tells.");
+		} else {
+			verdict_cat(buf, len, "watching.");
+		}
+		return;
 	case TREND_WHY_STEP:
 		verdict_cat(buf, len, "%s stepped up ", m);
 		verdict_kib(buf, len, ev->step_kb);
@@ -826,6 +841,7 @@ verdict_why_name(enum trend_why why)
 	    [TREND_WHY_PERIODIC] = "periodic",
 	    [TREND_WHY_AMBIGUOUS] = "undecided",
 	    [TREND_WHY_WANDER] = "wander",
+	    [TREND_WHY_UNSURE] = "not_significant",
 	};
 
 	return names[why];
