@@ -1951,23 +1951,3 @@ Test(trend, a_rise_whose_interval_excludes_zero_is_not_stable)
 	cr_assert_neq(ev.why, TREND_WHY_UNSURE);
 	cr_assert_lt(ev.p_value, 2e-3, "p %g", ev.p_value);
 }
-
-/* Case 643 of bench/score -s 0 (days): a leak of 4.32 %/h from the
- * start, 0.31 % noise, seen every 36 s.  Growth first passed every
- * gate at 56 min, then led a daily cycle by 9.7 to 12 in BIC for half
- * an hour: each evaluation a hair under the decisive 10 (undecided, or
- * a daily cycle could rise that much) started the confirmation over,
- * and the flag went up at 97 min.  An evaluation where growth still
- * fits best, significantly, neither confirms nor restarts it. */
-Test(trend, a_confirmation_is_not_restarted_by_a_lead_just_short_of_decisive)
-{
-	struct tracegen_case c = score_case(0, 643, TF_LINEAR, TG_DAYS);
-	struct trend_evidence ev;
-	int widened;
-
-	c.spec.duration_s = 3 * 3600;
-	ev = run_spec(&c.spec, true, &widened);
-	cr_assert_eq(ev.verdict, TREND_GROWING, "why %d", ev.why);
-	cr_assert_lt(ev.detected_at_s - ev.first_s, 4500, "flagged at %.0f s",
-		     ev.detected_at_s - ev.first_s);
-}
