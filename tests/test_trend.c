@@ -1951,3 +1951,23 @@ Test(trend, a_rise_whose_interval_excludes_zero_is_not_stable)
 	cr_assert_neq(ev.why, TREND_WHY_UNSURE);
 	cr_assert_lt(ev.p_value, 2e-3, "p %g", ev.p_value);
 }
+
+/* Case 102 of bench/score -s 2 (ci): a leak of 0.41 %/min under GC
+ * teeth of 5.5 s and +-21 %, seen every 0.65 s for 9.6 min.  A flat
+ * floor under aliased teeth led the growth by 4 to 7 in BIC at the end,
+ * and the verdict read "stable at 496 MiB: no significant trend in the
+ * floor, slope 144 MiB/h (95% CI 114-172), Mann-Kendall p < 1e-9".  A
+ * significant rise that a bounded explanation leads by less than
+ * decisively is undecided (insufficient), not "no trend". */
+Test(trend, a_significant_rise_a_bound_leads_narrowly_is_undecided)
+{
+	struct tracegen_case c = score_case(2, 102, TF_SAWTOOTH_RISING, TG_CI);
+	struct trend_evidence ev;
+	int widened;
+
+	ev = run_spec(&c.spec, false, &widened);
+	cr_assert_lt(ev.p_value, 1e-3, "p %g", ev.p_value);
+	cr_assert_gt(ev.delta_bic, -10, "bounded ahead by %.1f", -ev.delta_bic);
+	cr_assert_neq(ev.verdict, TREND_STABLE, "stable, why %d", ev.why);
+	cr_assert_eq(ev.why, TREND_WHY_AMBIGUOUS, "why %d", ev.why);
+}
