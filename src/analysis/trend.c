@@ -31,7 +31,6 @@
 #define TREND_Z95 1.959963984540054 /* two-sided 95 % normal quantile */
 #define TREND_MIN_SAMPLES 30
 #define TREND_MIN_POINTS 12
-#define TREND_ALPHA 1e-3		/* one-sided p of the regime's trend */
 #define TREND_Z_ALPHA 3.090232306167813 /* its normal quantile */
 #define TREND_EXACT_N 10	 /* Mann-Kendall's exact tail up to here */
 #define TREND_DECISIVE 10.0	 /* BIC lead of growth: decisive */
@@ -1238,6 +1237,14 @@ trend_judge(struct trend *t, size_t *np)
 		 * on for as long as the rise needs to beat one. */
 		why = models_is_growth(r->best) ? TREND_WHY_AMBIGUOUS
 						: trend_bounded_why(t, true);
+		/* A significant rise that a level, a cycle on one or a
+		 * wander leads by less than decisively is undecided too,
+		 * not "no trend" (a leak under aliased teeth read "no
+		 * significant trend ... p < 1e-9"). */
+		if ((why == TREND_WHY_FLAT || why == TREND_WHY_PERIODIC ||
+		     why == TREND_WHY_WANDER) &&
+		    ev->delta_bic > -TREND_DECISIVE)
+			why = TREND_WHY_AMBIGUOUS;
 		if (why == TREND_WHY_CYCLE ||
 		    (why == TREND_WHY_AMBIGUOUS &&
 		     r->best_bounded == MODELS_DAILY)) {

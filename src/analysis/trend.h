@@ -43,7 +43,8 @@ enum trend_why {
 				 significant yet */
 };
 
-#define TREND_FLAGS 32 /* raises and withdrawals kept */
+#define TREND_ALPHA 1e-3 /* one-sided p of a significant trend */
+#define TREND_FLAGS 32	 /* raises and withdrawals kept */
 
 /* One raise of the flag (an alert someone got) and its withdrawal. */
 struct trend_flag {

@@ -626,6 +626,21 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		return;
 	case TREND_WHY_FLAT:
 		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
+		if (ev->p_value < TREND_ALPHA) {
+			/* A rise that a bounded explanation decisively
+			 * explains better than growth. */
+			verdict_cat(buf, len, ": ");
+			verdict_explanation(ev, ev->explanation, buf, len);
+			verdict_cat(buf, len,
+				    " explains its rise better than growth "
+				    "(BIC %.0f ahead; slope ",
+				    fabs(ev->delta_bic));
+			verdict_rate(buf, len, ev);
+			verdict_cat(buf, len, ", Mann–Kendall ");
+			verdict_p(buf, len, ev->p_value);
+			verdict_cat(buf, len, ").");
+			return;
+		}
 		verdict_cat(buf, len,
 			    ": no significant trend in the floor, "
 			    "slope ");
@@ -661,16 +676,22 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		verdict_cat(buf, len, ":");
 		verdict_cycle(ev, buf, len);
 		verdict_cat(buf, len,
-			    " on a flat floor, no trend beyond it "
-			    "(slope ");
+			    ev->p_value < TREND_ALPHA
+				? " on a flat floor explains its rise "
+				  "better than growth (slope "
+				: " on a flat floor, no trend beyond it "
+				  "(slope ");
 		verdict_rate(buf, len, ev);
 		verdict_cat(buf, len, ").");
 		return;
 	case TREND_WHY_WANDER:
 		verdict_amount_over(ev, m, "stable at", ev->level_kb, buf, len);
 		verdict_cat(buf, len,
-			    ": it wanders about that level and comes "
-			    "back, no trend (slope ");
+			    ev->p_value < TREND_ALPHA
+				? ": a wander about that level explains "
+				  "its rise better than growth (slope "
+				: ": it wanders about that level and comes "
+				  "back, no trend (slope ");
 		verdict_rate(buf, len, ev);
 		verdict_cat(buf, len, ").");
 		return;
@@ -678,8 +699,16 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		verdict_cat(buf, len, "%s", m);
 		verdict_over(ev, "rising", buf, len);
 		verdict_cat(buf, len, ", but ");
-		verdict_explanation(ev, ev->runner_up, buf, len);
-		verdict_cat(buf, len, " still explains it nearly as well; ");
+		if (models_is_growth(ev->explanation)) {
+			verdict_explanation(ev, ev->runner_up, buf, len);
+			verdict_cat(buf, len,
+				    " still explains it nearly as well; ");
+		} else {
+			/* A bounded explanation leads, not decisively. */
+			verdict_explanation(ev, ev->explanation, buf, len);
+			verdict_cat(buf, len,
+				    " explains it as well or better; ");
+		}
 		if (ev->need_s > 0) {
 			verdict_cat(buf, len,
 				    "if it goes on rising like this, about ");
