@@ -2010,3 +2010,24 @@ Test(trend, teeth_sampled_at_many_phases_are_not_a_drifting_comb)
 	score_growing(3, 99, TF_SAWTOOTH_RISING, TG_CI, false);
 	score_growing(2, 100, TF_SAWTOOTH_RISING, TG_CI, false);
 }
+
+/* Case 102 of bench/score -s 2 (ci) to its end, 9.6 min: one step led
+ * the leak's line by 2.6 in BIC, its rise significant (p 5e-10), and the
+ * verdict read "stepped up 13.2 MiB at 4 min 40 s and stayed flat on
+ * both sides: a step, not a leak" -- stable, on a lead no more decisive
+ * than the line's would have been.  Any bounded explanation that leads
+ * a significant rise by less than decisively leaves it undecided. */
+Test(trend, a_step_that_leads_a_significant_rise_narrowly_is_undecided)
+{
+	struct tracegen_case c = score_case(2, 102, TF_SAWTOOTH_RISING, TG_CI);
+	struct trend_evidence ev;
+	int widened;
+
+	ev = run_spec(&c.spec, false, &widened);
+	cr_assert_lt(ev.p_value, 1e-3, "p %g", ev.p_value);
+	cr_assert_eq(ev.explanation, MODELS_STEP, "best %d", ev.explanation);
+	cr_assert_gt(ev.delta_bic, -10, "step ahead by %.1f", -ev.delta_bic);
+	cr_assert_neq(ev.why, TREND_WHY_STEP);
+	cr_assert_eq(ev.why, TREND_WHY_AMBIGUOUS, "why %d", ev.why);
+	cr_assert_eq(ev.verdict, TREND_INSUFFICIENT);
+}
