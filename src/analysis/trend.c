@@ -1264,13 +1264,12 @@ trend_judge(struct trend *t, size_t *np)
 		 * on for as long as the rise needs to beat one. */
 		why = models_is_growth(r->best) ? TREND_WHY_AMBIGUOUS
 						: trend_bounded_why(t, true);
-		/* A significant rise that a level, a cycle on one or a
-		 * wander leads by less than decisively is undecided too,
-		 * not "no trend" (a leak under aliased teeth read "no
-		 * significant trend ... p < 1e-9"). */
-		if ((why == TREND_WHY_FLAT || why == TREND_WHY_PERIODIC ||
-		     why == TREND_WHY_WANDER) &&
-		    ev->delta_bic > -TREND_DECISIVE)
+		/* A significant rise that a bounded explanation leads by
+		 * less than decisively is undecided too, not that
+		 * explanation's stable (a leak under aliased teeth read "no
+		 * significant trend ... p < 1e-9", and one a step led by
+		 * 2.6 "a step, not a leak"). */
+		if (why != TREND_WHY_CYCLE && ev->delta_bic > -TREND_DECISIVE)
 			why = TREND_WHY_AMBIGUOUS;
 		if (why == TREND_WHY_CYCLE ||
 		    (why == TREND_WHY_AMBIGUOUS &&
