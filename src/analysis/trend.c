@@ -925,34 +925,6 @@ trend_envelope(struct trend *t, size_t n, double p_s)
 	return m;
 }
 
-/* The teeth's period, by their drops: the longest gap between the
- * latest drops, when there are at least four, alike (the longest under
- * twice the shortest) and still coming (the last within that gap of
- * the last sample); *amp_kb half their mean depth.  0: no teeth. */
-static double
-trend_teeth_s(const struct trend *t, double *amp_kb)
-{
-	unsigned int n = t->drops < TREND_DROPS ? t->drops : TREND_DROPS, i;
-	double lo = INFINITY, hi = 0, gap, depth = 0, last;
-
-	*amp_kb = 0;
-	if (n < 4)
-		return 0;
-	last = t->drop_s[(t->drops - 1) % TREND_DROPS];
-	for (i = 1; i < n; i++) {
-		gap = t->drop_s[(t->drops - i) % TREND_DROPS] -
-		      t->drop_s[(t->drops - i - 1) % TREND_DROPS];
-		lo = fmin(lo, gap);
-		hi = fmax(hi, gap);
-	}
-	for (i = 0; i < n; i++)
-		depth += t->drop_kb[i];
-	if (hi > 2 * lo || t->ev.last_s - last > hi)
-		return 0;
-	*amp_kb = depth / n / 2;
-	return hi;
-}
-
 /* The spacing of the comb of levels a sawtooth sampled near a multiple
  * of its period leaves its samples on: the widest gap between two
  * consecutive values in the lower half of a part of the last samples
@@ -964,25 +936,14 @@ trend_teeth_s(const struct trend *t, double *amp_kb)
  * at many phases, a flat floor and its noise) give a spacing of the
  * noise.  0: too few samples, or a spacing under half the least rise
  * a flag needs over the latest floor, level (no drift within it could
- * be flagged: a comb of the noise); nor where a test run's np floor
- * points, each a bucket at least a tooth long, jitter from one to the
- * next as much as a draw anywhere across the spacing would (a robust
- * sd of their steps over sqrt 2, against spacing / sqrt 12): teeth
- * sampled at many phases, whose least sample is drawn anew in every
- * bucket, are not a comb drifting along them (leaks of 0.35 %/min
- * under teeth of 3.3 s seen every 0.7 s tied a line to the end, the
- * floor's jitter 0.6 of the spacing; a comb drifting along teeth seen
- * near their period, 0.07).  Where a bucket is shorter than a tooth,
- * its least sample misses the trough and jitters either way; where a
- * daily cycle is possible the teeth are not timed, and the comb stays. */
+ * be flagged: a comb of the noise). */
 static double
-trend_comb_kb(struct trend *t, double level, size_t np)
+trend_comb_kb(struct trend *t, double level)
 {
 	size_t n =
 	    trend_scale_points(&t->scale[0], t->raw, t->tmp, NULL, TREND_RING);
 	size_t m = n / TREND_COMB_PARTS, p, i;
-	double least = INFINITY, gap, *v, amp;
-	double teeth = t->daily ? 0 : trend_teeth_s(t, &amp);
+	double least = INFINITY, gap, *v;
 
 	if (m < TREND_MIN_POINTS)
 		return 0;
@@ -996,13 +957,6 @@ trend_comb_kb(struct trend *t, double level, size_t np)
 	if (2 * least <
 	    fmax(TREND_MIN_RISE_KB, TREND_MIN_RISE_REL * fabs(level)))
 		return 0;
-	if (!t->daily && np >= 3 && !(t->ev.bucket_s < teeth)) {
-		for (i = 1; i < np; i++)
-			t->ys[i - 1] = fabs(t->y[i] - t->y[i - 1]);
-		if (1.4826 * trend_median(t->ys, np - 1) / M_SQRT2 >=
-		    least / sqrt(12))
-			return 0;
-	}
 	return least;
 }
 
@@ -1034,10 +988,38 @@ trend_drop_add(struct trend *t, double t_s, double v)
 	t->drops++;
 }
 
+/* The teeth's period, by their drops: the longest gap between the
+ * latest drops, when there are at least four, alike (the longest under
+ * twice the shortest) and still coming (the last within that gap of
+ * the last sample); *amp_kb half their mean depth.  0: no teeth. */
+static double
+trend_teeth_s(const struct trend *t, double *amp_kb)
+{
+	unsigned int n = t->drops < TREND_DROPS ? t->drops : TREND_DROPS, i;
+	double lo = INFINITY, hi = 0, gap, depth = 0, last;
+
+	*amp_kb = 0;
+	if (n < 4)
+		return 0;
+	last = t->drop_s[(t->drops - 1) % TREND_DROPS];
+	for (i = 1; i < n; i++) {
+		gap = t->drop_s[(t->drops - i) % TREND_DROPS] -
+		      t->drop_s[(t->drops - i - 1) % TREND_DROPS];
+		lo = fmin(lo, gap);
+		hi = fmax(hi, gap);
+	}
+	for (i = 0; i < n; i++)
+		depth += t->drop_kb[i];
+	if (hi > 2 * lo || t->ev.last_s - last > hi)
+		return 0;
+	*amp_kb = depth / n / 2;
+	return hi;
+}
+
 /* What the explanations may be in this context (models.h), the latest
  * floor point at level. */
 static struct models_opts
-trend_models_opts(struct trend *t, double level, size_t np)
+trend_models_opts(struct trend *t, double level)
 {
 	struct models_opts opts = {
 	    .daily = t->daily,
@@ -1045,7 +1027,7 @@ trend_models_opts(struct trend *t, double level, size_t np)
 	    .tau_cap = TREND_TAU_CAP,
 	    .tau_max_s = t->daily ? TREND_TAU_MAX_S : TREND_CI_TAU_MAX_S,
 	    .wander_amp = t->daily ? TREND_WANDER : TREND_CI_WANDER,
-	    .alias_kb = trend_comb_kb(t, level, np),
+	    .alias_kb = trend_comb_kb(t, level),
 	};
 
 	return opts;
@@ -1153,7 +1135,7 @@ trend_judge(struct trend *t, size_t *np)
 {
 	struct trend_evidence *ev = &t->ev;
 	struct models_result *r = &t->models;
-	struct models_opts opts = trend_models_opts(t, t->y[*np - 1], *np);
+	struct models_opts opts = trend_models_opts(t, t->y[*np - 1]);
 	enum models_kind g;
 	struct trend_fit f;
 	enum trend_why why;
@@ -1398,7 +1380,7 @@ trend_bounded_since(struct trend *t, size_t n, double below_kb)
 		return false;
 	x = t->x + i0;
 	y = t->y + i0;
-	opts = trend_models_opts(t, y[m - 1], n);
+	opts = trend_models_opts(t, y[m - 1]);
 	models_compare(t->work, x, y, m, &opts, &r);
 	g = r.best_growth;
 	if (g == MODELS_KINDS)
