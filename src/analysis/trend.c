@@ -31,7 +31,7 @@
 #define TREND_Z95 1.959963984540054 /* two-sided 95 % normal quantile */
 #define TREND_MIN_SAMPLES 30
 #define TREND_MIN_POINTS 12
-#define TREND_Z_ALPHA 3.090232306167813 /* its normal quantile */
+#define TREND_Z_ALPHA 3.090232306167813 /* TREND_ALPHA's normal quantile */
 #define TREND_EXACT_N 10	 /* Mann-Kendall's exact tail up to here */
 #define TREND_DECISIVE 10.0	 /* BIC lead of growth: decisive */
 #define TREND_TAU_CAP 3.0	 /* longest warm-up, in windows */
@@ -1108,12 +1108,6 @@ trend_undecided_need(struct trend *t, const struct models_opts *opts, size_t n,
 	return 0;
 }
 
-/* Judges the window: every explanation fitted, then growth must beat
- * the best bounded one decisively, be significant on its own regime,
- * fast enough, and have lasted longer than a start-up could.  Under a
- * cycle wider than two floor points and seen twice the envelope is
- * judged (*np is then its length); a day seen once is left to the
- * harmonics, which fit it well. */
 /* Span needed, beyond span_s, before a rise whose interval excludes
  * zero but whose test is not yet significant would be, if it goes on as
  * it has: a trend's z grows as the span to the power 3/2 (its slope's
@@ -1130,6 +1124,12 @@ trend_unsure_need(const struct trend_fit *f, double span_s)
 	return span_s * (pow(TREND_Z_ALPHA / f->z, 2.0 / 3) - 1);
 }
 
+/* Judges the window: every explanation fitted, then growth must beat
+ * the best bounded one decisively, be significant on its own regime,
+ * fast enough, and have lasted longer than a start-up could.  Under a
+ * cycle wider than two floor points and seen twice the envelope is
+ * judged (*np is then its length); a day seen once is left to the
+ * harmonics, which fit it well. */
 static enum trend_why
 trend_judge(struct trend *t, size_t *np)
 {
