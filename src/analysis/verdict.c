@@ -586,6 +586,21 @@ verdict_needs_more(const struct trend_evidence *ev, const char *m,
 	verdict_cat(buf, len, " more%s to tell.", or);
 }
 
+/* How long a rise that goes on as it has needs (ev->need_s) before it
+ * tells, then tail; without an estimate, none. */
+static void
+verdict_projected(const struct trend_evidence *ev, const char *tail,
+		  const char *none, char *buf, size_t len)
+{
+	if (!(ev->need_s > 0)) {
+		verdict_cat(buf, len, "%s", none);
+		return;
+	}
+	verdict_cat(buf, len, "if it goes on rising like this, about ");
+	verdict_duration(buf, len, ev->need_s);
+	verdict_cat(buf, len, "%s", tail);
+}
+
 static void
 verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		    char *buf, size_t len)
@@ -709,14 +724,8 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 			verdict_cat(buf, len,
 				    " explains it as well or better; ");
 		}
-		if (ev->need_s > 0) {
-			verdict_cat(buf, len,
-				    "if it goes on rising like this, about ");
-			verdict_duration(buf, len, ev->need_s);
-			verdict_cat(buf, len, " more tells them apart.");
-		} else {
-			verdict_cat(buf, len, "watching until one wins.");
-		}
+		verdict_projected(ev, " more tells them apart.",
+				  "watching until one wins.", buf, len);
 		return;
 	case TREND_WHY_UNSURE:
 		verdict_cat(buf, len, "%s", m);
@@ -724,14 +733,7 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		verdict_cat(buf, len, ", not yet significant (");
 		verdict_p(buf, len, ev->p_value);
 		verdict_cat(buf, len, "; a leak needs p < 0.001): ");
-		if (ev->need_s > 0) {
-			verdict_cat(buf, len,
-				    "if it goes on rising like this, about ");
-			verdict_duration(buf, len, ev->need_s);
-			verdict_cat(buf, len, " more tells.");
-		} else {
-			verdict_cat(buf, len, "watching.");
-		}
+		verdict_projected(ev, " more tells.", "watching.", buf, len);
 		return;
 	case TREND_WHY_STEP:
 		verdict_cat(buf, len, "%s stepped up ", m);
