@@ -732,7 +732,7 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 		verdict_over(ev, "rising", buf, len);
 		verdict_cat(buf, len, ", not yet significant (");
 		verdict_p(buf, len, ev->p_value);
-		verdict_cat(buf, len, "; a leak needs p < 0.001): ");
+		verdict_cat(buf, len, "; a leak needs p < %g): ", TREND_ALPHA);
 		verdict_projected(ev, " more tells.", "watching.", buf, len);
 		return;
 	case TREND_WHY_STEP:
