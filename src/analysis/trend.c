@@ -1226,12 +1226,12 @@ trend_judge(struct trend *t, size_t *np)
 		 * but whose test is not significant yet is not stable (a
 		 * leak read "stable ... no trend (slope 254 MiB/h (95% CI
 		 * 91.4-402))"): under a level or a wander, or under any
-		 * bounded explanation growth beats decisively (six rising
-		 * troughs under GC teeth, p at best 1/6!, read "levelling
-		 * off" while a line led the warm-up by 167 in BIC), it is
-		 * unsure, with the span it needs. */
+		 * bounded explanation that does not lead decisively (six
+		 * rising troughs under GC teeth, p at best 1/6!, read
+		 * "levelling off" while a line led the warm-up by 167 in
+		 * BIC), it is unsure, with the span it needs. */
 		if ((why == TREND_WHY_FLAT || why == TREND_WHY_WANDER ||
-		     ev->delta_bic >= TREND_DECISIVE) &&
+		     ev->delta_bic > -TREND_DECISIVE) &&
 		    ev->slope_lo > 0 && ev->slope_hi >= min_rate) {
 			ev->need_s = trend_unsure_need(&f, span);
 			return TREND_WHY_UNSURE;
