@@ -237,13 +237,15 @@ judge_change(char *buf, size_t len, const struct judge_series *s)
 	judge_cat(buf, len, "%s to %s (%s) in %s", a, b, d, span);
 }
 
-/* Why the detector says what it says, in a few words. */
+/* Why the detector says what it says (ev), in a few words. */
 static const char *
-judge_why(enum trend_why why)
+judge_why(const struct trend_evidence *ev)
 {
-	switch (why) {
+	switch (ev->why) {
 	case TREND_WHY_FLAT:
-		return "no significant trend";
+		return ev->p_value < TREND_ALPHA
+			   ? "a rise a bounded shape explains better"
+			   : "no significant trend";
 	case TREND_WHY_FALLING:
 		return "falling";
 	case TREND_WHY_SLOW:
@@ -306,8 +308,8 @@ judge_sentence(const struct judge_series *s, char *buf, size_t len)
 		return;
 	}
 	judge_cat(buf, len, "%s", verdict_name(ev->verdict));
-	if (judge_why(ev->why) != NULL)
-		judge_cat(buf, len, " (%s)", judge_why(ev->why));
+	if (judge_why(ev) != NULL)
+		judge_cat(buf, len, " (%s)", judge_why(ev));
 	judge_cat(buf, len, ": ");
 	judge_change(buf, len, s);
 	if (ev->verdict == TREND_INSUFFICIENT && ev->need_samples > 0)

@@ -647,9 +647,13 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 			verdict_cat(buf, len, ": ");
 			verdict_explanation(ev, ev->explanation, buf, len);
 			verdict_cat(buf, len,
-				    " explains its rise better than growth "
-				    "(BIC %.0f ahead; slope ",
-				    fabs(ev->delta_bic));
+				    " explains its rise better than growth ");
+			if (isfinite(ev->delta_bic))
+				verdict_cat(buf, len, "(BIC %.0f ahead; slope ",
+					    fabs(ev->delta_bic));
+			else
+				verdict_cat(buf, len,
+					    "(no rising line fits; slope ");
 			verdict_rate(buf, len, ev);
 			verdict_cat(buf, len, ", Mann–Kendall ");
 			verdict_p(buf, len, ev->p_value);
@@ -764,9 +768,11 @@ verdict_series(const struct verdict *v, char *buf, size_t len)
 	if (verdict_estimated(v))
 		verdict_cat(buf, len,
 			    " Judged on the estimated %s (%lu of %lu values "
-			    "from a sample of pages): the exact reads are too "
-			    "few to decide yet.",
-			    m, v->estimated, trend_evidence(v->mixed)->samples);
+			    "from a sample of pages): the exact reads %s.",
+			    m, v->estimated, trend_evidence(v->mixed)->samples,
+			    trend_evidence(v->trend)->why == TREND_WHY_FEW
+				? "are too few to decide yet"
+				: "alone do not decide yet");
 	else
 		verdict_cat(buf, len,
 			    " Judged on the exact %s reads (%lu value%s "
