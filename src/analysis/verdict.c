@@ -586,6 +586,16 @@ verdict_needs_more(const struct trend_evidence *ev, const char *m,
 	verdict_cat(buf, len, " more%s to tell.", or);
 }
 
+/* "slope 12.3 MiB/h (95% CI 11.8-12.9), Mann-Kendall p = 0.02" */
+static void
+verdict_slope_mk(const struct trend_evidence *ev, char *buf, size_t len)
+{
+	verdict_cat(buf, len, "slope ");
+	verdict_rate(buf, len, ev);
+	verdict_cat(buf, len, ", Mann–Kendall ");
+	verdict_p(buf, len, ev->p_value);
+}
+
 /* How long a rise that goes on as it has needs (ev->need_s) before it
  * tells, then tail; without an estimate, none. */
 static void
@@ -649,23 +659,16 @@ verdict_not_growing(const struct verdict *v, const struct trend_evidence *ev,
 			verdict_cat(buf, len,
 				    " explains its rise better than growth ");
 			if (isfinite(ev->delta_bic))
-				verdict_cat(buf, len, "(BIC %.0f ahead; slope ",
+				verdict_cat(buf, len, "(BIC %.0f ahead; ",
 					    fabs(ev->delta_bic));
 			else
-				verdict_cat(buf, len,
-					    "(no rising line fits; slope ");
-			verdict_rate(buf, len, ev);
-			verdict_cat(buf, len, ", Mann–Kendall ");
-			verdict_p(buf, len, ev->p_value);
+				verdict_cat(buf, len, "(no rising line fits; ");
+			verdict_slope_mk(ev, buf, len);
 			verdict_cat(buf, len, ").");
 			return;
 		}
-		verdict_cat(buf, len,
-			    ": no significant trend in the floor, "
-			    "slope ");
-		verdict_rate(buf, len, ev);
-		verdict_cat(buf, len, ", Mann–Kendall ");
-		verdict_p(buf, len, ev->p_value);
+		verdict_cat(buf, len, ": no significant trend in the floor, ");
+		verdict_slope_mk(ev, buf, len);
 		verdict_cat(buf, len, ".");
 		return;
 	case TREND_WHY_FALLING:
