@@ -451,6 +451,49 @@ Test(verdict, judges_the_estimates_where_exact_reads_are_too_few)
 	verdict_free(&v);
 }
 
+/* The same memory, its noise +-25 % of the level, read exactly every
+ * 10 min and estimated every 10 s between: over 6 h the 37 exact reads
+ * rise, their interval above zero, but not yet significantly (p 0.0014,
+ * not_significant), while the 2 161 values together decide.  An exact
+ * series that is undecided, not only one with too few reads, defers to
+ * the estimates that decide, and the sentence says the exact reads alone
+ * do not decide yet (not that they are too few). */
+Test(verdict, defers_to_the_estimates_where_the_exact_rise_is_not_significant)
+{
+	const struct trend_evidence *exact, *ev;
+	struct verdict v;
+	char sentence[2048];
+	unsigned int seed = 1;
+	double t;
+
+	verdict_init(&v, VERDICT_AUTO);
+	for (t = 0; t <= 6 * 3600; t += 10) {
+		double kb = 100000 + 5000 * t / 3600;
+
+		seed = seed * 1103515245 + 12345;
+		kb += 25000 * ((double)((seed >> 16) % 1000) / 500 - 1);
+		if (fmod(t, 600) == 0)
+			add_uss(&v, t, kb);
+		else
+			add_uss_estimate(&v, t, kb, 300);
+	}
+	exact = trend_evidence(v.trend);
+	cr_assert_eq(exact->verdict, TREND_INSUFFICIENT);
+	cr_assert_eq(exact->why, TREND_WHY_UNSURE, "why %d", exact->why);
+	cr_assert(exact->p_value >= TREND_ALPHA && exact->slope_lo > 0,
+		  "p %g, slope from %.0f", exact->p_value, exact->slope_lo);
+	cr_assert(verdict_estimated(&v));
+	ev = verdict_evidence(&v);
+	cr_assert_eq(ev->verdict, TREND_GROWING);
+	cr_assert(fabs(ev->slope - 5000) < 500, "slope %.0f", ev->slope);
+	verdict_sentence(&v, sentence, sizeof sentence);
+	cr_assert(strstr(sentence, "Judged on the estimated USS (2124 of 2161 "
+				   "values from a sample of pages): the exact "
+				   "reads alone do not decide yet.") != NULL,
+		  "%s", sentence);
+	verdict_free(&v);
+}
+
 /* Exact reads every minute are enough to decide: they are judged, and
  * estimates 20 MiB off (a bad bound would show) change nothing. */
 Test(verdict, judges_the_exact_reads_where_they_are_dense_enough)
