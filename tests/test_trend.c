@@ -809,6 +809,19 @@ Test(trend, ci_step_after_a_ramp_start_up_never_flagged)
 	}
 }
 
+/* bench/score -s 3 -c ci case 307: a test run on a flat 160 MiB, one
+ * burst of 37 MiB at 20 s held 4 s, then nothing for 7 min.  The
+ * start-up's decay found by the warm-up (26 s) was put before an onset
+ * at the burst, 20 s in, within that decay: the decay, 36 MiB, took the
+ * burst's fall, and the flat floor left under it read as a rise from
+ * the onset, ahead of a step by 11 in BIC -- flagged at 2.4 min.  An
+ * onset within a start-up's settling is the same curve as the start-up
+ * (as for a start-up + line's decay): not flagged. */
+Test(trend, an_onset_within_a_start_up_s_decay_is_not_a_leak)
+{
+	score_never_flagged(3, 307, TF_BURSTS, TG_CI);
+}
+
 /* A GC sawtooth of 55 % with 4.7 min teeth over a floor rising 5.3 %/h,
  * watched 1 h 45 min at 8 s: the floor's buckets (a minute or less) are
  * shorter than a tooth, so the floor follows the teeth; the minimum over
