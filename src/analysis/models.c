@@ -865,8 +865,8 @@ models_refine_step(struct models_work *w, struct models_result *r,
  * burst 20 s in, within a decay of 26 s, had the decay take the burst's
  * fall, read the flat floor under it as a rise and was flagged (ci seed
  * 3 case 307).  Not on a server, whose warm-up runs to an hour and is
- * fitted to whatever bends the window: there it kept a leak that began
- * 27.6 h in from an onset (days seed 2 case 691). */
+ * fitted to whatever bends the window: there the rule missed a leak
+ * that began 27.6 h in (days seed 2 case 691). */
 static void
 models_fit_changes(struct models_work *w, struct models_result *r,
 		   const double *x, const struct models_opts *opts)
