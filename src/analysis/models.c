@@ -848,6 +848,14 @@ models_refine_step(struct models_work *w, struct models_result *r,
 			models_try_step(w, r, x, lev, c);
 }
 
+/* Whether an onset at uc (in windows) comes once a start-up's decay
+ * of time constant tau_s has settled to 5 % (three time constants). */
+static bool
+models_after_decay(const struct models_work *w, double uc, double tau_s)
+{
+	return uc * w->span >= 3 * tau_s;
+}
+
 /* One step between points i - 1 and i; the onset adds a line from
  * there on (with a jump allowed), and a start-up's decay before it
  * where the best warm-up found one, or the best start-up + line did
@@ -908,10 +916,11 @@ models_fit_changes(struct models_work *w, struct models_result *r,
 		models_try_both(w, cols, 3, 4, 2, &r->fit[MODELS_ONSET], &ls,
 				&imp);
 		imp2 = imp3 = false;
-		if (startup && (opts->daily || uc * w->span >= 3 * wu->tau_s))
+		if (startup &&
+		    (opts->daily || models_after_decay(w, uc, wu->tau_s)))
 			models_try_both(w, cols, 4, 6, 2, &r->fit[MODELS_ONSET],
 					&ls, &imp2);
-		if (sl_up && uc * w->span >= 3 * sl->tau_s)
+		if (sl_up && models_after_decay(w, uc, sl->tau_s))
 			models_try_both(w, cols_sl, 4, 6, 2,
 					&r->fit[MODELS_ONSET], &ls, &imp3);
 		w->has_cycle = had;
