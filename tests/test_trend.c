@@ -990,6 +990,22 @@ Test(trend, late_leak_is_not_taken_for_a_cycle)
 	score_leaks_flagged(ids, 2, TF_LATE_ONSET, TG_DAYS, INFINITY);
 }
 
+/* Cases 692 and 695 of bench/score -s 0 (days): leaks of 5.9 %/h (under
+ * a daily swing of +-3.6 %) and of 9.2 %/h that begin 2.44 and 2.77
+ * days into runs of 4.6 and 4.1 days, seen every 49 and 59 s.  The
+ * window's buckets are of 34 min or more by then; an onset on them is
+ * placed on every other bucket with four after it, so the regime judged
+ * began hours before the leak, and its test waited for points: flagged
+ * 29.1 h and 13.2 h after the onset.  A late regime is tested on finer
+ * buckets too, from the onset placed again there. */
+Test(trend, a_late_onset_is_tested_on_finer_buckets)
+{
+	static const size_t slow[] = {692}, fast[] = {695};
+
+	score_leaks_flagged(slow, 1, TF_LATE_ONSET, TG_DAYS, 8 * 3600.0);
+	score_leaks_flagged(fast, 1, TF_LATE_ONSET, TG_DAYS, 4 * 3600.0);
+}
+
 /* Case id of bench/score -s salt, a leak of family in context: growing
  * at the end, its flag raised once and never withdrawn. */
 static void
