@@ -997,13 +997,13 @@ Test(trend, late_leak_is_not_taken_for_a_cycle)
  * placed on every other bucket with four after it, so the regime judged
  * began hours before the leak, and its test waited for points: flagged
  * 29.1 h and 13.2 h after the onset.  A late regime is tested on finer
- * buckets too, from the onset placed again there. */
+ * buckets too, from the onset placed again there: 6.9 h and 1.9 h. */
 Test(trend, a_late_onset_is_tested_on_finer_buckets)
 {
 	static const size_t slow[] = {692}, fast[] = {695};
 
 	score_leaks_flagged(slow, 1, TF_LATE_ONSET, TG_DAYS, 8 * 3600.0);
-	score_leaks_flagged(fast, 1, TF_LATE_ONSET, TG_DAYS, 4 * 3600.0);
+	score_leaks_flagged(fast, 1, TF_LATE_ONSET, TG_DAYS, 3 * 3600.0);
 }
 
 /* Case id of bench/score -s salt, a leak of family in context: growing
@@ -1238,7 +1238,7 @@ Test(trend, models_swing_taken_out_of_the_growth)
 	cr_assert(models_is_growth(r.best), "best %s", models_name(r.best));
 	cr_assert(models_judged(&r, r.best_growth) == &r.swing);
 	near(r.swing.slope / slope, 1, 0.05);
-	models_growth_part(&r, r.best_growth, x, y, 128, g);
+	models_growth_part(&r, r.best_growth, x[0], x, y, 128, g);
 	/* The growth part from where its regime starts (an onset: the
 	 * test sees no more) less the line through its ends. */
 	for (i0 = 0; x[i0] < models_judged(&r, r.best_growth)->start_s; i0++)
@@ -1265,6 +1265,35 @@ Test(trend, models_swing_taken_out_of_the_growth)
 	models_compare(w, x, y, 128, &opts, &r);
 	cr_assert(!r.swing.valid);
 	models_work_free(w);
+}
+
+/* models_onset_at: a level of 1000 KiB (+-1 of noise), a jump of 5 and
+ * a line of 2 a point from the 61st of 100 points is placed there; the
+ * same without the jump, where the line's first point is still on the
+ * level, within a point of it; a rise in the last 3 points no later
+ * than the tail of 6 allows; too few points: none. */
+Test(trend, models_onset_placed_again_on_finer_points)
+{
+	static const double wiggle[3] = {1, -1, 0};
+	double x[100], y[100], z[100];
+	size_t i, at;
+
+	for (i = 0; i < 100; i++) {
+		x[i] = 30.0 * (double)i;
+		y[i] = z[i] = 1000 + wiggle[i % 3];
+		if (i >= 60) {
+			y[i] += 5 + 2.0 * (double)(i - 60);
+			z[i] += 2.0 * (double)(i - 60);
+		}
+	}
+	cr_assert_eq(models_onset_at(x, y, 100, 6), 60);
+	at = models_onset_at(x, z, 100, 6);
+	cr_assert(at >= 59 && at <= 61, "at %zu", at);
+	for (i = 0; i < 100; i++)
+		z[i] = 1000 + wiggle[i % 3] + (i >= 97 ? 50 : 0);
+	cr_assert_leq(models_onset_at(x, z, 100, 6), 94);
+	cr_assert_eq(models_onset_at(x, y, 7, 6), 7);
+	cr_assert_eq(models_onset_at(x, y, 100, 1), 100);
 }
 
 /* A cycle of 26 h 7 min on a server watched for a week (128 floor

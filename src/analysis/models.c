@@ -1915,33 +1915,77 @@ models_judged(const struct models_result *r, enum models_kind kind)
 
 void
 models_growth_part(const struct models_result *r, enum models_kind kind,
-		   const double *x, const double *y, size_t n, double *out)
+		   double x0, const double *x, const double *y, size_t n,
+		   double *out)
 {
 	const struct models_fit *f = models_judged(r, kind);
 	bool swing = f == &r->swing;
 	double a, span;
 	size_t i;
 
-	span = n > 1 ? x[n - 1] - x[0] : 0;
+	span = n > 0 ? x[n - 1] - x0 : 0;
 	for (i = 0; i < n; i++) {
 		out[i] = y[i];
 		if (f->cycle && r->period_s > 0) {
-			a = 2 * M_PI * (x[i] - x[0]) / r->period_s;
+			a = 2 * M_PI * (x[i] - x0) / r->period_s;
 			out[i] -= f->cyc[0] * cos(a) + f->cyc[1] * sin(a) +
 				  f->cyc[2] * cos(2 * a) +
 				  f->cyc[3] * sin(2 * a);
 		}
 		if (swing) {
-			a = 2 * M_PI * (x[i] - x[0]) / MODELS_DAY_S;
+			a = 2 * M_PI * (x[i] - x0) / MODELS_DAY_S;
 			out[i] -= f->day[0] * cos(a) + f->day[1] * sin(a);
 			continue;
 		}
 		if ((kind == MODELS_STARTUP_LINEAR || kind == MODELS_ONSET) &&
 		    f->tau_s > 0 && span > 0)
-			out[i] -= f->exp_kb * exp(-(x[i] - x[0]) / f->tau_s);
+			out[i] -= f->exp_kb * exp(-(x[i] - x0) / f->tau_s);
 		if (kind == MODELS_LINEAR_EPISODE && models_in_box(f, x[i]))
 			out[i] -= f->box_kb;
 	}
+}
+
+size_t
+models_onset_at(const double *x, const double *y, size_t n, size_t tail)
+{
+	double sy = 0, syy = 0, tx = 0, ty = 0, txx = 0, txy = 0, tyy = 0;
+	double best = INFINITY, sse, k, cxx, cxy, cyy, y0, x0;
+	size_t c, at = n;
+
+	if (n < tail + 2 || tail < 2)
+		return n;
+	/* Centred, so that the sums of squares keep their digits. */
+	x0 = x[0];
+	y0 = y[0];
+	for (c = 0; c < n; c++) {
+		tx += x[c] - x0;
+		ty += y[c] - y0;
+		txx += (x[c] - x0) * (x[c] - x0);
+		txy += (x[c] - x0) * (y[c] - y0);
+		tyy += (y[c] - y0) * (y[c] - y0);
+	}
+	for (c = 0; c + tail <= n; c++) {
+		if (c >= 2) {
+			k = (double)(n - c);
+			cxx = txx - tx * tx / k;
+			cxy = txy - tx * ty / k;
+			cyy = tyy - ty * ty / k;
+			sse = syy - sy * sy / (double)c + cyy -
+			      (cxx > 0 ? cxy * cxy / cxx : 0);
+			if (sse < best) {
+				best = sse;
+				at = c;
+			}
+		}
+		sy += y[c] - y0;
+		syy += (y[c] - y0) * (y[c] - y0);
+		tx -= x[c] - x0;
+		ty -= y[c] - y0;
+		txx -= (x[c] - x0) * (x[c] - x0);
+		txy -= (x[c] - x0) * (y[c] - y0);
+		tyy -= (y[c] - y0) * (y[c] - y0);
+	}
+	return at;
 }
 
 bool

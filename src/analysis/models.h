@@ -124,10 +124,18 @@ const struct models_fit *models_judged(const struct models_result *r,
 
 /* y less what the fit models_judged() gives for kind explains besides
  * its line -- the periodic component, a start-up's decaying term and an
- * episode, or the daily swing -- into out. */
+ * episode, or the daily swing -- into out; x0 is the first point of the
+ * window it was fitted on (x may be another cut of that window). */
 void models_growth_part(const struct models_result *r, enum models_kind kind,
-			const double *x, const double *y, size_t n,
+			double x0, const double *x, const double *y, size_t n,
 			double *out);
+
+/* Where an onset lies on a cut x, y (n points) of a window finer than
+ * the one the onset explanation was fitted on: the first point c of a
+ * line that, after a level over the points before it (at least 2) and a
+ * jump, fits best by least squares, with at least tail points from c on
+ * (tail >= 2); n if the points are too few. */
+size_t models_onset_at(const double *x, const double *y, size_t n, size_t tail);
 
 /* The daily harmonic fitted jointly with a line to the n points (x, y),
  * taken out of y in place: a test of a trend over a day or more must

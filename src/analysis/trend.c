@@ -55,6 +55,7 @@
 #define TREND_WITHDRAW 3	   /* decisively bounded ones to lower it */
 #define TREND_QUIET 50.0	   /* rise / residual range: no correction */
 #define TREND_JUMP 5.0		   /* a rise at once: robust sds of a step */
+#define TREND_FINE_SAMPLES 4.0	   /* a finer scale: samples a bucket, fewest */
 #define TREND_GAP 10.0		   /* a pause of 10 usual intervals: a gap */
 #define TREND_COMB_PARTS 4	   /* the last samples, cut in this many */
 #define TREND_DROPS 8		   /* teeth's drops kept, latest */
@@ -112,8 +113,10 @@ struct trend {
 	unsigned long *counts; /* samples per floor point */
 	double *tmp;
 	double *pairs;
-	double *jumped;	 /* a series less its rises at once */
-	double *xs, *ys; /* a thinned series */
+	double *jumped;		/* a series less its rises at once */
+	double *xs, *ys;	/* a thinned series */
+	double *xf, *yf, *rf;	/* a regime's floor on a finer scale */
+	size_t fine_i0, fine_n; /* its points xf[i0..), rf[0..n); n 0: none */
 };
 
 /*
@@ -131,6 +134,7 @@ static struct trend_scratch {
 	double pairs[TREND_PAIRS];
 	double jumped[TREND_RING];
 	double xs[TREND_RING], ys[TREND_RING];
+	double xf[TREND_RING], yf[TREND_RING], rf[TREND_RING];
 } * trend_scratch;
 
 static void
@@ -153,6 +157,9 @@ trend_scratch_take(struct trend *t)
 	t->jumped = sc->jumped;
 	t->xs = sc->xs;
 	t->ys = sc->ys;
+	t->xf = sc->xf;
+	t->yf = sc->yf;
+	t->rf = sc->rf;
 }
 
 static void
@@ -784,6 +791,52 @@ trend_troughs(struct trend *t, const double *x, size_t n, size_t i0, double p_s)
 	return m;
 }
 
+/* A regime that began late in a long window spans few of the window's
+ * buckets (a leak from the third day, on buckets of 34 min, had nine
+ * points five hours on, and its test waited for them; an onset is placed
+ * on every other bucket, and its line must hold four): its line is
+ * tested again on a finer scale, the same floor cut finer, less the same
+ * explanation's bounded part (timed from x0, the window's first point):
+ * the finest scale whose buckets hold a few samples and whose ring holds
+ * the regime from start_s to end_s and as long again before it (or from
+ * x0), where an onset is placed again.  Sets f; returns where the regime
+ * starts on that scale, or NAN where none holds it. */
+static double
+trend_regime_fine(struct trend *t, enum models_kind kind, double x0,
+		  double start_s, double end_s, struct trend_fit *f)
+{
+	size_t n, i0;
+	int k;
+
+	for (k = 0; k < TREND_SCALES && t->scale[k].width_s < t->ev.bucket_s;
+	     k++) {
+		if (t->scale[k].width_s < TREND_FINE_SAMPLES * t->interval_s)
+			continue;
+		n = trend_scale_points(&t->scale[k], t->xf, t->yf, NULL,
+				       TREND_RING);
+		if (n == 0 || t->xf[0] > fmax(x0, start_s - (end_s - start_s)))
+			continue;
+		if (kind == MODELS_ONSET) {
+			models_growth_part(&t->models, kind, x0, t->xf, t->yf,
+					   n, t->rf);
+			i0 = models_onset_at(t->xf, t->rf, n, TREND_SEG_MIN);
+		} else {
+			for (i0 = 0; i0 < n && t->xf[i0] < start_s; i0++)
+				;
+		}
+		if (i0 + TREND_SEG_MIN > n)
+			return NAN;
+		models_growth_part(&t->models, kind, x0, t->xf + i0, t->yf + i0,
+				   n - i0, t->rf);
+		trend_fit(t, t->xf + i0, t->rf, n - i0, false, f);
+		trend_fit_jumps(t, t->xf + i0, t->rf, n - i0, f);
+		t->fine_i0 = i0;
+		t->fine_n = n - i0;
+		return t->xf[i0];
+	}
+	return NAN;
+}
+
 /* The evidence on the regime the explanation of kind names: its growth
  * part (less a cycle and a start-up's decay) from where it starts,
  * through the robust statistics.  On an envelope under a cycle of
@@ -792,14 +845,17 @@ trend_troughs(struct trend *t, const double *x, size_t n, size_t i0, double p_s)
  * the more significant test is the regime's (as with trend_fit_jumps:
  * a teeth's period the floor bucket holds many of is measured too
  * coarsely to thin by, and the test on every point is then the
- * stronger).  Returns the first point's index. */
+ * stronger).  So is a late regime's, tested on a finer scale too
+ * (trend_regime_fine), from where it starts there.  Returns the first
+ * point's index in the window; ev->start_s is where the regime starts
+ * (and ev->end_s where it ends, on a finer scale). */
 static size_t
 trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	     const double *y, size_t n, double trough_s, struct trend_fit *f)
 {
 	struct trend_evidence *ev = &t->ev;
 	const struct models_fit *m = models_judged(&t->models, kind);
-	double day_kb = 0;
+	double day_kb = 0, start_s, end_s = x[n - 1], fine_s;
 	bool day_out = false;
 	size_t i0 = 0, nt;
 
@@ -807,7 +863,7 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 		i0++;
 	if (n - i0 < TREND_SEG_MIN)
 		i0 = n > TREND_SEG_MIN ? n - TREND_SEG_MIN : 0;
-	models_growth_part(&t->models, kind, x, y, n, t->raw);
+	models_growth_part(&t->models, kind, x[0], x, y, n, t->raw);
 	/* A daily swing the explanation left in (the periodic search,
 	 * which fits a cycle jointly with a line, lost it in a late
 	 * leak's bend or its jumps) is taken out of a regime that spans
@@ -819,6 +875,20 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 					   &day_kb);
 	trend_fit(t, x + i0, t->raw + i0, n - i0, false, f);
 	trend_fit_jumps(t, x + i0, t->raw + i0, n - i0, f);
+	start_s = x[i0];
+	if (trough_s == 0 && !day_out && m->start_s > x[0]) {
+		struct trend_fit ff;
+
+		fine_s =
+		    trend_regime_fine(t, kind, x[0], m->start_s, x[n - 1], &ff);
+		if (!isnan(fine_s) && ff.p < f->p) {
+			start_s = fine_s;
+			end_s = t->xf[t->fine_i0 + t->fine_n - 1];
+			*f = ff;
+		} else {
+			t->fine_n = 0;
+		}
+	}
 	nt = trend_troughs(t, x, n, i0, trough_s);
 	if (f->p >= TREND_ALPHA && nt >= TREND_SEG_MIN) {
 		struct trend_fit ft;
@@ -834,9 +904,11 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	ev->slope_lo = f->lo * 3600;
 	ev->slope_hi = f->hi * 3600;
 	ev->p_value = f->p;
-	ev->start_s = x[i0];
+	ev->start_s = start_s;
+	if (t->fine_n > 0)
+		ev->end_s = end_s;
 	ev->floor_start_kb = f->intercept;
-	ev->floor_end_kb = f->intercept + f->slope * (x[n - 1] - x[i0]);
+	ev->floor_end_kb = f->intercept + f->slope * (end_s - start_s);
 	if (day_out && ev->cycle_period_s == 0) {
 		ev->cycle_period_s = TREND_DAY_S;
 		ev->cycle_kb = day_kb;
@@ -1141,8 +1213,8 @@ trend_judge(struct trend *t, size_t *np)
 	enum trend_why why;
 	double span, rise_lo, min_rate, mid, recent, need;
 	unsigned long samples;
-	size_t i0, m, n = *np;
-	const double *x = t->x, *y = t->y;
+	size_t i0, m, last, n = *np;
+	const double *x = t->x, *y = t->y, *at;
 	double period_s, cycle_kb, teeth_s, teeth_kb = 0;
 	bool envelope = false;
 
@@ -1203,17 +1275,25 @@ trend_judge(struct trend *t, size_t *np)
 	 * amplitude is ev->cycle_kb already). */
 	if (r->best == MODELS_DAILY && ev->cycle_period_s == 0)
 		ev->cycle_period_s = TREND_DAY_S;
-	span = x[n - 1] - x[i0];
+	span = (t->fine_n > 0 ? ev->end_s : x[n - 1]) - ev->start_s;
 	/* Receded: the recent floor is back below the regime line's
 	 * middle.  Under a line with an episode the floor itself, and
 	 * before the trend's test: taking the episode out must hide
 	 * neither the floor's fall nor the trend it leaves (memory freed
 	 * at once is not an episode); by a rise the flag would need, so
-	 * that a level's noise is not a fall. */
-	m = (n - i0) / 8 > 3 ? (n - i0) / 8 : 3;
-	memcpy(t->tmp, (g == MODELS_LINEAR_EPISODE ? y : t->raw) + n - m,
-	       m * sizeof *y);
-	recent = trend_median(t->tmp, m);
+	 * that a level's noise is not a fall.  The recent floor: the
+	 * latest eighth of the regime's points (3 at least), on the scale
+	 * its line was tested on. */
+	if (t->fine_n > 0) {
+		at = g == MODELS_LINEAR_EPISODE ? t->yf + t->fine_i0 : t->rf;
+		m = t->fine_n;
+	} else {
+		at = (g == MODELS_LINEAR_EPISODE ? y : t->raw) + i0;
+		m = n - i0;
+	}
+	last = m / 8 > 3 ? m / 8 : 3;
+	memcpy(t->tmp, at + m - last, last * sizeof *y);
+	recent = trend_median(t->tmp, last);
 	mid = f.intercept + f.slope * span / 2;
 	if (g == MODELS_LINEAR_EPISODE && trend_above(mid, recent))
 		return TREND_WHY_RECEDED;
@@ -1390,7 +1470,7 @@ trend_bounded_since(struct trend *t, size_t n, double below_kb)
 		    r.fit[k].valid &&
 		    r.fit[g].bic - r.fit[k].bic >= TREND_DECISIVE)
 			return true;
-	models_growth_part(&r, g, x, y, m, t->raw);
+	models_growth_part(&r, g, x[0], x, y, m, t->raw);
 	while (j + TREND_SEG_MIN < m && x[j] < models_judged(&r, g)->start_s)
 		j++;
 	trend_fit(t, x + j, t->raw + j, m - j, false, &f);
@@ -1422,6 +1502,7 @@ trend_evaluate(struct trend *t, int k)
 	size_t n, judged;
 
 	ev->evaluations++;
+	t->fine_n = 0;
 	ev->need_s = 0;
 	ev->need_samples = 0;
 	n = trend_scale_points(&t->scale[k], t->x, t->y, t->counts, TREND_RING);
