@@ -799,11 +799,13 @@ trend_troughs(struct trend *t, const double *x, size_t n, size_t i0, double p_s)
  * explanation's bounded part (timed from x0, the window's first point):
  * the finest scale whose buckets hold a few samples and whose ring holds
  * the regime from start_s to end_s and as long again before it (or from
- * x0), where an onset is placed again.  Sets f; returns where the regime
- * starts on that scale, or NAN where none holds it. */
-static double
+ * x0), where an onset is placed again.  Sets f, and the points tested
+ * (t->xf[*i0p], and *np of them from there); false where no scale holds
+ * the regime. */
+static bool
 trend_regime_fine(struct trend *t, enum models_kind kind, double x0,
-		  double start_s, double end_s, struct trend_fit *f)
+		  double start_s, double end_s, struct trend_fit *f,
+		  size_t *i0p, size_t *np)
 {
 	size_t n, i0;
 	int k;
@@ -825,16 +827,16 @@ trend_regime_fine(struct trend *t, enum models_kind kind, double x0,
 				;
 		}
 		if (i0 + TREND_SEG_MIN > n)
-			return NAN;
+			return false;
 		models_growth_part(&t->models, kind, x0, t->xf + i0, t->yf + i0,
 				   n - i0, t->rf);
 		trend_fit(t, t->xf + i0, t->rf, n - i0, false, f);
 		trend_fit_jumps(t, t->xf + i0, t->rf, n - i0, f);
-		t->fine_i0 = i0;
-		t->fine_n = n - i0;
-		return t->xf[i0];
+		*i0p = i0;
+		*np = n - i0;
+		return true;
 	}
-	return NAN;
+	return false;
 }
 
 /* The evidence on the regime the explanation of kind names: its growth
@@ -855,7 +857,7 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 {
 	struct trend_evidence *ev = &t->ev;
 	const struct models_fit *m = models_judged(&t->models, kind);
-	double day_kb = 0, start_s, end_s = x[n - 1], fine_s;
+	double day_kb = 0, start_s, end_s = x[n - 1];
 	bool day_out = false;
 	size_t i0 = 0, nt;
 
@@ -876,17 +878,19 @@ trend_regime(struct trend *t, enum models_kind kind, const double *x,
 	trend_fit(t, x + i0, t->raw + i0, n - i0, false, f);
 	trend_fit_jumps(t, x + i0, t->raw + i0, n - i0, f);
 	start_s = x[i0];
+	t->fine_n = 0;
 	if (trough_s == 0 && !day_out && m->start_s > x[0]) {
 		struct trend_fit ff;
+		size_t fi0, fn;
 
-		fine_s =
-		    trend_regime_fine(t, kind, x[0], m->start_s, x[n - 1], &ff);
-		if (!isnan(fine_s) && ff.p < f->p) {
-			start_s = fine_s;
-			end_s = t->xf[t->fine_i0 + t->fine_n - 1];
+		if (trend_regime_fine(t, kind, x[0], m->start_s, x[n - 1], &ff,
+				      &fi0, &fn) &&
+		    ff.p < f->p) {
+			t->fine_i0 = fi0;
+			t->fine_n = fn;
+			start_s = t->xf[fi0];
+			end_s = t->xf[fi0 + fn - 1];
 			*f = ff;
-		} else {
-			t->fine_n = 0;
 		}
 	}
 	nt = trend_troughs(t, x, n, i0, trough_s);
@@ -1502,7 +1506,6 @@ trend_evaluate(struct trend *t, int k)
 	size_t n, judged;
 
 	ev->evaluations++;
-	t->fine_n = 0;
 	ev->need_s = 0;
 	ev->need_samples = 0;
 	n = trend_scale_points(&t->scale[k], t->x, t->y, t->counts, TREND_RING);
